@@ -1,0 +1,124 @@
+//! `terminus convert IN OUT`
+
+use super::{input_format, print_json, InputArgs};
+use crate::failure::Failure;
+use serde_json::json;
+use std::path::PathBuf;
+use std::time::Instant;
+use terminus_formats::{Format, LayerFilter, LayerSink, WriteOptions};
+use terminus_geodesy::Crs;
+use terminus_vector::{Feature, Field};
+
+/// Arguments of `terminus convert`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:
+  terminus convert border.geojson border.gpkg
+  terminus convert border.gpkg border.kml --layer naturalearth10m_ARM_AZE_shared
+  terminus convert pillars.csv pillars.gpx --lat-column B --lon-column L
+  terminus convert sk42.csv sk42.gpkg --crs EPSG:28408 --y-column X --x-column Y
+
+The output format follows the extension (or --to). Coordinates are written
+exactly as read (shortest round-trip decimal form); no format conversion moves
+a vertex. Formats that hold only WGS 84 (KML, GPX) refuse other CRSs rather
+than mislabel them. GeoJSON → GeoPackage streams: memory stays bounded by the
+largest feature. Existing output is never replaced without --overwrite, and a
+failed conversion leaves no partial file.")]
+pub struct Args {
+    /// Input file.
+    pub input: PathBuf,
+    /// Output file.
+    pub output: PathBuf,
+    /// Convert only this layer (GeoPackage table, KML folder, GPX waypoints/routes/tracks).
+    #[arg(long)]
+    pub layer: Option<String>,
+    /// Output format, when the extension does not say: geojson, gpkg, shp, kml, kmz, gpx, csv, wkt.
+    #[arg(long, value_name = "FORMAT")]
+    pub to: Option<String>,
+    /// Replace existing output.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Print a JSON summary.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input_args: InputArgs,
+}
+
+/// Counts what passes through.
+struct Counting<'a> {
+    inner: &'a mut dyn LayerSink,
+    layers: usize,
+    features: usize,
+    vertices: usize,
+}
+
+impl LayerSink for Counting<'_> {
+    fn begin_layer(&mut self, name: &str, crs: &Crs, declared: &[Field]) -> terminus_formats::Result<()> {
+        self.layers += 1;
+        self.inner.begin_layer(name, crs, declared)
+    }
+    fn feature(&mut self, f: Feature) -> terminus_formats::Result<()> {
+        self.features += 1;
+        self.vertices += f.geometry.as_ref().map_or(0, |g| g.vertex_count());
+        self.inner.feature(f)
+    }
+    fn end_layer(&mut self) -> terminus_formats::Result<()> {
+        self.inner.end_layer()
+    }
+    fn finish(&mut self) -> terminus_formats::Result<()> {
+        self.inner.finish()
+    }
+}
+
+/// Run `terminus convert`.
+pub fn run(args: Args) -> Result<u8, Failure> {
+    let started = Instant::now();
+    let in_format = input_format(&args.input)?;
+    let out_format = match &args.to {
+        Some(name) => Format::from_name(name).ok_or_else(|| Failure::usage(format!("--to {name}: unknown format")))?,
+        None => Format::from_path(&args.output).ok_or_else(|| {
+            Failure::usage(format!("{}: cannot tell the output format from the extension", args.output.display()))
+                .hint("use .geojson, .gpkg, .shp, .kml, .kmz, .gpx, .csv or .wkt, or say --to FORMAT")
+        })?,
+    };
+    let (opts, bar) = args.input_args.read_options(&args.input)?;
+    let mut writer = terminus_formats::create(&args.output, out_format, &WriteOptions { overwrite: args.overwrite })?;
+    let mut counting = Counting {
+        inner: writer.as_mut(),
+        layers: 0,
+        features: 0,
+        vertices: 0,
+    };
+    let result = match &args.layer {
+        Some(name) => {
+            let mut filter = LayerFilter::new(&mut counting, name, &args.input);
+            terminus_formats::read_into(&args.input, in_format, &opts, &mut filter).and_then(|()| filter.finish())
+        }
+        None => terminus_formats::read_into(&args.input, in_format, &opts, &mut counting).and_then(|()| counting.finish()),
+    };
+    bar.finish_and_clear();
+    result?;
+    let summary = json!({
+        "input": args.input.display().to_string(),
+        "output": args.output.display().to_string(),
+        "format": out_format.name(),
+        "layers": counting.layers,
+        "features": counting.features,
+        "vertices": counting.vertices,
+        "seconds": started.elapsed().as_secs_f64(),
+    });
+    if args.json {
+        print_json(&summary);
+    } else {
+        eprintln!(
+            "wrote {} ({}): {} layer(s), {} features, {} vertices in {:.2} s",
+            args.output.display(),
+            out_format.name(),
+            counting.layers,
+            counting.features,
+            counting.vertices,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(0)
+}

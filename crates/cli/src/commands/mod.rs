@@ -1,0 +1,100 @@
+//! One module per subcommand.
+
+pub mod convert;
+pub mod demo;
+pub mod info;
+pub mod validate;
+
+use crate::failure::Failure;
+use crate::progress;
+use std::path::Path;
+use terminus_formats::{csv::CsvOptions, Format, ReadOptions};
+use terminus_geodesy::Crs;
+use terminus_vector::Dataset;
+
+/// How to read input files: the CRS of files that do not state one, and the
+/// columns of coordinate tables.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct InputArgs {
+    /// CRS of input that does not state one (CSV, WKT, Shapefile without .prj), e.g. EPSG:4326, EPSG:28408, EPSG:32638, a WKT or +proj string.
+    #[arg(long, value_name = "CRS")]
+    pub crs: Option<String>,
+    /// CSV: column of latitudes (decimal degrees or DMS such as 40°38′46.123″N). Name or 1-based number.
+    #[arg(long, value_name = "COLUMN")]
+    pub lat_column: Option<String>,
+    /// CSV: column of longitudes (decimal degrees or DMS).
+    #[arg(long, value_name = "COLUMN")]
+    pub lon_column: Option<String>,
+    /// CSV: column of grid eastings (or x), with --crs naming the grid.
+    #[arg(long, value_name = "COLUMN")]
+    pub x_column: Option<String>,
+    /// CSV: column of grid northings (or y). For Gauss–Krüger tables "X" is the northing: say --y-column X --x-column Y.
+    #[arg(long, value_name = "COLUMN")]
+    pub y_column: Option<String>,
+    /// CSV: column of heights.
+    #[arg(long, value_name = "COLUMN")]
+    pub z_column: Option<String>,
+    /// CSV: column holding WKT geometries (lines, polygons).
+    #[arg(long, value_name = "COLUMN")]
+    pub wkt_column: Option<String>,
+    /// CSV: field delimiter (default: ',' or, for .tsv, tab; ';' is detected).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<char>,
+}
+
+impl InputArgs {
+    /// Read options for `path`, with a progress bar on large files.
+    pub fn read_options(&self, path: &Path) -> Result<(ReadOptions, indicatif::ProgressBar), Failure> {
+        let crs = match &self.crs {
+            Some(text) => Some(Crs::parse(text).map_err(|e| Failure::usage(format!("--crs: {e}")))?),
+            None => None,
+        };
+        let delimiter = match self.delimiter {
+            Some(c) if c.is_ascii() => Some(c as u8),
+            Some(c) => return Err(Failure::usage(format!("--delimiter {c:?}: must be one ASCII character"))),
+            None => None,
+        };
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let (bar, progress) = progress::bytes(size, "reading");
+        Ok((
+            ReadOptions {
+                crs,
+                csv: CsvOptions {
+                    lat_column: self.lat_column.clone(),
+                    lon_column: self.lon_column.clone(),
+                    x_column: self.x_column.clone(),
+                    y_column: self.y_column.clone(),
+                    z_column: self.z_column.clone(),
+                    wkt_column: self.wkt_column.clone(),
+                    delimiter,
+                },
+                progress,
+            },
+            bar,
+        ))
+    }
+
+    /// Read a whole file.
+    pub fn read(&self, path: &Path) -> Result<Dataset, Failure> {
+        let format = input_format(path)?;
+        let (opts, bar) = self.read_options(path)?;
+        let mut collector = terminus_formats::DatasetCollector::default();
+        let r = terminus_formats::read_into(path, format, &opts, &mut collector);
+        bar.finish_and_clear();
+        r?;
+        Ok(collector.into_dataset())
+    }
+}
+
+/// The format of an input file, or a usage error.
+pub fn input_format(path: &Path) -> Result<Format, Failure> {
+    Format::from_path(path).ok_or_else(|| {
+        Failure::usage(format!("{}: unknown format", path.display()))
+            .hint("Terminus reads .geojson/.json, .gpkg, .shp, .kml, .kmz, .gpx, .csv/.tsv/.txt and .wkt")
+    })
+}
+
+/// Print JSON to stdout.
+pub fn print_json(v: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}

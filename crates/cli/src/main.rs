@@ -1,0 +1,76 @@
+//! `terminus`: the command line of Terminus. Thin by design: each command
+//! parses its arguments, calls the libraries, and prints.
+
+mod commands;
+mod failure;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use failure::Failure;
+use std::process::ExitCode;
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 success; 1 the operation found problems (invalid geometries) or
+could not be done; 2 bad usage or unreadable input.
+
+Examples:
+  terminus demo                                   run everything on the bundled sample
+  terminus info border.geojson                    layers, counts, CRS, geodesic length
+  terminus validate claims.shp --json             every problem, located, as JSON
+  terminus convert border.geojson border.gpkg     any format to any other
+  terminus convert pillars.csv pillars.kml --lat-column B --lon-column L
+
+Formats (by extension): .geojson .json .gpkg .shp .kml .kmz .gpx .csv .tsv .txt .wkt";
+
+/// Terminus: boundary delimitation and demarcation, exact on the ellipsoid.
+///
+/// Inspect, validate and convert the boundary files that commissions,
+/// geodesists and monitoring missions exchange, losing nothing.
+#[derive(Parser)]
+#[command(name = "terminus", version, about, long_about = None, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Describe a file: layers, features, geometry types, vertices, extent, CRS, geodesic length and area.
+    Info(commands::info::Args),
+    /// Convert between formats (GeoJSON, GeoPackage, Shapefile, KML/KMZ, GPX, CSV, WKT).
+    Convert(commands::convert::Args),
+    /// Check geometries: rings, self-intersections, duplicate and spike vertices, ranges, swapped lat/lon, CRS.
+    Validate(commands::validate::Args),
+    /// Run the whole product on the bundled Armenia–Azerbaijan sample and write a results folder.
+    Demo(commands::demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Info(a) => commands::info::run(a),
+        Command::Convert(a) => commands::convert::run(a),
+        Command::Validate(a) => commands::validate::run(a),
+        Command::Demo(a) => commands::demo::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            eprintln!("terminus: error: {}", f.message);
+            if let Some(hint) = &f.hint {
+                eprintln!("  hint: {hint}");
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_failure_is_used(_: Failure) {}

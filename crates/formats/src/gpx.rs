@@ -1,0 +1,4 @@
+
+use crate::*;
+pub fn read(_p:&Path,_o:&ReadOptions)->Result<Dataset>{todo!()}
+pub fn write(_p:&Path,_d:&Dataset)->Result<()>{todo!()}

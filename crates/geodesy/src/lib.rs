@@ -1,0 +1,22 @@
+//! Geodesy and coordinate reference systems: the bottom layer of Terminus.
+//!
+//! * [`Ellipsoid`]: reference ellipsoids (WGS 84, GRS 80, Krassowsky 1940, any a and 1/f).
+//! * [`Crs`]: a coordinate reference system, identified by EPSG code or carried
+//!   verbatim as WKT / PROJ text when Terminus does not know it, so that no
+//!   coordinate is ever without its CRS.
+//! * [`measure`]: geodesic lengths and areas on the ellipsoid (Karney 2013, via
+//!   `geographiclib-rs`; errors below 15 nm for lengths).
+//!
+//! Architecture invariant: this crate knows nothing about files, features or
+//! the boundary model. Everything above depends on it; it depends on nothing of
+//! Terminus.
+
+pub mod crs;
+pub mod ellipsoid;
+pub mod measure;
+
+pub use crs::{AxisOrder, Crs, CrsError, CrsKind};
+pub use ellipsoid::Ellipsoid;
+/// The geodesic solver of `geographiclib-rs` (Karney 2013), re-exported so that
+/// higher crates need not name that crate.
+pub use geographiclib_rs::Geodesic;

@@ -1,0 +1,229 @@
+//! Self-intersections of rings (invalid) and self-crossings of lines
+//! (suspicious), found by a sweep over segments sorted by x, with Shewchuk's
+//! exact orientation predicate (`robust::orient2d`) so that no crossing is
+//! missed or invented by rounding.
+
+use super::vertices::PER_PATH_LIMIT;
+use super::{Check, Location, Severity, Sink};
+use crate::{Coord, Polygon};
+use robust::{orient2d, Coord as RCoord};
+
+#[derive(Clone, Copy)]
+struct Segment {
+    a: Coord,
+    b: Coord,
+    ring: usize,
+    index: usize,
+    /// Segments in this ring (for adjacency of the closing segment).
+    count: usize,
+    min_x: f64,
+    max_x: f64,
+}
+
+fn rc(c: &Coord) -> RCoord<f64> {
+    RCoord { x: c.x, y: c.y }
+}
+
+fn orient(a: &Coord, b: &Coord, c: &Coord) -> f64 {
+    orient2d(rc(a), rc(b), rc(c))
+}
+
+fn on_segment(a: &Coord, b: &Coord, p: &Coord) -> bool {
+    p.x >= a.x.min(b.x) && p.x <= a.x.max(b.x) && p.y >= a.y.min(b.y) && p.y <= a.y.max(b.y)
+}
+
+#[derive(Debug, PartialEq)]
+enum Contact {
+    None,
+    /// Interiors cross at one point.
+    Cross,
+    /// They meet at an endpoint of one of them.
+    Touch,
+    /// Collinear and sharing a stretch.
+    Overlap,
+}
+
+fn contact(s: &Segment, t: &Segment) -> Contact {
+    let (a, b, c, d) = (&s.a, &s.b, &t.a, &t.b);
+    let o1 = orient(a, b, c);
+    let o2 = orient(a, b, d);
+    let o3 = orient(c, d, a);
+    let o4 = orient(c, d, b);
+    if o1 == 0.0 && o2 == 0.0 {
+        // Collinear: overlap if their extents share more than a point.
+        let (lo, hi) = if (a.x - b.x).abs() >= (a.y - b.y).abs() {
+            (a.x.min(b.x).max(c.x.min(d.x)), a.x.max(b.x).min(c.x.max(d.x)))
+        } else {
+            (a.y.min(b.y).max(c.y.min(d.y)), a.y.max(b.y).min(c.y.max(d.y)))
+        };
+        return if lo < hi {
+            Contact::Overlap
+        } else if lo == hi {
+            Contact::Touch
+        } else {
+            Contact::None
+        };
+    }
+    if o1 * o2 < 0.0 && o3 * o4 < 0.0 {
+        return Contact::Cross;
+    }
+    if (o1 == 0.0 && on_segment(a, b, c))
+        || (o2 == 0.0 && on_segment(a, b, d))
+        || (o3 == 0.0 && on_segment(c, d, a))
+        || (o4 == 0.0 && on_segment(c, d, b))
+    {
+        return Contact::Touch;
+    }
+    Contact::None
+}
+
+fn adjacent(s: &Segment, t: &Segment, closed: bool) -> bool {
+    s.ring == t.ring
+        && (s.index.abs_diff(t.index) == 1
+            || (closed && s.count > 2 && ((s.index == 0 && t.index == s.count - 1) || (t.index == 0 && s.index == s.count - 1))))
+}
+
+fn crossing_point(s: &Segment, t: &Segment) -> Coord {
+    let (x1, y1, x2, y2) = (s.a.x, s.a.y, s.b.x, s.b.y);
+    let (x3, y3, x4, y4) = (t.a.x, t.a.y, t.b.x, t.b.y);
+    let den = (x1 - x2) * (y3 - y4) - (y1 - y2) * (x3 - x4);
+    if den == 0.0 {
+        return t.a;
+    }
+    let u = ((x1 - x3) * (y3 - y4) - (y1 - y3) * (x3 - x4)) / den;
+    Coord::xy(x1 + u * (x2 - x1), y1 + u * (y2 - y1))
+}
+
+fn segments<'a>(paths: impl Iterator<Item = &'a [Coord]>) -> Vec<Segment> {
+    let mut out = Vec::new();
+    for (ring, p) in paths.enumerate() {
+        let count = p.len().saturating_sub(1);
+        for (index, w) in p.windows(2).enumerate() {
+            if w[0].same_xy(&w[1]) {
+                continue; // duplicates are reported elsewhere
+            }
+            out.push(Segment {
+                a: w[0],
+                b: w[1],
+                ring,
+                index,
+                count,
+                min_x: w[0].x.min(w[1].x),
+                max_x: w[0].x.max(w[1].x),
+            });
+        }
+    }
+    out.sort_by(|s, t| s.min_x.total_cmp(&t.min_x));
+    out
+}
+
+/// Visit each pair of segments whose x-extents overlap.
+fn sweep(segs: &[Segment], mut f: impl FnMut(&Segment, &Segment) -> bool) {
+    let mut active: Vec<usize> = Vec::new();
+    for (i, s) in segs.iter().enumerate() {
+        active.retain(|&j| segs[j].max_x >= s.min_x);
+        for &j in &active {
+            let t = &segs[j];
+            let (sy0, sy1) = (s.a.y.min(s.b.y), s.a.y.max(s.b.y));
+            let (ty0, ty1) = (t.a.y.min(t.b.y), t.a.y.max(t.b.y));
+            if sy0 <= ty1 && ty0 <= sy1 && !f(t, s) {
+                return;
+            }
+        }
+        active.push(i);
+    }
+}
+
+/// Rings of one polygon: no ring may cross or touch itself (except its
+/// neighbouring segments at their shared vertex), and two rings may touch at
+/// single points but not cross or share a stretch (OGC Simple Features 6.1.11).
+pub(super) fn check_polygon(p: &Polygon, loc: &Location, sink: &mut Sink) {
+    let segs = segments(p.rings.iter().map(Vec::as_slice));
+    let mut found = 0usize;
+    sweep(&segs, |s, t| {
+        if adjacent(s, t, true) {
+            // Neighbours share a vertex; only a fold back along each other matters,
+            // and the spike check reports that.
+            return true;
+        }
+        let c = contact(s, t);
+        let bad = match c {
+            Contact::None => false,
+            Contact::Cross | Contact::Overlap => true,
+            Contact::Touch => s.ring == t.ring,
+        };
+        if bad {
+            if found < PER_PATH_LIMIT {
+                let (first, second) = if (s.ring, s.index) <= (t.ring, t.index) { (s, t) } else { (t, s) };
+                let at = crossing_point(first, second);
+                let what = match c {
+                    Contact::Cross => "crosses",
+                    Contact::Overlap => "runs along",
+                    _ => "touches",
+                };
+                let l = Location {
+                    ring: Some(first.ring),
+                    vertex: Some(first.index),
+                    position: Some([at.x, at.y]),
+                    ..loc.clone()
+                };
+                let other = if first.ring == second.ring {
+                    format!("its own segment {}", second.index)
+                } else {
+                    format!("segment {} of ring {}", second.index, second.ring)
+                };
+                sink.push(
+                    Severity::Error,
+                    Check::SelfIntersection,
+                    l,
+                    format!("segment {} (from vertex {}) {what} {other}", first.index, first.index),
+                );
+            }
+            found += 1;
+        }
+        true
+    });
+    if found > PER_PATH_LIMIT {
+        sink.push(
+            Severity::Error,
+            Check::SelfIntersection,
+            loc.clone(),
+            format!("{} more self-intersections in this polygon", found - PER_PATH_LIMIT),
+        );
+    }
+}
+
+/// A boundary line that crosses itself is legal in Simple Features but
+/// almost always a digitising error: reported as a warning.
+pub(super) fn check_line(p: &[Coord], loc: &Location, sink: &mut Sink) {
+    let segs = segments(std::iter::once(p));
+    let mut found = 0usize;
+    sweep(&segs, |s, t| {
+        if !adjacent(s, t, false) && contact(s, t) == Contact::Cross {
+            if found < PER_PATH_LIMIT {
+                let (first, second) = if s.index < t.index { (s, t) } else { (t, s) };
+                let at = crossing_point(first, second);
+                sink.push(
+                    Severity::Warning,
+                    Check::SelfCrossingLine,
+                    Location {
+                        vertex: Some(first.index),
+                        position: Some([at.x, at.y]),
+                        ..loc.clone()
+                    },
+                    format!("segment {} crosses segment {} of the same line", first.index, second.index),
+                );
+            }
+            found += 1;
+        }
+        true
+    });
+    if found > PER_PATH_LIMIT {
+        sink.push(
+            Severity::Warning,
+            Check::SelfCrossingLine,
+            loc.clone(),
+            format!("{} more self-crossings in this line", found - PER_PATH_LIMIT),
+        );
+    }
+}
