@@ -40,7 +40,9 @@ impl Failure {
 impl From<FormatError> for Failure {
     fn from(e: FormatError) -> Failure {
         let hint = match &e {
-            FormatError::Crs { .. } => Some("name the CRS with --crs, e.g. --crs EPSG:4326 or --crs EPSG:28408".to_string()),
+            FormatError::Crs { .. } => Some(
+                "name the CRS with --crs, e.g. --crs EPSG:4326 or --crs EPSG:28408".to_string(),
+            ),
             _ => None,
         };
         Failure {

@@ -63,7 +63,11 @@ impl FormatError {
         }
     }
 
-    pub(crate) fn malformed(path: &Path, at: impl Into<String>, message: impl Into<String>) -> FormatError {
+    pub(crate) fn malformed(
+        path: &Path,
+        at: impl Into<String>,
+        message: impl Into<String>,
+    ) -> FormatError {
         FormatError::Malformed {
             path: path.to_path_buf(),
             at: at.into(),
@@ -88,6 +92,9 @@ impl FormatError {
     /// True when the failure lies in the input (exit code 2), false when an
     /// operation on valid input could not be done (exit code 1).
     pub fn is_input_error(&self) -> bool {
-        !matches!(self, FormatError::Unsupported { .. } | FormatError::Exists { .. })
+        !matches!(
+            self,
+            FormatError::Unsupported { .. } | FormatError::Exists { .. }
+        )
     }
 }

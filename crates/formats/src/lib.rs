@@ -179,7 +179,12 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
 }
 
 /// Read `path` as `format`, pushing layers and features into `sink`.
-pub fn read_into(path: &Path, format: Format, opts: &ReadOptions, sink: &mut dyn LayerSink) -> Result<()> {
+pub fn read_into(
+    path: &Path,
+    format: Format,
+    opts: &ReadOptions,
+    sink: &mut dyn LayerSink,
+) -> Result<()> {
     if !path.exists() {
         return Err(FormatError::Io {
             path: path.to_path_buf(),
@@ -239,12 +244,19 @@ pub(crate) fn atomic_write(path: &Path, f: impl FnOnce(&Path) -> Result<()>) -> 
 
 /// `dir/.name.terminus-partial`: where output is written before it is complete.
 pub(crate) fn temp_sibling(path: &Path) -> PathBuf {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("output");
     path.with_file_name(format!(".{name}.terminus-partial"))
 }
 
 /// The one layer of a dataset, for single-layer formats.
-pub(crate) fn single_layer<'d>(path: &Path, ds: &'d Dataset, format: &str) -> Result<&'d terminus_vector::Layer> {
+pub(crate) fn single_layer<'d>(
+    path: &Path,
+    ds: &'d Dataset,
+    format: &str,
+) -> Result<&'d terminus_vector::Layer> {
     match ds.layers.as_slice() {
         [one] => Ok(one),
         [] => Err(FormatError::unsupported(path, "nothing to write: the input has no layers")),

@@ -132,7 +132,11 @@ impl<'a> LayerFilter<'a> {
             Err(FormatError::malformed(
                 &self.source,
                 "",
-                format!("no layer {:?}; layers are: {}", self.name, self.seen.join(", ")),
+                format!(
+                    "no layer {:?}; layers are: {}",
+                    self.name,
+                    self.seen.join(", ")
+                ),
             ))
         }
     }

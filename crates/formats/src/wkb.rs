@@ -81,7 +81,10 @@ pub fn decode(bytes: &[u8]) -> Result<Option<Geometry>, String> {
     let mut r = Reader { b: bytes, pos: 0 };
     let g = r.geometry(0)?;
     if r.pos != bytes.len() {
-        return Err(format!("{} bytes left over after the geometry", bytes.len() - r.pos));
+        return Err(format!(
+            "{} bytes left over after the geometry",
+            bytes.len() - r.pos
+        ));
     }
     Ok(match g {
         Geometry::Point(c) if c.x.is_nan() && c.y.is_nan() => None,
@@ -107,17 +110,28 @@ impl Reader<'_> {
     }
     fn u32(&mut self, le: bool) -> Result<u32, String> {
         let a = self.take::<4>()?;
-        Ok(if le { u32::from_le_bytes(a) } else { u32::from_be_bytes(a) })
+        Ok(if le {
+            u32::from_le_bytes(a)
+        } else {
+            u32::from_be_bytes(a)
+        })
     }
     fn f64(&mut self, le: bool) -> Result<f64, String> {
         let a = self.take::<8>()?;
-        Ok(if le { f64::from_le_bytes(a) } else { f64::from_be_bytes(a) })
+        Ok(if le {
+            f64::from_le_bytes(a)
+        } else {
+            f64::from_be_bytes(a)
+        })
     }
     fn count(&mut self, le: bool, min_bytes_each: usize) -> Result<usize, String> {
         let n = self.u32(le)? as usize;
         // A count larger than the bytes left is corrupt: refuse before allocating.
         if n.saturating_mul(min_bytes_each) > self.b.len() - self.pos {
-            return Err(format!("count {n} at byte {} exceeds the data", self.pos - 4));
+            return Err(format!(
+                "count {n} at byte {} exceeds the data",
+                self.pos - 4
+            ));
         }
         Ok(n)
     }
@@ -140,14 +154,23 @@ impl Reader<'_> {
     }
     fn polygon(&mut self, le: bool, dims: Dims) -> Result<Polygon, String> {
         let n = self.count(le, 4)?;
-        Ok(Polygon::new((0..n).map(|_| self.path(le, dims)).collect::<Result<_, _>>()?))
+        Ok(Polygon::new(
+            (0..n)
+                .map(|_| self.path(le, dims))
+                .collect::<Result<_, _>>()?,
+        ))
     }
     fn head(&mut self) -> Result<(bool, u32, Dims), String> {
         let order = self.take::<1>()?[0];
         let le = match order {
             0 => false,
             1 => true,
-            b => return Err(format!("byte order {b} at byte {} is neither 0 nor 1", self.pos - 1)),
+            b => {
+                return Err(format!(
+                    "byte order {b} at byte {} is neither 0 nor 1",
+                    self.pos - 1
+                ))
+            }
         };
         let raw = self.u32(le)?;
         let ewkb_z = raw & 0x8000_0000 != 0;
@@ -174,25 +197,46 @@ impl Reader<'_> {
             3 => Geometry::Polygon(self.polygon(le, dims)?),
             4..=7 => {
                 let n = self.count(le, 5)?;
-                let members: Vec<Geometry> = (0..n).map(|_| self.geometry(depth + 1)).collect::<Result<_, _>>()?;
-                let wrong = |want: &str| format!("a {want} member of a multi-geometry has another type");
+                let members: Vec<Geometry> = (0..n)
+                    .map(|_| self.geometry(depth + 1))
+                    .collect::<Result<_, _>>()?;
+                let wrong =
+                    |want: &str| format!("a {want} member of a multi-geometry has another type");
                 match t {
                     4 => Geometry::MultiPoint(
                         members
                             .into_iter()
-                            .map(|m| if let Geometry::Point(c) = m { Ok(c) } else { Err(wrong("point")) })
+                            .map(|m| {
+                                if let Geometry::Point(c) = m {
+                                    Ok(c)
+                                } else {
+                                    Err(wrong("point"))
+                                }
+                            })
                             .collect::<Result<_, _>>()?,
                     ),
                     5 => Geometry::MultiLineString(
                         members
                             .into_iter()
-                            .map(|m| if let Geometry::LineString(p) = m { Ok(p) } else { Err(wrong("line")) })
+                            .map(|m| {
+                                if let Geometry::LineString(p) = m {
+                                    Ok(p)
+                                } else {
+                                    Err(wrong("line"))
+                                }
+                            })
                             .collect::<Result<_, _>>()?,
                     ),
                     6 => Geometry::MultiPolygon(
                         members
                             .into_iter()
-                            .map(|m| if let Geometry::Polygon(p) = m { Ok(p) } else { Err(wrong("polygon")) })
+                            .map(|m| {
+                                if let Geometry::Polygon(p) = m {
+                                    Ok(p)
+                                } else {
+                                    Err(wrong("polygon"))
+                                }
+                            })
                             .collect::<Result<_, _>>()?,
                     ),
                     _ => Geometry::GeometryCollection(members),
@@ -243,7 +287,10 @@ mod tests {
         let mut b = vec![0u8, 0, 0, 0, 1];
         b.extend_from_slice(&1f64.to_be_bytes());
         b.extend_from_slice(&2f64.to_be_bytes());
-        assert_eq!(decode(&b).unwrap(), Some(Geometry::Point(Coord::xy(1.0, 2.0))));
+        assert_eq!(
+            decode(&b).unwrap(),
+            Some(Geometry::Point(Coord::xy(1.0, 2.0)))
+        );
         assert!(decode(&b[..10]).unwrap_err().contains("ends early"));
         // A LineString claiming 2^31 points in 9 bytes.
         let bad = [1u8, 2, 0, 0, 0, 0, 0, 0, 0x80];

@@ -25,14 +25,26 @@ pub fn parse(text: &str) -> std::result::Result<(Option<u32>, Option<Geometry>),
     let mut srid = None;
     if t.len() > 5 && t[..5].eq_ignore_ascii_case("SRID=") {
         let (head, rest) = t.split_once(';').ok_or("EWKT SRID= prefix without ';'")?;
-        srid = Some(head[5..].trim().parse::<u32>().map_err(|_| format!("bad SRID {:?}", &head[5..]))?);
+        srid = Some(
+            head[5..]
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| format!("bad SRID {:?}", &head[5..]))?,
+        );
         t = rest;
     }
-    let mut p = Parser { s: t.as_bytes(), pos: 0 };
+    let mut p = Parser {
+        s: t.as_bytes(),
+        pos: 0,
+    };
     let g = p.geometry()?;
     p.ws();
     if p.pos != p.s.len() {
-        return Err(format!("unexpected text at character {}: {:?}", p.pos + 1, p.rest()));
+        return Err(format!(
+            "unexpected text at character {}: {:?}",
+            p.pos + 1,
+            p.rest()
+        ));
     }
     Ok((srid, g))
 }
@@ -71,7 +83,12 @@ impl Parser<'_> {
             self.pos += 1;
             Ok(())
         } else {
-            Err(format!("expected '{}' at character {}, found {:?}", c as char, self.pos + 1, self.rest()))
+            Err(format!(
+                "expected '{}' at character {}, found {:?}",
+                c as char,
+                self.pos + 1,
+                self.rest()
+            ))
         }
     }
     fn eat(&mut self, c: u8) -> bool {
@@ -86,12 +103,22 @@ impl Parser<'_> {
     fn number(&mut self) -> std::result::Result<f64, String> {
         self.ws();
         let start = self.pos;
-        while self.pos < self.s.len() && matches!(self.s[self.pos], b'0'..=b'9' | b'.' | b'-' | b'+' | b'e' | b'E') {
+        while self.pos < self.s.len()
+            && matches!(
+                self.s[self.pos],
+                b'0'..=b'9' | b'.' | b'-' | b'+' | b'e' | b'E'
+            )
+        {
             self.pos += 1;
         }
         let t = std::str::from_utf8(&self.s[start..self.pos]).unwrap_or("");
-        t.parse::<f64>()
-            .map_err(|_| format!("expected a number at character {}, found {:?}", start + 1, self.rest()))
+        t.parse::<f64>().map_err(|_| {
+            format!(
+                "expected a number at character {}, found {:?}",
+                start + 1,
+                self.rest()
+            )
+        })
     }
     fn coord(&mut self, dims: usize) -> std::result::Result<Coord, String> {
         let x = self.number()?;
@@ -144,7 +171,10 @@ impl Parser<'_> {
         self.expect(b')')?;
         Ok(Polygon::new(rings))
     }
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> std::result::Result<T, String>) -> std::result::Result<Vec<T>, String> {
+    fn list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> std::result::Result<T, String>,
+    ) -> std::result::Result<Vec<T>, String> {
         if self.empty_or_open()? {
             return Ok(Vec::new());
         }
@@ -158,7 +188,11 @@ impl Parser<'_> {
     fn geometry(&mut self) -> std::result::Result<Option<Geometry>, String> {
         let tag = self.word();
         if tag.is_empty() {
-            return Err(format!("expected a geometry type at character {}, found {:?}", self.pos + 1, self.rest()));
+            return Err(format!(
+                "expected a geometry type at character {}, found {:?}",
+                self.pos + 1,
+                self.rest()
+            ));
         }
         // "POINT Z", "POINTZ", "POINT ZM", "POINT M".
         let (base, mut dims) = match tag.as_str() {
@@ -205,9 +239,10 @@ impl Parser<'_> {
             })?),
             "MULTILINESTRING" => Geometry::MultiLineString(self.list(|p| p.path(dims))?),
             "MULTIPOLYGON" => Geometry::MultiPolygon(self.list(|p| p.polygon(dims))?),
-            "GEOMETRYCOLLECTION" => Geometry::GeometryCollection(
-                self.list(|p| p.geometry().and_then(|g| g.ok_or_else(|| "empty point in a collection".to_string())))?,
-            ),
+            "GEOMETRYCOLLECTION" => Geometry::GeometryCollection(self.list(|p| {
+                p.geometry()
+                    .and_then(|g| g.ok_or_else(|| "empty point in a collection".to_string()))
+            })?),
             other => return Err(format!("unknown geometry type {other:?}")),
         }))
     }
@@ -365,7 +400,8 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
         let at = format!("line {}", i + 1);
         let (srid, g) = parse(l).map_err(|m| FormatError::malformed(path, at.clone(), m))?;
         if let Some(code) = srid {
-            let c = Crs::parse(&format!("EPSG:{code}")).map_err(|e| FormatError::crs(path, format!("{at}: {e}")))?;
+            let c = Crs::parse(&format!("EPSG:{code}"))
+                .map_err(|e| FormatError::crs(path, format!("{at}: {e}")))?;
             match &crs {
                 Some(prev) if *prev != c => {
                     return Err(FormatError::crs(
@@ -396,7 +432,9 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
     };
     let mut layer = Layer::new(stem, crs);
     layer.features = features;
-    Ok(Dataset { layers: vec![layer] })
+    Ok(Dataset {
+        layers: vec![layer],
+    })
 }
 
 /// Write a `.wkt` file: one EWKT line per feature (attributes cannot go).
@@ -407,7 +445,10 @@ pub fn write(path: &Path, ds: &Dataset) -> Result<()> {
         None => {
             return Err(FormatError::unsupported(
                 path,
-                format!("EWKT names CRSs by EPSG code and {} has none: write GeoPackage or GeoJSON", layer.crs.name()),
+                format!(
+                    "EWKT names CRSs by EPSG code and {} has none: write GeoPackage or GeoJSON",
+                    layer.crs.name()
+                ),
             ))
         }
     };
@@ -425,7 +466,9 @@ pub fn write(path: &Path, ds: &Dataset) -> Result<()> {
         }
         out.push('\n');
     }
-    atomic_write(path, |tmp| std::fs::write(tmp, out.as_bytes()).map_err(|e| FormatError::io(path, e)))
+    atomic_write(path, |tmp| {
+        std::fs::write(tmp, out.as_bytes()).map_err(|e| FormatError::io(path, e))
+    })
 }
 
 #[cfg(test)]
@@ -456,8 +499,14 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_text() {
-        assert!(parse("LINESTRING (1 2, 3 x)").unwrap_err().contains("expected a number"));
-        assert!(parse("POLYGON ((0 0, 1 0, 1 1, 0 0)").unwrap_err().contains("expected ')'"));
-        assert!(parse("CIRCLE (1 2)").unwrap_err().contains("unknown geometry type"));
+        assert!(parse("LINESTRING (1 2, 3 x)")
+            .unwrap_err()
+            .contains("expected a number"));
+        assert!(parse("POLYGON ((0 0, 1 0, 1 1, 0 0)")
+            .unwrap_err()
+            .contains("expected ')'"));
+        assert!(parse("CIRCLE (1 2)")
+            .unwrap_err()
+            .contains("unknown geometry type"));
     }
 }

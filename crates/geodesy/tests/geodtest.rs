@@ -6,11 +6,16 @@ use std::path::PathBuf;
 use terminus_geodesy::{measure, Ellipsoid};
 
 fn data(path: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(path);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(path);
     if p.exists() {
         Some(p)
     } else {
-        eprintln!("SKIPPED: {} is absent (../shared/data not beside the checkout)", p.display());
+        eprintln!(
+            "SKIPPED: {} is absent (../shared/data not beside the checkout)",
+            p.display()
+        );
         None
     }
 }
@@ -26,7 +31,10 @@ fn path_length_matches_geodtest_to_nanometres() {
     let mut n = 0;
     for line in reader.lines() {
         let line = line.unwrap();
-        let v: Vec<f64> = line.split_whitespace().map(|t| t.parse().unwrap()).collect();
+        let v: Vec<f64> = line
+            .split_whitespace()
+            .map(|t| t.parse().unwrap())
+            .collect();
         let (lat1, lon1, lat2, lon2, s12) = (v[0], v[1], v[3], v[4], v[6]);
         let s = measure::path_length(&Ellipsoid::WGS84, [(lon1, lat1), (lon2, lat2)]);
         worst = worst.max((s - s12).abs());
@@ -35,5 +43,8 @@ fn path_length_matches_geodtest_to_nanometres() {
     assert_eq!(n, 10_000);
     // GeographicLib states 15 nm for the inverse problem on WGS 84.
     assert!(worst < 15e-9 * 10.0, "worst error {worst} m");
-    eprintln!("GeodTest-short: {n} geodesics, worst length error {:.3e} m", worst);
+    eprintln!(
+        "GeodTest-short: {n} geodesics, worst length error {:.3e} m",
+        worst
+    );
 }

@@ -177,7 +177,10 @@ impl Bbox {
     }
     /// Whether the two boxes share any point.
     pub fn intersects(&self, o: &Bbox) -> bool {
-        self.min_x <= o.max_x && o.min_x <= self.max_x && self.min_y <= o.max_y && o.min_y <= self.max_y
+        self.min_x <= o.max_x
+            && o.min_x <= self.max_x
+            && self.min_y <= o.max_y
+            && o.min_y <= self.max_y
     }
     /// The box with x and y exchanged.
     pub fn transposed(&self) -> Bbox {
@@ -190,7 +193,10 @@ impl Bbox {
     }
     /// Centre.
     pub fn centre(&self) -> Coord {
-        Coord::xy((self.min_x + self.max_x) / 2.0, (self.min_y + self.max_y) / 2.0)
+        Coord::xy(
+            (self.min_x + self.max_x) / 2.0,
+            (self.min_y + self.max_y) / 2.0,
+        )
     }
 }
 
@@ -215,7 +221,9 @@ impl Geometry {
             Geometry::LineString(p) | Geometry::MultiPoint(p) => Box::new(p.iter()),
             Geometry::Polygon(p) => Box::new(p.rings.iter().flatten()),
             Geometry::MultiLineString(ps) => Box::new(ps.iter().flatten()),
-            Geometry::MultiPolygon(ps) => Box::new(ps.iter().flat_map(|p| p.rings.iter().flatten())),
+            Geometry::MultiPolygon(ps) => {
+                Box::new(ps.iter().flat_map(|p| p.rings.iter().flatten()))
+            }
             Geometry::GeometryCollection(gs) => Box::new(gs.iter().flat_map(|g| g.coords())),
         }
     }
@@ -227,7 +235,10 @@ impl Geometry {
             Geometry::LineString(p) | Geometry::MultiPoint(p) => p.iter_mut().for_each(f),
             Geometry::Polygon(p) => p.rings.iter_mut().flatten().for_each(f),
             Geometry::MultiLineString(ps) => ps.iter_mut().flatten().for_each(f),
-            Geometry::MultiPolygon(ps) => ps.iter_mut().flat_map(|p| p.rings.iter_mut().flatten()).for_each(f),
+            Geometry::MultiPolygon(ps) => ps
+                .iter_mut()
+                .flat_map(|p| p.rings.iter_mut().flatten())
+                .for_each(f),
             Geometry::GeometryCollection(gs) => gs.iter_mut().for_each(|g| g.map_coords(f)),
         }
     }
@@ -308,7 +319,15 @@ mod tests {
             ]]),
         ]);
         assert_eq!(g.vertex_count(), 8);
-        assert_eq!(g.bbox().unwrap(), Bbox { min_x: 0.0, min_y: 0.0, max_x: 6.0, max_y: 7.0 });
+        assert_eq!(
+            g.bbox().unwrap(),
+            Bbox {
+                min_x: 0.0,
+                min_y: 0.0,
+                max_x: 6.0,
+                max_y: 7.0
+            }
+        );
         assert!(!g.has_z());
         assert_eq!(g.polygons().len(), 2);
         assert!(Geometry::MultiPoint(vec![]).is_empty());

@@ -85,7 +85,11 @@ impl Layer {
     /// Bounding box of all features.
     pub fn bbox(&self) -> Option<Bbox> {
         let mut out: Option<Bbox> = None;
-        for b in self.features.iter().filter_map(|f| f.geometry.as_ref()?.bbox()) {
+        for b in self
+            .features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref()?.bbox())
+        {
             match &mut out {
                 Some(o) => o.union(&b),
                 None => out = Some(b),
@@ -96,7 +100,10 @@ impl Layer {
 
     /// True when any geometry has heights.
     pub fn has_z(&self) -> bool {
-        self.features.iter().filter_map(|f| f.geometry.as_ref()).any(|g| g.has_z())
+        self.features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref())
+            .any(|g| g.has_z())
     }
 }
 

@@ -15,6 +15,7 @@ pub mod feature;
 pub mod geometry;
 pub mod layer;
 pub mod measure;
+pub mod ring;
 pub mod validate;
 pub mod value;
 

@@ -116,7 +116,9 @@ impl Value {
             FieldKind::Json => serde_json::from_str(text)
                 .map(Value::Json)
                 .unwrap_or_else(|_| Value::String(text.to_string())),
-            FieldKind::String | FieldKind::Date | FieldKind::DateTime => Value::String(text.to_string()),
+            FieldKind::String | FieldKind::Date | FieldKind::DateTime => {
+                Value::String(text.to_string())
+            }
         }
     }
 
@@ -127,7 +129,10 @@ impl Value {
         let leading_zero = t.len() > 1 && t.starts_with('0') && !t.starts_with("0.");
         if !leading_zero && t.parse::<i64>().is_ok() {
             FieldKind::Integer
-        } else if !leading_zero && t.parse::<f64>().is_ok_and(f64::is_finite) && t.chars().any(|c| c.is_ascii_digit()) {
+        } else if !leading_zero
+            && t.parse::<f64>().is_ok_and(f64::is_finite)
+            && t.chars().any(|c| c.is_ascii_digit())
+        {
             FieldKind::Real
         } else {
             FieldKind::String

@@ -53,7 +53,12 @@ struct Counting<'a> {
 }
 
 impl LayerSink for Counting<'_> {
-    fn begin_layer(&mut self, name: &str, crs: &Crs, declared: &[Field]) -> terminus_formats::Result<()> {
+    fn begin_layer(
+        &mut self,
+        name: &str,
+        crs: &Crs,
+        declared: &[Field],
+    ) -> terminus_formats::Result<()> {
         self.layers += 1;
         self.inner.begin_layer(name, crs, declared)
     }
@@ -75,14 +80,24 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     let started = Instant::now();
     let in_format = input_format(&args.input)?;
     let out_format = match &args.to {
-        Some(name) => Format::from_name(name).ok_or_else(|| Failure::usage(format!("--to {name}: unknown format")))?,
+        Some(name) => Format::from_name(name)
+            .ok_or_else(|| Failure::usage(format!("--to {name}: unknown format")))?,
         None => Format::from_path(&args.output).ok_or_else(|| {
-            Failure::usage(format!("{}: cannot tell the output format from the extension", args.output.display()))
-                .hint("use .geojson, .gpkg, .shp, .kml, .kmz, .gpx, .csv or .wkt, or say --to FORMAT")
+            Failure::usage(format!(
+                "{}: cannot tell the output format from the extension",
+                args.output.display()
+            ))
+            .hint("use .geojson, .gpkg, .shp, .kml, .kmz, .gpx, .csv or .wkt, or say --to FORMAT")
         })?,
     };
     let (opts, bar) = args.input_args.read_options(&args.input)?;
-    let mut writer = terminus_formats::create(&args.output, out_format, &WriteOptions { overwrite: args.overwrite })?;
+    let mut writer = terminus_formats::create(
+        &args.output,
+        out_format,
+        &WriteOptions {
+            overwrite: args.overwrite,
+        },
+    )?;
     let mut counting = Counting {
         inner: writer.as_mut(),
         layers: 0,
@@ -92,9 +107,11 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     let result = match &args.layer {
         Some(name) => {
             let mut filter = LayerFilter::new(&mut counting, name, &args.input);
-            terminus_formats::read_into(&args.input, in_format, &opts, &mut filter).and_then(|()| filter.finish())
+            terminus_formats::read_into(&args.input, in_format, &opts, &mut filter)
+                .and_then(|()| filter.finish())
         }
-        None => terminus_formats::read_into(&args.input, in_format, &opts, &mut counting).and_then(|()| counting.finish()),
+        None => terminus_formats::read_into(&args.input, in_format, &opts, &mut counting)
+            .and_then(|()| counting.finish()),
     };
     bar.finish_and_clear();
     result?;

@@ -40,7 +40,11 @@ pub fn layer_json(layer: &Layer) -> serde_json::Value {
     let (mut length, mut perimeter, mut area) = (Some(0.0), Some(0.0), Some(0.0));
     let mut measure_note = None;
     for g in layer.features.iter().filter_map(|f| f.geometry.as_ref()) {
-        match (g.geodesic_length(&layer.crs), g.geodesic_perimeter(&layer.crs), g.geodesic_area(&layer.crs)) {
+        match (
+            g.geodesic_length(&layer.crs),
+            g.geodesic_perimeter(&layer.crs),
+            g.geodesic_area(&layer.crs),
+        ) {
             (Ok(l), Ok(p), Ok(a)) => {
                 length = length.map(|x| x + l);
                 perimeter = perimeter.map(|x| x + p);
@@ -55,7 +59,9 @@ pub fn layer_json(layer: &Layer) -> serde_json::Value {
             }
         }
     }
-    let bbox = layer.bbox().map(|b| json!([b.min_x, b.min_y, b.max_x, b.max_y]));
+    let bbox = layer
+        .bbox()
+        .map(|b| json!([b.min_x, b.min_y, b.max_x, b.max_y]));
     json!({
         "name": layer.name,
         "crs": layer.crs.id(),
@@ -90,7 +96,11 @@ pub fn render_text(v: &serde_json::Value) -> String {
     out.push_str(&format!("{} ({})\n", s(&v["file"]), s(&v["format"])));
     for l in v["layers"].as_array().into_iter().flatten() {
         out.push_str(&format!("\nlayer {:?}\n", s(&l["name"])));
-        out.push_str(&format!("  CRS:        {} ({})\n", s(&l["crs"]), s(&l["crs_name"])));
+        out.push_str(&format!(
+            "  CRS:        {} ({})\n",
+            s(&l["crs"]),
+            s(&l["crs_name"])
+        ));
         let types: Vec<String> = l["geometry_types"]
             .as_object()
             .into_iter()
@@ -106,21 +116,45 @@ pub fn render_text(v: &serde_json::Value) -> String {
                 String::new()
             }
         ));
-        out.push_str(&format!("  geometry:   {}\n", if types.is_empty() { "none".into() } else { types.join(", ") }));
-        out.push_str(&format!("  vertices:   {}{}\n", l["vertices"], if l["has_z"].as_bool() == Some(true) { " (with heights)" } else { "" }));
+        out.push_str(&format!(
+            "  geometry:   {}\n",
+            if types.is_empty() {
+                "none".into()
+            } else {
+                types.join(", ")
+            }
+        ));
+        out.push_str(&format!(
+            "  vertices:   {}{}\n",
+            l["vertices"],
+            if l["has_z"].as_bool() == Some(true) {
+                " (with heights)"
+            } else {
+                ""
+            }
+        ));
         if let Some(b) = l["bbox"].as_array() {
             let n: Vec<f64> = b.iter().filter_map(|x| x.as_f64()).collect();
             if n.len() == 4 {
-                out.push_str(&format!("  extent:     x {} … {}, y {} … {}\n", n[0], n[2], n[1], n[3]));
+                out.push_str(&format!(
+                    "  extent:     x {} … {}, y {} … {}\n",
+                    n[0], n[2], n[1], n[3]
+                ));
             }
         }
         if let Some(len) = l["geodesic_length_m"].as_f64() {
             if len > 0.0 {
-                out.push_str(&format!("  length:     {:.3} km (geodesic, lines)\n", len / 1000.0));
+                out.push_str(&format!(
+                    "  length:     {:.3} km (geodesic, lines)\n",
+                    len / 1000.0
+                ));
             }
             let per = l["geodesic_perimeter_m"].as_f64().unwrap_or(0.0);
             if per > 0.0 {
-                out.push_str(&format!("  perimeter:  {:.3} km (geodesic, polygon rings)\n", per / 1000.0));
+                out.push_str(&format!(
+                    "  perimeter:  {:.3} km (geodesic, polygon rings)\n",
+                    per / 1000.0
+                ));
                 out.push_str(&format!(
                     "  area:       {:.3} km² (geodesic)\n",
                     l["geodesic_area_m2"].as_f64().unwrap_or(0.0) / 1e6

@@ -44,14 +44,23 @@ pub struct InputArgs {
 
 impl InputArgs {
     /// Read options for `path`, with a progress bar on large files.
-    pub fn read_options(&self, path: &Path) -> Result<(ReadOptions, indicatif::ProgressBar), Failure> {
+    pub fn read_options(
+        &self,
+        path: &Path,
+    ) -> Result<(ReadOptions, indicatif::ProgressBar), Failure> {
         let crs = match &self.crs {
-            Some(text) => Some(Crs::parse(text).map_err(|e| Failure::usage(format!("--crs: {e}")))?),
+            Some(text) => {
+                Some(Crs::parse(text).map_err(|e| Failure::usage(format!("--crs: {e}")))?)
+            }
             None => None,
         };
         let delimiter = match self.delimiter {
             Some(c) if c.is_ascii() => Some(c as u8),
-            Some(c) => return Err(Failure::usage(format!("--delimiter {c:?}: must be one ASCII character"))),
+            Some(c) => {
+                return Err(Failure::usage(format!(
+                    "--delimiter {c:?}: must be one ASCII character"
+                )))
+            }
             None => None,
         };
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
@@ -89,8 +98,9 @@ impl InputArgs {
 /// The format of an input file, or a usage error.
 pub fn input_format(path: &Path) -> Result<Format, Failure> {
     Format::from_path(path).ok_or_else(|| {
-        Failure::usage(format!("{}: unknown format", path.display()))
-            .hint("Terminus reads .geojson/.json, .gpkg, .shp, .kml, .kmz, .gpx, .csv/.tsv/.txt and .wkt")
+        Failure::usage(format!("{}: unknown format", path.display())).hint(
+            "Terminus reads .geojson/.json, .gpkg, .shp, .kml, .kmz, .gpx, .csv/.tsv/.txt and .wkt",
+        )
     })
 }
 

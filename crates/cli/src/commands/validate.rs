@@ -4,11 +4,14 @@ use super::{print_json, InputArgs};
 use crate::failure::Failure;
 use serde_json::json;
 use std::path::PathBuf;
-use terminus_vector::validate::{validate_dataset, Check, Finding, Location, Severity, ValidationOptions};
+use terminus_vector::validate::{
+    validate_dataset, Check, Finding, Location, Severity, ValidationOptions,
+};
 
 /// Arguments of `terminus validate`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Checks: unclosed rings, rings with too few vertices, empty parts,
+#[command(
+    after_help = "Checks: unclosed rings, rings with too few vertices, empty parts,
 self-intersections (with their location), lines crossing themselves, duplicate
 consecutive vertices, spikes, wrong winding (RFC 7946), non-finite and
 out-of-range coordinates, latitude/longitude that look swapped, layers (or
@@ -20,7 +23,8 @@ a file cannot be read.
 
 Examples:
   terminus validate claim_AM.geojson claim_AZ.shp
-  terminus validate pillars.csv --lat-column B --lon-column L --json")]
+  terminus validate pillars.csv --lat-column B --lon-column L --json"
+)]
 pub struct Args {
     /// Files to check.
     #[arg(required = true)]
@@ -39,16 +43,27 @@ pub struct Args {
 }
 
 /// Findings for one file, or why it could not be read.
-pub fn validate_file(path: &std::path::Path, input: &InputArgs, opts: &ValidationOptions) -> Result<(Vec<Finding>, terminus_geodesy::Crs), Failure> {
+pub fn validate_file(
+    path: &std::path::Path,
+    input: &InputArgs,
+    opts: &ValidationOptions,
+) -> Result<(Vec<Finding>, terminus_geodesy::Crs), Failure> {
     let ds = input.read(path)?;
-    let crs = ds.layers.first().map(|l| l.crs.clone()).unwrap_or(terminus_geodesy::Crs::WGS84);
+    let crs = ds
+        .layers
+        .first()
+        .map(|l| l.crs.clone())
+        .unwrap_or(terminus_geodesy::Crs::WGS84);
     Ok((validate_dataset(&ds, opts), crs))
 }
 
 /// Run `terminus validate`.
 pub fn run(args: Args) -> Result<u8, Failure> {
     if !(args.spike_angle >= 0.0 && args.spike_angle < 90.0) {
-        return Err(Failure::usage(format!("--spike-angle {}: must be at least 0 and below 90 degrees", args.spike_angle)));
+        return Err(Failure::usage(format!(
+            "--spike-angle {}: must be at least 0 and below 90 degrees",
+            args.spike_angle
+        )));
     }
     let opts = ValidationOptions {
         spike_angle_deg: args.spike_angle,
@@ -66,7 +81,12 @@ pub fn run(args: Args) -> Result<u8, Failure> {
                         severity: Severity::Warning,
                         check: Check::MixedCrs,
                         location: Location::default(),
-                        message: format!("file is in {} but {} is in {}", crs.id(), p0.display(), c0.id()),
+                        message: format!(
+                            "file is in {} but {} is in {}",
+                            crs.id(),
+                            p0.display(),
+                            c0.id()
+                        ),
                     }),
                     None => first_crs = Some((path.clone(), crs)),
                     _ => {}
@@ -99,7 +119,10 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         for (p, r) in &reports {
             match r {
                 Ok(findings) => {
-                    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+                    let errors = findings
+                        .iter()
+                        .filter(|f| f.severity == Severity::Error)
+                        .count();
                     let warnings = findings.len() - errors;
                     for f in findings {
                         println!("{}: {f}", p.display());

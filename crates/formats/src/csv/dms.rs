@@ -4,6 +4,7 @@
 //! leading minus sign): `40°38′46.123″N`, `40°38'46.123"N`, `40 38 46.123 N`,
 //! `N40d38'46.123"`, `40:38:46.123`, `40d 38m 46.123s N`, `40°38.5′N`,
 //! `-40.646145`, `40.646145N`. Minutes and seconds must be below 60.
+//! Hemisphere letters are capitals (N, S, E, W); `s` marks seconds.
 
 /// Which axis a value is for: decides the allowed hemisphere letters and range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +34,8 @@ pub fn parse_angle(text: &str, axis: Axis) -> Result<f64, String> {
     let mut hemisphere: Option<char> = None;
     let mut body = String::with_capacity(t.len());
     for (i, ch) in t.chars().enumerate() {
-        let up = ch.to_ascii_uppercase();
+        // Hemisphere letters are capitals; a lower-case s marks seconds.
+        let up = ch;
         match up {
             'N' | 'S' | 'E' | 'W' => {
                 if hemisphere.is_some() {
@@ -55,8 +57,14 @@ pub fn parse_angle(text: &str, axis: Axis) -> Result<f64, String> {
             Axis::Longitude => matches!(h, 'E' | 'W'),
         };
         if !ok {
-            let what = if axis == Axis::Latitude { "latitude" } else { "longitude" };
-            return Err(format!("{t:?}: hemisphere {h} in a {what} column: latitude and longitude swapped?"));
+            let what = if axis == Axis::Latitude {
+                "latitude"
+            } else {
+                "longitude"
+            };
+            return Err(format!(
+                "{t:?}: hemisphere {h} in a {what} column: latitude and longitude swapped?"
+            ));
         }
         if sign < 0.0 {
             return Err(format!("{t:?}: both a minus sign and a hemisphere letter"));
@@ -70,8 +78,24 @@ pub fn parse_angle(text: &str, axis: Axis) -> Result<f64, String> {
     let mut parts: Vec<&str> = Vec::new();
     let mut marks = 0usize;
     for piece in body.split(|c: char| {
-        let sep = matches!(c, '°' | 'º' | 'd' | 'D' | '\'' | '′' | '’' | 'm' | 'M' | '"' | '″' | '”' | 's' | ':' | ' ' | '\t')
-            || c == '\u{a0}';
+        let sep = matches!(
+            c,
+            '°' | 'º'
+                | 'd'
+                | 'D'
+                | '\''
+                | '′'
+                | '’'
+                | 'm'
+                | 'M'
+                | '"'
+                | '″'
+                | '”'
+                | 's'
+                | ':'
+                | ' '
+                | '\t'
+        ) || c == '\u{a0}';
         if sep && !c.is_whitespace() {
             marks += 1;
         }
@@ -83,7 +107,9 @@ pub fn parse_angle(text: &str, axis: Axis) -> Result<f64, String> {
     }
     let _ = marks;
     if parts.is_empty() || parts.len() > 3 {
-        return Err(format!("{t:?}: expected degrees, or degrees minutes [seconds]"));
+        return Err(format!(
+            "{t:?}: expected degrees, or degrees minutes [seconds]"
+        ));
     }
     let nums: Vec<f64> = parts
         .iter()
@@ -108,10 +134,16 @@ pub fn parse_angle(text: &str, axis: Axis) -> Result<f64, String> {
     if nums.len() > 2 && nums[1].fract() != 0.0 {
         return Err(format!("{t:?}: minutes must be whole when seconds follow"));
     }
-    let deg = nums[0] + nums.get(1).copied().unwrap_or(0.0) / 60.0 + nums.get(2).copied().unwrap_or(0.0) / 3600.0;
+    let deg = nums[0]
+        + nums.get(1).copied().unwrap_or(0.0) / 60.0
+        + nums.get(2).copied().unwrap_or(0.0) / 3600.0;
     let limit = if axis == Axis::Latitude { 90.0 } else { 180.0 };
     if deg > limit {
-        let what = if axis == Axis::Latitude { "latitude" } else { "longitude" };
+        let what = if axis == Axis::Latitude {
+            "latitude"
+        } else {
+            "longitude"
+        };
         return Err(format!("{t:?}: {what} {deg}° is beyond ±{limit}°"));
     }
     Ok(sign * deg)
@@ -164,15 +196,26 @@ mod tests {
         }
         assert_eq!(parse_angle("-45.5", Axis::Longitude).unwrap(), -45.5);
         assert_eq!(parse_angle("45°30′E", Axis::Longitude).unwrap(), 45.5);
-        assert_eq!(parse_angle("45°30.5′", Axis::Longitude).unwrap(), 45.0 + 30.5 / 60.0);
+        assert_eq!(
+            parse_angle("45°30.5′", Axis::Longitude).unwrap(),
+            45.0 + 30.5 / 60.0
+        );
     }
 
     #[test]
     fn bad_values_say_why() {
-        assert!(parse_angle("40°38′61″N", Axis::Latitude).unwrap_err().contains("seconds must be below 60"));
-        assert!(parse_angle("91 00 00 N", Axis::Latitude).unwrap_err().contains("beyond"));
-        assert!(parse_angle("40 38 46 E", Axis::Latitude).unwrap_err().contains("swapped"));
-        assert!(parse_angle("4O°38′", Axis::Latitude).unwrap_err().contains("not a number"));
+        assert!(parse_angle("40°38′61″N", Axis::Latitude)
+            .unwrap_err()
+            .contains("seconds must be below 60"));
+        assert!(parse_angle("91 00 00 N", Axis::Latitude)
+            .unwrap_err()
+            .contains("beyond"));
+        assert!(parse_angle("40 38 46 E", Axis::Latitude)
+            .unwrap_err()
+            .contains("swapped"));
+        assert!(parse_angle("4O°38′", Axis::Latitude)
+            .unwrap_err()
+            .contains("not a number"));
         assert!(parse_angle("", Axis::Latitude).is_err());
         assert!(parse_angle("-40 N", Axis::Latitude).is_err());
     }
@@ -183,7 +226,10 @@ mod tests {
             let deg = -89.9 + i as f64 * 0.0899123;
             let s = format_dms(deg, Axis::Latitude, 3);
             let back = parse_angle(&s, Axis::Latitude).unwrap();
-            assert!((back - deg).abs() * 3600.0 <= 0.0005 + 1e-9, "{deg} -> {s} -> {back}");
+            assert!(
+                (back - deg).abs() * 3600.0 <= 0.0005 + 1e-9,
+                "{deg} -> {s} -> {back}"
+            );
         }
     }
 }

@@ -11,7 +11,7 @@
 //!
 //! Writing: points as `lon,lat` (or `x,y` in a projected CRS, `z` when they
 //! have heights), other geometries as a `WKT` column; a `.csvt` keeps the
-//! attribute types and a `.prj` the CRS when it is not WGS 84.
+//! attribute types and a `.prj` the CRS.
 
 pub mod dms;
 
@@ -41,14 +41,27 @@ pub struct CsvOptions {
 }
 
 const LAT_NAMES: &[&str] = &["lat", "latitude", "lat_dd", "lat_deg", "lat_dms", "b"];
-const LON_NAMES: &[&str] = &["lon", "long", "longitude", "lng", "lon_dd", "lon_deg", "lon_dms", "l"];
+const LON_NAMES: &[&str] = &[
+    "lon",
+    "long",
+    "longitude",
+    "lng",
+    "lon_dd",
+    "lon_deg",
+    "lon_dms",
+    "l",
+];
 const X_NAMES: &[&str] = &["x", "easting", "east", "e"];
 const Y_NAMES: &[&str] = &["y", "northing", "north", "n"];
 const WKT_NAMES: &[&str] = &["wkt", "geometry", "geom", "the_geom"];
 
 /// The `.csvt` and `.prj` sidecars of a CSV file.
 pub fn sidecar_paths(path: &Path) -> Vec<PathBuf> {
-    vec![path.to_path_buf(), path.with_extension("csvt"), path.with_extension("prj")]
+    vec![
+        path.to_path_buf(),
+        path.with_extension("csvt"),
+        path.with_extension("prj"),
+    ]
 }
 
 fn find_column(headers: &[String], wanted: &str, path: &Path, flag: &str) -> Result<usize> {
@@ -64,15 +77,20 @@ fn find_column(headers: &[String], wanted: &str, path: &Path, flag: &str) -> Res
             FormatError::malformed(
                 path,
                 "header",
-                format!("{flag} {wanted:?}: no such column; columns are {}", headers.join(", ")),
+                format!(
+                    "{flag} {wanted:?}: no such column; columns are {}",
+                    headers.join(", ")
+                ),
             )
         })
 }
 
 fn guess(headers: &[String], names: &[&str]) -> Option<usize> {
-    names
-        .iter()
-        .find_map(|n| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(n)))
+    names.iter().find_map(|n| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(n))
+    })
 }
 
 enum Coords {
@@ -82,7 +100,10 @@ enum Coords {
 }
 
 fn sniff_delimiter(path: &Path, first_line: &str) -> u8 {
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv")) {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"))
+    {
         return b'\t';
     }
     let count = |c: char| first_line.matches(c).count();
@@ -104,6 +125,9 @@ fn read_csvt(path: &Path) -> Option<Vec<String>> {
 }
 
 fn csvt_kind(t: &str) -> Option<FieldKind> {
+    if t == "integer(boolean)" {
+        return Some(FieldKind::Bool);
+    }
     let base = t.split('(').next().unwrap_or("");
     Some(match base {
         "integer" | "integer64" => FieldKind::Integer,
@@ -121,11 +145,17 @@ fn csvt_kind(t: &str) -> Option<FieldKind> {
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
     let bytes = std::fs::read(path).map_err(|e| FormatError::io(path, e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        FormatError::malformed(path, format!("byte {}", e.utf8_error().valid_up_to()), "not UTF-8 text; save the table as UTF-8")
+        FormatError::malformed(
+            path,
+            format!("byte {}", e.utf8_error().valid_up_to()),
+            "not UTF-8 text; save the table as UTF-8",
+        )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let o = &opts.csv;
-    let delimiter = o.delimiter.unwrap_or_else(|| sniff_delimiter(path, text.lines().next().unwrap_or("")));
+    let delimiter = o
+        .delimiter
+        .unwrap_or_else(|| sniff_delimiter(path, text.lines().next().unwrap_or("")));
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(false)
@@ -137,9 +167,17 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
         .map(str::to_string)
         .collect();
     if headers.is_empty() || headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(FormatError::malformed(path, "line 1", "no header row: the first row must name the columns"));
+        return Err(FormatError::malformed(
+            path,
+            "line 1",
+            "no header row: the first row must name the columns",
+        ));
     }
-    let col = |flag: &str, v: &Option<String>| v.as_deref().map(|w| find_column(&headers, w, path, flag)).transpose();
+    let col = |flag: &str, v: &Option<String>| {
+        v.as_deref()
+            .map(|w| find_column(&headers, w, path, flag))
+            .transpose()
+    };
     let coords = match (
         col("--wkt-column", &o.wkt_column)?,
         col("--lat-column", &o.lat_column)?,
@@ -151,15 +189,25 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
         (None, Some(lat), Some(lon), _, _) => Coords::Geographic { lat, lon },
         (None, None, None, Some(x), Some(y)) => Coords::Grid { x, y },
         (None, Some(_), None, _, _) | (None, None, Some(_), _, _) => {
-            return Err(FormatError::malformed(path, "header", "give both --lat-column and --lon-column"))
+            return Err(FormatError::malformed(
+                path,
+                "header",
+                "give both --lat-column and --lon-column",
+            ))
         }
         (None, None, None, Some(_), None) | (None, None, None, None, Some(_)) => {
-            return Err(FormatError::malformed(path, "header", "give both --x-column and --y-column"))
+            return Err(FormatError::malformed(
+                path,
+                "header",
+                "give both --x-column and --y-column",
+            ))
         }
         (None, None, None, None, None) => {
-            if let (Some(lat), Some(lon)) = (guess(&headers, LAT_NAMES), guess(&headers, LON_NAMES)) {
+            if let (Some(lat), Some(lon)) = (guess(&headers, LAT_NAMES), guess(&headers, LON_NAMES))
+            {
                 Coords::Geographic { lat, lon }
-            } else if let (Some(x), Some(y)) = (guess(&headers, X_NAMES), guess(&headers, Y_NAMES)) {
+            } else if let (Some(x), Some(y)) = (guess(&headers, X_NAMES), guess(&headers, Y_NAMES))
+            {
                 Coords::Grid { x, y }
             } else if let Some(w) = guess(&headers, WKT_NAMES) {
                 Coords::Wkt(w)
@@ -185,7 +233,9 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
     // CRS: a .prj sidecar, --crs, or WGS 84 for latitude/longitude tables.
     let prj = std::fs::read_to_string(path.with_extension("prj")).ok();
     let declared = match prj {
-        Some(text) => Some(Crs::parse(text.trim()).map_err(|e| FormatError::crs(path, format!(".prj: {e}")))?),
+        Some(text) => Some(
+            Crs::parse(text.trim()).map_err(|e| FormatError::crs(path, format!(".prj: {e}")))?,
+        ),
         None => None,
     };
     let crs = match (declared, &opts.crs, &coords) {
@@ -219,22 +269,28 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
     .into_iter()
     .chain(z_col)
     .collect();
-    let attr_cols: Vec<usize> = (0..headers.len()).filter(|i| !geometry_cols.contains(i)).collect();
+    let attr_cols: Vec<usize> = (0..headers.len())
+        .filter(|i| !geometry_cols.contains(i))
+        .collect();
     let csvt = read_csvt(path).filter(|t| t.len() == headers.len());
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut features: Vec<Feature> = Vec::new();
     for (r, rec) in rdr.records().enumerate() {
         let line = r + 2;
-        let rec = rec.map_err(|e| FormatError::malformed(path, format!("line {line}"), e.to_string()))?;
+        let rec =
+            rec.map_err(|e| FormatError::malformed(path, format!("line {line}"), e.to_string()))?;
         let cell = |i: usize| rec.get(i).unwrap_or("");
         let at = |i: usize| format!("line {line}, column {:?}", headers[i]);
         let z = match z_col {
-            Some(i) if !cell(i).trim().is_empty() => Some(
-                cell(i)
-                    .trim()
-                    .parse::<f64>()
-                    .map_err(|_| FormatError::malformed(path, at(i), format!("height {:?} is not a number", cell(i))))?,
-            ),
+            Some(i) if !cell(i).trim().is_empty() => {
+                Some(cell(i).trim().parse::<f64>().map_err(|_| {
+                    FormatError::malformed(
+                        path,
+                        at(i),
+                        format!("height {:?} is not a number", cell(i)),
+                    )
+                })?)
+            }
             _ => None,
         };
         let geometry = match &coords {
@@ -242,30 +298,40 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
                 if cell(*lat).trim().is_empty() && cell(*lon).trim().is_empty() {
                     None
                 } else {
-                    let y = parse_angle(cell(*lat), Axis::Latitude).map_err(|m| FormatError::malformed(path, at(*lat), m))?;
-                    let x = parse_angle(cell(*lon), Axis::Longitude).map_err(|m| FormatError::malformed(path, at(*lon), m))?;
+                    let y = parse_angle(cell(*lat), Axis::Latitude)
+                        .map_err(|m| FormatError::malformed(path, at(*lat), m))?;
+                    let x = parse_angle(cell(*lon), Axis::Longitude)
+                        .map_err(|m| FormatError::malformed(path, at(*lon), m))?;
                     Some(Geometry::Point(Coord { x, y, z }))
                 }
             }
             Coords::Grid { x, y } => {
                 let num = |i: usize| {
-                    cell(i)
-                        .trim()
-                        .replace(' ', "")
-                        .parse::<f64>()
-                        .map_err(|_| FormatError::malformed(path, at(i), format!("{:?} is not a number", cell(i))))
+                    cell(i).trim().replace(' ', "").parse::<f64>().map_err(|_| {
+                        FormatError::malformed(
+                            path,
+                            at(i),
+                            format!("{:?} is not a number", cell(i)),
+                        )
+                    })
                 };
                 if cell(*x).trim().is_empty() && cell(*y).trim().is_empty() {
                     None
                 } else {
-                    Some(Geometry::Point(Coord { x: num(*x)?, y: num(*y)?, z }))
+                    Some(Geometry::Point(Coord {
+                        x: num(*x)?,
+                        y: num(*y)?,
+                        z,
+                    }))
                 }
             }
             Coords::Wkt(w) => {
                 if cell(*w).trim().is_empty() {
                     None
                 } else {
-                    crate::wkt::parse(cell(*w)).map_err(|m| FormatError::malformed(path, at(*w), m))?.1
+                    crate::wkt::parse(cell(*w))
+                        .map_err(|m| FormatError::malformed(path, at(*w), m))?
+                        .1
                 }
             }
         };
@@ -278,14 +344,17 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
     // Attribute kinds: from the .csvt, else inferred over the whole column.
     let mut fields = Vec::new();
     for (k, &i) in attr_cols.iter().enumerate() {
-        let kind = csvt.as_ref().and_then(|t| csvt_kind(&t[i])).unwrap_or_else(|| {
-            rows.iter()
-                .map(|r| r[k].as_str())
-                .filter(|v| !v.trim().is_empty())
-                .map(Value::infer_text_kind)
-                .reduce(FieldKind::unify)
-                .unwrap_or(FieldKind::String)
-        });
+        let kind = csvt
+            .as_ref()
+            .and_then(|t| csvt_kind(&t[i]))
+            .unwrap_or_else(|| {
+                rows.iter()
+                    .map(|r| r[k].as_str())
+                    .filter(|v| !v.trim().is_empty())
+                    .map(Value::infer_text_kind)
+                    .reduce(FieldKind::unify)
+                    .unwrap_or(FieldKind::String)
+            });
         fields.push(Field {
             name: headers[i].clone(),
             kind,
@@ -293,7 +362,11 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
     }
     for (f, row) in features.iter_mut().zip(rows) {
         for (field, v) in fields.iter().zip(row) {
-            let value = if v.is_empty() { Value::Null } else { Value::from_text(&v, field.kind) };
+            let value = if v.is_empty() {
+                Value::Null
+            } else {
+                Value::from_text(&v, field.kind)
+            };
             f.properties.insert(field.name.clone(), value);
         }
     }
@@ -301,7 +374,9 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
     let mut layer = Layer::new(stem, crs);
     layer.features = features;
     layer.declared_fields = if csvt.is_some() { fields } else { Vec::new() };
-    Ok(Dataset { layers: vec![layer] })
+    Ok(Dataset {
+        layers: vec![layer],
+    })
 }
 
 fn csvt_name(kind: FieldKind) -> &'static str {
@@ -324,7 +399,7 @@ fn unique_name(base: &str, taken: &[Field]) -> String {
     name
 }
 
-/// Write a CSV coordinate table with `.csvt` (and `.prj` unless WGS 84).
+/// Write a CSV coordinate table with its `.csvt` and `.prj`.
 pub fn write(path: &Path, ds: &Dataset) -> Result<()> {
     let layer = single_layer(path, ds, "CSV")?;
     let fields = layer.fields();
@@ -337,7 +412,11 @@ pub fn write(path: &Path, ds: &Dataset) -> Result<()> {
     let mut header: Vec<String> = Vec::new();
     let mut types: Vec<&str> = Vec::new();
     if points_only {
-        let (xn, yn) = if geographic { ("lon", "lat") } else { ("x", "y") };
+        let (xn, yn) = if geographic {
+            ("lon", "lat")
+        } else {
+            ("x", "y")
+        };
         header.push(unique_name(xn, &fields));
         header.push(unique_name(yn, &fields));
         types.extend(["CoordX", "CoordY"]);
@@ -377,18 +456,33 @@ pub fn write(path: &Path, ds: &Dataset) -> Result<()> {
             (Some(_), true) => unreachable!("points_only checked every geometry"),
         }
         for f in &fields {
-            row.push(feat.properties.get(&f.name).and_then(Value::to_text).unwrap_or_default());
+            row.push(match feat.properties.get(&f.name) {
+                // Integer(Boolean) columns hold 1 and 0, as GDAL writes them.
+                Some(Value::Bool(b)) => if *b { "1" } else { "0" }.to_string(),
+                Some(v) => v.to_text().unwrap_or_default(),
+                None => String::new(),
+            });
         }
         wtr.write_record(&row).map_err(io)?;
     }
-    let bytes = wtr.into_inner().map_err(|e| FormatError::unsupported(path, format!("CSV: {e}")))?;
-    let csvt = types.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(",") + "\n";
+    let bytes = wtr
+        .into_inner()
+        .map_err(|e| FormatError::unsupported(path, format!("CSV: {e}")))?;
+    let csvt = types
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(",")
+        + "\n";
     atomic_write(&path.with_extension("csvt"), |tmp| {
         std::fs::write(tmp, csvt.as_bytes()).map_err(|e| FormatError::io(path, e))
     })?;
-    if layer.crs != Crs::WGS84 {
-        let wkt = layer.crs.to_wkt();
-        atomic_write(&path.with_extension("prj"), |tmp| std::fs::write(tmp, wkt.as_bytes()).map_err(|e| FormatError::io(path, e)))?;
-    }
-    atomic_write(path, |tmp| std::fs::write(tmp, &bytes).map_err(|e| FormatError::io(path, e)))
+    // Always a .prj: a table of grid coordinates or WKT says nothing of its CRS.
+    let wkt = layer.crs.to_wkt();
+    atomic_write(&path.with_extension("prj"), |tmp| {
+        std::fs::write(tmp, wkt.as_bytes()).map_err(|e| FormatError::io(path, e))
+    })?;
+    atomic_write(path, |tmp| {
+        std::fs::write(tmp, &bytes).map_err(|e| FormatError::io(path, e))
+    })
 }

@@ -20,7 +20,11 @@ pub fn read_into(path: &Path, opts: &ReadOptions, sink: &mut dyn LayerSink) -> R
         progress: opts.progress.clone(),
     };
     let reader = BufReader::with_capacity(1 << 20, reader);
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("layer").to_string();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("layer")
+        .to_string();
     let mut state = State {
         path,
         sink,
@@ -33,13 +37,20 @@ pub fn read_into(path: &Path, opts: &ReadOptions, sink: &mut dyn LayerSink) -> R
         failure: None,
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
-    let outcome = TopSeed { state: &mut state }.deserialize(&mut de).and_then(|()| de.end());
+    let outcome = TopSeed { state: &mut state }
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
     if let Some(err) = state.failure.take() {
         return Err(err);
     }
     if let Err(e) = outcome {
         let at = if state.in_features {
-            format!("feature {}, line {}, column {}", state.feature_index, e.line(), e.column())
+            format!(
+                "feature {}, line {}, column {}",
+                state.feature_index,
+                e.line(),
+                e.column()
+            )
         } else {
             format!("line {}, column {}", e.line(), e.column())
         };
@@ -95,7 +106,10 @@ struct State<'a> {
 
 impl State<'_> {
     fn layer_crs(&self) -> Crs {
-        self.crs.clone().or_else(|| self.assumed.clone()).unwrap_or(Crs::WGS84)
+        self.crs
+            .clone()
+            .or_else(|| self.assumed.clone())
+            .unwrap_or(Crs::WGS84)
     }
 
     fn begin(&mut self) -> Result<()> {
@@ -116,12 +130,17 @@ impl State<'_> {
                     format!("the `crs` member {member} is not of the form {{\"type\":\"name\",\"properties\":{{\"name\":\"EPSG:…\"}}}}; linked CRSs are not supported"),
                 )
             })?;
-        let crs = Crs::parse(name).map_err(|e| FormatError::crs(path, format!("`crs` member: {e}")))?;
+        let crs =
+            Crs::parse(name).map_err(|e| FormatError::crs(path, format!("`crs` member: {e}")))?;
         if let Some(assumed) = &self.assumed {
             if assumed != &crs {
                 return Err(FormatError::crs(
                     path,
-                    format!("the file declares {} but --crs says {}", crs.id(), assumed.id()),
+                    format!(
+                        "the file declares {} but --crs says {}",
+                        crs.id(),
+                        assumed.id()
+                    ),
                 ));
             }
         }
@@ -198,7 +217,9 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
         match kind.as_deref() {
             Some("FeatureCollection") => {
                 if !had_features {
-                    return Err(de::Error::custom("FeatureCollection without a `features` array"));
+                    return Err(de::Error::custom(
+                        "FeatureCollection without a `features` array",
+                    ));
                 }
                 Ok(())
             }
@@ -302,11 +323,17 @@ impl<'de> Visitor<'de> for FeatureSeed {
                 "id" => {
                     let v: serde_json::Value = map.next_value()?;
                     feature.id = match v {
-                        serde_json::Value::Number(n) if n.is_i64() => n.as_i64().map(FeatureId::Int),
+                        serde_json::Value::Number(n) if n.is_i64() => {
+                            n.as_i64().map(FeatureId::Int)
+                        }
                         serde_json::Value::Number(n) => Some(FeatureId::String(n.to_string())),
                         serde_json::Value::String(s) => Some(FeatureId::String(s)),
                         serde_json::Value::Null => None,
-                        other => return Err(de::Error::custom(format!("feature id must be a string or number, found {other}"))),
+                        other => {
+                            return Err(de::Error::custom(format!(
+                                "feature id must be a string or number, found {other}"
+                            )))
+                        }
                     };
                 }
                 "geometry" => feature.geometry = map.next_value_seed(OptionalGeometrySeed)?,
@@ -325,7 +352,9 @@ impl<'de> Visitor<'de> for FeatureSeed {
         }
         match kind.as_deref() {
             Some("Feature") => Ok(feature),
-            Some(other) => Err(de::Error::custom(format!("expected a Feature, found type {other:?}"))),
+            Some(other) => Err(de::Error::custom(format!(
+                "expected a Feature, found type {other:?}"
+            ))),
             None => Err(de::Error::custom("feature without \"type\": \"Feature\"")),
         }
     }
@@ -335,7 +364,10 @@ struct OptionalGeometrySeed;
 
 impl<'de> DeserializeSeed<'de> for OptionalGeometrySeed {
     type Value = Option<Geometry>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Option<Geometry>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Option<Geometry>, D::Error> {
         d.deserialize_option(self)
     }
 }
@@ -351,7 +383,10 @@ impl<'de> Visitor<'de> for OptionalGeometrySeed {
     fn visit_unit<E: de::Error>(self) -> std::result::Result<Option<Geometry>, E> {
         Ok(None)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Option<Geometry>, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Option<Geometry>, D::Error> {
         GeometrySeed.deserialize(d).map(Some)
     }
 }
@@ -380,7 +415,10 @@ impl<'de> Visitor<'de> for GeometrySeed {
                 "type" => kind = Some(map.next_value()?),
                 "coordinates" => {
                     let mut t = CoordTree::default();
-                    map.next_value_seed(NestedSeed { tree: &mut t, level: 0 })?;
+                    map.next_value_seed(NestedSeed {
+                        tree: &mut t,
+                        level: 0,
+                    })?;
                     tree = Some(t);
                 }
                 "geometries" => members = Some(map.next_value_seed(GeometryListSeed)?),
@@ -395,7 +433,8 @@ impl<'de> Visitor<'de> for GeometrySeed {
                 .map(Geometry::GeometryCollection)
                 .ok_or_else(|| de::Error::custom("GeometryCollection without `geometries`"));
         }
-        let tree = tree.ok_or_else(|| de::Error::custom(format!("{kind} without `coordinates`")))?;
+        let tree =
+            tree.ok_or_else(|| de::Error::custom(format!("{kind} without `coordinates`")))?;
         tree.build(&kind).map_err(de::Error::custom)
     }
 }
@@ -404,7 +443,10 @@ struct GeometryListSeed;
 
 impl<'de> DeserializeSeed<'de> for GeometryListSeed {
     type Value = Vec<Geometry>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Vec<Geometry>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Vec<Geometry>, D::Error> {
         d.deserialize_seq(self)
     }
 }
@@ -414,7 +456,10 @@ impl<'de> Visitor<'de> for GeometryListSeed {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of geometries")
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<Geometry>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Vec<Geometry>, A::Error> {
         let mut out = Vec::new();
         while let Some(g) = seq.next_element_seed(GeometrySeed)? {
             out.push(g);
@@ -452,12 +497,20 @@ impl CoordTree {
                 ));
             }
         }
-        if self.counts.get(want).is_some_and(|c| !c.is_empty()) || self.counts.iter().skip(want + 1).any(|c| !c.is_empty()) {
-            return Err(format!("{kind} coordinates contain an empty position or nest too deep"));
+        if self.counts.get(want).is_some_and(|c| !c.is_empty())
+            || self.counts.iter().skip(want + 1).any(|c| !c.is_empty())
+        {
+            return Err(format!(
+                "{kind} coordinates contain an empty position or nest too deep"
+            ));
         }
-        let CoordTree { positions, counts, .. } = self;
+        let CoordTree {
+            positions, counts, ..
+        } = self;
         let mut pos = positions.into_iter();
-        let take = |it: &mut std::vec::IntoIter<Coord>, n: usize| -> Vec<Coord> { it.by_ref().take(n).collect() };
+        let take = |it: &mut std::vec::IntoIter<Coord>, n: usize| -> Vec<Coord> {
+            it.by_ref().take(n).collect()
+        };
         Ok(match want {
             0 => match pos.next() {
                 Some(c) => Geometry::Point(c),
@@ -538,7 +591,9 @@ impl<'de> Visitor<'de> for ElementSeed<'_> {
         Ok(Element::Array)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Element, E> {
-        Err(E::custom(format!("coordinate {v:?} is a string, not a number")))
+        Err(E::custom(format!(
+            "coordinate {v:?} is a string, not a number"
+        )))
     }
     fn visit_unit<E: de::Error>(self) -> std::result::Result<Element, E> {
         Err(E::custom("coordinate is null, not a number"))

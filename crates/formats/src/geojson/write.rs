@@ -115,9 +115,15 @@ impl LayerSink for GeoJsonWriter {
 
     fn finish(&mut self) -> Result<()> {
         if self.layers == 0 {
-            return Err(FormatError::unsupported(&self.path, "nothing to write: the input has no layers"));
+            return Err(FormatError::unsupported(
+                &self.path,
+                "nothing to write: the input has no layers",
+            ));
         }
-        let mut out = self.out.take().ok_or_else(|| FormatError::unsupported(&self.path, "finished twice"))?;
+        let mut out = self
+            .out
+            .take()
+            .ok_or_else(|| FormatError::unsupported(&self.path, "finished twice"))?;
         out.flush().map_err(|e| self.io(e))?;
         drop(out);
         std::fs::rename(&self.tmp, &self.path).map_err(|e| self.io(e))
@@ -127,7 +133,10 @@ impl LayerSink for GeoJsonWriter {
 type EncodeError = (&'static str, usize);
 
 /// Encode one feature as a GeoJSON object.
-pub(crate) fn encode_feature(buf: &mut Vec<u8>, f: &Feature) -> std::result::Result<(), EncodeError> {
+pub(crate) fn encode_feature(
+    buf: &mut Vec<u8>,
+    f: &Feature,
+) -> std::result::Result<(), EncodeError> {
     buf.extend_from_slice(b"{\"type\":\"Feature\"");
     match &f.id {
         Some(FeatureId::Int(i)) => {
@@ -161,7 +170,11 @@ pub(crate) fn encode_feature(buf: &mut Vec<u8>, f: &Feature) -> std::result::Res
     Ok(())
 }
 
-fn encode_geometry(buf: &mut Vec<u8>, g: &Geometry, v: &mut usize) -> std::result::Result<(), EncodeError> {
+fn encode_geometry(
+    buf: &mut Vec<u8>,
+    g: &Geometry,
+    v: &mut usize,
+) -> std::result::Result<(), EncodeError> {
     buf.extend_from_slice(b"{\"type\":\"");
     buf.extend_from_slice(g.geometry_type().name().as_bytes());
     if let Geometry::GeometryCollection(gs) = g {

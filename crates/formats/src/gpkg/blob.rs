@@ -9,7 +9,11 @@ use terminus_vector::Geometry;
 pub fn encode_blob(g: &Geometry, srs_id: i32, buf: &mut Vec<u8>) {
     buf.clear();
     let empty = g.is_empty();
-    let bbox = if matches!(g, Geometry::Point(_)) || empty { None } else { g.bbox() };
+    let bbox = if matches!(g, Geometry::Point(_)) || empty {
+        None
+    } else {
+        g.bbox()
+    };
     // flags: bit 0 little-endian, bits 1-3 envelope (1 = xy), bit 4 empty.
     let mut flags = 1u8;
     if bbox.is_some() {
@@ -41,7 +45,11 @@ pub fn decode_blob(b: &[u8]) -> Result<(i32, Option<Geometry>), String> {
     }
     let le = flags & 1 == 1;
     let raw = [b[4], b[5], b[6], b[7]];
-    let srs_id = if le { i32::from_le_bytes(raw) } else { i32::from_be_bytes(raw) };
+    let srs_id = if le {
+        i32::from_le_bytes(raw)
+    } else {
+        i32::from_be_bytes(raw)
+    };
     let env_len = match (flags >> 1) & 0b111 {
         0 => 0,
         1 => 32,

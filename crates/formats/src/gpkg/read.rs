@@ -17,8 +17,11 @@ struct LayerInfo {
 /// Read every feature table of a GeoPackage, one layer per table.
 pub fn read_into(path: &Path, opts: &ReadOptions, sink: &mut dyn LayerSink) -> Result<()> {
     let sql = |e: rusqlite::Error| FormatError::malformed(path, "", format!("SQLite: {e}"));
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| FormatError::malformed(path, "", format!("cannot open as SQLite: {e}")))?;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| FormatError::malformed(path, "", format!("cannot open as SQLite: {e}")))?;
     let has_contents: bool = conn
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN ('gpkg_contents','gpkg_geometry_columns','gpkg_spatial_ref_sys')",
@@ -99,7 +102,11 @@ fn layer_crs(path: &Path, conn: &Connection, info: &LayerInfo, opts: &ReadOption
     match (declared, &opts.crs) {
         (Some(d), Some(a)) if &d != a => Err(FormatError::crs(
             path,
-            format!("{at}: the GeoPackage declares {} but --crs says {}", d.id(), a.id()),
+            format!(
+                "{at}: the GeoPackage declares {} but --crs says {}",
+                d.id(),
+                a.id()
+            ),
         )),
         (Some(d), _) => Ok(d),
         (None, Some(a)) => Ok(a.clone()),
@@ -128,7 +135,13 @@ fn kind_of(declared: &str) -> Option<FieldKind> {
     })
 }
 
-fn read_layer(path: &Path, conn: &Connection, info: &LayerInfo, opts: &ReadOptions, sink: &mut dyn LayerSink) -> Result<()> {
+fn read_layer(
+    path: &Path,
+    conn: &Connection,
+    info: &LayerInfo,
+    opts: &ReadOptions,
+    sink: &mut dyn LayerSink,
+) -> Result<()> {
     let at = format!("table {:?}", info.table);
     let sql = |e: rusqlite::Error| FormatError::malformed(path, at.clone(), format!("SQLite: {e}"));
     let crs = layer_crs(path, conn, info, opts)?;
@@ -139,14 +152,24 @@ fn read_layer(path: &Path, conn: &Connection, info: &LayerInfo, opts: &ReadOptio
             .prepare(&format!("PRAGMA table_info({})", ident(&info.table)))
             .map_err(sql)?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(5)? > 0)))
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(5)? > 0,
+                ))
+            })
             .map_err(sql)?;
         for r in rows {
             cols.push(r.map_err(sql)?);
         }
     }
     if cols.is_empty() {
-        return Err(FormatError::malformed(path, at, "gpkg_contents lists this table but it does not exist"));
+        return Err(FormatError::malformed(
+            path,
+            at,
+            "gpkg_contents lists this table but it does not exist",
+        ));
     }
     let fid_col = cols
         .iter()
@@ -155,7 +178,13 @@ fn read_layer(path: &Path, conn: &Connection, info: &LayerInfo, opts: &ReadOptio
     let attrs: Vec<(String, FieldKind, bool)> = cols
         .iter()
         .filter(|(n, _, _)| Some(n) != fid_col.as_ref() && *n != info.geom_column)
-        .map(|(n, t, _)| (n.clone(), kind_of(t).unwrap_or(FieldKind::String), kind_of(t).is_none()))
+        .map(|(n, t, _)| {
+            (
+                n.clone(),
+                kind_of(t).unwrap_or(FieldKind::String),
+                kind_of(t).is_none(),
+            )
+        })
         .collect();
     let declared: Vec<Field> = attrs
         .iter()
@@ -164,11 +193,20 @@ fn read_layer(path: &Path, conn: &Connection, info: &LayerInfo, opts: &ReadOptio
             kind: *k,
         })
         .collect();
-    let select: Vec<String> = std::iter::once(fid_col.clone().map(|c| ident(&c)).unwrap_or_else(|| "rowid".into()))
-        .chain(std::iter::once(ident(&info.geom_column)))
-        .chain(attrs.iter().map(|(n, _, _)| ident(n)))
-        .collect();
-    let q = format!("SELECT {} FROM {} ORDER BY 1", select.join(", "), ident(&info.table));
+    let select: Vec<String> = std::iter::once(
+        fid_col
+            .clone()
+            .map(|c| ident(&c))
+            .unwrap_or_else(|| "rowid".into()),
+    )
+    .chain(std::iter::once(ident(&info.geom_column)))
+    .chain(attrs.iter().map(|(n, _, _)| ident(n)))
+    .collect();
+    let q = format!(
+        "SELECT {} FROM {} ORDER BY 1",
+        select.join(", "),
+        ident(&info.table)
+    );
     let mut stmt = conn.prepare(&q).map_err(sql)?;
     let mut rows = stmt.query([]).map_err(sql)?;
     sink.begin_layer(&info.table, &crs, &declared)?;

@@ -117,9 +117,9 @@ impl GpkgWriter {
     }
 
     fn conn(&self) -> Result<&Connection> {
-        self.conn
-            .as_ref()
-            .ok_or_else(|| FormatError::unsupported(&self.path, "GeoPackage writer already finished"))
+        self.conn.as_ref().ok_or_else(|| {
+            FormatError::unsupported(&self.path, "GeoPackage writer already finished")
+        })
     }
 
     fn sql(&self, e: rusqlite::Error) -> FormatError {
@@ -132,7 +132,8 @@ impl GpkgWriter {
             Crs::Epsg(code) => {
                 let id = *code as i32;
                 let description = if *code == 4326 {
-                    "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid".to_string()
+                    "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"
+                        .to_string()
                 } else {
                     String::new()
                 };
@@ -141,7 +142,11 @@ impl GpkgWriter {
             Crs::Custom(text) => {
                 let id = self.next_custom_srs;
                 let is_wkt = text.contains('[');
-                let definition = if is_wkt { text.clone() } else { "undefined".to_string() };
+                let definition = if is_wkt {
+                    text.clone()
+                } else {
+                    "undefined".to_string()
+                };
                 let description = if is_wkt { String::new() } else { text.clone() };
                 (id, crs.name(), "NONE", id, definition, description)
             }
@@ -163,9 +168,14 @@ impl GpkgWriter {
     }
 
     fn table_name(&mut self, layer: &str) -> String {
-        let mut base = if layer.trim().is_empty() { "layer".to_string() } else { layer.to_string() };
+        let mut base = if layer.trim().is_empty() {
+            "layer".to_string()
+        } else {
+            layer.to_string()
+        };
         let lower = base.to_ascii_lowercase();
-        if lower.starts_with("gpkg_") || lower.starts_with("rtree_") || lower.starts_with("sqlite_") {
+        if lower.starts_with("gpkg_") || lower.starts_with("rtree_") || lower.starts_with("sqlite_")
+        {
             base = format!("layer_{base}");
         }
         let mut name = base.clone();
@@ -179,16 +189,26 @@ impl GpkgWriter {
     }
 
     fn add_column(&mut self, key: &str, kind: Option<FieldKind>) -> Result<()> {
-        let layer = self.layer.as_mut().ok_or_else(|| FormatError::unsupported(&self.path, "feature outside a layer"))?;
+        let layer = self
+            .layer
+            .as_mut()
+            .ok_or_else(|| FormatError::unsupported(&self.path, "feature outside a layer"))?;
         let mut name = key.to_string();
         while name.eq_ignore_ascii_case(FID)
             || name.eq_ignore_ascii_case(GEOM)
-            || layer.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&name))
+            || layer
+                .columns
+                .iter()
+                .any(|c| c.name.eq_ignore_ascii_case(&name))
         {
             name.push('_');
         }
         let created = column_type(kind);
-        let ddl = format!("ALTER TABLE {} ADD COLUMN {} {created}", ident(&layer.table), ident(&name));
+        let ddl = format!(
+            "ALTER TABLE {} ADD COLUMN {} {created}",
+            ident(&layer.table),
+            ident(&name)
+        );
         layer.columns.push(Column {
             key: key.to_string(),
             name,
@@ -200,14 +220,21 @@ impl GpkgWriter {
         layer.insert_sql = format!(
             "INSERT INTO {} ({}) VALUES ({})",
             ident(&layer.table),
-            std::iter::once(ident(GEOM)).chain(cols.iter().cloned()).collect::<Vec<_>>().join(", "),
+            std::iter::once(ident(GEOM))
+                .chain(cols.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(", "),
             marks.join(", ")
         );
         let marks2: Vec<String> = (0..cols.len() + 2).map(|i| format!("?{}", i + 1)).collect();
         layer.insert_sql_with_fid = format!(
             "INSERT INTO {} ({}) VALUES ({})",
             ident(&layer.table),
-            [ident(FID), ident(GEOM)].into_iter().chain(cols).collect::<Vec<_>>().join(", "),
+            [ident(FID), ident(GEOM)]
+                .into_iter()
+                .chain(cols)
+                .collect::<Vec<_>>()
+                .join(", "),
             marks2.join(", ")
         );
         let conn = self.conn()?;
@@ -248,12 +275,26 @@ impl LayerSink for GpkgWriter {
             ident(FID),
             ident(GEOM)
         );
-        let rtree = format!("CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy)", ident(&rtree_name(&table)));
+        let rtree = format!(
+            "CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy)",
+            ident(&rtree_name(&table))
+        );
         self.conn()?.execute_batch(&ddl).map_err(|e| self.sql(e))?;
-        self.conn()?.execute_batch(&rtree).map_err(|e| self.sql(e))?;
+        self.conn()?
+            .execute_batch(&rtree)
+            .map_err(|e| self.sql(e))?;
         self.layer = Some(LayerState {
-            insert_sql: format!("INSERT INTO {} ({}) VALUES (?1)", ident(&table), ident(GEOM)),
-            insert_sql_with_fid: format!("INSERT INTO {} ({}, {}) VALUES (?1, ?2)", ident(&table), ident(FID), ident(GEOM)),
+            insert_sql: format!(
+                "INSERT INTO {} ({}) VALUES (?1)",
+                ident(&table),
+                ident(GEOM)
+            ),
+            insert_sql_with_fid: format!(
+                "INSERT INTO {} ({}, {}) VALUES (?1, ?2)",
+                ident(&table),
+                ident(FID),
+                ident(GEOM)
+            ),
             table,
             srs_id,
             columns: Vec::new(),
@@ -270,12 +311,20 @@ impl LayerSink for GpkgWriter {
     fn feature(&mut self, mut f: Feature) -> Result<()> {
         // A text id has no fid to go to: keep it as an attribute.
         if let Some(FeatureId::String(s)) = &f.id {
-            let key = if f.properties.contains_key("id") { "feature_id" } else { "id" };
-            f.properties.insert(key.to_string(), Value::String(s.clone()));
+            let key = if f.properties.contains_key("id") {
+                "feature_id"
+            } else {
+                "id"
+            };
+            f.properties
+                .insert(key.to_string(), Value::String(s.clone()));
         }
         // New attribute names become new columns; kinds widen as values disagree.
         for (k, v) in &f.properties {
-            let layer = self.layer.as_mut().ok_or_else(|| FormatError::unsupported(&self.path, "feature outside a layer"))?;
+            let layer = self
+                .layer
+                .as_mut()
+                .ok_or_else(|| FormatError::unsupported(&self.path, "feature outside a layer"))?;
             match layer.columns.iter_mut().find(|c| &c.key == k) {
                 Some(c) => {
                     if let Some(vk) = v.kind() {
@@ -291,7 +340,10 @@ impl LayerSink for GpkgWriter {
         let srs_id;
         let mut values: Vec<SqlValue> = Vec::new();
         {
-            let layer = self.layer.as_mut().ok_or_else(|| FormatError::unsupported(&self.path, "feature outside a layer"))?;
+            let layer = self
+                .layer
+                .as_mut()
+                .ok_or_else(|| FormatError::unsupported(&self.path, "feature outside a layer"))?;
             srs_id = layer.srs_id;
             match &f.geometry {
                 Some(g) => {
@@ -309,29 +361,46 @@ impl LayerSink for GpkgWriter {
                 None => values.push(SqlValue::Null),
             }
             for c in &layer.columns {
-                values.push(f.properties.get(&c.key).map(to_sql).unwrap_or(SqlValue::Null));
+                values.push(
+                    f.properties
+                        .get(&c.key)
+                        .map(to_sql)
+                        .unwrap_or(SqlValue::Null),
+                );
             }
         }
-        let layer = self.layer.as_ref().ok_or_else(|| FormatError::unsupported(&self.path, "feature outside a layer"))?;
-        let conn = self.conn.as_ref().ok_or_else(|| FormatError::unsupported(&self.path, "writer finished"))?;
+        let layer = self
+            .layer
+            .as_ref()
+            .ok_or_else(|| FormatError::unsupported(&self.path, "feature outside a layer"))?;
+        let conn = self
+            .conn
+            .as_ref()
+            .ok_or_else(|| FormatError::unsupported(&self.path, "writer finished"))?;
         let explicit = match f.id {
             Some(FeatureId::Int(i)) if i >= 0 => Some(i),
             _ => None,
         };
         let mut inserted = false;
         if let Some(fid) = explicit {
-            let mut stmt = conn.prepare_cached(&layer.insert_sql_with_fid).map_err(|e| sql_err(&self.path, e))?;
+            let mut stmt = conn
+                .prepare_cached(&layer.insert_sql_with_fid)
+                .map_err(|e| sql_err(&self.path, e))?;
             let params = std::iter::once(SqlValue::Integer(fid)).chain(values.iter().cloned());
             match stmt.execute(params_from_iter(params)) {
                 Ok(_) => inserted = true,
                 // A repeated id cannot be a fid: let SQLite number this one.
-                Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::ConstraintViolation => {}
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == ErrorCode::ConstraintViolation => {}
                 Err(e) => return Err(sql_err(&self.path, e)),
             }
         }
         if !inserted {
-            let mut stmt = conn.prepare_cached(&layer.insert_sql).map_err(|e| sql_err(&self.path, e))?;
-            stmt.execute(params_from_iter(values.iter())).map_err(|e| sql_err(&self.path, e))?;
+            let mut stmt = conn
+                .prepare_cached(&layer.insert_sql)
+                .map_err(|e| sql_err(&self.path, e))?;
+            stmt.execute(params_from_iter(values.iter()))
+                .map_err(|e| sql_err(&self.path, e))?;
         }
         if let Some(SqlValue::Blob(b)) = values.into_iter().next() {
             self.blob = b;
@@ -341,20 +410,37 @@ impl LayerSink for GpkgWriter {
         if let Some(b) = f.geometry.as_ref().and_then(|g| g.bbox()) {
             let fid = conn.last_insert_rowid();
             let mut stmt = conn
-                .prepare_cached(&format!("INSERT INTO {} VALUES (?1, ?2, ?3, ?4, ?5)", ident(&rtree_name(&layer.table))))
+                .prepare_cached(&format!(
+                    "INSERT INTO {} VALUES (?1, ?2, ?3, ?4, ?5)",
+                    ident(&rtree_name(&layer.table))
+                ))
                 .map_err(|e| sql_err(&self.path, e))?;
             // R*Tree stores 32-bit floats: round outwards so the box still contains the geometry.
-            stmt.execute(rusqlite::params![fid, down(b.min_x), up(b.max_x), down(b.min_y), up(b.max_y)])
-                .map_err(|e| sql_err(&self.path, e))?;
+            stmt.execute(rusqlite::params![
+                fid,
+                down(b.min_x),
+                up(b.max_x),
+                down(b.min_y),
+                up(b.max_y)
+            ])
+            .map_err(|e| sql_err(&self.path, e))?;
         }
         Ok(())
     }
 
     fn end_layer(&mut self) -> Result<()> {
-        let layer = self.layer.take().ok_or_else(|| FormatError::unsupported(&self.path, "end of a layer never begun"))?;
+        let layer = self
+            .layer
+            .take()
+            .ok_or_else(|| FormatError::unsupported(&self.path, "end of a layer never begun"))?;
         let conn = self.conn()?;
         let type_name = if layer.types.len() == 1 {
-            layer.types.iter().next().map(|t| t.name().to_ascii_uppercase()).unwrap_or_default()
+            layer
+                .types
+                .iter()
+                .next()
+                .map(|t| t.name().to_ascii_uppercase())
+                .unwrap_or_default()
         } else {
             "GEOMETRY".to_string()
         };
@@ -364,25 +450,42 @@ impl LayerSink for GpkgWriter {
         // wider type. SQLite cannot ALTER a column's type; editing the stored
         // CREATE statement is the documented way (sqlite.org/lang_altertable.html §7).
         let old_sql: String = conn
-            .query_row("SELECT sql FROM sqlite_master WHERE type='table' AND name=?1", [&layer.table], |r| r.get(0))
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE type='table' AND name=?1",
+                [&layer.table],
+                |r| r.get(0),
+            )
             .map_err(|e| self.sql(e))?;
-        let mut new_sql = old_sql.replacen(&format!("{} GEOMETRY", ident(GEOM)), &format!("{} {type_name}", ident(GEOM)), 1);
+        let mut new_sql = old_sql.replacen(
+            &format!("{} GEOMETRY", ident(GEOM)),
+            &format!("{} {type_name}", ident(GEOM)),
+            1,
+        );
         for c in &layer.columns {
             let now = column_type(c.kind);
             if now != c.created {
-                new_sql = new_sql.replace(&format!("{} {}", ident(&c.name), c.created), &format!("{} {now}", ident(&c.name)));
+                new_sql = new_sql.replace(
+                    &format!("{} {}", ident(&c.name), c.created),
+                    &format!("{} {now}", ident(&c.name)),
+                );
             }
         }
         if new_sql != old_sql {
-            let version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0)).map_err(|e| self.sql(e))?;
-            conn.execute_batch("PRAGMA writable_schema = ON").map_err(|e| self.sql(e))?;
+            let version: i64 = conn
+                .query_row("PRAGMA schema_version", [], |r| r.get(0))
+                .map_err(|e| self.sql(e))?;
+            conn.execute_batch("PRAGMA writable_schema = ON")
+                .map_err(|e| self.sql(e))?;
             conn.execute(
                 "UPDATE sqlite_master SET sql = ?1 WHERE type = 'table' AND name = ?2",
                 rusqlite::params![new_sql, layer.table],
             )
             .map_err(|e| self.sql(e))?;
-            conn.execute_batch(&format!("PRAGMA schema_version = {}; PRAGMA writable_schema = OFF;", version + 1))
-                .map_err(|e| self.sql(e))?;
+            conn.execute_batch(&format!(
+                "PRAGMA schema_version = {}; PRAGMA writable_schema = OFF;",
+                version + 1
+            ))
+            .map_err(|e| self.sql(e))?;
         }
         conn.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
@@ -399,7 +502,13 @@ impl LayerSink for GpkgWriter {
         .map_err(|e| self.sql(e))?;
         conn.execute(
             "INSERT INTO gpkg_geometry_columns VALUES (?1, ?2, ?3, ?4, ?5, 0)",
-            rusqlite::params![layer.table, GEOM, type_name, layer.srs_id, layer.has_z as i32],
+            rusqlite::params![
+                layer.table,
+                GEOM,
+                type_name,
+                layer.srs_id,
+                layer.has_z as i32
+            ],
         )
         .map_err(|e| self.sql(e))?;
         conn.execute(
@@ -411,7 +520,9 @@ impl LayerSink for GpkgWriter {
         let g = ident(GEOM);
         let i = ident(FID);
         let trig = |suffix: &str| ident(&format!("{}_{suffix}", rtree_name(&layer.table)));
-        let bounds = format!("NEW.{i}, ST_MinX(NEW.{g}), ST_MaxX(NEW.{g}), ST_MinY(NEW.{g}), ST_MaxY(NEW.{g})");
+        let bounds = format!(
+            "NEW.{i}, ST_MinX(NEW.{g}), ST_MaxX(NEW.{g}), ST_MinY(NEW.{g}), ST_MaxY(NEW.{g})"
+        );
         conn.execute_batch(&format!(
             "CREATE TRIGGER {ins} AFTER INSERT ON {t} WHEN (new.{g} NOT NULL AND NOT ST_IsEmpty(NEW.{g}))
              BEGIN INSERT OR REPLACE INTO {r} VALUES ({bounds}); END;
@@ -437,8 +548,12 @@ impl LayerSink for GpkgWriter {
     }
 
     fn finish(&mut self) -> Result<()> {
-        let conn = self.conn.take().ok_or_else(|| FormatError::unsupported(&self.path, "finished twice"))?;
-        conn.execute_batch("COMMIT").map_err(|e| sql_err(&self.path, e))?;
+        let conn = self
+            .conn
+            .take()
+            .ok_or_else(|| FormatError::unsupported(&self.path, "finished twice"))?;
+        conn.execute_batch("COMMIT")
+            .map_err(|e| sql_err(&self.path, e))?;
         conn.close().map_err(|(_, e)| sql_err(&self.path, e))?;
         std::fs::rename(&self.tmp, &self.path).map_err(|e| FormatError::io(&self.path, e))
     }
@@ -452,7 +567,11 @@ fn rtree_name(table: &str) -> String {
 fn down(x: f64) -> f64 {
     let f = x as f32;
     if (f as f64) > x {
-        f32::from_bits(if f > 0.0 { f.to_bits() - 1 } else { f.to_bits() + 1 }) as f64
+        f32::from_bits(if f > 0.0 {
+            f.to_bits() - 1
+        } else {
+            f.to_bits() + 1
+        }) as f64
     } else {
         f as f64
     }

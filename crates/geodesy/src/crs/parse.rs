@@ -52,16 +52,29 @@ pub(super) fn parse_crs(text: &str) -> Result<Crs, CrsError> {
     if lower.starts_with("http://www.opengis.net/def/crs/epsg/")
         || lower.starts_with("https://www.opengis.net/def/crs/epsg/")
     {
-        if let Some(code) = lower.trim_end_matches('/').rsplit('/').next().and_then(parse_code) {
+        if let Some(code) = lower
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .and_then(parse_code)
+        {
             return epsg(code);
         }
     }
     if lower.starts_with("+proj=") || lower.contains(" +proj=") {
-        return Ok(identify_proj(&lower).map(Crs::Epsg).unwrap_or_else(|| Crs::Custom(t.to_string())));
+        return Ok(identify_proj(&lower)
+            .map(Crs::Epsg)
+            .unwrap_or_else(|| Crs::Custom(t.to_string())));
     }
-    if t.contains('[') && t.as_bytes().first().is_some_and(|b| b.is_ascii_alphabetic()) {
+    if t.contains('[')
+        && t.as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii_alphabetic())
+    {
         let tree = parse_wkt_tree(t).ok_or_else(|| CrsError::Unrecognised(short(t)))?;
-        return Ok(identify_wkt(&tree).map(Crs::Epsg).unwrap_or_else(|| Crs::Custom(t.to_string())));
+        return Ok(identify_wkt(&tree)
+            .map(Crs::Epsg)
+            .unwrap_or_else(|| Crs::Custom(t.to_string())));
     }
     Err(CrsError::Unrecognised(short(t)))
 }
@@ -74,12 +87,15 @@ fn short(t: &str) -> String {
 fn identify_proj(lower: &str) -> Option<u32> {
     let params: Vec<&str> = lower.split_whitespace().collect();
     let get = |k: &str| {
-        params
-            .iter()
-            .find_map(|p| p.strip_prefix('+').and_then(|p| p.strip_prefix(k)).and_then(|p| p.strip_prefix('=')))
+        params.iter().find_map(|p| {
+            p.strip_prefix('+')
+                .and_then(|p| p.strip_prefix(k))
+                .and_then(|p| p.strip_prefix('='))
+        })
     };
     let has = |k: &str| params.iter().any(|p| *p == format!("+{k}"));
-    let wgs84 = get("datum") == Some("wgs84") || get("ellps") == Some("wgs84") && get("towgs84").is_none();
+    let wgs84 =
+        get("datum") == Some("wgs84") || get("ellps") == Some("wgs84") && get("towgs84").is_none();
     match get("proj")? {
         "longlat" | "latlong" if wgs84 => Some(4326),
         "utm" if wgs84 => {
@@ -87,7 +103,11 @@ fn identify_proj(lower: &str) -> Option<u32> {
             if !(1..=60).contains(&zone) {
                 return None;
             }
-            Some(if has("south") { 32700 + zone } else { 32600 + zone })
+            Some(if has("south") {
+                32700 + zone
+            } else {
+                32600 + zone
+            })
         }
         _ => None,
     }
@@ -164,7 +184,10 @@ fn parse_node(c: &[char], pos: &mut usize) -> Option<WktNode> {
         }
     }
     let start = *pos;
-    while *pos < c.len() && !matches!(c[*pos], '[' | '(' | ']' | ')' | ',') && !c[*pos].is_whitespace() {
+    while *pos < c.len()
+        && !matches!(c[*pos], '[' | '(' | ']' | ')' | ',')
+        && !c[*pos].is_whitespace()
+    {
         *pos += 1;
     }
     let word: String = c[start..*pos].iter().collect();
@@ -251,15 +274,27 @@ mod tests {
     fn names_and_urns() {
         assert_eq!(parse_crs("EPSG:4326").unwrap(), Crs::Epsg(4326));
         assert_eq!(parse_crs("epsg:28408").unwrap(), Crs::Epsg(28408));
-        assert_eq!(parse_crs("urn:ogc:def:crs:OGC:1.3:CRS84").unwrap(), Crs::Epsg(4326));
+        assert_eq!(
+            parse_crs("urn:ogc:def:crs:OGC:1.3:CRS84").unwrap(),
+            Crs::Epsg(4326)
+        );
         assert_eq!(
             parse_crs("http://www.opengis.net/def/crs/EPSG/0/32638").unwrap(),
             Crs::Epsg(32638)
         );
-        assert_eq!(parse_crs("+proj=utm +zone=39 +datum=WGS84 +units=m").unwrap(), Crs::Epsg(32639));
-        assert_eq!(parse_crs("+proj=utm +zone=39 +south +datum=WGS84").unwrap(), Crs::Epsg(32739));
+        assert_eq!(
+            parse_crs("+proj=utm +zone=39 +datum=WGS84 +units=m").unwrap(),
+            Crs::Epsg(32639)
+        );
+        assert_eq!(
+            parse_crs("+proj=utm +zone=39 +south +datum=WGS84").unwrap(),
+            Crs::Epsg(32739)
+        );
         assert!(matches!(parse_crs("EPSG:2"), Err(CrsError::UnknownEpsg(2))));
-        assert!(matches!(parse_crs("nonsense"), Err(CrsError::Unrecognised(_))));
+        assert!(matches!(
+            parse_crs("nonsense"),
+            Err(CrsError::Unrecognised(_))
+        ));
         // A PROJ string with a datum shift stays custom, verbatim.
         let p = "+proj=longlat +ellps=krass +towgs84=23.92,-141.27,-80.9,0,0.35,0.82,-0.12";
         assert_eq!(parse_crs(p).unwrap(), Crs::Custom(p.into()));

@@ -77,7 +77,12 @@ fn tm(lon0: f64, k0: f64, false_easting: f64, false_northing: f64) -> CrsKind {
 /// ```
 pub fn lookup(code: u32) -> Option<CrsDefinition> {
     let def = match code {
-        4326 => wgs84_geog(4326, "WGS 84".into(), CrsKind::Geographic, AxisOrder::LatLon),
+        4326 => wgs84_geog(
+            4326,
+            "WGS 84".into(),
+            CrsKind::Geographic,
+            AxisOrder::LatLon,
+        ),
         4284 => pulkovo(
             4284,
             "Pulkovo 1942".into(),

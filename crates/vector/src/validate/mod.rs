@@ -7,7 +7,7 @@
 //!
 //! | check | module | severity |
 //! |---|---|---|
-//! | unclosed ring, too few vertices, empty part | [`structure`] | error |
+//! | unclosed ring, too few vertices, empty part, hole outside its shell | [`structure`] | error |
 //! | self-intersection (rings), self-crossing (lines) | [`self_intersection`] | error / warning |
 //! | duplicate consecutive vertices, spikes | [`vertices`] | warning |
 //! | non-finite or out-of-range coordinates | [`range`] | error |
@@ -38,6 +38,8 @@ pub enum Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Check {
+    /// A hole not inside its polygon's exterior ring.
+    HoleOutsideShell,
     /// A ring whose last vertex is not its first.
     UnclosedRing,
     /// A ring with fewer than 4 positions or a line with fewer than 2.
@@ -143,7 +145,13 @@ impl fmt::Display for Finding {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{sev}[{}]: {}: {}", check_code(self.check), self.location, self.message)
+        write!(
+            f,
+            "{sev}[{}]: {}: {}",
+            check_code(self.check),
+            self.location,
+            self.message
+        )
     }
 }
 
@@ -244,38 +252,63 @@ pub fn validate_layer(layer: &Layer, opts: &ValidationOptions) -> Vec<Finding> {
             findings: &mut findings,
         };
         if g.is_empty() {
-            sink.push(Severity::Error, Check::EmptyPart, loc, "the geometry has no positions".into());
+            sink.push(
+                Severity::Error,
+                Check::EmptyPart,
+                loc,
+                "the geometry has no positions".into(),
+            );
             continue;
         }
         validate_geometry(g, &loc, geographic, opts, &mut sink);
     }
     if geographic {
-        range::swapped_features(layer, &mut Sink { findings: &mut findings });
+        range::swapped_features(
+            layer,
+            &mut Sink {
+                findings: &mut findings,
+            },
+        );
     }
     findings
 }
 
-fn validate_geometry(g: &Geometry, loc: &Location, geographic: bool, opts: &ValidationOptions, sink: &mut Sink) {
+fn validate_geometry(
+    g: &Geometry,
+    loc: &Location,
+    geographic: bool,
+    opts: &ValidationOptions,
+    sink: &mut Sink,
+) {
     range::check_coords(g, loc, geographic, sink);
     match g {
         Geometry::Point(_) | Geometry::MultiPoint(_) => {}
         Geometry::LineString(p) => line(p, loc, geographic, opts, sink),
         Geometry::MultiLineString(ps) => {
             for (k, p) in ps.iter().enumerate() {
-                let l = Location { part: Some(k), ..loc.clone() };
+                let l = Location {
+                    part: Some(k),
+                    ..loc.clone()
+                };
                 line(p, &l, geographic, opts, sink);
             }
         }
         Geometry::Polygon(p) => structure::polygon(p, loc, geographic, opts, sink),
         Geometry::MultiPolygon(ps) => {
             for (k, p) in ps.iter().enumerate() {
-                let l = Location { part: Some(k), ..loc.clone() };
+                let l = Location {
+                    part: Some(k),
+                    ..loc.clone()
+                };
                 structure::polygon(p, &l, geographic, opts, sink);
             }
         }
         Geometry::GeometryCollection(gs) => {
             for (k, g) in gs.iter().enumerate() {
-                let l = Location { part: Some(k), ..loc.clone() };
+                let l = Location {
+                    part: Some(k),
+                    ..loc.clone()
+                };
                 validate_geometry(g, &l, geographic, opts, sink);
             }
         }
@@ -284,7 +317,12 @@ fn validate_geometry(g: &Geometry, loc: &Location, geographic: bool, opts: &Vali
 
 fn line(p: &[Coord], loc: &Location, geographic: bool, opts: &ValidationOptions, sink: &mut Sink) {
     if p.is_empty() {
-        sink.push(Severity::Error, Check::EmptyPart, loc.clone(), "empty line".into());
+        sink.push(
+            Severity::Error,
+            Check::EmptyPart,
+            loc.clone(),
+            "empty line".into(),
+        );
         return;
     }
     if p.len() < 2 {
@@ -302,30 +340,60 @@ fn line(p: &[Coord], loc: &Location, geographic: bool, opts: &ValidationOptions,
 
 /// Call `f` with every path of `g` (a line, a ring, or the positions of a
 /// point or multipoint) and its location (part, ring).
-pub(crate) fn for_each_path<'g>(g: &'g Geometry, loc: &Location, f: &mut dyn FnMut(&'g [Coord], Location)) {
+pub(crate) fn for_each_path<'g>(
+    g: &'g Geometry,
+    loc: &Location,
+    f: &mut dyn FnMut(&'g [Coord], Location),
+) {
     match g {
         Geometry::Point(c) => f(std::slice::from_ref(c), loc.clone()),
         Geometry::LineString(p) | Geometry::MultiPoint(p) => f(p, loc.clone()),
         Geometry::MultiLineString(ps) => {
             for (k, p) in ps.iter().enumerate() {
-                f(p, Location { part: Some(k), ..loc.clone() });
+                f(
+                    p,
+                    Location {
+                        part: Some(k),
+                        ..loc.clone()
+                    },
+                );
             }
         }
         Geometry::Polygon(p) => {
             for (r, ring) in p.rings.iter().enumerate() {
-                f(ring, Location { ring: Some(r), ..loc.clone() });
+                f(
+                    ring,
+                    Location {
+                        ring: Some(r),
+                        ..loc.clone()
+                    },
+                );
             }
         }
         Geometry::MultiPolygon(ps) => {
             for (k, p) in ps.iter().enumerate() {
                 for (r, ring) in p.rings.iter().enumerate() {
-                    f(ring, Location { part: Some(k), ring: Some(r), ..loc.clone() });
+                    f(
+                        ring,
+                        Location {
+                            part: Some(k),
+                            ring: Some(r),
+                            ..loc.clone()
+                        },
+                    );
                 }
             }
         }
         Geometry::GeometryCollection(gs) => {
             for (k, g) in gs.iter().enumerate() {
-                for_each_path(g, &Location { part: Some(k), ..loc.clone() }, f);
+                for_each_path(
+                    g,
+                    &Location {
+                        part: Some(k),
+                        ..loc.clone()
+                    },
+                    f,
+                );
             }
         }
     }

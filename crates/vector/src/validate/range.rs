@@ -26,7 +26,12 @@ pub(super) fn check_coords(g: &Geometry, loc: &Location, geographic: bool, sink:
                 break;
             }
             if !c.x.is_finite() || !c.y.is_finite() || c.z.is_some_and(|z| !z.is_finite()) {
-                sink.push(Severity::Error, Check::NonFinite, l.at_vertex(i, c), "coordinate is not a finite number".into());
+                sink.push(
+                    Severity::Error,
+                    Check::NonFinite,
+                    l.at_vertex(i, c),
+                    "coordinate is not a finite number".into(),
+                );
                 reported += 1;
                 continue;
             }
@@ -37,7 +42,12 @@ pub(super) fn check_coords(g: &Geometry, loc: &Location, geographic: bool, sink:
             let lat_ok = c.y.abs() <= 90.0;
             if lon_ok && lat_ok {
                 if let Some(msg) = swapped_vertex(path, i) {
-                    sink.push(Severity::Error, Check::SwappedLatLon, l.at_vertex(i, c), msg);
+                    sink.push(
+                        Severity::Error,
+                        Check::SwappedLatLon,
+                        l.at_vertex(i, c),
+                        msg,
+                    );
                     reported += 1;
                 }
                 continue;
@@ -86,8 +96,14 @@ fn swapped_vertex(path: &[Coord], i: usize) -> Option<String> {
     if neighbours.is_empty() {
         return None;
     }
-    let far = neighbours.iter().map(|n| dist(c, n)).fold(f64::INFINITY, f64::min);
-    let near = neighbours.iter().map(|n| dist(&swapped, n)).fold(0.0, f64::max);
+    let far = neighbours
+        .iter()
+        .map(|n| dist(c, n))
+        .fold(f64::INFINITY, f64::min);
+    let near = neighbours
+        .iter()
+        .map(|n| dist(&swapped, n))
+        .fold(0.0, f64::max);
     (far >= 1.0 && near <= far * 0.01).then(|| {
         format!(
             "vertex lies {far:.3}° from its neighbours, but with latitude and longitude exchanged ({}, {}) it would lie {near:.5}° from them: swapped coordinates?",

@@ -52,9 +52,15 @@ fn contact(s: &Segment, t: &Segment) -> Contact {
     if o1 == 0.0 && o2 == 0.0 {
         // Collinear: overlap if their extents share more than a point.
         let (lo, hi) = if (a.x - b.x).abs() >= (a.y - b.y).abs() {
-            (a.x.min(b.x).max(c.x.min(d.x)), a.x.max(b.x).min(c.x.max(d.x)))
+            (
+                a.x.min(b.x).max(c.x.min(d.x)),
+                a.x.max(b.x).min(c.x.max(d.x)),
+            )
         } else {
-            (a.y.min(b.y).max(c.y.min(d.y)), a.y.max(b.y).min(c.y.max(d.y)))
+            (
+                a.y.min(b.y).max(c.y.min(d.y)),
+                a.y.max(b.y).min(c.y.max(d.y)),
+            )
         };
         return if lo < hi {
             Contact::Overlap
@@ -80,7 +86,10 @@ fn contact(s: &Segment, t: &Segment) -> Contact {
 fn adjacent(s: &Segment, t: &Segment, closed: bool) -> bool {
     s.ring == t.ring
         && (s.index.abs_diff(t.index) == 1
-            || (closed && s.count > 2 && ((s.index == 0 && t.index == s.count - 1) || (t.index == 0 && s.index == s.count - 1))))
+            || (closed
+                && s.count > 2
+                && ((s.index == 0 && t.index == s.count - 1)
+                    || (t.index == 0 && s.index == s.count - 1))))
 }
 
 fn crossing_point(s: &Segment, t: &Segment) -> Coord {
@@ -154,7 +163,11 @@ pub(super) fn check_polygon(p: &Polygon, loc: &Location, sink: &mut Sink) {
         };
         if bad {
             if found < PER_PATH_LIMIT {
-                let (first, second) = if (s.ring, s.index) <= (t.ring, t.index) { (s, t) } else { (t, s) };
+                let (first, second) = if (s.ring, s.index) <= (t.ring, t.index) {
+                    (s, t)
+                } else {
+                    (t, s)
+                };
                 let at = crossing_point(first, second);
                 let what = match c {
                     Contact::Cross => "crosses",
@@ -176,7 +189,10 @@ pub(super) fn check_polygon(p: &Polygon, loc: &Location, sink: &mut Sink) {
                     Severity::Error,
                     Check::SelfIntersection,
                     l,
-                    format!("segment {} (from vertex {}) {what} {other}", first.index, first.index),
+                    format!(
+                        "segment {} (from vertex {}) {what} {other}",
+                        first.index, first.index
+                    ),
                 );
             }
             found += 1;
@@ -188,7 +204,10 @@ pub(super) fn check_polygon(p: &Polygon, loc: &Location, sink: &mut Sink) {
             Severity::Error,
             Check::SelfIntersection,
             loc.clone(),
-            format!("{} more self-intersections in this polygon", found - PER_PATH_LIMIT),
+            format!(
+                "{} more self-intersections in this polygon",
+                found - PER_PATH_LIMIT
+            ),
         );
     }
 }
@@ -211,7 +230,10 @@ pub(super) fn check_line(p: &[Coord], loc: &Location, sink: &mut Sink) {
                         position: Some([at.x, at.y]),
                         ..loc.clone()
                     },
-                    format!("segment {} crosses segment {} of the same line", first.index, second.index),
+                    format!(
+                        "segment {} crosses segment {} of the same line",
+                        first.index, second.index
+                    ),
                 );
             }
             found += 1;
@@ -223,7 +245,10 @@ pub(super) fn check_line(p: &[Coord], loc: &Location, sink: &mut Sink) {
             Severity::Warning,
             Check::SelfCrossingLine,
             loc.clone(),
-            format!("{} more self-crossings in this line", found - PER_PATH_LIMIT),
+            format!(
+                "{} more self-crossings in this line",
+                found - PER_PATH_LIMIT
+            ),
         );
     }
 }

@@ -1,34 +1,31 @@
 //! Ring structure: closure, vertex counts, empty parts and winding.
 
 use super::{self_intersection, vertices, Check, Location, Severity, Sink, ValidationOptions};
-use crate::{Coord, Polygon};
+use crate::ring::{ring_in_ring, signed_area2};
+use crate::Polygon;
 
-/// Twice the signed planar area of a ring in its own coordinates (positive
-/// when counter-clockwise). Used only for orientation, where the plane of
-/// the coordinates is what the winding rule refers to.
-pub fn signed_area2(ring: &[Coord]) -> f64 {
-    let n = ring.len();
-    if n < 3 {
-        return 0.0;
-    }
-    let (ox, oy) = (ring[0].x, ring[0].y);
-    let mut s = 0.0;
-    for i in 0..n {
-        let a = &ring[i];
-        let b = &ring[(i + 1) % n];
-        s += (a.x - ox) * (b.y - oy) - (b.x - ox) * (a.y - oy);
-    }
-    s
-}
-
-pub(super) fn polygon(p: &Polygon, loc: &Location, geographic: bool, opts: &ValidationOptions, sink: &mut Sink) {
+pub(super) fn polygon(
+    p: &Polygon,
+    loc: &Location,
+    geographic: bool,
+    opts: &ValidationOptions,
+    sink: &mut Sink,
+) {
     if p.rings.is_empty() {
-        sink.push(Severity::Error, Check::EmptyPart, loc.clone(), "polygon without rings".into());
+        sink.push(
+            Severity::Error,
+            Check::EmptyPart,
+            loc.clone(),
+            "polygon without rings".into(),
+        );
         return;
     }
     let mut all_sound = true;
     for (r, ring) in p.rings.iter().enumerate() {
-        let l = Location { ring: Some(r), ..loc.clone() };
+        let l = Location {
+            ring: Some(r),
+            ..loc.clone()
+        };
         if ring.is_empty() {
             sink.push(Severity::Error, Check::EmptyPart, l, "empty ring".into());
             all_sound = false;
@@ -53,7 +50,10 @@ pub(super) fn polygon(p: &Polygon, loc: &Location, geographic: bool, opts: &Vali
                 Severity::Error,
                 Check::TooFewVertices,
                 l.clone(),
-                format!("a ring needs at least 4 positions (3 distinct + closing), this one has {}", ring.len()),
+                format!(
+                    "a ring needs at least 4 positions (3 distinct + closing), this one has {}",
+                    ring.len()
+                ),
             );
             all_sound = false;
             continue;
@@ -61,7 +61,11 @@ pub(super) fn polygon(p: &Polygon, loc: &Location, geographic: bool, opts: &Vali
         vertices::check_path(ring, &l, geographic, opts, true, sink);
         if opts.check_winding {
             let a = signed_area2(ring);
-            let (want_ccw, role) = if r == 0 { (true, "exterior ring") } else { (false, "hole") };
+            let (want_ccw, role) = if r == 0 {
+                (true, "exterior ring")
+            } else {
+                (false, "hole")
+            };
             if a != 0.0 && (a > 0.0) != want_ccw {
                 sink.push(
                     Severity::Warning,
@@ -76,6 +80,17 @@ pub(super) fn polygon(p: &Polygon, loc: &Location, geographic: bool, opts: &Vali
         }
     }
     if all_sound {
+        let shell = &p.rings[0];
+        for (r, hole) in p.rings.iter().enumerate().skip(1) {
+            if !ring_in_ring(hole, shell) {
+                sink.push(
+                    Severity::Error,
+                    Check::HoleOutsideShell,
+                    Location { ring: Some(r), position: hole.first().map(|c| [c.x, c.y]), ..loc.clone() },
+                    "this hole lies outside its polygon's exterior ring (a part of another polygon, or an island given as a hole?)".into(),
+                );
+            }
+        }
         self_intersection::check_polygon(p, loc, sink);
     }
 }

@@ -34,7 +34,10 @@ pub(super) fn check_path(
             Severity::Warning,
             Check::DuplicateVertex,
             loc.clone(),
-            format!("{} more duplicate vertices in this path", dups - PER_PATH_LIMIT),
+            format!(
+                "{} more duplicate vertices in this path",
+                dups - PER_PATH_LIMIT
+            ),
         );
     }
 
@@ -53,7 +56,11 @@ pub(super) fn check_path(
         let cur = &p[i];
         // In degrees, shrink longitude by cos(latitude) so angles are true
         // on the ground near the vertex.
-        let kx = if geographic { cur.y.to_radians().cos() } else { 1.0 };
+        let kx = if geographic {
+            cur.y.to_radians().cos()
+        } else {
+            1.0
+        };
         let (ux, uy) = ((prev.x - cur.x) * kx, prev.y - cur.y);
         let (vx, vy) = ((next.x - cur.x) * kx, next.y - cur.y);
         if (ux == 0.0 && uy == 0.0) || (vx == 0.0 && vy == 0.0) {
