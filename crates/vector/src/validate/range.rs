@@ -6,7 +6,9 @@
 //! 2. a vertex far from both neighbours that, exchanged, falls right between
 //!    them (error: a typing slip in one row of a coordinate table);
 //! 3. a feature lying far from all others of its layer whose exchanged box
-//!    overlaps them (warning: a whole feature digitised lat-first).
+//!    overlaps them (a whole feature digitised lat-first): an error when
+//!    such features are a minority of the layer, a warning when the layer
+//!    is too small to tell which side is right (two features).
 
 use super::vertices::PER_PATH_LIMIT;
 use super::{for_each_path, Check, Location, Severity, Sink};
@@ -83,7 +85,9 @@ fn dist(a: &Coord, b: &Coord) -> f64 {
 }
 
 /// A vertex at least 1° from its neighbours that, with x and y exchanged,
-/// lies within 1 % of that distance of them.
+/// lies within 1 % of that distance of them. At an end of a line, where
+/// there is one neighbour, that neighbour must agree with its own next
+/// vertex, or the end could be the sound one and the neighbour the slip.
 fn swapped_vertex(path: &[Coord], i: usize) -> Option<String> {
     let c = &path[i];
     let swapped = Coord::xy(c.y, c.x);
@@ -93,9 +97,6 @@ fn swapped_vertex(path: &[Coord], i: usize) -> Option<String> {
         .filter_map(|j| path.get(j))
         .filter(|n| !n.same_xy(c))
         .collect();
-    if neighbours.is_empty() {
-        return None;
-    }
     let far = neighbours
         .iter()
         .map(|n| dist(c, n))
@@ -104,12 +105,24 @@ fn swapped_vertex(path: &[Coord], i: usize) -> Option<String> {
         .iter()
         .map(|n| dist(&swapped, n))
         .fold(0.0, f64::max);
-    (far >= 1.0 && near <= far * 0.01).then(|| {
-        format!(
-            "vertex lies {far:.3}° from its neighbours, but with latitude and longitude exchanged ({}, {}) it would lie {near:.5}° from them: swapped coordinates?",
-            c.y, c.x
-        )
-    })
+    if neighbours.is_empty() || far < 1.0 || near > far * 0.01 {
+        return None;
+    }
+    if neighbours.len() == 1 {
+        let (n, beyond) = if i == 0 {
+            (1, 2)
+        } else {
+            (i - 1, i.checked_sub(2)?)
+        };
+        let next = path.get(beyond)?;
+        if dist(&path[n], next) > far * 0.01 {
+            return None;
+        }
+    }
+    Some(format!(
+        "vertex lies {far:.3}° from its neighbours, but with latitude and longitude exchanged ({}, {}) it would lie {near:.5}° from them: swapped coordinates?",
+        c.y, c.x
+    ))
 }
 
 /// Features far from every other feature of the layer whose exchanged box
@@ -124,6 +137,7 @@ pub(super) fn swapped_features(layer: &Layer, sink: &mut Sink) {
     if boxes.len() < 2 {
         return;
     }
+    let mut flagged: Vec<(usize, crate::Bbox, crate::Bbox)> = Vec::new();
     for (k, (i, b)) in boxes.iter().enumerate() {
         let mut rest: Option<crate::Bbox> = None;
         for (m, (_, o)) in boxes.iter().enumerate() {
@@ -143,14 +157,26 @@ pub(super) fn swapped_features(layer: &Layer, sink: &mut Sink) {
             max_y: rest.max_y + margin,
         };
         if !b.intersects(&grown) && b.transposed().intersects(&grown) {
-            let f = &layer.features[*i];
+            flagged.push((*i, *b, rest));
+        }
+    }
+    // A minority that fits the rest once exchanged is an error; when half
+    // the layer or more is flagged, which half is right cannot be told.
+    let severity = if flagged.len() * 2 < boxes.len() {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    for (i, b, rest) in flagged {
+        {
+            let f = &layer.features[i];
             let c = b.centre();
             sink.push(
-                Severity::Warning,
+                severity,
                 Check::SwappedLatLon,
                 Location {
                     layer: layer.name.clone(),
-                    feature: Some(*i),
+                    feature: Some(i),
                     feature_id: f.id.clone(),
                     position: Some([c.x, c.y]),
                     ..Default::default()

@@ -92,6 +92,14 @@ fn adjacent(s: &Segment, t: &Segment, closed: bool) -> bool {
                     || (t.index == 0 && s.index == s.count - 1))))
 }
 
+/// Where two touching segments meet: the endpoint of one lying on the other.
+fn touch_point(s: &Segment, t: &Segment) -> Option<Coord> {
+    [(&t.a, s), (&t.b, s), (&s.a, t), (&s.b, t)]
+        .into_iter()
+        .find(|(p, seg)| orient(&seg.a, &seg.b, p) == 0.0 && on_segment(&seg.a, &seg.b, p))
+        .map(|(p, _)| *p)
+}
+
 fn crossing_point(s: &Segment, t: &Segment) -> Coord {
     let (x1, y1, x2, y2) = (s.a.x, s.a.y, s.b.x, s.b.y);
     let (x3, y3, x4, y4) = (t.a.x, t.a.y, t.b.x, t.b.y);
@@ -149,6 +157,10 @@ fn sweep(segs: &[Segment], mut f: impl FnMut(&Segment, &Segment) -> bool) {
 pub(super) fn check_polygon(p: &Polygon, loc: &Location, sink: &mut Sink) {
     let segs = segments(p.rings.iter().map(Vec::as_slice));
     let mut found = 0usize;
+    // A ring that passes twice through one point touches there with up to
+    // four segment pairs: report the point once.
+    let mut seen: std::collections::HashSet<(usize, usize, u64, u64)> =
+        std::collections::HashSet::new();
     sweep(&segs, |s, t| {
         if adjacent(s, t, true) {
             // Neighbours share a vertex; only a fold back along each other matters,
@@ -162,17 +174,27 @@ pub(super) fn check_polygon(p: &Polygon, loc: &Location, sink: &mut Sink) {
             Contact::Touch => s.ring == t.ring,
         };
         if bad {
+            let (first, second) = if (s.ring, s.index) <= (t.ring, t.index) {
+                (s, t)
+            } else {
+                (t, s)
+            };
+            let at = match c {
+                Contact::Touch => {
+                    touch_point(first, second).unwrap_or_else(|| crossing_point(first, second))
+                }
+                _ => crossing_point(first, second),
+            };
+            if c == Contact::Touch
+                && !seen.insert((first.ring, second.ring, at.x.to_bits(), at.y.to_bits()))
+            {
+                return true;
+            }
             if found < PER_PATH_LIMIT {
-                let (first, second) = if (s.ring, s.index) <= (t.ring, t.index) {
-                    (s, t)
-                } else {
-                    (t, s)
-                };
-                let at = crossing_point(first, second);
                 let what = match c {
                     Contact::Cross => "crosses",
                     Contact::Overlap => "runs along",
-                    _ => "touches",
+                    _ => "touches (the ring passes twice through this point)",
                 };
                 let l = Location {
                     ring: Some(first.ring),
