@@ -8,15 +8,40 @@
 use serde::{Deserialize, Serialize};
 
 /// A position. `z` is the height where the source carried one.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+///
+/// Serialises as a GeoJSON position, `[x, y]` or `[x, y, z]`, so that
+/// geometries in Terminus' JSON read like GeoJSON geometries.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Coord {
     /// Easting or longitude.
     pub x: f64,
     /// Northing or latitude.
     pub y: f64,
     /// Height, when present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub z: Option<f64>,
+}
+
+impl Serialize for Coord {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.z {
+            Some(z) => [self.x, self.y, z].serialize(s),
+            None => [self.x, self.y].serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Coord {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Coord, D::Error> {
+        let v: Vec<f64> = Vec::deserialize(d)?;
+        match v.as_slice() {
+            [x, y] => Ok(Coord::xy(*x, *y)),
+            [x, y, z, ..] => Ok(Coord::xyz(*x, *y, *z)),
+            _ => Err(serde::de::Error::custom(format!(
+                "a position needs 2 or 3 numbers, found {}",
+                v.len()
+            ))),
+        }
+    }
 }
 
 impl Coord {
@@ -37,6 +62,7 @@ impl Coord {
 /// A polygon: the exterior ring first, then the holes. Each ring is closed
 /// (first vertex repeated last) when the source was valid.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Polygon {
     /// Exterior ring, then interior rings (holes).
     pub rings: Vec<Vec<Coord>>,
