@@ -90,6 +90,24 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             .hint("use .geojson, .gpkg, .shp, .kml, .kmz, .gpx, .csv or .wkt, or say --to FORMAT")
         })?,
     };
+    if !args.input.exists() {
+        return Err(Failure::usage(format!(
+            "{}: no such file",
+            args.input.display()
+        )));
+    }
+    let parent = args
+        .output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if !parent.is_dir() {
+        return Err(Failure::failed(format!(
+            "{}: the output folder {} does not exist",
+            args.output.display(),
+            parent.display()
+        )));
+    }
     let (opts, bar) = args.input_args.read_options(&args.input)?;
     let mut writer = terminus_formats::create(
         &args.output,

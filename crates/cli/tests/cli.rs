@@ -1,0 +1,405 @@
+//! The `terminus` command as users meet it: exit codes, located error
+//! messages on malformed input (never a panic), JSON output, refusals to
+//! overwrite, and the demo.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn terminus(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_terminus"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/malformed")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn bundled(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Exit code and the text of a run, asserting it did not panic.
+fn run(args: &[&str]) -> (i32, String) {
+    let o = terminus(args);
+    let t = text(&o);
+    assert!(
+        !t.contains("panicked") && !t.contains("RUST_BACKTRACE"),
+        "panic on {args:?}:\n{t}"
+    );
+    (o.status.code().unwrap_or(-1), t)
+}
+
+#[test]
+fn truncated_geojson_names_line_column_and_feature() {
+    let (code, t) = run(&["info", &fixture("truncated.geojson")]);
+    assert_eq!(code, 2);
+    assert!(
+        t.contains("truncated.geojson")
+            && t.contains("line 1, column 5000")
+            && t.contains("feature 1")
+            && t.contains("truncated?"),
+        "{t}"
+    );
+}
+
+#[test]
+fn kml_with_a_non_numeric_coordinate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.geojson");
+    let (code, t) = run(&[
+        "convert",
+        &fixture("bad_coordinate.kml"),
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        t.contains("line 8")
+            && t.contains("placemark 1")
+            && t.contains("\"4I.0511\" is not a number"),
+        "{t}"
+    );
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "a failed conversion left files behind"
+    );
+    // An output folder that does not exist is named as such.
+    let (code, t) = run(&[
+        "convert",
+        &bundled("naturalearth10m_ARM.geojson"),
+        "/nonexistent/out.geojson",
+    ]);
+    assert_eq!(code, 1);
+    assert!(t.contains("/nonexistent") && t.contains("folder"), "{t}");
+}
+
+#[test]
+fn shapefile_without_prj_asks_for_its_crs() {
+    let (code, t) = run(&["info", &fixture("no_prj.shp")]);
+    assert_eq!(code, 2);
+    assert!(t.contains("no .prj") && t.contains("--crs"), "{t}");
+    // Told the CRS, it reads.
+    let (code, t) = run(&[
+        "info",
+        &fixture("no_prj.shp"),
+        "--crs",
+        "EPSG:4326",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+    assert_eq!(v["layers"][0]["features"], 5);
+    assert_eq!(v["layers"][0]["vertices"], 267);
+}
+
+#[test]
+fn geopackage_with_an_unknown_srs_id() {
+    let (code, t) = run(&["validate", &fixture("unknown_srs.gpkg")]);
+    assert_eq!(code, 2);
+    assert!(
+        t.contains("srs_id 32767") && t.contains("countrycoder_ARM"),
+        "{t}"
+    );
+}
+
+#[test]
+fn csv_with_a_bad_dms_value() {
+    let (code, t) = run(&["info", &fixture("bad_dms.csv")]);
+    assert_eq!(code, 2);
+    assert!(
+        t.contains("line 3, column \"lat\"") && t.contains("seconds must be below 60"),
+        "{t}"
+    );
+}
+
+#[test]
+fn polygon_with_swapped_lat_lon() {
+    let (code, t) = run(&["validate", &fixture("swapped.geojson")]);
+    assert_eq!(code, 1);
+    assert!(
+        t.contains("error[swapped-lat-lon]") && t.contains("feature 2"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("feature 0 ") || !t.contains("feature 0 at"),
+        "{t}"
+    );
+}
+
+#[test]
+fn self_intersecting_ring_is_located() {
+    let (code, t) = run(&["validate", &fixture("self_intersecting.geojson"), "--json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+    let f = &v["files"][0]["findings"][0];
+    assert_eq!(f["check"], "self-intersection");
+    assert_eq!(f["location"]["feature"], 0);
+    assert_eq!(f["location"]["feature_id"], "sector-7");
+    assert_eq!(f["location"]["ring"], 0);
+    assert_eq!(f["location"]["position"], serde_json::json!([45.05, 41.05]));
+}
+
+#[test]
+fn unknown_crs_and_absurd_parameters_are_usage_errors() {
+    let (code, t) = run(&["info", &fixture("unknown_crs.geojson")]);
+    assert_eq!(code, 2);
+    assert!(t.contains("EPSG:99999"), "{t}");
+    let (code, t) = run(&[
+        "validate",
+        &bundled("naturalearth10m_ARM.geojson"),
+        "--spike-angle",
+        "200",
+    ]);
+    assert_eq!(code, 2);
+    assert!(t.contains("--spike-angle"), "{t}");
+    let (code, _) = run(&[
+        "info",
+        &bundled("naturalearth10m_ARM.geojson"),
+        "--crs",
+        "EPSG:0",
+    ]);
+    assert_eq!(code, 2);
+    let (code, _) = run(&["frobnicate"]);
+    assert_eq!(code, 2);
+    let (code, t) = run(&["info", "/no/such/file.geojson"]);
+    assert_eq!(code, 2);
+    assert!(t.contains("/no/such/file.geojson"), "{t}");
+}
+
+#[test]
+fn valid_file_validates_with_exit_zero() {
+    let (code, t) = run(&[
+        "validate",
+        &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+    ]);
+    assert_eq!(code, 0, "{t}");
+    assert!(t.contains("valid (0 error(s), 0 warning(s))"), "{t}");
+}
+
+#[test]
+fn info_json_reports_geodesic_length() {
+    let (code, t) = run(&[
+        "info",
+        &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+    let l = &v["layers"][0];
+    assert_eq!(l["crs"], "EPSG:4326");
+    assert_eq!(l["features"], 5);
+    assert_eq!(l["vertices"], 267);
+    // data/README.md and ../shared/data/README.md give 754 km.
+    let km = l["geodesic_length_m"].as_f64().unwrap() / 1000.0;
+    assert!((km - 754.0).abs() < 0.5, "{km}");
+}
+
+#[test]
+fn convert_refuses_to_overwrite_and_leaves_nothing_on_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("line.gpkg");
+    let out_s = out.display().to_string();
+    let src = bundled("naturalearth10m_ARM_AZE_shared.geojson");
+    let (code, t) = run(&["convert", &src, &out_s, "--json"]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+    assert_eq!(
+        (v["features"].as_u64(), v["vertices"].as_u64()),
+        (Some(5), Some(267))
+    );
+    let before = std::fs::read(&out).unwrap();
+    let (code, t) = run(&["convert", &src, &out_s]);
+    assert_eq!(code, 1);
+    assert!(
+        t.contains("already exists") && t.contains("--overwrite"),
+        "{t}"
+    );
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        before,
+        "existing output was touched"
+    );
+    // A polygon into GPX fails cleanly and leaves no file.
+    let gpx = dir.path().join("arm.gpx");
+    let (code, t) = run(&[
+        "convert",
+        &bundled("naturalearth10m_ARM.geojson"),
+        &gpx.display().to_string(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(t.contains("GPX holds points, routes and tracks"), "{t}");
+    assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .contains("arm.gpx")));
+}
+
+#[test]
+fn csv_dms_and_grid_tables_convert() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("pillars.csv");
+    std::fs::write(
+        &csv,
+        "number,B,L,H\nTG-001,41°03′51.123″N,45°24′37.800″E,612.4\nTG-002,N41d03'40.5\",E45d25'01.25\",598.0\n",
+    )
+    .unwrap();
+    let out = dir.path().join("pillars.geojson");
+    let (code, t) = run(&[
+        "convert",
+        &csv.display().to_string(),
+        &out.display().to_string(),
+        "--lat-column",
+        "B",
+        "--lon-column",
+        "L",
+        "--z-column",
+        "H",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let c = &v["features"][0]["geometry"]["coordinates"];
+    assert!((c[1].as_f64().unwrap() - (41.0 + 3.0 / 60.0 + 51.123 / 3600.0)).abs() < 1e-12);
+    assert!((c[0].as_f64().unwrap() - (45.0 + 24.0 / 60.0 + 37.8 / 3600.0)).abs() < 1e-12);
+    assert_eq!(c[2].as_f64(), Some(612.4));
+    assert_eq!(v["features"][1]["properties"]["number"], "TG-002");
+    // Grid coordinates need a CRS.
+    let grid = dir.path().join("grid.csv");
+    std::fs::write(&grid, "name,X,Y\nTP-1,4546123.45,8447391.21\n").unwrap();
+    let (code, t) = run(&[
+        "info",
+        &grid.display().to_string(),
+        "--y-column",
+        "X",
+        "--x-column",
+        "Y",
+    ]);
+    assert_eq!(code, 2);
+    assert!(t.contains("--crs"), "{t}");
+    let (code, t) = run(&[
+        "info",
+        &grid.display().to_string(),
+        "--y-column",
+        "X",
+        "--x-column",
+        "Y",
+        "--crs",
+        "EPSG:28408",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+    assert_eq!(v["layers"][0]["crs"], "EPSG:28408");
+    assert_eq!(v["layers"][0]["bbox"][0], 8447391.21);
+}
+
+#[test]
+fn layer_choice_in_multi_layer_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let gpx = dir.path().join("walk.gpx");
+    std::fs::write(
+        &gpx,
+        r#"<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><wpt lat="41.06" lon="45.41"><ele>600</ele><name>TG-001</name></wpt><trk><name>patrol</name><trkseg><trkpt lat="41.06" lon="45.41"/><trkpt lat="41.07" lon="45.42"/></trkseg></trk></gpx>"#,
+    )
+    .unwrap();
+    let out = dir.path().join("w.geojson");
+    let (code, t) = run(&[
+        "convert",
+        &gpx.display().to_string(),
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        t.contains("--layer") && t.contains("waypoints") && t.contains("tracks"),
+        "{t}"
+    );
+    let (code, t) = run(&[
+        "convert",
+        &gpx.display().to_string(),
+        &out.display().to_string(),
+        "--layer",
+        "waypoints",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let (code, t) = run(&[
+        "convert",
+        &gpx.display().to_string(),
+        &out.display().to_string(),
+        "--layer",
+        "nope",
+        "--overwrite",
+    ]);
+    assert_eq!(code, 2);
+    assert!(t.contains("no layer \"nope\""), "{t}");
+}
+
+#[test]
+fn help_teaches_with_examples() {
+    for cmd in [
+        &["--help"][..],
+        &["convert", "--help"],
+        &["validate", "--help"],
+        &["info", "--help"],
+        &["demo", "--help"],
+    ] {
+        let (code, t) = run(cmd);
+        assert_eq!(code, 0);
+        assert!(
+            t.contains("Example")
+                || t.contains("terminus demo")
+                || t.contains("Writes a results folder"),
+            "{cmd:?}: {t}"
+        );
+    }
+}
+
+#[test]
+fn demo_writes_its_results_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("results");
+    let out_s = out.display().to_string();
+    let (code, t) = run(&["demo", "--out", &out_s, "--json"]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+    assert_eq!(v["boundary_line_vertices"], 267);
+    assert_eq!(v["sections"].as_array().unwrap().len(), 5);
+    assert_eq!(v["validation"]["errors"], 0);
+    for f in [
+        "info.txt",
+        "validation.txt",
+        "boundary.json",
+        "README.md",
+        "formats/boundary_line.gpkg",
+        "formats/armenia.kmz",
+        "formats/round_trip.txt",
+    ] {
+        assert!(Path::new(&out).join(f).exists(), "{f} missing");
+    }
+    let rows = v["formats"].as_array().unwrap();
+    assert_eq!(rows.iter().filter(|r| r["result"] == "ok").count(), 15);
+    // A second run replaces its own folder; a foreign folder is left alone.
+    assert_eq!(run(&["demo", "--out", &out_s]).0, 0);
+    let foreign = dir.path().join("mine");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "mine").unwrap();
+    let (code, t) = run(&["demo", "--out", &foreign.display().to_string()]);
+    assert_eq!(code, 1);
+    assert!(t.contains("not made by `terminus demo`"), "{t}");
+}
