@@ -6,7 +6,6 @@ mod failure;
 mod progress;
 
 use clap::{Parser, Subcommand};
-use failure::Failure;
 use std::process::ExitCode;
 
 const AFTER_HELP: &str = "\
@@ -71,6 +70,3 @@ fn main() -> ExitCode {
         }
     }
 }
-
-#[allow(dead_code)]
-fn _assert_failure_is_used(_: Failure) {}

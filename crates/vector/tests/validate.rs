@@ -247,3 +247,34 @@ fn layers_in_different_crs_are_flagged() {
     assert_eq!(checks(&f), vec![(Severity::Warning, Check::MixedCrs)]);
     assert_eq!(f[0].location.layer, "b");
 }
+
+#[test]
+fn antarctica_is_not_a_swapped_feature() {
+    // A polar cap spans all longitudes: exchanged, it would not fit among the
+    // other features, so it must not be flagged (it was, before this test).
+    let band = |y0: f64, y1: f64| {
+        Geometry::Polygon(Polygon::new(vec![ring(&[
+            (-180.0, y0),
+            (180.0, y0),
+            (180.0, y1),
+            (-180.0, y1),
+            (-180.0, y0),
+        ])]))
+    };
+    let sq = |x: f64, y: f64| {
+        Geometry::Polygon(Polygon::new(vec![ring(&[
+            (x, y),
+            (x + 1.0, y),
+            (x + 1.0, y + 1.0),
+            (x, y + 1.0),
+            (x, y),
+        ])]))
+    };
+    let mut l = Layer::new("world", Crs::WGS84);
+    l.features.push(Feature::new(sq(-170.0, -55.0)));
+    l.features.push(Feature::new(sq(170.0, 80.0)));
+    l.features.push(Feature::new(sq(45.0, 40.0)));
+    l.features.push(Feature::new(band(-90.0, -60.5)));
+    let f = validate_layer(&l, &ValidationOptions::default());
+    assert!(f.iter().all(|f| f.check != Check::SwappedLatLon), "{f:?}");
+}

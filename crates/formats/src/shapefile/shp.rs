@@ -2,7 +2,7 @@
 
 use crate::{FormatError, Result};
 use std::path::Path;
-use terminus_vector::ring::{ring_in_ring, signed_area2};
+use terminus_vector::ring::{signed_area2, RingIndex};
 use terminus_vector::{Bbox, Coord, Geometry, GeometryType, Layer, Polygon};
 
 const NULL: i32 = 0;
@@ -188,47 +188,60 @@ fn mk(x: f64, y: f64, z: Option<f64>) -> Coord {
 
 /// Shells are clockwise, holes counter-clockwise; each hole goes to the
 /// smallest shell containing it (a hole in no shell is kept as a shell, as
-/// GDAL does). Output rings follow RFC 7946: shells counter-clockwise.
+/// GDAL does: counter-clockwise already, as RFC 7946 wants a shell). Output
+/// rings follow RFC 7946: shells counter-clockwise, holes clockwise.
 fn assemble_polygons(rings: Vec<Vec<Coord>>) -> Geometry {
-    let mut shells: Vec<(Vec<Coord>, f64, Vec<Vec<Coord>>)> = Vec::new();
+    let mut shells: Vec<(Vec<Coord>, f64)> = Vec::new();
     let mut holes: Vec<Vec<Coord>> = Vec::new();
     for r in rings {
         let a = signed_area2(&r);
         if a <= 0.0 {
-            shells.push((r, a.abs(), Vec::new()));
+            shells.push((r, a.abs()));
         } else {
             holes.push(r);
         }
     }
-    for h in holes {
-        let host = shells
+    // Each shell indexed once: a country with thousands of lakes would
+    // otherwise cost holes × shell vertices.
+    let host_of: Vec<Option<usize>> = {
+        let indexed: Vec<(Option<Bbox>, RingIndex)> = shells
             .iter()
-            .enumerate()
-            .filter(|(_, (s, _, _))| ring_in_ring(&h, s))
-            .min_by(|a, b| a.1 .1.total_cmp(&b.1 .1))
-            .map(|(i, _)| i);
-        match host {
-            Some(i) => shells[i].2.push(h),
-            None => {
-                let area = signed_area2(&h).abs();
-                let mut shell = h;
-                shell.reverse();
-                shells.push((shell, area, Vec::new()));
-            }
-        }
-    }
-    let mut polys: Vec<Polygon> = shells
+            .map(|(s, _)| (Geometry::LineString(s.clone()).bbox(), RingIndex::new(s)))
+            .collect();
+        holes
+            .iter()
+            .map(|h| {
+                let hb = Geometry::LineString(h.clone()).bbox();
+                indexed
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (sb, _))| match (sb, &hb) {
+                        (Some(sb), Some(hb)) => sb.intersects(hb),
+                        _ => false,
+                    })
+                    .filter(|(_, (_, idx))| idx.contains_ring(h))
+                    .min_by(|a, b| shells[a.0].1.total_cmp(&shells[b.0].1))
+                    .map(|(i, _)| i)
+            })
+            .collect()
+    };
+    let mut polys: Vec<Vec<Vec<Coord>>> = shells
         .into_iter()
-        .map(|(mut s, _, hs)| {
+        .map(|(mut s, _)| {
             s.reverse();
-            let mut rings = vec![s];
-            rings.extend(hs.into_iter().map(|mut h| {
-                h.reverse();
-                h
-            }));
-            Polygon::new(rings)
+            vec![s]
         })
         .collect();
+    for (mut h, host) in holes.into_iter().zip(host_of) {
+        match host {
+            Some(i) => {
+                h.reverse();
+                polys[i].push(h);
+            }
+            None => polys.push(vec![h]),
+        }
+    }
+    let mut polys: Vec<Polygon> = polys.into_iter().map(Polygon::new).collect();
     if polys.len() == 1 {
         Geometry::Polygon(polys.pop().unwrap_or_default())
     } else {

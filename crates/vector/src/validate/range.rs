@@ -6,7 +6,7 @@
 //! 2. a vertex far from both neighbours that, exchanged, falls right between
 //!    them (error: a typing slip in one row of a coordinate table);
 //! 3. a feature lying far from all others of its layer whose exchanged box
-//!    overlaps them (a whole feature digitised lat-first): an error when
+//!    falls within theirs (a whole feature digitised lat-first): an error when
 //!    such features are a minority of the layer, a warning when the layer
 //!    is too small to tell which side is right (two features).
 
@@ -156,7 +156,12 @@ pub(super) fn swapped_features(layer: &Layer, sink: &mut Sink) {
             max_x: rest.max_x + margin,
             max_y: rest.max_y + margin,
         };
-        if !b.intersects(&grown) && b.transposed().intersects(&grown) {
+        let t = b.transposed();
+        let fits = t.min_x >= grown.min_x
+            && t.max_x <= grown.max_x
+            && t.min_y >= grown.min_y
+            && t.max_y <= grown.max_y;
+        if !b.intersects(&grown) && fits {
             flagged.push((*i, *b, rest));
         }
     }

@@ -1,5 +1,5 @@
 //! Self-intersections of rings (invalid) and self-crossings of lines
-//! (suspicious), found by a sweep over segments sorted by x, with Shewchuk's
+//! (suspicious), found among segments whose boxes meet in an R*-tree, with Shewchuk's
 //! exact orientation predicate (`robust::orient2d`) so that no crossing is
 //! missed or invented by rounding.
 
@@ -7,6 +7,8 @@ use super::vertices::PER_PATH_LIMIT;
 use super::{Check, Location, Severity, Sink};
 use crate::{Coord, Polygon};
 use robust::{orient2d, Coord as RCoord};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
 
 #[derive(Clone, Copy)]
 struct Segment {
@@ -18,6 +20,8 @@ struct Segment {
     count: usize,
     min_x: f64,
     max_x: f64,
+    min_y: f64,
+    max_y: f64,
 }
 
 fn rc(c: &Coord) -> RCoord<f64> {
@@ -116,8 +120,13 @@ fn segments<'a>(paths: impl Iterator<Item = &'a [Coord]>) -> Vec<Segment> {
     for (ring, p) in paths.enumerate() {
         let count = p.len().saturating_sub(1);
         for (index, w) in p.windows(2).enumerate() {
-            if w[0].same_xy(&w[1]) {
-                continue; // duplicates are reported elsewhere
+            if w[0].same_xy(&w[1])
+                || !(w[0].x.is_finite()
+                    && w[0].y.is_finite()
+                    && w[1].x.is_finite()
+                    && w[1].y.is_finite())
+            {
+                continue; // duplicates and non-finite values are reported elsewhere
             }
             out.push(Segment {
                 a: w[0],
@@ -127,27 +136,37 @@ fn segments<'a>(paths: impl Iterator<Item = &'a [Coord]>) -> Vec<Segment> {
                 count,
                 min_x: w[0].x.min(w[1].x),
                 max_x: w[0].x.max(w[1].x),
+                min_y: w[0].y.min(w[1].y),
+                max_y: w[0].y.max(w[1].y),
             });
         }
     }
-    out.sort_by(|s, t| s.min_x.total_cmp(&t.min_x));
     out
 }
 
-/// Visit each pair of segments whose x-extents overlap.
+/// Visit each pair of segments whose bounding boxes meet, once, through an
+/// R*-tree of the segments (Beckmann et al. 1990, via `rstar`): O(n log n)
+/// for the million-vertex rings of world datasets, where a plain sweep on x
+/// degenerates along north–south coasts.
 fn sweep(segs: &[Segment], mut f: impl FnMut(&Segment, &Segment) -> bool) {
-    let mut active: Vec<usize> = Vec::new();
+    let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = segs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            GeomWithData::new(
+                Rectangle::from_corners([s.min_x, s.min_y], [s.max_x, s.max_y]),
+                i,
+            )
+        })
+        .collect();
+    let tree = RTree::bulk_load(boxes);
     for (i, s) in segs.iter().enumerate() {
-        active.retain(|&j| segs[j].max_x >= s.min_x);
-        for &j in &active {
-            let t = &segs[j];
-            let (sy0, sy1) = (s.a.y.min(s.b.y), s.a.y.max(s.b.y));
-            let (ty0, ty1) = (t.a.y.min(t.b.y), t.a.y.max(t.b.y));
-            if sy0 <= ty1 && ty0 <= sy1 && !f(t, s) {
+        let env = AABB::from_corners([s.min_x, s.min_y], [s.max_x, s.max_y]);
+        for hit in tree.locate_in_envelope_intersecting(&env) {
+            if hit.data > i && !f(s, &segs[hit.data]) {
                 return;
             }
         }
-        active.push(i);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Ring structure: closure, vertex counts, empty parts and winding.
 
 use super::{self_intersection, vertices, Check, Location, Severity, Sink, ValidationOptions};
-use crate::ring::{ring_in_ring, signed_area2};
+use crate::ring::{signed_area2, RingIndex};
 use crate::Polygon;
 
 pub(super) fn polygon(
@@ -80,9 +80,9 @@ pub(super) fn polygon(
         }
     }
     if all_sound {
-        let shell = &p.rings[0];
+        let shell = RingIndex::new(&p.rings[0]);
         for (r, hole) in p.rings.iter().enumerate().skip(1) {
-            if !ring_in_ring(hole, shell) {
+            if !shell.contains_ring(hole) {
                 sink.push(
                     Severity::Error,
                     Check::HoleOutsideShell,
