@@ -26,7 +26,7 @@ Formats (by extension): .geojson .json .gpkg .shp .kml .kmz .gpx .csv .tsv .txt 
 /// Inspect, validate and convert the boundary files that commissions,
 /// geodesists and monitoring missions exchange, losing nothing.
 #[derive(Parser)]
-#[command(name = "terminus", version, about, long_about = None, after_help = AFTER_HELP)]
+#[command(name = "terminus", version, after_help = AFTER_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -24,3 +24,20 @@ pub fn bytes(total: u64, what: &str) -> (ProgressBar, Option<ByteProgress>) {
     let cb: ByteProgress = Arc::new(move |n| b.set_position(n));
     (bar, Some(cb))
 }
+
+/// A ticking spinner for work that may pass a second (`big`), on a terminal only.
+pub fn spinner(what: &str, big: bool) -> ProgressBar {
+    if !(big && std::io::stderr().is_terminal()) {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar.set_message(what.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Whether a dataset is large enough for its processing to take a second.
+pub fn is_big(ds: &terminus_vector::Dataset) -> bool {
+    ds.layers.iter().map(|l| l.vertex_count()).sum::<usize>() > 500_000
+}

@@ -179,7 +179,9 @@ pub fn render_text(v: &serde_json::Value) -> String {
 /// Run `terminus info`.
 pub fn run(args: Args) -> Result<u8, Failure> {
     let ds = args.input.read(&args.file)?;
+    let spin = crate::progress::spinner("measuring on the ellipsoid", crate::progress::is_big(&ds));
     let v = dataset_json(&args.file, &ds);
+    spin.finish_and_clear();
     if args.json {
         print_json(&v);
     } else {
