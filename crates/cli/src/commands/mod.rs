@@ -90,7 +90,10 @@ impl InputArgs {
         let mut collector = terminus_formats::DatasetCollector::default();
         // GeoJSON reports bytes as it streams; other readers get a spinner.
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let spin = progress::spinner(&format!("reading {}", path.display()), format != Format::GeoJson && size >= 8 << 20);
+        let spin = progress::spinner(
+            &format!("reading {}", path.display()),
+            format != Format::GeoJson && size >= 8 << 20,
+        );
         let r = terminus_formats::read_into(path, format, &opts, &mut collector);
         spin.finish_and_clear();
         bar.finish_and_clear();
