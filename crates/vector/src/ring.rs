@@ -122,7 +122,7 @@ impl<'a> RingIndex<'a> {
             return false;
         }
         let k = (p.y - self.min_y) / self.band;
-        if !(k >= 0.0) || k as usize >= self.buckets.len() + 1 {
+        if k.is_nan() || k < 0.0 || k as usize > self.buckets.len() {
             return false;
         }
         let k = (k as usize).min(self.buckets.len() - 1);
