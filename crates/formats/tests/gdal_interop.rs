@@ -173,3 +173,48 @@ fn terminus_reads_what_ogr2ogr_writes() {
         }
     }
 }
+
+/// A shapefile whose attributes GDAL wrote in Windows-1251 (as Russian- and
+/// Armenian-language offices still receive them), announced by its `.cpg`.
+#[test]
+fn terminus_reads_a_windows_1251_shapefile() {
+    if !gdal_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("posts.geojson");
+    std::fs::write(
+        &src,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Тавуш","note":"пограничный столб № 12"},"geometry":{"type":"Point","coordinates":[45.41,41.06]}}]}"#,
+    )
+    .unwrap();
+    let shp = dir.path().join("posts.shp");
+    let st = Command::new("ogr2ogr")
+        .args(["-f", "ESRI Shapefile", "-lco", "ENCODING=CP1251"])
+        .arg(&shp)
+        .arg(&src)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let cpg = std::fs::read_to_string(dir.path().join("posts.cpg")).unwrap();
+    assert!(cpg.contains("1251"), "GDAL wrote .cpg {cpg:?}");
+    let dbf = std::fs::read(dir.path().join("posts.dbf")).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&dbf).contains("Тавуш"),
+        "the DBF should not be UTF-8"
+    );
+    let ds = read(&shp, &ReadOptions::default()).unwrap();
+    let f = &ds.layers[0].features[0];
+    assert_eq!(
+        f.properties["name"],
+        terminus_vector::Value::String("Тавуш".into())
+    );
+    assert_eq!(
+        f.properties["note"],
+        terminus_vector::Value::String("пограничный столб № 12".into())
+    );
+}
