@@ -12,8 +12,10 @@
 //! Terminus.
 
 pub mod crs;
+pub mod datum;
 pub mod ellipsoid;
 pub mod measure;
+pub mod projection;
 
 pub use crs::{AxisOrder, Crs, CrsError, CrsKind};
 pub use ellipsoid::Ellipsoid;
