@@ -12,6 +12,7 @@
 
 mod parse;
 pub mod registry;
+pub mod transform;
 mod wkt;
 
 use crate::Ellipsoid;
