@@ -40,6 +40,10 @@ enum Command {
     Convert(commands::convert::Args),
     /// Check geometries: rings, self-intersections, duplicate and spike vertices, ranges, swapped lat/lon, CRS.
     Validate(commands::validate::Args),
+    /// Geodesic problems on the ellipsoid, line by line, as GeographicLib's GeodSolve.
+    Geodesic(commands::geodesic::Args),
+    /// Coordinate reference systems: transform coordinates, list datum transformations, describe a CRS.
+    Crs(commands::crs::Args),
     /// Run the whole product on the bundled Armenia–Azerbaijan sample and write a results folder.
     Demo(commands::demo::Args),
 }
@@ -58,6 +62,8 @@ fn main() -> ExitCode {
         Command::Convert(a) => commands::convert::run(a),
         Command::Validate(a) => commands::validate::run(a),
         Command::Demo(a) => commands::demo::run(a),
+        Command::Crs(a) => commands::crs::run(a),
+        Command::Geodesic(a) => commands::geodesic::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -9,7 +9,9 @@
 //! (the traditional GIS order used throughout Terminus).
 
 use crate::Ellipsoid;
-use geographiclib_rs::{Geodesic, InverseGeodesic, PolygonArea, Winding};
+/// The traits that give `Geodesic` its `direct` and `inverse` methods.
+pub use geographiclib_rs::{DirectGeodesic, InverseGeodesic};
+use geographiclib_rs::{Geodesic, PolygonArea, Winding};
 
 /// Length in metres of the path through `points`, each leg a geodesic.
 ///

@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
 pub mod convert;
+pub mod crs;
 pub mod demo;
+pub mod geodesic;
 pub mod info;
 pub mod validate;
 

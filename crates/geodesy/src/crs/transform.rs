@@ -63,14 +63,14 @@ impl Projector {
         }
     }
     /// x, y → lat, lon on the CRS's own datum.
-    fn to_geographic(&self, x: f64, y: f64) -> (f64, f64) {
+    fn unproject(&self, x: f64, y: f64) -> (f64, f64) {
         match self {
             Projector::Geographic => (y, x),
             Projector::Tm(tm) => tm.inverse(x, y),
             Projector::WebMercator => web_mercator::inverse(x, y),
         }
     }
-    fn from_geographic(&self, lat: f64, lon: f64) -> (f64, f64) {
+    fn project(&self, lat: f64, lon: f64) -> (f64, f64) {
         match self {
             Projector::Geographic => (lon, lat),
             Projector::Tm(tm) => tm.forward(lat, lon),
@@ -159,7 +159,7 @@ impl CrsTransform {
 
     /// Geographic position (on the source datum) of a source coordinate.
     pub fn source_geographic(&self, x: f64, y: f64) -> (f64, f64) {
-        self.src.to_geographic(x, y)
+        self.src.unproject(x, y)
     }
 
     /// Transform (x, y) = (easting or longitude, northing or latitude).
@@ -170,12 +170,12 @@ impl CrsTransform {
         if matches!(self.src, Projector::Geographic) && y.abs() > 90.0 {
             return Err(TransformError::LatitudeOutOfRange(y));
         }
-        let (lat, lon) = self.src.to_geographic(x, y);
+        let (lat, lon) = self.src.unproject(x, y);
         let (lat, lon) = match self.datum {
             DatumStep::None => (lat, lon),
             DatumStep::PulkovoToWgs84(t) => t.forward(lat, lon),
             DatumStep::Wgs84ToPulkovo(t) => t.reverse(lat, lon),
         };
-        Ok(self.dst.from_geographic(lat, lon))
+        Ok(self.dst.project(lat, lon))
     }
 }

@@ -103,7 +103,7 @@ fn tauf(taup: f64, e: f64) -> f64 {
         taup / e2m
     };
     let stol = tol * 1f64.max(taup.abs());
-    if !(tau.abs() < taumax) {
+    if tau.is_nan() || tau.abs() >= taumax {
         return tau;
     }
     for _ in 0..NUMIT {
@@ -111,7 +111,7 @@ fn tauf(taup: f64, e: f64) -> f64 {
         let dtau =
             (taup - taupa) * (1.0 + e2m * tau * tau) / (e2m * 1f64.hypot(tau) * 1f64.hypot(taupa));
         tau += dtau;
-        if !(dtau.abs() >= stol) {
+        if dtau.is_nan() || dtau.abs() < stol {
             break;
         }
     }
