@@ -403,3 +403,189 @@ fn demo_writes_its_results_folder() {
     assert_eq!(code, 1);
     assert!(t.contains("not made by `terminus demo`"), "{t}");
 }
+
+fn with_stdin(args: &[&str], input: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_terminus"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(!err.contains("panicked"), "{err}");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        err,
+    )
+}
+
+#[test]
+fn geodesic_inverse_and_direct_print_as_geodsolve() {
+    // Reference lines printed by GeographicLib 2.1.2:
+    //   printf "40.1 45.5 41.2 46.7\n" | GeodSolve -i       → 39.33331533 40.11509182 158811.258
+    //   printf "40.1 45.5 41.2 46.7\n" | GeodSolve -i -f    → … 1.42939028 158794.831 … 552401207047
+    //   printf "40.1 45.5 30 100000\n" | GeodSolve          → 40.87838414 46.09317898 30.38516475
+    let (code, out, _) = with_stdin(&["geodesic", "inverse"], "40.1 45.5 41.2 46.7\n");
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "39.33331533 40.11509182 158811.258\n")
+    );
+    let (_, out, _) = with_stdin(&["geodesic", "inverse", "--full"], "40.1 45.5 41.2 46.7\n");
+    assert_eq!(
+        out,
+        "39.33331533 40.11509182 158811.258 1.42939028 158794.831 552401207047\n"
+    );
+    let (_, out, _) = with_stdin(&["geodesic", "direct"], "40.1 45.5 30 100000\n");
+    assert_eq!(out, "40.87838414 46.09317898 30.38516475\n");
+    let (code, out, _) = with_stdin(
+        &["geodesic", "inverse"],
+        "91 45.5 41.2 46.7\n40.1 45.5 41.2 46.7\n",
+    );
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("ERROR: Latitude 91d not in [-90d, 90d]\n39.3333"),
+        "{out}"
+    );
+    let (code, _, err) = with_stdin(&["geodesic", "inverse", "--ellipsoid", "banana"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("--ellipsoid"), "{err}");
+}
+
+#[test]
+fn crs_transform_names_its_datum_transformation() {
+    // cs2cs -d 12 EPSG:4284 EPSG:4326 <<< "40.1 45.5" → 40.099896724586 45.498778313715 (PROJ 9.1.1, EPSG:15865)
+    let (code, out, err) = with_stdin(
+        &[
+            "crs",
+            "transform",
+            "--from",
+            "EPSG:4284",
+            "--to",
+            "EPSG:4326",
+            "-p",
+            "4",
+        ],
+        "40.1 45.5 TP-1\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "40.099896725 45.498778314 TP-1\n");
+    assert!(err.contains("using EPSG:15865"), "{err}");
+    // cct -d 12 EPSG:1808 <<< "40.1 45.5 0" → 40.099939254628 45.498805466647
+    let (_, out, err) = with_stdin(
+        &[
+            "crs",
+            "transform",
+            "--from",
+            "EPSG:4284",
+            "--to",
+            "EPSG:4326",
+            "--op",
+            "EPSG:1808",
+            "-p",
+            "4",
+        ],
+        "40.1 45.5\n",
+    );
+    assert_eq!(out, "40.099939255 45.498805467\n");
+    assert!(err.contains("EPSG:1808"), "{err}");
+    // Gauss–Krüger northing first; UTM easting first. cs2cs: 4440830.948515 8542635.386426 and 542617.619131 4438976.115992.
+    let (_, out, _) = with_stdin(
+        &[
+            "crs",
+            "transform",
+            "--from",
+            "EPSG:4284",
+            "--to",
+            "EPSG:28408",
+            "-p",
+            "3",
+        ],
+        "40.1 45.5\n",
+    );
+    assert_eq!(out, "4440830.949 8542635.386\n");
+    let (_, out, _) = with_stdin(
+        &[
+            "crs",
+            "transform",
+            "--from",
+            "EPSG:4326",
+            "--to",
+            "EPSG:32638",
+            "-p",
+            "3",
+        ],
+        "40.1 45.5\n",
+    );
+    assert_eq!(out, "542617.619 4438976.116\n");
+    // Outside the area of use: a warning with the distance.
+    let (code, _, err) = with_stdin(
+        &[
+            "crs",
+            "transform",
+            "--from",
+            "EPSG:4284",
+            "--to",
+            "EPSG:4326",
+            "--op",
+            "EPSG:1809",
+        ],
+        "40.1 45.5\n",
+    );
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("km outside the area of use of EPSG:1809"),
+        "{err}"
+    );
+    let (code, _, err) = with_stdin(
+        &[
+            "crs",
+            "transform",
+            "--from",
+            "EPSG:4284",
+            "--to",
+            "EPSG:99999",
+        ],
+        "40.1 45.5\n",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("EPSG:99999"), "{err}");
+}
+
+#[test]
+fn crs_ops_lists_the_choices_and_their_spread() {
+    let (code, t) = run(&[
+        "crs",
+        "ops",
+        "EPSG:4284",
+        "EPSG:4326",
+        "--at",
+        "40.1,45.5",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+    let ops = v["operations"].as_array().unwrap();
+    assert_eq!(ops[0]["code"], "EPSG:15865");
+    let o1808 = ops.iter().find(|o| o["code"] == "EPSG:1808").unwrap();
+    // DOMAIN.md: the two differ by about 5.3 m there.
+    assert!((o1808["metres_from_default"].as_f64().unwrap() - 5.3).abs() < 0.1);
+    let (code, _) = run(&[
+        "crs",
+        "ops",
+        "EPSG:4284",
+        "EPSG:4326",
+        "--at",
+        "45.5,140.1,",
+    ]);
+    assert_eq!(code, 2);
+}

@@ -3,7 +3,7 @@
 use super::print_json;
 use crate::failure::Failure;
 use serde_json::json;
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::{datum, measure, AxisOrder, Crs, CrsKind, Ellipsoid};
@@ -133,7 +133,93 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     }
 }
 
+/// What one chunk of input lines produced.
+#[derive(Default)]
+struct Chunk {
+    out: String,
+    messages: Vec<String>,
+    bad: usize,
+    outside: usize,
+}
+
+struct LineJob<'a> {
+    t: &'a CrsTransform,
+    swap_in: bool,
+    swap_out: bool,
+    decimals: usize,
+}
+
+impl LineJob<'_> {
+    fn parse(&self, text: &str) -> Option<Result<(f64, f64), String>> {
+        let mut it = text.split_whitespace();
+        let (s1, s2) = (it.next()?, it.next()?);
+        Some(match (s1.parse::<f64>(), s2.parse::<f64>()) {
+            (Ok(v1), Ok(v2)) => Ok(if self.swap_in { (v2, v1) } else { (v1, v2) }),
+            _ => Err(format!("{s1:?} {s2:?} are not two numbers")),
+        })
+    }
+
+    fn run(&self, lines: &[&str], first_line: usize) -> Chunk {
+        use std::fmt::Write as _;
+        let mut c = Chunk::default();
+        let d = self.decimals;
+        for (k, text) in lines.iter().enumerate() {
+            let n = first_line + k;
+            let rest = || {
+                text.split_whitespace()
+                    .skip(2)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            match self.parse(text) {
+                None => {
+                    c.out.push_str(text);
+                    c.out.push('\n');
+                }
+                Some(Err(m)) => {
+                    c.messages.push(format!("line {n}: {m}"));
+                    c.bad += 1;
+                    let _ = writeln!(c.out, "* * {}", rest());
+                }
+                Some(Ok((x, y))) => {
+                    if let Some(o) = self.t.operation() {
+                        let (lat, lon) = self.t.source_geographic(x, y);
+                        let dist = o.area.distance_outside_m(lat, lon);
+                        if dist > 0.0 {
+                            c.outside += 1;
+                            c.messages.push(format!(
+                                "warning: line {n}: {lat:.6}, {lon:.6} lies {:.1} km outside the area of use of EPSG:{} ({})",
+                                dist / 1000.0,
+                                o.code,
+                                o.area.name
+                            ));
+                        }
+                    }
+                    match self.t.apply(x, y) {
+                        Ok((ox, oy)) => {
+                            let (o1, o2) = if self.swap_out { (oy, ox) } else { (ox, oy) };
+                            let _ = write!(c.out, "{o1:.d$} {o2:.d$}");
+                            for r in text.split_whitespace().skip(2) {
+                                c.out.push(' ');
+                                c.out.push_str(r);
+                            }
+                            c.out.push('\n');
+                        }
+                        Err(e) => {
+                            c.messages.push(format!("line {n}: {e}"));
+                            c.bad += 1;
+                            let _ = writeln!(c.out, "* * {}", rest());
+                        }
+                    }
+                }
+            }
+        }
+        c
+    }
+}
+
 fn transform(a: TransformArgs) -> Result<u8, Failure> {
+    use std::io::Read as _;
     let src = parse_crs(&a.from, "--from")?;
     let dst = parse_crs(&a.to, "--to")?;
     for c in [&src, &dst] {
@@ -151,114 +237,87 @@ fn transform(a: TransformArgs) -> Result<u8, Failure> {
         )));
     }
     let op = parse_op(&a.op)?;
-    let input: Box<dyn BufRead> = match &a.file {
-        Some(p) => Box::new(std::io::BufReader::with_capacity(
-            1 << 16,
-            std::fs::File::open(p).map_err(|e| Failure::usage(format!("{}: {e}", p.display())))?,
-        )),
-        None => Box::new(std::io::BufReader::with_capacity(
-            1 << 16,
-            std::io::stdin().lock(),
-        )),
+    let mut text = String::new();
+    match &a.file {
+        Some(p) => std::fs::File::open(p)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .map_err(|e| Failure::usage(format!("{}: {e}", p.display())))?,
+        None => std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::usage(format!("reading input: {e}")))?,
     };
+    let lines: Vec<&str> = text.lines().collect();
+    let (swap_in, swap_out) = (!a.xy && lat_first(&src), !a.xy && lat_first(&dst));
+    let decimals = if dst.is_geographic() {
+        a.precision + 5
+    } else {
+        a.precision
+    };
+    // The datum transformation is chosen at the first point, and said.
+    let identity =
+        CrsTransform::new(&src, &src, None, None).map_err(|e| Failure::usage(e.to_string()))?;
+    let probe = LineJob {
+        t: &identity,
+        swap_in,
+        swap_out,
+        decimals,
+    };
+    let first = lines
+        .iter()
+        .find_map(|l| probe.parse(l).and_then(Result::ok));
+    let at = first.map(|(x, y)| identity.source_geographic(x, y));
+    let t = CrsTransform::new(&src, &dst, op, at).map_err(|e| Failure::failed(e.to_string()))?;
+    if let Some(o) = t.operation() {
+        eprintln!(
+            "terminus: using EPSG:{} ({}, accuracy {} m, area {})",
+            o.code, o.name, o.accuracy_m, o.area.name
+        );
+    }
+    let job = LineJob {
+        t: &t,
+        swap_in,
+        swap_out,
+        decimals,
+    };
+    // Lines are independent: transform them in chunks on every core, print in order.
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(16);
+    let size = lines.len().div_ceil(threads).max(1);
+    let chunks: Vec<Chunk> = std::thread::scope(|s| {
+        let handles: Vec<_> = lines
+            .chunks(size)
+            .enumerate()
+            .map(|(i, part)| {
+                let job = &job;
+                s.spawn(move || job.run(part, i * size + 1))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let (swap_in, swap_out) = (!a.xy && lat_first(&src), !a.xy && lat_first(&dst));
-    let (dp_src, dp_dst) = (
-        if src.is_geographic() {
-            a.precision + 5
-        } else {
-            a.precision
-        },
-        if dst.is_geographic() {
-            a.precision + 5
-        } else {
-            a.precision
-        },
-    );
-    let _ = dp_src;
-    let mut t: Option<CrsTransform> = None;
-    let mut bad = 0usize;
-    let mut outside = 0usize;
-    let mut line = String::new();
-    let mut reader = input;
-    let mut n = 0usize;
-    loop {
-        line.clear();
-        let read = reader
-            .read_line(&mut line)
-            .map_err(|e| Failure::usage(format!("reading input: {e}")))?;
-        if read == 0 {
-            break;
-        }
-        n += 1;
-        let text = line.trim_end_matches(['\n', '\r']);
-        let mut it = text.split_whitespace();
-        let (Some(s1), Some(s2)) = (it.next(), it.next()) else {
-            let _ = writeln!(out, "{text}");
-            continue;
-        };
-        let rest: Vec<&str> = it.collect();
-        let (Ok(v1), Ok(v2)) = (s1.parse::<f64>(), s2.parse::<f64>()) else {
-            eprintln!("terminus: line {n}: {s1:?} {s2:?} are not two numbers");
-            bad += 1;
-            let _ = writeln!(out, "* * {}", rest.join(" "));
-            continue;
-        };
-        let (x, y) = if swap_in { (v2, v1) } else { (v1, v2) };
-        if t.is_none() {
-            // The datum transformation is chosen at the first point, and said.
-            let probe = CrsTransform::new(&src, &src, None, None)
-                .map_err(|e| Failure::usage(e.to_string()))?;
-            let (lat, lon) = probe.source_geographic(x, y);
-            let built = CrsTransform::new(&src, &dst, op, Some((lat, lon)))
-                .map_err(|e| Failure::failed(e.to_string()))?;
-            if let Some(o) = built.operation() {
-                eprintln!(
-                    "terminus: using EPSG:{} ({}, accuracy {} m, area {})",
-                    o.code, o.name, o.accuracy_m, o.area.name
-                );
+    let (mut bad, mut outside, mut shown) = (0usize, 0usize, 0usize);
+    for c in &chunks {
+        out.write_all(c.out.as_bytes())
+            .map_err(|e| Failure::failed(format!("writing output: {e}")))?;
+        bad += c.bad;
+        outside += c.outside;
+        for m in &c.messages {
+            if shown < 20 {
+                eprintln!("terminus: {m}");
             }
-            t = Some(built);
-        }
-        let tr = t
-            .as_ref()
-            .ok_or_else(|| Failure::failed("no transformation"))?;
-        if let Some(o) = tr.operation() {
-            let (lat, lon) = tr.source_geographic(x, y);
-            let d = o.area.distance_outside_m(lat, lon);
-            if d > 0.0 {
-                outside += 1;
-                if outside <= 10 {
-                    eprintln!(
-                        "terminus: warning: line {n}: {lat:.6}, {lon:.6} lies {:.1} km outside the area of use of EPSG:{} ({})",
-                        d / 1000.0,
-                        o.code,
-                        o.area.name
-                    );
-                }
-            }
-        }
-        match tr.apply(x, y) {
-            Ok((ox, oy)) => {
-                let (o1, o2) = if swap_out { (oy, ox) } else { (ox, oy) };
-                let _ = write!(out, "{o1:.dp_dst$} {o2:.dp_dst$}");
-                for r in &rest {
-                    let _ = write!(out, " {r}");
-                }
-                let _ = writeln!(out);
-            }
-            Err(e) => {
-                eprintln!("terminus: line {n}: {e}");
-                bad += 1;
-                let _ = writeln!(out, "* * {}", rest.join(" "));
-            }
+            shown += 1;
         }
     }
     out.flush()
         .map_err(|e| Failure::failed(format!("writing output: {e}")))?;
-    if outside > 10 {
-        eprintln!("terminus: warning: {outside} points in all lie outside the transformation's area of use");
+    if shown > 20 {
+        eprintln!("terminus: … {} more messages; {bad} bad line(s), {outside} point(s) outside the area of use", shown - 20);
     }
     Ok(if bad > 0 { 1 } else { 0 })
 }
