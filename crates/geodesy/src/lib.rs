@@ -14,6 +14,7 @@
 pub mod crs;
 pub mod datum;
 pub mod ellipsoid;
+pub mod geodesic;
 pub mod measure;
 pub mod projection;
 
