@@ -44,6 +44,10 @@ enum Command {
     Geodesic(commands::geodesic::Args),
     /// Coordinate reference systems: transform coordinates, list datum transformations, describe a CRS.
     Crs(commands::crs::Args),
+    /// A Soviet topographic map sheet: bounds from its id (K-38-128-А), or the sheet at a point.
+    Sheet(commands::sheet::SheetArgs),
+    /// The map sheets of a scale that a line crosses.
+    Sheets(commands::sheet::SheetsArgs),
     /// Run the whole product on the bundled Armenia–Azerbaijan sample and write a results folder.
     Demo(commands::demo::Args),
 }
@@ -64,6 +68,8 @@ fn main() -> ExitCode {
         Command::Demo(a) => commands::demo::run(a),
         Command::Crs(a) => commands::crs::run(a),
         Command::Geodesic(a) => commands::geodesic::run(a),
+        Command::Sheet(a) => commands::sheet::run_sheet(a),
+        Command::Sheets(a) => commands::sheet::run_sheets(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -589,3 +589,77 @@ fn crs_ops_lists_the_choices_and_their_spread() {
     ]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn sheets_and_sheet_commands() {
+    let (code, t) = run(&["sheet", "--at", "40.646111,45.515556", "--scale", "100000"]);
+    assert_eq!((code, t.trim()), (0, "K-38-128"), "Artsvashen (DOMAIN.md)");
+    let o = terminus(&["sheet", "K-38-128", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["south"].as_f64(), v["west"].as_f64(), v["east"].as_f64()),
+        (Some(40.0 + 1.0 / 3.0), Some(45.5), Some(46.0))
+    );
+    assert_eq!(v["wgs84"]["op"], "EPSG:15865");
+    let (code, t) = run(&["sheet", "K-38-145"]);
+    assert_eq!(code, 2);
+    assert!(t.contains("1–144"), "{t}");
+    // Every sheet that dense sampling of the line finds is listed, and the
+    // listing adds only sheets the line truly enters between samples.
+    let o = terminus(&[
+        "sheets",
+        "--along",
+        &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+        "--scale",
+        "100000",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("EPSG:15865"));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let listed: std::collections::BTreeSet<String> = v["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(listed.contains("K-38-128"));
+    use terminus_geodesy::crs::transform::CrsTransform;
+    use terminus_geodesy::nomenclature::{sheet_at, Scale};
+    use terminus_geodesy::Crs;
+    let t = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(4284), Some(15865), None).unwrap();
+    let g = terminus_geodesy::Ellipsoid::KRASSOWSKY_1940.geodesic();
+    let ds = terminus_formats::read(
+        Path::new(&bundled("naturalearth10m_ARM_AZE_shared.geojson")),
+        &Default::default(),
+    )
+    .unwrap();
+    let mut sampled = std::collections::BTreeSet::new();
+    for f in &ds.layers[0].features {
+        let pts: Vec<(f64, f64)> = f
+            .geometry
+            .as_ref()
+            .unwrap()
+            .coords()
+            .map(|c| {
+                let (x, y) = t.apply(c.x, c.y).unwrap();
+                (y, x)
+            })
+            .collect();
+        for w in pts.windows(2) {
+            for p in terminus_geodesy::geodesic::densify_by_spacing(&g, w[0], w[1], 20.0).unwrap() {
+                sampled.insert(sheet_at(p.0, p.1, Scale::M100000).unwrap().id);
+            }
+        }
+    }
+    assert!(
+        sampled.is_subset(&listed),
+        "missing: {:?}",
+        sampled.difference(&listed).collect::<Vec<_>>()
+    );
+    assert!(
+        listed.len() <= sampled.len() + 2,
+        "listed {listed:?} vs sampled {sampled:?}"
+    );
+}

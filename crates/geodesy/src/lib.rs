@@ -16,6 +16,7 @@ pub mod datum;
 pub mod ellipsoid;
 pub mod geodesic;
 pub mod measure;
+pub mod nomenclature;
 pub mod projection;
 
 pub use crs::{AxisOrder, Crs, CrsError, CrsKind};

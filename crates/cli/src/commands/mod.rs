@@ -5,6 +5,7 @@ pub mod crs;
 pub mod demo;
 pub mod geodesic;
 pub mod info;
+pub mod sheet;
 pub mod validate;
 
 use crate::failure::Failure;

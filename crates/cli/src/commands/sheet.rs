@@ -1,0 +1,317 @@
+//! `terminus sheet` and `terminus sheets`: Soviet map sheet nomenclature.
+
+use super::{print_json, InputArgs};
+use crate::failure::Failure;
+use serde_json::json;
+use std::path::PathBuf;
+use terminus_geodesy::crs::transform::CrsTransform;
+use terminus_geodesy::geodesic::densify_by_spacing;
+use terminus_geodesy::nomenclature::{parse, sheet_at, sheets_along, Scale, Sheet};
+use terminus_geodesy::{datum, Crs, Ellipsoid};
+
+/// Arguments of `terminus sheet`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:
+  terminus sheet K-38-128                      bounds (Pulkovo 1942) and the WGS 84 outline
+  terminus sheet K-38-128-А --json
+  terminus sheet --at 40.6461,45.5156 --scale 100000           → K-38-128
+  terminus sheet --at 40.6461,45.5156 --scale 50000 --wgs84    (position in WGS 84)
+
+Sheet bounds are Pulkovo 1942 (SK-42) degrees, as printed on the maps; the
+WGS 84 outline goes through a named datum transformation (--op, else EPSG's
+most accurate at the sheet's centre), which is reported.")]
+pub struct SheetArgs {
+    /// A sheet id, e.g. K-38-128-А (Cyrillic or Latin letters).
+    pub id: Option<String>,
+    /// Instead: the sheet containing this point, LAT,LON in degrees (Pulkovo 1942 unless --wgs84).
+    #[arg(long, value_name = "LAT,LON")]
+    pub at: Option<String>,
+    /// Scale denominator for --at: 1000000, 500000, 200000, 100000, 50000, 25000, 10000.
+    #[arg(long, default_value_t = 100_000)]
+    pub scale: u32,
+    /// --at is in WGS 84 (transformed to Pulkovo 1942 first).
+    #[arg(long)]
+    pub wgs84: bool,
+    /// The Pulkovo 1942 ↔ WGS 84 transformation, e.g. EPSG:1808.
+    #[arg(long, value_name = "EPSG:CODE")]
+    pub op: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `terminus sheets`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Lists every map sheet of the scale that a line crosses: the sheets of an
+edition a commission must put on the table. The line's geodesic segments are
+densified every 100 m in Pulkovo 1942 and the sheet grid is traversed
+exactly between those points.
+
+Example:
+  terminus sheets --along data/naturalearth10m_ARM_AZE_shared.geojson --scale 100000"
+)]
+pub struct SheetsArgs {
+    /// The line (any format; WGS 84 or Pulkovo 1942).
+    #[arg(long, value_name = "FILE")]
+    pub along: PathBuf,
+    /// Scale denominator.
+    #[arg(long, default_value_t = 100_000)]
+    pub scale: u32,
+    /// The WGS 84 → Pulkovo 1942 transformation, e.g. EPSG:15865.
+    #[arg(long, value_name = "EPSG:CODE")]
+    pub op: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+fn scale(n: u32) -> Result<Scale, Failure> {
+    Scale::from_denominator(n).ok_or_else(|| {
+        Failure::usage(format!(
+            "--scale {n}: one of 1000000, 500000, 200000, 100000, 50000, 25000, 10000"
+        ))
+    })
+}
+
+fn op_code(op: &Option<String>) -> Result<Option<u32>, Failure> {
+    op.as_deref()
+        .map(|s| {
+            s.trim_start_matches("EPSG:")
+                .parse::<u32>()
+                .map_err(|_| Failure::usage(format!("--op {s}: expected EPSG:CODE")))
+        })
+        .transpose()
+}
+
+fn dms(deg: f64) -> String {
+    let total = (deg.abs() * 3600.0).round() as i64;
+    format!(
+        "{}{}°{:02}′{:02}″",
+        if deg < 0.0 { "-" } else { "" },
+        total / 3600,
+        (total / 60) % 60,
+        total % 60
+    )
+}
+
+fn outline_wgs84(s: &Sheet, op: Option<u32>) -> Result<(u32, Vec<[f64; 2]>), Failure> {
+    let t = CrsTransform::new(
+        &Crs::Epsg(4284),
+        &Crs::WGS84,
+        op,
+        Some(((s.south + s.north) / 2.0, (s.west + s.east) / 2.0)),
+    )
+    .map_err(|e| Failure::failed(e.to_string()))?;
+    let code = t.operation().map(|o| o.code).unwrap_or(0);
+    // Sheet edges are parallels and meridians: 8 points per edge.
+    let mut ring = Vec::new();
+    let corners = [
+        (s.south, s.west),
+        (s.south, s.east),
+        (s.north, s.east),
+        (s.north, s.west),
+        (s.south, s.west),
+    ];
+    for w in corners.windows(2) {
+        for k in 0..8 {
+            let f = k as f64 / 8.0;
+            let (lat, lon) = (
+                w[0].0 + f * (w[1].0 - w[0].0),
+                w[0].1 + f * (w[1].1 - w[0].1),
+            );
+            let (x, y) = t
+                .apply(lon, lat)
+                .map_err(|e| Failure::failed(e.to_string()))?;
+            ring.push([x, y]);
+        }
+    }
+    ring.push(ring[0]);
+    Ok((code, ring))
+}
+
+/// Run `terminus sheet`.
+pub fn run_sheet(a: SheetArgs) -> Result<u8, Failure> {
+    let op = op_code(&a.op)?;
+    let sheet = match (&a.id, &a.at) {
+        (Some(id), None) => parse(id).map_err(|e| Failure::usage(e.to_string()))?,
+        (None, Some(at)) => {
+            let (lat, lon) = at
+                .split_once(',')
+                .and_then(|(p, q)| {
+                    Some((p.trim().parse::<f64>().ok()?, q.trim().parse::<f64>().ok()?))
+                })
+                .ok_or_else(|| Failure::usage(format!("--at {at}: expected LAT,LON in degrees")))?;
+            let (lat, lon) = if a.wgs84 {
+                let t = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(4284), op, Some((lat, lon)))
+                    .map_err(|e| Failure::failed(e.to_string()))?;
+                if let Some(o) = t.operation() {
+                    eprintln!(
+                        "terminus: WGS 84 → Pulkovo 1942 by EPSG:{} ({}, {} m)",
+                        o.code, o.name, o.accuracy_m
+                    );
+                }
+                let (x, y) = t
+                    .apply(lon, lat)
+                    .map_err(|e| Failure::usage(e.to_string()))?;
+                (y, x)
+            } else {
+                (lat, lon)
+            };
+            sheet_at(lat, lon, scale(a.scale)?).map_err(|e| Failure::usage(e.to_string()))?
+        }
+        _ => {
+            return Err(Failure::usage(
+                "give a sheet id, or --at LAT,LON with --scale",
+            ))
+        }
+    };
+    let (code, ring) = outline_wgs84(&sheet, op)?;
+    if a.json {
+        print_json(&json!({
+            "id": sheet.id, "scale": sheet.scale.denominator(),
+            "south": sheet.south, "north": sheet.north, "west": sheet.west, "east": sheet.east,
+            "crs": "EPSG:4284",
+            "wgs84": {"op": format!("EPSG:{code}"), "polygon": {"type": "Polygon", "coordinates": [ring]}},
+        }));
+    } else if a.at.is_some() {
+        println!("{}", sheet.id);
+    } else {
+        println!("{} (1:{})", sheet.id, sheet.scale.denominator());
+        println!(
+            "  Pulkovo 1942: {}–{} N, {}–{} E",
+            dms(sheet.south),
+            dms(sheet.north),
+            dms(sheet.west),
+            dms(sheet.east)
+        );
+        println!(
+            "  decimal:      {:.9}–{:.9} N, {:.9}–{:.9} E",
+            sheet.south, sheet.north, sheet.west, sheet.east
+        );
+        let (lo, la): (Vec<f64>, Vec<f64>) = ring.iter().map(|p| (p[0], p[1])).unzip();
+        println!(
+            "  WGS 84 (EPSG:{code}): {:.6}–{:.6} N, {:.6}–{:.6} E (outline: --json)",
+            la.iter().cloned().fold(f64::INFINITY, f64::min),
+            la.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+            lo.iter().cloned().fold(f64::INFINITY, f64::min),
+            lo.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
+        );
+    }
+    Ok(0)
+}
+
+/// Run `terminus sheets`.
+pub fn run_sheets(a: SheetsArgs) -> Result<u8, Failure> {
+    let sc = scale(a.scale)?;
+    let op = op_code(&a.op)?;
+    let ds = a.input.read(&a.along)?;
+    let g = Ellipsoid::KRASSOWSKY_1940.geodesic();
+    let mut all: Vec<Sheet> = Vec::new();
+    let mut used_op = None;
+    for layer in &ds.layers {
+        let to_pulkovo: Box<dyn Fn(f64, f64) -> Result<(f64, f64), Failure>> =
+            match layer.crs.epsg() {
+                Some(4284) => Box::new(|x, y| Ok((y, x))),
+                Some(_) => {
+                    let first = layer
+                        .features
+                        .iter()
+                        .filter_map(|f| f.geometry.as_ref())
+                        .flat_map(|g| g.coords())
+                        .next();
+                    let at = first.map(|c| (c.y, c.x));
+                    let t = CrsTransform::new(&layer.crs, &Crs::Epsg(4284), op, at)
+                        .map_err(|e| Failure::failed(e.to_string()))?;
+                    used_op = t.operation().map(|o| o.code).or(used_op);
+                    Box::new(move |x, y| {
+                        let (lon, lat) =
+                            t.apply(x, y).map_err(|e| Failure::failed(e.to_string()))?;
+                        Ok((lat, lon))
+                    })
+                }
+                None => {
+                    return Err(Failure::usage(format!(
+                        "{}: layer {:?} is in a CRS Terminus cannot transform",
+                        a.along.display(),
+                        layer.name
+                    )))
+                }
+            };
+        for f in &layer.features {
+            let Some(geom) = &f.geometry else { continue };
+            let mut parts: Vec<Vec<(f64, f64)>> = geom
+                .paths()
+                .iter()
+                .map(|p| p.iter().map(|c| (c.x, c.y)).collect())
+                .collect();
+            for p in geom.polygons() {
+                parts.extend(
+                    p.rings
+                        .iter()
+                        .map(|r| r.iter().map(|c| (c.x, c.y)).collect()),
+                );
+            }
+            if let terminus_vector::Geometry::Point(c) = geom {
+                parts.push(vec![(c.x, c.y)]);
+            }
+            for part in parts {
+                let pts: Vec<(f64, f64)> = part
+                    .iter()
+                    .map(|&(x, y)| to_pulkovo(x, y))
+                    .collect::<Result<_, _>>()?;
+                let mut dense = vec![];
+                if pts.len() == 1 {
+                    dense.push(pts[0]);
+                }
+                for w in pts.windows(2) {
+                    let seg = densify_by_spacing(&g, w[0], w[1], 100.0)
+                        .map_err(|e| Failure::failed(e.to_string()))?;
+                    if !dense.is_empty() {
+                        dense.pop();
+                    }
+                    dense.extend(seg);
+                }
+                for s in sheets_along(&dense, sc).map_err(|e| Failure::usage(e.to_string()))? {
+                    if all.iter().all(|x| x.id != s.id) {
+                        all.push(s);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(code) = used_op {
+        let t = datum::transformation(code);
+        eprintln!(
+            "terminus: WGS 84 → Pulkovo 1942 by EPSG:{code} ({})",
+            t.map(|t| t.name).unwrap_or("")
+        );
+    }
+    if a.json {
+        print_json(&json!({
+            "scale": sc.denominator(),
+            "op": used_op.map(|c| format!("EPSG:{c}")),
+            "sheets": all.iter().map(|s| json!({"id": s.id, "south": s.south, "north": s.north, "west": s.west, "east": s.east})).collect::<Vec<_>>(),
+        }));
+    } else {
+        println!(
+            "{} sheets at 1:{} along {}:",
+            all.len(),
+            sc.denominator(),
+            a.along.display()
+        );
+        for s in &all {
+            println!(
+                "  {:<18} {}–{} N, {}–{} E",
+                s.id,
+                dms(s.south),
+                dms(s.north),
+                dms(s.west),
+                dms(s.east)
+            );
+        }
+    }
+    Ok(0)
+}
