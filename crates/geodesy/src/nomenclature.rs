@@ -446,8 +446,8 @@ mod tests {
         // Latin V in third place is the 1:200,000 sheet V; В is the quarter.
         assert_eq!(parse("J-38-V").unwrap().id, "J-38-V");
         assert_eq!(parse("J-38-В").unwrap().scale, Scale::M500000);
-        for n in 0..36 {
-            let id = format!("K-38-{}", ROMAN[n]);
+        for r in ROMAN {
+            let id = format!("K-38-{r}");
             assert_eq!(parse(&id).unwrap().id, id);
         }
         for bad in [
