@@ -212,34 +212,39 @@ pub fn run_sheets(a: SheetsArgs) -> Result<u8, Failure> {
     let mut all: Vec<Sheet> = Vec::new();
     let mut used_op = None;
     for layer in &ds.layers {
-        let to_pulkovo: Box<dyn Fn(f64, f64) -> Result<(f64, f64), Failure>> =
-            match layer.crs.epsg() {
-                Some(4284) => Box::new(|x, y| Ok((y, x))),
-                Some(_) => {
-                    let first = layer
-                        .features
-                        .iter()
-                        .filter_map(|f| f.geometry.as_ref())
-                        .flat_map(|g| g.coords())
-                        .next();
-                    let at = first.map(|c| (c.y, c.x));
-                    let t = CrsTransform::new(&layer.crs, &Crs::Epsg(4284), op, at)
-                        .map_err(|e| Failure::failed(e.to_string()))?;
-                    used_op = t.operation().map(|o| o.code).or(used_op);
-                    Box::new(move |x, y| {
-                        let (lon, lat) =
-                            t.apply(x, y).map_err(|e| Failure::failed(e.to_string()))?;
-                        Ok((lat, lon))
-                    })
+        // None: the layer is in Pulkovo 1942 already.
+        let transform: Option<CrsTransform> = match layer.crs.epsg() {
+            Some(4284) => None,
+            Some(_) => {
+                let first = layer
+                    .features
+                    .iter()
+                    .filter_map(|f| f.geometry.as_ref())
+                    .flat_map(|g| g.coords())
+                    .next();
+                let at = first.map(|c| (c.y, c.x));
+                let t = CrsTransform::new(&layer.crs, &Crs::Epsg(4284), op, at)
+                    .map_err(|e| Failure::failed(e.to_string()))?;
+                used_op = t.operation().map(|o| o.code).or(used_op);
+                Some(t)
+            }
+            None => {
+                return Err(Failure::usage(format!(
+                    "{}: layer {:?} is in a CRS Terminus cannot transform",
+                    a.along.display(),
+                    layer.name
+                )))
+            }
+        };
+        let to_pulkovo = |x: f64, y: f64| -> Result<(f64, f64), Failure> {
+            match &transform {
+                None => Ok((y, x)),
+                Some(t) => {
+                    let (lon, lat) = t.apply(x, y).map_err(|e| Failure::failed(e.to_string()))?;
+                    Ok((lat, lon))
                 }
-                None => {
-                    return Err(Failure::usage(format!(
-                        "{}: layer {:?} is in a CRS Terminus cannot transform",
-                        a.along.display(),
-                        layer.name
-                    )))
-                }
-            };
+            }
+        };
         for f in &layer.features {
             let Some(geom) = &f.geometry else { continue };
             let mut parts: Vec<Vec<(f64, f64)>> = geom
