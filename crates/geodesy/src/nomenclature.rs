@@ -125,23 +125,22 @@ const ROMAN: [&str; 36] = [
     "XXVIII", "XXIX", "XXX", "XXXI", "XXXII", "XXXIII", "XXXIV", "XXXV", "XXXVI",
 ];
 
-/// Index 0–3 of a quarter letter (Cyrillic or Latin), upper or lower case.
-fn quarter(s: &str, lower: bool) -> Option<usize> {
+/// Index 0–3 of a quarter letter, Cyrillic or Latin, either case (the
+/// position in the id says which level it is).
+fn quarter(s: &str) -> Option<usize> {
     let mut chars = s.chars();
     let c = chars.next()?;
     if chars.next().is_some() {
         return None;
     }
-    let cyr = if lower { LOWER } else { UPPER };
-    if let Some(i) = cyr.iter().position(|&x| x == c) {
+    if let Some(i) = UPPER
+        .iter()
+        .position(|&x| x == c)
+        .or_else(|| LOWER.iter().position(|&x| x == c))
+    {
         return Some(i);
     }
-    let l = c.to_ascii_lowercase();
-    let is_lower = c.is_lowercase();
-    if is_lower != lower {
-        return None;
-    }
-    match l {
+    match c.to_ascii_lowercase() {
         'a' => Some(0),
         'b' => Some(1),
         'c' | 'v' => Some(2),
@@ -219,7 +218,7 @@ pub fn parse(id: &str) -> Result<Sheet, SheetError> {
         let id = format!("{}-{}", s.id, ROMAN[r]);
         return Ok(sub(&s, Scale::M200000, 6, 6, r, id));
     }
-    if let Some(q) = quarter(third, false) {
+    if let Some(q) = quarter(third) {
         if parts.len() > 3 {
             return Err(bad(
                 "a 1:500,000 sheet is not subdivided further in this series",
@@ -236,11 +235,11 @@ pub fn parse(id: &str) -> Result<Sheet, SheetError> {
     }
     s = sub(&s, Scale::M100000, 12, 12, n - 1, format!("{}-{n}", s.id));
     if let Some(p) = parts.get(3) {
-        let q = quarter(p, false).ok_or_else(|| bad("the 1:50,000 letter is А, Б, В or Г"))?;
+        let q = quarter(p).ok_or_else(|| bad("the 1:50,000 letter is А, Б, В or Г"))?;
         s = sub(&s, Scale::M50000, 2, 2, q, format!("{}-{}", s.id, UPPER[q]));
     }
     if let Some(p) = parts.get(4) {
-        let q = quarter(p, true).ok_or_else(|| bad("the 1:25,000 letter is а, б, в or г"))?;
+        let q = quarter(p).ok_or_else(|| bad("the 1:25,000 letter is а, б, в or г"))?;
         s = sub(&s, Scale::M25000, 2, 2, q, format!("{}-{}", s.id, LOWER[q]));
     }
     if let Some(p) = parts.get(5) {
