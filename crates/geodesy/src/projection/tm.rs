@@ -227,12 +227,18 @@ impl TransverseMercator {
 
     /// Latitude, longitude (degrees) → easting, northing (metres).
     pub fn forward(&self, lat: f64, lon: f64) -> (f64, f64) {
-        let g = self.forward_full(lat, lon);
+        let g = self.forward_impl(lat, lon, false);
         (g.easting, g.northing)
     }
 
     /// As [`forward`](Self::forward), with convergence and scale.
     pub fn forward_full(&self, lat: f64, lon: f64) -> GridPoint {
+        self.forward_impl(lat, lon, true)
+    }
+
+    /// `full`: also convergence and scale (the position alone skips the
+    /// derivative series and two arctangents).
+    fn forward_impl(&self, lat: f64, lon: f64, full: bool) -> GridPoint {
         let mut lon = ang_normalize(lon - self.lon0);
         let mut lat = lat;
         // Work in the first quadrant; restore signs at the end.
@@ -255,8 +261,13 @@ impl TransverseMercator {
             let taup = taupf(tau, self.e);
             xip = taup.atan2(clam);
             etap = (slam / taup.hypot(clam)).asinh();
-            gamma = (slam * taup).atan2(clam * 1f64.hypot(taup)).to_degrees();
-            k = (self.e2m + self.e2 * cphi * cphi).sqrt() * 1f64.hypot(tau) / taup.hypot(clam);
+            if full {
+                gamma = (slam * taup).atan2(clam * 1f64.hypot(taup)).to_degrees();
+                k = (self.e2m + self.e2 * cphi * cphi).sqrt() * 1f64.hypot(tau) / taup.hypot(clam);
+            } else {
+                gamma = 0.0;
+                k = 0.0;
+            }
         } else {
             xip = std::f64::consts::FRAC_PI_2;
             etap = 0.0;
@@ -284,18 +295,23 @@ impl TransverseMercator {
         }
         while n > 0 {
             y1 = a.mul(y0).sub(y1).addr(self.alp[n]);
-            z1 = a.mul(z0).sub(z1).addr(2.0 * n as f64 * self.alp[n]);
+            if full {
+                z1 = a.mul(z0).sub(z1).addr(2.0 * n as f64 * self.alp[n]);
+            }
             n -= 1;
             y0 = a.mul(y1).sub(y0).addr(self.alp[n]);
-            z0 = a.mul(z1).sub(z0).addr(2.0 * n as f64 * self.alp[n]);
+            if full {
+                z0 = a.mul(z1).sub(z0).addr(2.0 * n as f64 * self.alp[n]);
+            }
             n -= 1;
         }
-        let a = a.scale(0.5);
-        let z1 = C(1.0, 0.0).sub(z1).add(a.mul(z0));
+        if full {
+            let z1 = C(1.0, 0.0).sub(z1).add(a.scale(0.5).mul(z0));
+            gamma -= z1.1.atan2(z1.0).to_degrees();
+            k *= self.b1 * z1.abs();
+        }
         let a = C(s0 * ch0, c0 * sh0);
         let y1 = C(xip, etap).add(a.mul(y0));
-        gamma -= z1.1.atan2(z1.0).to_degrees();
-        k *= self.b1 * z1.abs();
         let (xi, eta) = (y1.0, y1.1);
         let y = self.a1
             * self.k0
