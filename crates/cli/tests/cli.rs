@@ -663,3 +663,27 @@ fn sheets_and_sheet_commands() {
         "listed {listed:?} vs sampled {sampled:?}"
     );
 }
+
+#[test]
+fn geodesic_area_densify_intersect_nearest() {
+    // Planimeter (GeographicLib 2.1.2) on the 1°×1° cell: "4 443770.917248 12308778361.5".
+    let (code, out, _) = with_stdin(&["geodesic", "area"], "0 0\n0 1\n1 1\n1 0\n");
+    assert_eq!((code, out.as_str()), (0, "4 443770.917248 12308778361.5\n"));
+    let (_, out, _) = with_stdin(
+        &["geodesic", "densify", "--spacing", "50000"],
+        "40.1 45.5 41.2 46.7\n",
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.first(), Some(&"40.10000000 45.50000000"));
+    assert_eq!(lines.len(), 6, "{out}"); // 158.8 km in 4 steps, then a blank line
+    let (_, out, _) = with_stdin(&["geodesic", "intersect"], "0 0 0 1 -1 0.5 1 0.5\n");
+    assert!(
+        out.starts_with("0.00000000 0.50000000 55659.745 110574.389 1"),
+        "{out}"
+    );
+    let (_, out, _) = with_stdin(&["geodesic", "nearest"], "0.01 0.5 0 0 0 1\n");
+    assert_eq!(out, "0.00000000 0.50000000 1105.743 55659.745 1\n");
+    let (code, _, err) = with_stdin(&["geodesic", "densify"], "40 45 41 46\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("--spacing"), "{err}");
+}

@@ -21,6 +21,35 @@ pub enum GeodesicCommand {
     Inverse(SolveArgs),
     /// Direct problem: `lat1 lon1 azi1 s12` → `lat2 lon2 azi2` (as `GeodSolve`).
     Direct(SolveArgs),
+    /// Geodesic polygon area and perimeter: `lat lon` vertex lines, polygons separated by blank lines → `n perimeter area` (as `Planimeter`).
+    Area(SolveArgs),
+    /// Densify segments: `lat1 lon1 lat2 lon2` → the points, one `lat lon` per line, a blank line after each segment.
+    Densify(DensifyArgs),
+    /// Intersection of two geodesic segments: `lat1 lon1 lat2 lon2 lat3 lon3 lat4 lon4` → `lat lon along1 along2 within`.
+    Intersect(SolveArgs),
+    /// Nearest point of a segment to a point: `lat lon lat1 lon1 lat2 lon2` → `lat lon distance along side`.
+    Nearest(SolveArgs),
+}
+
+/// Arguments of `terminus geodesic densify`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Either --spacing (equal steps of at most that many metres) or --tolerance
+(the straight chord in longitude/latitude between consecutive points departs
+from the geodesic by at most that many metres).
+
+Example:
+  echo '40.1 45.5 41.2 46.7' | terminus geodesic densify --spacing 10000"
+)]
+pub struct DensifyArgs {
+    /// Maximum spacing, metres.
+    #[arg(long, conflicts_with = "tolerance")]
+    pub spacing: Option<f64>,
+    /// Maximum departure of the chord from the geodesic, metres.
+    #[arg(long)]
+    pub tolerance: Option<f64>,
+    #[command(flatten)]
+    pub solve: SolveArgs,
 }
 
 /// Common arguments of the geodesic solvers.
@@ -101,11 +130,23 @@ fn latitude(tok: &str) -> Result<f64, String> {
     Ok(v)
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Problem {
+    Inverse,
+    Direct,
+    Densify,
+    Intersect,
+    Nearest,
+}
+
 struct Job<'a> {
     g: &'a Geodesic,
-    inverse: bool,
+    gn: &'a terminus_geodesy::geodesic::Gnomonic,
+    problem: Problem,
     full: bool,
     p: usize,
+    spacing: Option<f64>,
+    tolerance: Option<f64>,
 }
 
 impl Job<'_> {
@@ -119,12 +160,76 @@ impl Job<'_> {
         }
         let (pa, pl, ps) = (self.p + 5, self.p, self.p.saturating_sub(3));
         let r: Result<(), String> = (|| {
-            if t.len() < 4 {
-                return Err(format!("need 4 numbers, found {}", t.len()));
+            let need = match self.problem {
+                Problem::Intersect => 8,
+                Problem::Nearest => 6,
+                _ => 4,
+            };
+            if t.len() < need {
+                return Err(format!("need {need} numbers, found {}", t.len()));
             }
             let lat1 = latitude(t[0])?;
             let lon1 = number(t[1], Axis::Longitude)?;
-            if self.inverse {
+            let pt = |i: usize| -> Result<(f64, f64), String> {
+                Ok((latitude(t[i])?, number(t[i + 1], Axis::Longitude)?))
+            };
+            match self.problem {
+                Problem::Densify => {
+                    let (a, b) = ((lat1, lon1), pt(2)?);
+                    let pts = match (self.spacing, self.tolerance) {
+                        (Some(s), _) => {
+                            terminus_geodesy::geodesic::densify_by_spacing(self.g, a, b, s)
+                        }
+                        (None, Some(tol)) => {
+                            terminus_geodesy::geodesic::densify_by_tolerance(self.g, a, b, tol)
+                        }
+                        (None, None) => return Err("give --spacing or --tolerance".into()),
+                    }
+                    .map_err(|e| e.to_string())?;
+                    for (la, lo) in pts {
+                        let _ = writeln!(out, "{la:.pa$} {lo:.pa$}");
+                    }
+                    return Ok(());
+                }
+                Problem::Intersect => {
+                    let r = terminus_geodesy::geodesic::intersect_segments(
+                        self.gn,
+                        (lat1, lon1),
+                        pt(2)?,
+                        pt(4)?,
+                        pt(6)?,
+                    )
+                    .map_err(|e| e.to_string())?;
+                    match r {
+                        Some(x) => {
+                            let _ = write!(
+                                out,
+                                "{:.pa$} {:.pa$} {:.pl$} {:.pl$} {}",
+                                x.lat, x.lon, x.along_first, x.along_second, x.within_both as u8
+                            );
+                        }
+                        None => out.push_str("none"),
+                    }
+                    return Ok(());
+                }
+                Problem::Nearest => {
+                    let n = terminus_geodesy::geodesic::nearest_on_segment(
+                        self.gn,
+                        pt(2)?,
+                        pt(4)?,
+                        (lat1, lon1),
+                    )
+                    .map_err(|e| e.to_string())?;
+                    let _ = write!(
+                        out,
+                        "{:.pa$} {:.pa$} {:.pl$} {:.pl$} {}",
+                        n.lat, n.lon, n.distance, n.along, n.side
+                    );
+                    return Ok(());
+                }
+                _ => {}
+            }
+            if self.problem == Problem::Inverse {
                 let lat2 = latitude(t[2])?;
                 let lon2 = number(t[3], Axis::Longitude)?;
                 let (s12, azi1, azi2, m12, _mm12, _mm21, s_12, a12): (
@@ -158,6 +263,7 @@ impl Job<'_> {
         })();
         match r {
             Ok(()) => {
+                // Densify ends each segment's points with a blank line.
                 out.push('\n');
                 true
             }
@@ -167,6 +273,72 @@ impl Job<'_> {
             }
         }
     }
+}
+
+/// `terminus geodesic area`: Planimeter's input and output.
+fn area(a: SolveArgs) -> Result<u8, Failure> {
+    let e = ellipsoid(&a.ellipsoid)?;
+    let g = e.geodesic();
+    let mut text = String::new();
+    match &a.file {
+        Some(p) => std::fs::File::open(p)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .map_err(|err| Failure::usage(format!("{}: {err}", p.display())))?,
+        None => std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|err| Failure::usage(format!("reading input: {err}")))?,
+    };
+    let mut ok = true;
+    let mut ring: Vec<(f64, f64)> = Vec::new();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let pl = a.precision;
+    let flush = |ring: &mut Vec<(f64, f64)>, out: &mut dyn Write| {
+        if ring.is_empty() {
+            return;
+        }
+        // Counter-clockwise positive; a clockwise ring reports its area as
+        // positive too (Planimeter's default), the orientation goes to the sign of -r.
+        let perimeter = terminus_geodesy::measure::path_length_with(
+            &g,
+            ring.iter().chain(ring.first()).copied(),
+        );
+        let area = terminus_geodesy::measure::ring_area_with(&g, ring.iter().copied());
+        // As Planimeter prints them: perimeter DIGITS + 3 decimals, area DIGITS − 2.
+        let _ = writeln!(
+            out,
+            "{} {perimeter:.pp$} {:.pa$}",
+            ring.len(),
+            area.abs(),
+            pp = pl + 3,
+            pa = pl.saturating_sub(2)
+        );
+        ring.clear();
+    };
+    for (n, line) in text.lines().enumerate() {
+        let t: Vec<&str> = line.split_whitespace().collect();
+        if t.is_empty() {
+            flush(&mut ring, &mut out);
+            continue;
+        }
+        match (
+            t.first().map(|s| latitude(s)),
+            t.get(1)
+                .map(|s| number(s, terminus_formats::csv::dms::Axis::Longitude)),
+        ) {
+            (Some(Ok(lat)), Some(Ok(lon))) => ring.push((lon, lat)),
+            (Some(Err(m)), _) | (_, Some(Err(m))) => {
+                eprintln!("terminus: line {}: {m}", n + 1);
+                ok = false;
+            }
+            _ => {
+                eprintln!("terminus: line {}: need lat lon", n + 1);
+                ok = false;
+            }
+        }
+    }
+    flush(&mut ring, &mut out);
+    Ok(if ok { 0 } else { 1 })
 }
 
 fn geographiclib_inverse(
@@ -193,9 +365,27 @@ fn geographiclib_direct(
 
 /// Run `terminus geodesic …`.
 pub fn run(args: Args) -> Result<u8, Failure> {
-    let (a, inverse) = match args.command {
-        GeodesicCommand::Inverse(a) => (a, true),
-        GeodesicCommand::Direct(a) => (a, false),
+    let (a, problem, spacing, tolerance) = match args.command {
+        GeodesicCommand::Inverse(a) => (a, Problem::Inverse, None, None),
+        GeodesicCommand::Direct(a) => (a, Problem::Direct, None, None),
+        GeodesicCommand::Intersect(a) => (a, Problem::Intersect, None, None),
+        GeodesicCommand::Nearest(a) => (a, Problem::Nearest, None, None),
+        GeodesicCommand::Densify(d) => {
+            if d.spacing.is_none() && d.tolerance.is_none() {
+                return Err(Failure::usage(
+                    "densify: give --spacing METRES or --tolerance METRES",
+                ));
+            }
+            for v in [d.spacing, d.tolerance].into_iter().flatten() {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(Failure::usage(format!(
+                        "densify: {v} is not a positive number of metres"
+                    )));
+                }
+            }
+            (d.solve, Problem::Densify, d.spacing, d.tolerance)
+        }
+        GeodesicCommand::Area(a) => return area(a),
     };
     if a.precision > 12 {
         return Err(Failure::usage(format!("-p {}: at most 12", a.precision)));
@@ -216,11 +406,15 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         }
     }
     let lines: Vec<&str> = text.lines().collect();
+    let gn = terminus_geodesy::geodesic::Gnomonic::new(e);
     let job = Job {
         g: &g,
-        inverse,
+        gn: &gn,
+        problem,
         full: a.full,
         p: a.precision,
+        spacing,
+        tolerance,
     };
     // Lines are independent: solve them in chunks on every core, print in order.
     let threads = std::thread::available_parallelism()
