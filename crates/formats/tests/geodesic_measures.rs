@@ -42,3 +42,45 @@ fn boundary_line_length_matches_geodsolve() {
     let (len, _, _) = totals(&layer("naturalearth10m_ARM_AZE_shared.geojson"));
     assert!((len - 753_905.352_635_003).abs() < 1e-6, "{len}");
 }
+
+/// The same line stored in UTM 38N and in Pulkovo 1942 / GK zone 8 measures
+/// the same on the ellipsoid (vertices unprojected, then geodesics).
+#[test]
+fn projected_layers_measure_on_their_ellipsoid() {
+    use terminus_geodesy::crs::transform::CrsTransform;
+    use terminus_geodesy::Crs;
+    let l = layer("naturalearth10m_ARM_AZE_shared.geojson");
+    let (wgs_len, _, _) = totals(&l);
+    let mut utm = l.clone();
+    let t = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(32638), None, None).unwrap();
+    for f in &mut utm.features {
+        f.geometry.as_mut().unwrap().map_coords(&mut |c| {
+            let (x, y) = t.apply(c.x, c.y).unwrap();
+            c.x = x;
+            c.y = y;
+        });
+    }
+    utm.crs = Crs::Epsg(32638);
+    let (utm_len, _, _) = totals(&utm);
+    assert!((utm_len - wgs_len).abs() < 1e-5, "{utm_len} vs {wgs_len}");
+    // Armenia in Pulkovo 1942 lat/lon and in GK zone 8 (both on Krassowsky,
+    // through EPSG:15865): the projection must not change the measure.
+    let arm = layer("naturalearth10m_ARM.geojson");
+    let moved = |to: u32| {
+        let mut l = arm.clone();
+        let t = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(to), Some(15865), None).unwrap();
+        for f in &mut l.features {
+            f.geometry.as_mut().unwrap().map_coords(&mut |c| {
+                let (x, y) = t.apply(c.x, c.y).unwrap();
+                c.x = x;
+                c.y = y;
+            });
+        }
+        l.crs = Crs::Epsg(to);
+        totals(&l)
+    };
+    let (_, per_geo, area_geo) = moved(4284);
+    let (_, per_gk, area_gk) = moved(28408);
+    assert!((area_gk - area_geo).abs() < 1e-3, "{area_gk} vs {area_geo}");
+    assert!((per_gk - per_geo).abs() < 1e-6, "{per_gk} vs {per_geo}");
+}

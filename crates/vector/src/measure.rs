@@ -1,17 +1,23 @@
 //! Geodesic length and area of geometries, on the ellipsoid of their CRS.
 //!
 //! Method and accuracy: `terminus_geodesy::measure` (Karney 2013): lengths to
-//! nanometres, areas to about 0.1 m². Only geographic CRSs are measured here;
-//! projected coordinates need inverse projection (the geodesy issue).
+//! nanometres, areas to about 0.1 m². Projected coordinates (UTM,
+//! Gauss–Krüger) are first unprojected to their own datum's latitude and
+//! longitude (Karney 2011), and each segment is then measured as the geodesic
+//! between its ends — the ellipsoidal measure, not the grid's.
 
+use crate::Coord;
 use crate::{Geometry, Layer};
+use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::{measure, Crs, Geodesic};
 
 /// Why a geometry cannot be measured on the ellipsoid.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MeasureError {
-    /// The CRS is projected or unknown.
-    #[error("geodesic measures need longitude/latitude on a known ellipsoid; {0} is not a geographic CRS Terminus can invert yet")]
+    /// The CRS is not in the registry, so its ellipsoid is unknown.
+    #[error(
+        "geodesic measures need a known ellipsoid; {0} is not in the EPSG registry of Terminus"
+    )]
     NotGeographic(String),
 }
 
@@ -27,39 +33,57 @@ pub trait GeodesicMeasure {
     fn geodesic_area(&self, crs: &Crs) -> Result<f64, MeasureError>;
 }
 
-fn solver(crs: &Crs) -> Result<Geodesic, MeasureError> {
-    match crs.ellipsoid() {
-        Some(e) if crs.is_geographic() => Ok(e.geodesic()),
-        _ => Err(MeasureError::NotGeographic(crs.id())),
+/// The solver on the CRS's ellipsoid and the map from stored (x, y) to
+/// (longitude, latitude) on it.
+fn solver(crs: &Crs) -> Result<(Geodesic, Option<CrsTransform>), MeasureError> {
+    let def = crs
+        .definition()
+        .ok_or_else(|| MeasureError::NotGeographic(crs.id()))?;
+    if crs.is_geographic() {
+        return Ok((def.ellipsoid.geodesic(), None));
     }
+    let base = Crs::Epsg(def.base_geographic);
+    let t = CrsTransform::new(crs, &base, None, None)
+        .map_err(|_| MeasureError::NotGeographic(crs.id()))?;
+    Ok((def.ellipsoid.geodesic(), Some(t)))
+}
+
+fn lonlat<'a>(
+    t: &'a Option<CrsTransform>,
+    p: &'a [Coord],
+) -> impl Iterator<Item = (f64, f64)> + 'a {
+    p.iter().map(move |c| match t {
+        None => (c.x, c.y),
+        Some(t) => t.apply(c.x, c.y).unwrap_or((f64::NAN, f64::NAN)),
+    })
 }
 
 impl GeodesicMeasure for Geometry {
     fn geodesic_length(&self, crs: &Crs) -> Result<f64, MeasureError> {
-        let g = solver(crs)?;
+        let (g, t) = solver(crs)?;
         Ok(self
             .paths()
             .iter()
-            .map(|p| measure::path_length_with(&g, p.iter().map(|c| (c.x, c.y))))
+            .map(|p| measure::path_length_with(&g, lonlat(&t, p)))
             .sum())
     }
 
     fn geodesic_perimeter(&self, crs: &Crs) -> Result<f64, MeasureError> {
-        let g = solver(crs)?;
+        let (g, t) = solver(crs)?;
         Ok(self
             .polygons()
             .iter()
             .flat_map(|p| &p.rings)
-            .map(|r| measure::path_length_with(&g, r.iter().map(|c| (c.x, c.y))))
+            .map(|r| measure::path_length_with(&g, lonlat(&t, r)))
             .sum())
     }
 
     fn geodesic_area(&self, crs: &Crs) -> Result<f64, MeasureError> {
-        let g = solver(crs)?;
+        let (g, t) = solver(crs)?;
         let mut total = 0.0;
         for p in self.polygons() {
             for (i, r) in p.rings.iter().enumerate() {
-                let a = measure::ring_area_with(&g, r.iter().map(|c| (c.x, c.y))).abs();
+                let a = measure::ring_area_with(&g, lonlat(&t, r)).abs();
                 total += if i == 0 { a } else { -a };
             }
         }
