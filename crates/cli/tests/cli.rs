@@ -687,3 +687,68 @@ fn geodesic_area_densify_intersect_nearest() {
     assert_eq!(code, 2);
     assert!(err.contains("--spacing"), "{err}");
 }
+
+#[test]
+fn convert_reprojects_with_a_named_transformation() {
+    let dir = tempfile::tempdir().unwrap();
+    let gk = dir.path().join("line_gk8.gpkg");
+    let o = terminus(&[
+        "convert",
+        &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+        &gk.display().to_string(),
+        "--to-crs",
+        "EPSG:28408",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["datum_transformations"][0]
+            .as_str()
+            .map(|s| s.starts_with("EPSG:15865")),
+        Some(true)
+    );
+    // A grid layer cannot go to KML as it is …
+    let kml = dir.path().join("line.kml");
+    let (code, t) = run(&[
+        "convert",
+        &gk.display().to_string(),
+        &kml.display().to_string(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(t.contains("--to-crs EPSG:4326"), "{t}");
+    // … but back to WGS 84 through the same transformation it round-trips to a millimetre.
+    let back = dir.path().join("back.geojson");
+    let (code, t) = run(&[
+        "convert",
+        &gk.display().to_string(),
+        &back.display().to_string(),
+        "--to-crs",
+        "EPSG:4326",
+        "--op",
+        "EPSG:15865",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let a = terminus_formats::read(
+        Path::new(&bundled("naturalearth10m_ARM_AZE_shared.geojson")),
+        &Default::default(),
+    )
+    .unwrap();
+    let b = terminus_formats::read(&back, &Default::default()).unwrap();
+    let g = terminus_geodesy::Ellipsoid::WGS84;
+    let worst = a.layers[0]
+        .features
+        .iter()
+        .zip(&b.layers[0].features)
+        .flat_map(|(fa, fb)| {
+            fa.geometry
+                .as_ref()
+                .unwrap()
+                .coords()
+                .zip(fb.geometry.as_ref().unwrap().coords())
+                .map(|(p, q)| terminus_geodesy::measure::path_length(&g, [(p.x, p.y), (q.x, q.y)]))
+                .collect::<Vec<_>>()
+        })
+        .fold(0.0f64, f64::max);
+    assert!(worst < 1e-3, "round trip moved a vertex {worst} m");
+}

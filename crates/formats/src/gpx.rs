@@ -253,7 +253,7 @@ pub fn write(path: &Path, ds: &Dataset) -> Result<()> {
         if layer.crs != Crs::WGS84 {
             return Err(FormatError::unsupported(
                 path,
-                format!("GPX holds only WGS 84 and layer {:?} is in {}: transform it to EPSG:4326 first", layer.name, layer.crs.id()),
+                format!("GPX holds only WGS 84 and layer {:?} is in {}: convert with --to-crs EPSG:4326 (and --op to name the datum transformation)", layer.name, layer.crs.id()),
             ));
         }
         for (k, f) in layer.features.iter().enumerate() {

@@ -442,7 +442,7 @@ pub fn to_kml(path: &Path, ds: &Dataset) -> Result<String> {
             return Err(FormatError::unsupported(
                 path,
                 format!(
-                    "KML holds only WGS 84 longitude/latitude and layer {:?} is in {}: transform it to EPSG:4326 first",
+                    "KML holds only WGS 84 longitude/latitude and layer {:?} is in {}: convert with --to-crs EPSG:4326 (and --op to name the datum transformation)",
                     layer.name,
                     layer.crs.id()
                 ),

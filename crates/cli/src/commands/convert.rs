@@ -6,6 +6,7 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
 use terminus_formats::{Format, LayerFilter, LayerSink, WriteOptions};
+use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::Crs;
 use terminus_vector::{Feature, Field};
 
@@ -37,11 +38,87 @@ pub struct Args {
     /// Replace existing output.
     #[arg(long)]
     pub overwrite: bool,
+    /// Transform the coordinates to this CRS, e.g. EPSG:4326 (needed to write KML or GPX from a grid).
+    #[arg(long, value_name = "CRS")]
+    pub to_crs: Option<String>,
+    /// The Pulkovo 1942 ↔ WGS 84 transformation for --to-crs, e.g. EPSG:1808 (default: EPSG's most accurate at the first vertex, reported).
+    #[arg(long, value_name = "EPSG:CODE")]
+    pub op: Option<String>,
     /// Print a JSON summary.
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
     pub input_args: InputArgs,
+}
+
+/// Transforms every coordinate on its way to the writer. The datum
+/// transformation is fixed at the first coordinate of each layer and reported.
+struct Reproject<'a> {
+    inner: &'a mut dyn LayerSink,
+    to: Crs,
+    op: Option<u32>,
+    from: Option<Crs>,
+    transform: Option<CrsTransform>,
+    used: Vec<String>,
+}
+
+impl LayerSink for Reproject<'_> {
+    fn begin_layer(
+        &mut self,
+        name: &str,
+        crs: &Crs,
+        declared: &[Field],
+    ) -> terminus_formats::Result<()> {
+        self.from = Some(crs.clone());
+        self.transform = None;
+        self.inner.begin_layer(name, &self.to, declared)
+    }
+    fn feature(&mut self, mut f: Feature) -> terminus_formats::Result<()> {
+        let from = self.from.clone().unwrap_or(Crs::WGS84);
+        if let Some(g) = f.geometry.as_mut() {
+            if self.transform.is_none() {
+                let at = g.coords().next().and_then(|c| {
+                    CrsTransform::new(&from, &from, None, None)
+                        .ok()
+                        .map(|t| t.source_geographic(c.x, c.y))
+                });
+                let t = CrsTransform::new(&from, &self.to, self.op, at).map_err(|e| {
+                    terminus_formats::FormatError::Unsupported {
+                        path: std::path::PathBuf::from(self.to.id()),
+                        message: e.to_string(),
+                    }
+                })?;
+                if let Some(o) = t.operation() {
+                    self.used
+                        .push(format!("EPSG:{} ({}, {} m)", o.code, o.name, o.accuracy_m));
+                }
+                self.transform = Some(t);
+            }
+            if let Some(t) = &self.transform {
+                let mut bad = None;
+                g.map_coords(&mut |c| match t.apply(c.x, c.y) {
+                    Ok((x, y)) => {
+                        c.x = x;
+                        c.y = y;
+                    }
+                    Err(e) => bad = Some(e),
+                });
+                if let Some(e) = bad {
+                    return Err(terminus_formats::FormatError::Unsupported {
+                        path: std::path::PathBuf::from(self.to.id()),
+                        message: format!("cannot transform a coordinate: {e}"),
+                    });
+                }
+            }
+        }
+        self.inner.feature(f)
+    }
+    fn end_layer(&mut self) -> terminus_formats::Result<()> {
+        self.inner.end_layer()
+    }
+    fn finish(&mut self) -> terminus_formats::Result<()> {
+        self.inner.finish()
+    }
 }
 
 /// Counts what passes through.
@@ -116,30 +193,75 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             overwrite: args.overwrite,
         },
     )?;
-    let mut counting = Counting {
-        inner: writer.as_mut(),
-        layers: 0,
-        features: 0,
-        vertices: 0,
-    };
-    let result = match &args.layer {
-        Some(name) => {
-            let mut filter = LayerFilter::new(&mut counting, name, &args.input);
-            terminus_formats::read_into(&args.input, in_format, &opts, &mut filter)
-                .and_then(|()| filter.finish())
+    let to_crs = args
+        .to_crs
+        .as_deref()
+        .map(|t| Crs::parse(t).map_err(|e| Failure::usage(format!("--to-crs: {e}"))))
+        .transpose()?;
+    let op = args
+        .op
+        .as_deref()
+        .map(|s| {
+            s.trim_start_matches("EPSG:")
+                .parse::<u32>()
+                .map_err(|_| Failure::usage(format!("--op {s}: expected EPSG:CODE")))
+        })
+        .transpose()?;
+    // Read everything into `target`, counting what passes.
+    let drive =
+        |target: &mut dyn LayerSink| -> (terminus_formats::Result<()>, usize, usize, usize) {
+            let mut counting = Counting {
+                inner: target,
+                layers: 0,
+                features: 0,
+                vertices: 0,
+            };
+            let result = match &args.layer {
+                Some(name) => {
+                    let mut filter = LayerFilter::new(&mut counting, name, &args.input);
+                    terminus_formats::read_into(&args.input, in_format, &opts, &mut filter)
+                        .and_then(|()| filter.finish())
+                }
+                None => terminus_formats::read_into(&args.input, in_format, &opts, &mut counting)
+                    .and_then(|()| counting.finish()),
+            };
+            (
+                result,
+                counting.layers,
+                counting.features,
+                counting.vertices,
+            )
+        };
+    let mut used: Vec<String> = Vec::new();
+    let (result, layers, features, vertices) = match to_crs {
+        Some(to) => {
+            let mut r = Reproject {
+                inner: writer.as_mut(),
+                to,
+                op,
+                from: None,
+                transform: None,
+                used: Vec::new(),
+            };
+            let out = drive(&mut r);
+            used = r.used;
+            out
         }
-        None => terminus_formats::read_into(&args.input, in_format, &opts, &mut counting)
-            .and_then(|()| counting.finish()),
+        None => drive(writer.as_mut()),
     };
     bar.finish_and_clear();
     result?;
+    for u in &used {
+        eprintln!("transformed with {u}");
+    }
     let summary = json!({
         "input": args.input.display().to_string(),
         "output": args.output.display().to_string(),
         "format": out_format.name(),
-        "layers": counting.layers,
-        "features": counting.features,
-        "vertices": counting.vertices,
+        "layers": layers,
+        "features": features,
+        "vertices": vertices,
+        "datum_transformations": used,
         "seconds": started.elapsed().as_secs_f64(),
     });
     if args.json {
@@ -149,9 +271,9 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             "wrote {} ({}): {} layer(s), {} features, {} vertices in {:.2} s",
             args.output.display(),
             out_format.name(),
-            counting.layers,
-            counting.features,
-            counting.vertices,
+            layers,
+            features,
+            vertices,
             started.elapsed().as_secs_f64()
         );
     }
