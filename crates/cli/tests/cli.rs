@@ -752,3 +752,39 @@ fn convert_reprojects_with_a_named_transformation() {
         .fold(0.0f64, f64::max);
     assert!(worst < 1e-3, "round trip moved a vertex {worst} m");
 }
+
+#[test]
+fn crs_transform_takes_proj_strings_with_towgs84() {
+    // cs2cs -d 12 +proj=tmerc … +ellps=krass +towgs84=23.92,-141.27,-80.9,0,0.35,0.82,-0.12 +to +proj=longlat +datum=WGS84
+    //   <<< "8542635.386 4440830.949" → 45.498808456536 40.099885727000 (PROJ 9.1.1)
+    let from = "+proj=tmerc +lat_0=0 +lon_0=45 +k=1 +x_0=8500000 +y_0=0 +ellps=krass +towgs84=23.92,-141.27,-80.9,0,0.35,0.82,-0.12 +units=m +no_defs";
+    let (code, out, err) = with_stdin(
+        &[
+            "crs",
+            "transform",
+            "--from",
+            from,
+            "--to",
+            "EPSG:4326",
+            "--xy",
+            "-p",
+            "7",
+        ],
+        "8542635.386 4440830.949\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "45.498808456536 40.099885727000\n");
+    let (code, _, err) = with_stdin(
+        &[
+            "crs",
+            "transform",
+            "--from",
+            "+proj=longlat +ellps=krass",
+            "--to",
+            "EPSG:4326",
+        ],
+        "45 40\n",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("does not say its datum"), "{err}");
+}

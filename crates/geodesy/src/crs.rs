@@ -11,6 +11,7 @@
 //! order matters only at the edges, where a format declares its own order.
 
 mod parse;
+pub mod proj_string;
 pub mod registry;
 pub mod transform;
 mod wkt;

@@ -31,8 +31,9 @@ pub enum CrsCommand {
 #[command(
     after_help = "Input: one point per line, two numbers in the source CRS's EPSG axis order
 (EPSG:4326 and EPSG:4284: latitude then longitude; Gauss–Krüger EPSG:284xx:
-northing X then easting Y; UTM: easting then northing); anything after them is
-copied to the output. Output: the same for the target CRS. --xy reads and
+northing X then easting Y; UTM: easting then northing; a PROJ string such as
+\"+proj=tmerc … +ellps=krass +towgs84=…\": longitude/easting first, as PROJ
+strings are); anything after them is copied to the output. Output: the same for the target CRS. --xy reads and
 writes longitude/easting first instead.
 
 Between Pulkovo 1942 and WGS 84 the datum transformation is always named: with
@@ -222,14 +223,6 @@ fn transform(a: TransformArgs) -> Result<u8, Failure> {
     use std::io::Read as _;
     let src = parse_crs(&a.from, "--from")?;
     let dst = parse_crs(&a.to, "--to")?;
-    for c in [&src, &dst] {
-        if c.definition().is_none() {
-            return Err(Failure::usage(format!(
-                "{}: not in the EPSG registry of Terminus",
-                c.id()
-            )));
-        }
-    }
     if a.precision > 12 {
         return Err(Failure::usage(format!(
             "-p {}: at most 12 (degrees then get 17 decimals, beyond double precision)",

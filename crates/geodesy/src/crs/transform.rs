@@ -1,26 +1,25 @@
-//! Coordinate operations between registry CRSs: inverse projection,
-//! datum transformation (Pulkovo 1942 ↔ WGS 84 by a named EPSG Helmert
-//! transformation), forward projection.
+//! Coordinate operations between CRSs of the registry and PROJ-string CRSs:
+//! inverse projection, datum transformation through WGS 84 (Pulkovo 1942 by
+//! a named EPSG Helmert transformation, PROJ strings by their `+towgs84`),
+//! forward projection.
 //!
 //! The datum step is always explicit: [`CrsTransform::new`] takes the EPSG
 //! code to use, or a location at which to choose EPSG's most accurate
 //! transformation for the area (the choice PROJ makes too), and
 //! [`CrsTransform::operation`] says which one it is.
 
-use super::registry::CrsDefinition;
+use super::proj_string::{parse_proj, ProjDatum};
 use super::{Crs, CrsKind};
-use crate::datum::{self, Transformation};
+use crate::datum::{self, Helmert, Transformation};
 use crate::projection::{web_mercator, TransverseMercator};
+use crate::Ellipsoid;
 
 /// Why a transformation cannot be built or applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TransformError {
-    /// A CRS outside the registry.
-    #[error("{0} is not in the EPSG registry of Terminus, so it cannot be transformed yet")]
+    /// A CRS neither in the registry nor a PROJ string.
+    #[error("{0} is not in the EPSG registry of Terminus and is not a PROJ string, so it cannot be transformed")]
     UnknownCrs(String),
-    /// No operation between these datums.
-    #[error("no transformation from {0} to {1}: Terminus transforms between WGS 84 and Pulkovo 1942 (and their projections)")]
-    NoPath(String, String),
     /// The named operation does not join these datums.
     #[error("EPSG:{0} is not a Pulkovo 1942 ↔ WGS 84 transformation Terminus knows; `terminus crs ops` lists them")]
     UnknownOperation(u32),
@@ -33,6 +32,14 @@ pub enum TransformError {
     /// Non-finite input.
     #[error("coordinates must be finite numbers")]
     NonFinite,
+    /// A PROJ string Terminus cannot use.
+    #[error("PROJ string: {0}")]
+    BadProjString(String),
+    /// A CRS whose datum is not stated.
+    #[error(
+        "{0} does not say its datum (no +towgs84 and not WGS 84): add +towgs84= or use an EPSG CRS"
+    )]
+    UnknownDatum(String),
 }
 
 #[derive(Debug, Clone)]
@@ -43,8 +50,8 @@ enum Projector {
 }
 
 impl Projector {
-    fn of(def: &CrsDefinition) -> Projector {
-        match def.kind {
+    fn new(ellipsoid: Ellipsoid, kind: CrsKind) -> Projector {
+        match kind {
             CrsKind::Geographic => Projector::Geographic,
             CrsKind::WebMercator => Projector::WebMercator,
             CrsKind::TransverseMercator {
@@ -54,7 +61,7 @@ impl Projector {
                 false_easting,
                 false_northing,
             } => Projector::Tm(Box::new(TransverseMercator::new(
-                def.ellipsoid,
+                ellipsoid,
                 lon0,
                 k0,
                 false_easting,
@@ -79,14 +86,82 @@ impl Projector {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum DatumStep {
-    None,
-    PulkovoToWgs84(&'static Transformation),
-    Wgs84ToPulkovo(&'static Transformation),
+/// How a side's datum reaches WGS 84.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Datum {
+    Wgs84,
+    Pulkovo,
+    Shift(Helmert, Ellipsoid),
+    Unknown,
 }
 
-/// A transformation from one registry CRS to another.
+/// One leg between a datum and WGS 84.
+#[derive(Debug, Clone, Copy)]
+enum Leg {
+    Pulkovo(&'static Transformation),
+    Shift(Helmert, Ellipsoid),
+}
+
+impl Leg {
+    /// Datum → WGS 84.
+    fn to_wgs84(self, lat: f64, lon: f64) -> (f64, f64) {
+        match self {
+            Leg::Pulkovo(t) => t.forward(lat, lon),
+            Leg::Shift(h, e) => {
+                let v = datum::geodetic_to_geocentric(&e, lat, lon, 0.0);
+                let (la, lo, _) = datum::geocentric_to_geodetic(&Ellipsoid::WGS84, h.forward(v));
+                (la, lo)
+            }
+        }
+    }
+    /// WGS 84 → datum.
+    fn from_wgs84(self, lat: f64, lon: f64) -> (f64, f64) {
+        match self {
+            Leg::Pulkovo(t) => t.reverse(lat, lon),
+            Leg::Shift(h, e) => {
+                let v = datum::geodetic_to_geocentric(&Ellipsoid::WGS84, lat, lon, 0.0);
+                let (la, lo, _) = datum::geocentric_to_geodetic(&e, h.reverse(v));
+                (la, lo)
+            }
+        }
+    }
+}
+
+struct Side {
+    projector: Projector,
+    datum: Datum,
+}
+
+fn side(c: &Crs) -> Result<Side, TransformError> {
+    if let Some(d) = c.definition() {
+        let datum = match d.datum_code {
+            6326 => Datum::Wgs84,
+            6284 => Datum::Pulkovo,
+            _ => Datum::Unknown,
+        };
+        return Ok(Side {
+            projector: Projector::new(d.ellipsoid, d.kind),
+            datum,
+        });
+    }
+    match c {
+        Crs::Custom(text) if text.contains("+proj=") => {
+            let d = parse_proj(text).map_err(TransformError::BadProjString)?;
+            let datum = match d.datum {
+                ProjDatum::Wgs84 => Datum::Wgs84,
+                ProjDatum::ToWgs84(h) => Datum::Shift(h, d.ellipsoid),
+                ProjDatum::Unknown => Datum::Unknown,
+            };
+            Ok(Side {
+                projector: Projector::new(d.ellipsoid, d.kind),
+                datum,
+            })
+        }
+        _ => Err(TransformError::UnknownCrs(c.id())),
+    }
+}
+
+/// A transformation from one CRS to another.
 ///
 /// ```
 /// use terminus_geodesy::{crs::transform::CrsTransform, Crs};
@@ -100,17 +175,15 @@ enum DatumStep {
 pub struct CrsTransform {
     src: Projector,
     dst: Projector,
-    datum: DatumStep,
-}
-
-fn def(c: &Crs) -> Result<CrsDefinition, TransformError> {
-    c.definition()
-        .ok_or_else(|| TransformError::UnknownCrs(c.id()))
+    /// Source datum → WGS 84, then WGS 84 → target datum; both `None` when
+    /// the datums are the same.
+    to_hub: Option<Leg>,
+    from_hub: Option<Leg>,
 }
 
 impl CrsTransform {
-    /// Build the transformation from `src` to `dst`. Across datums, `op`
-    /// names the EPSG transformation; without it, `at` (latitude,
+    /// Build the transformation from `src` to `dst`. Through Pulkovo 1942,
+    /// `op` names the EPSG transformation; without it, `at` (latitude,
     /// longitude) picks the most accurate one valid there.
     pub fn new(
         src: &Crs,
@@ -118,43 +191,52 @@ impl CrsTransform {
         op: Option<u32>,
         at: Option<(f64, f64)>,
     ) -> Result<CrsTransform, TransformError> {
-        let (s, d) = (def(src)?, def(dst)?);
-        let datum = match (s.datum_code, d.datum_code) {
-            (a, b) if a == b => DatumStep::None,
-            (6284, 6326) | (6326, 6284) => {
-                let t = match op {
-                    Some(code) => {
-                        datum::transformation(code).ok_or(TransformError::UnknownOperation(code))?
-                    }
-                    None => {
-                        let (lat, lon) =
-                            at.ok_or(TransformError::NoneValidAt(f64::NAN, f64::NAN))?;
-                        *datum::valid_at(lat, lon)
-                            .first()
-                            .ok_or(TransformError::NoneValidAt(lat, lon))?
-                    }
-                };
-                if s.datum_code == 6284 {
-                    DatumStep::PulkovoToWgs84(t)
-                } else {
-                    DatumStep::Wgs84ToPulkovo(t)
+        let (s, d) = (side(src)?, side(dst)?);
+        let pulkovo_op = || -> Result<&'static Transformation, TransformError> {
+            match op {
+                Some(code) => {
+                    datum::transformation(code).ok_or(TransformError::UnknownOperation(code))
+                }
+                None => {
+                    let (lat, lon) = at.ok_or(TransformError::NoneValidAt(f64::NAN, f64::NAN))?;
+                    datum::valid_at(lat, lon)
+                        .first()
+                        .copied()
+                        .ok_or(TransformError::NoneValidAt(lat, lon))
                 }
             }
-            _ => return Err(TransformError::NoPath(src.id(), dst.id())),
+        };
+        let leg = |datum: Datum, who: &Crs| -> Result<Option<Leg>, TransformError> {
+            Ok(match datum {
+                Datum::Wgs84 => None,
+                Datum::Pulkovo => Some(Leg::Pulkovo(pulkovo_op()?)),
+                Datum::Shift(h, e) => Some(Leg::Shift(h, e)),
+                Datum::Unknown => return Err(TransformError::UnknownDatum(who.id())),
+            })
+        };
+        let same = s.datum == d.datum && (s.datum != Datum::Unknown || src == dst);
+        let (to_hub, from_hub) = if same {
+            (None, None)
+        } else {
+            (leg(s.datum, src)?, leg(d.datum, dst)?)
         };
         Ok(CrsTransform {
-            src: Projector::of(&s),
-            dst: Projector::of(&d),
-            datum,
+            src: s.projector,
+            dst: d.projector,
+            to_hub,
+            from_hub,
         })
     }
 
-    /// The datum transformation used, if the datums differ.
+    /// The EPSG Pulkovo 1942 ↔ WGS 84 transformation used, if any.
     pub fn operation(&self) -> Option<&'static Transformation> {
-        match self.datum {
-            DatumStep::None => None,
-            DatumStep::PulkovoToWgs84(t) | DatumStep::Wgs84ToPulkovo(t) => Some(t),
-        }
+        [self.to_hub, self.from_hub]
+            .into_iter()
+            .flatten()
+            .find_map(|l| match l {
+                Leg::Pulkovo(t) => Some(t),
+                Leg::Shift(..) => None,
+            })
     }
 
     /// Geographic position (on the source datum) of a source coordinate.
@@ -170,12 +252,59 @@ impl CrsTransform {
         if matches!(self.src, Projector::Geographic) && y.abs() > 90.0 {
             return Err(TransformError::LatitudeOutOfRange(y));
         }
-        let (lat, lon) = self.src.unproject(x, y);
-        let (lat, lon) = match self.datum {
-            DatumStep::None => (lat, lon),
-            DatumStep::PulkovoToWgs84(t) => t.forward(lat, lon),
-            DatumStep::Wgs84ToPulkovo(t) => t.reverse(lat, lon),
-        };
+        let (mut lat, mut lon) = self.src.unproject(x, y);
+        if let Some(l) = self.to_hub {
+            (lat, lon) = l.to_wgs84(lat, lon);
+        }
+        if let Some(l) = self.from_hub {
+            (lat, lon) = l.from_wgs84(lat, lon);
+        }
         Ok(self.dst.project(lat, lon))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A PROJ string spelling out EPSG:28408 with EPSG:1267's parameters
+    /// (coordinate frame, so the rotations' signs flip for PROJ's
+    /// position-vector +towgs84) agrees with the registry path through 1267.
+    #[test]
+    fn proj_string_with_towgs84_matches_the_registry() {
+        let proj = Crs::Custom("+proj=tmerc +lat_0=0 +lon_0=45 +k=1 +x_0=8500000 +y_0=0 +ellps=krass +towgs84=23.92,-141.27,-80.9,0,0.35,0.82,-0.12 +units=m +no_defs".into());
+        let a = CrsTransform::new(&proj, &Crs::WGS84, None, None).unwrap();
+        let b = CrsTransform::new(&Crs::Epsg(28408), &Crs::WGS84, Some(1267), None).unwrap();
+        let (x, y) = (8_542_635.386, 4_440_830.949);
+        let (p, q) = (a.apply(x, y).unwrap(), b.apply(x, y).unwrap());
+        assert!(
+            (p.0 - q.0).abs() < 1e-12 && (p.1 - q.1).abs() < 1e-12,
+            "{p:?} {q:?}"
+        );
+        assert!(a.operation().is_none());
+        // And back.
+        let back = CrsTransform::new(&Crs::WGS84, &proj, None, None)
+            .unwrap()
+            .apply(p.0, p.1)
+            .unwrap();
+        assert!(
+            (back.0 - x).abs() < 1e-3 && (back.1 - y).abs() < 1e-3,
+            "{back:?}"
+        );
+    }
+
+    #[test]
+    fn undated_proj_strings_are_refused_across_datums() {
+        let krass = Crs::Custom("+proj=longlat +ellps=krass".into());
+        let e = CrsTransform::new(&krass, &Crs::WGS84, None, None).unwrap_err();
+        assert!(matches!(e, TransformError::UnknownDatum(_)));
+        assert!(CrsTransform::new(&krass, &krass, None, None).is_ok());
+        let utm = Crs::Custom("+proj=utm +zone=38 +datum=WGS84".into());
+        assert!(CrsTransform::new(&utm, &Crs::WGS84, None, None).is_ok());
+        let bad = Crs::Custom("+proj=lcc +lat_1=40 +ellps=WGS84".into());
+        assert!(matches!(
+            CrsTransform::new(&bad, &Crs::WGS84, None, None),
+            Err(TransformError::BadProjString(_))
+        ));
     }
 }
