@@ -158,7 +158,7 @@ pub fn parse_proj(text: &str) -> Result<ProjDefinition, String> {
         },
         Some("utm") => {
             let zone = num("zone", f64::NAN)?;
-            if !(zone >= 1.0 && zone <= 60.0 && zone.fract() == 0.0) {
+            if !((1.0..=60.0).contains(&zone) && zone.fract() == 0.0) {
                 return Err("+proj=utm needs +zone=1…60".into());
             }
             CrsKind::TransverseMercator {

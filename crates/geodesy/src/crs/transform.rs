@@ -104,7 +104,7 @@ enum Leg {
 
 impl Leg {
     /// Datum → WGS 84.
-    fn to_wgs84(self, lat: f64, lon: f64) -> (f64, f64) {
+    fn datum_to_wgs84(self, lat: f64, lon: f64) -> (f64, f64) {
         match self {
             Leg::Pulkovo(t) => t.forward(lat, lon),
             Leg::Shift(h, e) => {
@@ -115,7 +115,7 @@ impl Leg {
         }
     }
     /// WGS 84 → datum.
-    fn from_wgs84(self, lat: f64, lon: f64) -> (f64, f64) {
+    fn wgs84_to_datum(self, lat: f64, lon: f64) -> (f64, f64) {
         match self {
             Leg::Pulkovo(t) => t.reverse(lat, lon),
             Leg::Shift(h, e) => {
@@ -254,10 +254,10 @@ impl CrsTransform {
         }
         let (mut lat, mut lon) = self.src.unproject(x, y);
         if let Some(l) = self.to_hub {
-            (lat, lon) = l.to_wgs84(lat, lon);
+            (lat, lon) = l.datum_to_wgs84(lat, lon);
         }
         if let Some(l) = self.from_hub {
-            (lat, lon) = l.from_wgs84(lat, lon);
+            (lat, lon) = l.wgs84_to_datum(lat, lon);
         }
         Ok(self.dst.project(lat, lon))
     }
