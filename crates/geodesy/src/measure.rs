@@ -79,3 +79,23 @@ pub fn ring_area_with(g: &Geodesic, points: impl IntoIterator<Item = (f64, f64)>
     let (_perimeter, area, _count) = pa.compute(true);
     area
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ring round the North Pole along 80°N; GeographicLib 2.1.2:
+    /// `printf "80 0\n80 90\n80 180\n80 -90\n" | Planimeter -p 9`
+    /// → `4 6301599.963614223 2507270031169.8750` (negative when reversed).
+    #[test]
+    fn polygon_around_a_pole() {
+        let ring = [(0.0, 80.0), (90.0, 80.0), (180.0, 80.0), (-90.0, 80.0)];
+        let a = ring_area(&Ellipsoid::WGS84, ring);
+        assert!((a - 2_507_270_031_169.875).abs() < 0.01, "{a}");
+        let mut rev = ring;
+        rev.reverse();
+        assert!((ring_area(&Ellipsoid::WGS84, rev) + 2_507_270_031_169.875).abs() < 0.01);
+        let closed = ring.iter().chain(ring.first()).copied();
+        assert!((path_length(&Ellipsoid::WGS84, closed) - 6_301_599.963_614_223).abs() < 1e-6);
+    }
+}
