@@ -59,20 +59,13 @@ pub fn ring_area(ellipsoid: &Ellipsoid, points: impl IntoIterator<Item = (f64, f
 /// As [`ring_area`], with a solver built once by the caller.
 pub fn ring_area_with(g: &Geodesic, points: impl IntoIterator<Item = (f64, f64)>) -> f64 {
     let mut pa = PolygonArea::new(g, Winding::CounterClockwise);
-    let mut first: Option<(f64, f64)> = None;
-    let mut last: Option<(f64, f64)> = None;
     let mut n = 0usize;
+    // A closing vertex repeated at the end adds a zero-length edge: harmless
+    // for the area, so it need not be dropped.
     for (lon, lat) in points {
-        if first.is_none() {
-            first = Some((lon, lat));
-        }
-        last = Some((lon, lat));
         pa.add_point(lat, lon);
         n += 1;
     }
-    // A closing vertex repeated at the end adds a zero-length edge: harmless
-    // for the area, so no need to drop it.
-    let _ = (first, last);
     if n < 3 {
         return 0.0;
     }

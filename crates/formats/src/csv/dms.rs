@@ -105,7 +105,6 @@ pub fn parse_angle(text: &str, axis: Axis) -> Result<f64, String> {
             parts.push(piece);
         }
     }
-    let _ = marks;
     if parts.is_empty() || parts.len() > 3 {
         return Err(format!(
             "{t:?}: expected degrees, or degrees minutes [seconds]"

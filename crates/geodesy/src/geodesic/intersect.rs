@@ -69,17 +69,16 @@ pub fn intersect_segments(
         // the iteration then hovers at the nanometre of f64 rounding.
         if moved < 1e-8 || settled {
             // Signed distances along each segment, from the gnomonic frame at c.
-            let along = |a: (f64, f64), b: (f64, f64), len: f64| -> Result<f64, GeodesicError> {
+            let along = |a: (f64, f64), b: (f64, f64)| -> Result<f64, GeodesicError> {
                 let (ax, ay) = g.forward(c.0, c.1, a.0, a.1)?;
                 let (bx, by) = g.forward(c.0, c.1, b.0, b.1)?;
                 let d: f64 = geod.inverse(a.0, a.1, c.0, c.1);
                 // c is at the origin: it lies before A if the origin is behind A along A→B.
                 let behind = (0.0 - ax) * (bx - ax) + (0.0 - ay) * (by - ay) < 0.0;
-                let _ = len;
                 Ok(if behind { -d } else { d })
             };
-            let s1 = along(a1, b1, l1)?;
-            let s2 = along(a2, b2, l2)?;
+            let s1 = along(a1, b1)?;
+            let s2 = along(a2, b2)?;
             let tol = 1e-9;
             let within_both = s1 >= -tol && s1 <= l1 + tol && s2 >= -tol && s2 <= l2 + tol;
             return Ok(Some(SegmentIntersection {

@@ -69,7 +69,6 @@ pub fn nearest_on_segment(
         geod.inverse(p.0, p.1, b.0, b.1),
     );
     let mut c = if da <= db { a } else { b };
-    let mut side = 0i8;
     for _ in 0..30 {
         let (ax, ay) = g.forward(c.0, c.1, a.0, a.1)?;
         let (bx, by) = g.forward(c.0, c.1, b.0, b.1)?;
@@ -78,7 +77,7 @@ pub fn nearest_on_segment(
         let len2 = dx * dx + dy * dy;
         let t = (((px - ax) * dx + (py - ay) * dy) / len2).clamp(0.0, 1.0);
         let cross = dx * (py - ay) - dy * (px - ax);
-        side = if cross > 0.0 {
+        let side = if cross > 0.0 {
             1
         } else if cross < 0.0 {
             -1
@@ -102,7 +101,6 @@ pub fn nearest_on_segment(
             return Ok(finish(c.0, c.1, side));
         }
     }
-    let _ = side;
     Err(GeodesicError::NoConvergence)
 }
 
