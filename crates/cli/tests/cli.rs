@@ -394,6 +394,18 @@ fn demo_writes_its_results_folder() {
     }
     let rows = v["formats"].as_array().unwrap();
     assert_eq!(rows.iter().filter(|r| r["result"] == "ok").count(), 15);
+    // The geodesy step: Artsvashen on K-38-128 (DOMAIN.md), the line in GK zone 8
+    // through the transformation EPSG picks there.
+    assert_eq!(v["geodesy"]["artsvashen_sheet"], "K-38-128");
+    assert_eq!(v["geodesy"]["gk8_operation"], "EPSG:15865");
+    assert!(v["geodesy"]["sheets_100k"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s == "K-38-128"));
+    assert!(Path::new(&out)
+        .join("formats/boundary_line_gk8.gpkg")
+        .exists());
     // A second run replaces its own folder; a foreign folder is left alone.
     assert_eq!(run(&["demo", "--out", &out_s]).0, 0);
     let foreign = dir.path().join("mine");

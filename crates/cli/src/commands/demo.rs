@@ -160,6 +160,109 @@ fn boundary_model(line: &Layer) -> Result<Boundary, Failure> {
     Ok(b)
 }
 
+/// The geodesy step: the line in Pulkovo 1942 / Gauss–Krüger zone 8 through
+/// the transformation EPSG picks there, how far the candidate
+/// transformations disagree at Artsvashen, and the 1:100,000 sheets the line
+/// crosses. Returns the summary JSON.
+fn geodesy_step(line: &Layer, out: &Path) -> Result<serde_json::Value, Failure> {
+    use terminus_geodesy::crs::transform::CrsTransform;
+    use terminus_geodesy::geodesic::densify_by_spacing;
+    use terminus_geodesy::nomenclature::{sheet_at, sheets_along, Scale};
+    use terminus_geodesy::{datum, Ellipsoid};
+    let fail = |e: &dyn std::fmt::Display| Failure::failed(e.to_string());
+    // Artsvashen (DOMAIN.md): 40°38′46″N 45°30′56″E.
+    let (alat, alon) = (
+        40.0 + 38.0 / 60.0 + 46.0 / 3600.0,
+        45.0 + 30.0 / 60.0 + 56.0 / 3600.0,
+    );
+    let mut txt = String::from("Pulkovo 1942 → WGS 84 transformations valid at Artsvashen (40°38′46″N 45°30′56″E), most accurate first:\n");
+    let ops = datum::valid_at(alat, alon);
+    let base = ops.first().map(|t| t.forward(alat, alon));
+    let mut ops_json = Vec::new();
+    for t in &ops {
+        let (la, lo) = t.forward(alat, alon);
+        let d = base.map_or(0.0, |(bl, bo)| {
+            terminus_geodesy::measure::path_length(&Ellipsoid::WGS84, [(bo, bl), (lo, la)])
+        });
+        let _ = writeln!(
+            txt,
+            "  EPSG:{:<6} {:>5} m  {:<28} {:.8} {:.8}  {:6.2} m from the first",
+            t.code, t.accuracy_m, t.name, la, lo, d
+        );
+        ops_json
+            .push(json!({"code": t.code, "accuracy_m": t.accuracy_m, "metres_from_default": d}));
+    }
+    // The line in GK zone 8 (northing first on paper, x = easting here).
+    let first = line
+        .features
+        .iter()
+        .filter_map(|f| f.geometry.as_ref())
+        .flat_map(|g| g.coords())
+        .next()
+        .map(|c| (c.y, c.x));
+    let t = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(28408), None, first).map_err(|e| fail(&e))?;
+    let op = t.operation().map(|o| o.code).unwrap_or(0);
+    let mut gk = line.clone();
+    gk.crs = Crs::Epsg(28408);
+    for f in &mut gk.features {
+        if let Some(g) = f.geometry.as_mut() {
+            g.map_coords(&mut |c| {
+                if let Ok((x, y)) = t.apply(c.x, c.y) {
+                    c.x = x;
+                    c.y = y;
+                }
+            });
+        }
+    }
+    let gk_path = out.join("formats").join("boundary_line_gk8.gpkg");
+    write(
+        &gk_path,
+        Format::GeoPackage,
+        &Dataset { layers: vec![gk] },
+        &WriteOptions { overwrite: true },
+    )
+    .map_err(Failure::from)?;
+    let _ = writeln!(txt, "\nThe boundary line in Pulkovo 1942 / Gauss-Kruger zone 8 (EPSG:28408), through EPSG:{op}: formats/boundary_line_gk8.gpkg");
+    // Sheets along the line, in Pulkovo 1942.
+    let to_sk42 =
+        CrsTransform::new(&Crs::WGS84, &Crs::Epsg(4284), Some(op), None).map_err(|e| fail(&e))?;
+    let g = Ellipsoid::KRASSOWSKY_1940.geodesic();
+    let mut ids: Vec<String> = Vec::new();
+    for f in &line.features {
+        let Some(geom) = &f.geometry else { continue };
+        for p in geom.paths() {
+            let pts: Vec<(f64, f64)> = p
+                .iter()
+                .filter_map(|c| to_sk42.apply(c.x, c.y).ok())
+                .map(|(lon, lat)| (lat, lon))
+                .collect();
+            let mut dense = Vec::new();
+            for w in pts.windows(2) {
+                let seg = densify_by_spacing(&g, w[0], w[1], 100.0).map_err(|e| fail(&e))?;
+                dense.pop();
+                dense.extend(seg);
+            }
+            for s in sheets_along(&dense, Scale::M100000).map_err(|e| fail(&e))? {
+                if !ids.contains(&s.id) {
+                    ids.push(s.id);
+                }
+            }
+        }
+    }
+    let art = sheet_at(alat, alon, Scale::M100000).map_err(|e| fail(&e))?;
+    let _ = writeln!(
+        txt,
+        "\n{} map sheets at 1:100,000 cover the line (Soviet nomenclature, bounds in Pulkovo 1942); Artsvashen lies on {}:\n  {}",
+        ids.len(),
+        art.id,
+        ids.join(" ")
+    );
+    write_text(&out.join("geodesy.txt"), &txt)?;
+    Ok(
+        json!({"gk8_operation": format!("EPSG:{op}"), "operations_at_artsvashen": ops_json, "sheets_100k": ids, "artsvashen_sheet": art.id}),
+    )
+}
+
 /// Write `ds` in every format and read it back; one line per format.
 fn formats_round(
     ds: &Dataset,
@@ -262,8 +365,10 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         &mut format_rows,
     );
     write_text(&out.join("formats").join("round_trip.txt"), &formats_txt)?;
-    // 5. The boundary model.
+    // 5. Geodesy: the line on Soviet maps.
     let line = &datasets[0].1.layers[0];
+    let geodesy = geodesy_step(line, out)?;
+    // 6. The boundary model.
     let boundary = boundary_model(line)?;
     write_text(
         &out.join("boundary.json"),
@@ -294,6 +399,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         "azerbaijan_km2": area(&datasets[2].1),
         "validation": {"errors": errors, "warnings": warnings},
         "formats": format_rows,
+        "geodesy": geodesy,
     });
     if args.json {
         print_json(&summary);
@@ -327,6 +433,12 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             "  formats           {ok} of {} written and read back vertex-exact, {refused} refused as the format cannot hold them  → formats/round_trip.txt",
             format_rows.len()
         );
+        println!(
+            "  on Soviet maps    {} sheets at 1:100,000 (Artsvashen on {}); line in GK zone 8 via {}  → geodesy.txt",
+            geodesy["sheets_100k"].as_array().map_or(0, |a| a.len()),
+            geodesy["artsvashen_sheet"].as_str().unwrap_or(""),
+            geodesy["gk8_operation"].as_str().unwrap_or("")
+        );
         println!("  boundary model    parties, source, claim line, sections  → boundary.json");
         println!("\nResults: {}", out.display());
     }
@@ -349,6 +461,7 @@ Terminus source).
 | `info.txt`, `info.json` | `terminus info` of each: layers, features, geometry types, vertices, extent, CRS, geodesic length, perimeter and area on the WGS 84 ellipsoid |
 | `validation.txt`, `validation.json` | `terminus validate` of each: every finding with its layer, feature, part, ring and vertex |
 | `formats/` | the boundary line and Armenia's polygon written in GeoJSON, GeoPackage, Shapefile, KML, KMZ, GPX, CSV and WKT; `round_trip.txt` says which came back vertex-exact and why a format refused (GPX holds no polygons) |
+| `geodesy.txt` | the Pulkovo 1942 → WGS 84 transformations valid at Artsvashen and how far apart they put it; the 1:100,000 Soviet map sheets the line crosses; `formats/boundary_line_gk8.gpkg`, the line in Gauss–Krüger zone 8 through the named transformation |
 | `boundary.json` | the sample in Terminus' boundary model: parties, the Natural Earth source, the claim line and its sections |
 
 Open the `.gpkg`, `.shp` and `.kml` files in QGIS or Google Earth.
