@@ -84,3 +84,27 @@ fn projected_layers_measure_on_their_ellipsoid() {
     assert!((area_gk - area_geo).abs() < 1e-3, "{area_gk} vs {area_geo}");
     assert!((per_gk - per_geo).abs() < 1e-6, "{per_gk} vs {per_geo}");
 }
+
+/// A layer in a PROJ-string CRS (UTM 38N spelt out, no datum needed to
+/// measure) measures as the same layer in WGS 84.
+#[test]
+fn proj_string_layers_measure_too() {
+    use terminus_geodesy::crs::transform::CrsTransform;
+    use terminus_geodesy::Crs;
+    let l = layer("naturalearth10m_ARM_AZE_shared.geojson");
+    let (wgs_len, _, _) = totals(&l);
+    let mut p = l.clone();
+    let t = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(32638), None, None).unwrap();
+    for f in &mut p.features {
+        f.geometry.as_mut().unwrap().map_coords(&mut |c| {
+            let (x, y) = t.apply(c.x, c.y).unwrap();
+            c.x = x;
+            c.y = y;
+        });
+    }
+    p.crs = Crs::Custom(
+        "+proj=tmerc +lat_0=0 +lon_0=45 +k=0.9996 +x_0=500000 +y_0=0 +ellps=WGS84 +units=m".into(),
+    );
+    let (len, _, _) = totals(&p);
+    assert!((len - wgs_len).abs() < 1e-5, "{len} vs {wgs_len}");
+}

@@ -34,18 +34,16 @@ pub trait GeodesicMeasure {
 }
 
 /// The solver on the CRS's ellipsoid and the map from stored (x, y) to
-/// (longitude, latitude) on it.
+/// (longitude, latitude) on it (`None` when already geographic).
 fn solver(crs: &Crs) -> Result<(Geodesic, Option<CrsTransform>), MeasureError> {
-    let def = crs
-        .definition()
-        .ok_or_else(|| MeasureError::NotGeographic(crs.id()))?;
     if crs.is_geographic() {
-        return Ok((def.ellipsoid.geodesic(), None));
+        if let Some(e) = crs.ellipsoid() {
+            return Ok((e.geodesic(), None));
+        }
     }
-    let base = Crs::Epsg(def.base_geographic);
-    let t = CrsTransform::new(crs, &base, None, None)
-        .map_err(|_| MeasureError::NotGeographic(crs.id()))?;
-    Ok((def.ellipsoid.geodesic(), Some(t)))
+    let (t, e) =
+        CrsTransform::unprojecting(crs).map_err(|_| MeasureError::NotGeographic(crs.id()))?;
+    Ok((e.geodesic(), Some(t)))
 }
 
 fn lonlat<'a>(

@@ -228,6 +228,34 @@ impl CrsTransform {
         })
     }
 
+    /// From `crs` to latitude/longitude on its own datum and ellipsoid (no
+    /// datum step: only the projection undone), with that ellipsoid. Works
+    /// for registry CRSs and PROJ strings alike, whether or not the datum is
+    /// stated: what geodesic measures need.
+    pub fn unprojecting(crs: &Crs) -> Result<(CrsTransform, Ellipsoid), TransformError> {
+        let ellipsoid = match crs.definition() {
+            Some(d) => d.ellipsoid,
+            None => match crs {
+                Crs::Custom(text) if text.contains("+proj=") => {
+                    parse_proj(text)
+                        .map_err(TransformError::BadProjString)?
+                        .ellipsoid
+                }
+                _ => return Err(TransformError::UnknownCrs(crs.id())),
+            },
+        };
+        let s = side(crs)?;
+        Ok((
+            CrsTransform {
+                src: s.projector,
+                dst: Projector::Geographic,
+                to_hub: None,
+                from_hub: None,
+            },
+            ellipsoid,
+        ))
+    }
+
     /// The EPSG Pulkovo 1942 ↔ WGS 84 transformation used, if any.
     pub fn operation(&self) -> Option<&'static Transformation> {
         [self.to_hub, self.from_hub]
