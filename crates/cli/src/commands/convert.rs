@@ -198,15 +198,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         .as_deref()
         .map(|t| Crs::parse(t).map_err(|e| Failure::usage(format!("--to-crs: {e}"))))
         .transpose()?;
-    let op = args
-        .op
-        .as_deref()
-        .map(|s| {
-            s.trim_start_matches("EPSG:")
-                .parse::<u32>()
-                .map_err(|_| Failure::usage(format!("--op {s}: expected EPSG:CODE")))
-        })
-        .transpose()?;
+    let op = super::parse_op(&args.op)?;
     // Read everything into `target`, counting what passes.
     let drive =
         |target: &mut dyn LayerSink| -> (terminus_formats::Result<()>, usize, usize, usize) {

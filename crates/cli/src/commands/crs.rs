@@ -1,6 +1,6 @@
 //! `terminus crs transform|ops|info`
 
-use super::print_json;
+use super::{parse_op, print_json, read_input};
 use crate::failure::Failure;
 use serde_json::json;
 use std::io::{BufWriter, Write};
@@ -102,20 +102,6 @@ pub struct InfoArgs {
 
 fn parse_crs(text: &str, what: &str) -> Result<Crs, Failure> {
     Crs::parse(text).map_err(|e| Failure::usage(format!("{what}: {e}")))
-}
-
-fn parse_op(op: &Option<String>) -> Result<Option<u32>, Failure> {
-    op.as_deref()
-        .map(|s| {
-            let code = s
-                .trim()
-                .trim_start_matches("EPSG:")
-                .trim_start_matches("epsg:");
-            code.parse::<u32>().map_err(|_| {
-                Failure::usage(format!("--op {s}: expected EPSG:CODE, e.g. EPSG:15865"))
-            })
-        })
-        .transpose()
 }
 
 fn lat_first(c: &Crs) -> bool {
@@ -220,7 +206,6 @@ impl LineJob<'_> {
 }
 
 fn transform(a: TransformArgs) -> Result<u8, Failure> {
-    use std::io::Read as _;
     let src = parse_crs(&a.from, "--from")?;
     let dst = parse_crs(&a.to, "--to")?;
     if a.precision > 12 {
@@ -230,15 +215,7 @@ fn transform(a: TransformArgs) -> Result<u8, Failure> {
         )));
     }
     let op = parse_op(&a.op)?;
-    let mut text = String::new();
-    match &a.file {
-        Some(p) => std::fs::File::open(p)
-            .and_then(|mut f| f.read_to_string(&mut text))
-            .map_err(|e| Failure::usage(format!("{}: {e}", p.display())))?,
-        None => std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Failure::usage(format!("reading input: {e}")))?,
-    };
+    let text = read_input(&a.file)?;
     let lines: Vec<&str> = text.lines().collect();
     let (swap_in, swap_out) = (!a.xy && lat_first(&src), !a.xy && lat_first(&dst));
     let decimals = if dst.is_geographic() {

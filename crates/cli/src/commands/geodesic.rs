@@ -3,7 +3,7 @@
 //! that results can be diffed against it.
 
 use crate::failure::Failure;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use terminus_geodesy::{Ellipsoid, Geodesic};
 
@@ -279,15 +279,7 @@ impl Job<'_> {
 fn area(a: SolveArgs) -> Result<u8, Failure> {
     let e = ellipsoid(&a.ellipsoid)?;
     let g = e.geodesic();
-    let mut text = String::new();
-    match &a.file {
-        Some(p) => std::fs::File::open(p)
-            .and_then(|mut f| f.read_to_string(&mut text))
-            .map_err(|err| Failure::usage(format!("{}: {err}", p.display())))?,
-        None => std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|err| Failure::usage(format!("reading input: {err}")))?,
-    };
+    let text = super::read_input(&a.file)?;
     let mut ok = true;
     let mut ring: Vec<(f64, f64)> = Vec::new();
     let stdout = std::io::stdout();
@@ -392,19 +384,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     }
     let e = ellipsoid(&a.ellipsoid)?;
     let g = e.geodesic();
-    let mut text = String::new();
-    match &a.file {
-        Some(p) => {
-            std::fs::File::open(p)
-                .and_then(|mut f| f.read_to_string(&mut text))
-                .map_err(|err| Failure::usage(format!("{}: {err}", p.display())))?;
-        }
-        None => {
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|err| Failure::usage(format!("reading input: {err}")))?;
-        }
-    }
+    let text = super::read_input(&a.file)?;
     let lines: Vec<&str> = text.lines().collect();
     let gn = terminus_geodesy::geodesic::Gnomonic::new(e);
     let job = Job {

@@ -114,6 +114,36 @@ pub fn input_format(path: &Path) -> Result<Format, Failure> {
     })
 }
 
+/// The EPSG code of `--op EPSG:CODE` (or just the code).
+pub fn parse_op(op: &Option<String>) -> Result<Option<u32>, Failure> {
+    op.as_deref()
+        .map(|s| {
+            let code = s
+                .trim()
+                .trim_start_matches("EPSG:")
+                .trim_start_matches("epsg:");
+            code.parse::<u32>().map_err(|_| {
+                Failure::usage(format!("--op {s}: expected EPSG:CODE, e.g. EPSG:15865"))
+            })
+        })
+        .transpose()
+}
+
+/// The whole text of `file`, or of standard input without one.
+pub fn read_input(file: &Option<std::path::PathBuf>) -> Result<String, Failure> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    match file {
+        Some(p) => std::fs::File::open(p)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .map_err(|e| Failure::usage(format!("{}: {e}", p.display())))?,
+        None => std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::usage(format!("reading input: {e}")))?,
+    };
+    Ok(text)
+}
+
 /// Print JSON to stdout.
 pub fn print_json(v: &serde_json::Value) {
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());

@@ -1,6 +1,6 @@
 //! `terminus sheet` and `terminus sheets`: Soviet map sheet nomenclature.
 
-use super::{print_json, InputArgs};
+use super::{parse_op, print_json, InputArgs};
 use crate::failure::Failure;
 use serde_json::json;
 use std::path::PathBuf;
@@ -76,16 +76,6 @@ fn scale(n: u32) -> Result<Scale, Failure> {
     })
 }
 
-fn op_code(op: &Option<String>) -> Result<Option<u32>, Failure> {
-    op.as_deref()
-        .map(|s| {
-            s.trim_start_matches("EPSG:")
-                .parse::<u32>()
-                .map_err(|_| Failure::usage(format!("--op {s}: expected EPSG:CODE")))
-        })
-        .transpose()
-}
-
 fn dms(deg: f64) -> String {
     let total = (deg.abs() * 3600.0).round() as i64;
     format!(
@@ -134,7 +124,7 @@ fn outline_wgs84(s: &Sheet, op: Option<u32>) -> Result<(u32, Vec<[f64; 2]>), Fai
 
 /// Run `terminus sheet`.
 pub fn run_sheet(a: SheetArgs) -> Result<u8, Failure> {
-    let op = op_code(&a.op)?;
+    let op = parse_op(&a.op)?;
     let sheet = match (&a.id, &a.at) {
         (Some(id), None) => parse(id).map_err(|e| Failure::usage(e.to_string()))?,
         (None, Some(at)) => {
@@ -206,7 +196,7 @@ pub fn run_sheet(a: SheetArgs) -> Result<u8, Failure> {
 /// Run `terminus sheets`.
 pub fn run_sheets(a: SheetsArgs) -> Result<u8, Failure> {
     let sc = scale(a.scale)?;
-    let op = op_code(&a.op)?;
+    let op = parse_op(&a.op)?;
     let ds = a.input.read(&a.along)?;
     let g = Ellipsoid::KRASSOWSKY_1940.geodesic();
     let mut all: Vec<Sheet> = Vec::new();
