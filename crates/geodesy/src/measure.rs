@@ -58,6 +58,15 @@ pub fn ring_area(ellipsoid: &Ellipsoid, points: impl IntoIterator<Item = (f64, f
 
 /// As [`ring_area`], with a solver built once by the caller.
 pub fn ring_area_with(g: &Geodesic, points: impl IntoIterator<Item = (f64, f64)>) -> f64 {
+    ring_perimeter_area_with(g, points).1
+}
+
+/// Perimeter (m) and signed area (m²) of a ring in one pass: each edge's
+/// inverse problem serves both.
+pub fn ring_perimeter_area_with(
+    g: &Geodesic,
+    points: impl IntoIterator<Item = (f64, f64)>,
+) -> (f64, f64) {
     let mut pa = PolygonArea::new(g, Winding::CounterClockwise);
     let mut n = 0usize;
     // A closing vertex repeated at the end adds a zero-length edge: harmless
@@ -67,10 +76,13 @@ pub fn ring_area_with(g: &Geodesic, points: impl IntoIterator<Item = (f64, f64)>
         n += 1;
     }
     if n < 3 {
-        return 0.0;
+        // Too few vertices for an area; the perimeter of a degenerate ring
+        // is still its length there and back.
+        let (perimeter, _area, _count) = pa.compute(true);
+        return (perimeter, 0.0);
     }
-    let (_perimeter, area, _count) = pa.compute(true);
-    area
+    let (perimeter, area, _count) = pa.compute(true);
+    (perimeter, area)
 }
 
 #[cfg(test)]

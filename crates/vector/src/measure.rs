@@ -56,46 +56,76 @@ fn lonlat<'a>(
     })
 }
 
+fn length_with(g: &Geodesic, t: &Option<CrsTransform>, geom: &Geometry) -> f64 {
+    geom.paths()
+        .iter()
+        .map(|p| measure::path_length_with(g, lonlat(t, p)))
+        .sum()
+}
+
+fn perimeter_with(g: &Geodesic, t: &Option<CrsTransform>, geom: &Geometry) -> f64 {
+    geom.polygons()
+        .iter()
+        .flat_map(|p| &p.rings)
+        .map(|r| measure::path_length_with(g, lonlat(t, r)))
+        .sum()
+}
+
+fn area_with(g: &Geodesic, t: &Option<CrsTransform>, geom: &Geometry) -> f64 {
+    let mut total = 0.0;
+    for p in geom.polygons() {
+        for (i, r) in p.rings.iter().enumerate() {
+            let a = measure::ring_area_with(g, lonlat(t, r)).abs();
+            total += if i == 0 { a } else { -a };
+        }
+    }
+    total
+}
+
 impl GeodesicMeasure for Geometry {
     fn geodesic_length(&self, crs: &Crs) -> Result<f64, MeasureError> {
         let (g, t) = solver(crs)?;
-        Ok(self
-            .paths()
-            .iter()
-            .map(|p| measure::path_length_with(&g, lonlat(&t, p)))
-            .sum())
+        Ok(length_with(&g, &t, self))
     }
 
     fn geodesic_perimeter(&self, crs: &Crs) -> Result<f64, MeasureError> {
         let (g, t) = solver(crs)?;
-        Ok(self
-            .polygons()
-            .iter()
-            .flat_map(|p| &p.rings)
-            .map(|r| measure::path_length_with(&g, lonlat(&t, r)))
-            .sum())
+        Ok(perimeter_with(&g, &t, self))
     }
 
     fn geodesic_area(&self, crs: &Crs) -> Result<f64, MeasureError> {
         let (g, t) = solver(crs)?;
-        let mut total = 0.0;
-        for p in self.polygons() {
-            for (i, r) in p.rings.iter().enumerate() {
-                let a = measure::ring_area_with(&g, lonlat(&t, r)).abs();
-                total += if i == 0 { a } else { -a };
-            }
-        }
-        Ok(total)
+        Ok(area_with(&g, &t, self))
     }
 }
 
-/// Totals for a layer.
-pub fn layer_totals(layer: &Layer) -> Result<(f64, f64), MeasureError> {
-    let mut length = 0.0;
-    let mut area = 0.0;
-    for g in layer.features.iter().filter_map(|f| f.geometry.as_ref()) {
-        length += g.geodesic_length(&layer.crs)?;
-        area += g.geodesic_area(&layer.crs)?;
+/// Geodesic totals of a layer.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LayerMeasures {
+    /// Length of all lines, metres.
+    pub length_m: f64,
+    /// Perimeter of all polygon rings, metres.
+    pub perimeter_m: f64,
+    /// Area of all polygons (holes subtracted), m².
+    pub area_m2: f64,
+}
+
+/// Length, perimeter and area of a whole layer, with one solver (and one
+/// inverse projection) for all its features.
+pub fn measure_layer(layer: &Layer) -> Result<LayerMeasures, MeasureError> {
+    let (g, t) = solver(&layer.crs)?;
+    let mut m = LayerMeasures::default();
+    for geom in layer.features.iter().filter_map(|f| f.geometry.as_ref()) {
+        m.length_m += length_with(&g, &t, geom);
+        for p in geom.polygons() {
+            for (i, r) in p.rings.iter().enumerate() {
+                // PolygonArea closes the ring itself: a repeated closing
+                // vertex adds a zero edge to neither total.
+                let (per, a) = measure::ring_perimeter_area_with(&g, lonlat(&t, r));
+                m.perimeter_m += per;
+                m.area_m2 += if i == 0 { a.abs() } else { -a.abs() };
+            }
+        }
     }
-    Ok((length, area))
+    Ok(m)
 }

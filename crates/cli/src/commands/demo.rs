@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use terminus_formats::{read, write, Format, ReadOptions, WriteOptions};
 use terminus_geodesy::Crs;
 use terminus_model::{Boundary, ClaimLine, Party, Section, Source, SourceKind, Status};
-use terminus_vector::measure::GeodesicMeasure;
+use terminus_vector::measure::measure_layer;
 use terminus_vector::validate::{validate_dataset, Severity, ValidationOptions};
 use terminus_vector::{Dataset, Layer};
 
@@ -376,18 +376,11 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     )?;
     write_text(&out.join("README.md"), README)?;
 
-    let length_km = line
-        .features
-        .iter()
-        .filter_map(|f| f.geometry.as_ref()?.geodesic_length(&line.crs).ok())
-        .sum::<f64>()
-        / 1000.0;
+    let length_km = measure_layer(line).map(|m| m.length_m).unwrap_or(f64::NAN) / 1000.0;
     let area = |ds: &Dataset| -> f64 {
-        let l = &ds.layers[0];
-        l.features
-            .iter()
-            .filter_map(|f| f.geometry.as_ref()?.geodesic_area(&l.crs).ok())
-            .sum::<f64>()
+        measure_layer(&ds.layers[0])
+            .map(|m| m.area_m2)
+            .unwrap_or(f64::NAN)
             / 1e6
     };
     let summary = json!({

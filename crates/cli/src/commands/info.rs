@@ -5,7 +5,7 @@ use crate::failure::Failure;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use terminus_vector::measure::GeodesicMeasure;
+use terminus_vector::measure::measure_layer;
 use terminus_vector::{Dataset, Layer};
 
 /// Arguments of `terminus info`.
@@ -37,28 +37,10 @@ pub fn layer_json(layer: &Layer) -> serde_json::Value {
             None => null_geometries += 1,
         }
     }
-    let (mut length, mut perimeter, mut area) = (Some(0.0), Some(0.0), Some(0.0));
-    let mut measure_note = None;
-    for g in layer.features.iter().filter_map(|f| f.geometry.as_ref()) {
-        match (
-            g.geodesic_length(&layer.crs),
-            g.geodesic_perimeter(&layer.crs),
-            g.geodesic_area(&layer.crs),
-        ) {
-            (Ok(l), Ok(p), Ok(a)) => {
-                length = length.map(|x| x + l);
-                perimeter = perimeter.map(|x| x + p);
-                area = area.map(|x| x + a);
-            }
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-                measure_note = Some(e.to_string());
-                length = None;
-                perimeter = None;
-                area = None;
-                break;
-            }
-        }
-    }
+    let (length, perimeter, area, measure_note) = match measure_layer(layer) {
+        Ok(m) => (Some(m.length_m), Some(m.perimeter_m), Some(m.area_m2), None),
+        Err(e) => (None, None, None, Some(e.to_string())),
+    };
     let bbox = layer
         .bbox()
         .map(|b| json!([b.min_x, b.min_y, b.max_x, b.max_y]));
