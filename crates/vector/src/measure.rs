@@ -63,11 +63,13 @@ fn length_with(g: &Geodesic, t: &Option<CrsTransform>, geom: &Geometry) -> f64 {
         .sum()
 }
 
+/// Ring perimeters as PolygonArea sums them (closing edge included), so
+/// that this and [`measure_layer`] agree to the last bit.
 fn perimeter_with(g: &Geodesic, t: &Option<CrsTransform>, geom: &Geometry) -> f64 {
     geom.polygons()
         .iter()
         .flat_map(|p| &p.rings)
-        .map(|r| measure::path_length_with(g, lonlat(t, r)))
+        .map(|r| measure::ring_perimeter_area_with(g, lonlat(t, r)).0)
         .sum()
 }
 
