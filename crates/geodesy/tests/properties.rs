@@ -55,7 +55,7 @@ proptest! {
         let az2 = az1 + turn;
         let (a1, b1) = (step(x, az1 + 180.0, d1), step(x, az1, e1));
         let (a2, b2) = (step(x, az2 + 180.0, d2), step(x, az2, e2));
-        let r = intersect_segments(&gn(), a1, b1, a2, b2).unwrap().unwrap();
+        let r = intersect_segments(&Ellipsoid::WGS84.geodesic(), a1, b1, a2, b2).unwrap().unwrap();
         prop_assert!(r.within_both);
         prop_assert!(dist((r.lat, r.lon), x) < 1e-6, "{} m from the crossing", dist((r.lat, r.lon), x));
         // On both: no detour through the intersection.

@@ -193,7 +193,7 @@ impl Job<'_> {
                 }
                 Problem::Intersect => {
                     let r = terminus_geodesy::geodesic::intersect_segments(
-                        self.gn,
+                        self.gn.geodesic(),
                         (lat1, lon1),
                         pt(2)?,
                         pt(4)?,

@@ -1,9 +1,10 @@
 //! Geodesic constructions beyond the direct and inverse problems that
-//! `geographiclib-rs` solves: the ellipsoidal gnomonic projection, and with
-//! it the nearest point of a geodesic segment or polyline to a point and the
-//! intersection of two geodesic segments; densification.
+//! `geographiclib-rs` solves: the intersection of two geodesics (Karney
+//! 2023, see [`intersect`]); the ellipsoidal gnomonic projection, and with
+//! it the nearest point of a geodesic segment or polyline to a point;
+//! densification.
 //!
-//! Method: the gnomonic iterations of C. F. F. Karney (2013), "Algorithms
+//! Method of the nearest point: the gnomonic iterations of C. F. F. Karney (2013), "Algorithms
 //! for geodesics", J. Geodesy 87, §8: the ellipsoidal gnomonic projection
 //! maps geodesics through its centre to straight lines exactly and others
 //! nearly so; re-centring the projection on the planar solution converges
@@ -19,7 +20,7 @@ pub mod nearest;
 
 pub use densify::{densify_by_spacing, densify_by_tolerance};
 pub use gnomonic::Gnomonic;
-pub use intersect::{intersect_segments, SegmentIntersection};
+pub use intersect::{closest_intersection, intersect_segments, GeodesicRay, SegmentIntersection};
 pub use nearest::{nearest_on_polyline, nearest_on_segment, Nearest};
 
 /// Why a construction failed.
