@@ -48,6 +48,8 @@ enum Command {
     Sheet(commands::sheet::SheetArgs),
     /// The map sheets of a scale that a line crosses.
     Sheets(commands::sheet::SheetsArgs),
+    /// Compare claim lines: agreement, discrepancy polygons (areas, widths, who gains), territory overlaps and gaps; report and maps.
+    Compare(commands::compare::Args),
     /// Run the whole product on the bundled Armenia–Azerbaijan sample and write a results folder.
     Demo(commands::demo::Args),
 }
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Info(a) => commands::info::run(a),
         Command::Convert(a) => commands::convert::run(a),
+        Command::Compare(a) => commands::compare::run(a),
         Command::Validate(a) => commands::validate::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Crs(a) => commands::crs::run(a),

@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+pub mod compare;
+pub mod compare_maps;
 pub mod convert;
 pub mod crs;
 pub mod demo;

@@ -1,0 +1,669 @@
+//! `terminus compare`: put claim lines side by side.
+
+use super::{parse_op, print_json, InputArgs};
+use crate::failure::Failure;
+use crate::progress;
+use std::path::{Path, PathBuf};
+use terminus_compare::{
+    ClaimLine, Comparison, Inputs, LatLon, Options, Place, PolygonRings, Road, Section, Territory,
+};
+use terminus_formats::{Format, WriteOptions};
+use terminus_geodesy::crs::transform::CrsTransform;
+use terminus_geodesy::Crs;
+use terminus_vector::{Coord, Dataset, Feature, Geometry, Layer, Polygon, Value};
+
+const AFTER_HELP: &str = "\
+What it computes, for every pair of lines (or each line against --reference):
+  agreement      the stretches of each line within --tolerance of the other
+                 (geodesic distance to the other's nearest point), their
+                 lengths and share of the total;
+  discrepancies  the polygons enclosed between the two lines: geodesic area,
+                 widest point both ways (directed Hausdorff), length along
+                 each line, the party each line gives it to, its section,
+                 the places and road lengths inside;
+  territories    with --parties: the overlaps (claimed by both) and gaps
+                 (enclosed by both, claimed by neither) of the two
+                 territories, and each one's enclaves and exclaves.
+
+Sides: with --parties, each piece of each line is oriented by sampling
+points either side of it; without, sides are 'left of' / 'right of' the
+first line (or --reference) as digitised.
+
+Gaps between pieces of one line up to --bridge are bridged by a geodesic,
+and the nearby ends of two lines up to --join are joined, so the ground
+between them is enclosed; every bridge and join is listed in the report.
+
+Writes to --out DIR: summary.json, report.md, report.html (self-contained),
+comparison.gpkg and one GeoJSON per layer (agreement, discrepancies,
+affected_places, closures, territories), and maps/ (SVG and PNG).
+
+Examples:
+  terminus compare ne.geojson osm.geojson --names NE,OSM --out cmp
+  terminus compare ne.geojson osm.geojson dcw.geojson --names NE,OSM,DCW \\
+      --parties ARM.geojson,AZE.geojson --places places.geojson \\
+      --tolerance 100m --out cmp --json";
+
+/// Arguments of `terminus compare`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// Two or more claim lines (lines or multilines; every line feature of a file is one piece of that claim).
+    #[arg(required = true, num_args = 2..)]
+    pub lines: Vec<PathBuf>,
+    /// Names for the lines, comma-separated, in order (default: the file stems).
+    #[arg(long, value_delimiter = ',')]
+    pub names: Vec<String>,
+    /// The two parties' territory polygons, comma-separated: P1.geojson,P2.geojson.
+    #[arg(long, value_delimiter = ',', num_args = 1)]
+    pub parties: Vec<PathBuf>,
+    /// Names of the two parties (default: the file stems).
+    #[arg(long, value_delimiter = ',')]
+    pub party_names: Vec<String>,
+    /// Named sections (polygons; the name from a 'name' attribute).
+    #[arg(long)]
+    pub sections: Option<PathBuf>,
+    /// Places (points) to locate in discrepancies.
+    #[arg(long)]
+    pub places: Option<PathBuf>,
+    /// Roads (lines) to measure inside discrepancies.
+    #[arg(long)]
+    pub roads: Option<PathBuf>,
+    /// Attribute holding a place's, road's or section's name (default: name, NAME, city, asciiname, title, or the first text attribute).
+    #[arg(long)]
+    pub name_field: Option<String>,
+    /// Lines closer than this agree: 100m, 0.5km.
+    #[arg(long, default_value = "100m", value_parser = parse_distance)]
+    pub tolerance: f64,
+    /// Bridge gaps between pieces of one line up to this long.
+    #[arg(long, default_value = "10km", value_parser = parse_distance)]
+    pub bridge: f64,
+    /// Join an end of one line to the other's nearby end up to this far.
+    #[arg(long, default_value = "10km", value_parser = parse_distance)]
+    pub join: f64,
+    /// Compare every line with this one (by name) instead of all pairs.
+    #[arg(long)]
+    pub reference: Option<String>,
+    /// Datum transformation for inputs not on WGS 84 (default: EPSG's most accurate where the data lie).
+    #[arg(long, value_name = "EPSG:CODE")]
+    pub op: Option<String>,
+    /// Results folder.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Replace files in an existing results folder.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Distances as people write them: 100, 100m, 0.1km, 250 m.
+pub fn parse_distance(s: &str) -> Result<f64, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let (num, scale) = if let Some(n) = t.strip_suffix("km") {
+        (n, 1000.0)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 1.0)
+    } else {
+        (t.as_str(), 1.0)
+    };
+    match num.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v * scale),
+        _ => Err(format!("{s:?} is not a distance (e.g. 100m, 0.5km)")),
+    }
+}
+
+/// Read a file and bring every layer to WGS 84 (EPSG:4326).
+fn read_wgs84(
+    input: &InputArgs,
+    path: &Path,
+    op: Option<u32>,
+    notes: &mut Vec<String>,
+) -> Result<Dataset, Failure> {
+    let mut ds = input.read(path)?;
+    for layer in &mut ds.layers {
+        if layer.crs == Crs::WGS84 || layer.crs.id() == "EPSG:4326" {
+            continue;
+        }
+        let at = layer
+            .features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref())
+            .flat_map(|g| g.coords())
+            .next()
+            .and_then(|c| {
+                CrsTransform::new(&layer.crs, &layer.crs, None, None)
+                    .ok()
+                    .map(|t| t.source_geographic(c.x, c.y))
+            });
+        let t = CrsTransform::new(&layer.crs, &Crs::WGS84, op, at).map_err(|e| {
+            Failure::usage(format!(
+                "{}: layer \"{}\" in {}: {e}",
+                path.display(),
+                layer.name,
+                layer.crs.id()
+            ))
+        })?;
+        let how = t
+            .operation()
+            .map(|o| format!(" with EPSG:{} ({}, {} m)", o.code, o.name, o.accuracy_m))
+            .unwrap_or_default();
+        notes.push(format!(
+            "{} (layer \"{}\") transformed from {} to EPSG:4326{how}",
+            path.display(),
+            layer.name,
+            layer.crs.id()
+        ));
+        for (fi, f) in layer.features.iter_mut().enumerate() {
+            if let Some(g) = f.geometry.as_mut() {
+                let mut bad = None;
+                g.map_coords(&mut |c| match t.apply(c.x, c.y) {
+                    Ok((x, y)) => {
+                        c.x = x;
+                        c.y = y;
+                    }
+                    Err(e) => bad = Some(e),
+                });
+                if let Some(e) = bad {
+                    return Err(Failure::usage(format!(
+                        "{}: feature {fi}: cannot transform a coordinate: {e}",
+                        path.display()
+                    )));
+                }
+            }
+        }
+        layer.crs = Crs::WGS84;
+    }
+    Ok(ds)
+}
+
+fn ll(c: &Coord) -> LatLon {
+    (c.y, c.x)
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+/// Every line part of a dataset; polygons are refused with a hint.
+fn line_pieces(path: &Path, ds: &Dataset) -> Result<Vec<Vec<LatLon>>, Failure> {
+    let mut pieces = Vec::new();
+    for layer in &ds.layers {
+        for (fi, f) in layer.features.iter().enumerate() {
+            let Some(g) = &f.geometry else { continue };
+            collect_lines(g, &mut pieces).map_err(|kind| {
+                Failure::usage(format!(
+                    "{}: layer \"{}\", feature {fi}: a claim line must be a LineString or MultiLineString, not a {kind}",
+                    path.display(),
+                    layer.name
+                ))
+                .hint("give territories as --parties P1,P2; claim lines as lines")
+            })?;
+        }
+    }
+    if pieces.is_empty() {
+        return Err(Failure::usage(format!(
+            "{}: no line geometries (an empty claim line)",
+            path.display()
+        )));
+    }
+    Ok(pieces)
+}
+
+fn collect_lines(g: &Geometry, out: &mut Vec<Vec<LatLon>>) -> Result<(), &'static str> {
+    match g {
+        Geometry::LineString(l) => out.push(l.iter().map(ll).collect()),
+        Geometry::MultiLineString(ls) => out.extend(ls.iter().map(|l| l.iter().map(ll).collect())),
+        Geometry::GeometryCollection(gs) => {
+            for g in gs {
+                collect_lines(g, out)?;
+            }
+        }
+        Geometry::Polygon(_) | Geometry::MultiPolygon(_) => return Err("polygon"),
+        Geometry::Point(_) | Geometry::MultiPoint(_) => return Err("point"),
+    }
+    Ok(())
+}
+
+fn polygons(path: &Path, ds: &Dataset) -> Result<Vec<PolygonRings>, Failure> {
+    let mut out = Vec::new();
+    let conv = |p: &Polygon| -> PolygonRings {
+        p.rings.iter().map(|r| r.iter().map(ll).collect()).collect()
+    };
+    for layer in &ds.layers {
+        for f in &layer.features {
+            match &f.geometry {
+                Some(Geometry::Polygon(p)) => out.push(conv(p)),
+                Some(Geometry::MultiPolygon(ps)) => out.extend(ps.iter().map(conv)),
+                _ => {}
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(Failure::usage(format!("{}: no polygons", path.display())));
+    }
+    Ok(out)
+}
+
+fn name_of(f: &Feature, field: &Option<String>, fallback: String) -> String {
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        _ => None,
+    };
+    if let Some(k) = field {
+        return f.properties.get(k).and_then(text).unwrap_or(fallback);
+    }
+    for k in ["name", "NAME", "Name", "city", "asciiname", "title"] {
+        if let Some(s) = f.properties.get(k).and_then(text) {
+            return s;
+        }
+    }
+    f.properties
+        .values()
+        .find_map(|v| {
+            if let Value::String(s) = v {
+                Some(s.clone())
+            } else {
+                None
+            }
+        })
+        .unwrap_or(fallback)
+}
+
+/// Run `terminus compare`.
+pub fn run(args: Args) -> Result<u8, Failure> {
+    let op = parse_op(&args.op)?;
+    if !args.names.is_empty() && args.names.len() != args.lines.len() {
+        return Err(Failure::usage(format!(
+            "--names gives {} names for {} lines",
+            args.names.len(),
+            args.lines.len()
+        )));
+    }
+    if !args.parties.is_empty() && args.parties.len() != 2 {
+        return Err(Failure::usage(format!(
+            "--parties takes the territories of two parties, P1,P2 (got {})",
+            args.parties.len()
+        )));
+    }
+    if args.out.is_none() && !args.json {
+        return Err(Failure::usage(
+            "say where to write the results with --out DIR (or ask for --json only)",
+        ));
+    }
+    let mut notes = Vec::new();
+    let mut inputs = Inputs::default();
+    for (i, path) in args.lines.iter().enumerate() {
+        let ds = read_wgs84(&args.input, path, op, &mut notes)?;
+        inputs.lines.push(ClaimLine {
+            name: args.names.get(i).cloned().unwrap_or_else(|| stem(path)),
+            pieces: line_pieces(path, &ds)?,
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    for l in &inputs.lines {
+        if !seen.insert(l.name.clone()) {
+            return Err(Failure::usage(format!(
+                "two lines are both called \"{}\": give --names",
+                l.name
+            )));
+        }
+    }
+    for (i, path) in args.parties.iter().enumerate() {
+        let ds = read_wgs84(&args.input, path, op, &mut notes)?;
+        inputs.territories.push(Territory {
+            party: args
+                .party_names
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| stem(path)),
+            polygons: polygons(path, &ds)?,
+        });
+    }
+    if let Some(path) = &args.sections {
+        let ds = read_wgs84(&args.input, path, op, &mut notes)?;
+        for layer in &ds.layers {
+            for (i, f) in layer.features.iter().enumerate() {
+                let mut one = Dataset::default();
+                let mut l = Layer::new(layer.name.clone(), Crs::WGS84);
+                l.features.push(f.clone());
+                one.layers.push(l);
+                inputs.sections.push(Section {
+                    name: name_of(f, &args.name_field, format!("section {}", i + 1)),
+                    polygons: polygons(path, &one)?,
+                });
+            }
+        }
+    }
+    if let Some(path) = &args.places {
+        let ds = read_wgs84(&args.input, path, op, &mut notes)?;
+        for layer in &ds.layers {
+            for (i, f) in layer.features.iter().enumerate() {
+                if let Some(Geometry::Point(c)) = &f.geometry {
+                    inputs.places.push(Place {
+                        name: name_of(f, &args.name_field, format!("place {}", i + 1)),
+                        lat: c.y,
+                        lon: c.x,
+                    });
+                }
+            }
+        }
+    }
+    if let Some(path) = &args.roads {
+        let ds = read_wgs84(&args.input, path, op, &mut notes)?;
+        for layer in &ds.layers {
+            for (i, f) in layer.features.iter().enumerate() {
+                let mut pieces = Vec::new();
+                if let Some(g) = &f.geometry {
+                    let _ = collect_lines(g, &mut pieces);
+                }
+                if !pieces.is_empty() {
+                    inputs.roads.push(Road {
+                        name: name_of(f, &args.name_field, format!("road {}", i + 1)),
+                        pieces,
+                    });
+                }
+            }
+        }
+    }
+    let reference = match &args.reference {
+        Some(n) => Some(
+            inputs
+                .lines
+                .iter()
+                .position(|l| &l.name == n)
+                .ok_or_else(|| Failure::usage(format!("--reference {n}: no line of that name")))?,
+        ),
+        None => None,
+    };
+    let options = Options {
+        tolerance_m: args.tolerance,
+        bridge_m: args.bridge,
+        join_m: args.join,
+        reference,
+        ..Options::default()
+    };
+    let spin = progress::spinner("comparing", true);
+    let result = terminus_compare::compare(&inputs, &options);
+    spin.finish_and_clear();
+    let mut c = result.map_err(|e| Failure::failed(e.to_string()))?;
+    c.warnings.splice(0..0, notes);
+
+    if let Some(dir) = &args.out {
+        write_results(dir, &c, args.overwrite)?;
+        if !args.json {
+            print_text(&c, dir);
+        }
+    }
+    if args.json {
+        print_json(&summary_json(&c));
+    }
+    Ok(0)
+}
+
+/// The documented JSON summary (docs/compare.md).
+pub fn summary_json(c: &Comparison) -> serde_json::Value {
+    let mut v = serde_json::to_value(c).unwrap_or_default();
+    // The discrepancies in brief, ten largest per pair.
+    if let Some(pairs) = v.get_mut("pairs").and_then(|p| p.as_array_mut()) {
+        for (pj, p) in pairs.iter_mut().zip(&c.pairs) {
+            let largest: Vec<serde_json::Value> = p
+                .discrepancies
+                .iter()
+                .filter(|d| d.beyond_tolerance)
+                .take(10)
+                .map(|d| {
+                    serde_json::json!({
+                        "id": d.id, "kind": d.kind, "area_m2": d.area_m2, "max_width_m": d.max_width_m,
+                        "width_a_to_b_m": d.width_a_to_b_m, "width_b_to_a_m": d.width_b_to_a_m,
+                        "length_a_m": d.length_a_m, "length_b_m": d.length_b_m,
+                        "party_by_a": d.party_by_a, "party_by_b": d.party_by_b,
+                        "section": d.section, "inside_at": [d.inside_at.0, d.inside_at.1],
+                        "widest_at": [d.widest_at.0, d.widest_at.1],
+                        "places": d.places.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            pj["largest"] = serde_json::Value::Array(largest);
+        }
+    }
+    // Territory parts without their rings (they are in the layers).
+    for key in ["overlaps", "gaps"] {
+        if let Some(arr) = v.get_mut(key).and_then(|p| p.as_array_mut()) {
+            for o in arr {
+                if let Some(m) = o.as_object_mut() {
+                    m.remove("rings");
+                }
+            }
+        }
+    }
+    if let Some(t) = v.get_mut("territory").and_then(|t| t.as_object_mut()) {
+        for key in ["overlaps", "gaps", "enclaves_and_exclaves"] {
+            if let Some(arr) = t.get_mut(key).and_then(|p| p.as_array_mut()) {
+                for o in arr {
+                    if let Some(m) = o.as_object_mut() {
+                        m.remove("rings");
+                    }
+                }
+            }
+        }
+    }
+    v
+}
+
+fn print_text(c: &Comparison, dir: &Path) {
+    use terminus_compare::report::{area, length};
+    for l in &c.lines {
+        println!(
+            "{:<24} {:>12}  {} pieces",
+            l.name,
+            length(l.length_m),
+            l.pieces
+        );
+    }
+    for p in &c.pairs {
+        println!(
+            "{} vs {}: agreed {:.1} % ({} / {}), {} discrepancies beyond {} m, {} in all, widest {}",
+            p.a,
+            p.b,
+            100.0 * p.agreed_share,
+            length(p.agreed_length_a_m),
+            length(p.agreed_length_b_m),
+            p.discrepancy_count,
+            c.tolerance_m,
+            area(p.discrepancy_area_m2),
+            length(p.max_width_m)
+        );
+        for (k, v) in &p.gain_m2 {
+            println!("    {k} gains {} if {} rather than {}", area(*v), p.a, p.b);
+        }
+    }
+    if let Some(t) = &c.territory {
+        let total: f64 = t.overlaps.iter().map(|o| o.area_m2).sum();
+        println!(
+            "territories {} / {}: {} overlaps ({}), {} gaps",
+            t.parties[0],
+            t.parties[1],
+            t.overlaps.len(),
+            area(total),
+            t.gaps.len()
+        );
+    }
+    for w in &c.warnings {
+        println!("note: {w}");
+    }
+    println!("results in {}", dir.display());
+}
+
+fn coord(p: LatLon) -> Coord {
+    Coord::xy(p.1, p.0)
+}
+
+fn polygon_geometry(rings: &PolygonRings) -> Geometry {
+    Geometry::Polygon(Polygon::new(
+        rings
+            .iter()
+            .map(|r| r.iter().map(|&p| coord(p)).collect())
+            .collect(),
+    ))
+}
+
+/// The result layers.
+pub fn layers(c: &Comparison) -> Vec<Layer> {
+    let mut agreement = Layer::new("agreement", Crs::WGS84);
+    let mut discrepancies = Layer::new("discrepancies", Crs::WGS84);
+    let mut places = Layer::new("affected_places", Crs::WGS84);
+    let mut closures = Layer::new("closures", Crs::WGS84);
+    let mut territories = Layer::new("territories", Crs::WGS84);
+    for p in &c.pairs {
+        for s in &p.agreement {
+            let mut f = Feature::new(Geometry::LineString(
+                s.points.iter().map(|&q| coord(q)).collect(),
+            ));
+            f.properties
+                .insert("line".into(), Value::String(s.line.clone()));
+            f.properties
+                .insert("agrees_with".into(), Value::String(s.other.clone()));
+            f.properties
+                .insert("piece".into(), Value::Int(s.piece as i64));
+            f.properties
+                .insert("length_m".into(), Value::Float(s.length_m));
+            agreement.features.push(f);
+        }
+        for d in &p.discrepancies {
+            let mut f = Feature::new(polygon_geometry(&d.rings));
+            let pr = &mut f.properties;
+            pr.insert("a".into(), Value::String(p.a.clone()));
+            pr.insert("b".into(), Value::String(p.b.clone()));
+            pr.insert("id".into(), Value::Int(d.id as i64));
+            pr.insert("kind".into(), Value::String(d.kind.clone()));
+            pr.insert("beyond_tolerance".into(), Value::Bool(d.beyond_tolerance));
+            pr.insert("same_side".into(), Value::Bool(d.same_side));
+            pr.insert("area_m2".into(), Value::Float(d.area_m2));
+            pr.insert("max_width_m".into(), Value::Float(d.max_width_m));
+            pr.insert("width_a_to_b_m".into(), Value::Float(d.width_a_to_b_m));
+            pr.insert("width_b_to_a_m".into(), Value::Float(d.width_b_to_a_m));
+            pr.insert("length_a_m".into(), Value::Float(d.length_a_m));
+            pr.insert("length_b_m".into(), Value::Float(d.length_b_m));
+            pr.insert("party_by_a".into(), Value::String(d.party_by_a.clone()));
+            pr.insert("party_by_b".into(), Value::String(d.party_by_b.clone()));
+            pr.insert(
+                "section".into(),
+                d.section.clone().map(Value::String).unwrap_or(Value::Null),
+            );
+            pr.insert(
+                "places".into(),
+                Value::String(
+                    d.places
+                        .iter()
+                        .map(|x| x.name.clone())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+            );
+            pr.insert(
+                "road_length_m".into(),
+                Value::Float(d.roads.iter().map(|r| r.length_m).sum()),
+            );
+            discrepancies.features.push(f);
+            for x in &d.places {
+                let mut f = Feature::new(Geometry::Point(Coord::xy(x.lon, x.lat)));
+                let pr = &mut f.properties;
+                pr.insert("name".into(), Value::String(x.name.clone()));
+                pr.insert("a".into(), Value::String(p.a.clone()));
+                pr.insert("b".into(), Value::String(p.b.clone()));
+                pr.insert("discrepancy".into(), Value::Int(d.id as i64));
+                pr.insert("party_by_a".into(), Value::String(d.party_by_a.clone()));
+                pr.insert("party_by_b".into(), Value::String(d.party_by_b.clone()));
+                pr.insert("distance_to_a_m".into(), Value::Float(x.distance_to_a_m));
+                pr.insert("distance_to_b_m".into(), Value::Float(x.distance_to_b_m));
+                places.features.push(f);
+            }
+        }
+        for (kind, list) in [("bridge", &p.bridges), ("join", &p.joins)] {
+            for cl in list {
+                let mut f = Feature::new(Geometry::LineString(vec![coord(cl.from), coord(cl.to)]));
+                f.properties
+                    .insert("kind".into(), Value::String(kind.into()));
+                f.properties
+                    .insert("line".into(), Value::String(cl.line.clone()));
+                f.properties
+                    .insert("pair".into(), Value::String(format!("{} vs {}", p.a, p.b)));
+                f.properties
+                    .insert("length_m".into(), Value::Float(cl.length_m));
+                closures.features.push(f);
+            }
+        }
+    }
+    if let Some(t) = &c.territory {
+        for part in t
+            .overlaps
+            .iter()
+            .chain(&t.gaps)
+            .chain(&t.enclaves_and_exclaves)
+        {
+            let mut f = Feature::new(polygon_geometry(&part.rings));
+            let pr = &mut f.properties;
+            pr.insert("kind".into(), Value::String(part.kind.clone()));
+            pr.insert("area_m2".into(), Value::Float(part.area_m2));
+            pr.insert("note".into(), Value::String(part.note.clone()));
+            pr.insert(
+                "near".into(),
+                part.near
+                    .as_ref()
+                    .map(|n| Value::String(n.0.clone()))
+                    .unwrap_or(Value::Null),
+            );
+            territories.features.push(f);
+        }
+    }
+    vec![agreement, discrepancies, places, closures, territories]
+}
+
+fn write_results(dir: &Path, c: &Comparison, overwrite: bool) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir)?;
+    let opts = WriteOptions { overwrite };
+    let layers = layers(c);
+    for l in &layers {
+        let ds = Dataset {
+            layers: vec![l.clone()],
+        };
+        terminus_formats::write(
+            &dir.join(format!("{}.geojson", l.name)),
+            Format::GeoJson,
+            &ds,
+            &opts,
+        )?;
+    }
+    let ds = Dataset { layers };
+    terminus_formats::write(&dir.join("comparison.gpkg"), Format::GeoPackage, &ds, &opts)?;
+    let json = serde_json::to_string_pretty(&summary_json(c)).unwrap_or_default();
+    write_text(&dir.join("summary.json"), &json, overwrite)?;
+    let maps = crate::commands::compare_maps::write(dir, c, overwrite)?;
+    write_text(
+        &dir.join("report.md"),
+        &terminus_compare::report::markdown(c, &maps),
+        overwrite,
+    )?;
+    write_text(
+        &dir.join("report.html"),
+        &terminus_compare::report::html(c, &maps),
+        overwrite,
+    )?;
+    Ok(())
+}
+
+/// Write a text file, refusing to replace one unless asked.
+pub fn write_text(path: &Path, text: &str, overwrite: bool) -> Result<(), Failure> {
+    if path.exists() && !overwrite {
+        return Err(Failure::usage(format!("{} exists", path.display()))
+            .hint("add --overwrite to replace it"));
+    }
+    std::fs::write(path, text)?;
+    Ok(())
+}

@@ -1,0 +1,632 @@
+//! The planar arrangement of two claim lines: every segment of both lines
+//! (and of the bridges and end joins that close them) noded at every
+//! crossing and touching, duplicates merged, dangles pruned, and the faces
+//! traced — the polygons "enclosed between the lines".
+//!
+//! Method: segment pairs from an R*-tree of their boxes; crossing, touching
+//! and collinear overlap decided by Shewchuk's exact orientation predicates
+//! (`robust`) in the gnomonic [`Frame`](crate::frame::Frame); faces by the
+//! half-edge walk (at each node, turn to the next edge clockwise), so each
+//! bounded face comes out counter-clockwise. Crossing positions reported on
+//! the ellipsoid are solved by Karney's 2023 geodesic intersection from the
+//! original vertices, not taken from the plane.
+
+use crate::frame::{Frame, Xy};
+use crate::CompareError;
+use rayon::prelude::*;
+use robust::{orient2d, Coord};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+use std::collections::HashMap;
+use terminus_geodesy::geodesic::intersect_segments;
+
+/// What an edge of the arrangement is part of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A stretch of one of the compared lines.
+    Line {
+        /// 0 for the first line of the pair, 1 for the second.
+        line: u8,
+        /// Which piece of that line (its index in the input).
+        piece: u32,
+        /// Whether the line runs from the edge's `u` to its `v`.
+        forward: bool,
+    },
+    /// A gap between two pieces of one line, bridged by a geodesic.
+    Bridge {
+        /// Which line.
+        line: u8,
+    },
+    /// The geodesic joining an end of the first line to the nearby end of
+    /// the second, closing the region between them there.
+    Join,
+}
+
+/// A directed path fed to the arrangement: consecutive (lat, lon) vertices
+/// with their planar images, and what it is.
+#[derive(Debug, Clone)]
+pub struct Path {
+    /// Vertices, (lat, lon) degrees.
+    pub ll: Vec<(f64, f64)>,
+    /// Their images in the frame.
+    pub xy: Vec<Xy>,
+    /// The role of every segment (`forward` = along the path).
+    pub role: Role,
+}
+
+/// A node: a vertex of either line or a crossing.
+#[derive(Debug, Clone, Copy)]
+pub struct Node {
+    /// Position in the frame.
+    pub xy: Xy,
+    /// Position on the ellipsoid (for crossings, solved geodesically).
+    pub ll: (f64, f64),
+    /// Whether this node is a crossing or touching of the two lines.
+    pub crossing: bool,
+}
+
+/// An undirected edge between two nodes, with every role it plays (a
+/// stretch where both lines run along the same vertices has two).
+#[derive(Debug, Clone)]
+pub struct Edge {
+    /// First node.
+    pub u: u32,
+    /// Second node.
+    pub v: u32,
+    /// What it is part of; `forward` is relative to u → v.
+    pub roles: Vec<Role>,
+}
+
+/// A bounded face: its outer ring and holes, as half-edges (`2e` runs
+/// u→v of edge e, `2e + 1` runs v→u). The outer ring runs counter-clockwise
+/// with the face on its left; holes run clockwise, the face again on the left.
+#[derive(Debug, Clone)]
+pub struct Face {
+    /// Half-edges of the outer boundary.
+    pub outer: Vec<u32>,
+    /// Half-edges of each hole.
+    pub holes: Vec<Vec<u32>>,
+    /// Planar area in the frame, m² (for ordering only).
+    pub plane_area: f64,
+}
+
+/// The noded, pruned arrangement and its faces.
+#[derive(Debug, Clone)]
+pub struct Arrangement {
+    /// All nodes.
+    pub nodes: Vec<Node>,
+    /// Edges that enclose something (dangles removed).
+    pub edges: Vec<Edge>,
+    /// Bounded faces.
+    pub faces: Vec<Face>,
+}
+
+impl Arrangement {
+    /// The origin node of half-edge `h`.
+    pub fn origin(&self, h: u32) -> u32 {
+        let e = &self.edges[(h / 2) as usize];
+        if h.is_multiple_of(2) {
+            e.u
+        } else {
+            e.v
+        }
+    }
+
+    /// The destination node of half-edge `h`.
+    pub fn dest(&self, h: u32) -> u32 {
+        self.origin(h ^ 1)
+    }
+
+    /// The (lat, lon) ring of half-edges, closed.
+    pub fn ring_ll(&self, ring: &[u32]) -> Vec<(f64, f64)> {
+        let mut out: Vec<(f64, f64)> = ring
+            .iter()
+            .map(|&h| self.nodes[self.origin(h) as usize].ll)
+            .collect();
+        if let Some(&f) = out.first() {
+            out.push(f);
+        }
+        out
+    }
+
+    /// The planar ring of half-edges, closed.
+    pub fn ring_xy(&self, ring: &[u32]) -> Vec<Xy> {
+        let mut out: Vec<Xy> = ring
+            .iter()
+            .map(|&h| self.nodes[self.origin(h) as usize].xy)
+            .collect();
+        if let Some(&f) = out.first() {
+            out.push(f);
+        }
+        out
+    }
+
+    /// Node the paths, merge, prune, and trace faces.
+    pub fn build(frame: &Frame, paths: &[Path]) -> Result<Arrangement, CompareError> {
+        // 1. Nodes: one per distinct (lat, lon), so shared vertices of the
+        // two lines are one node.
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut by_ll: HashMap<(u64, u64), u32> = HashMap::new();
+        let mut segs: Vec<Seg> = Vec::new();
+        for path in paths {
+            let mut prev: Option<u32> = None;
+            for (&ll, &xy) in path.ll.iter().zip(&path.xy) {
+                let key = (ll.0.to_bits(), ll.1.to_bits());
+                let id = *by_ll.entry(key).or_insert_with(|| {
+                    nodes.push(Node {
+                        xy,
+                        ll,
+                        crossing: false,
+                    });
+                    (nodes.len() - 1) as u32
+                });
+                if let Some(p) = prev {
+                    if p != id {
+                        segs.push(Seg {
+                            a: p,
+                            b: id,
+                            role: path.role,
+                        });
+                    }
+                }
+                prev = Some(id);
+            }
+        }
+        if segs.is_empty() {
+            return Err(CompareError::Empty("no segments to compare"));
+        }
+
+        // 2. Candidate pairs from an R*-tree, intersections with exact predicates.
+        let boxes: Vec<GeomWithData<Rectangle<Xy>, u32>> = segs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let (p, q) = (nodes[s.a as usize].xy, nodes[s.b as usize].xy);
+                GeomWithData::new(
+                    Rectangle::from_corners(
+                        [p[0].min(q[0]), p[1].min(q[1])],
+                        [p[0].max(q[0]), p[1].max(q[1])],
+                    ),
+                    i as u32,
+                )
+            })
+            .collect();
+        let tree = RTree::bulk_load(boxes);
+        let hits: Vec<Hit> = (0..segs.len())
+            .into_par_iter()
+            .flat_map_iter(|i| {
+                let s = &segs[i];
+                let (p, q) = (nodes[s.a as usize].xy, nodes[s.b as usize].xy);
+                let env = AABB::from_corners(
+                    [p[0].min(q[0]), p[1].min(q[1])],
+                    [p[0].max(q[0]), p[1].max(q[1])],
+                );
+                let mut out = Vec::new();
+                for other in tree.locate_in_envelope_intersecting(&env) {
+                    let j = other.data as usize;
+                    if j <= i || !must_node(s.role, segs[j].role) {
+                        continue;
+                    }
+                    intersect(&nodes, &segs, i, j, &mut out);
+                }
+                out.into_iter()
+            })
+            .collect();
+
+        // 3. Split every segment at its hits, creating crossing nodes.
+        let mut splits: Vec<Vec<(f64, u32)>> = vec![Vec::new(); segs.len()];
+        for hit in hits {
+            let id = match hit.at {
+                At::Node(n) => {
+                    nodes[n as usize].crossing = true;
+                    n
+                }
+                At::Cross(xy) => {
+                    let (si, sj) = (&segs[hit.seg_i as usize], &segs[hit.seg_j as usize]);
+                    let ll = geodesic_crossing(frame, &nodes, si, sj, xy)
+                        .unwrap_or_else(|| frame.latlon(xy));
+                    nodes.push(Node {
+                        xy,
+                        ll,
+                        crossing: true,
+                    });
+                    let id = (nodes.len() - 1) as u32;
+                    // The crossing splits both segments.
+                    let tj = param(&nodes, sj, xy);
+                    splits[hit.seg_j as usize].push((tj, id));
+                    id
+                }
+            };
+            let si = &segs[hit.seg_i as usize];
+            let t = param(&nodes, si, nodes[id as usize].xy);
+            if let At::Node(_) = hit.at {
+                // A vertex of one segment on the other: split whichever
+                // segment it lies inside (param strictly between 0 and 1).
+                let sj = &segs[hit.seg_j as usize];
+                let tj = param(&nodes, sj, nodes[id as usize].xy);
+                if id != sj.a && id != sj.b {
+                    splits[hit.seg_j as usize].push((tj, id));
+                }
+                if id != si.a && id != si.b {
+                    splits[hit.seg_i as usize].push((t, id));
+                }
+            } else {
+                splits[hit.seg_i as usize].push((t, id));
+            }
+        }
+
+        // 4. Sub-edges, merged where both lines share them.
+        let mut edges: Vec<Edge> = Vec::new();
+        let mut by_pair: HashMap<(u32, u32), u32> = HashMap::new();
+        for (s, mut cut) in segs.iter().zip(splits) {
+            cut.sort_by(|a, b| a.0.total_cmp(&b.0));
+            cut.dedup_by_key(|c| c.1);
+            let mut chain = Vec::with_capacity(cut.len() + 2);
+            chain.push(s.a);
+            chain.extend(cut.iter().map(|c| c.1));
+            chain.push(s.b);
+            chain.dedup();
+            for w in chain.windows(2) {
+                let (from, to) = (w[0], w[1]);
+                let key = (from.min(to), from.max(to));
+                let e = *by_pair.entry(key).or_insert_with(|| {
+                    edges.push(Edge {
+                        u: key.0,
+                        v: key.1,
+                        roles: Vec::new(),
+                    });
+                    (edges.len() - 1) as u32
+                });
+                let role = match s.role {
+                    Role::Line { line, piece, .. } => Role::Line {
+                        line,
+                        piece,
+                        forward: from == key.0,
+                    },
+                    r => r,
+                };
+                let roles = &mut edges[e as usize].roles;
+                if !roles.contains(&role) {
+                    roles.push(role);
+                }
+            }
+        }
+
+        // 5. Prune dangles: edges that enclose nothing.
+        let edges = prune_dangles(nodes.len(), edges);
+
+        // 6. Faces.
+        let faces = trace_faces(&nodes, &edges);
+        Ok(Arrangement {
+            nodes,
+            edges,
+            faces,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    a: u32,
+    b: u32,
+    role: Role,
+}
+
+/// Stretches of the same line never cross each other by construction (the
+/// input is validated for self-crossings), so only pairs from different
+/// lines, or involving a bridge or join, need noding.
+fn must_node(r: Role, s: Role) -> bool {
+    match (r, s) {
+        (Role::Line { line: a, .. }, Role::Line { line: b, .. }) => a != b,
+        _ => true,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum At {
+    Node(u32),
+    Cross(Xy),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    seg_i: u32,
+    seg_j: u32,
+    at: At,
+}
+
+fn c(p: Xy) -> Coord<f64> {
+    Coord { x: p[0], y: p[1] }
+}
+
+fn param(nodes: &[Node], s: &Seg, p: Xy) -> f64 {
+    let (a, b) = (nodes[s.a as usize].xy, nodes[s.b as usize].xy);
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)
+}
+
+/// Whether `p` lies strictly between a and b on their (collinear) line.
+fn strictly_between(a: Xy, b: Xy, p: Xy) -> bool {
+    if a[0] != b[0] {
+        (a[0] < p[0] && p[0] < b[0]) || (b[0] < p[0] && p[0] < a[0])
+    } else {
+        (a[1] < p[1] && p[1] < b[1]) || (b[1] < p[1] && p[1] < a[1])
+    }
+}
+
+fn intersect(nodes: &[Node], segs: &[Seg], i: usize, j: usize, out: &mut Vec<Hit>) {
+    let (s, t) = (&segs[i], &segs[j]);
+    let (p1, p2) = (nodes[s.a as usize].xy, nodes[s.b as usize].xy);
+    let (q1, q2) = (nodes[t.a as usize].xy, nodes[t.b as usize].xy);
+    let o1 = orient2d(c(p1), c(p2), c(q1));
+    let o2 = orient2d(c(p1), c(p2), c(q2));
+    let o3 = orient2d(c(q1), c(q2), c(p1));
+    let o4 = orient2d(c(q1), c(q2), c(p2));
+    let hit = |at| Hit {
+        seg_i: i as u32,
+        seg_j: j as u32,
+        at,
+    };
+    if (o1 > 0.0 && o2 > 0.0)
+        || (o1 < 0.0 && o2 < 0.0)
+        || (o3 > 0.0 && o4 > 0.0)
+        || (o3 < 0.0 && o4 < 0.0)
+    {
+        return;
+    }
+    if o1 == 0.0 && o2 == 0.0 {
+        // Collinear: each end strictly inside the other segment splits it.
+        for (n, a, b) in [(t.a, p1, p2), (t.b, p1, p2), (s.a, q1, q2), (s.b, q1, q2)] {
+            if strictly_between(a, b, nodes[n as usize].xy) {
+                out.push(hit(At::Node(n)));
+            }
+        }
+        return;
+    }
+    // An end of one on the other (a touching), or a proper crossing.
+    // (Shared endpoints are already one node: they split nothing, but mark
+    // the node as a place where the lines meet.)
+    let mut touched = false;
+    for (o, n) in [(o1, t.a), (o2, t.b), (o3, s.a), (o4, s.b)] {
+        if o == 0.0 {
+            touched = true;
+            out.push(hit(At::Node(n)));
+        }
+    }
+    if touched {
+        return;
+    }
+    let d = (p2[0] - p1[0]) * (q2[1] - q1[1]) - (p2[1] - p1[1]) * (q2[0] - q1[0]);
+    let u = ((q1[0] - p1[0]) * (q2[1] - q1[1]) - (q1[1] - p1[1]) * (q2[0] - q1[0])) / d;
+    let u = u.clamp(0.0, 1.0);
+    out.push(hit(At::Cross([
+        p1[0] + u * (p2[0] - p1[0]),
+        p1[1] + u * (p2[1] - p1[1]),
+    ])));
+}
+
+/// The crossing of two segments on the ellipsoid (Karney 2023). The plane
+/// found it; the ellipsoid places it. (Should the two disagree by more than
+/// a metre — a near-collinear pair — the plane's point is kept.)
+fn geodesic_crossing(
+    frame: &Frame,
+    nodes: &[Node],
+    s: &Seg,
+    t: &Seg,
+    xy: Xy,
+) -> Option<(f64, f64)> {
+    let g = frame.gnomonic().geodesic();
+    let ll = |n: u32| nodes[n as usize].ll;
+    let x = intersect_segments(g, ll(s.a), ll(s.b), ll(t.a), ll(t.b)).ok()??;
+    let p = frame.xy((x.lat, x.lon)).ok()?;
+    ((p[0] - xy[0]).hypot(p[1] - xy[1]) <= 1.0).then_some((x.lat, x.lon))
+}
+
+fn prune_dangles(n_nodes: usize, edges: Vec<Edge>) -> Vec<Edge> {
+    let mut degree = vec![0u32; n_nodes];
+    let mut incident: Vec<Vec<u32>> = vec![Vec::new(); n_nodes];
+    for (i, e) in edges.iter().enumerate() {
+        degree[e.u as usize] += 1;
+        degree[e.v as usize] += 1;
+        incident[e.u as usize].push(i as u32);
+        incident[e.v as usize].push(i as u32);
+    }
+    let mut alive = vec![true; edges.len()];
+    let mut stack: Vec<u32> = (0..n_nodes as u32)
+        .filter(|&n| degree[n as usize] == 1)
+        .collect();
+    while let Some(n) = stack.pop() {
+        if degree[n as usize] != 1 {
+            continue;
+        }
+        for &e in &incident[n as usize] {
+            if alive[e as usize] {
+                alive[e as usize] = false;
+                let ed = &edges[e as usize];
+                let other = if ed.u == n { ed.v } else { ed.u };
+                degree[n as usize] -= 1;
+                degree[other as usize] -= 1;
+                if degree[other as usize] == 1 {
+                    stack.push(other);
+                }
+                break;
+            }
+        }
+    }
+    edges
+        .into_iter()
+        .zip(alive)
+        .filter_map(|(e, a)| a.then_some(e))
+        .collect()
+}
+
+fn trace_faces(nodes: &[Node], edges: &[Edge]) -> Vec<Face> {
+    let origin = |h: u32| {
+        let e = &edges[(h / 2) as usize];
+        if h.is_multiple_of(2) {
+            e.u
+        } else {
+            e.v
+        }
+    };
+    // Outgoing half-edges at each node, counter-clockwise by angle.
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); nodes.len()];
+    for h in 0..(2 * edges.len()) as u32 {
+        out[origin(h) as usize].push(h);
+    }
+    let angle = |h: u32| {
+        let (a, b) = (
+            nodes[origin(h) as usize].xy,
+            nodes[origin(h ^ 1) as usize].xy,
+        );
+        (b[1] - a[1]).atan2(b[0] - a[0])
+    };
+    let mut pos = vec![0u32; 2 * edges.len()];
+    for list in &mut out {
+        list.sort_by(|&a, &b| angle(a).total_cmp(&angle(b)));
+        for (i, &h) in list.iter().enumerate() {
+            pos[h as usize] = i as u32;
+        }
+    }
+    // next(h): at h's destination, the edge clockwise from h's twin.
+    let next = |h: u32| {
+        let t = h ^ 1;
+        let list = &out[origin(t) as usize];
+        let i = pos[t as usize] as usize;
+        list[(i + list.len() - 1) % list.len()]
+    };
+    let mut seen = vec![false; 2 * edges.len()];
+    let mut cycles: Vec<(Vec<u32>, f64)> = Vec::new();
+    for start in 0..(2 * edges.len()) as u32 {
+        if seen[start as usize] {
+            continue;
+        }
+        let mut cycle = Vec::new();
+        let mut h = start;
+        let mut area2 = 0.0;
+        loop {
+            seen[h as usize] = true;
+            cycle.push(h);
+            let (a, b) = (
+                nodes[origin(h) as usize].xy,
+                nodes[origin(h ^ 1) as usize].xy,
+            );
+            area2 += a[0] * b[1] - b[0] * a[1];
+            h = next(h);
+            if h == start {
+                break;
+            }
+        }
+        cycles.push((cycle, area2 / 2.0));
+    }
+    // Components, to give each outer boundary (a clockwise cycle) to the
+    // face of another component that contains it, as a hole.
+    let mut uf = UnionFind::new(nodes.len());
+    for e in edges {
+        uf.union(e.u as usize, e.v as usize);
+    }
+    let mut faces: Vec<Face> = Vec::new();
+    let mut outers: Vec<(Vec<u32>, usize)> = Vec::new();
+    for (cycle, area) in cycles {
+        let comp = uf.find(origin(cycle[0]) as usize);
+        if area > 0.0 {
+            faces.push(Face {
+                outer: cycle,
+                holes: Vec::new(),
+                plane_area: area,
+            });
+        } else {
+            outers.push((cycle, comp));
+        }
+    }
+    let face_comp: Vec<usize> = faces
+        .iter()
+        .map(|f| uf.find(origin(f.outer[0]) as usize))
+        .collect();
+    let rings: Vec<Vec<Xy>> = faces
+        .iter()
+        .map(|f| {
+            f.outer
+                .iter()
+                .map(|&h| nodes[origin(h) as usize].xy)
+                .collect()
+        })
+        .collect();
+    let boxes: Vec<[f64; 4]> = rings.iter().map(|r| bbox(r)).collect();
+    for (cycle, comp) in outers {
+        let p = nodes[origin(cycle[0]) as usize].xy;
+        let mut best: Option<usize> = None;
+        for (i, r) in rings.iter().enumerate() {
+            let b = boxes[i];
+            if face_comp[i] == comp || p[0] < b[0] || p[0] > b[2] || p[1] < b[1] || p[1] > b[3] {
+                continue;
+            }
+            if point_in_ring(p, r) && best.is_none_or(|k| faces[i].plane_area < faces[k].plane_area)
+            {
+                best = Some(i);
+            }
+        }
+        if let Some(k) = best {
+            faces[k].holes.push(cycle);
+        }
+    }
+    faces
+}
+
+fn bbox(r: &[Xy]) -> [f64; 4] {
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for p in r {
+        b[0] = b[0].min(p[0]);
+        b[1] = b[1].min(p[1]);
+        b[2] = b[2].max(p[0]);
+        b[3] = b[3].max(p[1]);
+    }
+    b
+}
+
+/// Crossing-number point-in-ring (ring open or closed).
+pub(crate) fn point_in_ring(p: Xy, ring: &[Xy]) -> bool {
+    let mut inside = false;
+    let n = ring.len();
+    if n < 3 {
+        return false;
+    }
+    let mut j = n - 1;
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[j]);
+        if (a[1] > p[1]) != (b[1] > p[1]) {
+            let x = a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0]);
+            if p[0] < x {
+                inside = !inside;
+            }
+        }
+        j = i;
+    }
+    inside
+}
+
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn new(n: usize) -> UnionFind {
+        UnionFind((0..n).collect())
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra] = rb;
+        }
+    }
+}

@@ -1,0 +1,943 @@
+//! Discrepancies: the polygons enclosed between two lines, each measured
+//! on the ellipsoid and attributed (whose it is by each line, where, what
+//! lies inside). Also the driver that runs a whole comparison.
+
+use crate::agreement;
+use crate::arrangement::{point_in_ring, Arrangement, Path, Role};
+use crate::frame::{Frame, Xy};
+use crate::index::{IndexedSegment, SegmentIndex};
+use crate::sides::{self, PieceSides};
+use crate::territory::{self, PlaneTerritory};
+use crate::{
+    Closure, CompareError, Comparison, Inputs, LatLon, LineSummary, Options, PairComparison,
+    PolygonRings,
+};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use terminus_geodesy::measure::{path_length_with, ring_perimeter_area_with, InverseGeodesic};
+
+/// A polygon between two lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct Discrepancy {
+    /// Number within the pair, 1 = largest.
+    pub id: usize,
+    /// "between" (bounded by both lines), or "<line> only" (enclosed by one
+    /// line's own ring or bridges: an enclave or exclave the other lacks).
+    pub kind: String,
+    /// Outer ring then holes, (lat, lon), closed; the outer ring runs
+    /// counter-clockwise.
+    pub rings: PolygonRings,
+    /// Geodesic area, m².
+    pub area_m2: f64,
+    /// Widest point: the larger of the two directed widths, metres.
+    pub max_width_m: f64,
+    /// Greatest distance from line a's stretch to line b's, metres.
+    pub width_a_to_b_m: f64,
+    /// Greatest distance from line b's stretch to line a's, metres.
+    pub width_b_to_a_m: f64,
+    /// Where the widest point is, (lat, lon) on the line it belongs to.
+    pub widest_at: LatLon,
+    /// Length of line a along it, metres.
+    pub length_a_m: f64,
+    /// Length of line b along it, metres.
+    pub length_b_m: f64,
+    /// Party (or side) line a gives it to.
+    pub party_by_a: String,
+    /// Party (or side) line b gives it to.
+    pub party_by_b: String,
+    /// Whether its widest point exceeds the tolerance.
+    pub beyond_tolerance: bool,
+    /// Whether both lines give it to the same party (enclosed only with the
+    /// help of bridges or joins, or an enclave both lines draw): not a
+    /// discrepancy, kept so that the areas between the lines add up.
+    pub same_side: bool,
+    /// The section it lies in.
+    pub section: Option<String>,
+    /// A point inside it, (lat, lon).
+    pub inside_at: LatLon,
+    /// Places inside it.
+    pub places: Vec<AffectedPlace>,
+    /// Roads inside it, with their lengths there.
+    pub roads: Vec<RoadInside>,
+}
+
+/// A place inside a discrepancy.
+#[derive(Debug, Clone, Serialize)]
+pub struct AffectedPlace {
+    /// Its name.
+    pub name: String,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Geodesic distance to line a, metres.
+    pub distance_to_a_m: f64,
+    /// Geodesic distance to line b, metres.
+    pub distance_to_b_m: f64,
+}
+
+/// A road's length inside a discrepancy.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoadInside {
+    /// The road.
+    pub name: String,
+    /// Geodesic length inside, metres.
+    pub length_m: f64,
+}
+
+/// A line projected into the frame, indexed, with its sides.
+pub(crate) struct PreparedLine {
+    pub name: String,
+    pub pieces: Vec<(Vec<LatLon>, Vec<Xy>)>,
+    pub index: SegmentIndex,
+    pub sides: Vec<PieceSides>,
+    pub bridges: Vec<(LatLon, Xy, LatLon, Xy)>,
+    /// Ends left open after bridging: (position, image).
+    pub free_ends: Vec<(LatLon, Xy)>,
+}
+
+fn check_options(o: &Options) -> Result<(), CompareError> {
+    let ok = |v: f64| (0.0..1e7).contains(&v);
+    if !(o.tolerance_m.is_finite() && o.tolerance_m > 0.0 && o.tolerance_m < 1e6) {
+        return Err(CompareError::BadParameter(format!(
+            "tolerance must be a positive distance under 1,000 km (got {} m)",
+            o.tolerance_m
+        )));
+    }
+    if !ok(o.bridge_m) || !ok(o.join_m) {
+        return Err(CompareError::BadParameter(format!(
+            "bridge and join distances must be between 0 and 10,000 km (got {} m and {} m)",
+            o.bridge_m, o.join_m
+        )));
+    }
+    Ok(())
+}
+
+fn check_line(name: &str, pieces: &[Vec<LatLon>]) -> Result<(), CompareError> {
+    if pieces.is_empty() {
+        return Err(CompareError::BadPiece {
+            line: name.into(),
+            piece: 0,
+            problem: "the line has no pieces (an empty geometry)".into(),
+        });
+    }
+    for (i, p) in pieces.iter().enumerate() {
+        for (v, &(lat, lon)) in p.iter().enumerate() {
+            if !(lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 540.0) {
+                return Err(CompareError::BadPiece {
+                    line: name.into(),
+                    piece: i,
+                    problem: format!("vertex {v} is not a valid position (lat {lat}, lon {lon})"),
+                });
+            }
+        }
+        let mut distinct = p.clone();
+        distinct.dedup();
+        if distinct.len() < 2 {
+            return Err(CompareError::BadPiece {
+                line: name.into(),
+                piece: i,
+                problem: format!("has {} distinct vertices; a line needs two", distinct.len()),
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, CompareError> {
+    check_options(options)?;
+    if inputs.lines.len() < 2 {
+        return Err(CompareError::TooFewLines(inputs.lines.len()));
+    }
+    if let Some(r) = options.reference {
+        if r >= inputs.lines.len() {
+            return Err(CompareError::BadParameter(format!(
+                "reference line {r} does not exist ({} lines)",
+                inputs.lines.len()
+            )));
+        }
+    }
+    if !(inputs.territories.is_empty() || inputs.territories.len() == 2) {
+        return Err(CompareError::BadParameter(format!(
+            "give the territories of exactly two parties (got {})",
+            inputs.territories.len()
+        )));
+    }
+    for l in &inputs.lines {
+        check_line(&l.name, &l.pieces)?;
+    }
+    let mut warnings = Vec::new();
+    let frame = Frame::around(
+        options.ellipsoid,
+        inputs.lines.iter().flat_map(|l| l.pieces.iter().flatten()),
+    )?;
+    let radius = options.ellipsoid.a;
+    let g = *frame.gnomonic().geodesic();
+
+    // Project and index every line.
+    let mut lines: Vec<PreparedLine> = Vec::new();
+    for l in &inputs.lines {
+        let mut pieces = Vec::new();
+        for p in &l.pieces {
+            let mut ll = p.clone();
+            ll.dedup();
+            let xy = frame.xys(&ll)?;
+            pieces.push((ll, xy));
+        }
+        let index = SegmentIndex::from_pieces(&pieces);
+        let (bridges, free_ends) = bridge(&g, &pieces, options.bridge_m);
+        lines.push(PreparedLine {
+            name: l.name.clone(),
+            pieces,
+            index,
+            sides: Vec::new(),
+            bridges,
+            free_ends,
+        });
+    }
+    let territories: Vec<PlaneTerritory> = inputs
+        .territories
+        .iter()
+        .map(|t| PlaneTerritory::new(&frame, t))
+        .collect::<Result<_, _>>()?;
+
+    // Sides of every piece.
+    let reference = options.reference.unwrap_or(0);
+    let ref_name = lines[reference].name.clone();
+    for li in 0..lines.len() {
+        let xy: Vec<Vec<Xy>> = lines[li].pieces.iter().map(|p| p.1.clone()).collect();
+        let by_territory = if territories.len() == 2 {
+            sides::from_territories(&xy, &territories)
+        } else {
+            vec![None; xy.len()]
+        };
+        let mut s = Vec::new();
+        for (pi, decided) in by_territory.into_iter().enumerate() {
+            let sides = match decided {
+                Some((l, r)) => PieceSides {
+                    piece: pi,
+                    left: territories[l].party.clone(),
+                    right: territories[r].party.clone(),
+                    decided_by: "territories".into(),
+                },
+                None if li == reference => PieceSides {
+                    piece: pi,
+                    left: format!("left of {ref_name}"),
+                    right: format!("right of {ref_name}"),
+                    decided_by: "as digitised".into(),
+                },
+                None => {
+                    let (aligned, rp) =
+                        sides::alignment(&xy[pi], &lines[reference].index).unwrap_or((true, 0));
+                    let r = side_or_default(&lines[reference].sides, rp as usize, &ref_name);
+                    let (left, right) = if aligned { (r.0, r.1) } else { (r.1, r.0) };
+                    PieceSides {
+                        piece: pi,
+                        left,
+                        right,
+                        decided_by: format!("aligned with {ref_name}"),
+                    }
+                }
+            };
+            if territories.len() == 2 && sides.decided_by != "territories" {
+                warnings.push(format!(
+                    "line \"{}\", piece {pi}: no sample either side of it fell in one territory and the other; its sides were {}",
+                    lines[li].name, sides.decided_by
+                ));
+            }
+            s.push(sides);
+        }
+        lines[li].sides = s;
+    }
+    if reference != 0 {
+        // Pieces aligned before the reference was settled: redo them.
+        let ref_sides = lines[reference].sides.clone();
+        for li in 0..lines.len() {
+            if li == reference {
+                continue;
+            }
+            for pi in 0..lines[li].sides.len() {
+                if lines[li].sides[pi].decided_by.starts_with("aligned") {
+                    let (aligned, rp) =
+                        sides::alignment(&lines[li].pieces[pi].1, &lines[reference].index)
+                            .unwrap_or((true, 0));
+                    let r = side_or_default(&ref_sides, rp as usize, &ref_name);
+                    let (left, right) = if aligned { (r.0, r.1) } else { (r.1, r.0) };
+                    lines[li].sides[pi].left = left;
+                    lines[li].sides[pi].right = right;
+                }
+            }
+        }
+    }
+
+    let summaries: Vec<LineSummary> = lines
+        .iter()
+        .map(|l| LineSummary {
+            name: l.name.clone(),
+            length_m: l
+                .pieces
+                .iter()
+                .map(|p| path_length_with(&g, p.0.iter().map(|&(la, lo)| (lo, la))))
+                .sum(),
+            pieces: l.pieces.len(),
+            vertices: l.pieces.iter().map(|p| p.0.len()).sum(),
+            sides: l.sides.clone(),
+        })
+        .collect();
+
+    let pairs: Vec<(usize, usize)> = match options.reference {
+        Some(r) => (0..lines.len())
+            .filter(|&i| i != r)
+            .map(|i| (r, i))
+            .collect(),
+        None => (0..lines.len())
+            .flat_map(|i| (i + 1..lines.len()).map(move |j| (i, j)))
+            .collect(),
+    };
+    let mut results = Vec::new();
+    for (i, j) in pairs {
+        results.push(compare_pair(
+            &frame,
+            radius,
+            &lines[i],
+            &lines[j],
+            &summaries[i],
+            &summaries[j],
+            inputs,
+            options,
+            &mut warnings,
+        )?);
+    }
+
+    let (overlaps, gaps, territory) = if territories.len() == 2 {
+        let t = territory::compare(&frame, &inputs.territories, &inputs.places)?;
+        (t.overlaps.clone(), t.gaps.clone(), Some(t))
+    } else {
+        (Vec::new(), Vec::new(), None)
+    };
+
+    Ok(Comparison {
+        tolerance_m: options.tolerance_m,
+        lines: summaries,
+        pairs: results,
+        overlaps,
+        gaps,
+        territory,
+        warnings,
+    })
+}
+
+fn side_or_default(sides: &[PieceSides], piece: usize, ref_name: &str) -> (String, String) {
+    sides
+        .get(piece)
+        .map(|s| (s.left.clone(), s.right.clone()))
+        .unwrap_or_else(|| {
+            (
+                format!("left of {ref_name}"),
+                format!("right of {ref_name}"),
+            )
+        })
+}
+
+type BridgeList = Vec<(LatLon, Xy, LatLon, Xy)>;
+
+/// Bridge the gaps between pieces of one line: free ends (ends of open
+/// pieces not shared with another piece) joined greedily, shortest first,
+/// each end at most once, up to `max_m`.
+fn bridge(
+    g: &geographiclib_rs::Geodesic,
+    pieces: &[(Vec<LatLon>, Vec<Xy>)],
+    max_m: f64,
+) -> (BridgeList, Vec<(LatLon, Xy)>) {
+    let mut ends: Vec<(usize, LatLon, Xy)> = Vec::new();
+    for (i, (ll, xy)) in pieces.iter().enumerate() {
+        if ll.first() == ll.last() {
+            continue; // a ring
+        }
+        ends.push((i, ll[0], xy[0]));
+        ends.push((
+            i,
+            *ll.last().unwrap_or(&ll[0]),
+            *xy.last().unwrap_or(&xy[0]),
+        ));
+    }
+    // Ends that coincide with an end of another piece are joined already.
+    let mut free: Vec<bool> = (0..ends.len())
+        .map(|k| {
+            !ends
+                .iter()
+                .enumerate()
+                .any(|(m, e)| m != k && e.1 == ends[k].1)
+        })
+        .collect();
+    let mut cand: Vec<(f64, usize, usize)> = Vec::new();
+    for a in 0..ends.len() {
+        for b in a + 1..ends.len() {
+            if !free[a] || !free[b] || ends[a].0 == ends[b].0 {
+                continue;
+            }
+            let d: f64 = g.inverse(ends[a].1 .0, ends[a].1 .1, ends[b].1 .0, ends[b].1 .1);
+            if d <= max_m {
+                cand.push((d, a, b));
+            }
+        }
+    }
+    cand.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut bridges = Vec::new();
+    for (_, a, b) in cand {
+        if free[a] && free[b] {
+            free[a] = false;
+            free[b] = false;
+            bridges.push((ends[a].1, ends[a].2, ends[b].1, ends[b].2));
+        }
+    }
+    let open = ends
+        .iter()
+        .zip(&free)
+        .filter(|(_, f)| **f)
+        .map(|(e, _)| (e.1, e.2))
+        .collect();
+    (bridges, open)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compare_pair(
+    frame: &Frame,
+    radius: f64,
+    a: &PreparedLine,
+    b: &PreparedLine,
+    sa: &LineSummary,
+    sb: &LineSummary,
+    inputs: &Inputs,
+    options: &Options,
+    warnings: &mut Vec<String>,
+) -> Result<PairComparison, CompareError> {
+    let g = frame.gnomonic().geodesic();
+    let tol = options.tolerance_m;
+
+    // Do they have anything to do with each other?
+    let reach = options.join_m.max(tol);
+    let near = a
+        .pieces
+        .iter()
+        .flat_map(|p| p.1.iter())
+        .map(|&p| b.index.bounds(radius, p).0)
+        .fold(f64::INFINITY, f64::min);
+    if near > reach {
+        return Err(CompareError::Disjoint {
+            a: a.name.clone(),
+            b: b.name.clone(),
+            distance_m: reach,
+            nearest_m: near,
+        });
+    }
+
+    // Joins: mutually nearest free ends of the two lines.
+    let mut joins = Vec::new();
+    let mut join_paths = Vec::new();
+    for &(ll_a, xy_a) in &a.free_ends {
+        let nearest = |from: LatLon, set: &[(LatLon, Xy)]| {
+            set.iter()
+                .map(|&(ll, xy)| (g.inverse(from.0, from.1, ll.0, ll.1), ll, xy))
+                .min_by(|x: &(f64, LatLon, Xy), y| x.0.total_cmp(&y.0))
+        };
+        let Some((d, ll_b, xy_b)) = nearest(ll_a, &b.free_ends) else {
+            continue;
+        };
+        let back = nearest(ll_b, &a.free_ends).map(|x| x.1);
+        if d <= options.join_m && back == Some(ll_a) {
+            if d > 0.0 {
+                join_paths.push(Path {
+                    ll: vec![ll_a, ll_b],
+                    xy: vec![xy_a, xy_b],
+                    role: Role::Join,
+                });
+            }
+            joins.push(Closure {
+                line: format!("{}–{}", a.name, b.name),
+                from: ll_a,
+                to: ll_b,
+                length_m: d,
+            });
+        }
+    }
+    let mut bridges = Vec::new();
+    let mut paths: Vec<Path> = Vec::new();
+    for (li, line) in [a, b].into_iter().enumerate() {
+        for (pi, (ll, xy)) in line.pieces.iter().enumerate() {
+            paths.push(Path {
+                ll: ll.clone(),
+                xy: xy.clone(),
+                role: Role::Line {
+                    line: li as u8,
+                    piece: pi as u32,
+                    forward: true,
+                },
+            });
+        }
+        for &(l0, x0, l1, x1) in &line.bridges {
+            paths.push(Path {
+                ll: vec![l0, l1],
+                xy: vec![x0, x1],
+                role: Role::Bridge { line: li as u8 },
+            });
+            bridges.push(Closure {
+                line: line.name.clone(),
+                from: l0,
+                to: l1,
+                length_m: g.inverse(l0.0, l0.1, l1.0, l1.1),
+            });
+        }
+    }
+    paths.extend(join_paths);
+    let arr = Arrangement::build(frame, &paths)?;
+
+    // Measure every face.
+    let ctx = FaceContext {
+        frame,
+        radius,
+        arr: &arr,
+        a,
+        b,
+        inputs,
+        tol,
+    };
+    let mut faces: Vec<Discrepancy> = (0..arr.faces.len())
+        .into_par_iter()
+        .map(|f| ctx.measure(f))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect();
+    let same: Vec<&Discrepancy> = faces
+        .iter()
+        .filter(|d| d.party_by_a == d.party_by_b)
+        .collect();
+    if !same.is_empty() {
+        warnings.push(format!(
+            "{} vs {}: {} enclosed area(s) totalling {:.0} m² are given to the same side by both lines (closed by bridges or joins, or an enclave both draw); kept apart from the discrepancies: {}",
+            a.name,
+            b.name,
+            same.len(),
+            same.iter().map(|d| d.area_m2).sum::<f64>(),
+            same.iter()
+                .map(|d| format!("{:.0} m² at {:.4}°N {:.4}°E ({})", d.area_m2, d.inside_at.0, d.inside_at.1, d.party_by_a))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    for d in &mut faces {
+        d.same_side = d.party_by_a == d.party_by_b;
+        d.beyond_tolerance &= !d.same_side;
+    }
+    // Discrepancies first (largest first), then those within tolerance,
+    // then same-side areas.
+    faces.sort_by(|x, y| {
+        x.same_side
+            .cmp(&y.same_side)
+            .then(y.beyond_tolerance.cmp(&x.beyond_tolerance))
+            .then(y.area_m2.total_cmp(&x.area_m2))
+    });
+    for (i, d) in faces.iter_mut().enumerate() {
+        d.id = i + 1;
+    }
+
+    // Agreement both ways.
+    let (mut agreement, agreed_a) = agreement::stretches(frame, radius, a, &b.name, &b.index, tol);
+    let (agreement_b, agreed_b) = agreement::stretches(frame, radius, b, &a.name, &a.index, tol);
+    agreement.extend(agreement_b);
+
+    let mut gain: BTreeMap<String, f64> = BTreeMap::new();
+    for s in a.sides.iter().chain(&b.sides) {
+        gain.entry(s.left.clone()).or_default();
+        gain.entry(s.right.clone()).or_default();
+    }
+    let beyond: Vec<&Discrepancy> = faces.iter().filter(|d| d.beyond_tolerance).collect();
+    for d in &beyond {
+        *gain.entry(d.party_by_a.clone()).or_default() += d.area_m2;
+    }
+    let within: Vec<&Discrepancy> = faces
+        .iter()
+        .filter(|d| !d.beyond_tolerance && !d.same_side)
+        .collect();
+    let same: Vec<&Discrepancy> = faces.iter().filter(|d| d.same_side).collect();
+    Ok(PairComparison {
+        a: a.name.clone(),
+        b: b.name.clone(),
+        agreed_length_a_m: agreed_a,
+        agreed_length_b_m: agreed_b,
+        agreed_length_m: (agreed_a + agreed_b) / 2.0,
+        agreed_share: (agreed_a + agreed_b) / (sa.length_m + sb.length_m),
+        discrepancy_count: beyond.len(),
+        discrepancy_area_m2: beyond.iter().map(|d| d.area_m2).sum(),
+        max_width_m: beyond.iter().map(|d| d.max_width_m).fold(0.0, f64::max),
+        gain_m2: gain,
+        within_tolerance_count: within.len(),
+        within_tolerance_area_m2: within.iter().map(|d| d.area_m2).sum(),
+        area_between_m2: beyond.iter().chain(&within).map(|d| d.area_m2).sum(),
+        same_side_count: same.len(),
+        same_side_area_m2: same.iter().map(|d| d.area_m2).sum(),
+        bridges,
+        joins,
+        agreement,
+        discrepancies: faces,
+    })
+}
+
+struct FaceContext<'a> {
+    frame: &'a Frame,
+    radius: f64,
+    arr: &'a Arrangement,
+    a: &'a PreparedLine,
+    b: &'a PreparedLine,
+    inputs: &'a Inputs,
+    tol: f64,
+}
+
+impl FaceContext<'_> {
+    fn measure(&self, f: usize) -> Option<Discrepancy> {
+        let arr = self.arr;
+        let face = &arr.faces[f];
+        let g = self.frame.gnomonic().geodesic();
+        let rings_h: Vec<&Vec<u32>> = std::iter::once(&face.outer).chain(&face.holes).collect();
+        let rings: PolygonRings = rings_h.iter().map(|r| arr.ring_ll(r)).collect();
+        let rings_xy: Vec<Vec<Xy>> = rings_h.iter().map(|r| arr.ring_xy(r)).collect();
+        let area = |r: &Vec<LatLon>| {
+            ring_perimeter_area_with(g, r.iter().map(|&(la, lo)| (lo, la)))
+                .1
+                .abs()
+        };
+        let area_m2 = area(&rings[0]) - rings[1..].iter().map(area).sum::<f64>();
+
+        // Which side of each line the face lies on, from its own edges.
+        let mut parts: [Vec<IndexedSegment>; 2] = [Vec::new(), Vec::new()];
+        let mut votes: [BTreeMap<String, f64>; 2] = [BTreeMap::new(), BTreeMap::new()];
+        let lines = [self.a, self.b];
+        for ring in &rings_h {
+            for &h in ring.iter() {
+                let e = &arr.edges[(h / 2) as usize];
+                let (o, d) = (arr.origin(h), arr.dest(h));
+                let (no, nd) = (arr.nodes[o as usize], arr.nodes[d as usize]);
+                for role in &e.roles {
+                    if let Role::Line {
+                        line,
+                        piece,
+                        forward,
+                    } = *role
+                    {
+                        let along = (h % 2 == 0) == forward;
+                        let s = &lines[line as usize].sides[piece as usize];
+                        let party = if along { &s.left } else { &s.right };
+                        let len = (nd.xy[0] - no.xy[0]).hypot(nd.xy[1] - no.xy[1]);
+                        *votes[line as usize].entry(party.clone()).or_default() += len;
+                        parts[line as usize].push(IndexedSegment {
+                            ll: [no.ll, nd.ll],
+                            xy: [no.xy, nd.xy],
+                            piece,
+                            index: 0,
+                        });
+                    }
+                }
+            }
+        }
+        let inside = point_on_surface(&rings_xy)?;
+        let inside_at = self.frame.latlon(inside);
+        let party = |k: usize| -> String {
+            if let Some((p, _)) = votes[k].iter().max_by(|x, y| x.1.total_cmp(y.1)) {
+                return p.clone();
+            }
+            // No edge of this line bounds the face: the side of the point inside.
+            let line = lines[k];
+            match line.index.side(inside) {
+                Some((seg, side)) => {
+                    let s = &line.sides[seg.piece as usize];
+                    if side >= 0 {
+                        s.left.clone()
+                    } else {
+                        s.right.clone()
+                    }
+                }
+                None => "unknown".into(),
+            }
+        };
+        let (party_by_a, party_by_b) = (party(0), party(1));
+        let kind = match (parts[0].is_empty(), parts[1].is_empty()) {
+            (false, false) => "between".to_string(),
+            (false, true) => format!("{} only", self.a.name),
+            (true, false) => format!("{} only", self.b.name),
+            (true, true) => "closures only".to_string(),
+        };
+        let length = |p: &[IndexedSegment]| -> f64 {
+            p.iter()
+                .map(|s| -> f64 { g.inverse(s.ll[0].0, s.ll[0].1, s.ll[1].0, s.ll[1].1) })
+                .sum()
+        };
+        let (length_a_m, length_b_m) = (length(&parts[0]), length(&parts[1]));
+
+        // Widths: from each line's stretch to the other's (or to the whole
+        // other line, when it does not bound the face).
+        let idx_a = (!parts[0].is_empty()).then(|| SegmentIndex::new(parts[0].clone()));
+        let idx_b = (!parts[1].is_empty()).then(|| SegmentIndex::new(parts[1].clone()));
+        let to_b = idx_b.as_ref().unwrap_or(&self.b.index);
+        let to_a = idx_a.as_ref().unwrap_or(&self.a.index);
+        let (w_ab, at_ab) = self.width(&parts[0], to_b);
+        let (w_ba, at_ba) = self.width(&parts[1], to_a);
+        let (max_width_m, widest_at) = if w_ab >= w_ba {
+            (w_ab, at_ab)
+        } else {
+            (w_ba, at_ba)
+        };
+
+        let section = self.inputs.sections.iter().find_map(|s| {
+            s.polygons
+                .iter()
+                .any(|poly| {
+                    let rings: Vec<Vec<Xy>> =
+                        poly.iter().filter_map(|r| self.frame.xys(r).ok()).collect();
+                    in_polygon(inside, &rings)
+                })
+                .then(|| s.name.clone())
+        });
+        let bb = bbox(&rings_xy[0]);
+        let mut places = Vec::new();
+        for p in &self.inputs.places {
+            let Ok(xy) = self.frame.xy((p.lat, p.lon)) else {
+                continue;
+            };
+            if xy[0] < bb[0]
+                || xy[0] > bb[2]
+                || xy[1] < bb[1]
+                || xy[1] > bb[3]
+                || !in_polygon(xy, &rings_xy)
+            {
+                continue;
+            }
+            let d = |line: &PreparedLine| {
+                line.index
+                    .closest(self.frame, self.radius, (p.lat, p.lon), xy)
+                    .map_or(f64::NAN, |c| c.distance)
+            };
+            places.push(AffectedPlace {
+                name: p.name.clone(),
+                lat: p.lat,
+                lon: p.lon,
+                distance_to_a_m: d(self.a),
+                distance_to_b_m: d(self.b),
+            });
+        }
+        let mut roads = Vec::new();
+        for r in &self.inputs.roads {
+            let mut len = 0.0;
+            for piece in &r.pieces {
+                let Ok(xy) = self.frame.xys(piece) else {
+                    continue;
+                };
+                len += self.length_inside(&xy, &rings_xy, bb);
+            }
+            if len > 0.0 {
+                roads.push(RoadInside {
+                    name: r.name.clone(),
+                    length_m: len,
+                });
+            }
+        }
+        Some(Discrepancy {
+            id: 0,
+            kind,
+            rings,
+            area_m2,
+            max_width_m,
+            width_a_to_b_m: w_ab,
+            width_b_to_a_m: w_ba,
+            widest_at,
+            length_a_m,
+            length_b_m,
+            party_by_a,
+            party_by_b,
+            beyond_tolerance: max_width_m > self.tol,
+            same_side: false,
+            section,
+            inside_at,
+            places,
+            roads,
+        })
+    }
+
+    /// The greatest geodesic distance from the segments `from` to `to`:
+    /// samples every quarter tolerance (at most 64 per segment), planar
+    /// bounds to pick candidates, exact distances for those, then a
+    /// golden-section refinement around the best.
+    fn width(&self, from: &[IndexedSegment], to: &SegmentIndex) -> (f64, LatLon) {
+        if from.is_empty() || to.is_empty() {
+            return (0.0, (f64::NAN, f64::NAN));
+        }
+        let step = self.tol / 4.0;
+        let mut samples: Vec<(Xy, f64, f64)> = Vec::new(); // (point, lo, hi)
+        for s in from {
+            let (a, b) = (s.xy[0], s.xy[1]);
+            let len = (b[0] - a[0]).hypot(b[1] - a[1]);
+            let n = ((len / step).ceil() as usize).clamp(1, 64);
+            for k in 0..=n {
+                let t = k as f64 / n as f64;
+                let p = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+                let (lo, hi) = to.bounds(self.radius, p);
+                samples.push((p, lo, hi));
+            }
+        }
+        let best_lo = samples.iter().map(|s| s.1).fold(0.0, f64::max);
+        let mut cands: Vec<&(Xy, f64, f64)> = samples.iter().filter(|s| s.2 >= best_lo).collect();
+        cands.sort_by(|x, y| y.2.total_cmp(&x.2));
+        cands.truncate(32);
+        let exact = |p: Xy| -> f64 {
+            let ll = self.frame.latlon(p);
+            to.closest(self.frame, self.radius, ll, p)
+                .map_or(0.0, |c| c.distance)
+        };
+        let mut best = (0.0, [0.0, 0.0]);
+        for c in cands {
+            let d = exact(c.0);
+            if d > best.0 {
+                best = (d, c.0);
+            }
+        }
+        // Refine along the segment(s) through the best sample.
+        for s in from {
+            let (a, b) = (s.xy[0], s.xy[1]);
+            let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+            let len2 = dx * dx + dy * dy;
+            if len2 == 0.0 {
+                continue;
+            }
+            let t0 = ((best.1[0] - a[0]) * dx + (best.1[1] - a[1]) * dy) / len2;
+            let off =
+                ((best.1[0] - a[0] - t0 * dx).hypot(best.1[1] - a[1] - t0 * dy)) / len2.sqrt();
+            if !(-1e-9..=1.0 + 1e-9).contains(&t0) || off > 1e-6 {
+                continue;
+            }
+            let span = (step / len2.sqrt()).min(1.0);
+            let (mut lo, mut hi) = ((t0 - span).max(0.0), (t0 + span).min(1.0));
+            let at = |t: f64| [a[0] + t * dx, a[1] + t * dy];
+            let phi = 0.618_033_988_749_895;
+            for _ in 0..30 {
+                let m1 = hi - phi * (hi - lo);
+                let m2 = lo + phi * (hi - lo);
+                if exact(at(m1)) < exact(at(m2)) {
+                    lo = m1;
+                } else {
+                    hi = m2;
+                }
+            }
+            let t = (lo + hi) / 2.0;
+            let d = exact(at(t));
+            if d > best.0 {
+                best = (d, at(t));
+            }
+        }
+        (best.0, self.frame.latlon(best.1))
+    }
+
+    /// Geodesic length of the polyline `xy` inside the polygon `rings`.
+    fn length_inside(&self, xy: &[Xy], rings: &[Vec<Xy>], bb: [f64; 4]) -> f64 {
+        let g = self.frame.gnomonic().geodesic();
+        let mut len = 0.0;
+        for w in xy.windows(2) {
+            let (p, q) = (w[0], w[1]);
+            if p[0].max(q[0]) < bb[0]
+                || p[0].min(q[0]) > bb[2]
+                || p[1].max(q[1]) < bb[1]
+                || p[1].min(q[1]) > bb[3]
+            {
+                continue;
+            }
+            let mut ts = vec![0.0, 1.0];
+            for r in rings {
+                for e in r.windows(2) {
+                    if let Some(t) = seg_param(p, q, e[0], e[1]) {
+                        ts.push(t);
+                    }
+                }
+            }
+            ts.sort_by(f64::total_cmp);
+            for t in ts.windows(2) {
+                if t[1] - t[0] <= 0.0 {
+                    continue;
+                }
+                let at = |t: f64| [p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])];
+                if in_polygon(at((t[0] + t[1]) / 2.0), rings) {
+                    let (a, b) = (self.frame.latlon(at(t[0])), self.frame.latlon(at(t[1])));
+                    let d: f64 = g.inverse(a.0, a.1, b.0, b.1);
+                    len += d;
+                }
+            }
+        }
+        len
+    }
+}
+
+/// The parameter along p→q where it crosses e0→e1, if it does.
+fn seg_param(p: Xy, q: Xy, e0: Xy, e1: Xy) -> Option<f64> {
+    let d = (q[0] - p[0]) * (e1[1] - e0[1]) - (q[1] - p[1]) * (e1[0] - e0[0]);
+    if d == 0.0 {
+        return None;
+    }
+    let t = ((e0[0] - p[0]) * (e1[1] - e0[1]) - (e0[1] - p[1]) * (e1[0] - e0[0])) / d;
+    let u = ((e0[0] - p[0]) * (q[1] - p[1]) - (e0[1] - p[1]) * (q[0] - p[0])) / d;
+    ((0.0..=1.0).contains(&t) && (0.0..=1.0).contains(&u)).then_some(t)
+}
+
+pub(crate) fn bbox(r: &[Xy]) -> [f64; 4] {
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for p in r {
+        b[0] = b[0].min(p[0]);
+        b[1] = b[1].min(p[1]);
+        b[2] = b[2].max(p[0]);
+        b[3] = b[3].max(p[1]);
+    }
+    b
+}
+
+/// Inside the outer ring and outside every hole.
+pub(crate) fn in_polygon(p: Xy, rings: &[Vec<Xy>]) -> bool {
+    match rings.split_first() {
+        Some((outer, holes)) => {
+            point_in_ring(p, outer) && !holes.iter().any(|h| point_in_ring(p, h))
+        }
+        None => false,
+    }
+}
+
+/// A point surely inside the polygon: on the horizontal line through the
+/// middle of its box (or, failing that, through other heights), the middle
+/// of the widest stretch inside.
+pub(crate) fn point_on_surface(rings: &[Vec<Xy>]) -> Option<Xy> {
+    let bb = bbox(&rings[0]);
+    for frac in [0.5, 0.3, 0.7, 0.1, 0.9, 0.41, 0.59, 0.2, 0.8] {
+        let y = bb[1] + frac * (bb[3] - bb[1]);
+        let mut xs: Vec<f64> = Vec::new();
+        for r in rings {
+            for e in r.windows(2) {
+                let (a, b) = (e[0], e[1]);
+                if (a[1] > y) != (b[1] > y) {
+                    xs.push(a[0] + (y - a[1]) / (b[1] - a[1]) * (b[0] - a[0]));
+                }
+            }
+        }
+        xs.sort_by(f64::total_cmp);
+        let best = xs
+            .chunks_exact(2)
+            .map(|c| (c[1] - c[0], (c[0] + c[1]) / 2.0))
+            .max_by(|x, y| x.0.total_cmp(&y.0));
+        if let Some((w, x)) = best {
+            if w > 0.0 && in_polygon([x, y], rings) {
+                return Some([x, y]);
+            }
+        }
+    }
+    None
+}

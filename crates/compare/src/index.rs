@@ -1,0 +1,181 @@
+//! Distance from a point to a set of geodesic segments, indexed.
+//!
+//! Candidates come from an R*-tree in the gnomonic frame; the answer is
+//! solved on the ellipsoid (`terminus_geodesy::geodesic::nearest_on_segment`,
+//! nanometres) whenever the planar bounds cannot decide a question alone.
+//! The gnomonic scale is at least 1 everywhere and at most 1/cos²θ at
+//! angular distance θ from the centre, which gives those bounds.
+
+use crate::frame::{Frame, Xy};
+use rstar::primitives::{GeomWithData, Line};
+use rstar::{PointDistance, RTree};
+use terminus_geodesy::geodesic::nearest_on_segment;
+
+/// Slack for the ellipsoid's departure from the spherical scale bounds.
+const SLACK: f64 = 2e-3;
+
+/// A piece of a line: its vertices (lat, lon) and their images.
+pub type Piece = (Vec<(f64, f64)>, Vec<Xy>);
+
+/// A segment, its ends in the plane and on the ellipsoid, and where it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexedSegment {
+    /// Ends, (lat, lon).
+    pub ll: [(f64, f64); 2],
+    /// Ends in the frame.
+    pub xy: [Xy; 2],
+    /// Piece (or part) the segment belongs to.
+    pub piece: u32,
+    /// Its index within that piece.
+    pub index: u32,
+}
+
+/// The nearest point found.
+#[derive(Debug, Clone, Copy)]
+pub struct Closest {
+    /// Geodesic distance, metres.
+    pub distance: f64,
+    /// The nearest point, (lat, lon).
+    pub at: (f64, f64),
+    /// The segment it lies on.
+    pub segment: IndexedSegment,
+    /// +1 left of the segment's direction, −1 right, 0 on it.
+    pub side: i8,
+}
+
+/// An R*-tree of segments.
+pub struct SegmentIndex {
+    tree: RTree<GeomWithData<Line<Xy>, u32>>,
+    segments: Vec<IndexedSegment>,
+}
+
+impl SegmentIndex {
+    /// Index `segments`.
+    pub fn new(segments: Vec<IndexedSegment>) -> SegmentIndex {
+        let items = segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| GeomWithData::new(Line::new(s.xy[0], s.xy[1]), i as u32))
+            .collect();
+        SegmentIndex {
+            tree: RTree::bulk_load(items),
+            segments,
+        }
+    }
+
+    /// Index the pieces of a polyline set ((lat, lon) and their images).
+    pub fn from_pieces(pieces: &[Piece]) -> SegmentIndex {
+        let mut segs = Vec::new();
+        for (p, (ll, xy)) in pieces.iter().enumerate() {
+            for i in 1..ll.len() {
+                segs.push(IndexedSegment {
+                    ll: [ll[i - 1], ll[i]],
+                    xy: [xy[i - 1], xy[i]],
+                    piece: p as u32,
+                    index: (i - 1) as u32,
+                });
+            }
+        }
+        SegmentIndex::new(segs)
+    }
+
+    /// Whether there is nothing to measure against.
+    pub fn is_empty(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    /// Lower and upper bounds of the geodesic distance from the point with
+    /// image `p` to the nearest segment, from the plane alone.
+    pub fn bounds(&self, frame_radius: f64, p: Xy) -> (f64, f64) {
+        match self.tree.nearest_neighbor(&p) {
+            None => (f64::INFINITY, f64::INFINITY),
+            Some(n) => {
+                let d = n.geom().distance_2(&p).sqrt();
+                let scale = scale_floor(frame_radius, p);
+                (d * scale * (1.0 - SLACK), d * (1.0 + SLACK))
+            }
+        }
+    }
+
+    /// The nearest point on the ellipsoid: planar candidates that could be
+    /// nearest, each solved geodesically.
+    pub fn closest(
+        &self,
+        frame: &Frame,
+        frame_radius: f64,
+        ll: (f64, f64),
+        p: Xy,
+    ) -> Option<Closest> {
+        let first = self.tree.nearest_neighbor(&p)?;
+        let d = first.geom().distance_2(&p).sqrt();
+        // Any segment whose planar distance exceeds d / floor-scale cannot be nearer.
+        let reach = d / (scale_floor(frame_radius, p) * (1.0 - SLACK)) * (1.0 + SLACK) + 1e-3;
+        let mut best: Option<Closest> = None;
+        for cand in self.tree.locate_within_distance(p, reach * reach) {
+            let s = self.segments[cand.data as usize];
+            let Ok(n) = nearest_on_segment(frame.gnomonic(), s.ll[0], s.ll[1], ll) else {
+                continue;
+            };
+            if best.is_none_or(|b| n.distance < b.distance) {
+                best = Some(Closest {
+                    distance: n.distance,
+                    at: (n.lat, n.lon),
+                    segment: s,
+                    side: n.side,
+                });
+            }
+        }
+        best
+    }
+
+    /// The planar nearest segment and the side of `p` relative to the
+    /// line there, corner-aware: where the nearest point is a shared vertex
+    /// of two segments, the side is that of the wedge `p` lies in.
+    pub fn side(&self, p: Xy) -> Option<(IndexedSegment, i8)> {
+        let mut it = self.tree.nearest_neighbor_iter(&p);
+        let first = it.next()?;
+        let s = self.segments[first.data as usize];
+        let d0 = first.geom().distance_2(&p);
+        let cross = |s: &IndexedSegment| {
+            let (a, b) = (s.xy[0], s.xy[1]);
+            (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])
+        };
+        // A tie at a shared vertex: look at the neighbour segment too.
+        if let Some(second) = it.next() {
+            let t = self.segments[second.data as usize];
+            let d1 = second.geom().distance_2(&p);
+            if d1 <= d0 * (1.0 + 1e-12) && t.piece == s.piece && t.index.abs_diff(s.index) == 1 {
+                let (inc, out) = if t.index < s.index { (t, s) } else { (s, t) };
+                let (ci, co) = (cross(&inc), cross(&out));
+                let d_in = [inc.xy[1][0] - inc.xy[0][0], inc.xy[1][1] - inc.xy[0][1]];
+                let d_out = [out.xy[1][0] - out.xy[0][0], out.xy[1][1] - out.xy[0][1]];
+                let turn = d_in[0] * d_out[1] - d_in[1] * d_out[0];
+                // Left turn: the left side is the narrow wedge (left of both).
+                let left = if turn > 0.0 {
+                    ci > 0.0 && co > 0.0
+                } else {
+                    ci > 0.0 || co > 0.0
+                };
+                return Some((s, if left { 1 } else { -1 }));
+            }
+        }
+        let c = cross(&s);
+        Some((
+            s,
+            if c > 0.0 {
+                1
+            } else if c < 0.0 {
+                -1
+            } else {
+                0
+            },
+        ))
+    }
+}
+
+/// The least gnomonic scale at image point `p`: cos² of its angular
+/// distance from the centre (radial scale 1/cos²θ ≥ azimuthal 1/cosθ ≥ 1).
+fn scale_floor(radius: f64, p: Xy) -> f64 {
+    let t = p[0].hypot(p[1]) / radius;
+    1.0 / (1.0 + t * t)
+}

@@ -1,0 +1,371 @@
+//! The comparison as a document a delegation can put on the table:
+//! Markdown, and self-contained HTML (styles and maps inline, no network).
+
+use crate::Comparison;
+use std::fmt::Write;
+
+/// Square metres as km² (or m² when small).
+pub fn area(m2: f64) -> String {
+    if m2 >= 1e5 {
+        format!("{:.3} km²", m2 / 1e6)
+    } else {
+        format!("{m2:.0} m²")
+    }
+}
+
+/// Metres as km (or m when short).
+pub fn length(m: f64) -> String {
+    if m >= 1e4 {
+        format!("{:.2} km", m / 1e3)
+    } else {
+        format!("{m:.0} m")
+    }
+}
+
+fn latlon(p: (f64, f64)) -> String {
+    let ns = if p.0 >= 0.0 { 'N' } else { 'S' };
+    let ew = if p.1 >= 0.0 { 'E' } else { 'W' };
+    format!("{:.4}°{ns} {:.4}°{ew}", p.0.abs(), p.1.abs())
+}
+
+/// A map to embed: its caption and files (relative to the report).
+#[derive(Debug, Clone)]
+pub struct MapRef {
+    /// Caption.
+    pub caption: String,
+    /// SVG file name.
+    pub svg: String,
+    /// The SVG text, for inlining in HTML.
+    pub svg_text: String,
+}
+
+/// The report in Markdown.
+pub fn markdown(c: &Comparison, maps: &[MapRef]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# Claim-line comparison\n");
+    let _ = writeln!(
+        s,
+        "Lines agree where each lies within **{} m** of the other (geodesic distance to the nearest point). \
+         Areas are geodesic on the ellipsoid; widths are the greatest distance from one line's stretch to the other's, both ways.\n",
+        c.tolerance_m
+    );
+    let _ = writeln!(s, "## Lines\n");
+    let _ = writeln!(s, "| line | length | pieces | vertices | sides |");
+    let _ = writeln!(s, "|---|---:|---:|---:|---|");
+    for l in &c.lines {
+        let sides: Vec<String> = l
+            .sides
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}: {} left / {} right ({})",
+                    p.piece, p.left, p.right, p.decided_by
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            l.name,
+            length(l.length_m),
+            l.pieces,
+            l.vertices,
+            sides.join("; ")
+        );
+    }
+    let _ = writeln!(s, "\n## Summary\n");
+    let _ = writeln!(
+        s,
+        "| a | b | agreed (a / b) | agreed share | discrepancies | their area | widest | gains if a rather than b |"
+    );
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|---|");
+    for p in &c.pairs {
+        let gains: Vec<String> = p
+            .gain_m2
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", area(*v)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} / {} | {:.1} % | {} | {} | {} | {} |",
+            p.a,
+            p.b,
+            length(p.agreed_length_a_m),
+            length(p.agreed_length_b_m),
+            100.0 * p.agreed_share,
+            p.discrepancy_count,
+            area(p.discrepancy_area_m2),
+            length(p.max_width_m),
+            gains.join(", ")
+        );
+    }
+    for p in &c.pairs {
+        let _ = writeln!(s, "\n## {} vs {}\n", p.a, p.b);
+        let _ = writeln!(
+            s,
+            "{} polygons lie between the lines ({} in all); {} are wider than the tolerance, {} are within it ({}).\n",
+            p.discrepancy_count + p.within_tolerance_count,
+            area(p.area_between_m2),
+            p.discrepancy_count,
+            p.within_tolerance_count,
+            area(p.within_tolerance_area_m2)
+        );
+        // Gains per section.
+        let mut by_section: std::collections::BTreeMap<(String, String), f64> = Default::default();
+        for d in p.discrepancies.iter().filter(|d| d.beyond_tolerance) {
+            let sec = d.section.clone().unwrap_or_else(|| "—".into());
+            *by_section.entry((sec, d.party_by_a.clone())).or_default() += d.area_m2;
+        }
+        if !by_section.is_empty() {
+            let _ = writeln!(
+                s,
+                "Area each party gains if {} is adopted rather than {}, by section:\n",
+                p.a, p.b
+            );
+            let _ = writeln!(s, "| section | party | area |");
+            let _ = writeln!(s, "|---|---|---:|");
+            for ((sec, party), a) in &by_section {
+                let _ = writeln!(s, "| {sec} | {party} | {} |", area(*a));
+            }
+            let _ = writeln!(s);
+        }
+        let _ = writeln!(s, "The ten largest discrepancies:\n");
+        let _ = writeln!(
+            s,
+            "| # | area | widest (a→b / b→a) | along a / b | a gives it to | b gives it to | section | where | places |"
+        );
+        let _ = writeln!(s, "|---:|---:|---:|---:|---|---|---|---|---|");
+        for d in p
+            .discrepancies
+            .iter()
+            .filter(|d| d.beyond_tolerance)
+            .take(10)
+        {
+            let places: Vec<&str> = d.places.iter().map(|x| x.name.as_str()).collect();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} / {} | {} / {} | {} | {} | {} | {} | {} |",
+                d.id,
+                area(d.area_m2),
+                length(d.width_a_to_b_m),
+                length(d.width_b_to_a_m),
+                length(d.length_a_m),
+                length(d.length_b_m),
+                d.party_by_a,
+                d.party_by_b,
+                d.section.as_deref().unwrap_or("—"),
+                latlon(d.inside_at),
+                places.join(", ")
+            );
+        }
+        let affected: Vec<_> = p
+            .discrepancies
+            .iter()
+            .filter(|d| d.beyond_tolerance)
+            .flat_map(|d| d.places.iter().map(move |x| (d, x)))
+            .collect();
+        if !affected.is_empty() {
+            let _ = writeln!(s, "\nAffected places:\n");
+            let _ = writeln!(s, "| place | position | in discrepancy | a gives it to | b gives it to | to line a | to line b |");
+            let _ = writeln!(s, "|---|---|---:|---|---|---:|---:|");
+            for (d, x) in affected {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    x.name,
+                    latlon((x.lat, x.lon)),
+                    d.id,
+                    d.party_by_a,
+                    d.party_by_b,
+                    length(x.distance_to_a_m),
+                    length(x.distance_to_b_m)
+                );
+            }
+        }
+        if !p.bridges.is_empty() || !p.joins.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nClosures added (geodesics, not part of either line):\n"
+            );
+            for b in &p.bridges {
+                let _ = writeln!(
+                    s,
+                    "- gap in {} bridged from {} to {} ({})",
+                    b.line,
+                    latlon(b.from),
+                    latlon(b.to),
+                    length(b.length_m)
+                );
+            }
+            for j in &p.joins {
+                let _ = writeln!(
+                    s,
+                    "- ends joined from {} to {} ({})",
+                    latlon(j.from),
+                    latlon(j.to),
+                    length(j.length_m)
+                );
+            }
+        }
+    }
+    if let Some(t) = &c.territory {
+        let _ = writeln!(
+            s,
+            "\n## Territories: {} and {}\n",
+            t.parties[0], t.parties[1]
+        );
+        let _ = writeln!(
+            s,
+            "{}: {}; {}: {}.\n",
+            t.parties[0],
+            area(t.area_m2[0]),
+            t.parties[1],
+            area(t.area_m2[1])
+        );
+        let total: f64 = t.overlaps.iter().map(|o| o.area_m2).sum();
+        let _ = writeln!(
+            s,
+            "Overlaps (claimed by both): {} parts, {} in all.\n",
+            t.overlaps.len(),
+            area(total)
+        );
+        let parts = |s: &mut String, v: &[crate::TerritoryPart]| {
+            let _ = writeln!(s, "| kind | area | where | near | note |");
+            let _ = writeln!(s, "|---|---:|---|---|---|");
+            for o in v {
+                let near = o
+                    .near
+                    .as_ref()
+                    .map(|(n, d)| format!("{n} ({})", length(*d)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} | {} |",
+                    o.kind,
+                    area(o.area_m2),
+                    latlon(o.at),
+                    near,
+                    o.note
+                );
+            }
+        };
+        if !t.overlaps.is_empty() {
+            parts(&mut s, &t.overlaps);
+        }
+        let gaps: f64 = t.gaps.iter().map(|o| o.area_m2).sum();
+        let _ = writeln!(
+            s,
+            "\nGaps (enclosed by both, claimed by neither): {} parts, {} in all.\n",
+            t.gaps.len(),
+            area(gaps)
+        );
+        if !t.gaps.is_empty() {
+            parts(&mut s, &t.gaps);
+        }
+        if !t.enclaves_and_exclaves.is_empty() {
+            let _ = writeln!(s, "\nEnclaves and exclaves:\n");
+            parts(&mut s, &t.enclaves_and_exclaves);
+        }
+    }
+    if !c.warnings.is_empty() {
+        let _ = writeln!(s, "\n## Notes\n");
+        for w in &c.warnings {
+            let _ = writeln!(s, "- {w}");
+        }
+    }
+    if !maps.is_empty() {
+        let _ = writeln!(s, "\n## Maps\n");
+        for m in maps {
+            let _ = writeln!(s, "![{}]({})\n", m.caption, m.svg);
+        }
+    }
+    s
+}
+
+/// The report as one self-contained HTML page: the Markdown's tables as
+/// HTML, the maps inlined as SVG.
+pub fn html(c: &Comparison, maps: &[MapRef]) -> String {
+    let md = markdown(c, &[]);
+    let mut body = String::new();
+    let mut in_table = false;
+    for line in md.lines() {
+        let esc = escape(line);
+        if line.starts_with('|') {
+            let cells: Vec<&str> = esc.trim_matches('|').split('|').map(str::trim).collect();
+            if cells
+                .iter()
+                .all(|c| c.chars().all(|ch| ch == '-' || ch == ':'))
+            {
+                continue;
+            }
+            if !in_table {
+                body.push_str("<table>\n<tr>");
+                for c in &cells {
+                    let _ = write!(body, "<th>{c}</th>");
+                }
+                body.push_str("</tr>\n");
+                in_table = true;
+                continue;
+            }
+            body.push_str("<tr>");
+            for c in &cells {
+                let _ = write!(body, "<td>{}</td>", bold(c));
+            }
+            body.push_str("</tr>\n");
+            continue;
+        }
+        if in_table {
+            body.push_str("</table>\n");
+            in_table = false;
+        }
+        if let Some(h) = esc.strip_prefix("## ") {
+            let _ = writeln!(body, "<h2>{h}</h2>");
+        } else if let Some(h) = esc.strip_prefix("# ") {
+            let _ = writeln!(body, "<h1>{h}</h1>");
+        } else if let Some(li) = esc.strip_prefix("- ") {
+            let _ = writeln!(body, "<ul><li>{li}</li></ul>");
+        } else if !esc.trim().is_empty() {
+            let _ = writeln!(body, "<p>{}</p>", bold(&esc));
+        }
+    }
+    if in_table {
+        body.push_str("</table>\n");
+    }
+    if !maps.is_empty() {
+        body.push_str("<h2>Maps</h2>\n");
+        for m in maps {
+            let _ = writeln!(
+                body,
+                "<figure>{}<figcaption>{}</figcaption></figure>",
+                m.svg_text,
+                escape(&m.caption)
+            );
+        }
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Claim-line comparison</title>\n<style>\
+body{{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}}\
+table{{border-collapse:collapse;margin:1em 0;font-size:0.9em}}\
+td,th{{border:1px solid #bbb;padding:0.25em 0.5em;text-align:left}}\
+th{{background:#eee}}figure{{margin:1em 0}}svg{{max-width:100%;height:auto;border:1px solid #ccc}}\
+</style></head><body>\n{body}</body></html>\n"
+    )
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn bold(s: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in s.split("**").enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<b>{part}</b>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}

@@ -1,0 +1,271 @@
+//! The comparison engine on the real boundary lines of ../shared/data,
+//! against the independent shapely/pyproj computation in
+//! tests/fixtures/compare/reference.json (made by
+//! tools/reference/compare_reference.py; its docstring has the command).
+
+use std::path::PathBuf;
+use terminus_compare::{compare, ClaimLine, Comparison, Inputs, Options, Place, Territory};
+use terminus_vector::Geometry;
+
+fn shared(rel: &str) -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(rel);
+    if p.exists() {
+        Some(p)
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "{} is missing: CI must have ../shared/data beside the checkout",
+            p.display()
+        );
+    } else {
+        eprintln!(
+            "SKIPPED: {} is absent (../shared/data not beside the checkout)",
+            p.display()
+        );
+        None
+    }
+}
+
+fn read(p: &PathBuf) -> terminus_vector::Dataset {
+    terminus_formats::read(p, &Default::default()).unwrap()
+}
+
+fn line(region: &str, src: &str) -> Option<ClaimLine> {
+    let suffix = if region == "am_az" {
+        "ARM_AZE_shared"
+    } else {
+        "KGZ_TJK_shared"
+    };
+    let ds = read(&shared(&format!(
+        "boundaries/{region}/{src}_{suffix}.geojson"
+    ))?);
+    let mut pieces = Vec::new();
+    for f in ds.layers.iter().flat_map(|l| &l.features) {
+        match &f.geometry {
+            Some(Geometry::LineString(l)) => pieces.push(l.iter().map(|c| (c.y, c.x)).collect()),
+            Some(Geometry::MultiLineString(ls)) => {
+                pieces.extend(ls.iter().map(|l| l.iter().map(|c| (c.y, c.x)).collect()))
+            }
+            _ => {}
+        }
+    }
+    Some(ClaimLine {
+        name: src.into(),
+        pieces,
+    })
+}
+
+fn territory(region: &str, file: &str, party: &str) -> Option<Territory> {
+    let ds = read(&shared(&format!("boundaries/{region}/{file}.geojson"))?);
+    let mut polygons = Vec::new();
+    for f in ds.layers.iter().flat_map(|l| &l.features) {
+        let conv = |p: &terminus_vector::Polygon| {
+            p.rings
+                .iter()
+                .map(|r| r.iter().map(|c| (c.y, c.x)).collect())
+                .collect()
+        };
+        match &f.geometry {
+            Some(Geometry::Polygon(p)) => polygons.push(conv(p)),
+            Some(Geometry::MultiPolygon(ps)) => polygons.extend(ps.iter().map(conv)),
+            _ => {}
+        }
+    }
+    Some(Territory {
+        party: party.into(),
+        polygons,
+    })
+}
+
+fn run(region: &str, sources: &[&str], parties: [(&str, &str); 2]) -> Option<Comparison> {
+    let mut inputs = Inputs::default();
+    for s in sources {
+        inputs.lines.push(line(region, s)?);
+    }
+    for (file, party) in parties {
+        inputs.territories.push(territory(region, file, party)?);
+    }
+    if region == "am_az" {
+        let ds = read(&shared("places/geonames_cities1000_AM_AZ_region.geojson")?);
+        for f in ds.layers.iter().flat_map(|l| &l.features) {
+            if let (Some(Geometry::Point(c)), Some(terminus_vector::Value::String(n))) =
+                (&f.geometry, f.properties.get("city"))
+            {
+                inputs.places.push(Place {
+                    name: n.clone(),
+                    lat: c.y,
+                    lon: c.x,
+                });
+            }
+        }
+    }
+    Some(compare(&inputs, &Options::default()).unwrap())
+}
+
+fn point_in(p: (f64, f64), ring: &[(f64, f64)]) -> bool {
+    // (lat, lon) ring, lon/lat plane: the reference's point is well inside its face.
+    let mut inside = false;
+    let mut j = ring.len() - 1;
+    for i in 0..ring.len() {
+        let (a, b) = (ring[i], ring[j]);
+        if (a.0 > p.1) != (b.0 > p.1) && p.0 < b.1 + (p.1 - b.0) / (a.0 - b.0) * (a.1 - b.1) {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+fn check_against_reference(region: &str, c: &Comparison) {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/compare/reference.json"
+    ))
+    .unwrap();
+    let reference: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for p in &c.pairs {
+        let r = &reference[format!("{region}/{}/{}", p.a, p.b)];
+        let total_ref = r["total_area_m2"].as_f64().unwrap();
+        let total = p.area_between_m2 + p.same_side_area_m2;
+        let rel = (total - total_ref).abs() / total_ref;
+        eprintln!(
+            "{region} {} vs {}: {total:.1} m² vs reference {total_ref:.1} m² ({rel:.2e})",
+            p.a, p.b
+        );
+        assert!(
+            rel < 0.005,
+            "{} vs {}: total {total} vs {total_ref}",
+            p.a,
+            p.b
+        );
+        let (mut matched, mut worst) = (0, 0.0f64);
+        for f in r["faces"].as_array().unwrap() {
+            let area = f["area_m2"].as_f64().unwrap();
+            if area < 1e4 {
+                continue;
+            }
+            let pt = (
+                f["point"][0].as_f64().unwrap(),
+                f["point"][1].as_f64().unwrap(),
+            );
+            let d = p
+                .discrepancies
+                .iter()
+                .find(|d| {
+                    point_in(pt, &d.rings[0]) && !d.rings[1..].iter().any(|h| point_in(pt, h))
+                })
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{} vs {}: no polygon at {pt:?} ({area} m² in the reference)",
+                        p.a, p.b
+                    )
+                });
+            let rel = (d.area_m2 - area).abs() / area;
+            assert!(
+                rel < 1e-3,
+                "{} vs {}: polygon at {pt:?}: {} m² vs reference {area} m²",
+                p.a,
+                p.b,
+                d.area_m2
+            );
+            worst = worst.max(rel);
+            matched += 1;
+        }
+        eprintln!(
+            "    {matched} polygons ≥ 10,000 m² matched, worst relative difference {worst:.2e}"
+        );
+        assert!(matched > 0);
+    }
+}
+
+#[test]
+fn armenia_azerbaijan_four_lineages() {
+    let Some(c) = run(
+        "am_az",
+        &[
+            "naturalearth10m",
+            "geomaps_osm10m",
+            "dcw_gmt",
+            "gshhg_wdb_f",
+        ],
+        [("geomaps_osm10m_ARM", "ARM"), ("geomaps_osm10m_AZE", "AZE")],
+    ) else {
+        return;
+    };
+    assert_eq!(c.pairs.len(), 6);
+    check_against_reference("am_az", &c);
+
+    // Natural Earth lies up to ~5.6 km west of OSM and DCW in Syunik–Zangilan
+    // (39.0–39.3°N, 46.0–46.5°E): a discrepancy there that Natural Earth
+    // gives to Azerbaijan (east of its line) and the others to Armenia,
+    // about five kilometres wide.
+    for other in ["geomaps_osm10m", "dcw_gmt"] {
+        let p = c
+            .pairs
+            .iter()
+            .find(|p| p.a == "naturalearth10m" && p.b == other)
+            .unwrap();
+        let in_box = |d: &&terminus_compare::Discrepancy| {
+            d.rings[0]
+                .iter()
+                .any(|&(lat, lon)| (39.0..=39.3).contains(&lat) && (46.0..=46.5).contains(&lon))
+        };
+        let west = p
+            .discrepancies
+            .iter()
+            .filter(|d| d.beyond_tolerance && d.party_by_a == "AZE" && d.party_by_b == "ARM")
+            .filter(in_box)
+            .max_by(|x, y| x.max_width_m.total_cmp(&y.max_width_m))
+            .unwrap();
+        eprintln!(
+            "NE vs {other}: NE west by up to {:.0} m in Syunik–Zangilan ({:.1} km²)",
+            west.max_width_m,
+            west.area_m2 / 1e6
+        );
+        assert!(
+            (4_500.0..6_500.0).contains(&west.max_width_m),
+            "NE vs {other}: {}",
+            west.max_width_m
+        );
+    }
+
+    // The OSM polygons overlap by ~80 km² at Artsvashen, Yukhari Askipara, Barkhudarly.
+    let total: f64 = c.overlaps.iter().map(|o| o.area_m2).sum();
+    assert!((75e6..85e6).contains(&total), "overlap {total} m²");
+    for (lat, lon) in [(40.63, 45.51), (41.06, 45.00), (40.99, 45.20)] {
+        let found = c
+            .overlaps
+            .iter()
+            .any(|o| (o.at.0 - lat).abs() < 0.05 && (o.at.1 - lon).abs() < 0.05 && o.area_m2 > 5e6);
+        assert!(
+            found,
+            "no overlap located near {lat}, {lon}: {:?}",
+            c.overlaps.iter().map(|o| o.at).collect::<Vec<_>>()
+        );
+    }
+
+    // Gains are each line's: the two parties' gains add up to the discrepancy area.
+    for p in &c.pairs {
+        let g: f64 = p.gain_m2.values().sum();
+        assert!((g - p.discrepancy_area_m2).abs() < 1e-6 * p.discrepancy_area_m2.max(1.0));
+        assert!(
+            p.gain_m2.keys().all(|k| k == "ARM" || k == "AZE"),
+            "{:?}",
+            p.gain_m2
+        );
+    }
+}
+
+#[test]
+fn kyrgyzstan_tajikistan_three_lineages() {
+    let Some(c) = run(
+        "kg_tj",
+        &["naturalearth10m", "geomaps_osm10m", "dcw_gmt"],
+        [("geomaps_osm10m_KGZ", "KGZ"), ("geomaps_osm10m_TJK", "TJK")],
+    ) else {
+        return;
+    };
+    assert_eq!(c.pairs.len(), 3);
+    check_against_reference("kg_tj", &c);
+}
