@@ -630,3 +630,70 @@ impl UnionFind {
         }
     }
 }
+
+/// The first place where a line crosses itself (two of its segments cross
+/// properly, or overlap along a stretch), as (piece, segment, piece,
+/// segment, image point). Touching — a piece ending on another, rings
+/// closing — is allowed.
+pub fn self_crossing(pieces: &[Vec<Xy>]) -> Option<(u32, u32, u32, u32, Xy)> {
+    let mut segs: Vec<(u32, u32, Xy, Xy)> = Vec::new();
+    for (p, xy) in pieces.iter().enumerate() {
+        for (i, w) in xy.windows(2).enumerate() {
+            if w[0] != w[1] {
+                segs.push((p as u32, i as u32, w[0], w[1]));
+            }
+        }
+    }
+    let boxes: Vec<GeomWithData<Rectangle<Xy>, u32>> = segs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            GeomWithData::new(
+                Rectangle::from_corners(
+                    [s.2[0].min(s.3[0]), s.2[1].min(s.3[1])],
+                    [s.2[0].max(s.3[0]), s.2[1].max(s.3[1])],
+                ),
+                i as u32,
+            )
+        })
+        .collect();
+    let tree = RTree::bulk_load(boxes);
+    (0..segs.len()).into_par_iter().find_map_first(|i| {
+        let (pi, si, a, b) = segs[i];
+        let env = AABB::from_corners(
+            [a[0].min(b[0]), a[1].min(b[1])],
+            [a[0].max(b[0]), a[1].max(b[1])],
+        );
+        for other in tree.locate_in_envelope_intersecting(&env) {
+            let j = other.data as usize;
+            if j <= i {
+                continue;
+            }
+            let (pj, sj, c2, d2) = segs[j];
+            let o1 = orient2d(c(a), c(b), c(c2));
+            let o2 = orient2d(c(a), c(b), c(d2));
+            let o3 = orient2d(c(c2), c(d2), c(a));
+            let o4 = orient2d(c(c2), c(d2), c(b));
+            let proper = o1 * o2 < 0.0 && o3 * o4 < 0.0;
+            let overlap = o1 == 0.0
+                && o2 == 0.0
+                && (strictly_between(a, b, c2)
+                    || strictly_between(a, b, d2)
+                    || strictly_between(c2, d2, a)
+                    || strictly_between(c2, d2, b)
+                    || (a == c2 && b == d2)
+                    || (a == d2 && b == c2));
+            if proper || overlap {
+                let d = (b[0] - a[0]) * (d2[1] - c2[1]) - (b[1] - a[1]) * (d2[0] - c2[0]);
+                let u = if d != 0.0 {
+                    ((c2[0] - a[0]) * (d2[1] - c2[1]) - (c2[1] - a[1]) * (d2[0] - c2[0])) / d
+                } else {
+                    0.0
+                };
+                let at = [a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])];
+                return Some((pi, si, pj, sj, at));
+            }
+        }
+        None
+    })
+}

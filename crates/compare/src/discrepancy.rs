@@ -185,6 +185,22 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
             let xy = frame.xys(&ll)?;
             pieces.push((ll, xy));
         }
+        let xys: Vec<Vec<Xy>> = pieces
+            .iter()
+            .map(|p: &(Vec<LatLon>, Vec<Xy>)| p.1.clone())
+            .collect();
+        if let Some((pa, sa, pb, sb, at)) = crate::arrangement::self_crossing(&xys) {
+            let (lat, lon) = frame.latlon(at);
+            return Err(CompareError::SelfCrossing {
+                line: l.name.clone(),
+                piece_a: pa,
+                segment_a: sa,
+                piece_b: pb,
+                segment_b: sb,
+                lat,
+                lon,
+            });
+        }
         let index = SegmentIndex::from_pieces(&pieces);
         let (bridges, free_ends) = bridge(&g, &pieces, options.bridge_m);
         lines.push(PreparedLine {
@@ -249,6 +265,18 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
             s.push(sides);
         }
         lines[li].sides = s;
+    }
+    for t in &territories {
+        let used = lines
+            .iter()
+            .flat_map(|l| &l.sides)
+            .any(|s| s.decided_by == "territories" && (s.left == t.party || s.right == t.party));
+        if !used {
+            warnings.push(format!(
+                "the territory of {} lies along none of the lines (no sample beside any line fell in it alone): it decided no side; check that it is the right file and party",
+                t.party
+            ));
+        }
     }
     if reference != 0 {
         // Pieces aligned before the reference was settled: redo them.

@@ -170,6 +170,24 @@ pub enum CompareError {
         /// What is wrong.
         problem: String,
     },
+    /// A line crosses itself: which stretch of the boundary is meant?
+    #[error("line \"{line}\" crosses itself: piece {piece_a}, segment {segment_a} (from vertex {segment_a}) crosses piece {piece_b}, segment {segment_b}, near {lat:.6}°, {lon:.6}°; fix the line (terminus validate shows every such place)")]
+    SelfCrossing {
+        /// The line.
+        line: String,
+        /// First piece.
+        piece_a: u32,
+        /// Its segment.
+        segment_a: u32,
+        /// Second piece.
+        piece_b: u32,
+        /// Its segment.
+        segment_b: u32,
+        /// Where, latitude.
+        lat: f64,
+        /// Where, longitude.
+        lon: f64,
+    },
     /// The data spans more than a local frame can hold.
     #[error("the compared data spans too far ({lat_span:.1}° of latitude, {lon_span:.1}° of longitude; at most 60° each)")]
     TooLarge {

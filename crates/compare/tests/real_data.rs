@@ -269,3 +269,33 @@ fn kyrgyzstan_tajikistan_three_lineages() {
     assert_eq!(c.pairs.len(), 3);
     check_against_reference("kg_tj", &c);
 }
+
+#[test]
+fn swapping_real_lines_swaps_the_gains() {
+    let parties = [("geomaps_osm10m_ARM", "ARM"), ("geomaps_osm10m_AZE", "AZE")];
+    let Some(ab) = run("am_az", &["naturalearth10m", "dcw_gmt"], parties) else {
+        return;
+    };
+    let Some(ba) = run("am_az", &["dcw_gmt", "naturalearth10m"], parties) else {
+        return;
+    };
+    let (p, q) = (&ab.pairs[0], &ba.pairs[0]);
+    assert_eq!(p.discrepancies.len(), q.discrepancies.len());
+    assert_eq!(p.discrepancy_count, q.discrepancy_count);
+    assert!(
+        (p.area_between_m2 - q.area_between_m2).abs() < 1.0,
+        "{} vs {}",
+        p.area_between_m2,
+        q.area_between_m2
+    );
+    for party in ["ARM", "AZE"] {
+        let other = if party == "ARM" { "AZE" } else { "ARM" };
+        assert!(
+            (p.gain_m2[party] - q.gain_m2[other]).abs() < 1.0,
+            "{:?} vs {:?}",
+            p.gain_m2,
+            q.gain_m2
+        );
+    }
+    assert!((p.agreed_length_a_m - q.agreed_length_b_m).abs() < 1e-3);
+}
