@@ -797,3 +797,193 @@ fn crs_transform_takes_proj_strings_with_towgs84() {
     assert_eq!(code, 1);
     assert!(err.contains("does not say its datum"), "{err}");
 }
+
+#[test]
+fn compare_writes_layers_report_maps_and_the_documented_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    let (code, t) = run(&[
+        "compare",
+        &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+        &bundled("worldatlas10m_ARM_AZE_shared.geojson"),
+        "--names",
+        "NE5,NE4",
+        "--parties",
+        &format!(
+            "{},{}",
+            bundled("naturalearth10m_ARM.geojson"),
+            bundled("naturalearth10m_AZE.geojson")
+        ),
+        "--party-names",
+        "ARM,AZE",
+        "--tolerance",
+        "100m",
+        "--detail-maps",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value = serde_json::from_str(&t[t.find('{').unwrap()..]).unwrap();
+    let lines = v["lines"].as_array().unwrap();
+    assert_eq!(lines[0]["name"], "NE5");
+    // The bundled line's geodesic length (GeodSolve agrees to 1e-9 m, see the formats tests).
+    assert!((lines[0]["length_m"].as_f64().unwrap() - 753_905.352635).abs() < 1e-3);
+    let p = &v["pairs"][0];
+    for key in [
+        "a",
+        "b",
+        "agreed_length_m",
+        "agreed_share",
+        "discrepancy_count",
+        "discrepancy_area_m2",
+        "max_width_m",
+        "gain_m2",
+    ] {
+        assert!(!p[key].is_null(), "{key} missing in {p}");
+    }
+    let share = p["agreed_share"].as_f64().unwrap();
+    assert!((0.5..1.0).contains(&share), "{share}");
+    let gains: f64 = p["gain_m2"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|g| g.as_f64().unwrap())
+        .sum();
+    assert!((gains - p["discrepancy_area_m2"].as_f64().unwrap()).abs() < 1e-6);
+    assert!(v["overlaps"].is_array());
+    for f in [
+        "summary.json",
+        "report.md",
+        "report.html",
+        "comparison.gpkg",
+        "agreement.geojson",
+        "discrepancies.geojson",
+        "affected_places.geojson",
+        "closures.geojson",
+        "territories.geojson",
+        "maps/overview.svg",
+        "maps/overview.png",
+        "maps/NE5_vs_NE4_01.svg",
+        "maps/NE5_vs_NE4_02.png",
+    ] {
+        assert!(out.join(f).exists(), "{f} not written");
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("The ten largest discrepancies") && md.contains("| NE5 | NE4 |"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("<table>") && !html.contains("http://")
+            || html.contains("xmlns")
+    );
+    // QGIS-readable: the GeoPackage opens with its five layers.
+    let (code, t) = run(&[
+        "info",
+        out.join("comparison.gpkg").to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    assert!(
+        t.contains("discrepancies") && t.contains("agreement"),
+        "{t}"
+    );
+    // A second run into the same folder refuses to overwrite.
+    let (code, t) = run(&[
+        "compare",
+        &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+        &bundled("worldatlas10m_ARM_AZE_shared.geojson"),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{t}");
+    assert!(t.contains("exists") && t.contains("--overwrite"), "{t}");
+}
+
+#[test]
+fn compare_transforms_a_gauss_kruger_line_and_says_how() {
+    let dir = tempfile::tempdir().unwrap();
+    let gk = dir.path().join("ne_gk8.gpkg");
+    let (code, t) = run(&[
+        "convert",
+        &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+        gk.to_str().unwrap(),
+        "--to-crs",
+        "EPSG:28408",
+        "--op",
+        "EPSG:15865",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let (code, t) = run(&[
+        "compare",
+        gk.to_str().unwrap(),
+        &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+        "--names",
+        "GK,WGS",
+        "--op",
+        "EPSG:15865",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value = serde_json::from_str(&t[t.find('{').unwrap()..]).unwrap();
+    let warnings = v["warnings"].to_string();
+    assert!(
+        warnings.contains("EPSG:28408") && warnings.contains("EPSG:15865"),
+        "{warnings}"
+    );
+    // There and back through the same Helmert: the same line, to well under a millimetre.
+    let p = &v["pairs"][0];
+    assert!(p["agreed_share"].as_f64().unwrap() > 0.999_999, "{p}");
+    assert_eq!(p["discrepancy_count"], 0);
+}
+
+#[test]
+fn compare_refuses_bad_claim_lines_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let bow = dir.path().join("bow.geojson");
+    std::fs::write(
+        &bow,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[45.0,40.0],[45.1,40.1],[45.1,40.0],[45.0,40.1]]}}]}"#,
+    )
+    .unwrap();
+    let far = dir.path().join("far.geojson");
+    std::fs::write(
+        &far,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[60.0,50.0],[60.1,50.1]]}}]}"#,
+    )
+    .unwrap();
+    let ne = bundled("naturalearth10m_ARM_AZE_shared.geojson");
+    let (code, t) = run(&["compare", bow.to_str().unwrap(), &ne, "--json"]);
+    assert_eq!(code, 1, "{t}");
+    assert!(
+        t.contains("\"bow\" crosses itself") && t.contains("segment 0") && t.contains("segment 2"),
+        "{t}"
+    );
+    let (code, t) = run(&["compare", far.to_str().unwrap(), &ne, "--json"]);
+    assert_eq!(code, 1, "{t}");
+    assert!(
+        t.contains("do not come within") && t.contains("nearest approach"),
+        "{t}"
+    );
+    let (code, t) = run(&[
+        "compare",
+        &bundled("naturalearth10m_ARM.geojson"),
+        &ne,
+        "--json",
+    ]);
+    assert_eq!(code, 2, "{t}");
+    assert!(
+        t.contains("must be a LineString or MultiLineString, not a polygon")
+            && t.contains("--parties"),
+        "{t}"
+    );
+    let (code, t) = run(&["compare", &ne, &ne, "--tolerance", "ten", "--json"]);
+    assert_eq!(code, 2, "{t}");
+    assert!(t.contains("not a distance"), "{t}");
+    let (code, t) = run(&["compare", &ne, &ne, "--json"]);
+    assert_eq!(code, 2, "{t}");
+    assert!(t.contains("both called"), "{t}");
+}

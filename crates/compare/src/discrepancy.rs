@@ -353,6 +353,15 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
         gaps,
         territory,
         warnings,
+        line_geometry: lines
+            .iter()
+            .map(|l| {
+                (
+                    l.name.clone(),
+                    l.pieces.iter().map(|p| p.0.clone()).collect(),
+                )
+            })
+            .collect(),
     })
 }
 
@@ -598,14 +607,15 @@ fn compare_pair(
         agreed_length_m: (agreed_a + agreed_b) / 2.0,
         agreed_share: (agreed_a + agreed_b) / (sa.length_m + sb.length_m),
         discrepancy_count: beyond.len(),
-        discrepancy_area_m2: beyond.iter().map(|d| d.area_m2).sum(),
+        // (+ 0.0: an empty float sum is −0.0, which reads oddly in reports.)
+        discrepancy_area_m2: beyond.iter().map(|d| d.area_m2).sum::<f64>() + 0.0,
         max_width_m: beyond.iter().map(|d| d.max_width_m).fold(0.0, f64::max),
         gain_m2: gain,
         within_tolerance_count: within.len(),
-        within_tolerance_area_m2: within.iter().map(|d| d.area_m2).sum(),
-        area_between_m2: beyond.iter().chain(&within).map(|d| d.area_m2).sum(),
+        within_tolerance_area_m2: within.iter().map(|d| d.area_m2).sum::<f64>() + 0.0,
+        area_between_m2: beyond.iter().chain(&within).map(|d| d.area_m2).sum::<f64>() + 0.0,
         same_side_count: same.len(),
-        same_side_area_m2: same.iter().map(|d| d.area_m2).sum(),
+        same_side_area_m2: same.iter().map(|d| d.area_m2).sum::<f64>() + 0.0,
         bridges,
         joins,
         agreement,
@@ -699,7 +709,8 @@ impl FaceContext<'_> {
         let length = |p: &[IndexedSegment]| -> f64 {
             p.iter()
                 .map(|s| -> f64 { g.inverse(s.ll[0].0, s.ll[0].1, s.ll[1].0, s.ll[1].1) })
-                .sum()
+                .sum::<f64>()
+                + 0.0 // an empty sum is −0.0
         };
         let (length_a_m, length_b_m) = (length(&parts[0]), length(&parts[1]));
 

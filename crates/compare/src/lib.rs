@@ -38,6 +38,7 @@ pub mod arrangement;
 pub mod discrepancy;
 pub mod frame;
 pub mod index;
+pub mod maps;
 pub mod report;
 pub mod sides;
 pub mod territory;
@@ -312,6 +313,9 @@ pub struct Comparison {
     pub territory: Option<TerritoryComparison>,
     /// Things the user should know (sides undecided, pieces skipped …).
     pub warnings: Vec<String>,
+    /// Each line's pieces, (lat, lon), by name (for maps).
+    #[serde(skip)]
+    pub line_geometry: BTreeMap<String, Vec<Vec<LatLon>>>,
 }
 
 /// Compare the lines (all pairs, or each with the reference).

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 /// Square metres as km² (or m² when small).
 pub fn area(m2: f64) -> String {
+    let m2 = m2 + 0.0; // −0.0 (an empty sum) prints as 0
     if m2 >= 1e5 {
         format!("{:.3} km²", m2 / 1e6)
     } else {
@@ -15,6 +16,7 @@ pub fn area(m2: f64) -> String {
 
 /// Metres as km (or m when short).
 pub fn length(m: f64) -> String {
+    let m = m + 0.0;
     if m >= 1e4 {
         format!("{:.2} km", m / 1e3)
     } else {

@@ -92,12 +92,30 @@ pub struct Args {
     /// Replace files in an existing results folder.
     #[arg(long)]
     pub overwrite: bool,
+    /// Draw a map of each of this many largest discrepancies per pair (besides the overview).
+    #[arg(long, default_value_t = 10)]
+    pub detail_maps: usize,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
+
+/// The files `--out` receives (besides maps/).
+const OUTPUTS: [&str; 11] = [
+    "summary.json",
+    "report.md",
+    "report.html",
+    "comparison.gpkg",
+    "agreement.geojson",
+    "discrepancies.geojson",
+    "affected_places.geojson",
+    "closures.geojson",
+    "territories.geojson",
+    "maps/overview.svg",
+    "maps/overview.png",
+];
 
 /// Distances as people write them: 100, 100m, 0.1km, 250 m.
 pub fn parse_distance(s: &str) -> Result<f64, String> {
@@ -296,6 +314,16 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             "say where to write the results with --out DIR (or ask for --json only)",
         ));
     }
+    // Refuse before any work if results would overwrite a user's files.
+    if let (Some(dir), false) = (&args.out, args.overwrite) {
+        for f in OUTPUTS {
+            let p = dir.join(f);
+            if p.exists() {
+                return Err(Failure::usage(format!("{} exists", p.display()))
+                    .hint("add --overwrite to replace the results in that folder, or choose another --out"));
+            }
+        }
+    }
     let mut notes = Vec::new();
     let mut inputs = Inputs::default();
     for (i, path) in args.lines.iter().enumerate() {
@@ -395,7 +423,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     c.warnings.splice(0..0, notes);
 
     if let Some(dir) = &args.out {
-        write_results(dir, &c, args.overwrite)?;
+        write_results(dir, &c, args.detail_maps, args.overwrite)?;
         if !args.json {
             print_text(&c, dir);
         }
@@ -625,7 +653,12 @@ pub fn layers(c: &Comparison) -> Vec<Layer> {
     vec![agreement, discrepancies, places, closures, territories]
 }
 
-fn write_results(dir: &Path, c: &Comparison, overwrite: bool) -> Result<(), Failure> {
+fn write_results(
+    dir: &Path,
+    c: &Comparison,
+    detail_maps: usize,
+    overwrite: bool,
+) -> Result<(), Failure> {
     std::fs::create_dir_all(dir)?;
     let opts = WriteOptions { overwrite };
     let layers = layers(c);
@@ -644,7 +677,7 @@ fn write_results(dir: &Path, c: &Comparison, overwrite: bool) -> Result<(), Fail
     terminus_formats::write(&dir.join("comparison.gpkg"), Format::GeoPackage, &ds, &opts)?;
     let json = serde_json::to_string_pretty(&summary_json(c)).unwrap_or_default();
     write_text(&dir.join("summary.json"), &json, overwrite)?;
-    let maps = crate::commands::compare_maps::write(dir, c, overwrite)?;
+    let maps = crate::commands::compare_maps::write(dir, c, detail_maps, overwrite)?;
     write_text(
         &dir.join("report.md"),
         &terminus_compare::report::markdown(c, &maps),

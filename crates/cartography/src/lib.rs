@@ -1,0 +1,1045 @@
+//! Maps drawn by Terminus itself, as SVG and PNG, with what a map put on a
+//! negotiating table needs: a graticule with labelled degrees, a scale bar,
+//! a north arrow, a legend and a title.
+//!
+//! A [`Map`] is a list of features in (lat, lon); it is drawn in a
+//! transverse Mercator projection centred on the map (Karney 2011 via
+//! `terminus_geodesy`), conformal, with scale exact on the central meridian
+//! and within 1e-4 of it across a map 300 km wide — so the scale bar holds
+//! everywhere on the sheet to that ratio. The north arrow points to true
+//! north at its own position (the grid convergence is applied).
+//!
+//! The SVG uses the viewer's sans-serif font; the PNG is rendered by
+//! `tiny-skia` with the Noto Sans Mono bitmaps built in, so it needs no
+//! font on the machine (characters outside Latin-1 and Latin Extended-A
+//! are drawn as '?' in the PNG only).
+//!
+//! ```
+//! use terminus_cartography::{Map, Style};
+//! let mut map = Map::new("Example", (40.0, 45.0, 40.2, 45.3), 640, 480);
+//! map.line(&[(40.05, 45.05), (40.15, 45.25)], Style::line("#c00", 2.0), Some("claim"));
+//! let svg = map.to_svg();
+//! assert!(svg.starts_with("<svg") && svg.contains("claim"));
+//! let png = map.to_png().unwrap();
+//! assert_eq!(&png[1..4], b"PNG");
+//! ```
+
+use std::fmt::Write;
+use terminus_geodesy::projection::tm::TransverseMercator;
+use terminus_geodesy::Ellipsoid;
+
+/// (latitude, longitude), degrees.
+pub type LatLon = (f64, f64);
+
+/// How a feature is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    /// Fill colour (#rrggbb), if filled.
+    pub fill: Option<String>,
+    /// Fill opacity, 0–1.
+    pub fill_opacity: f64,
+    /// Stroke colour, if stroked.
+    pub stroke: Option<String>,
+    /// Stroke width, pixels.
+    pub width: f64,
+    /// Dashed stroke.
+    pub dashed: bool,
+}
+
+impl Style {
+    /// A stroked line.
+    pub fn line(colour: &str, width: f64) -> Style {
+        Style {
+            fill: None,
+            fill_opacity: 0.0,
+            stroke: Some(colour.into()),
+            width,
+            dashed: false,
+        }
+    }
+    /// A dashed line.
+    pub fn dashed(colour: &str, width: f64) -> Style {
+        Style {
+            dashed: true,
+            ..Style::line(colour, width)
+        }
+    }
+    /// A filled area with an outline.
+    pub fn area(fill: &str, opacity: f64, outline: &str) -> Style {
+        Style {
+            fill: Some(fill.into()),
+            fill_opacity: opacity,
+            stroke: Some(outline.into()),
+            width: 0.8,
+            dashed: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Shape {
+    Area(Vec<Vec<LatLon>>),
+    Line(Vec<LatLon>),
+    Point(LatLon, f64),
+}
+
+#[derive(Debug, Clone)]
+struct Feature {
+    shape: Shape,
+    style: Style,
+    label: Option<String>,
+}
+
+/// A graticule label: text, x, y, and whether it is a meridian's.
+type EdgeLabel = (String, f64, f64, bool);
+
+/// A legend entry.
+#[derive(Debug, Clone)]
+struct Entry {
+    text: String,
+    style: Style,
+    kind: u8, // 0 area, 1 line, 2 point
+}
+
+/// Why a map could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum MapError {
+    /// The PNG encoder failed.
+    #[error("PNG encoding failed: {0}")]
+    Png(String),
+    /// The canvas is unusable.
+    #[error("a map needs a canvas of at least 100 × 100 pixels (got {0} × {1})")]
+    Canvas(u32, u32),
+}
+
+/// A map: extent, canvas and features.
+#[derive(Debug, Clone)]
+pub struct Map {
+    title: String,
+    width: u32,
+    height: u32,
+    tm: TransverseMercator,
+    /// Pixel = (x − x0)·scale + ox, (y0 − y)·scale + oy.
+    x0: f64,
+    y0: f64,
+    scale: f64,
+    bounds: (f64, f64, f64, f64),
+    features: Vec<Feature>,
+    legend: Vec<Entry>,
+    notes: Vec<String>,
+}
+
+const MARGIN: f64 = 56.0;
+
+impl Map {
+    /// A map of `bounds` (south, west, north, east) on a canvas of
+    /// `width` × `height` pixels, with a margin for the frame's labels.
+    pub fn new(title: &str, bounds: (f64, f64, f64, f64), width: u32, height: u32) -> Map {
+        let (s, w, n, e) = bounds;
+        let lon0 = (w + e) / 2.0;
+        let tm = TransverseMercator::new(Ellipsoid::WGS84, lon0, 1.0, 0.0, 0.0);
+        let corners = [(s, w), (s, e), (n, w), (n, e), (s, lon0), (n, lon0)];
+        let pts: Vec<(f64, f64)> = corners.iter().map(|&(la, lo)| tm.forward(la, lo)).collect();
+        let (mut minx, mut maxx, mut miny, mut maxy) = (
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for (x, y) in pts {
+            minx = minx.min(x);
+            maxx = maxx.max(x);
+            miny = miny.min(y);
+            maxy = maxy.max(y);
+        }
+        let (dx, dy) = ((maxx - minx).max(1.0), (maxy - miny).max(1.0));
+        let (cw, ch) = (width as f64 - 2.0 * MARGIN, height as f64 - 2.0 * MARGIN);
+        let scale = (cw / dx).min(ch / dy);
+        // Centre the extent on the canvas.
+        let x0 = (minx + maxx) / 2.0 - (cw / scale) / 2.0;
+        let y0 = (miny + maxy) / 2.0 + (ch / scale) / 2.0;
+        Map {
+            title: title.into(),
+            width,
+            height,
+            tm,
+            x0,
+            y0,
+            scale,
+            bounds,
+            features: Vec::new(),
+            legend: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// A map fitted to `points` with a margin of `pad` (fraction of the extent, at least ~500 m).
+    pub fn around(
+        title: &str,
+        points: impl IntoIterator<Item = LatLon>,
+        pad: f64,
+        width: u32,
+        height: u32,
+    ) -> Map {
+        let (mut s, mut w, mut n, mut e) = (90.0f64, 180.0f64, -90.0f64, -180.0f64);
+        for (la, lo) in points {
+            s = s.min(la);
+            n = n.max(la);
+            w = w.min(lo);
+            e = e.max(lo);
+        }
+        if s > n {
+            (s, w, n, e) = (0.0, 0.0, 1.0, 1.0);
+        }
+        let (dla, dlo) = (((n - s) * pad).max(0.005), ((e - w) * pad).max(0.005));
+        Map::new(title, (s - dla, w - dlo, n + dla, e + dlo), width, height)
+    }
+
+    fn px(&self, p: LatLon) -> (f64, f64) {
+        let (x, y) = self.tm.forward(p.0, p.1);
+        (
+            (x - self.x0) * self.scale + MARGIN,
+            (self.y0 - y) * self.scale + MARGIN,
+        )
+    }
+
+    /// Add an area (outer ring then holes).
+    pub fn area(&mut self, rings: &[Vec<LatLon>], style: Style, legend: Option<&str>) {
+        self.add(Shape::Area(rings.to_vec()), style, None, legend, 0);
+    }
+    /// Add a line.
+    pub fn line(&mut self, pts: &[LatLon], style: Style, legend: Option<&str>) {
+        self.add(Shape::Line(pts.to_vec()), style, None, legend, 1);
+    }
+    /// Add a point (radius in pixels) with an optional label beside it.
+    pub fn point(
+        &mut self,
+        p: LatLon,
+        radius: f64,
+        style: Style,
+        label: Option<&str>,
+        legend: Option<&str>,
+    ) {
+        self.add(
+            Shape::Point(p, radius),
+            style,
+            label.map(String::from),
+            legend,
+            2,
+        );
+    }
+    /// A line of small print under the map (sources, method).
+    pub fn note(&mut self, text: &str) {
+        self.notes.push(text.into());
+    }
+
+    fn add(
+        &mut self,
+        shape: Shape,
+        style: Style,
+        label: Option<String>,
+        legend: Option<&str>,
+        kind: u8,
+    ) {
+        if let Some(t) = legend {
+            if !self.legend.iter().any(|e| e.text == t) {
+                self.legend.push(Entry {
+                    text: t.into(),
+                    style: style.clone(),
+                    kind,
+                });
+            }
+        }
+        self.features.push(Feature {
+            shape,
+            style,
+            label,
+        });
+    }
+
+    /// Graticule step (degrees) giving 3–7 lines across the larger span.
+    fn graticule_step(&self) -> f64 {
+        let (s, w, n, e) = self.bounds;
+        let span = (n - s).max((e - w) * ((s + n) / 2.0).to_radians().cos());
+        let steps = [
+            1.0 / 60.0,
+            2.0 / 60.0,
+            5.0 / 60.0,
+            10.0 / 60.0,
+            0.25,
+            0.5,
+            1.0,
+            2.0,
+            5.0,
+        ];
+        *steps.iter().find(|&&st| span / st <= 7.0).unwrap_or(&10.0)
+    }
+
+    /// The (south, west, north, east) the canvas shows, from its edges.
+    fn canvas_bounds(&self) -> (f64, f64, f64, f64) {
+        let (cw, ch) = (self.width as f64, self.height as f64);
+        let (mut s, mut w, mut n, mut e) = (90.0f64, 180.0f64, -90.0f64, -180.0f64);
+        for k in 0..=20 {
+            let t = k as f64 / 20.0;
+            for (px, py) in [(t * cw, 0.0), (t * cw, ch), (0.0, t * ch), (cw, t * ch)] {
+                let x = (px - MARGIN) / self.scale + self.x0;
+                let y = self.y0 - (py - MARGIN) / self.scale;
+                let (la, lo) = self.tm.inverse(x, y);
+                s = s.min(la);
+                n = n.max(la);
+                w = w.min(lo);
+                e = e.max(lo);
+            }
+        }
+        (s, w, n, e)
+    }
+
+    fn graticule(&self) -> (Vec<Vec<(f64, f64)>>, Vec<EdgeLabel>) {
+        let (s, w, n, e) = self.canvas_bounds();
+        let st = self.graticule_step();
+        let mut lines = Vec::new();
+        let mut labels = Vec::new();
+        let (cw, ch) = (self.width as f64, self.height as f64);
+        let mut lat = (s / st).ceil() * st;
+        while lat <= n + 1e-9 {
+            let pts: Vec<(f64, f64)> = (0..=40)
+                .map(|k| self.px((lat, w + (e - w) * k as f64 / 40.0)))
+                .collect();
+            let y = pts[0].1;
+            if y > MARGIN && y < ch - MARGIN {
+                labels.push((dm(lat, 'N', 'S'), 4.0, y + 4.0, false));
+            }
+            lines.push(pts);
+            lat += st;
+        }
+        let mut lon = (w / st).ceil() * st;
+        while lon <= e + 1e-9 {
+            let pts: Vec<(f64, f64)> = (0..=40)
+                .map(|k| self.px((s + (n - s) * k as f64 / 40.0, lon)))
+                .collect();
+            let x = pts[0].0;
+            if x > MARGIN && x < cw - MARGIN {
+                labels.push((dm(lon, 'E', 'W'), x - 24.0, ch - MARGIN + 16.0, true));
+            }
+            lines.push(pts);
+            lon += st;
+        }
+        (lines, labels)
+    }
+
+    /// A round length near a fifth of the map's width, metres, and its pixels.
+    fn scale_bar(&self) -> (f64, f64) {
+        let target = (self.width as f64 - 2.0 * MARGIN) / 5.0 / self.scale;
+        let mag = 10f64.powf(target.log10().floor());
+        let len = [10.0, 5.0, 2.0, 1.0]
+            .iter()
+            .map(|m| m * mag)
+            .find(|l| *l <= target)
+            .unwrap_or(mag);
+        (len, len * self.scale)
+    }
+
+    /// The direction of true north at the north arrow, radians clockwise from up.
+    fn north_rotation(&self, at: (f64, f64)) -> f64 {
+        // Invert the pixel to (lat, lon) by the projection's inverse.
+        let x = (at.0 - MARGIN) / self.scale + self.x0;
+        let y = self.y0 - (at.1 - MARGIN) / self.scale;
+        let (lat, lon) = self.tm.inverse(x, y);
+        let a = self.px((lat, lon));
+        let b = self.px((lat + 0.01, lon));
+        (b.0 - a.0).atan2(a.1 - b.1)
+    }
+
+    /// The map as SVG text.
+    pub fn to_svg(&self) -> String {
+        let (w, h) = (self.width as f64, self.height as f64);
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="12">"#
+        );
+        let _ = writeln!(s, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
+        let _ = writeln!(
+            s,
+            r#"<clipPath id="frame"><rect x="{MARGIN}" y="{MARGIN}" width="{}" height="{}"/></clipPath>"#,
+            w - 2.0 * MARGIN,
+            h - 2.0 * MARGIN
+        );
+        let _ = writeln!(s, r#"<g clip-path="url(#frame)">"#);
+        let (grat, labels) = self.graticule();
+        for l in &grat {
+            let _ = writeln!(
+                s,
+                r##"<polyline points="{}" fill="none" stroke="#b0b0b0" stroke-width="0.6"/>"##,
+                pts(l)
+            );
+        }
+        for f in &self.features {
+            let st = &f.style;
+            let stroke = st
+                .stroke
+                .as_deref()
+                .map_or("none".to_string(), |c| c.to_string());
+            let dash = if st.dashed {
+                r#" stroke-dasharray="6 4""#
+            } else {
+                ""
+            };
+            match &f.shape {
+                Shape::Area(rings) => {
+                    let mut d = String::new();
+                    for r in rings {
+                        let p: Vec<(f64, f64)> = r.iter().map(|&q| self.px(q)).collect();
+                        for (i, (x, y)) in p.iter().enumerate() {
+                            let _ = write!(d, "{}{x:.1},{y:.1} ", if i == 0 { "M" } else { "L" });
+                        }
+                        d.push_str("Z ");
+                    }
+                    let _ = writeln!(
+                        s,
+                        r#"<path d="{d}" fill="{}" fill-opacity="{}" fill-rule="evenodd" stroke="{stroke}" stroke-width="{}"{dash}/>"#,
+                        st.fill.as_deref().unwrap_or("none"),
+                        st.fill_opacity,
+                        st.width
+                    );
+                }
+                Shape::Line(l) => {
+                    let p: Vec<(f64, f64)> = l.iter().map(|&q| self.px(q)).collect();
+                    let _ = writeln!(
+                        s,
+                        r#"<polyline points="{}" fill="none" stroke="{stroke}" stroke-width="{}" stroke-linejoin="round"{dash}/>"#,
+                        pts(&p),
+                        st.width
+                    );
+                }
+                Shape::Point(p, r) => {
+                    let (x, y) = self.px(*p);
+                    let _ = writeln!(
+                        s,
+                        r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{}" stroke="{stroke}" stroke-width="{}"/>"#,
+                        st.fill.as_deref().unwrap_or("none"),
+                        st.width
+                    );
+                    if let Some(t) = &f.label {
+                        let _ = writeln!(
+                            s,
+                            r#"<text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#,
+                            x + r + 3.0,
+                            y + 4.0,
+                            esc(t)
+                        );
+                    }
+                }
+            }
+        }
+        let _ = writeln!(s, "</g>");
+        let _ = writeln!(
+            s,
+            r##"<rect x="{MARGIN}" y="{MARGIN}" width="{}" height="{}" fill="none" stroke="#333" stroke-width="1"/>"##,
+            w - 2.0 * MARGIN,
+            h - 2.0 * MARGIN
+        );
+        for (t, x, y, _) in &labels {
+            let _ = writeln!(
+                s,
+                r##"<text x="{x:.1}" y="{y:.1}" font-size="10" fill="#555">{}</text>"##,
+                esc(t)
+            );
+        }
+        let _ = writeln!(
+            s,
+            r#"<text x="{MARGIN}" y="{}" font-size="16" font-weight="bold">{}</text>"#,
+            MARGIN - 18.0,
+            esc(&self.title)
+        );
+        // Scale bar, bottom left inside the frame.
+        let (len, px) = self.scale_bar();
+        let (bx, by) = (MARGIN + 12.0, h - MARGIN - 16.0);
+        let _ = writeln!(
+            s,
+            r##"<rect x="{bx}" y="{}" width="{:.1}" height="6" fill="#ffffff" stroke="#000"/>"##,
+            by - 6.0,
+            px
+        );
+        let _ = writeln!(
+            s,
+            r##"<rect x="{bx}" y="{}" width="{:.1}" height="6" fill="#000"/>"##,
+            by - 6.0,
+            px / 2.0
+        );
+        let _ = writeln!(
+            s,
+            r#"<text x="{bx}" y="{}" font-size="10">0</text>"#,
+            by - 9.0
+        );
+        let _ = writeln!(
+            s,
+            r#"<text x="{:.1}" y="{}" font-size="10">{}</text>"#,
+            bx + px - 12.0,
+            by - 9.0,
+            esc(&length_label(len))
+        );
+        // North arrow, top right inside the frame.
+        let at = (w - MARGIN - 24.0, MARGIN + 34.0);
+        let rot = self.north_rotation(at).to_degrees();
+        let _ = writeln!(
+            s,
+            r##"<g transform="translate({:.1},{:.1}) rotate({rot:.2})"><path d="M0,-20 L7,8 L0,3 L-7,8 Z" fill="#000"/><text x="-4" y="-24" font-size="12" font-weight="bold">N</text></g>"##,
+            at.0, at.1
+        );
+        // Legend, bottom right.
+        if !self.legend.is_empty() {
+            let lw = 14.0
+                + 7.0
+                    * self
+                        .legend
+                        .iter()
+                        .map(|e| e.text.chars().count())
+                        .max()
+                        .unwrap_or(0) as f64
+                + 34.0;
+            let lh = 18.0 * self.legend.len() as f64 + 8.0;
+            let (lx, ly) = (w - MARGIN - lw - 8.0, h - MARGIN - lh - 8.0);
+            let _ = writeln!(
+                s,
+                r##"<rect x="{lx:.1}" y="{ly:.1}" width="{lw:.1}" height="{lh:.1}" fill="#ffffff" fill-opacity="0.9" stroke="#666"/>"##
+            );
+            for (i, e) in self.legend.iter().enumerate() {
+                let y = ly + 14.0 + 18.0 * i as f64;
+                let st = &e.style;
+                let stroke = st.stroke.as_deref().unwrap_or("none");
+                match e.kind {
+                    0 => {
+                        let _ = writeln!(
+                            s,
+                            r#"<rect x="{:.1}" y="{:.1}" width="22" height="10" fill="{}" fill-opacity="{}" stroke="{stroke}"/>"#,
+                            lx + 6.0,
+                            y - 9.0,
+                            st.fill.as_deref().unwrap_or("none"),
+                            st.fill_opacity
+                        );
+                    }
+                    1 => {
+                        let dash = if st.dashed {
+                            r#" stroke-dasharray="6 4""#
+                        } else {
+                            ""
+                        };
+                        let _ = writeln!(
+                            s,
+                            r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{stroke}" stroke-width="{}"{dash}/>"#,
+                            lx + 6.0,
+                            y - 4.0,
+                            lx + 28.0,
+                            y - 4.0,
+                            st.width
+                        );
+                    }
+                    _ => {
+                        let _ = writeln!(
+                            s,
+                            r#"<circle cx="{:.1}" cy="{:.1}" r="4" fill="{}" stroke="{stroke}"/>"#,
+                            lx + 17.0,
+                            y - 4.0,
+                            st.fill.as_deref().unwrap_or("none")
+                        );
+                    }
+                }
+                let _ = writeln!(
+                    s,
+                    r#"<text x="{:.1}" y="{y:.1}" font-size="11">{}</text>"#,
+                    lx + 34.0,
+                    esc(&e.text)
+                );
+            }
+        }
+        for (i, n) in self.notes.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                r##"<text x="{MARGIN}" y="{:.1}" font-size="9" fill="#555">{}</text>"##,
+                h - MARGIN + 30.0 + 11.0 * i as f64,
+                esc(n)
+            );
+        }
+        s.push_str("</svg>\n");
+        s
+    }
+
+    /// The map as a PNG image.
+    pub fn to_png(&self) -> Result<Vec<u8>, MapError> {
+        use tiny_skia::{
+            Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, StrokeDash, Transform,
+        };
+        if self.width < 100 || self.height < 100 {
+            return Err(MapError::Canvas(self.width, self.height));
+        }
+        let mut pm = Pixmap::new(self.width, self.height)
+            .ok_or(MapError::Canvas(self.width, self.height))?;
+        pm.fill(Color::WHITE);
+        let (w, h) = (self.width as f32, self.height as f32);
+        let m = MARGIN as f32;
+        let clip = {
+            let mut mask = tiny_skia::Mask::new(self.width, self.height)
+                .ok_or(MapError::Canvas(self.width, self.height))?;
+            if let Some(r) = Rect::from_xywh(m, m, w - 2.0 * m, h - 2.0 * m) {
+                mask.fill_path(
+                    &PathBuilder::from_rect(r),
+                    FillRule::Winding,
+                    false,
+                    Transform::identity(),
+                );
+            }
+            mask
+        };
+        let paint_of = |c: &str, a: f64| {
+            let mut p = Paint::default();
+            let (r, g, b) = rgb(c);
+            p.set_color_rgba8(r, g, b, (a.clamp(0.0, 1.0) * 255.0) as u8);
+            p.anti_alias = true;
+            p
+        };
+        let stroke_of = |st: &Style| {
+            let mut s = Stroke {
+                width: st.width as f32,
+                ..Stroke::default()
+            };
+            s.line_join = tiny_skia::LineJoin::Round;
+            if st.dashed {
+                s.dash = StrokeDash::new(vec![6.0, 4.0], 0.0);
+            }
+            s
+        };
+        let poly = |p: &[(f64, f64)], close: bool| {
+            let mut pb = PathBuilder::new();
+            for (i, &(x, y)) in p.iter().enumerate() {
+                if i == 0 {
+                    pb.move_to(x as f32, y as f32);
+                } else {
+                    pb.line_to(x as f32, y as f32);
+                }
+            }
+            if close {
+                pb.close();
+            }
+            pb.finish()
+        };
+        let (grat, labels) = self.graticule();
+        for l in &grat {
+            if let Some(path) = poly(l, false) {
+                pm.stroke_path(
+                    &path,
+                    &paint_of("#b0b0b0", 1.0),
+                    &Stroke {
+                        width: 0.6,
+                        ..Stroke::default()
+                    },
+                    Transform::identity(),
+                    Some(&clip),
+                );
+            }
+        }
+        for f in &self.features {
+            let st = &f.style;
+            match &f.shape {
+                Shape::Area(rings) => {
+                    let mut pb = PathBuilder::new();
+                    for r in rings {
+                        for (i, &q) in r.iter().enumerate() {
+                            let (x, y) = self.px(q);
+                            if i == 0 {
+                                pb.move_to(x as f32, y as f32);
+                            } else {
+                                pb.line_to(x as f32, y as f32);
+                            }
+                        }
+                        pb.close();
+                    }
+                    if let Some(path) = pb.finish() {
+                        if let Some(c) = &st.fill {
+                            pm.fill_path(
+                                &path,
+                                &paint_of(c, st.fill_opacity),
+                                FillRule::EvenOdd,
+                                Transform::identity(),
+                                Some(&clip),
+                            );
+                        }
+                        if let Some(c) = &st.stroke {
+                            pm.stroke_path(
+                                &path,
+                                &paint_of(c, 1.0),
+                                &stroke_of(st),
+                                Transform::identity(),
+                                Some(&clip),
+                            );
+                        }
+                    }
+                }
+                Shape::Line(l) => {
+                    let p: Vec<(f64, f64)> = l.iter().map(|&q| self.px(q)).collect();
+                    if let (Some(path), Some(c)) = (poly(&p, false), &st.stroke) {
+                        pm.stroke_path(
+                            &path,
+                            &paint_of(c, 1.0),
+                            &stroke_of(st),
+                            Transform::identity(),
+                            Some(&clip),
+                        );
+                    }
+                }
+                Shape::Point(p, r) => {
+                    let (x, y) = self.px(*p);
+                    if let Some(path) = PathBuilder::from_circle(x as f32, y as f32, *r as f32) {
+                        if let Some(c) = &st.fill {
+                            pm.fill_path(
+                                &path,
+                                &paint_of(c, 1.0),
+                                FillRule::Winding,
+                                Transform::identity(),
+                                Some(&clip),
+                            );
+                        }
+                        if let Some(c) = &st.stroke {
+                            pm.stroke_path(
+                                &path,
+                                &paint_of(c, 1.0),
+                                &stroke_of(st),
+                                Transform::identity(),
+                                Some(&clip),
+                            );
+                        }
+                    }
+                    if let Some(t) = &f.label {
+                        text(&mut pm, t, x + r + 3.0, y - 8.0, 16, false, (0, 0, 0));
+                    }
+                }
+            }
+        }
+        if let Some(r) = Rect::from_xywh(m, m, w - 2.0 * m, h - 2.0 * m) {
+            pm.stroke_path(
+                &PathBuilder::from_rect(r),
+                &paint_of("#333333", 1.0),
+                &Stroke::default(),
+                Transform::identity(),
+                None,
+            );
+        }
+        for (t, x, y, _) in &labels {
+            text(&mut pm, t, *x, *y - 12.0, 16, false, (85, 85, 85));
+        }
+        text(
+            &mut pm,
+            &self.title,
+            MARGIN,
+            MARGIN - 38.0,
+            24,
+            true,
+            (0, 0, 0),
+        );
+        let (len, px) = self.scale_bar();
+        let (bx, by) = (MARGIN + 12.0, self.height as f64 - MARGIN - 16.0);
+        if let (Some(outer), Some(half)) = (
+            Rect::from_xywh(bx as f32, (by - 6.0) as f32, px as f32, 6.0),
+            Rect::from_xywh(bx as f32, (by - 6.0) as f32, (px / 2.0) as f32, 6.0),
+        ) {
+            pm.fill_rect(
+                outer,
+                &paint_of("#ffffff", 1.0),
+                Transform::identity(),
+                None,
+            );
+            pm.fill_rect(half, &paint_of("#000000", 1.0), Transform::identity(), None);
+            pm.stroke_path(
+                &PathBuilder::from_rect(outer),
+                &paint_of("#000000", 1.0),
+                &Stroke::default(),
+                Transform::identity(),
+                None,
+            );
+        }
+        text(&mut pm, "0", bx, by - 24.0, 16, false, (0, 0, 0));
+        text(
+            &mut pm,
+            &length_label(len),
+            bx + px - 12.0,
+            by - 24.0,
+            16,
+            false,
+            (0, 0, 0),
+        );
+        let at = (self.width as f64 - MARGIN - 24.0, MARGIN + 34.0);
+        let rot = self.north_rotation(at);
+        let (sr, cr) = rot.sin_cos();
+        let rp = |x: f64, y: f64| {
+            (
+                (at.0 + x * cr - y * sr) as f32,
+                (at.1 + x * sr + y * cr) as f32,
+            )
+        };
+        let mut pb = PathBuilder::new();
+        let pts = [rp(0.0, -20.0), rp(7.0, 8.0), rp(0.0, 3.0), rp(-7.0, 8.0)];
+        pb.move_to(pts[0].0, pts[0].1);
+        for p in &pts[1..] {
+            pb.line_to(p.0, p.1);
+        }
+        pb.close();
+        if let Some(path) = pb.finish() {
+            pm.fill_path(
+                &path,
+                &paint_of("#000000", 1.0),
+                FillRule::Winding,
+                Transform::identity(),
+                None,
+            );
+        }
+        let n = rp(0.0, -30.0);
+        text(
+            &mut pm,
+            "N",
+            n.0 as f64 - 5.0,
+            n.1 as f64 - 10.0,
+            20,
+            true,
+            (0, 0, 0),
+        );
+        if !self.legend.is_empty() {
+            let cw = noto_sans_mono_bitmap::get_raster_width(
+                noto_sans_mono_bitmap::FontWeight::Regular,
+                noto_sans_mono_bitmap::RasterHeight::Size16,
+            ) as f64;
+            let lw = 14.0
+                + cw * self
+                    .legend
+                    .iter()
+                    .map(|e| e.text.chars().count())
+                    .max()
+                    .unwrap_or(0) as f64
+                + 34.0;
+            let lh = 18.0 * self.legend.len() as f64 + 8.0;
+            let (lx, ly) = (
+                self.width as f64 - MARGIN - lw - 8.0,
+                self.height as f64 - MARGIN - lh - 8.0,
+            );
+            if let Some(r) = Rect::from_xywh(lx as f32, ly as f32, lw as f32, lh as f32) {
+                pm.fill_rect(r, &paint_of("#ffffff", 0.9), Transform::identity(), None);
+                pm.stroke_path(
+                    &PathBuilder::from_rect(r),
+                    &paint_of("#666666", 1.0),
+                    &Stroke::default(),
+                    Transform::identity(),
+                    None,
+                );
+            }
+            for (i, e) in self.legend.iter().enumerate() {
+                let y = ly + 14.0 + 18.0 * i as f64;
+                let st = &e.style;
+                match e.kind {
+                    0 => {
+                        if let Some(r) =
+                            Rect::from_xywh((lx + 6.0) as f32, (y - 9.0) as f32, 22.0, 10.0)
+                        {
+                            if let Some(c) = &st.fill {
+                                pm.fill_rect(
+                                    r,
+                                    &paint_of(c, st.fill_opacity),
+                                    Transform::identity(),
+                                    None,
+                                );
+                            }
+                            if let Some(c) = &st.stroke {
+                                pm.stroke_path(
+                                    &PathBuilder::from_rect(r),
+                                    &paint_of(c, 1.0),
+                                    &Stroke::default(),
+                                    Transform::identity(),
+                                    None,
+                                );
+                            }
+                        }
+                    }
+                    1 => {
+                        if let (Some(path), Some(c)) = (
+                            poly(&[(lx + 6.0, y - 4.0), (lx + 28.0, y - 4.0)], false),
+                            &st.stroke,
+                        ) {
+                            pm.stroke_path(
+                                &path,
+                                &paint_of(c, 1.0),
+                                &stroke_of(st),
+                                Transform::identity(),
+                                None,
+                            );
+                        }
+                    }
+                    _ => {
+                        if let (Some(path), Some(c)) = (
+                            PathBuilder::from_circle((lx + 17.0) as f32, (y - 4.0) as f32, 4.0),
+                            &st.fill,
+                        ) {
+                            pm.fill_path(
+                                &path,
+                                &paint_of(c, 1.0),
+                                FillRule::Winding,
+                                Transform::identity(),
+                                None,
+                            );
+                        }
+                    }
+                }
+                text(&mut pm, &e.text, lx + 34.0, y - 13.0, 16, false, (0, 0, 0));
+            }
+        }
+        for (i, n) in self.notes.iter().enumerate() {
+            text(
+                &mut pm,
+                n,
+                MARGIN,
+                self.height as f64 - MARGIN + 18.0 + 16.0 * i as f64,
+                16,
+                false,
+                (85, 85, 85),
+            );
+        }
+        pm.encode_png().map_err(|e| MapError::Png(e.to_string()))
+    }
+}
+
+/// Draw `t` with its top-left at (x, y), from the built-in bitmaps.
+fn text(
+    pm: &mut tiny_skia::Pixmap,
+    t: &str,
+    x: f64,
+    y: f64,
+    size: u8,
+    bold: bool,
+    rgb: (u8, u8, u8),
+) {
+    use noto_sans_mono_bitmap::{get_raster, get_raster_width, FontWeight, RasterHeight};
+    let weight = if bold {
+        FontWeight::Bold
+    } else {
+        FontWeight::Regular
+    };
+    let height = match size {
+        24.. => RasterHeight::Size24,
+        20.. => RasterHeight::Size20,
+        _ => RasterHeight::Size16,
+    };
+    let cw = get_raster_width(weight, height);
+    let (pw, ph) = (pm.width() as i64, pm.height() as i64);
+    let data = pm.data_mut();
+    // Typographic marks the bitmaps lack, by their ASCII look-alikes.
+    let plain = t
+        .replace(['′', '’'], "'")
+        .replace('″', "\"")
+        .replace(['—', '–', '−'], "-");
+    for (k, ch) in plain.chars().enumerate() {
+        let Some(r) = get_raster(ch, weight, height).or_else(|| get_raster('?', weight, height))
+        else {
+            continue;
+        };
+        for (row, line) in r.raster().iter().enumerate() {
+            for (col, &v) in line.iter().enumerate() {
+                if v == 0 {
+                    continue;
+                }
+                let (px, py) = (x as i64 + (k * cw + col) as i64, y as i64 + row as i64);
+                if px < 0 || py < 0 || px >= pw || py >= ph {
+                    continue;
+                }
+                let i = ((py * pw + px) * 4) as usize;
+                let a = v as u32;
+                // Premultiplied source-over onto an opaque canvas.
+                for (c, s) in [rgb.0, rgb.1, rgb.2].into_iter().enumerate() {
+                    let d = data[i + c] as u32;
+                    data[i + c] = ((s as u32 * a + d * (255 - a)) / 255) as u8;
+                }
+                data[i + 3] = 255;
+            }
+        }
+    }
+}
+
+fn rgb(c: &str) -> (u8, u8, u8) {
+    let h = c.trim_start_matches('#');
+    let v = |i: usize| u8::from_str_radix(h.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0);
+    (v(0), v(2), v(4))
+}
+
+fn pts(p: &[(f64, f64)]) -> String {
+    let mut s = String::new();
+    for (x, y) in p {
+        let _ = write!(s, "{x:.1},{y:.1} ");
+    }
+    s
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// "40°30′N".
+fn dm(v: f64, pos: char, neg: char) -> String {
+    let h = if v >= 0.0 { pos } else { neg };
+    let m = (v.abs() * 60.0).round() as i64;
+    if m % 60 == 0 {
+        format!("{}°{h}", m / 60)
+    } else {
+        format!("{}°{:02}′{h}", m / 60, m % 60)
+    }
+}
+
+fn length_label(m: f64) -> String {
+    if m >= 1000.0 {
+        format!("{} km", m / 1000.0)
+    } else {
+        format!("{m} m")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scale bar's length in pixels is its ground length at the map's
+    /// scale: measured against a geodesic drawn on the map.
+    #[test]
+    fn scale_bar_matches_the_ground() {
+        let map = Map::new("t", (40.0, 45.0, 40.5, 45.6), 800, 600);
+        let (len, px) = map.scale_bar();
+        // A point `len` metres east of the centre, by the geodesic direct problem.
+        let g = Ellipsoid::WGS84.geodesic();
+        use terminus_geodesy::measure::DirectGeodesic;
+        let (lat2, lon2, _): (f64, f64, f64) = g.direct(40.25, 45.3, 90.0, len);
+        let (a, b) = (map.px((40.25, 45.3)), map.px((lat2, lon2)));
+        let drawn = (b.0 - a.0).hypot(b.1 - a.1);
+        assert!(
+            (drawn - px).abs() / px < 1e-3,
+            "{drawn} px vs bar {px} px for {len} m"
+        );
+        assert!([1.0, 2.0, 5.0]
+            .iter()
+            .any(|m| (len / 10f64.powf(len.log10().floor()) - m).abs() < 1e-9));
+    }
+
+    /// North is up on the central meridian and leans with the convergence off it.
+    #[test]
+    fn north_arrow_follows_the_meridian() {
+        let map = Map::new("t", (40.0, 44.0, 41.0, 48.0), 800, 600);
+        let centre = map.px((40.5, 46.0));
+        assert!(map.north_rotation(centre).abs() < 1e-6);
+        let east = map.px((40.5, 47.5));
+        // Convergence ≈ Δλ·sin φ = 1.5°·sin 40.5° ≈ 0.97°: meridians lean towards the centre.
+        let rot = map.north_rotation(east).to_degrees();
+        assert!((rot + 0.974).abs() < 0.02, "{rot}");
+    }
+
+    #[test]
+    fn degrees_and_minutes() {
+        assert_eq!(dm(40.5, 'N', 'S'), "40°30′N");
+        assert_eq!(dm(-45.0, 'E', 'W'), "45°W");
+    }
+}

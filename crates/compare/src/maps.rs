@@ -1,0 +1,167 @@
+//! The maps of a comparison: an overview, and one map per largest
+//! discrepancy of each pair (drawn by `terminus-cartography`).
+
+use crate::report::{area, length};
+use crate::{Comparison, LatLon};
+use terminus_cartography::{Map, Style};
+
+/// Line colours, in input order.
+const LINES: [&str; 6] = [
+    "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+];
+/// Fills for the party a line gives a discrepancy to.
+const PARTIES: [&str; 4] = ["#f4a582", "#92c5de", "#c2a5cf", "#a6dba0"];
+
+/// A map to write: file stem, caption, map.
+pub struct NamedMap {
+    /// File name without extension.
+    pub stem: String,
+    /// Caption.
+    pub caption: String,
+    /// The map.
+    pub map: Map,
+}
+
+fn party_colour(parties: &[String], p: &str) -> &'static str {
+    let i = parties.iter().position(|q| q == p).unwrap_or(0);
+    PARTIES[i % PARTIES.len()]
+}
+
+fn safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The overview and the detail maps (the `per_pair` largest discrepancies of each pair).
+pub fn maps(c: &Comparison, per_pair: usize) -> Vec<NamedMap> {
+    let mut out = Vec::new();
+    let parties: Vec<String> = {
+        let mut v: Vec<String> = c
+            .pairs
+            .iter()
+            .flat_map(|p| p.gain_m2.keys().cloned())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let line_pts = |name: &str| -> Vec<Vec<LatLon>> {
+        // The agreed stretches are not the whole line: take the lines from
+        // the discrepancy rings' owners via the pair data.
+        c.line_geometry.get(name).cloned().unwrap_or_default()
+    };
+    let all: Vec<LatLon> = c
+        .line_geometry
+        .values()
+        .flatten()
+        .flatten()
+        .copied()
+        .collect();
+    let mut overview = Map::around("Claim lines compared", all.iter().copied(), 0.04, 1200, 900);
+    if let Some(p) = c.pairs.first() {
+        for d in p.discrepancies.iter().filter(|d| d.beyond_tolerance) {
+            let legend = format!("{} gives to {}", p.a, d.party_by_a);
+            overview.area(
+                &d.rings,
+                Style::area(party_colour(&parties, &d.party_by_a), 0.55, "#555555"),
+                Some(&legend),
+            );
+        }
+    }
+    for o in &c.overlaps {
+        overview.area(
+            &o.rings,
+            Style::area("#7b3294", 0.5, "#7b3294"),
+            Some("territories overlap"),
+        );
+    }
+    for (i, l) in c.lines.iter().enumerate() {
+        for piece in line_pts(&l.name) {
+            overview.line(
+                &piece,
+                Style::line(LINES[i % LINES.len()], 1.6),
+                Some(&l.name),
+            );
+        }
+    }
+    overview.note(&format!(
+        "Discrepancies wider than {} m filled by the party the first pair's first line gives them to. Geodesic areas; WGS 84.",
+        c.tolerance_m
+    ));
+    out.push(NamedMap {
+        stem: "overview".into(),
+        caption: "Overview: the claim lines and the discrepancies between the first pair".into(),
+        map: overview,
+    });
+
+    for p in &c.pairs {
+        let ia = c.lines.iter().position(|l| l.name == p.a).unwrap_or(0);
+        let ib = c.lines.iter().position(|l| l.name == p.b).unwrap_or(1);
+        for d in p
+            .discrepancies
+            .iter()
+            .filter(|d| d.beyond_tolerance)
+            .take(per_pair)
+        {
+            let title = format!(
+                "{} vs {} — #{}: {}, widest {}",
+                p.a,
+                p.b,
+                d.id,
+                area(d.area_m2),
+                length(d.max_width_m)
+            );
+            let mut m = Map::around(&title, d.rings[0].iter().copied(), 0.25, 900, 700);
+            m.area(
+                &d.rings,
+                Style::area(party_colour(&parties, &d.party_by_a), 0.55, "#555555"),
+                Some(&format!(
+                    "{} gives to {}, {} to {}",
+                    p.a, d.party_by_a, p.b, d.party_by_b
+                )),
+            );
+            for (k, name) in [(ia, &p.a), (ib, &p.b)] {
+                for piece in line_pts(name) {
+                    m.line(&piece, Style::line(LINES[k % LINES.len()], 2.0), Some(name));
+                }
+            }
+            for x in &d.places {
+                m.point(
+                    (x.lat, x.lon),
+                    3.5,
+                    Style::area("#000000", 1.0, "#ffffff"),
+                    Some(&x.name),
+                    Some("place"),
+                );
+            }
+            m.point(
+                d.widest_at,
+                5.0,
+                Style::area("#ffff00", 1.0, "#000000"),
+                Some(&format!("widest {}", length(d.max_width_m))),
+                Some("widest point"),
+            );
+            m.note(&format!(
+                "Along {}: {}; along {}: {}. Section: {}.",
+                p.a,
+                length(d.length_a_m),
+                p.b,
+                length(d.length_b_m),
+                d.section.as_deref().unwrap_or("—")
+            ));
+            out.push(NamedMap {
+                stem: format!("{}_vs_{}_{:02}", safe(&p.a), safe(&p.b), d.id),
+                caption: title,
+                map: m,
+            });
+        }
+    }
+    out
+}
