@@ -19,6 +19,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use std::collections::HashMap;
 use terminus_geodesy::geodesic::intersect_segments;
+use terminus_geodesy::measure::EdgeTerm;
 
 /// What an edge of the arrangement is part of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +100,9 @@ pub struct Arrangement {
     pub edges: Vec<Edge>,
     /// Bounded faces.
     pub faces: Vec<Face>,
+    /// Each edge's geodesic length and area term, u → v (one inverse
+    /// problem per edge, shared by the faces either side).
+    pub terms: Vec<EdgeTerm>,
 }
 
 impl Arrangement {
@@ -115,6 +119,16 @@ impl Arrangement {
     /// The destination node of half-edge `h`.
     pub fn dest(&self, h: u32) -> u32 {
         self.origin(h ^ 1)
+    }
+
+    /// The geodesic term of half-edge `h`, in its direction.
+    pub fn term(&self, h: u32) -> EdgeTerm {
+        let t = self.terms[(h / 2) as usize];
+        if h.is_multiple_of(2) {
+            t
+        } else {
+            t.reversed()
+        }
     }
 
     /// The (lat, lon) ring of half-edges, closed.
@@ -295,12 +309,18 @@ impl Arrangement {
         // 5. Prune dangles: edges that enclose nothing.
         let edges = prune_dangles(nodes.len(), edges);
 
-        // 6. Faces.
+        // 6. Faces, and the edges' geodesic terms.
         let faces = trace_faces(&nodes, &edges);
+        let g = frame.gnomonic().geodesic();
+        let terms = edges
+            .par_iter()
+            .map(|e| EdgeTerm::new(g, nodes[e.u as usize].ll, nodes[e.v as usize].ll))
+            .collect();
         Ok(Arrangement {
             nodes,
             edges,
             faces,
+            terms,
         })
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::agreement;
 use crate::arrangement::{point_in_ring, Arrangement, Path, Role};
+use crate::chain::Chain;
 use crate::frame::{Frame, Xy};
 use crate::index::{IndexedSegment, SegmentIndex};
 use crate::sides::{self, PieceSides};
@@ -15,7 +16,7 @@ use crate::{
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use terminus_geodesy::measure::{path_length_with, ring_perimeter_area_with, InverseGeodesic};
+use terminus_geodesy::measure::{area_from_edges, path_length_with, InverseGeodesic};
 
 /// A polygon between two lines.
 #[derive(Debug, Clone, Serialize)]
@@ -145,7 +146,16 @@ fn check_line(name: &str, pieces: &[Vec<LatLon>]) -> Result<(), CompareError> {
     Ok(())
 }
 
+/// Phase timings on stderr when TERMINUS_PROFILE is set (for benchmarks).
+pub(crate) fn phase(what: &str, since: &mut std::time::Instant) {
+    if std::env::var_os("TERMINUS_PROFILE").is_some() {
+        eprintln!("{what}: {:.3} s", since.elapsed().as_secs_f64());
+    }
+    *since = std::time::Instant::now();
+}
+
 pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, CompareError> {
+    let mut clock = std::time::Instant::now();
     check_options(options)?;
     if inputs.lines.len() < 2 {
         return Err(CompareError::TooFewLines(inputs.lines.len()));
@@ -172,7 +182,7 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
         options.ellipsoid,
         inputs.lines.iter().flat_map(|l| l.pieces.iter().flatten()),
     )?;
-    let radius = options.ellipsoid.a;
+    let radius = frame.radius();
     let g = *frame.gnomonic().geodesic();
 
     // Project and index every line.
@@ -212,6 +222,7 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
             free_ends,
         });
     }
+    phase("project, index, bridge", &mut clock);
     let territories: Vec<PlaneTerritory> = inputs
         .territories
         .iter()
@@ -299,6 +310,7 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
         }
     }
 
+    phase("sides", &mut clock);
     let summaries: Vec<LineSummary> = lines
         .iter()
         .map(|l| LineSummary {
@@ -314,6 +326,7 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
         })
         .collect();
 
+    phase("line lengths", &mut clock);
     let pairs: Vec<(usize, usize)> = match options.reference {
         Some(r) => (0..lines.len())
             .filter(|&i| i != r)
@@ -338,6 +351,7 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
         )?);
     }
 
+    phase("pairs", &mut clock);
     let (overlaps, gaps, territory) = if territories.len() == 2 {
         let t = territory::compare(&frame, &inputs.territories, &inputs.places)?;
         (t.overlaps.clone(), t.gaps.clone(), Some(t))
@@ -528,7 +542,9 @@ fn compare_pair(
         }
     }
     paths.extend(join_paths);
+    let mut clock = std::time::Instant::now();
     let arr = Arrangement::build(frame, &paths)?;
+    phase("  arrangement", &mut clock);
 
     // Measure every face.
     let ctx = FaceContext {
@@ -547,6 +563,7 @@ fn compare_pair(
         .into_iter()
         .flatten()
         .collect();
+    phase("  faces", &mut clock);
     let same: Vec<&Discrepancy> = faces
         .iter()
         .filter(|d| d.party_by_a == d.party_by_b)
@@ -584,6 +601,7 @@ fn compare_pair(
     let (mut agreement, agreed_a) = agreement::stretches(frame, radius, a, &b.name, &b.index, tol);
     let (agreement_b, agreed_b) = agreement::stretches(frame, radius, b, &a.name, &a.index, tol);
     agreement.extend(agreement_b);
+    phase("  agreement", &mut clock);
 
     let mut gain: BTreeMap<String, f64> = BTreeMap::new();
     for s in a.sides.iter().chain(&b.sides) {
@@ -641,20 +659,35 @@ impl FaceContext<'_> {
         let rings_h: Vec<&Vec<u32>> = std::iter::once(&face.outer).chain(&face.holes).collect();
         let rings: PolygonRings = rings_h.iter().map(|r| arr.ring_ll(r)).collect();
         let rings_xy: Vec<Vec<Xy>> = rings_h.iter().map(|r| arr.ring_xy(r)).collect();
-        let area = |r: &Vec<LatLon>| {
-            ring_perimeter_area_with(g, r.iter().map(|&(la, lo)| (lo, la)))
-                .1
-                .abs()
-        };
-        let area_m2 = area(&rings[0]) - rings[1..].iter().map(area).sum::<f64>();
+        // Outer ring counter-clockwise, holes clockwise (faces on the
+        // left): the signed sum over all rings is the face's area.
+        let area_m2 = rings_h
+            .iter()
+            .map(|r| area_from_edges(g, r.iter().map(|&h| arr.term(h))))
+            .sum::<f64>();
 
         // Which side of each line the face lies on, from its own edges.
         let mut parts: [Vec<IndexedSegment>; 2] = [Vec::new(), Vec::new()];
+        let mut chains: [Vec<Chain>; 2] = [Vec::new(), Vec::new()];
+        let mut lengths = [0.0f64; 2];
         let mut votes: [BTreeMap<String, f64>; 2] = [BTreeMap::new(), BTreeMap::new()];
         let lines = [self.a, self.b];
         for ring in &rings_h {
+            // Runs of consecutive half-edges of each line, as chains.
+            let mut open: [Option<(Vec<Xy>, Vec<LatLon>)>; 2] = [None, None];
             for &h in ring.iter() {
                 let e = &arr.edges[(h / 2) as usize];
+                for (k, run) in open.iter_mut().enumerate() {
+                    let on = e
+                        .roles
+                        .iter()
+                        .any(|r| matches!(r, Role::Line { line, .. } if *line as usize == k));
+                    if !on {
+                        if let Some((xy, ll)) = run.take() {
+                            chains[k].push(Chain::new(xy, ll));
+                        }
+                    }
+                }
                 let (o, d) = (arr.origin(h), arr.dest(h));
                 let (no, nd) = (arr.nodes[o as usize], arr.nodes[d as usize]);
                 for role in &e.roles {
@@ -675,7 +708,17 @@ impl FaceContext<'_> {
                             piece,
                             index: 0,
                         });
+                        lengths[line as usize] += arr.terms[(h / 2) as usize].length;
+                        let run =
+                            open[line as usize].get_or_insert_with(|| (vec![no.xy], vec![no.ll]));
+                        run.0.push(nd.xy);
+                        run.1.push(nd.ll);
                     }
+                }
+            }
+            for (k, run) in open.into_iter().enumerate() {
+                if let Some((xy, ll)) = run {
+                    chains[k].push(Chain::new(xy, ll));
                 }
             }
         }
@@ -706,13 +749,7 @@ impl FaceContext<'_> {
             (true, false) => format!("{} only", self.b.name),
             (true, true) => "closures only".to_string(),
         };
-        let length = |p: &[IndexedSegment]| -> f64 {
-            p.iter()
-                .map(|s| -> f64 { g.inverse(s.ll[0].0, s.ll[0].1, s.ll[1].0, s.ll[1].1) })
-                .sum::<f64>()
-                + 0.0 // an empty sum is −0.0
-        };
-        let (length_a_m, length_b_m) = (length(&parts[0]), length(&parts[1]));
+        let (length_a_m, length_b_m) = (lengths[0], lengths[1]);
 
         // Widths: from each line's stretch to the other's (or to the whole
         // other line, when it does not bound the face).
@@ -720,8 +757,8 @@ impl FaceContext<'_> {
         let idx_b = (!parts[1].is_empty()).then(|| SegmentIndex::new(parts[1].clone()));
         let to_b = idx_b.as_ref().unwrap_or(&self.b.index);
         let to_a = idx_a.as_ref().unwrap_or(&self.a.index);
-        let (w_ab, at_ab) = self.width(&parts[0], to_b);
-        let (w_ba, at_ba) = self.width(&parts[1], to_a);
+        let (w_ab, at_ab) = self.width(&chains[0], to_b);
+        let (w_ba, at_ba) = self.width(&chains[1], to_a);
         let (max_width_m, widest_at) = if w_ab >= w_ba {
             (w_ab, at_ab)
         } else {
@@ -803,77 +840,73 @@ impl FaceContext<'_> {
         })
     }
 
-    /// The greatest geodesic distance from the segments `from` to `to`:
-    /// samples every quarter tolerance (at most 64 per segment), planar
-    /// bounds to pick candidates, exact distances for those, then a
-    /// golden-section refinement around the best.
-    fn width(&self, from: &[IndexedSegment], to: &SegmentIndex) -> (f64, LatLon) {
+    /// The greatest geodesic distance from the chains `from` to `to`:
+    /// samples every quarter tolerance along each chain; planar bounds pick
+    /// the candidates (any sample whose upper bound reaches the best lower
+    /// bound), the best eight are solved exactly, and a golden-section
+    /// search over the sample spacing either side of the best settles the
+    /// maximum (to 1 mm along the chain). The distance is 1-Lipschitz along
+    /// the chain, so the samples alone are within an eighth of the tolerance.
+    fn width(&self, from: &[Chain], to: &SegmentIndex) -> (f64, LatLon) {
         if from.is_empty() || to.is_empty() {
             return (0.0, (f64::NAN, f64::NAN));
         }
         let step = self.tol / 4.0;
-        let mut samples: Vec<(Xy, f64, f64)> = Vec::new(); // (point, lo, hi)
-        for s in from {
-            let (a, b) = (s.xy[0], s.xy[1]);
-            let len = (b[0] - a[0]).hypot(b[1] - a[1]);
-            let n = ((len / step).ceil() as usize).clamp(1, 64);
-            for k in 0..=n {
-                let t = k as f64 / n as f64;
-                let p = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
-                let (lo, hi) = to.bounds(self.radius, p);
-                samples.push((p, lo, hi));
+        let mut samples: Vec<(usize, f64, f64, f64)> = Vec::new(); // (chain, s, lo, hi)
+        for (ci, c) in from.iter().enumerate() {
+            for s in c.samples(step) {
+                let (lo, hi) = to.bounds(self.radius, c.at(s));
+                samples.push((ci, s, lo, hi));
             }
         }
-        let best_lo = samples.iter().map(|s| s.1).fold(0.0, f64::max);
-        let mut cands: Vec<&(Xy, f64, f64)> = samples.iter().filter(|s| s.2 >= best_lo).collect();
-        cands.sort_by(|x, y| y.2.total_cmp(&x.2));
-        cands.truncate(32);
-        let exact = |p: Xy| -> f64 {
+        let best_lo = samples.iter().map(|s| s.2).fold(0.0, f64::max);
+        let mut cands: Vec<&(usize, f64, f64, f64)> =
+            samples.iter().filter(|s| s.3 >= best_lo).collect();
+        cands.sort_by(|x, y| y.3.total_cmp(&x.3));
+        cands.truncate(8);
+        let exact = |ci: usize, s: f64| -> f64 {
+            let p = from[ci].at(s);
             let ll = self.frame.latlon(p);
             to.closest(self.frame, self.radius, ll, p)
                 .map_or(0.0, |c| c.distance)
         };
-        let mut best = (0.0, [0.0, 0.0]);
+        let mut best = (0.0, 0usize, 0.0);
         for c in cands {
-            let d = exact(c.0);
+            let d = exact(c.0, c.1);
             if d > best.0 {
-                best = (d, c.0);
+                best = (d, c.0, c.1);
             }
         }
-        // Refine along the segment(s) through the best sample.
-        for s in from {
-            let (a, b) = (s.xy[0], s.xy[1]);
-            let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-            let len2 = dx * dx + dy * dy;
-            if len2 == 0.0 {
-                continue;
-            }
-            let t0 = ((best.1[0] - a[0]) * dx + (best.1[1] - a[1]) * dy) / len2;
-            let off =
-                ((best.1[0] - a[0] - t0 * dx).hypot(best.1[1] - a[1] - t0 * dy)) / len2.sqrt();
-            if !(-1e-9..=1.0 + 1e-9).contains(&t0) || off > 1e-6 {
-                continue;
-            }
-            let span = (step / len2.sqrt()).min(1.0);
-            let (mut lo, mut hi) = ((t0 - span).max(0.0), (t0 + span).min(1.0));
-            let at = |t: f64| [a[0] + t * dx, a[1] + t * dy];
-            let phi = 0.618_033_988_749_895;
-            for _ in 0..30 {
-                let m1 = hi - phi * (hi - lo);
-                let m2 = lo + phi * (hi - lo);
-                if exact(at(m1)) < exact(at(m2)) {
-                    lo = m1;
-                } else {
-                    hi = m2;
-                }
-            }
-            let t = (lo + hi) / 2.0;
-            let d = exact(at(t));
-            if d > best.0 {
-                best = (d, at(t));
+        let chain = &from[best.1];
+        let span = chain.length() / (((chain.length() / step).ceil()).max(1.0));
+        let (mut lo, mut hi) = (
+            (best.2 - span).max(0.0),
+            (best.2 + span).min(chain.length()),
+        );
+        let phi = 0.618_033_988_749_895;
+        let (mut m1, mut m2) = (hi - phi * (hi - lo), lo + phi * (hi - lo));
+        let (mut f1, mut f2) = (exact(best.1, m1), exact(best.1, m2));
+        while hi - lo > 1e-3 {
+            if f1 < f2 {
+                lo = m1;
+                m1 = m2;
+                f1 = f2;
+                m2 = lo + phi * (hi - lo);
+                f2 = exact(best.1, m2);
+            } else {
+                hi = m2;
+                m2 = m1;
+                f2 = f1;
+                m1 = hi - phi * (hi - lo);
+                f1 = exact(best.1, m1);
             }
         }
-        (best.0, self.frame.latlon(best.1))
+        for (d, s) in [(f1, m1), (f2, m2)] {
+            if d > best.0 {
+                best = (d, best.1, s);
+            }
+        }
+        (best.0, self.frame.latlon(from[best.1].at(best.2)))
     }
 
     /// Geodesic length of the polyline `xy` inside the polygon `rings`.

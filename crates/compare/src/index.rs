@@ -106,12 +106,17 @@ impl SegmentIndex {
         ll: (f64, f64),
         p: Xy,
     ) -> Option<Closest> {
-        let first = self.tree.nearest_neighbor(&p)?;
-        let d = first.geom().distance_2(&p).sqrt();
-        // Any segment whose planar distance exceeds d / floor-scale cannot be nearer.
-        let reach = d / (scale_floor(frame_radius, p) * (1.0 - SLACK)) * (1.0 + SLACK) + 1e-3;
+        // Candidates in order of planar distance; a candidate whose planar
+        // distance, scaled by the least scale here, exceeds the best
+        // geodesic distance so far cannot be nearer: stop there.
+        let floor = scale_floor(frame_radius, p) * (1.0 - SLACK);
         let mut best: Option<Closest> = None;
-        for cand in self.tree.locate_within_distance(p, reach * reach) {
+        for (cand, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&p) {
+            if let Some(b) = best {
+                if d2.sqrt() * floor > b.distance + 1e-9 {
+                    break;
+                }
+            }
             let s = self.segments[cand.data as usize];
             let Ok(n) = nearest_on_segment(frame.gnomonic(), s.ll[0], s.ll[1], ll) else {
                 continue;

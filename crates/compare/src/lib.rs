@@ -35,6 +35,7 @@
 
 pub mod agreement;
 pub mod arrangement;
+pub mod chain;
 pub mod discrepancy;
 pub mod frame;
 pub mod index;

@@ -234,7 +234,7 @@ pub(crate) fn compare(
         SegmentIndex::new(segs)
     };
     let (b0, b1) = (boundary(&pt[0]), boundary(&pt[1]));
-    let radius = g.a;
+    let radius = frame.radius();
     let mut gaps = Vec::new();
     for p in m0.union(&m1).0.iter() {
         for hole in p.interiors() {

@@ -65,6 +65,12 @@ impl Ellipsoid {
         1.0 / self.inv_f
     }
 
+    /// First eccentricity squared, e² = f (2 − f).
+    pub fn e2(&self) -> f64 {
+        let f = self.f();
+        f * (2.0 - f)
+    }
+
     /// Semi-minor axis b = a (1 − f), metres.
     pub fn b(&self) -> f64 {
         self.a * (1.0 - self.f())

@@ -85,9 +85,159 @@ pub fn ring_perimeter_area_with(
     (perimeter, area)
 }
 
+/// One geodesic edge's share of a polygon's perimeter and area, computed
+/// once and shared by the two polygons either side of it (Karney 2013, §6:
+/// a polygon's area is the sum over its edges of S12, the area between the
+/// edge and the equator, corrected for edges crossing the prime meridian
+/// when the polygon encircles a pole).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EdgeTerm {
+    /// Geodesic length, metres.
+    pub length: f64,
+    /// S12 of the edge from its first point to its second, m².
+    pub area: f64,
+    /// The edge's longitudes (first, second), for the meridian crossings.
+    pub lons: (f64, f64),
+}
+
+impl EdgeTerm {
+    /// The edge (lat1, lon1) → (lat2, lon2), one inverse problem.
+    pub fn new(g: &Geodesic, p1: (f64, f64), p2: (f64, f64)) -> EdgeTerm {
+        let mask = geographiclib_rs::geodesic_capability::DISTANCE
+            | geographiclib_rs::geodesic_capability::AREA;
+        let r = g._gen_inverse(p1.0, p1.1, p2.0, p2.1, mask);
+        EdgeTerm {
+            length: r.1,
+            area: r.9,
+            lons: (p1.1, p2.1),
+        }
+    }
+
+    /// The same edge run the other way.
+    pub fn reversed(self) -> EdgeTerm {
+        EdgeTerm {
+            length: self.length,
+            area: -self.area,
+            lons: (self.lons.1, self.lons.0),
+        }
+    }
+}
+
+/// +1 or −1 when an edge crosses the prime meridian eastwards or westwards
+/// (longitude ±0 counts as east), as GeographicLib's PolygonArea counts.
+fn transit(lon1: f64, lon2: f64) -> i64 {
+    let norm = |x: f64| {
+        let y = x % 360.0;
+        if y > 180.0 {
+            y - 360.0
+        } else if y <= -180.0 {
+            y + 360.0
+        } else {
+            y
+        }
+    };
+    let (l1, l2) = (norm(lon1), norm(lon2));
+    let d = norm(l2 - l1);
+    if d > 0.0 && ((l1 < 0.0 && l2 >= 0.0) || (l1 > 0.0 && l2 == 0.0)) {
+        1
+    } else if d < 0.0 && l1 >= 0.0 && l2 < 0.0 {
+        -1
+    } else {
+        0
+    }
+}
+
+/// Signed area (m², counter-clockwise positive) of the closed ring whose
+/// edges are `terms`, in order — the same result as
+/// [`ring_perimeter_area_with`] on the ring's vertices, with the sum of the
+/// edge terms kept exactly (Neumaier's compensated summation).
+///
+/// ```
+/// use terminus_geodesy::measure::{area_from_edges, ring_area, EdgeTerm};
+/// use terminus_geodesy::Ellipsoid;
+/// let g = Ellipsoid::WGS84.geodesic();
+/// let ring = [(40.0, 45.0), (40.0, 45.1), (40.1, 45.1), (40.0, 45.0)];
+/// let terms = ring.windows(2).map(|w| EdgeTerm::new(&g, w[0], w[1]));
+/// let a = area_from_edges(&g, terms);
+/// let b = ring_area(&Ellipsoid::WGS84, ring.iter().map(|&(la, lo)| (lo, la)));
+/// assert!((a - b).abs() < 1e-6, "{a} {b}");
+/// ```
+pub fn area_from_edges(g: &Geodesic, terms: impl IntoIterator<Item = EdgeTerm>) -> f64 {
+    let (mut sum, mut comp) = (0.0f64, 0.0f64);
+    let mut crossings = 0i64;
+    for t in terms {
+        let next = sum + t.area;
+        comp += if sum.abs() >= t.area.abs() {
+            (sum - next) + t.area
+        } else {
+            (t.area - next) + sum
+        };
+        sum = next;
+        crossings += transit(t.lons.0, t.lons.1);
+    }
+    let area0 = g.area();
+    let mut area = (sum + comp) % area0;
+    if crossings % 2 != 0 {
+        area += if area < 0.0 {
+            area0 / 2.0
+        } else {
+            -area0 / 2.0
+        };
+    }
+    // S12 sums clockwise-positive; counter-clockwise is positive here.
+    area = -area;
+    if area > area0 / 2.0 {
+        area -= area0;
+    } else if area <= -area0 / 2.0 {
+        area += area0;
+    }
+    area
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Edge terms give PolygonArea's area, around a pole too.
+    #[test]
+    fn area_from_edges_matches_polygon_area() {
+        let g = Ellipsoid::WGS84.geodesic();
+        let rings: [&[(f64, f64)]; 3] = [
+            &[
+                (80.0, 0.0),
+                (80.0, 90.0),
+                (80.0, 180.0),
+                (80.0, -90.0),
+                (80.0, 0.0),
+            ],
+            &[(39.1, -0.5), (39.0, 0.7), (39.9, 0.4), (39.1, -0.5)],
+            &[(40.0, 45.0), (40.3, 45.2), (40.1, 45.9), (40.0, 45.0)],
+        ];
+        for ring in rings {
+            for rev in [false, true] {
+                let mut r = ring.to_vec();
+                if rev {
+                    r.reverse();
+                }
+                let terms = r.windows(2).map(|w| EdgeTerm::new(&g, w[0], w[1]));
+                let a = area_from_edges(&g, terms);
+                let b = ring_area_with(&g, r.iter().map(|&(la, lo)| (lo, la)));
+                assert!((a - b).abs() < 1e-3, "{a} vs {b}");
+                // Reversed terms give the negated area.
+                let back = r
+                    .windows(2)
+                    .rev()
+                    .map(|w| EdgeTerm::new(&g, w[0], w[1]).reversed());
+                let c = area_from_edges(&g, back);
+                assert!(
+                    (c + b).abs() < 1e-3
+                        || (c + b - g.area()).abs() < 1.0
+                        || (c + b + g.area()).abs() < 1.0,
+                    "{c} vs {b}"
+                );
+            }
+        }
+    }
 
     /// A ring round the North Pole along 80°N; GeographicLib 2.1.2:
     /// `printf "80 0\n80 90\n80 180\n80 -90\n" | Planimeter -p 9`
