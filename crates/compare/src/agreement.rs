@@ -11,12 +11,13 @@
 //! distance moved, so between samples it can exceed the tolerance by at
 //! most an eighth of it.
 
+use crate::chain::Chain;
 use crate::discrepancy::PreparedLine;
 use crate::frame::{Frame, Xy};
 use crate::index::SegmentIndex;
 use crate::LatLon;
 use serde::Serialize;
-use terminus_geodesy::measure::path_length_with;
+use terminus_geodesy::measure::InverseGeodesic;
 
 /// A stretch of one line within tolerance of another.
 #[derive(Debug, Clone, Serialize)]
@@ -64,77 +65,59 @@ pub(crate) fn stretches(
     other: &SegmentIndex,
     tol: f64,
 ) -> (Vec<Stretch>, f64) {
+    use rayon::prelude::*;
     let g = frame.gnomonic().geodesic();
     let step = tol / 4.0;
     let mut out = Vec::new();
     let mut total = 0.0;
     for (piece, (ll, xy)) in line.pieces.iter().enumerate() {
-        // Samples: (image, position when it is a vertex).
-        let mut samples: Vec<(Xy, Option<LatLon>)> = Vec::with_capacity(xy.len());
-        for i in 0..xy.len() {
-            samples.push((xy[i], Some(ll[i])));
-            if i + 1 < xy.len() {
-                let (a, b) = (xy[i], xy[i + 1]);
-                let len = (b[0] - a[0]).hypot(b[1] - a[1]);
-                let n = (len / step).ceil() as usize;
-                for k in 1..n {
-                    let t = k as f64 / n as f64;
-                    samples.push(([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])], None));
-                }
-            }
-        }
-        let flags: Vec<bool> = {
-            use rayon::prelude::*;
-            samples
-                .par_iter()
-                .map(|&(p, l)| within(frame, radius, other, p, l, tol))
-                .collect()
-        };
-        // Runs of agreed samples, with their ends bisected.
+        let chain = Chain::new(xy.clone(), ll.clone());
+        let at: Vec<f64> = chain.samples(step);
+        let flags: Vec<bool> = at
+            .par_iter()
+            .map(|&s| within(frame, radius, other, chain.at(s), None, tol))
+            .collect();
+        // Runs of agreed samples, their ends bisected along the chain.
         let mut k = 0;
-        while k < samples.len() {
+        while k < at.len() {
             if !flags[k] {
                 k += 1;
                 continue;
             }
             let start = k;
-            while k + 1 < samples.len() && flags[k + 1] {
+            while k + 1 < at.len() && flags[k + 1] {
                 k += 1;
             }
             let end = k;
-            let mut pts: Vec<LatLon> = Vec::new();
-            if start > 0 {
-                let p = bisect(
-                    frame,
-                    radius,
-                    other,
-                    tol,
-                    samples[start - 1].0,
-                    samples[start].0,
-                );
-                pts.push(frame.latlon(p));
-            }
-            for s in &samples[start..=end] {
-                if let Some(l) = s.1 {
-                    pts.push(l);
-                } else if s.0 == samples[start].0 || s.0 == samples[end].0 {
-                    pts.push(frame.latlon(s.0));
-                }
-            }
-            if end + 1 < samples.len() {
-                let p = bisect(
-                    frame,
-                    radius,
-                    other,
-                    tol,
-                    samples[end + 1].0,
-                    samples[end].0,
-                );
-                pts.push(frame.latlon(p));
-            }
+            let s0 = if start > 0 {
+                bisect(frame, radius, other, tol, &chain, at[start - 1], at[start])
+            } else {
+                0.0
+            };
+            let s1 = if end + 1 < at.len() {
+                bisect(frame, radius, other, tol, &chain, at[end + 1], at[end])
+            } else {
+                chain.length()
+            };
+            let mut pts: Vec<LatLon> = vec![if s0 == 0.0 {
+                ll[0]
+            } else {
+                frame.latlon(chain.at(s0))
+            }];
+            let first = chain.cum.partition_point(|&c| c <= s0);
+            let last = chain.cum.partition_point(|&c| c < s1);
+            pts.extend_from_slice(&ll[first..last.max(first)]);
+            pts.push(if s1 >= chain.length() {
+                ll[ll.len() - 1]
+            } else {
+                frame.latlon(chain.at(s1))
+            });
             pts.dedup();
             if pts.len() >= 2 {
-                let length_m = path_length_with(g, pts.iter().map(|&(la, lo)| (lo, la)));
+                let length_m: f64 = pts
+                    .par_windows(2)
+                    .map(|w| -> f64 { g.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
+                    .sum();
                 total += length_m;
                 out.push(Stretch {
                     line: line.name.clone(),
@@ -150,16 +133,21 @@ pub(crate) fn stretches(
     (out, total)
 }
 
-/// The point between `out` (beyond tolerance) and `inn` (within) where
-/// the distance equals the tolerance, to 1 mm.
-fn bisect(frame: &Frame, radius: f64, other: &SegmentIndex, tol: f64, out: Xy, inn: Xy) -> Xy {
+/// The arc length between `out` (beyond tolerance) and `inn` (within)
+/// where the distance equals the tolerance, to 1 mm.
+fn bisect(
+    frame: &Frame,
+    radius: f64,
+    other: &SegmentIndex,
+    tol: f64,
+    chain: &Chain,
+    out: f64,
+    inn: f64,
+) -> f64 {
     let (mut a, mut b) = (out, inn);
-    for _ in 0..40 {
-        if (a[0] - b[0]).hypot(a[1] - b[1]) < 1e-3 {
-            break;
-        }
-        let m = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
-        if within(frame, radius, other, m, None, tol) {
+    while (a - b).abs() > 1e-3 {
+        let m = (a + b) / 2.0;
+        if within(frame, radius, other, chain.at(m), None, tol) {
             b = m;
         } else {
             a = m;

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use robust::{orient2d, Coord};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use terminus_geodesy::geodesic::intersect_segments;
 use terminus_geodesy::measure::EdgeTerm;
 
@@ -75,7 +75,28 @@ pub struct Edge {
     /// Second node.
     pub v: u32,
     /// What it is part of; `forward` is relative to u → v.
-    pub roles: Vec<Role>,
+    pub roles: Roles,
+}
+
+/// The roles of one edge: rarely more than two (a stretch both lines
+/// share), so kept inline rather than on the heap.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Roles([Option<Role>; 4]);
+
+impl Roles {
+    fn push(&mut self, r: Role) {
+        if self.0.contains(&Some(r)) {
+            return;
+        }
+        if let Some(slot) = self.0.iter_mut().find(|s| s.is_none()) {
+            *slot = Some(r);
+        }
+    }
+
+    /// Each role.
+    pub fn iter(&self) -> impl Iterator<Item = &Role> {
+        self.0.iter().flatten()
+    }
 }
 
 /// A bounded face: its outer ring and holes, as half-edges (`2e` runs
@@ -160,7 +181,7 @@ impl Arrangement {
         // 1. Nodes: one per distinct (lat, lon), so shared vertices of the
         // two lines are one node.
         let mut nodes: Vec<Node> = Vec::new();
-        let mut by_ll: HashMap<(u64, u64), u32> = HashMap::new();
+        let mut by_ll: HashMap<(u64, u64), u32> = HashMap::default();
         let mut segs: Vec<Seg> = Vec::new();
         for path in paths {
             let mut prev: Option<u32> = None;
@@ -190,6 +211,8 @@ impl Arrangement {
             return Err(CompareError::Empty("no segments to compare"));
         }
 
+        let mut clock = std::time::Instant::now();
+        crate::discrepancy::phase("    nodes", &mut clock);
         // 2. Candidate pairs from an R*-tree, intersections with exact predicates.
         let boxes: Vec<GeomWithData<Rectangle<Xy>, u32>> = segs
             .iter()
@@ -206,7 +229,12 @@ impl Arrangement {
             })
             .collect();
         let tree = RTree::bulk_load(boxes);
-        let hits: Vec<Hit> = (0..segs.len())
+        // Only segments other than the first line's need ask: every pair
+        // that must be noded has at least one of them.
+        let askers: Vec<usize> = (0..segs.len())
+            .filter(|&i| !matches!(segs[i].role, Role::Line { line: 0, .. }))
+            .collect();
+        let hits: Vec<Hit> = askers
             .into_par_iter()
             .flat_map_iter(|i| {
                 let s = &segs[i];
@@ -218,7 +246,9 @@ impl Arrangement {
                 let mut out = Vec::new();
                 for other in tree.locate_in_envelope_intersecting(&env) {
                     let j = other.data as usize;
-                    if j <= i || !must_node(s.role, segs[j].role) {
+                    // Pairs of two askers are taken once, from the lower index.
+                    let j_asks = !matches!(segs[j].role, Role::Line { line: 0, .. });
+                    if (j_asks && j <= i) || j == i || !must_node(s.role, segs[j].role) {
                         continue;
                     }
                     intersect(&nodes, &segs, i, j, &mut out);
@@ -227,6 +257,7 @@ impl Arrangement {
             })
             .collect();
 
+        crate::discrepancy::phase("    pairs", &mut clock);
         // 3. Split every segment at its hits, creating crossing nodes.
         let mut splits: Vec<Vec<(f64, u32)>> = vec![Vec::new(); segs.len()];
         for hit in hits {
@@ -269,9 +300,10 @@ impl Arrangement {
             }
         }
 
+        crate::discrepancy::phase("    splits", &mut clock);
         // 4. Sub-edges, merged where both lines share them.
         let mut edges: Vec<Edge> = Vec::new();
-        let mut by_pair: HashMap<(u32, u32), u32> = HashMap::new();
+        let mut by_pair: HashMap<(u32, u32), u32> = HashMap::default();
         for (s, mut cut) in segs.iter().zip(splits) {
             cut.sort_by(|a, b| a.0.total_cmp(&b.0));
             cut.dedup_by_key(|c| c.1);
@@ -287,7 +319,7 @@ impl Arrangement {
                     edges.push(Edge {
                         u: key.0,
                         v: key.1,
-                        roles: Vec::new(),
+                        roles: Roles::default(),
                     });
                     (edges.len() - 1) as u32
                 });
@@ -299,18 +331,18 @@ impl Arrangement {
                     },
                     r => r,
                 };
-                let roles = &mut edges[e as usize].roles;
-                if !roles.contains(&role) {
-                    roles.push(role);
-                }
+                edges[e as usize].roles.push(role);
             }
         }
 
+        crate::discrepancy::phase("    edges", &mut clock);
         // 5. Prune dangles: edges that enclose nothing.
         let edges = prune_dangles(nodes.len(), edges);
+        crate::discrepancy::phase("    prune", &mut clock);
 
         // 6. Faces, and the edges' geodesic terms.
         let faces = trace_faces(&nodes, &edges);
+        crate::discrepancy::phase("    faces", &mut clock);
         let g = frame.gnomonic().geodesic();
         let terms = edges
             .par_iter()
@@ -442,15 +474,30 @@ fn geodesic_crossing(
     ((p[0] - xy[0]).hypot(p[1] - xy[1]) <= 1.0).then_some((x.lat, x.lon))
 }
 
-fn prune_dangles(n_nodes: usize, edges: Vec<Edge>) -> Vec<Edge> {
-    let mut degree = vec![0u32; n_nodes];
-    let mut incident: Vec<Vec<u32>> = vec![Vec::new(); n_nodes];
-    for (i, e) in edges.iter().enumerate() {
-        degree[e.u as usize] += 1;
-        degree[e.v as usize] += 1;
-        incident[e.u as usize].push(i as u32);
-        incident[e.v as usize].push(i as u32);
+/// Outgoing half-edges of every node, in one array (compressed rows).
+fn outgoing(n_nodes: usize, edges: &[Edge]) -> (Vec<u32>, Vec<u32>) {
+    let mut start = vec![0u32; n_nodes + 1];
+    for e in edges {
+        start[e.u as usize + 1] += 1;
+        start[e.v as usize + 1] += 1;
     }
+    for i in 0..n_nodes {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut list = vec![0u32; 2 * edges.len()];
+    for (i, e) in edges.iter().enumerate() {
+        list[fill[e.u as usize] as usize] = 2 * i as u32;
+        fill[e.u as usize] += 1;
+        list[fill[e.v as usize] as usize] = 2 * i as u32 + 1;
+        fill[e.v as usize] += 1;
+    }
+    (start, list)
+}
+
+fn prune_dangles(n_nodes: usize, edges: Vec<Edge>) -> Vec<Edge> {
+    let (start, list) = outgoing(n_nodes, &edges);
+    let mut degree: Vec<u32> = (0..n_nodes).map(|n| start[n + 1] - start[n]).collect();
     let mut alive = vec![true; edges.len()];
     let mut stack: Vec<u32> = (0..n_nodes as u32)
         .filter(|&n| degree[n as usize] == 1)
@@ -459,10 +506,11 @@ fn prune_dangles(n_nodes: usize, edges: Vec<Edge>) -> Vec<Edge> {
         if degree[n as usize] != 1 {
             continue;
         }
-        for &e in &incident[n as usize] {
-            if alive[e as usize] {
-                alive[e as usize] = false;
-                let ed = &edges[e as usize];
+        for &h in &list[start[n as usize] as usize..start[n as usize + 1] as usize] {
+            let e = (h / 2) as usize;
+            if alive[e] {
+                alive[e] = false;
+                let ed = &edges[e];
                 let other = if ed.u == n { ed.v } else { ed.u };
                 degree[n as usize] -= 1;
                 degree[other as usize] -= 1;
@@ -490,30 +538,31 @@ fn trace_faces(nodes: &[Node], edges: &[Edge]) -> Vec<Face> {
         }
     };
     // Outgoing half-edges at each node, counter-clockwise by angle.
-    let mut out: Vec<Vec<u32>> = vec![Vec::new(); nodes.len()];
-    for h in 0..(2 * edges.len()) as u32 {
-        out[origin(h) as usize].push(h);
-    }
-    let angle = |h: u32| {
-        let (a, b) = (
-            nodes[origin(h) as usize].xy,
-            nodes[origin(h ^ 1) as usize].xy,
-        );
-        (b[1] - a[1]).atan2(b[0] - a[0])
-    };
+    let angle: Vec<f64> = (0..(2 * edges.len()) as u32)
+        .map(|h| {
+            let (a, b) = (
+                nodes[origin(h) as usize].xy,
+                nodes[origin(h ^ 1) as usize].xy,
+            );
+            (b[1] - a[1]).atan2(b[0] - a[0])
+        })
+        .collect();
+    let (start, mut list) = outgoing(nodes.len(), edges);
     let mut pos = vec![0u32; 2 * edges.len()];
-    for list in &mut out {
-        list.sort_by(|&a, &b| angle(a).total_cmp(&angle(b)));
-        for (i, &h) in list.iter().enumerate() {
+    for n in 0..nodes.len() {
+        let slice = &mut list[start[n] as usize..start[n + 1] as usize];
+        slice.sort_by(|&a, &b| angle[a as usize].total_cmp(&angle[b as usize]));
+        for (i, &h) in slice.iter().enumerate() {
             pos[h as usize] = i as u32;
         }
     }
     // next(h): at h's destination, the edge clockwise from h's twin.
     let next = |h: u32| {
         let t = h ^ 1;
-        let list = &out[origin(t) as usize];
+        let n = origin(t) as usize;
+        let (s0, deg) = (start[n] as usize, (start[n + 1] - start[n]) as usize);
         let i = pos[t as usize] as usize;
-        list[(i + list.len() - 1) % list.len()]
+        list[s0 + (i + deg - 1) % deg]
     };
     let mut seen = vec![false; 2 * edges.len()];
     let mut cycles: Vec<(Vec<u32>, f64)> = Vec::new();
@@ -649,71 +698,4 @@ impl UnionFind {
             self.0[ra] = rb;
         }
     }
-}
-
-/// The first place where a line crosses itself (two of its segments cross
-/// properly, or overlap along a stretch), as (piece, segment, piece,
-/// segment, image point). Touching — a piece ending on another, rings
-/// closing — is allowed.
-pub fn self_crossing(pieces: &[Vec<Xy>]) -> Option<(u32, u32, u32, u32, Xy)> {
-    let mut segs: Vec<(u32, u32, Xy, Xy)> = Vec::new();
-    for (p, xy) in pieces.iter().enumerate() {
-        for (i, w) in xy.windows(2).enumerate() {
-            if w[0] != w[1] {
-                segs.push((p as u32, i as u32, w[0], w[1]));
-            }
-        }
-    }
-    let boxes: Vec<GeomWithData<Rectangle<Xy>, u32>> = segs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            GeomWithData::new(
-                Rectangle::from_corners(
-                    [s.2[0].min(s.3[0]), s.2[1].min(s.3[1])],
-                    [s.2[0].max(s.3[0]), s.2[1].max(s.3[1])],
-                ),
-                i as u32,
-            )
-        })
-        .collect();
-    let tree = RTree::bulk_load(boxes);
-    (0..segs.len()).into_par_iter().find_map_first(|i| {
-        let (pi, si, a, b) = segs[i];
-        let env = AABB::from_corners(
-            [a[0].min(b[0]), a[1].min(b[1])],
-            [a[0].max(b[0]), a[1].max(b[1])],
-        );
-        for other in tree.locate_in_envelope_intersecting(&env) {
-            let j = other.data as usize;
-            if j <= i {
-                continue;
-            }
-            let (pj, sj, c2, d2) = segs[j];
-            let o1 = orient2d(c(a), c(b), c(c2));
-            let o2 = orient2d(c(a), c(b), c(d2));
-            let o3 = orient2d(c(c2), c(d2), c(a));
-            let o4 = orient2d(c(c2), c(d2), c(b));
-            let proper = o1 * o2 < 0.0 && o3 * o4 < 0.0;
-            let overlap = o1 == 0.0
-                && o2 == 0.0
-                && (strictly_between(a, b, c2)
-                    || strictly_between(a, b, d2)
-                    || strictly_between(c2, d2, a)
-                    || strictly_between(c2, d2, b)
-                    || (a == c2 && b == d2)
-                    || (a == d2 && b == c2));
-            if proper || overlap {
-                let d = (b[0] - a[0]) * (d2[1] - c2[1]) - (b[1] - a[1]) * (d2[0] - c2[0]);
-                let u = if d != 0.0 {
-                    ((c2[0] - a[0]) * (d2[1] - c2[1]) - (c2[1] - a[1]) * (d2[0] - c2[0])) / d
-                } else {
-                    0.0
-                };
-                let at = [a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])];
-                return Some((pi, si, pj, sj, at));
-            }
-        }
-        None
-    })
 }

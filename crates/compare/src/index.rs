@@ -79,6 +79,64 @@ impl SegmentIndex {
         SegmentIndex::new(segs)
     }
 
+    /// The first place (in segment order) where these segments cross
+    /// each other properly or overlap along a stretch, with the crossing's
+    /// image. Touching — a piece ending on another, a ring closing,
+    /// consecutive segments — is allowed. Exact predicates (`robust`).
+    pub fn self_crossing(&self) -> Option<(IndexedSegment, IndexedSegment, Xy)> {
+        use rayon::prelude::*;
+        use robust::{orient2d, Coord};
+        let c = |p: Xy| Coord { x: p[0], y: p[1] };
+        let between = |a: Xy, b: Xy, p: Xy| {
+            if a[0] != b[0] {
+                (a[0] < p[0] && p[0] < b[0]) || (b[0] < p[0] && p[0] < a[0])
+            } else {
+                (a[1] < p[1] && p[1] < b[1]) || (b[1] < p[1] && p[1] < a[1])
+            }
+        };
+        (0..self.segments.len())
+            .into_par_iter()
+            .find_map_first(|i| {
+                let s = self.segments[i];
+                let (a, b) = (s.xy[0], s.xy[1]);
+                let env = rstar::AABB::from_corners(
+                    [a[0].min(b[0]), a[1].min(b[1])],
+                    [a[0].max(b[0]), a[1].max(b[1])],
+                );
+                for other in self.tree.locate_in_envelope_intersecting(&env) {
+                    let j = other.data as usize;
+                    if j <= i {
+                        continue;
+                    }
+                    let t = self.segments[j];
+                    let (p, q) = (t.xy[0], t.xy[1]);
+                    let o1 = orient2d(c(a), c(b), c(p));
+                    let o2 = orient2d(c(a), c(b), c(q));
+                    let o3 = orient2d(c(p), c(q), c(a));
+                    let o4 = orient2d(c(p), c(q), c(b));
+                    let proper = o1 * o2 < 0.0 && o3 * o4 < 0.0;
+                    let overlap = o1 == 0.0
+                        && o2 == 0.0
+                        && (between(a, b, p)
+                            || between(a, b, q)
+                            || between(p, q, a)
+                            || between(p, q, b)
+                            || (a == p && b == q)
+                            || (a == q && b == p));
+                    if proper || overlap {
+                        let d = (b[0] - a[0]) * (q[1] - p[1]) - (b[1] - a[1]) * (q[0] - p[0]);
+                        let u = if d != 0.0 {
+                            ((p[0] - a[0]) * (q[1] - p[1]) - (p[1] - a[1]) * (q[0] - p[0])) / d
+                        } else {
+                            0.0
+                        };
+                        return Some((s, t, [a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])]));
+                    }
+                }
+                None
+            })
+    }
+
     /// Whether there is nothing to measure against.
     pub fn is_empty(&self) -> bool {
         self.segments.is_empty()

@@ -326,12 +326,37 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     }
     let mut notes = Vec::new();
     let mut inputs = Inputs::default();
-    for (i, path) in args.lines.iter().enumerate() {
-        let ds = read_wgs84(&args.input, path, op, &mut notes)?;
-        inputs.lines.push(ClaimLine {
-            name: args.names.get(i).cloned().unwrap_or_else(|| stem(path)),
-            pieces: line_pieces(path, &ds)?,
-        });
+    // The claim lines are read side by side, one thread each.
+    let read: Vec<Result<(ClaimLine, Vec<String>), Failure>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = args
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, path)| {
+                let (input, names) = (&args.input, &args.names);
+                scope.spawn(move || {
+                    let mut notes = Vec::new();
+                    let ds = read_wgs84(input, path, op, &mut notes)?;
+                    let line = ClaimLine {
+                        name: names.get(i).cloned().unwrap_or_else(|| stem(path)),
+                        pieces: line_pieces(path, &ds)?,
+                    };
+                    Ok((line, notes))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Failure::failed("a reader thread failed")))
+            })
+            .collect()
+    });
+    for r in read {
+        let (line, n) = r?;
+        inputs.lines.push(line);
+        notes.extend(n);
     }
     let mut seen = std::collections::HashSet::new();
     for l in &inputs.lines {
