@@ -406,6 +406,33 @@ fn demo_writes_its_results_folder() {
     assert!(Path::new(&out)
         .join("formats/boundary_line_gk8.gpkg")
         .exists());
+    // The comparison of two Natural Earth editions: the same border, within
+    // a couple of hundred metres everywhere, gains summing to the area.
+    let cmp = &v["compare"];
+    assert_eq!(cmp["a"], "NE 5.1.1");
+    let share = cmp["agreed_share"].as_f64().unwrap();
+    assert!((0.8..1.0).contains(&share), "{share}");
+    let widest = cmp["max_width_m"].as_f64().unwrap();
+    assert!((100.0..500.0).contains(&widest), "{widest}");
+    let gains: f64 = cmp["gain_m2"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|g| g.as_f64().unwrap())
+        .sum();
+    assert!((gains - cmp["discrepancy_area_m2"].as_f64().unwrap()).abs() < 1e-6);
+    assert!(
+        cmp["gain_m2"]["ARM"].as_f64().unwrap() > 0.0
+            && cmp["gain_m2"]["AZE"].as_f64().unwrap() > 0.0
+    );
+    for f in [
+        "compare/report.html",
+        "compare/comparison.gpkg",
+        "compare/maps/overview.png",
+        "compare/summary.json",
+    ] {
+        assert!(Path::new(&out).join(f).exists(), "{f} missing");
+    }
     // A second run replaces its own folder; a foreign folder is left alone.
     assert_eq!(run(&["demo", "--out", &out_s]).0, 0);
     let foreign = dir.path().join("mine");

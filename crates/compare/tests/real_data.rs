@@ -179,6 +179,61 @@ fn check_against_reference(region: &str, c: &Comparison) {
     }
 }
 
+/// The committed expected outputs (tools/reference/expected_outputs.sh):
+/// the same counts, and areas, lengths and gains to 1e-6 relative.
+fn check_against_expected(region: &str, c: &Comparison) {
+    let path = format!(
+        "{}/../../tests/expected/compare/{region}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0);
+    for (p, e) in c.pairs.iter().zip(expected["pairs"].as_array().unwrap()) {
+        assert_eq!(e["a"], p.a.as_str());
+        assert_eq!(e["b"], p.b.as_str());
+        assert_eq!(
+            e["discrepancy_count"], p.discrepancy_count,
+            "{} vs {}",
+            p.a, p.b
+        );
+        for (k, v) in [
+            ("discrepancy_area_m2", p.discrepancy_area_m2),
+            ("area_between_m2", p.area_between_m2),
+            ("agreed_length_m", p.agreed_length_m),
+            ("max_width_m", p.max_width_m),
+        ] {
+            assert!(
+                close(e[k].as_f64().unwrap(), v),
+                "{} vs {}: {k} {v} expected {}",
+                p.a,
+                p.b,
+                e[k]
+            );
+        }
+        for (party, g) in &p.gain_m2 {
+            assert!(
+                close(e["gain_m2"][party].as_f64().unwrap(), *g),
+                "{} vs {}: gain {party}",
+                p.a,
+                p.b
+            );
+        }
+    }
+    let areas = |v: &serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["area_m2"].as_f64().unwrap())
+            .collect()
+    };
+    let mine: Vec<f64> = c.overlaps.iter().map(|o| o.area_m2).collect();
+    assert_eq!(mine.len(), areas(&expected["overlaps"]).len());
+    for (a, b) in mine.iter().zip(areas(&expected["overlaps"])) {
+        assert!(close(*a, b), "overlap {a} expected {b}");
+    }
+}
+
 #[test]
 fn armenia_azerbaijan_four_lineages() {
     let Some(c) = run(
@@ -195,6 +250,7 @@ fn armenia_azerbaijan_four_lineages() {
     };
     assert_eq!(c.pairs.len(), 6);
     check_against_reference("am_az", &c);
+    check_against_expected("am_az", &c);
 
     // Natural Earth lies up to ~5.6 km west of OSM and DCW in Syunik–Zangilan
     // (39.0–39.3°N, 46.0–46.5°E): a discrepancy there that Natural Earth
@@ -268,6 +324,7 @@ fn kyrgyzstan_tajikistan_three_lineages() {
     };
     assert_eq!(c.pairs.len(), 3);
     check_against_reference("kg_tj", &c);
+    check_against_expected("kg_tj", &c);
 }
 
 #[test]

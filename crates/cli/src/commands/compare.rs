@@ -208,7 +208,7 @@ fn stem(p: &Path) -> String {
 }
 
 /// Every line part of a dataset; polygons are refused with a hint.
-fn line_pieces(path: &Path, ds: &Dataset) -> Result<Vec<Vec<LatLon>>, Failure> {
+pub(crate) fn line_pieces(path: &Path, ds: &Dataset) -> Result<Vec<Vec<LatLon>>, Failure> {
     let mut pieces = Vec::new();
     for layer in &ds.layers {
         for (fi, f) in layer.features.iter().enumerate() {
@@ -247,7 +247,7 @@ fn collect_lines(g: &Geometry, out: &mut Vec<Vec<LatLon>>) -> Result<(), &'stati
     Ok(())
 }
 
-fn polygons(path: &Path, ds: &Dataset) -> Result<Vec<PolygonRings>, Failure> {
+pub(crate) fn polygons(path: &Path, ds: &Dataset) -> Result<Vec<PolygonRings>, Failure> {
     let mut out = Vec::new();
     let conv = |p: &Polygon| -> PolygonRings {
         p.rings.iter().map(|r| r.iter().map(ll).collect()).collect()
@@ -678,7 +678,7 @@ pub fn layers(c: &Comparison) -> Vec<Layer> {
     vec![agreement, discrepancies, places, closures, territories]
 }
 
-fn write_results(
+pub(crate) fn write_results(
     dir: &Path,
     c: &Comparison,
     detail_maps: usize,

@@ -16,7 +16,7 @@ use terminus_vector::validate::{validate_dataset, Severity, ValidationOptions};
 use terminus_vector::{Dataset, Layer};
 
 /// The bundled sample (public domain, see data/README.md).
-const SAMPLES: [(&str, &str); 3] = [
+const SAMPLES: [(&str, &str); 4] = [
     (
         "naturalearth10m_ARM_AZE_shared.geojson",
         include_str!("../../../../data/naturalearth10m_ARM_AZE_shared.geojson"),
@@ -28,6 +28,10 @@ const SAMPLES: [(&str, &str); 3] = [
     (
         "naturalearth10m_AZE.geojson",
         include_str!("../../../../data/naturalearth10m_AZE.geojson"),
+    ),
+    (
+        "worldatlas10m_ARM_AZE_shared.geojson",
+        include_str!("../../../../data/worldatlas10m_ARM_AZE_shared.geojson"),
     ),
 ];
 
@@ -43,6 +47,8 @@ const MARKER: &str = ".terminus-demo";
   formats/     the boundary line and Armenia's polygon in every format, and a
                round-trip check of each (formats/round_trip.txt)
   boundary.json   the sample as the boundary model: parties, source, claim line, sections
+  compare/     the Natural Earth 5.1.1 line against the 4.1.0 edition: agreement,
+               discrepancy polygons and who gains them, report.html, maps
   README.md    what each file is
 
 A folder that exists and was not made by the demo is left alone.")]
@@ -71,7 +77,7 @@ fn prepare(out: &Path) -> Result<(), Failure> {
             .hint("choose another folder with --out"));
         }
     }
-    for sub in ["", "sample", "formats"] {
+    for sub in ["", "sample", "formats", "compare"] {
         let d = out.join(sub);
         std::fs::create_dir_all(&d).map_err(io(&d))?;
     }
@@ -374,6 +380,8 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         &out.join("boundary.json"),
         &serde_json::to_string_pretty(&boundary).unwrap_or_default(),
     )?;
+    // 7. Compare two editions of the line.
+    let cmp = compare_step(&datasets, out)?;
     write_text(&out.join("README.md"), README)?;
 
     let length_km = measure_layer(line).map(|m| m.length_m).unwrap_or(f64::NAN) / 1000.0;
@@ -393,6 +401,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         "validation": {"errors": errors, "warnings": warnings},
         "formats": format_rows,
         "geodesy": geodesy,
+        "compare": cmp,
     });
     if args.json {
         print_json(&summary);
@@ -433,9 +442,51 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             geodesy["gk8_operation"].as_str().unwrap_or("")
         );
         println!("  boundary model    parties, source, claim line, sections  → boundary.json");
+        println!(
+            "  compare           NE 5.1.1 vs 4.1.0: {:.1} % within 100 m, {} discrepancies ({:.3} km², widest {:.0} m)  → compare/report.html",
+            100.0 * cmp["agreed_share"].as_f64().unwrap_or(f64::NAN),
+            cmp["discrepancy_count"],
+            cmp["discrepancy_area_m2"].as_f64().unwrap_or(f64::NAN) / 1e6,
+            cmp["max_width_m"].as_f64().unwrap_or(f64::NAN)
+        );
         println!("\nResults: {}", out.display());
     }
     Ok(0)
+}
+
+/// The two Natural Earth editions compared, Armenia and Azerbaijan as the
+/// parties; results in `compare/`, the pair's summary returned.
+fn compare_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_json::Value, Failure> {
+    use super::compare::{line_pieces, polygons, summary_json, write_results};
+    use terminus_compare::{ClaimLine, Inputs, Options, Territory};
+    let inputs = Inputs {
+        lines: vec![
+            ClaimLine {
+                name: "NE 5.1.1".into(),
+                pieces: line_pieces(&datasets[0].0, &datasets[0].1)?,
+            },
+            ClaimLine {
+                name: "NE 4.1.0".into(),
+                pieces: line_pieces(&datasets[3].0, &datasets[3].1)?,
+            },
+        ],
+        territories: vec![
+            Territory {
+                party: "ARM".into(),
+                polygons: polygons(&datasets[1].0, &datasets[1].1)?,
+            },
+            Territory {
+                party: "AZE".into(),
+                polygons: polygons(&datasets[2].0, &datasets[2].1)?,
+            },
+        ],
+        ..Inputs::default()
+    };
+    let c = terminus_compare::compare(&inputs, &Options::default())
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    write_results(&out.join("compare"), &c, 5, true)?;
+    let v = summary_json(&c);
+    Ok(v["pairs"][0].clone())
 }
 
 fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
@@ -450,12 +501,13 @@ Terminus source).
 
 | file | what |
 |---|---|
-| `sample/` | the three bundled GeoJSON files: the shared boundary line, Armenia, Azerbaijan |
+| `sample/` | the bundled GeoJSON files: the shared boundary line, Armenia, Azerbaijan (Natural Earth 5.1.1), and the same line from Natural Earth 4.1.0 |
 | `info.txt`, `info.json` | `terminus info` of each: layers, features, geometry types, vertices, extent, CRS, geodesic length, perimeter and area on the WGS 84 ellipsoid |
 | `validation.txt`, `validation.json` | `terminus validate` of each: every finding with its layer, feature, part, ring and vertex |
 | `formats/` | the boundary line and Armenia's polygon written in GeoJSON, GeoPackage, Shapefile, KML, KMZ, GPX, CSV and WKT; `round_trip.txt` says which came back vertex-exact and why a format refused (GPX holds no polygons) |
 | `geodesy.txt` | the Pulkovo 1942 → WGS 84 transformations valid at Artsvashen and how far apart they put it; the 1:100,000 Soviet map sheets the line crosses; `formats/boundary_line_gk8.gpkg`, the line in Gauss–Krüger zone 8 through the named transformation |
 | `boundary.json` | the sample in Terminus' boundary model: parties, the Natural Earth source, the claim line and its sections |
+| `compare/` | `terminus compare` of the 5.1.1 line against the 4.1.0 one, Armenia and Azerbaijan as parties: `report.html` (open it in a browser) and `report.md`, `summary.json`, the layers (`agreement`, `discrepancies`, `closures`, `territories`) as GeoJSON and in `comparison.gpkg`, and `maps/` (SVG and PNG: an overview and the five largest discrepancies) |
 
 Open the `.gpkg`, `.shp` and `.kml` files in QGIS or Google Earth.
 ";
