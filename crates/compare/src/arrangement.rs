@@ -46,11 +46,13 @@ pub enum Role {
 /// A directed path fed to the arrangement: consecutive (lat, lon) vertices
 /// with their planar images, and what it is.
 #[derive(Debug, Clone)]
-pub struct Path {
+pub struct Path<'a> {
     /// Vertices, (lat, lon) degrees.
-    pub ll: Vec<(f64, f64)>,
+    pub ll: &'a [(f64, f64)],
     /// Their images in the frame.
-    pub xy: Vec<Xy>,
+    pub xy: &'a [Xy],
+    /// Each segment's geodesic term when already known (else empty).
+    pub terms: &'a [EdgeTerm],
     /// The role of every segment (`forward` = along the path).
     pub role: Role,
 }
@@ -76,12 +78,14 @@ pub struct Edge {
     pub v: u32,
     /// What it is part of; `forward` is relative to u → v.
     pub roles: Roles,
+    /// Its geodesic term u → v, when a whole input segment gave it.
+    term: Option<EdgeTerm>,
 }
 
 /// The roles of one edge: rarely more than two (a stretch both lines
 /// share), so kept inline rather than on the heap.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Roles([Option<Role>; 4]);
+pub struct Roles([Option<Role>; 3]);
 
 impl Roles {
     fn push(&mut self, r: Role) {
@@ -177,15 +181,15 @@ impl Arrangement {
     }
 
     /// Node the paths, merge, prune, and trace faces.
-    pub fn build(frame: &Frame, paths: &[Path]) -> Result<Arrangement, CompareError> {
+    pub fn build(frame: &Frame, paths: &[Path<'_>]) -> Result<Arrangement, CompareError> {
         // 1. Nodes: one per distinct (lat, lon), so shared vertices of the
         // two lines are one node.
         let mut nodes: Vec<Node> = Vec::new();
         let mut by_ll: HashMap<(u64, u64), u32> = HashMap::default();
         let mut segs: Vec<Seg> = Vec::new();
-        for path in paths {
+        for (pi, path) in paths.iter().enumerate() {
             let mut prev: Option<u32> = None;
-            for (&ll, &xy) in path.ll.iter().zip(&path.xy) {
+            for (k, (&ll, &xy)) in path.ll.iter().zip(path.xy).enumerate() {
                 let key = (ll.0.to_bits(), ll.1.to_bits());
                 let id = *by_ll.entry(key).or_insert_with(|| {
                     nodes.push(Node {
@@ -201,6 +205,11 @@ impl Arrangement {
                             a: p,
                             b: id,
                             role: path.role,
+                            term: if k >= 1 && k <= path.terms.len() {
+                                Some((pi as u32, (k - 1) as u32))
+                            } else {
+                                None
+                            },
                         });
                     }
                 }
@@ -210,6 +219,7 @@ impl Arrangement {
         if segs.is_empty() {
             return Err(CompareError::Empty("no segments to compare"));
         }
+        drop(by_ll); // (memory: a million-vertex pair holds a lot at once)
 
         let mut clock = std::time::Instant::now();
         crate::discrepancy::phase("    nodes", &mut clock);
@@ -258,8 +268,11 @@ impl Arrangement {
             .collect();
 
         crate::discrepancy::phase("    pairs", &mut clock);
+        drop(tree);
         // 3. Split every segment at its hits, creating crossing nodes.
-        let mut splits: Vec<Vec<(f64, u32)>> = vec![Vec::new(); segs.len()];
+        // (segment, parameter, node), gathered then sorted: most segments
+        // are never split, so no per-segment list is kept.
+        let mut cuts: Vec<(u32, f64, u32)> = Vec::new();
         for hit in hits {
             let id = match hit.at {
                 At::Node(n) => {
@@ -278,7 +291,7 @@ impl Arrangement {
                     let id = (nodes.len() - 1) as u32;
                     // The crossing splits both segments.
                     let tj = param(&nodes, sj, xy);
-                    splits[hit.seg_j as usize].push((tj, id));
+                    cuts.push((hit.seg_j, tj, id));
                     id
                 }
             };
@@ -290,13 +303,13 @@ impl Arrangement {
                 let sj = &segs[hit.seg_j as usize];
                 let tj = param(&nodes, sj, nodes[id as usize].xy);
                 if id != sj.a && id != sj.b {
-                    splits[hit.seg_j as usize].push((tj, id));
+                    cuts.push((hit.seg_j, tj, id));
                 }
                 if id != si.a && id != si.b {
-                    splits[hit.seg_i as usize].push((t, id));
+                    cuts.push((hit.seg_i, t, id));
                 }
             } else {
-                splits[hit.seg_i as usize].push((t, id));
+                cuts.push((hit.seg_i, t, id));
             }
         }
 
@@ -304,14 +317,19 @@ impl Arrangement {
         // 4. Sub-edges, merged where both lines share them.
         let mut edges: Vec<Edge> = Vec::new();
         let mut by_pair: HashMap<(u32, u32), u32> = HashMap::default();
-        for (s, mut cut) in segs.iter().zip(splits) {
-            cut.sort_by(|a, b| a.0.total_cmp(&b.0));
-            cut.dedup_by_key(|c| c.1);
-            let mut chain = Vec::with_capacity(cut.len() + 2);
+        cuts.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
+        let mut next_cut = 0;
+        let mut chain: Vec<u32> = Vec::new();
+        for (si, s) in segs.iter().enumerate() {
+            chain.clear();
             chain.push(s.a);
-            chain.extend(cut.iter().map(|c| c.1));
+            while next_cut < cuts.len() && cuts[next_cut].0 as usize == si {
+                chain.push(cuts[next_cut].2);
+                next_cut += 1;
+            }
             chain.push(s.b);
             chain.dedup();
+            let whole = chain.len() == 2;
             for w in chain.windows(2) {
                 let (from, to) = (w[0], w[1]);
                 let key = (from.min(to), from.max(to));
@@ -320,6 +338,7 @@ impl Arrangement {
                         u: key.0,
                         v: key.1,
                         roles: Roles::default(),
+                        term: None,
                     });
                     (edges.len() - 1) as u32
                 });
@@ -331,10 +350,18 @@ impl Arrangement {
                     },
                     r => r,
                 };
-                edges[e as usize].roles.push(role);
+                let edge = &mut edges[e as usize];
+                edge.roles.push(role);
+                if let (true, None, Some((pi, k))) = (whole, edge.term, s.term) {
+                    let t = paths[pi as usize].terms[k as usize];
+                    edge.term = Some(if from == key.0 { t } else { t.reversed() });
+                }
             }
         }
 
+        drop(by_pair);
+        drop(segs);
+        drop(cuts);
         crate::discrepancy::phase("    edges", &mut clock);
         // 5. Prune dangles: edges that enclose nothing.
         let edges = prune_dangles(nodes.len(), edges);
@@ -344,9 +371,15 @@ impl Arrangement {
         let faces = trace_faces(&nodes, &edges);
         crate::discrepancy::phase("    faces", &mut clock);
         let g = frame.gnomonic().geodesic();
+        // Whole input segments bring their terms; pieces of split ones
+        // (and closures) are solved here.
         let terms = edges
             .par_iter()
-            .map(|e| EdgeTerm::new(g, nodes[e.u as usize].ll, nodes[e.v as usize].ll))
+            .map(|e| {
+                e.term.unwrap_or_else(|| {
+                    EdgeTerm::new(g, nodes[e.u as usize].ll, nodes[e.v as usize].ll)
+                })
+            })
             .collect();
         Ok(Arrangement {
             nodes,
@@ -362,6 +395,8 @@ struct Seg {
     a: u32,
     b: u32,
     role: Role,
+    /// Where its known geodesic term is: (path, segment).
+    term: Option<(u32, u32)>,
 }
 
 /// Stretches of the same line never cross each other by construction (the

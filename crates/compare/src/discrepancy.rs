@@ -16,7 +16,7 @@ use crate::{
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use terminus_geodesy::measure::{area_from_edges, InverseGeodesic};
+use terminus_geodesy::measure::{area_from_edges, EdgeTerm, InverseGeodesic};
 
 /// A polygon between two lines.
 #[derive(Debug, Clone, Serialize)]
@@ -94,6 +94,8 @@ pub(crate) struct PreparedLine {
     pub index: SegmentIndex,
     pub sides: Vec<PieceSides>,
     pub bridges: Vec<(LatLon, Xy, LatLon, Xy)>,
+    /// Each piece's segments' geodesic terms (length and area term).
+    pub terms: Vec<Vec<EdgeTerm>>,
     /// Ends left open after bridging: (position, image).
     pub free_ends: Vec<(LatLon, Xy)>,
 }
@@ -211,6 +213,14 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
                 });
             }
             let (bridges, free_ends) = bridge(&g, &pieces, options.bridge_m);
+            let terms = pieces
+                .iter()
+                .map(|p: &(Vec<LatLon>, Vec<Xy>)| {
+                    p.0.par_windows(2)
+                        .map(|w| EdgeTerm::new(&g, w[0], w[1]))
+                        .collect()
+                })
+                .collect();
             Ok(PreparedLine {
                 name: l.name.clone(),
                 pieces,
@@ -218,6 +228,7 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
                 sides: Vec::new(),
                 bridges,
                 free_ends,
+                terms,
             })
         })
         .collect::<Result<_, _>>()?;
@@ -315,15 +326,7 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
         .iter()
         .map(|l| LineSummary {
             name: l.name.clone(),
-            length_m: l
-                .pieces
-                .iter()
-                .map(|p| {
-                    p.0.par_windows(2)
-                        .map(|w| -> f64 { g.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
-                        .sum::<f64>()
-                })
-                .sum(),
+            length_m: l.terms.iter().flatten().map(|t| t.length).sum::<f64>() + 0.0,
             pieces: l.pieces.len(),
             vertices: l.pieces.iter().map(|p| p.0.len()).sum(),
             sides: l.sides.clone(),
@@ -493,7 +496,7 @@ fn compare_pair(
 
     // Joins: mutually nearest free ends of the two lines.
     let mut joins = Vec::new();
-    let mut join_paths = Vec::new();
+    let mut join_ends: Vec<([LatLon; 2], [Xy; 2])> = Vec::new();
     for &(ll_a, xy_a) in &a.free_ends {
         let nearest = |from: LatLon, set: &[(LatLon, Xy)]| {
             set.iter()
@@ -506,11 +509,7 @@ fn compare_pair(
         let back = nearest(ll_b, &a.free_ends).map(|x| x.1);
         if d <= options.join_m && back == Some(ll_a) {
             if d > 0.0 {
-                join_paths.push(Path {
-                    ll: vec![ll_a, ll_b],
-                    xy: vec![xy_a, xy_b],
-                    role: Role::Join,
-                });
+                join_ends.push(([ll_a, ll_b], [xy_a, xy_b]));
             }
             joins.push(Closure {
                 line: format!("{}–{}", a.name, b.name),
@@ -521,12 +520,22 @@ fn compare_pair(
         }
     }
     let mut bridges = Vec::new();
+    let bridge_ends: Vec<Vec<([LatLon; 2], [Xy; 2])>> = [a, b]
+        .iter()
+        .map(|line| {
+            line.bridges
+                .iter()
+                .map(|&(l0, x0, l1, x1)| ([l0, l1], [x0, x1]))
+                .collect()
+        })
+        .collect();
     let mut paths: Vec<Path> = Vec::new();
     for (li, line) in [a, b].into_iter().enumerate() {
         for (pi, (ll, xy)) in line.pieces.iter().enumerate() {
             paths.push(Path {
-                ll: ll.clone(),
-                xy: xy.clone(),
+                ll,
+                xy,
+                terms: &line.terms[pi],
                 role: Role::Line {
                     line: li as u8,
                     piece: pi as u32,
@@ -534,21 +543,29 @@ fn compare_pair(
                 },
             });
         }
-        for &(l0, x0, l1, x1) in &line.bridges {
+        for (ll, xy) in &bridge_ends[li] {
             paths.push(Path {
-                ll: vec![l0, l1],
-                xy: vec![x0, x1],
+                ll,
+                xy,
+                terms: &[],
                 role: Role::Bridge { line: li as u8 },
             });
             bridges.push(Closure {
                 line: line.name.clone(),
-                from: l0,
-                to: l1,
-                length_m: g.inverse(l0.0, l0.1, l1.0, l1.1),
+                from: ll[0],
+                to: ll[1],
+                length_m: g.inverse(ll[0].0, ll[0].1, ll[1].0, ll[1].1),
             });
         }
     }
-    paths.extend(join_paths);
+    for (ll, xy) in &join_ends {
+        paths.push(Path {
+            ll,
+            xy,
+            terms: &[],
+            role: Role::Join,
+        });
+    }
     let mut clock = std::time::Instant::now();
     let arr = Arrangement::build(frame, &paths)?;
     phase("  arrangement", &mut clock);

@@ -349,14 +349,31 @@ fn places_roads_and_sections_are_located() {
     let inputs = Inputs {
         lines: vec![line("A", l.a.clone()), line("B", l.b.clone())],
         sections: vec![
-            Section { name: "West".into(), polygons: vec![rect(44.9, 45.12)] },
-            Section { name: "East".into(), polygons: vec![rect(45.12, 45.7)] },
+            Section {
+                name: "West".into(),
+                polygons: vec![rect(44.9, 45.12)],
+            },
+            Section {
+                name: "East".into(),
+                polygons: vec![rect(45.12, 45.7)],
+            },
         ],
         places: vec![
-            Place { name: "Inside".into(), lat: inside.0, lon: inside.1 },
-            Place { name: "Far".into(), lat: 40.05, lon: 45.3 },
+            Place {
+                name: "Inside".into(),
+                lat: inside.0,
+                lon: inside.1,
+            },
+            Place {
+                name: "Far".into(),
+                lat: 40.05,
+                lon: 45.3,
+            },
         ],
-        roads: vec![Road { name: "R1".into(), pieces: vec![road.clone()] }],
+        roads: vec![Road {
+            name: "R1".into(),
+            pieces: vec![road.clone()],
+        }],
         ..Default::default()
     };
     let c = compare(&inputs, &Options::default()).unwrap();
@@ -367,21 +384,46 @@ fn places_roads_and_sections_are_located() {
         .find(|d| (d.area_m2 - l.lobes[0].0).abs() < 1e-3)
         .unwrap();
     assert_eq!(first.section.as_deref(), Some("West"));
-    assert!(p.discrepancies.iter().filter(|d| d.section.as_deref() == Some("East")).count() >= 3);
+    assert!(
+        p.discrepancies
+            .iter()
+            .filter(|d| d.section.as_deref() == Some("East"))
+            .count()
+            >= 3
+    );
     // The place 200 m north of A's middle of the first lobe.
     assert_eq!(first.places.len(), 1, "{:?}", first.places);
     let x = &first.places[0];
     assert_eq!(x.name, "Inside");
-    assert!((x.distance_to_a_m - 200.0).abs() < 1e-6, "{}", x.distance_to_a_m);
+    assert!(
+        (x.distance_to_a_m - 200.0).abs() < 1e-6,
+        "{}",
+        x.distance_to_a_m
+    );
     let gn = Gnomonic::new(Ellipsoid::WGS84);
     let to_b = nearest_on_polyline(&gn, &l.b, inside).unwrap().distance;
-    assert!((x.distance_to_b_m - to_b).abs() < 1e-6, "{} vs {to_b}", x.distance_to_b_m);
-    assert!(p.discrepancies.iter().all(|d| d.places.iter().all(|q| q.name != "Far")));
+    assert!(
+        (x.distance_to_b_m - to_b).abs() < 1e-6,
+        "{} vs {to_b}",
+        x.distance_to_b_m
+    );
+    assert!(p
+        .discrepancies
+        .iter()
+        .all(|d| d.places.iter().all(|q| q.name != "Far")));
     // The road crosses the first lobe from B's first leg down to A.
-    let on_a = intersect_segments(&g, road[0], road[1], l.a[0], l.a[1]).unwrap().unwrap();
-    let on_b = intersect_segments(&g, road[0], road[1], l.b[0], l.b[1]).unwrap().unwrap();
+    let on_a = intersect_segments(&g, road[0], road[1], l.a[0], l.a[1])
+        .unwrap()
+        .unwrap();
+    let on_b = intersect_segments(&g, road[0], road[1], l.b[0], l.b[1])
+        .unwrap()
+        .unwrap();
     assert!(on_a.within_both && on_b.within_both);
     let expected: f64 = g.inverse(on_a.lat, on_a.lon, on_b.lat, on_b.lon);
     assert_eq!(first.roads.len(), 1);
-    assert!((first.roads[0].length_m - expected).abs() < 1e-2, "{} vs {expected}", first.roads[0].length_m);
+    assert!(
+        (first.roads[0].length_m - expected).abs() < 1e-2,
+        "{} vs {expected}",
+        first.roads[0].length_m
+    );
 }
