@@ -134,7 +134,9 @@ pub(crate) fn stretches(
 }
 
 /// The arc length between `out` (beyond tolerance) and `inn` (within)
-/// where the distance equals the tolerance, to 1 mm.
+/// where the distance equals the tolerance, to 1 mm: bisection while the
+/// planar bounds decide, then regula falsi (Illinois variant) on the exact
+/// geodesic distance, which converges in a handful of solutions.
 fn bisect(
     frame: &Frame,
     radius: f64,
@@ -145,12 +147,67 @@ fn bisect(
     inn: f64,
 ) -> f64 {
     let (mut a, mut b) = (out, inn);
+    // Bisection on the bounds alone while they decide.
     while (a - b).abs() > 1e-3 {
         let m = (a + b) / 2.0;
-        if within(frame, radius, other, chain.at(m), None, tol) {
+        let (lo, hi) = other.bounds(radius, chain.at(m));
+        if hi <= tol {
             b = m;
-        } else {
+        } else if lo > tol {
             a = m;
+        } else {
+            break;
+        }
+    }
+    let f = |s: f64| -> f64 {
+        let p = chain.at(s);
+        other
+            .closest(frame, radius, frame.latlon(p), p)
+            .map_or(f64::INFINITY, |c| c.distance - tol)
+    };
+    let (mut fa, mut fb) = (f(a), f(b));
+    if !(fa > 0.0 && fb <= 0.0) {
+        // The ends disagree with the samples (rounding at the threshold):
+        // fall back on plain bisection with exact distances.
+        while (a - b).abs() > 1e-3 {
+            let m = (a + b) / 2.0;
+            if f(m) <= 0.0 {
+                b = m;
+            } else {
+                a = m;
+            }
+        }
+        return b;
+    }
+    let mut side = 0;
+    for _ in 0..200 {
+        if (a - b).abs() <= 1e-3 {
+            break;
+        }
+        let m = (a * fb - b * fa) / (fb - fa);
+        let m = if m.is_finite() && (m - a) * (m - b) < 0.0 {
+            m
+        } else {
+            (a + b) / 2.0
+        };
+        let fm = f(m);
+        if fm == 0.0 {
+            return m;
+        }
+        if fm > 0.0 {
+            a = m;
+            fa = fm;
+            if side == -1 {
+                fb /= 2.0;
+            }
+            side = -1;
+        } else {
+            b = m;
+            fb = fm;
+            if side == 1 {
+                fa /= 2.0;
+            }
+            side = 1;
         }
     }
     b

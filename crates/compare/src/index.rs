@@ -10,6 +10,7 @@ use crate::frame::{Frame, Xy};
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{PointDistance, RTree};
 use terminus_geodesy::geodesic::nearest_on_segment;
+use terminus_geodesy::measure::InverseGeodesic;
 
 /// Slack for the ellipsoid's departure from the spherical scale bounds.
 const SLACK: f64 = 2e-3;
@@ -176,16 +177,34 @@ impl SegmentIndex {
                 }
             }
             let s = self.segments[cand.data as usize];
-            let Ok(n) = nearest_on_segment(frame.gnomonic(), s.ll[0], s.ll[1], ll) else {
-                continue;
-            };
-            if best.is_none_or(|b| n.distance < b.distance) {
-                best = Some(Closest {
+            let found = match nearest_on_segment(frame.gnomonic(), s.ll[0], s.ll[1], ll) {
+                Ok(n) => Closest {
                     distance: n.distance,
                     at: (n.lat, n.lon),
                     segment: s,
                     side: n.side,
-                });
+                },
+                // (Not expected since the hover fix in the geodesy layer.)
+                // The nearer end is an upper bound, never an underestimate.
+                Err(_) => {
+                    let g = frame.gnomonic().geodesic();
+                    let d = |q: (f64, f64)| -> f64 { g.inverse(ll.0, ll.1, q.0, q.1) };
+                    let (d0, d1) = (d(s.ll[0]), d(s.ll[1]));
+                    let (distance, at) = if d0 <= d1 {
+                        (d0, s.ll[0])
+                    } else {
+                        (d1, s.ll[1])
+                    };
+                    Closest {
+                        distance,
+                        at,
+                        segment: s,
+                        side: 0,
+                    }
+                }
+            };
+            if best.is_none_or(|b| found.distance < b.distance) {
+                best = Some(found);
             }
         }
         best

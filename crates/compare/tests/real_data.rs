@@ -356,3 +356,37 @@ fn swapping_real_lines_swaps_the_gains() {
     }
     assert!((p.agreed_length_a_m - q.agreed_length_b_m).abs() < 1e-3);
 }
+
+/// DCW's two polygons were digitised independently: along the shared
+/// border they overlap and part in many slivers, none of them large.
+#[test]
+fn dcw_territories_overlap_and_part_in_slivers() {
+    let Some(c) = run(
+        "am_az",
+        &["dcw_gmt", "geomaps_osm10m"],
+        [("dcw_gmt_ARM", "ARM"), ("dcw_gmt_AZE", "AZE")],
+    ) else {
+        return;
+    };
+    let total = |v: &[terminus_compare::TerritoryPart]| v.iter().map(|o| o.area_m2).sum::<f64>();
+    eprintln!(
+        "DCW: {} overlaps ({:.0} m²), {} gaps ({:.0} m²)",
+        c.overlaps.len(),
+        total(&c.overlaps),
+        c.gaps.len(),
+        total(&c.gaps)
+    );
+    assert!(c.overlaps.len() > 100 && c.gaps.len() > 100);
+    assert!(c.overlaps.iter().chain(&c.gaps).all(|o| o.area_m2 < 2e6));
+    assert!((1e5..1e7).contains(&total(&c.overlaps)) && (1e5..1e7).contains(&total(&c.gaps)));
+    // DCW has no enclaves: all overlaps but one are slivers; the one is a
+    // separate 1.1 km² Armenian polygon at 40.00°N 45.85°E that lies wholly
+    // inside Azerbaijan's, and is labelled so.
+    let odd: Vec<_> = c
+        .overlaps
+        .iter()
+        .filter(|o| !o.note.starts_with("claimed by both"))
+        .collect();
+    assert_eq!(odd.len(), 1);
+    assert!(odd[0].note.contains("ARM's exclave") && (odd[0].area_m2 - 1.1e6).abs() < 0.1e6);
+}

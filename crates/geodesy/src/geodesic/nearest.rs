@@ -69,7 +69,7 @@ pub fn nearest_on_segment(
         geod.inverse(p.0, p.1, b.0, b.1),
     );
     let mut c = if da <= db { a } else { b };
-    for _ in 0..30 {
+    for step in 0..30 {
         let (ax, ay) = g.forward(c.0, c.1, a.0, a.1)?;
         let (bx, by) = g.forward(c.0, c.1, b.0, b.1)?;
         let (px, py) = g.forward(c.0, c.1, p.0, p.1)?;
@@ -95,9 +95,13 @@ pub fn nearest_on_segment(
         let moved = fx.hypot(fy);
         let settled = next == c;
         c = next;
-        // The centre moves by under 10 nm: the foot is found (the iteration
-        // then hovers at the nanometre of f64 rounding).
-        if moved < 1e-8 || settled {
+        // The centre moves by under 10 nm: the foot is found. With P far
+        // from a short segment the iteration can hover a few tens of
+        // nanometres about the foot (the rounding of P's projection, scaled
+        // by the lever of the distance), alternating between two centres:
+        // after a few steps, under a micrometre is the foot too — the
+        // distance is stationary there, so it is unaffected.
+        if moved < 1e-8 || settled || (step >= 5 && moved < 1e-6) {
             return Ok(finish(c.0, c.1, side));
         }
     }
@@ -135,5 +139,40 @@ pub fn nearest_on_polyline(
             }
             best.ok_or(GeodesicError::Degenerate("empty polyline"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measure::DirectGeodesic;
+    use crate::Ellipsoid;
+
+    /// A short segment seen from 50 km: the iteration used to hover about
+    /// the foot at 20 nm and report no convergence. The answer is no
+    /// farther than any point of the segment sampled every 10 cm.
+    #[test]
+    fn far_point_short_segment_converges() {
+        let g = Gnomonic::new(Ellipsoid::WGS84);
+        let (a, b, p) = (
+            (39.47027, 46.52854),
+            (39.47373, 46.52615),
+            (39.24651337901452, 45.986684506055504),
+        );
+        let n = nearest_on_segment(&g, a, b, p).unwrap();
+        let geod = g.geodesic();
+        let (len, azi, _, _): (f64, f64, f64, f64) = geod.inverse(a.0, a.1, b.0, b.1);
+        let mut best = f64::INFINITY;
+        for k in 0..=(len * 10.0) as usize {
+            let (la, lo, _): (f64, f64, f64) = geod.direct(a.0, a.1, azi, k as f64 / 10.0);
+            let d: f64 = geod.inverse(p.0, p.1, la, lo);
+            best = best.min(d);
+        }
+        assert!(
+            n.distance <= best + 1e-9 && n.distance > best - 1e-3,
+            "{} vs sampled {best}",
+            n.distance
+        );
+        assert!(n.along > 0.0 && n.along < len);
     }
 }
