@@ -224,41 +224,46 @@ impl Arrangement {
         let mut clock = std::time::Instant::now();
         crate::discrepancy::phase("    nodes", &mut clock);
         // 2. Candidate pairs from an R*-tree, intersections with exact predicates.
+        // The tree holds the first line and the closures; the second line
+        // and the closures ask it. So every pair that must be noded — first
+        // line with second (asked by the second), second with a closure
+        // (asked by the second), first with a closure (asked by the
+        // closure), closure with closure (asked by the lower) — is met
+        // exactly once, and the tree holds about half the segments.
+        let env_of = |s: &Seg| {
+            let (p, q) = (nodes[s.a as usize].xy, nodes[s.b as usize].xy);
+            AABB::from_corners(
+                [p[0].min(q[0]), p[1].min(q[1])],
+                [p[0].max(q[0]), p[1].max(q[1])],
+            )
+        };
+        let is_line = |s: &Seg, k: u8| matches!(s.role, Role::Line { line, .. } if line == k);
         let boxes: Vec<GeomWithData<Rectangle<Xy>, u32>> = segs
             .iter()
             .enumerate()
+            .filter(|(_, s)| !is_line(s, 1))
             .map(|(i, s)| {
-                let (p, q) = (nodes[s.a as usize].xy, nodes[s.b as usize].xy);
-                GeomWithData::new(
-                    Rectangle::from_corners(
-                        [p[0].min(q[0]), p[1].min(q[1])],
-                        [p[0].max(q[0]), p[1].max(q[1])],
-                    ),
-                    i as u32,
-                )
+                let e = env_of(s);
+                GeomWithData::new(Rectangle::from_corners(e.lower(), e.upper()), i as u32)
             })
             .collect();
         let tree = RTree::bulk_load(boxes);
-        // Only segments other than the first line's need ask: every pair
-        // that must be noded has at least one of them.
-        let askers: Vec<usize> = (0..segs.len())
-            .filter(|&i| !matches!(segs[i].role, Role::Line { line: 0, .. }))
-            .collect();
+        let askers: Vec<usize> = (0..segs.len()).filter(|&i| !is_line(&segs[i], 0)).collect();
         let hits: Vec<Hit> = askers
             .into_par_iter()
             .flat_map_iter(|i| {
                 let s = &segs[i];
-                let (p, q) = (nodes[s.a as usize].xy, nodes[s.b as usize].xy);
-                let env = AABB::from_corners(
-                    [p[0].min(q[0]), p[1].min(q[1])],
-                    [p[0].max(q[0]), p[1].max(q[1])],
-                );
+                let env = env_of(s);
+                let asks_closure = !is_line(s, 1);
                 let mut out = Vec::new();
                 for other in tree.locate_in_envelope_intersecting(&env) {
                     let j = other.data as usize;
-                    // Pairs of two askers are taken once, from the lower index.
-                    let j_asks = !matches!(segs[j].role, Role::Line { line: 0, .. });
-                    if (j_asks && j <= i) || j == i || !must_node(s.role, segs[j].role) {
+                    // Closure with closure: once, from the lower index.
+                    let j_closure = !is_line(&segs[j], 0);
+                    if j == i
+                        || (asks_closure && j_closure && j < i)
+                        || !must_node(s.role, segs[j].role)
+                    {
                         continue;
                     }
                     intersect(&nodes, &segs, i, j, &mut out);
