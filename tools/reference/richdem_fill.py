@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+"""RichDEM's plain Priority-Flood fill of the GEBCO crops, as fixtures for
+crates/terrain/tests/fill_reference.rs (so tests need no RichDEM).
+
+Made with richdem-fork 3.0.0 and tifffile (PyPI) by
+
+    python3 tools/reference/richdem_fill.py ../shared/data/dem tests/fixtures/terrain
+
+Each output, <crop>.richdem_fill.i16.gz, is the filled grid as gzipped
+little-endian int16, row-major from the north-west corner (the filled
+heights of an int16 DEM are integers: plain fill sets pits level with
+their spill point). RichDEM: FillDepressions(dem, epsilon=False), 8
+neighbours, edge cells as outlets (the crops have no nodata).
+"""
+import gzip
+import sys
+
+import numpy as np
+import richdem as rd
+import tifffile
+
+src, dst = sys.argv[1], sys.argv[2]
+for crop in ["gebco2023_fergana_KG_TJ_UZ_enclaves_15s", "gebco2023_alay_pamir_KG_TJ_15s"]:
+    a = tifffile.imread(f"{src}/{crop}.tif")
+    r = rd.rdarray(a.astype(np.float32), no_data=-32768)
+    r.geotransform = [0, 1, 0, 0, 0, -1]
+    f = np.array(rd.FillDepressions(r, epsilon=False, in_place=False))
+    assert np.all(f == np.round(f))
+    out = f.astype("<i2")
+    with gzip.open(f"{dst}/{crop}.richdem_fill.i16.gz", "wb") as g:
+        g.write(out.tobytes())
+    print(f"{crop}: {a.shape[1]} x {a.shape[0]}, {(out != a).sum()} cells raised", file=sys.stderr)
