@@ -50,6 +50,8 @@ enum Command {
     Sheets(commands::sheet::SheetsArgs),
     /// Compare claim lines: agreement, discrepancy polygons (areas, widths, who gains), territory overlaps and gaps; report and maps.
     Compare(commands::compare::Args),
+    /// DEMs: describe, clip to a corridor around a line, mosaic tiles, fill depressions.
+    Terrain(commands::terrain::Args),
     /// Run the whole product on the bundled Armenia–Azerbaijan sample and write a results folder.
     Demo(commands::demo::Args),
 }
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Info(a) => commands::info::run(a),
         Command::Convert(a) => commands::convert::run(a),
         Command::Compare(a) => commands::compare::run(a),
+        Command::Terrain(a) => commands::terrain::run(a),
         Command::Validate(a) => commands::validate::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Crs(a) => commands::crs::run(a),

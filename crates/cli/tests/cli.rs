@@ -1014,3 +1014,131 @@ fn compare_refuses_bad_claim_lines_clearly() {
     assert_eq!(code, 2, "{t}");
     assert!(t.contains("both called"), "{t}");
 }
+
+fn shared_data(rel: &str) -> Option<String> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(rel);
+    if p.exists() {
+        Some(p.display().to_string())
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{} is missing", p.display());
+    } else {
+        eprintln!("SKIPPED: {} is absent", p.display());
+        None
+    }
+}
+
+#[test]
+fn terrain_info_clip_and_fill() {
+    let Some(dem) = shared_data("dem/gebco2023_alay_pamir_KG_TJ_15s.tif") else {
+        return;
+    };
+    let Some(line) = shared_data("boundaries/kg_tj/geomaps_osm10m_KGZ_TJK_shared.geojson") else {
+        return;
+    };
+    let (code, t) = run(&["terrain", "info", &dem, "--json"]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+    assert_eq!(
+        (v["width"].as_u64(), v["height"].as_u64()),
+        (Some(600), Some(336))
+    );
+    assert_eq!(
+        (v["min"].as_f64(), v["max"].as_f64()),
+        (Some(1379.0), Some(7243.0))
+    );
+    assert_eq!(v["crs"], "EPSG:4326");
+    let dir = tempfile::tempdir().unwrap();
+    // The corridor of 10 km either side of the OSM line: every kept cell
+    // centre within 10 km of it, checked with the geodesy layer's nearest point.
+    let corr = dir.path().join("corridor.tif");
+    let (code, t) = run(&[
+        "terrain",
+        "clip",
+        &dem,
+        corr.to_str().unwrap(),
+        "--along",
+        &line,
+        "--distance",
+        "10km",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let c = terminus_terrain_read(&corr);
+    let ds = terminus_formats::read(Path::new(&line), &Default::default()).unwrap();
+    let pieces: Vec<Vec<(f64, f64)>> = ds.layers[0]
+        .features
+        .iter()
+        .filter_map(|f| match &f.geometry {
+            Some(terminus_vector::Geometry::LineString(l)) => {
+                Some(l.iter().map(|p| (p.y, p.x)).collect())
+            }
+            _ => None,
+        })
+        .collect();
+    let gn = terminus_geodesy::geodesic::Gnomonic::new(terminus_geodesy::Ellipsoid::WGS84);
+    let mut checked = 0;
+    for (i, v) in c.1.iter().enumerate().step_by(389) {
+        let (col, row) = (i % c.0, i / c.0);
+        let (lon, lat) = (
+            c.2 .0 + (col as f64 + 0.5) * c.2 .2,
+            c.2 .1 - (row as f64 + 0.5) * c.2 .2,
+        );
+        let d = pieces
+            .iter()
+            .map(|p| {
+                terminus_geodesy::geodesic::nearest_on_polyline(&gn, p, (lat, lon))
+                    .unwrap()
+                    .distance
+            })
+            .fold(f64::INFINITY, f64::min);
+        assert_eq!(
+            !v.is_nan(),
+            d <= 10_000.0,
+            "cell {col},{row}: {d} m from the line, kept = {}",
+            !v.is_nan()
+        );
+        checked += 1;
+    }
+    assert!(checked > 200);
+    // Plain fill keeps the sample type; --epsilon on int16 writes Float32.
+    let filled = dir.path().join("filled.tif");
+    let (code, t) = run(&["terrain", "fill", &dem, filled.to_str().unwrap()]);
+    assert_eq!(code, 0, "{t}");
+    assert!(t.contains("6306 cells raised"), "{t}");
+    let (_, t) = run(&["terrain", "info", filled.to_str().unwrap(), "--json"]);
+    assert!(t.contains("\"sample_type\": \"I16\""), "{t}");
+    let (code, t) = run(&[
+        "terrain",
+        "fill",
+        &dem,
+        filled.to_str().unwrap(),
+        "--epsilon",
+        "--overwrite",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    assert!(t.contains("Float32"), "{t}");
+    // Bad input.
+    let (code, t) = run(&["terrain", "fill", &dem, filled.to_str().unwrap()]);
+    assert_eq!(code, 2, "{t}");
+    assert!(t.contains("exists"), "{t}");
+    let (code, t) = run(&["terrain", "info", &bundled("naturalearth10m_ARM.geojson")]);
+    assert_eq!(code, 2, "{t}");
+    assert!(t.contains("unknown DEM format"), "{t}");
+    let (code, t) = run(&[
+        "terrain",
+        "clip",
+        &dem,
+        dir.path().join("x.tif").to_str().unwrap(),
+        "--box",
+        "10,10,11,11",
+    ]);
+    assert_eq!(code, 1, "{t}");
+    assert!(t.contains("does not overlap the DEM"), "{t}");
+}
+
+/// (width, data, (west, north, cell)) of a GeoTIFF, via the library.
+fn terminus_terrain_read(p: &Path) -> (usize, Vec<f32>, (f64, f64, f64)) {
+    let d = terminus_terrain::read(p, None).unwrap();
+    (d.width, d.data, (d.georef.x0, d.georef.y0, d.georef.dx))
+}

@@ -66,7 +66,7 @@ impl Georef {
         let c = ((x - self.x0) / self.dx).floor();
         let r = ((self.y0 - y) / self.dy).floor();
         (c >= 0.0 && r >= 0.0 && (c as usize) < w && (r as usize) < h)
-            .then(|| (c as usize, r as usize))
+            .then_some((c as usize, r as usize))
     }
 }
 

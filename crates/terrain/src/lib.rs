@@ -12,6 +12,7 @@ pub mod dem;
 pub mod fill;
 pub mod geotiff;
 pub mod hgt;
+pub mod window;
 
 pub use dem::{Dem, Georef, SampleType};
 pub use fill::{fill, NodataAs};
@@ -49,6 +50,12 @@ pub enum TerrainError {
     /// No CRS, or a user-defined one.
     #[error("{0}: the DEM states no EPSG CRS (missing or user-defined GeoKeys, or no .prj); give it with --crs EPSG:CODE")]
     NoCrs(PathBuf),
+    /// Tiles that cannot be joined.
+    #[error("cannot mosaic: {0}")]
+    Mosaic(String),
+    /// A place or box outside the DEM.
+    #[error("{0}")]
+    OutsideDem(String),
     /// Every cell is nodata.
     #[error("the DEM has no valid cell: every cell is nodata")]
     AllNodata,

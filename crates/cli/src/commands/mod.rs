@@ -8,6 +8,7 @@ pub mod demo;
 pub mod geodesic;
 pub mod info;
 pub mod sheet;
+pub mod terrain;
 pub mod validate;
 
 use crate::failure::Failure;
