@@ -11,6 +11,11 @@ little-endian int16, row-major from the north-west corner (the filled
 heights of an int16 DEM are integers: plain fill sets pits level with
 their spill point). RichDEM: FillDepressions(dem, epsilon=False), 8
 neighbours, edge cells as outlets (the crops have no nodata).
+
+For the Alay crop also <crop>.richdem_fill_eps.f32.gz (FillDepressions
+with epsilon=True) and <crop>.richdem_d8_accum.f32.gz (FlowAccumulation
+method='D8' of that epsilon-filled grid), both gzipped little-endian
+float32.
 """
 import gzip
 import sys
@@ -30,3 +35,9 @@ for crop in ["gebco2023_fergana_KG_TJ_UZ_enclaves_15s", "gebco2023_alay_pamir_KG
     with gzip.open(f"{dst}/{crop}.richdem_fill.i16.gz", "wb") as g:
         g.write(out.tobytes())
     print(f"{crop}: {a.shape[1]} x {a.shape[0]}, {(out != a).sum()} cells raised", file=sys.stderr)
+    if "alay" in crop:
+        e = rd.FillDepressions(r, epsilon=True, in_place=False)
+        acc = np.array(rd.FlowAccumulation(e, method="D8"))
+        for name, arr in [("richdem_fill_eps", np.array(e)), ("richdem_d8_accum", acc)]:
+            with gzip.open(f"{dst}/{crop}.{name}.f32.gz", "wb") as g:
+                g.write(arr.astype("<f4").tobytes())

@@ -40,8 +40,8 @@ impl Ord for Front {
     }
 }
 
-/// The 8 neighbours' offsets (dc, dr).
-pub(crate) const N8: [(isize, isize); 8] = [
+/// The 8 neighbours' offsets (dc, dr), rows running south: E, SE, S, SW, W, NW, N, NE.
+pub const N8: [(isize, isize); 8] = [
     (1, 0),
     (1, 1),
     (0, 1),

@@ -10,6 +10,7 @@
 pub mod ascii;
 pub mod dem;
 pub mod fill;
+pub mod flow;
 pub mod geotiff;
 pub mod hgt;
 pub mod window;
