@@ -1142,3 +1142,83 @@ fn terminus_terrain_read(p: &Path) -> (usize, Vec<f32>, (f64, f64, f64)) {
     let d = terminus_terrain::read(p, None).unwrap();
     (d.width, d.data, (d.georef.x0, d.georef.y0, d.georef.dx))
 }
+
+#[test]
+fn terrain_pipeline_and_pour_point_basins() {
+    let Some(dem) = shared_data("dem/gebco2023_alay_pamir_KG_TJ_15s.tif") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pipe");
+    let (code, t) = run(&[
+        "terrain",
+        "pipeline",
+        &dem,
+        "--out",
+        out.to_str().unwrap(),
+        "--metric",
+        "drop",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    // RichDEM's largest D8 accumulation on this crop is 37,083 cells (see
+    // crates/terrain/tests/flow_reference.rs, which checks every cell).
+    assert!(t.contains("largest accumulation 37083 cells"), "{t}");
+    for f in [
+        "filled.tif",
+        "flowdir.tif",
+        "accumulation.tif",
+        "basins.tif",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let acc = terminus_terrain_read(&out.join("accumulation.tif"));
+    let total: f64 = acc.1.iter().map(|&v| v as f64).sum();
+    assert!(total > 0.0);
+    // Basins of two pour points: the cell of largest accumulation and one upstream.
+    let (w, data) = (acc.0, &acc.1);
+    let imax = (0..data.len())
+        .max_by(|&a, &b| data[a].total_cmp(&data[b]))
+        .unwrap();
+    let (lon, lat) = (
+        acc.2 .0 + (imax % w) as f64 * acc.2 .2 + acc.2 .2 / 2.0,
+        acc.2 .1 - (imax / w) as f64 * acc.2 .2 - acc.2 .2 / 2.0,
+    );
+    let pp = dir.path().join("pour.geojson");
+    std::fs::write(
+        &pp,
+        format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"Point","coordinates":[{lon},{lat}]}}}}]}}"#),
+    )
+    .unwrap();
+    let b = dir.path().join("b.tif");
+    let (code, t) = run(&[
+        "terrain",
+        "basins",
+        out.join("filled.tif").to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--pour-points",
+        pp.to_str().unwrap(),
+        "--metric",
+        "drop",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    // The pour point's basin holds exactly the cells that drain through it.
+    assert!(
+        t.contains(&format!("1 basins; {} of", data[imax] as u64)),
+        "{t}"
+    );
+    let far = dir.path().join("far.geojson");
+    std::fs::write(&far, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[10,10]}}]}"#).unwrap();
+    let (code, t) = run(&[
+        "terrain",
+        "basins",
+        out.join("filled.tif").to_str().unwrap(),
+        dir.path().join("c.tif").to_str().unwrap(),
+        "--pour-points",
+        far.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{t}");
+    assert!(
+        t.contains("pour point 1") && t.contains("outside the DEM"),
+        "{t}"
+    );
+}

@@ -143,8 +143,40 @@ pub fn read(path: &Path) -> Result<Dem, TerrainError> {
 /// DEM's sample type, with its georeferencing and nodata. Written to a
 /// temporary sibling and renamed, so a failed write leaves no partial file.
 pub fn write(path: &Path, dem: &Dem) -> Result<(), TerrainError> {
+    let value = |c: usize, r: usize| dem.get(c, r) as f64;
+    let grid = Grid {
+        width: dem.width,
+        height: dem.height,
+        georef: &dem.georef,
+        nodata: dem.nodata,
+        sample: dem.sample,
+        value: &value,
+    };
+    write_grid(path, &grid)
+}
+
+/// A raster to write: its size, georeferencing, sample type and values
+/// (NaN for nodata) — for results that are not heights (flow directions as
+/// bytes, accumulations and basin labels as 32-bit integers).
+pub struct Grid<'a> {
+    /// Columns.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// Georeferencing.
+    pub georef: &'a Georef,
+    /// The nodata value written for NaN.
+    pub nodata: Option<f64>,
+    /// Sample type.
+    pub sample: SampleType,
+    /// The value at (col, row).
+    pub value: &'a dyn Fn(usize, usize) -> f64,
+}
+
+/// Write a [`Grid`] as a tiled DEFLATE GeoTIFF (as [`write`]).
+pub fn write_grid(path: &Path, grid: &Grid<'_>) -> Result<(), TerrainError> {
     let io = |e: std::io::Error| TerrainError::Io(path.to_path_buf(), e);
-    let code = dem
+    let code = grid
         .georef
         .crs
         .epsg()
@@ -152,14 +184,14 @@ pub fn write(path: &Path, dem: &Dem) -> Result<(), TerrainError> {
             path: path.to_path_buf(),
             message: format!(
                 "CRS {} has no EPSG code to write as GeoKeys",
-                dem.georef.crs.id()
+                grid.georef.crs.id()
             ),
         })?;
     let tmp = path.with_extension("tif.part");
     {
         let f = std::fs::File::create(&tmp).map_err(io)?;
         let mut out = BufWriter::new(f);
-        write_to(&mut out, dem, code).map_err(io)?;
+        write_to(&mut out, grid, code).map_err(io)?;
         out.flush().map_err(io)?;
     }
     std::fs::rename(&tmp, path).map_err(io)
@@ -180,11 +212,11 @@ fn sample_bytes(t: SampleType) -> (u16, u16) {
     }
 }
 
-fn encode(v: f32, nodata: Option<f64>, t: SampleType, out: &mut Vec<u8>) {
+fn encode(v: f64, nodata: Option<f64>, t: SampleType, out: &mut Vec<u8>) {
     let v = if v.is_nan() {
         nodata.unwrap_or(f64::NAN)
     } else {
-        v as f64
+        v
     };
     match t {
         SampleType::U8 => out.push(v.round().clamp(0.0, 255.0) as u8),
@@ -201,7 +233,7 @@ fn encode(v: f32, nodata: Option<f64>, t: SampleType, out: &mut Vec<u8>) {
     }
 }
 
-fn write_to<W: Write + Seek>(out: &mut W, dem: &Dem, epsg: u32) -> std::io::Result<()> {
+fn write_to<W: Write + Seek>(out: &mut W, dem: &Grid<'_>, epsg: u32) -> std::io::Result<()> {
     use flate2::{write::ZlibEncoder, Compression};
     let (bits, format) = sample_bytes(dem.sample);
     let (tx, ty) = (dem.width.div_ceil(TILE), dem.height.div_ceil(TILE));
@@ -217,9 +249,9 @@ fn write_to<W: Write + Seek>(out: &mut W, dem: &Dem, epsg: u32) -> std::io::Resu
             for row in r * TILE..(r + 1) * TILE {
                 for col in c * TILE..(c + 1) * TILE {
                     let v = if row < dem.height && col < dem.width {
-                        dem.get(col, row)
+                        (dem.value)(col, row)
                     } else {
-                        f32::NAN
+                        f64::NAN
                     };
                     encode(v, dem.nodata, dem.sample, &mut raw);
                 }
@@ -235,7 +267,7 @@ fn write_to<W: Write + Seek>(out: &mut W, dem: &Dem, epsg: u32) -> std::io::Resu
     }
     // Out-of-line values.
     let mut extra: Vec<u8> = Vec::new();
-    let g = &dem.georef;
+    let g = dem.georef;
     let shift = if g.pixel_is_point { 0.5 } else { 0.0 };
     let tie = [0.0, 0.0, 0.0, g.x0 + shift * g.dx, g.y0 - shift * g.dy, 0.0];
     let scale = [g.dx, g.dy, 0.0];

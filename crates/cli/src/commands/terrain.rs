@@ -7,6 +7,7 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::Crs;
+use terminus_terrain::flow::{accumulation, all_outlets, basins, d8, CellMetric, NO_FLOW};
 use terminus_terrain::{Dem, NodataAs, SampleType};
 
 /// Arguments of `terminus terrain`.
@@ -26,6 +27,75 @@ enum Command {
     Mosaic(MosaicArgs),
     /// Fill depressions by Priority-Flood (Barnes et al. 2014): plain (pits level with their spill point) or --epsilon (every cell drains).
     Fill(FillArgs),
+    /// D8 flow directions of a (filled) DEM, as a byte grid: 0 E, 1 SE, 2 S, 3 SW, 4 W, 5 NW, 6 N, 7 NE, 255 none.
+    Flowdir(FlowArgs),
+    /// D8 flow accumulation (cells draining through each cell, itself included), as a 32-bit grid.
+    Accumulate(FlowArgs),
+    /// Drainage basins: of the given pour points (labelled 1, 2, … in file order), or of every outlet on the DEM's edge.
+    Basins(BasinArgs),
+    /// Fill (+ε) → D8 → accumulation → basins of the edge outlets, in one pass over memory; writes DIR/filled.tif, flowdir.tif, accumulation.tif, basins.tif.
+    Pipeline(PipelineArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct FlowArgs {
+    /// The DEM (fill it first: `terminus terrain fill --epsilon`, or use `pipeline`).
+    dem: PathBuf,
+    /// Output grid (.tif).
+    out: PathBuf,
+    /// How slopes measure distance: ellipsoid (cell sizes on the ellipsoid), grid (square cells), drop (lowest neighbour, as RichDEM).
+    #[arg(long, value_enum, default_value = "ellipsoid")]
+    metric: Metric,
+    /// CRS of a DEM that does not state one.
+    #[arg(long)]
+    crs: Option<String>,
+    /// Replace an existing output.
+    #[arg(long)]
+    overwrite: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct BasinArgs {
+    #[command(flatten)]
+    flow: FlowArgs,
+    /// Pour points (any vector format); without, every edge outlet's basin.
+    #[arg(long)]
+    pour_points: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+struct PipelineArgs {
+    /// The DEM.
+    dem: PathBuf,
+    /// Results folder.
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Slope metric for D8.
+    #[arg(long, value_enum, default_value = "ellipsoid")]
+    metric: Metric,
+    /// CRS of a DEM that does not state one.
+    #[arg(long)]
+    crs: Option<String>,
+    /// Replace existing outputs.
+    #[arg(long)]
+    overwrite: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum Metric {
+    Ellipsoid,
+    Grid,
+    Drop,
+}
+
+impl From<Metric> for CellMetric {
+    fn from(m: Metric) -> CellMetric {
+        match m {
+            Metric::Ellipsoid => CellMetric::Ellipsoid,
+            Metric::Grid => CellMetric::Grid,
+            Metric::Drop => CellMetric::Drop,
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -155,7 +225,208 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         Command::Clip(a) => clip(a),
         Command::Mosaic(a) => mosaic(a),
         Command::Fill(a) => fill(a),
+        Command::Flowdir(a) => flow(a, false),
+        Command::Accumulate(a) => flow(a, true),
+        Command::Basins(a) => basin_cmd(a),
+        Command::Pipeline(a) => pipeline(a),
     }
+}
+
+fn write_u(
+    path: &Path,
+    d: &Dem,
+    sample: SampleType,
+    nodata: f64,
+    v: &dyn Fn(usize) -> f64,
+    overwrite: bool,
+) -> Result<(), Failure> {
+    if path.exists() && !overwrite {
+        return Err(Failure::usage(format!("{} exists", path.display()))
+            .hint("add --overwrite to replace it"));
+    }
+    let w = d.width;
+    let value = |c: usize, r: usize| v(r * w + c);
+    let grid = terminus_terrain::geotiff::Grid {
+        width: d.width,
+        height: d.height,
+        georef: &d.georef,
+        nodata: Some(nodata),
+        sample,
+        value: &value,
+    };
+    terminus_terrain::geotiff::write_grid(path, &grid).map_err(|e| Failure::failed(e.to_string()))
+}
+
+/// Interior cells with nowhere to go: pits or flats the DEM still has.
+fn unresolved(d: &Dem, dir: &[u8]) -> usize {
+    let (w, h) = (d.width, d.height);
+    (0..dir.len())
+        .filter(|&i| {
+            let (c, r) = (i % w, i / w);
+            dir[i] == NO_FLOW && !d.data[i].is_nan() && c > 0 && r > 0 && c + 1 < w && r + 1 < h
+        })
+        .count()
+}
+
+fn flow(a: FlowArgs, accumulate: bool) -> Result<u8, Failure> {
+    let d = load(&a.dem, &a.crs)?;
+    d.range()
+        .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
+    let spin = progress::spinner("D8 flow directions", d.width * d.height > 4_000_000);
+    let dir = d8(&d, a.metric.into());
+    spin.finish_and_clear();
+    let stuck = unresolved(&d, &dir);
+    if stuck > 0 {
+        println!("note: {stuck} interior cells have no lower neighbour (pits or flats): fill the DEM first (terminus terrain fill --epsilon)");
+    }
+    if accumulate {
+        let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
+        let acc = accumulation(&dir, &valid, d.width);
+        let max = acc.iter().max().copied().unwrap_or(0);
+        println!("largest accumulation: {max} cells");
+        write_u(
+            &a.out,
+            &d,
+            SampleType::U32,
+            0.0,
+            &|i| acc[i] as f64,
+            a.overwrite,
+        )
+    } else {
+        write_u(
+            &a.out,
+            &d,
+            SampleType::U8,
+            255.0,
+            &|i| dir[i] as f64,
+            a.overwrite,
+        )
+    }?;
+    Ok(0)
+}
+
+fn basin_cmd(a: BasinArgs) -> Result<u8, Failure> {
+    let f = a.flow;
+    let d = load(&f.dem, &f.crs)?;
+    d.range()
+        .map_err(|e| Failure::failed(format!("{}: {e}", f.dem.display())))?;
+    let dir = d8(&d, f.metric.into());
+    let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
+    let outlets = match &a.pour_points {
+        None => all_outlets(&dir, &valid),
+        Some(p) => {
+            let ds = to_wgs84_dataset(p, super::InputArgs::default().read(p)?)?;
+            let back = CrsTransform::new(&Crs::WGS84, &d.georef.crs, None, Some(dem_center(&d)))
+                .map_err(|e| Failure::usage(format!("{}: {e}", f.dem.display())))?;
+            let mut out = Vec::new();
+            let points =
+                ds.layers
+                    .iter()
+                    .flat_map(|l| &l.features)
+                    .filter_map(|ft| match &ft.geometry {
+                        Some(terminus_vector::Geometry::Point(c)) => Some((c.y, c.x)),
+                        _ => None,
+                    });
+            for (k, (lat, lon)) in points.enumerate() {
+                let (x, y) = back
+                    .apply(lon, lat)
+                    .map_err(|e| Failure::usage(format!("pour point {}: {e}", k + 1)))?;
+                let (c, r) = d.georef.cell_at(x, y, d.width, d.height).ok_or_else(|| {
+                    Failure::usage(format!(
+                        "{}: pour point {} ({lat:.5}°N, {lon:.5}°E) lies outside the DEM",
+                        p.display(),
+                        k + 1
+                    ))
+                })?;
+                if d.get(c, r).is_nan() {
+                    return Err(Failure::usage(format!(
+                        "{}: pour point {} ({lat:.5}°N, {lon:.5}°E) is on a void",
+                        p.display(),
+                        k + 1
+                    )));
+                }
+                out.push((r * d.width + c, k as u32 + 1));
+            }
+            if out.is_empty() {
+                return Err(Failure::usage(format!("{}: no points", p.display())));
+            }
+            out
+        }
+    };
+    let labels = basins(&dir, &valid, d.width, &outlets);
+    let labelled = labels.iter().filter(|&&l| l > 0).count();
+    println!(
+        "{} basins; {labelled} of {} valid cells labelled",
+        outlets.len(),
+        valid.iter().filter(|&&v| v).count()
+    );
+    write_u(
+        &f.out,
+        &d,
+        SampleType::U32,
+        0.0,
+        &|i| labels[i] as f64,
+        f.overwrite,
+    )?;
+    Ok(0)
+}
+
+fn pipeline(a: PipelineArgs) -> Result<u8, Failure> {
+    std::fs::create_dir_all(&a.out)?;
+    let mut d = load(&a.dem, &a.crs)?;
+    d.range()
+        .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
+    let big = d.width * d.height > 4_000_000;
+    let clock = std::time::Instant::now();
+    let spin = progress::spinner("filling (Priority-Flood +ε)", big);
+    let raised = terminus_terrain::fill(&mut d, NodataAs::Outlet, true);
+    spin.set_message("D8 flow directions");
+    let dir = d8(&d, a.metric.into());
+    spin.set_message("accumulation");
+    let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
+    let acc = accumulation(&dir, &valid, d.width);
+    spin.set_message("basins");
+    let outlets = all_outlets(&dir, &valid);
+    let labels = basins(&dir, &valid, d.width, &outlets);
+    spin.finish_and_clear();
+    let secs = clock.elapsed().as_secs_f64();
+    if d.sample.is_integer() {
+        d.sample = SampleType::F32;
+    }
+    save(&a.out.join("filled.tif"), &d, a.overwrite)?;
+    write_u(
+        &a.out.join("flowdir.tif"),
+        &d,
+        SampleType::U8,
+        255.0,
+        &|i| dir[i] as f64,
+        a.overwrite,
+    )?;
+    write_u(
+        &a.out.join("accumulation.tif"),
+        &d,
+        SampleType::U32,
+        0.0,
+        &|i| acc[i] as f64,
+        a.overwrite,
+    )?;
+    write_u(
+        &a.out.join("basins.tif"),
+        &d,
+        SampleType::U32,
+        0.0,
+        &|i| labels[i] as f64,
+        a.overwrite,
+    )?;
+    println!(
+        "{} × {} cells: {raised} raised, {} edge basins, largest accumulation {} cells ({secs:.2} s in memory) → {}",
+        d.width,
+        d.height,
+        outlets.len(),
+        acc.iter().max().copied().unwrap_or(0),
+        a.out.display()
+    );
+    Ok(0)
 }
 
 fn info(a: InfoArgs) -> Result<u8, Failure> {
