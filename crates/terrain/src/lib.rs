@@ -9,6 +9,7 @@
 
 pub mod ascii;
 pub mod dem;
+pub mod divide;
 pub mod fill;
 pub mod flow;
 pub mod geotiff;
