@@ -171,3 +171,222 @@ mod tests {
         assert_eq!(simplify(&xy, 0.1), vec![0, 10]);
     }
 }
+
+/// One line of a water-parting, on the ellipsoid.
+#[derive(Debug, Clone)]
+pub struct DivideLine {
+    /// Vertices, (lat, lon) on WGS 84, simplified as asked.
+    pub points: Vec<(f64, f64)>,
+    /// Geodesic length, metres.
+    pub length_m: f64,
+    /// Highest point: height (m) and (lat, lon).
+    pub highest: (f32, (f64, f64)),
+    /// Lowest point (the lowest pass): height and (lat, lon).
+    pub lowest: (f32, (f64, f64)),
+}
+
+/// A water-parting between two drainage areas.
+#[derive(Debug, Clone)]
+pub struct WaterParting {
+    /// Cells draining to side A, and to side B.
+    pub cells: (usize, usize),
+    /// The pour points as snapped, (lat, lon), side A then side B.
+    pub outlets: Vec<(f64, f64)>,
+    /// Its lines, longest first.
+    pub lines: Vec<DivideLine>,
+}
+
+impl WaterParting {
+    /// Total geodesic length, metres.
+    pub fn length_m(&self) -> f64 {
+        self.lines.iter().map(|l| l.length_m).sum()
+    }
+}
+
+/// How to find a water-parting.
+pub struct WaterPartingOptions<'a> {
+    /// Pour points of side A, (lat, lon) WGS 84.
+    pub a: &'a [(f64, f64)],
+    /// Pour points of side B.
+    pub b: &'a [(f64, f64)],
+    /// Snap each pour point to the largest accumulation within this, metres.
+    pub snap_m: f64,
+    /// Douglas–Peucker tolerance, metres (0: every cell edge).
+    pub simplify_m: f64,
+    /// Slope metric for D8.
+    pub metric: crate::flow::CellMetric,
+    /// The DEM's (x, y) → (lat, lon).
+    pub to_wgs84: &'a dyn Fn(f64, f64) -> Option<(f64, f64)>,
+    /// (lat, lon) → the DEM's (x, y).
+    pub from_wgs84: &'a dyn Fn(f64, f64) -> Option<(f64, f64)>,
+}
+
+/// The water-parting between the drainage areas of two sets of pour points:
+/// the DEM filled (+ε) and drained by D8 in memory, pour points snapped to
+/// the largest accumulation nearby, basins labelled, the divide traced
+/// along cell edges and measured on the ellipsoid.
+pub fn water_parting(
+    dem: &Dem,
+    o: &WaterPartingOptions<'_>,
+) -> Result<WaterParting, crate::TerrainError> {
+    use crate::flow::{accumulation, basins, d8};
+    use crate::TerrainError;
+    use terminus_geodesy::measure::InverseGeodesic;
+    dem.range()?;
+    let mut filled = dem.clone();
+    crate::fill(&mut filled, crate::NodataAs::Outlet, true);
+    let dir = d8(&filled, o.metric);
+    let valid: Vec<bool> = filled.data.iter().map(|v| !v.is_nan()).collect();
+    let acc = accumulation(&dir, &valid, filled.width);
+    let (cw, ch, _) = filled.cell_size_m(filled.height / 2);
+    let reach = (o.snap_m / cw.min(ch)).ceil() as isize;
+    let mut outlets = Vec::new();
+    let mut snapped = Vec::new();
+    for (label, side, pts) in [(1u32, 'A', o.a), (2u32, 'B', o.b)] {
+        if pts.is_empty() {
+            return Err(TerrainError::OutsideDem(format!(
+                "side {side} has no pour points"
+            )));
+        }
+        for (k, &(lat, lon)) in pts.iter().enumerate() {
+            let outside = || {
+                TerrainError::OutsideDem(format!(
+                    "side {side}, pour point {} ({lat:.5}°N, {lon:.5}°E) lies outside the DEM",
+                    k + 1
+                ))
+            };
+            let (x, y) = (o.from_wgs84)(lat, lon).ok_or_else(outside)?;
+            let (c, r) = filled
+                .georef
+                .cell_at(x, y, filled.width, filled.height)
+                .ok_or_else(outside)?;
+            let mut best = (r * filled.width + c, 0u32);
+            for dr in -reach..=reach {
+                for dc in -reach..=reach {
+                    let (nc, nr) = (c as isize + dc, r as isize + dr);
+                    if nc < 0
+                        || nr < 0
+                        || nc as usize >= filled.width
+                        || nr as usize >= filled.height
+                    {
+                        continue;
+                    }
+                    let i = nr as usize * filled.width + nc as usize;
+                    if acc[i] > best.1 {
+                        best = (i, acc[i]);
+                    }
+                }
+            }
+            outlets.push((best.0, label));
+            let (x, y) = filled
+                .georef
+                .center(best.0 % filled.width, best.0 / filled.width);
+            snapped.push((o.to_wgs84)(x, y).unwrap_or((f64::NAN, f64::NAN)));
+        }
+    }
+    let labels = basins(&dir, &valid, filled.width, &outlets);
+    let count = |l: u32| labels.iter().filter(|&&x| x == l).count();
+    let cells = (count(1), count(2));
+    let raw = divide(dem, &labels, 1, 2);
+    if raw.is_empty() {
+        return Err(TerrainError::OutsideDem(format!(
+            "the two drainage areas ({} and {} cells) do not touch anywhere on this DEM: no divide between them",
+            cells.0, cells.1
+        )));
+    }
+    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    let g0 = &dem.georef;
+    let ll =
+        |p: &DividePoint| (o.to_wgs84)(g0.x0 + p.col as f64 * g0.dx, g0.y0 - p.row as f64 * g0.dy);
+    let all: Vec<Vec<(f64, f64)>> = raw
+        .iter()
+        .map(|l| {
+            l.iter()
+                .map(|p| {
+                    ll(p).ok_or_else(|| {
+                        TerrainError::OutsideDem("a divide vertex has no WGS 84 position".into())
+                    })
+                })
+                .collect()
+        })
+        .collect::<Result<_, _>>()?;
+    let frame = terminus_compare::frame::Frame::around(
+        terminus_geodesy::Ellipsoid::WGS84,
+        all.iter().flatten(),
+    )
+    .map_err(|e| TerrainError::OutsideDem(e.to_string()))?;
+    let mut lines = Vec::new();
+    for (l, pts) in raw.iter().zip(&all) {
+        let xy = frame
+            .xys(pts)
+            .map_err(|e| TerrainError::OutsideDem(e.to_string()))?;
+        let kept: Vec<(f64, f64)> = simplify(&xy, o.simplify_m)
+            .into_iter()
+            .map(|k| pts[k])
+            .collect();
+        let length_m = kept
+            .windows(2)
+            .map(|w| -> f64 { g.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
+            .sum();
+        let mut highest = (f32::MIN, (0.0, 0.0));
+        let mut lowest = (f32::MAX, (0.0, 0.0));
+        for (p, &q) in l.iter().zip(pts) {
+            if p.height > highest.0 {
+                highest = (p.height, q);
+            }
+            if p.height < lowest.0 {
+                lowest = (p.height, q);
+            }
+        }
+        lines.push(DivideLine {
+            points: kept,
+            length_m,
+            highest,
+            lowest,
+        });
+    }
+    Ok(WaterParting {
+        cells,
+        outlets: snapped,
+        lines,
+    })
+}
+
+/// Distances from a line set (sampled every `step` metres along it) to a
+/// claim line, geodesic: (samples, median, 95th percentile, max), metres.
+pub fn distances_to(
+    lines: &[Vec<(f64, f64)>],
+    claim: &[Vec<(f64, f64)>],
+    step: f64,
+) -> Result<(usize, f64, f64, f64), crate::TerrainError> {
+    use terminus_compare::{chain::Chain, frame::Frame, index::SegmentIndex};
+    let err = |e: terminus_compare::CompareError| crate::TerrainError::OutsideDem(e.to_string());
+    let frame = Frame::around(
+        terminus_geodesy::Ellipsoid::WGS84,
+        lines.iter().chain(claim).flatten(),
+    )
+    .map_err(err)?;
+    let pieces: Vec<terminus_compare::index::Piece> = claim
+        .iter()
+        .filter(|p| p.len() >= 2)
+        .map(|p| Ok((p.clone(), frame.xys(p).map_err(err)?)))
+        .collect::<Result<_, crate::TerrainError>>()?;
+    let index = SegmentIndex::from_pieces(&pieces);
+    let mut d = Vec::new();
+    for l in lines {
+        let chain = Chain::new(frame.xys(l).map_err(err)?, l.clone());
+        for s in chain.samples(step) {
+            let p = chain.at(s);
+            if let Some(c) = index.closest(&frame, frame.radius(), frame.latlon(p), p) {
+                d.push(c.distance);
+            }
+        }
+    }
+    d.sort_by(f64::total_cmp);
+    let q = |f: f64| {
+        d.get(((d.len() as f64 - 1.0) * f).round() as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    Ok((d.len(), q(0.5), q(0.95), q(1.0)))
+}

@@ -35,6 +35,17 @@ const SAMPLES: [(&str, &str); 4] = [
     ),
 ];
 
+/// The GEBCO 2023 excerpt of the Alay–Pamir mountains and the Natural Earth
+/// Kyrgyzstan–Tajikistan line (public domain, see data/README.md).
+const DEM_SAMPLE: (&str, &[u8]) = (
+    "gebco2023_alay_pamir_KG_TJ_15s.tif",
+    include_bytes!("../../../../data/gebco2023_alay_pamir_KG_TJ_15s.tif"),
+);
+const KG_TJ_LINE: (&str, &str) = (
+    "naturalearth10m_KGZ_TJK_shared.geojson",
+    include_str!("../../../../data/naturalearth10m_KGZ_TJK_shared.geojson"),
+);
+
 /// Marks a folder as the demo's own, so a re-run may replace its files.
 const MARKER: &str = ".terminus-demo";
 
@@ -49,6 +60,8 @@ const MARKER: &str = ".terminus-demo";
   boundary.json   the sample as the boundary model: parties, source, claim line, sections
   compare/     the Natural Earth 5.1.1 line against the 4.1.0 edition: agreement,
                discrepancy polygons and who gains them, report.html, maps
+  terrain/     the Trans-Alay water-parting (Kyzyl-Suu | Muksu) from the bundled
+               GEBCO excerpt, and its distances from the Kyrgyz–Tajik border line
   README.md    what each file is
 
 A folder that exists and was not made by the demo is left alone.")]
@@ -77,7 +90,7 @@ fn prepare(out: &Path) -> Result<(), Failure> {
             .hint("choose another folder with --out"));
         }
     }
-    for sub in ["", "sample", "formats", "compare"] {
+    for sub in ["", "sample", "formats", "compare", "terrain"] {
         let d = out.join(sub);
         std::fs::create_dir_all(&d).map_err(io(&d))?;
     }
@@ -382,6 +395,8 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     )?;
     // 7. Compare two editions of the line.
     let cmp = compare_step(&datasets, out)?;
+    // 8. Terrain: the Trans-Alay water-parting against the border.
+    let terrain = terrain_step(out)?;
     write_text(&out.join("README.md"), README)?;
 
     let length_km = measure_layer(line).map(|m| m.length_m).unwrap_or(f64::NAN) / 1000.0;
@@ -402,6 +417,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         "formats": format_rows,
         "geodesy": geodesy,
         "compare": cmp,
+        "terrain": terrain,
     });
     if args.json {
         print_json(&summary);
@@ -449,6 +465,14 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             cmp["discrepancy_area_m2"].as_f64().unwrap_or(f64::NAN) / 1e6,
             cmp["max_width_m"].as_f64().unwrap_or(f64::NAN)
         );
+        let vs_ne = &terrain["compared"][0];
+        println!(
+            "  water-parting     Trans-Alay crest, Kyzyl-Suu | Muksu: {:.1} km, highest {:.0} m; from the NE border line median {:.0} m, 95 % within {:.0} m  → terrain/divide.geojson",
+            terrain["length_m"].as_f64().unwrap_or(f64::NAN) / 1000.0,
+            terrain["highest_m"].as_f64().unwrap_or(f64::NAN),
+            vs_ne["median_m"].as_f64().unwrap_or(f64::NAN),
+            vs_ne["p95_m"].as_f64().unwrap_or(f64::NAN)
+        );
         println!("\nResults: {}", out.display());
     }
     Ok(0)
@@ -489,6 +513,44 @@ fn compare_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_jso
     Ok(v["pairs"][0].clone())
 }
 
+/// The water-parting between the Kyzyl-Suu (north) and the Muksu (south)
+/// on the bundled GEBCO excerpt — both leave it westwards, at 39.49°N and
+/// 39.18°N — measured against the Natural Earth border line.
+fn terrain_step(out: &Path) -> Result<serde_json::Value, Failure> {
+    use terminus_terrain::divide::{water_parting, WaterPartingOptions};
+    let dem_path = out.join("sample").join(DEM_SAMPLE.0);
+    std::fs::write(&dem_path, DEM_SAMPLE.1).map_err(io(&dem_path))?;
+    let line_path = out.join("sample").join(KG_TJ_LINE.0);
+    std::fs::write(&line_path, KG_TJ_LINE.1).map_err(io(&line_path))?;
+    let dem =
+        terminus_terrain::read(&dem_path, None).map_err(|e| Failure::failed(e.to_string()))?;
+    let id = |x: f64, y: f64| Some((y, x));
+    let id2 = |lat: f64, lon: f64| Some((lon, lat));
+    let wp = water_parting(
+        &dem,
+        &WaterPartingOptions {
+            a: &[(39.4896, 72.0021)],
+            b: &[(39.1813, 72.0021)],
+            snap_m: 1000.0,
+            simplify_m: 0.0,
+            metric: terminus_terrain::flow::CellMetric::Ellipsoid,
+            to_wgs84: &id,
+            from_wgs84: &id2,
+        },
+    )
+    .map_err(|e| Failure::failed(e.to_string()))?;
+    let (summary, fc) = super::terrain::divide_outputs(&wp, &[line_path])?;
+    write_text(
+        &out.join("terrain").join("divide.geojson"),
+        &serde_json::to_string(&fc).unwrap_or_default(),
+    )?;
+    write_text(
+        &out.join("terrain").join("divide.json"),
+        &serde_json::to_string_pretty(&summary).unwrap_or_default(),
+    )?;
+    Ok(summary)
+}
+
 fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
     std::fs::write(path, text).map_err(io(path))
 }
@@ -507,6 +569,7 @@ Terminus source).
 | `formats/` | the boundary line and Armenia's polygon written in GeoJSON, GeoPackage, Shapefile, KML, KMZ, GPX, CSV and WKT; `round_trip.txt` says which came back vertex-exact and why a format refused (GPX holds no polygons) |
 | `geodesy.txt` | the Pulkovo 1942 → WGS 84 transformations valid at Artsvashen and how far apart they put it; the 1:100,000 Soviet map sheets the line crosses; `formats/boundary_line_gk8.gpkg`, the line in Gauss–Krüger zone 8 through the named transformation |
 | `boundary.json` | the sample in Terminus' boundary model: parties, the Natural Earth source, the claim line and its sections |
+| `terrain/` | the water-parting between the Kyzyl-Suu and the Muksu along the Trans-Alay range, from the bundled GEBCO 2023 excerpt (`sample/gebco2023_alay_pamir_KG_TJ_15s.tif`): `divide.geojson` (the line, with its highest point and lowest pass) and `divide.json` (its length and its distances from the Natural Earth Kyrgyzstan–Tajikistan line) |
 | `compare/` | `terminus compare` of the 5.1.1 line against the 4.1.0 one, Armenia and Azerbaijan as parties: `report.html` (open it in a browser) and `report.md`, `summary.json`, the layers (`agreement`, `discrepancies`, `closures`, `territories`) as GeoJSON and in `comparison.gpkg`, and `maps/` (SVG and PNG: an overview and the five largest discrepancies) |
 
 Open the `.gpkg`, `.shp` and `.kml` files in QGIS or Google Earth.

@@ -296,181 +296,111 @@ fn points_of(p: &Path) -> Result<Vec<(f64, f64)>, Failure> {
 }
 
 fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
-    use terminus_geodesy::measure::InverseGeodesic;
     if a.out.exists() && !a.overwrite {
         return Err(Failure::usage(format!("{} exists", a.out.display()))
             .hint("add --overwrite to replace it"));
     }
-    let original = load(&a.dem, &None)?;
-    original
-        .range()
-        .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
-    let mut d = original.clone();
-    let spin = progress::spinner("filling and draining", d.width * d.height > 4_000_000);
-    terminus_terrain::fill(&mut d, NodataAs::Outlet, true);
-    let dir = d8(&d, a.metric.into());
-    let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
-    let acc = accumulation(&dir, &valid, d.width);
-    spin.finish_and_clear();
+    let d = load(&a.dem, &None)?;
+    let (pa, pb) = (points_of(&a.a)?, points_of(&a.b)?);
     let crs = d.georef.crs.clone();
-    let back = CrsTransform::new(&Crs::WGS84, &crs, None, Some(dem_center(&d)))
-        .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
     let to = CrsTransform::new(&crs, &Crs::WGS84, None, Some(dem_center(&d)))
         .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
-    let (cw, chh, _) = d.cell_size_m(d.height / 2);
-    let reach = (a.snap / cw.min(chh)).ceil() as isize;
-    let mut outlets = Vec::new();
-    for (label, file) in [(1u32, &a.a), (2u32, &a.b)] {
-        for (k, (lat, lon)) in points_of(file)?.into_iter().enumerate() {
-            let (x, y) = back
-                .apply(lon, lat)
-                .map_err(|e| Failure::usage(format!("{}: {e}", file.display())))?;
-            let (c, r) = d.georef.cell_at(x, y, d.width, d.height).ok_or_else(|| {
-                Failure::usage(format!(
-                    "{}: pour point {} ({lat:.5}°N, {lon:.5}°E) lies outside the DEM",
-                    file.display(),
-                    k + 1
-                ))
-            })?;
-            // Snap to the largest accumulation nearby.
-            let mut best = (r * d.width + c, 0u32);
-            for dr in -reach..=reach {
-                for dc in -reach..=reach {
-                    let (nc, nr) = (c as isize + dc, r as isize + dr);
-                    if nc < 0 || nr < 0 || nc as usize >= d.width || nr as usize >= d.height {
-                        continue;
-                    }
-                    let i = nr as usize * d.width + nc as usize;
-                    if acc[i] > best.1 {
-                        best = (i, acc[i]);
-                    }
-                }
-            }
-            outlets.push((best.0, label));
-        }
-    }
-    let labels = basins(&dir, &valid, d.width, &outlets);
-    let count = |l: u32| labels.iter().filter(|&&x| x == l).count();
-    let (na, nb) = (count(1), count(2));
-    let lines = terminus_terrain::divide::divide(&original, &labels, 1, 2);
-    if lines.is_empty() {
-        return Err(Failure::failed(format!(
-            "the two drainage areas ({na} and {nb} cells) do not touch anywhere on this DEM: no divide between them"
-        )));
-    }
-    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
-    let vertex_ll = |p: &terminus_terrain::divide::DividePoint| -> (f64, f64) {
-        let (x, y) = (
-            d.georef.x0 + p.col as f64 * d.georef.dx,
-            d.georef.y0 - p.row as f64 * d.georef.dy,
-        );
-        to.apply(x, y)
-            .map(|(lon, lat)| (lat, lon))
-            .unwrap_or((f64::NAN, f64::NAN))
-    };
-    // Lines in (lat, lon), simplified in a local plane.
-    let all_ll: Vec<Vec<(f64, f64)>> = lines
-        .iter()
-        .map(|l| l.iter().map(vertex_ll).collect())
-        .collect();
-    let frame = terminus_compare::frame::Frame::around(
-        terminus_geodesy::Ellipsoid::WGS84,
-        all_ll.iter().flatten(),
-    )
-    .map_err(|e| Failure::failed(e.to_string()))?;
-    let mut features = Vec::new();
-    let mut total = 0.0;
-    let mut out_lines: Vec<Vec<(f64, f64)>> = Vec::new();
-    for (l, ll) in lines.iter().zip(&all_ll) {
-        let xy = frame.xys(ll).map_err(|e| Failure::failed(e.to_string()))?;
-        let keep = terminus_terrain::divide::simplify(&xy, a.simplify);
-        let pts: Vec<(f64, f64)> = keep.iter().map(|&k| ll[k]).collect();
-        let length: f64 = pts
-            .windows(2)
-            .map(|w| -> f64 { g.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
-            .sum();
-        total += length;
-        let (hi, lo) = l.iter().zip(ll).fold(
-            ((f32::MIN, (0.0, 0.0)), (f32::MAX, (0.0, 0.0))),
-            |(hi, lo), (p, &q)| {
-                (
-                    if p.height > hi.0 { (p.height, q) } else { hi },
-                    if p.height < lo.0 { (p.height, q) } else { lo },
-                )
-            },
-        );
-        features.push(json!({
-            "type": "Feature",
-            "properties": {"length_m": length, "highest_m": hi.0, "highest_at": [hi.1 .0, hi.1 .1], "lowest_m": lo.0, "lowest_at": [lo.1 .0, lo.1 .1], "vertices": pts.len()},
-            "geometry": {"type": "LineString", "coordinates": pts.iter().map(|&(la, lo)| [lo, la]).collect::<Vec<_>>()},
-        }));
-        out_lines.push(pts);
-    }
-    // Against claim lines: distance from the divide, sampled every 50 m.
-    let mut comparisons = Vec::new();
-    for file in &a.compare {
-        let ds = to_wgs84_dataset(file, super::InputArgs::default().read(file)?)?;
-        let pieces = super::compare::line_pieces(file, &ds)?;
-        let pf: Vec<terminus_compare::index::Piece> = pieces
-            .iter()
-            .map(|p| {
-                Ok((
-                    p.clone(),
-                    frame.xys(p).map_err(|e| Failure::failed(e.to_string()))?,
-                ))
-            })
-            .collect::<Result<_, Failure>>()?;
-        let index = terminus_compare::index::SegmentIndex::from_pieces(&pf);
-        let mut dists: Vec<f64> = Vec::new();
-        for line in &out_lines {
-            let xy = frame
-                .xys(line)
-                .map_err(|e| Failure::failed(e.to_string()))?;
-            let chain = terminus_compare::chain::Chain::new(xy, line.clone());
-            for s in chain.samples(50.0) {
-                let p = chain.at(s);
-                if let Some(c) = index.closest(&frame, frame.radius(), frame.latlon(p), p) {
-                    dists.push(c.distance);
-                }
-            }
-        }
-        dists.sort_by(f64::total_cmp);
-        let q = |f: f64| {
-            dists
-                .get(((dists.len() as f64 - 1.0) * f).round() as usize)
-                .copied()
-                .unwrap_or(f64::NAN)
-        };
-        comparisons.push(json!({"line": file.display().to_string(), "samples": dists.len(), "median_m": q(0.5), "p95_m": q(0.95), "max_m": q(1.0)}));
-    }
-    let fc = json!({"type": "FeatureCollection", "features": features});
+    let back = CrsTransform::new(&Crs::WGS84, &crs, None, Some(dem_center(&d)))
+        .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
+    let to_f = |x: f64, y: f64| to.apply(x, y).ok().map(|(lon, lat)| (lat, lon));
+    let from_f = |lat: f64, lon: f64| back.apply(lon, lat).ok();
+    let spin = progress::spinner(
+        "filling, draining, tracing the divide",
+        d.width * d.height > 4_000_000,
+    );
+    let wp = terminus_terrain::divide::water_parting(
+        &d,
+        &terminus_terrain::divide::WaterPartingOptions {
+            a: &pa,
+            b: &pb,
+            snap_m: a.snap,
+            simplify_m: a.simplify,
+            metric: a.metric.into(),
+            to_wgs84: &to_f,
+            from_wgs84: &from_f,
+        },
+    );
+    spin.finish_and_clear();
+    let wp = wp.map_err(|e| Failure::failed(e.to_string()))?;
+    let (summary, fc) = divide_outputs(&wp, &a.compare)?;
     std::fs::write(&a.out, serde_json::to_string(&fc).unwrap_or_default())?;
-    let summary = json!({
-        "divide": a.out.display().to_string(),
-        "cells_a": na, "cells_b": nb, "lines": out_lines.len(), "length_m": total,
-        "compared": comparisons,
-    });
     if a.json {
         print_json(&summary);
     } else {
-        println!(
-            "drainage areas: A {na} cells, B {nb} cells; divide {} line(s), {:.3} km",
-            out_lines.len(),
-            total / 1000.0
-        );
-        for c in &comparisons {
-            println!(
-                "  vs {}: median {:.0} m, 95th percentile {:.0} m, max {:.0} m ({} samples every 50 m)",
-                c["line"].as_str().unwrap_or(""),
-                c["median_m"].as_f64().unwrap_or(f64::NAN),
-                c["p95_m"].as_f64().unwrap_or(f64::NAN),
-                c["max_m"].as_f64().unwrap_or(f64::NAN),
-                c["samples"]
-            );
-        }
-        println!("→ {}", a.out.display());
+        print_divide(&summary, &a.out);
     }
     Ok(0)
+}
+
+/// The divide's summary (with distances to each claim line) and GeoJSON.
+pub fn divide_outputs(
+    wp: &terminus_terrain::divide::WaterParting,
+    compare: &[PathBuf],
+) -> Result<(serde_json::Value, serde_json::Value), Failure> {
+    let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
+    let mut comparisons = Vec::new();
+    for file in compare {
+        let ds = to_wgs84_dataset(file, super::InputArgs::default().read(file)?)?;
+        let pieces = super::compare::line_pieces(file, &ds)?;
+        let (n, median, p95, max) = terminus_terrain::divide::distances_to(&lines, &pieces, 50.0)
+            .map_err(|e| Failure::failed(e.to_string()))?;
+        comparisons.push(json!({"line": file.display().to_string(), "samples": n, "median_m": median, "p95_m": p95, "max_m": max}));
+    }
+    let features: Vec<serde_json::Value> = wp
+        .lines
+        .iter()
+        .map(|l| {
+            json!({
+                "type": "Feature",
+                "properties": {"length_m": l.length_m, "highest_m": l.highest.0, "highest_at": [l.highest.1 .0, l.highest.1 .1],
+                               "lowest_m": l.lowest.0, "lowest_at": [l.lowest.1 .0, l.lowest.1 .1], "vertices": l.points.len()},
+                "geometry": {"type": "LineString", "coordinates": l.points.iter().map(|&(la, lo)| [lo, la]).collect::<Vec<_>>()},
+            })
+        })
+        .collect();
+    let top = wp
+        .lines
+        .iter()
+        .max_by(|x, y| x.highest.0.total_cmp(&y.highest.0));
+    let summary = json!({
+        "cells_a": wp.cells.0, "cells_b": wp.cells.1,
+        "outlets": wp.outlets.iter().map(|&(la, lo)| [la, lo]).collect::<Vec<_>>(),
+        "lines": wp.lines.len(), "length_m": wp.length_m(),
+        "highest_m": top.map(|l| l.highest.0), "highest_at": top.map(|l| [l.highest.1 .0, l.highest.1 .1]),
+        "compared": comparisons,
+    });
+    Ok((
+        summary,
+        json!({"type": "FeatureCollection", "features": features}),
+    ))
+}
+
+fn print_divide(s: &serde_json::Value, out: &Path) {
+    println!(
+        "drainage areas: A {} cells, B {} cells; divide {} line(s), {:.3} km, highest {} m at {}",
+        s["cells_a"],
+        s["cells_b"],
+        s["lines"],
+        s["length_m"].as_f64().unwrap_or(f64::NAN) / 1000.0,
+        s["highest_m"],
+        s["highest_at"]
+    );
+    for c in s["compared"].as_array().into_iter().flatten() {
+        println!(
+            "  vs {}: median {:.0} m, 95th percentile {:.0} m, max {:.0} m ({} samples every 50 m)",
+            c["line"].as_str().unwrap_or(""),
+            c["median_m"].as_f64().unwrap_or(f64::NAN),
+            c["p95_m"].as_f64().unwrap_or(f64::NAN),
+            c["max_m"].as_f64().unwrap_or(f64::NAN),
+            c["samples"]
+        );
+    }
+    println!("→ {}", out.display());
 }
 
 fn write_u(

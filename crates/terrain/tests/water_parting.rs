@@ -1,0 +1,133 @@
+//! The Trans-Alay water-parting (Kyrgyz–Tajik border) between the
+//! Kyzyl-Suu (north) and the Muksu (south) on the GEBCO Alay crop, where
+//! both rivers leave the crop westwards (outlets of accumulation 37,083
+//! and 29,612 cells at 39.49°N and 39.18°N on its west edge).
+
+use std::path::PathBuf;
+use terminus_terrain::divide::{distances_to, divide, water_parting, WaterPartingOptions};
+use terminus_terrain::flow::CellMetric;
+
+fn shared(rel: &str) -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        assert!(std::env::var("CI").is_err(), "{} is missing", p.display());
+        eprintln!("SKIPPED: {} is absent", p.display());
+        None
+    }
+}
+
+#[test]
+fn trans_alay_crest_between_kyzyl_suu_and_muksu() {
+    let Some(p) = shared("dem/gebco2023_alay_pamir_KG_TJ_15s.tif") else {
+        return;
+    };
+    let dem = terminus_terrain::read(&p, None).unwrap();
+    let id = |x: f64, y: f64| Some((y, x));
+    let id2 = |lat: f64, lon: f64| Some((lon, lat));
+    let o = WaterPartingOptions {
+        a: &[(39.4896, 72.0021)],
+        b: &[(39.1813, 72.0021)],
+        snap_m: 1000.0,
+        simplify_m: 0.0,
+        metric: CellMetric::Ellipsoid,
+        to_wgs84: &id,
+        from_wgs84: &id2,
+    };
+    let wp = water_parting(&dem, &o).unwrap();
+    eprintln!(
+        "cells {:?}, {} lines, {:.1} km",
+        wp.cells,
+        wp.lines.len(),
+        wp.length_m() / 1000.0
+    );
+    assert!(wp.cells.0 > 30_000 && wp.cells.1 > 25_000);
+    let main = &wp.lines[0];
+    // The crest's highest point is Pik Lenin's massif (7,134 m at 39.342°N
+    // 72.878°E; GEBCO smooths it): within 3 km of the summit.
+    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    use terminus_geodesy::measure::InverseGeodesic;
+    let (h, (lat, lon)) = main.highest;
+    let to_lenin: f64 = g.inverse(lat, lon, 39.3425, 72.8783);
+    eprintln!(
+        "highest {h} m at {lat:.4}, {lon:.4}: {to_lenin:.0} m from Pik Lenin; lowest pass {} m",
+        main.lowest.0
+    );
+    assert!(h > 6900.0 && to_lenin < 3000.0);
+    assert!((100_000.0..200_000.0).contains(&wp.length_m()));
+    // Every cell edge between the two drainage areas is on the divide: count
+    // the A–B neighbour pairs independently.
+    let mut filled = dem.clone();
+    terminus_terrain::fill(&mut filled, terminus_terrain::NodataAs::Outlet, true);
+    let dir = terminus_terrain::flow::d8(&filled, CellMetric::Ellipsoid);
+    let valid: Vec<bool> = filled.data.iter().map(|v| !v.is_nan()).collect();
+    let acc = terminus_terrain::flow::accumulation(&dir, &valid, dem.width);
+    let w = dem.width;
+    let snap = |lat: f64, lon: f64| {
+        let (c, r) = dem.georef.cell_at(lon, lat, w, dem.height).unwrap();
+        let mut best = (0, 0);
+        for rr in r.saturating_sub(3)..=(r + 3).min(dem.height - 1) {
+            for cc in c.saturating_sub(3)..=(c + 3).min(w - 1) {
+                if acc[rr * w + cc] > best.1 {
+                    best = (rr * w + cc, acc[rr * w + cc]);
+                }
+            }
+        }
+        best.0
+    };
+    let labels = terminus_terrain::flow::basins(
+        &dir,
+        &valid,
+        w,
+        &[(snap(39.4896, 72.0021), 1), (snap(39.1813, 72.0021), 2)],
+    );
+    let mut pairs = 0;
+    for r in 0..dem.height {
+        for c in 0..w {
+            let l = labels[r * w + c];
+            let ab = |m: u32| (l == 1 && m == 2) || (l == 2 && m == 1);
+            pairs += (c + 1 < w && ab(labels[r * w + c + 1])) as usize
+                + (r + 1 < dem.height && ab(labels[(r + 1) * w + c])) as usize;
+        }
+    }
+    let edges: usize = divide(&dem, &labels, 1, 2)
+        .iter()
+        .map(|l| l.len() - 1)
+        .sum();
+    assert_eq!(edges, pairs);
+    // Measured against the border lines (reported, not tuned to).
+    for src in ["naturalearth10m", "geomaps_osm10m", "dcw_gmt"] {
+        let Some(lp) = shared(&format!("boundaries/kg_tj/{src}_KGZ_TJK_shared.geojson")) else {
+            return;
+        };
+        let ds = terminus_vector_read(&lp);
+        let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
+        let (n, median, p95, max) = distances_to(&lines, &ds, 50.0).unwrap();
+        eprintln!("divide vs {src}: median {median:.0} m, 95th percentile {p95:.0} m, max {max:.0} m ({n} samples)");
+        assert!(n > 2000 && median < 2000.0 && p95 < 5000.0);
+    }
+}
+
+fn terminus_vector_read(p: &std::path::Path) -> Vec<Vec<(f64, f64)>> {
+    let text = std::fs::read_to_string(p).unwrap();
+    // A minimal GeoJSON reading of LineStrings (the terrain crate does not
+    // depend on the formats crate).
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "LineString")
+        .map(|f| {
+            f["geometry"]["coordinates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (c[1].as_f64().unwrap(), c[0].as_f64().unwrap()))
+                .collect()
+        })
+        .collect()
+}
