@@ -27,7 +27,7 @@ fn shared(rel: &str) -> Option<PathBuf> {
     }
 }
 
-fn read(p: &PathBuf) -> terminus_vector::Dataset {
+fn read(p: &std::path::Path) -> terminus_vector::Dataset {
     terminus_formats::read(p, &Default::default()).unwrap()
 }
 
