@@ -1222,3 +1222,52 @@ fn terrain_pipeline_and_pour_point_basins() {
         "{t}"
     );
 }
+
+#[test]
+fn terrain_streams() {
+    let Some(dem) = shared_data("dem/gebco2023_alay_pamir_KG_TJ_15s.tif") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("streams.geojson");
+    let (code, t) = run(&[
+        "terrain",
+        "streams",
+        &dem,
+        out.to_str().unwrap(),
+        "--threshold",
+        "300",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let fs = v["features"].as_array().unwrap();
+    assert!(fs.len() > 100, "{}", fs.len());
+    // Every segment ends where another begins (a junction) or at an outlet;
+    // orders are Strahler's: a segment's order is at least each tributary's.
+    let first: std::collections::HashMap<String, i64> = fs
+        .iter()
+        .map(|f| {
+            (
+                f["geometry"]["coordinates"][0].to_string(),
+                f["properties"]["order"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    for f in fs {
+        let c = f["geometry"]["coordinates"].as_array().unwrap();
+        let end = c.last().unwrap().to_string();
+        if let Some(&o) = first.get(&end) {
+            assert!(o >= f["properties"]["order"].as_i64().unwrap());
+        }
+        assert!(f["properties"]["length_m"].as_f64().unwrap() > 0.0);
+    }
+    let (code, t) = run(&[
+        "terrain",
+        "streams",
+        &dem,
+        dir.path().join("x.geojson").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{t}");
+    assert!(t.contains("--threshold") && t.contains("--min-area"), "{t}");
+}

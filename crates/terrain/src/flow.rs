@@ -227,4 +227,124 @@ mod tests {
         let lab = basins(&dir, &valid, 20, &outlets);
         assert!(lab.iter().all(|&l| l > 0), "every cell reaches an outlet");
     }
+
+    /// A Y of two order-1 streams joining into an order-2 stream.
+    #[test]
+    fn streams_and_strahler_orders() {
+        // 5 × 5: two tributaries from the north corners meet at (2, 2),
+        // then flow south to the outlet at (2, 4).
+        let w = 5;
+        let mut dir = vec![NO_FLOW; 25];
+        let set = |dir: &mut Vec<u8>, c: usize, r: usize, d: u8| dir[r * w + c] = d;
+        set(&mut dir, 0, 0, 1); // SE
+        set(&mut dir, 1, 1, 1); // SE → (2, 2)
+        set(&mut dir, 4, 0, 3); // SW
+        set(&mut dir, 3, 1, 3); // SW → (2, 2)
+        set(&mut dir, 2, 2, 2); // S
+        set(&mut dir, 2, 3, 2); // S → (2, 4), an outlet
+        let valid: Vec<bool> = (0..25)
+            .map(|i| [0, 6, 4, 8, 12, 17, 22].contains(&i))
+            .collect();
+        let acc = accumulation(&dir, &valid, w);
+        assert_eq!(acc[22], 7);
+        let s = streams(&dir, &acc, 1, w);
+        assert_eq!(s.len(), 3);
+        let trunk = s.iter().find(|x| x.cells[0] == 12).unwrap();
+        assert_eq!((trunk.cells.clone(), trunk.order), (vec![12, 17, 22], 2));
+        assert!(s
+            .iter()
+            .filter(|x| x.cells[0] != 12)
+            .all(|x| x.order == 1 && *x.cells.last().unwrap() == 12));
+    }
+}
+
+/// A stream segment: the cells from a source or a junction down to the next
+/// junction or an outlet (the last cell is shared with the next segment),
+/// with its Strahler order (Strahler 1957).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stream {
+    /// Cell indices, downstream order.
+    pub cells: Vec<usize>,
+    /// Strahler order of the segment.
+    pub order: u8,
+}
+
+/// The stream network: every cell whose accumulation reaches `threshold`
+/// cells, cut into segments at junctions (two or more stream cells flowing
+/// in), each with its Strahler order.
+pub fn streams(dir: &[u8], acc: &[u32], threshold: u32, w: usize) -> Vec<Stream> {
+    let n = dir.len();
+    let is_stream = |i: usize| acc[i] >= threshold.max(1);
+    let mut inflow = vec![0u8; n];
+    for i in 0..n {
+        if is_stream(i) && dir[i] != NO_FLOW {
+            let j = downstream(i, dir[i], w);
+            if is_stream(j) {
+                inflow[j] += 1;
+            }
+        }
+    }
+    // Strahler orders in topological order (sources first).
+    let mut order = vec![0u8; n];
+    let mut best = vec![(0u8, 0u8); n]; // (highest order flowing in, how many with it)
+    let mut pending = inflow.clone();
+    let mut stack: Vec<usize> = (0..n).filter(|&i| is_stream(i) && inflow[i] == 0).collect();
+    while let Some(i) = stack.pop() {
+        let (m, k) = best[i];
+        order[i] = if m == 0 {
+            1
+        } else if k >= 2 {
+            m + 1
+        } else {
+            m
+        };
+        if dir[i] == NO_FLOW {
+            continue;
+        }
+        let j = downstream(i, dir[i], w);
+        if !is_stream(j) {
+            continue;
+        }
+        let b = &mut best[j];
+        if order[i] > b.0 {
+            *b = (order[i], 1);
+        } else if order[i] == b.0 {
+            b.1 += 1;
+        }
+        pending[j] -= 1;
+        if pending[j] == 0 {
+            stack.push(j);
+        }
+    }
+    // Segments start at sources and at the cell below each junction's
+    // arrivals, i.e. at cells with inflow ≠ 1; each runs down to the next
+    // such cell (included) or to an outlet.
+    let mut out = Vec::new();
+    for s in 0..n {
+        if !is_stream(s) || inflow[s] == 1 {
+            continue;
+        }
+        let mut cells = vec![s];
+        let mut i = s;
+        while dir[i] != NO_FLOW {
+            let j = downstream(i, dir[i], w);
+            if !is_stream(j) {
+                break;
+            }
+            cells.push(j);
+            if inflow[j] != 1 {
+                break;
+            }
+            i = j;
+        }
+        if cells.len() >= 2 {
+            out.push(Stream {
+                order: order[s],
+                cells,
+            });
+        }
+    }
+    // Junction cells also start the segment below them (done above, since
+    // their inflow is ≥ 2); a junction right at an outlet makes none.
+    out
 }

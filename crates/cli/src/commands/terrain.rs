@@ -37,6 +37,28 @@ enum Command {
     Pipeline(PipelineArgs),
     /// The water-parting line between two drainage areas given by pour points, as GeoJSON, with its highest point and passes; measured against claim lines.
     Divide(DivideArgs),
+    /// The stream network: cells draining at least --threshold cells (or --min-area), as GeoJSON lines with Strahler orders and geodesic lengths.
+    Streams(StreamArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct StreamArgs {
+    /// The DEM (filled here with Priority-Flood +ε, then drained by D8).
+    dem: PathBuf,
+    /// Output GeoJSON.
+    out: PathBuf,
+    /// Smallest accumulation of a stream cell, in cells.
+    #[arg(long, conflicts_with = "min_area")]
+    threshold: Option<u32>,
+    /// Smallest drainage area of a stream cell, km² (converted with the DEM's mean cell area on the ellipsoid).
+    #[arg(long)]
+    min_area: Option<f64>,
+    /// Slope metric for D8.
+    #[arg(long, value_enum, default_value = "ellipsoid")]
+    metric: Metric,
+    /// Replace an existing output.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -275,7 +297,80 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         Command::Basins(a) => basin_cmd(a),
         Command::Pipeline(a) => pipeline(a),
         Command::Divide(a) => divide_cmd(a),
+        Command::Streams(a) => streams_cmd(a),
     }
+}
+
+fn streams_cmd(a: StreamArgs) -> Result<u8, Failure> {
+    use terminus_geodesy::measure::InverseGeodesic;
+    if a.out.exists() && !a.overwrite {
+        return Err(Failure::usage(format!("{} exists", a.out.display()))
+            .hint("add --overwrite to replace it"));
+    }
+    let mut d = load(&a.dem, &None)?;
+    d.range()
+        .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
+    let spin = progress::spinner(
+        "filling, draining, extracting streams",
+        d.width * d.height > 4_000_000,
+    );
+    terminus_terrain::fill(&mut d, NodataAs::Outlet, true);
+    let dir = d8(&d, a.metric.into());
+    let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
+    let acc = accumulation(&dir, &valid, d.width);
+    let threshold = match (a.threshold, a.min_area) {
+        (Some(t), _) if t >= 1 => t,
+        (None, Some(km2)) if km2 > 0.0 && km2.is_finite() => {
+            let mean_cell: f64 =
+                (0..d.height).map(|r| d.cell_size_m(r).2).sum::<f64>() / d.height as f64;
+            ((km2 * 1e6 / mean_cell).ceil() as u32).max(1)
+        }
+        _ => {
+            return Err(Failure::usage(
+                "give --threshold CELLS (≥ 1) or --min-area KM2 (> 0)",
+            ))
+        }
+    };
+    let net = terminus_terrain::flow::streams(&dir, &acc, threshold, d.width);
+    spin.finish_and_clear();
+    let to = CrsTransform::new(&d.georef.crs, &Crs::WGS84, None, Some(dem_center(&d)))
+        .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
+    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    let mut total = 0.0;
+    let features: Vec<serde_json::Value> = net
+        .iter()
+        .map(|s| {
+            let pts: Vec<(f64, f64)> = s
+                .cells
+                .iter()
+                .filter_map(|&i| {
+                    let (x, y) = d.georef.center(i % d.width, i / d.width);
+                    to.apply(x, y).ok()
+                })
+                .collect();
+            let length: f64 = pts.windows(2).map(|w| -> f64 { g.inverse(w[0].1, w[0].0, w[1].1, w[1].0) }).sum();
+            total += length;
+            let last = *s.cells.last().unwrap_or(&s.cells[0]);
+            json!({
+                "type": "Feature",
+                "properties": {"order": s.order, "length_m": length, "cells": s.cells.len(), "accumulation": acc[last]},
+                "geometry": {"type": "LineString", "coordinates": pts.iter().map(|&(lon, lat)| [lon, lat]).collect::<Vec<_>>()},
+            })
+        })
+        .collect();
+    let max_order = net.iter().map(|s| s.order).max().unwrap_or(0);
+    std::fs::write(
+        &a.out,
+        serde_json::to_string(&json!({"type": "FeatureCollection", "features": features}))
+            .unwrap_or_default(),
+    )?;
+    println!(
+        "{} stream segments (threshold {threshold} cells), {:.1} km, highest Strahler order {max_order} → {}",
+        net.len(),
+        total / 1000.0,
+        a.out.display()
+    );
+    Ok(0)
 }
 
 fn points_of(p: &Path) -> Result<Vec<(f64, f64)>, Failure> {
