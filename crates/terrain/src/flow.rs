@@ -276,9 +276,9 @@ pub fn streams(dir: &[u8], acc: &[u32], threshold: u32, w: usize) -> Vec<Stream>
     let n = dir.len();
     let is_stream = |i: usize| acc[i] >= threshold.max(1);
     let mut inflow = vec![0u8; n];
-    for i in 0..n {
-        if is_stream(i) && dir[i] != NO_FLOW {
-            let j = downstream(i, dir[i], w);
+    for (i, &d) in dir.iter().enumerate() {
+        if is_stream(i) && d != NO_FLOW {
+            let j = downstream(i, d, w);
             if is_stream(j) {
                 inflow[j] += 1;
             }
