@@ -13,9 +13,10 @@ their spill point). RichDEM: FillDepressions(dem, epsilon=False), 8
 neighbours, edge cells as outlets (the crops have no nodata).
 
 For the Alay crop also <crop>.richdem_fill_eps.f32.gz (FillDepressions
-with epsilon=True) and <crop>.richdem_d8_accum.f32.gz (FlowAccumulation
-method='D8' of that epsilon-filled grid), both gzipped little-endian
-float32.
+with epsilon=True), <crop>.richdem_d8_accum.f32.gz (FlowAccumulation
+method='D8' of that epsilon-filled grid) and
+<crop>.richdem_flats_d8_accum.f32.gz (the plain fill, ResolveFlats, then
+FlowAccumulation D8), all gzipped little-endian float32.
 """
 import gzip
 import sys
@@ -32,12 +33,14 @@ for crop in ["gebco2023_fergana_KG_TJ_UZ_enclaves_15s", "gebco2023_alay_pamir_KG
     f = np.array(rd.FillDepressions(r, epsilon=False, in_place=False))
     assert np.all(f == np.round(f))
     out = f.astype("<i2")
-    with gzip.open(f"{dst}/{crop}.richdem_fill.i16.gz", "wb") as g:
+    with gzip.GzipFile(f"{dst}/{crop}.richdem_fill.i16.gz", "wb", mtime=0) as g:
         g.write(out.tobytes())
     print(f"{crop}: {a.shape[1]} x {a.shape[0]}, {(out != a).sum()} cells raised", file=sys.stderr)
     if "alay" in crop:
         e = rd.FillDepressions(r, epsilon=True, in_place=False)
         acc = np.array(rd.FlowAccumulation(e, method="D8"))
-        for name, arr in [("richdem_fill_eps", np.array(e)), ("richdem_d8_accum", acc)]:
-            with gzip.open(f"{dst}/{crop}.{name}.f32.gz", "wb") as g:
+        flats = rd.ResolveFlats(rd.FillDepressions(r, epsilon=False, in_place=False), in_place=False)
+        facc = np.array(rd.FlowAccumulation(flats, method="D8"))
+        for name, arr in [("richdem_fill_eps", np.array(e)), ("richdem_d8_accum", acc), ("richdem_flats_d8_accum", facc)]:
+            with gzip.GzipFile(f"{dst}/{crop}.{name}.f32.gz", "wb", mtime=0) as g:
                 g.write(arr.astype("<f4").tobytes())

@@ -11,6 +11,7 @@ pub mod ascii;
 pub mod dem;
 pub mod divide;
 pub mod fill;
+pub mod flats;
 pub mod flow;
 pub mod geotiff;
 pub mod hgt;

@@ -121,3 +121,47 @@ fn accumulation_conserves_cells_and_basins_partition() {
         }
     }
 }
+
+/// Flats of the plain fill resolved (Barnes et al. 2014b): every interior
+/// cell drains, never uphill, cells are conserved; and the D8 accumulation
+/// against RichDEM's ResolveFlats + D8 on the same crop (measured: 98.2 %
+/// of cells equal — the two break ties between equal combined gradients
+/// differently: RichDEM raises flat cells by ε steps in proportion to the
+/// gradient and then takes the lowest neighbour among all eight, this code
+/// compares the gradient itself among the flat's own cells).
+#[test]
+fn flats_resolved_drain_everywhere() {
+    let Some(mut d) = dem() else { return };
+    fill(&mut d, NodataAs::Outlet, false);
+    let mut dir = d8(&d, CellMetric::Drop);
+    let set = terminus_terrain::flats::resolve_flats(&d, &mut dir);
+    let (w, h) = (d.width, d.height);
+    let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
+    for i in 0..dir.len() {
+        let (c, r) = (i % w, i / w);
+        let interior = c > 0 && r > 0 && c + 1 < w && r + 1 < h;
+        assert!(
+            !interior || dir[i] != NO_FLOW,
+            "interior cell {c},{r} has no direction"
+        );
+        if dir[i] != NO_FLOW {
+            let (dc, dr) = terminus_terrain::fill::N8[dir[i] as usize];
+            let j = (r as isize + dr) as usize * w + (c as isize + dc) as usize;
+            assert!(d.data[j] <= d.data[i], "uphill from {c},{r}");
+        }
+    }
+    let acc = accumulation(&dir, &valid, w);
+    let total: u64 = all_outlets(&dir, &valid)
+        .iter()
+        .map(|&(i, _)| acc[i] as u64)
+        .sum();
+    assert_eq!(total, (w * h) as u64);
+    let reference = fixture_f32("richdem_flats_d8_accum");
+    let same = acc
+        .iter()
+        .zip(&reference)
+        .filter(|(a, b)| **a as f32 == **b)
+        .count();
+    eprintln!("flats: {set} cells given a direction; D8 accumulation equal to RichDEM's on {same} of {} cells", acc.len());
+    assert!(same as f64 / acc.len() as f64 > 0.98);
+}
