@@ -1158,6 +1158,8 @@ fn terrain_pipeline_and_pour_point_basins() {
         out.to_str().unwrap(),
         "--metric",
         "drop",
+        "--drainage",
+        "epsilon",
     ]);
     assert_eq!(code, 0, "{t}");
     // RichDEM's largest D8 accumulation on this crop is 37,083 cells (see

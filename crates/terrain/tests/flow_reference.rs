@@ -137,15 +137,15 @@ fn flats_resolved_drain_everywhere() {
     let set = terminus_terrain::flats::resolve_flats(&d, &mut dir);
     let (w, h) = (d.width, d.height);
     let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
-    for i in 0..dir.len() {
+    for (i, &k) in dir.iter().enumerate() {
         let (c, r) = (i % w, i / w);
         let interior = c > 0 && r > 0 && c + 1 < w && r + 1 < h;
         assert!(
-            !interior || dir[i] != NO_FLOW,
+            !interior || k != NO_FLOW,
             "interior cell {c},{r} has no direction"
         );
-        if dir[i] != NO_FLOW {
-            let (dc, dr) = terminus_terrain::fill::N8[dir[i] as usize];
+        if k != NO_FLOW {
+            let (dc, dr) = terminus_terrain::fill::N8[k as usize];
             let j = (r as isize + dr) as usize * w + (c as isize + dc) as usize;
             assert!(d.data[j] <= d.data[i], "uphill from {c},{r}");
         }

@@ -33,7 +33,7 @@ enum Command {
     Accumulate(FlowArgs),
     /// Drainage basins: of the given pour points (labelled 1, 2, … in file order), or of every outlet on the DEM's edge.
     Basins(BasinArgs),
-    /// Fill (+ε) → D8 → accumulation → basins of the edge outlets, in one pass over memory; writes DIR/filled.tif, flowdir.tif, accumulation.tif, basins.tif.
+    /// Fill → flats (or fill +ε) → D8 → accumulation → basins of the edge outlets, in one pass over memory; writes DIR/filled.tif, flowdir.tif, accumulation.tif, basins.tif.
     Pipeline(PipelineArgs),
     /// The water-parting line between two drainage areas given by pour points, as GeoJSON, with its highest point and passes; measured against claim lines.
     Divide(DivideArgs),
@@ -134,6 +134,9 @@ struct BasinArgs {
 struct PipelineArgs {
     /// The DEM.
     dem: PathBuf,
+    /// How filled depressions drain: flats (plain fill, heights unchanged, drainage over flats by Barnes et al. 2014) or epsilon (fill +ε).
+    #[arg(long, value_enum, default_value = "flats")]
+    drainage: Drainage,
     /// Results folder.
     #[arg(long, short)]
     out: PathBuf,
@@ -146,6 +149,12 @@ struct PipelineArgs {
     /// Replace existing outputs.
     #[arg(long)]
     overwrite: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq)]
+enum Drainage {
+    Flats,
+    Epsilon,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -644,10 +653,15 @@ fn pipeline(a: PipelineArgs) -> Result<u8, Failure> {
         .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
     let big = d.width * d.height > 4_000_000;
     let clock = std::time::Instant::now();
-    let spin = progress::spinner("filling (Priority-Flood +ε)", big);
-    let raised = terminus_terrain::fill(&mut d, NodataAs::Outlet, true);
+    let epsilon = a.drainage == Drainage::Epsilon;
+    let spin = progress::spinner("filling (Priority-Flood)", big);
+    let raised = terminus_terrain::fill(&mut d, NodataAs::Outlet, epsilon);
     spin.set_message("D8 flow directions");
-    let dir = d8(&d, a.metric.into());
+    let mut dir = d8(&d, a.metric.into());
+    if !epsilon {
+        spin.set_message("drainage over flats");
+        terminus_terrain::flats::resolve_flats(&d, &mut dir);
+    }
     spin.set_message("accumulation");
     let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
     let acc = accumulation(&dir, &valid, d.width);
@@ -656,7 +670,7 @@ fn pipeline(a: PipelineArgs) -> Result<u8, Failure> {
     let labels = basins(&dir, &valid, d.width, &outlets);
     spin.finish_and_clear();
     let secs = clock.elapsed().as_secs_f64();
-    if d.sample.is_integer() {
+    if epsilon && d.sample.is_integer() {
         d.sample = SampleType::F32;
     }
     save(&a.out.join("filled.tif"), &d, a.overwrite)?;
