@@ -21,6 +21,12 @@ const USER_DEFINED: u16 = 32767;
 
 /// Read a GeoTIFF DEM (its first image, first band).
 pub fn read(path: &Path) -> Result<Dem, TerrainError> {
+    read_with(path, None)
+}
+
+/// As [`read`], with the CRS to assume when the file states none (no
+/// GeoKeys, or a user-defined CRS of no known datum). A stated CRS wins.
+pub fn read_with(path: &Path, fallback: Option<&Crs>) -> Result<Dem, TerrainError> {
     let bad = |m: String| TerrainError::Unsupported {
         path: path.to_path_buf(),
         message: m,
@@ -63,7 +69,7 @@ pub fn read(path: &Path) -> Result<Dem, TerrainError> {
     };
     let keys = dec
         .get_tag_u16_vec(Tag::GeoKeyDirectoryTag)
-        .map_err(|_| TerrainError::NoCrs(path.to_path_buf()))?;
+        .unwrap_or_default();
     let key = |id: u16| -> Option<u16> {
         keys.get(4..)?
             .chunks_exact(4)
@@ -76,8 +82,21 @@ pub fn read(path: &Path) -> Result<Dem, TerrainError> {
         Some(2) => key(GEOGRAPHIC_TYPE),
         _ => key(PROJECTED_CS_TYPE).or(key(GEOGRAPHIC_TYPE)),
     };
+    // A "user-defined" geographic CRS that names a known datum (GDAL
+    // writes these for netCDF and other CF sources): WGS 84 (datum 6326,
+    // or only the WGS 84 ellipsoid 7030) and Pulkovo 1942 (6284).
+    let code = match (model, code) {
+        (Some(2) | None, Some(USER_DEFINED) | None) => match (key(2050), key(2056)) {
+            (Some(6326), _) | (None | Some(USER_DEFINED), Some(7030)) => Some(4326),
+            (Some(6284), _) => Some(4284),
+            _ => code,
+        },
+        _ => code,
+    };
     let crs = match code {
-        Some(USER_DEFINED) | None => return Err(TerrainError::NoCrs(path.to_path_buf())),
+        Some(USER_DEFINED) | None => fallback
+            .cloned()
+            .ok_or_else(|| TerrainError::NoCrs(path.to_path_buf()))?,
         Some(c) => {
             Crs::parse(&format!("EPSG:{c}")).map_err(|e| bad(format!("CRS EPSG:{c}: {e}")))?
         }
@@ -170,7 +189,7 @@ pub struct Grid<'a> {
     /// Sample type.
     pub sample: SampleType,
     /// The value at (col, row).
-    pub value: &'a dyn Fn(usize, usize) -> f64,
+    pub value: &'a (dyn Fn(usize, usize) -> f64 + Sync),
 }
 
 /// Write a [`Grid`] as a tiled DEFLATE GeoTIFF (as [`write`]).
@@ -242,23 +261,31 @@ fn write_to<W: Write + Seek>(out: &mut W, dem: &Grid<'_>, epsg: u32) -> std::io:
     let mut offsets = Vec::new();
     let mut counts = Vec::new();
     let mut pos = 8u64;
-    let mut raw = Vec::with_capacity(TILE * TILE * 8);
+    // Tiles are compressed on all cores, a row of tiles at a time (so
+    // memory stays at one row of compressed tiles), and written in order.
     for r in 0..ty {
-        for c in 0..tx {
-            raw.clear();
-            for row in r * TILE..(r + 1) * TILE {
-                for col in c * TILE..(c + 1) * TILE {
-                    let v = if row < dem.height && col < dem.width {
-                        (dem.value)(col, row)
-                    } else {
-                        f64::NAN
-                    };
-                    encode(v, dem.nodata, dem.sample, &mut raw);
+        use rayon::prelude::*;
+        let row: Vec<std::io::Result<Vec<u8>>> = (0..tx)
+            .into_par_iter()
+            .map(|c| {
+                let mut raw = Vec::with_capacity(TILE * TILE * 8);
+                for row in r * TILE..(r + 1) * TILE {
+                    for col in c * TILE..(c + 1) * TILE {
+                        let v = if row < dem.height && col < dem.width {
+                            (dem.value)(col, row)
+                        } else {
+                            f64::NAN
+                        };
+                        encode(v, dem.nodata, dem.sample, &mut raw);
+                    }
                 }
-            }
-            let mut z = ZlibEncoder::new(Vec::new(), Compression::new(6));
-            z.write_all(&raw)?;
-            let bytes = z.finish()?;
+                let mut z = ZlibEncoder::new(Vec::new(), Compression::new(6));
+                z.write_all(&raw)?;
+                z.finish()
+            })
+            .collect();
+        for bytes in row {
+            let bytes = bytes?;
             offsets.push(pos as u32);
             counts.push(bytes.len() as u32);
             out.write_all(&bytes)?;

@@ -65,7 +65,8 @@ pub enum TerrainError {
 }
 
 /// Read a DEM by its extension: `.tif`/`.tiff` (GeoTIFF), `.hgt` (SRTM),
-/// `.asc` (ESRI ASCII grid; `crs` when it has no `.prj`).
+/// `.asc` (ESRI ASCII grid). `crs` is assumed where the file states none
+/// (a GeoTIFF without GeoKeys, an ASCII grid without `.prj`).
 pub fn read(path: &Path, crs: Option<&Crs>) -> Result<Dem, TerrainError> {
     let ext = path
         .extension()
@@ -73,7 +74,7 @@ pub fn read(path: &Path, crs: Option<&Crs>) -> Result<Dem, TerrainError> {
         .unwrap_or("")
         .to_ascii_lowercase();
     match ext.as_str() {
-        "tif" | "tiff" => geotiff::read(path),
+        "tif" | "tiff" => geotiff::read_with(path, crs),
         "hgt" => hgt::read(path),
         "asc" => ascii::read(path, crs),
         _ => Err(TerrainError::Unsupported {

@@ -512,7 +512,7 @@ fn write_u(
     d: &Dem,
     sample: SampleType,
     nodata: f64,
-    v: &dyn Fn(usize) -> f64,
+    v: &(dyn Fn(usize) -> f64 + Sync),
     overwrite: bool,
 ) -> Result<(), Failure> {
     if path.exists() && !overwrite {
