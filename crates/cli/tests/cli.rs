@@ -1273,3 +1273,58 @@ fn terrain_streams() {
     assert_eq!(code, 2, "{t}");
     assert!(t.contains("--threshold") && t.contains("--min-area"), "{t}");
 }
+
+#[test]
+fn terrain_thalweg() {
+    let Some(dem) = shared_data("dem/gebco2023_alay_pamir_KG_TJ_15s.tif") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("thalweg.geojson");
+    let (code, t) = run(&[
+        "terrain",
+        "thalweg",
+        &dem,
+        "--from",
+        "39.6646,72.8354",
+        "--to",
+        "39.4896,72.0021",
+        "--corridor",
+        "5km",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+    let len = v["length_m"].as_f64().unwrap();
+    // Longer than the 75 km straight line between the ends: it winds with the valley.
+    assert!((75_000.0..120_000.0).contains(&len), "{len}");
+    assert!(v["start_m"].as_f64().unwrap() > v["end_m"].as_f64().unwrap());
+    let (code, t) = run(&[
+        "terrain",
+        "thalweg",
+        &dem,
+        "--from",
+        "10,10",
+        "--to",
+        "39.4896,72.0021",
+        "--out",
+        dir.path().join("x.geojson").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{t}");
+    assert!(t.contains("start") && t.contains("outside the DEM"), "{t}");
+    let (code, t) = run(&[
+        "terrain",
+        "thalweg",
+        &dem,
+        "--from",
+        "north",
+        "--to",
+        "39.4896,72.0021",
+        "--out",
+        dir.path().join("x.geojson").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{t}");
+    assert!(t.contains("expected LAT,LON"), "{t}");
+}

@@ -15,6 +15,7 @@ pub mod flats;
 pub mod flow;
 pub mod geotiff;
 pub mod hgt;
+pub mod thalweg;
 pub mod window;
 
 pub use dem::{Dem, Georef, SampleType};

@@ -220,3 +220,62 @@ pub fn corridor(
     let kept = mask(&mut out, keep);
     Ok((out, kept))
 }
+
+/// Which cells of `dem` lie within `distance` metres (geodesic) of the
+/// line (pieces of (lat, lon) on WGS 84); `to_wgs84` maps the DEM's (x, y)
+/// to (lat, lon). Decided as in [`corridor`], without clipping.
+pub fn corridor_mask(
+    dem: &Dem,
+    line: &[Vec<(f64, f64)>],
+    distance: f64,
+    to_wgs84: &(dyn Fn(f64, f64) -> Option<(f64, f64)> + Sync),
+) -> Result<Vec<bool>, TerrainError> {
+    use terminus_compare::frame::Frame;
+    use terminus_compare::index::SegmentIndex;
+    let pts: Vec<(f64, f64)> = line.iter().flatten().copied().collect();
+    if pts.len() < 2 || !(distance.is_finite() && distance > 0.0) {
+        return Err(TerrainError::OutsideDem(
+            "a corridor needs a line of two or more vertices and a positive width".into(),
+        ));
+    }
+    let frame = Frame::around(terminus_geodesy::Ellipsoid::WGS84, pts.iter())
+        .map_err(|e| TerrainError::OutsideDem(e.to_string()))?;
+    let pieces: Vec<terminus_compare::index::Piece> = line
+        .iter()
+        .filter(|p| p.len() >= 2)
+        .map(|p| {
+            Ok((
+                p.clone(),
+                frame
+                    .xys(p)
+                    .map_err(|e| TerrainError::OutsideDem(e.to_string()))?,
+            ))
+        })
+        .collect::<Result<_, TerrainError>>()?;
+    let index = SegmentIndex::from_pieces(&pieces);
+    let radius = frame.radius();
+    use rayon::prelude::*;
+    let g = &dem.georef;
+    Ok((0..dem.width * dem.height)
+        .into_par_iter()
+        .map(|i| {
+            let (x, y) = g.center(i % dem.width, i / dem.width);
+            let Some((lat, lon)) = to_wgs84(x, y) else {
+                return false;
+            };
+            let Ok(p) = frame.xy((lat, lon)) else {
+                return false;
+            };
+            let (lo, hi) = index.bounds(radius, p);
+            if hi <= distance {
+                return true;
+            }
+            if lo > distance {
+                return false;
+            }
+            index
+                .closest(&frame, radius, (lat, lon), p)
+                .is_some_and(|c| c.distance <= distance)
+        })
+        .collect())
+}

@@ -131,3 +131,50 @@ fn terminus_vector_read(p: &std::path::Path) -> Vec<Vec<(f64, f64)>> {
         })
         .collect()
 }
+
+/// The Kyzyl-Suu's thalweg over 80 km of the Alay valley (from 39.665°N
+/// 72.835°E down to where it leaves the crop at 39.490°N 72.002°E): it
+/// keeps to the river as D8 drainage independently finds it (every cell
+/// within two cells of one draining ≥ 5,000 cells), and never rises above
+/// its start.
+#[test]
+fn kyzyl_suu_thalweg_follows_the_river() {
+    let Some(p) = shared("dem/gebco2023_alay_pamir_KG_TJ_15s.tif") else {
+        return;
+    };
+    let dem = terminus_terrain::read(&p, None).unwrap();
+    let w = dem.width;
+    let id = |x: f64, y: f64| Some((y, x));
+    let guide = vec![vec![(39.6646, 72.8354), (39.4896, 72.0021)]];
+    let mask = terminus_terrain::window::corridor_mask(&dem, &guide, 5000.0, &id).unwrap();
+    let cell = |lat: f64, lon: f64| {
+        let (c, r) = dem.georef.cell_at(lon, lat, w, dem.height).unwrap();
+        r * w + c
+    };
+    let t = terminus_terrain::thalweg::thalweg(
+        &dem,
+        cell(39.6646, 72.8354),
+        cell(39.4896, 72.0021),
+        &mask,
+    )
+    .unwrap();
+    assert!(t.cells.len() > 150);
+    assert!(t.heights.iter().all(|&z| z <= t.heights[0]));
+    let mut filled = dem.clone();
+    terminus_terrain::fill(&mut filled, terminus_terrain::NodataAs::Outlet, true);
+    let dir = terminus_terrain::flow::d8(&filled, CellMetric::Drop);
+    let valid = vec![true; dir.len()];
+    let acc = terminus_terrain::flow::accumulation(&dir, &valid, w);
+    for &i in &t.cells {
+        let (c, r) = (i % w, i / w);
+        let near = (r.saturating_sub(2)..=(r + 2).min(dem.height - 1))
+            .flat_map(|rr| (c.saturating_sub(2)..=(c + 2).min(w - 1)).map(move |cc| (rr, cc)))
+            .any(|(rr, cc)| acc[rr * w + cc] >= 5000);
+        assert!(near, "thalweg cell {c},{r} is away from the river");
+    }
+    // The corridor confines the search: an end outside it is refused.
+    let e =
+        terminus_terrain::thalweg::thalweg(&dem, cell(39.6646, 72.8354), cell(39.1, 72.1), &mask)
+            .unwrap_err();
+    assert!(e.to_string().contains("outside the search corridor"), "{e}");
+}

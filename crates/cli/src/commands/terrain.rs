@@ -39,6 +39,51 @@ enum Command {
     Divide(DivideArgs),
     /// The stream network: cells draining at least --threshold cells (or --min-area), as GeoJSON lines with Strahler orders and geodesic lengths.
     Streams(StreamArgs),
+    /// The thalweg of a river reach: the least-cost line along the valley floor between two points, within a corridor of the reach as drawn.
+    Thalweg(ThalwegArgs),
+}
+
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "The reach is given as a line (--along, drawn roughly along the river, from
+the first point to the last) or by its ends (--from and --to, the corridor
+then around the straight line between them). The thalweg is the least-cost
+path in which each step costs its length times the height above the
+corridor's lowest cell plus one metre.
+
+Example:
+  terminus terrain thalweg dem.tif --from 39.62,73.30 --to 39.49,72.00 --corridor 5km --out thalweg.geojson"
+)]
+struct ThalwegArgs {
+    /// The DEM.
+    dem: PathBuf,
+    /// Output GeoJSON.
+    #[arg(long)]
+    out: PathBuf,
+    /// The reach as drawn (a line file; its first and last points are the ends).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    along: Option<PathBuf>,
+    /// Upstream end: LAT,LON.
+    #[arg(long, requires = "to", allow_hyphen_values = true)]
+    from: Option<String>,
+    /// Downstream end: LAT,LON.
+    #[arg(long, requires = "from", allow_hyphen_values = true)]
+    to: Option<String>,
+    /// Half-width of the search corridor.
+    #[arg(long, default_value = "3km", value_parser = super::compare::parse_distance)]
+    corridor: f64,
+    /// Claim lines to measure the thalweg against, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    compare: Vec<PathBuf>,
+    /// CRS of a DEM that does not state one.
+    #[arg(long)]
+    crs: Option<String>,
+    /// Replace an existing output.
+    #[arg(long)]
+    overwrite: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -307,7 +352,130 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         Command::Pipeline(a) => pipeline(a),
         Command::Divide(a) => divide_cmd(a),
         Command::Streams(a) => streams_cmd(a),
+        Command::Thalweg(a) => thalweg_cmd(a),
     }
+}
+
+fn latlon_arg(s: &str, what: &str) -> Result<(f64, f64), Failure> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            Failure::usage(format!("--{what} {s}: expected LAT,LON in decimal degrees"))
+        })?;
+    match v.as_slice() {
+        [lat, lon] if lat.abs() <= 90.0 && lon.abs() <= 180.0 => Ok((*lat, *lon)),
+        _ => Err(Failure::usage(format!(
+            "--{what} {s}: expected LAT,LON with |LAT| ≤ 90 and |LON| ≤ 180"
+        ))),
+    }
+}
+
+fn thalweg_cmd(a: ThalwegArgs) -> Result<u8, Failure> {
+    use terminus_geodesy::measure::InverseGeodesic;
+    if a.out.exists() && !a.overwrite {
+        return Err(Failure::usage(format!("{} exists", a.out.display()))
+            .hint("add --overwrite to replace it"));
+    }
+    let guide: Vec<Vec<(f64, f64)>> = match (&a.along, &a.from, &a.to) {
+        (Some(p), _, _) => {
+            let ds = to_wgs84_dataset(p, super::InputArgs::default().read(p)?)?;
+            super::compare::line_pieces(p, &ds)?
+        }
+        (None, Some(f), Some(t)) => vec![vec![latlon_arg(f, "from")?, latlon_arg(t, "to")?]],
+        _ => {
+            return Err(Failure::usage(
+                "give the reach: --along LINE, or --from LAT,LON --to LAT,LON",
+            ))
+        }
+    };
+    let ends = (
+        guide[0][0],
+        *guide.last().and_then(|p| p.last()).unwrap_or(&guide[0][0]),
+    );
+    let d = load(&a.dem, &a.crs)?;
+    d.range()
+        .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
+    let to = CrsTransform::new(&d.georef.crs, &Crs::WGS84, None, Some(dem_center(&d)))
+        .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
+    let back = CrsTransform::new(&Crs::WGS84, &d.georef.crs, None, Some(dem_center(&d)))
+        .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
+    let to_f = |x: f64, y: f64| to.apply(x, y).ok().map(|(lon, lat)| (lat, lon));
+    let cell_of = |(lat, lon): (f64, f64), what: &str| -> Result<usize, Failure> {
+        let (x, y) = back
+            .apply(lon, lat)
+            .map_err(|e| Failure::usage(format!("{what}: {e}")))?;
+        d.georef
+            .cell_at(x, y, d.width, d.height)
+            .map(|(c, r)| r * d.width + c)
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "the thalweg's {what} ({lat:.5}°N, {lon:.5}°E) lies outside the DEM"
+                ))
+            })
+    };
+    let (from, to_cell) = (cell_of(ends.0, "start")?, cell_of(ends.1, "end")?);
+    let spin = progress::spinner("tracing the thalweg", d.width * d.height > 4_000_000);
+    let mask = terminus_terrain::window::corridor_mask(&d, &guide, a.corridor, &to_f)
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    let t = terminus_terrain::thalweg::thalweg(&d, from, to_cell, &mask)
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    spin.finish_and_clear();
+    let pts: Vec<(f64, f64)> = t
+        .cells
+        .iter()
+        .filter_map(|&i| {
+            let (x, y) = d.georef.center(i % d.width, i / d.width);
+            to_f(x, y)
+        })
+        .collect();
+    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    let length: f64 = pts
+        .windows(2)
+        .map(|w| -> f64 { g.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
+        .sum();
+    let (hi, lo) = t
+        .heights
+        .iter()
+        .fold((f32::MIN, f32::MAX), |(h, l), &z| (h.max(z), l.min(z)));
+    let mut comparisons = Vec::new();
+    for file in &a.compare {
+        let ds = to_wgs84_dataset(file, super::InputArgs::default().read(file)?)?;
+        let pieces = super::compare::line_pieces(file, &ds)?;
+        let (n, median, p95, max) =
+            terminus_terrain::divide::distances_to(std::slice::from_ref(&pts), &pieces, 50.0)
+                .map_err(|e| Failure::failed(e.to_string()))?;
+        comparisons.push(json!({"line": file.display().to_string(), "samples": n, "median_m": median, "p95_m": p95, "max_m": max}));
+    }
+    let fc = json!({"type": "FeatureCollection", "features": [{
+        "type": "Feature",
+        "properties": {"length_m": length, "start_m": t.heights.first(), "end_m": t.heights.last(), "highest_m": hi, "lowest_m": lo, "cells": t.cells.len()},
+        "geometry": {"type": "LineString", "coordinates": pts.iter().map(|&(la, lo)| [lo, la]).collect::<Vec<_>>()},
+    }]});
+    std::fs::write(&a.out, serde_json::to_string(&fc).unwrap_or_default())?;
+    let summary = json!({"length_m": length, "start_m": t.heights.first(), "end_m": t.heights.last(), "highest_m": hi, "lowest_m": lo, "cells": t.cells.len(), "compared": comparisons});
+    if a.json {
+        print_json(&summary);
+    } else {
+        println!(
+            "thalweg {:.3} km over {} cells, from {} m to {} m (highest {hi} m, lowest {lo} m) → {}",
+            length / 1000.0,
+            t.cells.len(),
+            t.heights.first().copied().unwrap_or(f32::NAN),
+            t.heights.last().copied().unwrap_or(f32::NAN),
+            a.out.display()
+        );
+        for c in &comparisons {
+            println!(
+                "  vs {}: median {:.0} m, 95th percentile {:.0} m",
+                c["line"].as_str().unwrap_or(""),
+                c["median_m"].as_f64().unwrap_or(f64::NAN),
+                c["p95_m"].as_f64().unwrap_or(f64::NAN)
+            );
+        }
+    }
+    Ok(0)
 }
 
 fn streams_cmd(a: StreamArgs) -> Result<u8, Failure> {
