@@ -348,3 +348,30 @@ pub fn streams(dir: &[u8], acc: &[u32], threshold: u32, w: usize) -> Vec<Stream>
     // their inflow is ≥ 2); a junction right at an outlet makes none.
     out
 }
+
+/// Sub-basins: the area draining directly to each stream segment (the
+/// network split at its junctions), labelled 1, 2, … in the order of
+/// `streams`; a segment's last cell (the junction) belongs to the segment
+/// below it.
+pub fn sub_basins(dir: &[u8], valid: &[bool], w: usize, streams: &[Stream]) -> Vec<u32> {
+    let mut seeds: Vec<(usize, u32)> = Vec::new();
+    let mut taken = vec![false; dir.len()];
+    // Segments' own cells first (all but the shared last one), then the
+    // network's final outlets.
+    for (k, s) in streams.iter().enumerate() {
+        for &i in &s.cells[..s.cells.len() - 1] {
+            if !taken[i] {
+                taken[i] = true;
+                seeds.push((i, k as u32 + 1));
+            }
+        }
+    }
+    for (k, s) in streams.iter().enumerate() {
+        let last = *s.cells.last().unwrap_or(&s.cells[0]);
+        if !taken[last] {
+            taken[last] = true;
+            seeds.push((last, k as u32 + 1));
+        }
+    }
+    basins(dir, valid, w, &seeds)
+}

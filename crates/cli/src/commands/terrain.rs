@@ -171,8 +171,11 @@ struct BasinArgs {
     #[command(flatten)]
     flow: FlowArgs,
     /// Pour points (any vector format); without, every edge outlet's basin.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "sub_basins")]
     pour_points: Option<PathBuf>,
+    /// Instead, the sub-basins of the stream network of cells draining at least this many cells: one per segment between junctions.
+    #[arg(long)]
+    sub_basins: Option<u32>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -755,6 +758,25 @@ fn basin_cmd(a: BasinArgs) -> Result<u8, Failure> {
         .map_err(|e| Failure::failed(format!("{}: {e}", f.dem.display())))?;
     let dir = d8(&d, f.metric.into());
     let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
+    if let Some(t) = a.sub_basins {
+        let acc = accumulation(&dir, &valid, d.width);
+        let net = terminus_terrain::flow::streams(&dir, &acc, t.max(1), d.width);
+        let labels = terminus_terrain::flow::sub_basins(&dir, &valid, d.width, &net);
+        println!(
+            "{} sub-basins (streams of ≥ {} cells, split at junctions)",
+            net.len(),
+            t.max(1)
+        );
+        write_u(
+            &f.out,
+            &d,
+            SampleType::U32,
+            0.0,
+            &|i| labels[i] as f64,
+            f.overwrite,
+        )?;
+        return Ok(0);
+    }
     let outlets = match &a.pour_points {
         None => all_outlets(&dir, &valid),
         Some(p) => {
