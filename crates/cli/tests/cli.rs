@@ -1165,6 +1165,24 @@ fn terrain_pipeline_and_pour_point_basins() {
     // RichDEM's largest D8 accumulation on this crop is 37,083 cells (see
     // crates/terrain/tests/flow_reference.rs, which checks every cell).
     assert!(t.contains("largest accumulation 37083 cells"), "{t}");
+    let (code, t) = run(&[
+        "terrain",
+        "pipeline",
+        &dem,
+        "--out",
+        dir.path().join("b").to_str().unwrap(),
+        "--drainage",
+        "breach",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let (code, t) = run(&[
+        "terrain",
+        "breach",
+        &dem,
+        dir.path().join("br.tif").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{t}");
+    assert!(t.contains("pits") && t.contains("breached"), "{t}");
     for f in [
         "filled.tif",
         "flowdir.tif",

@@ -8,6 +8,7 @@
 //! written back in it.
 
 pub mod ascii;
+pub mod breach;
 pub mod dem;
 pub mod divide;
 pub mod fill;

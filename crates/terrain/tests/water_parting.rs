@@ -178,3 +178,46 @@ fn kyzyl_suu_thalweg_follows_the_river() {
             .unwrap_err();
     assert!(e.to_string().contains("outside the search corridor"), "{e}");
 }
+
+/// Breaching on the GEBCO Alay crop changes fewer cells and far less
+/// volume than filling, and leaves every cell draining (each interior cell
+/// has a strictly lower neighbour).
+#[test]
+fn breaching_changes_less_than_filling() {
+    let Some(p) = shared("dem/gebco2023_alay_pamir_KG_TJ_15s.tif") else {
+        return;
+    };
+    let dem = terminus_terrain::read(&p, None).unwrap();
+    let mut b = dem.clone();
+    let rep = terminus_terrain::breach::breach(&mut b, 100, 100.0);
+    let mut f = dem.clone();
+    terminus_terrain::fill(&mut f, terminus_terrain::NodataAs::Outlet, false);
+    let changed =
+        |x: &terminus_terrain::Dem| x.data.iter().zip(&dem.data).filter(|(a, o)| a != o).count();
+    let volume = |x: &terminus_terrain::Dem| {
+        x.data
+            .iter()
+            .zip(&dem.data)
+            .map(|(a, o)| (a - o).abs() as f64)
+            .sum::<f64>()
+    };
+    eprintln!(
+        "breach: {rep:?}; {} cells changed, Σ|Δz| {:.0} m; fill: {} cells, Σ|Δz| {:.0} m",
+        changed(&b),
+        volume(&b),
+        changed(&f),
+        volume(&f)
+    );
+    assert!(rep.breached > rep.pits / 2);
+    assert!(changed(&b) < changed(&f) && volume(&b) < volume(&f) / 2.0);
+    let w = dem.width;
+    for r in 1..dem.height - 1 {
+        for c in 1..w - 1 {
+            let z = b.get(c, r);
+            let lower = terminus_terrain::fill::N8
+                .iter()
+                .any(|&(dc, dr)| b.get((c as isize + dc) as usize, (r as isize + dr) as usize) < z);
+            assert!(lower, "no way down from {c},{r}");
+        }
+    }
+}

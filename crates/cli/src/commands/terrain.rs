@@ -27,6 +27,8 @@ enum Command {
     Mosaic(MosaicArgs),
     /// Fill depressions by Priority-Flood (Barnes et al. 2014): plain (pits level with their spill point) or --epsilon (every cell drains).
     Fill(FillArgs),
+    /// Breach depressions by least-cost channels (Lindsay 2016), filling what cannot be breached; every cell then drains.
+    Breach(BreachArgs),
     /// D8 flow directions of a (filled) DEM, as a byte grid: 0 E, 1 SE, 2 S, 3 SW, 4 W, 5 NW, 6 N, 7 NE, 255 none.
     Flowdir(FlowArgs),
     /// D8 flow accumulation (cells draining through each cell, itself included), as a 32-bit grid.
@@ -150,6 +152,26 @@ struct DivideArgs {
 }
 
 #[derive(clap::Args, Debug)]
+struct BreachArgs {
+    /// The DEM.
+    dem: PathBuf,
+    /// Output DEM (.tif or .asc; Float32 for integer inputs, so the channels' fall survives).
+    out: PathBuf,
+    /// Longest channel cut, in cells.
+    #[arg(long, default_value_t = 100)]
+    max_length: usize,
+    /// Deepest cut, metres.
+    #[arg(long, default_value_t = 100.0)]
+    max_depth: f32,
+    /// CRS of a DEM that does not state one.
+    #[arg(long)]
+    crs: Option<String>,
+    /// Replace an existing output.
+    #[arg(long)]
+    overwrite: bool,
+}
+
+#[derive(clap::Args, Debug)]
 struct FlowArgs {
     /// The DEM (fill it first: `terminus terrain fill --epsilon`, or use `pipeline`).
     dem: PathBuf,
@@ -182,7 +204,7 @@ struct BasinArgs {
 struct PipelineArgs {
     /// The DEM.
     dem: PathBuf,
-    /// How filled depressions drain: flats (plain fill, heights unchanged, drainage over flats by Barnes et al. 2014) or epsilon (fill +ε).
+    /// How depressions are removed: flats (plain fill, drainage over flats by Barnes et al. 2014), epsilon (fill +ε), or breach (least-cost channels, Lindsay 2016, filling the rest).
     #[arg(long, value_enum, default_value = "flats")]
     drainage: Drainage,
     /// Results folder.
@@ -203,6 +225,7 @@ struct PipelineArgs {
 enum Drainage {
     Flats,
     Epsilon,
+    Breach,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -349,6 +372,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         Command::Clip(a) => clip(a),
         Command::Mosaic(a) => mosaic(a),
         Command::Fill(a) => fill(a),
+        Command::Breach(a) => breach_cmd(a),
         Command::Flowdir(a) => flow(a, false),
         Command::Accumulate(a) => flow(a, true),
         Command::Basins(a) => basin_cmd(a),
@@ -357,6 +381,33 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         Command::Streams(a) => streams_cmd(a),
         Command::Thalweg(a) => thalweg_cmd(a),
     }
+}
+
+fn breach_cmd(a: BreachArgs) -> Result<u8, Failure> {
+    if a.out.exists() && !a.overwrite {
+        return Err(Failure::usage(format!("{} exists", a.out.display()))
+            .hint("add --overwrite to replace it"));
+    }
+    if a.max_length == 0 || !(a.max_depth.is_finite() && a.max_depth >= 0.0) {
+        return Err(Failure::usage(
+            "--max-length must be at least 1 cell and --max-depth a distance ≥ 0",
+        ));
+    }
+    let mut d = load(&a.dem, &a.crs)?;
+    d.range()
+        .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
+    let spin = progress::spinner("breaching depressions", d.width * d.height > 4_000_000);
+    let rep = terminus_terrain::breach::breach(&mut d, a.max_length, a.max_depth);
+    spin.finish_and_clear();
+    if d.sample.is_integer() {
+        d.sample = SampleType::F32;
+    }
+    println!(
+        "{} pits: {} breached ({} cells lowered), the rest filled ({} cells raised)",
+        rep.pits, rep.breached, rep.cells_lowered, rep.cells_filled
+    );
+    save(&a.out, &d, a.overwrite)?;
+    Ok(0)
 }
 
 fn latlon_arg(s: &str, what: &str) -> Result<(f64, f64), Failure> {
@@ -843,9 +894,14 @@ fn pipeline(a: PipelineArgs) -> Result<u8, Failure> {
         .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
     let big = d.width * d.height > 4_000_000;
     let clock = std::time::Instant::now();
-    let epsilon = a.drainage == Drainage::Epsilon;
-    let spin = progress::spinner("filling (Priority-Flood)", big);
-    let raised = terminus_terrain::fill(&mut d, NodataAs::Outlet, epsilon);
+    let epsilon = a.drainage != Drainage::Flats;
+    let spin = progress::spinner("removing depressions", big);
+    let raised = if a.drainage == Drainage::Breach {
+        let rep = terminus_terrain::breach::breach(&mut d, 100, 100.0);
+        rep.cells_lowered + rep.cells_filled
+    } else {
+        terminus_terrain::fill(&mut d, NodataAs::Outlet, epsilon)
+    };
     spin.set_message("D8 flow directions");
     let mut dir = d8(&d, a.metric.into());
     if !epsilon {
@@ -889,7 +945,7 @@ fn pipeline(a: PipelineArgs) -> Result<u8, Failure> {
         a.overwrite,
     )?;
     println!(
-        "{} × {} cells: {raised} raised, {} edge basins, largest accumulation {} cells ({secs:.2} s in memory) → {}",
+        "{} × {} cells: {raised} changed, {} edge basins, largest accumulation {} cells ({secs:.2} s in memory) → {}",
         d.width,
         d.height,
         outlets.len(),
