@@ -10,6 +10,7 @@
 pub mod ascii;
 pub mod breach;
 pub mod dem;
+pub mod dinf;
 pub mod divide;
 pub mod fill;
 pub mod flats;

@@ -177,6 +177,9 @@ struct FlowArgs {
     dem: PathBuf,
     /// Output grid (.tif).
     out: PathBuf,
+    /// D8 (one receiver) or D∞ (Tarboton 1997: an angle, the flow shared between two receivers; directions as Float32 radians counter-clockwise from east, −1 for none).
+    #[arg(long, value_enum, default_value = "d8")]
+    method: Method,
     /// How slopes measure distance: ellipsoid (cell sizes on the ellipsoid), grid (square cells), drop (lowest neighbour, as RichDEM).
     #[arg(long, value_enum, default_value = "ellipsoid")]
     metric: Metric,
@@ -219,6 +222,12 @@ struct PipelineArgs {
     /// Replace existing outputs.
     #[arg(long)]
     overwrite: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq)]
+enum Method {
+    D8,
+    Dinf,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq)]
@@ -769,6 +778,26 @@ fn flow(a: FlowArgs, accumulate: bool) -> Result<u8, Failure> {
     let d = load(&a.dem, &a.crs)?;
     d.range()
         .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
+    if a.method == Method::Dinf {
+        let angles = terminus_terrain::dinf::dinf(&d, a.metric.into());
+        if accumulate {
+            let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
+            let acc = terminus_terrain::dinf::accumulation(&angles, &valid, d.width);
+            let max = acc.iter().copied().fold(0.0, f64::max);
+            println!("largest D∞ accumulation: {max:.1} cells");
+            write_u(&a.out, &d, SampleType::F32, -1.0, &|i| acc[i], a.overwrite)?;
+        } else {
+            write_u(
+                &a.out,
+                &d,
+                SampleType::F32,
+                -1.0,
+                &|i| angles[i] as f64,
+                a.overwrite,
+            )?;
+        }
+        return Ok(0);
+    }
     let spin = progress::spinner("D8 flow directions", d.width * d.height > 4_000_000);
     let dir = d8(&d, a.metric.into());
     spin.finish_and_clear();
