@@ -105,8 +105,18 @@ pub fn dinf(dem: &Dem, metric: CellMetric) -> Vec<f32> {
 fn receivers(angle: f32) -> [((isize, isize), f64); 2] {
     let a = angle as f64 / (PI / 4.0);
     let k = a.floor();
-    let p2 = a - k;
+    let mut p2 = a - k;
     let k = (k as usize) % 8;
+    // An angle on a sector's boundary, stored as f32, lands a hair inside
+    // the next sector (π/4 rounds up in f32): a share below the angle's
+    // precision would send a trace of flow to a cell that may be higher,
+    // and close a loop. Such shares are the boundary itself.
+    const EPS: f64 = 1e-6;
+    if p2 < EPS {
+        p2 = 0.0;
+    } else if p2 > 1.0 - EPS {
+        p2 = 1.0;
+    }
     [(RING[k], 1.0 - p2), (RING[(k + 1) % 8], p2)]
 }
 

@@ -165,3 +165,21 @@ fn flats_resolved_drain_everywhere() {
     eprintln!("flats: {set} cells given a direction; D8 accumulation equal to RichDEM's on {same} of {} cells", acc.len());
     assert!(same as f64 / acc.len() as f64 > 0.98);
 }
+
+/// D∞ on the epsilon-filled crop, both metrics: the flow that leaves by
+/// the outlets is every cell's (no loop holds any back), and no share goes
+/// to a higher cell.
+#[test]
+fn dinf_conserves_cells_on_real_terrain() {
+    let Some(mut d) = dem() else { return };
+    fill(&mut d, NodataAs::Outlet, true);
+    let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
+    for metric in [CellMetric::Ellipsoid, CellMetric::Grid] {
+        let a = terminus_terrain::dinf::dinf(&d, metric);
+        let acc = terminus_terrain::dinf::accumulation(&a, &valid, d.width);
+        let out: f64 = (0..a.len()).filter(|&i| a[i] < 0.0).map(|i| acc[i]).sum();
+        let n = valid.iter().filter(|&&v| v).count() as f64;
+        eprintln!("D∞ {metric:?}: outlets carry {out:.3} of {n} cells");
+        assert!((out - n).abs() < 1e-6 * n, "{metric:?}: {out} of {n}");
+    }
+}
