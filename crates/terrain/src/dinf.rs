@@ -42,6 +42,7 @@ pub fn dinf(dem: &Dem, metric: CellMetric) -> Vec<f32> {
                 let (a, b, _) = dem.cell_size_m(r);
                 (a, b)
             }
+            CellMetric::CrsUnits => (dem.georef.dx, dem.georef.dy),
             _ => (1.0, 1.0),
         };
         for (c, o) in row.iter_mut().enumerate() {

@@ -30,6 +30,10 @@ pub enum CellMetric {
     Ellipsoid,
     /// In grid units, cells taken as squares.
     Grid,
+    /// In the CRS's units, the cell's own width and height (degrees on a
+    /// geographic grid, to the last bit as the file gives them), as
+    /// WhiteboxTools' D8Pointer does.
+    CrsUnits,
     /// No distance at all: the lowest neighbour (the largest drop), as
     /// RichDEM's D8 does (measured: it sends a cell 101 m above its north
     /// neighbour to a north-east one 118 m lower, where the slope per unit
@@ -43,6 +47,36 @@ pub enum CellMetric {
 /// with no lower neighbour, and every cell on the grid's edge (the edge
 /// drains off the grid) get [`NO_FLOW`].
 pub fn d8(dem: &Dem, metric: CellMetric) -> Vec<u8> {
+    d8_with(dem, metric, D8Rules::RICHDEM)
+}
+
+/// Conventions D8 tools differ in: whether edge cells are outlets, and the
+/// order in which neighbours are tried (ties go to the first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct D8Rules {
+    /// Edge cells drain off the grid (RichDEM), or like any other cell,
+    /// to their steepest lower neighbour in the grid (WhiteboxTools).
+    pub edge_outlets: bool,
+    /// Neighbours in the order tried, as indices into [`N8`].
+    pub scan: [usize; 8],
+}
+
+impl D8Rules {
+    /// RichDEM's: edges are outlets; W, NW, N, NE, E, SE, S, SW.
+    pub const RICHDEM: D8Rules = D8Rules {
+        edge_outlets: true,
+        scan: SCAN,
+    };
+    /// WhiteboxTools' D8Pointer: edges drain inward too; NE, E, SE, S, SW, W, NW, N.
+    pub const WHITEBOX: D8Rules = D8Rules {
+        edge_outlets: false,
+        scan: [7, 0, 1, 2, 3, 4, 5, 6],
+    };
+}
+
+/// As [`d8`], under the given tool's [`D8Rules`].
+pub fn d8_with(dem: &Dem, metric: CellMetric, rules: D8Rules) -> Vec<u8> {
+    let edge_outlets = rules.edge_outlets;
     use rayon::prelude::*;
     let (w, h) = (dem.width, dem.height);
     // Neighbour distances per row: east–west, north–south, diagonal.
@@ -50,6 +84,10 @@ pub fn d8(dem: &Dem, metric: CellMetric) -> Vec<u8> {
         .map(|r| match metric {
             CellMetric::Grid => [1.0, 1.0, std::f64::consts::SQRT_2],
             CellMetric::Drop => [1.0, 1.0, 1.0],
+            CellMetric::CrsUnits => {
+                let g = &dem.georef;
+                [g.dx, g.dy, g.dx.hypot(g.dy)]
+            }
             CellMetric::Ellipsoid => {
                 let (ew, ns, _) = dem.cell_size_m(r);
                 [ew, ns, ew.hypot(ns)]
@@ -63,11 +101,11 @@ pub fn d8(dem: &Dem, metric: CellMetric) -> Vec<u8> {
             let zi = z[r * w + c];
             // The edge drains off the grid: edge cells are outlets (as in
             // RichDEM and WhiteboxTools), and so are nodata cells.
-            if zi.is_nan() || c == 0 || r == 0 || c + 1 == w || r + 1 == h {
+            if zi.is_nan() || (edge_outlets && (c == 0 || r == 0 || c + 1 == w || r + 1 == h)) {
                 continue;
             }
             let mut best = (0.0f64, NO_FLOW);
-            for k in SCAN {
+            for k in rules.scan {
                 let (dc, dr) = N8[k];
                 let (nc, nr) = (c as isize + dc, r as isize + dr);
                 if nc < 0 || nr < 0 || nc as usize >= w || nr as usize >= h {
