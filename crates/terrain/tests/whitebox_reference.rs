@@ -114,3 +114,49 @@ fn plain_fill_differs_from_whitebox_only_where_depressions_open_onto_the_edge() 
     eprintln!("plain fill vs WhiteboxTools: {n} cells ({:.2} %) differ, in {patches} patches all on the grid's edge", 100.0 * n as f64 / (w * h) as f64);
     assert!(n > 0 && patches > 0);
 }
+
+/// Basins of every outlet: the same partition of the grid as
+/// WhiteboxTools' Basins (labels are numbered differently: each of our
+/// basins must map to one of theirs, one to one).
+#[test]
+fn basins_partition_the_grid_as_whitebox_does() {
+    let Some(mut d) = dem() else { return };
+    d.data = fixture("wbt_fill_flats.f32")
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    let dir = d8_with(&d, CellMetric::CrsUnits, D8Rules::WHITEBOX);
+    let valid = vec![true; dir.len()];
+    let ours = terminus_terrain::flow::basins(
+        &dir,
+        &valid,
+        d.width,
+        &terminus_terrain::flow::all_outlets(&dir, &valid),
+    );
+    let theirs: Vec<i32> = fixture("wbt_basins.i32")
+        .chunks_exact(4)
+        .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    let mut map: std::collections::HashMap<u32, std::collections::HashMap<i32, usize>> =
+        Default::default();
+    for (&a, &b) in ours.iter().zip(&theirs) {
+        *map.entry(a).or_default().entry(b).or_default() += 1;
+    }
+    let agree: usize = map
+        .values()
+        .map(|m| m.values().copied().max().unwrap_or(0))
+        .sum();
+    let mut targets: Vec<i32> = map
+        .values()
+        .map(|m| *m.iter().max_by_key(|x| x.1).unwrap().0)
+        .collect();
+    let n = targets.len();
+    targets.sort_unstable();
+    targets.dedup();
+    eprintln!(
+        "basins: {n} of ours; {agree} of {} cells in the matching basin of WhiteboxTools'",
+        ours.len()
+    );
+    assert_eq!(targets.len(), n, "two of our basins map to one of theirs");
+    assert!(agree as f64 >= 0.999 * ours.len() as f64);
+}
