@@ -151,16 +151,27 @@ pub fn accumulation(dir: &[u8], valid: &[bool], w: usize) -> Vec<u32> {
         }
     }
     let mut acc: Vec<u32> = valid.iter().map(|&v| v as u32).collect();
-    let mut stack: Vec<usize> = (0..n).filter(|&i| valid[i] && donors[i] == 0).collect();
-    while let Some(i) = stack.pop() {
-        if dir[i] == NO_FLOW {
+    // From every source, walk downstream while each cell reached has
+    // received from all its donors: Kahn's order without a queue (no
+    // memory beyond the two grids — 5 bytes a cell).
+    // A cell done (it has passed its flow on) is marked DONE, so that the
+    // scan does not start from it again when its donors reach zero.
+    const DONE: u8 = u8::MAX;
+    for s in 0..n {
+        if !valid[s] || donors[s] != 0 {
             continue;
         }
-        let j = downstream(i, dir[i], w);
-        acc[j] += acc[i];
-        donors[j] -= 1;
-        if donors[j] == 0 {
-            stack.push(j);
+        let mut i = s;
+        donors[i] = DONE;
+        while dir[i] != NO_FLOW {
+            let j = downstream(i, dir[i], w);
+            acc[j] += acc[i];
+            donors[j] -= 1;
+            if donors[j] != 0 {
+                break;
+            }
+            donors[j] = DONE;
+            i = j;
         }
     }
     acc
@@ -172,40 +183,46 @@ pub fn accumulation(dir: &[u8], valid: &[bool], w: usize) -> Vec<u32> {
 /// reach none of them. Labels spread upstream by a queue, O(n).
 pub fn basins(dir: &[u8], valid: &[bool], w: usize, outlets: &[(usize, u32)]) -> Vec<u32> {
     let n = dir.len();
-    // Upstream adjacency in compressed rows.
-    let mut start = vec![0u32; n + 1];
-    for i in 0..n {
-        if valid[i] && dir[i] != NO_FLOW {
-            start[downstream(i, dir[i], w) + 1] += 1;
-        }
-    }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
-    let mut fill = start.clone();
-    let mut up = vec![0u32; start[n] as usize];
-    for i in 0..n {
-        if valid[i] && dir[i] != NO_FLOW {
-            let j = downstream(i, dir[i], w);
-            up[fill[j] as usize] = i as u32;
-            fill[j] += 1;
-        }
-    }
+    // Labels by walking down from each cell to the first labelled cell (or
+    // a dead end), then labelling the walk: each cell is walked once, so
+    // it is O(n), and needs only the label grid (4 bytes a cell) and the
+    // walk. Unreached cells are marked on the way (UNREACHED) so that no
+    // walk repeats.
+    const UNREACHED: u32 = u32::MAX;
     let mut label = vec![0u32; n];
-    let mut queue: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
     for &(i, l) in outlets {
         if valid[i] && label[i] == 0 {
             label[i] = l;
-            queue.push_back(i);
         }
     }
-    while let Some(i) = queue.pop_front() {
-        for &u in &up[start[i] as usize..start[i + 1] as usize] {
-            let u = u as usize;
-            if label[u] == 0 {
-                label[u] = label[i];
-                queue.push_back(u);
+    let mut walk: Vec<usize> = Vec::new();
+    for s in 0..n {
+        if !valid[s] || label[s] != 0 {
+            continue;
+        }
+        walk.clear();
+        let mut i = s;
+        let found = loop {
+            if label[i] != 0 {
+                break label[i];
             }
+            walk.push(i);
+            if dir[i] == NO_FLOW {
+                break UNREACHED;
+            }
+            let j = downstream(i, dir[i], w);
+            if !valid[j] {
+                break UNREACHED;
+            }
+            i = j;
+        };
+        for &k in &walk {
+            label[k] = found;
+        }
+    }
+    for l in label.iter_mut() {
+        if *l == UNREACHED {
+            *l = 0;
         }
     }
     label
