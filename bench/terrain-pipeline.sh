@@ -12,6 +12,9 @@
 # with max RSS. RichDEM (PyPI richdem-fork): FillDepressions(epsilon) and
 # FlowAccumulation(D8), timed in memory, max RSS. WhiteboxTools:
 # FillDepressions, D8Pointer, D8FlowAccumulation, Basins (whole processes).
+# GRASS (when `grass` is installed: Debian grass-core): r.watershed -s
+# (D8; its own least-cost depression handling, accumulation and basins),
+# timed alone after r.in.gdal, in a temporary EPSG:4326 location.
 # Usage: bench/terrain-pipeline.sh [small|large]   (default small)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,4 +63,9 @@ if [ -n "${WBT:-}" ]; then
   t1=$(date +%s.%N)
   wt=$(echo "$t1-$t0" | bc)
   printf "WhiteboxTools (4 tools, whole processes): %.2f s; ratio to terminus whole process: %.2f×\n" "$wt" "$(echo "$wt/$tw" | bc -l)"
+fi
+if command -v grass >/dev/null 2>&1; then
+  g=$(grass --tmp-location EPSG:4326 --exec bash -c "r.in.gdal input=$PWD/$dem output=dem -o --quiet && g.region raster=dem && /usr/bin/time -f 'RWATERSHED %e %M' r.watershed elevation=dem accumulation=acc drainage=dir basin=bas threshold=100000 -s --quiet" 2>&1 | grep -o 'RWATERSHED [0-9.]* [0-9]*')
+  gt=$(echo "$g" | awk '{print $2}'); gm=$(echo "$g" | awk '{print $3}')
+  printf "GRASS r.watershed -s: %.2f s, max RSS %.0f MB; ratio to terminus whole process: %.2f×\n" "$gt" "$(echo "$gm/1024" | bc -l)" "$(echo "$gt/$tw" | bc -l)"
 fi
