@@ -185,3 +185,115 @@ fn bad_dems_are_refused_clearly() {
         .to_string();
     assert!(e.contains(".tif/.tiff") && e.contains(".hgt"), "{e}");
 }
+
+/// The GeoTIFF variants users bring, made from the GEBCO crop by GDAL's
+/// gdal_translate (when installed): LZW and PackBits, DEFLATE with the
+/// horizontal and floating-point predictors, tiled, int32/float32/float64,
+/// pixel-is-point — each read back to the same heights and grid.
+#[test]
+fn geotiff_variants_written_by_gdal() {
+    let Some(src) = shared("dem/gebco2023_alay_pamir_KG_TJ_15s.tif") else {
+        return;
+    };
+    if std::process::Command::new("gdal_translate")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: gdal_translate not installed");
+        return;
+    }
+    let original = read(&src, None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let variants: [(&str, &[&str]); 8] = [
+        ("lzw", &["-co", "COMPRESS=LZW"]),
+        ("packbits", &["-co", "COMPRESS=PACKBITS"]),
+        (
+            "deflate_pred2",
+            &["-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=2"],
+        ),
+        (
+            "tiled",
+            &[
+                "-co",
+                "TILED=YES",
+                "-co",
+                "BLOCKXSIZE=128",
+                "-co",
+                "BLOCKYSIZE=128",
+            ],
+        ),
+        ("int32", &["-ot", "Int32"]),
+        (
+            "float32_pred3",
+            &[
+                "-ot",
+                "Float32",
+                "-co",
+                "COMPRESS=DEFLATE",
+                "-co",
+                "PREDICTOR=3",
+            ],
+        ),
+        ("float64", &["-ot", "Float64", "-co", "COMPRESS=LZW"]),
+        ("point", &["-mo", "AREA_OR_POINT=Point"]),
+    ];
+    for (name, args) in variants {
+        let out = dir.path().join(format!("{name}.tif"));
+        let st = std::process::Command::new("gdal_translate")
+            .arg("-q")
+            .args(args)
+            .arg(&src)
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(st.success(), "gdal_translate {name}");
+        let d = read(&out, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            (d.width, d.height),
+            (original.width, original.height),
+            "{name}"
+        );
+        assert!(
+            d.data.iter().zip(&original.data).all(|(a, b)| a == b),
+            "{name}: heights differ"
+        );
+        // The same cells in the same place, whichever raster convention the file states.
+        let (x, y) = d.georef.center(123, 45);
+        let (x0, y0) = original.georef.center(123, 45);
+        assert!(
+            (x - x0).abs() < 1e-9 && (y - y0).abs() < 1e-9,
+            "{name}: grid moved ({x}, {y})"
+        );
+        if name == "point" {
+            assert!(d.georef.pixel_is_point);
+        }
+    }
+}
+
+/// Tiles cut from one grid and joined again give back the grid.
+#[test]
+fn mosaic_rejoins_tiles() {
+    let Some(d) = alay() else { return };
+    let g = &d.georef;
+    let mid_x = g.x0 + 250.0 * g.dx;
+    let mid_y = g.y0 - 150.0 * g.dy;
+    let east = g.x0 + d.width as f64 * g.dx;
+    let south = g.y0 - d.height as f64 * g.dy;
+    let parts = [
+        terminus_terrain::window::clip_box(&d, g.x0, mid_y, mid_x, g.y0).unwrap(),
+        terminus_terrain::window::clip_box(&d, mid_x, mid_y, east, g.y0).unwrap(),
+        terminus_terrain::window::clip_box(&d, g.x0, south, east, mid_y).unwrap(),
+    ];
+    let m = terminus_terrain::window::mosaic(&parts).unwrap();
+    assert_eq!((m.width, m.height), (d.width, d.height));
+    assert!((m.georef.x0 - g.x0).abs() < 1e-12 && (m.georef.y0 - g.y0).abs() < 1e-12);
+    assert!(m.data.iter().zip(&d.data).all(|(a, b)| a == b));
+    // Tiles on another grid are refused.
+    let mut off = parts[0].clone();
+    off.georef.x0 += g.dx / 3.0;
+    let e = terminus_terrain::window::mosaic(&[parts[1].clone(), off])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not aligned"), "{e}");
+}
