@@ -684,7 +684,32 @@ pub fn divide_outputs(
         let pieces = super::compare::line_pieces(file, &ds)?;
         let (n, median, p95, max) = terminus_terrain::divide::distances_to(&lines, &pieces, 50.0)
             .map_err(|e| Failure::failed(e.to_string()))?;
-        comparisons.push(json!({"line": file.display().to_string(), "samples": n, "median_m": median, "p95_m": p95, "max_m": max}));
+        // Where it departs: the comparison engine's polygons between the
+        // divide and the line, the largest five (width, area, place).
+        let inputs = terminus_compare::Inputs {
+            lines: vec![
+                terminus_compare::ClaimLine {
+                    name: "divide".into(),
+                    pieces: lines.clone(),
+                },
+                terminus_compare::ClaimLine {
+                    name: "line".into(),
+                    pieces: pieces.clone(),
+                },
+            ],
+            ..Default::default()
+        };
+        let departures: Vec<serde_json::Value> = match terminus_compare::compare(&inputs, &terminus_compare::Options::default()) {
+            Ok(c) => c.pairs[0]
+                .discrepancies
+                .iter()
+                .filter(|d| d.beyond_tolerance && d.kind == "between")
+                .take(5)
+                .map(|d| json!({"area_m2": d.area_m2, "max_width_m": d.max_width_m, "widest_at": [d.widest_at.0, d.widest_at.1], "inside_at": [d.inside_at.0, d.inside_at.1]}))
+                .collect(),
+            Err(e) => vec![json!({"error": e.to_string()})],
+        };
+        comparisons.push(json!({"line": file.display().to_string(), "samples": n, "median_m": median, "p95_m": p95, "max_m": max, "departures": departures}));
     }
     let features: Vec<serde_json::Value> = wp
         .lines
@@ -734,6 +759,16 @@ fn print_divide(s: &serde_json::Value, out: &Path) {
             c["max_m"].as_f64().unwrap_or(f64::NAN),
             c["samples"]
         );
+        for d in c["departures"].as_array().into_iter().flatten() {
+            if let (Some(w), Some(a)) = (d["max_width_m"].as_f64(), d["area_m2"].as_f64()) {
+                println!(
+                    "      departs by up to {w:.0} m ({:.2} km² between them) at {:.4}°N {:.4}°E",
+                    a / 1e6,
+                    d["widest_at"][0].as_f64().unwrap_or(f64::NAN),
+                    d["widest_at"][1].as_f64().unwrap_or(f64::NAN)
+                );
+            }
+        }
     }
     println!("→ {}", out.display());
 }
