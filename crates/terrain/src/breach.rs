@@ -16,7 +16,7 @@
 
 use crate::dem::Dem;
 use crate::fill::N8;
-use std::cmp::Ordering;
+use crate::queue::Cheapest;
 use std::collections::{BinaryHeap, HashMap};
 
 /// What breaching did.
@@ -30,20 +30,6 @@ pub struct BreachReport {
     pub cells_lowered: usize,
     /// Cells raised by filling what could not be breached.
     pub cells_filled: usize,
-}
-
-#[derive(PartialEq)]
-struct Node(f64, usize);
-impl Eq for Node {}
-impl PartialOrd for Node {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Node {
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.0.total_cmp(&self.0).then(o.1.cmp(&self.1))
-    }
 }
 
 fn next_down(x: f32) -> f32 {
@@ -97,9 +83,9 @@ pub fn breach(dem: &mut Dem, max_length: usize, max_depth: f32) -> BreachReport 
         let mut seen: HashMap<usize, (f64, usize, usize)> = HashMap::new(); // cell -> (cost, steps, prev)
         let mut heap = BinaryHeap::new();
         seen.insert(p, (0.0, 0, p));
-        heap.push(Node(0.0, p));
+        heap.push(Cheapest(0.0, p));
         let mut exit = None;
-        while let Some(Node(cost, i)) = heap.pop() {
+        while let Some(Cheapest(cost, i)) = heap.pop() {
             let (best, steps, _) = seen[&i];
             if cost > best {
                 continue;
@@ -122,7 +108,7 @@ pub fn breach(dem: &mut Dem, max_length: usize, max_depth: f32) -> BreachReport 
                 let c = cost + cut as f64 + 1e-6;
                 if seen.get(&n).is_none_or(|&(b, _, _)| c < b) {
                     seen.insert(n, (c, steps + 1, i));
-                    heap.push(Node(c, n));
+                    heap.push(Cheapest(c, n));
                 }
             }
         }

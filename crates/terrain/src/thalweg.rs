@@ -10,8 +10,8 @@
 
 use crate::dem::Dem;
 use crate::fill::N8;
+use crate::queue::Cheapest;
 use crate::TerrainError;
-use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// A thalweg: its cells (downstream or as asked: from `from` to `to`).
@@ -21,20 +21,6 @@ pub struct Thalweg {
     pub cells: Vec<usize>,
     /// Heights along it, metres.
     pub heights: Vec<f32>,
-}
-
-#[derive(PartialEq)]
-struct Node(f64, usize);
-impl Eq for Node {}
-impl PartialOrd for Node {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Node {
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.0.total_cmp(&self.0).then(o.1.cmp(&self.1))
-    }
 }
 
 /// The least-cost path from cell `from` to cell `to` over the cells
@@ -69,8 +55,8 @@ pub fn thalweg(
     let mut prev = vec![u32::MAX; w * h];
     let mut heap = BinaryHeap::new();
     cost[from] = 0.0;
-    heap.push(Node(0.0, from));
-    while let Some(Node(c0, i)) = heap.pop() {
+    heap.push(Cheapest(0.0, from));
+    while let Some(Cheapest(c0, i)) = heap.pop() {
         if i == to {
             break;
         }
@@ -99,7 +85,7 @@ pub fn thalweg(
             if nc0 < cost[j] {
                 cost[j] = nc0;
                 prev[j] = i as u32;
-                heap.push(Node(nc0, j));
+                heap.push(Cheapest(nc0, j));
             }
         }
     }

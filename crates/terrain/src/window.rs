@@ -108,29 +108,6 @@ pub fn clip_box(
     Ok(out)
 }
 
-/// Keep only the cells whose centre lies within `keep(lat, lon)`; the rest
-/// become nodata. Returns how many were kept.
-pub fn mask(dem: &mut Dem, keep: impl Fn(f64, f64) -> bool + Sync) -> usize {
-    use rayon::prelude::*;
-    let (w, g) = (dem.width, dem.georef.clone());
-    dem.data
-        .par_chunks_mut(w)
-        .enumerate()
-        .map(|(r, row)| {
-            let mut kept = 0;
-            for (c, v) in row.iter_mut().enumerate() {
-                let (x, y) = g.center(c, r);
-                if keep(y, x) {
-                    kept += !v.is_nan() as usize;
-                } else {
-                    *v = f32::NAN;
-                }
-            }
-            kept
-        })
-        .sum()
-}
-
 /// The corridor of `distance` metres either side of a line (pieces of
 /// (lat, lon) on WGS 84): the DEM clipped to the corridor's box and every
 /// cell whose centre lies farther than `distance` from the line (geodesic
@@ -145,8 +122,6 @@ pub fn corridor(
     to_wgs84: &(dyn Fn(f64, f64) -> Option<(f64, f64)> + Sync),
     from_wgs84: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
 ) -> Result<(Dem, usize), TerrainError> {
-    use terminus_compare::frame::Frame;
-    use terminus_compare::index::SegmentIndex;
     use terminus_geodesy::measure::DirectGeodesic;
     if !(distance.is_finite() && distance > 0.0 && distance < 1e6) {
         return Err(TerrainError::OutsideDem(format!(
@@ -183,41 +158,15 @@ pub fn corridor(
         }
     }
     let mut out = clip_box(dem, w, s, east, n)?;
-    let frame =
-        Frame::around(e, pts.iter()).map_err(|err| TerrainError::OutsideDem(err.to_string()))?;
-    let pieces: Vec<terminus_compare::index::Piece> = line
-        .iter()
-        .filter(|p| p.len() >= 2)
-        .map(|p| {
-            Ok((
-                p.clone(),
-                frame
-                    .xys(p)
-                    .map_err(|err| TerrainError::OutsideDem(err.to_string()))?,
-            ))
-        })
-        .collect::<Result<_, TerrainError>>()?;
-    let index = SegmentIndex::from_pieces(&pieces);
-    let radius = frame.radius();
-    let keep = |y: f64, x: f64| -> bool {
-        let Some((lat, lon)) = to_wgs84(x, y) else {
-            return false;
-        };
-        let Ok(p) = frame.xy((lat, lon)) else {
-            return false;
-        };
-        let (lo, hi) = index.bounds(radius, p);
-        if hi <= distance {
-            return true;
+    let inside = corridor_mask(&out, line, distance, to_wgs84)?;
+    let mut kept = 0;
+    for (v, keep) in out.data.iter_mut().zip(inside) {
+        if !keep {
+            *v = f32::NAN;
+        } else if !v.is_nan() {
+            kept += 1;
         }
-        if lo > distance {
-            return false;
-        }
-        index
-            .closest(&frame, radius, (lat, lon), p)
-            .is_some_and(|c| c.distance <= distance)
-    };
-    let kept = mask(&mut out, keep);
+    }
     Ok((out, kept))
 }
 
