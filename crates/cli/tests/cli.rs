@@ -1346,3 +1346,42 @@ fn terrain_thalweg() {
     assert_eq!(code, 2, "{t}");
     assert!(t.contains("expected LAT,LON"), "{t}");
 }
+
+#[test]
+fn terrain_divide_in_a_corridor_around_the_border() {
+    let Some(dem) = shared_data("dem/gebco2023_alay_pamir_KG_TJ_15s.tif") else {
+        return;
+    };
+    let Some(line) = shared_data("boundaries/kg_tj/geomaps_osm10m_KGZ_TJK_shared.geojson") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("divide.geojson");
+    let (code, t) = run(&[
+        "terrain",
+        "divide",
+        &dem,
+        "--along",
+        &line,
+        "--corridor",
+        "10km",
+        "--out",
+        out.to_str().unwrap(),
+        "--compare",
+        &line,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+    assert!(v["length_m"].as_f64().unwrap() > 100_000.0);
+    let c = &v["compared"][0];
+    // The divide stays in the corridor and, over most of it, near the border.
+    assert!(
+        c["max_m"].as_f64().unwrap() <= 10_500.0 && c["median_m"].as_f64().unwrap() < 3000.0,
+        "{c}"
+    );
+    assert!(
+        c["departures"].as_array().is_some_and(|d| !d.is_empty()),
+        "{c}"
+    );
+}

@@ -390,3 +390,104 @@ pub fn distances_to(
     };
     Ok((d.len(), q(0.5), q(0.95), q(1.0)))
 }
+
+/// The water-parting in a corridor around a claim line, where the two
+/// sides of the corridor define the drainage areas: the DEM clipped to the
+/// corridor (cells farther than `half_width` from the line become voids),
+/// filled (+ε) and drained by D8 with the voids and the edge as outlets;
+/// each outlet is on the line's left or right (looked up in a local plane
+/// with the compare engine's side test), and the divide is traced between
+/// the cells draining left and those draining right.
+pub fn water_parting_in_corridor(
+    dem: &Dem,
+    line: &[Vec<(f64, f64)>],
+    half_width: f64,
+    simplify_m: f64,
+    to_wgs84: &(dyn Fn(f64, f64) -> Option<(f64, f64)> + Sync),
+    from_wgs84: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
+) -> Result<WaterParting, crate::TerrainError> {
+    use crate::flow::{all_outlets, basins, d8, CellMetric};
+    use crate::TerrainError;
+    let (mut corridor, _) = crate::window::corridor(dem, line, half_width, to_wgs84, from_wgs84)?;
+    let original = corridor.clone();
+    crate::fill(&mut corridor, crate::NodataAs::Outlet, true);
+    let dir = d8(&corridor, CellMetric::Ellipsoid);
+    let valid: Vec<bool> = corridor.data.iter().map(|v| !v.is_nan()).collect();
+    let pts: Vec<(f64, f64)> = line.iter().flatten().copied().collect();
+    let frame =
+        terminus_compare::frame::Frame::around(terminus_geodesy::Ellipsoid::WGS84, pts.iter())
+            .map_err(|e| TerrainError::OutsideDem(e.to_string()))?;
+    let pieces: Vec<terminus_compare::index::Piece> = line
+        .iter()
+        .filter(|p| p.len() >= 2)
+        .map(|p| {
+            Ok((
+                p.clone(),
+                frame
+                    .xys(p)
+                    .map_err(|e| TerrainError::OutsideDem(e.to_string()))?,
+            ))
+        })
+        .collect::<Result<_, TerrainError>>()?;
+    let index = terminus_compare::index::SegmentIndex::from_pieces(&pieces);
+    let g = &corridor.georef;
+    let outlets: Vec<(usize, u32)> = all_outlets(&dir, &valid)
+        .into_iter()
+        .filter_map(|(i, _)| {
+            let (x, y) = g.center(i % corridor.width, i / corridor.width);
+            let p = frame.xy(to_wgs84(x, y)?).ok()?;
+            let (_, side) = index.side(p)?;
+            (side != 0).then_some((i, if side > 0 { 1 } else { 2 }))
+        })
+        .collect();
+    let labels = basins(&dir, &valid, corridor.width, &outlets);
+    let count = |l: u32| labels.iter().filter(|&&x| x == l).count();
+    let cells = (count(1), count(2));
+    let raw = divide(&original, &labels, 1, 2);
+    if raw.is_empty() {
+        return Err(TerrainError::OutsideDem(
+            "no divide between the corridor's two sides".into(),
+        ));
+    }
+    let geod = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    let mut lines = Vec::new();
+    for l in &raw {
+        let ll: Vec<(f64, f64)> = l
+            .iter()
+            .filter_map(|p| to_wgs84(g.x0 + p.col as f64 * g.dx, g.y0 - p.row as f64 * g.dy))
+            .collect();
+        let xy = frame
+            .xys(&ll)
+            .map_err(|e| TerrainError::OutsideDem(e.to_string()))?;
+        let kept: Vec<(f64, f64)> = simplify(&xy, simplify_m)
+            .into_iter()
+            .map(|k| ll[k])
+            .collect();
+        use terminus_geodesy::measure::InverseGeodesic;
+        let length_m = kept
+            .windows(2)
+            .map(|w| -> f64 { geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
+            .sum();
+        let mut highest = (f32::MIN, (0.0, 0.0));
+        let mut lowest = (f32::MAX, (0.0, 0.0));
+        for (p, &q) in l.iter().zip(&ll) {
+            if p.height > highest.0 {
+                highest = (p.height, q);
+            }
+            if p.height < lowest.0 {
+                lowest = (p.height, q);
+            }
+        }
+        lines.push(DivideLine {
+            points: kept,
+            length_m,
+            highest,
+            lowest,
+        });
+    }
+    Ok(WaterParting {
+        cells,
+        outlets: Vec::new(),
+        lines,
+    })
+}

@@ -221,3 +221,34 @@ fn breaching_changes_less_than_filling() {
         }
     }
 }
+
+/// The two sides of a 10 km corridor around the OSM Kyrgyz–Tajik line
+/// define the drainage areas: the divide found between them runs in the
+/// corridor, mostly near the line where the border follows the crest.
+#[test]
+fn divide_between_the_sides_of_a_corridor() {
+    let Some(p) = shared("dem/gebco2023_alay_pamir_KG_TJ_15s.tif") else {
+        return;
+    };
+    let Some(lp) = shared("boundaries/kg_tj/geomaps_osm10m_KGZ_TJK_shared.geojson") else {
+        return;
+    };
+    let dem = terminus_terrain::read(&p, None).unwrap();
+    let line = terminus_vector_read(&lp);
+    let id = |x: f64, y: f64| Some((y, x));
+    let id2 = |lat: f64, lon: f64| Some((lon, lat));
+    let wp =
+        terminus_terrain::divide::water_parting_in_corridor(&dem, &line, 10_000.0, 0.0, &id, &id2)
+            .unwrap();
+    let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
+    let (n, median, p95, max) = distances_to(&lines, &line, 50.0).unwrap();
+    eprintln!(
+        "corridor divide: {} lines, {:.1} km, cells {:?}; from the OSM line median {median:.0} m, p95 {p95:.0} m, max {max:.0} m ({n} samples)",
+        wp.lines.len(),
+        wp.length_m() / 1000.0,
+        wp.cells
+    );
+    assert!(wp.cells.0 > 1000 && wp.cells.1 > 1000);
+    assert!(max <= 10_500.0, "the divide leaves the corridor: {max} m");
+    assert!(median < 3000.0);
+}

@@ -123,11 +123,17 @@ struct DivideArgs {
     /// The DEM.
     dem: PathBuf,
     /// Pour points of side A (any vector format).
-    #[arg(long)]
-    a: PathBuf,
+    #[arg(long, requires = "b", required_unless_present = "along")]
+    a: Option<PathBuf>,
     /// Pour points of side B.
-    #[arg(long)]
-    b: PathBuf,
+    #[arg(long, requires = "a")]
+    b: Option<PathBuf>,
+    /// Instead of pour points: a claim line whose corridor's two sides define the drainage areas.
+    #[arg(long, conflicts_with_all = ["a", "b"])]
+    along: Option<PathBuf>,
+    /// Half-width of that corridor.
+    #[arg(long, default_value = "10km", value_parser = super::compare::parse_distance)]
+    corridor: f64,
     /// The divide as GeoJSON (lines, with length and heights).
     #[arg(long)]
     out: PathBuf,
@@ -636,7 +642,6 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
             .hint("add --overwrite to replace it"));
     }
     let d = load(&a.dem, &None)?;
-    let (pa, pb) = (points_of(&a.a)?, points_of(&a.b)?);
     let crs = d.georef.crs.clone();
     let to = CrsTransform::new(&crs, &Crs::WGS84, None, Some(dem_center(&d)))
         .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
@@ -648,18 +653,33 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
         "filling, draining, tracing the divide",
         d.width * d.height > 4_000_000,
     );
-    let wp = terminus_terrain::divide::water_parting(
-        &d,
-        &terminus_terrain::divide::WaterPartingOptions {
-            a: &pa,
-            b: &pb,
-            snap_m: a.snap,
-            simplify_m: a.simplify,
-            metric: a.metric.into(),
-            to_wgs84: &to_f,
-            from_wgs84: &from_f,
-        },
-    );
+    let wp = match (&a.along, &a.a, &a.b) {
+        (Some(line), _, _) => {
+            let ds = to_wgs84_dataset(line, super::InputArgs::default().read(line)?)?;
+            let pieces = super::compare::line_pieces(line, &ds)?;
+            terminus_terrain::divide::water_parting_in_corridor(
+                &d, &pieces, a.corridor, a.simplify, &to_f, &from_f,
+            )
+        }
+        (None, Some(fa), Some(fb)) => {
+            let (pa, pb) = (points_of(fa)?, points_of(fb)?);
+            terminus_terrain::divide::water_parting(
+                &d,
+                &terminus_terrain::divide::WaterPartingOptions {
+                    a: &pa,
+                    b: &pb,
+                    snap_m: a.snap,
+                    simplify_m: a.simplify,
+                    metric: a.metric.into(),
+                    to_wgs84: &to_f,
+                    from_wgs84: &from_f,
+                },
+            )
+        }
+        _ => return Err(Failure::usage(
+            "give the drainage areas: --a A --b B (pour points), or --along LINE [--corridor 10km]",
+        )),
+    };
     spin.finish_and_clear();
     let wp = wp.map_err(|e| Failure::failed(e.to_string()))?;
     let (summary, fc) = divide_outputs(&wp, &a.compare)?;
