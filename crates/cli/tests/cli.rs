@@ -1385,3 +1385,44 @@ fn terrain_divide_in_a_corridor_around_the_border() {
         "{c}"
     );
 }
+
+/// Drainage areas given as a seed polygon (the Alay valley floor) and a
+/// stream line as drawn (the Muksu): the divide runs along the Trans-Alay
+/// crest, where the OSM border is.
+#[test]
+fn terrain_divide_from_a_seed_polygon_and_a_stream_line() {
+    let Some(dem) = shared_data("dem/gebco2023_alay_pamir_KG_TJ_15s.tif") else {
+        return;
+    };
+    let Some(line) = shared_data("boundaries/kg_tj/geomaps_osm10m_KGZ_TJK_shared.geojson") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("valley.geojson");
+    std::fs::write(&a, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[72.3,39.5],[72.8,39.55],[72.8,39.65],[72.3,39.6],[72.3,39.5]]]}}]}"#).unwrap();
+    let b = dir.path().join("muksu.geojson");
+    std::fs::write(&b, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[72.2,39.18],[72.5,39.15],[72.8,39.12]]}}]}"#).unwrap();
+    let out = dir.path().join("divide.geojson");
+    let (code, t) = run(&[
+        "terrain",
+        "divide",
+        &dem,
+        "--a",
+        a.to_str().unwrap(),
+        "--b",
+        b.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--compare",
+        &line,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+    assert!(v["cells_a"].as_u64().unwrap() > 10_000 && v["cells_b"].as_u64().unwrap() > 10_000);
+    assert!(v["highest_m"].as_f64().unwrap() > 6900.0);
+    assert!(
+        v["compared"][0]["median_m"].as_f64().unwrap() < 1000.0,
+        "{v}"
+    );
+}

@@ -209,6 +209,11 @@ pub struct WaterPartingOptions<'a> {
     pub a: &'a [(f64, f64)],
     /// Pour points of side B.
     pub b: &'a [(f64, f64)],
+    /// Cells seeding side A directly, unsnapped (the cells of a stream
+    /// line, or inside a seed polygon), as row-major indices.
+    pub seeds_a: &'a [usize],
+    /// Cells seeding side B.
+    pub seeds_b: &'a [usize],
     /// Snap each pour point to the largest accumulation within this, metres.
     pub snap_m: f64,
     /// Douglas–Peucker tolerance, metres (0: every cell edge).
@@ -242,12 +247,18 @@ pub fn water_parting(
     let reach = (o.snap_m / cw.min(ch)).ceil() as isize;
     let mut outlets = Vec::new();
     let mut snapped = Vec::new();
-    for (label, side, pts) in [(1u32, 'A', o.a), (2u32, 'B', o.b)] {
-        if pts.is_empty() {
+    for (label, side, pts, seeds) in [(1u32, 'A', o.a, o.seeds_a), (2u32, 'B', o.b, o.seeds_b)] {
+        if pts.is_empty() && seeds.is_empty() {
             return Err(TerrainError::OutsideDem(format!(
-                "side {side} has no pour points"
+                "side {side} has no pour points or seed cells"
             )));
         }
+        outlets.extend(
+            seeds
+                .iter()
+                .filter(|&&i| i < valid.len() && valid[i])
+                .map(|&i| (i, label)),
+        );
         for (k, &(lat, lon)) in pts.iter().enumerate() {
             let outside = || {
                 TerrainError::OutsideDem(format!(

@@ -31,6 +31,8 @@ fn trans_alay_crest_between_kyzyl_suu_and_muksu() {
     let o = WaterPartingOptions {
         a: &[(39.4896, 72.0021)],
         b: &[(39.1813, 72.0021)],
+        seeds_a: &[],
+        seeds_b: &[],
         snap_m: 1000.0,
         simplify_m: 0.0,
         metric: CellMetric::Ellipsoid,

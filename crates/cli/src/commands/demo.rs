@@ -531,6 +531,8 @@ fn terrain_step(out: &Path) -> Result<serde_json::Value, Failure> {
         &WaterPartingOptions {
             a: &[(39.4896, 72.0021)],
             b: &[(39.1813, 72.0021)],
+            seeds_a: &[],
+            seeds_b: &[],
             snap_m: 1000.0,
             simplify_m: 0.0,
             metric: terminus_terrain::flow::CellMetric::Ellipsoid,

@@ -122,10 +122,10 @@ Example (the Trans-Alay crest between the Kyzyl-Suu and the Muksu):
 struct DivideArgs {
     /// The DEM.
     dem: PathBuf,
-    /// Pour points of side A (any vector format).
+    /// Side A (any vector format): pour points (snapped to the largest accumulation within --snap), a stream line as drawn, or a seed polygon.
     #[arg(long, requires = "b", required_unless_present = "along")]
     a: Option<PathBuf>,
-    /// Pour points of side B.
+    /// Side B, likewise.
     #[arg(long, requires = "a")]
     b: Option<PathBuf>,
     /// Instead of pour points: a claim line whose corridor's two sides define the drainage areas.
@@ -619,21 +619,111 @@ fn streams_cmd(a: StreamArgs) -> Result<u8, Failure> {
     Ok(0)
 }
 
-fn points_of(p: &Path) -> Result<Vec<(f64, f64)>, Failure> {
+/// A drainage area's designation from a file: its points (pour points,
+/// snapped later) and the cells of its lines (a stream as drawn) and
+/// polygons (a seed area), as row-major cell indices of `d`.
+fn sides_of(
+    d: &Dem,
+    p: &Path,
+    from_wgs84: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
+) -> Result<(Vec<(f64, f64)>, Vec<usize>), Failure> {
+    use terminus_vector::Geometry;
     let ds = to_wgs84_dataset(p, super::InputArgs::default().read(p)?)?;
-    let pts: Vec<(f64, f64)> = ds
-        .layers
-        .iter()
-        .flat_map(|l| &l.features)
-        .filter_map(|f| match &f.geometry {
-            Some(terminus_vector::Geometry::Point(c)) => Some((c.y, c.x)),
-            _ => None,
-        })
-        .collect();
-    if pts.is_empty() {
-        return Err(Failure::usage(format!("{}: no points", p.display())));
+    let (mut points, mut cells) = (Vec::new(), Vec::new());
+    let g = &d.georef;
+    let line = |l: &[terminus_vector::Coord], cells: &mut Vec<usize>| {
+        // Every cell the line passes: steps of a quarter cell in the DEM's units.
+        for w in l.windows(2) {
+            let (Some(a), Some(b)) = (from_wgs84(w[0].y, w[0].x), from_wgs84(w[1].y, w[1].x))
+            else {
+                continue;
+            };
+            let n = (((b.0 - a.0) / g.dx).abs().max(((b.1 - a.1) / g.dy).abs()) * 4.0)
+                .ceil()
+                .max(1.0) as usize;
+            for k in 0..=n {
+                let t = k as f64 / n as f64;
+                if let Some((c, r)) = g.cell_at(
+                    a.0 + t * (b.0 - a.0),
+                    a.1 + t * (b.1 - a.1),
+                    d.width,
+                    d.height,
+                ) {
+                    cells.push(r * d.width + c);
+                }
+            }
+        }
+    };
+    for f in ds.layers.iter().flat_map(|l| &l.features) {
+        match &f.geometry {
+            Some(Geometry::Point(c)) => points.push((c.y, c.x)),
+            Some(Geometry::LineString(l)) => line(l, &mut cells),
+            Some(Geometry::MultiLineString(ls)) => ls.iter().for_each(|l| line(l, &mut cells)),
+            Some(Geometry::Polygon(_)) | Some(Geometry::MultiPolygon(_)) => {
+                // Cells whose centre lies inside: the polygon in the DEM's
+                // coordinates, crossing-number test on its rings.
+                let polys: Vec<&terminus_vector::Polygon> = match &f.geometry {
+                    Some(Geometry::Polygon(q)) => vec![q],
+                    Some(Geometry::MultiPolygon(qs)) => qs.iter().collect(),
+                    _ => Vec::new(),
+                };
+                for q in polys {
+                    let rings: Vec<Vec<(f64, f64)>> = q
+                        .rings
+                        .iter()
+                        .map(|r| r.iter().filter_map(|c| from_wgs84(c.y, c.x)).collect())
+                        .collect();
+                    let Some(outer) = rings.first() else { continue };
+                    let inside = |x: f64, y: f64| {
+                        let mut n = 0;
+                        for r in &rings {
+                            let mut j = r.len().saturating_sub(1);
+                            for i in 0..r.len() {
+                                let (a, b) = (r[i], r[j]);
+                                if (a.1 > y) != (b.1 > y)
+                                    && x < a.0 + (y - a.1) / (b.1 - a.1) * (b.0 - a.0)
+                                {
+                                    n += 1;
+                                }
+                                j = i;
+                            }
+                        }
+                        n % 2 == 1
+                    };
+                    let (x0, x1) = outer
+                        .iter()
+                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+                            (lo.min(p.0), hi.max(p.0))
+                        });
+                    let (y0, y1) = outer
+                        .iter()
+                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+                            (lo.min(p.1), hi.max(p.1))
+                        });
+                    for r in 0..d.height {
+                        let (_, y) = g.center(0, r);
+                        if y < y0 || y > y1 {
+                            continue;
+                        }
+                        for c in 0..d.width {
+                            let (x, _) = g.center(c, 0);
+                            if x >= x0 && x <= x1 && inside(x, y) {
+                                cells.push(r * d.width + c);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
     }
-    Ok(pts)
+    if points.is_empty() && cells.is_empty() {
+        return Err(Failure::usage(format!(
+            "{}: no points, lines or polygons on the DEM",
+            p.display()
+        )));
+    }
+    Ok((points, cells))
 }
 
 fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
@@ -662,12 +752,15 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
             )
         }
         (None, Some(fa), Some(fb)) => {
-            let (pa, pb) = (points_of(fa)?, points_of(fb)?);
+            let (pa, sa) = sides_of(&d, fa, &from_f)?;
+            let (pb, sb) = sides_of(&d, fb, &from_f)?;
             terminus_terrain::divide::water_parting(
                 &d,
                 &terminus_terrain::divide::WaterPartingOptions {
                     a: &pa,
                     b: &pb,
+                    seeds_a: &sa,
+                    seeds_b: &sb,
                     snap_m: a.snap,
                     simplify_m: a.simplify,
                     metric: a.metric.into(),
