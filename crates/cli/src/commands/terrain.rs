@@ -619,6 +619,9 @@ fn streams_cmd(a: StreamArgs) -> Result<u8, Failure> {
     Ok(0)
 }
 
+/// Pour points (lat, lon) and seed cells (row-major indices) of one side.
+type DrainageSide = (Vec<(f64, f64)>, Vec<usize>);
+
 /// A drainage area's designation from a file: its points (pour points,
 /// snapped later) and the cells of its lines (a stream as drawn) and
 /// polygons (a seed area), as row-major cell indices of `d`.
@@ -626,7 +629,7 @@ fn sides_of(
     d: &Dem,
     p: &Path,
     from_wgs84: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
-) -> Result<(Vec<(f64, f64)>, Vec<usize>), Failure> {
+) -> Result<DrainageSide, Failure> {
     use terminus_vector::Geometry;
     let ds = to_wgs84_dataset(p, super::InputArgs::default().read(p)?)?;
     let (mut points, mut cells) = (Vec::new(), Vec::new());
