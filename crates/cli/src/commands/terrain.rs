@@ -128,6 +128,12 @@ struct DivideArgs {
     /// Side B, likewise.
     #[arg(long, requires = "a")]
     b: Option<PathBuf>,
+    /// Keep only the features of --a whose name (the --name-field attribute, default name/NAME/…) is this, e.g. a river's name in a rivers file.
+    #[arg(long, requires = "a")]
+    a_name: Option<String>,
+    /// Likewise for --b.
+    #[arg(long, requires = "b")]
+    b_name: Option<String>,
     /// Instead of pour points: a claim line whose corridor's two sides define the drainage areas.
     #[arg(long, conflicts_with_all = ["a", "b"])]
     along: Option<PathBuf>,
@@ -628,6 +634,7 @@ type DrainageSide = (Vec<(f64, f64)>, Vec<usize>);
 fn sides_of(
     d: &Dem,
     p: &Path,
+    name: Option<&str>,
     from_wgs84: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
 ) -> Result<DrainageSide, Failure> {
     use terminus_vector::Geometry;
@@ -657,7 +664,19 @@ fn sides_of(
             }
         }
     };
-    for f in ds.layers.iter().flat_map(|l| &l.features) {
+    let named = |f: &terminus_vector::Feature| {
+        name.is_none_or(|n| {
+            ["name", "NAME", "Name", "name_en", "river", "title"]
+                .iter()
+                .any(|k| matches!(f.properties.get(*k), Some(terminus_vector::Value::String(s)) if s == n))
+        })
+    };
+    for f in ds
+        .layers
+        .iter()
+        .flat_map(|l| &l.features)
+        .filter(|f| named(f))
+    {
         match &f.geometry {
             Some(Geometry::Point(c)) => points.push((c.y, c.x)),
             Some(Geometry::LineString(l)) => line(l, &mut cells),
@@ -721,8 +740,9 @@ fn sides_of(
         }
     }
     if points.is_empty() && cells.is_empty() {
+        let which = name.map(|n| format!(" named \"{n}\"")).unwrap_or_default();
         return Err(Failure::usage(format!(
-            "{}: no points, lines or polygons on the DEM",
+            "{}: no points, lines or polygons{which} on the DEM",
             p.display()
         )));
     }
@@ -755,8 +775,8 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
             )
         }
         (None, Some(fa), Some(fb)) => {
-            let (pa, sa) = sides_of(&d, fa, &from_f)?;
-            let (pb, sb) = sides_of(&d, fb, &from_f)?;
+            let (pa, sa) = sides_of(&d, fa, a.a_name.as_deref(), &from_f)?;
+            let (pb, sb) = sides_of(&d, fb, a.b_name.as_deref(), &from_f)?;
             terminus_terrain::divide::water_parting(
                 &d,
                 &terminus_terrain::divide::WaterPartingOptions {
