@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# WhiteboxTools' FillDepressions, D8Pointer and D8FlowAccumulation on the
-# GEBCO Alay crop, as fixtures for crates/terrain/tests/whitebox_reference.rs
+# WhiteboxTools' FillDepressions, D8Pointer, D8FlowAccumulation and Basins
+# on both GEBCO crops, as fixtures for crates/terrain/tests/whitebox_reference.rs
 # (so tests need no WhiteboxTools). WhiteboxTools 2.4.0 was built from its
 # public source for this only (cargo build --release -p whitebox_tools,
 # after deleting tsp-rs's checksum line from its Cargo.lock); its code is
@@ -12,7 +12,8 @@
 #   <crop>.wbt_d8_accum.f32.gz      D8FlowAccumulation --out_type=cells of that
 #   <crop>.wbt_basins.i32.gz        Basins of D8Pointer of that (every outlet's basin)
 set -euo pipefail
-src=$1; dst=$2; crop=gebco2023_alay_pamir_KG_TJ_15s
+src=$1; dst=$2
+for crop in gebco2023_alay_pamir_KG_TJ_15s gebco2023_fergana_KG_TJ_UZ_enclaves_15s; do
 tmp=$(mktemp -d)
 cp "$src/$crop.tif" "$tmp/dem.tif"
 # FillDepressions 2.4.0 sometimes panics at start-up ("Error unwrapping
@@ -33,3 +34,4 @@ for name, f, t in [("wbt_fill.i16", "fill.tif", "<i2"), ("wbt_fill_flats.f32", "
         g.write(a.tobytes())
 PY
 rm -rf "$tmp"
+done

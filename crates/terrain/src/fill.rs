@@ -58,6 +58,30 @@ pub const N8: [(isize, isize); 8] = [
 /// height (the unique minimal depression-free surface). Returns the number
 /// of cells raised.
 pub fn fill(dem: &mut Dem, nodata: NodataAs, epsilon: bool) -> usize {
+    fill_seeded(dem, nodata, epsilon, false)
+}
+
+/// How the grid's edge drains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EdgeRule {
+    /// Every edge cell is an outlet (RichDEM; water may leave the grid
+    /// anywhere along its edge).
+    #[default]
+    Outlet,
+    /// WhiteboxTools' FillDepressions: water leaves a depression only into
+    /// a strictly lower cell, never off the edge. An edge cell then stays a
+    /// sink only if it has no lower neighbour and its plateau (the cells of
+    /// the same height joined to it) holds no interior cell — else it is
+    /// part of a depression and filled with it.
+    Whitebox,
+}
+
+/// As [`fill`], with the edge drained by `edges`.
+pub fn fill_with_edges(dem: &mut Dem, nodata: NodataAs, epsilon: bool, edges: EdgeRule) -> usize {
+    fill_seeded(dem, nodata, epsilon, edges == EdgeRule::Whitebox)
+}
+
+fn fill_seeded(dem: &mut Dem, nodata: NodataAs, epsilon: bool, edge_minima_only: bool) -> usize {
     let (w, h) = (dem.width, dem.height);
     let z = &mut dem.data;
     let mut closed = vec![false; w * h];
@@ -71,13 +95,35 @@ pub fn fill(dem: &mut Dem, nodata: NodataAs, epsilon: bool) -> usize {
                 .then(|| nr as usize * w + nc as usize)
         })
     };
+    // Whether the plateau of equal height around edge cell `s` holds an
+    // interior cell (WhiteboxTools' rule; see EdgeRule::Whitebox).
+    let plateau_reaches_interior = |s: usize| {
+        let mut seen = std::collections::HashSet::from([s]);
+        let mut stack = vec![s];
+        while let Some(i) = stack.pop() {
+            let (c, r) = (i % w, i / w);
+            if c > 0 && r > 0 && c + 1 < w && r + 1 < h {
+                return true;
+            }
+            for n in neighbours(i) {
+                if z[n] == z[s] && seen.insert(n) {
+                    stack.push(n);
+                }
+            }
+        }
+        false
+    };
     for i in 0..w * h {
         if z[i].is_nan() {
             closed[i] = true;
             continue;
         }
         let (c, r) = (i % w, i / w);
-        let edge = c == 0 || r == 0 || c + 1 == w || r + 1 == h;
+        let mut edge = c == 0 || r == 0 || c + 1 == w || r + 1 == h;
+        if edge && edge_minima_only {
+            edge = !neighbours(i).any(|n| !z[n].is_nan() && z[n] < z[i])
+                && !plateau_reaches_interior(i);
+        }
         let by_void = nodata == NodataAs::Outlet && neighbours(i).any(|n| z[n].is_nan());
         if edge || by_void {
             closed[i] = true;

@@ -333,12 +333,21 @@ struct FillArgs {
     /// What voids (nodata) are: outlets (water leaves through them, as RichDEM) or barriers.
     #[arg(long, value_enum, default_value = "outlet")]
     voids: Voids,
+    /// How the grid's edge drains: outlet (anywhere along it, as RichDEM) or whitebox (never: a depression spills only into a lower cell, as WhiteboxTools' FillDepressions).
+    #[arg(long, value_enum, default_value = "outlet")]
+    edges: Edges,
     /// CRS of a DEM that does not state one.
     #[arg(long)]
     crs: Option<String>,
     /// Replace an existing output.
     #[arg(long)]
     overwrite: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq)]
+enum Edges {
+    Outlet,
+    Whitebox,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -1345,7 +1354,12 @@ fn fill(a: FillArgs) -> Result<u8, Failure> {
         "filling depressions (Priority-Flood)",
         d.width * d.height > 4_000_000,
     );
-    let raised = terminus_terrain::fill(&mut d, voids, a.epsilon);
+    let edges = if a.edges == Edges::Whitebox {
+        terminus_terrain::fill::EdgeRule::Whitebox
+    } else {
+        terminus_terrain::fill::EdgeRule::Outlet
+    };
+    let raised = terminus_terrain::fill::fill_with_edges(&mut d, voids, a.epsilon, edges);
     spin.finish_and_clear();
     if a.epsilon && d.sample.is_integer() {
         // The ε steps would round away in integers.
