@@ -43,6 +43,27 @@ enum Command {
     Streams(StreamArgs),
     /// The thalweg of a river reach: the least-cost line along the valley floor between two points, within a corridor of the reach as drawn.
     Thalweg(ThalwegArgs),
+    /// A river's median line from its two bank lines: points equally far (geodesic) from both banks.
+    Median(MedianArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct MedianArgs {
+    /// One bank (any vector line format).
+    #[arg(long)]
+    left: PathBuf,
+    /// The other bank.
+    #[arg(long)]
+    right: PathBuf,
+    /// Output GeoJSON.
+    #[arg(long)]
+    out: PathBuf,
+    /// Sample the first bank this often.
+    #[arg(long, default_value = "50m", value_parser = super::compare::parse_distance)]
+    spacing: f64,
+    /// Replace an existing output.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -410,6 +431,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         Command::Divide(a) => divide_cmd(a),
         Command::Streams(a) => streams_cmd(a),
         Command::Thalweg(a) => thalweg_cmd(a),
+        Command::Median(a) => median_cmd(a),
     }
 }
 
@@ -437,6 +459,49 @@ fn breach_cmd(a: BreachArgs) -> Result<u8, Failure> {
         rep.pits, rep.breached, rep.cells_lowered, rep.cells_filled
     );
     save(&a.out, &d, a.overwrite)?;
+    Ok(0)
+}
+
+fn median_cmd(a: MedianArgs) -> Result<u8, Failure> {
+    use terminus_geodesy::measure::InverseGeodesic;
+    if a.out.exists() && !a.overwrite {
+        return Err(Failure::usage(format!("{} exists", a.out.display()))
+            .hint("add --overwrite to replace it"));
+    }
+    let bank = |p: &Path| -> Result<Vec<Vec<(f64, f64)>>, Failure> {
+        let ds = to_wgs84_dataset(p, super::InputArgs::default().read(p)?)?;
+        super::compare::line_pieces(p, &ds)
+    };
+    let (l, r) = (bank(&a.left)?, bank(&a.right)?);
+    let m = terminus_terrain::median::median_line(&l, &r, a.spacing)
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    if m.len() < 2 {
+        return Err(Failure::failed(
+            "the banks give fewer than two median points: are they on either side of one river?",
+        ));
+    }
+    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    let length: f64 = m
+        .windows(2)
+        .map(|w| -> f64 { g.inverse(w[0].at.0, w[0].at.1, w[1].at.0, w[1].at.1) })
+        .sum();
+    let worst = m
+        .iter()
+        .map(|p| (p.to_left - p.to_right).abs())
+        .fold(0.0, f64::max);
+    let fc = json!({"type": "FeatureCollection", "features": [{
+        "type": "Feature",
+        "properties": {"length_m": length, "points": m.len(), "max_inequality_m": worst},
+        "geometry": {"type": "LineString", "coordinates": m.iter().map(|p| [p.at.1, p.at.0]).collect::<Vec<_>>()},
+    }]});
+    std::fs::write(&a.out, serde_json::to_string(&fc).unwrap_or_default())?;
+    println!(
+        "median line {:.3} km, {} points, each equidistant from both banks to {:.1e} m → {}",
+        length / 1000.0,
+        m.len(),
+        worst,
+        a.out.display()
+    );
     Ok(0)
 }
 
