@@ -1426,3 +1426,47 @@ fn terrain_divide_from_a_seed_polygon_and_a_stream_line() {
         "{v}"
     );
 }
+
+#[test]
+fn terrain_median_between_banks() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = |name: &str, coords: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"LineString","coordinates":{coords}}}}}]}}"#)).unwrap();
+        p.display().to_string()
+    };
+    // Two banks along parallels 0.002° apart (~222 m): the median is ~111 m from each.
+    let l = bank(
+        "left.geojson",
+        "[[72.0,39.500],[72.05,39.500],[72.1,39.500]]",
+    );
+    let r = bank(
+        "right.geojson",
+        "[[72.0,39.498],[72.05,39.498],[72.1,39.498]]",
+    );
+    let out = dir.path().join("median.geojson");
+    let (code, t) = run(&[
+        "terrain",
+        "median",
+        "--left",
+        &l,
+        "--right",
+        &r,
+        "--out",
+        out.to_str().unwrap(),
+        "--spacing",
+        "100m",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let p = &v["features"][0]["properties"];
+    assert!(p["max_inequality_m"].as_f64().unwrap() < 1e-3, "{p}");
+    for c in v["features"][0]["geometry"]["coordinates"]
+        .as_array()
+        .unwrap()
+    {
+        let lat = c[1].as_f64().unwrap();
+        assert!((lat - 39.499).abs() < 1e-5, "{lat}");
+    }
+}
