@@ -236,7 +236,6 @@ pub fn water_parting(
 ) -> Result<WaterParting, crate::TerrainError> {
     use crate::flow::{accumulation, basins, d8};
     use crate::TerrainError;
-    use terminus_geodesy::measure::InverseGeodesic;
     dem.range()?;
     let mut filled = dem.clone();
     crate::fill(&mut filled, crate::NodataAs::Outlet, true);
@@ -305,16 +304,36 @@ pub fn water_parting(
             cells.0, cells.1
         )));
     }
-    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
-    let g0 = &dem.georef;
-    let ll =
-        |p: &DividePoint| (o.to_wgs84)(g0.x0 + p.col as f64 * g0.dx, g0.y0 - p.row as f64 * g0.dy);
+    let lines = measure_lines(&raw, &dem.georef, o.simplify_m, o.to_wgs84)?;
+    Ok(WaterParting {
+        cells,
+        outlets: snapped,
+        lines,
+    })
+}
+
+/// The divide's grid lines on the ellipsoid: vertices in (lat, lon),
+/// simplified within `simplify_m` in a local plane, geodesic length, and
+/// the highest and lowest points (from the unsimplified cell edges).
+fn measure_lines(
+    raw: &[Vec<DividePoint>],
+    georef: &crate::dem::Georef,
+    simplify_m: f64,
+    to_wgs84: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
+) -> Result<Vec<DivideLine>, crate::TerrainError> {
+    use crate::TerrainError;
+    use terminus_geodesy::measure::InverseGeodesic;
+    let err = |e: terminus_compare::CompareError| TerrainError::OutsideDem(e.to_string());
     let all: Vec<Vec<(f64, f64)>> = raw
         .iter()
         .map(|l| {
             l.iter()
                 .map(|p| {
-                    ll(p).ok_or_else(|| {
+                    to_wgs84(
+                        georef.x0 + p.col as f64 * georef.dx,
+                        georef.y0 - p.row as f64 * georef.dy,
+                    )
+                    .ok_or_else(|| {
                         TerrainError::OutsideDem("a divide vertex has no WGS 84 position".into())
                     })
                 })
@@ -325,17 +344,16 @@ pub fn water_parting(
         terminus_geodesy::Ellipsoid::WGS84,
         all.iter().flatten(),
     )
-    .map_err(|e| TerrainError::OutsideDem(e.to_string()))?;
+    .map_err(err)?;
+    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
     let mut lines = Vec::new();
     for (l, pts) in raw.iter().zip(&all) {
-        let xy = frame
-            .xys(pts)
-            .map_err(|e| TerrainError::OutsideDem(e.to_string()))?;
-        let kept: Vec<(f64, f64)> = simplify(&xy, o.simplify_m)
+        let xy = frame.xys(pts).map_err(err)?;
+        let points: Vec<(f64, f64)> = simplify(&xy, simplify_m)
             .into_iter()
             .map(|k| pts[k])
             .collect();
-        let length_m = kept
+        let length_m = points
             .windows(2)
             .map(|w| -> f64 { g.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
             .sum();
@@ -350,17 +368,13 @@ pub fn water_parting(
             }
         }
         lines.push(DivideLine {
-            points: kept,
+            points,
             length_m,
             highest,
             lowest,
         });
     }
-    Ok(WaterParting {
-        cells,
-        outlets: snapped,
-        lines,
-    })
+    Ok(lines)
 }
 
 /// Distances from a line set (sampled every `step` metres along it) to a
@@ -460,42 +474,7 @@ pub fn water_parting_in_corridor(
             "no divide between the corridor's two sides".into(),
         ));
     }
-    let geod = terminus_geodesy::Ellipsoid::WGS84.geodesic();
-    let mut lines = Vec::new();
-    for l in &raw {
-        let ll: Vec<(f64, f64)> = l
-            .iter()
-            .filter_map(|p| to_wgs84(g.x0 + p.col as f64 * g.dx, g.y0 - p.row as f64 * g.dy))
-            .collect();
-        let xy = frame
-            .xys(&ll)
-            .map_err(|e| TerrainError::OutsideDem(e.to_string()))?;
-        let kept: Vec<(f64, f64)> = simplify(&xy, simplify_m)
-            .into_iter()
-            .map(|k| ll[k])
-            .collect();
-        use terminus_geodesy::measure::InverseGeodesic;
-        let length_m = kept
-            .windows(2)
-            .map(|w| -> f64 { geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
-            .sum();
-        let mut highest = (f32::MIN, (0.0, 0.0));
-        let mut lowest = (f32::MAX, (0.0, 0.0));
-        for (p, &q) in l.iter().zip(&ll) {
-            if p.height > highest.0 {
-                highest = (p.height, q);
-            }
-            if p.height < lowest.0 {
-                lowest = (p.height, q);
-            }
-        }
-        lines.push(DivideLine {
-            points: kept,
-            length_m,
-            highest,
-            lowest,
-        });
-    }
+    let lines = measure_lines(&raw, g, simplify_m, to_wgs84)?;
     Ok(WaterParting {
         cells,
         outlets: Vec::new(),
