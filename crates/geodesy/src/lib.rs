@@ -21,6 +21,11 @@ pub mod projection;
 
 pub use crs::{AxisOrder, Crs, CrsError, CrsKind};
 pub use ellipsoid::Ellipsoid;
+/// The output masks of [`GeodesicLine`] positions.
+pub use geographiclib_rs::capability as geodesic_capability;
 /// The geodesic solver of `geographiclib-rs` (Karney 2013), re-exported so that
 /// higher crates need not name that crate.
 pub use geographiclib_rs::Geodesic;
+/// A geodesic line of `geographiclib-rs`, for many points along one geodesic
+/// (positions at distances without solving the direct problem afresh).
+pub use geographiclib_rs::GeodesicLine;
