@@ -16,7 +16,8 @@
 //! textbook d²(1 − k)/(2R) seen from either end. The clearance at each
 //! profile sample is the sight line's height minus the terrain's; the
 //! target is visible when no sample strictly between the ends has a
-//! negative clearance. Samples are spaced at most half the smaller ground
+//! clearance below −1 µm ([`GRAZE_M`]: the rounding of interpolated heights
+//! must not decide a grazing sight). Samples are spaced at most half the smaller ground
 //! cell size (or as asked), heights bilinear between cell centres.
 //!
 //! Symmetry by construction: the pair is put in a canonical order (by
@@ -163,7 +164,7 @@ pub fn line_of_sight(
             s.distance_m = total - s.distance_m;
         }
         // Azimuth at the caller's observer (the canonical end point).
-        let (_, _, azi2): (f64, f64, f64) =
+        let (_, _, azi2, _): (f64, f64, f64, f64) =
             terminus_geodesy::measure::InverseGeodesic::inverse(&geod, p.0, p.1, q.0, q.1);
         let _ = azi_p;
         (norm360(azi2 + 180.0), ground_q, ground_p)
@@ -179,7 +180,7 @@ pub fn line_of_sight(
         .iter()
         .map(|s| s.clearance_m)
         .fold(f64::INFINITY, f64::min);
-    let blocking = inner.iter().find(|s| s.clearance_m < 0.0).copied();
+    let blocking = inner.iter().find(|s| s.clearance_m < -GRAZE_M).copied();
     Ok(Sight {
         visible: blocking.is_none(),
         distance_m: total,
@@ -201,6 +202,11 @@ fn norm360(a: f64) -> f64 {
     }
 }
 
+/// A sight line is blocked only where it passes more than this below the
+/// terrain, metres: the rounding of interpolated heights (~1e-12 m) must
+/// not decide a grazing sight over flat ground.
+pub const GRAZE_M: f64 = 1e-6;
+
 type Profile = (Vec<ProfilePoint>, f64, f64, f64, f64);
 
 /// The profile from p to q (canonical order), with the total length, the
@@ -213,7 +219,7 @@ fn sight_profile(
     settings: &SightSettings,
 ) -> Result<Profile, DemarcationError> {
     use terminus_geodesy::measure::InverseGeodesic;
-    let (total, azi1, _azi2): (f64, f64, f64) = geod.inverse(p.0, p.1, q.0, q.1);
+    let (total, azi1, _azi2, _): (f64, f64, f64, f64) = geod.inverse(p.0, p.1, q.0, q.1);
     let mid_lat = (p.0 + q.0) / 2.0;
     let step = match settings.step {
         Some(s) => s,
