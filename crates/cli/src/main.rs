@@ -52,6 +52,16 @@ enum Command {
     Compare(commands::compare::Args),
     /// DEMs: describe, clip to a corridor around a line, mosaic tiles, fill depressions.
     Terrain(commands::terrain::Args),
+    /// Line of sight between two points over a DEM (curvature, refraction; symmetric).
+    Los(commands::demarcate::LosArgs),
+    /// Every cell a point sees, as a GeoTIFF (GDAL's approximation or an exact sweep).
+    Viewshed(commands::demarcate::ViewshedArgs),
+    /// Demarcation: plan pillars along a delimited line; the pillar catalogue and protocol-description.
+    Demarcate(commands::demarcate::DemarcateArgs),
+    /// The protocol-description of a pillar catalogue (English or Russian), or its parse back and closure.
+    Describe(commands::demarcate::DescribeArgs),
+    /// Field survey checks: surveyed pillars against the catalogue and the line.
+    Survey(commands::demarcate::SurveyArgs),
     /// Run the whole product on the bundled Armenia–Azerbaijan sample and write a results folder.
     Demo(commands::demo::Args),
 }
@@ -72,6 +82,11 @@ fn main() -> ExitCode {
         Command::Terrain(a) => commands::terrain::run(a),
         Command::Validate(a) => commands::validate::run(a),
         Command::Demo(a) => commands::demo::run(a),
+        Command::Los(a) => commands::demarcate::run_los(a),
+        Command::Viewshed(a) => commands::demarcate::run_viewshed(a),
+        Command::Demarcate(a) => commands::demarcate::run_demarcate(a),
+        Command::Describe(a) => commands::demarcate::run_describe(a),
+        Command::Survey(a) => commands::demarcate::run_survey(a),
         Command::Crs(a) => commands::crs::run(a),
         Command::Geodesic(a) => commands::geodesic::run(a),
         Command::Sheet(a) => commands::sheet::run_sheet(a),

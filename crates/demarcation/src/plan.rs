@@ -683,21 +683,28 @@ impl Placer<'_, '_> {
             }
             let remaining = b - cur;
             // Within reach and in sight: done. (1 mm slack for rounding.)
-            if remaining <= s_max + 1e-3 && self.sees(cur, b) {
+            if remaining <= s_max - 1e-6 && self.sees(cur, b) {
                 return Ok(());
             }
             let pieces = ((remaining / s_max).ceil()).max(2.0);
             let ideal = cur + remaining / pieces;
-            let reach = (cur + s_max).min(b - 1e-3);
+            // 1 µm inside the limit: chainage and the positions computed
+            // from it agree to nanometres, not exactly.
+            let reach = (cur + s_max - 1e-6).min(b - 1e-3);
             let ok =
                 |p: &Self, c: f64| c > cur + 1e-3 && c <= reach && p.buildable(c) && p.sees(cur, c);
             let next = if ok(self, ideal) {
                 Some(ideal)
             } else {
-                // Best point near the even spot, then anywhere within reach.
+                // The best point near the even spot; else the best in the
+                // far half of the reach (so the line is not crept along in
+                // short steps); else the best anywhere within reach.
                 let near: Vec<f64> = samples(ideal - tol, ideal + tol, step);
-                let far: Vec<f64> = samples(cur + step, reach, step);
-                self.best(&near, &ok).or_else(|| self.best(&far, &ok))
+                let far_half: Vec<f64> = samples(cur + (reach - cur) / 2.0, reach, step);
+                let all: Vec<f64> = samples(cur + step, reach, step);
+                self.best(&near, &ok)
+                    .or_else(|| self.best(&far_half, &ok))
+                    .or_else(|| self.best(&all, &ok))
             };
             let next = match next {
                 Some(c) => c,

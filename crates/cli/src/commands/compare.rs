@@ -134,7 +134,7 @@ pub fn parse_distance(s: &str) -> Result<f64, String> {
 }
 
 /// Read a file and bring every layer to WGS 84 (EPSG:4326).
-fn read_wgs84(
+pub(crate) fn read_wgs84(
     input: &InputArgs,
     path: &Path,
     op: Option<u32>,

@@ -4,6 +4,7 @@ pub mod compare;
 pub mod compare_maps;
 pub mod convert;
 pub mod crs;
+pub mod demarcate;
 pub mod demo;
 pub mod geodesic;
 pub mod info;
