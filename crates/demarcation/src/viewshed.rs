@@ -33,8 +33,15 @@ use terminus_terrain::{Dem, Georef};
 /// How to compute the viewshed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ViewshedMethod {
-    /// Wang et al. (2000) reference planes, as `gdal_viewshed`.
+    /// Wang et al. (2000) reference planes, as `gdal_viewshed` (GDAL ≥ 3.9
+    /// treats the cells next to the observer: always visible).
     ReferencePlanes,
+    /// The same as GDAL 3.1–3.8 computes it, cell for cell on projected
+    /// DEMs (Debian 12 ships 3.6): the curvature radius is the semi-major
+    /// axis, and the cells next to the observer take the observer's
+    /// *ground* (not eye) as their horizon, so a summit observer's own cell
+    /// hides the slopes below it.
+    Gdal36,
     /// Exact line of sight to every cell centre (van Kreveld's sweep).
     Exact,
 }
@@ -263,8 +270,26 @@ pub fn viewshed(
             eye,
             settings.target_height,
             radius2,
+            false,
             &mut cells,
         ),
+        ViewshedMethod::Gdal36 => {
+            // GDAL's curvature: C·d²/(2a), C = 1 − k.
+            let legacy = Metric {
+                cm: k / (2.0 * e.a),
+                cn: k / (2.0 * e.a),
+                ..metric
+            };
+            reference_planes(
+                &win,
+                &legacy,
+                eye,
+                settings.target_height,
+                radius2,
+                true,
+                &mut cells,
+            )
+        }
         ViewshedMethod::Exact => exact_sweep(
             &win,
             &metric,
@@ -317,6 +342,7 @@ fn reference_planes(
     eye: f64,
     target: f64,
     radius2: f64,
+    legacy: bool,
     out: &mut [u8],
 ) -> (usize, usize, usize) {
     let (w, h, oc, or) = (win.w, win.h, win.oc, win.or);
@@ -351,15 +377,25 @@ fn reference_planes(
                 continue;
             };
             if j == 0 && i == 0 {
-                this[c] = eye;
+                // GDAL ≤ 3.8 keeps the observer's ground here, and the cells
+                // next to it extrapolate from that.
+                this[c] = if legacy { win.z(c, r) as f64 } else { eye };
                 row_out[c] = VISIBLE;
                 stats.0 += 1;
                 stats.1 += 1;
                 continue;
             }
             let toward = if c < oc { c + 1 } else { c.saturating_sub(1) };
-            let zc = if i.max(j) == 1 {
+            let zc = if i.max(j) == 1 && !(legacy && j == 1) {
                 f64::NEG_INFINITY
+            } else if legacy && j == 1 && i <= 1 {
+                // (0, ±1) sees over the observer's ground; (±1, ±1) over
+                // its neighbour in the observer's row.
+                if i == 0 {
+                    last[c]
+                } else {
+                    last[toward]
+                }
             } else if j == 0 {
                 line(i, this[toward])
             } else if i == 0 {

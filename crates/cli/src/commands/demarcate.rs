@@ -212,8 +212,8 @@ pub struct ViewshedArgs {
     /// Largest distance, e.g. 20km (default: the whole DEM).
     #[arg(long, value_name = "DISTANCE")]
     pub radius: Option<String>,
-    /// gdal (Wang et al. 2000) or exact (van Kreveld).
-    #[arg(long, default_value = "exact", value_parser = ["gdal", "exact"])]
+    /// gdal (Wang et al. 2000), gdal-3.6 (the same as GDAL 3.1–3.8 computes it, cell for cell) or exact (van Kreveld).
+    #[arg(long, default_value = "exact", value_parser = ["gdal", "gdal-3.6", "exact"])]
     pub method: String,
     /// CRS of a DEM that states none.
     #[arg(long, value_name = "CRS")]
@@ -245,10 +245,10 @@ pub fn run_viewshed(a: ViewshedArgs) -> Result<u8, Failure> {
         refraction: a.refraction,
         curvature: !a.no_curvature,
         radius_m: radius,
-        method: if a.method == "gdal" {
-            ViewshedMethod::ReferencePlanes
-        } else {
-            ViewshedMethod::Exact
+        method: match a.method.as_str() {
+            "gdal" => ViewshedMethod::ReferencePlanes,
+            "gdal-3.6" => ViewshedMethod::Gdal36,
+            _ => ViewshedMethod::Exact,
         },
     };
     let spin = progress::spinner("computing the viewshed", dem.width * dem.height > 1_000_000);
