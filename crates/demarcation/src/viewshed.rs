@@ -565,6 +565,11 @@ impl Active {
 }
 
 /// van Kreveld's radial sweep over the window. Returns (visible, in range, voids).
+///
+/// The circle is cut into sectors swept independently (in parallel): each
+/// starts with the cells its first ray crosses already active, so every
+/// sector sees exactly what one full sweep would see there, and its events
+/// touch one wedge of the grid (cache-friendly).
 fn exact_sweep(
     win: &Window,
     m: &Metric,
@@ -587,22 +592,27 @@ fn exact_sweep(
     } else {
         m.ew[0] / 2.0
     };
-    // Per cell: distance, slope of the centre's height (NaN: out of range or void).
-    let mut dist = vec![f64::NAN; w * h];
-    let mut slope = vec![f64::NAN; w * h];
-    let stats: Vec<(usize, usize)> = dist
+    const SECTORS: usize = 256;
+    let sector_of = |q: u32| ((q as u64 * SECTORS as u64) >> 32) as usize;
+    // Pass 1, rows in parallel: each cell's (distance, slope) and its
+    // quantized angles (first corner, centre, last corner); NaN distance
+    // for cells out of range or void.
+    let n = w * h;
+    let mut data = vec![(f64::NAN, 0.0f64); n];
+    let mut ang = vec![[0u32; 3]; n];
+    let counts: Vec<(usize, usize)> = data
         .par_chunks_mut(w)
-        .zip(slope.par_chunks_mut(w))
+        .zip(ang.par_chunks_mut(w))
         .enumerate()
-        .map(|(r, (drow, srow))| {
-            let mut voids = 0;
-            let mut inr = 0;
+        .map(|(r, (drow, arow))| {
+            let (mut inr, mut voids) = (0, 0);
+            let ew = m.ew[r] / 2.0;
             for c in 0..w {
                 if c == oc && r == or {
                     continue;
                 }
-                let (e, n) = m.offset(c as f64 - oc as f64, r);
-                let d2 = e * e + n * n;
+                let (e, nn) = m.offset(c as f64 - oc as f64, r);
+                let d2 = e * e + nn * nn;
                 if d2 > radius2 {
                     continue;
                 }
@@ -613,100 +623,123 @@ fn exact_sweep(
                 }
                 inr += 1;
                 let d = d2.sqrt();
-                drow[c] = d;
-                srow[c] = (z as f64 - m.drop(e, n) - eye) / d;
+                drow[c] = (d, (z as f64 - m.drop(e, nn) - eye) / d);
+                let wraps = r == or && c > oc;
+                let mut lo = f64::INFINITY;
+                let mut hi = f64::NEG_INFINITY;
+                for (ce, cn) in [
+                    (e - ew, nn - half_ns),
+                    (e + ew, nn - half_ns),
+                    (e - ew, nn + half_ns),
+                    (e + ew, nn + half_ns),
+                ] {
+                    let mut p = pseudo_angle(ce, cn);
+                    // Cells on the east ray span angle 0: [lo, 4) ∪ [0, hi].
+                    if wraps && cn < 0.0 {
+                        p -= 4.0;
+                    }
+                    lo = lo.min(p);
+                    hi = hi.max(p);
+                }
+                let lo = if lo < 0.0 { lo + 4.0 } else { lo };
+                arow[c] = [
+                    quantize(lo) as u32,
+                    quantize(pseudo_angle(e, nn)) as u32,
+                    quantize(hi) as u32,
+                ];
             }
             (inr, voids)
         })
         .collect();
-    let in_range = stats.iter().map(|s| s.0).sum::<usize>();
-    let voids = stats.iter().map(|s| s.1).sum::<usize>();
-    // Events: (quantized angle, kind, cell).
-    let mut events: Vec<u64> = (0..h)
+    let in_range: usize = counts.iter().map(|r| r.0).sum();
+    let voids: usize = counts.iter().map(|r| r.1).sum();
+    let max_d = data
+        .par_iter()
+        .map(|x| x.0)
+        .filter(|d| !d.is_nan())
+        .reduce(|| 0.0, f64::max);
+    // Pass 2, two halves of the rows in parallel: events to the sector of
+    // their angle; cells spanning a sector's first ray to its starting set.
+    type Split = (Vec<Vec<u64>>, Vec<Vec<u32>>);
+    let halves: Vec<Split> = [(0, h / 2), (h / 2, h)]
         .into_par_iter()
-        .flat_map_iter(|r| {
-            let dist = &dist;
-            (0..w)
-                .filter_map(move |c| {
-                    let i = r * w + c;
-                    (!dist[i].is_nan()).then_some((r, c, i))
-                })
-                .flat_map(move |(r, c, i)| {
-                    let dc = c as f64 - oc as f64;
-                    let (e, n) = m.offset(dc, r);
-                    let ew = m.ew[r] / 2.0;
-                    let corners = [
-                        (e - ew, n - half_ns),
-                        (e + ew, n - half_ns),
-                        (e - ew, n + half_ns),
-                        (e + ew, n + half_ns),
-                    ];
-                    let mut lo = f64::INFINITY;
-                    let mut hi = f64::NEG_INFINITY;
-                    // Cells on the east ray (observer's row, east of it) wrap
-                    // through angle 0: their span is [lo, 4) ∪ [0, hi].
-                    let wraps = r == or && c > oc;
-                    for (ce, cn) in corners {
-                        let mut p = pseudo_angle(ce, cn);
-                        if wraps && cn < 0.0 {
-                            p -= 4.0;
-                        }
-                        lo = lo.min(p);
-                        hi = hi.max(p);
+        .map(|(r0, r1)| {
+            let mut events: Vec<Vec<u64>> = vec![Vec::new(); SECTORS];
+            let mut initial: Vec<Vec<u32>> = vec![Vec::new(); SECTORS];
+            for r in r0..r1 {
+                for c in 0..w {
+                    let cell = r * w + c;
+                    if data[cell].0.is_nan() {
+                        continue;
                     }
-                    let centre = pseudo_angle(e, n);
-                    let cell = i as u64;
-                    let enter = if lo < 0.0 { lo + 4.0 } else { lo };
-                    [
-                        (quantize(enter) << 32) | (ENTER << 30) | cell,
-                        (quantize(centre) << 32) | (CENTER << 30) | cell,
-                        (quantize(hi) << 32) | (EXIT << 30) | cell,
-                    ]
-                })
+                    let [lo, centre, hi] = ang[cell];
+                    let key = |q: u32, kind: u64| ((q as u64) << 32) | (kind << 30) | cell as u64;
+                    let (sl, sc, sh) = (sector_of(lo), sector_of(centre), sector_of(hi));
+                    events[sl].push(key(lo, ENTER));
+                    events[sc].push(key(centre, CENTER));
+                    events[sh].push(key(hi, EXIT));
+                    let c32 = cell as u32;
+                    if r == or && c > oc {
+                        initial.iter_mut().take(sh + 1).for_each(|s| s.push(c32));
+                        initial.iter_mut().skip(sl + 1).for_each(|s| s.push(c32));
+                    } else {
+                        initial
+                            .iter_mut()
+                            .take(sh + 1)
+                            .skip(sl + 1)
+                            .for_each(|s| s.push(c32));
+                    }
+                }
+            }
+            (events, initial)
         })
         .collect();
-    events.par_sort_unstable();
-    let max_d = dist
-        .iter()
-        .filter(|d| !d.is_nan())
-        .fold(0.0f64, |a, &b| a.max(b));
+    drop(ang);
     let min_cell =
         m.ew.iter()
             .fold(f64::INFINITY, |a, &b| a.min(b))
             .min(2.0 * half_ns);
-    let mut active = Active::new(max_d, (min_cell / 2.0).max(1e-6));
-    // Cells spanning angle 0 are active from the start.
-    for c in oc + 1..w {
-        let i = or * w + c;
-        if !dist[i].is_nan() {
-            active.insert(i as u32, dist[i], slope[i]);
-        }
-    }
-    let mut visible = 1usize; // the observer
-    out[or * w + oc] = VISIBLE;
-    for ev in &events {
-        let cell = (ev & ((1 << 30) - 1)) as usize;
-        let kind = (ev >> 30) & 3;
-        let d = dist[cell];
-        match kind {
-            ENTER => {
-                // East-ray cells, active from the start, leave near angle
-                // 0 (their EXIT) before they re-enter here near angle 4.
-                active.insert(cell as u32, d, slope[cell]);
+    let width = (min_cell / 2.0).max(1e-6);
+    let data = &data;
+    let seen: Vec<Vec<u32>> = (0..SECTORS)
+        .into_par_iter()
+        .map(|k| {
+            let mut ev: Vec<u64> = Vec::with_capacity(halves.iter().map(|x| x.0[k].len()).sum());
+            for hlf in &halves {
+                ev.extend_from_slice(&hlf.0[k]);
             }
-            CENTER => {
-                let need = active.max_below(d);
-
-                let mine = slope[cell] + target / d;
-                if mine >= need {
-                    out[cell] = VISIBLE;
-                    visible += 1;
-                } else {
-                    out[cell] = INVISIBLE;
+            ev.sort_unstable();
+            let mut active = Active::new(max_d, width);
+            for hlf in &halves {
+                for &cell in &hlf.1[k] {
+                    let (d, slope) = data[cell as usize];
+                    active.insert(cell, d, slope);
                 }
             }
-            _ => active.remove(cell as u32, d),
+            let mut seen = Vec::new();
+            for &key in &ev {
+                let cell = (key & ((1 << 30) - 1)) as u32;
+                let (d, slope) = data[cell as usize];
+                match (key >> 30) & 3 {
+                    ENTER => active.insert(cell, d, slope),
+                    CENTER => {
+                        if slope + target / d >= active.max_below(d) {
+                            seen.push(cell);
+                        }
+                    }
+                    _ => active.remove(cell, d),
+                }
+            }
+            seen
+        })
+        .collect();
+    let mut visible = 1usize; // the observer
+    out[or * w + oc] = VISIBLE;
+    for s in &seen {
+        for &c in s {
+            out[c as usize] = VISIBLE;
         }
+        visible += s.len();
     }
     Ok((visible, in_range + 1, voids))
 }

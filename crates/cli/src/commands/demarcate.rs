@@ -252,7 +252,9 @@ pub fn run_viewshed(a: ViewshedArgs) -> Result<u8, Failure> {
         },
     };
     let spin = progress::spinner("computing the viewshed", dem.width * dem.height > 1_000_000);
+    let t0 = std::time::Instant::now();
     let v = viewshed(&dem, at, &set).map_err(err)?;
+    let compute_s = t0.elapsed().as_secs_f64();
     spin.finish_and_clear();
     let value = |c: usize, r: usize| v.cells[r * v.width + c] as f64;
     let grid = terminus_terrain::geotiff::Grid {
@@ -275,6 +277,7 @@ pub fn run_viewshed(a: ViewshedArgs) -> Result<u8, Failure> {
             "eye_m": v.eye_m,
             "width": v.width, "height": v.height,
             "method": a.method,
+            "compute_s": compute_s,
             "out": a.out.display().to_string(),
         });
         println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
@@ -559,6 +562,15 @@ fn feature_runs(v: &[String]) -> Result<Vec<FeatureRun>, Failure> {
             }
         })
         .collect()
+}
+
+/// [`write_documents`] for the demo (replacing its own earlier files).
+pub(crate) fn write_documents_for_demo(
+    dir: &Path,
+    cat: &Catalogue,
+    doc: &DocumentArgs,
+) -> Result<Vec<PathBuf>, Failure> {
+    write_documents(dir, cat, doc, true)
 }
 
 /// Write the catalogue in every format and both descriptions into `dir`.

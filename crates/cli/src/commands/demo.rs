@@ -2,6 +2,7 @@
 //! the Armenia–Azerbaijan boundary. Each feature of Terminus adds its step
 //! here, so the demo always shows everything the product does.
 
+use super::demarcate::DocumentArgs;
 use super::info::{dataset_json, render_text};
 use super::print_json;
 use crate::failure::Failure;
@@ -13,6 +14,7 @@ use terminus_geodesy::Crs;
 use terminus_model::{Boundary, ClaimLine, Party, Section, Source, SourceKind, Status};
 use terminus_vector::measure::measure_layer;
 use terminus_vector::validate::{validate_dataset, Severity, ValidationOptions};
+use terminus_vector::Geometry;
 use terminus_vector::{Dataset, Layer};
 
 /// The bundled sample (public domain, see data/README.md).
@@ -62,6 +64,10 @@ const MARKER: &str = ".terminus-demo";
                discrepancy polygons and who gains them, report.html, maps
   terrain/     the Trans-Alay water-parting (Kyzyl-Suu | Muksu) from the bundled
                GEBCO excerpt, and its distances from the Kyrgyz–Tajik border line
+  demarcation/ pillars, catalogue (CSV, GeoJSON, GeoPackage, KML, GPX) and
+               protocol-descriptions (English, Russian) for a Kyrgyz–Tajik sector
+               on the GEBCO excerpt and the Tavush–Gazakh sample; a simulated
+               survey check
   README.md    what each file is
 
 A folder that exists and was not made by the demo is left alone.")]
@@ -90,7 +96,15 @@ fn prepare(out: &Path) -> Result<(), Failure> {
             .hint("choose another folder with --out"));
         }
     }
-    for sub in ["", "sample", "formats", "compare", "terrain"] {
+    for sub in [
+        "",
+        "sample",
+        "formats",
+        "compare",
+        "terrain",
+        "demarcation/alay",
+        "demarcation/tavush_gazakh",
+    ] {
         let d = out.join(sub);
         std::fs::create_dir_all(&d).map_err(io(&d))?;
     }
@@ -397,6 +411,8 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     let cmp = compare_step(&datasets, out)?;
     // 8. Terrain: the Trans-Alay water-parting against the border.
     let terrain = terrain_step(out)?;
+    // 9. Demarcation: pillars, catalogue, descriptions, a simulated survey.
+    let demarcation = demarcation_step(&datasets[0].1, out)?;
     write_text(&out.join("README.md"), README)?;
 
     let length_km = measure_layer(line).map(|m| m.length_m).unwrap_or(f64::NAN) / 1000.0;
@@ -418,6 +434,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         "geodesy": geodesy,
         "compare": cmp,
         "terrain": terrain,
+        "demarcation": demarcation,
     });
     if args.json {
         print_json(&summary);
@@ -472,6 +489,25 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             terrain["highest_m"].as_f64().unwrap_or(f64::NAN),
             vs_ne["median_m"].as_f64().unwrap_or(f64::NAN),
             vs_ne["p95_m"].as_f64().unwrap_or(f64::NAN)
+        );
+        for (key, what) in [
+            ("alay", "pillars KG–TJ"),
+            ("tavush_gazakh", "pillars AM–AZ"),
+        ] {
+            let d = &demarcation[key];
+            println!(
+                "  {what:<17} {}: {} pillars over {:.1} km ({}), description closes to {:.2} mm  → demarcation/{key}/",
+                d["section"].as_str().unwrap_or(""),
+                d["pillars"],
+                d["length_m"].as_f64().unwrap_or(f64::NAN) / 1000.0,
+                d["checked"].as_str().unwrap_or(""),
+                d["closure_mm"].as_f64().unwrap_or(f64::NAN)
+            );
+        }
+        let sv = &demarcation["survey"];
+        println!(
+            "  survey check      simulated GNSS survey of the Alay pillars: {} checked, {} beyond 5 cm, {} off the line  → demarcation/alay/survey.json",
+            sv["checked"], sv["beyond_tolerance"], sv["off_line"]
         );
         println!("\nResults: {}", out.display());
     }
@@ -553,6 +589,152 @@ fn terrain_step(out: &Path) -> Result<serde_json::Value, Failure> {
     Ok(summary)
 }
 
+/// Pillars for two sectors: the Natural Earth Kyrgyz–Tajik line where it
+/// crosses the bundled GEBCO excerpt (sight and slopes from the DEM), and
+/// the first 13 km of the Armenia–Azerbaijan line from the Georgian
+/// tripoint southwards, Tavush–Gazakh (no DEM bundled there: spacing only).
+/// Each gets its catalogue in every format and its descriptions; the Alay
+/// one also a simulated survey check.
+fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Failure> {
+    use terminus_demarcation::{catalogue, describe, plan, sampler::DemSampler, survey};
+    let failed = |e: terminus_demarcation::DemarcationError| Failure::failed(e.to_string());
+    let dem_path = out.join("sample").join(DEM_SAMPLE.0);
+    let dem =
+        terminus_terrain::read(&dem_path, None).map_err(|e| Failure::failed(e.to_string()))?;
+    let sampler = DemSampler::new(&dem).map_err(failed)?;
+    // The Kyrgyz–Tajik line's run of vertices on the excerpt.
+    let kg: serde_json::Value = serde_json::from_str(KG_TJ_LINE.1).unwrap_or_default();
+    let alay: Vec<(f64, f64)> = kg["features"][0]["geometry"]["coordinates"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| Some((c[1].as_f64()?, c[0].as_f64()?)))
+                .take_while(|&(lat, lon)| {
+                    (72.02..=74.48).contains(&lon) && (38.62..=39.98).contains(&lat)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // Tavush–Gazakh: piece 1 of the AM–AZ line from the tripoint, ~13 km.
+    let mut tg: Vec<(f64, f64)> = Vec::new();
+    if let Some(Some(Geometry::LineString(cs))) =
+        am_az.layers[0].features.get(1).map(|f| f.geometry.as_ref())
+    {
+        let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+        let mut len = 0.0;
+        for c in cs {
+            if let Some(&(la, lo)) = tg.last() {
+                let d: f64 =
+                    terminus_geodesy::measure::InverseGeodesic::inverse(&g, la, lo, c.y, c.x);
+                len += d;
+            }
+            tg.push((c.y, c.x));
+            if len >= 12_700.0 {
+                break;
+            }
+        }
+    }
+    let mut summary = json!({});
+    let doc = DocumentArgs {
+        section: String::new(),
+        gk_op: None,
+        dem_accuracy: None,
+        source: vec![],
+        follows: vec![],
+        pillar_height: 1.5,
+        refraction: 0.13,
+    };
+    for (key, line, prefix, section, use_dem, source) in [
+        (
+            "alay",
+            &alay,
+            "KT",
+            "Kyrgyzstan–Tajikistan, Alay sector (sample)",
+            true,
+            "Natural Earth 10m 5.1.1 Kyrgyzstan–Tajikistan line (public domain), a sample, not a delimited line",
+        ),
+        (
+            "tavush_gazakh",
+            &tg,
+            "TG",
+            "Armenia–Azerbaijan, Tavush–Gazakh (sample)",
+            false,
+            "Natural Earth 10m 5.1.1 Armenia–Azerbaijan line from the Georgian tripoint (public domain), a sample, not the 2024 line",
+        ),
+    ] {
+        let settings = plan::PlanSettings {
+            numbering: plan::Numbering {
+                prefix: prefix.into(),
+                ..plan::Numbering::default()
+            },
+            ..plan::PlanSettings::default()
+        };
+        let dem_used = if use_dem { Some(&sampler) } else { None };
+        let p = plan::plan(line, dem_used, &[], &[], &settings).map_err(failed)?;
+        let cs = catalogue::CatalogueSettings {
+            section: section.into(),
+            dem_name: use_dem.then(|| DEM_SAMPLE.0.to_string()),
+            dem_accuracy: use_dem.then(|| {
+                "GEBCO 2023, 15″ grid (~0.46 × 0.36 km cells): heights are cell values smoothed over the cell, good to tens of metres in these mountains, not survey heights".to_string()
+            }),
+            sight: settings.sight,
+            ..catalogue::CatalogueSettings::default()
+        };
+        let cat = catalogue::catalogue(&p, dem_used, &cs).map_err(failed)?;
+        let dir = out.join("demarcation").join(key);
+        let doc = DocumentArgs {
+            section: section.into(),
+            source: vec![source.into()],
+            ..doc.clone()
+        };
+        super::demarcate::write_documents_for_demo(&dir, &cat, &doc)?;
+        write_text(&dir.join("plan.json"), &serde_json::to_string_pretty(&p).unwrap_or_default())?;
+        // The English description parsed back against the catalogue.
+        let d = describe::describe(&cat, describe::Lang::En, &describe::DescriptionSettings::default()).map_err(failed)?;
+        let calls = describe::parse(&d.markdown).map_err(failed)?;
+        let closure = describe::closure(&calls, &cat).map_err(failed)?;
+        let not_seen = cat.rows.iter().filter(|r| r.visible_next == Some(false)).count();
+        summary[key] = json!({
+            "section": section,
+            "pillars": cat.rows.len(),
+            "main": p.pillars.iter().filter(|q| q.kind == plan::PillarType::Main).count(),
+            "length_m": p.length_m,
+            "checked": if use_dem { format!("{not_seen} pairs not intervisible on the DEM") } else { "no DEM: spacing only".into() },
+            "closure_mm": closure.max_m * 1000.0,
+            "warnings": p.warnings.len(),
+        });
+        if key == "alay" {
+            // A simulated GNSS survey: every pillar within 2 cm of its plan,
+            // except pillar 5 (8 cm along the line) and pillar 9 (7 cm across it).
+            let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+            let mut csv = String::from("number,lat,lon\n");
+            let mut surveyed = Vec::new();
+            for (i, r) in cat.rows.iter().enumerate().take(40) {
+                let az = r.azimuth_next_deg.unwrap_or(0.0);
+                let (azi, dist) = match i {
+                    5 => (az, 0.08),
+                    9 => (az - 90.0, 0.07),
+                    _ => (37.0 * i as f64, 0.02),
+                };
+                let (lat, lon): (f64, f64) =
+                    terminus_geodesy::measure::DirectGeodesic::direct(&g, r.lat, r.lon, azi, dist);
+                let _ = writeln!(csv, "{},{lat:.10},{lon:.10}", r.number);
+                surveyed.push(survey::SurveyedPillar { number: r.number.clone(), lat, lon, record: i + 1 });
+            }
+            write_text(&dir.join("survey_simulated.csv"), &csv)?;
+            let rep = survey::check(&cat, &p.line, &surveyed, 0.05).map_err(failed)?;
+            write_text(&dir.join("survey.json"), &serde_json::to_string_pretty(&rep).unwrap_or_default())?;
+            summary["survey"] = json!({
+                "checked": rep.pillars.len(),
+                "beyond_tolerance": rep.beyond_tolerance,
+                "off_line": rep.off_line,
+                "wrong_side": rep.wrong_side,
+            });
+        }
+    }
+    Ok(summary)
+}
+
 fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
     std::fs::write(path, text).map_err(io(path))
 }
@@ -572,6 +754,8 @@ Terminus source).
 | `geodesy.txt` | the Pulkovo 1942 → WGS 84 transformations valid at Artsvashen and how far apart they put it; the 1:100,000 Soviet map sheets the line crosses; `formats/boundary_line_gk8.gpkg`, the line in Gauss–Krüger zone 8 through the named transformation |
 | `boundary.json` | the sample in Terminus' boundary model: parties, the Natural Earth source, the claim line and its sections |
 | `terrain/` | the water-parting between the Kyzyl-Suu and the Muksu along the Trans-Alay range, from the bundled GEBCO 2023 excerpt (`sample/gebco2023_alay_pamir_KG_TJ_15s.tif`): `divide.geojson` (the line, with its highest point and lowest pass) and `divide.json` (its length and its distances from the Natural Earth Kyrgyzstan–Tajikistan line) |
+| `demarcation/alay/` | pillars planned along the Natural Earth Kyrgyz–Tajik line where it crosses the GEBCO excerpt: main pillars at its turning points, intermediates ≤ 500 m apart and each in sight of the next on the DEM; `catalogue.csv` (and `.geojson`, `.gpkg`, `.kml` for Google Earth, `.gpx` for GNSS receivers), `description_en/ru.md/.html` (the protocol-description, which parses back to the catalogue within a millimetre), `plan.json` (with every warning), and a check of a *simulated* GNSS survey (`survey_simulated.csv` → `survey.json`) |
+| `demarcation/tavush_gazakh/` | the same for the first 12.7 km of the Armenia–Azerbaijan sample line from the Georgian tripoint (Tavush–Gazakh); no DEM is bundled there, so spacing only, as the catalogue says |
 | `compare/` | `terminus compare` of the 5.1.1 line against the 4.1.0 one, Armenia and Azerbaijan as parties: `report.html` (open it in a browser) and `report.md`, `summary.json`, the layers (`agreement`, `discrepancies`, `closures`, `territories`) as GeoJSON and in `comparison.gpkg`, and `maps/` (SVG and PNG: an overview and the five largest discrepancies) |
 
 Open the `.gpkg`, `.shp` and `.kml` files in QGIS or Google Earth.
