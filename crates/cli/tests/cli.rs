@@ -1470,3 +1470,261 @@ fn terrain_median_between_banks() {
         assert!((lat - 39.499).abs() < 1e-5, "{lat}");
     }
 }
+
+/// The Alay sector of the NE Kyrgyz–Tajik line as its own GeoJSON file.
+fn alay_sector_file(dir: &Path) -> String {
+    let text = std::fs::read_to_string(bundled("naturalearth10m_KGZ_TJK_shared.geojson")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let coords: Vec<serde_json::Value> = v["features"][0]["geometry"]["coordinates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take_while(|c| {
+            let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+            (72.02..=74.48).contains(&lon) && (38.62..=39.98).contains(&lat)
+        })
+        .cloned()
+        .collect();
+    let fc = serde_json::json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": coords}}]});
+    let p = dir.join("alay_sector.geojson");
+    std::fs::write(&p, fc.to_string()).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn los_prints_the_issue_json() {
+    let dem = bundled("gebco2023_alay_pamir_KG_TJ_15s.tif");
+    let (code, out) = run(&[
+        "los",
+        &dem,
+        "--from",
+        "39.40,72.80",
+        "--to",
+        "39.45,72.95",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for k in ["visible", "distance_m", "min_clearance_m", "blocking"] {
+        assert!(v.get(k).is_some(), "{k} missing: {out}");
+    }
+    // Symmetric through the CLI too.
+    let (_, back) = run(&[
+        "los",
+        &dem,
+        "--from",
+        "39.45,72.95",
+        "--to",
+        "39.40,72.80",
+        "--json",
+    ]);
+    let w: serde_json::Value = serde_json::from_str(&back).unwrap();
+    assert_eq!(v["visible"], w["visible"]);
+    assert_eq!(v["distance_m"], w["distance_m"]);
+    assert_eq!(v["min_clearance_m"], w["min_clearance_m"]);
+    // Swapped coordinates and a point off the DEM: clear messages, exit 2.
+    let (code, out) = run(&["los", &dem, "--from", "72.80,39.40", "--to", "39.45,72.95"]);
+    assert_eq!(code, 2);
+    assert!(
+        out.contains("outside the DEM") && out.contains("did you give LON,LAT"),
+        "{out}"
+    );
+    let (code, out) = run(&["los", &dem, "--from", "45.0,72.80", "--to", "39.45,72.95"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("outside the DEM"), "{out}");
+}
+
+#[test]
+fn viewshed_writes_a_geotiff_gdal_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let dem = bundled("gebco2023_alay_pamir_KG_TJ_15s.tif");
+    let out = dir.path().join("seen.tif");
+    let o = out.display().to_string();
+    let (code, text) = run(&[
+        "viewshed",
+        &dem,
+        "--at",
+        "39.40,72.80",
+        "--radius",
+        "20km",
+        "--out",
+        &o,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(v["visible_cells"].as_u64().unwrap() > 10);
+    let d = terminus_terrain::read(&out, None).unwrap();
+    let visible = d.data.iter().filter(|&&x| x == 255.0).count() as u64;
+    assert_eq!(visible, v["visible_cells"].as_u64().unwrap());
+    // Refuses to overwrite.
+    let (code, text) = run(&["viewshed", &dem, "--at", "39.40,72.80", "--out", &o]);
+    assert_eq!(code, 2, "{text}");
+}
+
+#[test]
+fn demarcate_plan_writes_every_format_and_the_description_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = alay_sector_file(dir.path());
+    let out = dir.path().join("pillars");
+    let o = out.display().to_string();
+    let dem = bundled("gebco2023_alay_pamir_KG_TJ_15s.tif");
+    let (code, text) = run(&[
+        "demarcate",
+        "plan",
+        &line,
+        "--dem",
+        &dem,
+        "--prefix",
+        "KT",
+        "--section",
+        "Alay",
+        "--out",
+        &o,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["main"], 62);
+    assert_eq!(v["pairs_not_intervisible"], 0);
+    assert!(v["largest_spacing_m"].as_f64().unwrap() <= 500.0);
+    for f in [
+        "catalogue.csv",
+        "catalogue.geojson",
+        "catalogue.gpkg",
+        "catalogue.kml",
+        "catalogue.gpx",
+        "description_en.md",
+        "description_en.html",
+        "description_ru.md",
+        "description_ru.html",
+        "plan.json",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let csv = std::fs::read_to_string(out.join("catalogue.csv")).unwrap();
+    assert!(csv.starts_with("number,type,lat,lon,lat_dms,lon_dms,utm_zone,utm_e,utm_n,gk_zone,gk_x,gk_y,height_m,azimuth_next_deg,azimuth_next_dms,distance_next_m,visible_next,sheet_50k"));
+    // The written descriptions parse back to the catalogue within 1 mm.
+    let cat = out.join("catalogue.csv").display().to_string();
+    for lang in ["en", "ru"] {
+        let desc = out
+            .join(format!("description_{lang}.md"))
+            .display()
+            .to_string();
+        let (code, text) = run(&["describe", &cat, "--check", &desc, "--json"]);
+        assert_eq!(code, 0, "{text}");
+        let c: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(c["max_misclosure_m"].as_f64().unwrap() < 1e-3, "{text}");
+    }
+    // A tampered description fails the check (exit 1).
+    let md = std::fs::read_to_string(out.join("description_en.md")).unwrap();
+    let bad = md
+        .replacen(
+            " m to pillar No. KT-001/1.",
+            " m to pillar No. KT-001/1.",
+            1,
+        )
+        .replacen("for 4", "for 5", 1);
+    let badp = dir.path().join("bad.md");
+    std::fs::write(&badp, bad).unwrap();
+    let (code, text) = run(&["describe", &cat, "--check", &badp.display().to_string()]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("BEYOND tolerance"), "{text}");
+    // describe to HTML.
+    let html = dir.path().join("d.html");
+    let (code, text) = run(&[
+        "describe",
+        &cat,
+        "--lang",
+        "ru",
+        "--section",
+        "Алай",
+        "--out",
+        &html.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert!(std::fs::read_to_string(&html)
+        .unwrap()
+        .contains("пограничного знака № KT-001"));
+    // Existing outputs are not replaced without --overwrite.
+    let (code, text) = run(&["demarcate", "plan", &line, "--out", &o]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("exists"), "{text}");
+}
+
+#[test]
+fn demarcate_refuses_a_line_leaving_the_dem_and_survey_checks_name_offenders() {
+    let dir = tempfile::tempdir().unwrap();
+    let dem = bundled("gebco2023_alay_pamir_KG_TJ_15s.tif");
+    let line = dir.path().join("long.geojson");
+    std::fs::write(&line, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[73.0,39.5],[73.0,41.0]]}}]}"#).unwrap();
+    let out = dir.path().join("p").display().to_string();
+    let (code, text) = run(&[
+        "demarcate",
+        "plan",
+        &line.display().to_string(),
+        "--dem",
+        &dem,
+        "--out",
+        &out,
+    ]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("outside the DEM") && text.contains("the line at"),
+        "{text}"
+    );
+    // Plan without a DEM, then check a survey with an unknown and a duplicate number.
+    let (code, text) = run(&[
+        "demarcate",
+        "plan",
+        &line.display().to_string(),
+        "--prefix",
+        "X",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("no DEM: spacing only"), "{text}");
+    let cat = format!("{out}/catalogue.csv");
+    let survey = dir.path().join("rtk.csv");
+    std::fs::write(
+        &survey,
+        "number,lat,lon\nX-001,39.5,73.0\nX-001/1,39.5045,73.0\nX-999,39.6,73.0\nX-001,39.5,73.0\n",
+    )
+    .unwrap();
+    let (code, text) = run(&[
+        "survey",
+        "check",
+        &survey.display().to_string(),
+        "--catalogue",
+        &cat,
+        "--line",
+        &line.display().to_string(),
+    ]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("X-999 (record 3)") && text.contains("X-001 (records 1 and 4)"),
+        "{text}"
+    );
+    // A clean survey: 2 pillars, one 6 cm off across the line.
+    std::fs::write(
+        &survey,
+        "number,lat,lon\nX-001,39.5,73.0\nX-001/1,39.5045,73.0000007\n",
+    )
+    .unwrap();
+    let (code, text) = run(&[
+        "survey",
+        "check",
+        &survey.display().to_string(),
+        "--catalogue",
+        &cat,
+        "--line",
+        &line.display().to_string(),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{text}"));
+    assert_eq!(v["pillars"].as_array().unwrap().len(), 2);
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(v["off_line"], 1);
+}

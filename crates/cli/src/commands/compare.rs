@@ -117,11 +117,15 @@ const OUTPUTS: [&str; 11] = [
     "maps/overview.png",
 ];
 
-/// Distances as people write them: 100, 100m, 0.1km, 250 m.
+/// Distances as people write them: 100, 100m, 0.1km, 250 m, 5cm, 1mm.
 pub fn parse_distance(s: &str) -> Result<f64, String> {
     let t = s.trim().to_ascii_lowercase();
     let (num, scale) = if let Some(n) = t.strip_suffix("km") {
         (n, 1000.0)
+    } else if let Some(n) = t.strip_suffix("cm") {
+        (n, 0.01)
+    } else if let Some(n) = t.strip_suffix("mm") {
+        (n, 0.001)
     } else if let Some(n) = t.strip_suffix('m') {
         (n, 1.0)
     } else {

@@ -62,6 +62,19 @@ fn load_dem(path: &Path, crs: &Option<String>) -> Result<Dem, Failure> {
 
 // ---------------------------------------------------------------- los
 
+/// When a point misses the DEM but its coordinates swapped would hit it,
+/// say so.
+fn swapped_hint(s: &DemSampler, points: &[((f64, f64), &str)], f: Failure) -> Failure {
+    for &((lat, lon), what) in points {
+        if s.height(lat, lon).is_err() && lon.abs() <= 90.0 && s.height(lon, lat).is_ok() {
+            return f.hint(format!(
+                "--{what} {lat},{lon} is off the DEM but {lon},{lat} is on it: did you give LON,LAT? Terminus expects LAT,LON"
+            ));
+        }
+    }
+    f
+}
+
 /// Arguments of `terminus los`.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "\
@@ -124,7 +137,8 @@ pub fn run_los(a: LosArgs) -> Result<u8, Failure> {
         curvature: !a.no_curvature,
         step,
     };
-    let sight = line_of_sight(&s, from, to, &set).map_err(err)?;
+    let sight = line_of_sight(&s, from, to, &set)
+        .map_err(|e| swapped_hint(&s, &[(from, "from"), (to, "to")], err(e)))?;
     if let Some(p) = &a.profile {
         let mut csv = String::from("distance_m,lat,lon,ground_m,sight_m,clearance_m\n");
         for q in &sight.profile {
@@ -253,7 +267,13 @@ pub fn run_viewshed(a: ViewshedArgs) -> Result<u8, Failure> {
     };
     let spin = progress::spinner("computing the viewshed", dem.width * dem.height > 1_000_000);
     let t0 = std::time::Instant::now();
-    let v = viewshed(&dem, at, &set).map_err(err)?;
+    let v = viewshed(&dem, at, &set).map_err(|e| {
+        let f = err(e);
+        match DemSampler::new(&dem) {
+            Ok(s) => swapped_hint(&s, &[(at, "at")], f),
+            Err(_) => f,
+        }
+    })?;
     let compute_s = t0.elapsed().as_secs_f64();
     spin.finish_and_clear();
     let value = |c: usize, r: usize| v.cells[r * v.width + c] as f64;
