@@ -688,9 +688,11 @@ fn run_plan(a: PlanArgs) -> Result<u8, Failure> {
         },
     };
     let spin = progress::spinner("planning pillars", true);
+    let t0 = std::time::Instant::now();
     let plan = plan::plan(&line, sampler.as_ref(), &crossings, &water, &settings).map_err(err)?;
     let cs = doc_settings(&a.doc, a.dem.as_deref())?;
     let cat = catalogue::catalogue(&plan, sampler.as_ref(), &cs).map_err(err)?;
+    let plan_s = t0.elapsed().as_secs_f64();
     spin.finish_and_clear();
     let written = write_documents(&a.out, &cat, &a.doc, a.overwrite)?;
     let plan_json = serde_json::to_string_pretty(&plan).unwrap_or_default();
@@ -702,6 +704,7 @@ fn run_plan(a: PlanArgs) -> Result<u8, Failure> {
         &notes,
         &written,
         a.json,
+        Some(plan_s),
     );
     Ok(0)
 }
@@ -713,6 +716,7 @@ fn summarise(
     notes: &[String],
     written: &[PathBuf],
     json: bool,
+    plan_s: Option<f64>,
 ) {
     let count = |k: PillarType| cat.rows.iter().filter(|r| r.kind == k).count();
     let spacing = cat
@@ -738,6 +742,7 @@ fn summarise(
             "pairs_not_intervisible": if dem_used { Some(not_seen) } else { None },
             "dem_used": dem_used,
             "gk_transformation": format!("EPSG:{}", cat.gk_transformation),
+            "plan_s": plan_s,
             "warnings": warnings,
             "notes": notes,
             "files": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
@@ -912,7 +917,7 @@ fn run_catalogue(a: CatalogueArgs) -> Result<u8, Failure> {
     let cs = doc_settings(&a.doc, a.dem.as_deref())?;
     let cat = catalogue_from(&a.pillars, &a.input, sampler.as_ref(), &cs)?;
     let written = write_documents(&a.out, &cat, &a.doc, a.overwrite)?;
-    summarise(&cat, &[], dem.is_some(), &[], &written, a.json);
+    summarise(&cat, &[], dem.is_some(), &[], &written, a.json, None);
     Ok(0)
 }
 
