@@ -3,7 +3,7 @@
 //! and distance to the next pillar, intervisibility and the map sheet.
 //!
 //! Methods and accuracy:
-//! * latitude/longitude: WGS 84 (EPSG:4326), decimal to 1e-9° (0.1 mm) and
+//! * latitude/longitude: WGS 84 (EPSG:4326), decimal to 1e-10° (0.01 mm) and
 //!   DMS to 0.001″ (3 cm);
 //! * UTM: each pillar in its own zone (EPSG:326zz/327zz), Krüger series to
 //!   6th order (Karney 2011), 0.01 m;
@@ -357,7 +357,7 @@ impl Catalogue {
         for r in &self.rows {
             let _ = writeln!(
                 out,
-                "{},{},{:.9},{:.9},{},{},{},{:.2},{:.2},{},{:.2},{:.2},{},{},{},{},{},{},{:.2},{:.2},{},{},{}",
+                "{},{},{:.10},{:.10},{},{},{},{:.2},{:.2},{},{:.2},{:.2},{},{},{},{},{},{},{:.2},{:.2},{},{},{}",
                 csv_text(&r.number),
                 r.kind.name(),
                 r.lat,
@@ -393,6 +393,7 @@ impl Catalogue {
         let mut layer = Layer::new(name, Crs::WGS84);
         let r2 = |x: f64| (x * 100.0).round() / 100.0;
         let r9 = |x: f64| (x * 1e9).round() / 1e9;
+        let r10 = |x: f64| (x * 1e10).round() / 1e10;
         for r in &self.rows {
             let mut c = Coord::xy(r.lon, r.lat);
             c.z = r.height_m.map(r2);
@@ -420,8 +421,8 @@ impl Catalogue {
                 .with("name", Value::String(r.number.clone()))
                 .with("number", Value::String(r.number.clone()))
                 .with("type", Value::String(r.kind.name().into()))
-                .with("lat", Value::Float(r9(r.lat)))
-                .with("lon", Value::Float(r9(r.lon)))
+                .with("lat", Value::Float(r10(r.lat)))
+                .with("lon", Value::Float(r10(r.lon)))
                 .with("lat_dms", Value::String(r.lat_dms.clone()))
                 .with("lon_dms", Value::String(r.lon_dms.clone()))
                 .with("utm_zone", Value::String(r.utm_zone.clone()))
