@@ -465,22 +465,65 @@ fn pseudo_angle(e: f64, n: f64) -> f64 {
 
 #[inline]
 fn quantize(p: f64) -> u64 {
-    ((p / 4.0) * 4_294_967_295.0)
-        .round()
-        .clamp(0.0, 4_294_967_295.0) as u64
+    // Truncation, not rounding: monotone either way, and no libm call.
+    ((p * (4_294_967_295.0 / 4.0)) + 0.5).clamp(0.0, 4_294_967_295.0) as u64
+}
+
+/// Sort events by their top 34 bits (angle, kind), LSD radix in passes of
+/// 11 bits over the bits that vary within the slice; the cell (low 30
+/// bits) is payload. Stable, so equal keys keep their order.
+fn radix_sort_events(ev: &mut Vec<u64>, scratch: &mut Vec<u64>) {
+    if ev.len() < 256 {
+        ev.sort_unstable_by_key(|e| e >> 30);
+        return;
+    }
+    let (lo, hi) = ev.iter().fold((u64::MAX, 0u64), |(a, b), &e| {
+        (a.min(e >> 30), b.max(e >> 30))
+    });
+    let span = hi - lo;
+    let bits = 64 - span.leading_zeros();
+    scratch.clear();
+    scratch.resize(ev.len(), 0);
+    let mut shift = 0;
+    while shift < bits {
+        let mut count = [0usize; 2048];
+        for &e in ev.iter() {
+            count[(((e >> 30) - lo) >> shift) as usize & 2047] += 1;
+        }
+        let mut sum = 0;
+        for c in count.iter_mut() {
+            let t = *c;
+            *c = sum;
+            sum += t;
+        }
+        for &e in ev.iter() {
+            let k = (((e >> 30) - lo) >> shift) as usize & 2047;
+            scratch[count[k]] = e;
+            count[k] += 1;
+        }
+        std::mem::swap(ev, scratch);
+        shift += 11;
+    }
 }
 
 const ENTER: u64 = 0;
 const CENTER: u64 = 1;
 const EXIT: u64 = 2;
 
+/// Slots per distance bucket held inline; more spill to a side vector.
+const SLOTS: usize = 8;
+
 /// A max segment tree over distance buckets, each bucket holding the
-/// active cells whose centre distance falls in it.
+/// active cells whose centre distance falls in it (inline slots: the ray
+/// crosses about two cells per bucket, the observer's ring a few more).
 struct Active {
     size: usize,
     tree: Vec<f64>,
-    buckets: Vec<Vec<(u32, f64, f64)>>,
-    width: f64,
+    /// (cell, distance, slope) per slot, `SLOTS` per bucket.
+    slots: Vec<(u32, f64, f64)>,
+    len: Vec<u8>,
+    spill: Vec<Vec<(u32, f64, f64)>>,
+    inv_width: f64,
 }
 
 impl Active {
@@ -490,17 +533,25 @@ impl Active {
         Active {
             size,
             tree: vec![f64::NEG_INFINITY; 2 * size],
-            buckets: vec![Vec::new(); size],
-            width,
+            slots: vec![(0, 0.0, 0.0); size * SLOTS],
+            len: vec![0; size],
+            spill: vec![Vec::new(); size],
+            inv_width: 1.0 / width,
         }
     }
     #[inline]
     fn bucket(&self, d: f64) -> usize {
-        ((d / self.width) as usize).min(self.size - 1)
+        ((d * self.inv_width) as usize).min(self.size - 1)
+    }
+    #[inline]
+    fn entries(&self, b: usize) -> impl Iterator<Item = &(u32, f64, f64)> {
+        self.slots[b * SLOTS..b * SLOTS + self.len[b] as usize]
+            .iter()
+            .chain(self.spill[b].iter())
     }
     fn refresh(&mut self, b: usize) {
-        let v = self.buckets[b]
-            .iter()
+        let v = self
+            .entries(b)
             .map(|x| x.2)
             .fold(f64::NEG_INFINITY, f64::max);
         let mut i = b + self.size;
@@ -514,11 +565,18 @@ impl Active {
             self.tree[i] = m;
         }
     }
+    #[inline]
     fn insert(&mut self, cell: u32, d: f64, slope: f64) {
         let b = self.bucket(d);
-        self.buckets[b].push((cell, d, slope));
-        if slope > self.tree[b + self.size] {
-            let mut i = b + self.size;
+        let l = self.len[b] as usize;
+        if l < SLOTS {
+            self.slots[b * SLOTS + l] = (cell, d, slope);
+            self.len[b] += 1;
+        } else {
+            self.spill[b].push((cell, d, slope));
+        }
+        let mut i = b + self.size;
+        if slope > self.tree[i] {
             self.tree[i] = slope;
             while i > 1 {
                 i /= 2;
@@ -529,20 +587,36 @@ impl Active {
             }
         }
     }
+    #[inline]
     fn remove(&mut self, cell: u32, d: f64) {
         let b = self.bucket(d);
-        if let Some(k) = self.buckets[b].iter().position(|x| x.0 == cell) {
-            let (_, _, s) = self.buckets[b].swap_remove(k);
-            if s >= self.tree[b + self.size] {
-                self.refresh(b);
+        let base = b * SLOTS;
+        let l = self.len[b] as usize;
+        let s = if let Some(k) = self.slots[base..base + l].iter().position(|x| x.0 == cell) {
+            let s = self.slots[base + k].2;
+            // Keep the slots packed: the last slot (or a spilled entry) fills the hole.
+            if let Some(x) = self.spill[b].pop() {
+                self.slots[base + k] = x;
+            } else {
+                self.slots[base + k] = self.slots[base + l - 1];
+                self.len[b] -= 1;
             }
+            s
+        } else if let Some(k) = self.spill[b].iter().position(|x| x.0 == cell) {
+            self.spill[b].swap_remove(k).2
+        } else {
+            return;
+        };
+        if s >= self.tree[b + self.size] {
+            self.refresh(b);
         }
     }
     /// Largest slope among active cells nearer than `d`.
+    #[inline]
     fn max_below(&self, d: f64) -> f64 {
         let b = self.bucket(d);
-        let mut best = self.buckets[b]
-            .iter()
+        let mut best = self
+            .entries(b)
             .filter(|x| x.1 < d)
             .map(|x| x.2)
             .fold(f64::NEG_INFINITY, f64::max);
@@ -580,7 +654,7 @@ fn exact_sweep(
 ) -> Result<(usize, usize, usize), DemarcationError> {
     use rayon::prelude::*;
     let (w, h, oc, or) = (win.w, win.h, win.oc, win.or);
-    if w * h >= (1 << 30) {
+    if w.div_ceil(16) * h.div_ceil(16) * 256 >= (1 << 30) {
         return Err(DemarcationError::BadParameter(format!(
             "the exact viewshed handles up to 2³⁰ cells; this window has {}",
             w * h
@@ -593,62 +667,76 @@ fn exact_sweep(
         m.ew[0] / 2.0
     };
     const SECTORS: usize = 256;
+    let t0 = std::time::Instant::now();
     let sector_of = |q: u32| ((q as u64 * SECTORS as u64) >> 32) as usize;
     // Pass 1, rows in parallel: each cell's (distance, slope) and its
     // quantized angles (first corner, centre, last corner); NaN distance
     // for cells out of range or void.
-    let n = w * h;
+    // Cells are stored in 16 × 16 tiles (one 4 KiB page of distances and
+    // slopes each): a sector's events then touch a few hundred pages, not
+    // one per row — the sweep was bound by TLB misses in raster order.
+    let tiles_x = w.div_ceil(16);
+    let tiles_y = h.div_ceil(16);
+    let n = tiles_x * tiles_y * 256;
+    let tiled =
+        |c: usize, r: usize| ((r >> 4) * tiles_x + (c >> 4)) * 256 + ((r & 15) << 4) + (c & 15);
     let mut data = vec![(f64::NAN, 0.0f64); n];
     let mut ang = vec![[0u32; 3]; n];
     let counts: Vec<(usize, usize)> = data
-        .par_chunks_mut(w)
-        .zip(ang.par_chunks_mut(w))
+        .par_chunks_mut(tiles_x * 256)
+        .zip(ang.par_chunks_mut(tiles_x * 256))
         .enumerate()
-        .map(|(r, (drow, arow))| {
-            let (mut inr, mut voids) = (0, 0);
-            let ew = m.ew[r] / 2.0;
-            for c in 0..w {
-                if c == oc && r == or {
-                    continue;
-                }
-                let (e, nn) = m.offset(c as f64 - oc as f64, r);
-                let d2 = e * e + nn * nn;
-                if d2 > radius2 {
-                    continue;
-                }
-                let z = win.z(c, r);
-                if z.is_nan() {
-                    voids += 1;
-                    continue;
-                }
-                inr += 1;
-                let d = d2.sqrt();
-                drow[c] = (d, (z as f64 - m.drop(e, nn) - eye) / d);
-                let wraps = r == or && c > oc;
-                let mut lo = f64::INFINITY;
-                let mut hi = f64::NEG_INFINITY;
-                for (ce, cn) in [
-                    (e - ew, nn - half_ns),
-                    (e + ew, nn - half_ns),
-                    (e - ew, nn + half_ns),
-                    (e + ew, nn + half_ns),
-                ] {
-                    let mut p = pseudo_angle(ce, cn);
-                    // Cells on the east ray span angle 0: [lo, 4) ∪ [0, hi].
-                    if wraps && cn < 0.0 {
-                        p -= 4.0;
+        .flat_map_iter(|(tr, (dtiles, atiles))| {
+            let rows = tr * 16..(tr * 16 + 16).min(h);
+            let mut out = Vec::with_capacity(16);
+            for r in rows {
+                let (mut inr, mut voids) = (0, 0);
+                let ew = m.ew[r] / 2.0;
+                let local = |c: usize| (c >> 4) * 256 + ((r & 15) << 4) + (c & 15);
+                for c in 0..w {
+                    if c == oc && r == or {
+                        continue;
                     }
-                    lo = lo.min(p);
-                    hi = hi.max(p);
+                    let (e, nn) = m.offset(c as f64 - oc as f64, r);
+                    let d2 = e * e + nn * nn;
+                    if d2 > radius2 {
+                        continue;
+                    }
+                    let z = win.z(c, r);
+                    if z.is_nan() {
+                        voids += 1;
+                        continue;
+                    }
+                    inr += 1;
+                    let d = d2.sqrt();
+                    dtiles[local(c)] = (d, (z as f64 - m.drop(e, nn) - eye) / d);
+                    let wraps = r == or && c > oc;
+                    let mut lo = f64::INFINITY;
+                    let mut hi = f64::NEG_INFINITY;
+                    for (ce, cn) in [
+                        (e - ew, nn - half_ns),
+                        (e + ew, nn - half_ns),
+                        (e - ew, nn + half_ns),
+                        (e + ew, nn + half_ns),
+                    ] {
+                        let mut p = pseudo_angle(ce, cn);
+                        // Cells on the east ray span angle 0: [lo, 4) ∪ [0, hi].
+                        if wraps && cn < 0.0 {
+                            p -= 4.0;
+                        }
+                        lo = lo.min(p);
+                        hi = hi.max(p);
+                    }
+                    let lo = if lo < 0.0 { lo + 4.0 } else { lo };
+                    atiles[local(c)] = [
+                        quantize(lo) as u32,
+                        quantize(pseudo_angle(e, nn)) as u32,
+                        quantize(hi) as u32,
+                    ];
                 }
-                let lo = if lo < 0.0 { lo + 4.0 } else { lo };
-                arow[c] = [
-                    quantize(lo) as u32,
-                    quantize(pseudo_angle(e, nn)) as u32,
-                    quantize(hi) as u32,
-                ];
+                out.push((inr, voids));
             }
-            (inr, voids)
+            out
         })
         .collect();
     let in_range: usize = counts.iter().map(|r| r.0).sum();
@@ -658,6 +746,7 @@ fn exact_sweep(
         .map(|x| x.0)
         .filter(|d| !d.is_nan())
         .reduce(|| 0.0, f64::max);
+    let t1 = t0.elapsed();
     // Pass 2, two halves of the rows in parallel: events to the sector of
     // their angle; cells spanning a sector's first ray to its starting set.
     type Split = (Vec<Vec<u64>>, Vec<Vec<u32>>);
@@ -668,7 +757,7 @@ fn exact_sweep(
             let mut initial: Vec<Vec<u32>> = vec![Vec::new(); SECTORS];
             for r in r0..r1 {
                 for c in 0..w {
-                    let cell = r * w + c;
+                    let cell = tiled(c, r);
                     if data[cell].0.is_nan() {
                         continue;
                     }
@@ -695,6 +784,7 @@ fn exact_sweep(
         })
         .collect();
     drop(ang);
+    let t2 = t0.elapsed();
     let min_cell =
         m.ew.iter()
             .fold(f64::INFINITY, |a, &b| a.min(b))
@@ -708,7 +798,8 @@ fn exact_sweep(
             for hlf in &halves {
                 ev.extend_from_slice(&hlf.0[k]);
             }
-            ev.sort_unstable();
+            let mut scratch = Vec::new();
+            radix_sort_events(&mut ev, &mut scratch);
             let mut active = Active::new(max_d, width);
             for hlf in &halves {
                 for &cell in &hlf.1[k] {
@@ -716,10 +807,15 @@ fn exact_sweep(
                     active.insert(cell, d, slope);
                 }
             }
+            // Gather each event's cell data in one tight loop (independent
+            // loads overlap), so the sweep below reads it in order.
+            let local: Vec<(f64, f64)> = ev
+                .iter()
+                .map(|&key| data[(key & ((1 << 30) - 1)) as usize])
+                .collect();
             let mut seen = Vec::new();
-            for &key in &ev {
+            for (&key, &(d, slope)) in ev.iter().zip(&local) {
                 let cell = (key & ((1 << 30) - 1)) as u32;
-                let (d, slope) = data[cell as usize];
                 match (key >> 30) & 3 {
                     ENTER => active.insert(cell, d, slope),
                     CENTER => {
@@ -733,11 +829,23 @@ fn exact_sweep(
             seen
         })
         .collect();
+    if std::env::var("TERMINUS_TIMING").is_ok() {
+        eprintln!(
+            "exact sweep: pass 1 {t1:?}, pass 2 {:?}, sweep {:?}",
+            t2 - t1,
+            t0.elapsed() - t2
+        );
+    }
     let mut visible = 1usize; // the observer
     out[or * w + oc] = VISIBLE;
     for s in &seen {
-        for &c in s {
-            out[c as usize] = VISIBLE;
+        for &i in s {
+            let (tile, within) = (i as usize >> 8, i as usize & 255);
+            let (r, c) = (
+                (tile / tiles_x) * 16 + (within >> 4),
+                (tile % tiles_x) * 16 + (within & 15),
+            );
+            out[r * w + c] = VISIBLE;
         }
         visible += s.len();
     }
