@@ -345,11 +345,9 @@ fn reference_planes(
     legacy: bool,
     out: &mut [u8],
 ) -> (usize, usize, usize) {
-    let (w, h, oc, or) = (win.w, win.h, win.oc, win.or);
+    let (w, oc, or) = (win.w, win.oc, win.or);
     // Horizon heights of the previous row (nearer the observer) and this one.
-    let mut last = vec![0.0f64; w];
-    let mut this = vec![0.0f64; w];
-    let mut stats = (0usize, 0usize, 0usize);
+    type Stats = (usize, usize, usize);
     // Relative height of a cell: terrain lowered by curvature; NaN voids.
     let rel = |c: usize, r: usize| -> Option<f64> {
         let (e, n) = m.offset(c as f64 - oc as f64, r);
@@ -364,8 +362,12 @@ fn reference_planes(
         })
     };
     let line = |i: usize, za: f64| za + (za - eye) / (i as f64 - 1.0);
-    let mut process_row = |r: usize, j: usize, last: &[f64], this: &mut [f64], out: &mut [u8]| {
-        let row_out = &mut out[r * w..(r + 1) * w];
+    let process_row = |r: usize,
+                       j: usize,
+                       last: &[f64],
+                       this: &mut [f64],
+                       row_out: &mut [u8],
+                       stats: &mut Stats| {
         // Centre, then left, then right.
         let order = std::iter::once(oc).chain((0..oc).rev()).chain(oc + 1..w);
         for c in order {
@@ -428,17 +430,46 @@ fn reference_planes(
             this[c] = hz.max(zc);
         }
     };
-    process_row(or, 0, &last.clone(), &mut this, out);
-    let first = this.clone();
-    last.copy_from_slice(&first);
-    for r in (0..or).rev() {
-        process_row(r, or - r, &last, &mut this, out);
-        std::mem::swap(&mut last, &mut this);
-    }
-    last.copy_from_slice(&first);
-    for r in or + 1..h {
-        process_row(r, r - or, &last, &mut this, out);
-        std::mem::swap(&mut last, &mut this);
+    // The observer's row, then the rows above and below it — two
+    // independent sweeps, run in parallel.
+    let mut stats: Stats = (0, 0, 0);
+    let (top, rest) = out.split_at_mut(or * w);
+    let (mid, bottom) = rest.split_at_mut(w);
+    let mut first = vec![0.0f64; w];
+    process_row(or, 0, &vec![0.0f64; w], &mut first, mid, &mut stats);
+    let sweep = |rows: &mut dyn Iterator<Item = (usize, usize, &mut [u8])>| -> Stats {
+        let mut st: Stats = (0, 0, 0);
+        let mut last = first.clone();
+        let mut this = vec![0.0f64; w];
+        for (r, j, row_out) in rows {
+            process_row(r, j, &last, &mut this, row_out, &mut st);
+            std::mem::swap(&mut last, &mut this);
+        }
+        st
+    };
+    let (up, down) = rayon::join(
+        || {
+            sweep(
+                &mut top
+                    .chunks_mut(w)
+                    .enumerate()
+                    .rev()
+                    .map(|(r, row)| (r, or - r, row)),
+            )
+        },
+        || {
+            sweep(
+                &mut bottom
+                    .chunks_mut(w)
+                    .enumerate()
+                    .map(|(k, row)| (or + 1 + k, k + 1, row)),
+            )
+        },
+    );
+    for s in [up, down] {
+        stats.0 += s.0;
+        stats.1 += s.1;
+        stats.2 += s.2;
     }
     stats
 }

@@ -116,6 +116,23 @@ pub fn read_with(path: &Path, fallback: Option<&Crs>) -> Result<Dem, TerrainErro
         .get_tag_ascii_string(Tag::GdalNodata)
         .ok()
         .and_then(|s| s.trim().trim_end_matches('\0').parse::<f64>().ok());
+    // Chunks (tiles or strips) decoded on all cores when there are enough.
+    if let Some(r) = decode_parallel(path, &mut dec, w as usize, h as usize) {
+        let (sample, data) = r.map_err(|e| bad(format!("cannot decode the image: {e}")))?;
+        return finish(
+            data,
+            sample,
+            w,
+            h,
+            nodata,
+            x0,
+            y0,
+            dx,
+            dy,
+            crs,
+            pixel_is_point,
+        );
+    }
     let image = dec
         .read_image()
         .map_err(|e| bad(format!("cannot decode the image: {e}")))?;
@@ -134,7 +151,36 @@ pub fn read_with(path: &Path, fallback: Option<&Crs>) -> Result<Dem, TerrainErro
             )))
         }
     };
-    let mut data = data;
+    finish(
+        data,
+        sample,
+        w,
+        h,
+        nodata,
+        x0,
+        y0,
+        dx,
+        dy,
+        crs,
+        pixel_is_point,
+    )
+}
+
+/// Nodata to NaN, and the DEM assembled.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    mut data: Vec<f32>,
+    sample: SampleType,
+    w: u32,
+    h: u32,
+    nodata: Option<f64>,
+    x0: f64,
+    y0: f64,
+    dx: f64,
+    dy: f64,
+    crs: Crs,
+    pixel_is_point: bool,
+) -> Result<Dem, TerrainError> {
     let nd = nodata.map(|v| v as f32);
     for v in &mut data {
         if Some(*v) == nd || !v.is_finite() {
@@ -156,6 +202,87 @@ pub fn read_with(path: &Path, fallback: Option<&Crs>) -> Result<Dem, TerrainErro
             pixel_is_point,
         },
     })
+}
+
+/// Convert a decoded chunk to f32, with its sample type.
+fn to_f32(r: DecodingResult) -> Option<(SampleType, Vec<f32>)> {
+    Some(match r {
+        DecodingResult::I16(v) => (SampleType::I16, v.into_iter().map(f32::from).collect()),
+        DecodingResult::U16(v) => (SampleType::U16, v.into_iter().map(f32::from).collect()),
+        DecodingResult::U8(v) => (SampleType::U8, v.into_iter().map(f32::from).collect()),
+        DecodingResult::I32(v) => (SampleType::I32, v.into_iter().map(|x| x as f32).collect()),
+        DecodingResult::U32(v) => (SampleType::U32, v.into_iter().map(|x| x as f32).collect()),
+        DecodingResult::F32(v) => (SampleType::F32, v),
+        DecodingResult::F64(v) => (SampleType::F64, v.into_iter().map(|x| x as f32).collect()),
+        _ => return None,
+    })
+}
+
+/// Decode the image's chunks in parallel, a row of chunks per task, each
+/// worker with its own decoder on the file. `None` when the image has too
+/// few chunks to gain from it (or an unusual layout): the caller decodes
+/// it whole.
+fn decode_parallel<R: std::io::Read + std::io::Seek>(
+    path: &Path,
+    dec: &mut Decoder<R>,
+    w: usize,
+    h: usize,
+) -> Option<Result<(SampleType, Vec<f32>), String>> {
+    use rayon::prelude::*;
+    use tiff::decoder::ChunkType;
+    let kind = dec.get_chunk_type();
+    let count = match kind {
+        ChunkType::Strip => dec.strip_count().ok()?,
+        ChunkType::Tile => dec.tile_count().ok()?,
+    } as usize;
+    let (cw, ch) = dec.chunk_dimensions();
+    let (cw, ch) = (cw as usize, ch as usize);
+    if count < 8 || cw == 0 || ch == 0 {
+        return None;
+    }
+    let across = w.div_ceil(cw);
+    let down = h.div_ceil(ch);
+    if across * down != count {
+        return None; // planar or otherwise unusual: the whole-image path
+    }
+    let sample = to_f32(dec.read_chunk(0).ok()?)?.0;
+    let open = || -> Option<Decoder<std::io::BufReader<std::fs::File>>> {
+        let f = std::fs::File::open(path).ok()?;
+        Decoder::new(std::io::BufReader::new(f))
+            .ok()
+            .map(|d| d.with_limits(Limits::unlimited()))
+    };
+    let mut data = vec![0f32; w * h];
+    let r: Result<(), String> = data
+        .par_chunks_mut(w * ch)
+        .enumerate()
+        .map_init(open, |d, (cr, band)| {
+            let d = d.as_mut().ok_or("cannot reopen the file")?;
+            for cc in 0..across {
+                let k = (cr * across + cc) as u32;
+                let chunk = d.read_chunk(k).map_err(|e| e.to_string())?;
+                let (st, v) = to_f32(chunk).ok_or("unsupported sample type")?;
+                if st != sample {
+                    return Err("chunks of different sample types".to_string());
+                }
+                let (dw, dh) = d.chunk_data_dimensions(k);
+                let (dw, dh) = (dw as usize, dh as usize);
+                // Tiles may carry padding: the chunk's rows are `cw` wide
+                // when the decoder returns the full tile.
+                let stride = if v.len() >= cw * dh && kind == ChunkType::Tile {
+                    v.len() / dh
+                } else {
+                    dw
+                };
+                for row in 0..dh.min(band.len() / w) {
+                    let dst = row * w + cc * cw;
+                    band[dst..dst + dw].copy_from_slice(&v[row * stride..row * stride + dw]);
+                }
+            }
+            Ok(())
+        })
+        .collect();
+    Some(r.map(|()| (sample, data)))
 }
 
 /// Write a DEM as a tiled (256 × 256), DEFLATE-compressed GeoTIFF in the

@@ -252,7 +252,9 @@ pub fn run_viewshed(a: ViewshedArgs) -> Result<u8, Failure> {
         .as_deref()
         .map(|s| parse_distance(s).map_err(|e| Failure::usage(format!("--radius: {e}"))))
         .transpose()?;
+    let t_read = std::time::Instant::now();
     let dem = load_dem(&a.dem, &a.dem_crs)?;
+    let read_s = t_read.elapsed().as_secs_f64();
     let set = ViewshedSettings {
         observer_height: a.observer_height,
         target_height: a.target_height,
@@ -285,8 +287,10 @@ pub fn run_viewshed(a: ViewshedArgs) -> Result<u8, Failure> {
         sample: terminus_terrain::SampleType::U8,
         value: &value,
     };
+    let t_write = std::time::Instant::now();
     terminus_terrain::geotiff::write_grid(&a.out, &grid)
         .map_err(|e| Failure::failed(e.to_string()))?;
+    let write_s = t_write.elapsed().as_secs_f64();
     let share = v.visible_cells as f64 / v.in_range_cells.max(1) as f64;
     if a.json {
         let j = serde_json::json!({
@@ -297,7 +301,9 @@ pub fn run_viewshed(a: ViewshedArgs) -> Result<u8, Failure> {
             "eye_m": v.eye_m,
             "width": v.width, "height": v.height,
             "method": a.method,
+            "read_s": read_s,
             "compute_s": compute_s,
+            "write_s": write_s,
             "out": a.out.display().to_string(),
         });
         println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
