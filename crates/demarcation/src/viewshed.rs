@@ -500,9 +500,10 @@ fn quantize(p: f64) -> u64 {
     ((p * (4_294_967_295.0 / 4.0)) + 0.5).clamp(0.0, 4_294_967_295.0) as u64
 }
 
-/// Sort events by their top 34 bits (angle, kind), LSD radix in passes of
-/// 11 bits over the bits that vary within the slice; the cell (low 30
-/// bits) is payload. Stable, so equal keys keep their order.
+/// Sort events by their top 34 bits (angle, kind), LSD radix over the
+/// bits that vary within the slice, in the fewest passes of at most 13
+/// bits (a 64 KiB count table, cache-resident); the cell (low 30 bits) is
+/// payload. Stable, so equal keys keep their order.
 fn radix_sort_events(ev: &mut Vec<u64>, scratch: &mut Vec<u64>) {
     if ev.len() < 256 {
         ev.sort_unstable_by_key(|e| e >> 30);
@@ -511,15 +512,18 @@ fn radix_sort_events(ev: &mut Vec<u64>, scratch: &mut Vec<u64>) {
     let (lo, hi) = ev.iter().fold((u64::MAX, 0u64), |(a, b), &e| {
         (a.min(e >> 30), b.max(e >> 30))
     });
-    let span = hi - lo;
-    let bits = 64 - span.leading_zeros();
+    let bits = 64 - (hi - lo).leading_zeros();
+    let passes = bits.div_ceil(13).max(1);
+    let digit = bits.div_ceil(passes);
+    let mask = (1usize << digit) - 1;
     scratch.clear();
     scratch.resize(ev.len(), 0);
-    let mut shift = 0;
-    while shift < bits {
-        let mut count = [0usize; 2048];
+    let mut count = vec![0usize; mask + 1];
+    for p in 0..passes {
+        let shift = p * digit;
+        count.fill(0);
         for &e in ev.iter() {
-            count[(((e >> 30) - lo) >> shift) as usize & 2047] += 1;
+            count[(((e >> 30) - lo) >> shift) as usize & mask] += 1;
         }
         let mut sum = 0;
         for c in count.iter_mut() {
@@ -528,12 +532,11 @@ fn radix_sort_events(ev: &mut Vec<u64>, scratch: &mut Vec<u64>) {
             sum += t;
         }
         for &e in ev.iter() {
-            let k = (((e >> 30) - lo) >> shift) as usize & 2047;
+            let k = (((e >> 30) - lo) >> shift) as usize & mask;
             scratch[count[k]] = e;
             count[k] += 1;
         }
         std::mem::swap(ev, scratch);
-        shift += 11;
     }
 }
 
@@ -542,7 +545,17 @@ const CENTER: u64 = 1;
 const EXIT: u64 = 2;
 
 /// Slots per distance bucket held inline; more spill to a side vector.
-const SLOTS: usize = 8;
+const SLOTS: usize = 4;
+
+/// `max` without NaN handling (no NaN reaches the sweep): one `maxsd`.
+#[inline(always)]
+fn fmax(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
 
 /// A max segment tree over distance buckets, each bucket holding the
 /// active cells whose centre distance falls in it (inline slots: the ray
@@ -570,6 +583,17 @@ impl Active {
             inv_width: 1.0 / width,
         }
     }
+    /// Empty again, keeping the allocations (a sector's sweep reuses its
+    /// thread's structure: fresh megabytes per sector cost page faults).
+    fn clear(&mut self) {
+        self.tree.fill(f64::NEG_INFINITY);
+        for (b, l) in self.len.iter_mut().enumerate() {
+            if *l as usize == SLOTS {
+                self.spill[b].clear();
+            }
+            *l = 0;
+        }
+    }
     #[inline]
     fn bucket(&self, d: f64) -> usize {
         ((d * self.inv_width) as usize).min(self.size - 1)
@@ -580,20 +604,18 @@ impl Active {
             .iter()
             .chain(self.spill[b].iter())
     }
+    /// Recompute bucket `b`'s leaf and its path to the root. Fixed-length
+    /// and branch-free: early exits mispredict more than they save.
     fn refresh(&mut self, b: usize) {
-        let v = self
-            .entries(b)
-            .map(|x| x.2)
-            .fold(f64::NEG_INFINITY, f64::max);
+        let mut v = f64::NEG_INFINITY;
+        for x in self.entries(b) {
+            v = fmax(v, x.2);
+        }
         let mut i = b + self.size;
         self.tree[i] = v;
         while i > 1 {
-            i /= 2;
-            let m = self.tree[2 * i].max(self.tree[2 * i + 1]);
-            if self.tree[i] == m {
-                break;
-            }
-            self.tree[i] = m;
+            i >>= 1;
+            self.tree[i] = fmax(self.tree[2 * i], self.tree[2 * i + 1]);
         }
     }
     #[inline]
@@ -607,15 +629,9 @@ impl Active {
             self.spill[b].push((cell, d, slope));
         }
         let mut i = b + self.size;
-        if slope > self.tree[i] {
-            self.tree[i] = slope;
-            while i > 1 {
-                i /= 2;
-                if self.tree[i] >= slope {
-                    break;
-                }
-                self.tree[i] = slope;
-            }
+        while i >= 1 {
+            self.tree[i] = fmax(self.tree[i], slope);
+            i >>= 1;
         }
     }
     #[inline]
@@ -623,8 +639,11 @@ impl Active {
         let b = self.bucket(d);
         let base = b * SLOTS;
         let l = self.len[b] as usize;
-        let s = if let Some(k) = self.slots[base..base + l].iter().position(|x| x.0 == cell) {
-            let s = self.slots[base + k].2;
+        let mut k = usize::MAX;
+        for (j, x) in self.slots[base..base + l].iter().enumerate() {
+            k = if x.0 == cell { j } else { k };
+        }
+        if k != usize::MAX {
             // Keep the slots packed: the last slot (or a spilled entry) fills the hole.
             if let Some(x) = self.spill[b].pop() {
                 self.slots[base + k] = x;
@@ -632,49 +651,64 @@ impl Active {
                 self.slots[base + k] = self.slots[base + l - 1];
                 self.len[b] -= 1;
             }
-            s
         } else if let Some(k) = self.spill[b].iter().position(|x| x.0 == cell) {
-            self.spill[b].swap_remove(k).2
+            self.spill[b].swap_remove(k);
         } else {
             return;
-        };
-        if s >= self.tree[b + self.size] {
-            self.refresh(b);
         }
+        self.refresh(b);
     }
     /// Largest slope among active cells nearer than `d`.
+    ///
+    /// Branch-free: the walk from leaf to root takes the left sibling's max
+    /// where the node is a right child, else `tree[0]` (kept at −∞). The
+    /// branchy form mispredicted about half its steps.
     #[inline]
     fn max_below(&self, d: f64) -> f64 {
         let b = self.bucket(d);
-        let mut best = self
-            .entries(b)
-            .filter(|x| x.1 < d)
-            .map(|x| x.2)
-            .fold(f64::NEG_INFINITY, f64::max);
-        // Prefix [0, b) of the tree.
-        let (mut lo, mut hi) = (self.size, b + self.size);
-        while lo < hi {
-            if lo & 1 == 1 {
-                best = best.max(self.tree[lo]);
-                lo += 1;
-            }
-            if hi & 1 == 1 {
-                hi -= 1;
-                best = best.max(self.tree[hi]);
-            }
-            lo /= 2;
-            hi /= 2;
+        let base = b * SLOTS;
+        let mut best = f64::NEG_INFINITY;
+        for x in &self.slots[base..base + self.len[b] as usize] {
+            best = fmax(best, if x.1 < d { x.2 } else { f64::NEG_INFINITY });
+        }
+        for x in &self.spill[b] {
+            best = fmax(best, if x.1 < d { x.2 } else { f64::NEG_INFINITY });
+        }
+        let mut i = b + self.size;
+        while i > 1 {
+            let j = (i - 1) & 0usize.wrapping_sub(i & 1);
+            best = fmax(best, self.tree[j]);
+            i >>= 1;
         }
         best
     }
 }
 
+/// The unit direction (east, north) — up to scale — of pseudo-angle `p`
+/// (the inverse of [`pseudo_angle`] on the diamond |e| + |n| = 1).
+fn pseudo_direction(p: f64) -> (f64, f64) {
+    if p <= 1.0 {
+        (1.0 - p, p)
+    } else if p <= 2.0 {
+        (1.0 - p, 2.0 - p)
+    } else if p <= 3.0 {
+        (p - 3.0, 2.0 - p)
+    } else {
+        (p - 3.0, p - 4.0)
+    }
+}
+
 /// van Kreveld's radial sweep over the window. Returns (visible, in range, voids).
 ///
-/// The circle is cut into sectors swept independently (in parallel): each
-/// starts with the cells its first ray crosses already active, so every
-/// sector sees exactly what one full sweep would see there, and its events
-/// touch one wedge of the grid (cache-friendly).
+/// The circle is cut into 256 sectors swept independently (in parallel).
+/// Each sector enumerates the cells its wedge touches, row by row (the
+/// wedge's extent in a row comes from where its two rays cross the row's
+/// edges), computes their distances, slopes and angular spans, and sweeps
+/// them: the cells spanning its first ray start active, so every sector
+/// sees exactly what one full sweep would see there. Nothing is stored for
+/// the whole grid: a sector's working set (a few tens of thousands of
+/// cells) stays in cache, and memory is bounded by the largest wedge, not
+/// by the radius squared.
 fn exact_sweep(
     win: &Window,
     m: &Metric,
@@ -685,7 +719,7 @@ fn exact_sweep(
 ) -> Result<(usize, usize, usize), DemarcationError> {
     use rayon::prelude::*;
     let (w, h, oc, or) = (win.w, win.h, win.oc, win.or);
-    if w.div_ceil(16) * h.div_ceil(16) * 256 >= (1 << 30) {
+    if w * h >= (1 << 30) {
         return Err(DemarcationError::BadParameter(format!(
             "the exact viewshed handles up to 2³⁰ cells; this window has {}",
             w * h
@@ -698,187 +732,201 @@ fn exact_sweep(
         m.ew[0] / 2.0
     };
     const SECTORS: usize = 256;
-    let t0 = std::time::Instant::now();
     let sector_of = |q: u32| ((q as u64 * SECTORS as u64) >> 32) as usize;
-    // Pass 1, rows in parallel: each cell's (distance, slope) and its
-    // quantized angles (first corner, centre, last corner); NaN distance
-    // for cells out of range or void.
-    // Cells are stored in 16 × 16 tiles (one 4 KiB page of distances and
-    // slopes each): a sector's events then touch a few hundred pages, not
-    // one per row — the sweep was bound by TLB misses in raster order.
-    let tiles_x = w.div_ceil(16);
-    let tiles_y = h.div_ceil(16);
-    let n = tiles_x * tiles_y * 256;
-    let tiled =
-        |c: usize, r: usize| ((r >> 4) * tiles_x + (c >> 4)) * 256 + ((r & 15) << 4) + (c & 15);
-    let mut data = vec![(f64::NAN, 0.0f64); n];
-    let mut ang = vec![[0u32; 3]; n];
-    let counts: Vec<(usize, usize)> = data
-        .par_chunks_mut(tiles_x * 256)
-        .zip(ang.par_chunks_mut(tiles_x * 256))
-        .enumerate()
-        .flat_map_iter(|(tr, (dtiles, atiles))| {
-            let rows = tr * 16..(tr * 16 + 16).min(h);
-            let mut out = Vec::with_capacity(16);
-            for r in rows {
-                let (mut inr, mut voids) = (0, 0);
-                let ew = m.ew[r] / 2.0;
-                let local = |c: usize| (c >> 4) * 256 + ((r & 15) << 4) + (c & 15);
-                for c in 0..w {
-                    if c == oc && r == or {
-                        continue;
-                    }
-                    let (e, nn) = m.offset(c as f64 - oc as f64, r);
-                    let d2 = e * e + nn * nn;
-                    if d2 > radius2 {
-                        continue;
-                    }
-                    let z = win.z(c, r);
-                    if z.is_nan() {
-                        voids += 1;
-                        continue;
-                    }
-                    inr += 1;
-                    let d = d2.sqrt();
-                    dtiles[local(c)] = (d, (z as f64 - m.drop(e, nn) - eye) / d);
-                    let wraps = r == or && c > oc;
-                    let mut lo = f64::INFINITY;
-                    let mut hi = f64::NEG_INFINITY;
-                    for (ce, cn) in [
-                        (e - ew, nn - half_ns),
-                        (e + ew, nn - half_ns),
-                        (e - ew, nn + half_ns),
-                        (e + ew, nn + half_ns),
-                    ] {
-                        let mut p = pseudo_angle(ce, cn);
-                        // Cells on the east ray span angle 0: [lo, 4) ∪ [0, hi].
-                        if wraps && cn < 0.0 {
-                            p -= 4.0;
-                        }
-                        lo = lo.min(p);
-                        hi = hi.max(p);
-                    }
-                    let lo = if lo < 0.0 { lo + 4.0 } else { lo };
-                    atiles[local(c)] = [
-                        quantize(lo) as u32,
-                        quantize(pseudo_angle(e, nn)) as u32,
-                        quantize(hi) as u32,
-                    ];
-                }
-                out.push((inr, voids));
-            }
-            out
+    // The farthest cell centre (an over-estimate only costs tree depth).
+    let max_d = [(0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1)]
+        .iter()
+        .map(|&(c, r)| {
+            let (e, n) = m.offset(c as f64 - oc as f64, r);
+            (e * e + n * n).sqrt()
         })
-        .collect();
-    let in_range: usize = counts.iter().map(|r| r.0).sum();
-    let voids: usize = counts.iter().map(|r| r.1).sum();
-    let max_d = data
-        .par_iter()
-        .map(|x| x.0)
-        .filter(|d| !d.is_nan())
-        .reduce(|| 0.0, f64::max);
-    let t1 = t0.elapsed();
-    // Pass 2, two halves of the rows in parallel: events to the sector of
-    // their angle; cells spanning a sector's first ray to its starting set.
-    type Split = (Vec<Vec<u64>>, Vec<Vec<u32>>);
-    let halves: Vec<Split> = [(0, h / 2), (h / 2, h)]
-        .into_par_iter()
-        .map(|(r0, r1)| {
-            let mut events: Vec<Vec<u64>> = vec![Vec::new(); SECTORS];
-            let mut initial: Vec<Vec<u32>> = vec![Vec::new(); SECTORS];
-            for r in r0..r1 {
-                for c in 0..w {
-                    let cell = tiled(c, r);
-                    if data[cell].0.is_nan() {
-                        continue;
-                    }
-                    let [lo, centre, hi] = ang[cell];
-                    let key = |q: u32, kind: u64| ((q as u64) << 32) | (kind << 30) | cell as u64;
-                    let (sl, sc, sh) = (sector_of(lo), sector_of(centre), sector_of(hi));
-                    events[sl].push(key(lo, ENTER));
-                    events[sc].push(key(centre, CENTER));
-                    events[sh].push(key(hi, EXIT));
-                    let c32 = cell as u32;
-                    if r == or && c > oc {
-                        initial.iter_mut().take(sh + 1).for_each(|s| s.push(c32));
-                        initial.iter_mut().skip(sl + 1).for_each(|s| s.push(c32));
-                    } else {
-                        initial
-                            .iter_mut()
-                            .take(sh + 1)
-                            .skip(sl + 1)
-                            .for_each(|s| s.push(c32));
-                    }
-                }
-            }
-            (events, initial)
-        })
-        .collect();
-    drop(ang);
-    let t2 = t0.elapsed();
+        .fold(0.0, f64::max)
+        .min(radius2.sqrt());
     let min_cell =
         m.ew.iter()
             .fold(f64::INFINITY, |a, &b| a.min(b))
             .min(2.0 * half_ns);
     let width = (min_cell / 2.0).max(1e-6);
-    let data = &data;
-    let seen: Vec<Vec<u32>> = (0..SECTORS)
+    #[derive(Default)]
+    struct Sector {
+        seen: Vec<u32>,
+        in_range: usize,
+        voids: usize,
+    }
+    struct Scratch {
+        /// Per enumerated cell: (distance, slope), and its raster index.
+        cells: Vec<(f64, f64)>,
+        index: Vec<u32>,
+        initial: Vec<u32>,
+        ev: Vec<u64>,
+        sort: Vec<u64>,
+        bottom: Vec<f64>,
+        top: Vec<f64>,
+        active: Active,
+    }
+    let sectors: Vec<Sector> = (0..SECTORS)
         .into_par_iter()
-        .map(|k| {
-            let mut ev: Vec<u64> = Vec::with_capacity(halves.iter().map(|x| x.0[k].len()).sum());
-            for hlf in &halves {
-                ev.extend_from_slice(&hlf.0[k]);
-            }
-            let mut scratch = Vec::new();
-            radix_sort_events(&mut ev, &mut scratch);
-            let mut active = Active::new(max_d, width);
-            for hlf in &halves {
-                for &cell in &hlf.1[k] {
-                    let (d, slope) = data[cell as usize];
-                    active.insert(cell, d, slope);
-                }
-            }
-            // Gather each event's cell data in one tight loop (independent
-            // loads overlap), so the sweep below reads it in order.
-            let local: Vec<(f64, f64)> = ev
-                .iter()
-                .map(|&key| data[(key & ((1 << 30) - 1)) as usize])
-                .collect();
-            let mut seen = Vec::new();
-            for (&key, &(d, slope)) in ev.iter().zip(&local) {
-                let cell = (key & ((1 << 30) - 1)) as u32;
-                match (key >> 30) & 3 {
-                    ENTER => active.insert(cell, d, slope),
-                    CENTER => {
-                        if slope + target / d >= active.max_below(d) {
-                            seen.push(cell);
+        .map_init(
+            || Scratch {
+                cells: Vec::new(),
+                index: Vec::new(),
+                initial: Vec::new(),
+                ev: Vec::new(),
+                sort: Vec::new(),
+                bottom: Vec::new(),
+                top: Vec::new(),
+                active: Active::new(max_d, width),
+            },
+            |s, k| {
+                let mut sector = Sector::default();
+                s.cells.clear();
+                s.index.clear();
+                s.initial.clear();
+                s.ev.clear();
+                let a0 = 4.0 * k as f64 / SECTORS as f64;
+                let a1 = 4.0 * (k + 1) as f64 / SECTORS as f64;
+                let rays = [pseudo_direction(a0), pseudo_direction(a1)];
+                // Sectors next to the east or west ray reach the grid's edge.
+                let east = k == 0 || k == SECTORS - 1;
+                let west = k == SECTORS / 2 - 1 || k == SECTORS / 2;
+                for r in 0..h {
+                    let ew = m.ew[r];
+                    let y = m.ns[r];
+                    let (ylo, yhi) = (y - half_ns, y + half_ns);
+                    let (mut xmin, mut xmax) = (f64::INFINITY, f64::NEG_INFINITY);
+                    for &(de, dn) in &rays {
+                        for yl in [ylo, yhi] {
+                            if yl * dn > 0.0 {
+                                let x = yl * de / dn;
+                                xmin = xmin.min(x);
+                                xmax = xmax.max(x);
+                            }
                         }
                     }
-                    _ => active.remove(cell, d),
+                    if ylo <= 0.0 && 0.0 <= yhi {
+                        xmin = xmin.min(0.0);
+                        xmax = xmax.max(0.0);
+                    }
+                    if xmin > xmax {
+                        continue; // the wedge misses this row
+                    }
+                    if east {
+                        xmax = f64::INFINITY;
+                    }
+                    if west {
+                        xmin = f64::NEG_INFINITY;
+                    }
+                    // Cells whose extent meets [xmin, xmax], one cell of margin.
+                    let c_lo = ((xmin / ew + oc as f64 - 0.5).floor() - 1.0).max(0.0);
+                    let c_hi = ((xmax / ew + oc as f64 + 0.5).ceil() + 1.0).min(w as f64 - 1.0);
+                    if c_lo > c_hi {
+                        continue;
+                    }
+                    let (c_lo, c_hi) = (c_lo as usize, c_hi as usize);
+                    // Corner pseudo-angles of this row, shared by neighbours.
+                    s.bottom.clear();
+                    s.top.clear();
+                    for kc in c_lo..=c_hi + 1 {
+                        let e = (kc as f64 - oc as f64 - 0.5) * ew;
+                        s.bottom.push(pseudo_angle(e, ylo));
+                        s.top.push(pseudo_angle(e, yhi));
+                    }
+                    for c in c_lo..=c_hi {
+                        if c == oc && r == or {
+                            continue;
+                        }
+                        let (e, nn) = m.offset(c as f64 - oc as f64, r);
+                        let d2 = e * e + nn * nn;
+                        if d2 > radius2 {
+                            continue;
+                        }
+                        let centre = quantize(pseudo_angle(e, nn)) as u32;
+                        let sc = sector_of(centre);
+                        let wraps = r == or && c > oc;
+                        let j = c - c_lo;
+                        let corners = [s.bottom[j], s.bottom[j + 1], s.top[j], s.top[j + 1]];
+                        let mut lo = f64::INFINITY;
+                        let mut hi = f64::NEG_INFINITY;
+                        for (i, &p0) in corners.iter().enumerate() {
+                            // Cells on the east ray span angle 0: [lo, 4) ∪ [0, hi].
+                            let p = if wraps && i < 2 { p0 - 4.0 } else { p0 };
+                            lo = lo.min(p);
+                            hi = hi.max(p);
+                        }
+                        let lo = quantize(if lo < 0.0 { lo + 4.0 } else { lo }) as u32;
+                        let hi = quantize(hi) as u32;
+                        let (sl, sh) = (sector_of(lo), sector_of(hi));
+                        let initial = if wraps {
+                            k <= sh || k > sl
+                        } else {
+                            sl < k && k <= sh
+                        };
+                        if !(initial || sl == k || sc == k || sh == k) {
+                            continue;
+                        }
+                        let z = win.z(c, r);
+                        if z.is_nan() {
+                            if sc == k {
+                                sector.voids += 1;
+                            }
+                            continue;
+                        }
+                        if sc == k {
+                            sector.in_range += 1;
+                        }
+                        let d = d2.sqrt();
+                        let idx = s.cells.len() as u64;
+                        s.cells.push((d, (z as f64 - m.drop(e, nn) - eye) / d));
+                        s.index.push((r * w + c) as u32);
+                        if initial {
+                            s.initial.push(idx as u32);
+                        }
+                        let key = |q: u32, kind: u64| ((q as u64) << 32) | (kind << 30) | idx;
+                        if sl == k {
+                            s.ev.push(key(lo, ENTER));
+                        }
+                        if sc == k {
+                            s.ev.push(key(centre, CENTER));
+                        }
+                        if sh == k {
+                            s.ev.push(key(hi, EXIT));
+                        }
+                    }
                 }
-            }
-            seen
-        })
+                radix_sort_events(&mut s.ev, &mut s.sort);
+                let active = &mut s.active;
+                active.clear();
+                for &i in &s.initial {
+                    let (d, slope) = s.cells[i as usize];
+                    active.insert(i, d, slope);
+                }
+                for &key in &s.ev {
+                    let i = (key & ((1 << 30) - 1)) as u32;
+                    let (d, slope) = s.cells[i as usize];
+                    match (key >> 30) & 3 {
+                        ENTER => active.insert(i, d, slope),
+                        CENTER => {
+                            if slope + target / d >= active.max_below(d) {
+                                sector.seen.push(s.index[i as usize]);
+                            }
+                        }
+                        _ => active.remove(i, d),
+                    }
+                }
+                sector
+            },
+        )
         .collect();
-    if std::env::var("TERMINUS_TIMING").is_ok() {
-        eprintln!(
-            "exact sweep: pass 1 {t1:?}, pass 2 {:?}, sweep {:?}",
-            t2 - t1,
-            t0.elapsed() - t2
-        );
-    }
     let mut visible = 1usize; // the observer
     out[or * w + oc] = VISIBLE;
-    for s in &seen {
-        for &i in s {
-            let (tile, within) = (i as usize >> 8, i as usize & 255);
-            let (r, c) = (
-                (tile / tiles_x) * 16 + (within >> 4),
-                (tile % tiles_x) * 16 + (within & 15),
-            );
-            out[r * w + c] = VISIBLE;
+    let (mut in_range, mut voids) = (0, 0);
+    for s in &sectors {
+        for &i in &s.seen {
+            out[i as usize] = VISIBLE;
         }
-        visible += s.len();
+        visible += s.seen.len();
+        in_range += s.in_range;
+        voids += s.voids;
     }
     Ok((visible, in_range + 1, voids))
 }
