@@ -46,6 +46,11 @@ for m in gdal-3.6 gdal exact; do
   r=$(python3 -c "print(f'{$t / $g:.2f}')")
   echo "terminus --method $m  whole process median ${t} s (compute ${c} s) = ${r}× gdal_viewshed's time"
 done
+# Peak memory, one more run each (GNU time's maximum resident set).
+rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+echo "peak memory: gdal_viewshed $(rss gdal_viewshed -q -ox "$X" -oy "$Y" -oz 2 -tz 0 -cc 0.87 "$dem" "$work/gdal.tif") KiB;" \
+  "terminus gdal-3.6 $(rss $T viewshed "$dem" --at 39.35,72.88 --observer-height 2 --target-height 0 --refraction 0.13 --method gdal-3.6 --out "$work/t_gdal-3.6.tif" --overwrite) KiB;" \
+  "terminus exact $(rss $T viewshed "$dem" --at 39.35,72.88 --observer-height 2 --target-height 0 --refraction 0.13 --method exact --out "$work/t_exact.tif" --overwrite) KiB"
 python3 - "$work" <<'PY'
 import subprocess, sys, numpy as np
 w = sys.argv[1]

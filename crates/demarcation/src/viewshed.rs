@@ -563,10 +563,11 @@ fn fmax(a: f64, b: f64) -> f64 {
 struct Active {
     size: usize,
     tree: Vec<f64>,
-    /// (cell, distance, slope) per slot, `SLOTS` per bucket.
-    slots: Vec<(u32, f64, f64)>,
+    /// (distance, slope) per slot, `SLOTS` per bucket. Cells are not named:
+    /// two with the same distance and slope in one bucket are interchangeable.
+    slots: Vec<(f64, f64)>,
     len: Vec<u8>,
-    spill: Vec<Vec<(u32, f64, f64)>>,
+    spill: Vec<Vec<(f64, f64)>>,
     inv_width: f64,
 }
 
@@ -577,7 +578,7 @@ impl Active {
         Active {
             size,
             tree: vec![f64::NEG_INFINITY; 2 * size],
-            slots: vec![(0, 0.0, 0.0); size * SLOTS],
+            slots: vec![(0.0, 0.0); size * SLOTS],
             len: vec![0; size],
             spill: vec![Vec::new(); size],
             inv_width: 1.0 / width,
@@ -599,7 +600,7 @@ impl Active {
         ((d * self.inv_width) as usize).min(self.size - 1)
     }
     #[inline]
-    fn entries(&self, b: usize) -> impl Iterator<Item = &(u32, f64, f64)> {
+    fn entries(&self, b: usize) -> impl Iterator<Item = &(f64, f64)> {
         self.slots[b * SLOTS..b * SLOTS + self.len[b] as usize]
             .iter()
             .chain(self.spill[b].iter())
@@ -609,7 +610,7 @@ impl Active {
     fn refresh(&mut self, b: usize) {
         let mut v = f64::NEG_INFINITY;
         for x in self.entries(b) {
-            v = fmax(v, x.2);
+            v = fmax(v, x.1);
         }
         let mut i = b + self.size;
         self.tree[i] = v;
@@ -619,14 +620,14 @@ impl Active {
         }
     }
     #[inline]
-    fn insert(&mut self, cell: u32, d: f64, slope: f64) {
+    fn insert(&mut self, d: f64, slope: f64) {
         let b = self.bucket(d);
         let l = self.len[b] as usize;
         if l < SLOTS {
-            self.slots[b * SLOTS + l] = (cell, d, slope);
+            self.slots[b * SLOTS + l] = (d, slope);
             self.len[b] += 1;
         } else {
-            self.spill[b].push((cell, d, slope));
+            self.spill[b].push((d, slope));
         }
         let mut i = b + self.size;
         while i >= 1 {
@@ -635,13 +636,13 @@ impl Active {
         }
     }
     #[inline]
-    fn remove(&mut self, cell: u32, d: f64) {
+    fn remove(&mut self, d: f64, slope: f64) {
         let b = self.bucket(d);
         let base = b * SLOTS;
         let l = self.len[b] as usize;
         let mut k = usize::MAX;
         for (j, x) in self.slots[base..base + l].iter().enumerate() {
-            k = if x.0 == cell { j } else { k };
+            k = if x.0 == d && x.1 == slope { j } else { k };
         }
         if k != usize::MAX {
             // Keep the slots packed: the last slot (or a spilled entry) fills the hole.
@@ -651,7 +652,7 @@ impl Active {
                 self.slots[base + k] = self.slots[base + l - 1];
                 self.len[b] -= 1;
             }
-        } else if let Some(k) = self.spill[b].iter().position(|x| x.0 == cell) {
+        } else if let Some(k) = self.spill[b].iter().position(|x| x.0 == d && x.1 == slope) {
             self.spill[b].swap_remove(k);
         } else {
             return;
@@ -669,10 +670,10 @@ impl Active {
         let base = b * SLOTS;
         let mut best = f64::NEG_INFINITY;
         for x in &self.slots[base..base + self.len[b] as usize] {
-            best = fmax(best, if x.1 < d { x.2 } else { f64::NEG_INFINITY });
+            best = fmax(best, if x.0 < d { x.1 } else { f64::NEG_INFINITY });
         }
         for x in &self.spill[b] {
-            best = fmax(best, if x.1 < d { x.2 } else { f64::NEG_INFINITY });
+            best = fmax(best, if x.0 < d { x.1 } else { f64::NEG_INFINITY });
         }
         let mut i = b + self.size;
         while i > 1 {
@@ -898,19 +899,19 @@ fn exact_sweep(
                 active.clear();
                 for &i in &s.initial {
                     let (d, slope) = s.cells[i as usize];
-                    active.insert(i, d, slope);
+                    active.insert(d, slope);
                 }
                 for &key in &s.ev {
                     let i = (key & ((1 << 30) - 1)) as u32;
                     let (d, slope) = s.cells[i as usize];
                     match (key >> 30) & 3 {
-                        ENTER => active.insert(i, d, slope),
+                        ENTER => active.insert(d, slope),
                         CENTER => {
                             if slope + target / d >= active.max_below(d) {
                                 sector.seen.push(s.index[i as usize]);
                             }
                         }
-                        _ => active.remove(i, d),
+                        _ => active.remove(d, slope),
                     }
                 }
                 sector

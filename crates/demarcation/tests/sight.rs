@@ -310,62 +310,76 @@ fn brute_force(
 #[test]
 fn exact_sweep_agrees_with_brute_force_on_real_terrain() {
     // A 41 × 37 crop of the Alay DEM, projected units so the model is
-    // plain: treat cells as 400 m squares in a local grid (no curvature).
+    // plain: cells as squares (and as 300 × 500 m rectangles) in a local
+    // grid, no curvature. Observers inside, on every edge and in corners,
+    // so the sweep's sectors meet the grid's edges in every direction.
     let dem = bundled_alay();
     let (c0, r0) = (300, 200);
     let (w, h) = (41, 37);
-    let g = Georef {
-        x0: 500_000.0,
-        y0: 4_400_000.0,
-        dx: 400.0,
-        dy: 400.0,
-        crs: Crs::Epsg(32643),
-        pixel_is_point: false,
-    };
-    let mut crop = Dem::empty(w, h, g.clone(), SampleType::F32, None);
-    for r in 0..h {
-        for c in 0..w {
-            crop.data[r * w + c] = dem.get(c0 + c, r0 + r);
-        }
-    }
-    let obs_cell = (17usize, 21usize);
-    let (ox, oy) = g.center(obs_cell.0, obs_cell.1);
-    let t = terminus_geodesy::crs::transform::CrsTransform::new(
-        &Crs::Epsg(32643),
-        &Crs::WGS84,
-        None,
-        None,
-    )
-    .unwrap();
-    let (lon, lat) = t.apply(ox, oy).unwrap();
-    let set = ViewshedSettings {
-        observer_height: 5.0,
-        target_height: 1.0,
-        curvature: false,
-        method: ViewshedMethod::Exact,
-        ..Default::default()
-    };
-    let v = viewshed(&crop, (lat, lon), &set).unwrap();
-    assert_eq!(v.observer_cell, obs_cell);
-    let eye = crop.get(obs_cell.0, obs_cell.1) as f64 + 5.0;
-    let want = brute_force(&crop, obs_cell, eye, 1.0, (400.0, 400.0));
-    let mut differ = 0;
-    for (i, (&got, &wanted)) in v.cells.iter().zip(want.iter()).enumerate() {
-        if (got == VISIBLE) != wanted {
-            if differ < 10 {
-                eprintln!("cell ({}, {}): sweep {got} brute {wanted}", i % w, i / w);
+    for (dx, dy) in [(400.0, 400.0), (300.0, 500.0)] {
+        let g = Georef {
+            x0: 500_000.0,
+            y0: 4_400_000.0,
+            dx,
+            dy,
+            crs: Crs::Epsg(32643),
+            pixel_is_point: false,
+        };
+        let mut crop = Dem::empty(w, h, g.clone(), SampleType::F32, None);
+        for r in 0..h {
+            for c in 0..w {
+                crop.data[r * w + c] = dem.get(c0 + c, r0 + r);
             }
-            differ += 1;
+        }
+        let t = terminus_geodesy::crs::transform::CrsTransform::new(
+            &Crs::Epsg(32643),
+            &Crs::WGS84,
+            None,
+            None,
+        )
+        .unwrap();
+        for obs_cell in [
+            (17usize, 21usize),
+            (0, 0),
+            (40, 36),
+            (0, 20),
+            (40, 5),
+            (20, 0),
+            (9, 36),
+        ] {
+            let (ox, oy) = g.center(obs_cell.0, obs_cell.1);
+            let (lon, lat) = t.apply(ox, oy).unwrap();
+            let set = ViewshedSettings {
+                observer_height: 60.0,
+                target_height: 1.0,
+                curvature: false,
+                method: ViewshedMethod::Exact,
+                ..Default::default()
+            };
+            let v = viewshed(&crop, (lat, lon), &set).unwrap();
+            assert_eq!(v.observer_cell, obs_cell);
+            let eye = crop.get(obs_cell.0, obs_cell.1) as f64 + 60.0;
+            let want = brute_force(&crop, obs_cell, eye, 1.0, (dx, dy));
+            let mut differ = 0;
+            for (i, (&got, &wanted)) in v.cells.iter().zip(want.iter()).enumerate() {
+                if (got == VISIBLE) != wanted {
+                    if differ < 10 {
+                        eprintln!("cell ({}, {}): sweep {got} brute {wanted}", i % w, i / w);
+                    }
+                    differ += 1;
+                }
+            }
+            let seen = want.iter().filter(|&&x| x).count();
+            eprintln!("{dx} × {dy} m, observer {obs_cell:?}: {seen} visible");
+            assert!(
+                seen > 20 && seen < w * h - 20,
+                "{seen} of {} visible from {obs_cell:?}",
+                w * h
+            );
+            assert_eq!(
+                differ, 0,
+                "{differ} cells differ from the brute-force model ({dx} × {dy} m cells, observer {obs_cell:?})"
+            );
         }
     }
-    let seen = want.iter().filter(|&&x| x).count();
-    assert!(
-        seen > 100 && seen < w * h - 100,
-        "{seen} of {} visible",
-        w * h
-    );
-    assert_eq!(
-        differ, 0,
-        "{differ} cells differ from the brute-force model"
-    );
 }
