@@ -120,18 +120,60 @@ fn reference_planes_agree_with_gdal_viewshed() {
 
 #[test]
 fn exact_sweep_agrees_with_grass_r_viewshed() {
+    use terminus_demarcation::los::{line_of_sight, SightSettings};
+    use terminus_demarcation::sampler::DemSampler;
     let dem = relabelled();
+    let sampler = DemSampler::new(&dem).unwrap();
+    let to = CrsTransform::new(&Crs::Epsg(32643), &Crs::WGS84, None, None).unwrap();
+    let at = |c: usize, r: usize| {
+        let (x, y) = dem.georef.center(c, r);
+        let (lon, lat) = to.apply(x, y).unwrap();
+        (lat, lon)
+    };
     for k in 0..OBSERVERS.len() {
         let r = fixture(&format!("viewshed_grass_{k}.u8.gz"));
         let ours = run(&dem, k, ViewshedMethod::Exact);
         let (differ, rv, ov, agree) = compare(&ours, &r);
+        // Arbiter: r.viewshed's documented model since GRASS 7 is a smooth
+        // surface (heights bilinear between cell centres), ours the flat
+        // cells of van Kreveld's sweep. Terminus' line of sight samples the
+        // bilinear surface along the geodesic: on the cells where the two
+        // sweeps differ it should side with r.viewshed.
+        let (oc, or, t) = OBSERVERS[k];
+        let settings = SightSettings {
+            height_from: 2.0,
+            height_to: t,
+            refraction: 0.13,
+            curvature: true,
+            step: None,
+        };
+        let differing: Vec<usize> = (0..ours.len()).filter(|&i| ours[i] != (r[i] > 0)).collect();
+        let sample: Vec<usize> = differing
+            .iter()
+            .step_by(differing.len().div_ceil(200).max(1))
+            .copied()
+            .collect();
+        let sides_with_grass = sample
+            .iter()
+            .filter(|&&i| {
+                let (c, row) = (i % dem.width, i / dem.width);
+                let s = line_of_sight(&sampler, at(oc, or), at(c, row), &settings).unwrap();
+                s.visible == (r[i] > 0)
+            })
+            .count();
+        let share = sides_with_grass as f64 / sample.len().max(1) as f64;
         eprintln!(
-            "observer {k}: r.viewshed {rv} visible, ours {ov}; {differ} differ ({:.3} % agree)",
-            agree * 100.0
+            "observer {k}: r.viewshed {rv} visible, ours {ov}; {differ} differ ({:.3} % agree); \
+             bilinear line of sight sides with r.viewshed on {sides_with_grass} of {} differing cells sampled",
+            agree * 100.0,
+            sample.len()
         );
         // Measured 98.1–99.6 % of all cells: r.viewshed sees more cells
-        // than the flat-cell model of van Kreveld's sweep (its terrain
-        // model between cell centres differs; see docs/demarcation.md).
+        // than the flat-cell model of van Kreveld's sweep; the bilinear
+        // line of sight sides with r.viewshed on 83–93 % of the differing
+        // cells (the rest graze the surface: sampled every half cell along
+        // the geodesic here, at r.viewshed's cell crossings there).
         assert!(agree >= 0.98, "observer {k}: {agree}");
+        assert!(share >= 0.8, "observer {k}: {share}");
     }
 }
