@@ -130,7 +130,7 @@ fn exact_sweep_agrees_with_grass_r_viewshed() {
         let (lon, lat) = to.apply(x, y).unwrap();
         (lat, lon)
     };
-    for k in 0..OBSERVERS.len() {
+    for (k, &(oc, or, t)) in OBSERVERS.iter().enumerate() {
         let r = fixture(&format!("viewshed_grass_{k}.u8.gz"));
         let ours = run(&dem, k, ViewshedMethod::Exact);
         let (differ, rv, ov, agree) = compare(&ours, &r);
@@ -139,7 +139,6 @@ fn exact_sweep_agrees_with_grass_r_viewshed() {
         // cells of van Kreveld's sweep. Terminus' line of sight samples the
         // bilinear surface along the geodesic: on the cells where the two
         // sweeps differ it should side with r.viewshed.
-        let (oc, or, t) = OBSERVERS[k];
         let settings = SightSettings {
             height_from: 2.0,
             height_to: t,
