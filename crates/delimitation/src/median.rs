@@ -1,0 +1,702 @@
+//! The strict equidistance (median) line between two sides, on the
+//! ellipsoid.
+//!
+//! Method: the line is the zero set of f(P) = w_B·d_A(P) − w_A·d_B(P),
+//! d the geodesic distance to a side's nearest point (1:1 gives the strict
+//! median, w_A:w_B a ratio line twice as far from A as from B for 2:1).
+//! It is traced by predictor–corrector continuation: a step along the
+//! tangent (perpendicular to ∇f = w_B·u_A − w_A·u_B, u the unit vector
+//! away from each base point, from the geodesic's azimuth at P), then
+//! Newton steps along ∇f back onto f = 0 to 10 nm. Where a side's nearest
+//! feature (vertex or segment) changes between two traced points the line
+//! turns: that turning point is located by bisection on the
+//! traced line to below a nanometre, and reported with its base points —
+//! the two features of one side and the one of the other, all three at the
+//! same (weighted) distance. Steps stay under a quarter of the distance to
+//! the sides (the bisector of two features curves on that scale) and a
+//! midpoint check catches a feature that would come and go within a step.
+//!
+//! Output: the start, every turning point, the end, and between them as
+//! few of the traced points as keep every geodesic chord within the
+//! tolerance of the true line (each traced point within half the
+//! tolerance of its chord, and each chord's midpoint within the tolerance,
+//! measured as |f|/|∇f|, the first-order distance to the zero set).
+//!
+//! Every output vertex satisfies f = 0 to 1e-8 m (the coordinates
+//! themselves resolve ~1 nm); with 1:1 weights the
+//! distances to the two sides agree to that.
+
+use crate::side::{BasePoint, Feature, Side};
+use crate::DelimitationError;
+use terminus_compare::frame::Frame;
+use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
+use terminus_geodesy::Geodesic;
+
+/// Settings of the median line.
+#[derive(Debug, Clone, Copy)]
+pub struct MedianOptions {
+    /// Largest departure of the output line from the true equidistance
+    /// line between vertices, metres (default 0.5).
+    pub tolerance: f64,
+    /// Weights (w_A, w_B): the line is w_A/w_B times as far from A as
+    /// from B. (1, 1) is the strict median.
+    pub weights: (f64, f64),
+}
+
+impl Default for MedianOptions {
+    fn default() -> Self {
+        MedianOptions {
+            tolerance: 0.5,
+            weights: (1.0, 1.0),
+        }
+    }
+}
+
+/// What a vertex of the median is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VertexKind {
+    /// Where the line begins (between the sides' first vertices).
+    Start,
+    /// Where a controlling base point changes: the line turns.
+    Turning,
+    /// A point of the line between turning points, kept for the tolerance.
+    Densified,
+    /// Where the line ends (between the sides' last vertices).
+    End,
+}
+
+/// A vertex of the median line.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MedianVertex {
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// What it is.
+    pub kind: VertexKind,
+    /// Base points on side A (two at a turning point where A's changes).
+    pub base_a: Vec<BasePoint>,
+    /// Base points on side B.
+    pub base_b: Vec<BasePoint>,
+}
+
+/// The median line and how it was made.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MedianLine {
+    /// Its vertices, start to end.
+    pub vertices: Vec<MedianVertex>,
+    /// Geodesic length, metres.
+    pub length_m: f64,
+    /// Points traced on the line (all on it to 10 nm).
+    pub traced_points: usize,
+}
+
+impl MedianLine {
+    /// The vertices as (lat, lon).
+    pub fn coords(&self) -> Vec<(f64, f64)> {
+        self.vertices.iter().map(|v| (v.lat, v.lon)).collect()
+    }
+    /// The turning points.
+    pub fn turning_points(&self) -> impl Iterator<Item = &MedianVertex> {
+        self.vertices
+            .iter()
+            .filter(|v| v.kind == VertexKind::Turning)
+    }
+}
+
+/// f, its gradient (east, north) and the base points at a position.
+#[derive(Debug, Clone, Copy)]
+struct Eval {
+    p: (f64, f64),
+    f: f64,
+    grad: (f64, f64),
+    a: BasePoint,
+    b: BasePoint,
+}
+
+/// Which side's base feature changes at a turning point.
+#[derive(Clone, Copy, PartialEq)]
+enum Switch {
+    A,
+    B,
+}
+
+struct Tracer<'a> {
+    frame: &'a Frame,
+    geod: &'a Geodesic,
+    a: &'a Side,
+    b: &'a Side,
+    w: (f64, f64),
+}
+
+impl Tracer<'_> {
+    fn meet(&self, p: (f64, f64)) -> DelimitationError {
+        DelimitationError::SidesMeet {
+            a: self.a.name().to_string(),
+            b: self.b.name().to_string(),
+            lat: p.0,
+            lon: p.1,
+        }
+    }
+
+    /// Unit vector (east, north) at `p` pointing away from `base`.
+    fn away(&self, base: &BasePoint, p: (f64, f64)) -> (f64, f64) {
+        let (_, _, azi2, _): (f64, f64, f64, f64) = self.geod.inverse(base.lat, base.lon, p.0, p.1);
+        let (s, c) = azi2.to_radians().sin_cos();
+        (s, c)
+    }
+
+    fn eval(&self, p: (f64, f64)) -> Result<Eval, DelimitationError> {
+        let a = self.a.nearest(self.frame, p)?;
+        let b = self.b.nearest(self.frame, p)?;
+        if a.distance < 1e-6 || b.distance < 1e-6 {
+            return Err(self.meet(p));
+        }
+        let (wa, wb) = self.w;
+        let (ua, ub) = (self.away(&a, p), self.away(&b, p));
+        Ok(Eval {
+            p,
+            f: wb * a.distance - wa * b.distance,
+            grad: (wb * ua.0 - wa * ub.0, wb * ua.1 - wa * ub.1),
+            a,
+            b,
+        })
+    }
+
+    /// f alone (no check that the sides are apart: the ends of the
+    /// start and end geodesics lie on the sides).
+    fn f_at(&self, p: (f64, f64)) -> Result<f64, DelimitationError> {
+        let a = self.a.nearest(self.frame, p)?.distance;
+        let b = self.b.nearest(self.frame, p)?.distance;
+        Ok(self.w.1 * a - self.w.0 * b)
+    }
+
+    /// The turning point where the changing side's feature `old` gives way
+    /// to `new` while the other side's `other` holds: Newton's method on
+    /// (weighted equidistance, d_old − d_new) in the local east–north
+    /// plane, from `near`. Where the two features meet tangentially (a
+    /// segment and its own end: the line has no kink there) the system is
+    /// singular and the bisection's point stands.
+    fn refine(
+        &self,
+        switch: Switch,
+        old: Feature,
+        new: Feature,
+        other: Feature,
+        near: Eval,
+    ) -> Result<Eval, DelimitationError> {
+        let (changing, fixed) = match switch {
+            Switch::A => (self.a, self.b),
+            Switch::B => (self.b, self.a),
+        };
+        let (wa, wb) = self.w;
+        let mut x = near.p;
+        for _ in 0..30 {
+            let bo = changing.distance_to(self.frame, old, x)?;
+            let bn = changing.distance_to(self.frame, new, x)?;
+            let bt = fixed.distance_to(self.frame, other, x)?;
+            if bo.distance < 1e-6 || bt.distance < 1e-6 {
+                return Err(self.meet(x));
+            }
+            let (uo, un, ut) = (self.away(&bo, x), self.away(&bn, x), self.away(&bt, x));
+            let (g1, r1) = match switch {
+                Switch::A => (
+                    wb * bo.distance - wa * bt.distance,
+                    (wb * uo.0 - wa * ut.0, wb * uo.1 - wa * ut.1),
+                ),
+                Switch::B => (
+                    wb * bt.distance - wa * bo.distance,
+                    (wb * ut.0 - wa * uo.0, wb * ut.1 - wa * uo.1),
+                ),
+            };
+            let g2 = bo.distance - bn.distance;
+            let r2 = (uo.0 - un.0, uo.1 - un.1);
+            let det = r1.0 * r2.1 - r1.1 * r2.0;
+            if g1.abs() < 1e-9 && g2.abs() < 1e-9 {
+                break;
+            }
+            if det.abs() < 1e-9 {
+                return Ok(near);
+            }
+            // J δ = −g.
+            let de = (-g1 * r2.1 + g2 * r1.1) / det;
+            let dn = (-g2 * r1.0 + g1 * r2.0) / det;
+            let step = de.hypot(dn);
+            if step < 1e-10 {
+                break;
+            }
+            x = self.go(x, (de / step, dn / step), step);
+        }
+        let far: f64 = self.dist(x, near.p);
+        let mut e = self.eval(x)?;
+        let bn = changing.distance_to(self.frame, new, x)?;
+        let nearest = match switch {
+            Switch::A => e.a.distance,
+            Switch::B => e.b.distance,
+        };
+        // Accept only a solution near the bracket where the two features
+        // really are the nearest.
+        if far > 1.0 || (bn.distance - nearest).abs() > 1e-7 || e.f.abs() > 1e-7 {
+            return Ok(near);
+        }
+        match switch {
+            Switch::A => e.a = bn,
+            Switch::B => e.b = bn,
+        }
+        Ok(e)
+    }
+
+    fn go(&self, p: (f64, f64), dir: (f64, f64), s: f64) -> (f64, f64) {
+        let az = dir.0.atan2(dir.1).to_degrees();
+        let (lat, lon): (f64, f64) = self.geod.direct(p.0, p.1, az, s);
+        (lat, lon)
+    }
+
+    /// Newton steps along ∇f onto f = 0, moving at most `reach` metres.
+    fn correct(&self, p: (f64, f64), reach: f64) -> Result<Eval, DelimitationError> {
+        let mut e = self.eval(p)?;
+        let mut moved = 0.0;
+        for _it in 0..40 {
+            if e.f.abs() < 1e-8 {
+                return Ok(e);
+            }
+            let g2 = e.grad.0 * e.grad.0 + e.grad.1 * e.grad.1;
+            if g2 < 1e-12 {
+                break;
+            }
+            let g = g2.sqrt();
+            let s = -e.f / g;
+            moved += s.abs();
+            if moved > reach {
+                break;
+            }
+            let q = self.go(e.p, (e.grad.0 / g, e.grad.1 / g), s);
+            if q == e.p && e.f.abs() < 1e-6 {
+                // Below the resolution of the coordinates (~1 nm).
+                return Ok(e);
+            }
+            e = self.eval(q)?;
+        }
+        Err(DelimitationError::NoConvergence {
+            lat: p.0,
+            lon: p.1,
+            why: format!("no point of equal distance within {reach:.3} m"),
+        })
+    }
+
+    fn dist(&self, p: (f64, f64), q: (f64, f64)) -> f64 {
+        self.geod.inverse(p.0, p.1, q.0, q.1)
+    }
+
+    /// The point of the median on the geodesic from `p` to `q` (f changes
+    /// sign between them), by bisection to 1e-10 m.
+    fn root_between(&self, p: (f64, f64), q: (f64, f64)) -> Result<Eval, DelimitationError> {
+        let (_, az, _, _): (f64, f64, f64, f64) = self.geod.inverse(p.0, p.1, q.0, q.1);
+        let len = self.dist(p, q);
+        let at = |t: f64| -> (f64, f64) {
+            let (lat, lon): (f64, f64) = self.geod.direct(p.0, p.1, az, t * len);
+            (lat, lon)
+        };
+        let fp = self.f_at(p)?;
+        if fp == 0.0 || self.f_at(q)? == 0.0 {
+            // An end of one side lies on the other.
+            return Err(self.meet(if fp == 0.0 { p } else { q }));
+        }
+        let (mut lo, mut hi) = (0.0, 1.0);
+        for _ in 0..80 {
+            if (hi - lo) * len < 1e-10 {
+                break;
+            }
+            let mid = 0.5 * (lo + hi);
+            let fm = self.f_at(at(mid))?;
+            if (fm < 0.0) == (fp < 0.0) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        self.correct(at(0.5 * (lo + hi)), 1e-3 + len * 1e-6)
+    }
+
+    /// The median point nearest to the geodesic chord from `p` at fraction
+    /// `t` of its length toward `q`.
+    fn on_chord(
+        &self,
+        p: (f64, f64),
+        q: (f64, f64),
+        t: f64,
+        reach: f64,
+    ) -> Result<Eval, DelimitationError> {
+        let (_, az, _, _): (f64, f64, f64, f64) = self.geod.inverse(p.0, p.1, q.0, q.1);
+        let len = self.dist(p, q);
+        let (lat, lon): (f64, f64) = self.geod.direct(p.0, p.1, az, t * len);
+        self.correct((lat, lon), reach)
+    }
+}
+
+fn same(x: &Eval, y: &Eval) -> bool {
+    x.a.feature == y.a.feature && x.b.feature == y.b.feature
+}
+
+fn vertex(e: &Eval, kind: VertexKind) -> MedianVertex {
+    MedianVertex {
+        lat: e.p.0,
+        lon: e.p.1,
+        kind,
+        base_a: vec![e.a],
+        base_b: vec![e.b],
+    }
+}
+
+/// The equidistance line between sides `a` and `b` from where it crosses
+/// the geodesic joining their first vertices to where it crosses the one
+/// joining their last vertices (the sides run the same way: both banks
+/// downstream, both claim lines from the same end).
+///
+/// Both sides and the frame must be on one ellipsoid; `frame` is the
+/// local frame both sides were indexed in.
+pub fn median_line(
+    frame: &Frame,
+    a: &Side,
+    b: &Side,
+    options: &MedianOptions,
+) -> Result<MedianLine, DelimitationError> {
+    let (wa, wb) = options.weights;
+    if !(wa.is_finite() && wb.is_finite() && wa > 0.0 && wb > 0.0) {
+        return Err(DelimitationError::BadParameter(format!(
+            "weights must be positive numbers (got {wa}:{wb})"
+        )));
+    }
+    if !(options.tolerance.is_finite() && options.tolerance >= 1e-6) {
+        return Err(DelimitationError::BadParameter(format!(
+            "the tolerance must be at least 1 µm (got {} m)",
+            options.tolerance
+        )));
+    }
+    let geod = frame.gnomonic().geodesic();
+    if a.parts() == b.parts() {
+        return Ok(itself(frame, a));
+    }
+    if let Some((lat, lon)) = a.contact(b, frame) {
+        return Err(DelimitationError::SidesMeet {
+            a: a.name().to_string(),
+            b: b.name().to_string(),
+            lat,
+            lon,
+        });
+    }
+    let tr = Tracer {
+        frame,
+        geod,
+        a,
+        b,
+        w: options.weights,
+    };
+    let first = |s: &Side| s.parts()[0][0];
+    let last = |s: &Side| {
+        *s.parts()
+            .last()
+            .and_then(|p| p.last())
+            .expect("checked non-empty")
+    };
+    let start = tr.root_between(first(a), first(b))?;
+    let end = tr.root_between(last(a), last(b))?;
+    let mut traced: Vec<(Eval, VertexKind)> = vec![(start, VertexKind::Start)];
+    // The turning points with both features of the side that changes.
+    let mut turning: Vec<MedianVertex> = Vec::new();
+    let mut p = start;
+    // Tangent: perpendicular to ∇f, first pointing toward the end.
+    let tangent = |e: &Eval, prev: (f64, f64)| -> (f64, f64) {
+        let g = e.grad.0.hypot(e.grad.1);
+        let t = (-e.grad.1 / g, e.grad.0 / g);
+        if t.0 * prev.0 + t.1 * prev.1 >= 0.0 {
+            t
+        } else {
+            (-t.0, -t.1)
+        }
+    };
+    let toward_end = {
+        let (_, az, _, _): (f64, f64, f64, f64) =
+            geod.inverse(start.p.0, start.p.1, end.p.0, end.p.1);
+        let (s, c) = az.to_radians().sin_cos();
+        (s, c)
+    };
+    let mut dir = tangent(&p, toward_end);
+    let total: f64 = a
+        .parts()
+        .iter()
+        .chain(b.parts())
+        .map(|l| l.windows(2).map(|w| tr.dist(w[0], w[1])).sum::<f64>())
+        .sum::<f64>()
+        + tr.dist(start.p, end.p);
+    let mut walked = 0.0;
+    loop {
+        let near = p.a.distance.min(p.b.distance);
+        let mut h = (0.25 * near).max(1e-3);
+        let to_end = tr.dist(p.p, end.p);
+        let mut finished = false;
+        let q = loop {
+            if to_end <= 1.5 * h {
+                finished = true;
+                break end;
+            }
+            let guess = tr.go(p.p, dir, h);
+            match tr.correct(guess, 0.5 * h + 1e-6) {
+                Ok(q) => {
+                    // A feature that comes and goes within the step?
+                    let m = tr.on_chord(p.p, q.p, 0.5, 0.5 * h + 1e-6)?;
+                    if same(&m, &p) || same(&m, &q) {
+                        break q;
+                    }
+                }
+                Err(e) => {
+                    if h < 1e-3 {
+                        return Err(e);
+                    }
+                }
+            }
+            h *= 0.5;
+        };
+        if !same(&p, &q) {
+            // Locate where the bases change: the turning point.
+            let (mut lo, mut hi) = (0.0, 1.0);
+            let len = tr.dist(p.p, q.p);
+            let reach = 0.5 * len + 1e-6;
+            let mut at_hi = q;
+            while (hi - lo) * len > 1e-10 {
+                let mid = 0.5 * (lo + hi);
+                let m = tr.on_chord(p.p, q.p, mid, reach)?;
+                if same(&m, &p) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                    at_hi = m;
+                }
+            }
+            let before = tr.on_chord(p.p, q.p, lo, reach)?;
+            // Where the base point moves on continuously (a segment giving
+            // way to its own end vertex, or to the next segment across a
+            // straight or convex vertex) the line has no kink and no
+            // turning point is recorded; where it jumps (across a concave
+            // vertex, or to another stretch of the side) the line turns.
+            // Near a smooth hand-over the two features' distances differ
+            // only to second order, so which one wins is decided by
+            // rounding over a stretch of about √(2·d·1e-12 m): a base
+            // point "jump" under 1 cm (or 1e-6 of the distance) is that.
+            let jumps = |x: &BasePoint, y: &BasePoint| {
+                tr.dist((x.lat, x.lon), (y.lat, y.lon)) >= (1e-6 * x.distance).max(0.01)
+            };
+            let smooth = !jumps(&before.a, &at_hi.a) && !jumps(&before.b, &at_hi.b);
+            if smooth {
+                if !same(&at_hi, &q) {
+                    walked += tr.dist(p.p, at_hi.p);
+                    dir = tangent(&at_hi, dir);
+                    p = at_hi;
+                    continue;
+                }
+            } else {
+                // The corrector skips a sliver of the line at a kink (the
+                // gradient jumps there), so where the switch is a kink solve
+                // it directly: three features at one (weighted) distance.
+                let at_hi = if before.a.feature != at_hi.a.feature {
+                    tr.refine(
+                        Switch::A,
+                        before.a.feature,
+                        at_hi.a.feature,
+                        at_hi.b.feature,
+                        at_hi,
+                    )?
+                } else if before.b.feature != at_hi.b.feature {
+                    tr.refine(
+                        Switch::B,
+                        before.b.feature,
+                        at_hi.b.feature,
+                        at_hi.a.feature,
+                        at_hi,
+                    )?
+                } else {
+                    at_hi
+                };
+                let mut v = vertex(&at_hi, VertexKind::Turning);
+                // Both features of the side whose base changes, at the same
+                // distance.
+                if before.a.feature != at_hi.a.feature {
+                    v.base_a = vec![a.distance_to(frame, before.a.feature, at_hi.p)?, at_hi.a];
+                }
+                if before.b.feature != at_hi.b.feature {
+                    v.base_b = vec![b.distance_to(frame, before.b.feature, at_hi.p)?, at_hi.b];
+                }
+                traced.push((at_hi, VertexKind::Turning));
+                turning.push(v);
+                // Two changes in one step: carry on from the turning point.
+                if !same(&at_hi, &q) {
+                    walked += tr.dist(p.p, at_hi.p);
+                    dir = tangent(&at_hi, dir);
+                    p = at_hi;
+                    continue;
+                }
+            }
+        }
+        walked += tr.dist(p.p, q.p);
+        if walked > 10.0 * total + 1e4 {
+            return Err(DelimitationError::NoConvergence {
+                lat: q.p.0,
+                lon: q.p.1,
+                why: "the line wanders without reaching the sides' ends: do both sides run the same way?".into(),
+            });
+        }
+        if finished {
+            traced.push((end, VertexKind::End));
+            break;
+        }
+        dir = tangent(&q, dir);
+        traced.push((q, VertexKind::Densified));
+        p = q;
+    }
+    let vertices = select(&tr, &traced, turning, options.tolerance)?;
+    let length_m = vertices
+        .windows(2)
+        .map(|w| tr.dist((w[0].lat, w[0].lon), (w[1].lat, w[1].lon)))
+        .sum();
+    Ok(MedianLine {
+        vertices,
+        length_m,
+        traced_points: traced.len(),
+    })
+}
+
+/// A side's median with itself: the side, each vertex its own base point.
+fn itself(frame: &Frame, side: &Side) -> MedianLine {
+    let geod = frame.gnomonic().geodesic();
+    let mut vertices = Vec::new();
+    let n: usize = side.parts().iter().map(|p| p.len()).sum();
+    for (k, part) in side.parts().iter().enumerate() {
+        for (i, &(lat, lon)) in part.iter().enumerate() {
+            let base = BasePoint {
+                lat,
+                lon,
+                distance: 0.0,
+                feature: crate::side::Feature::Vertex {
+                    part: k as u32,
+                    vertex: i as u32,
+                },
+            };
+            let kind = match vertices.len() {
+                0 => VertexKind::Start,
+                x if x + 1 == n => VertexKind::End,
+                _ => VertexKind::Turning,
+            };
+            vertices.push(MedianVertex {
+                lat,
+                lon,
+                kind,
+                base_a: vec![base],
+                base_b: vec![base],
+            });
+        }
+    }
+    let length_m = vertices
+        .windows(2)
+        .map(|w| -> f64 { geod.inverse(w[0].lat, w[0].lon, w[1].lat, w[1].lon) })
+        .sum();
+    MedianLine {
+        vertices,
+        length_m,
+        traced_points: 0,
+    }
+}
+
+/// Keep start, turning points and end; between them the fewest traced
+/// points that hold every chord within the tolerance.
+fn select(
+    tr: &Tracer,
+    traced: &[(Eval, VertexKind)],
+    turning: Vec<MedianVertex>,
+    tol: f64,
+) -> Result<Vec<MedianVertex>, DelimitationError> {
+    let g = tr.frame.gnomonic();
+    let mut turning = turning.into_iter();
+    let mut out: Vec<MedianVertex> = Vec::new();
+    // Chord i→j acceptable: traced points between within tol/2 of it, and
+    // the chord itself within tol of the line at its quarter points.
+    let ok = |i: usize, j: usize| -> Result<bool, DelimitationError> {
+        let (p, q) = (traced[i].0.p, traced[j].0.p);
+        for (t, _) in &traced[i + 1..j] {
+            let n = terminus_geodesy::geodesic::nearest_on_segment(g, p, q, t.p)?;
+            if n.distance > 0.5 * tol {
+                return Ok(false);
+            }
+        }
+        Ok(chord_departure(tr, p, q)? <= tol)
+    };
+    let mut i = 0;
+    loop {
+        let (e, kind) = &traced[i];
+        out.push(match kind {
+            VertexKind::Turning => turning.next().unwrap_or_else(|| vertex(e, *kind)),
+            _ => vertex(e, *kind),
+        });
+        if *kind == VertexKind::End {
+            break;
+        }
+        // The next kept point: the next turning point or end bounds the
+        // search; exponential then binary search for the farthest chord.
+        let stop = (i + 1..traced.len())
+            .find(|&k| traced[k].1 != VertexKind::Densified)
+            .unwrap_or(traced.len() - 1);
+        let mut good = i + 1;
+        let mut step = 1;
+        while good < stop {
+            let cand = (good + step).min(stop);
+            if ok(i, cand)? {
+                good = cand;
+                step *= 2;
+            } else if step == 1 {
+                break;
+            } else {
+                step = 1;
+            }
+        }
+        // Between neighbouring traced points (or turning points found in
+        // one step) the chord may still stray: halve it on the line.
+        let mut extra = Vec::new();
+        subdivide(tr, traced[i].0.p, traced[good].0.p, tol, 0, &mut extra)?;
+        out.extend(extra.iter().map(|e| vertex(e, VertexKind::Densified)));
+        i = good;
+    }
+    Ok(out)
+}
+
+/// Largest first-order departure |f|/|∇f| of the geodesic chord p→q from
+/// the line, at its quarter points.
+fn chord_departure(tr: &Tracer, p: (f64, f64), q: (f64, f64)) -> Result<f64, DelimitationError> {
+    let (len, az, _, _): (f64, f64, f64, f64) = tr.geod.inverse(p.0, p.1, q.0, q.1);
+    let mut worst: f64 = 0.0;
+    for t in [0.25, 0.5, 0.75] {
+        let (lat, lon): (f64, f64) = tr.geod.direct(p.0, p.1, az, t * len);
+        let e = tr.eval((lat, lon))?;
+        let g = e.grad.0.hypot(e.grad.1);
+        worst = worst.max(e.f.abs() / g);
+    }
+    Ok(worst)
+}
+
+/// Points of the line that bring every chord from p to q within `tol`.
+fn subdivide(
+    tr: &Tracer,
+    p: (f64, f64),
+    q: (f64, f64),
+    tol: f64,
+    depth: u32,
+    out: &mut Vec<Eval>,
+) -> Result<(), DelimitationError> {
+    if depth >= 30 || chord_departure(tr, p, q)? <= tol {
+        return Ok(());
+    }
+    let len = tr.dist(p, q);
+    let m = tr.on_chord(p, q, 0.5, len)?;
+    subdivide(tr, p, m.p, tol, depth + 1, out)?;
+    out.push(m);
+    subdivide(tr, m.p, q, tol, depth + 1, out)
+}
