@@ -5,14 +5,18 @@
 //! - [`median`]: the strict equidistance (median) line between two sides,
 //!   traced on the ellipsoid, with its turning points and their base
 //!   points; weighted (ratio) lines.
+//! - [`compromise`]: the median of two claim lines that cross, region by
+//!   region between them (the comparison engine finds the regions).
 //!
 //! Every distance is geodesic on the ellipsoid (Karney 2013 through
 //! GeographicLib's algorithms); the local gnomonic frame of
 //! `terminus_compare::frame` only finds candidates.
 
+pub mod compromise;
 pub mod median;
 pub mod side;
 
+pub use compromise::{compromise_median, CompromiseMedian, SkippedRegion};
 pub use median::{median_line, MedianLine, MedianOptions, MedianVertex, VertexKind};
 pub use side::Side;
 pub use side::{BasePoint, Feature};

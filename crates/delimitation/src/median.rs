@@ -107,12 +107,14 @@ impl MedianLine {
 
 /// f, its gradient (east, north) and the base points at a position.
 #[derive(Debug, Clone, Copy)]
-struct Eval {
-    p: (f64, f64),
-    f: f64,
-    grad: (f64, f64),
-    a: BasePoint,
-    b: BasePoint,
+pub(crate) struct Eval {
+    pub(crate) p: (f64, f64),
+    pub(crate) f: f64,
+    pub(crate) grad: (f64, f64),
+    pub(crate) a: BasePoint,
+    pub(crate) b: BasePoint,
+    /// Lower bound on how much farther any other stretch of each side is.
+    pub(crate) gap: f64,
 }
 
 /// Which side's base feature changes at a turning point.
@@ -122,12 +124,12 @@ enum Switch {
     B,
 }
 
-struct Tracer<'a> {
-    frame: &'a Frame,
-    geod: &'a Geodesic,
-    a: &'a Side,
-    b: &'a Side,
-    w: (f64, f64),
+pub(crate) struct Tracer<'a> {
+    pub(crate) frame: &'a Frame,
+    pub(crate) geod: &'a Geodesic,
+    pub(crate) a: &'a Side,
+    pub(crate) b: &'a Side,
+    pub(crate) w: (f64, f64),
 }
 
 impl Tracer<'_> {
@@ -147,9 +149,9 @@ impl Tracer<'_> {
         (s, c)
     }
 
-    fn eval(&self, p: (f64, f64)) -> Result<Eval, DelimitationError> {
-        let a = self.a.nearest(self.frame, p)?;
-        let b = self.b.nearest(self.frame, p)?;
+    pub(crate) fn eval(&self, p: (f64, f64)) -> Result<Eval, DelimitationError> {
+        let (a, ga) = self.a.nearest_with_gap(self.frame, p)?;
+        let (b, gb) = self.b.nearest_with_gap(self.frame, p)?;
         if a.distance < 1e-6 || b.distance < 1e-6 {
             return Err(self.meet(p));
         }
@@ -161,12 +163,13 @@ impl Tracer<'_> {
             grad: (wb * ua.0 - wa * ub.0, wb * ua.1 - wa * ub.1),
             a,
             b,
+            gap: ga.min(gb),
         })
     }
 
     /// f alone (no check that the sides are apart: the ends of the
     /// start and end geodesics lie on the sides).
-    fn f_at(&self, p: (f64, f64)) -> Result<f64, DelimitationError> {
+    pub(crate) fn f_at(&self, p: (f64, f64)) -> Result<f64, DelimitationError> {
         let a = self.a.nearest(self.frame, p)?.distance;
         let b = self.b.nearest(self.frame, p)?.distance;
         Ok(self.w.1 * a - self.w.0 * b)
@@ -247,7 +250,7 @@ impl Tracer<'_> {
         Ok(e)
     }
 
-    fn go(&self, p: (f64, f64), dir: (f64, f64), s: f64) -> (f64, f64) {
+    pub(crate) fn go(&self, p: (f64, f64), dir: (f64, f64), s: f64) -> (f64, f64) {
         let az = dir.0.atan2(dir.1).to_degrees();
         let (lat, lon): (f64, f64) = self.geod.direct(p.0, p.1, az, s);
         (lat, lon)
@@ -285,13 +288,17 @@ impl Tracer<'_> {
         })
     }
 
-    fn dist(&self, p: (f64, f64), q: (f64, f64)) -> f64 {
+    pub(crate) fn dist(&self, p: (f64, f64), q: (f64, f64)) -> f64 {
         self.geod.inverse(p.0, p.1, q.0, q.1)
     }
 
     /// The point of the median on the geodesic from `p` to `q` (f changes
     /// sign between them), by bisection to 1e-10 m.
-    fn root_between(&self, p: (f64, f64), q: (f64, f64)) -> Result<Eval, DelimitationError> {
+    pub(crate) fn root_between(
+        &self,
+        p: (f64, f64),
+        q: (f64, f64),
+    ) -> Result<Eval, DelimitationError> {
         let (_, az, _, _): (f64, f64, f64, f64) = self.geod.inverse(p.0, p.1, q.0, q.1);
         let len = self.dist(p, q);
         let at = |t: f64| -> (f64, f64) {
@@ -349,60 +356,60 @@ fn vertex(e: &Eval, kind: VertexKind) -> MedianVertex {
     }
 }
 
-/// The equidistance line between sides `a` and `b` from where it crosses
-/// the geodesic joining their first vertices to where it crosses the one
-/// joining their last vertices (the sides run the same way: both banks
-/// downstream, both claim lines from the same end).
-///
-/// Both sides and the frame must be on one ellipsoid; `frame` is the
-/// local frame both sides were indexed in.
-pub fn median_line(
-    frame: &Frame,
-    a: &Side,
-    b: &Side,
-    options: &MedianOptions,
-) -> Result<MedianLine, DelimitationError> {
-    let (wa, wb) = options.weights;
-    if !(wa.is_finite() && wb.is_finite() && wa > 0.0 && wb > 0.0) {
-        return Err(DelimitationError::BadParameter(format!(
-            "weights must be positive numbers (got {wa}:{wb})"
-        )));
-    }
-    if !(options.tolerance.is_finite() && options.tolerance >= 1e-6) {
-        return Err(DelimitationError::BadParameter(format!(
-            "the tolerance must be at least 1 µm (got {} m)",
-            options.tolerance
-        )));
-    }
-    let geod = frame.gnomonic().geodesic();
-    if a.parts() == b.parts() {
-        return Ok(itself(frame, a));
-    }
-    if let Some((lat, lon)) = a.contact(b, frame) {
-        return Err(DelimitationError::SidesMeet {
-            a: a.name().to_string(),
-            b: b.name().to_string(),
-            lat,
-            lon,
-        });
-    }
-    let tr = Tracer {
-        frame,
-        geod,
-        a,
-        b,
-        w: options.weights,
+/// Where a traced piece begins.
+#[derive(Clone, Copy)]
+pub(crate) enum Start {
+    /// A point of the line (f = 0 with both sides apart).
+    OnLine(Eval),
+    /// A point where the sides meet, and the direction (east, north) of
+    /// the angle's bisector into the region between them.
+    Contact { at: (f64, f64), into: (f64, f64) },
+}
+
+/// The base points at a contact (both at distance 0) as an `Eval`.
+pub(crate) fn contact_eval(tr: &Tracer, at: (f64, f64)) -> Result<Eval, DelimitationError> {
+    Ok(Eval {
+        p: at,
+        f: 0.0,
+        grad: (0.0, 0.0),
+        a: tr.a.nearest(tr.frame, at)?,
+        b: tr.b.nearest(tr.frame, at)?,
+        gap: 0.0,
+    })
+}
+
+/// Trace the line from `from` to `end` (a point of the line, or with
+/// `end_contact` a contact of the sides). Returns the traced points with
+/// their kinds and the turning points with their base points.
+#[allow(clippy::type_complexity)]
+pub(crate) fn trace(
+    tr: &Tracer,
+    from: Start,
+    end: Eval,
+    end_contact: Option<()>,
+    tol: f64,
+) -> Result<(Vec<(Eval, VertexKind)>, Vec<MedianVertex>), DelimitationError> {
+    let (a, b, frame, geod) = (tr.a, tr.b, tr.frame, tr.geod);
+    let (start, mut traced) = match from {
+        Start::OnLine(e) => (e, vec![(e, VertexKind::Start)]),
+        Start::Contact { at, into } => {
+            // Leave the contact along the bisector of the angle between
+            // the lines, far enough that both are a quarter of the
+            // tolerance away: the chord from the contact is within it.
+            let x = contact_eval(tr, at)?;
+            let mut s = 0.25 * tol;
+            let mut e = tr.correct(tr.go(at, into, s), 0.5 * s)?;
+            for _ in 0..60 {
+                let near = e.a.distance.min(e.b.distance);
+                if near >= 0.25 * tol || s >= 0.25 * tr.dist(at, end.p) {
+                    break;
+                }
+                s *= 2.0;
+                e = tr.correct(tr.go(at, into, s), 0.5 * s)?;
+            }
+            (e, vec![(x, VertexKind::Start), (e, VertexKind::Densified)])
+        }
     };
-    let first = |s: &Side| s.parts()[0][0];
-    let last = |s: &Side| {
-        *s.parts()
-            .last()
-            .and_then(|p| p.last())
-            .expect("checked non-empty")
-    };
-    let start = tr.root_between(first(a), first(b))?;
-    let end = tr.root_between(last(a), last(b))?;
-    let mut traced: Vec<(Eval, VertexKind)> = vec![(start, VertexKind::Start)];
     // The turning points with both features of the side that changes.
     let mut turning: Vec<MedianVertex> = Vec::new();
     let mut p = start;
@@ -422,7 +429,10 @@ pub fn median_line(
         let (s, c) = az.to_radians().sin_cos();
         (s, c)
     };
-    let mut dir = tangent(&p, toward_end);
+    let mut dir = match from {
+        Start::Contact { into, .. } => tangent(&p, into),
+        Start::OnLine(_) => tangent(&p, toward_end),
+    };
     let total: f64 = a
         .parts()
         .iter()
@@ -432,20 +442,34 @@ pub fn median_line(
         + tr.dist(start.p, end.p);
     let mut walked = 0.0;
     loop {
+        // Step: a quarter of the distance to the sides (the bisector of a
+        // vertex and a segment curves on that scale), or up to nearly half
+        // the gap to any other stretch of either side, whichever is longer
+        // (no new base feature can be met within it).
         let near = p.a.distance.min(p.b.distance);
-        let mut h = (0.25 * near).max(1e-3);
+        let by_gap = (0.45 * p.gap).min(20_000.0);
+        let mut h = (0.25 * near).max(by_gap).max(1e-3);
         let to_end = tr.dist(p.p, end.p);
         let mut finished = false;
         let q = loop {
-            if to_end <= 1.5 * h {
+            // Into a contact the line runs straight (the bisector of the
+            // two lines there): once both are within a quarter of the
+            // tolerance, the chord to the contact is within it.
+            if to_end <= 1.5 * h || (end_contact.is_some() && near <= 0.25 * tol) {
                 finished = true;
                 break end;
             }
+            // The line lies within h of the predicted point even where it
+            // turns sharply (a kink within the step): reach 1.5 h.
             let guess = tr.go(p.p, dir, h);
-            match tr.correct(guess, 0.5 * h + 1e-6) {
+            match tr.correct(guess, 1.5 * h + 1e-6) {
                 Ok(q) => {
-                    // A feature that comes and goes within the step?
-                    let m = tr.on_chord(p.p, q.p, 0.5, 0.5 * h + 1e-6)?;
+                    // A feature that comes and goes within the step? (Not
+                    // within half the gap.)
+                    if h <= by_gap {
+                        break q;
+                    }
+                    let m = tr.on_chord(p.p, q.p, 0.5, 1.5 * h + 1e-6)?;
                     if same(&m, &p) || same(&m, &q) {
                         break q;
                     }
@@ -539,7 +563,7 @@ pub fn median_line(
             }
         }
         walked += tr.dist(p.p, q.p);
-        if walked > 10.0 * total + 1e4 {
+        if walked > 10.0 * total + 1e4 || traced.len() > 200_000 {
             return Err(DelimitationError::NoConvergence {
                 lat: q.p.0,
                 lon: q.p.1,
@@ -554,6 +578,63 @@ pub fn median_line(
         traced.push((q, VertexKind::Densified));
         p = q;
     }
+    Ok((traced, turning))
+}
+
+/// The equidistance line between sides `a` and `b` from where it crosses
+/// the geodesic joining their first vertices to where it crosses the one
+/// joining their last vertices (the sides run the same way: both banks
+/// downstream, both claim lines from the same end).
+///
+/// Both sides and the frame must be on one ellipsoid; `frame` is the
+/// local frame both sides were indexed in.
+pub fn median_line(
+    frame: &Frame,
+    a: &Side,
+    b: &Side,
+    options: &MedianOptions,
+) -> Result<MedianLine, DelimitationError> {
+    let (wa, wb) = options.weights;
+    if !(wa.is_finite() && wb.is_finite() && wa > 0.0 && wb > 0.0) {
+        return Err(DelimitationError::BadParameter(format!(
+            "weights must be positive numbers (got {wa}:{wb})"
+        )));
+    }
+    if !(options.tolerance.is_finite() && options.tolerance >= 1e-6) {
+        return Err(DelimitationError::BadParameter(format!(
+            "the tolerance must be at least 1 µm (got {} m)",
+            options.tolerance
+        )));
+    }
+    let geod = frame.gnomonic().geodesic();
+    if a.parts() == b.parts() {
+        return Ok(itself(frame, a));
+    }
+    if let Some((lat, lon)) = a.contact(b, frame) {
+        return Err(DelimitationError::SidesMeet {
+            a: a.name().to_string(),
+            b: b.name().to_string(),
+            lat,
+            lon,
+        });
+    }
+    let tr = Tracer {
+        frame,
+        geod,
+        a,
+        b,
+        w: options.weights,
+    };
+    let first = |s: &Side| s.parts()[0][0];
+    let last = |s: &Side| {
+        *s.parts()
+            .last()
+            .and_then(|p| p.last())
+            .expect("checked non-empty")
+    };
+    let start = tr.root_between(first(a), first(b))?;
+    let end = tr.root_between(last(a), last(b))?;
+    let (traced, turning) = trace(&tr, Start::OnLine(start), end, None, options.tolerance)?;
     let vertices = select(&tr, &traced, turning, options.tolerance)?;
     let length_m = vertices
         .windows(2)
@@ -609,7 +690,7 @@ fn itself(frame: &Frame, side: &Side) -> MedianLine {
 
 /// Keep start, turning points and end; between them the fewest traced
 /// points that hold every chord within the tolerance.
-fn select(
+pub(crate) fn select(
     tr: &Tracer,
     traced: &[(Eval, VertexKind)],
     turning: Vec<MedianVertex>,

@@ -52,7 +52,16 @@ pub struct Side {
     /// The parts' images in the frame.
     xy: Vec<Vec<Xy>>,
     index: SegmentIndex,
+    /// The segments' images, for planar bounds: (part, segment).
+    planar: rstar::RTree<rstar::primitives::GeomWithData<rstar::primitives::Line<Xy>, (u32, u32)>>,
+    /// The frame's radius (for the gnomonic scale bound).
+    radius: f64,
 }
+
+/// Relative slack on the gnomonic scale bound (the ellipsoid departs
+/// from the sphere the bound is derived for), as in the comparison
+/// engine's index.
+const SLACK: f64 = 2e-3;
 
 impl Side {
     /// Index the parts (each at least two distinct vertices, (lat, lon)
@@ -90,11 +99,27 @@ impl Side {
             }
             pieces.push((p.clone(), frame.xys(p)?));
         }
+        let planar = rstar::RTree::bulk_load(
+            pieces
+                .iter()
+                .enumerate()
+                .flat_map(|(k, (_, xy))| {
+                    xy.windows(2).enumerate().map(move |(i, w)| {
+                        rstar::primitives::GeomWithData::new(
+                            rstar::primitives::Line::new(w[0], w[1]),
+                            (k as u32, i as u32),
+                        )
+                    })
+                })
+                .collect(),
+        );
         Ok(Side {
             name: name.to_string(),
             index: SegmentIndex::from_pieces(&pieces),
             xy: pieces.into_iter().map(|p| p.1).collect(),
             parts,
+            planar,
+            radius: frame.radius(),
         })
     }
 
@@ -202,6 +227,57 @@ impl Side {
             distance: c.distance,
             feature,
         })
+    }
+
+    /// The nearest base point and a lower bound on how much farther any
+    /// other stretch of the side is (the "gap"): features that could take
+    /// over from the base point by a jump, not by sliding on. Moving `p`
+    /// by h changes the gap by at most 2h, so steps under half the gap
+    /// cannot meet a new base feature. The bound is planar (the frame's
+    /// distance times the gnomonic scale's floor), so conservative.
+    pub fn nearest_with_gap(
+        &self,
+        frame: &Frame,
+        p: (f64, f64),
+    ) -> Result<(BasePoint, f64), DelimitationError> {
+        use rstar::PointDistance;
+        let best = self.nearest(frame, p)?;
+        let xy = frame.xy(p)?;
+        let t = xy[0].hypot(xy[1]) / self.radius;
+        let floor = (1.0 - SLACK) / (1.0 + t * t);
+        let best_xy = frame.xy((best.lat, best.lon))?;
+        for cand in self.planar.nearest_neighbor_iter(&xy) {
+            let (part, seg) = cand.data;
+            let related = match best.feature {
+                Feature::Segment { part: bp, segment } => bp == part && segment == seg,
+                Feature::Vertex { .. } => {
+                    // Its planar nearest point is the base vertex itself.
+                    let l = cand.geom();
+                    let (a, b) = (l.from, l.to);
+                    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+                    let len2 = dx * dx + dy * dy;
+                    let u = if len2 > 0.0 {
+                        ((xy[0] - a[0]) * dx + (xy[1] - a[1]) * dy) / len2
+                    } else {
+                        0.0
+                    };
+                    let end = if u <= 0.0 {
+                        Some(a)
+                    } else if u >= 1.0 {
+                        Some(b)
+                    } else {
+                        None
+                    };
+                    end.is_some_and(|e| (e[0] - best_xy[0]).hypot(e[1] - best_xy[1]) < 1e-6)
+                }
+            };
+            if related {
+                continue;
+            }
+            let lower = cand.geom().distance_2(&xy).sqrt() * floor;
+            return Ok((best, (lower - best.distance).max(0.0)));
+        }
+        Ok((best, f64::INFINITY))
     }
 
     /// Geodesic distance from `p` to one feature, and its nearest point:

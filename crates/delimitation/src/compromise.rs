@@ -1,0 +1,227 @@
+//! The compromise median of two claim lines: the line equidistant from
+//! both, which two delegations can put on the table as the middle ground.
+//!
+//! Claim lines cross and touch; between two contacts they enclose a
+//! region (a discrepancy polygon of the comparison engine). In each region
+//! the median runs from one contact to the other — through the region, as
+//! the bisector of the two lines' angle where it leaves a contact — and
+//! the pieces meet at the contacts. Where the lines coincide the median is
+//! the common line. Regions closed by the comparison's joins (ends of the
+//! lines a few kilometres apart) start or end where the median crosses the
+//! join.
+//!
+//! A region whose boundary alternates between the lines more than once
+//! (the lines touch again without crossing, or share a stretch inside it)
+//! has several equidistance curves or a whole equidistant area; such
+//! regions are reported, not guessed.
+
+use crate::median::{contact_eval, select, trace, MedianLine, MedianOptions, Start, Tracer};
+use crate::side::Side;
+use crate::DelimitationError;
+use terminus_compare::frame::{Frame, Xy};
+use terminus_compare::{compare, ClaimLine, Inputs, Options};
+use terminus_geodesy::measure::InverseGeodesic;
+use terminus_geodesy::Ellipsoid;
+
+/// A region between the lines left without a median, and why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SkippedRegion {
+    /// A point inside it, (lat, lon).
+    pub inside_at: (f64, f64),
+    /// Its geodesic area, m².
+    pub area_m2: f64,
+    /// Why.
+    pub reason: String,
+}
+
+/// The compromise median.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CompromiseMedian {
+    /// Its pieces, each a run of the line (one per region between the
+    /// lines and one per common stretch), chained where they meet.
+    pub pieces: Vec<MedianLine>,
+    /// Regions left without a median.
+    pub skipped: Vec<SkippedRegion>,
+    /// Regions between the lines (with a median).
+    pub regions: usize,
+}
+
+impl CompromiseMedian {
+    /// Total geodesic length, metres.
+    pub fn length_m(&self) -> f64 {
+        self.pieces.iter().map(|p| p.length_m).sum()
+    }
+}
+
+/// Even–odd point in ring, planar (the frame's gnomonic plane).
+fn inside(p: Xy, ring: &[Xy]) -> bool {
+    let mut c = false;
+    let n = ring.len();
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[(i + 1) % n]);
+        if (a[1] > p[1]) != (b[1] > p[1]) {
+            let x = a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0]);
+            if p[0] < x {
+                c = !c;
+            }
+        }
+    }
+    c
+}
+
+/// The compromise median of claim lines `a` and `b` ((lat, lon) pieces,
+/// WGS 84).
+pub fn compromise_median(
+    a: &ClaimLine,
+    b: &ClaimLine,
+    options: &MedianOptions,
+) -> Result<CompromiseMedian, DelimitationError> {
+    let (wa, wb) = options.weights;
+    if !(wa.is_finite() && wb.is_finite() && wa > 0.0 && wb > 0.0) {
+        return Err(DelimitationError::BadParameter(format!(
+            "weights must be positive numbers (got {wa}:{wb})"
+        )));
+    }
+    if !(options.tolerance.is_finite() && options.tolerance >= 1e-6) {
+        return Err(DelimitationError::BadParameter(format!(
+            "the tolerance must be at least 1 µm (got {} m)",
+            options.tolerance
+        )));
+    }
+    let comparison = compare(
+        &Inputs {
+            lines: vec![a.clone(), b.clone()],
+            ..Default::default()
+        },
+        &Options::default(),
+    )?;
+    let pair = comparison
+        .pairs
+        .first()
+        .ok_or(DelimitationError::BadParameter("nothing to compare".into()))?;
+    let frame = Frame::around(Ellipsoid::WGS84, a.pieces.iter().chain(&b.pieces).flatten())?;
+    let sa = Side::new(&a.name, a.pieces.clone(), &frame)?;
+    let sb = Side::new(&b.name, b.pieces.clone(), &frame)?;
+    let geod = frame.gnomonic().geodesic();
+    let tr = Tracer {
+        frame: &frame,
+        geod,
+        a: &sa,
+        b: &sb,
+        w: options.weights,
+    };
+    let mut pieces = Vec::new();
+    let mut skipped = Vec::new();
+    let mut regions = 0;
+    // Regions between the two lines; those one line encloses alone (its
+    // own ring, or with a bridge) have no median.
+    for face in pair
+        .discrepancies
+        .iter()
+        .filter(|d| !d.same_side && d.kind == "between")
+    {
+        let ring = &face.rings[0];
+        let ring = &ring[..ring.len().saturating_sub(1)];
+        let n = ring.len();
+        if n < 3 {
+            continue;
+        }
+        let skip = |reason: String| SkippedRegion {
+            inside_at: face.inside_at,
+            area_m2: face.area_m2,
+            reason,
+        };
+        // Each ring vertex: on both lines (0), on a only (−), b only (+).
+        let mut sign = Vec::with_capacity(n);
+        for &v in ring {
+            let da = sa.nearest(&frame, v)?.distance;
+            let db = sb.nearest(&frame, v)?.distance;
+            sign.push(if da < 1e-6 && db < 1e-6 {
+                0i8
+            } else if wb * da - wa * db < 0.0 {
+                -1
+            } else {
+                1
+            });
+        }
+        // Transitions: contacts, and edges whose ends differ in sign.
+        enum T {
+            Contact(usize),
+            Edge(usize),
+        }
+        let mut ts = Vec::new();
+        for i in 0..n {
+            let j = (i + 1) % n;
+            if sign[i] == 0 {
+                ts.push(T::Contact(i));
+            } else if sign[j] != 0 && sign[i] != sign[j] {
+                ts.push(T::Edge(i));
+            }
+        }
+        if ts.len() != 2 {
+            skipped.push(skip(format!(
+                "its boundary passes between the lines {} times (a simple region has 2)",
+                ts.len()
+            )));
+            continue;
+        }
+        let xy = frame.xys(ring)?;
+        let start_of = |t: &T| -> Result<Start, DelimitationError> {
+            Ok(match *t {
+                T::Contact(i) => {
+                    let at = ring[i];
+                    let prev = ring[(i + n - 1) % n];
+                    let next = ring[(i + 1) % n];
+                    let unit = |q: (f64, f64)| {
+                        let (_, az, _, _): (f64, f64, f64, f64) =
+                            geod.inverse(at.0, at.1, q.0, q.1);
+                        let (s, c) = az.to_radians().sin_cos();
+                        (s, c)
+                    };
+                    let (u1, u2) = (unit(prev), unit(next));
+                    let mut into = (u1.0 + u2.0, u1.1 + u2.1);
+                    let norm = into.0.hypot(into.1);
+                    into = if norm < 1e-9 {
+                        (-u1.1, u1.0)
+                    } else {
+                        (into.0 / norm, into.1 / norm)
+                    };
+                    // Into the region, not out of it (a reflex corner).
+                    let probe = frame.xy(tr.go(at, into, 1e-3))?;
+                    if !inside(probe, &xy) {
+                        into = (-into.0, -into.1);
+                    }
+                    Start::Contact { at, into }
+                }
+                T::Edge(i) => Start::OnLine(tr.root_between(ring[i], ring[(i + 1) % n])?),
+            })
+        };
+        let (from, to) = (&ts[0], &ts[1]);
+        let start = start_of(from)?;
+        let (end, end_contact) = match *to {
+            T::Contact(i) => (contact_eval(&tr, ring[i])?, Some(())),
+            T::Edge(i) => (tr.root_between(ring[i], ring[(i + 1) % n])?, None),
+        };
+        match trace(&tr, start, end, end_contact, options.tolerance) {
+            Ok((traced, turning)) => {
+                let vertices = select(&tr, &traced, turning, options.tolerance)?;
+                let length_m = vertices
+                    .windows(2)
+                    .map(|w| tr.dist((w[0].lat, w[0].lon), (w[1].lat, w[1].lon)))
+                    .sum();
+                pieces.push(MedianLine {
+                    vertices,
+                    length_m,
+                    traced_points: traced.len(),
+                });
+                regions += 1;
+            }
+            Err(e) => skipped.push(skip(e.to_string())),
+        }
+    }
+    Ok(CompromiseMedian {
+        pieces,
+        skipped,
+        regions,
+    })
+}
