@@ -699,7 +699,7 @@ fn bbox(r: &[Xy]) -> [f64; 4] {
 }
 
 /// Crossing-number point-in-ring (ring open or closed).
-pub(crate) fn point_in_ring(p: Xy, ring: &[Xy]) -> bool {
+pub fn point_in_ring(p: Xy, ring: &[Xy]) -> bool {
     let mut inside = false;
     let n = ring.len();
     if n < 3 {

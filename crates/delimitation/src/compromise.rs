@@ -18,7 +18,8 @@
 use crate::median::{contact_eval, select, trace, MedianLine, MedianOptions, Start, Tracer};
 use crate::side::Side;
 use crate::DelimitationError;
-use terminus_compare::frame::{Frame, Xy};
+use terminus_compare::arrangement::point_in_ring;
+use terminus_compare::frame::Frame;
 use terminus_compare::{compare, ClaimLine, Inputs, Options};
 use terminus_geodesy::measure::InverseGeodesic;
 use terminus_geodesy::Ellipsoid;
@@ -53,22 +54,6 @@ impl CompromiseMedian {
     }
 }
 
-/// Even–odd point in ring, planar (the frame's gnomonic plane).
-fn inside(p: Xy, ring: &[Xy]) -> bool {
-    let mut c = false;
-    let n = ring.len();
-    for i in 0..n {
-        let (a, b) = (ring[i], ring[(i + 1) % n]);
-        if (a[1] > p[1]) != (b[1] > p[1]) {
-            let x = a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0]);
-            if p[0] < x {
-                c = !c;
-            }
-        }
-    }
-    c
-}
-
 /// The compromise median of claim lines `a` and `b` ((lat, lon) pieces,
 /// WGS 84).
 pub fn compromise_median(
@@ -76,18 +61,8 @@ pub fn compromise_median(
     b: &ClaimLine,
     options: &MedianOptions,
 ) -> Result<CompromiseMedian, DelimitationError> {
+    options.check()?;
     let (wa, wb) = options.weights;
-    if !(wa.is_finite() && wb.is_finite() && wa > 0.0 && wb > 0.0) {
-        return Err(DelimitationError::BadParameter(format!(
-            "weights must be positive numbers (got {wa}:{wb})"
-        )));
-    }
-    if !(options.tolerance.is_finite() && options.tolerance >= 1e-6) {
-        return Err(DelimitationError::BadParameter(format!(
-            "the tolerance must be at least 1 µm (got {} m)",
-            options.tolerance
-        )));
-    }
     let comparison = compare(
         &Inputs {
             lines: vec![a.clone(), b.clone()],
@@ -188,7 +163,7 @@ pub fn compromise_median(
                     };
                     // Into the region, not out of it (a reflex corner).
                     let probe = frame.xy(tr.go(at, into, 1e-3))?;
-                    if !inside(probe, &xy) {
+                    if !point_in_ring(probe, &xy) {
                         into = (-into.0, -into.1);
                     }
                     Start::Contact { at, into }
@@ -199,21 +174,13 @@ pub fn compromise_median(
         let (from, to) = (&ts[0], &ts[1]);
         let start = start_of(from)?;
         let (end, end_contact) = match *to {
-            T::Contact(i) => (contact_eval(&tr, ring[i])?, Some(())),
-            T::Edge(i) => (tr.root_between(ring[i], ring[(i + 1) % n])?, None),
+            T::Contact(i) => (contact_eval(&tr, ring[i])?, true),
+            T::Edge(i) => (tr.root_between(ring[i], ring[(i + 1) % n])?, false),
         };
         match trace(&tr, start, end, end_contact, options.tolerance) {
             Ok((traced, turning)) => {
                 let vertices = select(&tr, &traced, turning, options.tolerance)?;
-                let length_m = vertices
-                    .windows(2)
-                    .map(|w| tr.dist((w[0].lat, w[0].lon), (w[1].lat, w[1].lon)))
-                    .sum();
-                pieces.push(MedianLine {
-                    vertices,
-                    length_m,
-                    traced_points: traced.len(),
-                });
+                pieces.push(MedianLine::new(geod, vertices, traced.len()));
                 regions += 1;
             }
             Err(e) => skipped.push(skip(e.to_string())),

@@ -43,6 +43,25 @@ pub struct MedianOptions {
     pub weights: (f64, f64),
 }
 
+impl MedianOptions {
+    /// Refuse weights and tolerances that mean nothing.
+    pub fn check(&self) -> Result<(), DelimitationError> {
+        let (wa, wb) = self.weights;
+        if !(wa.is_finite() && wb.is_finite() && wa > 0.0 && wb > 0.0) {
+            return Err(DelimitationError::BadParameter(format!(
+                "weights must be positive numbers (got {wa}:{wb})"
+            )));
+        }
+        if !(self.tolerance.is_finite() && self.tolerance >= 1e-6) {
+            return Err(DelimitationError::BadParameter(format!(
+                "the tolerance must be at least 1 µm (got {} m)",
+                self.tolerance
+            )));
+        }
+        Ok(())
+    }
+}
+
 impl Default for MedianOptions {
     fn default() -> Self {
         MedianOptions {
@@ -93,6 +112,22 @@ pub struct MedianLine {
 }
 
 impl MedianLine {
+    /// The line through `vertices`, its geodesic length measured.
+    pub(crate) fn new(
+        geod: &Geodesic,
+        vertices: Vec<MedianVertex>,
+        traced_points: usize,
+    ) -> MedianLine {
+        let length_m = vertices
+            .windows(2)
+            .map(|w| -> f64 { geod.inverse(w[0].lat, w[0].lon, w[1].lat, w[1].lon) })
+            .sum();
+        MedianLine {
+            vertices,
+            length_m,
+            traced_points,
+        }
+    }
     /// The vertices as (lat, lon).
     pub fn coords(&self) -> Vec<(f64, f64)> {
         self.vertices.iter().map(|v| (v.lat, v.lon)).collect()
@@ -299,8 +334,7 @@ impl Tracer<'_> {
         p: (f64, f64),
         q: (f64, f64),
     ) -> Result<Eval, DelimitationError> {
-        let (_, az, _, _): (f64, f64, f64, f64) = self.geod.inverse(p.0, p.1, q.0, q.1);
-        let len = self.dist(p, q);
+        let (len, az, _, _): (f64, f64, f64, f64) = self.geod.inverse(p.0, p.1, q.0, q.1);
         let at = |t: f64| -> (f64, f64) {
             let (lat, lon): (f64, f64) = self.geod.direct(p.0, p.1, az, t * len);
             (lat, lon)
@@ -335,8 +369,7 @@ impl Tracer<'_> {
         t: f64,
         reach: f64,
     ) -> Result<Eval, DelimitationError> {
-        let (_, az, _, _): (f64, f64, f64, f64) = self.geod.inverse(p.0, p.1, q.0, q.1);
-        let len = self.dist(p, q);
+        let (len, az, _, _): (f64, f64, f64, f64) = self.geod.inverse(p.0, p.1, q.0, q.1);
         let (lat, lon): (f64, f64) = self.geod.direct(p.0, p.1, az, t * len);
         self.correct((lat, lon), reach)
     }
@@ -386,7 +419,7 @@ pub(crate) fn trace(
     tr: &Tracer,
     from: Start,
     end: Eval,
-    end_contact: Option<()>,
+    end_contact: bool,
     tol: f64,
 ) -> Result<(Vec<(Eval, VertexKind)>, Vec<MedianVertex>), DelimitationError> {
     let (a, b, frame, geod) = (tr.a, tr.b, tr.frame, tr.geod);
@@ -455,7 +488,7 @@ pub(crate) fn trace(
             // Into a contact the line runs straight (the bisector of the
             // two lines there): once both are within a quarter of the
             // tolerance, the chord to the contact is within it.
-            if to_end <= 1.5 * h || (end_contact.is_some() && near <= 0.25 * tol) {
+            if to_end <= 1.5 * h || (end_contact && near <= 0.25 * tol) {
                 finished = true;
                 break end;
             }
@@ -594,18 +627,7 @@ pub fn median_line(
     b: &Side,
     options: &MedianOptions,
 ) -> Result<MedianLine, DelimitationError> {
-    let (wa, wb) = options.weights;
-    if !(wa.is_finite() && wb.is_finite() && wa > 0.0 && wb > 0.0) {
-        return Err(DelimitationError::BadParameter(format!(
-            "weights must be positive numbers (got {wa}:{wb})"
-        )));
-    }
-    if !(options.tolerance.is_finite() && options.tolerance >= 1e-6) {
-        return Err(DelimitationError::BadParameter(format!(
-            "the tolerance must be at least 1 µm (got {} m)",
-            options.tolerance
-        )));
-    }
+    options.check()?;
     let geod = frame.gnomonic().geodesic();
     if a.parts() == b.parts() {
         return Ok(itself(frame, a));
@@ -634,17 +656,9 @@ pub fn median_line(
     };
     let start = tr.root_between(first(a), first(b))?;
     let end = tr.root_between(last(a), last(b))?;
-    let (traced, turning) = trace(&tr, Start::OnLine(start), end, None, options.tolerance)?;
+    let (traced, turning) = trace(&tr, Start::OnLine(start), end, false, options.tolerance)?;
     let vertices = select(&tr, &traced, turning, options.tolerance)?;
-    let length_m = vertices
-        .windows(2)
-        .map(|w| tr.dist((w[0].lat, w[0].lon), (w[1].lat, w[1].lon)))
-        .sum();
-    Ok(MedianLine {
-        vertices,
-        length_m,
-        traced_points: traced.len(),
-    })
+    Ok(MedianLine::new(geod, vertices, traced.len()))
 }
 
 /// A side's median with itself: the side, each vertex its own base point.
@@ -677,15 +691,7 @@ fn itself(frame: &Frame, side: &Side) -> MedianLine {
             });
         }
     }
-    let length_m = vertices
-        .windows(2)
-        .map(|w| -> f64 { geod.inverse(w[0].lat, w[0].lon, w[1].lat, w[1].lon) })
-        .sum();
-    MedianLine {
-        vertices,
-        length_m,
-        traced_points: 0,
-    }
+    MedianLine::new(geod, vertices, 0)
 }
 
 /// Keep start, turning points and end; between them the fewest traced

@@ -139,17 +139,7 @@ impl Side {
     /// straight chords by ~0.1 mm per 10 km).
     pub fn contact(&self, other: &Side, frame: &Frame) -> Option<(f64, f64)> {
         use robust::{orient2d, Coord};
-        use rstar::primitives::{GeomWithData, Line};
-        use rstar::{RTree, AABB};
-        let items: Vec<GeomWithData<Line<Xy>, ()>> = self
-            .xy
-            .iter()
-            .flat_map(|p| {
-                p.windows(2)
-                    .map(|w| GeomWithData::new(Line::new(w[0], w[1]), ()))
-            })
-            .collect();
-        let tree = RTree::bulk_load(items);
+        use rstar::AABB;
         let c = |p: Xy| Coord { x: p[0], y: p[1] };
         let within = |a: Xy, b: Xy, p: Xy| {
             p[0] >= a[0].min(b[0])
@@ -164,7 +154,7 @@ impl Side {
                     [p[0].min(q[0]), p[1].min(q[1])],
                     [p[0].max(q[0]), p[1].max(q[1])],
                 );
-                for s in tree.locate_in_envelope_intersecting(&env) {
+                for s in self.planar.locate_in_envelope_intersecting(&env) {
                     let (a, b) = (s.geom().from, s.geom().to);
                     let o1 = orient2d(c(a), c(b), c(p));
                     let o2 = orient2d(c(a), c(b), c(q));

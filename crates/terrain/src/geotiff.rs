@@ -117,40 +117,34 @@ pub fn read_with(path: &Path, fallback: Option<&Crs>) -> Result<Dem, TerrainErro
         .ok()
         .and_then(|s| s.trim().trim_end_matches('\0').parse::<f64>().ok());
     // Chunks (tiles or strips) decoded on all cores when there are enough.
-    if let Some(r) = decode_parallel(path, &mut dec, w as usize, h as usize) {
-        let (sample, data) = r.map_err(|e| bad(format!("cannot decode the image: {e}")))?;
-        return finish(
-            data,
-            sample,
-            w,
-            h,
-            nodata,
-            x0,
-            y0,
-            dx,
-            dy,
-            crs,
-            pixel_is_point,
-        );
-    }
-    let image = dec
-        .read_image()
-        .map_err(|e| bad(format!("cannot decode the image: {e}")))?;
-    let (sample, data): (SampleType, Vec<f32>) = match image {
-        DecodingResult::I16(v) => (SampleType::I16, v.into_iter().map(f32::from).collect()),
-        DecodingResult::U16(v) => (SampleType::U16, v.into_iter().map(f32::from).collect()),
-        DecodingResult::U8(v) => (SampleType::U8, v.into_iter().map(f32::from).collect()),
-        DecodingResult::I32(v) => (SampleType::I32, v.into_iter().map(|x| x as f32).collect()),
-        DecodingResult::U32(v) => (SampleType::U32, v.into_iter().map(|x| x as f32).collect()),
-        DecodingResult::F32(v) => (SampleType::F32, v),
-        DecodingResult::F64(v) => (SampleType::F64, v.into_iter().map(|x| x as f32).collect()),
-        other => {
-            return Err(bad(format!(
-                "sample type {:?} is not a height",
-                std::mem::discriminant(&other)
-            )))
-        }
-    };
+    let (sample, data): (SampleType, Vec<f32>) =
+        match decode_parallel(path, &mut dec, w as usize, h as usize) {
+            Some(r) => r.map_err(|e| bad(format!("cannot decode the image: {e}")))?,
+            None => match dec
+                .read_image()
+                .map_err(|e| bad(format!("cannot decode the image: {e}")))?
+            {
+                DecodingResult::I16(v) => (SampleType::I16, v.into_iter().map(f32::from).collect()),
+                DecodingResult::U16(v) => (SampleType::U16, v.into_iter().map(f32::from).collect()),
+                DecodingResult::U8(v) => (SampleType::U8, v.into_iter().map(f32::from).collect()),
+                DecodingResult::I32(v) => {
+                    (SampleType::I32, v.into_iter().map(|x| x as f32).collect())
+                }
+                DecodingResult::U32(v) => {
+                    (SampleType::U32, v.into_iter().map(|x| x as f32).collect())
+                }
+                DecodingResult::F32(v) => (SampleType::F32, v),
+                DecodingResult::F64(v) => {
+                    (SampleType::F64, v.into_iter().map(|x| x as f32).collect())
+                }
+                other => {
+                    return Err(bad(format!(
+                        "sample type {:?} is not a height",
+                        std::mem::discriminant(&other)
+                    )))
+                }
+            },
+        };
     finish(
         data,
         sample,
