@@ -62,7 +62,6 @@ pub fn compromise_median(
     options: &MedianOptions,
 ) -> Result<CompromiseMedian, DelimitationError> {
     options.check()?;
-    let (wa, wb) = options.weights;
     let comparison = compare(
         &Inputs {
             lines: vec![a.clone(), b.clone()],
@@ -85,105 +84,56 @@ pub fn compromise_median(
         b: &sb,
         w: options.weights,
     };
-    let mut pieces = Vec::new();
-    let mut skipped = Vec::new();
-    let mut regions = 0;
     // Regions between the two lines; those one line encloses alone (its
     // own ring, or with a bridge) have no median.
-    for face in pair
+    let faces: Vec<_> = pair
         .discrepancies
         .iter()
         .filter(|d| !d.same_side && d.kind == "between")
-    {
-        let ring = &face.rings[0];
-        let ring = &ring[..ring.len().saturating_sub(1)];
-        let n = ring.len();
-        if n < 3 {
-            continue;
-        }
-        let skip = |reason: String| SkippedRegion {
-            inside_at: face.inside_at,
-            area_m2: face.area_m2,
-            reason,
-        };
-        // Each ring vertex: on both lines (0), on a only (−), b only (+).
-        let mut sign = Vec::with_capacity(n);
-        for &v in ring {
-            let da = sa.nearest(&frame, v)?.distance;
-            let db = sb.nearest(&frame, v)?.distance;
-            sign.push(if da < 1e-6 && db < 1e-6 {
-                0i8
-            } else if wb * da - wa * db < 0.0 {
-                -1
-            } else {
-                1
-            });
-        }
-        // Transitions: contacts, and edges whose ends differ in sign.
-        enum T {
-            Contact(usize),
-            Edge(usize),
-        }
-        let mut ts = Vec::new();
-        for i in 0..n {
-            let j = (i + 1) % n;
-            if sign[i] == 0 {
-                ts.push(T::Contact(i));
-            } else if sign[j] != 0 && sign[i] != sign[j] {
-                ts.push(T::Edge(i));
-            }
-        }
-        if ts.len() != 2 {
-            skipped.push(skip(format!(
-                "its boundary passes between the lines {} times (a simple region has 2)",
-                ts.len()
-            )));
-            continue;
-        }
-        let xy = frame.xys(ring)?;
-        let start_of = |t: &T| -> Result<Start, DelimitationError> {
-            Ok(match *t {
-                T::Contact(i) => {
-                    let at = ring[i];
-                    let prev = ring[(i + n - 1) % n];
-                    let next = ring[(i + 1) % n];
-                    let unit = |q: (f64, f64)| {
-                        let (_, az, _, _): (f64, f64, f64, f64) =
-                            geod.inverse(at.0, at.1, q.0, q.1);
-                        let (s, c) = az.to_radians().sin_cos();
-                        (s, c)
-                    };
-                    let (u1, u2) = (unit(prev), unit(next));
-                    let mut into = (u1.0 + u2.0, u1.1 + u2.1);
-                    let norm = into.0.hypot(into.1);
-                    into = if norm < 1e-9 {
-                        (-u1.1, u1.0)
-                    } else {
-                        (into.0 / norm, into.1 / norm)
-                    };
-                    // Into the region, not out of it (a reflex corner).
-                    let probe = frame.xy(tr.go(at, into, 1e-3))?;
-                    if !point_in_ring(probe, &xy) {
-                        into = (-into.0, -into.1);
+        .collect();
+    // Regions are independent: traced on all cores, in the faces' order.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut done: Vec<(usize, Result<Option<MedianLine>, String>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads.min(faces.len()).max(1))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(face) = faces.get(i) else { break };
+                        let ring = &face.rings[0];
+                        let ring = &ring[..ring.len().saturating_sub(1)];
+                        out.push((
+                            i,
+                            region_median(&tr, ring, options).map_err(|e| e.to_string()),
+                        ));
                     }
-                    Start::Contact { at, into }
-                }
-                T::Edge(i) => Start::OnLine(tr.root_between(ring[i], ring[(i + 1) % n])?),
+                    out
+                })
             })
-        };
-        let (from, to) = (&ts[0], &ts[1]);
-        let start = start_of(from)?;
-        let (end, end_contact) = match *to {
-            T::Contact(i) => (contact_eval(&tr, ring[i])?, true),
-            T::Edge(i) => (tr.root_between(ring[i], ring[(i + 1) % n])?, false),
-        };
-        match trace(&tr, start, end, end_contact, options.tolerance) {
-            Ok((traced, turning)) => {
-                let vertices = select(&tr, &traced, turning, options.tolerance)?;
-                pieces.push(MedianLine::new(geod, vertices, traced.len()));
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    let mut pieces = Vec::new();
+    let mut skipped = Vec::new();
+    let mut regions = 0;
+    for (i, result) in done {
+        match result {
+            Ok(Some(line)) => {
+                pieces.push(line);
                 regions += 1;
             }
-            Err(e) => skipped.push(skip(e.to_string())),
+            Ok(None) => {}
+            Err(reason) => skipped.push(SkippedRegion {
+                inside_at: faces[i].inside_at,
+                area_m2: faces[i].area_m2,
+                reason,
+            }),
         }
     }
     Ok(CompromiseMedian {
@@ -191,4 +141,91 @@ pub fn compromise_median(
         skipped,
         regions,
     })
+}
+
+/// The median through one region between the lines, `ring` its boundary
+/// (unclosed, (lat, lon)); `None` for a sliver of under three vertices.
+fn region_median(
+    tr: &Tracer,
+    ring: &[(f64, f64)],
+    options: &MedianOptions,
+) -> Result<Option<MedianLine>, DelimitationError> {
+    let (frame, geod, sa, sb) = (tr.frame, tr.geod, tr.a, tr.b);
+    let (wa, wb) = options.weights;
+    let n = ring.len();
+    if n < 3 {
+        return Ok(None);
+    }
+    // Each ring vertex: on both lines (0), on a only (−), b only (+).
+    let mut sign = Vec::with_capacity(n);
+    for &v in ring {
+        let da = sa.nearest(frame, v)?.distance;
+        let db = sb.nearest(frame, v)?.distance;
+        sign.push(if da < 1e-6 && db < 1e-6 {
+            0i8
+        } else if wb * da - wa * db < 0.0 {
+            -1
+        } else {
+            1
+        });
+    }
+    // Transitions: contacts, and edges whose ends differ in sign.
+    enum T {
+        Contact(usize),
+        Edge(usize),
+    }
+    let mut ts = Vec::new();
+    for i in 0..n {
+        let j = (i + 1) % n;
+        if sign[i] == 0 {
+            ts.push(T::Contact(i));
+        } else if sign[j] != 0 && sign[i] != sign[j] {
+            ts.push(T::Edge(i));
+        }
+    }
+    if ts.len() != 2 {
+        return Err(DelimitationError::BadParameter(format!(
+            "its boundary passes between the lines {} times (a simple region has 2)",
+            ts.len()
+        )));
+    }
+    let xy = frame.xys(ring)?;
+    let start_of = |t: &T| -> Result<Start, DelimitationError> {
+        Ok(match *t {
+            T::Contact(i) => {
+                let at = ring[i];
+                let prev = ring[(i + n - 1) % n];
+                let next = ring[(i + 1) % n];
+                let unit = |q: (f64, f64)| {
+                    let (_, az, _, _): (f64, f64, f64, f64) = geod.inverse(at.0, at.1, q.0, q.1);
+                    let (s, c) = az.to_radians().sin_cos();
+                    (s, c)
+                };
+                let (u1, u2) = (unit(prev), unit(next));
+                let mut into = (u1.0 + u2.0, u1.1 + u2.1);
+                let norm = into.0.hypot(into.1);
+                into = if norm < 1e-9 {
+                    (-u1.1, u1.0)
+                } else {
+                    (into.0 / norm, into.1 / norm)
+                };
+                // Into the region, not out of it (a reflex corner).
+                let probe = frame.xy(tr.go(at, into, 1e-3))?;
+                if !point_in_ring(probe, &xy) {
+                    into = (-into.0, -into.1);
+                }
+                Start::Contact { at, into }
+            }
+            T::Edge(i) => Start::OnLine(tr.root_between(ring[i], ring[(i + 1) % n])?),
+        })
+    };
+    let (from, to) = (&ts[0], &ts[1]);
+    let start = start_of(from)?;
+    let (end, end_contact) = match *to {
+        T::Contact(i) => (contact_eval(tr, ring[i])?, true),
+        T::Edge(i) => (tr.root_between(ring[i], ring[(i + 1) % n])?, false),
+    };
+    let (traced, turning) = trace(tr, start, end, end_contact, options.tolerance)?;
+    let vertices = select(tr, &traced, turning, options.tolerance)?;
+    Ok(Some(MedianLine::new(geod, vertices, traced.len())))
 }

@@ -15,6 +15,7 @@
 pub mod compromise;
 pub mod median;
 pub mod side;
+pub mod synthetic;
 
 pub use compromise::{compromise_median, CompromiseMedian, SkippedRegion};
 pub use median::{median_line, MedianLine, MedianOptions, MedianVertex, VertexKind};

@@ -9,10 +9,15 @@
 //! away from each base point, from the geodesic's azimuth at P), then
 //! Newton steps along ∇f back onto f = 0 to 10 nm. Where a side's nearest
 //! feature (vertex or segment) changes between two traced points the line
-//! turns: that turning point is located by bisection on the
-//! traced line to below a nanometre, and reported with its base points —
-//! the two features of one side and the one of the other, all three at the
-//! same (weighted) distance. Steps stay under a quarter of the distance to
+//! turns: the turning point is solved directly, by Newton's method on the
+//! two equations "three features at one (weighted) distance" from the
+//! interpolated crossing, and accepted only where exactly those features
+//! are the nearest; otherwise (several changes within a step) the step is
+//! bisected on the traced line until one change is isolated. It is
+//! reported with its base points — the two features of one side and the
+//! one of the other, all three at the same (weighted) distance. A base
+//! point that moves on continuously (a segment handing over to its own end
+//! vertex) makes no turning point. Steps stay under a quarter of the distance to
 //! the sides (the bisector of two features curves on that scale) and a
 //! midpoint check catches a feature that would come and go within a step.
 //!
@@ -21,6 +26,9 @@
 //! tolerance of the true line (each traced point within half the
 //! tolerance of its chord, and each chord's midpoint within the tolerance,
 //! measured as |f|/|∇f|, the first-order distance to the zero set).
+//!
+//! Long lines are cut at points of the line found across the channel from
+//! evenly spaced vertices of side A and the pieces traced on all cores.
 //!
 //! Every output vertex satisfies f = 0 to 1e-8 m (the coordinates
 //! themselves resolve ~1 nm); with 1:1 weights the
@@ -159,6 +167,16 @@ enum Switch {
     B,
 }
 
+/// How the base features change between two points of the line.
+enum Handover {
+    /// The base point moves on continuously: no turning point.
+    Smooth,
+    /// A turning point (with the new feature as the changing side's base).
+    Kink(Switch, Eval),
+    /// Not decided at this bracket: narrow it.
+    Undecided,
+}
+
 pub(crate) struct Tracer<'a> {
     pub(crate) frame: &'a Frame,
     pub(crate) geod: &'a Geodesic,
@@ -210,27 +228,28 @@ impl Tracer<'_> {
         Ok(self.w.1 * a - self.w.0 * b)
     }
 
-    /// The turning point where the changing side's feature `old` gives way
-    /// to `new` while the other side's `other` holds: Newton's method on
+    /// The kink where the changing side's feature `old` gives way to
+    /// `new` while the other side's `other` holds: Newton's method on
     /// (weighted equidistance, d_old − d_new) in the local east–north
-    /// plane, from `near`. Where the two features meet tangentially (a
-    /// segment and its own end: the line has no kink there) the system is
-    /// singular and the bisection's point stands.
-    fn refine(
+    /// plane from `x`. `None` where the system is singular (the features
+    /// hand over smoothly) or the solution is not a point of the line
+    /// where exactly these features are the nearest (another switch lies
+    /// in the bracket `[before, after]`).
+    fn solve_kink(
         &self,
         switch: Switch,
-        old: Feature,
-        new: Feature,
-        other: Feature,
-        near: Eval,
-    ) -> Result<Eval, DelimitationError> {
+        (old, new, other): (Feature, Feature, Feature),
+        mut x: (f64, f64),
+        before: &Eval,
+        after: &Eval,
+    ) -> Result<Option<Eval>, DelimitationError> {
         let (changing, fixed) = match switch {
             Switch::A => (self.a, self.b),
             Switch::B => (self.b, self.a),
         };
         let (wa, wb) = self.w;
-        let mut x = near.p;
-        for _ in 0..30 {
+        let mut converged = false;
+        for iteration in 0..30 {
             let bo = changing.distance_to(self.frame, old, x)?;
             let bn = changing.distance_to(self.frame, new, x)?;
             let bt = fixed.distance_to(self.frame, other, x)?;
@@ -250,39 +269,135 @@ impl Tracer<'_> {
             };
             let g2 = bo.distance - bn.distance;
             let r2 = (uo.0 - un.0, uo.1 - un.1);
-            let det = r1.0 * r2.1 - r1.1 * r2.0;
-            if g1.abs() < 1e-9 && g2.abs() < 1e-9 {
+            // The distances carry ~1e-9 m of rounding: after a few steps,
+            // the trace's own 1e-8 m is the goal.
+            let goal = if iteration < 3 { 1e-9 } else { 1e-8 };
+            if g1.abs() < goal && g2.abs() < goal {
+                converged = true;
                 break;
             }
+            let det = r1.0 * r2.1 - r1.1 * r2.0;
             if det.abs() < 1e-9 {
-                return Ok(near);
+                return Ok(None);
             }
             // J δ = −g.
             let de = (-g1 * r2.1 + g2 * r1.1) / det;
             let dn = (-g2 * r1.0 + g1 * r2.0) / det;
             let step = de.hypot(dn);
             if step < 1e-10 {
+                converged = true;
                 break;
             }
             x = self.go(x, (de / step, dn / step), step);
         }
-        let far: f64 = self.dist(x, near.p);
+        if !converged {
+            return Ok(None);
+        }
+        // Within the bracket (its chord, with a metre's slack), and these
+        // features really the nearest there.
+        let span = self.dist(before.p, after.p);
+        if self.dist(x, before.p) > span + 1.0 || self.dist(x, after.p) > span + 1.0 {
+            return Ok(None);
+        }
         let mut e = self.eval(x)?;
         let bn = changing.distance_to(self.frame, new, x)?;
-        let nearest = match switch {
-            Switch::A => e.a.distance,
-            Switch::B => e.b.distance,
+        let bt = fixed.distance_to(self.frame, other, x)?;
+        let (nearest, held) = match switch {
+            Switch::A => (e.a.distance, e.b.distance),
+            Switch::B => (e.b.distance, e.a.distance),
         };
-        // Accept only a solution near the bracket where the two features
-        // really are the nearest.
-        if far > 1.0 || (bn.distance - nearest).abs() > 1e-7 || e.f.abs() > 1e-7 {
-            return Ok(near);
+        if (bn.distance - nearest).abs() > 1e-7
+            || (bt.distance - held).abs() > 1e-7
+            || e.f.abs() > 1e-7
+        {
+            return Ok(None);
         }
         match switch {
             Switch::A => e.a = bn,
             Switch::B => e.b = bn,
         }
-        Ok(e)
+        Ok(Some(e))
+    }
+
+    /// Two base points one as far as a smooth hand-over can tell: near
+    /// one, the two features' distances differ only to second order,
+    /// δ²/2d for base points δ apart, so where they agree to the 1e-8 m
+    /// the solutions reach, δ up to √(2·d·1e-8 m) is indistinguishable
+    /// (twice that is allowed), and under 1 cm or 1e-6 of the distance
+    /// always counts as the same point. A kink that small turns the line
+    /// by under ~δ/d (1e-6 rad at 100 km): the chords hold it anyway.
+    pub(crate) fn same_base(&self, x: &BasePoint, y: &BasePoint) -> bool {
+        let d = x.distance.max(y.distance);
+        let limit = (1e-6 * d).max(0.01).max(2.0 * (2.0 * d * 1e-8).sqrt());
+        self.dist((x.lat, x.lon), (y.lat, y.lon)) < limit
+    }
+
+    /// Decide the base change between `before` and `after` (points of the
+    /// line, one side's feature differing): a smooth hand-over (the base
+    /// point moves on continuously: a segment to its own end vertex, or
+    /// around a convex vertex), a kink solved directly, or undecided
+    /// (both sides change, or several switches lie between them).
+    fn classify(&self, before: &Eval, after: &Eval) -> Result<Handover, DelimitationError> {
+        // Where the base point moves on continuously, the old feature's
+        // nearest point past the switch (or the new one's before it) is
+        // the shared vertex: the very base point of the other.
+        let same_point = |x: &BasePoint, y: &BasePoint| self.same_base(x, y);
+        let smooth =
+            |side: &Side, b0: &BasePoint, b1: &BasePoint| -> Result<bool, DelimitationError> {
+                Ok(b0.feature == b1.feature
+                    || same_point(b1, &side.distance_to(self.frame, b0.feature, after.p)?)
+                    || same_point(b0, &side.distance_to(self.frame, b1.feature, before.p)?))
+            };
+        let switch = match (
+            smooth(self.a, &before.a, &after.a)?,
+            smooth(self.b, &before.b, &after.b)?,
+        ) {
+            (true, true) => return Ok(Handover::Smooth),
+            (false, true) => Switch::A,
+            (true, false) => Switch::B,
+            (false, false) => return Ok(Handover::Undecided),
+        };
+        let (side, b0, b1, other) = match switch {
+            Switch::A => (self.a, before.a, after.a, after.b.feature),
+            Switch::B => (self.b, before.b, after.b, after.a.feature),
+        };
+        // A first guess where d_old − d_new changes sign, by linear
+        // interpolation along the chord.
+        let g0 = b0.distance - side.distance_to(self.frame, b1.feature, before.p)?.distance;
+        let g1 = side.distance_to(self.frame, b0.feature, after.p)?.distance - b1.distance;
+        let t = if g1 - g0 != 0.0 {
+            (g0 / (g0 - g1)).clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
+        let (len, az, _, _): (f64, f64, f64, f64) = self
+            .geod
+            .inverse(before.p.0, before.p.1, after.p.0, after.p.1);
+        let (lat, lon): (f64, f64) = self.geod.direct(before.p.0, before.p.1, az, t * len);
+        Ok(
+            match self.solve_kink(
+                switch,
+                (b0.feature, b1.feature, other),
+                (lat, lon),
+                before,
+                after,
+            )? {
+                // A kink whose two base points lie within the rounding
+                // stretch above is a hand-over too.
+                Some(e) => {
+                    let (was, now) = match switch {
+                        Switch::A => (side.distance_to(self.frame, b0.feature, e.p)?, e.a),
+                        Switch::B => (side.distance_to(self.frame, b0.feature, e.p)?, e.b),
+                    };
+                    if same_point(&was, &now) {
+                        Handover::Smooth
+                    } else {
+                        Handover::Kink(switch, e)
+                    }
+                }
+                None => Handover::Undecided,
+            },
+        )
     }
 
     pub(crate) fn go(&self, p: (f64, f64), dir: (f64, f64), s: f64) -> (f64, f64) {
@@ -516,82 +631,74 @@ pub(crate) fn trace(
             h *= 0.5;
         };
         if !same(&p, &q) {
-            // Locate where the bases change: the turning point.
-            let (mut lo, mut hi) = (0.0, 1.0);
+            // Where the bases change: try the whole step first; bisect
+            // only while that is undecided (several changes in the step).
             let len = tr.dist(p.p, q.p);
             let reach = 0.5 * len + 1e-6;
-            let mut at_hi = q;
-            while (hi - lo) * len > 1e-10 {
+            let (mut lo, mut hi) = (0.0, 1.0);
+            let (mut before, mut after) = (p, q);
+            let handover = loop {
+                match tr.classify(&before, &after)? {
+                    Handover::Undecided if (hi - lo) * len > 1e-10 => {}
+                    Handover::Undecided => break None,
+                    Handover::Smooth => break Some(None),
+                    Handover::Kink(switch, e) => break Some(Some((switch, e))),
+                }
                 let mid = 0.5 * (lo + hi);
                 let m = tr.on_chord(p.p, q.p, mid, reach)?;
                 if same(&m, &p) {
                     lo = mid;
+                    before = m;
                 } else {
                     hi = mid;
-                    at_hi = m;
+                    after = m;
                 }
-            }
-            let before = tr.on_chord(p.p, q.p, lo, reach)?;
-            // Where the base point moves on continuously (a segment giving
-            // way to its own end vertex, or to the next segment across a
-            // straight or convex vertex) the line has no kink and no
-            // turning point is recorded; where it jumps (across a concave
-            // vertex, or to another stretch of the side) the line turns.
-            // Near a smooth hand-over the two features' distances differ
-            // only to second order, so which one wins is decided by
-            // rounding over a stretch of about √(2·d·1e-12 m): a base
-            // point "jump" under 1 cm (or 1e-6 of the distance) is that.
-            let jumps = |x: &BasePoint, y: &BasePoint| {
-                tr.dist((x.lat, x.lon), (y.lat, y.lon)) >= (1e-6 * x.distance).max(0.01)
             };
-            let smooth = !jumps(&before.a, &at_hi.a) && !jumps(&before.b, &at_hi.b);
-            if smooth {
-                if !same(&at_hi, &q) {
-                    walked += tr.dist(p.p, at_hi.p);
-                    dir = tangent(&at_hi, dir);
-                    p = at_hi;
-                    continue;
+            match handover {
+                Some(None) => {
+                    // Smooth: no turning point; carry on from `after`.
+                    if !same(&after, &q) {
+                        walked += tr.dist(p.p, after.p);
+                        dir = tangent(&after, dir);
+                        p = after;
+                        continue;
+                    }
                 }
-            } else {
-                // The corrector skips a sliver of the line at a kink (the
-                // gradient jumps there), so where the switch is a kink solve
-                // it directly: three features at one (weighted) distance.
-                let at_hi = if before.a.feature != at_hi.a.feature {
-                    tr.refine(
-                        Switch::A,
-                        before.a.feature,
-                        at_hi.a.feature,
-                        at_hi.b.feature,
-                        at_hi,
-                    )?
-                } else if before.b.feature != at_hi.b.feature {
-                    tr.refine(
-                        Switch::B,
-                        before.b.feature,
-                        at_hi.b.feature,
-                        at_hi.a.feature,
-                        at_hi,
-                    )?
-                } else {
-                    at_hi
-                };
-                let mut v = vertex(&at_hi, VertexKind::Turning);
-                // Both features of the side whose base changes, at the same
-                // distance.
-                if before.a.feature != at_hi.a.feature {
-                    v.base_a = vec![a.distance_to(frame, before.a.feature, at_hi.p)?, at_hi.a];
-                }
-                if before.b.feature != at_hi.b.feature {
-                    v.base_b = vec![b.distance_to(frame, before.b.feature, at_hi.p)?, at_hi.b];
-                }
-                traced.push((at_hi, VertexKind::Turning));
-                turning.push(v);
-                // Two changes in one step: carry on from the turning point.
-                if !same(&at_hi, &q) {
-                    walked += tr.dist(p.p, at_hi.p);
-                    dir = tangent(&at_hi, dir);
-                    p = at_hi;
-                    continue;
+                found => {
+                    // A kink solved directly, or (both sides changing within
+                    // 1e-10 m) the bracket's end taken as it is.
+                    let at = match found {
+                        Some(Some((_, e))) => e,
+                        _ => after,
+                    };
+                    let mut v = vertex(&at, VertexKind::Turning);
+                    // Both features of the side whose base changes, at the
+                    // same distance.
+                    // (A side whose base point moved on continuously
+                    // keeps one.)
+                    let jumped = |x: &BasePoint, y: &BasePoint| !tr.same_base(x, y);
+                    if before.a.feature != at.a.feature {
+                        let was = a.distance_to(frame, before.a.feature, at.p)?;
+                        if jumped(&was, &at.a) {
+                            v.base_a = vec![was, at.a];
+                        }
+                    }
+                    if before.b.feature != at.b.feature {
+                        let was = b.distance_to(frame, before.b.feature, at.p)?;
+                        if jumped(&was, &at.b) {
+                            v.base_b = vec![was, at.b];
+                        }
+                    }
+                    traced.push((at, VertexKind::Turning));
+                    turning.push(v);
+                    // More changes in this step: carry on from the turning
+                    // point.
+                    if !same(&at, &q) {
+                        walked += tr.dist(p.p, at.p);
+                        dir = tangent(&at, dir);
+                        p = at;
+                        continue;
+                    }
                 }
             }
         }
@@ -656,9 +763,83 @@ pub fn median_line(
     };
     let start = tr.root_between(first(a), first(b))?;
     let end = tr.root_between(last(a), last(b))?;
+    let segments: usize = a.parts().iter().chain(b.parts()).map(|p| p.len() - 1).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads > 1 && segments >= 2_000 {
+        if let Ok(line) = in_pieces(&tr, start, end, threads, options.tolerance) {
+            return Ok(line);
+        }
+    }
     let (traced, turning) = trace(&tr, Start::OnLine(start), end, false, options.tolerance)?;
     let vertices = select(&tr, &traced, turning, options.tolerance)?;
     Ok(MedianLine::new(geod, vertices, traced.len()))
+}
+
+/// The line traced in `k` pieces at once, cut where the geodesic from
+/// side A's vertex at each k-th of its length to its nearest point on B
+/// crosses the line. Any failure (a cut off the line's course) is
+/// returned, and the caller traces the line whole.
+fn in_pieces(
+    tr: &Tracer,
+    start: Eval,
+    end: Eval,
+    k: usize,
+    tol: f64,
+) -> Result<MedianLine, DelimitationError> {
+    let vertices: Vec<(f64, f64)> = tr.a.parts().iter().flatten().copied().collect();
+    let mut cuts = vec![start];
+    for j in 1..k {
+        let on_a = vertices[j * vertices.len() / k];
+        let n = tr.b.nearest(tr.frame, on_a)?;
+        cuts.push(tr.root_between(on_a, (n.lat, n.lon))?);
+    }
+    cuts.push(end);
+    // Each cut nearer the end than the one before.
+    for w in cuts.windows(2) {
+        if tr.dist(w[1].p, end.p) >= tr.dist(w[0].p, end.p) && w[1].p != end.p {
+            return Err(DelimitationError::NoConvergence {
+                lat: w[1].p.0,
+                lon: w[1].p.1,
+                why: "cuts out of order".into(),
+            });
+        }
+    }
+    type Piece = Result<(Vec<MedianVertex>, usize), DelimitationError>;
+    let pieces: Vec<Piece> = std::thread::scope(|s| {
+        let handles: Vec<_> = cuts
+            .windows(2)
+            .map(|w| {
+                let (from, to) = (w[0], w[1]);
+                s.spawn(move || -> Piece {
+                    let (traced, turning) = trace(tr, Start::OnLine(from), to, false, tol)?;
+                    Ok((select(tr, &traced, turning, tol)?, traced.len()))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(DelimitationError::BadParameter(
+                        "a tracing thread panicked".into(),
+                    ))
+                })
+            })
+            .collect()
+    });
+    let mut out: Vec<MedianVertex> = Vec::new();
+    let mut traced = 0;
+    for piece in pieces {
+        let (mut piece, n) = piece?;
+        traced += n;
+        if let Some(last) = out.last_mut() {
+            // The cut: the end of one piece, the start of the next.
+            last.kind = VertexKind::Densified;
+            piece.remove(0);
+        }
+        out.extend(piece);
+    }
+    Ok(MedianLine::new(tr.geod, out, traced))
 }
 
 /// A side's median with itself: the side, each vertex its own base point.

@@ -197,10 +197,12 @@ fn bad_input_is_refused_clearly() {
         e.to_string().contains("bank") && e.to_string().contains("no lines"),
         "{e}"
     );
-    let e = Side::new("bank", vec![vec![(40.0, 10.0)]], &f)
+    let e = Side::new("bank", vec![vec![]], &f).err().unwrap();
+    assert!(e.to_string().contains("part 0 has no vertices"), "{e}");
+    let e = Side::new("bank", vec![vec![(40.0, 10.0), (40.0, 10.0)]], &f)
         .err()
         .unwrap();
-    assert!(e.to_string().contains("part 0 has 1 vertex"), "{e}");
+    assert!(e.to_string().contains("single point repeated"), "{e}");
     let e = Side::new("bank", vec![vec![(40.0, 10.0), (95.0, 10.0)]], &f)
         .err()
         .unwrap();

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use terminus_compare::ClaimLine;
 use terminus_delimitation::{compromise_median, MedianOptions};
 use terminus_geodesy::geodesic::{nearest_on_segment, Gnomonic};
-use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
 use terminus_geodesy::Ellipsoid;
 use terminus_vector::Geometry;
 
@@ -55,37 +54,15 @@ fn line(region: &str, src: &str) -> Option<ClaimLine> {
 }
 
 /// Distance to the nearest of all pieces, brute force: every segment by
-/// the geodesy layer's foot of the perpendicular, or — where that
-/// iteration fails to converge (a known case, see the notes) — by a
-/// golden-section search along the geodesic segment.
+/// the geodesy layer's foot of the perpendicular (which once failed to
+/// converge for a point of this data: it must not now).
 fn dist(g: &Gnomonic, l: &ClaimLine, p: (f64, f64)) -> f64 {
-    let geod = g.geodesic();
     let mut best = f64::INFINITY;
     for piece in &l.pieces {
         for w in piece.windows(2) {
-            let d = match nearest_on_segment(g, w[0], w[1], p) {
-                Ok(n) => n.distance,
-                Err(_) => {
-                    let (len, az, _, _): (f64, f64, f64, f64) =
-                        geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
-                    let at = |s: f64| -> f64 {
-                        let (lat, lon): (f64, f64) = geod.direct(w[0].0, w[0].1, az, s);
-                        geod.inverse(p.0, p.1, lat, lon)
-                    };
-                    let (mut lo, mut hi) = (0.0, len);
-                    let r = 0.618_033_988_749_894_9;
-                    while hi - lo > 1e-9 {
-                        let (m1, m2) = (hi - r * (hi - lo), lo + r * (hi - lo));
-                        if at(m1) < at(m2) {
-                            hi = m2;
-                        } else {
-                            lo = m1;
-                        }
-                    }
-                    at(0.5 * (lo + hi)).min(at(0.0)).min(at(len))
-                }
-            };
-            best = best.min(d);
+            let n = nearest_on_segment(g, w[0], w[1], p)
+                .unwrap_or_else(|e| panic!("{p:?} on {:?}–{:?}: {e}", w[0], w[1]));
+            best = best.min(n.distance);
         }
     }
     best
