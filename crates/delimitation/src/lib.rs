@@ -5,6 +5,8 @@
 //! - [`median`]: the strict equidistance (median) line between two sides,
 //!   traced on the ellipsoid, with its turning points and their base
 //!   points; weighted (ratio) lines.
+//! - [`tripoint`]: the point equidistant from three sides and the three
+//!   lines meeting there.
 //! - [`compromise`]: the median of two claim lines that cross, region by
 //!   region between them (the comparison engine finds the regions).
 //!
@@ -16,11 +18,13 @@ pub mod compromise;
 pub mod median;
 pub mod side;
 pub mod synthetic;
+pub mod tripoint;
 
 pub use compromise::{compromise_median, CompromiseMedian, SkippedRegion};
 pub use median::{median_line, MedianLine, MedianOptions, MedianVertex, VertexKind};
 pub use side::Side;
 pub use side::{BasePoint, Feature};
+pub use tripoint::{tri_junction, TriJunction, TriPoint};
 
 /// What can go wrong constructing a line.
 #[derive(Debug, thiserror::Error)]
