@@ -50,6 +50,8 @@ enum Command {
     Sheets(commands::sheet::SheetsArgs),
     /// Compare claim lines: agreement, discrepancy polygons (areas, widths, who gains), territory overlaps and gaps; report and maps.
     Compare(commands::compare::Args),
+    /// Equidistance (median) lines between two sides, tri-points of three, the compromise median of two claims.
+    Median(commands::median::Args),
     /// DEMs: describe, clip to a corridor around a line, mosaic tiles, fill depressions.
     Terrain(commands::terrain::Args),
     /// Line of sight between two points over a DEM (curvature, refraction; symmetric).
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
         Command::Convert(a) => commands::convert::run(a),
         Command::Compare(a) => commands::compare::run(a),
         Command::Terrain(a) => commands::terrain::run(a),
+        Command::Median(a) => commands::median::run(a),
         Command::Validate(a) => commands::validate::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Los(a) => commands::demarcate::run_los(a),

@@ -119,6 +119,41 @@ pub fn compromise_median(
             .collect()
     });
     done.sort_by_key(|(i, _)| *i);
+    // Each piece in the direction of line A, the pieces in A's order, so
+    // that "left" and "right" of the compromise mean one thing throughout.
+    let along_a = |v: &crate::median::MedianVertex| -> (u32, u32, f64) {
+        let b = &v.base_a[0];
+        let (part, k) = match b.feature {
+            crate::side::Feature::Vertex { part, vertex } => (part, vertex),
+            crate::side::Feature::Segment { part, segment } => (part, segment),
+        };
+        let v0 = sa.parts()[part as usize][k as usize];
+        (part, k, geod.inverse(v0.0, v0.1, b.lat, b.lon))
+    };
+    type Traced = (usize, Result<Option<MedianLine>, String>);
+    let mut keyed: Vec<((u32, u32, f64), Traced)> = done
+        .into_iter()
+        .map(|(i, r)| {
+            let r = r.map(|line| {
+                line.map(|mut l| {
+                    let (first, last) = (l.vertices.first(), l.vertices.last());
+                    if let (Some(f), Some(e)) = (first, last) {
+                        if along_a(e).partial_cmp(&along_a(f)) == Some(std::cmp::Ordering::Less) {
+                            l.reverse();
+                        }
+                    }
+                    l
+                })
+            });
+            let key = match &r {
+                Ok(Some(l)) => l.vertices.first().map_or((u32::MAX, 0, 0.0), along_a),
+                _ => (u32::MAX, i as u32, 0.0),
+            };
+            (key, (i, r))
+        })
+        .collect();
+    keyed.sort_by(|x, y| x.0.partial_cmp(&y.0).unwrap_or(std::cmp::Ordering::Equal));
+    let done: Vec<Traced> = keyed.into_iter().map(|(_, d)| d).collect();
     let mut pieces = Vec::new();
     let mut skipped = Vec::new();
     let mut regions = 0;

@@ -140,6 +140,19 @@ impl MedianLine {
     pub fn coords(&self) -> Vec<(f64, f64)> {
         self.vertices.iter().map(|v| (v.lat, v.lon)).collect()
     }
+    /// The same line run the other way (start and end swapped).
+    pub fn reverse(&mut self) {
+        self.vertices.reverse();
+        let n = self.vertices.len();
+        for (i, v) in self.vertices.iter_mut().enumerate() {
+            v.kind = match v.kind {
+                VertexKind::Start | VertexKind::End if i == 0 => VertexKind::Start,
+                VertexKind::Start | VertexKind::End if i + 1 == n => VertexKind::End,
+                k => k,
+            };
+        }
+    }
+
     /// The turning points.
     pub fn turning_points(&self) -> impl Iterator<Item = &MedianVertex> {
         self.vertices
@@ -330,6 +343,35 @@ impl Tracer<'_> {
         let d = x.distance.max(y.distance);
         let limit = (1e-6 * d).max(0.01).max(2.0 * (2.0 * d * 1e-8).sqrt());
         self.dist((x.lat, x.lon), (y.lat, y.lon)) < limit
+    }
+
+    /// Both sides change within the narrowest bracket (the corrector's
+    /// points straddle a kink): solve it as a kink of either side, the
+    /// other side's feature as at `after`.
+    fn last_resort(
+        &self,
+        before: &Eval,
+        after: &Eval,
+    ) -> Result<Option<(Switch, Eval)>, DelimitationError> {
+        for switch in [Switch::A, Switch::B] {
+            let (b0, b1, other) = match switch {
+                Switch::A => (before.a, after.a, after.b.feature),
+                Switch::B => (before.b, after.b, after.a.feature),
+            };
+            if b0.feature == b1.feature {
+                continue;
+            }
+            if let Some(e) = self.solve_kink(
+                switch,
+                (b0.feature, b1.feature, other),
+                after.p,
+                before,
+                after,
+            )? {
+                return Ok(Some((switch, e)));
+            }
+        }
+        Ok(None)
     }
 
     /// Decide the base change between `before` and `after` (points of the
@@ -640,7 +682,7 @@ pub(crate) fn trace(
             let handover = loop {
                 match tr.classify(&before, &after)? {
                     Handover::Undecided if (hi - lo) * len > 1e-10 => {}
-                    Handover::Undecided => break None,
+                    Handover::Undecided => break tr.last_resort(&before, &after)?.map(Some),
                     Handover::Smooth => break Some(None),
                     Handover::Kink(switch, e) => break Some(Some((switch, e))),
                 }
@@ -676,7 +718,12 @@ pub(crate) fn trace(
                     // same distance.
                     // (A side whose base point moved on continuously
                     // keeps one.)
-                    let jumped = |x: &BasePoint, y: &BasePoint| !tr.same_base(x, y);
+                    // (Both features are listed only where they are at one
+                    // distance: a base point is never reported that is not
+                    // a nearest one.)
+                    let jumped = |x: &BasePoint, y: &BasePoint| {
+                        !tr.same_base(x, y) && (x.distance - y.distance).abs() < 1e-6
+                    };
                     if before.a.feature != at.a.feature {
                         let was = a.distance_to(frame, before.a.feature, at.p)?;
                         if jumped(&was, &at.a) {
