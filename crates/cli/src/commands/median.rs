@@ -227,7 +227,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             "say where to write the results with --out DIR (or ask for --json only)",
         ));
     }
-    if !(args.tolerance > 0.0) {
+    if args.tolerance <= 0.0 || args.tolerance.is_nan() {
         return Err(Failure::usage("--tolerance must be above zero (e.g. 0.5m)"));
     }
     if let (Some(dir), false) = (&args.out, args.overwrite) {
