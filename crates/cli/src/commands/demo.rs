@@ -62,6 +62,8 @@ const MARKER: &str = ".terminus-demo";
   boundary.json   the sample as the boundary model: parties, source, claim line, sections
   compare/     the Natural Earth 5.1.1 line against the 4.1.0 edition: agreement,
                discrepancy polygons and who gains them, report.html, maps
+  median/      the compromise median of the two editions: the line, its turning
+               points with their base points, and the area each party gains
   terrain/     the Trans-Alay water-parting (Kyzyl-Suu | Muksu) from the bundled
                GEBCO excerpt, and its distances from the Kyrgyz–Tajik border line
   demarcation/ pillars, catalogue (CSV, GeoJSON, GeoPackage, KML, GPX) and
@@ -101,6 +103,7 @@ fn prepare(out: &Path) -> Result<(), Failure> {
         "sample",
         "formats",
         "compare",
+        "median",
         "terrain",
         "demarcation/alay",
         "demarcation/tavush_gazakh",
@@ -409,9 +412,11 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     )?;
     // 7. Compare two editions of the line.
     let cmp = compare_step(&datasets, out)?;
-    // 8. Terrain: the Trans-Alay water-parting against the border.
+    // 8. The compromise median of the two editions, and who gains.
+    let median = median_step(&datasets, out)?;
+    // 9. Terrain: the Trans-Alay water-parting against the border.
     let terrain = terrain_step(out)?;
-    // 9. Demarcation: pillars, catalogue, descriptions, a simulated survey.
+    // 10. Demarcation: pillars, catalogue, descriptions, a simulated survey.
     let demarcation = demarcation_step(&datasets[0].1, out)?;
     write_text(&out.join("README.md"), README)?;
 
@@ -433,6 +438,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         "formats": format_rows,
         "geodesy": geodesy,
         "compare": cmp,
+        "median": median,
         "terrain": terrain,
         "demarcation": demarcation,
     });
@@ -481,6 +487,37 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             cmp["discrepancy_count"],
             cmp["discrepancy_area_m2"].as_f64().unwrap_or(f64::NAN) / 1e6,
             cmp["max_width_m"].as_f64().unwrap_or(f64::NAN)
+        );
+        let gains: Vec<String> = median["compromise"]["gains"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|g| {
+                let by: Vec<String> = g["gain_m2"]
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| {
+                                format!("{k} {:.2}", v.as_f64().unwrap_or(f64::NAN) / 1e6)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "vs {}: {} km²",
+                    g["claim"].as_str().unwrap_or(""),
+                    by.join(", ")
+                )
+            })
+            .collect();
+        println!(
+            "  compromise median NE 5.1.1 | 4.1.0: {:.1} km in {} regions, {} turning points; gains {}  → median/",
+            median["length_m"].as_f64().unwrap_or(f64::NAN) / 1000.0,
+            median["compromise"]["regions"],
+            median["lines"]
+                .as_array()
+                .map_or(0, |l| l.iter().map(|x| x["turning_points"].as_u64().unwrap_or(0)).sum::<u64>()),
+            gains.join("; ")
         );
         let vs_ne = &terrain["compared"][0];
         println!(
@@ -547,6 +584,30 @@ fn compare_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_jso
     write_results(&out.join("compare"), &c, 5, true)?;
     let v = summary_json(&c);
     Ok(v["pairs"][0].clone())
+}
+
+/// The compromise median of the two Natural Earth editions, Armenia and
+/// Azerbaijan as the parties; results in `median/`.
+fn median_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_json::Value, Failure> {
+    use super::compare::{line_pieces, polygons};
+    use terminus_compare::Territory;
+    super::median::demo_compromise(
+        &out.join("median"),
+        [
+            ("NE 5.1.1", line_pieces(&datasets[0].0, &datasets[0].1)?),
+            ("NE 4.1.0", line_pieces(&datasets[3].0, &datasets[3].1)?),
+        ],
+        vec![
+            Territory {
+                party: "ARM".into(),
+                polygons: polygons(&datasets[1].0, &datasets[1].1)?,
+            },
+            Territory {
+                party: "AZE".into(),
+                polygons: polygons(&datasets[2].0, &datasets[2].1)?,
+            },
+        ],
+    )
 }
 
 /// The water-parting between the Kyzyl-Suu (north) and the Muksu (south)
@@ -756,6 +817,7 @@ Terminus source).
 | `terrain/` | the water-parting between the Kyzyl-Suu and the Muksu along the Trans-Alay range, from the bundled GEBCO 2023 excerpt (`sample/gebco2023_alay_pamir_KG_TJ_15s.tif`): `divide.geojson` (the line, with its highest point and lowest pass) and `divide.json` (its length and its distances from the Natural Earth Kyrgyzstan–Tajikistan line) |
 | `demarcation/alay/` | pillars planned along the Natural Earth Kyrgyz–Tajik line where it crosses the GEBCO excerpt: main pillars at its turning points, intermediates ≤ 500 m apart and each in sight of the next on the DEM; `catalogue.csv` (and `.geojson`, `.gpkg`, `.kml` for Google Earth, `.gpx` for GNSS receivers), `description_en/ru.md/.html` (the protocol-description, which parses back to the catalogue within a millimetre), `plan.json` (with every warning), and a check of a *simulated* GNSS survey (`survey_simulated.csv` → `survey.json`) |
 | `demarcation/tavush_gazakh/` | the same for the first 12.7 km of the Armenia–Azerbaijan sample line from the Georgian tripoint (Tavush–Gazakh); no DEM is bundled there, so spacing only, as the catalogue says |
+| `median/` | `terminus median --compromise` of the 5.1.1 and 4.1.0 lines: the line equidistant from both, region by region between them (`median.geojson`), its turning points with their base points on both lines (`turning_points.csv`, `.geojson`), `median.gpkg` (with base points and tie lines), `report.md` and `summary.json` with the area Armenia and Azerbaijan gain with the compromise against each edition |
 | `compare/` | `terminus compare` of the 5.1.1 line against the 4.1.0 one, Armenia and Azerbaijan as parties: `report.html` (open it in a browser) and `report.md`, `summary.json`, the layers (`agreement`, `discrepancies`, `closures`, `territories`) as GeoJSON and in `comparison.gpkg`, and `maps/` (SVG and PNG: an overview and the five largest discrepancies) |
 
 Open the `.gpkg`, `.shp` and `.kml` files in QGIS or Google Earth.

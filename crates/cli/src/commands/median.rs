@@ -124,6 +124,9 @@ pub fn parse_ratio(s: &str) -> Result<(f64, f64), String> {
     Ok((a, b))
 }
 
+/// A side's parts, (lat, lon).
+type Parts = Vec<Vec<(f64, f64)>>;
+
 /// A side as read: its parts (lines, rings, lone points), (lat, lon).
 struct SideInput {
     name: String,
@@ -305,80 +308,10 @@ fn compute(
         .map(|s| Side::new(&s.name, s.parts.clone(), &frame))
         .collect::<Result<_, _>>()
         .map_err(failure)?;
-    let (an, bn) = (sides[0].name.clone(), sides[1].name.clone());
     if args.compromise {
-        let claim = |s: &SideInput| ClaimLine {
-            name: s.name.clone(),
-            pieces: s.parts.clone(),
-        };
-        let (ca, cb) = (claim(&sides[0]), claim(&sides[1]));
-        let m = compromise_median(&ca, &cb, options).map_err(failure)?;
-        let lines: Vec<NamedLine> = m
-            .pieces
-            .iter()
-            .enumerate()
-            .map(|(i, p)| NamedLine {
-                name: format!("{an}|{bn} region {}", i + 1),
-                a: an.clone(),
-                b: bn.clone(),
-                line: p.clone(),
-            })
-            .collect();
-        // What each party gains against each claim: the comparison engine
-        // with the compromise as the reference line.
-        let name = format!("median {an}|{bn}");
-        let median = ClaimLine {
-            name: name.clone(),
-            pieces: m.pieces.iter().map(|p| p.coords()).collect(),
-        };
-        let gains = if median.pieces.is_empty() {
-            serde_json::Value::Null
-        } else {
-            let c = terminus_compare::compare(
-                &Inputs {
-                    lines: vec![ca, cb, median],
-                    territories,
-                    ..Default::default()
-                },
-                // Every sliver counts towards a gain: the comparison's
-                // agreement tolerance at the median's own.
-                &Options {
-                    reference: Some(2),
-                    tolerance_m: options.tolerance,
-                    ..Options::default()
-                },
-            )
-            .map_err(|e| Failure::failed(e.to_string()))?;
-            serde_json::Value::Array(
-                c.pairs
-                    .iter()
-                    .map(|p| {
-                        let claim = if p.a == name { &p.b } else { &p.a };
-                        serde_json::json!({
-                            "claim": claim,
-                            "against": name,
-                            "discrepancy_count": p.discrepancy_count,
-                            "area_between_m2": p.area_between_m2,
-                            "gain_m2": p.gain_m2,
-                        })
-                    })
-                    .collect(),
-            )
-        };
-        let compromise = serde_json::json!({
-            "regions": m.regions,
-            "skipped": m.skipped,
-            "gains": gains,
-            "gain_sides": "with --parties, the party each area falls to; else 'left of' / 'right of' the compromise, which runs in the first claim's direction",
-        });
-        return Ok(Outcome {
-            mode: "compromise",
-            sides,
-            lines,
-            tri_point: None,
-            compromise: Some(compromise),
-        });
+        return compromise_outcome(sides, territories, options);
     }
+    let (an, bn) = (sides[0].name.clone(), sides[1].name.clone());
     if args.third.is_some() {
         let j = tri_junction(&frame, [&indexed[0], &indexed[1], &indexed[2]], options)
             .map_err(failure)?;
@@ -838,4 +771,107 @@ fn print_text(o: &Outcome, dir: &Path) {
         }
     }
     println!("results in {}", dir.display());
+}
+
+/// The compromise median of two claim lines and what each party gains
+/// against each claim (the comparison engine, the compromise as the
+/// reference line).
+fn compromise_outcome(
+    sides: Vec<SideInput>,
+    territories: Vec<Territory>,
+    options: &MedianOptions,
+) -> Result<Outcome, Failure> {
+    let (an, bn) = (sides[0].name.clone(), sides[1].name.clone());
+    let claim = |s: &SideInput| ClaimLine {
+        name: s.name.clone(),
+        pieces: s.parts.clone(),
+    };
+    let (ca, cb) = (claim(&sides[0]), claim(&sides[1]));
+    let m = compromise_median(&ca, &cb, options).map_err(failure)?;
+    let lines: Vec<NamedLine> = m
+        .pieces
+        .iter()
+        .enumerate()
+        .map(|(i, p)| NamedLine {
+            name: format!("{an}|{bn} region {}", i + 1),
+            a: an.clone(),
+            b: bn.clone(),
+            line: p.clone(),
+        })
+        .collect();
+    // What each party gains against each claim: the comparison engine
+    // with the compromise as the reference line.
+    let name = format!("median {an}|{bn}");
+    let median = ClaimLine {
+        name: name.clone(),
+        pieces: m.pieces.iter().map(|p| p.coords()).collect(),
+    };
+    let gains = if median.pieces.is_empty() {
+        serde_json::Value::Null
+    } else {
+        let c = terminus_compare::compare(
+            &Inputs {
+                lines: vec![ca, cb, median],
+                territories,
+                ..Default::default()
+            },
+            // Every sliver counts towards a gain: the comparison's
+            // agreement tolerance at the median's own.
+            &Options {
+                reference: Some(2),
+                tolerance_m: options.tolerance,
+                ..Options::default()
+            },
+        )
+        .map_err(|e| Failure::failed(e.to_string()))?;
+        serde_json::Value::Array(
+            c.pairs
+                .iter()
+                .map(|p| {
+                    let claim = if p.a == name { &p.b } else { &p.a };
+                    serde_json::json!({
+                        "claim": claim,
+                        "against": name,
+                        "discrepancy_count": p.discrepancy_count,
+                        "area_between_m2": p.area_between_m2,
+                        "gain_m2": p.gain_m2,
+                    })
+                })
+                .collect(),
+        )
+    };
+    let compromise = serde_json::json!({
+        "regions": m.regions,
+        "skipped": m.skipped,
+        "gains": gains,
+        "gain_sides": "with --parties, the party each area falls to; else 'left of' / 'right of' the compromise, which runs in the first claim's direction",
+    });
+    Ok(Outcome {
+        mode: "compromise",
+        sides,
+        lines,
+        tri_point: None,
+        compromise: Some(compromise),
+    })
+}
+
+/// The demo's step: the compromise median of two claim lines with the
+/// parties' territories, written to `dir`; its JSON summary returned.
+pub(crate) fn demo_compromise(
+    dir: &Path,
+    claims: [(&str, Parts); 2],
+    territories: Vec<Territory>,
+) -> Result<serde_json::Value, Failure> {
+    let options = MedianOptions::default();
+    let sides = claims
+        .into_iter()
+        .map(|(name, parts)| SideInput {
+            name: name.to_string(),
+            parts,
+        })
+        .collect();
+    let o = compromise_outcome(sides, territories, &options)?;
+    let summary = summary_json(&o, &options, &[]);
+    write_results(dir, &o, &options, &summary, true)?;
+    Ok(summary)
 }
