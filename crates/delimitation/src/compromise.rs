@@ -15,13 +15,15 @@
 //! has several equidistance curves or a whole equidistant area; such
 //! regions are reported, not guessed.
 
-use crate::median::{contact_eval, select, trace, MedianLine, MedianOptions, Start, Tracer};
+use crate::median::{
+    contact_eval, select, trace, MedianLine, MedianOptions, MedianVertex, Start, Tracer, VertexKind,
+};
 use crate::side::Side;
 use crate::DelimitationError;
 use terminus_compare::arrangement::point_in_ring;
 use terminus_compare::frame::Frame;
 use terminus_compare::{compare, ClaimLine, Inputs, Options};
-use terminus_geodesy::measure::InverseGeodesic;
+use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
 use terminus_geodesy::Ellipsoid;
 
 /// A region between the lines left without a median, and why.
@@ -171,6 +173,34 @@ pub fn compromise_median(
             }),
         }
     }
+    // Pieces that meet at a contact, or are joined by a stretch where the
+    // claims coincide (the median there is the common line), become one.
+    let mut chained: Vec<MedianLine> = Vec::new();
+    for piece in pieces {
+        if let Some(prev) = chained.last_mut() {
+            if let Some(common) = common_stretch(&tr, &along_a, prev, &piece)? {
+                let mut vertices = std::mem::take(&mut prev.vertices);
+                if let Some(last) = vertices.last_mut() {
+                    last.kind = crate::median::VertexKind::Turning;
+                }
+                vertices.extend(common);
+                let mut rest = piece.vertices.into_iter();
+                if let (Some(first), Some(last)) = (rest.next(), vertices.last()) {
+                    if (first.lat, first.lon) != (last.lat, last.lon) {
+                        vertices.push(crate::median::MedianVertex {
+                            kind: crate::median::VertexKind::Turning,
+                            ..first
+                        });
+                    }
+                }
+                vertices.extend(rest);
+                *prev = MedianLine::new(geod, vertices, prev.traced_points + piece.traced_points);
+                continue;
+            }
+        }
+        chained.push(piece);
+    }
+    let pieces = chained;
     Ok(CompromiseMedian {
         pieces,
         skipped,
@@ -263,4 +293,58 @@ fn region_median(
     let (traced, turning) = trace(tr, start, end, end_contact, options.tolerance)?;
     let vertices = select(tr, &traced, turning, options.tolerance)?;
     Ok(Some(MedianLine::new(geod, vertices, traced.len())))
+}
+
+/// The vertices of line A strictly between the end of `prev` and the start
+/// of `next` (both contacts of the claims, in A's order), if the claims
+/// coincide there (every vertex, and the middle of every gap between them,
+/// within 1 mm of line B): the median along a common stretch is the common
+/// line. `None` where they do not join so.
+fn common_stretch(
+    tr: &Tracer,
+    along_a: &dyn Fn(&MedianVertex) -> (u32, u32, f64),
+    prev: &MedianLine,
+    next: &MedianLine,
+) -> Result<Option<Vec<MedianVertex>>, DelimitationError> {
+    let (Some(end), Some(start)) = (prev.vertices.last(), next.vertices.first()) else {
+        return Ok(None);
+    };
+    let contact = |v: &MedianVertex| v.base_a[0].distance < 1e-6 && v.base_b[0].distance < 1e-6;
+    if !contact(end) || !contact(start) {
+        return Ok(None);
+    }
+    let (pe, ps) = (along_a(end), along_a(start));
+    if pe.0 != ps.0 || (pe.1, pe.2) > (ps.1, ps.2) {
+        return Ok(None);
+    }
+    let part = &tr.a.parts()[pe.0 as usize];
+    let mut path = vec![(end.lat, end.lon)];
+    let mut out = Vec::new();
+    for j in (pe.1 + 1)..=ps.1 {
+        if j == ps.1 && ps.2 == 0.0 {
+            break; // That vertex is the start itself.
+        }
+        let v = part[j as usize];
+        path.push(v);
+        let base = tr.a.nearest(tr.frame, v)?;
+        out.push(MedianVertex {
+            lat: v.0,
+            lon: v.1,
+            kind: VertexKind::Turning,
+            base_a: vec![base],
+            base_b: vec![tr.b.nearest(tr.frame, v)?],
+        });
+    }
+    path.push((start.lat, start.lon));
+    for w in path.windows(2) {
+        if tr.b.nearest(tr.frame, w[1])?.distance > 1e-3 {
+            return Ok(None);
+        }
+        let (len, az, _, _): (f64, f64, f64, f64) = tr.geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
+        let (lat, lon): (f64, f64) = tr.geod.direct(w[0].0, w[0].1, az, 0.5 * len);
+        if tr.b.nearest(tr.frame, (lat, lon))?.distance > 1e-3 {
+            return Ok(None);
+        }
+    }
+    Ok(Some(out))
 }

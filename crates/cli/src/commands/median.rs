@@ -793,7 +793,7 @@ fn compromise_outcome(
         .iter()
         .enumerate()
         .map(|(i, p)| NamedLine {
-            name: format!("{an}|{bn} region {}", i + 1),
+            name: format!("{an}|{bn} piece {}", i + 1),
             a: an.clone(),
             b: bn.clone(),
             line: p.clone(),
@@ -809,36 +809,37 @@ fn compromise_outcome(
     let gains = if median.pieces.is_empty() {
         serde_json::Value::Null
     } else {
-        let c = terminus_compare::compare(
-            &Inputs {
-                lines: vec![ca, cb, median],
-                territories,
-                ..Default::default()
-            },
-            // Every sliver counts towards a gain: the comparison's
-            // agreement tolerance at the median's own.
-            &Options {
-                reference: Some(2),
-                tolerance_m: options.tolerance,
-                ..Options::default()
-            },
-        )
-        .map_err(|e| Failure::failed(e.to_string()))?;
-        serde_json::Value::Array(
-            c.pairs
-                .iter()
-                .map(|p| {
-                    let claim = if p.a == name { &p.b } else { &p.a };
-                    serde_json::json!({
-                        "claim": claim,
-                        "against": name,
-                        "discrepancy_count": p.discrepancy_count,
-                        "area_between_m2": p.area_between_m2,
-                        "gain_m2": p.gain_m2,
-                    })
-                })
-                .collect(),
-        )
+        // Each claim against the compromise on its own (a three-line
+        // comparison would also join the claims' ends to each other).
+        let mut rows = Vec::new();
+        for claim in [ca, cb] {
+            let c = terminus_compare::compare(
+                &Inputs {
+                    lines: vec![claim, median.clone()],
+                    territories: territories.clone(),
+                    ..Default::default()
+                },
+                // Every sliver counts towards a gain: the comparison's
+                // agreement tolerance at the median's own.
+                &Options {
+                    reference: Some(1),
+                    tolerance_m: options.tolerance,
+                    ..Options::default()
+                },
+            )
+            .map_err(|e| Failure::failed(e.to_string()))?;
+            for p in &c.pairs {
+                let claim = if p.a == name { &p.b } else { &p.a };
+                rows.push(serde_json::json!({
+                    "claim": claim,
+                    "against": name,
+                    "discrepancy_count": p.discrepancy_count,
+                    "area_between_m2": p.area_between_m2,
+                    "gain_m2": p.gain_m2,
+                }));
+            }
+        }
+        serde_json::Value::Array(rows)
     };
     let compromise = serde_json::json!({
         "regions": m.regions,
