@@ -21,7 +21,9 @@ pub mod synthetic;
 pub mod tripoint;
 
 pub use compromise::{compromise_median, CompromiseMedian, SkippedRegion};
-pub use median::{median_line, MedianLine, MedianOptions, MedianVertex, VertexKind};
+pub use median::{
+    densify_on_line, median_line, MedianLine, MedianOptions, MedianVertex, VertexKind,
+};
 pub use side::Side;
 pub use side::{BasePoint, Feature};
 pub use tripoint::{tri_junction, TriJunction, TriPoint};

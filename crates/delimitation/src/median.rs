@@ -889,6 +889,45 @@ fn in_pieces(
     Ok(MedianLine::new(tr.geod, out, traced))
 }
 
+/// `line` (a median of `a` and `b` with `options`) with points added on
+/// the line — each solved onto it, not on the chord — so that no two
+/// consecutive vertices are more than `spacing` metres apart: for users
+/// who want the line sampled evenly (a river's median every 50 m).
+pub fn densify_on_line(
+    frame: &Frame,
+    (a, b): (&Side, &Side),
+    options: &MedianOptions,
+    line: &MedianLine,
+    spacing: f64,
+) -> Result<MedianLine, DelimitationError> {
+    if !(spacing.is_finite() && spacing > 0.0) {
+        return Err(DelimitationError::BadParameter(format!(
+            "spacing {spacing} m: give a positive distance"
+        )));
+    }
+    let geod = frame.gnomonic().geodesic();
+    let tr = Tracer {
+        frame,
+        geod,
+        a,
+        b,
+        w: options.weights,
+    };
+    let mut out: Vec<MedianVertex> = Vec::new();
+    for w in line.vertices.windows(2) {
+        out.push(w[0].clone());
+        let (p, q) = ((w[0].lat, w[0].lon), (w[1].lat, w[1].lon));
+        let len = tr.dist(p, q);
+        let k = (len / spacing).ceil() as usize;
+        for i in 1..k {
+            let e = tr.on_chord(p, q, i as f64 / k as f64, len)?;
+            out.push(vertex(&e, VertexKind::Densified));
+        }
+    }
+    out.extend(line.vertices.last().cloned());
+    Ok(MedianLine::new(geod, out, line.traced_points))
+}
+
 /// A side's median with itself: the side, each vertex its own base point.
 fn itself(frame: &Frame, side: &Side) -> MedianLine {
     let geod = frame.gnomonic().geodesic();

@@ -128,13 +128,19 @@ fn tri_point_of_shores_built_by_geodsolve() {
     let text = std::fs::read_to_string(path).unwrap();
     let mut shores: Vec<Vec<(f64, f64)>> = vec![Vec::new(); 3];
     for line in text.lines().filter(|l| !l.starts_with('#')) {
-        let v: Vec<f64> = line.split_whitespace().map(|x| x.parse().unwrap()).collect();
+        let v: Vec<f64> = line
+            .split_whitespace()
+            .map(|x| x.parse().unwrap())
+            .collect();
         shores[(v[0] / 120.0) as usize].push((v[1], v[2]));
     }
     // Our own construction agrees with GeodSolve's to 1e-11°.
     for (ours, theirs) in lake((40.0, 45.0)).iter().zip(&shores) {
         for (p, q) in ours.iter().zip(theirs) {
-            assert!((p.0 - q.0).abs() < 1e-11 && (p.1 - q.1).abs() < 1e-11, "{p:?} {q:?}");
+            assert!(
+                (p.0 - q.0).abs() < 1e-11 && (p.1 - q.1).abs() < 1e-11,
+                "{p:?} {q:?}"
+            );
         }
     }
     let frame = Frame::around(Ellipsoid::WGS84, shores.iter().flatten()).unwrap();
@@ -143,8 +149,12 @@ fn tri_point_of_shores_built_by_geodsolve() {
         .enumerate()
         .map(|(i, s)| Side::new(&format!("shore {i}"), vec![s.clone()], &frame).unwrap())
         .collect();
-    let j = tri_junction(&frame, [&sides[0], &sides[1], &sides[2]], &MedianOptions::default())
-        .unwrap();
+    let j = tri_junction(
+        &frame,
+        [&sides[0], &sides[1], &sides[2]],
+        &MedianOptions::default(),
+    )
+    .unwrap();
     let g = Ellipsoid::WGS84.geodesic();
     let off: f64 = g.inverse(40.0, 45.0, j.point.lat, j.point.lon);
     assert!(off < 1e-6, "{off}");

@@ -17,7 +17,6 @@ pub mod flats;
 pub mod flow;
 pub mod geotiff;
 pub mod hgt;
-pub mod median;
 mod queue;
 pub mod thalweg;
 pub mod window;

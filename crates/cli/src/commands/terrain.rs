@@ -43,7 +43,7 @@ enum Command {
     Streams(StreamArgs),
     /// The thalweg of a river reach: the least-cost line along the valley floor between two points, within a corridor of the reach as drawn.
     Thalweg(ThalwegArgs),
-    /// A river's median line from its two bank lines: points equally far (geodesic) from both banks.
+    /// A river's median line from its two bank lines (the equidistance engine of `terminus median`, sampled every --spacing).
     Median(MedianArgs),
 }
 
@@ -58,7 +58,7 @@ struct MedianArgs {
     /// Output GeoJSON.
     #[arg(long)]
     out: PathBuf,
-    /// Sample the first bank this often.
+    /// Largest distance between output points (each solved onto the line).
     #[arg(long, default_value = "50m", value_parser = super::compare::parse_distance)]
     spacing: f64,
     /// Replace an existing output.
@@ -463,7 +463,6 @@ fn breach_cmd(a: BreachArgs) -> Result<u8, Failure> {
 }
 
 fn median_cmd(a: MedianArgs) -> Result<u8, Failure> {
-    use terminus_geodesy::measure::InverseGeodesic;
     if a.out.exists() && !a.overwrite {
         return Err(Failure::usage(format!("{} exists", a.out.display()))
             .hint("add --overwrite to replace it"));
@@ -473,26 +472,31 @@ fn median_cmd(a: MedianArgs) -> Result<u8, Failure> {
         super::compare::line_pieces(p, &ds)
     };
     let (l, r) = (bank(&a.left)?, bank(&a.right)?);
-    let m = terminus_terrain::median::median_line(&l, &r, a.spacing)
-        .map_err(|e| Failure::failed(e.to_string()))?;
-    if m.len() < 2 {
-        return Err(Failure::failed(
-            "the banks give fewer than two median points: are they on either side of one river?",
-        ));
-    }
-    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
-    let length: f64 = m
-        .windows(2)
-        .map(|w| -> f64 { g.inverse(w[0].at.0, w[0].at.1, w[1].at.0, w[1].at.1) })
-        .sum();
-    let worst = m
+    // The equidistance engine (terminus median), sampled every --spacing.
+    let fail = |e: terminus_delimitation::DelimitationError| Failure::failed(e.to_string());
+    let frame = terminus_compare::frame::Frame::around(
+        terminus_geodesy::Ellipsoid::WGS84,
+        l.iter().chain(&r).flatten(),
+    )
+    .map_err(|e| Failure::usage(e.to_string()))?;
+    let sl = terminus_delimitation::Side::new("left bank", l, &frame).map_err(fail)?;
+    let sr = terminus_delimitation::Side::new("right bank", r, &frame).map_err(fail)?;
+    let options = terminus_delimitation::MedianOptions::default();
+    let line = terminus_delimitation::median_line(&frame, &sl, &sr, &options).map_err(fail)?;
+    let line =
+        terminus_delimitation::densify_on_line(&frame, (&sl, &sr), &options, &line, a.spacing)
+            .map_err(fail)?;
+    let length = line.length_m;
+    let worst = line
+        .vertices
         .iter()
-        .map(|p| (p.to_left - p.to_right).abs())
+        .map(|v| (v.base_a[0].distance - v.base_b[0].distance).abs())
         .fold(0.0, f64::max);
+    let m: Vec<(f64, f64)> = line.coords();
     let fc = json!({"type": "FeatureCollection", "features": [{
         "type": "Feature",
-        "properties": {"length_m": length, "points": m.len(), "max_inequality_m": worst},
-        "geometry": {"type": "LineString", "coordinates": m.iter().map(|p| [p.at.1, p.at.0]).collect::<Vec<_>>()},
+        "properties": {"length_m": length, "points": m.len(), "turning_points": line.turning_points().count(), "max_inequality_m": worst},
+        "geometry": {"type": "LineString", "coordinates": m.iter().map(|p| [p.1, p.0]).collect::<Vec<_>>()},
     }]});
     std::fs::write(&a.out, serde_json::to_string(&fc).unwrap_or_default())?;
     println!(
