@@ -10,6 +10,11 @@
 //! lines a few kilometres apart) start or end where the median crosses the
 //! join.
 //!
+//! Where other stretches of a claim come nearer inside a region than the
+//! stretches bounding it (a claim doubling back), the whole-claim trace
+//! can fail; the region is then traced between its bounding stretches
+//! alone, and the piece is marked (`local`).
+//!
 //! A region whose boundary alternates between the lines more than once
 //! (the lines touch again without crossing, or share a stretch inside it)
 //! has several equidistance curves or a whole equidistant area; such
@@ -47,6 +52,11 @@ pub struct CompromiseMedian {
     pub skipped: Vec<SkippedRegion>,
     /// Regions between the lines (with a median).
     pub regions: usize,
+    /// Pieces (indices into `pieces`) traced between their region's
+    /// bounding stretches of the claims alone, because other stretches of
+    /// a claim come nearer inside the region: equidistant from the
+    /// claims as they bound that region, not from the whole claims.
+    pub local: Vec<usize>,
 }
 
 impl CompromiseMedian {
@@ -94,9 +104,10 @@ pub fn compromise_median(
         .filter(|d| !d.same_side && d.kind == "between")
         .collect();
     // Regions are independent: traced on all cores, in the faces' order.
+    type Traced = (usize, Result<Option<(MedianLine, bool)>, String>);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut done: Vec<(usize, Result<Option<MedianLine>, String>)> = std::thread::scope(|s| {
+    let mut done: Vec<Traced> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads.min(faces.len()).max(1))
             .map(|_| {
                 s.spawn(|| {
@@ -132,23 +143,22 @@ pub fn compromise_median(
         let v0 = sa.parts()[part as usize][k as usize];
         (part, k, geod.inverse(v0.0, v0.1, b.lat, b.lon))
     };
-    type Traced = (usize, Result<Option<MedianLine>, String>);
     let mut keyed: Vec<((u32, u32, f64), Traced)> = done
         .into_iter()
         .map(|(i, r)| {
             let r = r.map(|line| {
-                line.map(|mut l| {
+                line.map(|(mut l, local)| {
                     let (first, last) = (l.vertices.first(), l.vertices.last());
                     if let (Some(f), Some(e)) = (first, last) {
                         if along_a(e).partial_cmp(&along_a(f)) == Some(std::cmp::Ordering::Less) {
                             l.reverse();
                         }
                     }
-                    l
+                    (l, local)
                 })
             });
             let key = match &r {
-                Ok(Some(l)) => l.vertices.first().map_or((u32::MAX, 0, 0.0), along_a),
+                Ok(Some((l, _))) => l.vertices.first().map_or((u32::MAX, 0, 0.0), along_a),
                 _ => (u32::MAX, i as u32, 0.0),
             };
             (key, (i, r))
@@ -175,9 +185,16 @@ pub fn compromise_median(
     }
     // Pieces that meet at a contact, or are joined by a stretch where the
     // claims coincide (the median there is the common line), become one.
+    // (A piece traced between its region's bounding stretches alone
+    // stays a line of its own, marked.)
     let mut chained: Vec<MedianLine> = Vec::new();
-    for piece in pieces {
-        if let Some(prev) = chained.last_mut() {
+    let mut local = Vec::new();
+    let mut last_local = false;
+    for (piece, is_local) in pieces {
+        if is_local {
+            local.push(chained.len());
+        }
+        if let (Some(prev), false, false) = (chained.last_mut(), is_local, last_local) {
             if let Some(common) = common_stretch(&tr, &along_a, prev, &piece)? {
                 let mut vertices = std::mem::take(&mut prev.vertices);
                 if let Some(last) = vertices.last_mut() {
@@ -198,6 +215,7 @@ pub fn compromise_median(
                 continue;
             }
         }
+        last_local = is_local;
         chained.push(piece);
     }
     let pieces = chained;
@@ -205,6 +223,7 @@ pub fn compromise_median(
         pieces,
         skipped,
         regions,
+        local,
     })
 }
 
@@ -214,7 +233,7 @@ fn region_median(
     tr: &Tracer,
     ring: &[(f64, f64)],
     options: &MedianOptions,
-) -> Result<Option<MedianLine>, DelimitationError> {
+) -> Result<Option<(MedianLine, bool)>, DelimitationError> {
     let (frame, geod, sa, sb) = (tr.frame, tr.geod, tr.a, tr.b);
     let (wa, wb) = options.weights;
     let n = ring.len();
@@ -235,10 +254,6 @@ fn region_median(
         });
     }
     // Transitions: contacts, and edges whose ends differ in sign.
-    enum T {
-        Contact(usize),
-        Edge(usize),
-    }
     let mut ts = Vec::new();
     for i in 0..n {
         let j = (i + 1) % n;
@@ -255,6 +270,115 @@ fn region_median(
         )));
     }
     let xy = frame.xys(ring)?;
+    match attempt(tr, ring, &xy, (&ts[0], &ts[1]), options) {
+        Ok(line) => Ok(Some((line, false))),
+        Err(whole) => {
+            // Other stretches of the claims come closer than the ones
+            // bounding the region: trace between the bounding stretches
+            // alone, and say so.
+            let (run_a, run_b) = runs(tr, ring, &sign, (&ts[0], &ts[1]))?;
+            let la = Side::new(sa.name(), vec![run_a], frame)?;
+            let lb = Side::new(sb.name(), vec![run_b], frame)?;
+            let local = Tracer {
+                frame,
+                geod,
+                a: &la,
+                b: &lb,
+                w: tr.w,
+            };
+            match attempt(&local, ring, &xy, (&ts[0], &ts[1]), options) {
+                Ok(mut line) => {
+                    // Base points named by the whole claims' features.
+                    for v in &mut line.vertices {
+                        for b in v.base_a.iter_mut() {
+                            b.feature = sa.nearest(frame, (b.lat, b.lon))?.feature;
+                        }
+                        for b in v.base_b.iter_mut() {
+                            b.feature = sb.nearest(frame, (b.lat, b.lon))?.feature;
+                        }
+                    }
+                    Ok(Some((line, true)))
+                }
+                Err(_) => Err(whole),
+            }
+        }
+    }
+}
+
+/// Where a region's boundary passes between the lines.
+enum T {
+    /// At a ring vertex on both lines.
+    Contact(usize),
+    /// On the ring edge from this vertex to the next (a closing join).
+    Edge(usize),
+}
+
+/// A stretch of a region's boundary, (lat, lon).
+type Run = Vec<(f64, f64)>;
+
+/// The two stretches of the ring between its transitions, the one on
+/// line A first, each as a polyline.
+fn runs(
+    tr: &Tracer,
+    ring: &[(f64, f64)],
+    sign: &[i8],
+    (t0, t1): (&T, &T),
+) -> Result<(Run, Run), DelimitationError> {
+    let n = ring.len();
+    // A run leaves a contact from it, or a join edge from its far end;
+    // it arrives at a contact, or at a join edge's near end.
+    let from = |t: &T| match *t {
+        T::Contact(i) => i,
+        T::Edge(i) => (i + 1) % n,
+    };
+    let to = |t: &T| match *t {
+        T::Contact(i) | T::Edge(i) => i,
+    };
+    let walk = |s: usize, e: usize| -> Vec<(f64, f64)> {
+        let mut out = vec![ring[s]];
+        let mut k = s;
+        while k != e {
+            k = (k + 1) % n;
+            out.push(ring[k]);
+        }
+        out
+    };
+    let (s1, e1) = (from(t0), to(t1));
+    let (s2, e2) = (from(t1), to(t0));
+    let (r1, r2) = (walk(s1, e1), walk(s2, e2));
+    // Which is on A: a vertex of it only on A, or its middle nearer A.
+    let on_a = |r: &[(f64, f64)], s: usize| -> Result<bool, DelimitationError> {
+        for k in 0..r.len() {
+            match sign[(s + k) % n] {
+                -1 => return Ok(true),
+                1 => return Ok(false),
+                _ => {}
+            }
+        }
+        let (p, q) = (r[0], r[r.len() - 1]);
+        let (len, az, _, _): (f64, f64, f64, f64) = tr.geod.inverse(p.0, p.1, q.0, q.1);
+        let (lat, lon): (f64, f64) = tr.geod.direct(p.0, p.1, az, 0.5 * len);
+        Ok(tr.a.nearest(tr.frame, (lat, lon))?.distance
+            <= tr.b.nearest(tr.frame, (lat, lon))?.distance)
+    };
+    if r1.len() < 2 || r2.len() < 2 {
+        return Err(DelimitationError::BadParameter(
+            "a region bounded by a single vertex on one side".into(),
+        ));
+    }
+    Ok(if on_a(&r1, s1)? { (r1, r2) } else { (r2, r1) })
+}
+
+/// Trace a region's median with `tr`'s sides, between its transitions.
+fn attempt(
+    tr: &Tracer,
+    ring: &[(f64, f64)],
+    xy: &[terminus_compare::frame::Xy],
+    (from, to): (&T, &T),
+    options: &MedianOptions,
+) -> Result<MedianLine, DelimitationError> {
+    let (frame, geod) = (tr.frame, tr.geod);
+    let n = ring.len();
     let start_of = |t: &T| -> Result<Start, DelimitationError> {
         Ok(match *t {
             T::Contact(i) => {
@@ -276,7 +400,7 @@ fn region_median(
                 };
                 // Into the region, not out of it (a reflex corner).
                 let probe = frame.xy(tr.go(at, into, 1e-3))?;
-                if !point_in_ring(probe, &xy) {
+                if !point_in_ring(probe, xy) {
                     into = (-into.0, -into.1);
                 }
                 Start::Contact { at, into }
@@ -284,7 +408,6 @@ fn region_median(
             T::Edge(i) => Start::OnLine(tr.root_between(ring[i], ring[(i + 1) % n])?),
         })
     };
-    let (from, to) = (&ts[0], &ts[1]);
     let start = start_of(from)?;
     let (end, end_contact) = match *to {
         T::Contact(i) => (contact_eval(tr, ring[i])?, true),
@@ -292,7 +415,7 @@ fn region_median(
     };
     let (traced, turning) = trace(tr, start, end, end_contact, options.tolerance)?;
     let vertices = select(tr, &traced, turning, options.tolerance)?;
-    Ok(Some(MedianLine::new(geod, vertices, traced.len())))
+    Ok(MedianLine::new(geod, vertices, traced.len()))
 }
 
 /// The vertices of line A strictly between the end of `prev` and the start

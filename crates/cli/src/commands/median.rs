@@ -793,7 +793,14 @@ fn compromise_outcome(
         .iter()
         .enumerate()
         .map(|(i, p)| NamedLine {
-            name: format!("{an}|{bn} piece {}", i + 1),
+            name: if m.local.contains(&i) {
+                format!(
+                    "{an}|{bn} piece {} (between its region's bounding stretches)",
+                    i + 1
+                )
+            } else {
+                format!("{an}|{bn} piece {}", i + 1)
+            },
             a: an.clone(),
             b: bn.clone(),
             line: p.clone(),
@@ -844,6 +851,7 @@ fn compromise_outcome(
     let compromise = serde_json::json!({
         "regions": m.regions,
         "skipped": m.skipped,
+        "local_pieces": m.local.iter().map(|i| i + 1).collect::<Vec<_>>(),
         "gains": gains,
         "gain_sides": "with --parties, the party each area falls to; else 'left of' / 'right of' the compromise, which runs in the first claim's direction",
     });
