@@ -10,6 +10,25 @@
 //! - [`compromise`]: the median of two claim lines that cross, region by
 //!   region between them (the comparison engine finds the regions).
 //!
+//! ```
+//! use terminus_compare::frame::Frame;
+//! use terminus_delimitation::{median_line, MedianOptions, Side};
+//! use terminus_geodesy::Ellipsoid;
+//! // Two banks along the meridians 10.0°E and 10.2°E: by the ellipsoid's
+//! // symmetry the median is the meridian halfway, with no turning point.
+//! let west = vec![(40.0, 10.0), (40.5, 10.0), (41.0, 10.0)];
+//! let east = vec![(40.0, 10.2), (40.3, 10.2), (41.0, 10.2)];
+//! let frame = Frame::around(Ellipsoid::WGS84, west.iter().chain(&east)).unwrap();
+//! let a = Side::new("west", vec![west], &frame).unwrap();
+//! let b = Side::new("east", vec![east], &frame).unwrap();
+//! let m = median_line(&frame, &a, &b, &MedianOptions::default()).unwrap();
+//! assert!(m.vertices.iter().all(|v| (v.lon - 10.1).abs() < 1e-9));
+//! assert_eq!(m.turning_points().count(), 0);
+//! // Every vertex at one distance from both banks (to 1e-8 m).
+//! let v = &m.vertices[1];
+//! assert!((v.base_a[0].distance - v.base_b[0].distance).abs() < 1e-8);
+//! ```
+//!
 //! Every distance is geodesic on the ellipsoid (Karney 2013 through
 //! GeographicLib's algorithms); the local gnomonic frame of
 //! `terminus_compare::frame` only finds candidates.
