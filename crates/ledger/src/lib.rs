@@ -1,0 +1,14 @@
+//! The commission's record: what two delegations proposed, agreed and
+//! signed, kept so that any later change is detectable.
+//!
+//! - [`canonical`]: the bytes that are signed — RFC 8785 canonical JSON.
+//! - [`merkle`]: the append-only log of RFC 6962/9162 — tree heads,
+//!   inclusion and consistency proofs.
+//! - [`keys`]: members' Ed25519 keys (RFC 8032), held by the members.
+//!
+//! This crate is the record's core; the store, the service and the bundle
+//! exchange build on it (issue 8).
+
+pub mod canonical;
+pub mod keys;
+pub mod merkle;
