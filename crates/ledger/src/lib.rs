@@ -5,6 +5,8 @@
 //! - [`merkle`]: the append-only log of RFC 6962/9162 — tree heads,
 //!   inclusion and consistency proofs.
 //! - [`keys`]: members' Ed25519 keys (RFC 8032), held by the members.
+//! - [`record`]: the chain of signed events, its tree heads, and the
+//!   replay that names the first event that fails.
 //!
 //! This crate is the record's core; the store, the service and the bundle
 //! exchange build on it (issue 8).
@@ -12,3 +14,4 @@
 pub mod canonical;
 pub mod keys;
 pub mod merkle;
+pub mod record;

@@ -1,0 +1,334 @@
+//! The commission's record: a chain of signed events in a Merkle log.
+//!
+//! Every change is a new event; nothing is edited or deleted. Each event
+//! names its position (`seq`), the hash of the event before it (`prev`:
+//! the RFC 6962 leaf hash of that event's canonical bytes), its author (a
+//! member) and what happened (`kind`, `body`), and carries the author's
+//! Ed25519 signature over its canonical bytes without the signature
+//! (RFC 8785). The log's tree heads, signed by members, fix its content at
+//! a size; a later head proves by a consistency proof that it only
+//! appended.
+//!
+//! Who may write is part of the record: the first event (`commission`)
+//! lists the parties and their members with their public keys, signed by
+//! one of them; `member` events add members, `revoke` events withdraw a
+//! key, each signed by a head of delegation of that member's party.
+//! [`verify`] replays the record from the start and names the first event
+//! that fails, and why.
+
+use crate::canonical::canonical;
+use crate::keys::{self, MemberKey};
+use crate::merkle::{self, Hash};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// One entry of the record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Position in the log, from 0.
+    pub seq: u64,
+    /// The commission's identifier.
+    pub commission: String,
+    /// What happened: `commission`, `member`, `revoke`, `proposal`,
+    /// `counter_proposal`, `comment`, `agreement`, `amendment`,
+    /// `attachment`, `survey`.
+    pub kind: String,
+    /// The member who wrote it.
+    pub author: String,
+    /// When, as its author states it (RFC 3339, UTC).
+    pub time: String,
+    /// Leaf hash of the previous event, hex ("" for the first).
+    pub prev: String,
+    /// What the kind says.
+    pub body: Value,
+    /// The author's signature over the event's canonical bytes without
+    /// this field, hex.
+    pub signature: String,
+}
+
+impl Event {
+    /// The bytes the author signs: the canonical JSON of every field but
+    /// the signature.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        canonical(&json!({
+            "seq": self.seq,
+            "commission": self.commission,
+            "kind": self.kind,
+            "author": self.author,
+            "time": self.time,
+            "prev": self.prev,
+            "body": self.body,
+        }))
+    }
+
+    /// Its leaf in the log: the canonical JSON of the whole event.
+    pub fn leaf(&self) -> Hash {
+        merkle::leaf_hash(&canonical(
+            &serde_json::to_value(self).unwrap_or(Value::Null),
+        ))
+    }
+}
+
+/// A member of the commission as the record knows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    /// Identifier, unique in the commission.
+    pub id: String,
+    /// The party (delegation), or "mediator".
+    pub party: String,
+    /// `head`, `expert`, `mediator` or `observer`.
+    pub role: String,
+    /// Ed25519 public key, hex.
+    pub public_key: String,
+}
+
+/// A signed tree head: the log's content fixed at `size` events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreeHead {
+    /// Number of events covered.
+    pub size: u64,
+    /// The Merkle tree head of their leaves, hex.
+    pub root: String,
+    /// The member who signed it.
+    pub signer: String,
+    /// Signature over canonical {"commission", "size", "root"}, hex.
+    pub signature: String,
+}
+
+/// Where and why a record fails verification.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RecordError {
+    /// An event fails.
+    #[error("event {seq} ({kind} by {author}): {why}")]
+    Event {
+        /// Its position in the record as given.
+        seq: u64,
+        /// Its kind.
+        kind: String,
+        /// Its author.
+        author: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// A tree head fails.
+    #[error("tree head at size {size} signed by {signer}: {why}")]
+    Head {
+        /// Its size.
+        size: u64,
+        /// Its signer.
+        signer: String,
+        /// What is wrong.
+        why: String,
+    },
+}
+
+/// The record being written: events appended and signed in order.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Record {
+    /// The commission's identifier.
+    pub commission: String,
+    /// The events, in order.
+    pub events: Vec<Event>,
+    /// Signed tree heads.
+    pub heads: Vec<TreeHead>,
+}
+
+impl Record {
+    /// A new record whose first event founds the commission with its
+    /// `members`, signed by `founder` (one of them).
+    pub fn found(
+        commission: &str,
+        members: &[Member],
+        founder: (&str, &MemberKey),
+        time: &str,
+    ) -> Record {
+        let mut r = Record {
+            commission: commission.to_string(),
+            ..Default::default()
+        };
+        r.append("commission", json!({ "members": members }), founder, time);
+        r
+    }
+
+    /// Append an event by `author` (id and key), signed now.
+    pub fn append(
+        &mut self,
+        kind: &str,
+        body: Value,
+        (author, key): (&str, &MemberKey),
+        time: &str,
+    ) -> &Event {
+        let mut e = Event {
+            seq: self.events.len() as u64,
+            commission: self.commission.clone(),
+            kind: kind.to_string(),
+            author: author.to_string(),
+            time: time.to_string(),
+            prev: self
+                .events
+                .last()
+                .map(|p| hex::encode(p.leaf()))
+                .unwrap_or_default(),
+            body,
+            signature: String::new(),
+        };
+        e.signature = key.sign(&e.signed_bytes());
+        self.events.push(e);
+        self.events.last().expect("just pushed")
+    }
+
+    /// The leaf hashes of the events.
+    pub fn leaves(&self) -> Vec<Hash> {
+        self.events.iter().map(Event::leaf).collect()
+    }
+
+    /// Sign the current tree head as `signer`.
+    pub fn sign_head(&mut self, (signer, key): (&str, &MemberKey)) -> &TreeHead {
+        let size = self.events.len() as u64;
+        let root = hex::encode(merkle::root(&self.leaves()));
+        let signature = key.sign(&head_bytes(&self.commission, size, &root));
+        self.heads.push(TreeHead {
+            size,
+            root,
+            signer: signer.to_string(),
+            signature,
+        });
+        self.heads.last().expect("just pushed")
+    }
+}
+
+fn head_bytes(commission: &str, size: u64, root: &str) -> Vec<u8> {
+    canonical(&json!({"commission": commission, "size": size, "root": root}))
+}
+
+/// What a verified record establishes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified {
+    /// Events checked.
+    pub events: u64,
+    /// The tree head of all of them, hex.
+    pub root: String,
+    /// The members at the end, by id (revoked ones removed).
+    pub members: BTreeMap<String, Member>,
+}
+
+/// Replay `record` from its first event: numbering, chain of hashes,
+/// authors' membership and signatures, the membership rules, and every
+/// tree head against the log; the first failure is named.
+pub fn verify(record: &Record) -> Result<Verified, RecordError> {
+    let mut members: BTreeMap<String, Member> = BTreeMap::new();
+    let mut revoked: BTreeMap<String, String> = BTreeMap::new();
+    // Every key a member has held, for tree heads signed before a revocation.
+    let mut ever: BTreeMap<String, String> = BTreeMap::new();
+    let mut prev = String::new();
+    for (i, e) in record.events.iter().enumerate() {
+        let fail = |why: String| RecordError::Event {
+            seq: e.seq,
+            kind: e.kind.clone(),
+            author: e.author.clone(),
+            why,
+        };
+        if e.seq != i as u64 {
+            return Err(fail(format!(
+                "it stands at position {i} of the record but says {}: an event was removed, inserted or moved",
+                e.seq
+            )));
+        }
+        if e.commission != record.commission {
+            return Err(fail(format!(
+                "it belongs to commission \"{}\", not \"{}\"",
+                e.commission, record.commission
+            )));
+        }
+        if e.prev != prev {
+            return Err(fail(
+                "its link to the event before does not match that event: the record was changed before it"
+                    .into(),
+            ));
+        }
+        // The founding event introduces its own author.
+        if i == 0 {
+            if e.kind != "commission" {
+                return Err(fail("the first event must found the commission".into()));
+            }
+            let listed: Vec<Member> = serde_json::from_value(e.body["members"].clone())
+                .map_err(|err| fail(format!("its member list is malformed: {err}")))?;
+            for m in listed {
+                ever.insert(m.id.clone(), m.public_key.clone());
+                members.insert(m.id.clone(), m);
+            }
+        } else if e.kind == "commission" {
+            return Err(fail(
+                "a commission is founded once, by the first event".into(),
+            ));
+        }
+        let Some(author) = members.get(&e.author).cloned() else {
+            let why = match revoked.get(&e.author) {
+                Some(at) => format!("its author's key was revoked by event {at}"),
+                None => "its author is not a member of the commission".into(),
+            };
+            return Err(fail(why));
+        };
+        keys::verify(&author.public_key, &e.signed_bytes(), &e.signature)
+            .map_err(|err| fail(format!("signature: {err}")))?;
+        match e.kind.as_str() {
+            "member" | "revoke" => {
+                let subject: Member = serde_json::from_value(e.body["member"].clone())
+                    .map_err(|err| fail(format!("its member is malformed: {err}")))?;
+                if author.role != "head"
+                    || (author.party != subject.party && author.party != "mediator")
+                {
+                    return Err(fail(format!(
+                        "only a head of delegation of party \"{}\" may add or revoke its members",
+                        subject.party
+                    )));
+                }
+                if e.kind == "member" {
+                    ever.insert(subject.id.clone(), subject.public_key.clone());
+                    members.insert(subject.id.clone(), subject);
+                } else {
+                    members.remove(&subject.id);
+                    revoked.insert(subject.id.clone(), e.seq.to_string());
+                }
+            }
+            _ => {}
+        }
+        prev = hex::encode(e.leaf());
+    }
+    let leaves = record.leaves();
+    for h in &record.heads {
+        let fail = |why: String| RecordError::Head {
+            size: h.size,
+            signer: h.signer.clone(),
+            why,
+        };
+        if h.size as usize > leaves.len() {
+            return Err(fail(format!(
+                "it covers {} events; the record has {}: events were dropped",
+                h.size,
+                leaves.len()
+            )));
+        }
+        if hex::encode(merkle::root(&leaves[..h.size as usize])) != h.root {
+            return Err(fail(
+                "the log's first events no longer hash to it: they were changed".into(),
+            ));
+        }
+        let key = ever
+            .get(&h.signer)
+            .cloned()
+            .ok_or_else(|| fail("its signer is not a member".into()))?;
+        keys::verify(
+            &key,
+            &head_bytes(&record.commission, h.size, &h.root),
+            &h.signature,
+        )
+        .map_err(|err| fail(format!("signature: {err}")))?;
+    }
+    Ok(Verified {
+        events: leaves.len() as u64,
+        root: hex::encode(merkle::root(&leaves)),
+        members,
+    })
+}
