@@ -184,10 +184,14 @@ mod tests {
         }
     }
 
-    /// RFC 8785 §3.2.2's example input and its canonical form.
+    /// RFC 8785 §3.2.2's example input and its canonical form. (Its
+    /// first number, 333333333.33333329, is set from its correctly rounded
+    /// double: serde_json's default parser may land one ulp away, and its
+    /// `float_roundtrip` feature would change number parsing for the whole
+    /// workspace.)
     #[test]
     fn rfc_8785_example() {
-        let v: Value = serde_json::from_str(
+        let mut v: Value = serde_json::from_str(
             r#"{
   "numbers": [333333333.33333329, 1E30, 4.50,
               2e-3, 0.000000000000000000000000001],
@@ -196,6 +200,7 @@ mod tests {
 }"#,
         )
         .unwrap();
+        v["numbers"][0] = serde_json::json!(f64::from_bits(0x41b3de4355555555));
         let s = String::from_utf8(canonical(&v)).unwrap();
         assert_eq!(
             s,
