@@ -64,6 +64,10 @@ enum Command {
     Describe(commands::demarcate::DescribeArgs),
     /// Field survey checks: surveyed pillars against the catalogue and the line.
     Survey(commands::demarcate::SurveyArgs),
+    /// Members' Ed25519 keys: make one (kept by the member), show its public key.
+    Keys(commands::ledger::KeysArgs),
+    /// The commission's signed record: verify it offline, naming the first event that fails.
+    Ledger(commands::ledger::LedgerArgs),
     /// Run the whole product on the bundled Armenia–Azerbaijan sample and write a results folder.
     Demo(commands::demo::Args),
 }
@@ -83,6 +87,8 @@ fn main() -> ExitCode {
         Command::Compare(a) => commands::compare::run(a),
         Command::Terrain(a) => commands::terrain::run(a),
         Command::Median(a) => commands::median::run(a),
+        Command::Keys(a) => commands::ledger::run_keys(a),
+        Command::Ledger(a) => commands::ledger::run_ledger(a),
         Command::Validate(a) => commands::validate::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Los(a) => commands::demarcate::run_los(a),

@@ -8,6 +8,7 @@ pub mod demarcate;
 pub mod demo;
 pub mod geodesic;
 pub mod info;
+pub mod ledger;
 pub mod median;
 pub mod sheet;
 pub mod terrain;
