@@ -20,11 +20,12 @@ use crate::canonical::canonical;
 use crate::keys::{self, MemberKey};
 use crate::merkle::{self, Hash};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// One entry of the record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     /// Position in the log, from 0.
     pub seq: u64,
@@ -40,8 +41,11 @@ pub struct Event {
     pub time: String,
     /// Leaf hash of the previous event, hex ("" for the first).
     pub prev: String,
-    /// What the kind says.
-    pub body: Value,
+    /// What the kind says: JSON text, kept byte for byte as signed
+    /// (canonical when written by [`Record::append`]). Kept as text, not
+    /// re-read numbers, so that a record read back from a file or a
+    /// database signs the same bytes whatever the JSON reader's rounding.
+    pub body: Box<RawValue>,
     /// The author's signature over the event's canonical bytes without
     /// this field, hex.
     pub signature: String,
@@ -51,22 +55,39 @@ impl Event {
     /// The bytes the author signs: the canonical JSON of every field but
     /// the signature.
     pub fn signed_bytes(&self) -> Vec<u8> {
-        canonical(&json!({
-            "seq": self.seq,
-            "commission": self.commission,
-            "kind": self.kind,
-            "author": self.author,
-            "time": self.time,
-            "prev": self.prev,
-            "body": self.body,
-        }))
+        self.envelope(None)
     }
 
     /// Its leaf in the log: the canonical JSON of the whole event.
     pub fn leaf(&self) -> Hash {
-        merkle::leaf_hash(&canonical(
-            &serde_json::to_value(self).unwrap_or(Value::Null),
-        ))
+        merkle::leaf_hash(&self.envelope(Some(&self.signature)))
+    }
+
+    /// The event as canonical JSON (members in RFC 8785 order), the body's
+    /// text as it stands; with or without the signature.
+    fn envelope(&self, signature: Option<&str>) -> Vec<u8> {
+        let text = |s: &str| {
+            String::from_utf8(canonical(&Value::String(s.to_string()))).unwrap_or_default()
+        };
+        let mut out = format!(
+            "{{\"author\":{},\"body\":{},\"commission\":{},\"kind\":{},\"prev\":{},\"seq\":{}",
+            text(&self.author),
+            self.body.get(),
+            text(&self.commission),
+            text(&self.kind),
+            text(&self.prev),
+            self.seq
+        );
+        if let Some(sig) = signature {
+            out.push_str(&format!(",\"signature\":{}", text(sig)));
+        }
+        out.push_str(&format!(",\"time\":{}}}", text(&self.time)));
+        out.into_bytes()
+    }
+
+    /// The body as a JSON value.
+    pub fn body_value(&self) -> Value {
+        serde_json::from_str(self.body.get()).unwrap_or(Value::Null)
     }
 }
 
@@ -170,7 +191,7 @@ impl Record {
                 .last()
                 .map(|p| hex::encode(p.leaf()))
                 .unwrap_or_default(),
-            body,
+            body: canonical_raw(&body),
             signature: String::new(),
         };
         e.signature = key.sign(&e.signed_bytes());
@@ -198,6 +219,13 @@ impl Record {
     }
 }
 
+/// `value` as canonical JSON text.
+pub fn canonical_raw(value: &Value) -> Box<RawValue> {
+    let text = String::from_utf8(canonical(value)).unwrap_or_else(|_| "null".into());
+    RawValue::from_string(text)
+        .unwrap_or_else(|_| RawValue::from_string("null".into()).expect("null is JSON"))
+}
+
 fn head_bytes(commission: &str, size: u64, root: &str) -> Vec<u8> {
     canonical(&json!({"commission": commission, "size": size, "root": root}))
 }
@@ -213,46 +241,93 @@ pub struct Verified {
     pub members: BTreeMap<String, Member>,
 }
 
-/// Replay `record` from its first event: numbering, chain of hashes,
-/// authors' membership and signatures, the membership rules, and every
-/// tree head against the log; the first failure is named.
-pub fn verify(record: &Record) -> Result<Verified, RecordError> {
-    let mut members: BTreeMap<String, Member> = BTreeMap::new();
-    let mut revoked: BTreeMap<String, String> = BTreeMap::new();
-    // Every key a member has held, for tree heads signed before a revocation.
-    let mut ever: BTreeMap<String, String> = BTreeMap::new();
-    let mut prev = String::new();
-    for (i, e) in record.events.iter().enumerate() {
+/// The record's state as replayed so far: what the next event must link
+/// to and who may write it. [`verify`] replays a whole record with it; a
+/// store checks each event before it is kept.
+#[derive(Debug, Clone, Default)]
+pub struct Replay {
+    commission: String,
+    next: u64,
+    prev: String,
+    members: BTreeMap<String, Member>,
+    revoked: BTreeMap<String, String>,
+    /// Every key a member has held, for tree heads signed before a
+    /// revocation.
+    ever: BTreeMap<String, String>,
+    leaves: Vec<Hash>,
+}
+
+impl Replay {
+    /// Nothing replayed yet, for `commission`.
+    pub fn new(commission: &str) -> Replay {
+        Replay {
+            commission: commission.to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// Events accepted so far.
+    pub fn len(&self) -> u64 {
+        self.next
+    }
+
+    /// Whether no event has been accepted.
+    pub fn is_empty(&self) -> bool {
+        self.next == 0
+    }
+
+    /// The leaf hash the next event must name as `prev`, hex.
+    pub fn prev(&self) -> &str {
+        &self.prev
+    }
+
+    /// The members now.
+    pub fn members(&self) -> &BTreeMap<String, Member> {
+        &self.members
+    }
+
+    /// The tree head of the accepted events, hex.
+    pub fn root(&self) -> String {
+        hex::encode(merkle::root(&self.leaves))
+    }
+
+    /// Check `e` as the next event and take it in; on failure nothing
+    /// changes.
+    pub fn apply(&mut self, e: &Event) -> Result<(), RecordError> {
         let fail = |why: String| RecordError::Event {
             seq: e.seq,
             kind: e.kind.clone(),
             author: e.author.clone(),
             why,
         };
-        if e.seq != i as u64 {
+        let i = self.next;
+        if e.seq != i {
             return Err(fail(format!(
                 "it stands at position {i} of the record but says {}: an event was removed, inserted or moved",
                 e.seq
             )));
         }
-        if e.commission != record.commission {
+        if e.commission != self.commission {
             return Err(fail(format!(
                 "it belongs to commission \"{}\", not \"{}\"",
-                e.commission, record.commission
+                e.commission, self.commission
             )));
         }
-        if e.prev != prev {
+        if e.prev != self.prev {
             return Err(fail(
                 "its link to the event before does not match that event: the record was changed before it"
                     .into(),
             ));
         }
         // The founding event introduces its own author.
+        let mut members = self.members.clone();
+        let mut ever = self.ever.clone();
+        let mut revoked = self.revoked.clone();
         if i == 0 {
             if e.kind != "commission" {
                 return Err(fail("the first event must found the commission".into()));
             }
-            let listed: Vec<Member> = serde_json::from_value(e.body["members"].clone())
+            let listed: Vec<Member> = serde_json::from_value(e.body_value()["members"].clone())
                 .map_err(|err| fail(format!("its member list is malformed: {err}")))?;
             for m in listed {
                 ever.insert(m.id.clone(), m.public_key.clone());
@@ -272,63 +347,80 @@ pub fn verify(record: &Record) -> Result<Verified, RecordError> {
         };
         keys::verify(&author.public_key, &e.signed_bytes(), &e.signature)
             .map_err(|err| fail(format!("signature: {err}")))?;
-        match e.kind.as_str() {
-            "member" | "revoke" => {
-                let subject: Member = serde_json::from_value(e.body["member"].clone())
-                    .map_err(|err| fail(format!("its member is malformed: {err}")))?;
-                if author.role != "head"
-                    || (author.party != subject.party && author.party != "mediator")
-                {
-                    return Err(fail(format!(
-                        "only a head of delegation of party \"{}\" may add or revoke its members",
-                        subject.party
-                    )));
-                }
-                if e.kind == "member" {
-                    ever.insert(subject.id.clone(), subject.public_key.clone());
-                    members.insert(subject.id.clone(), subject);
-                } else {
-                    members.remove(&subject.id);
-                    revoked.insert(subject.id.clone(), e.seq.to_string());
-                }
+        if e.kind == "member" || e.kind == "revoke" {
+            let subject: Member = serde_json::from_value(e.body_value()["member"].clone())
+                .map_err(|err| fail(format!("its member is malformed: {err}")))?;
+            if author.role != "head"
+                || (author.party != subject.party && author.party != "mediator")
+            {
+                return Err(fail(format!(
+                    "only a head of delegation of party \"{}\" may add or revoke its members",
+                    subject.party
+                )));
             }
-            _ => {}
+            if e.kind == "member" {
+                ever.insert(subject.id.clone(), subject.public_key.clone());
+                members.insert(subject.id.clone(), subject);
+            } else {
+                members.remove(&subject.id);
+                revoked.insert(subject.id.clone(), e.seq.to_string());
+            }
         }
-        prev = hex::encode(e.leaf());
+        let leaf = e.leaf();
+        self.members = members;
+        self.ever = ever;
+        self.revoked = revoked;
+        self.prev = hex::encode(leaf);
+        self.leaves.push(leaf);
+        self.next += 1;
+        Ok(())
     }
-    let leaves = record.leaves();
-    for h in &record.heads {
+
+    /// Check a signed tree head against the events accepted so far.
+    pub fn check_head(&self, h: &TreeHead) -> Result<(), RecordError> {
         let fail = |why: String| RecordError::Head {
             size: h.size,
             signer: h.signer.clone(),
             why,
         };
-        if h.size as usize > leaves.len() {
+        if h.size > self.next {
             return Err(fail(format!(
                 "it covers {} events; the record has {}: events were dropped",
-                h.size,
-                leaves.len()
+                h.size, self.next
             )));
         }
-        if hex::encode(merkle::root(&leaves[..h.size as usize])) != h.root {
+        if hex::encode(merkle::root(&self.leaves[..h.size as usize])) != h.root {
             return Err(fail(
                 "the log's first events no longer hash to it: they were changed".into(),
             ));
         }
-        let key = ever
+        let key = self
+            .ever
             .get(&h.signer)
-            .cloned()
             .ok_or_else(|| fail("its signer is not a member".into()))?;
         keys::verify(
-            &key,
-            &head_bytes(&record.commission, h.size, &h.root),
+            key,
+            &head_bytes(&self.commission, h.size, &h.root),
             &h.signature,
         )
-        .map_err(|err| fail(format!("signature: {err}")))?;
+        .map_err(|err| fail(format!("signature: {err}")))
+    }
+}
+
+/// Replay `record` from its first event: numbering, chain of hashes,
+/// authors' membership and signatures, the membership rules, and every
+/// tree head against the log; the first failure is named.
+pub fn verify(record: &Record) -> Result<Verified, RecordError> {
+    let mut replay = Replay::new(&record.commission);
+    for e in &record.events {
+        replay.apply(e)?;
+    }
+    for h in &record.heads {
+        replay.check_head(h)?;
     }
     Ok(Verified {
-        events: leaves.len() as u64,
-        root: hex::encode(merkle::root(&leaves)),
-        members,
+        events: replay.len(),
+        root: replay.root(),
+        members: replay.members,
     })
 }

@@ -3,7 +3,14 @@
 
 use serde_json::json;
 use terminus_ledger::keys::MemberKey;
-use terminus_ledger::record::{verify, Member, Record, RecordError};
+use terminus_ledger::record::{canonical_raw, verify, Event, Member, Record, RecordError};
+
+/// Change an event's body in place (as a forger editing the file would).
+fn edit(e: &mut Event, f: impl FnOnce(&mut serde_json::Value)) {
+    let mut v = e.body_value();
+    f(&mut v);
+    e.body = canonical_raw(&v);
+}
 
 struct People {
     arm: MemberKey,
@@ -85,16 +92,33 @@ fn an_untouched_record_verifies() {
     let v = verify(&r).unwrap();
     assert_eq!(v.events, 6);
     assert_eq!(v.members.len(), 3);
-    // And again after a round trip through its JSON.
-    let text = serde_json::to_string(&r).unwrap();
+    // And again after a round trip through its JSON, pretty-printed.
+    let text = serde_json::to_string_pretty(&r).unwrap();
     let back: Record = serde_json::from_str(&text).unwrap();
     assert_eq!(verify(&back).unwrap(), v);
+}
+
+/// Numbers a JSON reader may round differently (RFC 8785's
+/// 333333333.33333329, the 17-digit extremes) survive a round trip through
+/// a file: the body is kept as signed text, not re-read numbers.
+#[test]
+fn awkward_numbers_survive_the_file() {
+    let (mut r, p) = record();
+    r.append(
+        "comment",
+        json!({"x": [f64::from_bits(0x41b3de4355555555), 5e-324, 1.7976931348623157e308, 0.1, 1e21, 45.171234567891234]}),
+        ("arm-head", &p.arm),
+        "2026-11-28T12:00:00Z",
+    );
+    let text = serde_json::to_string(&r).unwrap();
+    let back: Record = serde_json::from_str(&text).unwrap();
+    assert!(verify(&back).is_ok());
 }
 
 #[test]
 fn a_coordinate_changed_at_the_ninth_decimal_is_caught() {
     let (mut r, _) = record();
-    r.events[3].body["line"][1][0] = json!(45.171234568);
+    edit(&mut r.events[3], |b| b["line"][1][0] = json!(45.171234568));
     let (seq, why) = event_failure(&r);
     assert_eq!(seq, 3);
     assert!(why.contains("signature"), "{why}");
@@ -231,7 +255,7 @@ fn a_rewritten_history_under_a_signed_head_is_caught() {
     let (mut r, p) = record();
     // The ARM head re-signs a changed proposal and everything after it:
     // every event verifies again, but the tree head does not.
-    r.events[2].body["source"] = json!("a different map");
+    edit(&mut r.events[2], |b| b["source"] = json!("a different map"));
     let tail: Vec<_> = r.events.drain(2..).collect();
     for e in tail {
         let key = match e.author.as_str() {
@@ -239,7 +263,7 @@ fn a_rewritten_history_under_a_signed_head_is_caught() {
             "aze-head" => &p.aze,
             _ => &p.aze_expert,
         };
-        r.append(&e.kind, e.body, (&e.author, key), &e.time);
+        r.append(&e.kind, e.body_value(), (&e.author, key), &e.time);
     }
     match verify(&r) {
         Err(RecordError::Head { size, why, .. }) => {
