@@ -106,7 +106,7 @@ fn awkward_numbers_survive_the_file() {
     let (mut r, p) = record();
     r.append(
         "comment",
-        json!({"x": [f64::from_bits(0x41b3de4355555555), 5e-324, 1.7976931348623157e308, 0.1, 1e21, 45.171234567891234]}),
+        json!({"x": [f64::from_bits(0x41b3de4355555555), 5e-324, 1.7976931348623157e308, 0.1, 1e21, 45.171_234_567_891_23]}),
         ("arm-head", &p.arm),
         "2026-11-28T12:00:00Z",
     );
