@@ -7,6 +7,7 @@
 //! - [`keys`]: members' Ed25519 keys (RFC 8032), held by the members.
 //! - [`record`]: the chain of signed events, its tree heads, and the
 //!   replay that names the first event that fails.
+//! - [`store`]: the record in SQLite (append-only, verified on open).
 //!
 //! This crate is the record's core; the store, the service and the bundle
 //! exchange build on it (issue 8).
@@ -15,3 +16,4 @@ pub mod canonical;
 pub mod keys;
 pub mod merkle;
 pub mod record;
+pub mod store;

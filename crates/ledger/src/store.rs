@@ -1,0 +1,226 @@
+//! The record kept in SQLite: one file, no server to install.
+//!
+//! Write-ahead logging with `synchronous = FULL` (an acknowledged append
+//! survives a crash), foreign keys on, the schema versioned by
+//! `PRAGMA user_version` and migrated on open. The tables are append-only:
+//! triggers refuse UPDATE and DELETE. Every event is checked by the
+//! record's [`Replay`] before it is kept, and the whole record is replayed
+//! when the file is opened, so a file changed behind Terminus' back (the
+//! triggers dropped, a row edited) is refused with the first event that
+//! fails named.
+
+use crate::record::{Event, Record, RecordError, Replay, TreeHead};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::value::RawValue;
+use std::path::Path;
+
+/// What can go wrong with the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// From SQLite.
+    #[error("the record's database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The record (as stored, or the event offered) fails verification.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    /// Anything else, said plainly.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The schema version this code writes.
+const VERSION: i64 = 1;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE commission (id TEXT PRIMARY KEY NOT NULL);
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY NOT NULL,
+    commission TEXT NOT NULL REFERENCES commission(id),
+    kind TEXT NOT NULL,
+    author TEXT NOT NULL,
+    time TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    body TEXT NOT NULL,
+    signature TEXT NOT NULL
+);
+CREATE TABLE tree_heads (
+    size INTEGER NOT NULL,
+    root TEXT NOT NULL,
+    signer TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    PRIMARY KEY (size, signer)
+);
+CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'the record is append-only: an event is never changed'); END;
+CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'the record is append-only: an event is never deleted'); END;
+CREATE TRIGGER heads_append_only_u BEFORE UPDATE ON tree_heads
+  BEGIN SELECT RAISE(ABORT, 'the record is append-only: a tree head is never changed'); END;
+CREATE TRIGGER heads_append_only_d BEFORE DELETE ON tree_heads
+  BEGIN SELECT RAISE(ABORT, 'the record is append-only: a tree head is never deleted'); END;
+CREATE TRIGGER commission_fixed_u BEFORE UPDATE ON commission
+  BEGIN SELECT RAISE(ABORT, 'a commission''s identifier is never changed'); END;
+CREATE TRIGGER commission_fixed_d BEFORE DELETE ON commission
+  BEGIN SELECT RAISE(ABORT, 'a commission is never deleted'); END;
+";
+
+/// A commission's record in an SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+    commission: String,
+    replay: Replay,
+}
+
+impl SqliteStore {
+    /// Open (or create) the record of `commission` at `path`, replaying
+    /// and verifying everything stored.
+    pub fn open(path: &Path, commission: &str) -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        match version {
+            0 => {
+                conn.execute_batch(&format!(
+                    "BEGIN; {SCHEMA_V1} PRAGMA user_version = {VERSION}; COMMIT;"
+                ))?;
+            }
+            VERSION => {}
+            v => {
+                return Err(StoreError::Other(format!(
+                    "{}: schema version {v} was written by a newer Terminus (this one reads up to {VERSION})",
+                    path.display()
+                )))
+            }
+        }
+        let stored: Option<String> = conn
+            .query_row("SELECT id FROM commission", [], |r| r.get(0))
+            .optional()?;
+        match stored {
+            None => {
+                conn.execute(
+                    "INSERT INTO commission (id) VALUES (?1)",
+                    params![commission],
+                )?;
+            }
+            Some(id) if id == commission => {}
+            Some(id) => {
+                return Err(StoreError::Other(format!(
+                    "{} holds the record of commission \"{id}\", not \"{commission}\"",
+                    path.display()
+                )))
+            }
+        }
+        let mut store = SqliteStore {
+            conn,
+            commission: commission.to_string(),
+            replay: Replay::new(commission),
+        };
+        let record = store.read()?;
+        for e in &record.events {
+            store.replay.apply(e)?;
+        }
+        for h in &record.heads {
+            store.replay.check_head(h)?;
+        }
+        Ok(store)
+    }
+
+    /// Everything stored, in order (not re-verified: [`SqliteStore::open`]
+    /// did that, and every append since was checked).
+    pub fn record(&self) -> Result<Record, StoreError> {
+        self.read()
+    }
+
+    fn read(&self) -> Result<Record, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT seq, commission, kind, author, time, prev, body, signature FROM events ORDER BY seq",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?;
+        let mut events = Vec::new();
+        for row in rows {
+            let (seq, commission, kind, author, time, prev, body, signature) = row?;
+            let body = RawValue::from_string(body).map_err(|e| {
+                StoreError::Other(format!("event {seq}: its stored body is not JSON: {e}"))
+            })?;
+            events.push(Event {
+                seq: seq as u64,
+                commission,
+                kind,
+                author,
+                time,
+                prev,
+                body,
+                signature,
+            });
+        }
+        let mut st = self.conn.prepare(
+            "SELECT size, root, signer, signature FROM tree_heads ORDER BY size, signer",
+        )?;
+        let heads = st
+            .query_map([], |r| {
+                Ok(TreeHead {
+                    size: r.get::<_, i64>(0)? as u64,
+                    root: r.get(1)?,
+                    signer: r.get(2)?,
+                    signature: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Record {
+            commission: self.commission.clone(),
+            events,
+            heads,
+        })
+    }
+
+    /// Events kept.
+    pub fn len(&self) -> u64 {
+        self.replay.len()
+    }
+
+    /// Whether nothing is kept yet.
+    pub fn is_empty(&self) -> bool {
+        self.replay.is_empty()
+    }
+
+    /// The leaf hash the next event must link to, hex.
+    pub fn prev(&self) -> &str {
+        self.replay.prev()
+    }
+
+    /// Keep `e` if it is the valid next event; otherwise nothing is
+    /// stored and the reason is returned. Durable when this returns.
+    pub fn append(&mut self, e: &Event) -> Result<(), StoreError> {
+        let mut next = self.replay.clone();
+        next.apply(e)?;
+        self.conn.execute(
+            "INSERT INTO events (seq, commission, kind, author, time, prev, body, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![e.seq as i64, e.commission, e.kind, e.author, e.time, e.prev, e.body.get(), e.signature],
+        )?;
+        self.replay = next;
+        Ok(())
+    }
+
+    /// Keep a signed tree head if it matches the record.
+    pub fn add_head(&mut self, h: &TreeHead) -> Result<(), StoreError> {
+        self.replay.check_head(h)?;
+        self.conn.execute(
+            "INSERT INTO tree_heads (size, root, signer, signature) VALUES (?1, ?2, ?3, ?4)",
+            params![h.size as i64, h.root, h.signer, h.signature],
+        )?;
+        Ok(())
+    }
+}
