@@ -69,7 +69,7 @@ fn a_record_verifies_and_a_changed_one_is_named() {
     );
     r.append(
         "agreement",
-        serde_json::json!({"section": "Tavush–Gazakh"}),
+        serde_json::json!({"terms": terminus_ledger::record::section_terms("Tavush–Gazakh", "EPSG:4326", 9, &[(45.1318, 41.07935)], "basis", "protocol")}),
         ("aze-head", &aze),
         "2026-11-28T10:02:00Z",
     );
@@ -82,6 +82,8 @@ fn a_record_verifies_and_a_changed_one_is_named() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["valid"], true);
     assert_eq!(v["events"], 3);
+    // One head's signature is not an agreement.
+    assert_eq!(v["agreed"], serde_json::json!({}));
     // One coordinate changed in the file.
     let text = std::fs::read_to_string(&path)
         .unwrap()

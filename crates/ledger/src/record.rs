@@ -13,6 +13,10 @@
 //! lists the parties and their members with their public keys, signed by
 //! one of them; `member` events add members, `revoke` events withdraw a
 //! key, each signed by a head of delegation of that member's party.
+//! An `agreement` event carries a section's terms ([`section_terms`]); the
+//! section is agreed when the heads of two parties have signed the same
+//! terms (the same canonical bytes), the mediator optionally
+//! countersigning; an `amendment` reopens it.
 //! [`verify`] replays the record from the start and names the first event
 //! that fails, and why.
 
@@ -239,6 +243,51 @@ pub struct Verified {
     pub root: String,
     /// The members at the end, by id (revoked ones removed).
     pub members: BTreeMap<String, Member>,
+    /// Sections agreed at the end: the SHA-256 of the terms the heads of
+    /// two or more parties signed, and those parties (with the mediator
+    /// where it countersigned).
+    pub agreed: BTreeMap<String, Agreed>,
+}
+
+/// An agreed section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agreed {
+    /// SHA-256 of the canonical terms, hex.
+    pub terms_sha256: String,
+    /// The parties whose heads signed them.
+    pub parties: Vec<String>,
+    /// Whether the mediator countersigned.
+    pub mediator: bool,
+    /// The event that completed the agreement.
+    pub at: u64,
+}
+
+/// The terms two delegations sign for a section: the line with its CRS,
+/// every coordinate written with exactly `decimals` decimals (so that the
+/// text, not a float's rendering, is what is agreed), the basis (the
+/// treaty, protocol or map the line follows) and the SHA-256 of the
+/// protocol-description's text. Signed as RFC 8785 canonical JSON.
+pub fn section_terms(
+    section: &str,
+    crs: &str,
+    decimals: usize,
+    line: &[(f64, f64)],
+    basis: &str,
+    protocol_text: &str,
+) -> Value {
+    use sha2::{Digest, Sha256};
+    let coords: Vec<Value> = line
+        .iter()
+        .map(|&(x, y)| json!([format!("{x:.decimals$}"), format!("{y:.decimals$}")]))
+        .collect();
+    json!({
+        "section": section,
+        "crs": crs,
+        "decimals": decimals,
+        "line": coords,
+        "basis": basis,
+        "protocol_sha256": hex::encode(Sha256::digest(protocol_text.as_bytes())),
+    })
 }
 
 /// The record's state as replayed so far: what the next event must link
@@ -255,6 +304,10 @@ pub struct Replay {
     /// revocation.
     ever: BTreeMap<String, String>,
     leaves: Vec<Hash>,
+    /// Per section: the terms' hash and who signed them since the last
+    /// amendment (party or "mediator" → event).
+    signatures: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>,
+    agreed: BTreeMap<String, Agreed>,
 }
 
 impl Replay {
@@ -366,7 +419,78 @@ impl Replay {
                 revoked.insert(subject.id.clone(), e.seq.to_string());
             }
         }
+        let mut signatures = None;
+        let mut agreed = None;
+        match e.kind.as_str() {
+            "agreement" => {
+                // The heads sign the section's terms; the mediator may
+                // countersign. Agreed once two parties' heads signed the
+                // same terms.
+                if author.role != "head" && author.role != "mediator" {
+                    return Err(fail(format!(
+                        "only heads of delegation (and the mediator) sign agreements; {} is {}",
+                        author.id, author.role
+                    )));
+                }
+                let body = e.body_value();
+                let section = body["terms"]["section"]
+                    .as_str()
+                    .ok_or_else(|| fail("its terms name no section".into()))?
+                    .to_string();
+                use sha2::{Digest, Sha256};
+                let hash = hex::encode(Sha256::digest(canonical(&body["terms"])));
+                let mut sig = self.signatures.clone();
+                let by_terms = sig.entry(section.clone()).or_default();
+                let signers = by_terms.entry(hash.clone()).or_default();
+                let who = if author.role == "mediator" {
+                    "mediator".to_string()
+                } else {
+                    author.party.clone()
+                };
+                signers.insert(who, e.seq);
+                let parties: Vec<String> = signers
+                    .keys()
+                    .filter(|p| *p != "mediator")
+                    .cloned()
+                    .collect();
+                let mut ag = self.agreed.clone();
+                if parties.len() >= 2 {
+                    ag.insert(
+                        section,
+                        Agreed {
+                            terms_sha256: hash,
+                            mediator: signers.contains_key("mediator"),
+                            parties,
+                            at: e.seq,
+                        },
+                    );
+                }
+                signatures = Some(sig);
+                agreed = Some(ag);
+            }
+            "amendment" => {
+                // An amendment reopens the section: its terms must be
+                // signed again.
+                let body = e.body_value();
+                let section = body["section"]
+                    .as_str()
+                    .ok_or_else(|| fail("it names no section".into()))?;
+                let mut sig = self.signatures.clone();
+                sig.remove(section);
+                let mut ag = self.agreed.clone();
+                ag.remove(section);
+                signatures = Some(sig);
+                agreed = Some(ag);
+            }
+            _ => {}
+        }
         let leaf = e.leaf();
+        if let Some(sig) = signatures {
+            self.signatures = sig;
+        }
+        if let Some(ag) = agreed {
+            self.agreed = ag;
+        }
         self.members = members;
         self.ever = ever;
         self.revoked = revoked;
@@ -422,5 +546,6 @@ pub fn verify(record: &Record) -> Result<Verified, RecordError> {
         events: replay.len(),
         root: replay.root(),
         members: replay.members,
+        agreed: replay.agreed,
     })
 }

@@ -30,7 +30,7 @@ fn sample() -> (Record, MemberKey, MemberKey) {
     );
     r.append(
         "agreement",
-        json!({"section": "Tavush–Gazakh"}),
+        json!({"terms": terminus_ledger::record::section_terms("Tavush–Gazakh", "EPSG:4326", 9, &[(45.1318, 41.07935)], "basis", "protocol")}),
         ("aze-head", &aze),
         "2026-11-28T10:02:00Z",
     );

@@ -3,7 +3,9 @@
 
 use serde_json::json;
 use terminus_ledger::keys::MemberKey;
-use terminus_ledger::record::{canonical_raw, verify, Event, Member, Record, RecordError};
+use terminus_ledger::record::{
+    canonical_raw, section_terms, verify, Event, Member, Record, RecordError,
+};
 
 /// Change an event's body in place (as a forger editing the file would).
 fn edit(e: &mut Event, f: impl FnOnce(&mut serde_json::Value)) {
@@ -62,7 +64,14 @@ fn record() -> (Record, People) {
         ("aze-expert", &p.aze_expert),
         "2026-11-28T10:03:00Z",
     );
-    let agreed = json!({"section": "Tavush–Gazakh", "line_sha256": "00"});
+    let agreed = json!({"terms": section_terms(
+        "Tavush–Gazakh",
+        "EPSG:4326",
+        9,
+        &[(45.1318, 41.07935), (45.17, 41.05)],
+        "compromise median of the two proposals",
+        "Protocol-description of the Tavush–Gazakh section …",
+    )});
     r.append(
         "agreement",
         agreed.clone(),

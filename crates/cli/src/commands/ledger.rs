@@ -178,6 +178,15 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
                             v.root,
                             v.members.keys().cloned().collect::<Vec<_>>().join(", ")
                         );
+                        for (section, a) in &v.agreed {
+                            println!(
+                                "  agreed: {section} — signed by the heads of {}{} (event {}), terms SHA-256 {}",
+                                a.parties.join(" and "),
+                                if a.mediator { ", countersigned by the mediator" } else { "" },
+                                a.at,
+                                a.terms_sha256
+                            );
+                        }
                     }
                     Ok(0)
                 }
