@@ -165,9 +165,19 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
             })?;
             match verify(&record) {
                 Ok(v) => {
+                    let agreed: serde_json::Map<String, serde_json::Value> = v
+                        .agreed
+                        .iter()
+                        .map(|(k, a)| {
+                            (
+                                k.clone(),
+                                serde_json::json!({"terms_sha256": a.terms_sha256, "parties": a.parties, "mediator": a.mediator, "at": a.at}),
+                            )
+                        })
+                        .collect();
                     if json {
                         print_json(
-                            &serde_json::json!({"valid": true, "commission": record.commission, "events": v.events, "root": v.root, "tree_heads": record.heads.len(), "members": v.members.keys().collect::<Vec<_>>()}),
+                            &serde_json::json!({"valid": true, "commission": record.commission, "events": v.events, "root": v.root, "tree_heads": record.heads.len(), "members": v.members.keys().collect::<Vec<_>>(), "agreed": agreed}),
                         );
                     } else {
                         println!(
