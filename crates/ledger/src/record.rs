@@ -549,3 +549,102 @@ pub fn verify(record: &Record) -> Result<Verified, RecordError> {
         agreed: replay.agreed,
     })
 }
+
+/// What merging another copy of the record brought.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Merge {
+    /// The other copy adds `new` events to ours (it extends it).
+    Extended {
+        /// Events added.
+        new: u64,
+    },
+    /// Ours already holds everything the other copy has.
+    NothingNew,
+}
+
+/// Two copies of a record that disagree: the same commission with two
+/// different histories.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the two copies of commission \"{commission}\" fork at event {seq}: ours is {ours_kind} by {ours_author}, theirs is {theirs_kind} by {theirs_author}; neither extends the other, so nothing was merged")]
+pub struct Fork {
+    /// The commission.
+    pub commission: String,
+    /// The first position where they differ.
+    pub seq: u64,
+    /// Our event there.
+    pub ours_kind: String,
+    /// Its author.
+    pub ours_author: String,
+    /// Theirs.
+    pub theirs_kind: String,
+    /// Its author.
+    pub theirs_author: String,
+}
+
+/// Why another copy cannot be merged.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MergeError {
+    /// It does not verify on its own.
+    #[error("the other copy does not verify: {0}")]
+    Invalid(#[from] RecordError),
+    /// It is another commission's.
+    #[error("the other copy is commission \"{theirs}\"'s, not \"{ours}\"'s")]
+    OtherCommission {
+        /// Ours.
+        ours: String,
+        /// Theirs.
+        theirs: String,
+    },
+    /// The histories fork.
+    #[error(transparent)]
+    Fork(#[from] Fork),
+}
+
+/// Merge `theirs` into `ours` (an air-gapped exchange): `theirs` is
+/// verified on its own; if one history is a prefix of the other (equal
+/// leaf hashes), ours becomes the longer, with both copies' tree heads;
+/// otherwise the fork is reported and `ours` is left as it was.
+pub fn merge(ours: &mut Record, theirs: &Record) -> Result<Merge, MergeError> {
+    if ours.commission != theirs.commission {
+        return Err(MergeError::OtherCommission {
+            ours: ours.commission.clone(),
+            theirs: theirs.commission.clone(),
+        });
+    }
+    verify(theirs)?;
+    let common = ours.events.len().min(theirs.events.len());
+    for k in 0..common {
+        if ours.events[k].leaf() != theirs.events[k].leaf() {
+            let (o, t) = (&ours.events[k], &theirs.events[k]);
+            return Err(Fork {
+                commission: ours.commission.clone(),
+                seq: k as u64,
+                ours_kind: o.kind.clone(),
+                ours_author: o.author.clone(),
+                theirs_kind: t.kind.clone(),
+                theirs_author: t.author.clone(),
+            }
+            .into());
+        }
+    }
+    let mut merged = ours.clone();
+    let new = theirs.events.len().saturating_sub(ours.events.len());
+    merged
+        .events
+        .extend(theirs.events[common..].iter().cloned());
+    for h in &theirs.heads {
+        if !merged.heads.contains(h) {
+            merged.heads.push(h.clone());
+        }
+    }
+    merged
+        .heads
+        .sort_by(|a, b| (a.size, &a.signer).cmp(&(b.size, &b.signer)));
+    verify(&merged)?;
+    *ours = merged;
+    Ok(if new > 0 {
+        Merge::Extended { new: new as u64 }
+    } else {
+        Merge::NothingNew
+    })
+}

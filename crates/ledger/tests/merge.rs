@@ -1,0 +1,105 @@
+//! Exchanging copies of the record between delegations that work
+//! air-gapped: extensions merge, forks are refused and located.
+
+use serde_json::json;
+use terminus_ledger::keys::MemberKey;
+use terminus_ledger::record::{merge, verify, Member, Merge, MergeError, Record};
+
+fn base() -> (Record, MemberKey, MemberKey) {
+    let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
+    let m = |id: &str, party: &str, k: &MemberKey| Member {
+        id: id.into(),
+        party: party.into(),
+        role: "head".into(),
+        public_key: k.public_hex(),
+    };
+    let mut r = Record::found(
+        "AM-AZ",
+        &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],
+        ("arm-head", &arm),
+        "t0",
+    );
+    r.append(
+        "comment",
+        json!({"text": "first meeting"}),
+        ("aze-head", &aze),
+        "t1",
+    );
+    r.sign_head(("aze-head", &aze));
+    (r, arm, aze)
+}
+
+#[test]
+fn an_extension_merges_and_a_shorter_copy_brings_nothing() {
+    let (mut ours, arm, _) = base();
+    let mut theirs = ours.clone();
+    theirs.append(
+        "proposal",
+        json!({"section": "S1"}),
+        ("arm-head", &arm),
+        "t2",
+    );
+    theirs.sign_head(("arm-head", &arm));
+    assert_eq!(
+        merge(&mut ours, &theirs).unwrap(),
+        Merge::Extended { new: 1 }
+    );
+    assert_eq!(ours.events.len(), 3);
+    assert_eq!(ours.heads.len(), 2);
+    assert!(verify(&ours).is_ok());
+    let mut shorter = theirs.clone();
+    shorter.events.truncate(2);
+    shorter.heads.retain(|h| h.size <= 2);
+    assert_eq!(merge(&mut ours, &shorter).unwrap(), Merge::NothingNew);
+    assert_eq!(ours.events.len(), 3);
+}
+
+#[test]
+fn a_fork_is_refused_and_located() {
+    let (ours0, arm, aze) = base();
+    let mut ours = ours0.clone();
+    ours.append(
+        "proposal",
+        json!({"section": "S1", "line": "ours"}),
+        ("arm-head", &arm),
+        "t2",
+    );
+    let mut theirs = ours0.clone();
+    theirs.append(
+        "counter_proposal",
+        json!({"section": "S1", "line": "theirs"}),
+        ("aze-head", &aze),
+        "t2",
+    );
+    let before = ours.clone();
+    let e = merge(&mut ours, &theirs).unwrap_err();
+    assert!(matches!(e, MergeError::Fork(ref f) if f.seq == 2), "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains("fork at event 2")
+            && text.contains("proposal by arm-head")
+            && text.contains("counter_proposal by aze-head"),
+        "{text}"
+    );
+    // Nothing merged.
+    assert_eq!(ours.events.len(), before.events.len());
+    assert_eq!(ours.events[2].leaf(), before.events[2].leaf());
+}
+
+#[test]
+fn an_invalid_or_foreign_copy_is_refused() {
+    let (mut ours, _, aze) = base();
+    let mut bad = ours.clone();
+    bad.append("comment", json!({"text": "x"}), ("aze-head", &aze), "t2");
+    bad.events[2].signature = bad.events[1].signature.clone();
+    let e = merge(&mut ours, &bad).unwrap_err();
+    assert!(
+        e.to_string().contains("does not verify") && e.to_string().contains("event 2"),
+        "{e}"
+    );
+    let mut other = bad.clone();
+    other.commission = "KG-TJ".into();
+    let e = merge(&mut ours, &other).unwrap_err();
+    assert!(matches!(e, MergeError::OtherCommission { .. }), "{e}");
+    assert_eq!(ours.events.len(), 2);
+}
