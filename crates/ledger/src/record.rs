@@ -597,7 +597,13 @@ pub enum MergeError {
     },
     /// The histories fork.
     #[error(transparent)]
-    Fork(#[from] Fork),
+    Fork(Box<Fork>),
+}
+
+impl From<Fork> for MergeError {
+    fn from(f: Fork) -> MergeError {
+        MergeError::Fork(Box::new(f))
+    }
 }
 
 /// Merge `theirs` into `ours` (an air-gapped exchange): `theirs` is
