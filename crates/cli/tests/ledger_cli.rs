@@ -100,3 +100,149 @@ fn a_record_verifies_and_a_changed_one_is_named() {
     assert_eq!(code, 2);
     assert!(err.contains("not a commission record (line 1"), "{err}");
 }
+
+/// Export a store as a GeoPackage bundle, verify it, import it elsewhere;
+/// a second history for the same commission is refused as a fork.
+#[test]
+fn bundles_go_between_delegations_and_forks_are_refused() {
+    use terminus_ledger::store::SqliteStore;
+    let dir = tempfile::tempdir().unwrap();
+    let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
+    let m = |id: &str, party: &str, k: &MemberKey| Member {
+        id: id.into(),
+        party: party.into(),
+        role: "head".into(),
+        public_key: k.public_hex(),
+    };
+    let mut r = Record::found(
+        "AM-AZ",
+        &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],
+        ("arm-head", &arm),
+        "t0",
+    );
+    let base = r.clone();
+    r.append(
+        "proposal",
+        serde_json::json!({"section": "S1", "line": [[45.1318, 41.07935], [45.17, 41.05]]}),
+        ("arm-head", &arm),
+        "t1",
+    );
+    let terms = terminus_ledger::record::section_terms(
+        "S1",
+        "EPSG:4326",
+        9,
+        &[(45.1318, 41.07935), (45.17, 41.05)],
+        "proposal of ARM",
+        "protocol",
+    );
+    r.append(
+        "agreement",
+        serde_json::json!({"terms": terms}),
+        ("arm-head", &arm),
+        "t2",
+    );
+    r.append(
+        "agreement",
+        serde_json::json!({"terms": terms}),
+        ("aze-head", &aze),
+        "t3",
+    );
+    r.sign_head(("aze-head", &aze));
+    let store = dir.path().join("arm.sqlite");
+    let mut s = SqliteStore::open(&store, "AM-AZ").unwrap();
+    for e in &r.events {
+        s.append(e).unwrap();
+    }
+    for h in &r.heads {
+        s.add_head(h).unwrap();
+    }
+    drop(s);
+    let bundle = dir.path().join("bundle.gpkg");
+    let (b, st) = (bundle.to_str().unwrap(), store.to_str().unwrap());
+    let (code, out, err) = run(&[
+        "ledger",
+        "export",
+        "--store",
+        st,
+        "--commission",
+        "AM-AZ",
+        "--out",
+        b,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("4 events") && out.contains("1 agreed sections"),
+        "{out}"
+    );
+    // The bundle is a GeoPackage with the layers…
+    let (code, out, err) = run(&["info", b, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("proposals") && out.contains("agreed_sections"),
+        "{out}"
+    );
+    // GDAL opens it as a GeoPackage (CI installs gdal-bin; skipped
+    // elsewhere, and said so).
+    match Command::new("ogrinfo")
+        .args(["-ro", "-so", "-al", b])
+        .output()
+    {
+        Ok(o) => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            assert!(
+                text.contains("Layer name: proposals")
+                    && text.contains("Layer name: agreed_sections"),
+                "{text}"
+            );
+            assert!(text.contains("Feature Count: 1"), "{text}");
+        }
+        Err(_) => eprintln!("ogrinfo not installed: GDAL's reading of the bundle not checked"),
+    }
+    // …and the whole signed log.
+    let (code, out, err) = run(&["ledger", "verify", b, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["events"], 4);
+    assert_eq!(
+        v["agreed"]["S1"]["parties"],
+        serde_json::json!(["ARM", "AZE"])
+    );
+    // The other delegation imports it into its own store.
+    let theirs = dir.path().join("aze.sqlite");
+    let t = theirs.to_str().unwrap();
+    let (code, out, err) = run(&["ledger", "import", b, "--store", t, "--commission", "AM-AZ"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("4 new events"), "{out}");
+    let (code, out, _) = run(&["ledger", "import", b, "--store", t, "--commission", "AM-AZ"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("nothing new"), "{out}");
+    // A store with another history for the same commission: a fork.
+    let forked = dir.path().join("fork.sqlite");
+    let mut f = base.clone();
+    f.append(
+        "comment",
+        serde_json::json!({"text": "another history"}),
+        ("aze-head", &aze),
+        "t1",
+    );
+    let mut s = SqliteStore::open(&forked, "AM-AZ").unwrap();
+    for e in &f.events {
+        s.append(e).unwrap();
+    }
+    drop(s);
+    let (code, _, err) = run(&[
+        "ledger",
+        "import",
+        b,
+        "--store",
+        forked.to_str().unwrap(),
+        "--commission",
+        "AM-AZ",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("fork at event 1") && err.contains("NOT merged"),
+        "{err}"
+    );
+}

@@ -1,8 +1,10 @@
 //! The record kept in SQLite: one file, no server to install.
 //!
 //! Write-ahead logging with `synchronous = FULL` (an acknowledged append
-//! survives a crash), foreign keys on, the schema versioned by
-//! `PRAGMA user_version` and migrated on open. The tables are append-only:
+//! survives a crash), foreign keys on, the schema versioned in its own
+//! `terminus_meta` table and migrated on open (tables prefixed
+//! `terminus_`, so that they can sit inside a GeoPackage bundle, which
+//! owns `user_version`). The tables are append-only:
 //! triggers refuse UPDATE and DELETE. Every event is checked by the
 //! record's [`Replay`] before it is kept, and the whole record is replayed
 //! when the file is opened, so a file changed behind Terminus' back (the
@@ -32,10 +34,11 @@ pub enum StoreError {
 const VERSION: i64 = 1;
 
 const SCHEMA_V1: &str = "
-CREATE TABLE commission (id TEXT PRIMARY KEY NOT NULL);
-CREATE TABLE events (
+CREATE TABLE terminus_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+CREATE TABLE terminus_commission (id TEXT PRIMARY KEY NOT NULL);
+CREATE TABLE terminus_events (
     seq INTEGER PRIMARY KEY NOT NULL,
-    commission TEXT NOT NULL REFERENCES commission(id),
+    commission TEXT NOT NULL REFERENCES terminus_commission(id),
     kind TEXT NOT NULL,
     author TEXT NOT NULL,
     time TEXT NOT NULL,
@@ -43,24 +46,24 @@ CREATE TABLE events (
     body TEXT NOT NULL,
     signature TEXT NOT NULL
 );
-CREATE TABLE tree_heads (
+CREATE TABLE terminus_tree_heads (
     size INTEGER NOT NULL,
     root TEXT NOT NULL,
     signer TEXT NOT NULL,
     signature TEXT NOT NULL,
     PRIMARY KEY (size, signer)
 );
-CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events
+CREATE TRIGGER events_append_only_u BEFORE UPDATE ON terminus_events
   BEGIN SELECT RAISE(ABORT, 'the record is append-only: an event is never changed'); END;
-CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
+CREATE TRIGGER events_append_only_d BEFORE DELETE ON terminus_events
   BEGIN SELECT RAISE(ABORT, 'the record is append-only: an event is never deleted'); END;
-CREATE TRIGGER heads_append_only_u BEFORE UPDATE ON tree_heads
+CREATE TRIGGER heads_append_only_u BEFORE UPDATE ON terminus_tree_heads
   BEGIN SELECT RAISE(ABORT, 'the record is append-only: a tree head is never changed'); END;
-CREATE TRIGGER heads_append_only_d BEFORE DELETE ON tree_heads
+CREATE TRIGGER heads_append_only_d BEFORE DELETE ON terminus_tree_heads
   BEGIN SELECT RAISE(ABORT, 'the record is append-only: a tree head is never deleted'); END;
-CREATE TRIGGER commission_fixed_u BEFORE UPDATE ON commission
+CREATE TRIGGER commission_fixed_u BEFORE UPDATE ON terminus_commission
   BEGIN SELECT RAISE(ABORT, 'a commission''s identifier is never changed'); END;
-CREATE TRIGGER commission_fixed_d BEFORE DELETE ON commission
+CREATE TRIGGER commission_fixed_d BEFORE DELETE ON terminus_commission
   BEGIN SELECT RAISE(ABORT, 'a commission is never deleted'); END;
 ";
 
@@ -79,11 +82,31 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        // The schema version lives in our own table, not in
+        // `user_version`: a bundle is also a GeoPackage, which owns that.
+        let has_meta: bool = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'terminus_meta'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)?;
+        let version: i64 = if has_meta {
+            conn.query_row(
+                "SELECT value FROM terminus_meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+        } else {
+            0
+        };
         match version {
             0 => {
                 conn.execute_batch(&format!(
-                    "BEGIN; {SCHEMA_V1} PRAGMA user_version = {VERSION}; COMMIT;"
+                    "BEGIN; {SCHEMA_V1} INSERT INTO terminus_meta (key, value) VALUES ('schema_version', '{VERSION}'); COMMIT;"
                 ))?;
             }
             VERSION => {}
@@ -95,12 +118,12 @@ impl SqliteStore {
             }
         }
         let stored: Option<String> = conn
-            .query_row("SELECT id FROM commission", [], |r| r.get(0))
+            .query_row("SELECT id FROM terminus_commission", [], |r| r.get(0))
             .optional()?;
         match stored {
             None => {
                 conn.execute(
-                    "INSERT INTO commission (id) VALUES (?1)",
+                    "INSERT INTO terminus_commission (id) VALUES (?1)",
                     params![commission],
                 )?;
             }
@@ -135,7 +158,7 @@ impl SqliteStore {
 
     fn read(&self) -> Result<Record, StoreError> {
         let mut st = self.conn.prepare(
-            "SELECT seq, commission, kind, author, time, prev, body, signature FROM events ORDER BY seq",
+            "SELECT seq, commission, kind, author, time, prev, body, signature FROM terminus_events ORDER BY seq",
         )?;
         let rows = st.query_map([], |r| {
             Ok((
@@ -167,7 +190,7 @@ impl SqliteStore {
             });
         }
         let mut st = self.conn.prepare(
-            "SELECT size, root, signer, signature FROM tree_heads ORDER BY size, signer",
+            "SELECT size, root, signer, signature FROM terminus_tree_heads ORDER BY size, signer",
         )?;
         let heads = st
             .query_map([], |r| {
@@ -207,7 +230,7 @@ impl SqliteStore {
         let mut next = self.replay.clone();
         next.apply(e)?;
         self.conn.execute(
-            "INSERT INTO events (seq, commission, kind, author, time, prev, body, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO terminus_events (seq, commission, kind, author, time, prev, body, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![e.seq as i64, e.commission, e.kind, e.author, e.time, e.prev, e.body.get(), e.signature],
         )?;
         self.replay = next;
@@ -218,9 +241,43 @@ impl SqliteStore {
     pub fn add_head(&mut self, h: &TreeHead) -> Result<(), StoreError> {
         self.replay.check_head(h)?;
         self.conn.execute(
-            "INSERT INTO tree_heads (size, root, signer, signature) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO terminus_tree_heads (size, root, signer, signature) VALUES (?1, ?2, ?3, ?4)",
             params![h.size as i64, h.root, h.signer, h.signature],
         )?;
         Ok(())
     }
+}
+
+/// The record in an SQLite file (a store or a bundle), read without
+/// changing the file, and verified.
+pub fn read_record(path: &Path) -> Result<Record, StoreError> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let has: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('terminus_commission', 'terminus_events', 'terminus_tree_heads')",
+        [],
+        |r| r.get(0),
+    )?;
+    if has != 3 {
+        return Err(StoreError::Other(format!(
+            "{} holds no commission record (no terminus_events table)",
+            path.display()
+        )));
+    }
+    let commission: String = conn
+        .query_row("SELECT id FROM terminus_commission", [], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| {
+            StoreError::Other(format!(
+                "{}: the record names no commission",
+                path.display()
+            ))
+        })?;
+    let store = SqliteStore {
+        conn,
+        commission,
+        replay: Replay::default(),
+    };
+    let record = store.read()?;
+    crate::record::verify(&record)?;
+    Ok(record)
 }

@@ -113,11 +113,11 @@ fn rows_cannot_be_changed_or_deleted_through_sql() {
     drop(stored(&path));
     let c = Connection::open(&path).unwrap();
     for sql in [
-        "UPDATE events SET body = '{}' WHERE seq = 1",
-        "DELETE FROM events WHERE seq = 2",
-        "UPDATE tree_heads SET root = '00'",
-        "DELETE FROM tree_heads",
-        "UPDATE commission SET id = 'X'",
+        "UPDATE terminus_events SET body = '{}' WHERE seq = 1",
+        "DELETE FROM terminus_events WHERE seq = 2",
+        "UPDATE terminus_tree_heads SET root = '00'",
+        "DELETE FROM terminus_tree_heads",
+        "UPDATE terminus_commission SET id = 'X'",
     ] {
         let e = c.execute(sql, []).unwrap_err();
         assert!(e.to_string().contains("never"), "{sql}: {e}");
@@ -129,15 +129,15 @@ fn rows_cannot_be_changed_or_deleted_through_sql() {
 #[test]
 fn a_file_changed_behind_terminus_back_is_refused() {
     let cases: [(&str, &str); 9] = [
-        ("UPDATE events SET body = replace(body, '41.07935', '41.07936') WHERE seq = 1", "event 1"),
-        ("UPDATE events SET signature = (SELECT signature FROM events WHERE seq = 0) WHERE seq = 1", "event 1"),
-        ("UPDATE events SET author = 'aze-head' WHERE seq = 1", "event 1"),
-        ("UPDATE events SET time = '2026-11-28T09:00:00Z' WHERE seq = 2", "event 2"),
-        ("UPDATE events SET kind = 'comment' WHERE seq = 2", "event 2"),
-        ("UPDATE events SET prev = '' WHERE seq = 2", "event 2"),
-        ("DELETE FROM events WHERE seq = 1", "event 2"),
-        ("UPDATE tree_heads SET root = replace(root, substr(root, 1, 1), 'f')", "tree head"),
-        ("DELETE FROM events WHERE seq = 2", "tree head"),
+        ("UPDATE terminus_events SET body = replace(body, '41.07935', '41.07936') WHERE seq = 1", "event 1"),
+        ("UPDATE terminus_events SET signature = (SELECT signature FROM terminus_events WHERE seq = 0) WHERE seq = 1", "event 1"),
+        ("UPDATE terminus_events SET author = 'aze-head' WHERE seq = 1", "event 1"),
+        ("UPDATE terminus_events SET time = '2026-11-28T09:00:00Z' WHERE seq = 2", "event 2"),
+        ("UPDATE terminus_events SET kind = 'comment' WHERE seq = 2", "event 2"),
+        ("UPDATE terminus_events SET prev = '' WHERE seq = 2", "event 2"),
+        ("DELETE FROM terminus_events WHERE seq = 1", "event 2"),
+        ("UPDATE terminus_tree_heads SET root = (CASE WHEN substr(root, 1, 1) = '0' THEN '1' ELSE '0' END) || substr(root, 2)", "tree head"),
+        ("DELETE FROM terminus_events WHERE seq = 2", "tree head"),
     ];
     for (sql, named) in cases {
         let dir = tempfile::tempdir().unwrap();

@@ -142,27 +142,88 @@ pub struct LedgerArgs {
 enum LedgerCommand {
     /// Check a record offline and name the first event that fails.
     Verify {
-        /// The record (JSON).
+        /// The record: JSON, a store (.sqlite) or a bundle (.gpkg).
         file: PathBuf,
         /// Print JSON.
         #[arg(long)]
         json: bool,
     },
+    /// Write the record of a store as one bundle file for the other
+    /// delegation: a GeoPackage (proposals and agreed sections as layers,
+    /// for QGIS) holding the whole signed log.
+    Export {
+        /// The store (SQLite).
+        #[arg(long)]
+        store: PathBuf,
+        /// The commission.
+        #[arg(long)]
+        commission: String,
+        /// The bundle to write (.gpkg).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Verify a bundle and merge it into a store: new events are added if
+    /// the bundle extends the store's record; two different histories (a
+    /// fork) are refused with the first event where they part.
+    Import {
+        /// The bundle (.gpkg or .sqlite).
+        bundle: PathBuf,
+        /// The store to merge into (created if absent).
+        #[arg(long)]
+        store: PathBuf,
+        /// The commission.
+        #[arg(long)]
+        commission: String,
+    },
+}
+
+fn read_any(file: &std::path::Path) -> Result<Record, Failure> {
+    let ext = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ext == "gpkg" || ext == "sqlite" || ext == "db" {
+        // Read without verifying here: verification reports below.
+        let conn = read_verified(file)?;
+        return Ok(conn);
+    }
+    let text = std::fs::read_to_string(file)?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::usage(format!(
+            "{}: not a commission record (line {}, column {}): {e}",
+            file.display(),
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// A store's or bundle's record, verified (its failure is the
+/// verification's report).
+fn read_verified(file: &std::path::Path) -> Result<Record, Failure> {
+    terminus_ledger::store::read_record(file).map_err(|e| match e {
+        terminus_ledger::store::StoreError::Record(r) => {
+            Failure::failed(format!("{}: NOT valid — {r}", file.display()))
+        }
+        other => Failure::usage(format!("{}: {other}", file.display())),
+    })
 }
 
 /// Run `terminus ledger`.
 pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
     match args.command {
+        LedgerCommand::Export {
+            store,
+            commission,
+            out,
+        } => export(&store, &commission, &out),
+        LedgerCommand::Import {
+            bundle,
+            store,
+            commission,
+        } => import(&bundle, &store, &commission),
         LedgerCommand::Verify { file, json } => {
-            let text = std::fs::read_to_string(&file)?;
-            let record: Record = serde_json::from_str(&text).map_err(|e| {
-                Failure::usage(format!(
-                    "{}: not a commission record (line {}, column {}): {e}",
-                    file.display(),
-                    e.line(),
-                    e.column()
-                ))
-            })?;
+            let record = read_any(&file)?;
             match verify(&record) {
                 Ok(v) => {
                     let agreed: serde_json::Map<String, serde_json::Value> = v
@@ -215,6 +276,160 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
                     Ok(1)
                 }
             }
+        }
+    }
+}
+
+/// The line of an event body: `line` as [[x, y], …] numbers, or the
+/// agreed terms' text coordinates.
+fn body_line(body: &serde_json::Value) -> Option<Vec<terminus_vector::Coord>> {
+    let line = body
+        .get("line")
+        .or_else(|| body.get("terms").and_then(|t| t.get("line")))?;
+    let num = |v: &serde_json::Value| {
+        v.as_f64()
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    };
+    let pts: Option<Vec<_>> = line
+        .as_array()?
+        .iter()
+        .map(|p| Some(terminus_vector::Coord::xy(num(p.get(0)?)?, num(p.get(1)?)?)))
+        .collect();
+    pts.filter(|p| p.len() >= 2)
+}
+
+fn export(store: &std::path::Path, commission: &str, out: &std::path::Path) -> Result<u8, Failure> {
+    use terminus_vector::{Dataset, Feature, Geometry, Layer, Value};
+    if out.exists() {
+        return Err(
+            Failure::usage(format!("{} exists", out.display())).hint("choose another --out")
+        );
+    }
+    if !store.exists() {
+        return Err(Failure::usage(format!(
+            "{}: no such store",
+            store.display()
+        )));
+    }
+    let s = terminus_ledger::store::SqliteStore::open(store, commission)
+        .map_err(|e| Failure::failed(format!("{}: {e}", store.display())))?;
+    let record = s.record().map_err(|e| Failure::failed(e.to_string()))?;
+    let verified = verify(&record).map_err(|e| Failure::failed(e.to_string()))?;
+    let crs = terminus_geodesy::Crs::WGS84;
+    let mut proposals = Layer::new("proposals", crs.clone());
+    let mut agreed = Layer::new("agreed_sections", crs);
+    for e in &record.events {
+        let body = e.body_value();
+        if !matches!(
+            e.kind.as_str(),
+            "proposal" | "counter_proposal" | "amendment"
+        ) {
+            continue;
+        }
+        if let Some(line) = body_line(&body) {
+            let mut f = Feature::new(Geometry::LineString(line));
+            f.properties.insert("seq".into(), Value::Int(e.seq as i64));
+            f.properties
+                .insert("kind".into(), Value::String(e.kind.clone()));
+            f.properties
+                .insert("author".into(), Value::String(e.author.clone()));
+            f.properties
+                .insert("time".into(), Value::String(e.time.clone()));
+            f.properties.insert(
+                "section".into(),
+                Value::String(body["section"].as_str().unwrap_or("").to_string()),
+            );
+            proposals.features.push(f);
+        }
+    }
+    for (section, a) in &verified.agreed {
+        let Some(e) = record.events.get(a.at as usize) else {
+            continue;
+        };
+        if let Some(line) = body_line(&e.body_value()) {
+            let mut f = Feature::new(Geometry::LineString(line));
+            f.properties
+                .insert("section".into(), Value::String(section.clone()));
+            f.properties
+                .insert("parties".into(), Value::String(a.parties.join(", ")));
+            f.properties
+                .insert("terms_sha256".into(), Value::String(a.terms_sha256.clone()));
+            f.properties
+                .insert("agreed_at_event".into(), Value::Int(a.at as i64));
+            agreed.features.push(f);
+        }
+    }
+    terminus_formats::write(
+        out,
+        terminus_formats::Format::GeoPackage,
+        &Dataset {
+            layers: vec![proposals, agreed],
+        },
+        &terminus_formats::WriteOptions { overwrite: false },
+    )?;
+    let mut bundle = terminus_ledger::store::SqliteStore::open(out, commission)
+        .map_err(|e| Failure::failed(format!("{}: {e}", out.display())))?;
+    for e in &record.events {
+        bundle
+            .append(e)
+            .map_err(|e| Failure::failed(e.to_string()))?;
+    }
+    for h in &record.heads {
+        bundle
+            .add_head(h)
+            .map_err(|e| Failure::failed(e.to_string()))?;
+    }
+    println!(
+        "{}: {} events, {} tree heads, {} agreed sections → {}",
+        commission,
+        record.events.len(),
+        record.heads.len(),
+        verified.agreed.len(),
+        out.display()
+    );
+    Ok(0)
+}
+
+fn import(
+    bundle: &std::path::Path,
+    store: &std::path::Path,
+    commission: &str,
+) -> Result<u8, Failure> {
+    let theirs = read_verified(bundle)?;
+    let mut s = terminus_ledger::store::SqliteStore::open(store, commission)
+        .map_err(|e| Failure::failed(format!("{}: {e}", store.display())))?;
+    let mut ours = s.record().map_err(|e| Failure::failed(e.to_string()))?;
+    let had = ours.events.len();
+    let had_heads = ours.heads.clone();
+    match terminus_ledger::record::merge(&mut ours, &theirs) {
+        Ok(outcome) => {
+            for e in &ours.events[had..] {
+                s.append(e).map_err(|e| Failure::failed(e.to_string()))?;
+            }
+            for h in ours.heads.iter().filter(|h| !had_heads.contains(h)) {
+                s.add_head(h).map_err(|e| Failure::failed(e.to_string()))?;
+            }
+            match outcome {
+                terminus_ledger::record::Merge::Extended { new } => {
+                    println!(
+                        "{commission}: {new} new events from {}; the store now holds {}",
+                        bundle.display(),
+                        ours.events.len()
+                    )
+                }
+                terminus_ledger::record::Merge::NothingNew => {
+                    println!(
+                        "{commission}: nothing new in {}; the store holds {} events",
+                        bundle.display(),
+                        ours.events.len()
+                    )
+                }
+            }
+            Ok(0)
+        }
+        Err(e) => {
+            eprintln!("{}: NOT merged — {e}", bundle.display());
+            Ok(1)
         }
     }
 }
