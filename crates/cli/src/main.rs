@@ -66,7 +66,9 @@ enum Command {
     Survey(commands::demarcate::SurveyArgs),
     /// Members' Ed25519 keys: make one (kept by the member), show its public key.
     Keys(commands::ledger::KeysArgs),
-    /// The commission's signed record: verify it offline, naming the first event that fails.
+    /// Sign one event of the commission's record with your own key and append it to a store.
+    Sign(commands::ledger::SignArgs),
+    /// The commission's signed record: verify it offline (naming the first event that fails), export a bundle, import one.
     Ledger(commands::ledger::LedgerArgs),
     /// Run the whole product on the bundled Armenia–Azerbaijan sample and write a results folder.
     Demo(commands::demo::Args),
@@ -89,6 +91,7 @@ fn main() -> ExitCode {
         Command::Median(a) => commands::median::run(a),
         Command::Keys(a) => commands::ledger::run_keys(a),
         Command::Ledger(a) => commands::ledger::run_ledger(a),
+        Command::Sign(a) => commands::ledger::run_sign(a),
         Command::Validate(a) => commands::validate::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Los(a) => commands::demarcate::run_los(a),

@@ -4,6 +4,10 @@ use std::process::Command;
 use terminus_ledger::keys::MemberKey;
 use terminus_ledger::record::{Member, Record};
 
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
 fn run(args: &[&str]) -> (i32, String, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_terminus"))
         .args(args)
@@ -244,5 +248,235 @@ fn bundles_go_between_delegations_and_forks_are_refused() {
     assert!(
         err.contains("fork at event 1") && err.contains("NOT merged"),
         "{err}"
+    );
+}
+
+/// The workflow of the issue on the bundled sample, by the command line
+/// only: ARM proposes the Natural Earth 5.1.1 line for a section, AZE
+/// counter-proposes the 4.1.0 one, both take the compromise median, both
+/// heads sign it (each in their own store, exchanging bundles), and the
+/// final record verifies with the section agreed by both.
+#[test]
+fn two_delegations_agree_a_compromise_by_bundles() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).display().to_string();
+    let data = |name: &str| {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data")
+            .join(name)
+    };
+    // The longest piece of each edition, one line each.
+    for (src, out) in [
+        ("naturalearth10m_ARM_AZE_shared.geojson", "ne5.geojson"),
+        ("worldatlas10m_ARM_AZE_shared.geojson", "ne4.geojson"),
+    ] {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(data(src)).unwrap()).unwrap();
+        let g = &v["features"][0]["geometry"];
+        let coords = if g["type"] == "LineString" {
+            g["coordinates"].clone()
+        } else {
+            g["coordinates"][0].clone()
+        };
+        let fc = serde_json::json!({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": coords}}]});
+        std::fs::write(p(out), fc.to_string()).unwrap();
+    }
+    let mut public = Vec::new();
+    for who in ["arm-head", "aze-head"] {
+        let (code, out, err) = run(&[
+            "keys",
+            "new",
+            "--member",
+            who,
+            "--out",
+            &p(&format!("{who}.key")),
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        public.push(v["public_key"].as_str().unwrap().to_string());
+    }
+    let members = serde_json::json!({"members": [
+        {"id": "arm-head", "party": "ARM", "role": "head", "public_key": public[0]},
+        {"id": "aze-head", "party": "AZE", "role": "head", "public_key": public[1]},
+    ]});
+    std::fs::write(p("members.json"), members.to_string()).unwrap();
+    let sign = |args: &[&str]| {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out
+    };
+    let c = ["--commission", "AM-AZ"];
+    let arm = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        v.extend([
+            "--key".into(),
+            p("arm-head.key"),
+            "--store".into(),
+            p("arm.sqlite"),
+        ]);
+        v.extend(c.iter().map(|s| s.to_string()));
+        v
+    };
+    let aze = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        v.extend([
+            "--key".into(),
+            p("aze-head.key"),
+            "--store".into(),
+            p("aze.sqlite"),
+        ]);
+        v.extend(c.iter().map(|s| s.to_string()));
+        v
+    };
+    {
+        let v = arm(&["sign", "commission", "--body", &p("members.json")]);
+        sign(&strs(&v));
+    }
+    {
+        let v = arm(&[
+            "sign",
+            "proposal",
+            "--section",
+            "North",
+            "--line",
+            &p("ne5.geojson"),
+            "--source",
+            "Natural Earth 5.1.1",
+        ]);
+        sign(&strs(&v));
+    }
+    sign(&[
+        "ledger",
+        "export",
+        "--store",
+        &p("arm.sqlite"),
+        "--commission",
+        "AM-AZ",
+        "--out",
+        &p("b1.gpkg"),
+    ]);
+    sign(&[
+        "ledger",
+        "import",
+        &p("b1.gpkg"),
+        "--store",
+        &p("aze.sqlite"),
+        "--commission",
+        "AM-AZ",
+    ]);
+    {
+        let v = aze(&[
+            "sign",
+            "counter_proposal",
+            "--section",
+            "North",
+            "--line",
+            &p("ne4.geojson"),
+            "--source",
+            "Natural Earth 4.1.0",
+        ]);
+        sign(&strs(&v));
+    }
+    // The compromise both take.
+    sign(&[
+        "median",
+        &p("ne5.geojson"),
+        &p("ne4.geojson"),
+        "--compromise",
+        "--out",
+        &p("mid"),
+    ]);
+    std::fs::write(
+        p("protocol.md"),
+        "Protocol-description of the North section …",
+    )
+    .unwrap();
+    let agree = [
+        "sign",
+        "agreement",
+        "--section",
+        "North",
+        "--line",
+        &p("mid/median.geojson"),
+        "--basis",
+        "compromise median of the two proposals",
+        "--protocol",
+        &p("protocol.md"),
+    ];
+    {
+        let v = aze(&agree);
+        sign(&strs(&v));
+    }
+    sign(&[
+        "ledger",
+        "export",
+        "--store",
+        &p("aze.sqlite"),
+        "--commission",
+        "AM-AZ",
+        "--out",
+        &p("b2.gpkg"),
+    ]);
+    sign(&[
+        "ledger",
+        "import",
+        &p("b2.gpkg"),
+        "--store",
+        &p("arm.sqlite"),
+        "--commission",
+        "AM-AZ",
+    ]);
+    {
+        let v = arm(&agree);
+        sign(&strs(&v));
+    }
+    sign(&[
+        "ledger",
+        "export",
+        "--store",
+        &p("arm.sqlite"),
+        "--commission",
+        "AM-AZ",
+        "--out",
+        &p("b3.gpkg"),
+    ]);
+    let out = sign(&[
+        "ledger",
+        "import",
+        &p("b3.gpkg"),
+        "--store",
+        &p("aze.sqlite"),
+        "--commission",
+        "AM-AZ",
+    ]);
+    assert!(out.contains("1 new events"), "{out}");
+    let out = sign(&["ledger", "verify", &p("aze.sqlite"), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["events"], 5);
+    assert_eq!(
+        v["agreed"]["North"]["parties"],
+        serde_json::json!(["ARM", "AZE"])
+    );
+    // A head signing a different line does not agree it.
+    let v = arm(&[
+        "sign",
+        "agreement",
+        "--section",
+        "North",
+        "--line",
+        &p("ne5.geojson"),
+        "--basis",
+        "x",
+        "--protocol",
+        &p("protocol.md"),
+    ]);
+    let (code, _, err) = run(&strs(&v));
+    assert_eq!(code, 0, "{err}");
+    let out = sign(&["ledger", "verify", &p("arm.sqlite"), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["agreed"]["North"]["at"], 4,
+        "the agreement stands as made at event 4"
     );
 }

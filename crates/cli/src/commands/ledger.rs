@@ -433,3 +433,165 @@ fn import(
         }
     }
 }
+
+/// Arguments of `terminus sign`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Signs one event with the member's own key (the key file never leaves the
+member's machine) and appends it to the store, which checks it first: an
+invalid event is not stored.
+
+The body is given as JSON (--body), or built from a line file:
+  proposal, counter_proposal, amendment   --section NAME --line FILE
+      {section, crs: EPSG:4326, line: [[lon, lat], …], source}
+  agreement   --section NAME --line FILE --basis TEXT --protocol FILE [--decimals 9]
+      {terms: section, crs, decimals, line as text with exactly that many
+       decimals, basis, protocol_sha256} — both heads must sign the same
+       terms, byte for byte, for the section to be agreed.
+The first event of a store founds the commission: kind `commission`,
+--body {\"members\": [{id, party, role, public_key}, …]}.
+
+Examples:
+  terminus sign commission --body members.json --key arm-head.key --store arm.sqlite --commission AM-AZ
+  terminus sign proposal --section Tavush --line ne.geojson --key arm-head.key --store arm.sqlite --commission AM-AZ
+  terminus sign agreement --section Tavush --line median.geojson --basis \"compromise median\" \\
+      --protocol description_en.md --key aze-head.key --store aze.sqlite --commission AM-AZ"
+)]
+pub struct SignArgs {
+    /// What happened: commission, member, revoke, proposal, counter_proposal, comment, agreement, amendment, attachment, survey.
+    kind: String,
+    /// The member's key file (from `terminus keys new`).
+    #[arg(long)]
+    key: PathBuf,
+    /// The store to append to.
+    #[arg(long)]
+    store: PathBuf,
+    /// The commission.
+    #[arg(long)]
+    commission: String,
+    /// The body as a JSON file.
+    #[arg(long, conflicts_with = "line")]
+    body: Option<PathBuf>,
+    /// The section the line is for.
+    #[arg(long)]
+    section: Option<String>,
+    /// A line file (any format and CRS; brought to WGS 84).
+    #[arg(long, requires = "section")]
+    line: Option<PathBuf>,
+    /// Where the line comes from (map series, edition, sheet, transformation).
+    #[arg(long, default_value = "")]
+    source: String,
+    /// Agreement: what the line rests on.
+    #[arg(long, default_value = "")]
+    basis: String,
+    /// Agreement: the protocol-description text file, hashed into the terms.
+    #[arg(long)]
+    protocol: Option<PathBuf>,
+    /// Agreement: decimals of the coordinates in the terms.
+    #[arg(long, default_value_t = 9)]
+    decimals: usize,
+    /// The time stated (default: now, UTC).
+    #[arg(long)]
+    time: Option<String>,
+    #[command(flatten)]
+    input: super::InputArgs,
+}
+
+/// Run `terminus sign`.
+pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
+    let text = std::fs::read_to_string(&a.key)?;
+    let kf: KeyFile = serde_json::from_str(&text).map_err(|e| {
+        Failure::usage(format!("{}: not a Terminus key file: {e}", a.key.display()))
+    })?;
+    let key = MemberKey::from_secret_hex(&kf.secret)
+        .map_err(|e| Failure::usage(format!("{}: {e}", a.key.display())))?;
+    let body: serde_json::Value = if let Some(b) = &a.body {
+        let t = std::fs::read_to_string(b)?;
+        serde_json::from_str(&t).map_err(|e| {
+            Failure::usage(format!(
+                "{}: not JSON (line {}, column {}): {e}",
+                b.display(),
+                e.line(),
+                e.column()
+            ))
+        })?
+    } else if let (Some(line), Some(section)) = (&a.line, &a.section) {
+        let mut notes = Vec::new();
+        let ds = super::compare::read_wgs84(&a.input, line, None, &mut notes)?;
+        let pieces = super::compare::line_pieces(line, &ds)?;
+        if pieces.len() != 1 {
+            return Err(Failure::usage(format!(
+                "{}: {} lines; a section's line is one line",
+                line.display(),
+                pieces.len()
+            )));
+        }
+        let lonlat: Vec<(f64, f64)> = pieces[0].iter().map(|&(lat, lon)| (lon, lat)).collect();
+        if a.kind == "agreement" {
+            let protocol = match &a.protocol {
+                Some(p) => std::fs::read_to_string(p)?,
+                None => {
+                    return Err(Failure::usage(
+                        "an agreement's terms carry the protocol-description's hash: give --protocol FILE",
+                    ))
+                }
+            };
+            serde_json::json!({"terms": terminus_ledger::record::section_terms(section, "EPSG:4326", a.decimals, &lonlat, &a.basis, &protocol)})
+        } else {
+            serde_json::json!({"section": section, "crs": "EPSG:4326", "line": lonlat.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(), "source": a.source, "notes": notes})
+        }
+    } else {
+        return Err(Failure::usage(
+            "give the body: --body FILE, or --section NAME --line FILE",
+        ));
+    };
+    let mut s = terminus_ledger::store::SqliteStore::open(&a.store, &a.commission)
+        .map_err(|e| Failure::failed(format!("{}: {e}", a.store.display())))?;
+    let time = a.time.clone().unwrap_or_else(now_utc);
+    let mut e = terminus_ledger::record::Event {
+        seq: s.len(),
+        commission: a.commission.clone(),
+        kind: a.kind.clone(),
+        author: kf.member.clone(),
+        time,
+        prev: s.prev().to_string(),
+        body: terminus_ledger::record::canonical_raw(&body),
+        signature: String::new(),
+    };
+    e.signature = key.sign(&e.signed_bytes());
+    s.append(&e)
+        .map_err(|err| Failure::failed(format!("not stored: {err}")))?;
+    println!(
+        "{}: event {} ({} by {}) signed and stored in {}",
+        a.commission,
+        e.seq,
+        e.kind,
+        e.author,
+        a.store.display()
+    );
+    Ok(0)
+}
+
+/// Now as RFC 3339 UTC, from the system clock (civil-from-days, Hinnant).
+fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
