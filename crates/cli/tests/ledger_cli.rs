@@ -53,12 +53,7 @@ fn a_key_is_made_once_kept_private_and_its_public_half_shown() {
 fn a_record_verifies_and_a_changed_one_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
-    let m = |id: &str, party: &str, k: &MemberKey| Member {
-        id: id.into(),
-        party: party.into(),
-        role: "head".into(),
-        public_key: k.public_hex(),
-    };
+    let m = |id: &str, party: &str, k: &MemberKey| Member::new(id, party, "head", k);
     let mut r = Record::found(
         "AM-AZ",
         &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],
@@ -112,12 +107,7 @@ fn bundles_go_between_delegations_and_forks_are_refused() {
     use terminus_ledger::store::SqliteStore;
     let dir = tempfile::tempdir().unwrap();
     let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
-    let m = |id: &str, party: &str, k: &MemberKey| Member {
-        id: id.into(),
-        party: party.into(),
-        role: "head".into(),
-        public_key: k.public_hex(),
-    };
+    let m = |id: &str, party: &str, k: &MemberKey| Member::new(id, party, "head", k);
     let mut r = Record::found(
         "AM-AZ",
         &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],

@@ -21,7 +21,8 @@
 //! regions are reported, not guessed.
 
 use crate::median::{
-    contact_eval, select, trace, MedianLine, MedianOptions, MedianVertex, Start, Tracer, VertexKind,
+    contact_eval, select, trace, Budget, MedianLine, MedianOptions, MedianVertex, Start, Tracer,
+    VertexKind,
 };
 use crate::side::Side;
 use crate::DelimitationError;
@@ -413,7 +414,14 @@ fn attempt(
         T::Contact(i) => (contact_eval(tr, ring[i])?, true),
         T::Edge(i) => (tr.root_between(ring[i], ring[(i + 1) % n])?, false),
     };
-    let (traced, turning) = trace(tr, start, end, end_contact, options.tolerance)?;
+    // A trace that walks ten times round the region, or takes far more
+    // points than the region has vertices, is lost.
+    let perimeter: f64 = (0..n).map(|i| tr.dist(ring[i], ring[(i + 1) % n])).sum();
+    let budget = Budget {
+        metres: 10.0 * perimeter + 1e4,
+        points: 20 * n + 2_000,
+    };
+    let (traced, turning) = trace(tr, start, end, end_contact, options.tolerance, budget)?;
     let vertices = select(tr, &traced, turning, options.tolerance)?;
     Ok(MedianLine::new(geod, vertices, traced.len()))
 }

@@ -380,24 +380,32 @@ impl Tracer<'_> {
     /// around a convex vertex), a kink solved directly, or undecided
     /// (both sides change, or several switches lie between them).
     fn classify(&self, before: &Eval, after: &Eval) -> Result<Handover, DelimitationError> {
-        // Where the base point moves on continuously, the old feature's
-        // nearest point past the switch (or the new one's before it) is
-        // the shared vertex: the very base point of the other.
-        let same_point = |x: &BasePoint, y: &BasePoint| self.same_base(x, y);
-        let smooth =
-            |side: &Side, b0: &BasePoint, b1: &BasePoint| -> Result<bool, DelimitationError> {
-                Ok(b0.feature == b1.feature
-                    || same_point(b1, &side.distance_to(self.frame, b0.feature, after.p)?)
-                    || same_point(b0, &side.distance_to(self.frame, b1.feature, before.p)?))
-            };
-        let switch = match (
-            smooth(self.a, &before.a, &after.a)?,
-            smooth(self.b, &before.b, &after.b)?,
+        // For one side: the old feature's nearest point past the switch
+        // and the new one's before it. Where the base point moves on
+        // continuously, one of them is the shared vertex: the very base
+        // point of the other feature.
+        let across = |side: &Side,
+                      b0: &BasePoint,
+                      b1: &BasePoint|
+         -> Result<Option<(BasePoint, BasePoint)>, DelimitationError> {
+            if b0.feature == b1.feature {
+                return Ok(None);
+            }
+            let old_after = side.distance_to(self.frame, b0.feature, after.p)?;
+            let new_before = side.distance_to(self.frame, b1.feature, before.p)?;
+            Ok(
+                (!self.same_base(b1, &old_after) && !self.same_base(b0, &new_before))
+                    .then_some((old_after, new_before)),
+            )
+        };
+        let (switch, (old_after, new_before)) = match (
+            across(self.a, &before.a, &after.a)?,
+            across(self.b, &before.b, &after.b)?,
         ) {
-            (true, true) => return Ok(Handover::Smooth),
-            (false, true) => Switch::A,
-            (true, false) => Switch::B,
-            (false, false) => return Ok(Handover::Undecided),
+            (None, None) => return Ok(Handover::Smooth),
+            (Some(x), None) => (Switch::A, x),
+            (None, Some(x)) => (Switch::B, x),
+            (Some(_), Some(_)) => return Ok(Handover::Undecided),
         };
         let (side, b0, b1, other) = match switch {
             Switch::A => (self.a, before.a, after.a, after.b.feature),
@@ -405,8 +413,8 @@ impl Tracer<'_> {
         };
         // A first guess where d_old − d_new changes sign, by linear
         // interpolation along the chord.
-        let g0 = b0.distance - side.distance_to(self.frame, b1.feature, before.p)?.distance;
-        let g1 = side.distance_to(self.frame, b0.feature, after.p)?.distance - b1.distance;
+        let g0 = b0.distance - new_before.distance;
+        let g1 = old_after.distance - b1.distance;
         let t = if g1 - g0 != 0.0 {
             (g0 / (g0 - g1)).clamp(0.0, 1.0)
         } else {
@@ -427,11 +435,12 @@ impl Tracer<'_> {
                 // A kink whose two base points lie within the rounding
                 // stretch above is a hand-over too.
                 Some(e) => {
-                    let (was, now) = match switch {
-                        Switch::A => (side.distance_to(self.frame, b0.feature, e.p)?, e.a),
-                        Switch::B => (side.distance_to(self.frame, b0.feature, e.p)?, e.b),
+                    let was = side.distance_to(self.frame, b0.feature, e.p)?;
+                    let now = match switch {
+                        Switch::A => e.a,
+                        Switch::B => e.b,
                     };
-                    if same_point(&was, &now) {
+                    if self.same_base(&was, &now) {
                         Handover::Smooth
                     } else {
                         Handover::Kink(switch, e)
@@ -568,8 +577,17 @@ pub(crate) fn contact_eval(tr: &Tracer, at: (f64, f64)) -> Result<Eval, Delimita
     })
 }
 
+/// How far a trace may go before it is declared lost.
+#[derive(Clone, Copy)]
+pub(crate) struct Budget {
+    /// Metres walked.
+    pub(crate) metres: f64,
+    /// Points traced.
+    pub(crate) points: usize,
+}
+
 /// Trace the line from `from` to `end` (a point of the line, or with
-/// `end_contact` a contact of the sides). Returns the traced points with
+/// `end_contact` a contact of the sides), within `budget`. Returns the traced points with
 /// their kinds and the turning points with their base points.
 #[allow(clippy::type_complexity)]
 pub(crate) fn trace(
@@ -578,6 +596,7 @@ pub(crate) fn trace(
     end: Eval,
     end_contact: bool,
     tol: f64,
+    budget: Budget,
 ) -> Result<(Vec<(Eval, VertexKind)>, Vec<MedianVertex>), DelimitationError> {
     let (a, b, frame, geod) = (tr.a, tr.b, tr.frame, tr.geod);
     let (start, mut traced) = match from {
@@ -623,13 +642,6 @@ pub(crate) fn trace(
         Start::Contact { into, .. } => tangent(&p, into),
         Start::OnLine(_) => tangent(&p, toward_end),
     };
-    let total: f64 = a
-        .parts()
-        .iter()
-        .chain(b.parts())
-        .map(|l| l.windows(2).map(|w| tr.dist(w[0], w[1])).sum::<f64>())
-        .sum::<f64>()
-        + tr.dist(start.p, end.p);
     let mut walked = 0.0;
     loop {
         // Step: a quarter of the distance to the sides (the bisector of a
@@ -714,13 +726,10 @@ pub(crate) fn trace(
                         _ => after,
                     };
                     let mut v = vertex(&at, VertexKind::Turning);
-                    // Both features of the side whose base changes, at the
-                    // same distance.
-                    // (A side whose base point moved on continuously
-                    // keeps one.)
-                    // (Both features are listed only where they are at one
-                    // distance: a base point is never reported that is not
-                    // a nearest one.)
+                    // Both features of the side whose base point jumps, at
+                    // the same distance (a side whose base point moved on
+                    // continuously keeps one; a base point that is not a
+                    // nearest one is never reported).
                     let jumped = |x: &BasePoint, y: &BasePoint| {
                         !tr.same_base(x, y) && (x.distance - y.distance).abs() < 1e-6
                     };
@@ -750,7 +759,7 @@ pub(crate) fn trace(
             }
         }
         walked += tr.dist(p.p, q.p);
-        if walked > 10.0 * total + 1e4 || traced.len() > 200_000 {
+        if walked > budget.metres || traced.len() > budget.points {
             return Err(DelimitationError::NoConvergence {
                 lat: q.p.0,
                 lon: q.p.1,
@@ -810,14 +819,33 @@ pub fn median_line(
     };
     let start = tr.root_between(first(a), first(b))?;
     let end = tr.root_between(last(a), last(b))?;
+    // A trace that walks ten times the sides' length is lost.
+    let budget = Budget {
+        metres: 10.0
+            * (a.parts()
+                .iter()
+                .chain(b.parts())
+                .map(|l| l.windows(2).map(|w| tr.dist(w[0], w[1])).sum::<f64>())
+                .sum::<f64>()
+                + tr.dist(start.p, end.p))
+            + 1e4,
+        points: 200_000,
+    };
     let segments: usize = a.parts().iter().chain(b.parts()).map(|p| p.len() - 1).sum();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if threads > 1 && segments >= 2_000 {
-        if let Ok(line) = in_pieces(&tr, start, end, threads, options.tolerance) {
+        if let Ok(line) = in_pieces(&tr, (start, end), threads, options.tolerance, budget) {
             return Ok(line);
         }
     }
-    let (traced, turning) = trace(&tr, Start::OnLine(start), end, false, options.tolerance)?;
+    let (traced, turning) = trace(
+        &tr,
+        Start::OnLine(start),
+        end,
+        false,
+        options.tolerance,
+        budget,
+    )?;
     let vertices = select(&tr, &traced, turning, options.tolerance)?;
     Ok(MedianLine::new(geod, vertices, traced.len()))
 }
@@ -828,10 +856,10 @@ pub fn median_line(
 /// returned, and the caller traces the line whole.
 fn in_pieces(
     tr: &Tracer,
-    start: Eval,
-    end: Eval,
+    (start, end): (Eval, Eval),
     k: usize,
     tol: f64,
+    budget: Budget,
 ) -> Result<MedianLine, DelimitationError> {
     let vertices: Vec<(f64, f64)> = tr.a.parts().iter().flatten().copied().collect();
     let mut cuts = vec![start];
@@ -858,7 +886,7 @@ fn in_pieces(
             .map(|w| {
                 let (from, to) = (w[0], w[1]);
                 s.spawn(move || -> Piece {
-                    let (traced, turning) = trace(tr, Start::OnLine(from), to, false, tol)?;
+                    let (traced, turning) = trace(tr, Start::OnLine(from), to, false, tol, budget)?;
                     Ok((select(tr, &traced, turning, tol)?, traced.len()))
                 })
             })

@@ -16,12 +16,7 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("record.sqlite");
     let key = MemberKey::generate();
-    let founder = Member {
-        id: "arm-head".into(),
-        party: "ARM".into(),
-        role: "head".into(),
-        public_key: key.public_hex(),
-    };
+    let founder = Member::new("arm-head", "ARM", "head", &key);
     let r = Record::found("AM-AZ", &[founder], ("arm-head", &key), "t0");
     let mut s = SqliteStore::open(&path, "AM-AZ").unwrap();
     s.append(&r.events[0]).unwrap();

@@ -108,6 +108,18 @@ pub struct Member {
     pub public_key: String,
 }
 
+impl Member {
+    /// A member holding `key` (its public half is recorded).
+    pub fn new(id: &str, party: &str, role: &str, key: &MemberKey) -> Member {
+        Member {
+            id: id.into(),
+            party: party.into(),
+            role: role.into(),
+            public_key: key.public_hex(),
+        }
+    }
+}
+
 /// A signed tree head: the log's content fixed at `size` events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TreeHead {

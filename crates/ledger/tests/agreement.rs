@@ -21,12 +21,7 @@ fn commission() -> Commission {
         MemberKey::generate(),
         MemberKey::generate(),
     );
-    let m = |id: &str, party: &str, role: &str, k: &MemberKey| Member {
-        id: id.into(),
-        party: party.into(),
-        role: role.into(),
-        public_key: k.public_hex(),
-    };
+    let m = |id: &str, party: &str, role: &str, k: &MemberKey| Member::new(id, party, role, k);
     let r = Record::found(
         "AM-AZ",
         &[

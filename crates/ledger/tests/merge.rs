@@ -7,12 +7,7 @@ use terminus_ledger::record::{merge, verify, Member, Merge, MergeError, Record};
 
 fn base() -> (Record, MemberKey, MemberKey) {
     let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
-    let m = |id: &str, party: &str, k: &MemberKey| Member {
-        id: id.into(),
-        party: party.into(),
-        role: "head".into(),
-        public_key: k.public_hex(),
-    };
+    let m = |id: &str, party: &str, k: &MemberKey| Member::new(id, party, "head", k);
     let mut r = Record::found(
         "AM-AZ",
         &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],

@@ -10,12 +10,7 @@ use terminus_ledger::store::{SqliteStore, StoreError};
 
 fn sample() -> (Record, MemberKey, MemberKey) {
     let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
-    let m = |id: &str, party: &str, k: &MemberKey| Member {
-        id: id.into(),
-        party: party.into(),
-        role: "head".into(),
-        public_key: k.public_hex(),
-    };
+    let m = |id: &str, party: &str, k: &MemberKey| Member::new(id, party, "head", k);
     let mut r = Record::found(
         "AM-AZ",
         &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],

@@ -21,12 +21,7 @@ struct People {
 }
 
 fn member(id: &str, party: &str, role: &str, key: &MemberKey) -> Member {
-    Member {
-        id: id.into(),
-        party: party.into(),
-        role: role.into(),
-        public_key: key.public_hex(),
-    }
+    Member::new(id, party, role, key)
 }
 
 /// Founding, a member added, a proposal, a counter-proposal, the

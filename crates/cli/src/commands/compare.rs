@@ -205,7 +205,7 @@ fn ll(c: &Coord) -> LatLon {
     (c.y, c.x)
 }
 
-fn stem(p: &Path) -> String {
+pub(crate) fn stem(p: &Path) -> String {
     p.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| p.display().to_string())

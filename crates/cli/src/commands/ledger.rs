@@ -177,15 +177,15 @@ enum LedgerCommand {
     },
 }
 
+/// A record from JSON, a store or a bundle, not yet verified.
 fn read_any(file: &std::path::Path) -> Result<Record, Failure> {
     let ext = file
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     if ext == "gpkg" || ext == "sqlite" || ext == "db" {
-        // Read without verifying here: verification reports below.
-        let conn = read_verified(file)?;
-        return Ok(conn);
+        return terminus_ledger::store::load_record(file)
+            .map_err(|e| Failure::usage(format!("{}: {e}", file.display())));
     }
     let text = std::fs::read_to_string(file)?;
     serde_json::from_str(&text).map_err(|e| {
@@ -195,17 +195,6 @@ fn read_any(file: &std::path::Path) -> Result<Record, Failure> {
             e.line(),
             e.column()
         ))
-    })
-}
-
-/// A store's or bundle's record, verified (its failure is the
-/// verification's report).
-fn read_verified(file: &std::path::Path) -> Result<Record, Failure> {
-    terminus_ledger::store::read_record(file).map_err(|e| match e {
-        terminus_ledger::store::StoreError::Record(r) => {
-            Failure::failed(format!("{}: NOT valid — {r}", file.display()))
-        }
-        other => Failure::usage(format!("{}: {other}", file.display())),
     })
 }
 
@@ -395,7 +384,7 @@ fn import(
     store: &std::path::Path,
     commission: &str,
 ) -> Result<u8, Failure> {
-    let theirs = read_verified(bundle)?;
+    let theirs = read_any(bundle)?;
     let mut s = terminus_ledger::store::SqliteStore::open(store, commission)
         .map_err(|e| Failure::failed(format!("{}: {e}", store.display())))?;
     let mut ours = s.record().map_err(|e| Failure::failed(e.to_string()))?;

@@ -1,7 +1,7 @@
 //! `terminus median`: equidistance (median) lines between two sides, the
 //! tri-point of three, and the compromise median of two claim lines.
 
-use super::compare::{parse_distance, polygons, read_wgs84, write_text};
+use super::compare::{parse_distance, polygons, read_wgs84, stem, write_text};
 use super::{parse_op, print_json, InputArgs};
 use crate::failure::Failure;
 use crate::progress;
@@ -175,12 +175,6 @@ fn read_side(
         )));
     }
     Ok(SideInput { name, parts })
-}
-
-fn stem(p: &Path) -> String {
-    p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| p.display().to_string())
 }
 
 /// One line of the result, between two named sides.
