@@ -70,6 +70,8 @@ enum Command {
     Sign(commands::ledger::SignArgs),
     /// The commission's signed record: verify it offline (naming the first event that fails), export a bundle, import one.
     Ledger(commands::ledger::LedgerArgs),
+    /// Serve the commission's record over HTTP: JSON API (OpenAPI) and OGC API – Features for QGIS and GDAL.
+    Serve(commands::serve::ServeArgs),
     /// Run the whole product on the bundled Armenia–Azerbaijan sample and write a results folder.
     Demo(commands::demo::Args),
 }
@@ -92,6 +94,7 @@ fn main() -> ExitCode {
         Command::Keys(a) => commands::ledger::run_keys(a),
         Command::Ledger(a) => commands::ledger::run_ledger(a),
         Command::Sign(a) => commands::ledger::run_sign(a),
+        Command::Serve(a) => commands::serve::run(a),
         Command::Validate(a) => commands::validate::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Los(a) => commands::demarcate::run_los(a),

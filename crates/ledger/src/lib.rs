@@ -7,7 +7,11 @@
 //! - [`keys`]: members' Ed25519 keys (RFC 8032), held by the members.
 //! - [`record`]: the chain of signed events, its tree heads, and the
 //!   replay that names the first event that fails.
-//! - [`store`]: the record in SQLite (append-only, verified on open).
+//! - [`store`]: the record in SQLite (append-only, verified on open),
+//!   and each delegation's drafts beside it.
+//! - [`token`]: access tokens a member signs offline for the service.
+//! - [`views`]: the record's map layers (sections, proposals, agreed
+//!   lines, pillars) as GeoJSON features.
 //!
 //! This crate is the record's core; the store, the service and the bundle
 //! exchange build on it (issue 8).
@@ -17,3 +21,5 @@ pub mod keys;
 pub mod merkle;
 pub mod record;
 pub mod store;
+pub mod token;
+pub mod views;

@@ -242,6 +242,91 @@ pub fn canonical_raw(value: &Value) -> Box<RawValue> {
         .unwrap_or_else(|_| RawValue::from_string("null".into()).expect("null is JSON"))
 }
 
+/// A proposal's line: `line` as two or more `[lon, lat]` numbers on
+/// WGS 84 (EPSG:4326 is the only CRS a proposal's line is recorded in);
+/// says which vertex is wrong.
+pub fn check_line(body: &Value) -> Result<(), String> {
+    if let Some(crs) = body.get("crs").and_then(Value::as_str) {
+        if crs != "EPSG:4326" && crs != "OGC:CRS84" {
+            return Err(format!(
+                "its CRS is {crs}; lines are recorded in EPSG:4326 (longitude, latitude)"
+            ));
+        }
+    }
+    let Some(line) = body.get("line") else {
+        return Err("there is no \"line\"".into());
+    };
+    let Some(points) = line.as_array() else {
+        return Err("\"line\" is not an array of [longitude, latitude] positions".into());
+    };
+    if points.len() < 2 {
+        return Err(format!("it has {} position(s); a line needs two or more", points.len()));
+    }
+    for (i, p) in points.iter().enumerate() {
+        let xy = p.as_array().and_then(|a| {
+            (a.len() == 2 || a.len() == 3)
+                .then(|| Some((a[0].as_f64()?, a[1].as_f64()?)))
+                .flatten()
+        });
+        let Some((lon, lat)) = xy else {
+            return Err(format!("vertex {i} is not a [longitude, latitude] pair of numbers: {p}"));
+        };
+        if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+            return Err(format!(
+                "vertex {i} ({lon}, {lat}) is outside longitude ±180°, latitude ±90°"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Unix seconds as RFC 3339 UTC (civil-from-days, Hinnant).
+pub fn rfc3339(secs: u64) -> String {
+    let secs = secs as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Now as RFC 3339 UTC, from the system clock.
+pub fn now_rfc3339() -> String {
+    rfc3339(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+    )
+}
+
+/// The roles a member may hold.
+pub const ROLES: [&str; 4] = ["head", "expert", "mediator", "observer"];
+
+fn check_role(m: &Member) -> Result<(), String> {
+    if ROLES.contains(&m.role.as_str()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "member \"{}\" has role \"{}\"; a role is one of {}",
+            m.id,
+            m.role,
+            ROLES.join(", ")
+        ))
+    }
+}
+
 fn head_bytes(commission: &str, size: u64, root: &str) -> Vec<u8> {
     canonical(&json!({"commission": commission, "size": size, "root": root}))
 }
@@ -320,6 +405,11 @@ pub struct Replay {
     /// amendment (party or "mediator" → event).
     signatures: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>,
     agreed: BTreeMap<String, Agreed>,
+    /// The latest version of each attachment: (section, what) → event.
+    attachments: BTreeMap<(String, String), u64>,
+    /// Sections introduced so far (by a `section`, `proposal` or
+    /// `agreement` event).
+    sections: std::collections::BTreeSet<String>,
 }
 
 impl Replay {
@@ -349,6 +439,21 @@ impl Replay {
     /// The members now.
     pub fn members(&self) -> &BTreeMap<String, Member> {
         &self.members
+    }
+
+    /// Sections agreed now.
+    pub fn agreed(&self) -> &BTreeMap<String, Agreed> {
+        &self.agreed
+    }
+
+    /// The latest version of each attachment: (section, what) → event.
+    pub fn attachments(&self) -> &BTreeMap<(String, String), u64> {
+        &self.attachments
+    }
+
+    /// The leaf hashes of the accepted events.
+    pub fn leaves(&self) -> &[Hash] {
+        &self.leaves
     }
 
     /// The tree head of the accepted events, hex.
@@ -395,6 +500,7 @@ impl Replay {
             let listed: Vec<Member> = serde_json::from_value(e.body_value()["members"].clone())
                 .map_err(|err| fail(format!("its member list is malformed: {err}")))?;
             for m in listed {
+                check_role(&m).map_err(fail)?;
                 ever.insert(m.id.clone(), m.public_key.clone());
                 members.insert(m.id.clone(), m);
             }
@@ -412,6 +518,11 @@ impl Replay {
         };
         keys::verify(&author.public_key, &e.signed_bytes(), &e.signature)
             .map_err(|err| fail(format!("signature: {err}")))?;
+        if author.role == "observer" {
+            return Err(fail(
+                "observers read agreed sections; they do not write to the record".into(),
+            ));
+        }
         if e.kind == "member" || e.kind == "revoke" {
             let subject: Member = serde_json::from_value(e.body_value()["member"].clone())
                 .map_err(|err| fail(format!("its member is malformed: {err}")))?;
@@ -424,6 +535,7 @@ impl Replay {
                 )));
             }
             if e.kind == "member" {
+                check_role(&subject).map_err(fail)?;
                 ever.insert(subject.id.clone(), subject.public_key.clone());
                 members.insert(subject.id.clone(), subject);
             } else {
@@ -433,6 +545,37 @@ impl Replay {
         }
         let mut signatures = None;
         let mut agreed = None;
+        let mut attached = None;
+        let mut introduced = None;
+        if e.kind != "commission" && e.kind != "member" && e.kind != "revoke" {
+            let body = e.body_value();
+            let named = body["section"]
+                .as_str()
+                .or_else(|| body["terms"]["section"].as_str());
+            if matches!(e.kind.as_str(), "proposal" | "counter_proposal") {
+                check_line(&body).map_err(|why| fail(format!("its line is malformed: {why}")))?;
+            } else if e.kind == "amendment" && body.get("line").is_some() {
+                check_line(&body).map_err(|why| fail(format!("its line is malformed: {why}")))?;
+            }
+            match (e.kind.as_str(), named) {
+                ("section" | "proposal" | "agreement", Some(s)) => {
+                    if !self.sections.contains(s) {
+                        let mut all = self.sections.clone();
+                        all.insert(s.to_string());
+                        introduced = Some(all);
+                    }
+                }
+                ("section" | "proposal" | "agreement" | "counter_proposal" | "amendment" | "attachment", None) => {
+                    return Err(fail("it names no section".into()));
+                }
+                (_, Some(s)) if !self.sections.contains(s) => {
+                    return Err(fail(format!(
+                        "section \"{s}\" is unknown: no section, proposal or agreement has named it"
+                    )));
+                }
+                _ => {}
+            }
+        }
         match e.kind.as_str() {
             "agreement" => {
                 // The heads sign the section's terms; the mediator may
@@ -494,9 +637,51 @@ impl Replay {
                 signatures = Some(sig);
                 agreed = Some(ag);
             }
+            "attachment" => {
+                // A pillar catalogue or protocol-description is a version
+                // attached to the terms as agreed: it names them by hash,
+                // and the version it replaces (none for the first).
+                let body = e.body_value();
+                let section = body["section"]
+                    .as_str()
+                    .ok_or_else(|| fail("it names no section".into()))?;
+                let what = body["what"]
+                    .as_str()
+                    .ok_or_else(|| fail("it does not say what it attaches (\"what\")".into()))?;
+                let Some(a) = self.agreed.get(section) else {
+                    return Err(fail(format!(
+                        "section \"{section}\" is not agreed: documents are attached to agreed sections only"
+                    )));
+                };
+                if body["terms_sha256"].as_str() != Some(a.terms_sha256.as_str()) {
+                    return Err(fail(format!(
+                        "it attaches to terms {} but section \"{section}\" was agreed on terms {}",
+                        body["terms_sha256"].as_str().unwrap_or("(none)"),
+                        a.terms_sha256
+                    )));
+                }
+                let key = (section.to_string(), what.to_string());
+                let latest = self.attachments.get(&key).copied();
+                if body["replaces"].as_u64() != latest {
+                    return Err(fail(format!(
+                        "it says it replaces {} but the latest {what} of \"{section}\" is {}: the chain of versions is broken",
+                        body["replaces"].as_u64().map_or("nothing".into(), |s| format!("event {s}")),
+                        latest.map_or("none".into(), |s| format!("event {s}"))
+                    )));
+                }
+                let mut at = self.attachments.clone();
+                at.insert(key, e.seq);
+                attached = Some(at);
+            }
             _ => {}
         }
         let leaf = e.leaf();
+        if let Some(all) = introduced {
+            self.sections = all;
+        }
+        if let Some(at) = attached {
+            self.attachments = at;
+        }
         if let Some(sig) = signatures {
             self.signatures = sig;
         }

@@ -31,7 +31,7 @@ pub enum StoreError {
 }
 
 /// The schema version this code writes.
-const VERSION: i64 = 1;
+const VERSION: i64 = 2;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE terminus_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
@@ -66,6 +66,96 @@ CREATE TRIGGER commission_fixed_u BEFORE UPDATE ON terminus_commission
 CREATE TRIGGER commission_fixed_d BEFORE DELETE ON terminus_commission
   BEGIN SELECT RAISE(ABORT, 'a commission is never deleted'); END;
 ";
+
+/// Version 2: a delegation's drafts, outside the common log (the other
+/// party never sees them); append-only like the log.
+const SCHEMA_V2: &str = "
+CREATE TABLE terminus_drafts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    party TEXT NOT NULL,
+    author TEXT NOT NULL,
+    time TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX terminus_drafts_party ON terminus_drafts(party);
+CREATE TRIGGER drafts_append_only_u BEFORE UPDATE ON terminus_drafts
+  BEGIN SELECT RAISE(ABORT, 'a draft is never changed: write a new one'); END;
+CREATE TRIGGER drafts_append_only_d BEFORE DELETE ON terminus_drafts
+  BEGIN SELECT RAISE(ABORT, 'a draft is never deleted'); END;
+";
+
+/// A delegation's draft: work in progress that only its own party reads,
+/// until a member shares it by signing it into the record.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Draft {
+    /// Its number in the store.
+    pub id: u64,
+    /// The party whose draft it is.
+    pub party: String,
+    /// The member who wrote it.
+    pub author: String,
+    /// When (RFC 3339, UTC).
+    pub time: String,
+    /// What it says (JSON, as for a proposal's body).
+    pub body: serde_json::Value,
+}
+
+/// What a commission's record is kept in: SQLite here; another backend
+/// (a database server) implements the same operations with the same
+/// guarantees — every event checked by [`Replay`] before it is kept,
+/// durable when `append` returns, nothing changed or deleted.
+pub trait RecordStore: Send {
+    /// The commission.
+    fn commission(&self) -> &str;
+    /// Everything kept, in order.
+    fn record(&self) -> Result<Record, StoreError>;
+    /// The record's state as replayed.
+    fn replay(&self) -> &Replay;
+    /// Keep `e` if it is the valid next event.
+    fn append(&mut self, e: &Event) -> Result<(), StoreError>;
+    /// Keep a signed tree head if it matches the record.
+    fn add_head(&mut self, h: &TreeHead) -> Result<(), StoreError>;
+    /// Keep a draft; its number.
+    fn add_draft(
+        &mut self,
+        party: &str,
+        author: &str,
+        time: &str,
+        body: &serde_json::Value,
+    ) -> Result<u64, StoreError>;
+    /// A party's drafts, oldest first.
+    fn drafts(&self, party: &str) -> Result<Vec<Draft>, StoreError>;
+}
+
+impl RecordStore for SqliteStore {
+    fn commission(&self) -> &str {
+        &self.commission
+    }
+    fn record(&self) -> Result<Record, StoreError> {
+        self.read()
+    }
+    fn replay(&self) -> &Replay {
+        &self.replay
+    }
+    fn append(&mut self, e: &Event) -> Result<(), StoreError> {
+        SqliteStore::append(self, e)
+    }
+    fn add_head(&mut self, h: &TreeHead) -> Result<(), StoreError> {
+        SqliteStore::add_head(self, h)
+    }
+    fn add_draft(
+        &mut self,
+        party: &str,
+        author: &str,
+        time: &str,
+        body: &serde_json::Value,
+    ) -> Result<u64, StoreError> {
+        SqliteStore::add_draft(self, party, author, time, body)
+    }
+    fn drafts(&self, party: &str) -> Result<Vec<Draft>, StoreError> {
+        SqliteStore::drafts(self, party)
+    }
+}
 
 /// A commission's record in an SQLite file.
 pub struct SqliteStore {
@@ -103,10 +193,17 @@ impl SqliteStore {
         } else {
             0
         };
+        // Migrations run in one transaction each, from the stored version
+        // up to this one.
         match version {
             0 => {
                 conn.execute_batch(&format!(
-                    "BEGIN; {SCHEMA_V1} INSERT INTO terminus_meta (key, value) VALUES ('schema_version', '{VERSION}'); COMMIT;"
+                    "BEGIN; {SCHEMA_V1} {SCHEMA_V2} INSERT INTO terminus_meta (key, value) VALUES ('schema_version', '{VERSION}'); COMMIT;"
+                ))?;
+            }
+            1 => {
+                conn.execute_batch(&format!(
+                    "BEGIN; {SCHEMA_V2} UPDATE terminus_meta SET value = '{VERSION}' WHERE key = 'schema_version'; COMMIT;"
                 ))?;
             }
             VERSION => {}
@@ -235,6 +332,60 @@ impl SqliteStore {
         )?;
         self.replay = next;
         Ok(())
+    }
+
+    /// The record's state as replayed: members, agreed sections, the
+    /// latest attachments.
+    pub fn replay(&self) -> &Replay {
+        &self.replay
+    }
+
+    /// Keep a draft of `party` by `author`; its number.
+    pub fn add_draft(
+        &mut self,
+        party: &str,
+        author: &str,
+        time: &str,
+        body: &serde_json::Value,
+    ) -> Result<u64, StoreError> {
+        let text = String::from_utf8(crate::canonical::canonical(body))
+            .map_err(|e| StoreError::Other(e.to_string()))?;
+        self.conn.execute(
+            "INSERT INTO terminus_drafts (party, author, time, body) VALUES (?1, ?2, ?3, ?4)",
+            params![party, author, time, text],
+        )?;
+        Ok(self.conn.last_insert_rowid() as u64)
+    }
+
+    /// The drafts of `party`, oldest first.
+    pub fn drafts(&self, party: &str) -> Result<Vec<Draft>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT id, party, author, time, body FROM terminus_drafts WHERE party = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map(params![party], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, party, author, time, body) = row?;
+            let body = serde_json::from_str(&body).map_err(|e| {
+                StoreError::Other(format!("draft {id}: its stored body is not JSON: {e}"))
+            })?;
+            out.push(Draft {
+                id: id as u64,
+                party,
+                author,
+                time,
+                body,
+            });
+        }
+        Ok(out)
     }
 
     /// Keep a signed tree head if it matches the record.

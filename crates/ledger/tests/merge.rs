@@ -30,7 +30,7 @@ fn an_extension_merges_and_a_shorter_copy_brings_nothing() {
     let mut theirs = ours.clone();
     theirs.append(
         "proposal",
-        json!({"section": "S1"}),
+        json!({"section": "S1", "line": [[45.0, 41.0], [45.1, 41.1]]}),
         ("arm-head", &arm),
         "t2",
     );
@@ -55,14 +55,14 @@ fn a_fork_is_refused_and_located() {
     let mut ours = ours0.clone();
     ours.append(
         "proposal",
-        json!({"section": "S1", "line": "ours"}),
+        json!({"section": "S1", "line": [[45.0, 41.0], [45.1, 41.1]]}),
         ("arm-head", &arm),
         "t2",
     );
     let mut theirs = ours0.clone();
     theirs.append(
-        "counter_proposal",
-        json!({"section": "S1", "line": "theirs"}),
+        "proposal",
+        json!({"section": "S1", "line": [[45.0, 41.0], [45.2, 41.1]]}),
         ("aze-head", &aze),
         "t2",
     );
@@ -73,7 +73,7 @@ fn a_fork_is_refused_and_located() {
     assert!(
         text.contains("fork at event 2")
             && text.contains("proposal by arm-head")
-            && text.contains("counter_proposal by aze-head"),
+            && text.contains("theirs is proposal by aze-head"),
         "{text}"
     );
     // Nothing merged.

@@ -16,7 +16,8 @@ written readable by its owner only, and never replaced.
 
 Examples:
   terminus keys new --member arm-head --out arm-head.key
-  terminus keys public arm-head.key"
+  terminus keys public arm-head.key
+  terminus keys token --key arm-head.key --commission AM-AZ --days 7"
 )]
 pub struct KeysArgs {
     #[command(subcommand)]
@@ -41,6 +42,19 @@ enum KeysCommand {
     Public {
         /// The key file.
         file: PathBuf,
+    },
+    /// Make an access token for `terminus serve`, signed with your key
+    /// (give it to QGIS or GDAL as "Authorization: Bearer TOKEN").
+    Token {
+        /// The key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// The commission the service keeps.
+        #[arg(long)]
+        commission: String,
+        /// Days the token is valid (at most 31).
+        #[arg(long, default_value_t = 7)]
+        days: u64,
     },
 }
 
@@ -83,13 +97,29 @@ pub fn run_keys(args: KeysArgs) -> Result<u8, Failure> {
             }
             Ok(0)
         }
+        KeysCommand::Token {
+            key,
+            commission,
+            days,
+        } => {
+            if days == 0 || days > 31 {
+                return Err(Failure::usage(format!(
+                    "--days {days}: a token is valid for 1 to 31 days"
+                )));
+            }
+            let (kf, k) = read_key(&key)?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            println!(
+                "{}",
+                terminus_ledger::token::issue(&k, &commission, &kf.member, now + days * 86_400)
+            );
+            Ok(0)
+        }
         KeysCommand::Public { file } => {
-            let text = std::fs::read_to_string(&file)?;
-            let k: KeyFile = serde_json::from_str(&text).map_err(|e| {
-                Failure::usage(format!("{}: not a Terminus key file: {e}", file.display()))
-            })?;
-            let key = MemberKey::from_secret_hex(&k.secret)
-                .map_err(|e| Failure::usage(format!("{}: {e}", file.display())))?;
+            let (_, key) = read_key(&file)?;
             println!("{}", key.public_hex());
             Ok(0)
         }
@@ -486,14 +516,20 @@ pub struct SignArgs {
     input: super::InputArgs,
 }
 
-/// Run `terminus sign`.
-pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
-    let text = std::fs::read_to_string(&a.key)?;
+/// A key file and its key.
+fn read_key(path: &std::path::Path) -> Result<(KeyFile, MemberKey), Failure> {
+    let text = std::fs::read_to_string(path)?;
     let kf: KeyFile = serde_json::from_str(&text).map_err(|e| {
-        Failure::usage(format!("{}: not a Terminus key file: {e}", a.key.display()))
+        Failure::usage(format!("{}: not a Terminus key file: {e}", path.display()))
     })?;
     let key = MemberKey::from_secret_hex(&kf.secret)
-        .map_err(|e| Failure::usage(format!("{}: {e}", a.key.display())))?;
+        .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    Ok((kf, key))
+}
+
+/// Run `terminus sign`.
+pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
+    let (kf, key) = read_key(&a.key)?;
     let body: serde_json::Value = if let Some(b) = &a.body {
         let t = std::fs::read_to_string(b)?;
         serde_json::from_str(&t).map_err(|e| {
@@ -536,7 +572,7 @@ pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
     };
     let mut s = terminus_ledger::store::SqliteStore::open(&a.store, &a.commission)
         .map_err(|e| Failure::failed(format!("{}: {e}", a.store.display())))?;
-    let time = a.time.clone().unwrap_or_else(now_utc);
+    let time = a.time.clone().unwrap_or_else(terminus_ledger::record::now_rfc3339);
     let mut e = terminus_ledger::record::Event {
         seq: s.len(),
         commission: a.commission.clone(),
@@ -559,28 +595,4 @@ pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
         a.store.display()
     );
     Ok(0)
-}
-
-/// Now as RFC 3339 UTC, from the system clock (civil-from-days, Hinnant).
-fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }

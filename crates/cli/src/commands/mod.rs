@@ -10,6 +10,7 @@ pub mod geodesic;
 pub mod info;
 pub mod ledger;
 pub mod median;
+pub mod serve;
 pub mod sheet;
 pub mod terrain;
 pub mod validate;

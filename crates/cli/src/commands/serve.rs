@@ -1,0 +1,111 @@
+//! `terminus serve`: the commission's record over HTTP — a JSON API and
+//! OGC API – Features for QGIS and GDAL.
+
+use crate::failure::Failure;
+use std::path::PathBuf;
+
+/// Arguments of `terminus serve`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Serves one commission's record from its store (SQLite, as written by
+`terminus sign` or `ledger import`): the record must be founded first.
+
+Members authenticate with a token they make with their own key:
+  terminus keys token --key arm-head.key --commission AM-AZ
+and send as \"Authorization: Bearer TOKEN\". The service holds no secret.
+Who may read what is decided by role and party: a party's drafts are its
+own until it signs them into the record; observers read agreed sections.
+
+Layers for QGIS (Layer > Add WFS / OGC API – Features) or GDAL:
+  GDAL_HTTP_HEADERS=\"Authorization: Bearer TOKEN\" ogrinfo OAPIF:http://127.0.0.1:8080/
+The API is described at /openapi.json.
+
+Every append is checked (signature, chain, the record's rules) and kept
+durably (SQLite WAL, synchronous FULL) before the service answers 201.
+
+Examples:
+  terminus serve --store am-az.sqlite --commission AM-AZ
+  terminus serve --store am-az.sqlite --commission AM-AZ --listen 0.0.0.0:8080 --rate-limit 50"
+)]
+pub struct ServeArgs {
+    /// The store (SQLite) holding the commission's record.
+    #[arg(long)]
+    store: PathBuf,
+    /// The commission.
+    #[arg(long)]
+    commission: String,
+    /// Address and port to listen on (port 0: any free port, printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Requests per second one client (token, or address) may make, sustained.
+    #[arg(long, default_value_t = 200.0)]
+    rate_limit: f64,
+    /// Requests one client may make in a burst.
+    #[arg(long, default_value_t = 400.0)]
+    burst: f64,
+    /// Largest request body, bytes.
+    #[arg(long, default_value_t = 8 << 20)]
+    max_body: usize,
+}
+
+/// Run `terminus serve`.
+pub fn run(a: ServeArgs) -> Result<u8, Failure> {
+    if !(a.rate_limit > 0.0 && a.rate_limit.is_finite()) || !(a.burst >= 1.0 && a.burst.is_finite())
+    {
+        return Err(Failure::usage(format!(
+            "--rate-limit {} --burst {}: give a positive rate and a burst of at least 1",
+            a.rate_limit, a.burst
+        )));
+    }
+    if a.max_body < 1024 {
+        return Err(Failure::usage(format!(
+            "--max-body {}: at least 1024 bytes (a signed event is several hundred)",
+            a.max_body
+        )));
+    }
+    if !a.store.exists() {
+        return Err(Failure::usage(format!("{}: no such store", a.store.display()))
+            .hint("found the commission first: terminus sign commission --body members.json --key KEY --store STORE --commission ID"));
+    }
+    let store = terminus_ledger::store::SqliteStore::open(&a.store, &a.commission)
+        .map_err(|e| Failure::failed(format!("{}: {e}", a.store.display())))?;
+    if store.is_empty() {
+        return Err(Failure::usage(format!(
+            "{}: the record of {} is empty",
+            a.store.display(),
+            a.commission
+        ))
+        .hint("found the commission first with `terminus sign commission`"));
+    }
+    let events = store.len();
+    let config = terminus_server::Config {
+        max_body: a.max_body,
+        rate_per_s: a.rate_limit,
+        burst: a.burst,
+        ..Default::default()
+    };
+    let service = terminus_server::Service::new(Box::new(store), config)
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::failed(format!("cannot start the runtime: {e}")))?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&a.listen)
+            .await
+            .map_err(|e| Failure::usage(format!("cannot listen on {}: {e}", a.listen)))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Failure::failed(e.to_string()))?;
+        println!(
+            "{}: {events} events; serving on http://{addr}/ (Ctrl-C to stop)",
+            a.commission
+        );
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        terminus_server::serve(service, listener)
+            .await
+            .map_err(|e| Failure::failed(e.to_string()))
+    })?;
+    Ok(0)
+}

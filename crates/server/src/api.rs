@@ -1,0 +1,444 @@
+//! The JSON API over the record: read the log, its tree heads and proofs;
+//! append signed events and tree heads; a delegation's drafts. Described
+//! in `openapi.json`.
+
+use crate::http::{caller, now, ApiError};
+use crate::policy::{allow, Action};
+use crate::state::Service;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+use terminus_ledger::merkle;
+use terminus_ledger::record::{check_line, Event, TreeHead};
+use terminus_ledger::store::StoreError;
+
+fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|r| {
+        let status = r.status();
+        let reason = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "the request body is larger than this service accepts (see --max-body); nothing was stored".to_string()
+        } else {
+            format!("the request body could not be read: {}", r.body_text())
+        };
+        ApiError::new(status, reason)
+    })
+}
+
+fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad(format!(
+            "the body is not {what} (line {}, column {}): {e}; nothing was stored",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// `GET /api/commission`: who is who.
+pub async fn commission(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let c = caller(&s, &headers)?;
+    allow(c.as_ref(), Action::ReadAgreed)?;
+    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let members: Vec<&terminus_ledger::record::Member> = live.replay.members().values().collect();
+    Ok(Json(json!({
+        "commission": s.commission,
+        "events": live.replay.len(),
+        "members": members,
+        "you": c.map(|c| json!({"member": c.member, "party": c.party, "role": c.role})),
+    })))
+}
+
+/// `GET /api/events?from=&limit=`: the log.
+pub async fn events(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let c = caller(&s, &headers)?;
+    allow(c.as_ref(), Action::ReadNegotiation)?;
+    let num = |k: &str, d: u64| -> Result<u64, ApiError> {
+        q.get(k).map_or(Ok(d), |t| {
+            t.parse()
+                .map_err(|_| ApiError::bad(format!("{k}={t}: give a whole number")))
+        })
+    };
+    let from = num("from", 0)? as usize;
+    let limit = num("limit", 1000)?.clamp(1, 10_000) as usize;
+    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let page: Vec<&Event> = live
+        .events
+        .iter()
+        .skip(from)
+        .take(limit)
+        .map(|e| &**e)
+        .collect();
+    Ok(Json(json!({"commission": s.commission, "size": live.events.len(), "from": from, "events": page})).into_response())
+}
+
+/// `GET /api/events/{seq}`.
+pub async fn event(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    Path(seq): Path<String>,
+) -> Result<Response, ApiError> {
+    let c = caller(&s, &headers)?;
+    allow(c.as_ref(), Action::ReadNegotiation)?;
+    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let e = seq
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| live.events.get(i))
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "no event {seq}: the record has {} (0 to {})",
+                live.events.len(),
+                live.events.len().saturating_sub(1)
+            ))
+        })?;
+    Ok(Json(&**e).into_response())
+}
+
+/// `POST /api/events`: append one event, signed by its author, who must
+/// be the caller.
+pub async fn append(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let c = caller(&s, &headers)?;
+    let bytes = body_bytes(body)?;
+    let e: Event = parse(&bytes, "a signed event (seq, commission, kind, author, time, prev, body, signature)")?;
+    allow(c.as_ref(), Action::Append { author: &e.author })?;
+    let service = s.clone();
+    let (seq, root) = tokio::task::spawn_blocking(move || write_event(&service, e))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"seq": seq, "size": seq + 1, "root": root})),
+    )
+        .into_response())
+}
+
+fn store_error(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Record(r) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{r}; nothing was stored"),
+        ),
+        other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
+    }
+}
+
+fn write_event(s: &Service, e: Event) -> Result<(u64, String), ApiError> {
+    let mut store = s.store.lock().unwrap_or_else(|p| p.into_inner());
+    let replay = store.replay();
+    if e.seq != replay.len() || e.prev != replay.prev() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!(
+                "the record has {} events and the next must link to {}; this event says seq {} and prev {}: fetch the log and sign again; nothing was stored",
+                replay.len(),
+                if replay.prev().is_empty() { "nothing" } else { replay.prev() },
+                e.seq,
+                if e.prev.is_empty() { "nothing" } else { &e.prev }
+            ),
+        ));
+    }
+    store.append(&e).map_err(store_error)?;
+    let replay = store.replay().clone();
+    let root = replay.root();
+    let seq = e.seq;
+    let members_changed = e.kind == "member" || e.kind == "revoke";
+    let mut live = s.live.write().unwrap_or_else(|p| p.into_inner());
+    for m in replay.members().values() {
+        live.drafts.entry(m.party.clone()).or_default();
+    }
+    live.events.push(Arc::new(e));
+    live.replay = replay;
+    live.version += 1;
+    if members_changed {
+        s.members_version
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+    Ok((seq, root))
+}
+
+/// `GET /api/tree-head`: the log's current head and the signed heads.
+pub async fn tree_head(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let c = caller(&s, &headers)?;
+    allow(c.as_ref(), Action::ReadNegotiation)?;
+    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    Ok(Json(json!({
+        "size": live.replay.len(),
+        "root": live.replay.root(),
+        "signed": live.heads,
+    })))
+}
+
+/// `POST /api/tree-heads`: keep a head signed by the caller.
+pub async fn add_head(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let c = caller(&s, &headers)?;
+    let bytes = body_bytes(body)?;
+    let h: TreeHead = parse(&bytes, "a signed tree head (size, root, signer, signature)")?;
+    allow(c.as_ref(), Action::Append { author: &h.signer })?;
+    let service = s.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut store = service.store.lock().unwrap_or_else(|p| p.into_inner());
+        if store.record().map(|r| r.heads.contains(&h)).unwrap_or(false) {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "this tree head is already kept",
+            ));
+        }
+        store.add_head(&h).map_err(store_error)?;
+        let mut live = service.live.write().unwrap_or_else(|p| p.into_inner());
+        live.heads.push(h);
+        live.version += 1;
+        Ok(())
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
+    Ok((StatusCode::CREATED, Json(json!({"kept": true}))).into_response())
+}
+
+fn hexes(h: &[merkle::Hash]) -> Vec<String> {
+    h.iter().map(hex_of).collect()
+}
+
+fn hex_of(h: &merkle::Hash) -> String {
+    h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `GET /api/proofs/inclusion?seq=&size=`: RFC 9162 inclusion proof of
+/// an event in the tree of the first `size` events.
+pub async fn inclusion(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let c = caller(&s, &headers)?;
+    allow(c.as_ref(), Action::ReadNegotiation)?;
+    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let n = live.replay.len();
+    let get = |k: &str, d: Option<u64>| -> Result<u64, ApiError> {
+        match q.get(k) {
+            Some(t) => t
+                .parse()
+                .map_err(|_| ApiError::bad(format!("{k}={t}: give a whole number"))),
+            None => d.ok_or_else(|| ApiError::bad(format!("give {k}"))),
+        }
+    };
+    let seq = get("seq", None)?;
+    let size = get("size", Some(n))?;
+    if size > n || seq >= size {
+        return Err(ApiError::bad(format!(
+            "seq={seq}, size={size}: need seq < size ≤ {n} (the record's size)"
+        )));
+    }
+    let leaves = &live.replay.leaves()[..size as usize];
+    let proof = merkle::inclusion_proof(leaves, seq as usize)
+        .ok_or_else(|| ApiError::bad("no such proof"))?;
+    Ok(Json(json!({
+        "seq": seq, "size": size,
+        "leaf": hex_of(&leaves[seq as usize]),
+        "root": hex_of(&merkle::root(leaves)),
+        "path": hexes(&proof),
+    })))
+}
+
+/// `GET /api/proofs/consistency?first=&second=`: RFC 9162 consistency
+/// proof between the trees of the first `first` and `second` events.
+pub async fn consistency(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let c = caller(&s, &headers)?;
+    allow(c.as_ref(), Action::ReadNegotiation)?;
+    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let n = live.replay.len();
+    let get = |k: &str, d: Option<u64>| -> Result<u64, ApiError> {
+        match q.get(k) {
+            Some(t) => t
+                .parse()
+                .map_err(|_| ApiError::bad(format!("{k}={t}: give a whole number"))),
+            None => d.ok_or_else(|| ApiError::bad(format!("give {k}"))),
+        }
+    };
+    let first = get("first", None)?;
+    let second = get("second", Some(n))?;
+    if first == 0 || first > second || second > n {
+        return Err(ApiError::bad(format!(
+            "first={first}, second={second}: need 0 < first ≤ second ≤ {n} (the record's size)"
+        )));
+    }
+    let leaves = &live.replay.leaves()[..second as usize];
+    let proof = merkle::consistency_proof(leaves, first as usize)
+        .ok_or_else(|| ApiError::bad("no such proof"))?;
+    Ok(Json(json!({
+        "first": first, "second": second,
+        "first_root": hex_of(&merkle::root(&leaves[..first as usize])),
+        "second_root": hex_of(&merkle::root(leaves)),
+        "path": hexes(&proof),
+    })))
+}
+
+/// `GET /api/sections`: every section and its status (observers: the
+/// agreed ones).
+pub async fn sections(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let c = caller(&s, &headers)?;
+    allow(c.as_ref(), Action::ReadAgreed)?;
+    let negotiation = allow(c.as_ref(), Action::ReadNegotiation).is_ok();
+    let cols = s.collections();
+    let list: Vec<Value> = cols
+        .by_name
+        .get("sections")
+        .into_iter()
+        .flatten()
+        .filter(|i| negotiation || i.agreed)
+        .filter_map(|i| serde_json::from_str::<Value>(&i.json).ok())
+        .map(|f| f["properties"].clone())
+        .collect();
+    Ok(Json(json!({"sections": list})))
+}
+
+/// `GET /api/drafts`: the caller's party's drafts.
+pub async fn drafts(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let c = caller(&s, &headers)?;
+    let party = c.as_ref().map(|c| c.party.clone()).unwrap_or_default();
+    allow(c.as_ref(), Action::ReadDrafts { party: &party })?;
+    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    Ok(Json(json!({"party": party, "drafts": live.drafts.get(&party).cloned().unwrap_or_default()})))
+}
+
+/// `GET /api/drafts/{id}`: one of the caller's party's drafts (another
+/// party's draft is "not found": its existence is not disclosed).
+pub async fn draft(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let c = caller(&s, &headers)?;
+    let party = c.as_ref().map(|c| c.party.clone()).unwrap_or_default();
+    allow(c.as_ref(), Action::ReadDrafts { party: &party })?;
+    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let d = id
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| live.drafts.get(&party)?.iter().find(|d| d.id == n))
+        .ok_or_else(|| ApiError::not_found(format!("party {party} has no draft {id}")))?;
+    Ok(Json(json!(d)))
+}
+
+/// The kinds a draft may be.
+const DRAFT_KINDS: [&str; 3] = ["proposal", "counter_proposal", "comment"];
+
+/// `POST /api/drafts`: keep a draft of the caller's party. The body:
+/// `{"section", "kind", "line": [[lon, lat], …] or "geometry": a GeoJSON
+/// LineString, "source", "text"}`.
+pub async fn add_draft(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let c = caller(&s, &headers)?;
+    let party = c.as_ref().map(|c| c.party.clone()).unwrap_or_default();
+    allow(c.as_ref(), Action::WriteDraft { party: &party })?;
+    let Some(c) = c else {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "send a token"));
+    };
+    let bytes = body_bytes(body)?;
+    let mut v: Value = parse(&bytes, "JSON")?;
+    let unprocessable = |why: String| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{why}; nothing was stored"),
+        )
+    };
+    if !v.is_object() {
+        return Err(unprocessable("a draft is a JSON object".into()));
+    }
+    let section = v["section"].as_str().unwrap_or("").to_string();
+    if section.trim().is_empty() {
+        return Err(unprocessable("the draft names no \"section\"".into()));
+    }
+    let kind = v["kind"].as_str().unwrap_or("proposal").to_string();
+    if !DRAFT_KINDS.contains(&kind.as_str()) {
+        return Err(unprocessable(format!(
+            "kind \"{kind}\": a draft is one of {}",
+            DRAFT_KINDS.join(", ")
+        )));
+    }
+    if let Some(g) = v.get("geometry").cloned() {
+        if g["type"] != "LineString" {
+            return Err(unprocessable(format!(
+                "its geometry is {}; a section's line is a GeoJSON LineString",
+                g["type"]
+            )));
+        }
+        v["line"] = g["coordinates"].clone();
+        v.as_object_mut().map(|o| o.remove("geometry"));
+    }
+    if kind != "comment" || v.get("line").is_some() {
+        check_line(&v).map_err(|why| unprocessable(format!("its line is malformed: {why}")))?;
+    }
+    let known = {
+        let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+        live.events.iter().any(|e| {
+            let b = e.body_value();
+            b["section"].as_str() == Some(&section) || b["terms"]["section"].as_str() == Some(&section)
+        })
+    };
+    if !known && kind != "proposal" {
+        return Err(unprocessable(format!(
+            "section \"{section}\" is unknown: a {kind} answers a section already in the record"
+        )));
+    }
+    v["kind"] = json!(kind);
+    let time = crate::rfc3339(now());
+    let service = s.clone();
+    let (id, d) = tokio::task::spawn_blocking(move || {
+        let mut store = service.store.lock().unwrap_or_else(|p| p.into_inner());
+        let id = store
+            .add_draft(&c.party, &c.member, &time, &v)
+            .map_err(store_error)?;
+        let d = terminus_ledger::store::Draft {
+            id,
+            party: c.party.clone(),
+            author: c.member.clone(),
+            time,
+            body: v,
+        };
+        let mut live = service.live.write().unwrap_or_else(|p| p.into_inner());
+        live.drafts.entry(c.party.clone()).or_default().push(d.clone());
+        live.version += 1;
+        Ok::<_, ApiError>((id, d))
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
+    let _ = id;
+    Ok((StatusCode::CREATED, Json(json!(d))).into_response())
+}

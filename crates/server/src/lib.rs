@@ -1,0 +1,122 @@
+//! The commission's service: its signed record over HTTP.
+//!
+//! - [`policy`]: who may do what — the one place it is decided.
+//! - [`http`]: tokens, the rate limit, errors as JSON with a reason.
+//! - [`ogc`]: OGC API – Features – Part 1: Core (sections, proposals
+//!   visible to the caller, the agreed line, pillars).
+//! - [`api`]: the JSON API (the log, tree heads, proofs, appends,
+//!   drafts), described by `openapi.json` (served at `/openapi.json`).
+//! - [`state`]: the store, the record as last written, and the derived
+//!   collections.
+//!
+//! Members authenticate with tokens they make offline with their own key
+//! ([`terminus_ledger::token`]); the service never holds a secret. Writes
+//! are events the members signed on their side; the service checks each
+//! (signature, chain, the record's rules) before keeping it, and keeps it
+//! durably before it answers 201.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use terminus_ledger::store::SqliteStore;
+//! use terminus_server::{Config, Service};
+//! let store = SqliteStore::open(std::path::Path::new("am-az.sqlite"), "AM-AZ")?;
+//! let service = Service::new(Box::new(store), Config::default())?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! terminus_server::serve(service, listener).await?;
+//! # Ok(()) }
+//! ```
+
+pub mod api;
+pub mod http;
+pub mod ogc;
+pub mod policy;
+pub mod state;
+
+pub use state::{Config, Service};
+pub use terminus_ledger::record::rfc3339;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The OpenAPI 3.0 document of the service.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/vnd.oai.openapi+json;version=3.0",
+        )],
+        OPENAPI,
+    )
+}
+
+async fn fallback(uri: axum::http::Uri) -> http::ApiError {
+    http::ApiError::not_found(format!(
+        "no such resource: {}; see /openapi.json",
+        uri.path()
+    ))
+}
+
+/// The service's routes, limits and rate limit over `service`.
+pub fn router(service: Arc<Service>) -> Router {
+    let max_body = service.config.max_body;
+    Router::new()
+        .route("/", get(ogc::landing))
+        .route("/conformance", get(ogc::conformance))
+        .route("/openapi.json", get(openapi))
+        .route("/collections", get(ogc::collections))
+        .route("/collections/{name}", get(ogc::collection))
+        .route("/collections/{name}/items", get(ogc::items))
+        .route("/collections/{name}/items/{id}", get(ogc::item))
+        .route("/api/commission", get(api::commission))
+        .route("/api/events", get(api::events).post(api::append))
+        .route("/api/events/{seq}", get(api::event))
+        .route("/api/tree-head", get(api::tree_head))
+        .route("/api/tree-heads", axum::routing::post(api::add_head))
+        .route("/api/proofs/inclusion", get(api::inclusion))
+        .route("/api/proofs/consistency", get(api::consistency))
+        .route("/api/sections", get(api::sections))
+        .route("/api/drafts", get(api::drafts).post(api::add_draft))
+        .route("/api/drafts/{id}", get(api::draft))
+        .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            service.clone(),
+            http::rate_limit,
+        ))
+        .layer(DefaultBodyLimit::max(max_body))
+        .with_state(service)
+}
+
+/// Serve `service` on `listener` until Ctrl-C or SIGTERM.
+pub async fn serve(service: Service, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = router(Arc::new(service));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

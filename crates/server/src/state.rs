@@ -1,0 +1,215 @@
+//! The service's state: the store (written one request at a time), the
+//! record as last written (read by every request without touching the
+//! store), and the layers derived from it, rebuilt lazily after a write.
+
+use crate::policy::Caller;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, RwLock};
+use terminus_ledger::record::{Event, Replay, TreeHead};
+use terminus_ledger::store::{Draft, RecordStore, StoreError};
+use terminus_ledger::views;
+
+/// Settings of the service.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Largest request body accepted, bytes.
+    pub max_body: usize,
+    /// Requests per second allowed to one client (one token, or one
+    /// address when anonymous), sustained.
+    pub rate_per_s: f64,
+    /// Requests one client may make in a burst.
+    pub burst: f64,
+    /// Longest validity a token may claim, seconds.
+    pub max_token_age_s: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_body: 8 << 20,
+            rate_per_s: 200.0,
+            burst: 400.0,
+            max_token_age_s: 31 * 86_400,
+        }
+    }
+}
+
+/// One feature of a collection, serialised once.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Its identifier in the collection.
+    pub id: String,
+    /// West, south, east, north (None: no geometry).
+    pub bbox: Option<[f64; 4]>,
+    /// The GeoJSON feature's text.
+    pub json: String,
+    /// Whether it shows agreed content (observers see only these).
+    pub agreed: bool,
+}
+
+/// The record as last written.
+pub struct Live {
+    /// The events, in order.
+    pub events: Vec<Arc<Event>>,
+    /// Signed tree heads.
+    pub heads: Vec<TreeHead>,
+    /// The replayed state (members, agreed sections, leaves).
+    pub replay: Replay,
+    /// Drafts by party.
+    pub drafts: BTreeMap<String, Vec<Draft>>,
+    /// Bumped by every write.
+    pub version: u64,
+}
+
+/// The collections derived from one version of the record.
+#[derive(Default)]
+pub struct Collections {
+    /// The version they were derived from.
+    pub version: u64,
+    /// `sections`, `proposals` (shared), `agreed_line`, `pillars`.
+    pub by_name: BTreeMap<&'static str, Vec<Item>>,
+    /// Each party's drafts as proposal features.
+    pub drafts: BTreeMap<String, Vec<Item>>,
+}
+
+/// Everything a request handler reaches.
+pub struct Service {
+    /// The store; written under this lock, one write at a time.
+    pub store: Mutex<Box<dyn RecordStore>>,
+    /// The record as last written.
+    pub live: RwLock<Live>,
+    /// Derived collections, rebuilt when `live.version` moves on.
+    pub collections: Mutex<Arc<Collections>>,
+    /// Tokens already checked: token → (caller, expiry, version of the
+    /// member list it was checked against).
+    pub tokens: Mutex<HashMap<String, (Caller, u64, u64)>>,
+    /// Bumped when members change (a token checked before is checked
+    /// again).
+    pub members_version: std::sync::atomic::AtomicU64,
+    /// Rate limiting: client → (tokens left, last refill).
+    pub buckets: Mutex<HashMap<String, (f64, std::time::Instant)>>,
+    /// The settings.
+    pub config: Config,
+    /// The commission.
+    pub commission: String,
+}
+
+/// The names of the OGC API collections, with their titles.
+pub const COLLECTIONS: [(&str, &str); 4] = [
+    ("sections", "Sections: agreed lines, or the latest proposed line while under negotiation"),
+    ("proposals", "Proposals, counter-proposals and amendments shared in the record, and the caller's party's drafts"),
+    ("agreed_line", "The agreed line, section by section, as both heads signed it"),
+    ("pillars", "Pillars of the latest catalogue attached to each agreed section"),
+];
+
+impl Service {
+    /// A service over `store` (its record already verified on open).
+    pub fn new(store: Box<dyn RecordStore>, config: Config) -> Result<Service, StoreError> {
+        let record = store.record()?;
+        let replay = store.replay().clone();
+        let mut drafts = BTreeMap::new();
+        let parties: std::collections::BTreeSet<String> =
+            replay.members().values().map(|m| m.party.clone()).collect();
+        for p in parties {
+            drafts.insert(p.clone(), store.drafts(&p)?);
+        }
+        let commission = store.commission().to_string();
+        Ok(Service {
+            store: Mutex::new(store),
+            live: RwLock::new(Live {
+                events: record.events.into_iter().map(Arc::new).collect(),
+                heads: record.heads,
+                replay,
+                drafts,
+                version: 1,
+            }),
+            collections: Mutex::new(Arc::new(Collections::default())),
+            tokens: Mutex::new(HashMap::new()),
+            members_version: std::sync::atomic::AtomicU64::new(1),
+            buckets: Mutex::new(HashMap::new()),
+            config,
+            commission,
+        })
+    }
+
+    /// The collections for the current version of the record.
+    pub fn collections(&self) -> Arc<Collections> {
+        let live = self.live.read().unwrap_or_else(|p| p.into_inner());
+        let mut cache = self.collections.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.version != live.version {
+            *cache = Arc::new(derive(&live));
+        }
+        cache.clone()
+    }
+}
+
+fn item(id: String, feature: &serde_json::Value, agreed: bool) -> Item {
+    Item {
+        id,
+        bbox: views::bbox(&feature["geometry"]),
+        json: serde_json::to_string(feature).unwrap_or_default(),
+        agreed,
+    }
+}
+
+fn id_of(f: &serde_json::Value) -> String {
+    match &f["id"] {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn derive(live: &Live) -> Collections {
+    let events: Vec<Event> = live.events.iter().map(|e| (**e).clone()).collect();
+    let layers = views::layers(&events, &live.replay);
+    let mut by_name = BTreeMap::new();
+    let sections = layers
+        .sections
+        .iter()
+        .map(|f| item(id_of(f), f, f["properties"]["status"] == "agreed"))
+        .collect();
+    by_name.insert("sections", sections);
+    let mut proposals = Vec::new();
+    for f in &layers.proposals {
+        let mut f = f.clone();
+        let id = format!("event-{}", f["id"]);
+        f["id"] = serde_json::Value::String(id.clone());
+        proposals.push(item(id, &f, false));
+    }
+    by_name.insert("proposals", proposals);
+    by_name.insert(
+        "agreed_line",
+        layers.agreed_line.iter().map(|f| item(id_of(f), f, true)).collect(),
+    );
+    by_name.insert(
+        "pillars",
+        layers.pillars.iter().map(|f| item(id_of(f), f, true)).collect(),
+    );
+    let mut drafts = BTreeMap::new();
+    for (party, list) in &live.drafts {
+        let mut items = Vec::new();
+        for d in list {
+            let Some(line) = views::line_of(&d.body) else {
+                continue;
+            };
+            let id = format!("draft-{}", d.id);
+            let f = serde_json::json!({
+                "type": "Feature",
+                "id": id,
+                "geometry": {"type": "LineString", "coordinates": line.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>()},
+                "properties": {
+                    "draft": d.id, "kind": d.body["kind"].as_str().unwrap_or("proposal"),
+                    "section": d.body["section"], "author": d.author, "party": d.party,
+                    "time": d.time, "source": d.body.get("source"), "status": "draft",
+                }
+            });
+            items.push(item(id, &f, false));
+        }
+        drafts.insert(party.clone(), items);
+    }
+    Collections {
+        version: live.version,
+        by_name,
+        drafts,
+    }
+}
