@@ -469,4 +469,126 @@ fn two_delegations_agree_a_compromise_by_bundles() {
         v["agreed"]["North"]["at"], 4,
         "the agreement stands as made at event 4"
     );
+    // The pillar catalogue and protocol-description of the agreed line,
+    // from the demarcation engine, attached as the section's first version.
+    let median: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p("mid/median.geojson")).unwrap()).unwrap();
+    let line = median["features"][0]["geometry"]["coordinates"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let step = (line.len() / 4).max(1);
+    let points: Vec<serde_json::Value> = line
+        .iter()
+        .step_by(step)
+        .enumerate()
+        .map(|(i, c)| serde_json::json!({"type": "Feature", "properties": {"number": format!("{}", i + 1)}, "geometry": {"type": "Point", "coordinates": c}}))
+        .collect();
+    let n_pillars = points.len();
+    std::fs::write(
+        p("points.geojson"),
+        serde_json::json!({"type": "FeatureCollection", "features": points}).to_string(),
+    )
+    .unwrap();
+    sign(&[
+        "demarcate",
+        "catalogue",
+        &p("points.geojson"),
+        "--out",
+        &p("pillars"),
+    ]);
+    let attach = [
+        "sign",
+        "attachment",
+        "--section",
+        "North",
+        "--catalogue",
+        &p("pillars/catalogue.geojson"),
+        "--document",
+        &p("pillars/description_en.md"),
+    ];
+    {
+        let v = aze(&attach);
+        sign(&strs(&v));
+    }
+    // A second version replaces the first (the chain is checked on verify).
+    {
+        let v = aze(&attach);
+        sign(&strs(&v));
+    }
+    sign(&[
+        "ledger",
+        "export",
+        "--store",
+        &p("aze.sqlite"),
+        "--commission",
+        "AM-AZ",
+        "--out",
+        &p("b4.gpkg"),
+    ]);
+    let out = sign(&["ledger", "verify", &p("b4.gpkg"), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["events"], 7);
+    // ARM's store went on with a different agreement at event 5: the
+    // bundle forks from it and is refused, naming the place.
+    let (code, _, err) = run(&[
+        "ledger",
+        "import",
+        &p("b4.gpkg"),
+        "--store",
+        &p("arm.sqlite"),
+        "--commission",
+        "AM-AZ",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("fork at event 5"), "{err}");
+    // Imported and verified elsewhere (the registry's copy).
+    let out = sign(&[
+        "ledger",
+        "import",
+        &p("b4.gpkg"),
+        "--store",
+        &p("registry.sqlite"),
+        "--commission",
+        "AM-AZ",
+    ]);
+    assert!(out.contains("7 new events"), "{out}");
+    let record =
+        terminus_ledger::store::load_record(std::path::Path::new(&p("registry.sqlite"))).unwrap();
+    terminus_ledger::record::verify(&record).unwrap();
+    let last = record.events.last().unwrap().body_value();
+    assert_eq!(last["replaces"], 5, "the second version replaces the first");
+    assert_eq!(last["pillars"].as_array().unwrap().len(), n_pillars);
+    assert!(last["documents"][0]["text"].as_str().unwrap().contains("1"));
+    // The bundle's layers, as GDAL reads them.
+    if let Ok(o) = Command::new("ogrinfo")
+        .args(["-ro", "-so", "-al", &p("b4.gpkg")])
+        .output()
+    {
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{text}");
+        for (layer, count) in [
+            ("pillars", n_pillars),
+            ("agreed_sections", 1),
+            ("proposals", 2),
+            ("sections", 1),
+        ] {
+            let at = text
+                .find(&format!("Layer name: {layer}\n"))
+                .unwrap_or_else(|| panic!("{layer}: {text}"));
+            let rest = &text[at..];
+            let fc = rest.find("Feature Count: ").unwrap();
+            let n: usize = rest[fc + 15..]
+                .lines()
+                .next()
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap();
+            assert_eq!(n, count, "{layer}");
+        }
+    } else {
+        eprintln!("ogrinfo (Debian gdal-bin) is not installed: the bundle's layers were not read with GDAL");
+    }
 }

@@ -260,7 +260,10 @@ pub fn check_line(body: &Value) -> Result<(), String> {
         return Err("\"line\" is not an array of [longitude, latitude] positions".into());
     };
     if points.len() < 2 {
-        return Err(format!("it has {} position(s); a line needs two or more", points.len()));
+        return Err(format!(
+            "it has {} position(s); a line needs two or more",
+            points.len()
+        ));
     }
     for (i, p) in points.iter().enumerate() {
         let xy = p.as_array().and_then(|a| {
@@ -269,7 +272,9 @@ pub fn check_line(body: &Value) -> Result<(), String> {
                 .flatten()
         });
         let Some((lon, lat)) = xy else {
-            return Err(format!("vertex {i} is not a [longitude, latitude] pair of numbers: {p}"));
+            return Err(format!(
+                "vertex {i} is not a [longitude, latitude] pair of numbers: {p}"
+            ));
         };
         if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
             return Err(format!(
@@ -565,7 +570,11 @@ impl Replay {
                         introduced = Some(all);
                     }
                 }
-                ("section" | "proposal" | "agreement" | "counter_proposal" | "amendment" | "attachment", None) => {
+                (
+                    "section" | "proposal" | "agreement" | "counter_proposal" | "amendment"
+                    | "attachment",
+                    None,
+                ) => {
                     return Err(fail("it names no section".into()));
                 }
                 (_, Some(s)) if !self.sections.contains(s) => {

@@ -51,7 +51,8 @@ pub enum TokenError {
 /// Make a token for `member` of `commission`, valid until `expires`
 /// (Unix seconds).
 pub fn issue(key: &MemberKey, commission: &str, member: &str, expires: u64) -> String {
-    let payload = canonical(&json!({"commission": commission, "member": member, "expires": expires}));
+    let payload =
+        canonical(&json!({"commission": commission, "member": member, "expires": expires}));
     let mut signed = DOMAIN.to_vec();
     signed.extend_from_slice(&payload);
     format!("{PREFIX}{}.{}", hex::encode(&payload), key.sign(&signed))
@@ -94,7 +95,9 @@ pub fn check(token: &str, public_key: &str) -> Result<Claims, TokenError> {
         .split_once('.')
         .ok_or(TokenError::Malformed("no signature part"))?;
     let mut signed = DOMAIN.to_vec();
-    signed.extend_from_slice(&hex::decode(payload).map_err(|_| TokenError::Malformed("payload is not hex"))?);
+    signed.extend_from_slice(
+        &hex::decode(payload).map_err(|_| TokenError::Malformed("payload is not hex"))?,
+    );
     keys::verify(public_key, &signed, signature).map_err(|e| TokenError::Signature {
         member: c.member.clone(),
         why: e.to_string(),
@@ -123,7 +126,9 @@ mod tests {
         let (_, sig) = t.rsplit_once('.').unwrap();
         let later = format!(
             "{PREFIX}{}.{sig}",
-            hex::encode(canonical(&json!({"commission": "AM-AZ", "member": "arm-head", "expires": 1_900_000_001u64})))
+            hex::encode(canonical(
+                &json!({"commission": "AM-AZ", "member": "arm-head", "expires": 1_900_000_001u64})
+            ))
         );
         assert!(check(&later, &k.public_hex()).is_err());
         assert!(check(&format!("{head}.{sig}"), &k.public_hex()).is_ok());

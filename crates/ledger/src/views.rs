@@ -129,7 +129,8 @@ pub fn layers(events: &[Event], replay: &Replay) -> Layers {
             continue;
         };
         let Some(line) = line_of(&body) else { continue };
-        out.agreed_line.push(agreed_feature(i + 1, section, a, &body, &line));
+        out.agreed_line
+            .push(agreed_feature(i + 1, section, a, &body, &line));
     }
     for ((section, what), &seq) in replay.attachments() {
         if what != "pillar_catalogue" || !agreed.contains_key(section) {
@@ -158,7 +159,13 @@ pub fn layers(events: &[Event], replay: &Replay) -> Layers {
     out
 }
 
-fn agreed_feature(id: usize, section: &str, a: &Agreed, body: &Value, line: &[(f64, f64)]) -> Value {
+fn agreed_feature(
+    id: usize,
+    section: &str,
+    a: &Agreed,
+    body: &Value,
+    line: &[(f64, f64)],
+) -> Value {
     json!({
         "type": "Feature",
         "id": id,
@@ -196,7 +203,12 @@ pub fn bbox(geometry: &Value) -> Option<[f64; 4]> {
             }
         }
     }
-    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
     walk(&geometry["coordinates"], &mut b);
     (b[0] <= b[2]).then_some(b)
 }

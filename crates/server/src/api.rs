@@ -116,7 +116,10 @@ pub async fn append(
 ) -> Result<Response, ApiError> {
     let c = caller(&s, &headers)?;
     let bytes = body_bytes(body)?;
-    let e: Event = parse(&bytes, "a signed event (seq, commission, kind, author, time, prev, body, signature)")?;
+    let e: Event = parse(
+        &bytes,
+        "a signed event (seq, commission, kind, author, time, prev, body, signature)",
+    )?;
     allow(c.as_ref(), Action::Append { author: &e.author })?;
     let service = s.clone();
     let (seq, root) = tokio::task::spawn_blocking(move || write_event(&service, e))
@@ -201,7 +204,11 @@ pub async fn add_head(
     let service = s.clone();
     tokio::task::spawn_blocking(move || {
         let mut store = service.store.lock().unwrap_or_else(|p| p.into_inner());
-        if store.record().map(|r| r.heads.contains(&h)).unwrap_or(false) {
+        if store
+            .record()
+            .map(|r| r.heads.contains(&h))
+            .unwrap_or(false)
+        {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "this tree head is already kept",
@@ -331,7 +338,9 @@ pub async fn drafts(
     let party = c.as_ref().map(|c| c.party.clone()).unwrap_or_default();
     allow(c.as_ref(), Action::ReadDrafts { party: &party })?;
     let live = s.live.read().unwrap_or_else(|p| p.into_inner());
-    Ok(Json(json!({"party": party, "drafts": live.drafts.get(&party).cloned().unwrap_or_default()})))
+    Ok(Json(
+        json!({"party": party, "drafts": live.drafts.get(&party).cloned().unwrap_or_default()}),
+    ))
 }
 
 /// `GET /api/drafts/{id}`: one of the caller's party's drafts (another
@@ -409,7 +418,8 @@ pub async fn add_draft(
         let live = s.live.read().unwrap_or_else(|p| p.into_inner());
         live.events.iter().any(|e| {
             let b = e.body_value();
-            b["section"].as_str() == Some(&section) || b["terms"]["section"].as_str() == Some(&section)
+            b["section"].as_str() == Some(&section)
+                || b["terms"]["section"].as_str() == Some(&section)
         })
     };
     if !known && kind != "proposal" {
@@ -433,7 +443,10 @@ pub async fn add_draft(
             body: v,
         };
         let mut live = service.live.write().unwrap_or_else(|p| p.into_inner());
-        live.drafts.entry(c.party.clone()).or_default().push(d.clone());
+        live.drafts
+            .entry(c.party.clone())
+            .or_default()
+            .push(d.clone());
         live.version += 1;
         Ok::<_, ApiError>((id, d))
     })

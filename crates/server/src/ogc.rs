@@ -29,7 +29,10 @@ pub fn base(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
         .unwrap_or("localhost");
     format!("http://{host}")
 }
@@ -37,7 +40,10 @@ pub fn base(headers: &HeaderMap) -> String {
 /// Only JSON is served: `f` may ask for it or be absent.
 fn check_format(q: &HashMap<String, String>) -> Result<(), ApiError> {
     match q.get("f").map(String::as_str) {
-        None | Some("json") | Some("geojson") | Some("application/json")
+        None
+        | Some("json")
+        | Some("geojson")
+        | Some("application/json")
         | Some("application/geo+json") => Ok(()),
         Some(other) => Err(ApiError::bad(format!(
             "f={other}: this service answers in JSON only (f=json)"
@@ -141,7 +147,12 @@ fn extent(items: &[&Item]) -> Option<[f64; 4]> {
     for b in items.iter().filter_map(|i| i.bbox) {
         e = Some(match e {
             None => b,
-            Some(e) => [e[0].min(b[0]), e[1].min(b[1]), e[2].max(b[2]), e[3].max(b[3])],
+            Some(e) => [
+                e[0].min(b[0]),
+                e[1].min(b[1]),
+                e[2].max(b[2]),
+                e[3].max(b[3]),
+            ],
         });
     }
     e
@@ -187,7 +198,12 @@ pub async fn collection(
         .find(|(n, _)| *n == name)
         .map(|c| c.1)
         .unwrap_or("");
-    Ok(Json(collection_json(&base(&headers), &name, title, extent(&items))))
+    Ok(Json(collection_json(
+        &base(&headers),
+        &name,
+        title,
+        extent(&items),
+    )))
 }
 
 /// A query's `bbox`: west, south, east, north (a 6-number box's heights
@@ -240,7 +256,13 @@ fn intersects(item: Option<[f64; 4]>, q: [f64; 4]) -> bool {
     }
 }
 
-fn parse_count(q: &HashMap<String, String>, key: &str, default: usize, min: usize, max: usize) -> Result<usize, ApiError> {
+fn parse_count(
+    q: &HashMap<String, String>,
+    key: &str,
+    default: usize,
+    min: usize,
+    max: usize,
+) -> Result<usize, ApiError> {
     match q.get(key) {
         None => Ok(default),
         Some(t) => match t.trim().parse::<usize>() {
@@ -327,5 +349,9 @@ pub async fn item(
             "collection {name} has no feature {id} (that you may read)"
         )));
     };
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], i.json.clone()).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        i.json.clone(),
+    )
+        .into_response())
 }

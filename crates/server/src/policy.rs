@@ -76,9 +76,7 @@ pub fn allow(caller: Option<&Caller>, action: Action) -> Result<(), Denied> {
     let no = |why: String| Err(Denied::Forbidden(why));
     match action {
         Action::ReadDescription | Action::ReadAgreed => Ok(()),
-        Action::ReadNegotiation if observer => {
-            no("observers read agreed sections only".into())
-        }
+        Action::ReadNegotiation if observer => no("observers read agreed sections only".into()),
         Action::ReadNegotiation => Ok(()),
         Action::ReadDrafts { party } | Action::WriteDraft { party } => {
             if observer {
@@ -92,9 +90,7 @@ pub fn allow(caller: Option<&Caller>, action: Action) -> Result<(), Denied> {
                 Ok(())
             }
         }
-        Action::Append { .. } if observer => {
-            no("observers do not write to the record".into())
-        }
+        Action::Append { .. } if observer => no("observers do not write to the record".into()),
         Action::Append { author } if author != c.member => no(format!(
             "{} may append only their own signed events and tree heads, not {author}'s",
             c.member

@@ -179,11 +179,19 @@ fn derive(live: &Live) -> Collections {
     by_name.insert("proposals", proposals);
     by_name.insert(
         "agreed_line",
-        layers.agreed_line.iter().map(|f| item(id_of(f), f, true)).collect(),
+        layers
+            .agreed_line
+            .iter()
+            .map(|f| item(id_of(f), f, true))
+            .collect(),
     );
     by_name.insert(
         "pillars",
-        layers.pillars.iter().map(|f| item(id_of(f), f, true)).collect(),
+        layers
+            .pillars
+            .iter()
+            .map(|f| item(id_of(f), f, true))
+            .collect(),
     );
     let mut drafts = BTreeMap::new();
     for (party, list) in &live.drafts {

@@ -84,7 +84,13 @@ async fn every_role_reads_and_writes_exactly_what_it_may() {
                 let n = v["features"].as_array().unwrap().len();
                 let want = match uri {
                     // North is under negotiation: observers do not see it.
-                    "/collections/sections/items" => if negotiates(m) { 2 } else { 1 },
+                    "/collections/sections/items" => {
+                        if negotiates(m) {
+                            2
+                        } else {
+                            1
+                        }
+                    }
                     "/collections/agreed_line/items" => 1,
                     "/collections/pillars/items" => 2,
                     _ => unreachable!(),
@@ -94,12 +100,21 @@ async fn every_role_reads_and_writes_exactly_what_it_may() {
             }
             if s == StatusCode::OK && uri == "/collections" {
                 let v: Value = serde_json::from_str(&b).unwrap();
-                let ids: Vec<&str> = v["collections"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+                let ids: Vec<&str> = v["collections"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["id"].as_str().unwrap())
+                    .collect();
                 assert_eq!(ids.contains(&"proposals"), negotiates(m), "{who}: {ids:?}");
             }
             if s == StatusCode::OK && uri == "/api/sections" {
                 let v: Value = serde_json::from_str(&b).unwrap();
-                assert_eq!(v["sections"].as_array().unwrap().len(), if negotiates(m) { 2 } else { 1 }, "{who}");
+                assert_eq!(
+                    v["sections"].as_array().unwrap().len(),
+                    if negotiates(m) { 2 } else { 1 },
+                    "{who}"
+                );
             }
         }
         // The negotiation: not observers.
@@ -119,13 +134,23 @@ async fn every_role_reads_and_writes_exactly_what_it_may() {
                 // The shared proposal and the caller's own party's draft.
                 let v: Value = serde_json::from_str(&b).unwrap();
                 let own_draft = m.is_some_and(|m| party_of(m) != "mediator");
-                assert_eq!(v["numberMatched"], if own_draft { 2 } else { 1 }, "{who}: {b}");
+                assert_eq!(
+                    v["numberMatched"],
+                    if own_draft { 2 } else { 1 },
+                    "{who}: {b}"
+                );
             }
         }
         // Drafts: the own party's only.
         for (uri, owner) in [
-            (format!("/collections/proposals/items/draft-{arm_draft}"), "ARM"),
-            (format!("/collections/proposals/items/draft-{aze_draft}"), "AZE"),
+            (
+                format!("/collections/proposals/items/draft-{arm_draft}"),
+                "ARM",
+            ),
+            (
+                format!("/collections/proposals/items/draft-{aze_draft}"),
+                "AZE",
+            ),
             (format!("/api/drafts/{arm_draft}"), "ARM"),
             (format!("/api/drafts/{aze_draft}"), "AZE"),
         ] {
@@ -154,11 +179,19 @@ async fn every_role_reads_and_writes_exactly_what_it_may() {
                 "AZE" => Some(aze_draft),
                 _ => None,
             };
-            assert_eq!(drafts.iter().any(|d| Some(d["id"].as_u64().unwrap()) == first), first.is_some(), "{who}: {b}");
+            assert_eq!(
+                drafts
+                    .iter()
+                    .any(|d| Some(d["id"].as_u64().unwrap()) == first),
+                first.is_some(),
+                "{who}: {b}"
+            );
         }
         // Writes: a draft; an event signed by the caller; a tree head.
         let before = f.events();
-        let draft = json!({"section": "North", "kind": "comment", "text": format!("note by {who}")}).to_string();
+        let draft =
+            json!({"section": "North", "kind": "comment", "text": format!("note by {who}")})
+                .to_string();
         let (s, b) = f.call(m, "POST", "/api/drafts", Some(draft)).await;
         let want_write = match m {
             None => StatusCode::UNAUTHORIZED,
@@ -167,25 +200,65 @@ async fn every_role_reads_and_writes_exactly_what_it_may() {
         };
         check(s, want_write, &b, "POST /api/drafts");
         let author = m.unwrap_or("arm-head");
-        let e = f.next_event("comment", json!({"section": "North", "text": format!("by {who}")}), author, author);
-        let (s, b) = f.call(m, "POST", "/api/events", Some(serde_json::to_string(&e).unwrap())).await;
+        let e = f.next_event(
+            "comment",
+            json!({"section": "North", "text": format!("by {who}")}),
+            author,
+            author,
+        );
+        let (s, b) = f
+            .call(
+                m,
+                "POST",
+                "/api/events",
+                Some(serde_json::to_string(&e).unwrap()),
+            )
+            .await;
         check(s, want_write, &b, "POST /api/events");
-        assert_eq!(f.events(), before + u64::from(s == StatusCode::CREATED), "{who}");
+        assert_eq!(
+            f.events(),
+            before + u64::from(s == StatusCode::CREATED),
+            "{who}"
+        );
         // Another member's event, correctly signed by them, relayed by the
         // caller: refused (a member appends only their own events).
-        let other = if author == "aze-head" { "arm-head" } else { "aze-head" };
-        let e = f.next_event("comment", json!({"section": "North", "text": "relayed"}), other, other);
-        let (s, b) = f.call(m, "POST", "/api/events", Some(serde_json::to_string(&e).unwrap())).await;
-        let want = if m.is_none() { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+        let other = if author == "aze-head" {
+            "arm-head"
+        } else {
+            "aze-head"
+        };
+        let e = f.next_event(
+            "comment",
+            json!({"section": "North", "text": "relayed"}),
+            other,
+            other,
+        );
+        let (s, b) = f
+            .call(
+                m,
+                "POST",
+                "/api/events",
+                Some(serde_json::to_string(&e).unwrap()),
+            )
+            .await;
+        let want = if m.is_none() {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::FORBIDDEN
+        };
         check(s, want, &b, "POST /api/events as another member");
         // A tree head signed by the caller.
         let (size, root) = {
             let st = f.service.store.lock().unwrap();
             (st.replay().len(), st.replay().root())
         };
-        let head_bytes = terminus_ledger::canonical::canonical(&json!({"commission": "AM-AZ", "size": size, "root": root}));
+        let head_bytes = terminus_ledger::canonical::canonical(
+            &json!({"commission": "AM-AZ", "size": size, "root": root}),
+        );
         let h = json!({"size": size, "root": root, "signer": author, "signature": f.keys[author].sign(&head_bytes)});
-        let (s, b) = f.call(m, "POST", "/api/tree-heads", Some(h.to_string())).await;
+        let (s, b) = f
+            .call(m, "POST", "/api/tree-heads", Some(h.to_string()))
+            .await;
         check(s, want_write, &b, "POST /api/tree-heads");
     }
     assert!(leaks.is_empty(), "leaks: {leaks:#?}");

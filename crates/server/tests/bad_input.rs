@@ -25,13 +25,24 @@ async fn drafts(f: &Fixture, m: &str) -> usize {
 }
 
 /// Post and expect `status` with a reason containing `says`; nothing stored.
-async fn refused(f: &Fixture, m: Option<&str>, uri: &str, body: String, status: StatusCode, says: &str) {
+async fn refused(
+    f: &Fixture,
+    m: Option<&str>,
+    uri: &str,
+    body: String,
+    status: StatusCode,
+    says: &str,
+) {
     let (events, d) = (f.events(), drafts(f, "arm-head").await);
     let (s, b) = f.call(m, "POST", uri, Some(body)).await;
     assert_eq!(s, status, "{uri}: {b}");
-    let v: Value = serde_json::from_str(&b).unwrap_or_else(|e| panic!("{uri}: not JSON ({e}): {b}"));
+    let v: Value =
+        serde_json::from_str(&b).unwrap_or_else(|e| panic!("{uri}: not JSON ({e}): {b}"));
     let reason = v["reason"].as_str().unwrap();
-    assert!(reason.contains(says), "{uri}: reason {reason:?} does not say {says:?}");
+    assert!(
+        reason.contains(says),
+        "{uri}: reason {reason:?} does not say {says:?}"
+    );
     assert_eq!(v["code"], status.as_u16());
     assert_eq!(f.events(), events, "{uri}: an event was stored");
     assert_eq!(drafts(f, "arm-head").await, d, "{uri}: a draft was stored");
@@ -41,17 +52,70 @@ async fn refused(f: &Fixture, m: Option<&str>, uri: &str, body: String, status: 
 async fn malformed_geojson_in_a_proposal_is_refused_with_the_place() {
     let f = fixture(config());
     let post = |b: Value| b.to_string();
-    refused(&f, Some("arm-head"), "/api/drafts", "{\"section\": \"North\", \"geometry\": {".into(), StatusCode::BAD_REQUEST, "line 1, column").await;
-    refused(&f, Some("arm-head"), "/api/drafts", post(json!({"section": "North", "geometry": {"type": "Polygon", "coordinates": []}})), StatusCode::UNPROCESSABLE_ENTITY, "LineString").await;
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/drafts",
+        "{\"section\": \"North\", \"geometry\": {".into(),
+        StatusCode::BAD_REQUEST,
+        "line 1, column",
+    )
+    .await;
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/drafts",
+        post(json!({"section": "North", "geometry": {"type": "Polygon", "coordinates": []}})),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "LineString",
+    )
+    .await;
     refused(&f, Some("arm-head"), "/api/drafts", post(json!({"section": "North", "geometry": {"type": "LineString", "coordinates": [[45.0, 41.0], ["x", 41.1]]}})), StatusCode::UNPROCESSABLE_ENTITY, "vertex 1").await;
     refused(&f, Some("arm-head"), "/api/drafts", post(json!({"section": "North", "geometry": {"type": "LineString", "coordinates": [[45.0, 41.0]]}})), StatusCode::UNPROCESSABLE_ENTITY, "1 position").await;
     // Latitude and longitude swapped past the pole.
-    refused(&f, Some("arm-head"), "/api/drafts", post(json!({"section": "North", "line": [[41.0, 45.0], [41.1, 95.1]]})), StatusCode::UNPROCESSABLE_ENTITY, "vertex 1 (41.1, 95.1)").await;
-    refused(&f, Some("arm-head"), "/api/drafts", post(json!({"kind": "proposal", "line": [[45.0, 41.0], [45.1, 41.1]]})), StatusCode::UNPROCESSABLE_ENTITY, "names no \"section\"").await;
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/drafts",
+        post(json!({"section": "North", "line": [[41.0, 45.0], [41.1, 95.1]]})),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "vertex 1 (41.1, 95.1)",
+    )
+    .await;
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/drafts",
+        post(json!({"kind": "proposal", "line": [[45.0, 41.0], [45.1, 41.1]]})),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "names no \"section\"",
+    )
+    .await;
     // The same in a signed event: the record's own check.
-    let e = f.next_event("proposal", json!({"section": "East", "line": [[45.0, 41.0], [200.0, 41.1]]}), "arm-head", "arm-head");
-    refused(&f, Some("arm-head"), "/api/events", serde_json::to_string(&e).unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "vertex 1").await;
-    refused(&f, Some("arm-head"), "/api/events", "{\"seq\": 9".into(), StatusCode::BAD_REQUEST, "not a signed event").await;
+    let e = f.next_event(
+        "proposal",
+        json!({"section": "East", "line": [[45.0, 41.0], [200.0, 41.1]]}),
+        "arm-head",
+        "arm-head",
+    );
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/events",
+        serde_json::to_string(&e).unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "vertex 1",
+    )
+    .await;
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/events",
+        "{\"seq\": 9".into(),
+        StatusCode::BAD_REQUEST,
+        "not a signed event",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -66,7 +130,9 @@ async fn signatures_by_non_members_revoked_keys_or_over_other_bytes_are_refused(
         .header("authorization", format!("Bearer {token}"))
         .body(axum::body::Body::empty())
         .unwrap();
-    let res = tower::ServiceExt::oneshot(f.app.clone(), req).await.unwrap();
+    let res = tower::ServiceExt::oneshot(f.app.clone(), req)
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // A token for arm-head signed by another key.
     let forged = terminus_ledger::token::issue(&stranger, "AM-AZ", "arm-head", now() + 600);
@@ -75,53 +141,157 @@ async fn signatures_by_non_members_revoked_keys_or_over_other_bytes_are_refused(
         .header("authorization", format!("Bearer {forged}"))
         .body(axum::body::Body::empty())
         .unwrap();
-    let res = tower::ServiceExt::oneshot(f.app.clone(), req).await.unwrap();
+    let res = tower::ServiceExt::oneshot(f.app.clone(), req)
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // An event by arm-head signed with arm-expert's key.
-    let e = f.next_event("comment", json!({"section": "North", "text": "x"}), "arm-head", "arm-expert");
-    refused(&f, Some("arm-head"), "/api/events", serde_json::to_string(&e).unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "signature").await;
+    let e = f.next_event(
+        "comment",
+        json!({"section": "North", "text": "x"}),
+        "arm-head",
+        "arm-expert",
+    );
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/events",
+        serde_json::to_string(&e).unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "signature",
+    )
+    .await;
     // A signature over different bytes: signed, then one coordinate
     // changed at the 9th decimal.
-    let mut e = f.next_event("proposal", json!({"section": "East", "line": [[45.0, 41.0], [45.123456789, 41.1]]}), "arm-head", "arm-head");
-    e.body = terminus_ledger::record::canonical_raw(&json!({"section": "East", "line": [[45.0, 41.0], [45.123456788, 41.1]]}));
-    refused(&f, Some("arm-head"), "/api/events", serde_json::to_string(&e).unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "signature").await;
+    let mut e = f.next_event(
+        "proposal",
+        json!({"section": "East", "line": [[45.0, 41.0], [45.123456789, 41.1]]}),
+        "arm-head",
+        "arm-head",
+    );
+    e.body = terminus_ledger::record::canonical_raw(
+        &json!({"section": "East", "line": [[45.0, 41.0], [45.123456788, 41.1]]}),
+    );
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/events",
+        serde_json::to_string(&e).unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "signature",
+    )
+    .await;
     // An old signature replayed: an event already in the record, sent again.
     let (_, b) = f.call(Some("arm-head"), "GET", "/api/events/1", None).await;
-    refused(&f, Some("arm-head"), "/api/events", b, StatusCode::CONFLICT, "fetch the log and sign again").await;
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/events",
+        b,
+        StatusCode::CONFLICT,
+        "fetch the log and sign again",
+    )
+    .await;
     // Revoke arm-expert (by ARM's head): their token and their signatures
     // stop working at once.
     let expert = json!({"id": "arm-expert", "party": "ARM", "role": "expert", "public_key": f.keys["arm-expert"].public_hex()});
     let e = f.next_event("revoke", json!({"member": expert}), "arm-head", "arm-head");
-    let (s, b) = f.call(Some("arm-head"), "POST", "/api/events", Some(serde_json::to_string(&e).unwrap())).await;
+    let (s, b) = f
+        .call(
+            Some("arm-head"),
+            "POST",
+            "/api/events",
+            Some(serde_json::to_string(&e).unwrap()),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let (s, b) = f.call(Some("arm-expert"), "GET", "/api/events", None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
     assert!(b.contains("revoked"), "{b}");
-    let e = f.next_event("comment", json!({"section": "North", "text": "after revocation"}), "arm-expert", "arm-expert");
-    refused(&f, Some("arm-expert"), "/api/events", serde_json::to_string(&e).unwrap(), StatusCode::UNAUTHORIZED, "revoked").await;
+    let e = f.next_event(
+        "comment",
+        json!({"section": "North", "text": "after revocation"}),
+        "arm-expert",
+        "arm-expert",
+    );
+    refused(
+        &f,
+        Some("arm-expert"),
+        "/api/events",
+        serde_json::to_string(&e).unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "revoked",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn oversized_bodies_unknown_sections_and_bad_queries_are_refused() {
     let f = fixture(config());
     let big = json!({"section": "North", "text": "x".repeat(100 * 1024)}).to_string();
-    refused(&f, Some("arm-head"), "/api/drafts", big.clone(), StatusCode::PAYLOAD_TOO_LARGE, "larger than").await;
-    refused(&f, Some("arm-head"), "/api/events", big, StatusCode::PAYLOAD_TOO_LARGE, "larger than").await;
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/drafts",
+        big.clone(),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "larger than",
+    )
+    .await;
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/events",
+        big,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "larger than",
+    )
+    .await;
     // Unknown sections.
     refused(&f, Some("arm-head"), "/api/drafts", json!({"section": "Nowhere", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.1, 41.1]]}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "section \"Nowhere\" is unknown").await;
-    let e = f.next_event("counter_proposal", json!({"section": "Nowhere", "line": [[45.0, 41.0], [45.1, 41.1]]}), "aze-head", "aze-head");
-    refused(&f, Some("aze-head"), "/api/events", serde_json::to_string(&e).unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "section \"Nowhere\" is unknown").await;
+    let e = f.next_event(
+        "counter_proposal",
+        json!({"section": "Nowhere", "line": [[45.0, 41.0], [45.1, 41.1]]}),
+        "aze-head",
+        "aze-head",
+    );
+    refused(
+        &f,
+        Some("aze-head"),
+        "/api/events",
+        serde_json::to_string(&e).unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "section \"Nowhere\" is unknown",
+    )
+    .await;
     // A pillar catalogue for a section that is not agreed.
     let e = f.next_event("attachment", json!({"section": "North", "what": "pillar_catalogue", "terms_sha256": "00", "replaces": null, "pillars": []}), "aze-head", "aze-head");
-    refused(&f, Some("aze-head"), "/api/events", serde_json::to_string(&e).unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "is not agreed").await;
+    refused(
+        &f,
+        Some("aze-head"),
+        "/api/events",
+        serde_json::to_string(&e).unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "is not agreed",
+    )
+    .await;
     // Queries.
     for (uri, says) in [
         ("/collections/agreed_line/items?limit=0", "limit=0"),
         ("/collections/agreed_line/items?limit=10001", "limit=10001"),
         ("/collections/agreed_line/items?bbox=1,2,3", "3 numbers"),
-        ("/collections/agreed_line/items?bbox=46,40,47,39", "south (40) is north of north (39)"),
-        ("/collections/agreed_line/items?bbox=39,46,40,95", "latitudes within ±90°"),
-        ("/collections/agreed_line/items?colour=red", "unknown parameter colour"),
+        (
+            "/collections/agreed_line/items?bbox=46,40,47,39",
+            "south (40) is north of north (39)",
+        ),
+        (
+            "/collections/agreed_line/items?bbox=39,46,40,95",
+            "latitudes within ±90°",
+        ),
+        (
+            "/collections/agreed_line/items?colour=red",
+            "unknown parameter colour",
+        ),
         ("/collections/agreed_line/items?f=html", "JSON only"),
         ("/collections/rivers/items", "no collection \"rivers\""),
         ("/collections/agreed_line/items/99", "no feature 99"),
@@ -153,7 +323,9 @@ async fn a_client_over_its_rate_gets_429_with_retry_after() {
             .header("authorization", format!("Bearer {token}"))
             .body(axum::body::Body::empty())
             .unwrap();
-        let res = tower::ServiceExt::oneshot(f.app.clone(), req).await.unwrap();
+        let res = tower::ServiceExt::oneshot(f.app.clone(), req)
+            .await
+            .unwrap();
         if res.status() == StatusCode::TOO_MANY_REQUESTS {
             assert!(res.headers().contains_key("retry-after"));
             limited += 1;

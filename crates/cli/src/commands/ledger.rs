@@ -299,26 +299,42 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
     }
 }
 
-/// The line of an event body: `line` as [[x, y], …] numbers, or the
-/// agreed terms' text coordinates.
-fn body_line(body: &serde_json::Value) -> Option<Vec<terminus_vector::Coord>> {
-    let line = body
-        .get("line")
-        .or_else(|| body.get("terms").and_then(|t| t.get("line")))?;
-    let num = |v: &serde_json::Value| {
-        v.as_f64()
-            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+/// A GeoJSON feature from the record's views as a feature to write.
+fn to_feature(v: &serde_json::Value) -> Option<terminus_vector::Feature> {
+    use terminus_vector::{Coord, Feature, Geometry, Value};
+    let g = &v["geometry"];
+    let pos = |p: &serde_json::Value| Some(Coord::xy(p.get(0)?.as_f64()?, p.get(1)?.as_f64()?));
+    let geometry = match g["type"].as_str()? {
+        "Point" => Geometry::Point(pos(&g["coordinates"])?),
+        "LineString" => Geometry::LineString(
+            g["coordinates"]
+                .as_array()?
+                .iter()
+                .map(pos)
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        _ => return None,
     };
-    let pts: Option<Vec<_>> = line
-        .as_array()?
-        .iter()
-        .map(|p| Some(terminus_vector::Coord::xy(num(p.get(0)?)?, num(p.get(1)?)?)))
-        .collect();
-    pts.filter(|p| p.len() >= 2)
+    let mut f = Feature::new(geometry);
+    for (k, x) in v["properties"].as_object()? {
+        let value = match x {
+            serde_json::Value::Array(_) => Value::String(
+                x.as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            other => Value::from_json(other.clone()),
+        };
+        f.properties.insert(k.clone(), value);
+    }
+    Some(f)
 }
 
 fn export(store: &std::path::Path, commission: &str, out: &std::path::Path) -> Result<u8, Failure> {
-    use terminus_vector::{Dataset, Feature, Geometry, Layer, Value};
+    use terminus_vector::{Dataset, Layer};
     if out.exists() {
         return Err(
             Failure::usage(format!("{} exists", out.display())).hint("choose another --out")
@@ -335,55 +351,23 @@ fn export(store: &std::path::Path, commission: &str, out: &std::path::Path) -> R
     let record = s.record().map_err(|e| Failure::failed(e.to_string()))?;
     let verified = verify(&record).map_err(|e| Failure::failed(e.to_string()))?;
     let crs = terminus_geodesy::Crs::WGS84;
-    let mut proposals = Layer::new("proposals", crs.clone());
-    let mut agreed = Layer::new("agreed_sections", crs);
-    for e in &record.events {
-        let body = e.body_value();
-        if !matches!(
-            e.kind.as_str(),
-            "proposal" | "counter_proposal" | "amendment"
-        ) {
-            continue;
-        }
-        if let Some(line) = body_line(&body) {
-            let mut f = Feature::new(Geometry::LineString(line));
-            f.properties.insert("seq".into(), Value::Int(e.seq as i64));
-            f.properties
-                .insert("kind".into(), Value::String(e.kind.clone()));
-            f.properties
-                .insert("author".into(), Value::String(e.author.clone()));
-            f.properties
-                .insert("time".into(), Value::String(e.time.clone()));
-            f.properties.insert(
-                "section".into(),
-                Value::String(body["section"].as_str().unwrap_or("").to_string()),
-            );
-            proposals.features.push(f);
-        }
-    }
-    for (section, a) in &verified.agreed {
-        let Some(e) = record.events.get(a.at as usize) else {
-            continue;
-        };
-        if let Some(line) = body_line(&e.body_value()) {
-            let mut f = Feature::new(Geometry::LineString(line));
-            f.properties
-                .insert("section".into(), Value::String(section.clone()));
-            f.properties
-                .insert("parties".into(), Value::String(a.parties.join(", ")));
-            f.properties
-                .insert("terms_sha256".into(), Value::String(a.terms_sha256.clone()));
-            f.properties
-                .insert("agreed_at_event".into(), Value::Int(a.at as i64));
-            agreed.features.push(f);
-        }
+    // The same layers the service serves (terminus_ledger::views).
+    let layers = terminus_ledger::views::layers(&record.events, s.replay());
+    let mut dataset = Dataset::default();
+    for (name, features) in [
+        ("sections", &layers.sections),
+        ("proposals", &layers.proposals),
+        ("agreed_sections", &layers.agreed_line),
+        ("pillars", &layers.pillars),
+    ] {
+        let mut layer = Layer::new(name, crs.clone());
+        layer.features = features.iter().filter_map(to_feature).collect();
+        dataset.layers.push(layer);
     }
     terminus_formats::write(
         out,
         terminus_formats::Format::GeoPackage,
-        &Dataset {
-            layers: vec![proposals, agreed],
-        },
+        &dataset,
         &terminus_formats::WriteOptions { overwrite: false },
     )?;
     let mut bundle = terminus_ledger::store::SqliteStore::open(out, commission)
@@ -467,6 +451,11 @@ The body is given as JSON (--body), or built from a line file:
       {terms: section, crs, decimals, line as text with exactly that many
        decimals, basis, protocol_sha256} — both heads must sign the same
        terms, byte for byte, for the section to be agreed.
+  attachment  --section NAME --catalogue FILE [--document FILE …]
+      {section, what: pillar_catalogue, terms_sha256 of the agreed terms,
+       replaces: the previous version's event or null, pillars: [{number,
+       lon, lat, …}], documents: [{name, sha256, text}]} — a new version of
+       the section's pillar catalogue and protocol-description.
 The first event of a store founds the commission: kind `commission`,
 --body {\"members\": [{id, party, role, public_key}, …]}.
 
@@ -474,7 +463,9 @@ Examples:
   terminus sign commission --body members.json --key arm-head.key --store arm.sqlite --commission AM-AZ
   terminus sign proposal --section Tavush --line ne.geojson --key arm-head.key --store arm.sqlite --commission AM-AZ
   terminus sign agreement --section Tavush --line median.geojson --basis \"compromise median\" \\
-      --protocol description_en.md --key aze-head.key --store aze.sqlite --commission AM-AZ"
+      --protocol description_en.md --key aze-head.key --store aze.sqlite --commission AM-AZ
+  terminus sign attachment --section Tavush --catalogue pillars/catalogue.geojson \\
+      --document pillars/description_en.md --key aze-head.key --store aze.sqlite --commission AM-AZ"
 )]
 pub struct SignArgs {
     /// What happened: commission, member, revoke, proposal, counter_proposal, comment, agreement, amendment, attachment, survey.
@@ -506,6 +497,14 @@ pub struct SignArgs {
     /// Agreement: the protocol-description text file, hashed into the terms.
     #[arg(long)]
     protocol: Option<PathBuf>,
+    /// Attachment: the pillar catalogue (points with `number`, any format and
+    /// CRS; e.g. catalogue.geojson from `terminus demarcate`).
+    #[arg(long)]
+    catalogue: Option<PathBuf>,
+    /// Attachment: a document attached with it (the protocol-description
+    /// text, e.g. description_en.md); repeatable.
+    #[arg(long)]
+    document: Vec<PathBuf>,
     /// Agreement: decimals of the coordinates in the terms.
     #[arg(long, default_value_t = 9)]
     decimals: usize,
@@ -516,12 +515,92 @@ pub struct SignArgs {
     input: super::InputArgs,
 }
 
+/// An attachment's body: the pillar catalogue's points (on WGS 84) and
+/// the documents, chained to the section's agreed terms and to the
+/// catalogue's previous version.
+fn attachment_body(
+    a: &SignArgs,
+    store: &terminus_ledger::store::SqliteStore,
+    section: &str,
+    catalogue: &std::path::Path,
+) -> Result<serde_json::Value, Failure> {
+    use sha2::Digest;
+    let replay = store.replay();
+    let Some(agreed) = replay.agreed().get(section) else {
+        return Err(Failure::usage(format!(
+            "section \"{section}\" is not agreed in {}: a pillar catalogue is attached to an agreed section",
+            a.store.display()
+        )));
+    };
+    let replaces = replay
+        .attachments()
+        .get(&(section.to_string(), "pillar_catalogue".to_string()))
+        .copied();
+    let mut notes = Vec::new();
+    let ds = super::compare::read_wgs84(&a.input, catalogue, None, &mut notes)?;
+    let mut pillars = Vec::new();
+    for layer in &ds.layers {
+        for (i, f) in layer.features.iter().enumerate() {
+            let Some(terminus_vector::Geometry::Point(c)) = &f.geometry else {
+                return Err(Failure::usage(format!(
+                    "{}: layer \"{}\", feature {i}: a pillar is a point",
+                    catalogue.display(),
+                    layer.name
+                )));
+            };
+            let mut p = serde_json::Map::new();
+            for (k, v) in &f.properties {
+                p.insert(k.clone(), v.to_json());
+            }
+            if !p.contains_key("number") {
+                return Err(Failure::usage(format!(
+                    "{}: layer \"{}\", feature {i}: a pillar has no `number`",
+                    catalogue.display(),
+                    layer.name
+                )));
+            }
+            p.insert("lon".into(), serde_json::json!(c.x));
+            p.insert("lat".into(), serde_json::json!(c.y));
+            pillars.push(serde_json::Value::Object(p));
+        }
+    }
+    if pillars.is_empty() {
+        return Err(Failure::usage(format!(
+            "{}: no pillars",
+            catalogue.display()
+        )));
+    }
+    let mut documents = Vec::new();
+    for d in &a.document {
+        let text = std::fs::read_to_string(d)
+            .map_err(|e| Failure::usage(format!("{}: {e}", d.display())))?;
+        documents.push(serde_json::json!({
+            "name": d.file_name().map(|n| n.to_string_lossy().into_owned()),
+            "sha256": hex_digest(&sha2::Sha256::digest(text.as_bytes())),
+            "text": text,
+        }));
+    }
+    Ok(serde_json::json!({
+        "section": section,
+        "what": "pillar_catalogue",
+        "terms_sha256": agreed.terms_sha256,
+        "replaces": replaces,
+        "crs": "EPSG:4326",
+        "pillars": pillars,
+        "documents": documents,
+        "notes": notes,
+    }))
+}
+
+fn hex_digest(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A key file and its key.
 fn read_key(path: &std::path::Path) -> Result<(KeyFile, MemberKey), Failure> {
     let text = std::fs::read_to_string(path)?;
-    let kf: KeyFile = serde_json::from_str(&text).map_err(|e| {
-        Failure::usage(format!("{}: not a Terminus key file: {e}", path.display()))
-    })?;
+    let kf: KeyFile = serde_json::from_str(&text)
+        .map_err(|e| Failure::usage(format!("{}: not a Terminus key file: {e}", path.display())))?;
     let key = MemberKey::from_secret_hex(&kf.secret)
         .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
     Ok((kf, key))
@@ -530,6 +609,8 @@ fn read_key(path: &std::path::Path) -> Result<(KeyFile, MemberKey), Failure> {
 /// Run `terminus sign`.
 pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
     let (kf, key) = read_key(&a.key)?;
+    let mut s = terminus_ledger::store::SqliteStore::open(&a.store, &a.commission)
+        .map_err(|e| Failure::failed(format!("{}: {e}", a.store.display())))?;
     let body: serde_json::Value = if let Some(b) = &a.body {
         let t = std::fs::read_to_string(b)?;
         serde_json::from_str(&t).map_err(|e| {
@@ -565,14 +646,17 @@ pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
         } else {
             serde_json::json!({"section": section, "crs": "EPSG:4326", "line": lonlat.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(), "source": a.source, "notes": notes})
         }
+    } else if let (Some(catalogue), Some(section)) = (&a.catalogue, &a.section) {
+        attachment_body(&a, &s, section, catalogue)?
     } else {
         return Err(Failure::usage(
-            "give the body: --body FILE, or --section NAME --line FILE",
+            "give the body: --body FILE, --section NAME --line FILE, or --section NAME --catalogue FILE",
         ));
     };
-    let mut s = terminus_ledger::store::SqliteStore::open(&a.store, &a.commission)
-        .map_err(|e| Failure::failed(format!("{}: {e}", a.store.display())))?;
-    let time = a.time.clone().unwrap_or_else(terminus_ledger::record::now_rfc3339);
+    let time = a
+        .time
+        .clone()
+        .unwrap_or_else(terminus_ledger::record::now_rfc3339);
     let mut e = terminus_ledger::record::Event {
         seq: s.len(),
         commission: a.commission.clone(),

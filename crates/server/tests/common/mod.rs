@@ -58,7 +58,14 @@ pub fn fixture(config: Config) -> Fixture {
         k("arm-head"),
         "2026-11-28T10:01:00Z",
     );
-    let terms = section_terms("South", "EPSG:4326", 9, &SOUTH, "compromise median", "Protocol …");
+    let terms = section_terms(
+        "South",
+        "EPSG:4326",
+        9,
+        &SOUTH,
+        "compromise median",
+        "Protocol …",
+    );
     r.append("agreement", json!({"terms": terms}), k("arm-head"), "t");
     r.append("agreement", json!({"terms": terms}), k("aze-head"), "t");
     let terms_sha = {
@@ -131,15 +138,26 @@ impl Fixture {
     }
 
     /// Send a request as `member` (None: anonymous); status and body.
-    pub async fn call(&self, member: Option<&str>, method: &str, uri: &str, body: Option<String>) -> (StatusCode, String) {
-        let mut req = Request::builder().method(method).uri(uri).header("host", "test.invalid");
+    pub async fn call(
+        &self,
+        member: Option<&str>,
+        method: &str,
+        uri: &str,
+        body: Option<String>,
+    ) -> (StatusCode, String) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("host", "test.invalid");
         if let Some(m) = member {
             req = req.header("authorization", format!("Bearer {}", self.token(m)));
         }
         if body.is_some() {
             req = req.header("content-type", "application/json");
         }
-        let req = req.body(body.map(Body::from).unwrap_or_else(Body::empty)).unwrap();
+        let req = req
+            .body(body.map(Body::from).unwrap_or_else(Body::empty))
+            .unwrap();
         let res = self.app.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
