@@ -1,0 +1,296 @@
+//! `terminus serve` as real clients meet it: GDAL's OGC API – Features
+//! driver reads the layers, and a server killed with SIGKILL in the middle
+//! of a stream of writes loses none it acknowledged.
+
+use serde_json::json;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use terminus_ledger::keys::MemberKey;
+use terminus_ledger::record::{section_terms, Event, Member, Record};
+use terminus_ledger::store::SqliteStore;
+
+struct Commission {
+    arm: MemberKey,
+    aze: MemberKey,
+    record: Record,
+}
+
+/// A commission whose "North" section is agreed on `line`.
+fn commission(line: &[(f64, f64)]) -> Commission {
+    let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
+    let mut record = Record::found(
+        "AM-AZ",
+        &[
+            Member::new("arm-head", "ARM", "head", &arm),
+            Member::new("aze-head", "AZE", "head", &aze),
+        ],
+        ("arm-head", &arm),
+        "2026-11-28T10:00:00Z",
+    );
+    let terms = section_terms(
+        "North",
+        "EPSG:4326",
+        9,
+        line,
+        "compromise median",
+        "Protocol …",
+    );
+    record.append(
+        "agreement",
+        json!({ "terms": terms }),
+        ("arm-head", &arm),
+        "t",
+    );
+    record.append(
+        "agreement",
+        json!({ "terms": terms }),
+        ("aze-head", &aze),
+        "t",
+    );
+    Commission { arm, aze, record }
+}
+
+fn store(dir: &std::path::Path, r: &Record) -> std::path::PathBuf {
+    let path = dir.join("am-az.sqlite");
+    let mut s = SqliteStore::open(&path, "AM-AZ").unwrap();
+    for e in &r.events {
+        s.append(e).unwrap();
+    }
+    path
+}
+
+/// Start `terminus serve` on a free port; the child and its address.
+fn serve(store: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_terminus"))
+        .args([
+            "serve",
+            "--store",
+            store.to_str().unwrap(),
+            "--commission",
+            "AM-AZ",
+            "--listen",
+            "127.0.0.1:0",
+            "--rate-limit",
+            "100000",
+            "--burst",
+            "100000",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let at = line.find("http://").unwrap_or_else(|| panic!("{line}"));
+    let addr = line[at + 7..].split('/').next().unwrap().to_string();
+    (child, addr)
+}
+
+/// One HTTP/1.1 request; status and body (None if the connection failed).
+fn http(addr: &str, method: &str, path: &str, token: &str, body: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(addr).ok()?;
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    let status = out.split(' ').nth(1)?.parse().ok()?;
+    let body = out.split_once("\r\n\r\n").map(|x| x.1.to_string())?;
+    Some((status, body))
+}
+
+fn token(key: &MemberKey, member: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    terminus_ledger::token::issue(key, "AM-AZ", member, now + 3600)
+}
+
+/// The bundled Natural Earth 5.1.1 Armenia–Azerbaijan line's first part.
+fn bundled_line() -> Vec<(f64, f64)> {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/naturalearth10m_ARM_AZE_shared.geojson");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let g = &v["features"][0]["geometry"];
+    let c = if g["type"] == "LineString" {
+        &g["coordinates"]
+    } else {
+        &g["coordinates"][0]
+    };
+    c.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn gdal_reads_the_agreed_line_over_ogc_api_features() {
+    if Command::new("ogrinfo").arg("--version").output().is_err() {
+        eprintln!(
+            "ogrinfo (Debian gdal-bin) is not installed: GDAL's OGC API driver was not tried"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let line = bundled_line();
+    let c = commission(&line);
+    let path = store(dir.path(), &c.record);
+    let (mut child, addr) = serve(&path);
+    let header = format!("Authorization: Bearer {}", token(&c.aze, "aze-head"));
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-so", &format!("OAPIF:http://{addr}/")])
+        .env("GDAL_HTTP_HEADERS", &header)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for layer in ["sections", "proposals", "agreed_line", "pillars"] {
+        assert!(
+            text.contains(&format!(": {layer}")),
+            "{layer} not listed: {text}"
+        );
+    }
+    let geojson = dir.path().join("agreed.geojson");
+    let out = Command::new("ogr2ogr")
+        .args([
+            "-f",
+            "GeoJSON",
+            "-lco",
+            "COORDINATE_PRECISION=9",
+            geojson.to_str().unwrap(),
+            &format!("OAPIF:http://{addr}/"),
+            "agreed_line",
+        ])
+        .env("GDAL_HTTP_HEADERS", &header)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&geojson).unwrap()).unwrap();
+    let features = v["features"].as_array().unwrap();
+    assert_eq!(features.len(), 1);
+    let got = features[0]["geometry"]["coordinates"].as_array().unwrap();
+    assert_eq!(got.len(), line.len());
+    // The terms hold 9 decimals; GDAL hands back the same to 1e-9°.
+    let worst = got
+        .iter()
+        .zip(&line)
+        .map(|(g, l)| {
+            (g[0].as_f64().unwrap() - l.0)
+                .abs()
+                .max((g[1].as_f64().unwrap() - l.1).abs())
+        })
+        .fold(0.0, f64::max);
+    assert!(worst <= 1.0e-9 + 1e-12, "worst {worst}°");
+    assert_eq!(features[0]["properties"]["section"], "North");
+    // Without a token GDAL is refused, with the reason.
+    let out = Command::new("ogrinfo")
+        .args([
+            "-ro",
+            "-so",
+            &format!("OAPIF:http://{addr}/"),
+            "agreed_line",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn a_server_killed_mid_stream_keeps_every_write_it_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = commission(&[(45.0, 41.0), (45.1, 41.1)]);
+    let path = store(dir.path(), &c.record);
+    let (mut child, addr) = serve(&path);
+    let t = token(&c.arm, "arm-head");
+    // The writer signs comment after comment, each linked to the one
+    // before, and notes which the server acknowledged (201).
+    let mut record = c.record.clone();
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Event>::new()));
+    let writer = {
+        let acked = acked.clone();
+        let addr = addr.clone();
+        let key = MemberKey::from_secret_hex(&c.arm.secret_hex()).unwrap();
+        std::thread::spawn(move || {
+            for i in 0..100_000 {
+                record.append(
+                    "comment",
+                    json!({"section": "North", "text": format!("note {i}")}),
+                    ("arm-head", &key),
+                    "t",
+                );
+                let e = record.events.last().unwrap().clone();
+                match http(
+                    &addr,
+                    "POST",
+                    "/api/events",
+                    &t,
+                    &serde_json::to_string(&e).unwrap(),
+                ) {
+                    Some((201, _)) => acked.lock().unwrap().push(e),
+                    Some((status, body)) => panic!("{status}: {body}"),
+                    None => return i,
+                }
+            }
+            100_000
+        })
+    };
+    // Let some writes through, then kill the server (SIGKILL).
+    let start = std::time::Instant::now();
+    while acked.lock().unwrap().len() < 200 && start.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let sent = writer.join().unwrap();
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() >= 200,
+        "only {} writes acknowledged",
+        acked.len()
+    );
+    assert!(sent < 100_000, "the writer never saw the server die");
+    // Restart: the store opens (it replays and verifies everything), and
+    // every acknowledged event is there, byte for byte.
+    let (mut child, addr) = serve(&path);
+    let t = token(&c.aze, "aze-head");
+    let (status, body) = http(&addr, "GET", "/api/events?limit=10000", &t, "").unwrap();
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let events: Vec<Event> = serde_json::from_value(v["events"].clone()).unwrap();
+    for e in &acked {
+        let kept = events
+            .get(e.seq as usize)
+            .unwrap_or_else(|| panic!("acknowledged event {} lost", e.seq));
+        assert_eq!(kept.leaf(), e.leaf(), "event {} changed", e.seq);
+    }
+    // At most the one write in flight at the kill may be kept unacknowledged.
+    assert!(events.len() <= 3 + acked.len() + 1);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let record = terminus_ledger::store::load_record(&path).unwrap();
+    terminus_ledger::record::verify(&record).unwrap();
+    eprintln!(
+        "{} writes acknowledged before SIGKILL, {} events kept",
+        acked.len(),
+        record.events.len()
+    );
+}
