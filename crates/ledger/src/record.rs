@@ -564,11 +564,7 @@ impl Replay {
             }
             match (e.kind.as_str(), named) {
                 ("section" | "proposal" | "agreement", Some(s)) => {
-                    if !self.sections.contains(s) {
-                        let mut all = self.sections.clone();
-                        all.insert(s.to_string());
-                        introduced = Some(all);
-                    }
+                    introduced = Some(s.to_string());
                 }
                 (
                     "section" | "proposal" | "agreement" | "counter_proposal" | "amendment"
@@ -685,8 +681,8 @@ impl Replay {
             _ => {}
         }
         let leaf = e.leaf();
-        if let Some(all) = introduced {
-            self.sections = all;
+        if let Some(s) = introduced {
+            self.sections.insert(s);
         }
         if let Some(at) = attached {
             self.attachments = at;

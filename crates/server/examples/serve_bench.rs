@@ -48,8 +48,18 @@ fn fixture(dir: &std::path::Path) {
         })
         .collect();
     let terms = section_terms("North", "EPSG:4326", 9, &pillars, "bench", "Protocol");
-    r.append("agreement", json!({"terms": terms}), ("arm-head", &arm), "t");
-    r.append("agreement", json!({"terms": terms}), ("aze-head", &aze), "t");
+    r.append(
+        "agreement",
+        json!({"terms": terms}),
+        ("arm-head", &arm),
+        "t",
+    );
+    r.append(
+        "agreement",
+        json!({"terms": terms}),
+        ("aze-head", &aze),
+        "t",
+    );
     let sha = {
         use sha2::{Digest, Sha256};
         Sha256::digest(terminus_ledger::canonical::canonical(&terms))

@@ -71,8 +71,20 @@ pub async fn events(
                 .map_err(|_| ApiError::bad(format!("{k}={t}: give a whole number")))
         })
     };
-    let from = num("from", 0)? as usize;
-    let limit = num("limit", 1000)?.clamp(1, 10_000) as usize;
+    let from = num("from", 0)?;
+    if from > 1_000_000_000_000 {
+        return Err(ApiError::bad(format!(
+            "from={from}: give a position from 0 to 10^12"
+        )));
+    }
+    let from = from as usize;
+    let limit = num("limit", 1000)?;
+    if !(1..=10_000).contains(&limit) {
+        return Err(ApiError::bad(format!(
+            "limit={limit}: give a whole number from 1 to 10000"
+        )));
+    }
+    let limit = limit as usize;
     let live = s.live.read().unwrap_or_else(|p| p.into_inner());
     let page: Vec<&Event> = live
         .events

@@ -50,8 +50,7 @@ pub struct ServeArgs {
 
 /// Run `terminus serve`.
 pub fn run(a: ServeArgs) -> Result<u8, Failure> {
-    if !(a.rate_limit > 0.0 && a.rate_limit.is_finite()) || !(a.burst >= 1.0 && a.burst.is_finite())
-    {
+    if !(a.rate_limit > 0.0 && a.rate_limit.is_finite() && a.burst >= 1.0 && a.burst.is_finite()) {
         return Err(Failure::usage(format!(
             "--rate-limit {} --burst {}: give a positive rate and a burst of at least 1",
             a.rate_limit, a.burst
