@@ -294,3 +294,102 @@ fn a_server_killed_mid_stream_keeps_every_write_it_acknowledged() {
         record.events.len()
     );
 }
+
+#[test]
+fn a_commission_kept_in_postgresql_is_signed_into_and_served() {
+    let Ok(base) = std::env::var("TERMINUS_TEST_POSTGRES") else {
+        eprintln!("TERMINUS_TEST_POSTGRES is not set: the PostgreSQL store was not served (.ci/run sets it)");
+        return;
+    };
+    let schema = format!("cli{}", std::process::id());
+    let mut admin = postgres::Client::connect(&base, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock(7250001); CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public; COMMIT;
+             DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"
+        ))
+        .unwrap();
+    let store = format!("{base} options='-c search_path={schema},public'");
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_terminus"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let out = run(&[
+        "keys",
+        "new",
+        "--member",
+        "arm-head",
+        "--out",
+        &p("arm.key"),
+        "--json",
+    ]);
+    let public: serde_json::Value = serde_json::from_str(&out).unwrap();
+    std::fs::write(
+        p("members.json"),
+        json!({"members": [{"id": "arm-head", "party": "ARM", "role": "head", "public_key": public["public_key"]}]}).to_string(),
+    )
+    .unwrap();
+    std::fs::write(
+        p("line.geojson"),
+        json!({"type": "LineString", "coordinates": [[45.0, 41.0], [45.1, 41.1], [45.2, 41.15]]})
+            .to_string(),
+    )
+    .unwrap();
+    let common = [
+        "--key",
+        &p("arm.key"),
+        "--store",
+        &store,
+        "--commission",
+        "AM-AZ",
+    ];
+    let (members, line) = (p("members.json"), p("line.geojson"));
+    let mut a = vec!["sign", "commission", "--body", &members];
+    a.extend(common);
+    run(&a);
+    let mut a = vec!["sign", "proposal", "--section", "North", "--line", &line];
+    a.extend(common);
+    run(&a);
+    let out = run(&[
+        "keys",
+        "token",
+        "--key",
+        &p("arm.key"),
+        "--commission",
+        "AM-AZ",
+    ]);
+    let t = out.trim().to_string();
+    let (mut child, addr) = serve(std::path::Path::new(&store));
+    let (status, body) = http(&addr, "GET", "/collections/proposals/items", &t, "").unwrap();
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["numberMatched"], 1);
+    assert_eq!(
+        v["features"][0]["geometry"]["coordinates"][2],
+        json!([45.2, 41.15])
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The line is PostGIS geometry in the database.
+    let n: i32 = admin
+        .query_one(
+            &format!("SELECT ST_NPoints(geom) FROM {schema}.terminus_events WHERE seq = 1"),
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 3);
+    admin
+        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .unwrap();
+}

@@ -8,7 +8,8 @@
 //! - [`record`]: the chain of signed events, its tree heads, and the
 //!   replay that names the first event that fails.
 //! - [`store`]: the record in SQLite (append-only, verified on open),
-//!   and each delegation's drafts beside it.
+//!   and each delegation's drafts beside it; [`postgres`]: the same in
+//!   PostgreSQL with PostGIS.
 //! - [`token`]: access tokens a member signs offline for the service.
 //! - [`views`]: the record's map layers (sections, proposals, agreed
 //!   lines, pillars) as GeoJSON features.
@@ -19,6 +20,7 @@
 pub mod canonical;
 pub mod keys;
 pub mod merkle;
+pub mod postgres;
 pub mod record;
 pub mod store;
 pub mod token;

@@ -108,7 +108,7 @@ pub trait RecordStore: Send {
     /// The commission.
     fn commission(&self) -> &str;
     /// Everything kept, in order.
-    fn record(&self) -> Result<Record, StoreError>;
+    fn record(&mut self) -> Result<Record, StoreError>;
     /// The record's state as replayed.
     fn replay(&self) -> &Replay;
     /// Keep `e` if it is the valid next event.
@@ -124,14 +124,14 @@ pub trait RecordStore: Send {
         body: &serde_json::Value,
     ) -> Result<u64, StoreError>;
     /// A party's drafts, oldest first.
-    fn drafts(&self, party: &str) -> Result<Vec<Draft>, StoreError>;
+    fn drafts(&mut self, party: &str) -> Result<Vec<Draft>, StoreError>;
 }
 
 impl RecordStore for SqliteStore {
     fn commission(&self) -> &str {
         &self.commission
     }
-    fn record(&self) -> Result<Record, StoreError> {
+    fn record(&mut self) -> Result<Record, StoreError> {
         self.read()
     }
     fn replay(&self) -> &Replay {
@@ -152,7 +152,7 @@ impl RecordStore for SqliteStore {
     ) -> Result<u64, StoreError> {
         SqliteStore::add_draft(self, party, author, time, body)
     }
-    fn drafts(&self, party: &str) -> Result<Vec<Draft>, StoreError> {
+    fn drafts(&mut self, party: &str) -> Result<Vec<Draft>, StoreError> {
         SqliteStore::drafts(self, party)
     }
 }

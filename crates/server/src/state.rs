@@ -104,7 +104,7 @@ pub const COLLECTIONS: [(&str, &str); 4] = [
 
 impl Service {
     /// A service over `store` (its record already verified on open).
-    pub fn new(store: Box<dyn RecordStore>, config: Config) -> Result<Service, StoreError> {
+    pub fn new(mut store: Box<dyn RecordStore>, config: Config) -> Result<Service, StoreError> {
         let record = store.record()?;
         let replay = store.replay().clone();
         let mut drafts = BTreeMap::new();

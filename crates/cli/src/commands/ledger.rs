@@ -340,19 +340,13 @@ fn export(store: &std::path::Path, commission: &str, out: &std::path::Path) -> R
             Failure::usage(format!("{} exists", out.display())).hint("choose another --out")
         );
     }
-    if !store.exists() {
-        return Err(Failure::usage(format!(
-            "{}: no such store",
-            store.display()
-        )));
-    }
-    let s = terminus_ledger::store::SqliteStore::open(store, commission)
-        .map_err(|e| Failure::failed(format!("{}: {e}", store.display())))?;
+    let mut s = open_store(store, commission, false)?;
     let record = s.record().map_err(|e| Failure::failed(e.to_string()))?;
     let verified = verify(&record).map_err(|e| Failure::failed(e.to_string()))?;
     let crs = terminus_geodesy::Crs::WGS84;
     // The same layers the service serves (terminus_ledger::views).
     let layers = terminus_ledger::views::layers(&record.events, s.replay());
+    drop(s);
     let mut dataset = Dataset::default();
     for (name, features) in [
         ("sections", &layers.sections),
@@ -399,8 +393,7 @@ fn import(
     commission: &str,
 ) -> Result<u8, Failure> {
     let theirs = read_any(bundle)?;
-    let mut s = terminus_ledger::store::SqliteStore::open(store, commission)
-        .map_err(|e| Failure::failed(format!("{}: {e}", store.display())))?;
+    let mut s = open_store(store, commission, true)?;
     let mut ours = s.record().map_err(|e| Failure::failed(e.to_string()))?;
     let had = ours.events.len();
     let had_heads = ours.heads.clone();
@@ -520,7 +513,7 @@ pub struct SignArgs {
 /// catalogue's previous version.
 fn attachment_body(
     a: &SignArgs,
-    store: &terminus_ledger::store::SqliteStore,
+    store: &dyn terminus_ledger::store::RecordStore,
     section: &str,
     catalogue: &std::path::Path,
 ) -> Result<serde_json::Value, Failure> {
@@ -596,6 +589,37 @@ fn hex_digest(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A commission's store: a PostgreSQL database (a `postgres://` URL or a
+/// libpq `host=… dbname=…` string) or an SQLite file (created when
+/// `create`, else it must exist).
+pub(crate) fn open_store(
+    store: &std::path::Path,
+    commission: &str,
+    create: bool,
+) -> Result<Box<dyn terminus_ledger::store::RecordStore>, Failure> {
+    let text = store.to_string_lossy();
+    if text.starts_with("postgres://")
+        || text.starts_with("postgresql://")
+        || text.contains("host=")
+        || text.contains("dbname=")
+    {
+        return Ok(Box::new(
+            terminus_ledger::postgres::PostgresStore::open(&text, commission)
+                .map_err(|e| Failure::failed(e.to_string()))?,
+        ));
+    }
+    if !create && !store.exists() {
+        return Err(Failure::usage(format!(
+            "{}: no such store",
+            store.display()
+        )));
+    }
+    Ok(Box::new(
+        terminus_ledger::store::SqliteStore::open(store, commission)
+            .map_err(|e| Failure::failed(format!("{}: {e}", store.display())))?,
+    ))
+}
+
 /// A key file and its key.
 fn read_key(path: &std::path::Path) -> Result<(KeyFile, MemberKey), Failure> {
     let text = std::fs::read_to_string(path)?;
@@ -609,8 +633,7 @@ fn read_key(path: &std::path::Path) -> Result<(KeyFile, MemberKey), Failure> {
 /// Run `terminus sign`.
 pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
     let (kf, key) = read_key(&a.key)?;
-    let mut s = terminus_ledger::store::SqliteStore::open(&a.store, &a.commission)
-        .map_err(|e| Failure::failed(format!("{}: {e}", a.store.display())))?;
+    let mut s = open_store(&a.store, &a.commission, true)?;
     let body: serde_json::Value = if let Some(b) = &a.body {
         let t = std::fs::read_to_string(b)?;
         serde_json::from_str(&t).map_err(|e| {
@@ -647,7 +670,7 @@ pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
             serde_json::json!({"section": section, "crs": "EPSG:4326", "line": lonlat.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(), "source": a.source, "notes": notes})
         }
     } else if let (Some(catalogue), Some(section)) = (&a.catalogue, &a.section) {
-        attachment_body(&a, &s, section, catalogue)?
+        attachment_body(&a, s.as_ref(), section, catalogue)?
     } else {
         return Err(Failure::usage(
             "give the body: --body FILE, --section NAME --line FILE, or --section NAME --catalogue FILE",
@@ -658,12 +681,12 @@ pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
         .clone()
         .unwrap_or_else(terminus_ledger::record::now_rfc3339);
     let mut e = terminus_ledger::record::Event {
-        seq: s.len(),
+        seq: s.replay().len(),
         commission: a.commission.clone(),
         kind: a.kind.clone(),
         author: kf.member.clone(),
         time,
-        prev: s.prev().to_string(),
+        prev: s.replay().prev().to_string(),
         body: terminus_ledger::record::canonical_raw(&body),
         signature: String::new(),
     };

@@ -7,8 +7,10 @@ use std::path::PathBuf;
 /// Arguments of `terminus serve`.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Serves one commission's record from its store (SQLite, as written by
-`terminus sign` or `ledger import`): the record must be founded first.
+    after_help = "Serves one commission's record from its store: an SQLite file (as written
+by `terminus sign` or `ledger import`), or a PostgreSQL database with
+PostGIS for a commission whose users outgrow one machine (several services
+may share it). The record must be founded first.
 
 Members authenticate with a token they make with their own key:
   terminus keys token --key arm-head.key --commission AM-AZ
@@ -25,10 +27,13 @@ durably (SQLite WAL, synchronous FULL) before the service answers 201.
 
 Examples:
   terminus serve --store am-az.sqlite --commission AM-AZ
-  terminus serve --store am-az.sqlite --commission AM-AZ --listen 0.0.0.0:8080 --rate-limit 50"
+  terminus serve --store am-az.sqlite --commission AM-AZ --listen 0.0.0.0:8080 --rate-limit 50
+  terminus serve --store postgres://terminus@db.example/commissions --commission AM-AZ"
 )]
 pub struct ServeArgs {
-    /// The store (SQLite) holding the commission's record.
+    /// The store holding the commission's record: an SQLite file, or a
+    /// PostgreSQL database with PostGIS ("postgres://user:pass@host/db" or
+    /// "host=… user=… dbname=…").
     #[arg(long)]
     store: PathBuf,
     /// The commission.
@@ -62,29 +67,24 @@ pub fn run(a: ServeArgs) -> Result<u8, Failure> {
             a.max_body
         )));
     }
-    if !a.store.exists() {
-        return Err(Failure::usage(format!("{}: no such store", a.store.display()))
-            .hint("found the commission first: terminus sign commission --body members.json --key KEY --store STORE --commission ID"));
+    let store = super::ledger::open_store(&a.store, &a.commission, false).map_err(|f| {
+        f.hint("found the commission first: terminus sign commission --body members.json --key KEY --store STORE --commission ID")
+    })?;
+    if store.replay().is_empty() {
+        return Err(
+            Failure::usage(format!("the record of {} is empty", a.commission))
+                .hint("found the commission first with `terminus sign commission`"),
+        );
     }
-    let store = terminus_ledger::store::SqliteStore::open(&a.store, &a.commission)
-        .map_err(|e| Failure::failed(format!("{}: {e}", a.store.display())))?;
-    if store.is_empty() {
-        return Err(Failure::usage(format!(
-            "{}: the record of {} is empty",
-            a.store.display(),
-            a.commission
-        ))
-        .hint("found the commission first with `terminus sign commission`"));
-    }
-    let events = store.len();
+    let events = store.replay().len();
     let config = terminus_server::Config {
         max_body: a.max_body,
         rate_per_s: a.rate_limit,
         burst: a.burst,
         ..Default::default()
     };
-    let service = terminus_server::Service::new(Box::new(store), config)
-        .map_err(|e| Failure::failed(e.to_string()))?;
+    let service =
+        terminus_server::Service::new(store, config).map_err(|e| Failure::failed(e.to_string()))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
