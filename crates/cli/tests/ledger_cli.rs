@@ -592,3 +592,166 @@ fn two_delegations_agree_a_compromise_by_bundles() {
         eprintln!("ogrinfo (Debian gdal-bin) is not installed: the bundle's layers were not read with GDAL");
     }
 }
+
+/// One byte changed in each part of an exported bundle — every table of
+/// the log, every layer's geometry and attributes, the layers' CRS — and a
+/// draft slipped in: `ledger verify` catches each and names the part.
+#[test]
+fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
+    use terminus_ledger::store::SqliteStore;
+    let dir = tempfile::tempdir().unwrap();
+    let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
+    let m = |id: &str, party: &str, k: &MemberKey| Member::new(id, party, "head", k);
+    let mut r = Record::found(
+        "AM-AZ",
+        &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],
+        ("arm-head", &arm),
+        "t0",
+    );
+    let line = [(45.1318, 41.07935), (45.17, 41.05)];
+    r.append(
+        "proposal",
+        serde_json::json!({"section": "S1", "line": [[45.1318, 41.07935], [45.17, 41.05]], "source": "NE"}),
+        ("arm-head", &arm),
+        "t1",
+    );
+    let terms =
+        terminus_ledger::record::section_terms("S1", "EPSG:4326", 9, &line, "basis", "protocol");
+    for (who, k) in [("arm-head", &arm), ("aze-head", &aze)] {
+        r.append(
+            "agreement",
+            serde_json::json!({"terms": terms}),
+            (who, k),
+            "t2",
+        );
+    }
+    let sha = terminus_ledger::record::verify(&r).unwrap().agreed["S1"]
+        .terms_sha256
+        .clone();
+    r.append(
+        "attachment",
+        serde_json::json!({"section": "S1", "what": "pillar_catalogue", "terms_sha256": sha, "replaces": null,
+            "pillars": [{"number": "1", "lon": 45.1318, "lat": 41.07935}, {"number": "2", "lon": 45.17, "lat": 41.05}]}),
+        ("aze-head", &aze),
+        "t3",
+    );
+    r.sign_head(("aze-head", &aze));
+    let store = dir.path().join("s.sqlite");
+    let mut s = SqliteStore::open(&store, "AM-AZ").unwrap();
+    for e in &r.events {
+        s.append(e).unwrap();
+    }
+    for h in &r.heads {
+        s.add_head(h).unwrap();
+    }
+    drop(s);
+    let bundle = dir.path().join("b.gpkg");
+    let (code, _, err) = run(&[
+        "ledger",
+        "export",
+        "--store",
+        store.to_str().unwrap(),
+        "--commission",
+        "AM-AZ",
+        "--out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let verify = |path: &std::path::Path| -> serde_json::Value {
+        let (_, out, err) = run(&["ledger", "verify", path.to_str().unwrap(), "--json"]);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"))
+    };
+    assert_eq!(verify(&bundle)["valid"], true);
+    let drop_triggers = "PRAGMA foreign_keys = OFF; DROP TRIGGER events_append_only_u; DROP TRIGGER events_append_only_d;
+        DROP TRIGGER heads_append_only_u; DROP TRIGGER heads_append_only_d;
+        DROP TRIGGER commission_fixed_u; DROP TRIGGER drafts_append_only_u;";
+    // (what is changed, SQL, what verify must name)
+    let sql_cases: Vec<(&str, String, &str)> = vec![
+        ("event body, 9th decimal", "UPDATE terminus_events SET body = replace(body, '41.07935', '41.07936') WHERE seq = 1".into(), "event 1"),
+        ("event signature", "UPDATE terminus_events SET signature = substr(signature, 1, 10) || (CASE WHEN substr(signature, 11, 1) = 'a' THEN 'b' ELSE 'a' END) || substr(signature, 12) WHERE seq = 2".into(), "event 2"),
+        ("event author", "UPDATE terminus_events SET author = 'arm-head' WHERE seq = 3".into(), "event 3"),
+        ("event time", "UPDATE terminus_events SET time = 't9' WHERE seq = 4".into(), "event 4"),
+        ("event order", "UPDATE terminus_events SET seq = seq + 100 WHERE seq IN (2, 3); UPDATE terminus_events SET seq = 3 WHERE seq = 102; UPDATE terminus_events SET seq = 2 WHERE seq = 103".into(), "event 2"),
+        ("event dropped", "DELETE FROM terminus_events WHERE seq = 4".into(), "tree head"),
+        ("tree head root", "UPDATE terminus_tree_heads SET root = (CASE WHEN substr(root, 1, 1) = '0' THEN '1' ELSE '0' END) || substr(root, 2)".into(), "tree head"),
+        ("commission", "UPDATE terminus_commission SET id = 'AM-AZ2'".into(), "commission"),
+        ("proposal attribute", "UPDATE proposals SET section = 'S2'".into(), "layer proposals"),
+        ("pillar number", "UPDATE pillars SET number = '7' WHERE number = '2'".into(), "layer pillars"),
+        ("section status", "UPDATE sections SET status = 'under negotiation'".into(), "layer sections"),
+        ("agreed basis", "UPDATE agreed_sections SET basis = 'other'".into(), "layer agreed_sections"),
+        ("layer CRS", "UPDATE gpkg_geometry_columns SET srs_id = 3857 WHERE table_name = 'pillars'; UPDATE gpkg_contents SET srs_id = 3857 WHERE table_name = 'pillars'".into(), "\"pillars\""),
+        ("a draft slipped in", "INSERT INTO terminus_drafts (party, author, time, body, signature) VALUES ('ARM', 'arm-head', 't', '{}', '00')".into(), "draft"),
+    ];
+    let mut caught = 0;
+    for (what, sql, named) in &sql_cases {
+        let copy = dir.path().join(format!("c{caught}.gpkg"));
+        std::fs::copy(&bundle, &copy).unwrap();
+        let c = rusqlite::Connection::open(&copy).unwrap();
+        c.execute_batch(drop_triggers).unwrap();
+        drop_rtree_triggers(&c);
+        c.execute_batch(sql)
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        drop(c);
+        let v = verify(&copy);
+        assert_eq!(v["valid"], false, "{what}: {v}");
+        let reason = v["reason"].as_str().unwrap_or_default();
+        assert!(reason.contains(named), "{what}: {v}");
+        caught += 1;
+    }
+    // One byte of every layer's geometry: the last byte of the first
+    // feature's blob (the lowest byte of its last coordinate).
+    for layer in ["sections", "proposals", "agreed_sections", "pillars"] {
+        let copy = dir.path().join(format!("g-{layer}.gpkg"));
+        std::fs::copy(&bundle, &copy).unwrap();
+        let c = rusqlite::Connection::open(&copy).unwrap();
+        drop_rtree_triggers(&c);
+        let column: String = c
+            .query_row(
+                "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?1",
+                [layer],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let (fid, mut blob): (i64, Vec<u8>) = c
+            .query_row(
+                &format!("SELECT rowid, \"{column}\" FROM \"{layer}\" ORDER BY rowid LIMIT 1"),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let n = blob.len();
+        blob[n - 8] ^= 0x01;
+        c.execute(
+            &format!("UPDATE \"{layer}\" SET \"{column}\" = ?1 WHERE rowid = ?2"),
+            rusqlite::params![blob, fid],
+        )
+        .unwrap();
+        drop(c);
+        let v = verify(&copy);
+        assert_eq!(v["valid"], false, "{layer}: {v}");
+        assert!(
+            v["reason"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("layer {layer}: feature 0: its geometry differs")),
+            "{v}"
+        );
+        caught += 1;
+    }
+    assert_eq!(caught, sql_cases.len() + 4);
+}
+
+/// GeoPackage's spatial-index triggers call ST_ functions plain SQLite
+/// lacks; someone editing the file with plain SQLite drops them first.
+fn drop_rtree_triggers(c: &rusqlite::Connection) {
+    let names: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for n in names {
+        c.execute_batch(&format!("DROP TRIGGER \"{n}\"")).unwrap();
+    }
+}

@@ -4,6 +4,7 @@
 //! - [`canonical`]: the bytes that are signed — RFC 8785 canonical JSON.
 //! - [`merkle`]: the append-only log of RFC 6962/9162 — tree heads,
 //!   inclusion and consistency proofs.
+//! - [`draft`]: a delegation's drafts, signed, kept beside the record.
 //! - [`keys`]: members' Ed25519 keys (RFC 8032), held by the members.
 //! - [`record`]: the chain of signed events, its tree heads, and the
 //!   replay that names the first event that fails.
@@ -18,6 +19,7 @@
 //! exchange build on it (issue 8).
 
 pub mod canonical;
+pub mod draft;
 pub mod keys;
 pub mod merkle;
 pub mod postgres;

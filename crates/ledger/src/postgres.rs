@@ -56,6 +56,7 @@ CREATE TABLE terminus_drafts (
     author TEXT NOT NULL,
     time TEXT NOT NULL,
     body TEXT NOT NULL,
+    signature TEXT NOT NULL,
     geom geometry(LineString, 4326)
 );
 CREATE INDEX terminus_drafts_party ON terminus_drafts (commission, party);
@@ -179,6 +180,14 @@ impl PostgresStore {
         for h in &record.heads {
             store.replay.check_head(h)?;
         }
+        for d in store.read_drafts(None)? {
+            d.check(&store.replay, false).map_err(|why| {
+                StoreError::Other(format!(
+                    "draft {} ({} by {}): {why}: it was changed in the database",
+                    d.id, d.party, d.author
+                ))
+            })?;
+        }
         Ok(store)
     }
 
@@ -236,6 +245,35 @@ impl PostgresStore {
             events,
             heads,
         })
+    }
+}
+
+impl PostgresStore {
+    fn read_drafts(&mut self, party: Option<&str>) -> Result<Vec<Draft>, StoreError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT id, party, author, time, body, signature FROM terminus_drafts WHERE commission = $1 AND ($2::TEXT IS NULL OR party = $2) ORDER BY id",
+                &[&self.commission, &party],
+            )
+            .map_err(pg)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: i64 = r.get(0);
+            let body: String = r.get(4);
+            let body = serde_json::from_str(&body).map_err(|e| {
+                StoreError::Other(format!("draft {id}: its stored body is not JSON: {e}"))
+            })?;
+            out.push(Draft {
+                id: id as u64,
+                party: r.get(1),
+                author: r.get(2),
+                time: r.get(3),
+                body,
+                signature: r.get(5),
+            });
+        }
+        Ok(out)
     }
 }
 
@@ -302,49 +340,24 @@ impl RecordStore for PostgresStore {
         Ok(())
     }
 
-    fn add_draft(
-        &mut self,
-        party: &str,
-        author: &str,
-        time: &str,
-        body: &serde_json::Value,
-    ) -> Result<u64, StoreError> {
-        let text = String::from_utf8(crate::canonical::canonical(body))
+    fn add_draft(&mut self, d: &Draft) -> Result<u64, StoreError> {
+        d.check(&self.replay, true).map_err(|why| {
+            StoreError::Other(format!("draft by {}: {why}; not stored", d.author))
+        })?;
+        let text = String::from_utf8(crate::canonical::canonical(&d.body))
             .map_err(|e| StoreError::Other(e.to_string()))?;
-        let geom = geojson_line(body);
+        let geom = geojson_line(&d.body);
         let row = self
             .client
             .query_one(
-                "INSERT INTO terminus_drafts (commission, party, author, time, body, geom) VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_GeomFromGeoJSON($6), 4326)) RETURNING id",
-                &[&self.commission, &party, &author, &time, &text, &geom],
+                "INSERT INTO terminus_drafts (commission, party, author, time, body, signature, geom) VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_GeomFromGeoJSON($7), 4326)) RETURNING id",
+                &[&self.commission, &d.party, &d.author, &d.time, &text, &d.signature, &geom],
             )
             .map_err(pg)?;
         Ok(row.get::<_, i64>(0) as u64)
     }
 
     fn drafts(&mut self, party: &str) -> Result<Vec<Draft>, StoreError> {
-        let rows = self
-            .client
-            .query(
-                "SELECT id, author, time, body FROM terminus_drafts WHERE commission = $1 AND party = $2 ORDER BY id",
-                &[&self.commission, &party],
-            )
-            .map_err(pg)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let id: i64 = r.get(0);
-            let body: String = r.get(3);
-            let body = serde_json::from_str(&body).map_err(|e| {
-                StoreError::Other(format!("draft {id}: its stored body is not JSON: {e}"))
-            })?;
-            out.push(Draft {
-                id: id as u64,
-                party: party.to_string(),
-                author: r.get(1),
-                time: r.get(2),
-                body,
-            });
-        }
-        Ok(out)
+        self.read_drafts(Some(party))
     }
 }

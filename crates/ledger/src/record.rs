@@ -404,7 +404,7 @@ pub struct Replay {
     revoked: BTreeMap<String, String>,
     /// Every key a member has held, for tree heads signed before a
     /// revocation.
-    ever: BTreeMap<String, String>,
+    ever: BTreeMap<String, Member>,
     leaves: Vec<Hash>,
     /// Per section: the terms' hash and who signed them since the last
     /// amendment (party or "mediator" → event).
@@ -444,6 +444,17 @@ impl Replay {
     /// The members now.
     pub fn members(&self) -> &BTreeMap<String, Member> {
         &self.members
+    }
+
+    /// A member as last recorded, revoked or not (for what they signed
+    /// while they were a member).
+    pub fn ever(&self, id: &str) -> Option<&Member> {
+        self.ever.get(id)
+    }
+
+    /// The commission.
+    pub fn commission(&self) -> &str {
+        &self.commission
     }
 
     /// Sections agreed now.
@@ -506,7 +517,7 @@ impl Replay {
                 .map_err(|err| fail(format!("its member list is malformed: {err}")))?;
             for m in listed {
                 check_role(&m).map_err(fail)?;
-                ever.insert(m.id.clone(), m.public_key.clone());
+                ever.insert(m.id.clone(), m.clone());
                 members.insert(m.id.clone(), m);
             }
         } else if e.kind == "commission" {
@@ -541,7 +552,7 @@ impl Replay {
             }
             if e.kind == "member" {
                 check_role(&subject).map_err(fail)?;
-                ever.insert(subject.id.clone(), subject.public_key.clone());
+                ever.insert(subject.id.clone(), subject.clone());
                 members.insert(subject.id.clone(), subject);
             } else {
                 members.remove(&subject.id);
@@ -720,10 +731,11 @@ impl Replay {
                 "the log's first events no longer hash to it: they were changed".into(),
             ));
         }
-        let key = self
+        let key = &self
             .ever
             .get(&h.signer)
-            .ok_or_else(|| fail("its signer is not a member".into()))?;
+            .ok_or_else(|| fail("its signer is not a member".into()))?
+            .public_key;
         keys::verify(
             key,
             &head_bytes(&self.commission, h.size, &h.root),

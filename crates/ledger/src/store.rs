@@ -68,14 +68,16 @@ CREATE TRIGGER commission_fixed_d BEFORE DELETE ON terminus_commission
 ";
 
 /// Version 2: a delegation's drafts, outside the common log (the other
-/// party never sees them); append-only like the log.
+/// party never sees them), signed by their authors; append-only like the
+/// log.
 const SCHEMA_V2: &str = "
 CREATE TABLE terminus_drafts (
     id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     party TEXT NOT NULL,
     author TEXT NOT NULL,
     time TEXT NOT NULL,
-    body TEXT NOT NULL
+    body TEXT NOT NULL,
+    signature TEXT NOT NULL
 );
 CREATE INDEX terminus_drafts_party ON terminus_drafts(party);
 CREATE TRIGGER drafts_append_only_u BEFORE UPDATE ON terminus_drafts
@@ -84,21 +86,7 @@ CREATE TRIGGER drafts_append_only_d BEFORE DELETE ON terminus_drafts
   BEGIN SELECT RAISE(ABORT, 'a draft is never deleted'); END;
 ";
 
-/// A delegation's draft: work in progress that only its own party reads,
-/// until a member shares it by signing it into the record.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Draft {
-    /// Its number in the store.
-    pub id: u64,
-    /// The party whose draft it is.
-    pub party: String,
-    /// The member who wrote it.
-    pub author: String,
-    /// When (RFC 3339, UTC).
-    pub time: String,
-    /// What it says (JSON, as for a proposal's body).
-    pub body: serde_json::Value,
-}
+pub use crate::draft::Draft;
 
 /// What a commission's record is kept in: SQLite here; another backend
 /// (a database server) implements the same operations with the same
@@ -115,14 +103,8 @@ pub trait RecordStore: Send {
     fn append(&mut self, e: &Event) -> Result<(), StoreError>;
     /// Keep a signed tree head if it matches the record.
     fn add_head(&mut self, h: &TreeHead) -> Result<(), StoreError>;
-    /// Keep a draft; its number.
-    fn add_draft(
-        &mut self,
-        party: &str,
-        author: &str,
-        time: &str,
-        body: &serde_json::Value,
-    ) -> Result<u64, StoreError>;
+    /// Keep a draft signed by a current member of its party; its number.
+    fn add_draft(&mut self, d: &Draft) -> Result<u64, StoreError>;
     /// A party's drafts, oldest first.
     fn drafts(&mut self, party: &str) -> Result<Vec<Draft>, StoreError>;
 }
@@ -143,17 +125,11 @@ impl RecordStore for SqliteStore {
     fn add_head(&mut self, h: &TreeHead) -> Result<(), StoreError> {
         SqliteStore::add_head(self, h)
     }
-    fn add_draft(
-        &mut self,
-        party: &str,
-        author: &str,
-        time: &str,
-        body: &serde_json::Value,
-    ) -> Result<u64, StoreError> {
-        SqliteStore::add_draft(self, party, author, time, body)
+    fn add_draft(&mut self, d: &Draft) -> Result<u64, StoreError> {
+        SqliteStore::add_draft(self, d)
     }
     fn drafts(&mut self, party: &str) -> Result<Vec<Draft>, StoreError> {
-        SqliteStore::drafts(self, party)
+        SqliteStore::drafts(self, Some(party))
     }
 }
 
@@ -243,6 +219,14 @@ impl SqliteStore {
         }
         for h in &record.heads {
             store.replay.check_head(h)?;
+        }
+        for d in store.drafts(None)? {
+            d.check(&store.replay, false).map_err(|why| {
+                StoreError::Other(format!(
+                    "draft {} ({} by {}): {why}: it was changed in the database",
+                    d.id, d.party, d.author
+                ))
+            })?;
         }
         Ok(store)
     }
@@ -340,27 +324,24 @@ impl SqliteStore {
         &self.replay
     }
 
-    /// Keep a draft of `party` by `author`; its number.
-    pub fn add_draft(
-        &mut self,
-        party: &str,
-        author: &str,
-        time: &str,
-        body: &serde_json::Value,
-    ) -> Result<u64, StoreError> {
-        let text = String::from_utf8(crate::canonical::canonical(body))
+    /// Keep a draft signed by a current member of its party; its number.
+    pub fn add_draft(&mut self, d: &Draft) -> Result<u64, StoreError> {
+        d.check(&self.replay, true).map_err(|why| {
+            StoreError::Other(format!("draft by {}: {why}; not stored", d.author))
+        })?;
+        let text = String::from_utf8(crate::canonical::canonical(&d.body))
             .map_err(|e| StoreError::Other(e.to_string()))?;
         self.conn.execute(
-            "INSERT INTO terminus_drafts (party, author, time, body) VALUES (?1, ?2, ?3, ?4)",
-            params![party, author, time, text],
+            "INSERT INTO terminus_drafts (party, author, time, body, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![d.party, d.author, d.time, text, d.signature],
         )?;
         Ok(self.conn.last_insert_rowid() as u64)
     }
 
-    /// The drafts of `party`, oldest first.
-    pub fn drafts(&self, party: &str) -> Result<Vec<Draft>, StoreError> {
+    /// The drafts of `party` (all parties: `None`), oldest first.
+    pub fn drafts(&self, party: Option<&str>) -> Result<Vec<Draft>, StoreError> {
         let mut st = self.conn.prepare(
-            "SELECT id, party, author, time, body FROM terminus_drafts WHERE party = ?1 ORDER BY id",
+            "SELECT id, party, author, time, body, signature FROM terminus_drafts WHERE ?1 IS NULL OR party = ?1 ORDER BY id",
         )?;
         let rows = st.query_map(params![party], |r| {
             Ok((
@@ -369,11 +350,12 @@ impl SqliteStore {
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, party, author, time, body) = row?;
+            let (id, party, author, time, body, signature) = row?;
             let body = serde_json::from_str(&body).map_err(|e| {
                 StoreError::Other(format!("draft {id}: its stored body is not JSON: {e}"))
             })?;
@@ -383,6 +365,7 @@ impl SqliteStore {
                 author,
                 time,
                 body,
+                signature,
             });
         }
         Ok(out)
@@ -397,6 +380,26 @@ impl SqliteStore {
         )?;
         Ok(())
     }
+}
+
+/// The drafts in an SQLite file (a store; a bundle has none), read
+/// without changing the file; empty when the file has no drafts table.
+pub fn load_drafts(path: &Path) -> Result<Vec<Draft>, StoreError> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let has: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'terminus_drafts'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has == 0 {
+        return Ok(Vec::new());
+    }
+    let store = SqliteStore {
+        conn,
+        commission: String::new(),
+        replay: Replay::default(),
+    };
+    store.drafts(None)
 }
 
 /// The record in an SQLite file (a store or a bundle), read without

@@ -12,6 +12,7 @@
 //! append-only.
 
 use serde_json::json;
+use terminus_ledger::draft::Draft;
 use terminus_ledger::keys::MemberKey;
 use terminus_ledger::record::{section_terms, verify, Member, Record};
 use terminus_ledger::store::{RecordStore, SqliteStore, StoreError};
@@ -159,7 +160,11 @@ fn sample() -> (Record, MemberKey, MemberKey) {
 }
 
 fn fill(b: &dyn Backend) -> (Record, MemberKey) {
-    let (r, arm, _) = sample();
+    fill_both(b).0
+}
+
+fn fill_both(b: &dyn Backend) -> ((Record, MemberKey), MemberKey) {
+    let (r, arm, aze) = sample();
     let mut s = b.open().unwrap();
     for e in &r.events {
         s.append(e).unwrap();
@@ -167,7 +172,7 @@ fn fill(b: &dyn Backend) -> (Record, MemberKey) {
     for h in &r.heads {
         s.add_head(h).unwrap();
     }
-    (r, arm)
+    ((r, arm), aze)
 }
 
 #[test]
@@ -222,15 +227,16 @@ fn an_invalid_event_is_not_stored() {
 #[test]
 fn rows_cannot_be_changed_or_deleted_through_sql() {
     for b in backends() {
-        fill(b.as_ref());
+        let (_, arm) = fill(b.as_ref());
         b.open()
             .unwrap()
-            .add_draft(
+            .add_draft(&Draft::sign(
+                "AM-AZ",
                 "ARM",
-                "arm-head",
+                ("arm-head", &arm),
                 "t",
-                &json!({"section": "S", "text": "x"}),
-            )
+                json!({"section": "S", "text": "x"}),
+            ))
             .unwrap();
         for sql in [
             "UPDATE terminus_events SET body = '{}' WHERE seq = 1",
@@ -263,9 +269,27 @@ fn a_database_changed_behind_terminus_back_is_refused_on_opening() {
         ("UPDATE terminus_tree_heads SET root = (CASE WHEN substr(root, 1, 1) = '0' THEN '1' ELSE '0' END) || substr(root, 2)", "tree head"),
         ("DELETE FROM terminus_events WHERE seq = 2", "tree head"),
     ];
-    for (sql, named) in cases {
+    let drafts: [(&str, &str); 3] = [
+        (
+            "UPDATE terminus_drafts SET body = replace(body, '45.2', '45.3')",
+            "draft",
+        ),
+        ("UPDATE terminus_drafts SET party = 'AZE'", "draft"),
+        ("UPDATE terminus_drafts SET time = 't2'", "draft"),
+    ];
+    for (sql, named) in cases.into_iter().chain(drafts) {
         for b in backends() {
-            fill(b.as_ref());
+            let (_, arm) = fill(b.as_ref());
+            b.open()
+                .unwrap()
+                .add_draft(&Draft::sign(
+                    "AM-AZ",
+                    "ARM",
+                    ("arm-head", &arm),
+                    "t",
+                    json!({"section": "Tavush–Gazakh", "kind": "counter_proposal", "line": [[45.1, 41.0], [45.2, 41.1]]}),
+                ))
+                .unwrap();
             b.drop_triggers();
             b.sql(sql).unwrap();
             let e = b
@@ -280,26 +304,46 @@ fn a_database_changed_behind_terminus_back_is_refused_on_opening() {
 #[test]
 fn drafts_are_kept_per_party_in_order() {
     for b in backends() {
-        fill(b.as_ref());
+        let ((_, arm), aze) = fill_both(b.as_ref());
         let mut s = b.open().unwrap();
         let line = json!({"section": "Tavush–Gazakh", "kind": "counter_proposal", "line": [[45.1, 41.0], [45.2, 41.1]]});
-        let a1 = s.add_draft("ARM", "arm-head", "t1", &line).unwrap();
+        let draft = |party: &str, who: (&str, &MemberKey), body| {
+            Draft::sign("AM-AZ", party, who, "t", body)
+        };
+        let a1 = s
+            .add_draft(&draft("ARM", ("arm-head", &arm), line.clone()))
+            .unwrap();
         let z1 = s
-            .add_draft(
+            .add_draft(&draft(
                 "AZE",
-                "aze-head",
-                "t2",
-                &json!({"section": "Tavush–Gazakh", "text": "AZE only"}),
-            )
+                ("aze-head", &aze),
+                json!({"section": "Tavush–Gazakh", "text": "AZE only"}),
+            ))
             .unwrap();
         let a2 = s
-            .add_draft(
+            .add_draft(&draft(
                 "ARM",
-                "arm-head",
-                "t3",
-                &json!({"section": "Tavush–Gazakh", "text": "second"}),
-            )
+                ("arm-head", &arm),
+                json!({"section": "Tavush–Gazakh", "text": "second"}),
+            ))
             .unwrap();
+        // Signed by someone else, or claiming another party: not stored.
+        let e = s
+            .add_draft(&draft("ARM", ("arm-head", &aze), json!({"text": "forged"})))
+            .unwrap_err();
+        assert!(e.to_string().contains("signature"), "{}: {e}", b.name());
+        let e = s
+            .add_draft(&draft(
+                "AZE",
+                ("arm-head", &arm),
+                json!({"text": "wrong party"}),
+            ))
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("is of party ARM"),
+            "{}: {e}",
+            b.name()
+        );
         assert!(a1 < z1 && z1 < a2, "{}", b.name());
         drop(s);
         let mut s = b.open().unwrap();
@@ -387,10 +431,18 @@ fn sqlite_one_file_one_commission_and_version_1_files_are_migrated() {
     .unwrap();
     let mut s = SqliteStore::open(&path, "AM-AZ").unwrap();
     assert_eq!(s.len(), 3);
-    let id = s
-        .add_draft("ARM", "arm-head", "t", &json!({"section": "S"}))
-        .unwrap();
-    assert_eq!(s.drafts("ARM").unwrap()[0].id, id);
+    let arm = MemberKey::generate();
+    let e = s
+        .add_draft(&Draft::sign(
+            "AM-AZ",
+            "ARM",
+            ("arm-head", &arm),
+            "t",
+            json!({"section": "S"}),
+        ))
+        .unwrap_err();
+    assert!(e.to_string().contains("signature"), "{e}");
+    assert!(s.drafts(Some("ARM")).unwrap().is_empty());
     let c = rusqlite::Connection::open(&path).unwrap();
     let v: String = c
         .query_row(

@@ -2,7 +2,7 @@
 //! append signed events and tree heads; a delegation's drafts. Described
 //! in `openapi.json`.
 
-use crate::http::{caller, now, ApiError};
+use crate::http::{caller, ApiError};
 use crate::policy::{allow, Action};
 use crate::state::Service;
 use axum::body::Bytes;
@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use terminus_ledger::merkle;
 use terminus_ledger::record::{check_line, Event, TreeHead};
-use terminus_ledger::store::StoreError;
+use terminus_ledger::store::{Draft, StoreError};
 
 fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     body.map_err(|r| {
@@ -377,9 +377,10 @@ pub async fn draft(
 /// The kinds a draft may be.
 const DRAFT_KINDS: [&str; 3] = ["proposal", "counter_proposal", "comment"];
 
-/// `POST /api/drafts`: keep a draft of the caller's party. The body:
-/// `{"section", "kind", "line": [[lon, lat], …] or "geometry": a GeoJSON
-/// LineString, "source", "text"}`.
+/// `POST /api/drafts`: keep a draft of the caller's party, signed by the
+/// caller (`terminus_ledger::draft::Draft`): `{"party", "author", "time",
+/// "body": {"section", "kind", "line": [[lon, lat], …], "source",
+/// "text"}, "signature"}`.
 pub async fn add_draft(
     State(s): State<Arc<Service>>,
     headers: HeaderMap,
@@ -388,19 +389,27 @@ pub async fn add_draft(
     let c = caller(&s, &headers)?;
     let party = c.as_ref().map(|c| c.party.clone()).unwrap_or_default();
     allow(c.as_ref(), Action::WriteDraft { party: &party })?;
-    let Some(c) = c else {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "send a token"));
-    };
     let bytes = body_bytes(body)?;
-    let mut v: Value = parse(&bytes, "JSON")?;
+    let d: Draft = parse(
+        &bytes,
+        "a signed draft (party, author, time, body, signature)",
+    )?;
+    allow(c.as_ref(), Action::Append { author: &d.author })?;
     let unprocessable = |why: String| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("{why}; nothing was stored"),
         )
     };
+    if d.party != party {
+        return Err(unprocessable(format!(
+            "the draft says party {}, its author is of {party}",
+            d.party
+        )));
+    }
+    let v = &d.body;
     if !v.is_object() {
-        return Err(unprocessable("a draft is a JSON object".into()));
+        return Err(unprocessable("a draft's body is a JSON object".into()));
     }
     let section = v["section"].as_str().unwrap_or("").to_string();
     if section.trim().is_empty() {
@@ -413,18 +422,8 @@ pub async fn add_draft(
             DRAFT_KINDS.join(", ")
         )));
     }
-    if let Some(g) = v.get("geometry").cloned() {
-        if g["type"] != "LineString" {
-            return Err(unprocessable(format!(
-                "its geometry is {}; a section's line is a GeoJSON LineString",
-                g["type"]
-            )));
-        }
-        v["line"] = g["coordinates"].clone();
-        v.as_object_mut().map(|o| o.remove("geometry"));
-    }
     if kind != "comment" || v.get("line").is_some() {
-        check_line(&v).map_err(|why| unprocessable(format!("its line is malformed: {why}")))?;
+        check_line(v).map_err(|why| unprocessable(format!("its line is malformed: {why}")))?;
     }
     let known = {
         let live = s.live.read().unwrap_or_else(|p| p.into_inner());
@@ -439,31 +438,23 @@ pub async fn add_draft(
             "section \"{section}\" is unknown: a {kind} answers a section already in the record"
         )));
     }
-    v["kind"] = json!(kind);
-    let time = crate::rfc3339(now());
     let service = s.clone();
-    let (id, d) = tokio::task::spawn_blocking(move || {
+    let d = tokio::task::spawn_blocking(move || {
         let mut store = service.store.lock().unwrap_or_else(|p| p.into_inner());
-        let id = store
-            .add_draft(&c.party, &c.member, &time, &v)
-            .map_err(store_error)?;
-        let d = terminus_ledger::store::Draft {
-            id,
-            party: c.party.clone(),
-            author: c.member.clone(),
-            time,
-            body: v,
-        };
+        let mut d = d;
+        d.id = store.add_draft(&d).map_err(|e| match e {
+            StoreError::Other(why) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, why),
+            other => store_error(other),
+        })?;
         let mut live = service.live.write().unwrap_or_else(|p| p.into_inner());
         live.drafts
-            .entry(c.party.clone())
+            .entry(d.party.clone())
             .or_default()
             .push(d.clone());
         live.version += 1;
-        Ok::<_, ApiError>((id, d))
+        Ok::<_, ApiError>(d)
     })
     .await
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
-    let _ = id;
     Ok((StatusCode::CREATED, Json(json!(d))).into_response())
 }

@@ -189,9 +189,12 @@ async fn every_role_reads_and_writes_exactly_what_it_may() {
         }
         // Writes: a draft; an event signed by the caller; a tree head.
         let before = f.events();
-        let draft =
-            json!({"section": "North", "kind": "comment", "text": format!("note by {who}")})
-                .to_string();
+        let author = m.unwrap_or("arm-head");
+        let draft = f.draft(
+            json!({"section": "North", "kind": "comment", "text": format!("note by {who}")}),
+            author,
+            author,
+        );
         let (s, b) = f.call(m, "POST", "/api/drafts", Some(draft)).await;
         let want_write = match m {
             None => StatusCode::UNAUTHORIZED,
@@ -199,7 +202,24 @@ async fn every_role_reads_and_writes_exactly_what_it_may() {
             Some(_) => StatusCode::CREATED,
         };
         check(s, want_write, &b, "POST /api/drafts");
-        let author = m.unwrap_or("arm-head");
+        // Another member's signed draft, posted by the caller: refused.
+        let other = if author == "arm-expert" {
+            "arm-head"
+        } else {
+            "arm-expert"
+        };
+        let draft = f.draft(
+            json!({"section": "North", "kind": "comment", "text": "relayed"}),
+            other,
+            other,
+        );
+        let (s, b) = f.call(m, "POST", "/api/drafts", Some(draft)).await;
+        let want = if m.is_none() {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        check(s, want, &b, "POST /api/drafts as another member");
         let e = f.next_event(
             "comment",
             json!({"section": "North", "text": format!("by {who}")}),
@@ -262,8 +282,8 @@ async fn every_role_reads_and_writes_exactly_what_it_may() {
         check(s, want_write, &b, "POST /api/tree-heads");
     }
     assert!(leaks.is_empty(), "leaks: {leaks:#?}");
-    // 8 callers × 30 requests.
-    assert_eq!(checked, 8 * 30);
+    // 8 callers × 31 requests.
+    assert_eq!(checked, 8 * 31);
     // What was written is a valid record.
     let record = f.service.store.lock().unwrap().record().unwrap();
     terminus_ledger::record::verify(&record).unwrap();

@@ -51,7 +51,7 @@ async fn refused(
 #[tokio::test]
 async fn malformed_geojson_in_a_proposal_is_refused_with_the_place() {
     let f = fixture(config());
-    let post = |b: Value| b.to_string();
+    let post = |b: Value| f.draft(b, "arm-head", "arm-head");
     refused(
         &f,
         Some("arm-head"),
@@ -65,13 +65,29 @@ async fn malformed_geojson_in_a_proposal_is_refused_with_the_place() {
         &f,
         Some("arm-head"),
         "/api/drafts",
-        post(json!({"section": "North", "geometry": {"type": "Polygon", "coordinates": []}})),
+        post(json!({"section": "North", "line": {"type": "Polygon", "coordinates": []}})),
         StatusCode::UNPROCESSABLE_ENTITY,
-        "LineString",
+        "not an array of [longitude, latitude] positions",
     )
     .await;
-    refused(&f, Some("arm-head"), "/api/drafts", post(json!({"section": "North", "geometry": {"type": "LineString", "coordinates": [[45.0, 41.0], ["x", 41.1]]}})), StatusCode::UNPROCESSABLE_ENTITY, "vertex 1").await;
-    refused(&f, Some("arm-head"), "/api/drafts", post(json!({"section": "North", "geometry": {"type": "LineString", "coordinates": [[45.0, 41.0]]}})), StatusCode::UNPROCESSABLE_ENTITY, "1 position").await;
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/drafts",
+        post(json!({"section": "North", "line": [[45.0, 41.0], ["x", 41.1]]})),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "vertex 1",
+    )
+    .await;
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/drafts",
+        post(json!({"section": "North", "line": [[45.0, 41.0]]})),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "1 position",
+    )
+    .await;
     // Latitude and longitude swapped past the pole.
     refused(
         &f,
@@ -89,6 +105,20 @@ async fn malformed_geojson_in_a_proposal_is_refused_with_the_place() {
         post(json!({"kind": "proposal", "line": [[45.0, 41.0], [45.1, 41.1]]})),
         StatusCode::UNPROCESSABLE_ENTITY,
         "names no \"section\"",
+    )
+    .await;
+    // A draft signed by someone else than its author.
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/drafts",
+        f.draft(
+            json!({"section": "North", "text": "x", "kind": "comment"}),
+            "arm-head",
+            "arm-expert",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "signature",
     )
     .await;
     // The same in a signed event: the record's own check.
@@ -248,7 +278,16 @@ async fn oversized_bodies_unknown_sections_and_bad_queries_are_refused() {
     )
     .await;
     // Unknown sections.
-    refused(&f, Some("arm-head"), "/api/drafts", json!({"section": "Nowhere", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.1, 41.1]]}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "section \"Nowhere\" is unknown").await;
+    let draft = f.draft(json!({"section": "Nowhere", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.1, 41.1]]}), "arm-head", "arm-head");
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/drafts",
+        draft,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "section \"Nowhere\" is unknown",
+    )
+    .await;
     let e = f.next_event(
         "counter_proposal",
         json!({"section": "Nowhere", "line": [[45.0, 41.0], [45.1, 41.1]]}),

@@ -243,7 +243,18 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
         } => import(&bundle, &store, &commission),
         LedgerCommand::Verify { file, json } => {
             let record = read_any(&file)?;
-            match verify(&record) {
+            let outcome = verify(&record).map_err(|e| {
+                let (kind, at) = match &e {
+                    RecordError::Event { seq, .. } => ("event", *seq),
+                    RecordError::Head { size, .. } => ("tree_head", *size),
+                };
+                (kind, at, e.to_string())
+            });
+            let outcome = match outcome {
+                Ok(v) => beside_the_log(&file, &record).map(|_| v),
+                Err(e) => Err(e),
+            };
+            match outcome {
                 Ok(v) => {
                     let agreed: serde_json::Map<String, serde_json::Value> = v
                         .agreed
@@ -280,23 +291,145 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
                     }
                     Ok(0)
                 }
-                Err(e) => {
+                Err((kind, at, reason)) => {
                     if json {
-                        let (kind, at) = match &e {
-                            RecordError::Event { seq, .. } => ("event", *seq),
-                            RecordError::Head { size, .. } => ("tree_head", *size),
-                        };
                         print_json(
-                            &serde_json::json!({"valid": false, "commission": record.commission, "failed": kind, "at": at, "reason": e.to_string()}),
+                            &serde_json::json!({"valid": false, "commission": record.commission, "failed": kind, "at": at, "reason": reason}),
                         );
                     } else {
-                        eprintln!("{}: NOT valid — {e}", record.commission);
+                        eprintln!("{}: NOT valid — {reason}", record.commission);
                     }
                     Ok(1)
                 }
             }
         }
     }
+}
+
+/// What a store or bundle holds beside its log, checked against the
+/// verified log: each draft's signature (a store), and each layer of a
+/// bundle, which must be exactly the record's views (a changed coordinate
+/// or attribute in a layer, or a layer added, is named).
+fn beside_the_log(
+    file: &std::path::Path,
+    record: &Record,
+) -> Result<(), (&'static str, u64, String)> {
+    let ext = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "gpkg" | "sqlite" | "db") {
+        return Ok(());
+    }
+    let mut replay = terminus_ledger::record::Replay::new(&record.commission);
+    for e in &record.events {
+        replay.apply(e).map_err(|e| ("event", 0, e.to_string()))?;
+    }
+    let drafts = terminus_ledger::store::load_drafts(file)
+        .map_err(|e| ("draft", 0, format!("{}: {e}", file.display())))?;
+    for d in &drafts {
+        d.check(&replay, false).map_err(|why| {
+            (
+                "draft",
+                d.id,
+                format!(
+                    "draft {} ({} by {}): {why}: it was changed",
+                    d.id, d.party, d.author
+                ),
+            )
+        })?;
+    }
+    if ext != "gpkg" {
+        return Ok(());
+    }
+    if !drafts.is_empty() {
+        return Err((
+            "draft",
+            drafts[0].id,
+            "a bundle carries no drafts (a delegation's drafts never leave its store)".into(),
+        ));
+    }
+    let layers = terminus_ledger::views::layers(&record.events, &replay);
+    let expected: Vec<(&str, Vec<terminus_vector::Feature>)> = [
+        ("sections", &layers.sections),
+        ("proposals", &layers.proposals),
+        ("agreed_sections", &layers.agreed_line),
+        ("pillars", &layers.pillars),
+    ]
+    .into_iter()
+    .map(|(n, f)| (n, f.iter().filter_map(to_feature).collect()))
+    .collect();
+    let ds = terminus_formats::read(file, &Default::default())
+        .map_err(|e| ("layer", 0, e.to_string()))?;
+    let fail = |layer: &str, at: usize, why: String| {
+        (
+            "layer",
+            at as u64,
+            format!("layer {layer}: {why}: the bundle's layers no longer show what the signed log holds"),
+        )
+    };
+    for layer in &ds.layers {
+        if !expected.iter().any(|(n, _)| *n == layer.name) {
+            return Err(fail(
+                &layer.name,
+                0,
+                "it is not one of the record's layers".into(),
+            ));
+        }
+    }
+    for (name, want) in &expected {
+        let Some(layer) = ds.layers.iter().find(|l| l.name == *name) else {
+            return Err(fail(name, 0, "it is missing".into()));
+        };
+        if layer.crs.id() != "EPSG:4326" {
+            return Err(fail(
+                name,
+                0,
+                format!("its CRS is {}, not EPSG:4326", layer.crs.id()),
+            ));
+        }
+        if layer.features.len() != want.len() {
+            return Err(fail(
+                name,
+                0,
+                format!(
+                    "{} features, the record has {}",
+                    layer.features.len(),
+                    want.len()
+                ),
+            ));
+        }
+        for (i, (got, want)) in layer.features.iter().zip(want).enumerate() {
+            if got.geometry != want.geometry {
+                return Err(fail(name, i, format!("feature {i}: its geometry differs")));
+            }
+            let keys: std::collections::BTreeSet<&String> = got
+                .properties
+                .keys()
+                .chain(want.properties.keys())
+                .collect();
+            for k in keys {
+                let text = |f: &terminus_vector::Feature| {
+                    f.properties.get(k).and_then(|v| match v {
+                        terminus_vector::Value::Bool(b) => Some(i64::from(*b).to_string()),
+                        v => v.to_text(),
+                    })
+                };
+                if text(got) != text(want) {
+                    return Err(fail(
+                        name,
+                        i,
+                        format!(
+                            "feature {i}: {k} is {:?}, the record says {:?}",
+                            text(got).unwrap_or_default(),
+                            text(want).unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A GeoJSON feature from the record's views as a feature to write.

@@ -12,6 +12,7 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use terminus_ledger::draft::Draft;
 use terminus_ledger::keys::MemberKey;
 use terminus_ledger::record::{section_terms, Event, Member, Record};
 use terminus_ledger::store::{RecordStore, SqliteStore};
@@ -86,10 +87,10 @@ pub fn fixture(config: Config) -> Fixture {
         store.append(e).unwrap();
     }
     store
-        .add_draft("ARM", "arm-expert", "t", &json!({"section": "North", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.05, 41.2]], "source": "secret-ARM-draft"}))
+        .add_draft(&Draft::sign("AM-AZ", "ARM", k("arm-expert"), "t", json!({"section": "North", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.05, 41.2]], "source": "secret-ARM-draft"})))
         .unwrap();
     store
-        .add_draft("AZE", "aze-expert", "t", &json!({"section": "North", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.2, 41.0]], "source": "secret-AZE-draft"}))
+        .add_draft(&Draft::sign("AM-AZ", "AZE", k("aze-expert"), "t", json!({"section": "North", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.2, 41.0]], "source": "secret-AZE-draft"})))
         .unwrap();
     let service = Arc::new(Service::new(Box::new(store), config).unwrap());
     let app = terminus_server::router(service.clone());
@@ -131,6 +132,19 @@ impl Fixture {
         };
         e.signature = self.keys[signer].sign(&e.signed_bytes());
         e
+    }
+
+    /// A draft by `author` (of their party), signed with `signer`'s key,
+    /// as JSON to post.
+    pub fn draft(&self, body: Value, author: &str, signer: &str) -> String {
+        let d = Draft::sign(
+            "AM-AZ",
+            party_of(author),
+            (author, &self.keys[signer]),
+            "2026-11-28T11:00:00Z",
+            body,
+        );
+        serde_json::to_string(&d).unwrap()
     }
 
     pub fn events(&self) -> u64 {
