@@ -393,3 +393,132 @@ fn a_commission_kept_in_postgresql_is_signed_into_and_served() {
         .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
         .unwrap();
 }
+
+#[test]
+fn a_member_signs_on_their_machine_and_posts_to_the_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_terminus"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let out = run(&[
+        "keys",
+        "new",
+        "--member",
+        "arm-head",
+        "--out",
+        &p("arm.key"),
+        "--json",
+    ]);
+    let public: serde_json::Value = serde_json::from_str(&out).unwrap();
+    std::fs::write(
+        p("members.json"),
+        json!({"members": [{"id": "arm-head", "party": "ARM", "role": "head", "public_key": public["public_key"]}]}).to_string(),
+    )
+    .unwrap();
+    std::fs::write(
+        p("line.geojson"),
+        json!({"type": "LineString", "coordinates": [[45.0, 41.0], [45.1, 41.1]]}).to_string(),
+    )
+    .unwrap();
+    // The member's local copy founds the commission; the service keeps
+    // its own copy (a bundle moved it there).
+    let (local, served) = (p("local.sqlite"), p("served.sqlite"));
+    let members = p("members.json");
+    run(&[
+        "sign",
+        "commission",
+        "--body",
+        &members,
+        "--key",
+        &p("arm.key"),
+        "--store",
+        &local,
+        "--commission",
+        "AM-AZ",
+    ]);
+    std::fs::copy(&local, &served).unwrap();
+    let (mut child, addr) = serve(std::path::Path::new(&served));
+    let t = run(&[
+        "keys",
+        "token",
+        "--key",
+        &p("arm.key"),
+        "--commission",
+        "AM-AZ",
+    ])
+    .trim()
+    .to_string();
+    let (status, body) = http(&addr, "GET", "/api/tree-head", &t, "").unwrap();
+    assert_eq!(status, 200, "{body}");
+    let head: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let (seq, prev) = (
+        head["next"]["seq"].to_string(),
+        head["next"]["prev"].as_str().unwrap().to_string(),
+    );
+    let line = p("line.geojson");
+    let event = run(&[
+        "sign",
+        "proposal",
+        "--section",
+        "North",
+        "--line",
+        &line,
+        "--key",
+        &p("arm.key"),
+        "--store",
+        &local,
+        "--commission",
+        "AM-AZ",
+        "--print",
+        "--seq",
+        &seq,
+        "--prev",
+        &prev,
+    ]);
+    let (status, body) = http(&addr, "POST", "/api/events", &t, event.trim()).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let draft = run(&[
+        "sign",
+        "draft",
+        "--section",
+        "North",
+        "--line",
+        &line,
+        "--draft-kind",
+        "counter_proposal",
+        "--key",
+        &p("arm.key"),
+        "--store",
+        &local,
+        "--commission",
+        "AM-AZ",
+        "--print",
+    ]);
+    let (status, body) = http(&addr, "POST", "/api/drafts", &t, draft.trim()).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = http(&addr, "GET", "/collections/proposals/items", &t, "").unwrap();
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let statuses: Vec<&str> = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["shared", "draft"]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The local store is untouched by --print.
+    let record = terminus_ledger::store::load_record(std::path::Path::new(&local)).unwrap();
+    assert_eq!(record.events.len(), 1);
+}

@@ -200,6 +200,9 @@ pub async fn tree_head(
         "size": live.replay.len(),
         "root": live.replay.root(),
         "signed": live.heads,
+        // What the next event must say: sign it with `terminus sign
+        // --print --seq … --prev …`.
+        "next": {"seq": live.replay.len(), "prev": live.replay.prev()},
     })))
 }
 

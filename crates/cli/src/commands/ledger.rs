@@ -594,17 +594,32 @@ Examples:
       --document pillars/description_en.md --key aze-head.key --store aze.sqlite --commission AM-AZ"
 )]
 pub struct SignArgs {
-    /// What happened: commission, member, revoke, proposal, counter_proposal, comment, agreement, amendment, attachment, survey.
+    /// What happened: commission, member, revoke, section, proposal, counter_proposal, comment, agreement, amendment, attachment, survey; or `draft` (the party's own, kept beside the record).
     kind: String,
     /// The member's key file (from `terminus keys new`).
     #[arg(long)]
     key: PathBuf,
-    /// The store to append to.
+    /// The store to append to (SQLite file or PostgreSQL connection).
     #[arg(long)]
     store: PathBuf,
     /// The commission.
     #[arg(long)]
     commission: String,
+    /// Print the signed event (or draft) as JSON instead of storing it: to
+    /// send to `terminus serve` (POST /api/events or /api/drafts).
+    #[arg(long)]
+    print: bool,
+    /// With --print: the position the event takes in the service's record
+    /// (GET /api/tree-head gives `next`); default: the store's next.
+    #[arg(long, requires = "print")]
+    seq: Option<u64>,
+    /// With --print: the leaf hash of the service's last event (GET
+    /// /api/tree-head gives `next.prev`); default: the store's.
+    #[arg(long, requires = "print")]
+    prev: Option<String>,
+    /// A draft's kind: proposal, counter_proposal or comment.
+    #[arg(long, default_value = "proposal")]
+    draft_kind: String,
     /// The body as a JSON file.
     #[arg(long, conflicts_with = "line")]
     body: Option<PathBuf>,
@@ -813,17 +828,61 @@ pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
         .time
         .clone()
         .unwrap_or_else(terminus_ledger::record::now_rfc3339);
+    if a.kind == "draft" {
+        let Some(me) = s.replay().members().get(&kf.member).cloned() else {
+            return Err(Failure::usage(format!(
+                "{} is not a member of {} in {}",
+                kf.member,
+                a.commission,
+                a.store.display()
+            )));
+        };
+        let mut body = body;
+        if let Some(o) = body.as_object_mut() {
+            o.entry("kind").or_insert(serde_json::json!(a.draft_kind));
+        }
+        let d = terminus_ledger::draft::Draft::sign(
+            &a.commission,
+            &me.party,
+            (&kf.member, &key),
+            &time,
+            body,
+        );
+        if a.print {
+            println!("{}", serde_json::to_string(&d).unwrap_or_default());
+            return Ok(0);
+        }
+        let id = s
+            .add_draft(&d)
+            .map_err(|err| Failure::failed(format!("not stored: {err}")))?;
+        println!(
+            "{}: draft {id} of {} by {} signed and stored in {} (seen by {} only)",
+            a.commission,
+            d.party,
+            d.author,
+            a.store.display(),
+            d.party
+        );
+        return Ok(0);
+    }
     let mut e = terminus_ledger::record::Event {
-        seq: s.replay().len(),
+        seq: a.seq.unwrap_or(s.replay().len()),
         commission: a.commission.clone(),
         kind: a.kind.clone(),
         author: kf.member.clone(),
         time,
-        prev: s.replay().prev().to_string(),
+        prev: a
+            .prev
+            .clone()
+            .unwrap_or_else(|| s.replay().prev().to_string()),
         body: terminus_ledger::record::canonical_raw(&body),
         signature: String::new(),
     };
     e.signature = key.sign(&e.signed_bytes());
+    if a.print {
+        println!("{}", serde_json::to_string(&e).unwrap_or_default());
+        return Ok(0);
+    }
     s.append(&e)
         .map_err(|err| Failure::failed(format!("not stored: {err}")))?;
     println!(
