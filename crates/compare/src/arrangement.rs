@@ -15,8 +15,7 @@ use crate::frame::{Frame, Xy};
 use crate::CompareError;
 use rayon::prelude::*;
 use robust::{orient2d, Coord};
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
+use crate::packed::PackedSegments;
 use rustc_hash::FxHashMap as HashMap;
 use terminus_geodesy::geodesic::intersect_segments;
 use terminus_geodesy::measure::EdgeTerm;
@@ -223,41 +222,31 @@ impl Arrangement {
 
         let mut clock = std::time::Instant::now();
         crate::discrepancy::phase("    nodes", &mut clock);
-        // 2. Candidate pairs from an R*-tree, intersections with exact predicates.
+        // 2. Candidate pairs from a packed R-tree, intersections with exact predicates.
         // The tree holds the first line and the closures; the second line
         // and the closures ask it. So every pair that must be noded — first
         // line with second (asked by the second), second with a closure
         // (asked by the second), first with a closure (asked by the
         // closure), closure with closure (asked by the lower) — is met
         // exactly once, and the tree holds about half the segments.
-        let env_of = |s: &Seg| {
-            let (p, q) = (nodes[s.a as usize].xy, nodes[s.b as usize].xy);
-            AABB::from_corners(
-                [p[0].min(q[0]), p[1].min(q[1])],
-                [p[0].max(q[0]), p[1].max(q[1])],
-            )
-        };
+        // A packed R-tree in segment order (line order: see `packed`).
+        let ends_of = |s: &Seg| [nodes[s.a as usize].xy, nodes[s.b as usize].xy];
         let is_line = |s: &Seg, k: u8| matches!(s.role, Role::Line { line, .. } if line == k);
-        let boxes: Vec<GeomWithData<Rectangle<Xy>, u32>> = segs
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| !is_line(s, 1))
-            .map(|(i, s)| {
-                let e = env_of(s);
-                GeomWithData::new(Rectangle::from_corners(e.lower(), e.upper()), i as u32)
-            })
+        let held: Vec<u32> = (0..segs.len() as u32)
+            .filter(|&i| !is_line(&segs[i as usize], 1))
             .collect();
-        let tree = RTree::bulk_load(boxes);
+        let tree = PackedSegments::new(held.iter().map(|&i| ends_of(&segs[i as usize])).collect());
         let askers: Vec<usize> = (0..segs.len()).filter(|&i| !is_line(&segs[i], 0)).collect();
         let hits: Vec<Hit> = askers
             .into_par_iter()
             .flat_map_iter(|i| {
                 let s = &segs[i];
-                let env = env_of(s);
+                let [p, q] = ends_of(s);
+                let env = [p[0].min(q[0]), p[1].min(q[1]), p[0].max(q[0]), p[1].max(q[1])];
                 let asks_closure = !is_line(s, 1);
                 let mut out = Vec::new();
-                for other in tree.locate_in_envelope_intersecting(&env) {
-                    let j = other.data as usize;
+                for k in tree.intersecting(env) {
+                    let j = held[k] as usize;
                     // Closure with closure: once, from the lower index.
                     let j_closure = !is_line(&segs[j], 0);
                     if j == i

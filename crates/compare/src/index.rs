@@ -1,14 +1,14 @@
 //! Distance from a point to a set of geodesic segments, indexed.
 //!
-//! Candidates come from an R*-tree in the gnomonic frame; the answer is
+//! Candidates come from a packed R-tree in the gnomonic frame, built in
+//! line order ([`crate::packed`]); the answer is
 //! solved on the ellipsoid (`terminus_geodesy::geodesic::nearest_on_segment`,
 //! nanometres) whenever the planar bounds cannot decide a question alone.
 //! The gnomonic scale is at least 1 everywhere and at most 1/cos²θ at
 //! angular distance θ from the centre, which gives those bounds.
 
 use crate::frame::{Frame, Xy};
-use rstar::primitives::{GeomWithData, Line};
-use rstar::{PointDistance, RTree};
+use crate::packed::PackedSegments;
 use terminus_geodesy::geodesic::nearest_on_segment;
 use terminus_geodesy::measure::InverseGeodesic;
 
@@ -44,22 +44,17 @@ pub struct Closest {
     pub side: i8,
 }
 
-/// An R*-tree of segments.
+/// A packed R-tree of segments.
 pub struct SegmentIndex {
-    tree: RTree<GeomWithData<Line<Xy>, u32>>,
+    tree: PackedSegments,
     segments: Vec<IndexedSegment>,
 }
 
 impl SegmentIndex {
-    /// Index `segments`.
+    /// Index `segments` (in line order: the tree packs them as given).
     pub fn new(segments: Vec<IndexedSegment>) -> SegmentIndex {
-        let items = segments
-            .iter()
-            .enumerate()
-            .map(|(i, s)| GeomWithData::new(Line::new(s.xy[0], s.xy[1]), i as u32))
-            .collect();
         SegmentIndex {
-            tree: RTree::bulk_load(items),
+            tree: PackedSegments::new(segments.iter().map(|s| s.xy).collect()),
             segments,
         }
     }
@@ -100,12 +95,8 @@ impl SegmentIndex {
             .find_map_first(|i| {
                 let s = self.segments[i];
                 let (a, b) = (s.xy[0], s.xy[1]);
-                let env = rstar::AABB::from_corners(
-                    [a[0].min(b[0]), a[1].min(b[1])],
-                    [a[0].max(b[0]), a[1].max(b[1])],
-                );
-                for other in self.tree.locate_in_envelope_intersecting(&env) {
-                    let j = other.data as usize;
+                let env = [a[0].min(b[0]), a[1].min(b[1]), a[0].max(b[0]), a[1].max(b[1])];
+                for j in self.tree.intersecting(env) {
                     if j <= i {
                         continue;
                     }
@@ -146,10 +137,10 @@ impl SegmentIndex {
     /// Lower and upper bounds of the geodesic distance from the point with
     /// image `p` to the nearest segment, from the plane alone.
     pub fn bounds(&self, frame_radius: f64, p: Xy) -> (f64, f64) {
-        match self.tree.nearest_neighbor(&p) {
+        match self.tree.nearest(p).next() {
             None => (f64::INFINITY, f64::INFINITY),
-            Some(n) => {
-                let d = n.geom().distance_2(&p).sqrt();
+            Some((_, d2)) => {
+                let d = d2.sqrt();
                 let scale = scale_floor(frame_radius, p);
                 (d * scale * (1.0 - SLACK), d * (1.0 + SLACK))
             }
@@ -170,13 +161,13 @@ impl SegmentIndex {
         // geodesic distance so far cannot be nearer: stop there.
         let floor = scale_floor(frame_radius, p) * (1.0 - SLACK);
         let mut best: Option<Closest> = None;
-        for (cand, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&p) {
+        for (cand, d2) in self.tree.nearest(p) {
             if let Some(b) = best {
                 if d2.sqrt() * floor > b.distance + 1e-9 {
                     break;
                 }
             }
-            let s = self.segments[cand.data as usize];
+            let s = self.segments[cand];
             let found = match nearest_on_segment(frame.gnomonic(), s.ll[0], s.ll[1], ll) {
                 Ok(n) => Closest {
                     distance: n.distance,
@@ -214,18 +205,16 @@ impl SegmentIndex {
     /// line there, corner-aware: where the nearest point is a shared vertex
     /// of two segments, the side is that of the wedge `p` lies in.
     pub fn side(&self, p: Xy) -> Option<(IndexedSegment, i8)> {
-        let mut it = self.tree.nearest_neighbor_iter(&p);
-        let first = it.next()?;
-        let s = self.segments[first.data as usize];
-        let d0 = first.geom().distance_2(&p);
+        let mut it = self.tree.nearest(p);
+        let (first, d0) = it.next()?;
+        let s = self.segments[first];
         let cross = |s: &IndexedSegment| {
             let (a, b) = (s.xy[0], s.xy[1]);
             (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])
         };
         // A tie at a shared vertex: look at the neighbour segment too.
-        if let Some(second) = it.next() {
-            let t = self.segments[second.data as usize];
-            let d1 = second.geom().distance_2(&p);
+        if let Some((second, d1)) = it.next() {
+            let t = self.segments[second];
             if d1 <= d0 * (1.0 + 1e-12) && t.piece == s.piece && t.index.abs_diff(s.index) == 1 {
                 let (inc, out) = if t.index < s.index { (t, s) } else { (s, t) };
                 let (ci, co) = (cross(&inc), cross(&out));

@@ -40,6 +40,7 @@ pub mod discrepancy;
 pub mod frame;
 pub mod index;
 pub mod maps;
+pub mod packed;
 pub mod report;
 pub mod sides;
 pub mod territory;
