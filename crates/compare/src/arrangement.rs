@@ -12,10 +12,10 @@
 //! original vertices, not taken from the plane.
 
 use crate::frame::{Frame, Xy};
+use crate::packed::PackedSegments;
 use crate::CompareError;
 use rayon::prelude::*;
 use robust::{orient2d, Coord};
-use crate::packed::PackedSegments;
 use rustc_hash::FxHashMap as HashMap;
 use terminus_geodesy::geodesic::intersect_segments;
 use terminus_geodesy::measure::EdgeTerm;
@@ -237,25 +237,39 @@ impl Arrangement {
             .collect();
         let tree = PackedSegments::new(held.iter().map(|&i| ends_of(&segs[i as usize])).collect());
         let askers: Vec<usize> = (0..segs.len()).filter(|&i| !is_line(&segs[i], 0)).collect();
+        // Askers in runs of consecutive segments: one descent of the tree
+        // per run (its box), then each asker's own box filters.
         let hits: Vec<Hit> = askers
-            .into_par_iter()
-            .flat_map_iter(|i| {
-                let s = &segs[i];
-                let [p, q] = ends_of(s);
-                let env = [p[0].min(q[0]), p[1].min(q[1]), p[0].max(q[0]), p[1].max(q[1])];
-                let asks_closure = !is_line(s, 1);
+            .par_chunks(crate::packed::NODE)
+            .flat_map_iter(|run| {
+                let boxes: Vec<[f64; 4]> = run
+                    .iter()
+                    .map(|&i| crate::packed::seg_box(&ends_of(&segs[i])))
+                    .collect();
+                let env = boxes.iter().copied().reduce(crate::packed::union);
+                let near: Vec<usize> = env
+                    .map(|e| tree.intersecting(e).collect())
+                    .unwrap_or_default();
                 let mut out = Vec::new();
-                for k in tree.intersecting(env) {
-                    let j = held[k] as usize;
-                    // Closure with closure: once, from the lower index.
-                    let j_closure = !is_line(&segs[j], 0);
-                    if j == i
-                        || (asks_closure && j_closure && j < i)
-                        || !must_node(s.role, segs[j].role)
-                    {
-                        continue;
+                for (&i, env) in run.iter().zip(&boxes) {
+                    let s = &segs[i];
+                    let asks_closure = !is_line(s, 1);
+                    for &k in &near {
+                        let j = held[k] as usize;
+                        // Closure with closure: once, from the lower index.
+                        let j_closure = !is_line(&segs[j], 0);
+                        if j == i
+                            || (asks_closure && j_closure && j < i)
+                            || !must_node(s.role, segs[j].role)
+                            || !crate::packed::meets(
+                                &crate::packed::seg_box(&tree.segments()[k]),
+                                env,
+                            )
+                        {
+                            continue;
+                        }
+                        intersect(&nodes, &segs, i, j, &mut out);
                     }
-                    intersect(&nodes, &segs, i, j, &mut out);
                 }
                 out.into_iter()
             })

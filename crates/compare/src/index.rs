@@ -8,7 +8,7 @@
 //! angular distance θ from the centre, which gives those bounds.
 
 use crate::frame::{Frame, Xy};
-use crate::packed::PackedSegments;
+use crate::packed::{meets, seg_box, PackedSegments};
 use terminus_geodesy::geodesic::nearest_on_segment;
 use terminus_geodesy::measure::InverseGeodesic;
 
@@ -80,7 +80,6 @@ impl SegmentIndex {
     /// image. Touching — a piece ending on another, a ring closing,
     /// consecutive segments — is allowed. Exact predicates (`robust`).
     pub fn self_crossing(&self) -> Option<(IndexedSegment, IndexedSegment, Xy)> {
-        use rayon::prelude::*;
         use robust::{orient2d, Coord};
         let c = |p: Xy| Coord { x: p[0], y: p[1] };
         let between = |a: Xy, b: Xy, p: Xy| {
@@ -90,14 +89,14 @@ impl SegmentIndex {
                 (a[1] < p[1] && p[1] < b[1]) || (b[1] < p[1] && p[1] < a[1])
             }
         };
-        (0..self.segments.len())
-            .into_par_iter()
-            .find_map_first(|i| {
+        let boxes = self.tree.segments();
+        self.tree.find_map_runs(|run, near| {
+            for i in run {
                 let s = self.segments[i];
                 let (a, b) = (s.xy[0], s.xy[1]);
-                let env = [a[0].min(b[0]), a[1].min(b[1]), a[0].max(b[0]), a[1].max(b[1])];
-                for j in self.tree.intersecting(env) {
-                    if j <= i {
+                let env = seg_box(&boxes[i]);
+                for &j in near {
+                    if j <= i || !meets(&seg_box(&boxes[j]), &env) {
                         continue;
                     }
                     let t = self.segments[j];
@@ -125,8 +124,9 @@ impl SegmentIndex {
                         return Some((s, t, [a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])]));
                     }
                 }
-                None
-            })
+            }
+            None
+        })
     }
 
     /// Whether there is nothing to measure against.

@@ -36,7 +36,8 @@ pub struct PackedSegments {
     levels: Vec<usize>,
 }
 
-fn seg_box(s: &[Xy; 2]) -> [f64; 4] {
+/// The box of a segment: min x, min y, max x, max y.
+pub fn seg_box(s: &[Xy; 2]) -> [f64; 4] {
     [
         s[0][0].min(s[1][0]),
         s[0][1].min(s[1][1]),
@@ -45,8 +46,14 @@ fn seg_box(s: &[Xy; 2]) -> [f64; 4] {
     ]
 }
 
-fn union(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
-    [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]
+/// The box holding both.
+pub fn union(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+    [
+        a[0].min(b[0]),
+        a[1].min(b[1]),
+        a[2].max(b[2]),
+        a[3].max(b[3]),
+    ]
 }
 
 /// Squared distance from `p` to a box (0 inside).
@@ -132,6 +139,29 @@ impl PackedSegments {
         i * NODE..((i + 1) * NODE).min(below)
     }
 
+    /// Run `visit` on every run of [`NODE`] consecutive segments (in
+    /// parallel) with the segments whose boxes meet the run's box, in
+    /// increasing order: one descent per run instead of one per segment,
+    /// for all-pairs searches along lines. The first `Some` in run order
+    /// is returned.
+    pub fn find_map_runs<T: Send>(
+        &self,
+        visit: impl Fn(std::ops::Range<usize>, &[usize]) -> Option<T> + Sync,
+    ) -> Option<T> {
+        use rayon::prelude::*;
+        let n = self.segments.len();
+        (0..n.div_ceil(NODE)).into_par_iter().find_map_first(|c| {
+            let run = c * NODE..((c + 1) * NODE).min(n);
+            let env = self.segments[run.clone()]
+                .iter()
+                .map(seg_box)
+                .reduce(union)?;
+            let mut near: Vec<usize> = self.intersecting(env).collect();
+            near.sort_unstable();
+            visit(run, &near)
+        })
+    }
+
     /// The segments whose boxes meet `query` (min x, min y, max x, max y).
     pub fn intersecting(&self, query: [f64; 4]) -> Intersecting<'_> {
         let mut stack = Vec::with_capacity(64);
@@ -181,7 +211,8 @@ pub struct Intersecting<'a> {
     leaf: std::ops::Range<usize>,
 }
 
-fn meets(a: &[f64; 4], b: &[f64; 4]) -> bool {
+/// Whether two boxes meet (touching counts).
+pub fn meets(a: &[f64; 4], b: &[f64; 4]) -> bool {
     a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
 
@@ -280,7 +311,9 @@ mod tests {
         let mut pts = Vec::new();
         let mut state = 12345u64;
         let mut rnd = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 11) as f64) / ((1u64 << 53) as f64)
         };
         let (mut x, mut y) = (0.0, 0.0);
@@ -322,7 +355,10 @@ mod tests {
         assert!(t.intersecting([0.0, 0.0, 1.0, 1.0]).next().is_none());
         let t = PackedSegments::new(vec![[[0.0, 0.0], [1.0, 0.0]]]);
         assert_eq!(t.nearest([0.5, 2.0]).next(), Some((0, 4.0)));
-        assert_eq!(t.intersecting([0.5, -1.0, 0.6, 1.0]).collect::<Vec<_>>(), vec![0]);
+        assert_eq!(
+            t.intersecting([0.5, -1.0, 0.6, 1.0]).collect::<Vec<_>>(),
+            vec![0]
+        );
         assert!(t.intersecting([0.5, 0.1, 0.6, 1.0]).next().is_none());
     }
 }
