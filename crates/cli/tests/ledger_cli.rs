@@ -333,6 +333,12 @@ fn two_delegations_agree_a_compromise_by_bundles() {
             &p("ne5.geojson"),
             "--source",
             "Natural Earth 5.1.1",
+            "--series",
+            "Natural Earth",
+            "--edition",
+            "2023",
+            "--scale",
+            "10000000",
         ]);
         sign(&strs(&v));
     }
@@ -591,6 +597,36 @@ fn two_delegations_agree_a_compromise_by_bundles() {
     } else {
         eprintln!("ogrinfo (Debian gdal-bin) is not installed: the bundle's layers were not read with GDAL");
     }
+    // A field survey of the pillars, attached as its own chain, and a
+    // tree head AZE's head signs over the whole log.
+    {
+        let v = aze(&[
+            "sign",
+            "attachment",
+            "--what",
+            "survey",
+            "--section",
+            "North",
+            "--catalogue",
+            &p("points.geojson"),
+            "--document",
+            &p("protocol.md"),
+        ]);
+        sign(&strs(&v));
+        let v = aze(&["sign", "tree-head"]);
+        sign(&strs(&v));
+    }
+    let out = sign(&["ledger", "verify", &p("aze.sqlite"), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["events"].as_u64(), v["tree_heads"].as_u64()), (Some(8), Some(1)), "{v}");
+    let record = terminus_ledger::store::load_record(std::path::Path::new(&p("aze.sqlite"))).unwrap();
+    let survey = record.events[7].body_value();
+    assert_eq!((survey["what"].as_str(), survey["replaces"].as_u64()), (Some("survey"), None));
+    // The proposal carries its source: series, edition, scale, file.
+    let source = &record.events[1].body_value()["source"];
+    assert_eq!(source["map_series"], "Natural Earth");
+    assert_eq!(source["edition_year"], 2023);
+    assert_eq!(source["file"], "ne5.geojson");
 }
 
 /// One byte changed in each part of an exported bundle — every table of

@@ -133,6 +133,24 @@ pub struct TreeHead {
     pub signature: String,
 }
 
+impl TreeHead {
+    /// The head of `commission`'s log at `size` events with tree head
+    /// `root` (hex), signed by `signer`.
+    pub fn sign(
+        commission: &str,
+        size: u64,
+        root: &str,
+        (signer, key): (&str, &MemberKey),
+    ) -> TreeHead {
+        TreeHead {
+            size,
+            root: root.to_string(),
+            signer: signer.to_string(),
+            signature: key.sign(&head_bytes(commission, size, root)),
+        }
+    }
+}
+
 /// Where and why a record fails verification.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RecordError {
@@ -221,16 +239,11 @@ impl Record {
     }
 
     /// Sign the current tree head as `signer`.
-    pub fn sign_head(&mut self, (signer, key): (&str, &MemberKey)) -> &TreeHead {
+    pub fn sign_head(&mut self, signer: (&str, &MemberKey)) -> &TreeHead {
         let size = self.events.len() as u64;
         let root = hex::encode(merkle::root(&self.leaves()));
-        let signature = key.sign(&head_bytes(&self.commission, size, &root));
-        self.heads.push(TreeHead {
-            size,
-            root,
-            signer: signer.to_string(),
-            signature,
-        });
+        self.heads
+            .push(TreeHead::sign(&self.commission, size, &root, signer));
         self.heads.last().expect("just pushed")
     }
 }

@@ -594,7 +594,7 @@ Examples:
       --document pillars/description_en.md --key aze-head.key --store aze.sqlite --commission AM-AZ"
 )]
 pub struct SignArgs {
-    /// What happened: commission, member, revoke, section, proposal, counter_proposal, comment, agreement, amendment, attachment, survey; or `draft` (the party's own, kept beside the record).
+    /// What happened: commission, member, revoke, section, proposal, counter_proposal, comment, agreement, amendment, attachment, survey; `draft` (the party's own, kept beside the record); or `tree-head` (vouch for the log as it stands).
     kind: String,
     /// The member's key file (from `terminus keys new`).
     #[arg(long)]
@@ -629,9 +629,21 @@ pub struct SignArgs {
     /// A line file (any format and CRS; brought to WGS 84).
     #[arg(long, requires = "section")]
     line: Option<PathBuf>,
-    /// Where the line comes from (map series, edition, sheet, transformation).
+    /// Where the line comes from, in words (e.g. "General Staff 1:50,000").
     #[arg(long, default_value = "")]
     source: String,
+    /// The source's map series (e.g. "USSR General Staff").
+    #[arg(long)]
+    series: Option<String>,
+    /// The source map's edition (year).
+    #[arg(long)]
+    edition: Option<i32>,
+    /// The source map's scale denominator (50000 for 1:50,000).
+    #[arg(long)]
+    scale: Option<u32>,
+    /// The source map's sheet(s), e.g. "K-38-128".
+    #[arg(long)]
+    sheet: Option<String>,
     /// Agreement: what the line rests on.
     #[arg(long, default_value = "")]
     basis: String,
@@ -646,6 +658,12 @@ pub struct SignArgs {
     /// text, e.g. description_en.md); repeatable.
     #[arg(long)]
     document: Vec<PathBuf>,
+    /// Attachment: what it is — pillar_catalogue (the default with
+    /// --catalogue), protocol_description (documents alone), or survey
+    /// (surveyed pillars as points, with the survey's report). Each is a
+    /// chain of versions of its own.
+    #[arg(long)]
+    what: Option<String>,
     /// Agreement: decimals of the coordinates in the terms.
     #[arg(long, default_value_t = 9)]
     decimals: usize,
@@ -663,9 +681,25 @@ fn attachment_body(
     a: &SignArgs,
     store: &dyn terminus_ledger::store::RecordStore,
     section: &str,
-    catalogue: &std::path::Path,
 ) -> Result<serde_json::Value, Failure> {
     use sha2::Digest;
+    let what = a.what.clone().unwrap_or_else(|| {
+        if a.catalogue.is_some() {
+            "pillar_catalogue".into()
+        } else {
+            "protocol_description".into()
+        }
+    });
+    if !["pillar_catalogue", "protocol_description", "survey"].contains(&what.as_str()) {
+        return Err(Failure::usage(format!(
+            "--what {what}: one of pillar_catalogue, protocol_description, survey"
+        )));
+    }
+    if what != "protocol_description" && a.catalogue.is_none() {
+        return Err(Failure::usage(format!(
+            "a {what} needs its points: --catalogue FILE"
+        )));
+    }
     let replay = store.replay();
     let Some(agreed) = replay.agreed().get(section) else {
         return Err(Failure::usage(format!(
@@ -675,37 +709,45 @@ fn attachment_body(
     };
     let replaces = replay
         .attachments()
-        .get(&(section.to_string(), "pillar_catalogue".to_string()))
+        .get(&(section.to_string(), what.clone()))
         .copied();
     let mut notes = Vec::new();
-    let ds = super::compare::read_wgs84(&a.input, catalogue, None, &mut notes)?;
     let mut pillars = Vec::new();
-    for layer in &ds.layers {
-        for (i, f) in layer.features.iter().enumerate() {
-            let Some(terminus_vector::Geometry::Point(c)) = &f.geometry else {
-                return Err(Failure::usage(format!(
-                    "{}: layer \"{}\", feature {i}: a pillar is a point",
-                    catalogue.display(),
-                    layer.name
-                )));
-            };
-            let mut p = serde_json::Map::new();
-            for (k, v) in &f.properties {
-                p.insert(k.clone(), v.to_json());
+    let datasets = match &a.catalogue {
+        Some(c) => vec![(
+            c.clone(),
+            super::compare::read_wgs84(&a.input, c, None, &mut notes)?,
+        )],
+        None => Vec::new(),
+    };
+    for (catalogue, ds) in &datasets {
+        for layer in &ds.layers {
+            for (i, f) in layer.features.iter().enumerate() {
+                let Some(terminus_vector::Geometry::Point(c)) = &f.geometry else {
+                    return Err(Failure::usage(format!(
+                        "{}: layer \"{}\", feature {i}: a pillar is a point",
+                        catalogue.display(),
+                        layer.name
+                    )));
+                };
+                let mut p = serde_json::Map::new();
+                for (k, v) in &f.properties {
+                    p.insert(k.clone(), v.to_json());
+                }
+                if !p.contains_key("number") {
+                    return Err(Failure::usage(format!(
+                        "{}: layer \"{}\", feature {i}: a pillar has no `number`",
+                        catalogue.display(),
+                        layer.name
+                    )));
+                }
+                p.insert("lon".into(), serde_json::json!(c.x));
+                p.insert("lat".into(), serde_json::json!(c.y));
+                pillars.push(serde_json::Value::Object(p));
             }
-            if !p.contains_key("number") {
-                return Err(Failure::usage(format!(
-                    "{}: layer \"{}\", feature {i}: a pillar has no `number`",
-                    catalogue.display(),
-                    layer.name
-                )));
-            }
-            p.insert("lon".into(), serde_json::json!(c.x));
-            p.insert("lat".into(), serde_json::json!(c.y));
-            pillars.push(serde_json::Value::Object(p));
         }
     }
-    if pillars.is_empty() {
+    if let (Some(catalogue), true) = (&a.catalogue, pillars.is_empty()) {
         return Err(Failure::usage(format!(
             "{}: no pillars",
             catalogue.display()
@@ -723,7 +765,7 @@ fn attachment_body(
     }
     Ok(serde_json::json!({
         "section": section,
-        "what": "pillar_catalogue",
+        "what": what,
         "terms_sha256": agreed.terms_sha256,
         "replaces": replaces,
         "crs": "EPSG:4326",
@@ -782,6 +824,31 @@ fn read_key(path: &std::path::Path) -> Result<(KeyFile, MemberKey), Failure> {
 pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
     let (kf, key) = read_key(&a.key)?;
     let mut s = open_store(&a.store, &a.commission, true)?;
+    if a.kind == "tree-head" || a.kind == "tree_head" {
+        // The member vouches for the log as it stands: its size and root.
+        let replay = s.replay();
+        let h = terminus_ledger::record::TreeHead::sign(
+            &a.commission,
+            replay.len(),
+            &replay.root(),
+            (&kf.member, &key),
+        );
+        if a.print {
+            println!("{}", serde_json::to_string(&h).unwrap_or_default());
+            return Ok(0);
+        }
+        s.add_head(&h)
+            .map_err(|err| Failure::failed(format!("not stored: {err}")))?;
+        println!(
+            "{}: tree head at {} events, root {}, signed by {} and stored in {}",
+            a.commission,
+            h.size,
+            h.root,
+            h.signer,
+            a.store.display()
+        );
+        return Ok(0);
+    }
     let body: serde_json::Value = if let Some(b) = &a.body {
         let t = std::fs::read_to_string(b)?;
         serde_json::from_str(&t).map_err(|e| {
@@ -815,10 +882,35 @@ pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
             };
             serde_json::json!({"terms": terminus_ledger::record::section_terms(section, "EPSG:4326", a.decimals, &lonlat, &a.basis, &protocol)})
         } else {
-            serde_json::json!({"section": section, "crs": "EPSG:4326", "line": lonlat.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(), "source": a.source, "notes": notes})
+            // The source as the issue's proposals carry it: map series,
+            // edition, scale, sheet, and the transformation used to bring
+            // the line to WGS 84 (the reader's notes name it).
+            let mut source = serde_json::Map::new();
+            source.insert("text".into(), serde_json::json!(a.source));
+            if let Some(v) = &a.series {
+                source.insert("map_series".into(), serde_json::json!(v));
+            }
+            if let Some(v) = a.edition {
+                source.insert("edition_year".into(), serde_json::json!(v));
+            }
+            if let Some(v) = a.scale {
+                source.insert("scale".into(), serde_json::json!(v));
+            }
+            if let Some(v) = &a.sheet {
+                source.insert("sheet".into(), serde_json::json!(v));
+            }
+            source.insert(
+                "file".into(),
+                serde_json::json!(line.file_name().map(|n| n.to_string_lossy().into_owned())),
+            );
+            source.insert("transformation".into(), serde_json::json!(notes));
+            serde_json::json!({"section": section, "crs": "EPSG:4326", "line": lonlat.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(), "source": source})
         }
-    } else if let (Some(catalogue), Some(section)) = (&a.catalogue, &a.section) {
-        attachment_body(&a, s.as_ref(), section, catalogue)?
+    } else if let (true, Some(section)) = (
+        a.kind == "attachment" && (a.catalogue.is_some() || !a.document.is_empty()),
+        &a.section,
+    ) {
+        attachment_body(&a, s.as_ref(), section)?
     } else {
         return Err(Failure::usage(
             "give the body: --body FILE, --section NAME --line FILE, or --section NAME --catalogue FILE",
