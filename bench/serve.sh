@@ -12,17 +12,7 @@ cd "$(dirname "$0")/.."
 D=${1:-10}
 N=${2:-3000}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
-cargo build --release -q -p terminus-cli
-cargo build --release -q -p terminus-server --example serve_bench
-T=$(mktemp -d)
-trap 'kill $PID 2>/dev/null || true; rm -rf "$T"' EXIT
-target/release/examples/serve_bench fixture "$T" >/dev/null
-target/release/terminus serve --store "$T/bench.sqlite" --commission AM-AZ --listen 127.0.0.1:0 \
-  --rate-limit 1e9 --burst 1e9 >"$T/serve.log" &
-PID=$!
-for _ in $(seq 50); do grep -q http "$T/serve.log" 2>/dev/null && break; sleep 0.1; done
-ADDR=$(grep -o 'http://[0-9.:]*' "$T/serve.log" | head -1)
-TOKEN=$(cat "$T/token")
+. tools/service/fixture-server.sh
 echo "server: $ADDR (pid $PID)"
 for Q in "" "?limit=1000"; do
   echo "== wrk -t2 -c32 -d${D}s $ADDR/collections/pillars/items$Q"

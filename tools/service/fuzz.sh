@@ -18,18 +18,9 @@ N=${1:-50}
 if ! command -v schemathesis >/dev/null 2>&1; then
   python3 -m pip install -q 'schemathesis>=4,<5'
 fi
-cargo build --release -q -p terminus-cli
-cargo build --release -q -p terminus-server --example serve_bench
-T=$(mktemp -d)
-trap 'kill $PID 2>/dev/null || true; rm -rf "$T"' EXIT
-target/release/examples/serve_bench fixture "$T" >/dev/null
-target/release/terminus serve --store "$T/bench.sqlite" --commission AM-AZ --listen 127.0.0.1:0 \
-  --rate-limit 1e9 --burst 1e9 >"$T/serve.log" &
-PID=$!
-for _ in $(seq 100); do grep -q http "$T/serve.log" 2>/dev/null && break; sleep 0.1; done
-ADDR=$(grep -o 'http://[0-9.:]*' "$T/serve.log" | head -1)
+. tools/service/fixture-server.sh
 schemathesis run "$ADDR/openapi.json" \
-  -H "Authorization: Bearer $(cat "$T/token")" \
+  -H "Authorization: Bearer $TOKEN" \
   --max-examples "$N" \
   --exclude-checks positive_data_acceptance \
   --seed 20261128

@@ -618,10 +618,18 @@ fn two_delegations_agree_a_compromise_by_bundles() {
     }
     let out = sign(&["ledger", "verify", &p("aze.sqlite"), "--json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!((v["events"].as_u64(), v["tree_heads"].as_u64()), (Some(8), Some(1)), "{v}");
-    let record = terminus_ledger::store::load_record(std::path::Path::new(&p("aze.sqlite"))).unwrap();
+    assert_eq!(
+        (v["events"].as_u64(), v["tree_heads"].as_u64()),
+        (Some(8), Some(1)),
+        "{v}"
+    );
+    let record =
+        terminus_ledger::store::load_record(std::path::Path::new(&p("aze.sqlite"))).unwrap();
     let survey = record.events[7].body_value();
-    assert_eq!((survey["what"].as_str(), survey["replaces"].as_u64()), (Some("survey"), None));
+    assert_eq!(
+        (survey["what"].as_str(), survey["replaces"].as_u64()),
+        (Some("survey"), None)
+    );
     // The proposal carries its source: series, edition, scale, file.
     let source = &record.events[1].body_value()["source"];
     assert_eq!(source["map_series"], "Natural Earth");

@@ -312,33 +312,7 @@ fn a_commission_kept_in_postgresql_is_signed_into_and_served() {
     let store = format!("{base} options='-c search_path={schema},public'");
     let dir = tempfile::tempdir().unwrap();
     let p = |n: &str| dir.path().join(n).display().to_string();
-    let run = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_terminus"))
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    };
-    let out = run(&[
-        "keys",
-        "new",
-        "--member",
-        "arm-head",
-        "--out",
-        &p("arm.key"),
-        "--json",
-    ]);
-    let public: serde_json::Value = serde_json::from_str(&out).unwrap();
-    std::fs::write(
-        p("members.json"),
-        json!({"members": [{"id": "arm-head", "party": "ARM", "role": "head", "public_key": public["public_key"]}]}).to_string(),
-    )
-    .unwrap();
+    founding_member(dir.path());
     std::fs::write(
         p("line.geojson"),
         json!({"type": "LineString", "coordinates": [[45.0, 41.0], [45.1, 41.1], [45.2, 41.15]]})
@@ -398,33 +372,7 @@ fn a_commission_kept_in_postgresql_is_signed_into_and_served() {
 fn a_member_signs_on_their_machine_and_posts_to_the_service() {
     let dir = tempfile::tempdir().unwrap();
     let p = |n: &str| dir.path().join(n).display().to_string();
-    let run = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_terminus"))
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    };
-    let out = run(&[
-        "keys",
-        "new",
-        "--member",
-        "arm-head",
-        "--out",
-        &p("arm.key"),
-        "--json",
-    ]);
-    let public: serde_json::Value = serde_json::from_str(&out).unwrap();
-    std::fs::write(
-        p("members.json"),
-        json!({"members": [{"id": "arm-head", "party": "ARM", "role": "head", "public_key": public["public_key"]}]}).to_string(),
-    )
-    .unwrap();
+    founding_member(dir.path());
     std::fs::write(
         p("line.geojson"),
         json!({"type": "LineString", "coordinates": [[45.0, 41.0], [45.1, 41.1]]}).to_string(),
@@ -521,4 +469,33 @@ fn a_member_signs_on_their_machine_and_posts_to_the_service() {
     // The local store is untouched by --print.
     let record = terminus_ledger::store::load_record(std::path::Path::new(&local)).unwrap();
     assert_eq!(record.events.len(), 1);
+}
+
+/// `terminus` with `args`, which must succeed; its standard output.
+fn run(args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_terminus"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// ARM's head makes a key (arm.key) and the founding member list
+/// (members.json) in `dir`, as a commission starts.
+fn founding_member(dir: &std::path::Path) {
+    let key = dir.join("arm.key").display().to_string();
+    let out = run(&[
+        "keys", "new", "--member", "arm-head", "--out", &key, "--json",
+    ]);
+    let public: serde_json::Value = serde_json::from_str(&out).unwrap();
+    std::fs::write(
+        dir.join("members.json"),
+        json!({"members": [{"id": "arm-head", "party": "ARM", "role": "head", "public_key": public["public_key"]}]}).to_string(),
+    )
+    .unwrap();
 }

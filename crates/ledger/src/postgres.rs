@@ -174,20 +174,8 @@ impl PostgresStore {
             replay: Replay::new(commission),
         };
         let record = store.read()?;
-        for e in &record.events {
-            store.replay.apply(e)?;
-        }
-        for h in &record.heads {
-            store.replay.check_head(h)?;
-        }
-        for d in store.read_drafts(None)? {
-            d.check(&store.replay, false).map_err(|why| {
-                StoreError::Other(format!(
-                    "draft {} ({} by {}): {why}: it was changed in the database",
-                    d.id, d.party, d.author
-                ))
-            })?;
-        }
+        let drafts = store.read_drafts(None)?;
+        store.replay = crate::store::replay_stored(&record, &drafts)?;
         Ok(store)
     }
 

@@ -214,20 +214,7 @@ impl SqliteStore {
             replay: Replay::new(commission),
         };
         let record = store.read()?;
-        for e in &record.events {
-            store.replay.apply(e)?;
-        }
-        for h in &record.heads {
-            store.replay.check_head(h)?;
-        }
-        for d in store.drafts(None)? {
-            d.check(&store.replay, false).map_err(|why| {
-                StoreError::Other(format!(
-                    "draft {} ({} by {}): {why}: it was changed in the database",
-                    d.id, d.party, d.author
-                ))
-            })?;
-        }
+        store.replay = replay_stored(&record, &store.drafts(None)?)?;
         Ok(store)
     }
 
@@ -380,6 +367,28 @@ impl SqliteStore {
         )?;
         Ok(())
     }
+}
+
+/// A stored record replayed from its first event — every event, every
+/// signed tree head, and every draft's signature — as a store checks it
+/// when opened; the first failure named.
+pub(crate) fn replay_stored(record: &Record, drafts: &[Draft]) -> Result<Replay, StoreError> {
+    let mut replay = Replay::new(&record.commission);
+    for e in &record.events {
+        replay.apply(e)?;
+    }
+    for h in &record.heads {
+        replay.check_head(h)?;
+    }
+    for d in drafts {
+        d.check(&replay, false).map_err(|why| {
+            StoreError::Other(format!(
+                "draft {} ({} by {}): {why}: it was changed in the database",
+                d.id, d.party, d.author
+            ))
+        })?;
+    }
+    Ok(replay)
 }
 
 /// The drafts in an SQLite file (a store; a bundle has none), read

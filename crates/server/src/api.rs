@@ -65,12 +65,7 @@ pub async fn events(
 ) -> Result<Response, ApiError> {
     let c = caller(&s, &headers)?;
     allow(c.as_ref(), Action::ReadNegotiation)?;
-    let num = |k: &str, d: u64| -> Result<u64, ApiError> {
-        q.get(k).map_or(Ok(d), |t| {
-            t.parse()
-                .map_err(|_| ApiError::bad(format!("{k}={t}: give a whole number")))
-        })
-    };
+    let num = |k: &str, d: u64| whole(&q, k, Some(d));
     let from = num("from", 0)?;
     if from > 1_000_000_000_000 {
         return Err(ApiError::bad(format!(
@@ -244,6 +239,17 @@ fn hexes(h: &[merkle::Hash]) -> Vec<String> {
     h.iter().map(hex_of).collect()
 }
 
+/// A whole-number query parameter, or its default; 400 when missing
+/// without a default or not a whole number.
+fn whole(q: &HashMap<String, String>, k: &str, default: Option<u64>) -> Result<u64, ApiError> {
+    match q.get(k) {
+        Some(t) => t
+            .parse()
+            .map_err(|_| ApiError::bad(format!("{k}={t}: give a whole number"))),
+        None => default.ok_or_else(|| ApiError::bad(format!("give {k}"))),
+    }
+}
+
 fn hex_of(h: &merkle::Hash) -> String {
     h.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -259,14 +265,7 @@ pub async fn inclusion(
     allow(c.as_ref(), Action::ReadNegotiation)?;
     let live = s.live.read().unwrap_or_else(|p| p.into_inner());
     let n = live.replay.len();
-    let get = |k: &str, d: Option<u64>| -> Result<u64, ApiError> {
-        match q.get(k) {
-            Some(t) => t
-                .parse()
-                .map_err(|_| ApiError::bad(format!("{k}={t}: give a whole number"))),
-            None => d.ok_or_else(|| ApiError::bad(format!("give {k}"))),
-        }
-    };
+    let get = |k: &str, d: Option<u64>| whole(&q, k, d);
     let seq = get("seq", None)?;
     let size = get("size", Some(n))?;
     if size > n || seq >= size {
@@ -296,14 +295,7 @@ pub async fn consistency(
     allow(c.as_ref(), Action::ReadNegotiation)?;
     let live = s.live.read().unwrap_or_else(|p| p.into_inner());
     let n = live.replay.len();
-    let get = |k: &str, d: Option<u64>| -> Result<u64, ApiError> {
-        match q.get(k) {
-            Some(t) => t
-                .parse()
-                .map_err(|_| ApiError::bad(format!("{k}={t}: give a whole number"))),
-            None => d.ok_or_else(|| ApiError::bad(format!("give {k}"))),
-        }
-    };
+    let get = |k: &str, d: Option<u64>| whole(&q, k, d);
     let first = get("first", None)?;
     let second = get("second", Some(n))?;
     if first == 0 || first > second || second > n {
