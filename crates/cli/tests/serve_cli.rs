@@ -352,8 +352,67 @@ fn a_commission_kept_in_postgresql_is_signed_into_and_served() {
         v["features"][0]["geometry"]["coordinates"][2],
         json!([45.2, 41.15])
     );
+    // A second service on the same database: each takes the other's
+    // appends in (within a second for reads; at once for a write).
+    let (mut second, addr2) = serve(std::path::Path::new(&store));
+    let key = p("arm.key");
+    let local = p("local.sqlite");
+    let post_comment = |at: &str, text: &str| {
+        let (_, body) = http(at, "GET", "/api/tree-head", &t, "").unwrap();
+        let head: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let (seq, prev) = (
+            head["next"]["seq"].to_string(),
+            head["next"]["prev"].as_str().unwrap().to_string(),
+        );
+        let body = p("comment.json");
+        std::fs::write(&body, json!({"section": "North", "text": text}).to_string()).unwrap();
+        let e = run(&[
+            "sign",
+            "comment",
+            "--body",
+            &body,
+            "--key",
+            &key,
+            "--store",
+            &local,
+            "--commission",
+            "AM-AZ",
+            "--print",
+            "--seq",
+            &seq,
+            "--prev",
+            &prev,
+        ]);
+        http(at, "POST", "/api/events", &t, e.trim()).unwrap()
+    };
+    let (status, body) = post_comment(&addr, "via the first service");
+    assert_eq!(status, 201, "{body}");
+    // The second service's watcher took it in: its log (which does not
+    // refresh by itself) shows it.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let (_, body) = http(&addr2, "GET", "/api/events", &t, "").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["size"], 3, "{v}");
+    let (status, body) = post_comment(&addr2, "via the second service");
+    assert_eq!(status, 201, "{body}");
+    // Writes through either, one after the other without waiting: each
+    // service takes the other's event in before checking its own.
+    let (status, body) = post_comment(&addr2, "again via the second");
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = post_comment(&addr, "and via the first at once");
+    assert_eq!(status, 201, "{body}");
+    second.kill().unwrap();
+    second.wait().unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
+    let n: i64 = admin
+        .query_one(
+            &format!("SELECT count(*) FROM {schema}.terminus_events"),
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 6);
     // The line is PostGIS geometry in the database.
     let n: i32 = admin
         .query_one(

@@ -85,6 +85,8 @@ pub struct PostgresStore {
     client: Client,
     commission: String,
     replay: Replay,
+    /// Rows seen: events, tree heads, drafts (to notice other writers).
+    seen: (i64, i64, i64),
 }
 
 fn pg(e: postgres::Error) -> StoreError {
@@ -172,7 +174,9 @@ impl PostgresStore {
             client,
             commission: commission.to_string(),
             replay: Replay::new(commission),
+            seen: (0, 0, 0),
         };
+        store.seen = store.counts()?;
         let record = store.read()?;
         let drafts = store.read_drafts(None)?;
         store.replay = crate::store::replay_stored(&record, &drafts)?;
@@ -237,6 +241,19 @@ impl PostgresStore {
 }
 
 impl PostgresStore {
+    fn counts(&mut self) -> Result<(i64, i64, i64), StoreError> {
+        let r = self
+            .client
+            .query_one(
+                "SELECT (SELECT count(*) FROM terminus_events WHERE commission = $1),
+                        (SELECT count(*) FROM terminus_tree_heads WHERE commission = $1),
+                        (SELECT count(*) FROM terminus_drafts WHERE commission = $1)",
+                &[&self.commission],
+            )
+            .map_err(pg)?;
+        Ok((r.get(0), r.get(1), r.get(2)))
+    }
+
     fn read_drafts(&mut self, party: Option<&str>) -> Result<Vec<Draft>, StoreError> {
         let rows = self
             .client
@@ -314,6 +331,7 @@ impl RecordStore for PostgresStore {
         .map_err(pg)?;
         tx.commit().map_err(pg)?;
         self.replay = next;
+        self.seen.0 = self.replay.len() as i64;
         Ok(())
     }
 
@@ -325,6 +343,7 @@ impl RecordStore for PostgresStore {
                 &[&self.commission, &(h.size as i64), &h.root, &h.signer, &h.signature],
             )
             .map_err(pg)?;
+        self.seen.1 += 1;
         Ok(())
     }
 
@@ -342,10 +361,40 @@ impl RecordStore for PostgresStore {
                 &[&self.commission, &d.party, &d.author, &d.time, &text, &d.signature, &geom],
             )
             .map_err(pg)?;
+        self.seen.2 += 1;
         Ok(row.get::<_, i64>(0) as u64)
     }
 
     fn drafts(&mut self, party: &str) -> Result<Vec<Draft>, StoreError> {
         self.read_drafts(Some(party))
+    }
+
+    fn refresh(&mut self) -> Result<bool, StoreError> {
+        let counts = self.counts()?;
+        if counts == self.seen {
+            return Ok(false);
+        }
+        // Others' events are checked as on opening before they are taken
+        // in; then every head and draft against the longer record.
+        let mut next = self.replay.clone();
+        for e in Self::events_from(&mut self.client, &self.commission, next.len() as i64)? {
+            next.apply(&e)?;
+        }
+        let record = self.read()?;
+        let drafts = self.read_drafts(None)?;
+        for h in &record.heads {
+            next.check_head(h)?;
+        }
+        for d in &drafts {
+            d.check(&next, false).map_err(|why| {
+                StoreError::Other(format!(
+                    "draft {} ({} by {}): {why}: it was changed in the database",
+                    d.id, d.party, d.author
+                ))
+            })?;
+        }
+        self.replay = next;
+        self.seen = counts;
+        Ok(true)
     }
 }

@@ -107,6 +107,12 @@ pub trait RecordStore: Send {
     fn add_draft(&mut self, d: &Draft) -> Result<u64, StoreError>;
     /// A party's drafts, oldest first.
     fn drafts(&mut self, party: &str) -> Result<Vec<Draft>, StoreError>;
+    /// Take in what other services sharing the store wrote since (events
+    /// checked as on opening); whether anything was new. A store only
+    /// this process writes has nothing to take in.
+    fn refresh(&mut self) -> Result<bool, StoreError> {
+        Ok(false)
+    }
 }
 
 impl RecordStore for SqliteStore {

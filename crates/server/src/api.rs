@@ -151,6 +151,7 @@ fn store_error(e: StoreError) -> ApiError {
 
 fn write_event(s: &Service, e: Event) -> Result<(u64, String), ApiError> {
     let mut store = s.store.lock().unwrap_or_else(|p| p.into_inner());
+    s.refresh(&mut **store).map_err(store_error)?;
     let replay = store.replay();
     if e.seq != replay.len() || e.prev != replay.prev() {
         return Err(ApiError::new(
@@ -168,6 +169,19 @@ fn write_event(s: &Service, e: Event) -> Result<(u64, String), ApiError> {
     let replay = store.replay().clone();
     let root = replay.root();
     let seq = e.seq;
+    if replay.len()
+        != s.live
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .events
+            .len() as u64
+            + 1
+    {
+        // Another service appended between our refresh and our append:
+        // the store took its events in; so do we.
+        s.reload(&mut **store).map_err(store_error)?;
+        return Ok((seq, root));
+    }
     let members_changed = e.kind == "member" || e.kind == "revoke";
     let mut live = s.live.write().unwrap_or_else(|p| p.into_inner());
     for m in replay.members().values() {
@@ -190,6 +204,15 @@ pub async fn tree_head(
 ) -> Result<Json<Value>, ApiError> {
     let c = caller(&s, &headers)?;
     allow(c.as_ref(), Action::ReadNegotiation)?;
+    // What the next event must say is asked right before signing one:
+    // take in what services sharing the store wrote first.
+    let service = s.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut store = service.store.lock().unwrap_or_else(|p| p.into_inner());
+        service.refresh(&mut **store).map_err(store_error)
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
     let live = s.live.read().unwrap_or_else(|p| p.into_inner());
     Ok(Json(json!({
         "size": live.replay.len(),

@@ -95,7 +95,25 @@ pub fn router(service: Arc<Service>) -> Router {
 
 /// Serve `service` on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(service: Service, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let app = router(Arc::new(service));
+    let service = Arc::new(service);
+    // Services sharing a PostgreSQL store see each other's writes within
+    // a second (a store only this process writes answers at once).
+    let watcher = service.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let s = watcher.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                let mut store = s.store.lock().unwrap_or_else(|p| p.into_inner());
+                if let Err(e) = s.refresh(&mut **store) {
+                    eprintln!("terminus serve: the shared store: {e}");
+                }
+            })
+            .await;
+        }
+    });
+    let app = router(service);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -132,6 +132,36 @@ impl Service {
         })
     }
 
+    /// Take in what other services sharing the store wrote (a PostgreSQL
+    /// store shared by several services); call with the store locked.
+    pub fn refresh(&self, store: &mut dyn RecordStore) -> Result<(), StoreError> {
+        if store.refresh()? {
+            self.reload(store)?;
+        }
+        Ok(())
+    }
+
+    /// Rebuild the record as last written from the store.
+    pub fn reload(&self, store: &mut dyn RecordStore) -> Result<(), StoreError> {
+        let record = store.record()?;
+        let replay = store.replay().clone();
+        let mut drafts = BTreeMap::new();
+        let parties: std::collections::BTreeSet<String> =
+            replay.members().values().map(|m| m.party.clone()).collect();
+        for p in parties {
+            drafts.insert(p.clone(), store.drafts(&p)?);
+        }
+        let mut live = self.live.write().unwrap_or_else(|p| p.into_inner());
+        live.events = record.events.into_iter().map(Arc::new).collect();
+        live.heads = record.heads;
+        live.replay = replay;
+        live.drafts = drafts;
+        live.version += 1;
+        self.members_version
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Ok(())
+    }
+
     /// The collections for the current version of the record.
     pub fn collections(&self) -> Arc<Collections> {
         let live = self.live.read().unwrap_or_else(|p| p.into_inner());
