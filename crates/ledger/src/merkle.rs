@@ -52,6 +52,44 @@ pub fn root(leaves: &[Hash]) -> Hash {
     }
 }
 
+/// The tree head of a growing log, kept as its compact range: the roots
+/// of the perfect subtrees its size decomposes into (largest first), so
+/// that appending a leaf costs O(log n) hashes amortised and the head
+/// O(log n), instead of rehashing every leaf (RFC 9162 §2.1.1's MTH,
+/// folded from the right).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Frontier {
+    /// (leaves covered, subtree root), sizes strictly decreasing powers
+    /// of two.
+    subtrees: Vec<(u64, Hash)>,
+}
+
+impl Frontier {
+    /// Append a leaf hash.
+    pub fn push(&mut self, leaf: Hash) {
+        self.subtrees.push((1, leaf));
+        while let [.., (a, l), (b, r)] = self.subtrees[..] {
+            if a != b {
+                break;
+            }
+            self.subtrees.truncate(self.subtrees.len() - 2);
+            self.subtrees.push((a + b, node_hash(&l, &r)));
+        }
+    }
+
+    /// The tree head of the leaves pushed so far.
+    pub fn root(&self) -> Hash {
+        let mut it = self.subtrees.iter().rev();
+        let Some(&(_, mut h)) = it.next() else {
+            return empty_root();
+        };
+        for (_, left) in it {
+            h = node_hash(left, &h);
+        }
+        h
+    }
+}
+
 /// The inclusion proof (audit path) of leaf `index` in the tree of
 /// `leaves`, RFC 9162 §2.1.3.1; `None` if `index` is not in the tree.
 pub fn inclusion_proof(leaves: &[Hash], index: usize) -> Option<Vec<Hash>> {
@@ -189,6 +227,17 @@ pub fn verify_consistency(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_frontier_gives_the_tree_head_of_every_size() {
+        let leaves: Vec<Hash> = (0..300u32).map(|i| leaf_hash(&i.to_be_bytes())).collect();
+        let mut f = Frontier::default();
+        assert_eq!(f.root(), empty_root());
+        for n in 1..=leaves.len() {
+            f.push(leaves[n - 1]);
+            assert_eq!(f.root(), root(&leaves[..n]), "size {n}");
+        }
+    }
 
     fn h(s: &str) -> Hash {
         let v = hex::decode(s).unwrap();

@@ -419,6 +419,8 @@ pub struct Replay {
     /// revocation.
     ever: BTreeMap<String, Member>,
     leaves: Vec<Hash>,
+    /// The log's head, kept as it grows.
+    frontier: merkle::Frontier,
     /// Per section: the terms' hash and who signed them since the last
     /// amendment (party or "mediator" → event).
     signatures: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>,
@@ -487,7 +489,7 @@ impl Replay {
 
     /// The tree head of the accepted events, hex.
     pub fn root(&self) -> String {
-        hex::encode(merkle::root(&self.leaves))
+        hex::encode(self.frontier.root())
     }
 
     /// Check `e` as the next event and take it in; on failure nothing
@@ -722,6 +724,7 @@ impl Replay {
         self.revoked = revoked;
         self.prev = hex::encode(leaf);
         self.leaves.push(leaf);
+        self.frontier.push(leaf);
         self.next += 1;
         Ok(())
     }

@@ -301,13 +301,17 @@ impl SqliteStore {
     /// Keep `e` if it is the valid next event; otherwise nothing is
     /// stored and the reason is returned. Durable when this returns.
     pub fn append(&mut self, e: &Event) -> Result<(), StoreError> {
-        let mut next = self.replay.clone();
-        next.apply(e)?;
-        self.conn.execute(
+        // `apply` changes nothing when it refuses, so the state is not
+        // copied first (a copy grows with the log).
+        self.replay.apply(e)?;
+        if let Err(err) = self.conn.execute(
             "INSERT INTO terminus_events (seq, commission, kind, author, time, prev, body, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![e.seq as i64, e.commission, e.kind, e.author, e.time, e.prev, e.body.get(), e.signature],
-        )?;
-        self.replay = next;
+        ) {
+            // Not kept (disk full, say): back to what is stored.
+            self.replay = replay_stored(&self.read()?, &SqliteStore::drafts(self, None)?)?;
+            return Err(err.into());
+        }
         Ok(())
     }
 
