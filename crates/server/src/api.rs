@@ -166,29 +166,23 @@ fn write_event(s: &Service, e: Event) -> Result<(u64, String), ApiError> {
         ));
     }
     store.append(&e).map_err(store_error)?;
-    let replay = store.replay().clone();
-    let root = replay.root();
+    let root = store.replay().root();
     let seq = e.seq;
-    if replay.len()
-        != s.live
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .events
-            .len() as u64
-            + 1
-    {
-        // Another service appended between our refresh and our append:
-        // the store took its events in; so do we.
+    let members_changed = e.kind == "member" || e.kind == "revoke";
+    let mut live = s.live.write().unwrap_or_else(|p| p.into_inner());
+    // The service's copy of the state takes the same event in (one more
+    // signature check, instead of copying a state that grows with the
+    // log). If it cannot — another service appended between our refresh
+    // and our append, and the store took those events in — reload.
+    if live.replay.len() + 1 != store.replay().len() || live.replay.apply(&e).is_err() {
+        drop(live);
         s.reload(&mut **store).map_err(store_error)?;
         return Ok((seq, root));
     }
-    let members_changed = e.kind == "member" || e.kind == "revoke";
-    let mut live = s.live.write().unwrap_or_else(|p| p.into_inner());
-    for m in replay.members().values() {
+    for m in store.replay().members().values() {
         live.drafts.entry(m.party.clone()).or_default();
     }
     live.events.push(Arc::new(e));
-    live.replay = replay;
     live.version += 1;
     if members_changed {
         s.members_version
