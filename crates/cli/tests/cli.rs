@@ -433,6 +433,30 @@ fn demo_writes_its_results_folder() {
     ] {
         assert!(Path::new(&out).join(f).exists(), "{f} missing");
     }
+    // The commission's signed record of the sample section, and its
+    // bundle, which verifies offline.
+    let l = &v["ledger"];
+    assert_eq!(
+        (
+            l["events"].as_u64(),
+            l["tree_heads"].as_u64(),
+            l["agreed_sections"].as_u64()
+        ),
+        (Some(6), Some(2), Some(1)),
+        "{l}"
+    );
+    assert_eq!(
+        l["pillars_attached"],
+        v["demarcation"]["tavush_gazakh"]["pillars"]
+    );
+    let bundle = Path::new(&out).join("ledger/am-az-sample.gpkg");
+    let (code, text) = run(&["ledger", "verify", &bundle.display().to_string(), "--json"]);
+    assert_eq!(code, 0, "{text}");
+    let verified: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        verified["agreed"]["Tavush–Gazakh (sample)"]["mediator"], true,
+        "{text}"
+    );
     // A second run replaces its own folder; a foreign folder is left alone.
     assert_eq!(run(&["demo", "--out", &out_s]).0, 0);
     let foreign = dir.path().join("mine");

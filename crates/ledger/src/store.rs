@@ -315,6 +315,15 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Close the file as one self-contained file (rollback journal, no
+    /// write-ahead log beside it): what a bundle sent to the other
+    /// delegation must be.
+    pub fn into_single_file(self) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "journal_mode", "DELETE")
+            .map_err(StoreError::from)
+    }
+
     /// The record's state as replayed: members, agreed sections, the
     /// latest attachments.
     pub fn replay(&self) -> &Replay {

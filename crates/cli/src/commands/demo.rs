@@ -70,6 +70,10 @@ const MARKER: &str = ".terminus-demo";
                protocol-descriptions (English, Russian) for a Kyrgyz–Tajik sector
                on the GEBCO excerpt and the Tavush–Gazakh sample; a simulated
                survey check
+  ledger/      the commission's signed record of the Tavush–Gazakh sample: both
+               heads and the mediator sign the same terms, the pillar catalogue
+               is attached; the store (for `terminus serve`) and the verified
+               bundle (GeoPackage) for the other delegation
   README.md    what each file is
 
 A folder that exists and was not made by the demo is left alone.")]
@@ -418,6 +422,9 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     let terrain = terrain_step(out)?;
     // 10. Demarcation: pillars, catalogue, descriptions, a simulated survey.
     let demarcation = demarcation_step(&datasets[0].1, out)?;
+    // 11. The commission's record: the Tavush–Gazakh line agreed, signed,
+    // its pillars attached, exchanged as a bundle and verified.
+    let ledger = ledger_step(&datasets[0].1, out)?;
     write_text(&out.join("README.md"), README)?;
 
     let length_km = measure_layer(line).map(|m| m.length_m).unwrap_or(f64::NAN) / 1000.0;
@@ -441,6 +448,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         "median": median,
         "terrain": terrain,
         "demarcation": demarcation,
+        "ledger": ledger,
     });
     if args.json {
         print_json(&summary);
@@ -545,6 +553,13 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         println!(
             "  survey check      simulated GNSS survey of the Alay pillars: {} checked, {} beyond 5 cm, {} off the line  → demarcation/alay/survey.json",
             sv["checked"], sv["beyond_tolerance"], sv["off_line"]
+        );
+        println!(
+            "  signed record     {}: agreed by both heads and the mediator, {} pillars attached, {} events, {} signed tree heads; bundle verified  → ledger/",
+            ledger["section"].as_str().unwrap_or(""),
+            ledger["pillars_attached"],
+            ledger["events"],
+            ledger["tree_heads"]
         );
         println!("\nResults: {}", out.display());
     }
@@ -656,6 +671,30 @@ fn terrain_step(out: &Path) -> Result<serde_json::Value, Failure> {
 /// tripoint southwards, Tavush–Gazakh (no DEM bundled there: spacing only).
 /// Each gets its catalogue in every format and its descriptions; the Alay
 /// one also a simulated survey check.
+/// Tavush–Gazakh: piece 1 of the AM–AZ sample line from the Georgian
+/// tripoint, its first ~12.7 km, (lat, lon).
+fn tavush_gazakh_line(am_az: &Dataset) -> Vec<(f64, f64)> {
+    let mut tg: Vec<(f64, f64)> = Vec::new();
+    if let Some(Some(Geometry::LineString(cs))) =
+        am_az.layers[0].features.get(1).map(|f| f.geometry.as_ref())
+    {
+        let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+        let mut len = 0.0;
+        for c in cs {
+            if let Some(&(la, lo)) = tg.last() {
+                let d: f64 =
+                    terminus_geodesy::measure::InverseGeodesic::inverse(&g, la, lo, c.y, c.x);
+                len += d;
+            }
+            tg.push((c.y, c.x));
+            if len >= 12_700.0 {
+                break;
+            }
+        }
+    }
+    tg
+}
+
 fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Failure> {
     use terminus_demarcation::{catalogue, describe, plan, sampler::DemSampler, survey};
     let failed = |e: terminus_demarcation::DemarcationError| Failure::failed(e.to_string());
@@ -676,25 +715,7 @@ fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Fa
                 .collect()
         })
         .unwrap_or_default();
-    // Tavush–Gazakh: piece 1 of the AM–AZ line from the tripoint, ~13 km.
-    let mut tg: Vec<(f64, f64)> = Vec::new();
-    if let Some(Some(Geometry::LineString(cs))) =
-        am_az.layers[0].features.get(1).map(|f| f.geometry.as_ref())
-    {
-        let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
-        let mut len = 0.0;
-        for c in cs {
-            if let Some(&(la, lo)) = tg.last() {
-                let d: f64 =
-                    terminus_geodesy::measure::InverseGeodesic::inverse(&g, la, lo, c.y, c.x);
-                len += d;
-            }
-            tg.push((c.y, c.x));
-            if len >= 12_700.0 {
-                break;
-            }
-        }
-    }
+    let tg = tavush_gazakh_line(am_az);
     let mut summary = json!({});
     let doc = DocumentArgs {
         section: String::new(),
@@ -817,8 +838,155 @@ Terminus source).
 | `terrain/` | the water-parting between the Kyzyl-Suu and the Muksu along the Trans-Alay range, from the bundled GEBCO 2023 excerpt (`sample/gebco2023_alay_pamir_KG_TJ_15s.tif`): `divide.geojson` (the line, with its highest point and lowest pass) and `divide.json` (its length and its distances from the Natural Earth Kyrgyzstan–Tajikistan line) |
 | `demarcation/alay/` | pillars planned along the Natural Earth Kyrgyz–Tajik line where it crosses the GEBCO excerpt: main pillars at its turning points, intermediates ≤ 500 m apart and each in sight of the next on the DEM; `catalogue.csv` (and `.geojson`, `.gpkg`, `.kml` for Google Earth, `.gpx` for GNSS receivers), `description_en/ru.md/.html` (the protocol-description, which parses back to the catalogue within a millimetre), `plan.json` (with every warning), and a check of a *simulated* GNSS survey (`survey_simulated.csv` → `survey.json`) |
 | `demarcation/tavush_gazakh/` | the same for the first 12.7 km of the Armenia–Azerbaijan sample line from the Georgian tripoint (Tavush–Gazakh); no DEM is bundled there, so spacing only, as the catalogue says |
+| `ledger/` | the commission's signed record of the Tavush–Gazakh sample section: ARM's head proposes the line, both heads and the mediator sign the same terms (the line at 9 decimals, the basis, the protocol-description's SHA-256), AZE's head attaches the pillar catalogue and description, both heads sign the log's tree head; `am-az-sample.sqlite` (the store: `terminus serve --store … --commission AM-AZ-sample` serves it), `am-az-sample.gpkg` (the bundle for the other delegation, which `terminus ledger verify` checks offline; its layers open in QGIS), `keys/` (the three members' demo keys — never use them for anything real), `verify.json` |
 | `median/` | `terminus median --compromise` of the 5.1.1 and 4.1.0 lines: the line equidistant from both, region by region between them (`median.geojson`), its turning points with their base points on both lines (`turning_points.csv`, `.geojson`), `median.gpkg` (with base points and tie lines), `report.md` and `summary.json` with the area Armenia and Azerbaijan gain with the compromise against each edition |
 | `compare/` | `terminus compare` of the 5.1.1 line against the 4.1.0 one, Armenia and Azerbaijan as parties: `report.html` (open it in a browser) and `report.md`, `summary.json`, the layers (`agreement`, `discrepancies`, `closures`, `territories`) as GeoJSON and in `comparison.gpkg`, and `maps/` (SVG and PNG: an overview and the five largest discrepancies) |
 
 Open the `.gpkg`, `.shp` and `.kml` files in QGIS or Google Earth.
 ";
+
+/// The commission's record of the Tavush–Gazakh sample section: three
+/// members with their own keys (demo keys, written beside the record), a
+/// proposal, both heads signing the same terms with the protocol-
+/// description's hash, the mediator countersigning, the pillar catalogue
+/// attached, a signed tree head; the bundle exported and verified.
+fn ledger_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Failure> {
+    use terminus_ledger::keys::MemberKey;
+    use terminus_ledger::record::{section_terms, Member, Record, TreeHead};
+    let dir = out.join("ledger");
+    // A record is never rewritten: a new run starts a new one (the folder
+    // is the demo's own, checked by `prepare`).
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+    }
+    std::fs::create_dir_all(dir.join("keys")).map_err(io(&dir))?;
+    let section = "Tavush–Gazakh (sample)";
+    let commission = "AM-AZ-sample";
+    let time = terminus_ledger::record::now_rfc3339();
+    let people = [
+        ("arm-head", "ARM", "head"),
+        ("aze-head", "AZE", "head"),
+        ("mediator", "mediator", "mediator"),
+    ];
+    let keys: Vec<MemberKey> = people.iter().map(|_| MemberKey::generate()).collect();
+    for ((id, _, _), k) in people.iter().zip(&keys) {
+        super::ledger::write_key_file(&dir.join("keys").join(format!("{id}.key")), id, k)?;
+    }
+    let members: Vec<Member> = people
+        .iter()
+        .zip(&keys)
+        .map(|((id, party, role), k)| Member::new(id, party, role, k))
+        .collect();
+    let (arm, aze, mediator) = (
+        ("arm-head", &keys[0]),
+        ("aze-head", &keys[1]),
+        ("mediator", &keys[2]),
+    );
+    let line: Vec<(f64, f64)> = tavush_gazakh_line(am_az)
+        .iter()
+        .map(|&(lat, lon)| (lon, lat))
+        .collect();
+    let pillars_dir = out.join("demarcation").join("tavush_gazakh");
+    let read = |name: &str| {
+        let p = pillars_dir.join(name);
+        std::fs::read_to_string(&p).map_err(|e| Failure::failed(format!("{}: {e}", p.display())))
+    };
+    let protocol = read("description_en.md")?;
+    let catalogue: serde_json::Value = serde_json::from_str(&read("catalogue.geojson")?)
+        .map_err(|e| Failure::failed(format!("catalogue.geojson: {e}")))?;
+    let mut r = Record::found(commission, &members, arm, &time);
+    r.append(
+        "proposal",
+        json!({"section": section, "crs": "EPSG:4326", "line": line.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(),
+               "source": {"text": "Natural Earth 10m 5.1.1 (public domain), a sample", "map_series": "Natural Earth", "scale": 10_000_000}}),
+        arm,
+        &time,
+    );
+    let terms = section_terms(
+        section,
+        "EPSG:4326",
+        9,
+        &line,
+        "Natural Earth 5.1.1 line from the Georgian tripoint (sample)",
+        &protocol,
+    );
+    for who in [aze, arm, mediator] {
+        r.append("agreement", json!({"terms": terms}), who, &time);
+    }
+    let agreed = terminus_ledger::record::verify(&r)
+        .map_err(|e| Failure::failed(e.to_string()))?
+        .agreed;
+    let terms_sha256 = agreed
+        .get(section)
+        .map(|a| a.terms_sha256.clone())
+        .unwrap_or_default();
+    let pillars: Vec<serde_json::Value> = catalogue["features"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| {
+            let c = f["geometry"]["coordinates"].as_array()?;
+            let mut p = f["properties"].as_object().cloned().unwrap_or_default();
+            p.insert("lon".into(), c.first()?.clone());
+            p.insert("lat".into(), c.get(1)?.clone());
+            Some(serde_json::Value::Object(p))
+        })
+        .collect();
+    let n_pillars = pillars.len();
+    r.append(
+        "attachment",
+        json!({"section": section, "what": "pillar_catalogue", "terms_sha256": terms_sha256, "replaces": null,
+               "crs": "EPSG:4326", "pillars": pillars,
+               "documents": [{"name": "description_en.md", "sha256": terms["protocol_sha256"], "text": protocol}]}),
+        aze,
+        &time,
+    );
+    let root = terminus_ledger::record::verify(&r)
+        .map_err(|e| Failure::failed(e.to_string()))?
+        .root;
+    for who in [arm, aze] {
+        r.heads.push(TreeHead::sign(
+            commission,
+            r.events.len() as u64,
+            &root,
+            who,
+        ));
+    }
+    let store_path = dir.join("am-az-sample.sqlite");
+    let mut store = terminus_ledger::store::SqliteStore::open(&store_path, commission)
+        .map_err(|e| Failure::failed(format!("{}: {e}", store_path.display())))?;
+    for e in &r.events {
+        store
+            .append(e)
+            .map_err(|e| Failure::failed(e.to_string()))?;
+    }
+    for h in &r.heads {
+        store
+            .add_head(h)
+            .map_err(|e| Failure::failed(e.to_string()))?;
+    }
+    drop(store);
+    let bundle = dir.join("am-az-sample.gpkg");
+    let (events, heads, n_agreed) = super::ledger::export_bundle(&store_path, commission, &bundle)?;
+    let verified = super::ledger::verify_file(&bundle).map_err(|(_, _, why)| {
+        Failure::failed(format!("the demo's own bundle does not verify: {why}"))
+    })?;
+    let summary = json!({
+        "commission": commission,
+        "section": section,
+        "events": events,
+        "tree_heads": heads,
+        "agreed_sections": n_agreed,
+        "terms_sha256": terms_sha256,
+        "pillars_attached": n_pillars,
+        "root": verified.root,
+        "store": store_path.display().to_string(),
+        "bundle": bundle.display().to_string(),
+        "verified": true,
+    });
+    write_text(
+        &dir.join("verify.json"),
+        &serde_json::to_string_pretty(&summary).unwrap_or_default(),
+    )?;
+    Ok(summary)
+}

@@ -467,6 +467,20 @@ fn to_feature(v: &serde_json::Value) -> Option<terminus_vector::Feature> {
 }
 
 fn export(store: &std::path::Path, commission: &str, out: &std::path::Path) -> Result<u8, Failure> {
+    let (events, heads, agreed) = export_bundle(store, commission, out)?;
+    println!(
+        "{commission}: {events} events, {heads} tree heads, {agreed} agreed sections → {}",
+        out.display()
+    );
+    Ok(0)
+}
+
+/// Write the bundle; (events, tree heads, agreed sections) in it.
+pub(crate) fn export_bundle(
+    store: &std::path::Path,
+    commission: &str,
+    out: &std::path::Path,
+) -> Result<(usize, usize, usize), Failure> {
     use terminus_vector::{Dataset, Layer};
     if out.exists() {
         return Err(
@@ -509,15 +523,44 @@ fn export(store: &std::path::Path, commission: &str, out: &std::path::Path) -> R
             .add_head(h)
             .map_err(|e| Failure::failed(e.to_string()))?;
     }
-    println!(
-        "{}: {} events, {} tree heads, {} agreed sections → {}",
-        commission,
+    bundle
+        .into_single_file()
+        .map_err(|e| Failure::failed(format!("{}: {e}", out.display())))?;
+    Ok((
         record.events.len(),
         record.heads.len(),
         verified.agreed.len(),
-        out.display()
-    );
-    Ok(0)
+    ))
+}
+
+/// Verify a record file as `ledger verify` does (the log, and what sits
+/// beside it); the failure's kind, position and reason.
+pub(crate) fn verify_file(
+    file: &std::path::Path,
+) -> Result<terminus_ledger::record::Verified, (String, u64, String)> {
+    let record = read_any(file).map_err(|f| ("file".to_string(), 0, f.message))?;
+    let v = verify(&record).map_err(|e| ("event".to_string(), 0, e.to_string()))?;
+    beside_the_log(file, &record).map_err(|(k, at, why)| (k.to_string(), at, why))?;
+    Ok(v)
+}
+
+/// Write a key file as `terminus keys new` does (readable by its owner
+/// only, never replacing one).
+pub(crate) fn write_key_file(
+    path: &std::path::Path,
+    member: &str,
+    key: &MemberKey,
+) -> Result<(), Failure> {
+    let file = KeyFile {
+        member: member.to_string(),
+        algorithm: "Ed25519".into(),
+        secret: key.secret_hex(),
+        public: key.public_hex(),
+    };
+    write_private(
+        path,
+        &serde_json::to_string_pretty(&file).unwrap_or_default(),
+    )
 }
 
 fn import(
