@@ -571,6 +571,21 @@ fn prune_dangles(n_nodes: usize, edges: Vec<Edge>) -> Vec<Edge> {
         .collect()
 }
 
+/// An angle ordered by `total_cmp`.
+#[derive(PartialEq)]
+struct OrderedAngle(f64);
+impl Eq for OrderedAngle {}
+impl PartialOrd for OrderedAngle {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for OrderedAngle {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&o.0)
+    }
+}
+
 fn trace_faces(nodes: &[Node], edges: &[Edge]) -> Vec<Face> {
     let origin = |h: u32| {
         let e = &edges[(h / 2) as usize];
@@ -580,21 +595,23 @@ fn trace_faces(nodes: &[Node], edges: &[Edge]) -> Vec<Face> {
             e.v
         }
     };
-    // Outgoing half-edges at each node, counter-clockwise by angle.
-    let angle: Vec<f64> = (0..(2 * edges.len()) as u32)
-        .map(|h| {
-            let (a, b) = (
-                nodes[origin(h) as usize].xy,
-                nodes[origin(h ^ 1) as usize].xy,
-            );
-            (b[1] - a[1]).atan2(b[0] - a[0])
-        })
-        .collect();
+    // Outgoing half-edges at each node, counter-clockwise by angle. A
+    // node with one or two edges (nearly every vertex of a line) has only
+    // one cyclic order: no angle is needed there.
+    let angle = |h: u32| {
+        let (a, b) = (
+            nodes[origin(h) as usize].xy,
+            nodes[origin(h ^ 1) as usize].xy,
+        );
+        (b[1] - a[1]).atan2(b[0] - a[0])
+    };
     let (start, mut list) = outgoing(nodes.len(), edges);
     let mut pos = vec![0u32; 2 * edges.len()];
     for n in 0..nodes.len() {
         let slice = &mut list[start[n] as usize..start[n + 1] as usize];
-        slice.sort_by(|&a, &b| angle[a as usize].total_cmp(&angle[b as usize]));
+        if slice.len() > 2 {
+            slice.sort_by_cached_key(|&h| OrderedAngle(angle(h)));
+        }
         for (i, &h) in slice.iter().enumerate() {
             pos[h as usize] = i as u32;
         }

@@ -247,6 +247,6 @@ impl SegmentIndex {
 /// The least gnomonic scale at image point `p`: cos² of its angular
 /// distance from the centre (radial scale 1/cos²θ ≥ azimuthal 1/cosθ ≥ 1).
 fn scale_floor(radius: f64, p: Xy) -> f64 {
-    let t = p[0].hypot(p[1]) / radius;
+    let t = (p[0] * p[0] + p[1] * p[1]).sqrt() / radius;
     1.0 / (1.0 + t * t)
 }
