@@ -16,7 +16,6 @@ use crate::packed::PackedSegments;
 use crate::CompareError;
 use rayon::prelude::*;
 use robust::{orient2d, Coord};
-use rustc_hash::FxHashMap as HashMap;
 use terminus_geodesy::geodesic::intersect_segments;
 use terminus_geodesy::measure::EdgeTerm;
 
@@ -362,10 +361,12 @@ impl Arrangement {
         }
 
         crate::discrepancy::phase("    splits", &mut clock);
-        // 4. Sub-edges, merged where both lines share them.
-        let mut edges: Vec<Edge> = Vec::new();
-        let mut by_pair: HashMap<(u32, u32), u32> = HashMap::default();
+        // 4. Sub-edges, merged where both lines share them: listed in
+        // order, grouped by their ends with a parallel sort, numbered by
+        // first appearance.
         cuts.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
+        // (from, to, segment, whole)
+        let mut subs: Vec<(u32, u32, u32, bool)> = Vec::with_capacity(segs.len());
         let mut next_cut = 0;
         let mut chain: Vec<u32> = Vec::new();
         for (si, s) in segs.iter().enumerate() {
@@ -379,35 +380,63 @@ impl Arrangement {
             chain.dedup();
             let whole = chain.len() == 2;
             for w in chain.windows(2) {
-                let (from, to) = (w[0], w[1]);
-                let key = (from.min(to), from.max(to));
-                let e = *by_pair.entry(key).or_insert_with(|| {
-                    edges.push(Edge {
-                        u: key.0,
-                        v: key.1,
-                        roles: Roles::default(),
-                        term: None,
-                    });
-                    (edges.len() - 1) as u32
-                });
-                let role = match s.role {
-                    Role::Line { line, piece, .. } => Role::Line {
-                        line,
-                        piece,
-                        forward: from == key.0,
-                    },
-                    r => r,
-                };
-                let edge = &mut edges[e as usize];
-                edge.roles.push(role);
-                if let (true, None, Some((pi, k))) = (whole, edge.term, s.term) {
-                    let t = paths[pi as usize].terms[k as usize];
-                    edge.term = Some(if from == key.0 { t } else { t.reversed() });
-                }
+                subs.push((w[0], w[1], si as u32, whole));
             }
         }
-
-        drop(by_pair);
+        let mut keyed: Vec<(u32, u32, u32)> = subs
+            .iter()
+            .enumerate()
+            .map(|(i, &(from, to, _, _))| (from.min(to), from.max(to), i as u32))
+            .collect();
+        keyed.par_sort_unstable();
+        let mut first_of = vec![0u32; subs.len()];
+        let mut g = 0;
+        while g < keyed.len() {
+            let (a, b, head) = keyed[g];
+            let mut k = g;
+            while k < keyed.len() && keyed[k].0 == a && keyed[k].1 == b {
+                first_of[keyed[k].2 as usize] = head;
+                k += 1;
+            }
+            g = k;
+        }
+        drop(keyed);
+        let mut edges: Vec<Edge> = Vec::new();
+        let mut edge_of = vec![0u32; subs.len()];
+        for (i, &(from, to, si, whole)) in subs.iter().enumerate() {
+            let key = (from.min(to), from.max(to));
+            let first = first_of[i] as usize;
+            let e = if first == i {
+                edges.push(Edge {
+                    u: key.0,
+                    v: key.1,
+                    roles: Roles::default(),
+                    term: None,
+                });
+                (edges.len() - 1) as u32
+            } else {
+                edge_of[first]
+            };
+            edge_of[i] = e;
+            let s = &segs[si as usize];
+            let role = match s.role {
+                Role::Line { line, piece, .. } => Role::Line {
+                    line,
+                    piece,
+                    forward: from == key.0,
+                },
+                r => r,
+            };
+            let edge = &mut edges[e as usize];
+            edge.roles.push(role);
+            if let (true, None, Some((pi, k))) = (whole, edge.term, s.term) {
+                let t = paths[pi as usize].terms[k as usize];
+                edge.term = Some(if from == key.0 { t } else { t.reversed() });
+            }
+        }
+        drop(subs);
+        drop(first_of);
+        drop(edge_of);
         drop(segs);
         drop(cuts);
         crate::discrepancy::phase("    edges", &mut clock);
