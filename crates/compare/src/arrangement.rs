@@ -193,26 +193,13 @@ impl Arrangement {
             })
             .collect();
         let total: usize = paths.iter().map(|p| p.ll.len()).sum();
-        let mut keyed: Vec<(u64, u64, u32)> = Vec::with_capacity(total);
-        for p in paths {
-            for &ll in p.ll {
-                keyed.push((ll.0.to_bits(), ll.1.to_bits(), keyed.len() as u32));
-            }
-        }
-        keyed.par_sort_unstable();
-        // Each vertex's first occurrence (the sort puts it first in its group).
-        let mut first_of = vec![0u32; total];
-        let mut g = 0;
-        while g < keyed.len() {
-            let (a, b, head) = keyed[g];
-            let mut k = g;
-            while k < keyed.len() && keyed[k].0 == a && keyed[k].1 == b {
-                first_of[keyed[k].2 as usize] = head;
-                k += 1;
-            }
-            g = k;
-        }
-        drop(keyed);
+        let first_of = first_occurrences(
+            paths
+                .iter()
+                .flat_map(|p| p.ll.iter().map(|ll| (ll.0.to_bits(), ll.1.to_bits())))
+                .collect(),
+        );
+        debug_assert_eq!(first_of.len(), total);
         let mut node_of = vec![0u32; total];
         let mut nodes: Vec<Node> = Vec::new();
         for (pi, path) in paths.iter().enumerate() {
@@ -383,24 +370,11 @@ impl Arrangement {
                 subs.push((w[0], w[1], si as u32, whole));
             }
         }
-        let mut keyed: Vec<(u32, u32, u32)> = subs
-            .iter()
-            .enumerate()
-            .map(|(i, &(from, to, _, _))| (from.min(to), from.max(to), i as u32))
-            .collect();
-        keyed.par_sort_unstable();
-        let mut first_of = vec![0u32; subs.len()];
-        let mut g = 0;
-        while g < keyed.len() {
-            let (a, b, head) = keyed[g];
-            let mut k = g;
-            while k < keyed.len() && keyed[k].0 == a && keyed[k].1 == b {
-                first_of[keyed[k].2 as usize] = head;
-                k += 1;
-            }
-            g = k;
-        }
-        drop(keyed);
+        let first_of = first_occurrences(
+            subs.iter()
+                .map(|&(from, to, _, _)| (from.min(to), from.max(to)))
+                .collect(),
+        );
         let mut edges: Vec<Edge> = Vec::new();
         let mut edge_of = vec![0u32; subs.len()];
         for (i, &(from, to, si, whole)) in subs.iter().enumerate() {
@@ -638,6 +612,24 @@ fn prune_dangles(n_nodes: usize, edges: Vec<Edge>) -> Vec<Edge> {
         .zip(alive)
         .filter_map(|(e, a)| a.then_some(e))
         .collect()
+}
+
+/// For each key, in order, the position where that key first appears:
+/// equal keys found by a parallel sort (for millions of keys several
+/// times faster than a hash map, and the same answer).
+fn first_occurrences<K: Ord + Copy + Send>(keys: Vec<K>) -> Vec<u32> {
+    let mut keyed: Vec<(K, u32)> = keys.into_iter().zip(0u32..).collect();
+    keyed.par_sort_unstable();
+    let mut first_of = vec![0u32; keyed.len()];
+    let mut g = 0;
+    while g < keyed.len() {
+        let (key, head) = keyed[g];
+        while g < keyed.len() && keyed[g].0 == key {
+            first_of[keyed[g].1 as usize] = head;
+            g += 1;
+        }
+    }
+    first_of
 }
 
 /// An angle ordered by `total_cmp`.
