@@ -114,10 +114,27 @@ pub(crate) fn stretches(
             });
             pts.dedup();
             if pts.len() >= 2 {
-                let length_m: f64 = pts
-                    .par_windows(2)
-                    .map(|w| -> f64 { g.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
-                    .sum();
+                // The line's own vertices between the ends: their edges'
+                // geodesic lengths are known already (the area terms);
+                // only the two end pieces are solved here.
+                let inv = |a: LatLon, b: LatLon| -> f64 {
+                    if a == b {
+                        0.0
+                    } else {
+                        g.inverse(a.0, a.1, b.0, b.1)
+                    }
+                };
+                let (p0, p1) = (pts[0], pts[pts.len() - 1]);
+                let length_m: f64 = if first < last {
+                    inv(p0, ll[first])
+                        + line.terms[piece][first..last - 1]
+                            .iter()
+                            .map(|t| t.length)
+                            .sum::<f64>()
+                        + inv(ll[last - 1], p1)
+                } else {
+                    inv(p0, p1)
+                };
                 total += length_m;
                 out.push(Stretch {
                     line: line.name.clone(),
