@@ -91,16 +91,27 @@ impl SegmentIndex {
         };
         let boxes = self.tree.segments();
         self.tree.find_map_runs(|run, near| {
+            let near_boxes: Vec<[f64; 4]> = near.iter().map(|&j| seg_box(&boxes[j])).collect();
             for i in run {
                 let s = self.segments[i];
                 let (a, b) = (s.xy[0], s.xy[1]);
                 let env = seg_box(&boxes[i]);
-                for &j in near {
-                    if j <= i || !meets(&seg_box(&boxes[j]), &env) {
+                for (&j, near_box) in near.iter().zip(&near_boxes) {
+                    if j <= i || !meets(near_box, &env) {
                         continue;
                     }
                     let t = self.segments[j];
                     let (p, q) = (t.xy[0], t.xy[1]);
+                    // The next segment of the same piece shares `b`: it can
+                    // only overlap this one, by turning straight back, which
+                    // needs its far end on this segment's line.
+                    if t.piece == s.piece
+                        && t.index == s.index + 1
+                        && p == b
+                        && orient2d(c(a), c(b), c(q)) != 0.0
+                    {
+                        continue;
+                    }
                     let o1 = orient2d(c(a), c(b), c(p));
                     let o2 = orient2d(c(a), c(b), c(q));
                     let o3 = orient2d(c(p), c(q), c(a));
