@@ -54,9 +54,7 @@ fn commission(line: &[(f64, f64)]) -> Commission {
 fn store(dir: &std::path::Path, r: &Record) -> std::path::PathBuf {
     let path = dir.join("am-az.sqlite");
     let mut s = SqliteStore::open(&path, "AM-AZ").unwrap();
-    for e in &r.events {
-        s.append(e).unwrap();
-    }
+    terminus_ledger::store::RecordStore::keep(&mut s, r).unwrap();
     path
 }
 

@@ -317,20 +317,26 @@ impl RecordStore for PostgresStore {
             &[&self.commission],
         )
         .map_err(pg)?;
-        // Take in what other writers appended since.
-        let mut next = self.replay.clone();
-        for other in Self::events_from(&mut tx, &self.commission, next.len() as i64)? {
-            next.apply(&other)?;
+        // Take in what other writers appended since, then check this
+        // event (`apply` changes nothing when it refuses, so the state is
+        // not copied first; a copy grows with the log).
+        for other in Self::events_from(&mut tx, &self.commission, self.replay.len() as i64)? {
+            self.replay.apply(&other)?;
         }
-        next.apply(e)?;
+        self.replay.apply(e)?;
         let geom = geojson_line(&e.body_value());
-        tx.execute(
+        let kept = tx.execute(
             "INSERT INTO terminus_events (commission, seq, kind, author, time, prev, body, signature, geom) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ST_SetSRID(ST_GeomFromGeoJSON($9), 4326))",
             &[&self.commission, &(e.seq as i64), &e.kind, &e.author, &e.time, &e.prev, &e.body.get(), &e.signature, &geom],
         )
-        .map_err(pg)?;
-        tx.commit().map_err(pg)?;
-        self.replay = next;
+        .and_then(|_| tx.commit());
+        if let Err(err) = kept {
+            // Not kept: back to what is stored.
+            let record = self.read()?;
+            let drafts = self.read_drafts(None)?;
+            self.replay = crate::store::replay_stored(&record, &drafts)?;
+            return Err(pg(err));
+        }
         self.seen.0 = self.replay.len() as i64;
         Ok(())
     }
@@ -385,14 +391,7 @@ impl RecordStore for PostgresStore {
         for h in &record.heads {
             next.check_head(h)?;
         }
-        for d in &drafts {
-            d.check(&next, false).map_err(|why| {
-                StoreError::Other(format!(
-                    "draft {} ({} by {}): {why}: it was changed in the database",
-                    d.id, d.party, d.author
-                ))
-            })?;
-        }
+        crate::store::check_drafts(&next, &drafts)?;
         self.replay = next;
         self.seen = counts;
         Ok(true)

@@ -472,6 +472,12 @@ impl Replay {
         &self.commission
     }
 
+    /// Whether a `section`, `proposal` or `agreement` has named `section`
+    /// (only then may it be answered).
+    pub fn knows_section(&self, section: &str) -> bool {
+        self.sections.contains(section)
+    }
+
     /// Sections agreed now.
     pub fn agreed(&self) -> &BTreeMap<String, Agreed> {
         &self.agreed

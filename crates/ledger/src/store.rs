@@ -107,6 +107,20 @@ pub trait RecordStore: Send {
     fn add_draft(&mut self, d: &Draft) -> Result<u64, StoreError>;
     /// A party's drafts, oldest first.
     fn drafts(&mut self, party: &str) -> Result<Vec<Draft>, StoreError>;
+    /// Keep the events of `record` beyond those already kept, and its
+    /// signed tree heads not yet kept (each checked as by `append` and
+    /// `add_head`): how a merged or freshly built record is stored.
+    fn keep(&mut self, record: &Record) -> Result<(), StoreError> {
+        let heads = self.record()?.heads;
+        let from = self.replay().len() as usize;
+        for e in record.events.iter().skip(from) {
+            self.append(e)?;
+        }
+        for h in record.heads.iter().filter(|h| !heads.contains(h)) {
+            self.add_head(h)?;
+        }
+        Ok(())
+    }
     /// Take in what other services sharing the store wrote since (events
     /// checked as on opening); whether anything was new. A store only
     /// this process writes has nothing to take in.
@@ -399,15 +413,22 @@ pub(crate) fn replay_stored(record: &Record, drafts: &[Draft]) -> Result<Replay,
     for h in &record.heads {
         replay.check_head(h)?;
     }
+    check_drafts(&replay, drafts)?;
+    Ok(replay)
+}
+
+/// Every stored draft signed by its author, who is or was a member of its
+/// party; the first that is not is named.
+pub(crate) fn check_drafts(replay: &Replay, drafts: &[Draft]) -> Result<(), StoreError> {
     for d in drafts {
-        d.check(&replay, false).map_err(|why| {
+        d.check(replay, false).map_err(|why| {
             StoreError::Other(format!(
                 "draft {} ({} by {}): {why}: it was changed in the database",
                 d.id, d.party, d.author
             ))
         })?;
     }
-    Ok(replay)
+    Ok(())
 }
 
 /// The drafts in an SQLite file (a store; a bundle has none), read

@@ -10,6 +10,7 @@
 
 use crate::record::{Agreed, Event, Replay};
 use serde_json::{json, Value};
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 /// The kinds of event that carry a proposed line.
@@ -58,12 +59,12 @@ fn line_geometry(line: &[(f64, f64)]) -> Value {
 
 /// Read the layers out of `events`, as replayed by `replay` (which holds
 /// the agreed sections and the latest attachments).
-pub fn layers(events: &[Event], replay: &Replay) -> Layers {
+pub fn layers<E: Borrow<Event>>(events: &[E], replay: &Replay) -> Layers {
     let mut party: BTreeMap<String, String> = BTreeMap::new();
     let mut out = Layers::default();
     // Per section: its latest line event.
     let mut latest: BTreeMap<String, u64> = BTreeMap::new();
-    for e in events {
+    for e in events.iter().map(Borrow::borrow) {
         let body = e.body_value();
         if e.kind == "commission" {
             for m in body["members"].as_array().into_iter().flatten() {
@@ -102,7 +103,7 @@ pub fn layers(events: &[Event], replay: &Replay) -> Layers {
         }
     }
     let agreed = replay.agreed();
-    let event = |seq: u64| events.get(seq as usize);
+    let event = |seq: u64| events.get(seq as usize).map(Borrow::borrow);
     for (i, (section, &seq)) in latest.iter().enumerate() {
         let (status, geometry, at) = match agreed.get(section) {
             Some(a) => (

@@ -60,13 +60,9 @@ fn fixture(dir: &std::path::Path) {
         ("aze-head", &aze),
         "t",
     );
-    let sha = {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(terminus_ledger::canonical::canonical(&terms))
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let sha = terminus_ledger::record::verify(&r).unwrap().agreed["North"]
+        .terms_sha256
+        .clone();
     let list: Vec<_> = pillars
         .iter()
         .enumerate()
@@ -81,9 +77,7 @@ fn fixture(dir: &std::path::Path) {
     let path = dir.join("bench.sqlite");
     let _ = std::fs::remove_file(&path);
     let mut s = SqliteStore::open(&path, "AM-AZ").unwrap();
-    for e in &r.events {
-        s.append(e).unwrap();
-    }
+    terminus_ledger::store::RecordStore::keep(&mut s, &r).unwrap();
     std::fs::write(dir.join("arm-head.secret"), arm.secret_hex()).unwrap();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -253,7 +253,7 @@ pub async fn add_head(
 }
 
 fn hexes(h: &[merkle::Hash]) -> Vec<String> {
-    h.iter().map(hex_of).collect()
+    h.iter().map(hex::encode).collect()
 }
 
 /// A whole-number query parameter, or its default; 400 when missing
@@ -265,10 +265,6 @@ fn whole(q: &HashMap<String, String>, k: &str, default: Option<u64>) -> Result<u
             .map_err(|_| ApiError::bad(format!("{k}={t}: give a whole number"))),
         None => default.ok_or_else(|| ApiError::bad(format!("give {k}"))),
     }
-}
-
-fn hex_of(h: &merkle::Hash) -> String {
-    h.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `GET /api/proofs/inclusion?seq=&size=`: RFC 9162 inclusion proof of
@@ -295,8 +291,8 @@ pub async fn inclusion(
         .ok_or_else(|| ApiError::bad("no such proof"))?;
     Ok(Json(json!({
         "seq": seq, "size": size,
-        "leaf": hex_of(&leaves[seq as usize]),
-        "root": hex_of(&merkle::root(leaves)),
+        "leaf": hex::encode(leaves[seq as usize]),
+        "root": hex::encode(merkle::root(leaves)),
         "path": hexes(&proof),
     })))
 }
@@ -325,8 +321,8 @@ pub async fn consistency(
         .ok_or_else(|| ApiError::bad("no such proof"))?;
     Ok(Json(json!({
         "first": first, "second": second,
-        "first_root": hex_of(&merkle::root(&leaves[..first as usize])),
-        "second_root": hex_of(&merkle::root(leaves)),
+        "first_root": hex::encode(merkle::root(&leaves[..first as usize])),
+        "second_root": hex::encode(merkle::root(leaves)),
         "path": hexes(&proof),
     })))
 }
@@ -437,14 +433,12 @@ pub async fn add_draft(
     if kind != "comment" || v.get("line").is_some() {
         check_line(v).map_err(|why| unprocessable(format!("its line is malformed: {why}")))?;
     }
-    let known = {
-        let live = s.live.read().unwrap_or_else(|p| p.into_inner());
-        live.events.iter().any(|e| {
-            let b = e.body_value();
-            b["section"].as_str() == Some(&section)
-                || b["terms"]["section"].as_str() == Some(&section)
-        })
-    };
+    let known = s
+        .live
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .replay
+        .knows_section(&section);
     if !known && kind != "proposal" {
         return Err(unprocessable(format!(
             "section \"{section}\" is unknown: a {kind} answers a section already in the record"

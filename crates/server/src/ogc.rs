@@ -113,7 +113,6 @@ fn collection_json(b: &str, name: &str, title: &str, extent: Option<[f64; 4]>) -
 
 /// The items of `name` this caller may read, or why not.
 fn items_for<'a>(
-    s: &Service,
     c: Option<&Caller>,
     name: &str,
     cols: &'a crate::state::Collections,
@@ -124,7 +123,6 @@ fn items_for<'a>(
             COLLECTIONS.map(|c| c.0).join(", ")
         )));
     };
-    let _ = s;
     allow(c, Action::ReadAgreed)?;
     let negotiation = negotiates(c);
     match name {
@@ -172,7 +170,7 @@ pub async fn collections(
     let list: Vec<Value> = visible(c.as_ref())
         .into_iter()
         .map(|(name, title)| {
-            let items = items_for(&s, c.as_ref(), name, &cols).unwrap_or_default();
+            let items = items_for(c.as_ref(), name, &cols).unwrap_or_default();
             collection_json(&b, name, title, extent(&items))
         })
         .collect();
@@ -192,7 +190,7 @@ pub async fn collection(
     check_format(&q)?;
     let c = caller(&s, &headers)?;
     let cols = s.collections();
-    let items = items_for(&s, c.as_ref(), &name, &cols)?;
+    let items = items_for(c.as_ref(), &name, &cols)?;
     let title = COLLECTIONS
         .iter()
         .find(|(n, _)| *n == name)
@@ -290,7 +288,7 @@ pub async fn items(
     }
     let c = caller(&s, &headers)?;
     let cols = s.collections();
-    let all = items_for(&s, c.as_ref(), &name, &cols)?;
+    let all = items_for(c.as_ref(), &name, &cols)?;
     let limit = parse_count(&q, "limit", 10, 1, MAX_LIMIT)?;
     let offset = parse_count(&q, "offset", 0, 0, usize::MAX)?;
     let bbox = q.get("bbox").map(|t| parse_bbox(t)).transpose()?;
@@ -343,7 +341,7 @@ pub async fn item(
     check_format(&q)?;
     let c = caller(&s, &headers)?;
     let cols = s.collections();
-    let all = items_for(&s, c.as_ref(), &name, &cols)?;
+    let all = items_for(c.as_ref(), &name, &cols)?;
     let Some(i) = all.into_iter().find(|i| i.id == id) else {
         return Err(ApiError::not_found(format!(
             "collection {name} has no feature {id} (that you may read)"

@@ -61,6 +61,27 @@ pub struct Live {
     pub version: u64,
 }
 
+impl Live {
+    /// The record as `store` holds it, as version `version`.
+    fn read(store: &mut dyn RecordStore, version: u64) -> Result<Live, StoreError> {
+        let record = store.record()?;
+        let replay = store.replay().clone();
+        let parties: std::collections::BTreeSet<String> =
+            replay.members().values().map(|m| m.party.clone()).collect();
+        let mut drafts = BTreeMap::new();
+        for p in parties {
+            drafts.insert(p.clone(), store.drafts(&p)?);
+        }
+        Ok(Live {
+            events: record.events.into_iter().map(Arc::new).collect(),
+            heads: record.heads,
+            replay,
+            drafts,
+            version,
+        })
+    }
+}
+
 /// The collections derived from one version of the record.
 #[derive(Default)]
 pub struct Collections {
@@ -105,24 +126,11 @@ pub const COLLECTIONS: [(&str, &str); 4] = [
 impl Service {
     /// A service over `store` (its record already verified on open).
     pub fn new(mut store: Box<dyn RecordStore>, config: Config) -> Result<Service, StoreError> {
-        let record = store.record()?;
-        let replay = store.replay().clone();
-        let mut drafts = BTreeMap::new();
-        let parties: std::collections::BTreeSet<String> =
-            replay.members().values().map(|m| m.party.clone()).collect();
-        for p in parties {
-            drafts.insert(p.clone(), store.drafts(&p)?);
-        }
+        let live = Live::read(store.as_mut(), 1)?;
         let commission = store.commission().to_string();
         Ok(Service {
             store: Mutex::new(store),
-            live: RwLock::new(Live {
-                events: record.events.into_iter().map(Arc::new).collect(),
-                heads: record.heads,
-                replay,
-                drafts,
-                version: 1,
-            }),
+            live: RwLock::new(live),
             collections: Mutex::new(Arc::new(Collections::default())),
             tokens: Mutex::new(HashMap::new()),
             members_version: std::sync::atomic::AtomicU64::new(1),
@@ -143,20 +151,8 @@ impl Service {
 
     /// Rebuild the record as last written from the store.
     pub fn reload(&self, store: &mut dyn RecordStore) -> Result<(), StoreError> {
-        let record = store.record()?;
-        let replay = store.replay().clone();
-        let mut drafts = BTreeMap::new();
-        let parties: std::collections::BTreeSet<String> =
-            replay.members().values().map(|m| m.party.clone()).collect();
-        for p in parties {
-            drafts.insert(p.clone(), store.drafts(&p)?);
-        }
         let mut live = self.live.write().unwrap_or_else(|p| p.into_inner());
-        live.events = record.events.into_iter().map(Arc::new).collect();
-        live.heads = record.heads;
-        live.replay = replay;
-        live.drafts = drafts;
-        live.version += 1;
+        *live = Live::read(store, live.version + 1)?;
         self.members_version
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(())
@@ -190,8 +186,7 @@ fn id_of(f: &serde_json::Value) -> String {
 }
 
 fn derive(live: &Live) -> Collections {
-    let events: Vec<Event> = live.events.iter().map(|e| (**e).clone()).collect();
-    let layers = views::layers(&events, &live.replay);
+    let layers = views::layers(&live.events, &live.replay);
     let mut by_name = BTreeMap::new();
     let sections = layers
         .sections

@@ -955,16 +955,8 @@ fn ledger_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Failure
     let store_path = dir.join("am-az-sample.sqlite");
     let mut store = terminus_ledger::store::SqliteStore::open(&store_path, commission)
         .map_err(|e| Failure::failed(format!("{}: {e}", store_path.display())))?;
-    for e in &r.events {
-        store
-            .append(e)
-            .map_err(|e| Failure::failed(e.to_string()))?;
-    }
-    for h in &r.heads {
-        store
-            .add_head(h)
-            .map_err(|e| Failure::failed(e.to_string()))?;
-    }
+    terminus_ledger::store::RecordStore::keep(&mut store, &r)
+        .map_err(|e| Failure::failed(e.to_string()))?;
     drop(store);
     let bundle = dir.join("am-az-sample.gpkg");
     let (events, heads, n_agreed) = super::ledger::export_bundle(&store_path, commission, &bundle)?;

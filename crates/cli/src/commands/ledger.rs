@@ -513,16 +513,8 @@ pub(crate) fn export_bundle(
     )?;
     let mut bundle = terminus_ledger::store::SqliteStore::open(out, commission)
         .map_err(|e| Failure::failed(format!("{}: {e}", out.display())))?;
-    for e in &record.events {
-        bundle
-            .append(e)
-            .map_err(|e| Failure::failed(e.to_string()))?;
-    }
-    for h in &record.heads {
-        bundle
-            .add_head(h)
-            .map_err(|e| Failure::failed(e.to_string()))?;
-    }
+    terminus_ledger::store::RecordStore::keep(&mut bundle, &record)
+        .map_err(|e| Failure::failed(e.to_string()))?;
     bundle
         .into_single_file()
         .map_err(|e| Failure::failed(format!("{}: {e}", out.display())))?;
@@ -571,16 +563,9 @@ fn import(
     let theirs = read_any(bundle)?;
     let mut s = open_store(store, commission, true)?;
     let mut ours = s.record().map_err(|e| Failure::failed(e.to_string()))?;
-    let had = ours.events.len();
-    let had_heads = ours.heads.clone();
     match terminus_ledger::record::merge(&mut ours, &theirs) {
         Ok(outcome) => {
-            for e in &ours.events[had..] {
-                s.append(e).map_err(|e| Failure::failed(e.to_string()))?;
-            }
-            for h in ours.heads.iter().filter(|h| !had_heads.contains(h)) {
-                s.add_head(h).map_err(|e| Failure::failed(e.to_string()))?;
-            }
+            s.keep(&ours).map_err(|e| Failure::failed(e.to_string()))?;
             match outcome {
                 terminus_ledger::record::Merge::Extended { new } => {
                     println!(
@@ -802,7 +787,7 @@ fn attachment_body(
             .map_err(|e| Failure::usage(format!("{}: {e}", d.display())))?;
         documents.push(serde_json::json!({
             "name": d.file_name().map(|n| n.to_string_lossy().into_owned()),
-            "sha256": hex_digest(&sha2::Sha256::digest(text.as_bytes())),
+            "sha256": hex::encode(sha2::Sha256::digest(text.as_bytes())),
             "text": text,
         }));
     }
@@ -816,10 +801,6 @@ fn attachment_body(
         "documents": documents,
         "notes": notes,
     }))
-}
-
-fn hex_digest(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A commission's store: a PostgreSQL database (a `postgres://` URL or a

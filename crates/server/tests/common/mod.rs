@@ -69,12 +69,10 @@ pub fn fixture(config: Config) -> Fixture {
     );
     r.append("agreement", json!({"terms": terms}), k("arm-head"), "t");
     r.append("agreement", json!({"terms": terms}), k("aze-head"), "t");
-    let terms_sha = {
-        use terminus_ledger::canonical::canonical;
-        let bytes = canonical(&terms);
-        // SHA-256 as the record computes it.
-        sha256_hex(&bytes)
-    };
+    // The terms' hash as the record states it.
+    let terms_sha = terminus_ledger::record::verify(&r).unwrap().agreed["South"]
+        .terms_sha256
+        .clone();
     r.append(
         "attachment",
         json!({"section": "South", "what": "pillar_catalogue", "terms_sha256": terms_sha, "replaces": null,
@@ -101,14 +99,6 @@ pub fn fixture(config: Config) -> Fixture {
         service,
         app,
     }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 impl Fixture {
