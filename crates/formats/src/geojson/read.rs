@@ -12,14 +12,26 @@ use terminus_vector::{Coord, Feature, FeatureId, Geometry, Polygon, Value};
 /// Read a GeoJSON file (FeatureCollection, Feature or bare geometry) into
 /// `sink` as one layer named after the file (or its `name` member).
 pub fn read_into(path: &Path, opts: &ReadOptions, sink: &mut dyn LayerSink) -> Result<()> {
+    read_with_limit(path, opts, sink, IN_MEMORY_LIMIT)
+}
+
+/// Files up to this size are parsed from memory, larger ones streamed.
+const IN_MEMORY_LIMIT: u64 = 256 << 20;
+
+fn read_with_limit(
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut dyn LayerSink,
+    in_memory_limit: u64,
+) -> Result<()> {
     let file = std::fs::File::open(path).map_err(|e| FormatError::io(path, e))?;
-    let reader = ProgressRead {
+    let size = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+    let mut reader = ProgressRead {
         inner: file,
         read: 0,
         reported: 0,
         progress: opts.progress.clone(),
     };
-    let reader = BufReader::with_capacity(1 << 20, reader);
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -36,10 +48,26 @@ pub fn read_into(path: &Path, opts: &ReadOptions, sink: &mut dyn LayerSink) -> R
         in_features: false,
         failure: None,
     };
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    let outcome = TopSeed { state: &mut state }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
+    // Files that fit comfortably in memory are read whole and parsed from
+    // the slice: serde_json's slice reader is about twice as fast as its
+    // byte-at-a-time reader (0.1 s less per 35 MB line). Larger files
+    // stream, so memory stays bounded by the geometry itself.
+    let outcome = if size <= in_memory_limit {
+        let mut bytes = Vec::with_capacity(size as usize + 1);
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| FormatError::io(path, e))?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        TopSeed { state: &mut state }
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+    } else {
+        let mut de =
+            serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, reader));
+        TopSeed { state: &mut state }
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+    };
     if let Some(err) = state.failure.take() {
         return Err(err);
     }
@@ -655,5 +683,54 @@ impl<'de> Visitor<'de> for NestedSeed<'_> {
             return Err(de::Error::custom("coordinates nested too deep"));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sink::DatasetCollector;
+
+    /// What a file reads as (or the error it gives), parsed from memory
+    /// and streamed.
+    fn both_ways(text: &str) -> [std::result::Result<String, String>; 2] {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("line.geojson");
+        std::fs::write(&path, text).expect("write the sample");
+        [u64::MAX, 0].map(|limit| {
+            let mut sink = DatasetCollector::default();
+            read_with_limit(&path, &ReadOptions::default(), &mut sink, limit)
+                .map(|()| format!("{:?}", sink.into_dataset()))
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    #[test]
+    fn memory_and_streaming_read_the_same_features_and_the_same_errors() {
+        let good = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"name":"A"},"geometry":{"type":"LineString","coordinates":[[45.0,41.0],[45.1,41.05]]}},
+            {"type":"Feature","properties":{"name":"B"},"geometry":{"type":"Point","coordinates":[46.5,39.25]}}]}"#;
+        let [memory, streamed] = both_ways(good);
+        let memory = memory.expect("a valid file reads");
+        assert!(
+            memory.contains("45.1") && memory.contains("39.25"),
+            "{memory}"
+        );
+        assert_eq!(Ok(memory), streamed);
+
+        let cut = &good[..good.len() - 40];
+        let [memory, streamed] = both_ways(cut);
+        let memory = memory.expect_err("a truncated file is refused");
+        assert!(memory.contains("ends early"), "{memory}");
+        assert_eq!(Err(memory), streamed);
+
+        let bad = good.replace("41.05", "41.0.5");
+        let [memory, streamed] = both_ways(&bad);
+        let memory = memory.expect_err("a malformed number is refused");
+        assert!(
+            memory.contains("feature 0") && memory.contains("line 2"),
+            "{memory}"
+        );
+        assert_eq!(Err(memory), streamed);
     }
 }
