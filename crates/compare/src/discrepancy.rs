@@ -622,8 +622,10 @@ fn compare_pair(
     }
 
     // Agreement both ways.
-    let (mut agreement, agreed_a) = agreement::stretches(frame, radius, a, &b.name, &b.index, tol);
-    let (agreement_b, agreed_b) = agreement::stretches(frame, radius, b, &a.name, &a.index, tol);
+    let ((mut agreement, agreed_a), (agreement_b, agreed_b)) = rayon::join(
+        || agreement::stretches(frame, radius, a, &b.name, &b.index, tol),
+        || agreement::stretches(frame, radius, b, &a.name, &a.index, tol),
+    );
     agreement.extend(agreement_b);
     phase("  agreement", &mut clock);
 
