@@ -16,7 +16,7 @@ use crate::{
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use terminus_geodesy::measure::{area_from_edges, EdgeTerm, InverseGeodesic};
+use terminus_geodesy::measure::{area_from_paths, EdgeTerm, InverseGeodesic};
 
 /// A polygon between two lines.
 #[derive(Debug, Clone, Serialize)]
@@ -98,6 +98,9 @@ pub(crate) struct PreparedLine {
     pub terms: Vec<Vec<EdgeTerm>>,
     /// Ends left open after bridging: (position, image).
     pub free_ends: Vec<(LatLon, Xy)>,
+    /// Per piece, the vertices where the line touches itself (a ring
+    /// closing, pieces meeting): nodes of every arrangement.
+    pub touches: Vec<Vec<u32>>,
 }
 
 fn check_options(o: &Options) -> Result<(), CompareError> {
@@ -200,9 +203,10 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
                 pieces.push((ll, xy));
             }
             let index = SegmentIndex::from_pieces(&pieces);
-            if let Some((a, b, at)) = index.self_crossing() {
+            let contacts = index.self_contacts().map_err(|crossing| {
+                let (a, b, at) = *crossing;
                 let (lat, lon) = frame.latlon(at);
-                return Err(CompareError::SelfCrossing {
+                CompareError::SelfCrossing {
                     line: l.name.clone(),
                     piece_a: a.piece,
                     segment_a: a.index,
@@ -210,7 +214,12 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
                     segment_b: b.index,
                     lat,
                     lon,
-                });
+                }
+            })?;
+            // Per piece, the vertices where the line touches itself.
+            let mut touches = vec![Vec::new(); pieces.len()];
+            for (piece, vertex) in contacts {
+                touches[piece as usize].push(vertex);
             }
             let (bridges, free_ends) = bridge(&g, &pieces, options.bridge_m);
             let terms = pieces
@@ -229,6 +238,7 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
                 bridges,
                 free_ends,
                 terms,
+                touches,
             })
         })
         .collect::<Result<_, _>>()?;
@@ -541,6 +551,7 @@ fn compare_pair(
                     piece: pi as u32,
                     forward: true,
                 },
+                touches: &line.touches[pi],
             });
         }
         for (ll, xy) in &bridge_ends[li] {
@@ -549,6 +560,7 @@ fn compare_pair(
                 xy,
                 terms: &[],
                 role: Role::Bridge { line: li as u8 },
+                touches: &[],
             });
             bridges.push(Closure {
                 line: line.name.clone(),
@@ -564,6 +576,7 @@ fn compare_pair(
             xy,
             terms: &[],
             role: Role::Join,
+            touches: &[],
         });
     }
     let mut clock = std::time::Instant::now();
@@ -670,7 +683,7 @@ fn compare_pair(
 struct FaceContext<'a> {
     frame: &'a Frame,
     radius: f64,
-    arr: &'a Arrangement,
+    arr: &'a Arrangement<'a>,
     a: &'a PreparedLine,
     b: &'a PreparedLine,
     inputs: &'a Inputs,
@@ -690,7 +703,7 @@ impl FaceContext<'_> {
         // left): the signed sum over all rings is the face's area.
         let area_m2 = rings_h
             .iter()
-            .map(|r| area_from_edges(g, r.iter().map(|&h| arr.term(h))))
+            .map(|r| area_from_paths(g, r.iter().map(|&h| arr.term(h))))
             .sum::<f64>();
 
         // Which side of each line the face lies on, from its own edges.
@@ -710,15 +723,17 @@ impl FaceContext<'_> {
                     let on = e
                         .roles
                         .iter()
-                        .any(|r| matches!(r, Role::Line { line, .. } if *line as usize == k));
+                        .any(|r| matches!(*r, Role::Line { line, .. } if line as usize == k));
                     if !on {
                         if let Some((xy, ll)) = run.take() {
                             chains[k].push(Chain::new(xy, ll));
                         }
                     }
                 }
-                let (o, d) = (arr.origin(h), arr.dest(h));
-                let (no, nd) = (arr.nodes[o as usize], arr.nodes[d as usize]);
+                if !e.roles.iter().any(|r| matches!(r, Role::Line { .. })) {
+                    continue;
+                }
+                let points: Vec<(LatLon, Xy)> = arr.walk(h).collect();
                 for role in e.roles.iter() {
                     if let Role::Line {
                         line,
@@ -726,24 +741,23 @@ impl FaceContext<'_> {
                         forward,
                     } = *role
                     {
-                        let along = (h % 2 == 0) == forward;
-                        let len = (nd.xy[0] - no.xy[0]).hypot(nd.xy[1] - no.xy[1]);
+                        let along = h.is_multiple_of(2) == forward;
                         let v = &mut votes[line as usize];
                         match v.iter_mut().find(|x| x.0 == (piece, along)) {
-                            Some(x) => x.1 += len,
-                            None => v.push(((piece, along), len)),
+                            Some(x) => x.1 += e.plane_length,
+                            None => v.push(((piece, along), e.plane_length)),
                         }
-                        parts[line as usize].push(IndexedSegment {
-                            ll: [no.ll, nd.ll],
-                            xy: [no.xy, nd.xy],
+                        parts[line as usize].extend(points.windows(2).map(|w| IndexedSegment {
+                            ll: [w[0].0, w[1].0],
+                            xy: [w[0].1, w[1].1],
                             piece,
                             index: 0,
-                        });
-                        lengths[line as usize] += arr.terms[(h / 2) as usize].length;
-                        let run =
-                            open[line as usize].get_or_insert_with(|| (vec![no.xy], vec![no.ll]));
-                        run.0.push(nd.xy);
-                        run.1.push(nd.ll);
+                        }));
+                        lengths[line as usize] += e.term.length;
+                        let run = open[line as usize]
+                            .get_or_insert_with(|| (vec![points[0].1], vec![points[0].0]));
+                        run.0.extend(points[1..].iter().map(|p| p.1));
+                        run.1.extend(points[1..].iter().map(|p| p.0));
                     }
                 }
             }

@@ -31,6 +31,9 @@ pub struct IndexedSegment {
     pub index: u32,
 }
 
+/// Two segments of one line that cross or overlap, and where (image).
+pub type SelfCrossing = Box<(IndexedSegment, IndexedSegment, Xy)>;
+
 /// The nearest point found.
 #[derive(Debug, Clone, Copy)]
 pub struct Closest {
@@ -75,11 +78,14 @@ impl SegmentIndex {
         SegmentIndex::new(segs)
     }
 
-    /// The first place (in segment order) where these segments cross
-    /// each other properly or overlap along a stretch, with the crossing's
-    /// image. Touching — a piece ending on another, a ring closing,
-    /// consecutive segments — is allowed. Exact predicates (`robust`).
-    pub fn self_crossing(&self) -> Option<(IndexedSegment, IndexedSegment, Xy)> {
+    /// Where these segments touch each other at a vertex (away from the
+    /// vertex two consecutive segments of a piece share): each such vertex
+    /// as (piece, vertex index), sorted — or, should two of them cross
+    /// properly or overlap along a stretch, the first such place (in
+    /// segment order) with the crossing's image. Touching — a piece ending
+    /// on another, a ring closing, consecutive segments — is allowed.
+    /// Exact predicates (`robust`).
+    pub fn self_contacts(&self) -> Result<Vec<(u32, u32)>, SelfCrossing> {
         use robust::{orient2d, Coord};
         let c = |p: Xy| Coord { x: p[0], y: p[1] };
         let between = |a: Xy, b: Xy, p: Xy| {
@@ -90,8 +96,9 @@ impl SegmentIndex {
             }
         };
         let boxes = self.tree.segments();
-        self.tree.find_map_runs(|run, near| {
+        let runs = self.tree.map_runs(|run, near| {
             let near_boxes: Vec<[f64; 4]> = near.iter().map(|&j| seg_box(&boxes[j])).collect();
+            let mut contacts = Vec::new();
             for i in run {
                 let s = self.segments[i];
                 let (a, b) = (s.xy[0], s.xy[1]);
@@ -105,11 +112,8 @@ impl SegmentIndex {
                     // The next segment of the same piece shares `b`: it can
                     // only overlap this one, by turning straight back, which
                     // needs its far end on this segment's line.
-                    if t.piece == s.piece
-                        && t.index == s.index + 1
-                        && p == b
-                        && orient2d(c(a), c(b), c(q)) != 0.0
-                    {
+                    let next = t.piece == s.piece && t.index == s.index + 1 && p == b;
+                    if next && orient2d(c(a), c(b), c(q)) != 0.0 {
                         continue;
                     }
                     let o1 = orient2d(c(a), c(b), c(p));
@@ -132,12 +136,31 @@ impl SegmentIndex {
                         } else {
                             0.0
                         };
-                        return Some((s, t, [a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])]));
+                        let at = [a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])];
+                        return Err(Box::new((s, t, at)));
+                    }
+                    if next {
+                        continue;
+                    }
+                    for (k, x) in [a, b].into_iter().enumerate() {
+                        for (m, y) in [p, q].into_iter().enumerate() {
+                            if x == y {
+                                contacts.push((s.piece, s.index + k as u32));
+                                contacts.push((t.piece, t.index + m as u32));
+                            }
+                        }
                     }
                 }
             }
-            None
-        })
+            Ok(contacts)
+        });
+        let mut all = Vec::new();
+        for run in runs {
+            all.extend(run?);
+        }
+        all.sort_unstable();
+        all.dedup();
+        Ok(all)
     }
 
     /// Whether there is nothing to measure against.

@@ -141,25 +141,28 @@ impl PackedSegments {
 
     /// Run `visit` on every run of [`NODE`] consecutive segments (in
     /// parallel) with the segments whose boxes meet the run's box, in
-    /// increasing order: one descent per run instead of one per segment,
-    /// for all-pairs searches along lines. The first `Some` in run order
-    /// is returned.
-    pub fn find_map_runs<T: Send>(
+    /// increasing order, and collect the answers in run order: one descent
+    /// per run instead of one per segment, for all-pairs searches along
+    /// lines.
+    pub fn map_runs<T: Send>(
         &self,
-        visit: impl Fn(std::ops::Range<usize>, &[usize]) -> Option<T> + Sync,
-    ) -> Option<T> {
+        visit: impl Fn(std::ops::Range<usize>, &[usize]) -> T + Sync,
+    ) -> Vec<T> {
         use rayon::prelude::*;
         let n = self.segments.len();
-        (0..n.div_ceil(NODE)).into_par_iter().find_map_first(|c| {
-            let run = c * NODE..((c + 1) * NODE).min(n);
-            let env = self.segments[run.clone()]
-                .iter()
-                .map(seg_box)
-                .reduce(union)?;
-            let mut near: Vec<usize> = self.intersecting(env).collect();
-            near.sort_unstable();
-            visit(run, &near)
-        })
+        (0..n.div_ceil(NODE))
+            .into_par_iter()
+            .map(|c| {
+                let run = c * NODE..((c + 1) * NODE).min(n);
+                let mut near: Vec<usize> =
+                    match self.segments[run.clone()].iter().map(seg_box).reduce(union) {
+                        Some(env) => self.intersecting(env).collect(),
+                        None => Vec::new(),
+                    };
+                near.sort_unstable();
+                visit(run, &near)
+            })
+            .collect()
     }
 
     /// The segments whose boxes meet `query` (min x, min y, max x, max y).

@@ -427,3 +427,139 @@ fn places_roads_and_sections_are_located() {
         first.roads[0].length_m
     );
 }
+
+/// Geodesic area (m², positive) of the polygon through `pts` (lat, lon).
+fn area_of(pts: &[LatLon]) -> f64 {
+    let mut ring: Vec<(f64, f64)> = pts.iter().map(|&(la, lo)| (lo, la)).collect();
+    ring.push(ring[0]);
+    ring_area(&Ellipsoid::WGS84, ring).abs()
+}
+
+/// The discrepancy polygons' areas, largest first.
+fn face_areas(p: &terminus_compare::PairComparison) -> Vec<f64> {
+    let mut v: Vec<f64> = p.discrepancies.iter().map(|d| d.area_m2).collect();
+    v.sort_by(|x, y| y.total_cmp(x));
+    v
+}
+
+#[test]
+fn an_enclave_ring_is_a_face_of_its_own_and_a_hole_in_the_face_around_it() {
+    // A and B share their ends 20 km apart; B bulges 5 km north. A second
+    // piece of A is a closed ring of about 1 km² inside the bulge.
+    let p0 = (40.0, 45.0);
+    let (mid, azi) = step(p0, 90.0, 10_000.0);
+    let (p1, _) = step(p0, 90.0, 20_000.0);
+    let (apex, _) = step(mid, azi - 90.0, 5_000.0);
+    let (c, _) = step(mid, azi - 90.0, 2_000.0);
+    let ring: Vec<LatLon> = [45.0, 135.0, 225.0, 315.0, 45.0]
+        .iter()
+        .map(|&az| step(c, az, 700.0).0)
+        .collect();
+    let inputs = Inputs {
+        lines: vec![
+            ClaimLine {
+                name: "A".into(),
+                pieces: vec![vec![p0, mid, p1], ring.clone()],
+            },
+            line("B", vec![p0, apex, p1]),
+        ],
+        ..Default::default()
+    };
+    let cmp = compare(&inputs, &Options::default()).unwrap();
+    let p = &cmp.pairs[0];
+    let lens = area_of(&[p0, mid, p1, apex]);
+    let enclave = area_of(&ring[..4]);
+    let areas = face_areas(p);
+    assert_eq!(areas.len(), 2, "{areas:?}");
+    assert!(
+        (areas[0] - (lens - enclave)).abs() < 1e-3,
+        "{areas:?} vs {lens} − {enclave}"
+    );
+    assert!((areas[1] - enclave).abs() < 1e-3, "{areas:?} vs {enclave}");
+    // The lens keeps its hole: its outline is the lens, its hole the ring.
+    let big = &p
+        .discrepancies
+        .iter()
+        .find(|d| d.area_m2 == areas[0])
+        .unwrap();
+    assert_eq!(big.rings.len(), 2);
+    assert_eq!(big.rings[1].len(), 5, "{:?}", big.rings[1]);
+    assert!((p.area_between_m2 + p.same_side_area_m2 - lens).abs() < 1e-3);
+}
+
+#[test]
+fn a_stretch_both_lines_share_is_agreed_and_encloses_nothing() {
+    // Vertices every 5 km along a geodesic; B shares A's first three and
+    // its last, and leaves A between the third and the last by 2 km north.
+    let p0 = (40.0, 45.0);
+    let q: Vec<(LatLon, f64)> = (0..5).map(|k| step(p0, 90.0, 5_000.0 * k as f64)).collect();
+    let a: Vec<LatLon> = q.iter().map(|x| x.0).collect();
+    let (apex, _) = step(q[3].0, q[3].1 - 90.0, 2_000.0);
+    let b = vec![a[0], a[1], a[2], apex, a[4]];
+    let inputs = Inputs {
+        lines: vec![line("A", a.clone()), line("B", b)],
+        ..Default::default()
+    };
+    let cmp = compare(&inputs, &Options::default()).unwrap();
+    let p = &cmp.pairs[0];
+    let lens = area_of(&[a[2], a[3], a[4], apex]);
+    assert_eq!(face_areas(p).len(), 1, "{:?}", face_areas(p));
+    assert_eq!(p.discrepancy_count, 1);
+    assert!(
+        (p.discrepancy_area_m2 - lens).abs() < 1e-3,
+        "{} vs {lens}",
+        p.discrepancy_area_m2
+    );
+    // The shared 10 km agree, and the legs near the shared vertices do.
+    assert!(
+        p.agreed_length_a_m >= 10_000.0 - 1e-6,
+        "{}",
+        p.agreed_length_a_m
+    );
+    assert!(p.agreed_length_a_m < 10_600.0, "{}", p.agreed_length_a_m);
+    let d = &p.discrepancies[0];
+    assert!((d.length_a_m - 10_000.0).abs() < 1e-6, "{}", d.length_a_m);
+    assert!((d.max_width_m - 2_000.0).abs() < 1.0, "{}", d.max_width_m);
+}
+
+#[test]
+fn a_line_that_loops_back_through_its_own_vertex_encloses_the_loop() {
+    // A runs east, makes a triangular loop north of its course that
+    // returns through the same vertex, and goes on; B bulges 1 km south.
+    let p0 = (40.0, 45.0);
+    let (p1, _) = step(p0, 90.0, 5_000.0);
+    let (p2, _) = step(p1, 45.0, 2_000.0);
+    let (p3, _) = step(p1, 315.0, 2_000.0);
+    let (p4, _) = step(p0, 90.0, 10_000.0);
+    let (m, azi) = step(p0, 90.0, 5_000.0);
+    let (south, _) = step(m, azi + 90.0, 1_000.0);
+    let inputs = Inputs {
+        lines: vec![
+            line("A", vec![p0, p1, p2, p3, p1, p4]),
+            line("B", vec![p0, south, p4]),
+        ],
+        ..Default::default()
+    };
+    let cmp = compare(&inputs, &Options::default()).unwrap();
+    let p = &cmp.pairs[0];
+    let areas = face_areas(p);
+    let lens = area_of(&[p0, south, p4, p1]);
+    let lobe = area_of(&[p1, p2, p3]);
+    assert_eq!(areas.len(), 2, "{areas:?}");
+    let (big, small) = if lens > lobe {
+        (lens, lobe)
+    } else {
+        (lobe, lens)
+    };
+    assert!((areas[0] - big).abs() < 1e-3, "{areas:?} vs {lens}, {lobe}");
+    assert!(
+        (areas[1] - small).abs() < 1e-3,
+        "{areas:?} vs {lens}, {lobe}"
+    );
+    let loop_face = p
+        .discrepancies
+        .iter()
+        .find(|d| (d.area_m2 - lobe).abs() < 1e-3)
+        .unwrap();
+    assert_eq!(loop_face.kind, "A only");
+}

@@ -147,6 +147,61 @@ fn transit(lon1: f64, lon2: f64) -> i64 {
     }
 }
 
+/// The terms of a run of consecutive edges (a stretch of a ring between
+/// two nodes), summed once and used in every ring that runs along it: its
+/// length, its S12 kept as a compensated sum (value and error term,
+/// Neumaier), and its prime-meridian transits counted edge by edge — so a
+/// ring's area from its stretches' terms is its area from its edges'.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PathTerm {
+    /// Geodesic length, metres.
+    pub length: f64,
+    /// Sum of the edges' S12, m².
+    pub area: f64,
+    /// The rounding error of `area` (Neumaier's compensation), m².
+    pub area_error: f64,
+    /// Net eastward crossings of the prime meridian.
+    pub transits: i64,
+}
+
+impl PathTerm {
+    /// Add the next edge.
+    pub fn push(&mut self, t: EdgeTerm) {
+        self.length += t.length;
+        neumaier(&mut self.area, &mut self.area_error, t.area);
+        self.transits += transit(t.lons.0, t.lons.1);
+    }
+
+    /// The same stretch run the other way.
+    pub fn reversed(self) -> PathTerm {
+        PathTerm {
+            length: self.length,
+            area: -self.area,
+            area_error: -self.area_error,
+            transits: -self.transits,
+        }
+    }
+}
+
+impl From<EdgeTerm> for PathTerm {
+    fn from(t: EdgeTerm) -> PathTerm {
+        let mut p = PathTerm::default();
+        p.push(t);
+        p
+    }
+}
+
+/// Add `x` to the compensated sum (`sum`, `comp`) (Neumaier 1974).
+fn neumaier(sum: &mut f64, comp: &mut f64, x: f64) {
+    let next = *sum + x;
+    *comp += if sum.abs() >= x.abs() {
+        (*sum - next) + x
+    } else {
+        (x - next) + *sum
+    };
+    *sum = next;
+}
+
 /// Signed area (m², counter-clockwise positive) of the closed ring whose
 /// edges are `terms`, in order — the same result as
 /// [`ring_perimeter_area_with`] on the ring's vertices, with the sum of the
@@ -163,17 +218,19 @@ fn transit(lon1: f64, lon2: f64) -> i64 {
 /// assert!((a - b).abs() < 1e-6, "{a} {b}");
 /// ```
 pub fn area_from_edges(g: &Geodesic, terms: impl IntoIterator<Item = EdgeTerm>) -> f64 {
+    area_from_paths(g, terms.into_iter().map(PathTerm::from))
+}
+
+/// Signed area (m², counter-clockwise positive) of the closed ring made of
+/// the stretches `terms`, in order: [`area_from_edges`] over all their
+/// edges, to the rounding of the compensated sum.
+pub fn area_from_paths(g: &Geodesic, terms: impl IntoIterator<Item = PathTerm>) -> f64 {
     let (mut sum, mut comp) = (0.0f64, 0.0f64);
     let mut crossings = 0i64;
     for t in terms {
-        let next = sum + t.area;
-        comp += if sum.abs() >= t.area.abs() {
-            (sum - next) + t.area
-        } else {
-            (t.area - next) + sum
-        };
-        sum = next;
-        crossings += transit(t.lons.0, t.lons.1);
+        neumaier(&mut sum, &mut comp, t.area);
+        neumaier(&mut sum, &mut comp, t.area_error);
+        crossings += t.transits;
     }
     let area0 = g.area();
     let mut area = (sum + comp) % area0;
@@ -237,6 +294,61 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A ring's area from stretches of its edges summed once equals its
+    /// area from the edges, whichever way the stretches are cut or run.
+    #[test]
+    fn area_from_stretches_equals_area_from_edges() {
+        let g = Ellipsoid::WGS84.geodesic();
+        // A ring of 2,000 short edges across the prime meridian (transits).
+        let mut ring: Vec<(f64, f64)> = (0..1000)
+            .map(|i| {
+                (
+                    51.4 + 1e-4 * (i as f64 * 0.37).sin(),
+                    -0.05 + 1e-4 * i as f64,
+                )
+            })
+            .collect();
+        ring.extend((0..1000).map(|i| {
+            (
+                51.5 + 1e-5 * (i as f64 * 0.11).cos(),
+                0.05 - 1e-4 * i as f64,
+            )
+        }));
+        ring.push(ring[0]);
+        let edges: Vec<EdgeTerm> = ring
+            .windows(2)
+            .map(|w| EdgeTerm::new(&g, w[0], w[1]))
+            .collect();
+        let a = area_from_edges(&g, edges.iter().copied());
+        let b = ring_area_with(&g, ring.iter().map(|&(la, lo)| (lo, la)));
+        assert!((a - b).abs() < 1e-3, "{a} vs {b}");
+        for cuts in [
+            vec![0, 2000],
+            vec![0, 1, 999, 1000, 1500, 2000],
+            vec![0, 700, 1300, 2000],
+        ] {
+            let stretches: Vec<PathTerm> = cuts
+                .windows(2)
+                .map(|c| {
+                    let mut t = PathTerm::default();
+                    edges[c[0]..c[1]].iter().for_each(|&e| t.push(e));
+                    t
+                })
+                .collect();
+            assert_eq!(stretches.iter().map(|t| t.transits).sum::<i64>(), 0);
+            let c = area_from_paths(&g, stretches.iter().copied());
+            assert!((c - a).abs() <= 1e-6, "{c} vs {a}");
+            // Run backwards, each stretch reversed: the negated area.
+            let d = area_from_paths(&g, stretches.iter().rev().map(|t| t.reversed()));
+            assert!((d + a).abs() <= 1e-6, "{d} vs {a}");
+        }
+        // A stretch that crosses the meridian once counts one transit.
+        let mut t = PathTerm::default();
+        edges[450..550].iter().for_each(|&e| t.push(e));
+        assert_eq!(t.transits, 1);
+        assert_eq!(t.reversed().transits, -1);
     }
 
     /// A ring round the North Pole along 80°N; GeographicLib 2.1.2:
