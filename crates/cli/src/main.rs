@@ -85,6 +85,11 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // A batch command keeps what it frees; the service, which runs for
+    // weeks, lets its memory go back.
+    if !matches!(cli.command, Command::Serve(_)) {
+        keep_freed_memory();
+    }
     let result = match cli.command {
         Command::Info(a) => commands::info::run(a),
         Command::Convert(a) => commands::convert::run(a),
@@ -118,3 +123,30 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Keep freed memory for reuse instead of handing it back to the kernel.
+///
+/// The engines work in phases over arrays of millions of vertices, each
+/// phase freeing what the next allocates again. glibc's malloc returns a
+/// freed block to the kernel when it was mapped on its own (over its
+/// dynamic mmap threshold, from 128 KiB) or lies at the top of the heap,
+/// and the next phase takes page faults to have it back: on the 1M-vertex
+/// comparison a tenth of the run was spent clearing fresh pages. Raising
+/// the mmap threshold to its ceiling (32 MiB), not trimming the heap, and
+/// growing it in steps of 64 MiB (address space; pages are only counted
+/// once touched) keeps that memory in the process: the comparison runs
+/// about 0.1 s faster for some 50 MB more peak memory. (musl and other
+/// platforms keep their allocator's defaults.)
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn keep_freed_memory() {
+    // SAFETY: mallopt only sets the allocator's tuning parameters; it is
+    // called in main before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX);
+        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_freed_memory() {}
