@@ -195,6 +195,7 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
         .lines
         .par_iter()
         .map(|l| -> Result<PreparedLine, CompareError> {
+            let t0 = std::time::Instant::now();
             let mut pieces = Vec::new();
             for p in &l.pieces {
                 let mut ll = p.clone();
@@ -202,7 +203,9 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
                 let xy = frame.xys(&ll)?;
                 pieces.push((ll, xy));
             }
+            let t1 = t0.elapsed().as_secs_f64();
             let index = SegmentIndex::from_pieces(&pieces);
+            let t2 = t0.elapsed().as_secs_f64();
             let contacts = index.self_contacts().map_err(|crossing| {
                 let (a, b, at) = *crossing;
                 let (lat, lon) = frame.latlon(at);
@@ -221,6 +224,7 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
             for (piece, vertex) in contacts {
                 touches[piece as usize].push(vertex);
             }
+            let t3 = t0.elapsed().as_secs_f64();
             let (bridges, free_ends) = bridge(&g, &pieces, options.bridge_m);
             let terms = pieces
                 .iter()
@@ -230,6 +234,13 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
                         .collect()
                 })
                 .collect();
+            eprintln!(
+                "TMP {}: xy {t1:.3} index {:.3} contacts {:.3} terms {:.3}",
+                l.name,
+                t2 - t1,
+                t3 - t2,
+                t0.elapsed().as_secs_f64() - t3
+            );
             Ok(PreparedLine {
                 name: l.name.clone(),
                 pieces,

@@ -1,11 +1,13 @@
 //! In-library throughput: the geodesic inverse problem through Terminus'
-//! measure layer against `geographiclib-rs` called directly, transverse
+//! measure layer against `geographiclib-rs` called directly; edge terms
+//! (length and S12) of a line densified every metre, closed-form short-edge
+//! solution against the iterated one; transverse
 //! Mercator forward and inverse, and a Pulkovo 1942 → WGS 84 Helmert step.
 //! Run: cargo bench -p terminus-geodesy
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use terminus_geodesy::crs::transform::CrsTransform;
-use terminus_geodesy::measure::{path_length_with, InverseGeodesic};
+use terminus_geodesy::measure::{path_length_with, EdgeTerm, InverseGeodesic};
 use terminus_geodesy::projection::TransverseMercator;
 use terminus_geodesy::{Crs, Ellipsoid};
 
@@ -48,6 +50,38 @@ fn bench(c: &mut Criterion) {
                 &g,
                 pts.iter().map(|&(lat, lon)| (lon, lat)),
             ))
+        })
+    });
+    // A 10 km line densified every metre: the edge terms of its 10,000
+    // edges, as `compare` needs them.
+    let dense: Vec<(f64, f64)> = {
+        use terminus_geodesy::measure::DirectGeodesic;
+        (0..=10_000)
+            .map(|k| {
+                let p: (f64, f64) = g.direct(40.9, 45.1, 63.0, k as f64);
+                p
+            })
+            .collect()
+    };
+    group.throughput(Throughput::Elements(dense.len() as u64 - 1));
+    group.bench_function("edge terms 1 m/terminus EdgeTerm", |b| {
+        b.iter(|| {
+            let mut t = 0.0;
+            for w in dense.windows(2) {
+                t += EdgeTerm::new(&g, w[0], w[1]).area;
+            }
+            black_box(t)
+        })
+    });
+    group.bench_function("edge terms 1 m/geographiclib-rs iterated", |b| {
+        let mask = geographiclib_rs::geodesic_capability::DISTANCE
+            | geographiclib_rs::geodesic_capability::AREA;
+        b.iter(|| {
+            let mut t = 0.0;
+            for w in dense.windows(2) {
+                t += g._gen_inverse(w[0].0, w[0].1, w[1].0, w[1].1, mask).9;
+            }
+            black_box(t)
         })
     });
     group.throughput(Throughput::Elements(pts.len() as u64));

@@ -101,14 +101,21 @@ pub struct EdgeTerm {
 }
 
 impl EdgeTerm {
-    /// The edge (lat1, lon1) → (lat2, lon2), one inverse problem.
+    /// The edge (lat1, lon1) → (lat2, lon2), one inverse problem: solved
+    /// in closed form when it is under ~19 m
+    /// ([`crate::geodesic::short`], within the iterated solution's
+    /// rounding), by GeographicLib's iterated solution otherwise.
     pub fn new(g: &Geodesic, p1: (f64, f64), p2: (f64, f64)) -> EdgeTerm {
-        let mask = geographiclib_rs::geodesic_capability::DISTANCE
-            | geographiclib_rs::geodesic_capability::AREA;
-        let r = g._gen_inverse(p1.0, p1.1, p2.0, p2.1, mask);
+        let (length, area) = crate::geodesic::short::edge(g, p1.0, p1.1, p2.0, p2.1)
+            .unwrap_or_else(|| {
+                let mask = geographiclib_rs::geodesic_capability::DISTANCE
+                    | geographiclib_rs::geodesic_capability::AREA;
+                let r = g._gen_inverse(p1.0, p1.1, p2.0, p2.1, mask);
+                (r.1, r.9)
+            });
         EdgeTerm {
-            length: r.1,
-            area: r.9,
+            length,
+            area,
             lons: (p1.1, p2.1),
         }
     }

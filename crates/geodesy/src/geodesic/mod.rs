@@ -17,6 +17,7 @@ pub mod densify;
 pub mod gnomonic;
 pub mod intersect;
 pub mod nearest;
+pub mod short;
 
 pub use densify::{densify_by_spacing, densify_by_tolerance};
 pub use gnomonic::Gnomonic;
