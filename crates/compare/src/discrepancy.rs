@@ -195,6 +195,7 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
         .lines
         .par_iter()
         .map(|l| -> Result<PreparedLine, CompareError> {
+            // (Sub-phase timings for TERMINUS_PROFILE.)
             let t0 = std::time::Instant::now();
             let mut pieces = Vec::new();
             for p in &l.pieces {
@@ -234,13 +235,15 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
                         .collect()
                 })
                 .collect();
-            eprintln!(
-                "TMP {}: xy {t1:.3} index {:.3} contacts {:.3} terms {:.3}",
-                l.name,
-                t2 - t1,
-                t3 - t2,
-                t0.elapsed().as_secs_f64() - t3
-            );
+            if std::env::var_os("TERMINUS_PROFILE").is_some() {
+                eprintln!(
+                    "  line {}: project {t1:.3} s, index {:.3} s, self-contacts {:.3} s, bridges and edge terms {:.3} s",
+                    l.name,
+                    t2 - t1,
+                    t3 - t2,
+                    t0.elapsed().as_secs_f64() - t3
+                );
+            }
             Ok(PreparedLine {
                 name: l.name.clone(),
                 pieces,
