@@ -171,9 +171,9 @@ impl SegmentIndex {
     /// Lower and upper bounds of the geodesic distance from the point with
     /// image `p` to the nearest segment, from the plane alone.
     pub fn bounds(&self, frame_radius: f64, p: Xy) -> (f64, f64) {
-        match self.tree.nearest(p).next() {
+        match self.tree.nearest_distance2(p) {
             None => (f64::INFINITY, f64::INFINITY),
-            Some((_, d2)) => {
+            Some(d2) => {
                 let d = d2.sqrt();
                 let scale = scale_floor(frame_radius, p);
                 (d * scale * (1.0 - SLACK), d * (1.0 + SLACK))

@@ -183,6 +183,48 @@ impl PackedSegments {
         }
     }
 
+    /// The squared distance from `p` to the nearest segment (`None` when
+    /// there are none): the first answer of [`nearest`](Self::nearest),
+    /// found depth-first — children visited nearest box first, a branch
+    /// dropped once its box is no nearer than the best segment so far —
+    /// with no queue to keep, several times cheaper for this one answer.
+    pub fn nearest_distance2(&self, p: Xy) -> Option<f64> {
+        let h = self.height();
+        if h == 0 || self.segments.is_empty() {
+            return None;
+        }
+        let mut best = f64::INFINITY;
+        // (level, node, squared distance to its box)
+        let mut stack: Vec<(usize, usize, f64)> = Vec::with_capacity(8 * NODE);
+        let top = self.levels[h] - self.levels[h - 1];
+        for i in 0..top {
+            stack.push((h, i, box_dist2(self.node(h, i), p)));
+        }
+        let mut kids: Vec<(usize, f64)> = Vec::with_capacity(NODE);
+        while let Some((level, i, d2)) = stack.pop() {
+            if d2 >= best {
+                continue;
+            }
+            let children = self.children(level, i);
+            if level == 1 {
+                for k in children {
+                    best = best.min(segment_dist2(&self.segments[k], p));
+                }
+                continue;
+            }
+            kids.clear();
+            kids.extend(
+                children
+                    .map(|k| (k, box_dist2(self.node(level - 1, k), p)))
+                    .filter(|&(_, d)| d < best),
+            );
+            // Farthest pushed first, so the nearest is searched first.
+            kids.sort_unstable_by(|x, y| y.1.total_cmp(&x.1));
+            stack.extend(kids.iter().map(|&(k, d)| (level - 1, k, d)));
+        }
+        Some(best)
+    }
+
     /// The segments in increasing distance from `p`, with their squared
     /// distances. Ties come in no particular order.
     pub fn nearest(&self, p: Xy) -> Nearest<'_> {
@@ -339,6 +381,7 @@ mod tests {
             assert_eq!(got, brute[..50].to_vec());
             let (k, d) = tree.nearest(p).next().unwrap();
             assert_eq!(segment_dist2(&segs[k], p), d);
+            assert_eq!(tree.nearest_distance2(p), Some(brute[0]));
             // Intersecting: the same set as a scan.
             let q = [p[0] - 5.0, p[1] - 3.0, p[0] + 5.0, p[1] + 3.0];
             let mut a: Vec<usize> = tree.intersecting(q).collect();
@@ -355,9 +398,11 @@ mod tests {
     fn empty_and_tiny_trees() {
         let t = PackedSegments::new(Vec::new());
         assert!(t.nearest([0.0, 0.0]).next().is_none());
+        assert_eq!(t.nearest_distance2([0.0, 0.0]), None);
         assert!(t.intersecting([0.0, 0.0, 1.0, 1.0]).next().is_none());
         let t = PackedSegments::new(vec![[[0.0, 0.0], [1.0, 0.0]]]);
         assert_eq!(t.nearest([0.5, 2.0]).next(), Some((0, 4.0)));
+        assert_eq!(t.nearest_distance2([0.5, 2.0]), Some(4.0));
         assert_eq!(
             t.intersecting([0.5, -1.0, 0.6, 1.0]).collect::<Vec<_>>(),
             vec![0]
