@@ -20,21 +20,33 @@ fn data(path: &str) -> Option<PathBuf> {
     }
 }
 
-#[test]
-fn path_length_matches_geodtest_to_nanometres() {
-    let Some(path) = data("geodesy/GeodTest-short.dat.gz") else {
-        return;
-    };
+/// The rows of GeodTest-short (lat1 lon1 azi1 lat2 lon2 azi2 s12 a12 m12
+/// S12), or `None` when ../shared/data is absent.
+fn geodtest_short() -> Option<Vec<Vec<f64>>> {
+    let path = data("geodesy/GeodTest-short.dat.gz")?;
     let file = std::fs::File::open(path).unwrap();
     let reader = BufReader::new(flate2::read::GzDecoder::new(file));
+    Some(
+        reader
+            .lines()
+            .map(|line| {
+                line.unwrap()
+                    .split_whitespace()
+                    .map(|t| t.parse().unwrap())
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn path_length_matches_geodtest_to_nanometres() {
+    let Some(rows) = geodtest_short() else {
+        return;
+    };
     let mut worst: f64 = 0.0;
     let mut n = 0;
-    for line in reader.lines() {
-        let line = line.unwrap();
-        let v: Vec<f64> = line
-            .split_whitespace()
-            .map(|t| t.parse().unwrap())
-            .collect();
+    for v in rows {
         let (lat1, lon1, lat2, lon2, s12) = (v[0], v[1], v[3], v[4], v[6]);
         let s = measure::path_length(&Ellipsoid::WGS84, [(lon1, lat1), (lon2, lat2)]);
         worst = worst.max((s - s12).abs());
@@ -53,25 +65,17 @@ fn path_length_matches_geodtest_to_nanometres() {
 #[test]
 fn direct_positions_azimuths_and_areas_match_geodtest() {
     use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
-    let Some(path) = data("geodesy/GeodTest-short.dat.gz") else {
+    let Some(rows) = geodtest_short() else {
         return;
     };
     let g = Ellipsoid::WGS84.geodesic();
-    let reader = BufReader::new(flate2::read::GzDecoder::new(
-        std::fs::File::open(path).unwrap(),
-    ));
     let (mut pos, mut azi, mut area, mut m12e, mut polar) =
         (0.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64);
     let ang = |a: f64, b: f64| {
         let d = (a - b).rem_euclid(360.0);
         d.min(360.0 - d)
     };
-    for line in reader.lines() {
-        let v: Vec<f64> = line
-            .unwrap()
-            .split_whitespace()
-            .map(|t| t.parse().unwrap())
-            .collect();
+    for v in rows {
         let (lat1, lon1, azi1, lat2, lon2, azi2, s12, _a12, m12, s_12) =
             (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
         let (la, lo, az, m, _mm12, _mm21, ss, _a): (f64, f64, f64, f64, f64, f64, f64, f64) =
@@ -110,21 +114,13 @@ fn direct_positions_azimuths_and_areas_match_geodtest() {
 #[test]
 fn edge_terms_match_geodtest() {
     use terminus_geodesy::measure::EdgeTerm;
-    let Some(path) = data("geodesy/GeodTest-short.dat.gz") else {
+    let Some(rows) = geodtest_short() else {
         return;
     };
     let g = Ellipsoid::WGS84.geodesic();
-    let reader = BufReader::new(flate2::read::GzDecoder::new(
-        std::fs::File::open(path).unwrap(),
-    ));
     let (mut short, mut worst_len, mut worst_area, mut worst_short_area) =
         (0, 0.0f64, 0.0f64, 0.0f64);
-    for line in reader.lines() {
-        let v: Vec<f64> = line
-            .unwrap()
-            .split_whitespace()
-            .map(|t| t.parse().unwrap())
-            .collect();
+    for v in rows {
         let (lat1, lon1, lat2, lon2, s12, area) = (v[0], v[1], v[3], v[4], v[6], v[9]);
         let t = EdgeTerm::new(&g, (lat1, lon1), (lat2, lon2));
         worst_len = worst_len.max((t.length - s12).abs());
