@@ -731,7 +731,12 @@ impl FaceContext<'_> {
         for ring in &rings_h {
             // Runs of consecutive half-edges of each line, as chains.
             let mut open: [Option<(Vec<Xy>, Vec<LatLon>)>; 2] = [None, None];
-            for &h in ring.iter() {
+            // Where this ring's runs begin in `chains`, and whether its
+            // first half-edge is on each line (a run then may wrap round
+            // the ring's start).
+            let first_run = [chains[0].len(), chains[1].len()];
+            let mut from_start = [false; 2];
+            for (pos, &h) in ring.iter().enumerate() {
                 let e = &arr.edges[(h / 2) as usize];
                 for (k, run) in open.iter_mut().enumerate() {
                     let on = e
@@ -768,6 +773,7 @@ impl FaceContext<'_> {
                             index: 0,
                         }));
                         lengths[line as usize] += e.term.length;
+                        from_start[line as usize] |= pos == 0;
                         let run = open[line as usize]
                             .get_or_insert_with(|| (vec![points[0].1], vec![points[0].0]));
                         run.0.extend(points[1..].iter().map(|p| p.1));
@@ -776,7 +782,18 @@ impl FaceContext<'_> {
                 }
             }
             for (k, run) in open.into_iter().enumerate() {
-                if let Some((xy, ll)) = run {
+                let Some((mut xy, mut ll)) = run else {
+                    continue;
+                };
+                if from_start[k] && chains[k].len() > first_run[k] {
+                    // The run still open at the end goes on past the ring's
+                    // start into its first run: one stretch, whichever
+                    // half-edge the walk happened to begin with.
+                    let first = &chains[k][first_run[k]];
+                    xy.extend_from_slice(&first.xy[1..]);
+                    ll.extend_from_slice(&first.ll[1..]);
+                    chains[k][first_run[k]] = Chain::new(xy, ll);
+                } else {
                     chains[k].push(Chain::new(xy, ll));
                 }
             }
