@@ -1040,17 +1040,7 @@ fn compare_refuses_bad_claim_lines_clearly() {
 }
 
 fn shared_data(rel: &str) -> Option<String> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel);
-    if p.exists() {
-        Some(p.display().to_string())
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{} is missing", p.display());
-    } else {
-        eprintln!("SKIPPED: {} is absent", p.display());
-        None
-    }
+    terminus_testdata::shared_data(rel).map(|p| p.display().to_string())
 }
 
 #[test]

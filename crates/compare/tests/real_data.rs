@@ -3,29 +3,9 @@
 //! tests/fixtures/compare/reference.json (made by
 //! tools/reference/compare_reference.py; its docstring has the command).
 
-use std::path::PathBuf;
 use terminus_compare::{compare, ClaimLine, Comparison, Inputs, Options, Place, Territory};
+use terminus_testdata::shared_data as shared;
 use terminus_vector::Geometry;
-
-fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "{} is missing: CI must have ../shared/data beside the checkout",
-            p.display()
-        );
-    } else {
-        eprintln!(
-            "SKIPPED: {} is absent (../shared/data not beside the checkout)",
-            p.display()
-        );
-        None
-    }
-}
 
 fn read(p: &std::path::Path) -> terminus_vector::Dataset {
     terminus_formats::read(p, &Default::default()).unwrap()

@@ -2,32 +2,12 @@
 //! equidistant from both lines, checked with the geodesy layer's
 //! brute-force nearest point over every segment.
 
-use std::path::PathBuf;
 use terminus_compare::ClaimLine;
 use terminus_delimitation::{compromise_median, MedianOptions};
 use terminus_geodesy::geodesic::{nearest_on_segment, Gnomonic};
 use terminus_geodesy::Ellipsoid;
+use terminus_testdata::shared_data as shared;
 use terminus_vector::Geometry;
-
-fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "{} is missing: CI must have ../shared/data beside the checkout",
-            p.display()
-        );
-    } else {
-        eprintln!(
-            "SKIPPED: {} is absent (../shared/data not beside the checkout)",
-            p.display()
-        );
-        None
-    }
-}
 
 fn line(region: &str, src: &str) -> Option<ClaimLine> {
     let suffix = if region == "am_az" {

@@ -2,28 +2,13 @@
 //! geodesics on WGS 84, computed in high precision).
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use terminus_geodesy::{measure, Ellipsoid};
-
-fn data(path: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(path);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!(
-            "SKIPPED: {} is absent (../shared/data not beside the checkout)",
-            p.display()
-        );
-        None
-    }
-}
+use terminus_testdata::shared_data;
 
 /// The rows of GeodTest-short (lat1 lon1 azi1 lat2 lon2 azi2 s12 a12 m12
 /// S12), or `None` when ../shared/data is absent.
 fn geodtest_short() -> Option<Vec<Vec<f64>>> {
-    let path = data("geodesy/GeodTest-short.dat.gz")?;
+    let path = shared_data("geodesy/GeodTest-short.dat.gz")?;
     let file = std::fs::File::open(path).unwrap();
     let reader = BufReader::new(flate2::read::GzDecoder::new(file));
     Some(

@@ -3,25 +3,8 @@
 //! round trips through every format Terminus writes (GDAL reading ours when
 //! it is installed).
 
-use std::path::PathBuf;
 use terminus_terrain::{ascii, geotiff, hgt, read, Dem, SampleType, TerrainError};
-
-fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "{} is missing: CI must have ../shared/data beside the checkout",
-            p.display()
-        );
-    } else {
-        eprintln!("SKIPPED: {} is absent", p.display());
-        None
-    }
-}
+use terminus_testdata::shared_data as shared;
 
 fn alay() -> Option<Dem> {
     Some(read(&shared("dem/gebco2023_alay_pamir_KG_TJ_15s.tif")?, None).unwrap())

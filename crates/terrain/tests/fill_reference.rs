@@ -7,25 +7,12 @@
 use std::io::Read;
 use std::path::PathBuf;
 use terminus_terrain::{fill, read, NodataAs};
+use terminus_testdata::shared_data as shared;
 
 const CROPS: [&str; 2] = [
     "gebco2023_fergana_KG_TJ_UZ_enclaves_15s",
     "gebco2023_alay_pamir_KG_TJ_15s",
 ];
-
-fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{} is missing", p.display());
-    } else {
-        eprintln!("SKIPPED: {} is absent", p.display());
-        None
-    }
-}
 
 fn richdem(crop: &str) -> Vec<f32> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(

@@ -3,22 +3,9 @@
 //! both rivers leave the crop westwards (outlets of accumulation 37,083
 //! and 29,612 cells at 39.49°N and 39.18°N on its west edge).
 
-use std::path::PathBuf;
 use terminus_terrain::divide::{distances_to, divide, water_parting, WaterPartingOptions};
 use terminus_terrain::flow::CellMetric;
-
-fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        assert!(std::env::var("CI").is_err(), "{} is missing", p.display());
-        eprintln!("SKIPPED: {} is absent", p.display());
-        None
-    }
-}
+use terminus_testdata::shared_data as shared;
 
 #[test]
 fn trans_alay_crest_between_kyzyl_suu_and_muksu() {

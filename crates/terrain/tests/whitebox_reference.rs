@@ -37,13 +37,7 @@ fn fixture(crop: &str, name: &str) -> Vec<u8> {
 }
 
 fn dem(crop: &str) -> Option<Dem> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("../../../shared/data/dem/{crop}.tif"));
-    if !p.exists() {
-        assert!(std::env::var("CI").is_err(), "{} is missing", p.display());
-        eprintln!("SKIPPED: {} is absent", p.display());
-        return None;
-    }
+    let p = terminus_testdata::shared_data(&format!("dem/{crop}.tif"))?;
     Some(read(&p, None).unwrap())
 }
 

@@ -4,27 +4,7 @@
 use std::path::PathBuf;
 use terminus_vector::{Coord, Feature, Geometry, Polygon, Value};
 
-/// `../shared/data/<rel>` beside the checkout, or `None` (and a note on
-/// stderr) when it is absent. In CI the data must be there.
-pub fn shared_data(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "{} is missing: CI must have ../shared/data beside the checkout",
-            p.display()
-        );
-    } else {
-        eprintln!(
-            "SKIPPED: {} is absent (../shared/data not beside the checkout)",
-            p.display()
-        );
-        None
-    }
-}
+pub use terminus_testdata::shared_data;
 
 /// Every GeoJSON file under `../shared/data/boundaries` and `places`.
 pub fn all_shared_geojson() -> Vec<PathBuf> {

@@ -1,0 +1,43 @@
+//! Where the tests and benchmarks find the real data: `../shared/data`
+//! beside the checkout (its README lists the boundary lines, the DEM, the
+//! places and the GeographicLib and EPSG test data).
+//!
+//! One rule for every crate's tests: on a developer's machine without the
+//! data, a test that needs it says so on stderr and passes without
+//! asserting anything; in CI (`CI=true`) the data must be there, and its
+//! absence fails the test rather than skipping it unseen.
+//!
+//! ```
+//! if let Some(path) = terminus_testdata::shared_data("geodesy/GeodTest-100.dat") {
+//!     assert!(path.ends_with("shared/data/geodesy/GeodTest-100.dat"));
+//! }
+//! ```
+
+use std::path::PathBuf;
+
+/// `../shared/data/<rel>` beside the checkout, or `None` (with a note on
+/// stderr) when it is absent.
+///
+/// # Panics
+///
+/// When the file is absent and `CI` is `true`: CI must run the real-data
+/// tests.
+pub fn shared_data(rel: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(rel);
+    if path.exists() {
+        Some(path)
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "{} is missing: CI must have ../shared/data beside the checkout",
+            path.display()
+        );
+    } else {
+        eprintln!(
+            "SKIPPED: {} is absent (../shared/data not beside the checkout)",
+            path.display()
+        );
+        None
+    }
+}
