@@ -47,7 +47,7 @@ pub async fn commission(
 ) -> Result<Json<Value>, ApiError> {
     let c = caller(&s, &headers)?;
     allow(c.as_ref(), Action::ReadAgreed)?;
-    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let live = s.read_live();
     let members: Vec<&terminus_ledger::record::Member> = live.replay.members().values().collect();
     Ok(Json(json!({
         "commission": s.commission,
@@ -80,7 +80,7 @@ pub async fn events(
         )));
     }
     let limit = limit as usize;
-    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let live = s.read_live();
     let page: Vec<&Event> = live
         .events
         .iter()
@@ -99,7 +99,7 @@ pub async fn event(
 ) -> Result<Response, ApiError> {
     let c = caller(&s, &headers)?;
     allow(c.as_ref(), Action::ReadNegotiation)?;
-    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let live = s.read_live();
     let e = seq
         .parse::<usize>()
         .ok()
@@ -150,7 +150,7 @@ fn store_error(e: StoreError) -> ApiError {
 }
 
 fn write_event(s: &Service, e: Event) -> Result<(u64, String), ApiError> {
-    let mut store = s.store.lock().unwrap_or_else(|p| p.into_inner());
+    let mut store = s.lock_store();
     s.refresh(&mut **store).map_err(store_error)?;
     let replay = store.replay();
     if e.seq != replay.len() || e.prev != replay.prev() {
@@ -169,7 +169,7 @@ fn write_event(s: &Service, e: Event) -> Result<(u64, String), ApiError> {
     let root = store.replay().root();
     let seq = e.seq;
     let members_changed = e.kind == "member" || e.kind == "revoke";
-    let mut live = s.live.write().unwrap_or_else(|p| p.into_inner());
+    let mut live = s.write_live();
     // The service's copy of the state takes the same event in (one more
     // signature check, instead of copying a state that grows with the
     // log). If it cannot — another service appended between our refresh
@@ -202,12 +202,12 @@ pub async fn tree_head(
     // take in what services sharing the store wrote first.
     let service = s.clone();
     tokio::task::spawn_blocking(move || {
-        let mut store = service.store.lock().unwrap_or_else(|p| p.into_inner());
+        let mut store = service.lock_store();
         service.refresh(&mut **store).map_err(store_error)
     })
     .await
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
-    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let live = s.read_live();
     Ok(Json(json!({
         "size": live.replay.len(),
         "root": live.replay.root(),
@@ -230,7 +230,7 @@ pub async fn add_head(
     allow(c.as_ref(), Action::Append { author: &h.signer })?;
     let service = s.clone();
     tokio::task::spawn_blocking(move || {
-        let mut store = service.store.lock().unwrap_or_else(|p| p.into_inner());
+        let mut store = service.lock_store();
         if store
             .record()
             .map(|r| r.heads.contains(&h))
@@ -242,7 +242,7 @@ pub async fn add_head(
             ));
         }
         store.add_head(&h).map_err(store_error)?;
-        let mut live = service.live.write().unwrap_or_else(|p| p.into_inner());
+        let mut live = service.write_live();
         live.heads.push(h);
         live.version += 1;
         Ok(())
@@ -276,7 +276,7 @@ pub async fn inclusion(
 ) -> Result<Json<Value>, ApiError> {
     let c = caller(&s, &headers)?;
     allow(c.as_ref(), Action::ReadNegotiation)?;
-    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let live = s.read_live();
     let n = live.replay.len();
     let get = |k: &str, d: Option<u64>| whole(&q, k, d);
     let seq = get("seq", None)?;
@@ -306,7 +306,7 @@ pub async fn consistency(
 ) -> Result<Json<Value>, ApiError> {
     let c = caller(&s, &headers)?;
     allow(c.as_ref(), Action::ReadNegotiation)?;
-    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let live = s.read_live();
     let n = live.replay.len();
     let get = |k: &str, d: Option<u64>| whole(&q, k, d);
     let first = get("first", None)?;
@@ -357,7 +357,7 @@ pub async fn drafts(
     let c = caller(&s, &headers)?;
     let party = c.as_ref().map(|c| c.party.clone()).unwrap_or_default();
     allow(c.as_ref(), Action::ReadDrafts { party: &party })?;
-    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let live = s.read_live();
     Ok(Json(
         json!({"party": party, "drafts": live.drafts.get(&party).cloned().unwrap_or_default()}),
     ))
@@ -373,7 +373,7 @@ pub async fn draft(
     let c = caller(&s, &headers)?;
     let party = c.as_ref().map(|c| c.party.clone()).unwrap_or_default();
     allow(c.as_ref(), Action::ReadDrafts { party: &party })?;
-    let live = s.live.read().unwrap_or_else(|p| p.into_inner());
+    let live = s.read_live();
     let d = id
         .parse::<u64>()
         .ok()
@@ -433,12 +433,7 @@ pub async fn add_draft(
     if kind != "comment" || v.get("line").is_some() {
         check_line(v).map_err(|why| unprocessable(format!("its line is malformed: {why}")))?;
     }
-    let known = s
-        .live
-        .read()
-        .unwrap_or_else(|p| p.into_inner())
-        .replay
-        .knows_section(&section);
+    let known = s.read_live().replay.knows_section(&section);
     if !known && kind != "proposal" {
         return Err(unprocessable(format!(
             "section \"{section}\" is unknown: a {kind} answers a section already in the record"
@@ -446,13 +441,13 @@ pub async fn add_draft(
     }
     let service = s.clone();
     let d = tokio::task::spawn_blocking(move || {
-        let mut store = service.store.lock().unwrap_or_else(|p| p.into_inner());
+        let mut store = service.lock_store();
         let mut d = d;
         d.id = store.add_draft(&d).map_err(|e| match e {
             StoreError::Other(why) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, why),
             other => store_error(other),
         })?;
-        let mut live = service.live.write().unwrap_or_else(|p| p.into_inner());
+        let mut live = service.write_live();
         live.drafts
             .entry(d.party.clone())
             .or_default()

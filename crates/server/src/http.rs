@@ -2,7 +2,7 @@
 //! and errors as JSON with a reason.
 
 use crate::policy::{Caller, Denied};
-use crate::state::Service;
+use crate::state::{held, Service};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -94,12 +94,7 @@ pub fn caller(service: &Service, headers: &HeaderMap) -> Result<Option<Caller>, 
         .trim();
     let now = now();
     let members_version = service.members_version.load(Ordering::Acquire);
-    if let Some((c, expires, v)) = service
-        .tokens
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(t)
-    {
+    if let Some((c, expires, v)) = held(&service.tokens).get(t) {
         if *v == members_version && *expires > now {
             return Ok(Some(c.clone()));
         }
@@ -122,7 +117,7 @@ pub fn caller(service: &Service, headers: &HeaderMap) -> Result<Option<Caller>, 
         )));
     }
     let member = {
-        let live = service.live.read().unwrap_or_else(|p| p.into_inner());
+        let live = service.read_live();
         live.replay.members().get(&claims.member).cloned()
     };
     let Some(m) = member else {
@@ -137,7 +132,7 @@ pub fn caller(service: &Service, headers: &HeaderMap) -> Result<Option<Caller>, 
         party: m.party,
         role: m.role,
     };
-    let mut cache = service.tokens.lock().unwrap_or_else(|p| p.into_inner());
+    let mut cache = held(&service.tokens);
     if cache.len() > 100_000 {
         cache.clear();
     }
@@ -166,7 +161,7 @@ pub async fn rate_limit(
         });
     let (rate, burst) = (service.config.rate_per_s, service.config.burst);
     let wait = {
-        let mut buckets = service.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let mut buckets = held(&service.buckets);
         let now = Instant::now();
         if buckets.len() > 100_000 {
             buckets.clear();

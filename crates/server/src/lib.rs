@@ -105,7 +105,7 @@ pub async fn serve(service: Service, listener: tokio::net::TcpListener) -> std::
             tick.tick().await;
             let s = watcher.clone();
             let _ = tokio::task::spawn_blocking(move || {
-                let mut store = s.store.lock().unwrap_or_else(|p| p.into_inner());
+                let mut store = s.lock_store();
                 if let Err(e) = s.refresh(&mut **store) {
                     eprintln!("terminus serve: the shared store: {e}");
                 }

@@ -4,7 +4,7 @@
 
 use crate::policy::Caller;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use terminus_ledger::record::{Event, Replay, TreeHead};
 use terminus_ledger::store::{Draft, RecordStore, StoreError};
 use terminus_ledger::views;
@@ -123,7 +123,31 @@ pub const COLLECTIONS: [(&str, &str); 4] = [
     ("pillars", "Pillars of the latest catalogue attached to each agreed section"),
 ];
 
+/// The value behind a lock even when a request panicked while holding it.
+/// Writes replace the record whole (`Live::read`) or add one checked event
+/// or draft after the store kept it, so what a panicking request leaves is
+/// still a record the store holds; one failed request must not take every
+/// later one down with it.
+pub fn held<T: ?Sized>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 impl Service {
+    /// The record as last written, for reading (see [`held`]).
+    pub fn read_live(&self) -> RwLockReadGuard<'_, Live> {
+        self.live.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The record as last written, for a write (see [`held`]).
+    pub fn write_live(&self) -> RwLockWriteGuard<'_, Live> {
+        self.live.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The store, one writer at a time (see [`held`]).
+    pub fn lock_store(&self) -> MutexGuard<'_, Box<dyn RecordStore>> {
+        held(&self.store)
+    }
+
     /// A service over `store` (its record already verified on open).
     pub fn new(mut store: Box<dyn RecordStore>, config: Config) -> Result<Service, StoreError> {
         let live = Live::read(store.as_mut(), 1)?;
@@ -151,7 +175,7 @@ impl Service {
 
     /// Rebuild the record as last written from the store.
     pub fn reload(&self, store: &mut dyn RecordStore) -> Result<(), StoreError> {
-        let mut live = self.live.write().unwrap_or_else(|p| p.into_inner());
+        let mut live = self.write_live();
         *live = Live::read(store, live.version + 1)?;
         self.members_version
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
@@ -160,8 +184,8 @@ impl Service {
 
     /// The collections for the current version of the record.
     pub fn collections(&self) -> Arc<Collections> {
-        let live = self.live.read().unwrap_or_else(|p| p.into_inner());
-        let mut cache = self.collections.lock().unwrap_or_else(|p| p.into_inner());
+        let live = self.read_live();
+        let mut cache = held(&self.collections);
         if cache.version != live.version {
             *cache = Arc::new(derive(&live));
         }
