@@ -22,6 +22,20 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The AM-AZ commission founded at `time` by ARM's head with the heads of
+/// both parties as members; the record and the two heads' keys.
+fn two_heads(time: &str) -> (Record, MemberKey, MemberKey) {
+    let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
+    let m = |id: &str, party: &str, k: &MemberKey| Member::new(id, party, "head", k);
+    let r = Record::found(
+        "AM-AZ",
+        &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],
+        ("arm-head", &arm),
+        time,
+    );
+    (r, arm, aze)
+}
+
 #[test]
 fn a_key_is_made_once_kept_private_and_its_public_half_shown() {
     let dir = tempfile::tempdir().unwrap();
@@ -52,14 +66,7 @@ fn a_key_is_made_once_kept_private_and_its_public_half_shown() {
 #[test]
 fn a_record_verifies_and_a_changed_one_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
-    let m = |id: &str, party: &str, k: &MemberKey| Member::new(id, party, "head", k);
-    let mut r = Record::found(
-        "AM-AZ",
-        &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],
-        ("arm-head", &arm),
-        "2026-11-28T10:00:00Z",
-    );
+    let (mut r, arm, aze) = two_heads("2026-11-28T10:00:00Z");
     r.append(
         "proposal",
         serde_json::json!({"section": "Tavush–Gazakh", "line": [[45.1318, 41.07935], [45.17, 41.05]]}),
@@ -106,14 +113,7 @@ fn a_record_verifies_and_a_changed_one_is_named() {
 fn bundles_go_between_delegations_and_forks_are_refused() {
     use terminus_ledger::store::SqliteStore;
     let dir = tempfile::tempdir().unwrap();
-    let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
-    let m = |id: &str, party: &str, k: &MemberKey| Member::new(id, party, "head", k);
-    let mut r = Record::found(
-        "AM-AZ",
-        &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],
-        ("arm-head", &arm),
-        "t0",
-    );
+    let (mut r, arm, aze) = two_heads("t0");
     let base = r.clone();
     r.append(
         "proposal",
@@ -644,14 +644,7 @@ fn two_delegations_agree_a_compromise_by_bundles() {
 fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
     use terminus_ledger::store::SqliteStore;
     let dir = tempfile::tempdir().unwrap();
-    let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
-    let m = |id: &str, party: &str, k: &MemberKey| Member::new(id, party, "head", k);
-    let mut r = Record::found(
-        "AM-AZ",
-        &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],
-        ("arm-head", &arm),
-        "t0",
-    );
+    let (mut r, arm, aze) = two_heads("t0");
     let line = [(45.1318, 41.07935), (45.17, 41.05)];
     r.append(
         "proposal",

@@ -11,10 +11,12 @@
 //! dropped), naming the event or tree head; keep drafts per party,
 //! append-only.
 
+mod common;
+
 use serde_json::json;
 use terminus_ledger::draft::Draft;
 use terminus_ledger::keys::MemberKey;
-use terminus_ledger::record::{section_terms, verify, Member, Record};
+use terminus_ledger::record::{section_terms, verify, Record};
 use terminus_ledger::store::{RecordStore, SqliteStore, StoreError};
 
 trait Backend {
@@ -135,14 +137,7 @@ fn backends() -> Vec<Box<dyn Backend>> {
 }
 
 fn sample() -> (Record, MemberKey, MemberKey) {
-    let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
-    let m = |id: &str, party: &str, k: &MemberKey| Member::new(id, party, "head", k);
-    let mut r = Record::found(
-        "AM-AZ",
-        &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],
-        ("arm-head", &arm),
-        "2026-11-28T10:00:00Z",
-    );
+    let (mut r, arm, aze) = common::two_heads("2026-11-28T10:00:00Z");
     r.append(
         "proposal",
         json!({"section": "Tavush–Gazakh", "line": [[45.1318, 41.07935], [45.17, 41.05]]}),

@@ -1,19 +1,14 @@
 //! Exchanging copies of the record between delegations that work
 //! air-gapped: extensions merge, forks are refused and located.
 
+mod common;
+
 use serde_json::json;
 use terminus_ledger::keys::MemberKey;
-use terminus_ledger::record::{merge, verify, Member, Merge, MergeError, Record};
+use terminus_ledger::record::{merge, verify, Merge, MergeError, Record};
 
 fn base() -> (Record, MemberKey, MemberKey) {
-    let (arm, aze) = (MemberKey::generate(), MemberKey::generate());
-    let m = |id: &str, party: &str, k: &MemberKey| Member::new(id, party, "head", k);
-    let mut r = Record::found(
-        "AM-AZ",
-        &[m("arm-head", "ARM", &arm), m("aze-head", "AZE", &aze)],
-        ("arm-head", &arm),
-        "t0",
-    );
+    let (mut r, arm, aze) = common::two_heads("t0");
     r.append(
         "comment",
         json!({"text": "first meeting"}),
