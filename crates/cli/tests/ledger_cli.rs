@@ -111,7 +111,7 @@ fn a_record_verifies_and_a_changed_one_is_named() {
 /// a second history for the same commission is refused as a fork.
 #[test]
 fn bundles_go_between_delegations_and_forks_are_refused() {
-    use terminus_ledger::store::SqliteStore;
+    use terminus_ledger::store::{RecordStore, SqliteStore};
     let dir = tempfile::tempdir().unwrap();
     let (mut r, arm, aze) = two_heads("t0");
     let base = r.clone();
@@ -144,12 +144,7 @@ fn bundles_go_between_delegations_and_forks_are_refused() {
     r.sign_head(("aze-head", &aze));
     let store = dir.path().join("arm.sqlite");
     let mut s = SqliteStore::open(&store, "AM-AZ").unwrap();
-    for e in &r.events {
-        s.append(e).unwrap();
-    }
-    for h in &r.heads {
-        s.add_head(h).unwrap();
-    }
+    s.keep(&r).unwrap();
     drop(s);
     let bundle = dir.path().join("bundle.gpkg");
     let (b, st) = (bundle.to_str().unwrap(), store.to_str().unwrap());
@@ -642,7 +637,7 @@ fn two_delegations_agree_a_compromise_by_bundles() {
 /// draft slipped in: `ledger verify` catches each and names the part.
 #[test]
 fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
-    use terminus_ledger::store::SqliteStore;
+    use terminus_ledger::store::{RecordStore, SqliteStore};
     let dir = tempfile::tempdir().unwrap();
     let (mut r, arm, aze) = two_heads("t0");
     let line = [(45.1318, 41.07935), (45.17, 41.05)];
@@ -675,12 +670,7 @@ fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
     r.sign_head(("aze-head", &aze));
     let store = dir.path().join("s.sqlite");
     let mut s = SqliteStore::open(&store, "AM-AZ").unwrap();
-    for e in &r.events {
-        s.append(e).unwrap();
-    }
-    for h in &r.heads {
-        s.add_head(h).unwrap();
-    }
+    s.keep(&r).unwrap();
     drop(s);
     let bundle = dir.path().join("b.gpkg");
     let (code, _, err) = run(&[

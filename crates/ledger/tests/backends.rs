@@ -161,12 +161,7 @@ fn fill(b: &dyn Backend) -> (Record, MemberKey) {
 fn fill_both(b: &dyn Backend) -> ((Record, MemberKey), MemberKey) {
     let (r, arm, aze) = sample();
     let mut s = b.open().unwrap();
-    for e in &r.events {
-        s.append(e).unwrap();
-    }
-    for h in &r.heads {
-        s.add_head(h).unwrap();
-    }
+    s.keep(&r).unwrap();
     ((r, arm), aze)
 }
 

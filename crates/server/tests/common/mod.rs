@@ -81,9 +81,7 @@ pub fn fixture(config: Config) -> Fixture {
         "t",
     );
     let mut store = SqliteStore::open(&path, "AM-AZ").unwrap();
-    for e in &r.events {
-        store.append(e).unwrap();
-    }
+    store.keep(&r).unwrap();
     store
         .add_draft(&Draft::sign("AM-AZ", "ARM", k("arm-expert"), "t", json!({"section": "North", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.05, 41.2]], "source": "secret-ARM-draft"})))
         .unwrap();
