@@ -73,8 +73,6 @@ pub struct Node {
     pub xy: Xy,
     /// Position on the ellipsoid (for crossings, solved geodesically).
     pub ll: LatLon,
-    /// Whether this node is a crossing or touching of the two lines.
-    pub crossing: bool,
 }
 
 /// An undirected edge between two nodes: a stretch of one path (its
@@ -406,7 +404,6 @@ impl<'a> Arrangement<'a> {
                 nodes.push(Node {
                     xy: xy_all[g as usize],
                     ll: ll_all[g as usize],
-                    crossing: false,
                 });
                 (nodes.len() - 1) as u32
             } else {
@@ -430,7 +427,6 @@ impl<'a> Arrangement<'a> {
             match hit.at {
                 At::Vertex(g) => {
                     let Ok(id) = node_of(g) else { continue };
-                    nodes[id as usize].crossing = true;
                     // A vertex of one segment on the other: it splits
                     // whichever segment it lies inside.
                     let (p, ll) = (xy_all[g as usize], ll_all[g as usize]);
@@ -444,11 +440,7 @@ impl<'a> Arrangement<'a> {
                 At::Cross(xy) => {
                     let ll = geodesic_crossing(frame, &ll_all, &si, &sj, xy)
                         .unwrap_or_else(|| frame.latlon(xy));
-                    nodes.push(Node {
-                        xy,
-                        ll,
-                        crossing: true,
-                    });
+                    nodes.push(Node { xy, ll });
                     let id = (nodes.len() - 1) as u32;
                     marks.push((si.a, param(&xy_all, &si, xy), id));
                     marks.push((sj.a, param(&xy_all, &sj, xy), id));
@@ -819,8 +811,8 @@ fn intersect(xy: &[Xy], segs: &[Seg], i: usize, j: usize, out: &mut Vec<Hit>) {
         return;
     }
     // An end of one on the other (a touching), or a proper crossing.
-    // (Ends the two share become one node: they split nothing, but mark
-    // the node as a place where the lines meet.)
+    // (Ends the two share split nothing, but become nodes: the lines meet
+    // there, and their stretches must end there.)
     let mut touched = false;
     for (o, n) in [(o1, ta), (o2, tb), (o3, sa), (o4, sb)] {
         if o == 0.0 {
