@@ -113,13 +113,13 @@ fn a_record_verifies_and_a_changed_one_is_named() {
 fn bundles_go_between_delegations_and_forks_are_refused() {
     use terminus_ledger::store::{RecordStore, SqliteStore};
     let dir = tempfile::tempdir().unwrap();
-    let (mut r, arm, aze) = two_heads("t0");
+    let (mut r, arm, aze) = two_heads("2026-11-28T11:00:00Z");
     let base = r.clone();
     r.append(
         "proposal",
         serde_json::json!({"section": "S1", "line": [[45.1318, 41.07935], [45.17, 41.05]]}),
         ("arm-head", &arm),
-        "t1",
+        "2026-11-28T11:01:00Z",
     );
     let terms = terminus_ledger::record::section_terms(
         "S1",
@@ -133,13 +133,13 @@ fn bundles_go_between_delegations_and_forks_are_refused() {
         "agreement",
         serde_json::json!({"terms": terms}),
         ("arm-head", &arm),
-        "t2",
+        "2026-11-28T11:02:00Z",
     );
     r.append(
         "agreement",
         serde_json::json!({"terms": terms}),
         ("aze-head", &aze),
-        "t3",
+        "2026-11-28T11:03:00Z",
     );
     r.sign_head(("aze-head", &aze));
     let store = dir.path().join("arm.sqlite");
@@ -213,7 +213,7 @@ fn bundles_go_between_delegations_and_forks_are_refused() {
         "comment",
         serde_json::json!({"text": "another history"}),
         ("aze-head", &aze),
-        "t1",
+        "2026-11-28T11:01:00Z",
     );
     let mut s = SqliteStore::open(&forked, "AM-AZ").unwrap();
     for e in &f.events {
@@ -639,13 +639,13 @@ fn two_delegations_agree_a_compromise_by_bundles() {
 fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
     use terminus_ledger::store::{RecordStore, SqliteStore};
     let dir = tempfile::tempdir().unwrap();
-    let (mut r, arm, aze) = two_heads("t0");
+    let (mut r, arm, aze) = two_heads("2026-11-28T11:00:00Z");
     let line = [(45.1318, 41.07935), (45.17, 41.05)];
     r.append(
         "proposal",
         serde_json::json!({"section": "S1", "line": [[45.1318, 41.07935], [45.17, 41.05]], "source": "NE"}),
         ("arm-head", &arm),
-        "t1",
+        "2026-11-28T11:01:00Z",
     );
     let terms =
         terminus_ledger::record::section_terms("S1", "EPSG:4326", 9, &line, "basis", "protocol");
@@ -654,7 +654,7 @@ fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
             "agreement",
             serde_json::json!({"terms": terms}),
             (who, k),
-            "t2",
+            "2026-11-28T11:02:00Z",
         );
     }
     let sha = terminus_ledger::record::verify(&r).unwrap().agreed["S1"]
@@ -665,7 +665,7 @@ fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
         serde_json::json!({"section": "S1", "what": "pillar_catalogue", "terms_sha256": sha, "replaces": null,
             "pillars": [{"number": "1", "lon": 45.1318, "lat": 41.07935}, {"number": "2", "lon": 45.17, "lat": 41.05}]}),
         ("aze-head", &aze),
-        "t3",
+        "2026-11-28T11:03:00Z",
     );
     r.sign_head(("aze-head", &aze));
     let store = dir.path().join("s.sqlite");

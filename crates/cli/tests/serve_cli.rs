@@ -40,13 +40,13 @@ fn commission(line: &[(f64, f64)]) -> Commission {
         "agreement",
         json!({ "terms": terms }),
         ("arm-head", &arm),
-        "t",
+        "2026-11-28T12:00:00Z",
     );
     record.append(
         "agreement",
         json!({ "terms": terms }),
         ("aze-head", &aze),
-        "t",
+        "2026-11-28T12:00:00Z",
     );
     Commission { arm, aze, record }
 }
@@ -233,7 +233,7 @@ fn a_server_killed_mid_stream_keeps_every_write_it_acknowledged() {
                     "comment",
                     json!({"section": "North", "text": format!("note {i}")}),
                     ("arm-head", &key),
-                    "t",
+                    "2026-11-28T12:00:00Z",
                 );
                 let e = record.events.last().unwrap().clone();
                 match http(

@@ -17,7 +17,12 @@ fn main() {
     let path = dir.join("record.sqlite");
     let key = MemberKey::generate();
     let founder = Member::new("arm-head", "ARM", "head", &key);
-    let r = Record::found("AM-AZ", &[founder], ("arm-head", &key), "t0");
+    let r = Record::found(
+        "AM-AZ",
+        &[founder],
+        ("arm-head", &key),
+        "2026-11-28T11:00:00Z",
+    );
     let mut s = SqliteStore::open(&path, "AM-AZ").unwrap();
     s.append(&r.events[0]).unwrap();
     let t = Instant::now();

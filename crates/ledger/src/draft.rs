@@ -67,8 +67,11 @@ impl Draft {
         }))
     }
 
-    /// Check the draft against the record: its author is (`current`) or
-    /// was a member of its party, and signed it.
+    /// Check the draft against the record: its author is (`current`: when
+    /// it is written) or was (when a store is opened) a member of its
+    /// party who writes (not an observer), it states an RFC 3339 time,
+    /// and it is signed with a key its author holds (or held: a draft
+    /// signed before a rotation stays valid).
     pub fn check(&self, replay: &Replay, current: bool) -> Result<(), String> {
         let member = if current {
             replay.members().get(&self.author)
@@ -92,11 +95,31 @@ impl Draft {
                 self.author, m.party, self.party
             ));
         }
-        keys::verify(
-            &m.public_key,
-            &self.signed_bytes(replay.commission()),
-            &self.signature,
-        )
-        .map_err(|e| format!("signature: {e}"))
+        if m.role == "observer" {
+            return Err(format!(
+                "its author {} is an observer; observers do not write drafts",
+                self.author
+            ));
+        }
+        if !crate::record::is_rfc3339(&self.time) {
+            return Err(format!(
+                "its time \"{}\" is not an RFC 3339 date and time",
+                self.time
+            ));
+        }
+        let signed = self.signed_bytes(replay.commission());
+        let keys: Vec<&String> = if current {
+            vec![&m.public_key]
+        } else {
+            replay.keys_of(&self.author).iter().rev().collect()
+        };
+        let mut why = String::from("no key");
+        for k in keys {
+            match keys::verify(k, &signed, &self.signature) {
+                Ok(()) => return Ok(()),
+                Err(e) => why = e.to_string(),
+            }
+        }
+        Err(format!("signature: {why}"))
     }
 }

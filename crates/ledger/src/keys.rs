@@ -63,6 +63,38 @@ fn decode<const N: usize>(s: &str, what: &'static str) -> Result<[u8; N], KeyErr
     })
 }
 
+/// Whether `s` is `bytes` bytes as lower-case hexadecimal: the one text
+/// form of a key, hash or signature in the record (`AB` and `ab` would
+/// otherwise be two texts, two leaves, for one signature).
+pub fn is_lower_hex(s: &str, bytes: usize) -> bool {
+    s.len() == 2 * bytes && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Check that `public` is an Ed25519 public key a member may hold: 32
+/// bytes in lower-case hex that decode to a point of the curve (RFC 8032
+/// §5.1.3) and not of small order (such a "key" verifies signatures that
+/// no one made).
+pub fn check_public(public: &str) -> Result<(), KeyError> {
+    if !is_lower_hex(public, 32) {
+        return Err(KeyError::Malformed {
+            what: "public key",
+            why: "not 32 bytes as 64 lower-case hexadecimal digits".into(),
+        });
+    }
+    let key: [u8; 32] = decode(public, "public key")?;
+    let key = VerifyingKey::from_bytes(&key).map_err(|_| KeyError::Malformed {
+        what: "public key",
+        why: "not a point of the Ed25519 curve".into(),
+    })?;
+    if key.is_weak() {
+        return Err(KeyError::Malformed {
+            what: "public key",
+            why: "a point of small order (it would verify forged signatures)".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Check `signature` (hex) over `message` by the holder of `public` (hex).
 pub fn verify(public: &str, message: &[u8], signature: &str) -> Result<(), KeyError> {
     let key: [u8; 32] = decode(public, "public key")?;
@@ -132,5 +164,24 @@ mod tests {
         // The secret round-trips through its hex form.
         let again = MemberKey::from_secret_hex(&k.secret_hex()).unwrap();
         assert_eq!(again.public_hex(), k.public_hex());
+    }
+
+    #[test]
+    fn public_keys_must_be_valid_points_in_one_text_form() {
+        let k = MemberKey::generate();
+        assert_eq!(check_public(&k.public_hex()), Ok(()));
+        let upper = k.public_hex().to_uppercase();
+        assert!(check_public(&upper).is_err());
+        assert!(check_public(&k.public_hex()[..62]).is_err());
+        // The identity point (small order) and a y with no point on the
+        // curve (2^255 − 20 > p: not canonical).
+        let identity = format!("01{}", "00".repeat(31));
+        let e = check_public(&identity).unwrap_err();
+        assert!(e.to_string().contains("small order"), "{e}");
+        let mut off = "ec".to_string();
+        off.push_str(&"ff".repeat(30));
+        off.push_str("7f");
+        assert!(check_public(&off).is_err(), "{off}");
+        assert!(is_lower_hex("00ff", 2) && !is_lower_hex("00FF", 2) && !is_lower_hex("0ff", 2));
     }
 }

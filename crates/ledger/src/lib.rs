@@ -21,6 +21,7 @@
 pub mod canonical;
 pub mod draft;
 pub mod keys;
+pub mod membership;
 pub mod merkle;
 pub mod postgres;
 pub mod record;

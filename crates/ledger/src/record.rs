@@ -22,6 +22,7 @@
 
 use crate::canonical::canonical;
 use crate::keys::{self, MemberKey};
+use crate::membership::{check_member, Roll};
 use crate::merkle::{self, Hash};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -332,16 +333,95 @@ pub fn now_rfc3339() -> String {
 /// The roles a member may hold.
 pub const ROLES: [&str; 4] = ["head", "expert", "mediator", "observer"];
 
-fn check_role(m: &Member) -> Result<(), String> {
-    if ROLES.contains(&m.role.as_str()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "member \"{}\" has role \"{}\"; a role is one of {}",
-            m.id,
-            m.role,
-            ROLES.join(", ")
-        ))
+/// The kinds of event the record knows.
+pub const KINDS: [&str; 12] = [
+    "commission",
+    "member",
+    "revoke",
+    "rotate",
+    "section",
+    "proposal",
+    "counter_proposal",
+    "comment",
+    "agreement",
+    "amendment",
+    "attachment",
+    "survey",
+];
+
+/// A body as the record keeps it: a JSON object in RFC 8785 canonical
+/// form (one text, one meaning: no duplicate names, no second spelling
+/// of a number, no lone surrogate).
+pub fn check_body(text: &str) -> Result<(), String> {
+    crate::canonical::check(text).map_err(|e| format!("its body is {e}"))?;
+    if !text.starts_with('{') {
+        return Err("its body is not a JSON object".into());
+    }
+    Ok(())
+}
+
+/// Whether `t` is an RFC 3339 date-time (§5.6): full date, `T`, full
+/// time with optional fraction, `Z` or a numeric offset; every field in
+/// its range (days by month and leap year, seconds to 60 for a leap
+/// second).
+pub fn is_rfc3339(t: &str) -> bool {
+    let b = t.as_bytes();
+    let num = |from: usize, n: usize| -> Option<u32> {
+        let d = b.get(from..from + n)?;
+        d.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| d.iter().fold(0u32, |v, c| v * 10 + u32::from(c - b'0')))
+    };
+    let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s)) = (
+        num(0, 4),
+        num(5, 2),
+        num(8, 2),
+        num(11, 2),
+        num(14, 2),
+        num(17, 2),
+    ) else {
+        return false;
+    };
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return false;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match mo {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    if d == 0 || d > days || h > 23 || mi > 59 || s > 60 {
+        return false;
+    }
+    let mut i = 19;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            i + 6 == b.len()
+                && b[i + 3] == b':'
+                && num(i + 1, 2).is_some_and(|oh| oh <= 23)
+                && num(i + 4, 2).is_some_and(|om| om <= 59)
+        }
+        _ => false,
     }
 }
 
@@ -413,11 +493,9 @@ pub struct Replay {
     commission: String,
     next: u64,
     prev: String,
-    members: BTreeMap<String, Member>,
-    revoked: BTreeMap<String, String>,
-    /// Every key a member has held, for tree heads signed before a
-    /// revocation.
-    ever: BTreeMap<String, Member>,
+    /// Who is a member, with which keys (every key each has held, for
+    /// tree heads and drafts signed before a revocation or rotation).
+    roll: Roll,
     leaves: Vec<Hash>,
     /// The log's head, kept as it grows.
     frontier: merkle::Frontier,
@@ -458,13 +536,24 @@ impl Replay {
 
     /// The members now.
     pub fn members(&self) -> &BTreeMap<String, Member> {
-        &self.members
+        &self.roll.members
+    }
+
+    /// Every key `id` has held, oldest first (empty: never a member).
+    pub fn keys_of(&self, id: &str) -> &[String] {
+        self.roll.keys_of(id)
+    }
+
+    /// Changes to the mediator's members signed by one party's head and
+    /// awaiting another party's: (kind, member id, parties that signed).
+    pub fn pending_mediator_changes(&self) -> Vec<(String, String, Vec<String>)> {
+        self.roll.pending()
     }
 
     /// A member as last recorded, revoked or not (for what they signed
     /// while they were a member).
     pub fn ever(&self, id: &str) -> Option<&Member> {
-        self.ever.get(id)
+        self.roll.ever.get(id)
     }
 
     /// The commission.
@@ -526,28 +615,59 @@ impl Replay {
                     .into(),
             ));
         }
-        // The founding event introduces its own author.
-        let mut members = self.members.clone();
-        let mut ever = self.ever.clone();
-        let mut revoked = self.revoked.clone();
-        if i == 0 {
-            if e.kind != "commission" {
-                return Err(fail("the first event must found the commission".into()));
-            }
-            let listed: Vec<Member> = serde_json::from_value(e.body_value()["members"].clone())
-                .map_err(|err| fail(format!("its member list is malformed: {err}")))?;
-            for m in listed {
-                check_role(&m).map_err(fail)?;
-                ever.insert(m.id.clone(), m.clone());
-                members.insert(m.id.clone(), m);
-            }
-        } else if e.kind == "commission" {
+        // The event's own text: one spelling of everything signed (a
+        // second spelling would be a second leaf for one signature, or
+        // two meanings for one body).
+        if !KINDS.contains(&e.kind.as_str()) {
+            return Err(fail(format!(
+                "kind \"{}\" is not one of the record's kinds ({})",
+                e.kind,
+                KINDS.join(", ")
+            )));
+        }
+        if !is_rfc3339(&e.time) {
+            return Err(fail(format!(
+                "its time \"{}\" is not an RFC 3339 date and time (e.g. 2026-11-28T10:00:00Z)",
+                e.time
+            )));
+        }
+        if !keys::is_lower_hex(&e.signature, 64) {
+            return Err(fail(
+                "its signature is not 64 bytes as 128 lower-case hexadecimal digits".into(),
+            ));
+        }
+        check_body(e.body.get()).map_err(fail)?;
+        if i == 0 && e.kind != "commission" {
+            return Err(fail("the first event must found the commission".into()));
+        }
+        if i > 0 && e.kind == "commission" {
             return Err(fail(
                 "a commission is founded once, by the first event".into(),
             ));
         }
-        let Some(author) = members.get(&e.author).cloned() else {
-            let why = match revoked.get(&e.author) {
+        // The founding event introduces its own author.
+        let mut roll = None;
+        if i == 0 {
+            let mut founded = Roll::default();
+            let listed: Vec<Member> = serde_json::from_value(e.body_value()["members"].clone())
+                .map_err(|err| fail(format!("its member list is malformed: {err}")))?;
+            if listed.is_empty() {
+                return Err(fail("its member list is empty".into()));
+            }
+            for m in &listed {
+                check_member(m).map_err(&fail)?;
+                founded.admit(m, e.seq).map_err(&fail)?;
+            }
+            if founded.members.get(&e.author).map(|m| m.role.as_str()) != Some("head") {
+                return Err(fail(
+                    "a commission is founded by one of the heads of delegation it lists".into(),
+                ));
+            }
+            roll = Some(founded);
+        }
+        let now = roll.as_ref().unwrap_or(&self.roll);
+        let Some(author) = now.members.get(&e.author).cloned() else {
+            let why = match now.revoked.get(&e.author) {
                 Some(at) => format!("its author's key was revoked by event {at}"),
                 None => "its author is not a member of the commission".into(),
             };
@@ -560,25 +680,12 @@ impl Replay {
                 "observers read agreed sections; they do not write to the record".into(),
             ));
         }
-        if e.kind == "member" || e.kind == "revoke" {
-            let subject: Member = serde_json::from_value(e.body_value()["member"].clone())
-                .map_err(|err| fail(format!("its member is malformed: {err}")))?;
-            if author.role != "head"
-                || (author.party != subject.party && author.party != "mediator")
-            {
-                return Err(fail(format!(
-                    "only a head of delegation of party \"{}\" may add or revoke its members",
-                    subject.party
-                )));
-            }
-            if e.kind == "member" {
-                check_role(&subject).map_err(fail)?;
-                ever.insert(subject.id.clone(), subject.clone());
-                members.insert(subject.id.clone(), subject);
-            } else {
-                members.remove(&subject.id);
-                revoked.insert(subject.id.clone(), e.seq.to_string());
-            }
+        if matches!(e.kind.as_str(), "member" | "revoke" | "rotate") {
+            let mut changed = roll.take().unwrap_or_else(|| self.roll.clone());
+            changed
+                .change(&e.kind, &e.body_value(), &author, e.seq)
+                .map_err(fail)?;
+            roll = Some(changed);
         }
         let mut signatures = None;
         let mut agreed = None;
@@ -725,9 +832,9 @@ impl Replay {
         if let Some(ag) = agreed {
             self.agreed = ag;
         }
-        self.members = members;
-        self.ever = ever;
-        self.revoked = revoked;
+        if let Some(r) = roll {
+            self.roll = r;
+        }
         self.prev = hex::encode(leaf);
         self.leaves.push(leaf);
         self.frontier.push(leaf);
@@ -742,28 +849,43 @@ impl Replay {
             signer: h.signer.clone(),
             why,
         };
+        if h.size == 0 {
+            return Err(fail("a tree head covers one event or more".into()));
+        }
         if h.size > self.next {
             return Err(fail(format!(
                 "it covers {} events; the record has {}: events were dropped",
                 h.size, self.next
             )));
         }
+        if !keys::is_lower_hex(&h.root, 32) || !keys::is_lower_hex(&h.signature, 64) {
+            return Err(fail(
+                "its root and signature are 32 and 64 bytes in lower-case hexadecimal, one text each".into(),
+            ));
+        }
         if hex::encode(merkle::root(&self.leaves[..h.size as usize])) != h.root {
             return Err(fail(
                 "the log's first events no longer hash to it: they were changed".into(),
             ));
         }
-        let key = &self
-            .ever
-            .get(&h.signer)
-            .ok_or_else(|| fail("its signer is not a member".into()))?
-            .public_key;
-        keys::verify(
-            key,
-            &head_bytes(&self.commission, h.size, &h.root),
-            &h.signature,
-        )
-        .map_err(|err| fail(format!("signature: {err}")))
+        let held = self.roll.keys_of(&h.signer);
+        if held.is_empty() {
+            return Err(fail("its signer is not a member".into()));
+        }
+        // Signed with a key the signer held: a head signed before a
+        // rotation stays valid.
+        let signed = head_bytes(&self.commission, h.size, &h.root);
+        let mut last = None;
+        for key in held.iter().rev() {
+            match keys::verify(key, &signed, &h.signature) {
+                Ok(()) => return Ok(()),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(fail(format!(
+            "signature: {}",
+            last.map(|e| e.to_string()).unwrap_or_default()
+        )))
     }
 }
 
@@ -781,7 +903,7 @@ pub fn verify(record: &Record) -> Result<Verified, RecordError> {
     Ok(Verified {
         events: replay.len(),
         root: replay.root(),
-        members: replay.members,
+        members: replay.roll.members,
         agreed: replay.agreed,
     })
 }

@@ -60,14 +60,14 @@ fn both_heads_signing_the_same_terms_agree_the_section() {
         "agreement",
         json!({"terms": terms(41.05)}),
         ("arm-head", &c.arm),
-        "t1",
+        "2026-11-28T11:01:00Z",
     );
     assert!(verify(&c.r).unwrap().agreed.is_empty());
     c.r.append(
         "agreement",
         json!({"terms": terms(41.05)}),
         ("aze-head", &c.aze),
-        "t2",
+        "2026-11-28T11:02:00Z",
     );
     let v = verify(&c.r).unwrap();
     let a = &v.agreed["Tavush–Gazakh"];
@@ -78,7 +78,7 @@ fn both_heads_signing_the_same_terms_agree_the_section() {
         "agreement",
         json!({"terms": terms(41.05)}),
         ("osce", &c.mediator),
-        "t3",
+        "2026-11-28T11:03:00Z",
     );
     assert!(verify(&c.r).unwrap().agreed["Tavush–Gazakh"].mediator);
 }
@@ -90,13 +90,13 @@ fn terms_differing_at_the_ninth_decimal_are_not_an_agreement() {
         "agreement",
         json!({"terms": terms(41.05)}),
         ("arm-head", &c.arm),
-        "t1",
+        "2026-11-28T11:01:00Z",
     );
     c.r.append(
         "agreement",
         json!({"terms": terms(41.050000001)}),
         ("aze-head", &c.aze),
-        "t2",
+        "2026-11-28T11:02:00Z",
     );
     assert!(verify(&c.r).unwrap().agreed.is_empty());
     // At 8 decimals those two lines are the same text.
@@ -113,13 +113,13 @@ fn one_head_and_the_mediator_or_an_expert_do_not_agree_a_section() {
         "agreement",
         json!({"terms": terms(41.05)}),
         ("arm-head", &c.arm),
-        "t1",
+        "2026-11-28T11:01:00Z",
     );
     c.r.append(
         "agreement",
         json!({"terms": terms(41.05)}),
         ("osce", &c.mediator),
-        "t2",
+        "2026-11-28T11:02:00Z",
     );
     assert!(verify(&c.r).unwrap().agreed.is_empty());
     let mut x = c.r.clone();
@@ -127,7 +127,7 @@ fn one_head_and_the_mediator_or_an_expert_do_not_agree_a_section() {
         "agreement",
         json!({"terms": terms(41.05)}),
         ("arm-expert", &c.expert),
-        "t3",
+        "2026-11-28T11:03:00Z",
     );
     let e = verify(&x).unwrap_err();
     assert!(e.to_string().contains("only heads of delegation"), "{e}");
@@ -140,32 +140,32 @@ fn an_amendment_reopens_the_section() {
         "agreement",
         json!({"terms": terms(41.05)}),
         ("arm-head", &c.arm),
-        "t1",
+        "2026-11-28T11:01:00Z",
     );
     c.r.append(
         "agreement",
         json!({"terms": terms(41.05)}),
         ("aze-head", &c.aze),
-        "t2",
+        "2026-11-28T11:02:00Z",
     );
     c.r.append(
         "amendment",
         json!({"section": "Tavush–Gazakh", "why": "pillar 12 moved"}),
         ("aze-head", &c.aze),
-        "t3",
+        "2026-11-28T11:03:00Z",
     );
     assert!(verify(&c.r).unwrap().agreed.is_empty());
     c.r.append(
         "agreement",
         json!({"terms": terms(41.0501)}),
         ("aze-head", &c.aze),
-        "t4",
+        "2026-11-28T11:04:00Z",
     );
     c.r.append(
         "agreement",
         json!({"terms": terms(41.0501)}),
         ("arm-head", &c.arm),
-        "t5",
+        "2026-11-28T11:05:00Z",
     );
     let v = verify(&c.r).unwrap();
     assert_eq!(v.agreed["Tavush–Gazakh"].at, 5);

@@ -197,7 +197,7 @@ fn an_invalid_event_is_not_stored() {
             "comment",
             json!({"text": "x"}),
             ("stranger", &stranger),
-            "t",
+            "2026-11-28T12:00:00Z",
         );
         let e = s.append(r.events.last().unwrap()).unwrap_err();
         assert!(e.to_string().contains("not a member"), "{}: {e}", b.name());
@@ -206,7 +206,7 @@ fn an_invalid_event_is_not_stored() {
             "comment",
             json!({"text": "agreed"}),
             ("arm-head", &arm),
-            "t",
+            "2026-11-28T12:00:00Z",
         );
         s.append(r.events.last().unwrap()).unwrap();
         drop(s);
@@ -224,7 +224,7 @@ fn rows_cannot_be_changed_or_deleted_through_sql() {
                 "AM-AZ",
                 "ARM",
                 ("arm-head", &arm),
-                "t",
+                "2026-11-28T12:00:00Z",
                 json!({"section": "S", "text": "x"}),
             ))
             .unwrap();
@@ -276,7 +276,7 @@ fn a_database_changed_behind_terminus_back_is_refused_on_opening() {
                     "AM-AZ",
                     "ARM",
                     ("arm-head", &arm),
-                    "t",
+                    "2026-11-28T12:00:00Z",
                     json!({"section": "Tavush–Gazakh", "kind": "counter_proposal", "line": [[45.1, 41.0], [45.2, 41.1]]}),
                 ))
                 .unwrap();
@@ -298,7 +298,7 @@ fn drafts_are_kept_per_party_in_order() {
         let mut s = b.open().unwrap();
         let line = json!({"section": "Tavush–Gazakh", "kind": "counter_proposal", "line": [[45.1, 41.0], [45.2, 41.1]]});
         let draft = |party: &str, who: (&str, &MemberKey), body| {
-            Draft::sign("AM-AZ", party, who, "t", body)
+            Draft::sign("AM-AZ", party, who, "2026-11-28T12:00:00Z", body)
         };
         let a1 = s
             .add_draft(&draft("ARM", ("arm-head", &arm), line.clone()))
@@ -364,7 +364,7 @@ fn postgres_two_services_append_in_turn_and_lines_are_postgis_geometry() {
         "comment",
         json!({"text": "by one"}),
         ("arm-head", &arm),
-        "t",
+        "2026-11-28T12:00:00Z",
     );
     one.append(rec.events.last().unwrap()).unwrap();
     // Service two has not seen event 3, but takes it in before its own.
@@ -372,7 +372,7 @@ fn postgres_two_services_append_in_turn_and_lines_are_postgis_geometry() {
         "comment",
         json!({"text": "by two"}),
         ("arm-head", &arm),
-        "t",
+        "2026-11-28T12:00:00Z",
     );
     two.append(rec.events.last().unwrap()).unwrap();
     assert_eq!(two.replay().len(), 5);
@@ -382,9 +382,14 @@ fn postgres_two_services_append_in_turn_and_lines_are_postgis_geometry() {
         "comment",
         json!({"text": "by one"}),
         ("arm-head", &arm),
-        "t",
+        "2026-11-28T12:00:00Z",
     );
-    stale.append("comment", json!({"text": "late"}), ("arm-head", &arm), "t");
+    stale.append(
+        "comment",
+        json!({"text": "late"}),
+        ("arm-head", &arm),
+        "2026-11-28T12:00:00Z",
+    );
     let e = one.append(stale.events.last().unwrap()).unwrap_err();
     assert!(e.to_string().contains("event 4"), "{e}");
     let mut s = b.open().unwrap();
@@ -427,7 +432,7 @@ fn sqlite_one_file_one_commission_and_version_1_files_are_migrated() {
             "AM-AZ",
             "ARM",
             ("arm-head", &arm),
-            "t",
+            "2026-11-28T12:00:00Z",
             json!({"section": "S"}),
         ))
         .unwrap_err();

@@ -8,12 +8,12 @@ use terminus_ledger::keys::MemberKey;
 use terminus_ledger::record::{merge, verify, Merge, MergeError, Record};
 
 fn base() -> (Record, MemberKey, MemberKey) {
-    let (mut r, arm, aze) = common::two_heads("t0");
+    let (mut r, arm, aze) = common::two_heads("2026-11-28T11:00:00Z");
     r.append(
         "comment",
         json!({"text": "first meeting"}),
         ("aze-head", &aze),
-        "t1",
+        "2026-11-28T11:01:00Z",
     );
     r.sign_head(("aze-head", &aze));
     (r, arm, aze)
@@ -27,7 +27,7 @@ fn an_extension_merges_and_a_shorter_copy_brings_nothing() {
         "proposal",
         json!({"section": "S1", "line": [[45.0, 41.0], [45.1, 41.1]]}),
         ("arm-head", &arm),
-        "t2",
+        "2026-11-28T11:02:00Z",
     );
     theirs.sign_head(("arm-head", &arm));
     assert_eq!(
@@ -52,14 +52,14 @@ fn a_fork_is_refused_and_located() {
         "proposal",
         json!({"section": "S1", "line": [[45.0, 41.0], [45.1, 41.1]]}),
         ("arm-head", &arm),
-        "t2",
+        "2026-11-28T11:02:00Z",
     );
     let mut theirs = ours0.clone();
     theirs.append(
         "proposal",
         json!({"section": "S1", "line": [[45.0, 41.0], [45.2, 41.1]]}),
         ("aze-head", &aze),
-        "t2",
+        "2026-11-28T11:02:00Z",
     );
     let before = ours.clone();
     let e = merge(&mut ours, &theirs).unwrap_err();
@@ -80,7 +80,12 @@ fn a_fork_is_refused_and_located() {
 fn an_invalid_or_foreign_copy_is_refused() {
     let (mut ours, _, aze) = base();
     let mut bad = ours.clone();
-    bad.append("comment", json!({"text": "x"}), ("aze-head", &aze), "t2");
+    bad.append(
+        "comment",
+        json!({"text": "x"}),
+        ("aze-head", &aze),
+        "2026-11-28T11:02:00Z",
+    );
     bad.events[2].signature = bad.events[1].signature.clone();
     let e = merge(&mut ours, &bad).unwrap_err();
     assert!(

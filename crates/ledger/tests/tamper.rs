@@ -240,7 +240,7 @@ fn strangers_revoked_keys_and_experts_adding_members_are_refused() {
     );
     let (seq, why) = event_failure(&x);
     assert_eq!(seq, 6);
-    assert!(why.contains("only a head"), "{why}");
+    assert!(why.contains("only heads of delegation"), "{why}");
 
     // The ARM head cannot add members to the AZE delegation.
     let mut x = r.clone();

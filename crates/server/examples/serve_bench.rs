@@ -52,13 +52,13 @@ fn fixture(dir: &std::path::Path) {
         "agreement",
         json!({"terms": terms}),
         ("arm-head", &arm),
-        "t",
+        "2026-11-28T12:00:00Z",
     );
     r.append(
         "agreement",
         json!({"terms": terms}),
         ("aze-head", &aze),
-        "t",
+        "2026-11-28T12:00:00Z",
     );
     let sha = terminus_ledger::record::verify(&r).unwrap().agreed["North"]
         .terms_sha256
@@ -72,7 +72,7 @@ fn fixture(dir: &std::path::Path) {
         "attachment",
         json!({"section": "North", "what": "pillar_catalogue", "terms_sha256": sha, "replaces": null, "pillars": list}),
         ("aze-head", &aze),
-        "t",
+        "2026-11-28T12:00:00Z",
     );
     let path = dir.join("bench.sqlite");
     let _ = std::fs::remove_file(&path);

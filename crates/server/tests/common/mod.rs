@@ -67,8 +67,18 @@ pub fn fixture(config: Config) -> Fixture {
         "compromise median",
         "Protocol …",
     );
-    r.append("agreement", json!({"terms": terms}), k("arm-head"), "t");
-    r.append("agreement", json!({"terms": terms}), k("aze-head"), "t");
+    r.append(
+        "agreement",
+        json!({"terms": terms}),
+        k("arm-head"),
+        "2026-11-28T12:00:00Z",
+    );
+    r.append(
+        "agreement",
+        json!({"terms": terms}),
+        k("aze-head"),
+        "2026-11-28T12:00:00Z",
+    );
     // The terms' hash as the record states it.
     let terms_sha = terminus_ledger::record::verify(&r).unwrap().agreed["South"]
         .terms_sha256
@@ -78,15 +88,15 @@ pub fn fixture(config: Config) -> Fixture {
         json!({"section": "South", "what": "pillar_catalogue", "terms_sha256": terms_sha, "replaces": null,
                "pillars": [{"number": "1", "lon": 46.0, "lat": 39.0}, {"number": "2", "lon": 46.1, "lat": 39.1}]}),
         k("aze-expert"),
-        "t",
+        "2026-11-28T12:00:00Z",
     );
     let mut store = SqliteStore::open(&path, "AM-AZ").unwrap();
     store.keep(&r).unwrap();
     store
-        .add_draft(&Draft::sign("AM-AZ", "ARM", k("arm-expert"), "t", json!({"section": "North", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.05, 41.2]], "source": "secret-ARM-draft"})))
+        .add_draft(&Draft::sign("AM-AZ", "ARM", k("arm-expert"), "2026-11-28T12:00:00Z", json!({"section": "North", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.05, 41.2]], "source": "secret-ARM-draft"})))
         .unwrap();
     store
-        .add_draft(&Draft::sign("AM-AZ", "AZE", k("aze-expert"), "t", json!({"section": "North", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.2, 41.0]], "source": "secret-AZE-draft"})))
+        .add_draft(&Draft::sign("AM-AZ", "AZE", k("aze-expert"), "2026-11-28T12:00:00Z", json!({"section": "North", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.2, 41.0]], "source": "secret-AZE-draft"})))
         .unwrap();
     let service = Arc::new(Service::new(Box::new(store), config).unwrap());
     let app = terminus_server::router(service.clone());
