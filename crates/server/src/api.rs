@@ -81,14 +81,33 @@ pub async fn events(
     }
     let limit = limit as usize;
     let live = s.read_live();
-    let page: Vec<&Event> = live
-        .events
-        .iter()
-        .skip(from)
-        .take(limit)
-        .map(|e| &**e)
-        .collect();
-    Ok(Json(json!({"commission": s.commission, "size": live.events.len(), "from": from, "events": page})).into_response())
+    // The page is the stored texts joined: no event is re-serialised.
+    let page = live.texts.get(from..).unwrap_or_default();
+    let page = &page[..limit.min(page.len())];
+    let mut out = String::with_capacity(96 + page.iter().map(|t| t.len() + 1).sum::<usize>());
+    out.push_str("{\"commission\":");
+    out.push_str(&serde_json::Value::String(s.commission.clone()).to_string());
+    out.push_str(&format!(
+        ",\"size\":{},\"from\":{from},\"events\":[",
+        live.texts.len()
+    ));
+    for (i, t) in page.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(t);
+    }
+    out.push_str("]}");
+    Ok(json_text(out))
+}
+
+/// A JSON response from text already made.
+fn json_text(text: String) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        text,
+    )
+        .into_response()
 }
 
 /// `GET /api/events/{seq}`.
@@ -103,15 +122,15 @@ pub async fn event(
     let e = seq
         .parse::<usize>()
         .ok()
-        .and_then(|i| live.events.get(i))
+        .and_then(|i| live.texts.get(i))
         .ok_or_else(|| {
             ApiError::not_found(format!(
                 "no event {seq}: the record has {} (0 to {})",
-                live.events.len(),
-                live.events.len().saturating_sub(1)
+                live.texts.len(),
+                live.texts.len().saturating_sub(1)
             ))
         })?;
-    Ok(Json(&**e).into_response())
+    Ok(json_text(e.to_string()))
 }
 
 /// `POST /api/events`: append one event, signed by its author, who must
@@ -165,10 +184,13 @@ fn write_event(s: &Service, e: Event) -> Result<(u64, String), ApiError> {
             ),
         ));
     }
+    // Its served text is made before it is kept, so that a kept event
+    // always has one.
+    let text = crate::state::event_text(&e).map_err(store_error)?;
     store.append(&e).map_err(store_error)?;
     let root = store.replay().root();
     let seq = e.seq;
-    let members_changed = e.kind == "member" || e.kind == "revoke";
+    let members_changed = matches!(e.kind.as_str(), "member" | "revoke" | "rotate");
     let mut live = s.write_live();
     // The service's copy of the state takes the same event in (one more
     // signature check, instead of copying a state that grows with the
@@ -182,6 +204,7 @@ fn write_event(s: &Service, e: Event) -> Result<(u64, String), ApiError> {
     for m in store.replay().members().values() {
         live.drafts.entry(m.party.clone()).or_default();
     }
+    live.texts.push(text);
     live.events.push(Arc::new(e));
     live.version += 1;
     if members_changed {

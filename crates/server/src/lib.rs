@@ -63,6 +63,14 @@ async fn fallback(uri: axum::http::Uri) -> http::ApiError {
     ))
 }
 
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    http::ApiError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "the service failed on this request (a fault in Terminus: please report it)",
+    )
+    .into_response()
+}
+
 /// The service's routes, limits and rate limit over `service`.
 pub fn router(service: Arc<Service>) -> Router {
     let max_body = service.config.max_body;
@@ -85,6 +93,9 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/api/drafts", get(api::drafts).post(api::add_draft))
         .route("/api/drafts/{id}", get(api::draft))
         .fallback(fallback)
+        // Defence in depth: a handler that panics answers 500 with a
+        // reason and the service goes on (no handler is meant to panic).
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::from_fn_with_state(
             service.clone(),
             http::rate_limit,

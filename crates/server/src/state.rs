@@ -51,6 +51,10 @@ pub struct Item {
 pub struct Live {
     /// The events, in order.
     pub events: Vec<Arc<Event>>,
+    /// Each event's JSON text as served, made once when it is kept: the
+    /// log is served from these bytes (the body exactly as signed),
+    /// never re-serialised per request.
+    pub texts: Vec<Box<str>>,
     /// Signed tree heads.
     pub heads: Vec<TreeHead>,
     /// The replayed state (members, agreed sections, leaves).
@@ -72,7 +76,13 @@ impl Live {
         for p in parties {
             drafts.insert(p.clone(), store.drafts(&p)?);
         }
+        let texts = record
+            .events
+            .iter()
+            .map(event_text)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Live {
+            texts,
             events: record.events.into_iter().map(Arc::new).collect(),
             heads: record.heads,
             replay,
@@ -80,6 +90,14 @@ impl Live {
             version,
         })
     }
+}
+
+/// An event's JSON text as the service serves it: its fields, and its
+/// body byte for byte as signed.
+pub fn event_text(e: &Event) -> Result<Box<str>, StoreError> {
+    serde_json::to_string(e)
+        .map(String::into_boxed_str)
+        .map_err(|err| StoreError::Other(format!("event {}: {err}", e.seq)))
 }
 
 /// The collections derived from one version of the record.

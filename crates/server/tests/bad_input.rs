@@ -373,3 +373,90 @@ async fn a_client_over_its_rate_gets_429_with_retry_after() {
     // A burst of 5 at 1/s: the last three of eight quick calls wait.
     assert!((2..=3).contains(&limited), "{limited} limited");
 }
+
+/// An event whose body is not canonical JSON (two meanings, a number no
+/// double holds, a lone surrogate, a second spelling) is refused; the log
+/// stays servable, and every event it serves verifies from the served
+/// bytes alone.
+#[tokio::test]
+async fn non_canonical_bodies_are_refused_and_the_log_serves_signed_bytes() {
+    let f = fixture(config());
+    let bodies = [
+        r#"{"text":1e400}"#,
+        r#"{"text":"\ud800"}"#,
+        r#"{"text":"we accept","text":"we reject"}"#,
+        r#"{"text": "spaces"}"#,
+        r#"{"n":1.0E+2,"text":"x"}"#,
+        r#"{"n":-0,"text":"x"}"#,
+        r#""a bare string""#,
+        r#"{"text":"x","section":"North"}"#,
+    ];
+    for body in bodies {
+        // Signed by its author over the body's own text: only the
+        // record's rules can refuse it.
+        let mut e = f.next_event("comment", json!({}), "arm-head", "arm-head");
+        e.body = serde_json::value::RawValue::from_string(body.to_string()).unwrap();
+        e.signature = f.keys["arm-head"].sign(&e.signed_bytes());
+        let text = serde_json::to_string(&e).unwrap();
+        assert!(text.contains(body), "{text}");
+        refused(
+            &f,
+            Some("arm-head"),
+            "/api/events",
+            text,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "body",
+        )
+        .await;
+    }
+    // Unknown kinds and bad times too.
+    let mut e = f.next_event("decree", json!({"text": "x"}), "arm-head", "arm-head");
+    e.signature = f.keys["arm-head"].sign(&e.signed_bytes());
+    let text = serde_json::to_string(&e).unwrap();
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/events",
+        text,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "kind",
+    )
+    .await;
+    let mut e = f.next_event("comment", json!({"text": "x"}), "arm-head", "arm-head");
+    e.time = "yesterday".into();
+    e.signature = f.keys["arm-head"].sign(&e.signed_bytes());
+    let text = serde_json::to_string(&e).unwrap();
+    refused(
+        &f,
+        Some("arm-head"),
+        "/api/events",
+        text,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "RFC 3339",
+    )
+    .await;
+
+    // The log: served, and each event's signature checks from the bytes.
+    let (s, b) = f.call(Some("aze-expert"), "GET", "/api/events", None).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    #[derive(serde::Deserialize)]
+    struct Page {
+        size: u64,
+        events: Vec<terminus_ledger::record::Event>,
+    }
+    let page: Page = serde_json::from_str(&b).unwrap();
+    assert_eq!(page.size, f.events());
+    let r = terminus_ledger::record::Record {
+        commission: "AM-AZ".into(),
+        events: page.events,
+        heads: vec![],
+    };
+    let v = terminus_ledger::record::verify(&r).unwrap();
+    assert_eq!(v.events, f.events());
+    // One event alone, the same bytes as in the page.
+    let (s, one) = f
+        .call(Some("aze-expert"), "GET", "/api/events/1", None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(b.contains(&one), "{one}");
+}
