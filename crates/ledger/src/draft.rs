@@ -15,10 +15,24 @@ use crate::record::Replay;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+/// Number drafts read in the order they were kept (oldest first) from 1
+/// within each party: a party's numbers say nothing of how many drafts
+/// the other party keeps (one global sequence would let each count the
+/// other's).
+pub(crate) fn number_by_party(drafts: &mut [Draft]) {
+    let mut next: std::collections::BTreeMap<String, u64> = Default::default();
+    for d in drafts {
+        let n = next.entry(d.party.clone()).or_insert(0);
+        *n += 1;
+        d.id = *n;
+    }
+}
+
 /// One draft.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
-    /// Its number in the store (0 until stored; not signed).
+    /// Its number among its party's drafts, from 1 (0 until stored; not
+    /// signed).
     #[serde(default)]
     pub id: u64,
     /// The party whose draft it is: its author's.

@@ -278,6 +278,7 @@ impl PostgresStore {
                 signature: r.get(5),
             });
         }
+        crate::draft::number_by_party(&mut out);
         Ok(out)
     }
 }
@@ -343,6 +344,16 @@ impl RecordStore for PostgresStore {
 
     fn add_head(&mut self, h: &TreeHead) -> Result<(), StoreError> {
         self.replay.check_head(h)?;
+        let kept = self
+            .client
+            .query_opt(
+                "SELECT signature FROM terminus_tree_heads WHERE commission = $1 AND size = $2 AND signer = $3",
+                &[&self.commission, &(h.size as i64), &h.signer],
+            )
+            .map_err(pg)?;
+        if let Some(row) = kept {
+            return Err(crate::store::head_kept(h, &row.get::<_, String>(0)));
+        }
         self.client
             .execute(
                 "INSERT INTO terminus_tree_heads (commission, size, root, signer, signature) VALUES ($1, $2, $3, $4, $5)",
@@ -368,7 +379,15 @@ impl RecordStore for PostgresStore {
             )
             .map_err(pg)?;
         self.seen.2 += 1;
-        Ok(row.get::<_, i64>(0) as u64)
+        let id: i64 = row.get(0);
+        let n = self
+            .client
+            .query_one(
+                "SELECT count(*) FROM terminus_drafts WHERE commission = $1 AND party = $2 AND id <= $3",
+                &[&self.commission, &d.party, &id],
+            )
+            .map_err(pg)?;
+        Ok(n.get::<_, i64>(0) as u64)
     }
 
     fn drafts(&mut self, party: &str) -> Result<Vec<Draft>, StoreError> {

@@ -25,9 +25,29 @@ pub enum StoreError {
     /// The record (as stored, or the event offered) fails verification.
     #[error(transparent)]
     Record(#[from] RecordError),
+    /// Already kept, or in conflict with what is kept (a second head by
+    /// one signer at one size).
+    #[error("{0}")]
+    Conflict(String),
     /// Anything else, said plainly.
     #[error("{0}")]
     Other(String),
+}
+
+/// The conflict of a tree head with the one `h.signer` already has kept
+/// at `h.size` (signature `kept`).
+pub(crate) fn head_kept(h: &TreeHead, kept: &str) -> StoreError {
+    StoreError::Conflict(if kept == h.signature {
+        format!(
+            "the tree head at size {} signed by {} is already kept",
+            h.size, h.signer
+        )
+    } else {
+        format!(
+            "{} already signed a tree head at size {}, with another signature; one is kept per signer and size",
+            h.signer, h.size
+        )
+    })
 }
 
 /// The schema version this code writes.
@@ -355,7 +375,12 @@ impl SqliteStore {
             "INSERT INTO terminus_drafts (party, author, time, body, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![d.party, d.author, d.time, text, d.signature],
         )?;
-        Ok(self.conn.last_insert_rowid() as u64)
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM terminus_drafts WHERE party = ?1",
+            params![d.party],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
     }
 
     /// The drafts of `party` (all parties: `None`), oldest first.
@@ -388,12 +413,24 @@ impl SqliteStore {
                 signature,
             });
         }
+        crate::draft::number_by_party(&mut out);
         Ok(out)
     }
 
     /// Keep a signed tree head if it matches the record.
     pub fn add_head(&mut self, h: &TreeHead) -> Result<(), StoreError> {
         self.replay.check_head(h)?;
+        let kept: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT signature FROM terminus_tree_heads WHERE size = ?1 AND signer = ?2",
+                params![h.size as i64, h.signer],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(sig) = kept {
+            return Err(head_kept(h, &sig));
+        }
         self.conn.execute(
             "INSERT INTO terminus_tree_heads (size, root, signer, signature) VALUES (?1, ?2, ?3, ?4)",
             params![h.size as i64, h.root, h.signer, h.signature],

@@ -164,6 +164,9 @@ fn store_error(e: StoreError) -> ApiError {
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("{r}; nothing was stored"),
         ),
+        StoreError::Conflict(why) => {
+            ApiError::new(StatusCode::CONFLICT, format!("{why}; nothing was stored"))
+        }
         other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
     }
 }
@@ -254,21 +257,11 @@ pub async fn add_head(
     let service = s.clone();
     tokio::task::spawn_blocking(move || {
         let mut store = service.lock_store();
-        if store
-            .record()
-            .map(|r| r.heads.contains(&h))
-            .unwrap_or(false)
-        {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "this tree head is already kept",
-            ));
-        }
         store.add_head(&h).map_err(store_error)?;
         let mut live = service.write_live();
         live.heads.push(h);
         live.version += 1;
-        Ok(())
+        Ok::<_, ApiError>(())
     })
     .await
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;

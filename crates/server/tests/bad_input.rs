@@ -460,3 +460,103 @@ async fn non_canonical_bodies_are_refused_and_the_log_serves_signed_bytes() {
     assert_eq!(s, StatusCode::OK);
     assert!(b.contains(&one), "{one}");
 }
+
+/// A tree head already kept, resent as it was or with its hex in upper
+/// case, is a conflict or malformed (409, 422) — never a 500; drafts are
+/// numbered per party; an observer's draft is refused by the store itself.
+#[tokio::test]
+async fn heads_resent_drafts_numbered_per_party_observers_draft_nothing() {
+    let f = fixture(config());
+    let (size, root) = {
+        let store = f.service.lock_store();
+        (store.replay().len(), store.replay().root())
+    };
+    let h = terminus_ledger::record::TreeHead::sign(
+        "AM-AZ",
+        size,
+        &root,
+        ("aze-head", &f.keys["aze-head"]),
+    );
+    let text = serde_json::to_string(&h).unwrap();
+    let (s, b) = f
+        .call(
+            Some("aze-head"),
+            "POST",
+            "/api/tree-heads",
+            Some(text.clone()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    refused(
+        &f,
+        Some("aze-head"),
+        "/api/tree-heads",
+        text,
+        StatusCode::CONFLICT,
+        "already kept",
+    )
+    .await;
+    let mut upper = h.clone();
+    upper.signature = upper.signature.to_uppercase();
+    refused(
+        &f,
+        Some("aze-head"),
+        "/api/tree-heads",
+        serde_json::to_string(&upper).unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "lower-case",
+    )
+    .await;
+    let mut empty = h.clone();
+    empty.size = 0;
+    refused(
+        &f,
+        Some("aze-head"),
+        "/api/tree-heads",
+        serde_json::to_string(&empty).unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one event or more",
+    )
+    .await;
+
+    // Each party counts its own drafts from 1.
+    let post = |who: &str| {
+        f.draft(
+            json!({"section": "North", "kind": "comment", "text": "n"}),
+            who,
+            who,
+        )
+    };
+    let (s, b) = f
+        .call(
+            Some("aze-head"),
+            "POST",
+            "/api/drafts",
+            Some(post("aze-head")),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let v: Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(v["id"], 2, "AZE's second draft: {b}");
+    let (_, b) = f
+        .call(
+            Some("arm-head"),
+            "POST",
+            "/api/drafts",
+            Some(post("arm-head")),
+        )
+        .await;
+    let v: Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(v["id"], 2, "ARM's second draft: {b}");
+
+    // The store refuses an observer's draft (as the service does).
+    let d = terminus_ledger::draft::Draft::sign(
+        "AM-AZ",
+        "ARM",
+        ("arm-observer", &f.keys["arm-observer"]),
+        "2026-11-28T12:00:00Z",
+        json!({"section": "North", "kind": "comment", "text": "x"}),
+    );
+    let e = f.service.lock_store().add_draft(&d).unwrap_err();
+    assert!(e.to_string().contains("observer"), "{e}");
+}
