@@ -88,10 +88,12 @@ pub fn caller(service: &Service, headers: &HeaderMap) -> Result<Option<Caller>, 
     let text = value
         .to_str()
         .map_err(|_| unauth("the Authorization header is not text".into()))?;
+    // One text per token: exactly "Bearer " and the token, nothing
+    // around it (a second spelling would be a second client to the rate
+    // limit and a second cache entry).
     let t = text
         .strip_prefix("Bearer ")
-        .ok_or_else(|| unauth("Authorization must be \"Bearer <token>\"".into()))?
-        .trim();
+        .ok_or_else(|| unauth("Authorization must be \"Bearer <token>\"".into()))?;
     let now = now();
     let members_version = service.members_version.load(Ordering::Acquire);
     if let Some((c, expires, v)) = held(&service.tokens).get(t) {
@@ -133,49 +135,100 @@ pub fn caller(service: &Service, headers: &HeaderMap) -> Result<Option<Caller>, 
         role: m.role,
     };
     let mut cache = held(&service.tokens);
-    if cache.len() > 100_000 {
-        cache.clear();
+    if cache.len() >= MAX_TOKENS {
+        // Expired and outdated entries go first; if the members' valid
+        // tokens alone fill it, it starts again (each is checked anew).
+        cache.retain(|_, (_, expires, v)| *expires > now && *v == members_version);
+        if cache.len() >= MAX_TOKENS {
+            cache.clear();
+        }
     }
+    // Only verified tokens are kept, each at most token::MAX_LEN bytes:
+    // the cache holds at most MAX_TOKENS × 2 kB.
     cache.insert(t.to_string(), (c.clone(), claims.expires, members_version));
     Ok(Some(c))
 }
 
-/// A token bucket per client: the token (whoever holds it) or, with
-/// none, the address. Refused requests get 429 with `Retry-After`.
-pub async fn rate_limit(
-    State(service): State<Arc<Service>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let key = request
+/// Verified tokens kept at most (each ≤ 2 kB).
+pub const MAX_TOKENS: usize = 10_000;
+/// Rate-limit buckets kept at most (one per member or address, each a
+/// short key and two numbers).
+pub const MAX_BUCKETS: usize = 50_000;
+
+/// Who a request counts against for the rate limit: the member whose
+/// token the service has already verified, else the address it comes
+/// from. Anonymous callers and callers with tokens not (yet) verified —
+/// garbage, another spelling, another member's forgery — share their
+/// address's bucket, so varying the header escapes nothing, and the map
+/// grows with members and addresses, not with headers.
+fn client_key(service: &Service, request: &Request) -> String {
+    let verified = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .unwrap_or_else(|| {
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| t.len() <= token::MAX_LEN)
+        .and_then(|t| {
+            held(&service.tokens)
+                .get(t)
+                .map(|(c, _, _)| c.member.clone())
+        });
+    match verified {
+        Some(member) => format!("member {member}"),
+        None => format!(
+            "address {}",
             request
                 .extensions()
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|c| c.0.ip().to_string())
                 .unwrap_or_default()
-        });
+        ),
+    }
+}
+
+/// Take one request from `key`'s bucket: `None` when allowed, else the
+/// seconds to wait.
+fn take(service: &Service, key: String) -> Option<u64> {
     let (rate, burst) = (service.config.rate_per_s, service.config.burst);
-    let wait = {
-        let mut buckets = held(&service.buckets);
-        let now = Instant::now();
-        if buckets.len() > 100_000 {
+    let mut buckets = held(&service.buckets);
+    let now = Instant::now();
+    if buckets.len() >= MAX_BUCKETS {
+        // A bucket refilled to the brim is the same as none.
+        buckets.retain(|_, b| b.0 + now.duration_since(b.1).as_secs_f64() * rate < burst);
+        if buckets.len() >= MAX_BUCKETS {
             buckets.clear();
         }
-        let b = buckets.entry(key).or_insert((burst, now));
-        b.0 = (b.0 + now.duration_since(b.1).as_secs_f64() * rate).min(burst);
-        b.1 = now;
-        if b.0 >= 1.0 {
-            b.0 -= 1.0;
-            None
-        } else {
-            Some(((1.0 - b.0) / rate).ceil().max(1.0) as u64)
+    }
+    let b = buckets.entry(key).or_insert((burst, now));
+    b.0 = (b.0 + now.duration_since(b.1).as_secs_f64() * rate).min(burst);
+    b.1 = now;
+    if b.0 >= 1.0 {
+        b.0 -= 1.0;
+        None
+    } else {
+        Some(((1.0 - b.0) / rate).ceil().max(1.0) as u64)
+    }
+}
+
+/// A token bucket per client ([`client_key`]: a verified member, or an
+/// address). Refused requests get 429 with `Retry-After`.
+pub async fn rate_limit(
+    State(service): State<Arc<Service>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut key = client_key(&service, &request);
+    let mut wait = take(&service, key.clone());
+    if wait.is_some() && key.starts_with("address ") {
+        // The address is over its rate; a member sharing it (a NAT, an
+        // office) is not held back by others: a token not yet verified is
+        // verified now and, if it is a member's, counted as theirs.
+        if let Ok(Some(c)) = caller(&service, request.headers()) {
+            key = format!("member {}", c.member);
+            wait = take(&service, key);
         }
-    };
+    }
+    let (rate, burst) = (service.config.rate_per_s, service.config.burst);
     match wait {
         None => next.run(request).await,
         Some(s) => {
