@@ -707,6 +707,8 @@ fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
         ("section status", "UPDATE sections SET status = 'under negotiation'".into(), "layer sections"),
         ("agreed basis", "UPDATE agreed_sections SET basis = 'other'".into(), "layer agreed_sections"),
         ("layer CRS", "UPDATE gpkg_geometry_columns SET srs_id = 3857 WHERE table_name = 'pillars'; UPDATE gpkg_contents SET srs_id = 3857 WHERE table_name = 'pillars'".into(), "\"pillars\""),
+        ("the tail cut, tree heads and all", "DELETE FROM terminus_events WHERE seq = 4; DELETE FROM terminus_tree_heads".into(), "sealed with 5 events"),
+        ("the seal removed", "DELETE FROM terminus_meta WHERE key LIKE 'bundle_%'".into(), "no seal"),
         ("a draft slipped in", "INSERT INTO terminus_drafts (party, author, time, body, signature) VALUES ('ARM', 'arm-head', 't', '{}', '00')".into(), "draft"),
     ];
     let mut caught = 0;
@@ -781,4 +783,96 @@ fn drop_rtree_triggers(c: &rusqlite::Connection) {
     for n in names {
         c.execute_batch(&format!("DROP TRIGGER \"{n}\"")).unwrap();
     }
+}
+
+/// `kill -9` at random moments of `ledger export`: there is never a
+/// bundle under the final name that is not whole — either none, or one
+/// that verifies — and the next export succeeds.
+#[test]
+fn an_interrupted_export_leaves_no_partial_bundle() {
+    use terminus_ledger::store::{RecordStore, SqliteStore};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut r, arm, _) = two_heads("2026-11-28T11:00:00Z");
+    for i in 0..1500 {
+        r.append(
+            "comment",
+            serde_json::json!({"text": format!("comment {i}")}),
+            ("arm-head", &arm),
+            "2026-11-28T11:01:00Z",
+        );
+    }
+    r.sign_head(("arm-head", &arm));
+    let store = dir.path().join("s.sqlite");
+    let mut s = SqliteStore::open(&store, "AM-AZ").unwrap();
+    s.keep(&r).unwrap();
+    drop(s);
+    let export = |out: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_terminus"))
+            .args([
+                "ledger",
+                "export",
+                "--store",
+                store.to_str().unwrap(),
+                "--commission",
+                "AM-AZ",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // How long a whole export takes here.
+    let t = std::time::Instant::now();
+    let full = dir.path().join("full.gpkg");
+    assert!(export(&full).wait().unwrap().success());
+    let whole = t.elapsed();
+    let runs: u64 = std::env::var("TERMINUS_CRASH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6);
+    let mut seen = (0, 0);
+    for k in 0..runs {
+        let out = dir.path().join(format!("b{k}.gpkg"));
+        let mut child = export(&out);
+        // Spread over the export's length (a fixed sequence, so a failure
+        // can be repeated).
+        let at = whole.mul_f64(((k * 7919) % 100) as f64 / 100.0);
+        std::thread::sleep(at);
+        let _ = child.kill();
+        let _ = child.wait();
+        if out.exists() {
+            let (code, o, e) = run(&["ledger", "verify", out.to_str().unwrap(), "--json"]);
+            assert_eq!(
+                code, 0,
+                "killed after {at:?}: a bundle under its final name does not verify: {o}{e}"
+            );
+            seen.1 += 1;
+        } else {
+            seen.0 += 1;
+            // The next export over the leftovers succeeds.
+            let (code, o, e) = run(&[
+                "ledger",
+                "export",
+                "--store",
+                store.to_str().unwrap(),
+                "--commission",
+                "AM-AZ",
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            let left: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            assert_eq!(code, 0, "after a kill at {at:?}: {o}{e}; {left:?}");
+            let (code, o, e) = run(&["ledger", "verify", out.to_str().unwrap()]);
+            assert_eq!(code, 0, "{o}{e}");
+        }
+    }
+    eprintln!(
+        "interrupted exports: {} left no bundle, {} had finished",
+        seen.0, seen.1
+    );
 }

@@ -349,6 +349,34 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Seal the file as a complete bundle: record in `terminus_meta` the
+    /// log's size and root and the number of signed tree heads, so that
+    /// `verify` can tell a whole bundle from one cut short (an export
+    /// interrupted before it finished). Written last, in one transaction.
+    pub fn seal(&mut self) -> Result<Seal, StoreError> {
+        let heads: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM terminus_tree_heads", [], |r| r.get(0))?;
+        let seal = Seal {
+            size: self.replay.len(),
+            root: self.replay.root(),
+            heads: heads as u64,
+        };
+        let tx = self.conn.transaction()?;
+        for (k, v) in [
+            ("bundle_size", seal.size.to_string()),
+            ("bundle_root", seal.root.clone()),
+            ("bundle_heads", seal.heads.to_string()),
+        ] {
+            tx.execute(
+                "INSERT OR REPLACE INTO terminus_meta (key, value) VALUES (?1, ?2)",
+                params![k, v],
+            )?;
+        }
+        tx.commit()?;
+        Ok(seal)
+    }
+
     /// Close the file as one self-contained file (rollback journal, no
     /// write-ahead log beside it): what a bundle sent to the other
     /// delegation must be.
@@ -466,6 +494,49 @@ pub(crate) fn check_drafts(replay: &Replay, drafts: &[Draft]) -> Result<(), Stor
         })?;
     }
     Ok(())
+}
+
+/// What a complete bundle says of itself ([`SqliteStore::seal`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seal {
+    /// Events in the log.
+    pub size: u64,
+    /// The log's tree head, hex.
+    pub root: String,
+    /// Signed tree heads kept.
+    pub heads: u64,
+}
+
+/// The seal of a bundle, read without changing the file; `None` when the
+/// file carries none (a store, or a bundle whose export did not finish).
+pub fn load_seal(path: &Path) -> Result<Option<Seal>, StoreError> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let get = |k: &str| -> Result<Option<String>, StoreError> {
+        Ok(conn
+            .query_row(
+                "SELECT value FROM terminus_meta WHERE key = ?1",
+                params![k],
+                |r| r.get(0),
+            )
+            .optional()?)
+    };
+    let (Some(size), Some(root), Some(heads)) = (
+        get("bundle_size")?,
+        get("bundle_root")?,
+        get("bundle_heads")?,
+    ) else {
+        return Ok(None);
+    };
+    let num = |t: &str, what: &str| {
+        t.parse::<u64>().map_err(|_| {
+            StoreError::Other(format!("the bundle's seal: {what} \"{t}\" is not a count"))
+        })
+    };
+    Ok(Some(Seal {
+        size: num(&size, "bundle_size")?,
+        root,
+        heads: num(&heads, "bundle_heads")?,
+    }))
 }
 
 /// The drafts in an SQLite file (a store; a bundle has none), read

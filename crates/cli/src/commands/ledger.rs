@@ -349,6 +349,30 @@ fn beside_the_log(
             "a bundle carries no drafts (a delegation's drafts never leave its store)".into(),
         ));
     }
+    // A complete bundle says what it holds (written last by the export).
+    match terminus_ledger::store::load_seal(file) {
+        Ok(Some(seal)) => {
+            let holds = (record.events.len() as u64, replay.root(), record.heads.len() as u64);
+            if (seal.size, seal.root.clone(), seal.heads) != holds {
+                return Err((
+                    "bundle",
+                    holds.0,
+                    format!(
+                        "the bundle was sealed with {} events (root {}) and {} tree heads but holds {} events (root {}) and {} tree heads: it was cut short or changed",
+                        seal.size, seal.root, seal.heads, holds.0, holds.1, holds.2
+                    ),
+                ));
+            }
+        }
+        Ok(None) => {
+            return Err((
+                "bundle",
+                0,
+                "it carries no seal (the log's size and root, written last by `ledger export`): an export that did not finish, or not a bundle".into(),
+            ))
+        }
+        Err(e) => return Err(("bundle", 0, format!("{}: {e}", file.display()))),
+    }
     let layers = terminus_ledger::views::layers(&record.events, &replay);
     let expected: Vec<(&str, Vec<terminus_vector::Feature>)> = [
         ("sections", &layers.sections),
@@ -505,19 +529,71 @@ pub(crate) fn export_bundle(
         layer.features = features.iter().filter_map(to_feature).collect();
         dataset.layers.push(layer);
     }
-    terminus_formats::write(
-        out,
-        terminus_formats::Format::GeoPackage,
-        &dataset,
-        &terminus_formats::WriteOptions { overwrite: false },
-    )?;
-    let mut bundle = terminus_ledger::store::SqliteStore::open(out, commission)
-        .map_err(|e| Failure::failed(format!("{}: {e}", out.display())))?;
-    terminus_ledger::store::RecordStore::keep(&mut bundle, &record)
-        .map_err(|e| Failure::failed(e.to_string()))?;
-    bundle
-        .into_single_file()
-        .map_err(|e| Failure::failed(format!("{}: {e}", out.display())))?;
+    // Everything is written into a partial file beside the bundle — the
+    // layers, the log, its tree heads, and last the seal (the log's size
+    // and root) — and only the complete file takes the bundle's name: an
+    // export interrupted at any moment leaves no bundle, and a bundle
+    // without its seal is refused by verify and import.
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bundle.gpkg".into());
+    let partial = out.with_file_name(format!(".{name}.partial"));
+    // What an interrupted export left (the file and SQLite's journals
+    // beside it): ours, never a result. A stale write-ahead log beside a
+    // new file would corrupt it.
+    let leftovers = || {
+        ["", "-wal", "-shm", "-journal"].map(|suffix| {
+            let mut p = partial.clone().into_os_string();
+            p.push(suffix);
+            std::path::PathBuf::from(p)
+        })
+    };
+    for p in leftovers() {
+        if p.exists() {
+            std::fs::remove_file(&p)
+                .map_err(|e| Failure::failed(format!("{}: {e}", p.display())))?;
+        }
+    }
+    let written = (|| -> Result<(), Failure> {
+        terminus_formats::write(
+            &partial,
+            terminus_formats::Format::GeoPackage,
+            &dataset,
+            &terminus_formats::WriteOptions { overwrite: false },
+        )?;
+        let mut bundle = terminus_ledger::store::SqliteStore::open(&partial, commission)
+            .map_err(|e| Failure::failed(format!("{}: {e}", partial.display())))?;
+        terminus_ledger::store::RecordStore::keep(&mut bundle, &record)
+            .map_err(|e| Failure::failed(e.to_string()))?;
+        bundle
+            .seal()
+            .map_err(|e| Failure::failed(format!("{}: {e}", partial.display())))?;
+        bundle
+            .into_single_file()
+            .map_err(|e| Failure::failed(format!("{}: {e}", partial.display())))?;
+        std::fs::File::open(&partial)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Failure::failed(format!("{}: {e}", partial.display())))?;
+        if out.exists() {
+            return Err(
+                Failure::usage(format!("{} exists", out.display())).hint("choose another --out")
+            );
+        }
+        std::fs::rename(&partial, out)
+            .map_err(|e| Failure::failed(format!("{}: {e}", out.display())))?;
+        // The rename itself made durable.
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+        }
+        Ok(())
+    })();
+    if written.is_err() {
+        for p in leftovers() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+    written?;
     Ok((
         record.events.len(),
         record.heads.len(),
@@ -561,6 +637,15 @@ fn import(
     commission: &str,
 ) -> Result<u8, Failure> {
     let theirs = read_any(bundle)?;
+    // A bundle is taken whole or not at all: its seal, its layers and
+    // what sits beside its log are checked as `verify` checks them.
+    if let Err((_, _, why)) = verify(&theirs)
+        .map_err(|e| ("event", 0, e.to_string()))
+        .and_then(|_| beside_the_log(bundle, &theirs))
+    {
+        eprintln!("{}: NOT merged — {why}", bundle.display());
+        return Ok(1);
+    }
     let mut s = open_store(store, commission, true)?;
     let mut ours = s.record().map_err(|e| Failure::failed(e.to_string()))?;
     match terminus_ledger::record::merge(&mut ours, &theirs) {
