@@ -171,6 +171,31 @@ impl RecordStore for SqliteStore {
     fn drafts(&mut self, party: &str) -> Result<Vec<Draft>, StoreError> {
         SqliteStore::drafts(self, Some(party))
     }
+    /// Writes by other processes (`terminus sign`, `ledger import` on the
+    /// file a service is serving) are seen through SQLite's
+    /// `PRAGMA data_version`, which moves when another connection
+    /// commits; what they wrote is checked as on opening before it is
+    /// taken in.
+    fn refresh(&mut self) -> Result<bool, StoreError> {
+        let v: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if v == self.data_version {
+            return Ok(false);
+        }
+        let record = self.read()?;
+        let mut next = self.replay.clone();
+        for e in record.events.iter().skip(next.len() as usize) {
+            next.apply(e)?;
+        }
+        for h in &record.heads {
+            next.check_head(h)?;
+        }
+        check_drafts(&next, &SqliteStore::drafts(self, None)?)?;
+        self.replay = next;
+        self.data_version = v;
+        Ok(true)
+    }
 }
 
 /// A commission's record in an SQLite file.
@@ -178,6 +203,9 @@ pub struct SqliteStore {
     conn: Connection,
     commission: String,
     replay: Replay,
+    /// SQLite's `data_version` when the state was last read: it moves
+    /// when another connection commits.
+    data_version: i64,
 }
 
 impl SqliteStore {
@@ -252,7 +280,11 @@ impl SqliteStore {
             conn,
             commission: commission.to_string(),
             replay: Replay::new(commission),
+            data_version: 0,
         };
+        store.data_version = store
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
         let record = store.read()?;
         store.replay = replay_stored(&record, &store.drafts(None)?)?;
         Ok(store)
@@ -555,6 +587,7 @@ pub fn load_drafts(path: &Path) -> Result<Vec<Draft>, StoreError> {
         conn,
         commission: String::new(),
         replay: Replay::default(),
+        data_version: 0,
     };
     store.drafts(None)
 }
@@ -588,6 +621,7 @@ pub fn load_record(path: &Path) -> Result<Record, StoreError> {
         conn,
         commission,
         replay: Replay::default(),
+        data_version: 0,
     };
     store.read()
 }

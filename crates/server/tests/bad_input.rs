@@ -626,3 +626,67 @@ async fn distinct_headers_neither_escape_the_rate_nor_grow_memory() {
     let s = send(format!("Bearer {}", f.token("aze-expert"))).await;
     assert_eq!(s, StatusCode::OK);
 }
+
+/// A revocation written into the served SQLite file by another process
+/// (`terminus sign`, `ledger import`) is taken in: the next append signed
+/// on it is kept (not 500, not 409), and the revoked member is refused.
+#[tokio::test]
+async fn writes_by_another_process_to_the_served_file_are_seen() {
+    use terminus_ledger::store::{RecordStore, SqliteStore};
+    let f = fixture(config());
+    let (s, _) = f
+        .call(Some("arm-expert"), "GET", "/api/commission", None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    // Another process: the ARM head revokes the ARM expert in the file.
+    {
+        let mut other = SqliteStore::open(&f.path, "AM-AZ").unwrap();
+        let mut r = other.record().unwrap();
+        r.append(
+            "revoke",
+            json!({"member": {"id": "arm-expert"}}),
+            ("arm-head", &f.keys["arm-head"]),
+            "2026-11-28T13:00:00Z",
+        );
+        other.append(r.events.last().unwrap()).unwrap();
+    }
+    // The service's next append is signed on the file as it now stands.
+    let outside = SqliteStore::open(&f.path, "AM-AZ").unwrap();
+    let mut e = f.next_event("comment", json!({"text": "after"}), "aze-head", "aze-head");
+    e.seq = outside.replay().len();
+    e.prev = outside.replay().prev().to_string();
+    e.signature = f.keys["aze-head"].sign(&e.signed_bytes());
+    let (s, b) = f
+        .call(
+            Some("aze-head"),
+            "POST",
+            "/api/events",
+            Some(serde_json::to_string(&e).unwrap()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (s, b) = f
+        .call(Some("arm-expert"), "GET", "/api/commission", None)
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
+    // And with no append in between, the watcher's refresh does it.
+    {
+        let mut other = SqliteStore::open(&f.path, "AM-AZ").unwrap();
+        let mut r = other.record().unwrap();
+        r.append(
+            "revoke",
+            json!({"member": {"id": "aze-expert"}}),
+            ("aze-head", &f.keys["aze-head"]),
+            "2026-11-28T13:01:00Z",
+        );
+        other.append(r.events.last().unwrap()).unwrap();
+    }
+    {
+        let mut store = f.service.lock_store();
+        f.service.refresh(&mut **store).unwrap();
+    }
+    let (s, _) = f
+        .call(Some("aze-expert"), "GET", "/api/commission", None)
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
