@@ -632,7 +632,7 @@ async fn distinct_headers_neither_escape_the_rate_nor_grow_memory() {
 /// on it is kept (not 500, not 409), and the revoked member is refused.
 #[tokio::test]
 async fn writes_by_another_process_to_the_served_file_are_seen() {
-    use terminus_ledger::store::{RecordStore, SqliteStore};
+    use terminus_ledger::store::SqliteStore;
     let f = fixture(config());
     let (s, _) = f
         .call(Some("arm-expert"), "GET", "/api/commission", None)
