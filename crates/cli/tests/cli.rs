@@ -1738,3 +1738,55 @@ fn demarcate_refuses_a_line_leaving_the_dem_and_survey_checks_name_offenders() {
     assert_eq!(code, 1, "{text}");
     assert_eq!(v["off_line"], 1);
 }
+
+/// Crafted files that aborted the process (stack overflow, exit 134) or
+/// took gigabytes end in a clear error, exit 2: 21,000 nested WKT
+/// collections, 17,000 nested KML folders, a KMZ inflating past its cap.
+#[test]
+fn crafted_files_end_in_an_error_not_an_abort() {
+    let dir = tempfile::tempdir().unwrap();
+    let wkt = dir.path().join("deep.wkt");
+    std::fs::write(
+        &wkt,
+        format!(
+            "{}POINT (1 2){}\n",
+            "GEOMETRYCOLLECTION (".repeat(21_000),
+            ")".repeat(21_000)
+        ),
+    )
+    .unwrap();
+    let kml = dir.path().join("deep.kml");
+    std::fs::write(
+        &kml,
+        format!(
+            "<?xml version=\"1.0\"?><kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>{}<Placemark><Point><coordinates>45,40</coordinates></Point></Placemark>{}</Document></kml>",
+            "<Folder>".repeat(17_000),
+            "</Folder>".repeat(17_000)
+        ),
+    )
+    .unwrap();
+    let kmz = dir.path().join("bomb.kmz");
+    {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&kmz).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        z.start_file("doc.kml", opts).unwrap();
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..520 {
+            z.write_all(&chunk).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    assert!(std::fs::metadata(&kmz).unwrap().len() < 4 << 20);
+    for (file, says) in [
+        (&wkt, "nested deeper than 32"),
+        (&kml, "nested deeper than 256"),
+        (&kmz, "inflates to more than 512 MiB"),
+    ] {
+        let (code, t) = run(&["info", file.to_str().unwrap()]);
+        assert_eq!(code, 2, "{t}");
+        assert!(t.contains(says), "{t}");
+    }
+}

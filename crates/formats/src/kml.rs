@@ -30,6 +30,10 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
     parse_document(path, &text, opts)
 }
 
+/// The most a KMZ's KML may inflate to (a 1-million-vertex line is about
+/// 40 MB of KML).
+pub const MAX_KML_BYTES: u64 = 512 << 20;
+
 /// Read a `.kmz` file (its `doc.kml`, or the first `.kml` inside).
 pub fn read_kmz(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
     let file = std::fs::File::open(path).map_err(|e| FormatError::io(path, e))?;
@@ -49,10 +53,22 @@ pub fn read_kmz(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
     let mut entry = zip
         .by_name(&name)
         .map_err(|e| FormatError::malformed(path, name.clone(), e.to_string()))?;
+    // The inflated size is capped as it is read (the size the archive
+    // declares may lie): a 2 MB KMZ that inflates to gigabytes is refused.
     let mut text = String::new();
-    entry
+    let read = std::io::Read::take(&mut entry, MAX_KML_BYTES + 1)
         .read_to_string(&mut text)
         .map_err(|e| FormatError::malformed(path, name.clone(), e.to_string()))?;
+    if read as u64 > MAX_KML_BYTES {
+        return Err(FormatError::malformed(
+            path,
+            name,
+            format!(
+                "it inflates to more than {} MiB; a KMZ's KML is refused beyond that (unzip it and read the .kml, or split it)",
+                MAX_KML_BYTES >> 20
+            ),
+        ));
+    }
     parse_document(path, &text, opts)
 }
 

@@ -36,6 +36,7 @@ pub fn parse(text: &str) -> std::result::Result<(Option<u32>, Option<Geometry>),
     let mut p = Parser {
         s: t.as_bytes(),
         pos: 0,
+        depth: 0,
     };
     let g = p.geometry()?;
     p.ws();
@@ -52,7 +53,14 @@ pub fn parse(text: &str) -> std::result::Result<(Option<u32>, Option<Geometry>),
 struct Parser<'a> {
     s: &'a [u8],
     pos: usize,
+    /// Geometry collections open around the current position.
+    depth: usize,
 }
+
+/// How deep geometry collections may nest (WKB allows 32; real data
+/// nests one or two): deeper text is refused before it can exhaust the
+/// stack.
+pub const MAX_NESTING: usize = 32;
 
 impl Parser<'_> {
     fn rest(&self) -> String {
@@ -239,10 +247,21 @@ impl Parser<'_> {
             })?),
             "MULTILINESTRING" => Geometry::MultiLineString(self.list(|p| p.path(dims))?),
             "MULTIPOLYGON" => Geometry::MultiPolygon(self.list(|p| p.polygon(dims))?),
-            "GEOMETRYCOLLECTION" => Geometry::GeometryCollection(self.list(|p| {
-                p.geometry()
-                    .and_then(|g| g.ok_or_else(|| "empty point in a collection".to_string()))
-            })?),
+            "GEOMETRYCOLLECTION" => {
+                if self.depth >= MAX_NESTING {
+                    return Err(format!(
+                        "geometry collections nested deeper than {MAX_NESTING} at character {}",
+                        self.pos + 1
+                    ));
+                }
+                self.depth += 1;
+                let members = self.list(|p| {
+                    p.geometry()
+                        .and_then(|g| g.ok_or_else(|| "empty point in a collection".to_string()))
+                })?;
+                self.depth -= 1;
+                Geometry::GeometryCollection(members)
+            }
             other => return Err(format!("unknown geometry type {other:?}")),
         }))
     }
@@ -508,5 +527,22 @@ mod tests {
         assert!(parse("CIRCLE (1 2)")
             .unwrap_err()
             .contains("unknown geometry type"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!(
+            "{}POINT (1 2){}",
+            "GEOMETRYCOLLECTION (".repeat(21_000),
+            ")".repeat(21_000)
+        );
+        let e = parse(&deep).unwrap_err();
+        assert!(e.contains("nested deeper than 32"), "{e}");
+        let ok = format!(
+            "{}POINT (1 2){}",
+            "GEOMETRYCOLLECTION (".repeat(MAX_NESTING),
+            ")".repeat(MAX_NESTING)
+        );
+        assert!(parse(&ok).is_ok());
     }
 }

@@ -67,6 +67,11 @@ fn element(s: &quick_xml::events::BytesStart, pos: usize) -> Element {
     el
 }
 
+/// How deep elements may nest (KML and GPX nest a dozen levels; folders
+/// in folders a few more): deeper documents are refused before the tree
+/// they make can exhaust the stack of the code that walks or drops it.
+pub(crate) const MAX_DEPTH: usize = 256;
+
 /// Parse a whole document into its root element.
 pub(crate) fn parse(text: &str) -> Result<Element, String> {
     let mut reader = Reader::from_str(text);
@@ -80,7 +85,15 @@ pub(crate) fn parse(text: &str) -> Result<Element, String> {
             )
         })?;
         match ev {
-            Event::Start(s) => stack.push(element(&s, pos)),
+            Event::Start(s) => {
+                if stack.len() > MAX_DEPTH {
+                    return Err(format!(
+                        "line {}: elements nested deeper than {MAX_DEPTH}",
+                        line_of(text, pos)
+                    ));
+                }
+                stack.push(element(&s, pos))
+            }
             Event::Empty(s) => {
                 let el = element(&s, pos);
                 if let Some(parent) = stack.last_mut() {

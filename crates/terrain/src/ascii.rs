@@ -75,7 +75,17 @@ pub fn read(path: &Path, crs: Option<&Crs>) -> Result<Dem, TerrainError> {
         crs.cloned()
             .ok_or_else(|| TerrainError::NoCrs(path.to_path_buf()))?
     };
-    let mut data = Vec::with_capacity(w * h);
+    // Every cell takes at least one byte of the file: a header declaring
+    // more cells than the file has bytes is refused before allocating.
+    let n = crate::dem::cells(w, h).map_err(|m| bad(1, m))?;
+    let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if n as u64 > bytes {
+        return Err(bad(
+            1,
+            format!("the header declares {w} × {h} cells; the file has only {bytes} bytes"),
+        ));
+    }
+    let mut data = Vec::with_capacity(n);
     for (i, l) in lines {
         for tok in l.split_whitespace() {
             let v: f64 = tok

@@ -70,6 +70,24 @@ impl Georef {
     }
 }
 
+/// The most cells a DEM may have here (2³⁰ ≈ 1.07 × 10⁹, 4 GiB of heights):
+/// a header declaring more is refused before anything is allocated —
+/// clip or tile the grid first (`terminus terrain clip`, gdal_translate
+/// -srcwin).
+pub const MAX_CELLS: usize = 1 << 30;
+
+/// `width × height` if a DEM of that size may be held, else why not.
+pub fn cells(width: usize, height: usize) -> Result<usize, String> {
+    width
+        .checked_mul(height)
+        .filter(|&n| n <= MAX_CELLS)
+        .ok_or_else(|| {
+            format!(
+                "{width} × {height} cells is more than the {MAX_CELLS} a DEM may have here: clip or tile it first"
+            )
+        })
+}
+
 /// A DEM in memory: heights as f32 (exact for 16-bit integer sources),
 /// row-major from the north-west corner, with nodata as NaN.
 #[derive(Debug, Clone)]

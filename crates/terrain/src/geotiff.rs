@@ -19,6 +19,17 @@ const GEOGRAPHIC_TYPE: u16 = 2048;
 const PROJECTED_CS_TYPE: u16 = 3072;
 const USER_DEFINED: u16 = 32767;
 
+/// The decoder's limits: a tag's values at most 16 MiB (a header claiming
+/// 2³² tie points is refused, not allocated), a decoded image at most
+/// [`crate::dem::MAX_CELLS`] doubles.
+fn limits() -> Limits {
+    let mut l = Limits::unlimited();
+    l.ifd_value_size = 16 << 20;
+    l.decoding_buffer_size = crate::dem::MAX_CELLS * 8;
+    l.intermediate_buffer_size = 1 << 30;
+    l
+}
+
 /// Read a GeoTIFF DEM (its first image, first band).
 pub fn read(path: &Path) -> Result<Dem, TerrainError> {
     read_with(path, None)
@@ -34,8 +45,9 @@ pub fn read_with(path: &Path, fallback: Option<&Crs>) -> Result<Dem, TerrainErro
     let file = std::fs::File::open(path).map_err(|e| TerrainError::Io(path.to_path_buf(), e))?;
     let mut dec = Decoder::new(std::io::BufReader::new(file))
         .map_err(|e| bad(format!("not a TIFF file: {e}")))?
-        .with_limits(Limits::unlimited());
+        .with_limits(limits());
     let (w, h) = dec.dimensions().map_err(|e| bad(e.to_string()))?;
+    crate::dem::cells(w as usize, h as usize).map_err(bad)?;
     let spp: u16 = dec
         .find_tag_unsigned(Tag::SamplesPerPixel)
         .ok()
@@ -48,8 +60,20 @@ pub fn read_with(path: &Path, fallback: Option<&Crs>) -> Result<Dem, TerrainErro
     }
     // Georeferencing: ModelPixelScale + ModelTiepoint (no rotation); a
     // ModelTransformation with rotation or shear is refused.
-    let scale = dec.get_tag_f64_vec(Tag::ModelPixelScaleTag).ok();
-    let tie = dec.get_tag_f64_vec(Tag::ModelTiepointTag).ok();
+    // A tag that is absent is None; one that cannot be read (beyond the
+    // limits, malformed) is an error that says so, not "absent".
+    let mut tag_f64 = |tag: Tag| -> Result<Option<Vec<f64>>, TerrainError> {
+        match dec.find_tag(tag) {
+            Ok(None) => Ok(None),
+            Ok(Some(v)) => v
+                .into_f64_vec()
+                .map(Some)
+                .map_err(|e| bad(format!("its {tag:?}: {e}"))),
+            Err(e) => Err(bad(format!("its {tag:?}: {e}"))),
+        }
+    };
+    let scale = tag_f64(Tag::ModelPixelScaleTag)?;
+    let tie = tag_f64(Tag::ModelTiepointTag)?;
     let (scale, tie) = match (scale, tie) {
         (Some(s), Some(t)) if s.len() >= 2 && t.len() >= 6 => (s, t),
         _ => {
@@ -244,7 +268,7 @@ fn decode_parallel<R: std::io::Read + std::io::Seek>(
         let f = std::fs::File::open(path).ok()?;
         Decoder::new(std::io::BufReader::new(f))
             .ok()
-            .map(|d| d.with_limits(Limits::unlimited()))
+            .map(|d| d.with_limits(limits()))
     };
     let mut data = vec![0f32; w * h];
     let r: Result<(), String> = data

@@ -280,3 +280,55 @@ fn mosaic_rejoins_tiles() {
         .to_string();
     assert!(e.contains("not aligned"), "{e}");
 }
+
+/// Crafted headers that would have the reader allocate gigabytes (an
+/// ASCII grid declaring 10¹⁸ cells or more cells than its bytes; a
+/// GeoTIFF claiming 2³² − 1 tie points) are refused with a clear error
+/// before anything is allocated.
+#[test]
+fn crafted_headers_are_refused_before_allocating() {
+    let dir = tempfile::tempdir().unwrap();
+    let crs = terminus_geodesy::Crs::parse("EPSG:4326").unwrap();
+    let a = dir.path().join("g.asc");
+    for (header, says) in [
+        (
+            "ncols 1000000000\nnrows 1000000000\n",
+            "more than the 1073741824",
+        ),
+        ("ncols 1000\nnrows 1000\n", "the file has only"),
+    ] {
+        std::fs::write(
+            &a,
+            format!("{header}xllcorner 0\nyllcorner 0\ncellsize 1\n1 2 3\n"),
+        )
+        .unwrap();
+        let e = read(&a, Some(&crs)).unwrap_err().to_string();
+        assert!(e.contains(says), "{e}");
+    }
+    // A valid small GeoTIFF, then its ModelTiepoint count set to 2³² − 1.
+    std::fs::write(
+        &a,
+        "ncols 3\nnrows 2\nxllcorner 72\nyllcorner 40\ncellsize 0.01\n1 2 3\n4 5 6\n",
+    )
+    .unwrap();
+    let d = read(&a, Some(&crs)).unwrap();
+    let t = dir.path().join("t.tif");
+    geotiff::write(&t, &d).unwrap();
+    assert_eq!(read(&t, None).unwrap().data, d.data);
+    let mut bytes = std::fs::read(&t).unwrap();
+    assert_eq!(&bytes[..2], b"II", "the writer writes little-endian TIFF");
+    // Classic TIFF: the IFD's 12-byte entries (tag, type, count, value).
+    let ifd = u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize;
+    let n = u16::from_le_bytes(bytes[ifd..ifd + 2].try_into().unwrap()) as usize;
+    let entry = (0..n)
+        .map(|i| ifd + 2 + 12 * i)
+        .find(|&e| u16::from_le_bytes(bytes[e..e + 2].try_into().unwrap()) == 33922)
+        .expect("a ModelTiepoint entry");
+    bytes[entry + 4..entry + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+    std::fs::write(&t, &bytes).unwrap();
+    let e = read(&t, None).unwrap_err().to_string();
+    assert!(
+        e.contains("t.tif") && e.contains("ModelTiepointTag") && e.contains("limit"),
+        "{e}"
+    );
+}
