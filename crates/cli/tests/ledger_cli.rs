@@ -876,3 +876,92 @@ fn an_interrupted_export_leaves_no_partial_bundle() {
         seen.0, seen.1
     );
 }
+
+/// A record rolled back — its tail deleted with the tree heads that
+/// covered it — is a valid shorter record on its own; a member's witness
+/// (the longest log their tool verified) refuses it, and a rewritten
+/// history of the same length.
+#[test]
+fn a_rolled_back_record_is_refused_against_the_witness() {
+    use terminus_ledger::store::{RecordStore, SqliteStore};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut r, arm, aze) = two_heads("2026-11-28T11:00:00Z");
+    for i in 0..5 {
+        r.append(
+            "comment",
+            serde_json::json!({"text": format!("c{i}")}),
+            ("aze-head", &aze),
+            "2026-11-28T11:01:00Z",
+        );
+    }
+    r.sign_head(("arm-head", &arm));
+    r.append(
+        "comment",
+        serde_json::json!({"text": "after the head"}),
+        ("arm-head", &arm),
+        "2026-11-28T11:02:00Z",
+    );
+    let store = dir.path().join("s.sqlite");
+    let mut s = SqliteStore::open(&store, "AM-AZ").unwrap();
+    s.keep(&r).unwrap();
+    drop(s);
+    let witness = dir.path().join("arm.witness");
+    let (st, w) = (store.to_str().unwrap(), witness.to_str().unwrap());
+    let (code, out, err) = run(&["ledger", "verify", st, "--witness", w]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("1 events after the last signed tree head (at 6)"),
+        "{out}"
+    );
+    let (code, out, _) = run(&["ledger", "verify", st, "--witness", w, "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            v["unprotected_events"].as_u64(),
+            v["witness"]["size"].as_u64()
+        ),
+        (Some(1), Some(7))
+    );
+
+    // Roll back: the last three events and every tree head removed.
+    let cut = dir.path().join("cut.sqlite");
+    std::fs::copy(&store, &cut).unwrap();
+    let c = rusqlite::Connection::open(&cut).unwrap();
+    c.execute_batch("DROP TRIGGER events_append_only_d; DROP TRIGGER heads_append_only_d; DELETE FROM terminus_events WHERE seq >= 4; DELETE FROM terminus_tree_heads;").unwrap();
+    drop(c);
+    let cut = cut.to_str().unwrap();
+    // Alone, it is a valid record of 4 events: the log cannot tell.
+    let (code, out, _) = run(&["ledger", "verify", cut]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("no witness given"), "{out}");
+    let (code, out, err) = run(&["ledger", "verify", cut, "--witness", w, "--json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["failed"], "witness");
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains("rolled back — 3 events are missing"),
+        "{v}"
+    );
+    // The witness did not move.
+    let (_, out, _) = run(&["ledger", "verify", st, "--witness", w]);
+    assert!(out.contains("extends your witness (7 events)"), "{out}");
+
+    // A rewritten history of the same length: another 7th event.
+    let mut other = r.clone();
+    other.events.pop();
+    other.append(
+        "comment",
+        serde_json::json!({"text": "another"}),
+        ("arm-head", &arm),
+        "2026-11-28T11:02:00Z",
+    );
+    let f = dir.path().join("other.json");
+    std::fs::write(&f, serde_json::to_string(&other).unwrap()).unwrap();
+    let (code, _, err) = run(&["ledger", "verify", f.to_str().unwrap(), "--witness", w]);
+    assert_eq!(code, 1);
+    assert!(err.contains("rewritten"), "{err}");
+}

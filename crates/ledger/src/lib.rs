@@ -28,3 +28,4 @@ pub mod record;
 pub mod store;
 pub mod token;
 pub mod views;
+pub mod witness;

@@ -174,6 +174,13 @@ enum LedgerCommand {
     Verify {
         /// The record: JSON, a store (.sqlite) or a bundle (.gpkg).
         file: PathBuf,
+        /// Your witness file: the longest log your tool has verified. The
+        /// record must extend it (at least as many events, the same first
+        /// ones), else it was rolled back or rewritten (exit 1); when it
+        /// is valid and longer, the witness is moved up to it. Created on
+        /// first use. Keep one per commission on your own machine.
+        #[arg(long, alias = "expect-head", value_name = "FILE")]
+        witness: Option<PathBuf>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -198,6 +205,10 @@ enum LedgerCommand {
     Import {
         /// The bundle (.gpkg or .sqlite).
         bundle: PathBuf,
+        /// Your witness file (see `verify --witness`): the merged record
+        /// must extend it; it is moved up to the merged record.
+        #[arg(long, value_name = "FILE")]
+        witness: Option<PathBuf>,
         /// The store to merge into (created if absent).
         #[arg(long)]
         store: PathBuf,
@@ -238,10 +249,15 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
         } => export(&store, &commission, &out),
         LedgerCommand::Import {
             bundle,
+            witness,
             store,
             commission,
-        } => import(&bundle, &store, &commission),
-        LedgerCommand::Verify { file, json } => {
+        } => import(&bundle, &store, &commission, witness.as_deref()),
+        LedgerCommand::Verify {
+            file,
+            witness,
+            json,
+        } => {
             let record = read_any(&file)?;
             let outcome = verify(&record).map_err(|e| {
                 let (kind, at) = match &e {
@@ -254,8 +270,20 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
                 Ok(v) => beside_the_log(&file, &record).map(|_| v),
                 Err(e) => Err(e),
             };
+            let outcome = match (outcome, &witness) {
+                (Ok(v), Some(w)) => witnessed(w, &record)
+                    .map(|seen| (v, Some(seen)))
+                    .map_err(|why| ("witness", 0, why)),
+                (Ok(v), None) => Ok((v, None)),
+                (Err(e), _) => Err(e),
+            };
             match outcome {
-                Ok(v) => {
+                Ok((v, seen)) => {
+                    // Events no signed tree head covers yet: their authors'
+                    // signatures hold, but only a witness would notice them
+                    // dropped.
+                    let covered = record.heads.iter().map(|h| h.size).max().unwrap_or(0);
+                    let unprotected = v.events.saturating_sub(covered);
                     let agreed: serde_json::Map<String, serde_json::Value> = v
                         .agreed
                         .iter()
@@ -268,7 +296,7 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
                         .collect();
                     if json {
                         print_json(
-                            &serde_json::json!({"valid": true, "commission": record.commission, "events": v.events, "root": v.root, "tree_heads": record.heads.len(), "members": v.members.keys().collect::<Vec<_>>(), "agreed": agreed}),
+                            &serde_json::json!({"valid": true, "commission": record.commission, "events": v.events, "root": v.root, "tree_heads": record.heads.len(), "covered_by_tree_heads": covered, "unprotected_events": unprotected, "witness": seen.as_ref().map(|(w, moved)| serde_json::json!({"size": w.size, "root": w.root, "moved_up_from": moved})), "members": v.members.keys().collect::<Vec<_>>(), "agreed": agreed}),
                         );
                     } else {
                         println!(
@@ -279,6 +307,23 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
                             v.root,
                             v.members.keys().cloned().collect::<Vec<_>>().join(", ")
                         );
+                        if unprotected > 0 {
+                            println!(
+                                "  {unprotected} events after the last signed tree head (at {covered}): not yet protected — sign a tree head (terminus sign tree-head) to fix them"
+                            );
+                        }
+                        match &seen {
+                            Some((w, Some(from))) => println!(
+                                "  extends your witness; witness moved up from {from} to {} events",
+                                w.size
+                            ),
+                            Some((w, None)) => {
+                                println!("  extends your witness ({} events)", w.size)
+                            }
+                            None => println!(
+                                "  no witness given: a record rolled back (its tail and tree heads removed) verifies; keep one with --witness FILE"
+                            ),
+                        }
                         for (section, a) in &v.agreed {
                             println!(
                                 "  agreed: {section} — signed by the heads of {}{} (event {}), terms SHA-256 {}",
@@ -304,6 +349,41 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
             }
         }
     }
+}
+
+/// Check `record` (verified) against the witness file at `path` and move
+/// the witness up to it: the witness now, and the size it was moved up
+/// from (None: it already stood there). A missing file is created.
+fn witnessed(
+    path: &std::path::Path,
+    record: &Record,
+) -> Result<(terminus_ledger::witness::Witness, Option<u64>), String> {
+    use terminus_ledger::witness::Witness;
+    let leaves = record.leaves();
+    let now = Witness::of(&record.commission, &leaves);
+    let before: Option<Witness> = if path.exists() {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Some(
+            serde_json::from_str(&text)
+                .map_err(|e| format!("{}: not a Terminus witness file: {e}", path.display()))?,
+        )
+    } else {
+        None
+    };
+    if let Some(w) = &before {
+        w.check(&record.commission, &leaves)
+            .map_err(|why| format!("{why} (witness {})", path.display()))?;
+        if w.size == now.size {
+            return Ok((now, None));
+        }
+    }
+    // Written beside and renamed: a witness is never left half-written.
+    let tmp = path.with_extension("witness-partial");
+    let text = serde_json::to_string_pretty(&now).unwrap_or_default();
+    std::fs::write(&tmp, text.as_bytes())
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((now, Some(before.map_or(0, |w| w.size))))
 }
 
 /// What a store or bundle holds beside its log, checked against the
@@ -635,6 +715,7 @@ fn import(
     bundle: &std::path::Path,
     store: &std::path::Path,
     commission: &str,
+    witness: Option<&std::path::Path>,
 ) -> Result<u8, Failure> {
     let theirs = read_any(bundle)?;
     // A bundle is taken whole or not at all: its seal, its layers and
@@ -650,6 +731,12 @@ fn import(
     let mut ours = s.record().map_err(|e| Failure::failed(e.to_string()))?;
     match terminus_ledger::record::merge(&mut ours, &theirs) {
         Ok(outcome) => {
+            if let Some(w) = witness {
+                if let Err(why) = witnessed(w, &ours) {
+                    eprintln!("{}: NOT merged — {why}", bundle.display());
+                    return Ok(1);
+                }
+            }
             s.keep(&ours).map_err(|e| Failure::failed(e.to_string()))?;
             match outcome {
                 terminus_ledger::record::Merge::Extended { new } => {
