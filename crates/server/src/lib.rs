@@ -27,6 +27,7 @@
 //! ```
 
 pub mod api;
+pub mod connections;
 pub mod http;
 pub mod ogc;
 pub mod policy;
@@ -40,7 +41,6 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// The OpenAPI 3.0 document of the service.
@@ -105,13 +105,22 @@ pub fn router(service: Arc<Service>) -> Router {
 }
 
 /// Serve `service` on `listener` until Ctrl-C or SIGTERM.
+///
+/// Connections are HTTP/1.1 with limits against clients that hold them
+/// (slowloris): a request's headers must arrive within
+/// `header_timeout_s` (an idle keep-alive connection is closed after as
+/// long), at most 32 KiB of them; its body be read and answered within
+/// `request_timeout_s`; at most `max_connections_per_address` connections
+/// from one address and `max_connections` in all — a connection over
+/// either is closed at once.
 pub async fn serve(service: Service, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    use std::time::Duration;
     let service = Arc::new(service);
-    // Services sharing a PostgreSQL store see each other's writes within
-    // a second (a store only this process writes answers at once).
+    // Services sharing a store see each other's writes within a second
+    // (and writes to an SQLite file by other processes).
     let watcher = service.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {
             tick.tick().await;
             let s = watcher.clone();
@@ -124,13 +133,56 @@ pub async fn serve(service: Service, listener: tokio::net::TcpListener) -> std::
             .await;
         }
     });
-    let app = router(service);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
+    let config = service.config.clone();
+    let app = router(service).layer(tower_http::timeout::TimeoutLayer::with_status_code(
+        axum::http::StatusCode::REQUEST_TIMEOUT,
+        Duration::from_secs(config.request_timeout_s),
+    ));
+    let connections = Arc::new(connections::Connections::new(
+        config.max_connections_per_address,
+        config.max_connections,
+    ));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of descriptors, say: wait, do not spin.
+                    eprintln!("terminus serve: accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let Some(slot) = connections.take(peer.ip()) else {
+            drop(stream);
+            continue;
+        };
+        let svc = hyper_util::service::TowerToHyperService::new(
+            app.clone()
+                .layer(axum::Extension(axum::extract::ConnectInfo(peer))),
+        );
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(Duration::from_secs(config.header_timeout_s))
+            .max_buf_size(32 * 1024)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), svc);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    // Requests in flight finish (appends are durable before they answer);
+    // connections still open after 10 s are dropped.
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(Duration::from_secs(10)) => {}
+    }
+    Ok(())
 }
 
 async fn shutdown() {

@@ -21,6 +21,15 @@ pub struct Config {
     pub burst: f64,
     /// Longest validity a token may claim, seconds.
     pub max_token_age_s: u64,
+    /// Time a client has to send a request's headers (and an idle
+    /// keep-alive connection to start the next request), seconds.
+    pub header_timeout_s: u64,
+    /// Time to read a request's body and answer it, seconds.
+    pub request_timeout_s: u64,
+    /// Connections open at once from one address.
+    pub max_connections_per_address: usize,
+    /// Connections open at once in all.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -30,6 +39,10 @@ impl Default for Config {
             rate_per_s: 200.0,
             burst: 400.0,
             max_token_age_s: 31 * 86_400,
+            header_timeout_s: 10,
+            request_timeout_s: 120,
+            max_connections_per_address: 64,
+            max_connections: 4096,
         }
     }
 }

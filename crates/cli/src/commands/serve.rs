@@ -51,6 +51,15 @@ pub struct ServeArgs {
     /// Largest request body, bytes.
     #[arg(long, default_value_t = 8 << 20)]
     max_body: usize,
+    /// Seconds a client has to send a request's headers; an idle
+    /// keep-alive connection is closed after as long (slow clients cannot
+    /// hold connections for ever).
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
+    /// Connections open at once from one address (more are closed at
+    /// once); 4096 in all.
+    #[arg(long, default_value_t = 64)]
+    max_connections_per_address: usize,
 }
 
 /// Run `terminus serve`.
@@ -60,6 +69,11 @@ pub fn run(a: ServeArgs) -> Result<u8, Failure> {
             "--rate-limit {} --burst {}: give a positive rate and a burst of at least 1",
             a.rate_limit, a.burst
         )));
+    }
+    if a.header_timeout == 0 || a.max_connections_per_address == 0 {
+        return Err(Failure::usage(
+            "--header-timeout and --max-connections-per-address are at least 1",
+        ));
     }
     if a.max_body < 1024 {
         return Err(Failure::usage(format!(
@@ -81,6 +95,8 @@ pub fn run(a: ServeArgs) -> Result<u8, Failure> {
         max_body: a.max_body,
         rate_per_s: a.rate_limit,
         burst: a.burst,
+        header_timeout_s: a.header_timeout,
+        max_connections_per_address: a.max_connections_per_address,
         ..Default::default()
     };
     let service =
