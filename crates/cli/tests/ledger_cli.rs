@@ -709,6 +709,10 @@ fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
         ("layer CRS", "UPDATE gpkg_geometry_columns SET srs_id = 3857 WHERE table_name = 'pillars'; UPDATE gpkg_contents SET srs_id = 3857 WHERE table_name = 'pillars'".into(), "\"pillars\""),
         ("the tail cut, tree heads and all", "DELETE FROM terminus_events WHERE seq = 4; DELETE FROM terminus_tree_heads".into(), "sealed with 5 events"),
         ("the seal removed", "DELETE FROM terminus_meta WHERE key LIKE 'bundle_%'".into(), "no seal"),
+        ("the EPSG:4326 definition", "UPDATE gpkg_spatial_ref_sys SET definition = replace(definition, '298.257223563', '298.3') WHERE srs_id = 4326".into(), "gpkg_spatial_ref_sys"),
+        ("a layer's extent", "UPDATE gpkg_contents SET min_x = min_x - 1 WHERE table_name = 'pillars'".into(), "table gpkg_contents"),
+        ("a pillar moved in the R-tree (hidden from QGIS's map)", "UPDATE rtree_pillars_geom SET minx = minx + 1, maxx = maxx + 1 WHERE id = 1".into(), "table rtree_pillars_geom, row 1: minx"),
+        ("a layer added for QGIS", "CREATE TABLE extra (fid INTEGER PRIMARY KEY); INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ('extra', 'attributes', 'extra')".into(), "added"),
         ("a draft slipped in", "INSERT INTO terminus_drafts (party, author, time, body, signature) VALUES ('ARM', 'arm-head', 't', '{}', '00')".into(), "draft"),
     ];
     let mut caught = 0;
@@ -717,9 +721,10 @@ fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
         std::fs::copy(&bundle, &copy).unwrap();
         let c = rusqlite::Connection::open(&copy).unwrap();
         c.execute_batch(drop_triggers).unwrap();
-        drop_rtree_triggers(&c);
+        let rtree = drop_rtree_triggers(&c);
         c.execute_batch(sql)
             .unwrap_or_else(|e| panic!("{what}: {e}"));
+        restore_triggers(&c, &rtree);
         drop(c);
         let v = verify(&copy);
         assert_eq!(v["valid"], false, "{what}: {v}");
@@ -733,7 +738,7 @@ fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
         let copy = dir.path().join(format!("g-{layer}.gpkg"));
         std::fs::copy(&bundle, &copy).unwrap();
         let c = rusqlite::Connection::open(&copy).unwrap();
-        drop_rtree_triggers(&c);
+        let rtree = drop_rtree_triggers(&c);
         let column: String = c
             .query_row(
                 "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?1",
@@ -755,6 +760,7 @@ fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
             rusqlite::params![blob, fid],
         )
         .unwrap();
+        restore_triggers(&c, &rtree);
         drop(c);
         let v = verify(&copy);
         assert_eq!(v["valid"], false, "{layer}: {v}");
@@ -767,21 +773,63 @@ fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
         );
         caught += 1;
     }
-    assert_eq!(caught, sql_cases.len() + 4);
+    // The srs_id and the envelope inside a geometry blob: the geometry
+    // reads the same, GIS software places or indexes it differently.
+    for (at, part) in [(4usize, "its srs_id"), (9, "its envelope")] {
+        let copy = dir.path().join(format!("blob-{at}.gpkg"));
+        std::fs::copy(&bundle, &copy).unwrap();
+        let c = rusqlite::Connection::open(&copy).unwrap();
+        let rtree = drop_rtree_triggers(&c);
+        let mut blob: Vec<u8> = c
+            .query_row(
+                "SELECT geom FROM proposals ORDER BY rowid LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        blob[at] ^= 0x40;
+        c.execute(
+            "UPDATE proposals SET geom = ?1 WHERE rowid = (SELECT min(rowid) FROM proposals)",
+            [blob],
+        )
+        .unwrap();
+        restore_triggers(&c, &rtree);
+        drop(c);
+        let v = verify(&copy);
+        assert_eq!(v["valid"], false, "{part}: {v}");
+        let reason = v["reason"].as_str().unwrap_or_default();
+        assert!(
+            reason.contains(part) || reason.contains("srs"),
+            "{part}: {v}"
+        );
+        caught += 1;
+    }
+    assert_eq!(caught, sql_cases.len() + 6);
 }
 
 /// GeoPackage's spatial-index triggers call ST_ functions plain SQLite
-/// lacks; someone editing the file with plain SQLite drops them first.
-fn drop_rtree_triggers(c: &rusqlite::Connection) {
-    let names: Vec<String> = c
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_%'")
+/// lacks; someone editing the file with plain SQLite drops them first
+/// (and puts them back after: [`restore_triggers`]). Their SQL.
+fn drop_rtree_triggers(c: &rusqlite::Connection) -> Vec<String> {
+    let triggers: Vec<(String, String)> = c
+        .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_%'",
+        )
         .unwrap()
-        .query_map([], |r| r.get(0))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    for n in names {
+    for (n, _) in &triggers {
         c.execute_batch(&format!("DROP TRIGGER \"{n}\"")).unwrap();
+    }
+    triggers.into_iter().map(|(_, sql)| sql).collect()
+}
+
+/// Put dropped triggers back, as a careful forger would.
+fn restore_triggers(c: &rusqlite::Connection, sql: &[String]) {
+    for t in sql {
+        c.execute_batch(t).unwrap();
     }
 }
 

@@ -533,7 +533,33 @@ fn beside_the_log(
             }
         }
     }
-    Ok(())
+    // What GIS software reads beyond the features — the CRS definitions,
+    // extents, geometry blobs' srs_id and envelope, the R-tree index — is
+    // what the record's layers give, written again and compared.
+    let reference = std::env::temp_dir().join(format!(
+        "terminus-verify-{}-{}.gpkg",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    let compared = terminus_formats::write(
+        &reference,
+        terminus_formats::Format::GeoPackage,
+        &bundle_layers(record, &replay),
+        &terminus_formats::WriteOptions { overwrite: false },
+    )
+    .map_err(|e| e.to_string())
+    .and_then(|_| terminus_formats::gpkg::same_for_gis(file, &reference, "terminus_"));
+    let _ = std::fs::remove_file(&reference);
+    compared.map_err(|why| {
+        (
+            "layer",
+            0,
+            format!("{why}: the bundle no longer shows GIS software what the signed log holds"),
+        )
+    })
 }
 
 /// A GeoJSON feature from the record's views as a feature to write.
@@ -579,13 +605,34 @@ fn export(store: &std::path::Path, commission: &str, out: &std::path::Path) -> R
     Ok(0)
 }
 
+/// A bundle's layers: the same the service serves (terminus_ledger::views),
+/// in EPSG:4326. Export writes them; verify writes them again to compare.
+fn bundle_layers(
+    record: &Record,
+    replay: &terminus_ledger::record::Replay,
+) -> terminus_vector::Dataset {
+    use terminus_vector::{Dataset, Layer};
+    let layers = terminus_ledger::views::layers(&record.events, replay);
+    let mut dataset = Dataset::default();
+    for (name, features) in [
+        ("sections", &layers.sections),
+        ("proposals", &layers.proposals),
+        ("agreed_sections", &layers.agreed_line),
+        ("pillars", &layers.pillars),
+    ] {
+        let mut layer = Layer::new(name, terminus_geodesy::Crs::WGS84);
+        layer.features = features.iter().filter_map(to_feature).collect();
+        dataset.layers.push(layer);
+    }
+    dataset
+}
+
 /// Write the bundle; (events, tree heads, agreed sections) in it.
 pub(crate) fn export_bundle(
     store: &std::path::Path,
     commission: &str,
     out: &std::path::Path,
 ) -> Result<(usize, usize, usize), Failure> {
-    use terminus_vector::{Dataset, Layer};
     if out.exists() {
         return Err(
             Failure::usage(format!("{} exists", out.display())).hint("choose another --out")
@@ -594,21 +641,8 @@ pub(crate) fn export_bundle(
     let mut s = open_store(store, commission, false)?;
     let record = s.record().map_err(|e| Failure::failed(e.to_string()))?;
     let verified = verify(&record).map_err(|e| Failure::failed(e.to_string()))?;
-    let crs = terminus_geodesy::Crs::WGS84;
-    // The same layers the service serves (terminus_ledger::views).
-    let layers = terminus_ledger::views::layers(&record.events, s.replay());
+    let dataset = bundle_layers(&record, s.replay());
     drop(s);
-    let mut dataset = Dataset::default();
-    for (name, features) in [
-        ("sections", &layers.sections),
-        ("proposals", &layers.proposals),
-        ("agreed_sections", &layers.agreed_line),
-        ("pillars", &layers.pillars),
-    ] {
-        let mut layer = Layer::new(name, crs.clone());
-        layer.features = features.iter().filter_map(to_feature).collect();
-        dataset.layers.push(layer);
-    }
     // Everything is written into a partial file beside the bundle — the
     // layers, the log, its tree heads, and last the seal (the log's size
     // and root) — and only the complete file takes the bundle's name: an

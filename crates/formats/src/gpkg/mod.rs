@@ -7,10 +7,12 @@
 //! library needed.
 
 mod blob;
+mod compare;
 mod read;
 mod write;
 
 pub use blob::{decode_blob, encode_blob};
+pub use compare::same_for_gis;
 pub use read::read_into;
 pub use write::GpkgWriter;
 
