@@ -737,7 +737,17 @@ impl Replay {
                     .ok_or_else(|| fail("its terms name no section".into()))?
                     .to_string();
                 use sha2::{Digest, Sha256};
-                let hash = hex::encode(Sha256::digest(canonical(&body["terms"])));
+                // The terms' own text inside the (canonical) body: what
+                // both heads signed, byte for byte, not a re-serialisation
+                // of the numbers as this reader parsed them.
+                #[derive(Deserialize)]
+                struct Terms<'a> {
+                    #[serde(borrow)]
+                    terms: &'a RawValue,
+                }
+                let terms: Terms = serde_json::from_str(e.body.get())
+                    .map_err(|err| fail(format!("its terms cannot be read: {err}")))?;
+                let hash = hex::encode(Sha256::digest(terms.terms.get().as_bytes()));
                 let mut sig = self.signatures.clone();
                 let by_terms = sig.entry(section.clone()).or_default();
                 let signers = by_terms.entry(hash.clone()).or_default();
