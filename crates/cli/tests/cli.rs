@@ -1790,3 +1790,72 @@ fn crafted_files_end_in_an_error_not_an_abort() {
         assert!(t.contains(says), "{t}");
     }
 }
+
+/// `kill -9` at spread moments of `terminus convert` to a GeoPackage and
+/// to a Shapefile: never a file under the output's name that is not the
+/// whole result — either none, or one that reads back with every feature.
+#[test]
+fn an_interrupted_convert_leaves_no_partial_output() {
+    let dir = tempfile::tempdir().unwrap();
+    // 40 lines of 5,000 vertices.
+    let input = dir.path().join("lines.geojson");
+    let mut text = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
+    for l in 0..40 {
+        if l > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!("{{\"type\":\"Feature\",\"properties\":{{\"n\":{l}}},\"geometry\":{{\"type\":\"LineString\",\"coordinates\":["));
+        for v in 0..5_000 {
+            if v > 0 {
+                text.push(',');
+            }
+            text.push_str(&format!(
+                "[{},{}]",
+                45.0 + v as f64 * 1e-4,
+                40.0 + l as f64 * 1e-3
+            ));
+        }
+        text.push_str("]}}");
+    }
+    text.push_str("]}");
+    std::fs::write(&input, text).unwrap();
+    let runs: u64 = std::env::var("TERMINUS_CRASH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6);
+    for ext in ["gpkg", "shp"] {
+        let spawn = |out: &Path| {
+            Command::new(env!("CARGO_BIN_EXE_terminus"))
+                .args(["convert", input.to_str().unwrap(), out.to_str().unwrap()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let t = std::time::Instant::now();
+        let full = dir.path().join(format!("full.{ext}"));
+        assert!(spawn(&full).wait().unwrap().success());
+        let whole = t.elapsed();
+        let whole_result = |out: &Path| {
+            let (code, t) = run(&["info", out.to_str().unwrap(), "--json"]);
+            let v: serde_json::Value = serde_json::from_str(&t).unwrap_or_default();
+            (code, v["layers"][0]["features"].as_u64(), t)
+        };
+        assert_eq!(whole_result(&full).1, Some(40), "{}", whole_result(&full).2);
+        let mut finished = 0;
+        for k in 0..runs {
+            let out = dir.path().join(format!("o{k}.{ext}"));
+            let mut child = spawn(&out);
+            let at = whole.mul_f64(((k * 7919) % 100) as f64 / 100.0);
+            std::thread::sleep(at);
+            let _ = child.kill();
+            let _ = child.wait();
+            if out.exists() {
+                finished += 1;
+                let (code, n, t) = whole_result(&out);
+                assert_eq!((code, n), (0, Some(40)), "{ext} killed after {at:?}: {t}");
+            }
+        }
+        eprintln!("{ext}: {runs} interrupted converts, {finished} had finished");
+    }
+}

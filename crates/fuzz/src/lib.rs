@@ -195,7 +195,9 @@ fn token(data: &[u8]) {
     if let Ok(t) = std::str::from_utf8(data) {
         let _ = terminus_ledger::token::claims(t);
         let members = founded().events[0].body_value();
-        let key = members["members"][0]["public_key"].as_str().unwrap_or_default();
+        let key = members["members"][0]["public_key"]
+            .as_str()
+            .unwrap_or_default();
         let _ = terminus_ledger::token::check(t, key);
     }
 }

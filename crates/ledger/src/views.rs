@@ -60,26 +60,11 @@ fn line_geometry(line: &[(f64, f64)]) -> Value {
 /// Read the layers out of `events`, as replayed by `replay` (which holds
 /// the agreed sections and the latest attachments).
 pub fn layers<E: Borrow<Event>>(events: &[E], replay: &Replay) -> Layers {
-    let mut party: BTreeMap<String, String> = BTreeMap::new();
     let mut out = Layers::default();
     // Per section: its latest line event.
     let mut latest: BTreeMap<String, u64> = BTreeMap::new();
     for e in events.iter().map(Borrow::borrow) {
         let body = e.body_value();
-        if e.kind == "commission" {
-            for m in body["members"].as_array().into_iter().flatten() {
-                if let (Some(id), Some(p)) = (m["id"].as_str(), m["party"].as_str()) {
-                    party.insert(id.into(), p.into());
-                }
-            }
-        } else if e.kind == "member" {
-            if let (Some(id), Some(p)) = (
-                body["member"]["id"].as_str(),
-                body["member"]["party"].as_str(),
-            ) {
-                party.insert(id.into(), p.into());
-            }
-        }
         let section = body["section"]
             .as_str()
             .or_else(|| body["terms"]["section"].as_str());
@@ -92,7 +77,7 @@ pub fn layers<E: Borrow<Event>>(events: &[E], replay: &Replay) -> Layers {
                     "geometry": line_geometry(&line),
                     "properties": {
                         "seq": e.seq, "kind": e.kind, "section": section,
-                        "author": e.author, "party": party.get(&e.author),
+                        "author": e.author, "party": replay.ever(&e.author).map(|m| &m.party),
                         "time": e.time, "source": body.get("source"),
                         "status": "shared",
                     }

@@ -828,7 +828,7 @@ Examples:
       --document pillars/description_en.md --key aze-head.key --store aze.sqlite --commission AM-AZ"
 )]
 pub struct SignArgs {
-    /// What happened: commission, member, revoke, section, proposal, counter_proposal, comment, agreement, amendment, attachment, survey; `draft` (the party's own, kept beside the record); or `tree-head` (vouch for the log as it stands).
+    /// What happened: commission, member, revoke, rotate (a member's new key), section, proposal, counter_proposal, comment, agreement, amendment, attachment, survey; `draft` (the party's own, kept beside the record); or `tree-head` (vouch for the log as it stands).
     kind: String,
     /// The member's key file (from `terminus keys new`).
     #[arg(long)]

@@ -125,6 +125,14 @@ pub fn write(path: &Path, ds: &Dataset) -> Result<()> {
         }
         written.push((tmp, target));
     }
+    // The `.shp` names the dataset: it goes last, so that a write cut off
+    // at any moment (kill -9) leaves either the whole new shapefile or no
+    // `.shp` — never a `.shp` beside another write's `.dbf`. An old `.shp`
+    // being replaced is removed first for the same reason.
+    if path.with_extension("shp").exists() {
+        std::fs::remove_file(path.with_extension("shp")).map_err(|e| FormatError::io(path, e))?;
+    }
+    written.rotate_left(1);
     for (tmp, target) in written {
         std::fs::rename(&tmp, &target).map_err(|e| FormatError::io(&target, e))?;
     }
