@@ -33,7 +33,17 @@ pub(super) fn read(path: &Path, b: &[u8]) -> Result<Vec<Option<Geometry>>> {
             "not a shapefile (.shp must start with file code 9994)",
         ));
     }
-    let declared_len = be_i32(b, 24) as usize * 2;
+    // The length is in 16-bit words; a negative one (a crafted header) is
+    // not a length.
+    let words = be_i32(b, 24);
+    if words < 50 {
+        return Err(FormatError::malformed(
+            path,
+            "header",
+            format!("the header gives the file a length of {words} words; a shapefile has at least its 50-word header"),
+        ));
+    }
+    let declared_len = words as usize * 2;
     let end = declared_len.min(b.len());
     if declared_len > b.len() {
         return Err(FormatError::malformed(
