@@ -23,7 +23,7 @@ use terminus_vector::{Coord, Dataset, Feature, Geometry, Layer, Polygon};
 pub fn parse(text: &str) -> std::result::Result<(Option<u32>, Option<Geometry>), String> {
     let mut t = text.trim();
     let mut srid = None;
-    if t.len() > 5 && t[..5].eq_ignore_ascii_case("SRID=") {
+    if t.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("SRID=")) {
         let (head, rest) = t.split_once(';').ok_or("EWKT SRID= prefix without ';'")?;
         srid = Some(
             head[5..]
