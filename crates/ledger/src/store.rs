@@ -162,6 +162,33 @@ impl RecordStore for SqliteStore {
     fn append(&mut self, e: &Event) -> Result<(), StoreError> {
         SqliteStore::append(self, e)
     }
+    /// All of `record`'s new events and tree heads in one transaction: an
+    /// import or export cut off at any moment keeps all of them or none.
+    fn keep(&mut self, record: &Record) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let kept = (|| -> Result<(), StoreError> {
+            let heads = self.read()?.heads;
+            let from = self.replay.len() as usize;
+            for e in record.events.iter().skip(from) {
+                SqliteStore::append(self, e)?;
+            }
+            for h in record.heads.iter().filter(|h| !heads.contains(h)) {
+                SqliteStore::add_head(self, h)?;
+            }
+            Ok(())
+        })();
+        match kept {
+            Ok(()) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                self.replay = replay_stored(&self.read()?, &SqliteStore::drafts(self, None)?)?;
+                Err(e)
+            }
+        }
+    }
     fn add_head(&mut self, h: &TreeHead) -> Result<(), StoreError> {
         SqliteStore::add_head(self, h)
     }
