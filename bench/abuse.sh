@@ -16,7 +16,7 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wr
 ulimit -n 8192 2>/dev/null || true
 . tools/service/fixture-server.sh
 echo "server: $ADDR (pid $PID); appending 1,000 events"
-target/release/examples/serve_bench append "${ADDR#http://}" "$T" 1000 >/dev/null
+target/release/examples/serve_bench append "${ADDR#http://}" "$T" 1000
 LOG="$ADDR/api/events?limit=1000"
 curl -s -H "Authorization: Bearer $TOKEN" "$LOG" -o "$T/log.json"
 echo "one page: $(wc -c <"$T/log.json") bytes"

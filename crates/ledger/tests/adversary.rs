@@ -369,3 +369,77 @@ fn only_the_two_parties_heads_agree() {
     assert_eq!(v.agreed["North"].parties, ["ARM", "AZE"]);
     assert!(v.agreed["North"].mediator);
 }
+
+/// Every member tries every writing action: who may is decided by the
+/// role the record holds for them (observers write nothing; only heads
+/// and the mediator sign agreements; any other member proposes,
+/// comments, amends and attaches).
+#[test]
+fn every_role_tries_every_writing_action() {
+    let c = Commission::new();
+    let line = json!([[45.0, 41.0], [45.1, 41.1]]);
+    let terms = section_terms(
+        "North",
+        "EPSG:4326",
+        9,
+        &[(45.0, 41.0), (45.1, 41.1)],
+        "b",
+        "p",
+    );
+    // North proposed and agreed by both heads, so that attachments apply.
+    let mut base = c.with(
+        "proposal",
+        json!({"section": "North", "crs": "EPSG:4326", "line": line}),
+        "arm-head",
+    );
+    base.append(
+        "agreement",
+        json!({"terms": terms}),
+        ("arm-head", &c.keys["arm-head"]),
+        T,
+    );
+    base.append(
+        "agreement",
+        json!({"terms": terms}),
+        ("aze-head", &c.keys["aze-head"]),
+        T,
+    );
+    let sha = verify(&base).unwrap().agreed["North"].terms_sha256.clone();
+    let actions: Vec<(&str, Value)> = vec![
+        (
+            "proposal",
+            json!({"section": "South", "crs": "EPSG:4326", "line": line}),
+        ),
+        (
+            "counter_proposal",
+            json!({"section": "North", "crs": "EPSG:4326", "line": line}),
+        ),
+        ("comment", json!({"section": "North", "text": "x"})),
+        ("amendment", json!({"section": "North", "why": "x"})),
+        ("agreement", json!({"terms": terms})),
+        (
+            "attachment",
+            json!({"section": "North", "what": "protocol_description", "terms_sha256": sha, "replaces": null, "documents": []}),
+        ),
+    ];
+    let mut checked = 0;
+    for (actor, _, role) in PEOPLE {
+        for (kind, body) in &actions {
+            let mut r = base.clone();
+            r.append(kind, body.clone(), (actor, &c.keys[actor]), T);
+            let allowed = match (role, *kind) {
+                ("observer", _) => false,
+                (_, "agreement") => role == "head" || role == "mediator",
+                _ => true,
+            };
+            assert_eq!(
+                verify(&r).is_ok(),
+                allowed,
+                "{actor} ({role}) {kind}: {:?}",
+                verify(&r).err()
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 9 * 6);
+}
