@@ -307,6 +307,15 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
                             v.root,
                             v.members.keys().cloned().collect::<Vec<_>>().join(", ")
                         );
+                        for (section, a) in &v.agreed {
+                            println!(
+                                "  agreed: {section} — signed by the heads of {}{} (event {}), terms SHA-256 {}",
+                                a.parties.join(" and "),
+                                if a.mediator { ", countersigned by the mediator" } else { "" },
+                                a.at,
+                                a.terms_sha256
+                            );
+                        }
                         if unprotected > 0 {
                             println!(
                                 "  {unprotected} events after the last signed tree head (at {covered}): not yet protected — sign a tree head (terminus sign tree-head) to fix them"
@@ -323,15 +332,6 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
                             None => println!(
                                 "  no witness given: a record rolled back (its tail and tree heads removed) verifies; keep one with --witness FILE"
                             ),
-                        }
-                        for (section, a) in &v.agreed {
-                            println!(
-                                "  agreed: {section} — signed by the heads of {}{} (event {}), terms SHA-256 {}",
-                                a.parties.join(" and "),
-                                if a.mediator { ", countersigned by the mediator" } else { "" },
-                                a.at,
-                                a.terms_sha256
-                            );
                         }
                     }
                     Ok(0)
