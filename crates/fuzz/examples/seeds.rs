@@ -112,27 +112,8 @@ fn main() {
     );
 
     // The record: events, a whole record, a tree head, a token.
-    use terminus_ledger::keys::MemberKey;
-    use terminus_ledger::record::{Member, Record};
-    let key = |b: u8| MemberKey::from_secret_hex(&format!("{b:02x}").repeat(32)).unwrap();
-    let (arm, aze) = (key(1), key(2));
-    let mut r = Record::found(
-        "AM-AZ",
-        &[
-            Member::new("arm-head", "ARM", "head", &arm),
-            Member::new("aze-head", "AZE", "head", &aze),
-            Member::new("osce", "mediator", "mediator", &key(3)),
-        ],
-        ("arm-head", &arm),
-        "2026-11-28T10:00:00Z",
-    );
-    r.append(
-        "proposal",
-        serde_json::json!({"section": "North", "crs": "EPSG:4326", "line": [[45.0, 41.0], [45.1, 41.1]]}),
-        ("arm-head", &arm),
-        "2026-11-28T10:01:00Z",
-    );
-    r.sign_head(("aze-head", &aze));
+    let r = terminus_fuzz::founded().clone();
+    let (arm, aze) = (terminus_fuzz::member_key(1), terminus_fuzz::member_key(2));
     let next = {
         let mut x = r.clone();
         x.append(

@@ -126,15 +126,20 @@ fn dem(name: &str, data: &[u8]) {
     let _ = terminus_terrain::read(&p, Some(&terminus_geodesy::Crs::WGS84));
 }
 
-/// A small valid record, its members' keys fixed, for events to be
-/// checked against.
-fn founded() -> &'static terminus_ledger::record::Record {
-    use terminus_ledger::keys::MemberKey;
+/// The key of fuzz member `b` (1: arm-head, 2: aze-head, 3: osce): a
+/// fixed secret, so that seeds and targets share one commission.
+pub fn member_key(b: u8) -> terminus_ledger::keys::MemberKey {
+    terminus_ledger::keys::MemberKey::from_secret_hex(&format!("{b:02x}").repeat(32))
+        .expect("32 bytes of hex")
+}
+
+/// A small valid record, its members' keys fixed ([`member_key`]), for
+/// events to be checked against (and the seeds made from).
+pub fn founded() -> &'static terminus_ledger::record::Record {
     use terminus_ledger::record::{Member, Record};
     static R: OnceLock<Record> = OnceLock::new();
     R.get_or_init(|| {
-        let key = |b: u8| MemberKey::from_secret_hex(&format!("{b:02x}").repeat(32)).expect("a key");
-        let (arm, aze, med) = (key(1), key(2), key(3));
+        let (arm, aze, med) = (member_key(1), member_key(2), member_key(3));
         let mut r = Record::found(
             "AM-AZ",
             &[
