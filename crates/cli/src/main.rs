@@ -17,7 +17,7 @@ Examples:
   terminus info border.geojson                    layers, counts, CRS, geodesic length
   terminus validate claims.shp --json             every problem, located, as JSON
   terminus convert border.geojson border.gpkg     any format to any other
-  terminus convert pillars.csv pillars.kml --lat-column B --lon-column L
+  terminus convert pillars.csv pillars.kml --crs EPSG:4326 --lat-column B --lon-column L
 
 Formats (by extension): .geojson .json .gpkg .shp .kml .kmz .gpx .csv .tsv .txt .wkt";
 
@@ -119,7 +119,7 @@ fn main() -> ExitCode {
             if let Some(hint) = &f.hint {
                 eprintln!("  hint: {hint}");
             }
-            ExitCode::from(f.code)
+            ExitCode::from(f.exit_code())
         }
     }
 }

@@ -36,7 +36,7 @@ use terminus_geodesy::{Crs, Ellipsoid};
 use terminus_vector::{Coord, Feature, Geometry, Layer, Value};
 
 /// The CSV header: the columns first, then Terminus' own.
-pub const CSV_HEADER: &str = "number,type,lat,lon,lat_dms,lon_dms,utm_zone,utm_e,utm_n,gk_zone,gk_x,gk_y,height_m,azimuth_next_deg,azimuth_next_dms,distance_next_m,visible_next,sheet_50k,chainage_m,offset_m,side,slope_deg,note";
+pub const CSV_HEADER: &str = "number,type,lat,lon,lat_dms,lon_dms,utm_zone,utm_e,utm_n,gk_zone,gk_x,gk_y,height_m,azimuth_next_deg,azimuth_next_dms,distance_next_m,visible_next,sheet_50k,chainage_m,offset_m,side,slope_deg,note,sk42_lat,sk42_lon,sk42_lat_dms,sk42_lon_dms,transformation";
 
 /// One pillar of the catalogue.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -88,6 +88,11 @@ pub struct CatalogueRow {
     pub slope_deg: Option<f64>,
     /// What it marks, in words.
     pub note: Option<String>,
+    /// Latitude on Pulkovo 1942 (SK-42), degrees: through the catalogue's
+    /// transformation, the same one as the Gauss–Krüger columns.
+    pub sk42_lat: f64,
+    /// Longitude on Pulkovo 1942 (SK-42), degrees.
+    pub sk42_lon: f64,
 }
 
 /// A pillar catalogue.
@@ -318,6 +323,8 @@ pub fn rows_for(
             side: p.side,
             slope_deg: p.slope,
             note: p.note,
+            sk42_lat: plat,
+            sk42_lon: plon,
         });
     }
     for i in 0..rows.len().saturating_sub(1) {
@@ -357,7 +364,7 @@ impl Catalogue {
         for r in &self.rows {
             let _ = writeln!(
                 out,
-                "{},{},{:.10},{:.10},{},{},{},{:.2},{:.2},{},{:.2},{:.2},{},{},{},{},{},{},{:.2},{:.2},{},{},{}",
+                "{},{},{:.10},{:.10},{},{},{},{:.3},{:.3},{},{:.3},{:.3},{},{},{},{},{},{},{:.2},{:.2},{},{},{},{:.10},{:.10},{},{},EPSG:{}",
                 csv_text(&r.number),
                 r.kind.name(),
                 r.lat,
@@ -381,6 +388,11 @@ impl Catalogue {
                 r.side,
                 opt(r.slope_deg, 1),
                 csv_text(r.note.as_deref().unwrap_or("")),
+                r.sk42_lat,
+                r.sk42_lon,
+                format_dms(r.sk42_lat, Axis::Latitude, 4),
+                format_dms(r.sk42_lon, Axis::Longitude, 4),
+                self.gk_transformation,
             );
         }
         out
@@ -392,6 +404,7 @@ impl Catalogue {
     pub fn to_layer(&self, name: &str) -> Layer {
         let mut layer = Layer::new(name, Crs::WGS84);
         let r2 = |x: f64| (x * 100.0).round() / 100.0;
+        let r3 = |x: f64| (x * 1000.0).round() / 1000.0;
         let r9 = |x: f64| (x * 1e9).round() / 1e9;
         let r10 = |x: f64| (x * 1e10).round() / 1e10;
         for r in &self.rows {
@@ -426,11 +439,17 @@ impl Catalogue {
                 .with("lat_dms", Value::String(r.lat_dms.clone()))
                 .with("lon_dms", Value::String(r.lon_dms.clone()))
                 .with("utm_zone", Value::String(r.utm_zone.clone()))
-                .with("utm_e", Value::Float(r2(r.utm_e)))
-                .with("utm_n", Value::Float(r2(r.utm_n)))
+                .with("utm_e", Value::Float(r3(r.utm_e)))
+                .with("utm_n", Value::Float(r3(r.utm_n)))
                 .with("gk_zone", Value::Int(r.gk_zone as i64))
-                .with("gk_x", Value::Float(r2(r.gk_x)))
-                .with("gk_y", Value::Float(r2(r.gk_y)))
+                .with("gk_x", Value::Float(r3(r.gk_x)))
+                .with("gk_y", Value::Float(r3(r.gk_y)))
+                .with("sk42_lat", Value::Float(r10(r.sk42_lat)))
+                .with("sk42_lon", Value::Float(r10(r.sk42_lon)))
+                .with(
+                    "transformation",
+                    Value::String(format!("EPSG:{}", self.gk_transformation)),
+                )
                 .with("height_m", opt_f(r.height_m, &r2))
                 .with("azimuth_next_deg", opt_f(r.azimuth_next_deg, &r9))
                 .with(

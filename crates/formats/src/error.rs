@@ -63,7 +63,8 @@ impl FormatError {
         }
     }
 
-    pub(crate) fn malformed(
+    /// Malformed input at `at` (line, feature, vertex): exit 2.
+    pub fn malformed(
         path: &Path,
         at: impl Into<String>,
         message: impl Into<String>,

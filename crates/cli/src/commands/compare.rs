@@ -1,14 +1,17 @@
 //! `terminus compare`: put claim lines side by side.
 
-use super::{parse_op, print_json, InputArgs};
+use super::{print_json, read_wgs84, InputArgs};
 use crate::failure::Failure;
 use crate::progress;
 use std::path::{Path, PathBuf};
+use terminus_app::input::stem;
+pub use terminus_app::output::write_text;
+use terminus_app::shapes::{line_pieces, name_of, polygons};
+use terminus_app::units::parse_distance;
 use terminus_compare::{
     ClaimLine, Comparison, Inputs, LatLon, Options, Place, PolygonRings, Road, Section, Territory,
 };
 use terminus_formats::{Format, WriteOptions};
-use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::Crs;
 use terminus_vector::{Coord, Dataset, Feature, Geometry, Layer, Polygon, Value};
 
@@ -83,9 +86,6 @@ pub struct Args {
     /// Compare every line with this one (by name) instead of all pairs.
     #[arg(long)]
     pub reference: Option<String>,
-    /// Datum transformation for inputs not on WGS 84 (default: EPSG's most accurate where the data lie).
-    #[arg(long, value_name = "EPSG:CODE")]
-    pub op: Option<String>,
     /// Results folder.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -117,189 +117,9 @@ const OUTPUTS: [&str; 11] = [
     "maps/overview.png",
 ];
 
-/// Distances as people write them: 100, 100m, 0.1km, 250 m, 5cm, 1mm.
-pub fn parse_distance(s: &str) -> Result<f64, String> {
-    let t = s.trim().to_ascii_lowercase();
-    let (num, scale) = if let Some(n) = t.strip_suffix("km") {
-        (n, 1000.0)
-    } else if let Some(n) = t.strip_suffix("cm") {
-        (n, 0.01)
-    } else if let Some(n) = t.strip_suffix("mm") {
-        (n, 0.001)
-    } else if let Some(n) = t.strip_suffix('m') {
-        (n, 1.0)
-    } else {
-        (t.as_str(), 1.0)
-    };
-    match num.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v * scale),
-        _ => Err(format!("{s:?} is not a distance (e.g. 100m, 0.5km)")),
-    }
-}
-
-/// Read a file and bring every layer to WGS 84 (EPSG:4326).
-pub(crate) fn read_wgs84(
-    input: &InputArgs,
-    path: &Path,
-    op: Option<u32>,
-    notes: &mut Vec<String>,
-) -> Result<Dataset, Failure> {
-    let mut ds = input.read(path)?;
-    for layer in &mut ds.layers {
-        if layer.crs == Crs::WGS84 || layer.crs.id() == "EPSG:4326" {
-            continue;
-        }
-        let at = layer
-            .features
-            .iter()
-            .filter_map(|f| f.geometry.as_ref())
-            .flat_map(|g| g.coords())
-            .next()
-            .and_then(|c| {
-                CrsTransform::new(&layer.crs, &layer.crs, None, None)
-                    .ok()
-                    .map(|t| t.source_geographic(c.x, c.y))
-            });
-        let t = CrsTransform::new(&layer.crs, &Crs::WGS84, op, at).map_err(|e| {
-            Failure::usage(format!(
-                "{}: layer \"{}\" in {}: {e}",
-                path.display(),
-                layer.name,
-                layer.crs.id()
-            ))
-        })?;
-        let how = t
-            .operation()
-            .map(|o| format!(" with EPSG:{} ({}, {} m)", o.code, o.name, o.accuracy_m))
-            .unwrap_or_default();
-        notes.push(format!(
-            "{} (layer \"{}\") transformed from {} to EPSG:4326{how}",
-            path.display(),
-            layer.name,
-            layer.crs.id()
-        ));
-        for (fi, f) in layer.features.iter_mut().enumerate() {
-            if let Some(g) = f.geometry.as_mut() {
-                let mut bad = None;
-                g.map_coords(&mut |c| match t.apply(c.x, c.y) {
-                    Ok((x, y)) => {
-                        c.x = x;
-                        c.y = y;
-                    }
-                    Err(e) => bad = Some(e),
-                });
-                if let Some(e) = bad {
-                    return Err(Failure::usage(format!(
-                        "{}: feature {fi}: cannot transform a coordinate: {e}",
-                        path.display()
-                    )));
-                }
-            }
-        }
-        layer.crs = Crs::WGS84;
-    }
-    Ok(ds)
-}
-
-fn ll(c: &Coord) -> LatLon {
-    (c.y, c.x)
-}
-
-pub(crate) fn stem(p: &Path) -> String {
-    p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| p.display().to_string())
-}
-
-/// Every line part of a dataset; polygons are refused with a hint.
-pub(crate) fn line_pieces(path: &Path, ds: &Dataset) -> Result<Vec<Vec<LatLon>>, Failure> {
-    let mut pieces = Vec::new();
-    for layer in &ds.layers {
-        for (fi, f) in layer.features.iter().enumerate() {
-            let Some(g) = &f.geometry else { continue };
-            collect_lines(g, &mut pieces).map_err(|kind| {
-                Failure::usage(format!(
-                    "{}: layer \"{}\", feature {fi}: a claim line must be a LineString or MultiLineString, not a {kind}",
-                    path.display(),
-                    layer.name
-                ))
-                .hint("give territories as --parties P1,P2; claim lines as lines")
-            })?;
-        }
-    }
-    if pieces.is_empty() {
-        return Err(Failure::usage(format!(
-            "{}: no line geometries (an empty claim line)",
-            path.display()
-        )));
-    }
-    Ok(pieces)
-}
-
-fn collect_lines(g: &Geometry, out: &mut Vec<Vec<LatLon>>) -> Result<(), &'static str> {
-    match g {
-        Geometry::LineString(l) => out.push(l.iter().map(ll).collect()),
-        Geometry::MultiLineString(ls) => out.extend(ls.iter().map(|l| l.iter().map(ll).collect())),
-        Geometry::GeometryCollection(gs) => {
-            for g in gs {
-                collect_lines(g, out)?;
-            }
-        }
-        Geometry::Polygon(_) | Geometry::MultiPolygon(_) => return Err("polygon"),
-        Geometry::Point(_) | Geometry::MultiPoint(_) => return Err("point"),
-    }
-    Ok(())
-}
-
-pub(crate) fn polygons(path: &Path, ds: &Dataset) -> Result<Vec<PolygonRings>, Failure> {
-    let mut out = Vec::new();
-    let conv = |p: &Polygon| -> PolygonRings {
-        p.rings.iter().map(|r| r.iter().map(ll).collect()).collect()
-    };
-    for layer in &ds.layers {
-        for f in &layer.features {
-            match &f.geometry {
-                Some(Geometry::Polygon(p)) => out.push(conv(p)),
-                Some(Geometry::MultiPolygon(ps)) => out.extend(ps.iter().map(conv)),
-                _ => {}
-            }
-        }
-    }
-    if out.is_empty() {
-        return Err(Failure::usage(format!("{}: no polygons", path.display())));
-    }
-    Ok(out)
-}
-
-fn name_of(f: &Feature, field: &Option<String>, fallback: String) -> String {
-    let text = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Int(i) => Some(i.to_string()),
-        _ => None,
-    };
-    if let Some(k) = field {
-        return f.properties.get(k).and_then(text).unwrap_or(fallback);
-    }
-    for k in ["name", "NAME", "Name", "city", "asciiname", "title"] {
-        if let Some(s) = f.properties.get(k).and_then(text) {
-            return s;
-        }
-    }
-    f.properties
-        .values()
-        .find_map(|v| {
-            if let Value::String(s) = v {
-                Some(s.clone())
-            } else {
-                None
-            }
-        })
-        .unwrap_or(fallback)
-}
-
 /// Run `terminus compare`.
 pub fn run(args: Args) -> Result<u8, Failure> {
-    let op = parse_op(&args.op)?;
+    let mut provenance = super::provenance();
     if !args.names.is_empty() && args.names.len() != args.lines.len() {
         return Err(Failure::usage(format!(
             "--names gives {} names for {} lines",
@@ -331,36 +151,37 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     let mut notes = Vec::new();
     let mut inputs = Inputs::default();
     // The claim lines are read side by side, one thread each.
-    let read: Vec<Result<(ClaimLine, Vec<String>), Failure>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = args
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(i, path)| {
-                let (input, names) = (&args.input, &args.names);
-                scope.spawn(move || {
-                    let mut notes = Vec::new();
-                    let ds = read_wgs84(input, path, op, &mut notes)?;
-                    let line = ClaimLine {
-                        name: names.get(i).cloned().unwrap_or_else(|| stem(path)),
-                        pieces: line_pieces(path, &ds)?,
-                    };
-                    Ok((line, notes))
+    let read: Vec<Result<(ClaimLine, terminus_app::Input), Failure>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = args
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(i, path)| {
+                    let (input, names) = (&args.input, &args.names);
+                    scope.spawn(move || {
+                        let read = input.read(path)?;
+                        let line = ClaimLine {
+                            name: names.get(i).cloned().unwrap_or_else(|| stem(path)),
+                            pieces: line_pieces(path, &read.dataset)?,
+                        };
+                        Ok((line, read))
+                    })
                 })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(Failure::failed("a reader thread failed")))
-            })
-            .collect()
-    });
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Failure::failed("a reader thread failed")))
+                })
+                .collect()
+        });
     for r in read {
-        let (line, n) = r?;
+        let (line, read) = r?;
+        notes.extend(read.notes());
+        provenance.input(format!("claim line {}", line.name), &read);
         inputs.lines.push(line);
-        notes.extend(n);
     }
     let mut seen = std::collections::HashSet::new();
     for l in &inputs.lines {
@@ -372,7 +193,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         }
     }
     for (i, path) in args.parties.iter().enumerate() {
-        let ds = read_wgs84(&args.input, path, op, &mut notes)?;
+        let ds = read_wgs84(&args.input, path, &mut notes, &mut provenance, "territory")?;
         inputs.territories.push(Territory {
             party: args
                 .party_names
@@ -383,7 +204,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         });
     }
     if let Some(path) = &args.sections {
-        let ds = read_wgs84(&args.input, path, op, &mut notes)?;
+        let ds = read_wgs84(&args.input, path, &mut notes, &mut provenance, "sections")?;
         for layer in &ds.layers {
             for (i, f) in layer.features.iter().enumerate() {
                 let mut one = Dataset::default();
@@ -391,19 +212,19 @@ pub fn run(args: Args) -> Result<u8, Failure> {
                 l.features.push(f.clone());
                 one.layers.push(l);
                 inputs.sections.push(Section {
-                    name: name_of(f, &args.name_field, format!("section {}", i + 1)),
+                    name: name_of(f, args.name_field.as_deref(), format!("section {}", i + 1)),
                     polygons: polygons(path, &one)?,
                 });
             }
         }
     }
     if let Some(path) = &args.places {
-        let ds = read_wgs84(&args.input, path, op, &mut notes)?;
+        let ds = read_wgs84(&args.input, path, &mut notes, &mut provenance, "places")?;
         for layer in &ds.layers {
             for (i, f) in layer.features.iter().enumerate() {
                 if let Some(Geometry::Point(c)) = &f.geometry {
                     inputs.places.push(Place {
-                        name: name_of(f, &args.name_field, format!("place {}", i + 1)),
+                        name: name_of(f, args.name_field.as_deref(), format!("place {}", i + 1)),
                         lat: c.y,
                         lon: c.x,
                     });
@@ -412,16 +233,20 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         }
     }
     if let Some(path) = &args.roads {
-        let ds = read_wgs84(&args.input, path, op, &mut notes)?;
+        let ds = read_wgs84(&args.input, path, &mut notes, &mut provenance, "roads")?;
         for layer in &ds.layers {
             for (i, f) in layer.features.iter().enumerate() {
                 let mut pieces = Vec::new();
                 if let Some(g) = &f.geometry {
-                    let _ = collect_lines(g, &mut pieces);
+                    pieces.extend(
+                        g.paths()
+                            .iter()
+                            .map(|p| p.iter().map(|c| (c.y, c.x)).collect::<Vec<_>>()),
+                    );
                 }
                 if !pieces.is_empty() {
                     inputs.roads.push(Road {
-                        name: name_of(f, &args.name_field, format!("road {}", i + 1)),
+                        name: name_of(f, args.name_field.as_deref(), format!("road {}", i + 1)),
                         pieces,
                     });
                 }
@@ -450,9 +275,13 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     spin.finish_and_clear();
     let mut c = result.map_err(|e| Failure::failed(e.to_string()))?;
     c.warnings.splice(0..0, notes);
+    provenance.tolerance("tolerance_m", args.tolerance);
+    provenance.tolerance("bridge_m", args.bridge);
+    provenance.tolerance("join_m", args.join);
 
     if let Some(dir) = &args.out {
         write_results(dir, &c, args.detail_maps, args.overwrite)?;
+        provenance.write(dir)?;
         if !args.json {
             print_text(&c, dir);
         }
@@ -717,15 +546,5 @@ pub(crate) fn write_results(
         &terminus_compare::report::html(c, &maps),
         overwrite,
     )?;
-    Ok(())
-}
-
-/// Write a text file, refusing to replace one unless asked.
-pub fn write_text(path: &Path, text: &str, overwrite: bool) -> Result<(), Failure> {
-    if path.exists() && !overwrite {
-        return Err(Failure::usage(format!("{} exists", path.display()))
-            .hint("add --overwrite to replace it"));
-    }
-    std::fs::write(path, text)?;
     Ok(())
 }

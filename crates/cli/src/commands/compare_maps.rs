@@ -1,8 +1,8 @@
 //! Maps of a comparison, written as SVG and PNG.
 
-use super::compare::write_text;
 use crate::failure::Failure;
 use std::path::Path;
+use terminus_app::output::write_text;
 use terminus_compare::report::MapRef;
 use terminus_compare::Comparison;
 

@@ -15,7 +15,7 @@ use terminus_vector::{Feature, Field};
 #[command(after_help = "Examples:
   terminus convert border.geojson border.gpkg
   terminus convert border.gpkg border.kml --layer naturalearth10m_ARM_AZE_shared
-  terminus convert pillars.csv pillars.gpx --lat-column B --lon-column L
+  terminus convert pillars.csv pillars.gpx --crs EPSG:4326 --lat-column B --lon-column L
   terminus convert sk42.csv sk42.gpkg --crs EPSG:28408 --y-column X --x-column Y
 
 The output format follows the extension (or --to). Coordinates are written
@@ -41,9 +41,6 @@ pub struct Args {
     /// Transform the coordinates to this CRS, e.g. EPSG:4326 (needed to write KML or GPX from a grid).
     #[arg(long, value_name = "CRS")]
     pub to_crs: Option<String>,
-    /// The Pulkovo 1942 ↔ WGS 84 transformation for --to-crs, e.g. EPSG:1808 (default: EPSG's most accurate at the first vertex, reported).
-    #[arg(long, value_name = "EPSG:CODE")]
-    pub op: Option<String>,
     /// Print a JSON summary.
     #[arg(long)]
     pub json: bool,
@@ -185,7 +182,12 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             parent.display()
         )));
     }
-    let (opts, bar) = args.input_args.read_options(&args.input)?;
+    let (options, bar) = args.input_args.options(&args.input)?;
+    let opts = terminus_formats::ReadOptions {
+        crs: options.crs.clone(),
+        csv: options.csv.clone(),
+        progress: options.progress.clone(),
+    };
     let mut writer = terminus_formats::create(
         &args.output,
         out_format,
@@ -198,12 +200,16 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         .as_deref()
         .map(|t| Crs::parse(t).map_err(|e| Failure::usage(format!("--to-crs: {e}"))))
         .transpose()?;
-    let op = super::parse_op(&args.op)?;
+    let op = options.op;
     // Read everything into `target`, counting what passes.
     let drive =
         |target: &mut dyn LayerSink| -> (terminus_formats::Result<()>, usize, usize, usize) {
+            // Coordinates that cannot be in their declared CRS are refused
+            // before anything is written (transformed, GK without its zone
+            // prefix lands in the Atlantic).
+            let mut checked = terminus_app::input::FitCheck::new(target, &args.input);
             let mut counting = Counting {
-                inner: target,
+                inner: &mut checked,
                 layers: 0,
                 features: 0,
                 vertices: 0,

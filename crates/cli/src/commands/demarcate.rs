@@ -1,11 +1,14 @@
 //! `terminus los`, `viewshed`, `demarcate plan|catalogue`, `describe` and
 //! `survey check`: from an agreed line to pillars, documents and checks.
 
-use super::compare::{line_pieces, parse_distance, polygons, read_wgs84, write_text};
 use super::InputArgs;
 use crate::failure::Failure;
 use crate::progress;
 use std::path::{Path, PathBuf};
+use terminus_app::output::write_text;
+use terminus_app::shapes::{polygons, text_attr};
+use terminus_app::units::parse_distance;
+use terminus_app::Provenance;
 use terminus_demarcation::catalogue::{self, Catalogue, CatalogueSettings, RowInput};
 use terminus_demarcation::describe::{self, DescriptionSettings, FeatureRun, Lang};
 use terminus_demarcation::los::{line_of_sight, SightSettings};
@@ -352,9 +355,6 @@ pub struct DocumentArgs {
     /// Section name, e.g. "Tavush–Gazakh".
     #[arg(long, default_value = "")]
     pub section: String,
-    /// The Pulkovo 1942 → WGS 84 transformation for Gauss–Krüger coordinates, e.g. EPSG:15865 (default: the most accurate valid at the line's middle).
-    #[arg(long, value_name = "EPSG:CODE")]
-    pub gk_op: Option<String>,
     /// The DEM's own vertical accuracy, in words, stated in the catalogue and description.
     #[arg(long, value_name = "TEXT")]
     pub dem_accuracy: Option<String>,
@@ -466,43 +466,12 @@ pub fn run_demarcate(a: DemarcateArgs) -> Result<u8, Failure> {
     }
 }
 
-/// One connected line from a file (pieces joined end to start).
-pub(crate) fn one_line(path: &Path, ds: &Dataset) -> Result<Vec<(f64, f64)>, Failure> {
-    let pieces = line_pieces(path, ds)?;
-    let mut line: Vec<(f64, f64)> = Vec::new();
-    for (k, p) in pieces.iter().enumerate() {
-        match line.last() {
-            None => line.extend(p),
-            Some(&end) if p.first() == Some(&end) => line.extend(&p[1..]),
-            Some(_) => {
-                return Err(Failure::usage(format!(
-                    "{}: the line has {} separate pieces (piece {} does not start where piece {} ends): plan one connected section at a time",
-                    path.display(),
-                    pieces.len(),
-                    k + 1,
-                    k
-                )))
-            }
-        }
-    }
-    Ok(line)
-}
-
-fn text_attr(f: &terminus_vector::Feature, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|k| {
-        f.properties
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(k))
-            .and_then(|(_, v)| v.to_text())
-            .filter(|s| !s.is_empty())
-    })
-}
+pub(crate) use terminus_app::shapes::one_line;
 
 fn crossings_from(paths: &[PathBuf], input: &InputArgs) -> Result<Vec<Crossing>, Failure> {
     let mut out = Vec::new();
     for p in paths {
-        let mut notes = Vec::new();
-        let ds = read_wgs84(input, p, None, &mut notes)?;
+        let ds = input.read(p)?.dataset;
         let kind_default = p
             .file_stem()
             .and_then(|s| s.to_str())
@@ -544,8 +513,7 @@ fn collect(g: &Geometry, out: &mut Vec<Vec<(f64, f64)>>) {
 fn water_from(paths: &[PathBuf], input: &InputArgs) -> Result<Vec<Water>, Failure> {
     let mut out = Vec::new();
     for p in paths {
-        let mut notes = Vec::new();
-        let ds = read_wgs84(input, p, None, &mut notes)?;
+        let ds = input.read(p)?.dataset;
         let name = ds
             .layers
             .iter()
@@ -559,10 +527,6 @@ fn water_from(paths: &[PathBuf], input: &InputArgs) -> Result<Vec<Water>, Failur
         }
     }
     Ok(out)
-}
-
-fn op_code(s: &Option<String>) -> Result<Option<u32>, Failure> {
-    super::parse_op(s)
 }
 
 fn feature_runs(v: &[String]) -> Result<Vec<FeatureRun>, Failure> {
@@ -611,6 +575,11 @@ fn write_documents(
     let p = dir.join("catalogue.csv");
     write_text(&p, &cat.to_csv(), overwrite)?;
     written.push(p);
+    // The CSV's lat/lon columns are WGS 84: say so beside it, as for a
+    // shapefile, so that reading the catalogue back assumes nothing.
+    let p = dir.join("catalogue.prj");
+    write_text(&p, &terminus_geodesy::Crs::WGS84.to_wkt(), overwrite)?;
+    written.push(p);
     let layer = cat.to_layer("pillars");
     let ds = Dataset {
         layers: vec![layer],
@@ -642,10 +611,50 @@ fn write_documents(
     Ok(written)
 }
 
-fn doc_settings(doc: &DocumentArgs, dem: Option<&Path>) -> Result<CatalogueSettings, Failure> {
+/// The catalogue's settings. `op` is the transformation the input came
+/// through (its road), or the one the user named: the catalogue's SK-42 and
+/// Gauss–Krüger columns go back through it, never another.
+/// The transformation a catalogue goes back through: the input's own road
+/// when it came through one (SK-42 or Gauss–Krüger input), else the one
+/// named with --op; `None` lets the catalogue choose EPSG's most accurate at
+/// the line's middle (WGS 84 input), and say so.
+fn road_op(read: &terminus_app::Input, input: &InputArgs) -> Result<Option<u32>, Failure> {
+    Ok(match read.road()?.and_then(|r| r.operation_code()) {
+        Some(code) => Some(code),
+        None => input.op()?,
+    })
+}
+
+/// What provenance records of a demarcation run besides its inputs.
+fn record_run(
+    provenance: &mut Provenance,
+    doc: &DocumentArgs,
+    dem: Option<&Path>,
+    cat: &Catalogue,
+) -> Result<(), Failure> {
+    if let Some(d) = dem {
+        provenance.file("DEM", d, "raster", None)?;
+    }
+    provenance.tolerance("pillar_height_m", doc.pillar_height);
+    provenance.tolerance("refraction", doc.refraction);
+    provenance.tolerance(
+        "catalogue_transformation",
+        format!(
+            "EPSG:{} ({}, {} m)",
+            cat.gk_transformation, cat.gk_transformation_name, cat.gk_transformation_accuracy_m
+        ),
+    );
+    Ok(())
+}
+
+fn doc_settings(
+    doc: &DocumentArgs,
+    dem: Option<&Path>,
+    op: Option<u32>,
+) -> Result<CatalogueSettings, Failure> {
     Ok(CatalogueSettings {
         section: doc.section.clone(),
-        gk_transformation: op_code(&doc.gk_op)?,
+        gk_transformation: op,
         dem_name: dem.map(|p| {
             p.file_name()
                 .map(|n| n.to_string_lossy().to_string())
@@ -666,9 +675,12 @@ fn run_plan(a: PlanArgs) -> Result<u8, Failure> {
         .map_err(|e| Failure::usage(format!("--max-spacing: {e}")))?;
     let tol = parse_distance(&a.move_tolerance)
         .map_err(|e| Failure::usage(format!("--move-tolerance: {e}")))?;
-    let mut notes = Vec::new();
-    let ds = read_wgs84(&a.input, &a.line, None, &mut notes)?;
-    let line = one_line(&a.line, &ds)?;
+    let mut provenance = super::provenance();
+    let read = a.input.read(&a.line)?;
+    let notes = read.notes();
+    provenance.input("line", &read);
+    let op = road_op(&read, &a.input)?;
+    let line = one_line(&a.line, &read.dataset)?;
     let crossings = crossings_from(&a.crossings, &a.input)?;
     let water = water_from(&a.water, &a.input)?;
     let dem = a
@@ -696,13 +708,24 @@ fn run_plan(a: PlanArgs) -> Result<u8, Failure> {
     let spin = progress::spinner("planning pillars", true);
     let t0 = std::time::Instant::now();
     let plan = plan::plan(&line, sampler.as_ref(), &crossings, &water, &settings).map_err(err)?;
-    let cs = doc_settings(&a.doc, a.dem.as_deref())?;
+    let cs = doc_settings(&a.doc, a.dem.as_deref(), op)?;
     let cat = catalogue::catalogue(&plan, sampler.as_ref(), &cs).map_err(err)?;
     let plan_s = t0.elapsed().as_secs_f64();
     spin.finish_and_clear();
     let written = write_documents(&a.out, &cat, &a.doc, a.overwrite)?;
-    let plan_json = serde_json::to_string_pretty(&plan).unwrap_or_default();
-    write_text(&a.out.join("plan.json"), &plan_json, a.overwrite)?;
+    let mut plan_json = serde_json::to_value(&plan).unwrap_or_default();
+    plan_json["transformation"] = serde_json::json!({
+        "operation": format!("EPSG:{}", cat.gk_transformation),
+        "name": cat.gk_transformation_name,
+        "accuracy_m": cat.gk_transformation_accuracy_m,
+    });
+    let plan_text = serde_json::to_string_pretty(&plan_json).unwrap_or_default();
+    write_text(&a.out.join("plan.json"), &plan_text, a.overwrite)?;
+    record_run(&mut provenance, &a.doc, a.dem.as_deref(), &cat)?;
+    provenance.tolerance("max_spacing_m", spacing);
+    provenance.tolerance("move_tolerance_m", tol);
+    provenance.tolerance("max_slope_deg", a.max_slope);
+    provenance.write(&a.out)?;
     summarise(
         &cat,
         &plan.warnings,
@@ -793,8 +816,10 @@ fn summarise(
 }
 
 /// Read pillars (points with a number) from any format, in file order.
-fn read_pillars(path: &Path, input: &InputArgs) -> Result<Vec<RowInput>, Failure> {
-    let mut notes = Vec::new();
+fn read_pillars(
+    path: &Path,
+    input: &InputArgs,
+) -> Result<(Vec<RowInput>, terminus_app::Input), Failure> {
     let mut input = input.clone();
     if input.lat_column.is_none() && input.lon_column.is_none() && input.x_column.is_none() {
         if let Some(Format::Csv) = Format::from_path(path) {
@@ -802,7 +827,8 @@ fn read_pillars(path: &Path, input: &InputArgs) -> Result<Vec<RowInput>, Failure
             input.lon_column = Some("lon".into());
         }
     }
-    let ds = read_wgs84(&input, path, None, &mut notes)?;
+    let read = input.read(path)?;
+    let ds = &read.dataset;
     let mut out = Vec::new();
     for layer in &ds.layers {
         for (fi, f) in layer.features.iter().enumerate() {
@@ -871,7 +897,7 @@ fn read_pillars(path: &Path, input: &InputArgs) -> Result<Vec<RowInput>, Failure
             out[i].chainage = acc;
         }
     }
-    Ok(out)
+    Ok((out, read))
 }
 
 /// A catalogue from a pillars file, with optional DEM.
@@ -880,13 +906,15 @@ fn catalogue_from(
     input: &InputArgs,
     dem: Option<&DemSampler>,
     cs: &CatalogueSettings,
-) -> Result<Catalogue, Failure> {
-    let pillars = read_pillars(path, input)?;
+) -> Result<(Catalogue, terminus_app::Input), Failure> {
+    let (pillars, read) = read_pillars(path, input)?;
     let mid = (
         pillars[pillars.len() / 2].lat,
         pillars[pillars.len() / 2].lon,
     );
-    let op = catalogue::choose_transformation(cs.gk_transformation, mid).map_err(err)?;
+    // Back through the road the pillars came in by (or the one named).
+    let named = road_op(&read, input)?.or(cs.gk_transformation);
+    let op = catalogue::choose_transformation(named, mid).map_err(err)?;
     let length = pillars.last().map(|p| p.chainage).unwrap_or(0.0);
     let mut rows = catalogue::rows_for(pillars, dem, op).map_err(err)?;
     if let Some(d) = dem {
@@ -901,7 +929,7 @@ fn catalogue_from(
             rows[i].visible_next = Some(s.visible);
         }
     }
-    Ok(Catalogue {
+    let cat = Catalogue {
         section: cs.section.clone(),
         rows,
         gk_transformation: op.code,
@@ -910,7 +938,8 @@ fn catalogue_from(
         dem: cs.dem_name.clone(),
         dem_accuracy: cs.dem_accuracy.clone(),
         length_m: length,
-    })
+    };
+    Ok((cat, read))
 }
 
 fn run_catalogue(a: CatalogueArgs) -> Result<u8, Failure> {
@@ -920,10 +949,22 @@ fn run_catalogue(a: CatalogueArgs) -> Result<u8, Failure> {
         .map(|p| load_dem(p, &a.dem_crs))
         .transpose()?;
     let sampler = dem.as_ref().map(DemSampler::new).transpose().map_err(err)?;
-    let cs = doc_settings(&a.doc, a.dem.as_deref())?;
-    let cat = catalogue_from(&a.pillars, &a.input, sampler.as_ref(), &cs)?;
+    let mut provenance = super::provenance();
+    let cs = doc_settings(&a.doc, a.dem.as_deref(), None)?;
+    let (cat, read) = catalogue_from(&a.pillars, &a.input, sampler.as_ref(), &cs)?;
+    provenance.input("pillars", &read);
     let written = write_documents(&a.out, &cat, &a.doc, a.overwrite)?;
-    summarise(&cat, &[], dem.is_some(), &[], &written, a.json, None);
+    record_run(&mut provenance, &a.doc, a.dem.as_deref(), &cat)?;
+    provenance.write(&a.out)?;
+    summarise(
+        &cat,
+        &[],
+        dem.is_some(),
+        &read.notes(),
+        &written,
+        a.json,
+        None,
+    );
     Ok(0)
 }
 
@@ -968,8 +1009,8 @@ pub struct DescribeArgs {
 
 /// Run `terminus describe`.
 pub fn run_describe(a: DescribeArgs) -> Result<u8, Failure> {
-    let cs = doc_settings(&a.doc, None)?;
-    let cat = catalogue_from(&a.catalogue, &a.input, None, &cs)?;
+    let cs = doc_settings(&a.doc, None, None)?;
+    let (cat, _) = catalogue_from(&a.catalogue, &a.input, None, &cs)?;
     if let Some(text_path) = &a.check {
         let tol = parse_distance(&a.tolerance)
             .map_err(|e| Failure::usage(format!("--tolerance: {e}")))?;
@@ -1069,11 +1110,11 @@ pub fn run_survey(a: SurveyArgs) -> Result<u8, Failure> {
     let tol =
         parse_distance(&a.tolerance).map_err(|e| Failure::usage(format!("--tolerance: {e}")))?;
     let cs = CatalogueSettings::default();
-    let cat = catalogue_from(&a.catalogue, &InputArgs::default(), None, &cs)?;
-    let mut notes = Vec::new();
-    let ds = read_wgs84(&InputArgs::default(), &a.line, None, &mut notes)?;
+    let (cat, _) = catalogue_from(&a.catalogue, &InputArgs::default(), None, &cs)?;
+    let ds = InputArgs::default().read(&a.line)?.dataset;
     let line = one_line(&a.line, &ds)?;
     let surveyed = read_pillars(&a.survey, &a.input)?
+        .0
         .into_iter()
         .enumerate()
         .map(|(i, p)| SurveyedPillar {

@@ -563,13 +563,26 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         );
         println!("\nResults: {}", out.display());
     }
+    // What made this folder: the bundled samples, hashed as written.
+    let mut provenance = super::provenance();
+    for (name, _) in SAMPLES {
+        let p = out.join("sample").join(name);
+        provenance.file(
+            format!("sample {name}"),
+            &p,
+            "GeoJSON",
+            Some("EPSG:4326".into()),
+        )?;
+    }
+    provenance.write(out)?;
     Ok(0)
 }
 
 /// The two Natural Earth editions compared, Armenia and Azerbaijan as the
 /// parties; results in `compare/`, the pair's summary returned.
 fn compare_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_json::Value, Failure> {
-    use super::compare::{line_pieces, polygons, summary_json, write_results};
+    use super::compare::{summary_json, write_results};
+    use terminus_app::shapes::{line_pieces, polygons};
     use terminus_compare::{ClaimLine, Inputs, Options, Territory};
     let inputs = Inputs {
         lines: vec![
@@ -604,7 +617,7 @@ fn compare_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_jso
 /// The compromise median of the two Natural Earth editions, Armenia and
 /// Azerbaijan as the parties; results in `median/`.
 fn median_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_json::Value, Failure> {
-    use super::compare::{line_pieces, polygons};
+    use terminus_app::shapes::{line_pieces, polygons};
     use terminus_compare::Territory;
     super::median::demo_compromise(
         &out.join("median"),
@@ -653,7 +666,8 @@ fn terrain_step(out: &Path) -> Result<serde_json::Value, Failure> {
         },
     )
     .map_err(|e| Failure::failed(e.to_string()))?;
-    let (summary, fc) = super::terrain::divide_outputs(&wp, &[line_path])?;
+    let (summary, fc) =
+        super::terrain::divide_outputs(&super::InputArgs::default(), &wp, &[line_path])?;
     write_text(
         &out.join("terrain").join("divide.geojson"),
         &serde_json::to_string(&fc).unwrap_or_default(),
@@ -719,7 +733,6 @@ fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Fa
     let mut summary = json!({});
     let doc = DocumentArgs {
         section: String::new(),
-        gk_op: None,
         dem_accuracy: None,
         source: vec![],
         follows: vec![],

@@ -12,7 +12,7 @@ use terminus_vector::{Dataset, Layer};
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Examples:
   terminus info ../shared/data/boundaries/am_az/naturalearth10m_ARM_AZE_shared.geojson
-  terminus info pillars.csv --lat-column B --lon-column L --json
+  terminus info pillars.csv --crs EPSG:4326 --lat-column B --lon-column L --json
 
 Lengths and areas are geodesic, on the CRS's ellipsoid (Karney 2013): lines
 to nanometres, areas to about 0.1 m². Ring vertices are counted with their
@@ -160,7 +160,7 @@ pub fn render_text(v: &serde_json::Value) -> String {
 
 /// Run `terminus info`.
 pub fn run(args: Args) -> Result<u8, Failure> {
-    let ds = args.input.read(&args.file)?;
+    let ds = args.input.read_as_is(&args.file)?;
     let spin = crate::progress::spinner("measuring on the ellipsoid", crate::progress::is_big(&ds));
     let v = dataset_json(&args.file, &ds);
     spin.finish_and_clear();

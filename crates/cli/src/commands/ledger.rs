@@ -948,10 +948,11 @@ fn attachment_body(
     let mut notes = Vec::new();
     let mut pillars = Vec::new();
     let datasets = match &a.catalogue {
-        Some(c) => vec![(
-            c.clone(),
-            super::compare::read_wgs84(&a.input, c, None, &mut notes)?,
-        )],
+        Some(c) => vec![(c.clone(), {
+            let read = a.input.read(c)?;
+            notes.extend(read.notes());
+            read.dataset
+        })],
         None => Vec::new(),
     };
     for (catalogue, ds) in &datasets {
@@ -1090,9 +1091,9 @@ pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
             ))
         })?
     } else if let (Some(line), Some(section)) = (&a.line, &a.section) {
-        let mut notes = Vec::new();
-        let ds = super::compare::read_wgs84(&a.input, line, None, &mut notes)?;
-        let pieces = super::compare::line_pieces(line, &ds)?;
+        let read = a.input.read(line)?;
+        let read_notes = read.notes();
+        let pieces = terminus_app::shapes::line_pieces(line, &read.dataset)?;
         if pieces.len() != 1 {
             return Err(Failure::usage(format!(
                 "{}: {} lines; a section's line is one line",
@@ -1133,7 +1134,7 @@ pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
                 "file".into(),
                 serde_json::json!(line.file_name().map(|n| n.to_string_lossy().into_owned())),
             );
-            source.insert("transformation".into(), serde_json::json!(notes));
+            source.insert("transformation".into(), serde_json::json!(read_notes));
             serde_json::json!({"section": section, "crs": "EPSG:4326", "line": lonlat.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(), "source": source})
         }
     } else if let (true, Some(section)) = (

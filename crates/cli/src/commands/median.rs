@@ -1,12 +1,16 @@
 //! `terminus median`: equidistance (median) lines between two sides, the
 //! tri-point of three, and the compromise median of two claim lines.
 
-use super::compare::{parse_distance, polygons, read_wgs84, stem, write_text};
-use super::{parse_op, print_json, InputArgs};
+use super::{print_json, read_wgs84, InputArgs};
 use crate::failure::Failure;
 use crate::progress;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use terminus_app::input::stem;
+use terminus_app::output::write_text;
+use terminus_app::shapes::polygons;
+use terminus_app::units::parse_distance;
+use terminus_app::Provenance;
 use terminus_compare::frame::Frame;
 use terminus_compare::{ClaimLine, Inputs, Options, Territory};
 use terminus_delimitation::{
@@ -82,9 +86,6 @@ pub struct Args {
     /// Also the line on the strict line's controlling base points only.
     #[arg(long, conflicts_with_all = ["third", "compromise"])]
     pub simplified: bool,
-    /// Datum transformation for inputs not on WGS 84.
-    #[arg(long, value_name = "EPSG:CODE")]
-    pub op: Option<String>,
     /// Results folder.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -137,10 +138,16 @@ fn read_side(
     args: &Args,
     path: &Path,
     name: String,
-    op: Option<u32>,
     notes: &mut Vec<String>,
+    provenance: &mut Provenance,
 ) -> Result<SideInput, Failure> {
-    let ds = read_wgs84(&args.input, path, op, notes)?;
+    let ds = read_wgs84(
+        &args.input,
+        path,
+        notes,
+        provenance,
+        &format!("side {name}"),
+    )?;
     let mut parts = Vec::new();
     fn collect(g: &Geometry, out: &mut Vec<Vec<(f64, f64)>>) {
         let ll = |c: &Coord| (c.y, c.x);
@@ -211,7 +218,7 @@ fn failure(e: DelimitationError) -> Failure {
 
 /// Run `terminus median`.
 pub fn run(args: Args) -> Result<u8, Failure> {
-    let op = parse_op(&args.op)?;
+    let mut provenance = super::provenance();
     let count = 2 + args.third.is_some() as usize;
     if !args.names.is_empty() && args.names.len() != count {
         return Err(Failure::usage(format!(
@@ -241,7 +248,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     let mut sides = Vec::new();
     for (i, p) in paths.iter().enumerate() {
         let name = args.names.get(i).cloned().unwrap_or_else(|| stem(p));
-        sides.push(read_side(&args, p, name, op, &mut notes)?);
+        sides.push(read_side(&args, p, name, &mut notes, &mut provenance)?);
     }
     if sides.len() > 1 && sides[0].name == sides[1].name {
         return Err(Failure::usage(format!(
@@ -263,7 +270,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             )));
         }
         for path in &args.parties {
-            let ds = read_wgs84(&args.input, path, op, &mut notes)?;
+            let ds = read_wgs84(&args.input, path, &mut notes, &mut provenance, "territory")?;
             territories.push(Territory {
                 party: stem(path),
                 polygons: polygons(path, &ds)?,
@@ -276,6 +283,9 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     let summary = summary_json(&outcome, &options, &notes);
     if let Some(dir) = &args.out {
         write_results(dir, &outcome, &options, &summary, args.overwrite)?;
+        provenance.tolerance("tolerance_m", args.tolerance);
+        provenance.tolerance("ratio", format!("{}:{}", args.ratio.0, args.ratio.1));
+        provenance.write(dir)?;
         if !args.json {
             print_text(&outcome, dir);
         }

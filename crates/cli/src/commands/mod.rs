@@ -18,17 +18,23 @@ pub mod validate;
 use crate::failure::Failure;
 use crate::progress;
 use std::path::Path;
-use terminus_formats::{csv::CsvOptions, Format, ReadOptions};
+use terminus_app::units::parse_epsg;
+use terminus_app::{Input, InputOptions, Provenance};
+use terminus_formats::{csv::CsvOptions, Format};
 use terminus_geodesy::Crs;
 use terminus_vector::Dataset;
 
-/// How to read input files: the CRS of files that do not state one, and the
-/// columns of coordinate tables.
+/// How to read input files: the CRS of files that do not state one, the
+/// datum transformation, and the columns of coordinate tables. One
+/// definition for every command that reads vectors.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct InputArgs {
-    /// CRS of input that does not state one (CSV, WKT, Shapefile without .prj), e.g. EPSG:4326, EPSG:28408, EPSG:32638, a WKT or +proj string.
+    /// CRS of input that does not state one (CSV, WKT, Shapefile without .prj), e.g. EPSG:4326, EPSG:4284 (SK-42), EPSG:28408, EPSG:32638, a WKT or +proj string. Never assumed.
     #[arg(long, value_name = "CRS")]
     pub crs: Option<String>,
+    /// The Pulkovo 1942 ↔ WGS 84 transformation, used both ways (in, and back wherever results are written in the input's CRS), e.g. EPSG:1808 (default: EPSG's most accurate where the data lie, reported).
+    #[arg(long, value_name = "EPSG:CODE", alias = "gk-op")]
+    pub op: Option<String>,
     /// CSV: column of latitudes (decimal degrees or DMS such as 40°38′46.123″N). Name or 1-based number.
     #[arg(long, value_name = "COLUMN")]
     pub lat_column: Option<String>,
@@ -50,14 +56,18 @@ pub struct InputArgs {
     /// CSV: field delimiter (default: ',' or, for .tsv, tab; ';' is detected).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<char>,
+    /// Read a table of points (one turning point per row) as one line, in row order (or --order-column).
+    #[arg(long)]
+    pub as_line: bool,
+    /// With --as-line: the column that orders the points along the line (numbers).
+    #[arg(long, value_name = "COLUMN", requires = "as_line")]
+    pub order_column: Option<String>,
 }
 
 impl InputArgs {
-    /// Read options for `path`, with a progress bar on large files.
-    pub fn read_options(
-        &self,
-        path: &Path,
-    ) -> Result<(ReadOptions, indicatif::ProgressBar), Failure> {
+    /// The application layer's input options for `path`, with a progress
+    /// bar on large files.
+    pub fn options(&self, path: &Path) -> Result<(InputOptions, indicatif::ProgressBar), Failure> {
         let crs = match &self.crs {
             Some(text) => {
                 Some(Crs::parse(text).map_err(|e| Failure::usage(format!("--crs: {e}")))?)
@@ -73,11 +83,17 @@ impl InputArgs {
             }
             None => None,
         };
+        let op = self
+            .op
+            .as_deref()
+            .map(|s| parse_epsg(s).map_err(|e| Failure::usage(format!("--op {e}"))))
+            .transpose()?;
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let (bar, progress) = progress::bytes(size, "reading");
         Ok((
-            ReadOptions {
+            InputOptions {
                 crs,
+                op,
                 csv: CsvOptions {
                     lat_column: self.lat_column.clone(),
                     lon_column: self.lon_column.clone(),
@@ -87,53 +103,81 @@ impl InputArgs {
                     wkt_column: self.wkt_column.clone(),
                     delimiter,
                 },
+                as_line: self.as_line,
+                order_column: self.order_column.clone(),
                 progress,
             },
             bar,
         ))
     }
 
-    /// Read a whole file.
-    pub fn read(&self, path: &Path) -> Result<Dataset, Failure> {
+    /// The named transformation, if any.
+    pub fn op(&self) -> Result<Option<u32>, Failure> {
+        parse_op(&self.op)
+    }
+
+    fn spinning<T>(
+        &self,
+        path: &Path,
+        f: impl FnOnce(&InputOptions) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
         let format = input_format(path)?;
-        let (opts, bar) = self.read_options(path)?;
-        let mut collector = terminus_formats::DatasetCollector::default();
+        let (opts, bar) = self.options(path)?;
         // GeoJSON reports bytes as it streams; other readers get a spinner.
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let spin = progress::spinner(
             &format!("reading {}", path.display()),
             format != Format::GeoJson && size >= 8 << 20,
         );
-        let r = terminus_formats::read_into(path, format, &opts, &mut collector);
+        let r = f(&opts);
         spin.finish_and_clear();
         bar.finish_and_clear();
-        r?;
-        Ok(collector.into_dataset())
+        r
+    }
+
+    /// Read a file through the input road onto WGS 84.
+    pub fn read(&self, path: &Path) -> Result<Input, Failure> {
+        self.spinning(path, |o| terminus_app::input::read(path, o))
+    }
+
+    /// Read a file in its own CRS, untransformed (info, validate).
+    pub fn read_as_is(&self, path: &Path) -> Result<Dataset, Failure> {
+        self.spinning(path, |o| {
+            terminus_app::input::read_as_is(path, o).map(|(ds, _)| ds)
+        })
     }
 }
 
 /// The format of an input file, or a usage error.
 pub fn input_format(path: &Path) -> Result<Format, Failure> {
-    Format::from_path(path).ok_or_else(|| {
-        Failure::usage(format!("{}: unknown format", path.display())).hint(
-            "Terminus reads .geojson/.json, .gpkg, .shp, .kml, .kmz, .gpx, .csv/.tsv/.txt and .wkt",
-        )
-    })
+    terminus_app::input::format_of(path)
 }
 
 /// The EPSG code of `--op EPSG:CODE` (or just the code).
 pub fn parse_op(op: &Option<String>) -> Result<Option<u32>, Failure> {
     op.as_deref()
-        .map(|s| {
-            let code = s
-                .trim()
-                .trim_start_matches("EPSG:")
-                .trim_start_matches("epsg:");
-            code.parse::<u32>().map_err(|_| {
-                Failure::usage(format!("--op {s}: expected EPSG:CODE, e.g. EPSG:15865"))
-            })
-        })
+        .map(|s| parse_epsg(s).map_err(|e| Failure::usage(format!("--op {e}"))))
         .transpose()
+}
+
+/// Read a file onto WGS 84 through the input road, noting the
+/// transformation (and any warning) in `notes` and the input in `provenance`.
+pub fn read_wgs84(
+    input: &InputArgs,
+    path: &Path,
+    notes: &mut Vec<String>,
+    provenance: &mut Provenance,
+    role: &str,
+) -> Result<Dataset, Failure> {
+    let read = input.read(path)?;
+    notes.extend(read.notes());
+    provenance.input(role, &read);
+    Ok(read.dataset)
+}
+
+/// The provenance of a result made by this command line.
+pub fn provenance() -> Provenance {
+    Provenance::new(std::env::args().collect())
 }
 
 /// The whole text of `file`, or of standard input without one.

@@ -52,15 +52,12 @@ Example:
   terminus sheets --along data/naturalearth10m_ARM_AZE_shared.geojson --scale 100000"
 )]
 pub struct SheetsArgs {
-    /// The line (any format; WGS 84 or Pulkovo 1942).
+    /// The line (any format, any CRS Terminus knows: WGS 84, SK-42, Gauss–Krüger, UTM).
     #[arg(long, value_name = "FILE")]
     pub along: PathBuf,
     /// Scale denominator.
     #[arg(long, default_value_t = 100_000)]
     pub scale: u32,
-    /// The WGS 84 → Pulkovo 1942 transformation, e.g. EPSG:15865.
-    #[arg(long, value_name = "EPSG:CODE")]
-    pub op: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -196,45 +193,37 @@ pub fn run_sheet(a: SheetArgs) -> Result<u8, Failure> {
 /// Run `terminus sheets`.
 pub fn run_sheets(a: SheetsArgs) -> Result<u8, Failure> {
     let sc = scale(a.scale)?;
-    let op = parse_op(&a.op)?;
-    let ds = a.input.read(&a.along)?;
+    // Onto WGS 84 through the input road (whatever the line's CRS: UTM,
+    // Gauss–Krüger, SK-42), then to Pulkovo 1942 through one named
+    // transformation: the line's own when it came through one.
+    let read = a.input.read(&a.along)?;
+    for n in read.notes() {
+        eprintln!("note: {n}");
+    }
+    let op = match read.road()?.and_then(|r| r.operation_code()) {
+        Some(code) => Some(code),
+        None => a.input.op()?,
+    };
+    let ds = &read.dataset;
+    let first = ds
+        .layers
+        .iter()
+        .flat_map(|l| &l.features)
+        .filter_map(|f| f.geometry.as_ref())
+        .flat_map(|g| g.coords())
+        .next()
+        .map(|c| (c.y, c.x));
+    let pulkovo = terminus_app::Road::new(&Crs::Epsg(4284), op, first)?;
+    let used_op = pulkovo.operation_code();
+    let to_pulkovo = |x: f64, y: f64| -> Result<(f64, f64), Failure> {
+        let (lon, lat) = pulkovo
+            .from_wgs84(x, y)
+            .map_err(|e| Failure::failed(e.to_string()))?;
+        Ok((lat, lon))
+    };
     let g = Ellipsoid::KRASSOWSKY_1940.geodesic();
     let mut all: Vec<Sheet> = Vec::new();
-    let mut used_op = None;
     for layer in &ds.layers {
-        // None: the layer is in Pulkovo 1942 already.
-        let transform: Option<CrsTransform> = match layer.crs.epsg() {
-            Some(4284) => None,
-            Some(_) => {
-                let first = layer
-                    .features
-                    .iter()
-                    .filter_map(|f| f.geometry.as_ref())
-                    .flat_map(|g| g.coords())
-                    .next();
-                let at = first.map(|c| (c.y, c.x));
-                let t = CrsTransform::new(&layer.crs, &Crs::Epsg(4284), op, at)
-                    .map_err(|e| Failure::failed(e.to_string()))?;
-                used_op = t.operation().map(|o| o.code).or(used_op);
-                Some(t)
-            }
-            None => {
-                return Err(Failure::usage(format!(
-                    "{}: layer {:?} is in a CRS Terminus cannot transform",
-                    a.along.display(),
-                    layer.name
-                )))
-            }
-        };
-        let to_pulkovo = |x: f64, y: f64| -> Result<(f64, f64), Failure> {
-            match &transform {
-                None => Ok((y, x)),
-                Some(t) => {
-                    let (lon, lat) = t.apply(x, y).map_err(|e| Failure::failed(e.to_string()))?;
-                    Ok((lat, lon))
-                }
-            }
-        };
         for f in &layer.features {
             let Some(geom) = &f.geometry else { continue };
             let mut parts: Vec<Vec<(f64, f64)>> = geom

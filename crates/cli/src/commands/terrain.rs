@@ -5,6 +5,7 @@ use crate::failure::Failure;
 use crate::progress;
 use serde_json::json;
 use std::path::{Path, PathBuf};
+use terminus_app::shapes::line_pieces;
 use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::Crs;
 use terminus_terrain::flow::{accumulation, all_outlets, basins, d8, CellMetric, NO_FLOW};
@@ -59,11 +60,13 @@ struct MedianArgs {
     #[arg(long)]
     out: PathBuf,
     /// Largest distance between output points (each solved onto the line).
-    #[arg(long, default_value = "50m", value_parser = super::compare::parse_distance)]
+    #[arg(long, default_value = "50m", value_parser = terminus_app::units::parse_distance)]
     spacing: f64,
     /// Replace an existing output.
     #[arg(long)]
     overwrite: bool,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -93,20 +96,22 @@ struct ThalwegArgs {
     #[arg(long, requires = "from", allow_hyphen_values = true)]
     to: Option<String>,
     /// Half-width of the search corridor.
-    #[arg(long, default_value = "3km", value_parser = super::compare::parse_distance)]
+    #[arg(long, default_value = "3km", value_parser = terminus_app::units::parse_distance)]
     corridor: f64,
     /// Claim lines to measure the thalweg against, comma-separated.
     #[arg(long, value_delimiter = ',')]
     compare: Vec<PathBuf>,
     /// CRS of a DEM that does not state one.
-    #[arg(long)]
-    crs: Option<String>,
+    #[arg(long = "dem-crs", value_name = "CRS")]
+    dem_crs: Option<String>,
     /// Replace an existing output.
     #[arg(long)]
     overwrite: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -159,16 +164,16 @@ struct DivideArgs {
     #[arg(long, conflicts_with_all = ["a", "b"])]
     along: Option<PathBuf>,
     /// Half-width of that corridor.
-    #[arg(long, default_value = "10km", value_parser = super::compare::parse_distance)]
+    #[arg(long, default_value = "10km", value_parser = terminus_app::units::parse_distance)]
     corridor: f64,
     /// The divide as GeoJSON (lines, with length and heights).
     #[arg(long)]
     out: PathBuf,
     /// Snap pour points to the largest accumulation within this distance.
-    #[arg(long, default_value = "1km", value_parser = super::compare::parse_distance)]
+    #[arg(long, default_value = "1km", value_parser = terminus_app::units::parse_distance)]
     snap: f64,
     /// Simplify the divide within this tolerance (0 keeps every cell edge).
-    #[arg(long, default_value = "0m", value_parser = super::compare::parse_distance)]
+    #[arg(long, default_value = "0m", value_parser = terminus_app::units::parse_distance)]
     simplify: f64,
     /// Claim lines to measure the divide against, comma-separated.
     #[arg(long, value_delimiter = ',')]
@@ -182,6 +187,8 @@ struct DivideArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -197,8 +204,8 @@ struct BreachArgs {
     #[arg(long, default_value_t = 100.0)]
     max_depth: f32,
     /// CRS of a DEM that does not state one.
-    #[arg(long)]
-    crs: Option<String>,
+    #[arg(long = "dem-crs", value_name = "CRS")]
+    dem_crs: Option<String>,
     /// Replace an existing output.
     #[arg(long)]
     overwrite: bool,
@@ -217,8 +224,8 @@ struct FlowArgs {
     #[arg(long, value_enum, default_value = "ellipsoid")]
     metric: Metric,
     /// CRS of a DEM that does not state one.
-    #[arg(long)]
-    crs: Option<String>,
+    #[arg(long = "dem-crs", value_name = "CRS")]
+    dem_crs: Option<String>,
     /// Replace an existing output.
     #[arg(long)]
     overwrite: bool,
@@ -234,6 +241,8 @@ struct BasinArgs {
     /// Instead, the sub-basins of the stream network of cells draining at least this many cells: one per segment between junctions.
     #[arg(long)]
     sub_basins: Option<u32>,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -250,8 +259,8 @@ struct PipelineArgs {
     #[arg(long, value_enum, default_value = "ellipsoid")]
     metric: Metric,
     /// CRS of a DEM that does not state one.
-    #[arg(long)]
-    crs: Option<String>,
+    #[arg(long = "dem-crs", value_name = "CRS")]
+    dem_crs: Option<String>,
     /// Replace existing outputs.
     #[arg(long)]
     overwrite: bool,
@@ -292,8 +301,8 @@ struct InfoArgs {
     /// The DEM (.tif, .hgt, .asc).
     dem: PathBuf,
     /// CRS of a DEM that does not state one (an .asc without .prj).
-    #[arg(long)]
-    crs: Option<String>,
+    #[arg(long = "dem-crs", value_name = "CRS")]
+    dem_crs: Option<String>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -312,7 +321,7 @@ struct ClipArgs {
     #[arg(long, requires = "distance")]
     along: Option<PathBuf>,
     /// Half-width of the corridor: 10km, 500m.
-    #[arg(long, value_parser = super::compare::parse_distance)]
+    #[arg(long, value_parser = terminus_app::units::parse_distance)]
     distance: Option<f64>,
     /// A box instead: west,south,east,north in the DEM's CRS.
     #[arg(
@@ -323,11 +332,13 @@ struct ClipArgs {
     )]
     r#box: Vec<f64>,
     /// CRS of a DEM that does not state one.
-    #[arg(long)]
-    crs: Option<String>,
+    #[arg(long = "dem-crs", value_name = "CRS")]
+    dem_crs: Option<String>,
     /// Replace an existing output.
     #[arg(long)]
     overwrite: bool,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -358,8 +369,8 @@ struct FillArgs {
     #[arg(long, value_enum, default_value = "outlet")]
     edges: Edges,
     /// CRS of a DEM that does not state one.
-    #[arg(long)]
-    crs: Option<String>,
+    #[arg(long = "dem-crs", value_name = "CRS")]
+    dem_crs: Option<String>,
     /// Replace an existing output.
     #[arg(long)]
     overwrite: bool,
@@ -445,7 +456,7 @@ fn breach_cmd(a: BreachArgs) -> Result<u8, Failure> {
             "--max-length must be at least 1 cell and --max-depth a distance ≥ 0",
         ));
     }
-    let mut d = load(&a.dem, &a.crs)?;
+    let mut d = load(&a.dem, &a.dem_crs)?;
     d.range()
         .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
     let spin = progress::spinner("breaching depressions", d.width * d.height > 4_000_000);
@@ -468,8 +479,8 @@ fn median_cmd(a: MedianArgs) -> Result<u8, Failure> {
             .hint("add --overwrite to replace it"));
     }
     let bank = |p: &Path| -> Result<Vec<Vec<(f64, f64)>>, Failure> {
-        let ds = to_wgs84_dataset(p, super::InputArgs::default().read(p)?)?;
-        super::compare::line_pieces(p, &ds)
+        let ds = a.input.read(p)?.dataset;
+        line_pieces(p, &ds)
     };
     let (l, r) = (bank(&a.left)?, bank(&a.right)?);
     // The equidistance engine (terminus median), sampled every --spacing.
@@ -533,8 +544,8 @@ fn thalweg_cmd(a: ThalwegArgs) -> Result<u8, Failure> {
     }
     let guide: Vec<Vec<(f64, f64)>> = match (&a.along, &a.from, &a.to) {
         (Some(p), _, _) => {
-            let ds = to_wgs84_dataset(p, super::InputArgs::default().read(p)?)?;
-            super::compare::line_pieces(p, &ds)?
+            let ds = a.input.read(p)?.dataset;
+            line_pieces(p, &ds)?
         }
         (None, Some(f), Some(t)) => vec![vec![latlon_arg(f, "from")?, latlon_arg(t, "to")?]],
         _ => {
@@ -547,13 +558,23 @@ fn thalweg_cmd(a: ThalwegArgs) -> Result<u8, Failure> {
         guide[0][0],
         *guide.last().and_then(|p| p.last()).unwrap_or(&guide[0][0]),
     );
-    let d = load(&a.dem, &a.crs)?;
+    let d = load(&a.dem, &a.dem_crs)?;
     d.range()
         .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
-    let to = CrsTransform::new(&d.georef.crs, &Crs::WGS84, None, Some(dem_center(&d)))
-        .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
-    let back = CrsTransform::new(&Crs::WGS84, &d.georef.crs, None, Some(dem_center(&d)))
-        .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
+    let to = CrsTransform::new(
+        &d.georef.crs,
+        &Crs::WGS84,
+        a.input.op()?,
+        Some(dem_center(&d)),
+    )
+    .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
+    let back = CrsTransform::new(
+        &Crs::WGS84,
+        &d.georef.crs,
+        a.input.op()?,
+        Some(dem_center(&d)),
+    )
+    .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
     let to_f = |x: f64, y: f64| to.apply(x, y).ok().map(|(lon, lat)| (lat, lon));
     let cell_of = |(lat, lon): (f64, f64), what: &str| -> Result<usize, Failure> {
         let (x, y) = back
@@ -594,8 +615,8 @@ fn thalweg_cmd(a: ThalwegArgs) -> Result<u8, Failure> {
         .fold((f32::MIN, f32::MAX), |(h, l), &z| (h.max(z), l.min(z)));
     let mut comparisons = Vec::new();
     for file in &a.compare {
-        let ds = to_wgs84_dataset(file, super::InputArgs::default().read(file)?)?;
-        let pieces = super::compare::line_pieces(file, &ds)?;
+        let ds = a.input.read(file)?.dataset;
+        let pieces = line_pieces(file, &ds)?;
         let (n, median, p95, max) =
             terminus_terrain::divide::distances_to(std::slice::from_ref(&pts), &pieces, 50.0)
                 .map_err(|e| Failure::failed(e.to_string()))?;
@@ -710,13 +731,14 @@ type DrainageSide = (Vec<(f64, f64)>, Vec<usize>);
 /// snapped later) and the cells of its lines (a stream as drawn) and
 /// polygons (a seed area), as row-major cell indices of `d`.
 fn sides_of(
+    input: &super::InputArgs,
     d: &Dem,
     p: &Path,
     name: Option<&str>,
     from_wgs84: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
 ) -> Result<DrainageSide, Failure> {
     use terminus_vector::Geometry;
-    let ds = to_wgs84_dataset(p, super::InputArgs::default().read(p)?)?;
+    let ds = input.read(p)?.dataset;
     let (mut points, mut cells) = (Vec::new(), Vec::new());
     let g = &d.georef;
     let line = |l: &[terminus_vector::Coord], cells: &mut Vec<usize>| {
@@ -834,9 +856,9 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
     }
     let d = load(&a.dem, &None)?;
     let crs = d.georef.crs.clone();
-    let to = CrsTransform::new(&crs, &Crs::WGS84, None, Some(dem_center(&d)))
+    let to = CrsTransform::new(&crs, &Crs::WGS84, a.input.op()?, Some(dem_center(&d)))
         .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
-    let back = CrsTransform::new(&Crs::WGS84, &crs, None, Some(dem_center(&d)))
+    let back = CrsTransform::new(&Crs::WGS84, &crs, a.input.op()?, Some(dem_center(&d)))
         .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
     let to_f = |x: f64, y: f64| to.apply(x, y).ok().map(|(lon, lat)| (lat, lon));
     let from_f = |lat: f64, lon: f64| back.apply(lon, lat).ok();
@@ -846,15 +868,15 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
     );
     let wp = match (&a.along, &a.a, &a.b) {
         (Some(line), _, _) => {
-            let ds = to_wgs84_dataset(line, super::InputArgs::default().read(line)?)?;
-            let pieces = super::compare::line_pieces(line, &ds)?;
+            let ds = a.input.read(line)?.dataset;
+            let pieces = line_pieces(line, &ds)?;
             terminus_terrain::divide::water_parting_in_corridor(
                 &d, &pieces, a.corridor, a.simplify, &to_f, &from_f,
             )
         }
         (None, Some(fa), Some(fb)) => {
-            let (pa, sa) = sides_of(&d, fa, a.a_name.as_deref(), &from_f)?;
-            let (pb, sb) = sides_of(&d, fb, a.b_name.as_deref(), &from_f)?;
+            let (pa, sa) = sides_of(&a.input, &d, fa, a.a_name.as_deref(), &from_f)?;
+            let (pb, sb) = sides_of(&a.input, &d, fb, a.b_name.as_deref(), &from_f)?;
             terminus_terrain::divide::water_parting(
                 &d,
                 &terminus_terrain::divide::WaterPartingOptions {
@@ -876,7 +898,7 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
     };
     spin.finish_and_clear();
     let wp = wp.map_err(|e| Failure::failed(e.to_string()))?;
-    let (summary, fc) = divide_outputs(&wp, &a.compare)?;
+    let (summary, fc) = divide_outputs(&a.input, &wp, &a.compare)?;
     std::fs::write(&a.out, serde_json::to_string(&fc).unwrap_or_default())?;
     if a.json {
         print_json(&summary);
@@ -888,14 +910,15 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
 
 /// The divide's summary (with distances to each claim line) and GeoJSON.
 pub fn divide_outputs(
+    input: &super::InputArgs,
     wp: &terminus_terrain::divide::WaterParting,
     compare: &[PathBuf],
 ) -> Result<(serde_json::Value, serde_json::Value), Failure> {
     let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
     let mut comparisons = Vec::new();
     for file in compare {
-        let ds = to_wgs84_dataset(file, super::InputArgs::default().read(file)?)?;
-        let pieces = super::compare::line_pieces(file, &ds)?;
+        let ds = input.read(file)?.dataset;
+        let pieces = line_pieces(file, &ds)?;
         let (n, median, p95, max) = terminus_terrain::divide::distances_to(&lines, &pieces, 50.0)
             .map_err(|e| Failure::failed(e.to_string()))?;
         // Where it departs: the comparison engine's polygons between the
@@ -1024,7 +1047,7 @@ fn unresolved(d: &Dem, dir: &[u8]) -> usize {
 }
 
 fn flow(a: FlowArgs, accumulate: bool) -> Result<u8, Failure> {
-    let d = load(&a.dem, &a.crs)?;
+    let d = load(&a.dem, &a.dem_crs)?;
     d.range()
         .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
     if a.method == Method::Dinf {
@@ -1082,7 +1105,7 @@ fn flow(a: FlowArgs, accumulate: bool) -> Result<u8, Failure> {
 
 fn basin_cmd(a: BasinArgs) -> Result<u8, Failure> {
     let f = a.flow;
-    let d = load(&f.dem, &f.crs)?;
+    let d = load(&f.dem, &f.dem_crs)?;
     d.range()
         .map_err(|e| Failure::failed(format!("{}: {e}", f.dem.display())))?;
     let dir = d8(&d, f.metric.into());
@@ -1109,9 +1132,14 @@ fn basin_cmd(a: BasinArgs) -> Result<u8, Failure> {
     let outlets = match &a.pour_points {
         None => all_outlets(&dir, &valid),
         Some(p) => {
-            let ds = to_wgs84_dataset(p, super::InputArgs::default().read(p)?)?;
-            let back = CrsTransform::new(&Crs::WGS84, &d.georef.crs, None, Some(dem_center(&d)))
-                .map_err(|e| Failure::usage(format!("{}: {e}", f.dem.display())))?;
+            let ds = a.input.read(p)?.dataset;
+            let back = CrsTransform::new(
+                &Crs::WGS84,
+                &d.georef.crs,
+                a.input.op()?,
+                Some(dem_center(&d)),
+            )
+            .map_err(|e| Failure::usage(format!("{}: {e}", f.dem.display())))?;
             let mut out = Vec::new();
             let points =
                 ds.layers
@@ -1183,7 +1211,8 @@ fn pipeline(a: PipelineArgs) -> Result<u8, Failure> {
                 .hint("add --overwrite to replace it"));
         }
     }
-    let mut d = load(&a.dem, &a.crs)?;
+    let mut d = load(&a.dem, &a.dem_crs)?;
+    let d_crs = d.georef.crs.id();
     d.range()
         .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
     let big = d.width * d.height > 4_000_000;
@@ -1257,11 +1286,16 @@ fn pipeline(a: PipelineArgs) -> Result<u8, Failure> {
         outlets.len(),
         a.out.display()
     );
+    let mut provenance = super::provenance();
+    provenance.file("DEM", &a.dem, "raster", Some(d_crs))?;
+    provenance.tolerance("drainage", format!("{:?}", a.drainage));
+    provenance.tolerance("metric", format!("{:?}", a.metric));
+    provenance.write(&a.out)?;
     Ok(0)
 }
 
 fn info(a: InfoArgs) -> Result<u8, Failure> {
-    let d = load(&a.dem, &a.crs)?;
+    let d = load(&a.dem, &a.dem_crs)?;
     let g = &d.georef;
     let valid = d.valid_cells();
     let (lo, hi) = d
@@ -1324,14 +1358,22 @@ fn info(a: InfoArgs) -> Result<u8, Failure> {
 }
 
 fn clip(a: ClipArgs) -> Result<u8, Failure> {
-    let d = load(&a.dem, &a.crs)?;
+    let d = load(&a.dem, &a.dem_crs)?;
     let out = if let (Some(line), Some(dist)) = (&a.along, a.distance) {
-        let ds = super::InputArgs::default().read(line)?;
-        let pieces = super::compare::line_pieces(line, &to_wgs84_dataset(line, ds)?)?;
+        let read = a.input.read(line)?;
+        let pieces = line_pieces(line, &read.dataset)?;
+        // The DEM goes through the line's transformation, not one of its own.
+        let op = match a.input.op()? {
+            Some(op) => Some(op),
+            None => read.road()?.and_then(|r| r.operation_code()),
+        };
+        for n in read.notes() {
+            eprintln!("note: {n}");
+        }
         let crs = d.georef.crs.clone();
-        let t = CrsTransform::new(&crs, &Crs::WGS84, None, Some(dem_center(&d)))
+        let t = CrsTransform::new(&crs, &Crs::WGS84, op, Some(dem_center(&d)))
             .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
-        let back = CrsTransform::new(&Crs::WGS84, &crs, None, Some(dem_center(&d)))
+        let back = CrsTransform::new(&Crs::WGS84, &crs, op, Some(dem_center(&d)))
             .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
         let to = |x: f64, y: f64| t.apply(x, y).ok().map(|(lon, lat)| (lat, lon));
         let from = |lat: f64, lon: f64| back.apply(lon, lat).ok();
@@ -1370,31 +1412,6 @@ fn dem_center(d: &Dem) -> (f64, f64) {
         .unwrap_or((y, x))
 }
 
-fn to_wgs84_dataset(
-    path: &Path,
-    mut ds: terminus_vector::Dataset,
-) -> Result<terminus_vector::Dataset, Failure> {
-    for layer in &mut ds.layers {
-        if layer.crs == Crs::WGS84 {
-            continue;
-        }
-        let t = CrsTransform::new(&layer.crs, &Crs::WGS84, None, None)
-            .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
-        for f in &mut layer.features {
-            if let Some(g) = f.geometry.as_mut() {
-                g.map_coords(&mut |c| {
-                    if let Ok((x, y)) = t.apply(c.x, c.y) {
-                        c.x = x;
-                        c.y = y;
-                    }
-                });
-            }
-        }
-        layer.crs = Crs::WGS84;
-    }
-    Ok(ds)
-}
-
 fn mosaic(a: MosaicArgs) -> Result<u8, Failure> {
     let tiles = a
         .tiles
@@ -1412,7 +1429,7 @@ fn fill(a: FillArgs) -> Result<u8, Failure> {
         return Err(Failure::usage(format!("{} exists", a.out.display()))
             .hint("add --overwrite to replace it"));
     }
-    let mut d = load(&a.dem, &a.crs)?;
+    let mut d = load(&a.dem, &a.dem_crs)?;
     d.range()
         .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
     let voids = match a.voids {

@@ -23,7 +23,7 @@ a file cannot be read.
 
 Examples:
   terminus validate claim_AM.geojson claim_AZ.shp
-  terminus validate pillars.csv --lat-column B --lon-column L --json"
+  terminus validate pillars.csv --crs EPSG:4326 --lat-column B --lon-column L --json"
 )]
 pub struct Args {
     /// Files to check.
@@ -48,7 +48,7 @@ pub fn validate_file(
     input: &InputArgs,
     opts: &ValidationOptions,
 ) -> Result<(Vec<Finding>, terminus_geodesy::Crs), Failure> {
-    let ds = input.read(path)?;
+    let ds = input.read_as_is(path)?;
     let crs = ds
         .layers
         .first()

@@ -3,7 +3,8 @@
 //! Accepted (any of these, with the hemisphere letter before or after, or a
 //! leading minus sign): `40°38′46.123″N`, `40°38'46.123"N`, `40 38 46.123 N`,
 //! `N40d38'46.123"`, `40:38:46.123`, `40d 38m 46.123s N`, `40°38.5′N`,
-//! `-40.646145`, `40.646145N`. Minutes and seconds must be below 60.
+//! `-40.646145`, `40.646145N`, `40°38′46.123″ с.ш.` (Russian с.ш./ю.ш.,
+//! в.д./з.д.). Minutes and seconds must be below 60.
 //! Hemisphere letters are capitals (N, S, E, W); `s` marks seconds.
 
 /// Which axis a value is for: decides the allowed hemisphere letters and range.
@@ -24,9 +25,20 @@ pub enum Axis {
 /// assert_eq!(parse_angle("N40d38'46.123\"", Axis::Latitude).unwrap(), a);
 /// assert_eq!(parse_angle("40 38 46.123 W", Axis::Longitude).unwrap(), -a);
 /// assert!(parse_angle("40°61′00″N", Axis::Latitude).is_err());
+/// assert_eq!(parse_angle("40°38′46.123″ с.ш.", Axis::Latitude).unwrap(), a);
+/// assert_eq!(parse_angle("40 38 46.123 в.д.", Axis::Longitude).unwrap(), a);
 /// ```
 pub fn parse_angle(text: &str, axis: Axis) -> Result<f64, String> {
-    let t = text.trim();
+    // Russian hemisphere suffixes: с.ш./ю.ш. (north/south latitude),
+    // в.д./з.д. (east/west longitude), with or without the dots.
+    let russian = text
+        .replace("с.ш.", "N")
+        .replace("ю.ш.", "S")
+        .replace("в.д.", "E")
+        .replace("з.д.", "W")
+        .replace("с.ш", "N")
+        .replace("в.д", "E");
+    let t = russian.trim();
     if t.is_empty() {
         return Err("empty value".into());
     }

@@ -156,6 +156,22 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
     let delimiter = o
         .delimiter
         .unwrap_or_else(|| sniff_delimiter(path, text.lines().next().unwrap_or("")));
+    // Field practice: where the separator is not a comma (Russian and
+    // European spreadsheets use ';'), a comma in a coordinate is the
+    // decimal sign; spaces (also no-break and thin) group thousands.
+    let decimal_comma = delimiter != b',';
+    let decimal = |t: &str| -> String {
+        let t: String = t
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}'))
+            .collect();
+        if decimal_comma {
+            t.replace(',', ".")
+        } else {
+            t
+        }
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(false)
@@ -230,7 +246,7 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
         // unasked: "height" or "h" may well be an attribute.
         None => guess(&headers, &["z"]),
     };
-    // CRS: a .prj sidecar, --crs, or WGS 84 for latitude/longitude tables.
+    // CRS: a .prj sidecar or --crs; never assumed.
     let prj = std::fs::read_to_string(path.with_extension("prj")).ok();
     let declared = match prj {
         Some(text) => Some(
@@ -244,7 +260,14 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
         }
         (Some(d), _, _) => d,
         (None, Some(a), _) => a.clone(),
-        (None, None, Coords::Geographic { .. }) => Crs::WGS84,
+        // A table of latitudes and longitudes does not say on which datum:
+        // SK-42 read as WGS 84 lands ~100 m off. Never assumed.
+        (None, None, Coords::Geographic { .. }) => {
+            return Err(FormatError::crs(
+                path,
+                "latitude/longitude columns do not say their datum: pass --crs (--crs EPSG:4326 for WGS 84, --crs EPSG:4284 for Pulkovo 1942 / SK-42)",
+            ))
+        }
         (None, None, Coords::Grid { .. }) => {
             return Err(FormatError::crs(
                 path,
@@ -298,16 +321,16 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Dataset> {
                 if cell(*lat).trim().is_empty() && cell(*lon).trim().is_empty() {
                     None
                 } else {
-                    let y = parse_angle(cell(*lat), Axis::Latitude)
+                    let y = parse_angle(&decimal(cell(*lat)), Axis::Latitude)
                         .map_err(|m| FormatError::malformed(path, at(*lat), m))?;
-                    let x = parse_angle(cell(*lon), Axis::Longitude)
+                    let x = parse_angle(&decimal(cell(*lon)), Axis::Longitude)
                         .map_err(|m| FormatError::malformed(path, at(*lon), m))?;
                     Some(Geometry::Point(Coord { x, y, z }))
                 }
             }
             Coords::Grid { x, y } => {
                 let num = |i: usize| {
-                    cell(i).trim().replace(' ', "").parse::<f64>().map_err(|_| {
+                    decimal(cell(i)).parse::<f64>().map_err(|_| {
                         FormatError::malformed(
                             path,
                             at(i),

@@ -14,7 +14,9 @@
 //! | latitude/longitude that look swapped | [`range`] | error / warning |
 //! | wrong winding (RFC 7946: exterior counter-clockwise) | [`structure`] | warning |
 //! | layers of one dataset in different CRSs | [`validate_dataset`] | warning |
+//! | coordinates that cannot be in the declared CRS (metres as degrees, Gauss–Krüger zone prefix missing or wrong, X/Y exchanged, outside the zone) | [`crs_fit`] | error |
 
+pub mod crs_fit;
 pub mod range;
 pub mod self_intersection;
 pub mod structure;
@@ -64,6 +66,8 @@ pub enum Check {
     SwappedLatLon,
     /// Layers of one dataset in different CRSs.
     MixedCrs,
+    /// Coordinates that cannot be in the CRS the layer declares.
+    CrsMismatch,
 }
 
 /// Where a finding is.
@@ -262,6 +266,7 @@ pub fn validate_layer(layer: &Layer, opts: &ValidationOptions) -> Vec<Finding> {
         }
         validate_geometry(g, &loc, geographic, opts, &mut sink);
     }
+    findings.extend(crs_fit::crs_fit(layer));
     if geographic {
         range::swapped_features(
             layer,

@@ -1,0 +1,142 @@
+//! What a workflow takes from a dataset on WGS 84: the pieces of a claim
+//! line, polygons, one connected line, a feature's name. Positions come out
+//! as (latitude, longitude), the order the engines take.
+
+use crate::failure::Failure;
+use std::path::Path;
+use terminus_vector::{Coord, Dataset, Feature, Geometry, Polygon, Value};
+
+/// (latitude, longitude), degrees on WGS 84.
+pub type LatLon = (f64, f64);
+
+/// A polygon's rings of (latitude, longitude).
+pub type PolygonRings = Vec<Vec<LatLon>>;
+
+fn ll(c: &Coord) -> LatLon {
+    (c.y, c.x)
+}
+
+/// Every line part of a dataset; polygons and points are refused with a
+/// hint, naming the layer and feature.
+pub fn line_pieces(path: &Path, ds: &Dataset) -> Result<Vec<Vec<LatLon>>, Failure> {
+    let mut pieces = Vec::new();
+    for layer in &ds.layers {
+        for (fi, f) in layer.features.iter().enumerate() {
+            let Some(g) = &f.geometry else { continue };
+            collect_lines(g, &mut pieces).map_err(|kind| {
+                Failure::usage(format!(
+                    "{}: layer \"{}\", feature {fi}: a claim line must be a LineString or MultiLineString, not a {kind}",
+                    path.display(),
+                    layer.name
+                ))
+                .hint("give territories as --parties P1,P2; claim lines as lines; a table of points as a line with --as-line")
+            })?;
+        }
+    }
+    if pieces.is_empty() {
+        return Err(Failure::usage(format!(
+            "{}: no line geometries (an empty claim line)",
+            path.display()
+        )));
+    }
+    Ok(pieces)
+}
+
+fn collect_lines(g: &Geometry, out: &mut Vec<Vec<LatLon>>) -> Result<(), &'static str> {
+    match g {
+        Geometry::LineString(l) => out.push(l.iter().map(ll).collect()),
+        Geometry::MultiLineString(ls) => out.extend(ls.iter().map(|l| l.iter().map(ll).collect())),
+        Geometry::GeometryCollection(gs) => {
+            for g in gs {
+                collect_lines(g, out)?;
+            }
+        }
+        Geometry::Polygon(_) | Geometry::MultiPolygon(_) => return Err("polygon"),
+        Geometry::Point(_) | Geometry::MultiPoint(_) => return Err("point"),
+    }
+    Ok(())
+}
+
+/// Every polygon of a dataset; none is an error.
+pub fn polygons(path: &Path, ds: &Dataset) -> Result<Vec<PolygonRings>, Failure> {
+    let mut out = Vec::new();
+    let conv = |p: &Polygon| -> PolygonRings {
+        p.rings.iter().map(|r| r.iter().map(ll).collect()).collect()
+    };
+    for layer in &ds.layers {
+        for f in &layer.features {
+            match &f.geometry {
+                Some(Geometry::Polygon(p)) => out.push(conv(p)),
+                Some(Geometry::MultiPolygon(ps)) => out.extend(ps.iter().map(conv)),
+                _ => {}
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(Failure::usage(format!("{}: no polygons", path.display())));
+    }
+    Ok(out)
+}
+
+/// One connected line from a dataset: its pieces joined end to start; a
+/// gap between pieces is an error naming them.
+pub fn one_line(path: &Path, ds: &Dataset) -> Result<Vec<LatLon>, Failure> {
+    let pieces = line_pieces(path, ds)?;
+    let mut line: Vec<LatLon> = Vec::new();
+    for (k, p) in pieces.iter().enumerate() {
+        match line.last() {
+            None => line.extend(p),
+            Some(&end) if p.first() == Some(&end) => line.extend(&p[1..]),
+            Some(_) => {
+                return Err(Failure::usage(format!(
+                    "{}: the line has {} separate pieces (piece {} does not start where piece {} ends): plan one connected section at a time",
+                    path.display(),
+                    pieces.len(),
+                    k + 1,
+                    k
+                )))
+            }
+        }
+    }
+    Ok(line)
+}
+
+/// A feature's name: the `field` asked for, else the first of name, NAME,
+/// Name, city, asciiname, title, else the first text attribute, else
+/// `fallback`.
+pub fn name_of(f: &Feature, field: Option<&str>, fallback: String) -> String {
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        _ => None,
+    };
+    if let Some(k) = field {
+        return f.properties.get(k).and_then(text).unwrap_or(fallback);
+    }
+    for k in ["name", "NAME", "Name", "city", "asciiname", "title"] {
+        if let Some(s) = f.properties.get(k).and_then(text) {
+            return s;
+        }
+    }
+    f.properties
+        .values()
+        .find_map(|v| {
+            if let Value::String(s) = v {
+                Some(s.clone())
+            } else {
+                None
+            }
+        })
+        .unwrap_or(fallback)
+}
+
+/// The first of `keys` (any case) that the feature has as non-empty text.
+pub fn text_attr(f: &Feature, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| {
+        f.properties
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(k))
+            .and_then(|(_, v)| v.to_text())
+            .filter(|s| !s.is_empty())
+    })
+}
