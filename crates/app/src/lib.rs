@@ -17,8 +17,10 @@
 //! Front-ends (the CLI, `terminus serve`, the web workspace) parse, call a
 //! workflow here, and print. Nothing here knows clap, HTTP or a terminal.
 
+pub mod compare;
 pub mod failure;
 pub mod input;
+pub mod median;
 pub mod output;
 pub mod provenance;
 pub mod road;

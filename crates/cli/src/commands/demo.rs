@@ -581,7 +581,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
 /// The two Natural Earth editions compared, Armenia and Azerbaijan as the
 /// parties; results in `compare/`, the pair's summary returned.
 fn compare_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_json::Value, Failure> {
-    use super::compare::{summary_json, write_results};
+    use terminus_app::compare::{summary_json, write_results};
     use terminus_app::shapes::{line_pieces, polygons};
     use terminus_compare::{ClaimLine, Inputs, Options, Territory};
     let inputs = Inputs {
@@ -619,7 +619,7 @@ fn compare_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_jso
 fn median_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_json::Value, Failure> {
     use terminus_app::shapes::{line_pieces, polygons};
     use terminus_compare::Territory;
-    super::median::demo_compromise(
+    terminus_app::median::demo_compromise(
         &out.join("median"),
         [
             ("NE 5.1.1", line_pieces(&datasets[0].0, &datasets[0].1)?),

@@ -1,7 +1,6 @@
 //! One module per subcommand.
 
 pub mod compare;
-pub mod compare_maps;
 pub mod convert;
 pub mod crs;
 pub mod demarcate;
@@ -111,6 +110,15 @@ impl InputArgs {
         ))
     }
 
+    /// The input options without a progress bar: for workflows that read
+    /// several files (a spinner covers them).
+    pub fn plain(&self) -> Result<InputOptions, Failure> {
+        let (mut o, bar) = self.options(Path::new(""))?;
+        bar.finish_and_clear();
+        o.progress = None;
+        Ok(o)
+    }
+
     /// The named transformation, if any.
     pub fn op(&self) -> Result<Option<u32>, Failure> {
         parse_op(&self.op)
@@ -158,21 +166,6 @@ pub fn parse_op(op: &Option<String>) -> Result<Option<u32>, Failure> {
     op.as_deref()
         .map(|s| parse_epsg(s).map_err(|e| Failure::usage(format!("--op {e}"))))
         .transpose()
-}
-
-/// Read a file onto WGS 84 through the input road, noting the
-/// transformation (and any warning) in `notes` and the input in `provenance`.
-pub fn read_wgs84(
-    input: &InputArgs,
-    path: &Path,
-    notes: &mut Vec<String>,
-    provenance: &mut Provenance,
-    role: &str,
-) -> Result<Dataset, Failure> {
-    let read = input.read(path)?;
-    notes.extend(read.notes());
-    provenance.input(role, &read);
-    Ok(read.dataset)
 }
 
 /// The provenance of a result made by this command line.

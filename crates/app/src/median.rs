@@ -1,0 +1,793 @@
+//! The median workflow: the equidistance line of two sides, the tri-point
+//! of three, the line on the controlling base points only, and the
+//! compromise median of two claim lines with what each party gains — read
+//! through the input road, traced by `terminus-delimitation`, written as
+//! layers, CSV, report and summary with provenance.
+
+use crate::failure::Failure;
+use crate::input::{read, stem, InputOptions};
+use crate::output::write_text;
+use crate::provenance::Provenance;
+use crate::shapes::polygons;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use terminus_compare::frame::Frame;
+use terminus_compare::{ClaimLine, Inputs, Options, Territory};
+use terminus_delimitation::{
+    compromise_median, median_line, tri_junction, BasePoint, DelimitationError, Feature as Base,
+    MedianLine, MedianOptions, Side, TriPoint, VertexKind,
+};
+use terminus_formats::{Format, WriteOptions};
+use terminus_geodesy::{Crs, Ellipsoid};
+use terminus_vector::{Coord, Dataset, Feature, Geometry, Layer, Value};
+
+/// What to trace.
+#[derive(Debug, Clone, Default)]
+pub struct MedianRequest {
+    /// The two sides (lines, polygons or points), and a third for a tri-point.
+    pub sides: Vec<PathBuf>,
+    /// Names of the sides (default: the file stems).
+    pub names: Vec<String>,
+    /// The parties' territories (compromise only): gains named by party.
+    pub parties: Vec<PathBuf>,
+    /// Largest departure of a chord from equidistance, metres.
+    pub tolerance: f64,
+    /// (w_A, w_B): the line is w_A/w_B as far from A as from B.
+    pub ratio: (f64, f64),
+    /// The sides are crossing claim lines: the compromise median.
+    pub compromise: bool,
+    /// Also the line on the strict line's controlling base points only.
+    pub simplified: bool,
+    /// How to read the files.
+    pub input: InputOptions,
+}
+
+/// A median traced, its summary, and what made it.
+pub struct MedianOutcome {
+    /// What was computed.
+    pub outcome: Outcome,
+    /// The documented JSON summary (docs/delimitation.md).
+    pub summary: serde_json::Value,
+    /// The tolerance and weights used.
+    pub options: MedianOptions,
+    /// Inputs, transformations, tolerances.
+    pub provenance: Provenance,
+}
+
+/// The files `--out` receives.
+pub const OUTPUTS: [&str; 7] = [
+    "median.geojson",
+    "turning_points.geojson",
+    "turning_points.csv",
+    "median.gpkg",
+    "tri_point.geojson",
+    "report.md",
+    "summary.json",
+];
+
+/// Refuse before any work if results would replace files in `dir`.
+pub fn refuse_overwrite(dir: &Path) -> Result<(), Failure> {
+    for f in OUTPUTS {
+        let p = dir.join(f);
+        if p.exists() {
+            return Err(Failure::usage(format!("{} exists", p.display())).hint(
+                "add --overwrite to replace the results in that folder, or choose another --out",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// "2:1", "1:1", "3:2" → (w_A, w_B): the line is w_A/w_B as far from A as
+/// from B.
+pub fn parse_ratio(s: &str) -> Result<(f64, f64), String> {
+    let bad = || format!("{s:?} is not a ratio (e.g. 1:1, 2:1)");
+    let (a, b) = s.split_once(':').ok_or_else(bad)?;
+    let (a, b): (f64, f64) = (
+        a.trim().parse().map_err(|_| bad())?,
+        b.trim().parse().map_err(|_| bad())?,
+    );
+    if !(a.is_finite() && b.is_finite() && a > 0.0 && b > 0.0) {
+        return Err(format!("{s:?}: both parts of the ratio must be positive"));
+    }
+    Ok((a, b))
+}
+
+/// Read the sides (and parties) and trace. `provenance` is begun by the
+/// front-end.
+pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutcome, Failure> {
+    let count = req.sides.len();
+    if !(2..=3).contains(&count) {
+        return Err(Failure::usage(format!(
+            "{count} sides: give two (or three for a tri-point)"
+        )));
+    }
+    if !req.names.is_empty() && req.names.len() != count {
+        return Err(Failure::usage(format!(
+            "--names gives {} names for {count} sides",
+            req.names.len()
+        )));
+    }
+    if req.tolerance <= 0.0 || req.tolerance.is_nan() {
+        return Err(Failure::usage("--tolerance must be above zero (e.g. 0.5m)"));
+    }
+    let mut notes = Vec::new();
+    let mut sides = Vec::new();
+    for (i, p) in req.sides.iter().enumerate() {
+        let name = req.names.get(i).cloned().unwrap_or_else(|| stem(p));
+        sides.push(read_side(req, p, name, &mut notes, &mut provenance)?);
+    }
+    if sides[0].name == sides[1].name {
+        return Err(Failure::usage(format!(
+            "both sides are called \"{}\": give --names",
+            sides[0].name
+        )));
+    }
+    let options = MedianOptions {
+        tolerance: req.tolerance,
+        weights: req.ratio,
+    };
+    let mut territories = Vec::new();
+    if !req.parties.is_empty() {
+        if req.parties.len() != 2 {
+            return Err(Failure::usage(format!(
+                "--parties takes the territories of two parties, P1,P2 (got {})",
+                req.parties.len()
+            )));
+        }
+        for path in &req.parties {
+            let r = read(path, &req.input)?;
+            notes.extend(r.notes());
+            provenance.input("territory", &r);
+            territories.push(Territory {
+                party: stem(path),
+                polygons: polygons(path, &r.dataset)?,
+            });
+        }
+    }
+    let outcome = compute(req, sides, territories, &options)?;
+    let summary = summary_json(&outcome, &options, &notes);
+    provenance.tolerance("tolerance_m", req.tolerance);
+    provenance.tolerance("ratio", format!("{}:{}", req.ratio.0, req.ratio.1));
+    Ok(MedianOutcome {
+        outcome,
+        summary,
+        options,
+        provenance,
+    })
+}
+
+/// Write the result folder and its provenance.
+pub fn write(dir: &Path, m: &MedianOutcome, overwrite: bool) -> Result<(), Failure> {
+    write_results(dir, &m.outcome, &m.options, &m.summary, overwrite)?;
+    m.provenance.write(dir)?;
+    Ok(())
+}
+
+/// A side's parts, (lat, lon).
+pub type Parts = Vec<Vec<(f64, f64)>>;
+
+/// A side as read: its parts (lines, rings, lone points), (lat, lon).
+pub struct SideInput {
+    pub name: String,
+    pub parts: Vec<Vec<(f64, f64)>>,
+}
+
+fn read_side(
+    req: &MedianRequest,
+    path: &Path,
+    name: String,
+    notes: &mut Vec<String>,
+    provenance: &mut Provenance,
+) -> Result<SideInput, Failure> {
+    let r = read(path, &req.input)?;
+    notes.extend(r.notes());
+    provenance.input(format!("side {name}"), &r);
+    let ds = r.dataset;
+    let mut parts = Vec::new();
+    fn collect(g: &Geometry, out: &mut Vec<Vec<(f64, f64)>>) {
+        let ll = |c: &Coord| (c.y, c.x);
+        match g {
+            Geometry::Point(c) => out.push(vec![ll(c)]),
+            Geometry::MultiPoint(cs) => out.extend(cs.iter().map(|c| vec![ll(c)])),
+            Geometry::LineString(l) => out.push(l.iter().map(ll).collect()),
+            Geometry::MultiLineString(ls) => {
+                out.extend(ls.iter().map(|l| l.iter().map(ll).collect()))
+            }
+            Geometry::Polygon(p) => out.extend(p.rings.iter().map(|r| r.iter().map(ll).collect())),
+            Geometry::MultiPolygon(ps) => {
+                for p in ps {
+                    out.extend(p.rings.iter().map(|r| r.iter().map(ll).collect()));
+                }
+            }
+            Geometry::GeometryCollection(gs) => gs.iter().for_each(|g| collect(g, out)),
+        }
+    }
+    for layer in &ds.layers {
+        for f in &layer.features {
+            if let Some(g) = &f.geometry {
+                collect(g, &mut parts);
+            }
+        }
+    }
+    parts.retain(|p: &Vec<(f64, f64)>| !p.is_empty());
+    if parts.is_empty() {
+        return Err(Failure::usage(format!(
+            "{}: no geometries (an empty side)",
+            path.display()
+        )));
+    }
+    Ok(SideInput { name, parts })
+}
+
+/// One line of the result, between two named sides.
+#[derive(serde::Serialize)]
+pub struct NamedLine {
+    /// What it is: "A|B", "A|B simplified", "A|B region 3".
+    pub name: String,
+    pub a: String,
+    pub b: String,
+    pub line: MedianLine,
+}
+
+/// Everything `median` computed.
+pub struct Outcome {
+    pub mode: &'static str,
+    pub sides: Vec<SideInput>,
+    pub lines: Vec<NamedLine>,
+    pub tri_point: Option<TriPoint>,
+    /// Compromise: regions traced, skipped regions, gains per claim.
+    pub compromise: Option<serde_json::Value>,
+}
+
+fn failure(e: DelimitationError) -> Failure {
+    match e {
+        DelimitationError::SidesMeet { .. } => Failure::failed(e.to_string()).hint(
+            "claim lines that cross have no single median: add --compromise for the median region by region",
+        ),
+        DelimitationError::BadSide { .. } | DelimitationError::BadParameter(_) => {
+            Failure::usage(e.to_string())
+        }
+        _ => Failure::failed(e.to_string()),
+    }
+}
+
+fn compute(
+    req: &MedianRequest,
+    sides: Vec<SideInput>,
+    territories: Vec<Territory>,
+    options: &MedianOptions,
+) -> Result<Outcome, Failure> {
+    let frame = Frame::around(
+        Ellipsoid::WGS84,
+        sides.iter().flat_map(|s| s.parts.iter().flatten()),
+    )
+    .map_err(|e| Failure::usage(e.to_string()))?;
+    let indexed: Vec<Side> = sides
+        .iter()
+        .map(|s| Side::new(&s.name, s.parts.clone(), &frame))
+        .collect::<Result<_, _>>()
+        .map_err(failure)?;
+    if req.compromise {
+        return compromise_outcome(sides, territories, options);
+    }
+    let (an, bn) = (sides[0].name.clone(), sides[1].name.clone());
+    if req.sides.get(2).is_some() {
+        let j = tri_junction(&frame, [&indexed[0], &indexed[1], &indexed[2]], options)
+            .map_err(failure)?;
+        let lines = j
+            .lines
+            .into_iter()
+            .map(|((i, k), line)| NamedLine {
+                name: format!("{}|{}", sides[i].name, sides[k].name),
+                a: sides[i].name.clone(),
+                b: sides[k].name.clone(),
+                line,
+            })
+            .collect();
+        return Ok(Outcome {
+            mode: "tri-point",
+            sides,
+            lines,
+            tri_point: Some(j.point),
+            compromise: None,
+        });
+    }
+    let strict = median_line(&frame, &indexed[0], &indexed[1], options).map_err(failure)?;
+    let mut lines = vec![];
+    if req.simplified {
+        // The vertices the strict line's turning points rest on, in order
+        // along each side, as lone base points.
+        let controlling = |which: usize| -> Vec<Vec<(f64, f64)>> {
+            let mut keys: Vec<(u32, u32)> = strict
+                .vertices
+                .iter()
+                .flat_map(|v| if which == 0 { &v.base_a } else { &v.base_b })
+                .filter_map(|b| match b.feature {
+                    Base::Vertex { part, vertex } => Some((part, vertex)),
+                    Base::Segment { .. } => None,
+                })
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.iter()
+                .map(|&(p, v)| vec![sides[which].parts[p as usize][v as usize]])
+                .collect()
+        };
+        let (pa, pb) = (controlling(0), controlling(1));
+        if pa.len() < 2 || pb.len() < 2 {
+            return Err(Failure::failed(format!(
+                "the strict line rests on {} vertices of {an} and {} of {bn}: too few for a simplified line (it needs two on each)",
+                pa.len(),
+                pb.len()
+            )));
+        }
+        let sa = Side::new(&an, pa, &frame).map_err(failure)?;
+        let sb = Side::new(&bn, pb, &frame).map_err(failure)?;
+        let simple = median_line(&frame, &sa, &sb, options).map_err(failure)?;
+        lines.push(NamedLine {
+            name: format!("{an}|{bn}"),
+            a: an.clone(),
+            b: bn.clone(),
+            line: strict,
+        });
+        lines.push(NamedLine {
+            name: format!("{an}|{bn} simplified"),
+            a: an,
+            b: bn,
+            line: simple,
+        });
+    } else {
+        lines.push(NamedLine {
+            name: format!("{an}|{bn}"),
+            a: an,
+            b: bn,
+            line: strict,
+        });
+    }
+    Ok(Outcome {
+        mode: if req.simplified {
+            "simplified"
+        } else {
+            "strict"
+        },
+        sides,
+        lines,
+        tri_point: None,
+        compromise: None,
+    })
+}
+
+/// The documented JSON summary (docs/delimitation.md).
+fn summary_json(o: &Outcome, options: &MedianOptions, notes: &[String]) -> serde_json::Value {
+    serde_json::json!({
+        "mode": o.mode,
+        "ellipsoid": "WGS 84",
+        "ratio": [options.weights.0, options.weights.1],
+        "tolerance_m": options.tolerance,
+        "sides": o.sides.iter().map(|s| serde_json::json!({
+            "name": s.name,
+            "parts": s.parts.len(),
+            "vertices": s.parts.iter().map(|p| p.len()).sum::<usize>(),
+        })).collect::<Vec<_>>(),
+        "lines": o.lines.iter().map(|l| serde_json::json!({
+            "name": l.name,
+            "a": l.a,
+            "b": l.b,
+            "length_m": l.line.length_m,
+            "vertices": l.line.vertices.len(),
+            "turning_points": l.line.turning_points().count(),
+            "traced_points": l.line.traced_points,
+        })).collect::<Vec<_>>(),
+        "length_m": o.lines.iter().filter(|l| !l.name.ends_with("simplified")).map(|l| l.line.length_m).sum::<f64>(),
+        "tri_point": o.tri_point.as_ref().map(|t| serde_json::json!({
+            "lat": t.lat, "lon": t.lon, "distance_m": t.distance, "base": t.base,
+        })),
+        "compromise": o.compromise,
+        "notes": notes,
+    })
+}
+
+fn feature_text(b: &BasePoint) -> String {
+    match b.feature {
+        Base::Vertex { part, vertex } => format!("vertex {vertex} of part {part}"),
+        Base::Segment { part, segment } => format!("segment {segment} of part {part}"),
+    }
+}
+
+fn bases_text(bs: &[BasePoint]) -> String {
+    bs.iter()
+        .map(|b| format!("{:.9} {:.9} ({})", b.lat, b.lon, feature_text(b)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn point(lat: f64, lon: f64) -> Geometry {
+    Geometry::Point(Coord::xy(lon, lat))
+}
+
+/// The result layers: lines, turning points, base points, tie lines,
+/// tri-point.
+fn layers(o: &Outcome) -> Vec<Layer> {
+    let mut lines = Layer::new("median", Crs::WGS84);
+    let mut turning = Layer::new("turning_points", Crs::WGS84);
+    let mut bases = Layer::new("base_points", Crs::WGS84);
+    let mut ties = Layer::new("tie_lines", Crs::WGS84);
+    let mut tri = Layer::new("tri_point", Crs::WGS84);
+    for l in &o.lines {
+        let mut f = Feature::new(Geometry::LineString(
+            l.line
+                .vertices
+                .iter()
+                .map(|v| Coord::xy(v.lon, v.lat))
+                .collect(),
+        ));
+        let pr = &mut f.properties;
+        pr.insert("line".into(), Value::String(l.name.clone()));
+        pr.insert("side_a".into(), Value::String(l.a.clone()));
+        pr.insert("side_b".into(), Value::String(l.b.clone()));
+        pr.insert("length_m".into(), Value::Float(l.line.length_m));
+        pr.insert("vertices".into(), Value::Int(l.line.vertices.len() as i64));
+        pr.insert(
+            "turning_points".into(),
+            Value::Int(l.line.turning_points().count() as i64),
+        );
+        lines.features.push(f);
+        let mut id = 0;
+        for v in &l.line.vertices {
+            if v.kind == VertexKind::Densified {
+                continue;
+            }
+            id += 1;
+            let kind = match v.kind {
+                VertexKind::Start => "start",
+                VertexKind::Turning => "turning",
+                VertexKind::End => "end",
+                VertexKind::Densified => "densified",
+            };
+            let label = format!("{} TP{id}", l.name);
+            let mut f = Feature::new(point(v.lat, v.lon));
+            let pr = &mut f.properties;
+            pr.insert("line".into(), Value::String(l.name.clone()));
+            pr.insert("id".into(), Value::String(format!("TP{id}")));
+            pr.insert("kind".into(), Value::String(kind.into()));
+            pr.insert("lat".into(), Value::Float(v.lat));
+            pr.insert("lon".into(), Value::Float(v.lon));
+            let da = v.base_a.first().map_or(f64::NAN, |b| b.distance);
+            let db = v.base_b.first().map_or(f64::NAN, |b| b.distance);
+            pr.insert("distance_a_m".into(), Value::Float(da));
+            pr.insert("distance_b_m".into(), Value::Float(db));
+            pr.insert("base_points_a".into(), Value::String(bases_text(&v.base_a)));
+            pr.insert("base_points_b".into(), Value::String(bases_text(&v.base_b)));
+            turning.features.push(f);
+            for (side, list) in [(&l.a, &v.base_a), (&l.b, &v.base_b)] {
+                for b in list {
+                    let mut f = Feature::new(point(b.lat, b.lon));
+                    let pr = &mut f.properties;
+                    pr.insert("turning_point".into(), Value::String(label.clone()));
+                    pr.insert("side".into(), Value::String(side.clone()));
+                    pr.insert("feature".into(), Value::String(feature_text(b)));
+                    pr.insert("distance_m".into(), Value::Float(b.distance));
+                    bases.features.push(f);
+                    let mut t = Feature::new(Geometry::LineString(vec![
+                        Coord::xy(v.lon, v.lat),
+                        Coord::xy(b.lon, b.lat),
+                    ]));
+                    t.properties
+                        .insert("turning_point".into(), Value::String(label.clone()));
+                    t.properties
+                        .insert("side".into(), Value::String(side.clone()));
+                    t.properties
+                        .insert("distance_m".into(), Value::Float(b.distance));
+                    ties.features.push(t);
+                }
+            }
+        }
+    }
+    if let Some(t) = &o.tri_point {
+        let mut f = Feature::new(point(t.lat, t.lon));
+        f.properties
+            .insert("distance_m".into(), Value::Float(t.distance));
+        for (s, b) in o.sides.iter().zip(&t.base) {
+            f.properties.insert(
+                format!("base_{}", s.name),
+                Value::String(format!("{:.9} {:.9} ({})", b.lat, b.lon, feature_text(b))),
+            );
+        }
+        tri.features.push(f);
+    }
+    vec![lines, turning, bases, ties, tri]
+}
+
+fn write_results(
+    dir: &Path,
+    o: &Outcome,
+    options: &MedianOptions,
+    summary: &serde_json::Value,
+    overwrite: bool,
+) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir)?;
+    let opts = WriteOptions { overwrite };
+    let layers = layers(o);
+    let one = |l: &Layer| Dataset {
+        layers: vec![l.clone()],
+    };
+    terminus_formats::write(
+        &dir.join("median.geojson"),
+        Format::GeoJson,
+        &one(&layers[0]),
+        &opts,
+    )?;
+    terminus_formats::write(
+        &dir.join("turning_points.geojson"),
+        Format::GeoJson,
+        &one(&layers[1]),
+        &opts,
+    )?;
+    if o.tri_point.is_some() {
+        terminus_formats::write(
+            &dir.join("tri_point.geojson"),
+            Format::GeoJson,
+            &one(&layers[4]),
+            &opts,
+        )?;
+    }
+    write_text(&dir.join("turning_points.csv"), &csv(o), overwrite)?;
+    let kept: Vec<Layer> = layers
+        .into_iter()
+        .filter(|l| !l.features.is_empty())
+        .collect();
+    terminus_formats::write(
+        &dir.join("median.gpkg"),
+        Format::GeoPackage,
+        &Dataset { layers: kept },
+        &opts,
+    )?;
+    write_text(&dir.join("report.md"), &report(o, options), overwrite)?;
+    write_text(
+        &dir.join("summary.json"),
+        &serde_json::to_string_pretty(summary).unwrap_or_default(),
+        overwrite,
+    )?;
+    Ok(())
+}
+
+/// Turning points (and each line's ends) with their base points, one row
+/// each: what a commission's geodesist checks by hand.
+fn csv(o: &Outcome) -> String {
+    let mut s = String::from(
+        "line,id,kind,lat,lon,distance_a_m,distance_b_m,base_points_a,base_points_b\n",
+    );
+    for l in &o.lines {
+        let mut id = 0;
+        for v in l
+            .line
+            .vertices
+            .iter()
+            .filter(|v| v.kind != VertexKind::Densified)
+        {
+            id += 1;
+            let kind = match v.kind {
+                VertexKind::Start => "start",
+                VertexKind::End => "end",
+                _ => "turning",
+            };
+            let _ = writeln!(
+                s,
+                "\"{}\",TP{id},{kind},{:.10},{:.10},{:.4},{:.4},\"{}\",\"{}\"",
+                l.name.replace('"', "\"\""),
+                v.lat,
+                v.lon,
+                v.base_a.first().map_or(f64::NAN, |b| b.distance),
+                v.base_b.first().map_or(f64::NAN, |b| b.distance),
+                bases_text(&v.base_a),
+                bases_text(&v.base_b)
+            );
+        }
+    }
+    s
+}
+
+fn report(o: &Outcome, options: &MedianOptions) -> String {
+    let mut r = String::new();
+    let _ = writeln!(r, "# Median line ({})\n", o.mode);
+    let _ = writeln!(
+        r,
+        "Geodesic distances on the WGS 84 ellipsoid. Ratio {}:{} (the line is {}/{} as far from the first side as from the second). Chords within {} m of true equidistance; every vertex equidistant to 1e-8 m.\n",
+        options.weights.0, options.weights.1, options.weights.0, options.weights.1, options.tolerance
+    );
+    let _ = writeln!(
+        r,
+        "## Sides\n\n| side | parts | vertices |\n|---|---:|---:|"
+    );
+    for s in &o.sides {
+        let _ = writeln!(
+            r,
+            "| {} | {} | {} |",
+            s.name,
+            s.parts.len(),
+            s.parts.iter().map(|p| p.len()).sum::<usize>()
+        );
+    }
+    let _ = writeln!(
+        r,
+        "\n## Lines\n\n| line | length (km) | vertices | turning points |\n|---|---:|---:|---:|"
+    );
+    for l in &o.lines {
+        let _ = writeln!(
+            r,
+            "| {} | {:.3} | {} | {} |",
+            l.name,
+            l.line.length_m / 1000.0,
+            l.line.vertices.len(),
+            l.line.turning_points().count()
+        );
+    }
+    if let Some(t) = &o.tri_point {
+        let _ = writeln!(
+            r,
+            "\n## Tri-point\n\n{:.9}°, {:.9}°, {:.3} m from each side.\n",
+            t.lat, t.lon, t.distance
+        );
+        for (s, b) in o.sides.iter().zip(&t.base) {
+            let _ = writeln!(
+                r,
+                "- {}: {:.9}°, {:.9}° ({})",
+                s.name,
+                b.lat,
+                b.lon,
+                feature_text(b)
+            );
+        }
+    }
+    if let Some(c) = &o.compromise {
+        let _ = writeln!(
+            r,
+            "\n## Compromise\n\n{} regions between the claims have a median; {} were left without one (listed in summary.json with the reason).\n",
+            c["regions"],
+            c["skipped"].as_array().map_or(0, |a| a.len())
+        );
+        if let Some(gains) = c["gains"].as_array() {
+            let _ = writeln!(
+                r,
+                "Area each side gains with the compromise, against each claim (km²):\n"
+            );
+            let _ = writeln!(
+                r,
+                "| claim | discrepancies | area between (km²) | gains |\n|---|---:|---:|---|"
+            );
+            for g in gains {
+                let parts: Vec<String> = g["gain_m2"]
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| format!("{k}: {:.3}", v.as_f64().unwrap_or(0.0) / 1e6))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    r,
+                    "| {} | {} | {:.3} | {} |",
+                    g["claim"].as_str().unwrap_or(""),
+                    g["discrepancy_count"],
+                    g["area_between_m2"].as_f64().unwrap_or(0.0) / 1e6,
+                    parts.join(", ")
+                );
+            }
+        }
+    }
+    let _ = writeln!(r, "\n## Turning points\n\nIn turning_points.csv / .geojson, each with its base points on both sides (the two features of the side whose base changes, at the same distance).");
+    r
+}
+
+/// The compromise median of two claim lines and what each party gains
+/// against each claim (the comparison engine, the compromise as the
+/// reference line).
+fn compromise_outcome(
+    sides: Vec<SideInput>,
+    territories: Vec<Territory>,
+    options: &MedianOptions,
+) -> Result<Outcome, Failure> {
+    let (an, bn) = (sides[0].name.clone(), sides[1].name.clone());
+    let claim = |s: &SideInput| ClaimLine {
+        name: s.name.clone(),
+        pieces: s.parts.clone(),
+    };
+    let (ca, cb) = (claim(&sides[0]), claim(&sides[1]));
+    let m = compromise_median(&ca, &cb, options).map_err(failure)?;
+    let lines: Vec<NamedLine> = m
+        .pieces
+        .iter()
+        .enumerate()
+        .map(|(i, p)| NamedLine {
+            name: if m.local.contains(&i) {
+                format!(
+                    "{an}|{bn} piece {} (between its region's bounding stretches)",
+                    i + 1
+                )
+            } else {
+                format!("{an}|{bn} piece {}", i + 1)
+            },
+            a: an.clone(),
+            b: bn.clone(),
+            line: p.clone(),
+        })
+        .collect();
+    // What each party gains against each claim: the comparison engine
+    // with the compromise as the reference line.
+    let name = format!("median {an}|{bn}");
+    let median = ClaimLine {
+        name: name.clone(),
+        pieces: m.pieces.iter().map(|p| p.coords()).collect(),
+    };
+    let gains = if median.pieces.is_empty() {
+        serde_json::Value::Null
+    } else {
+        // Each claim against the compromise on its own (a three-line
+        // comparison would also join the claims' ends to each other).
+        let mut rows = Vec::new();
+        for claim in [ca, cb] {
+            let c = terminus_compare::compare(
+                &Inputs {
+                    lines: vec![claim, median.clone()],
+                    territories: territories.clone(),
+                    ..Default::default()
+                },
+                // Every sliver counts towards a gain: the comparison's
+                // agreement tolerance at the median's own.
+                &Options {
+                    reference: Some(1),
+                    tolerance_m: options.tolerance,
+                    ..Options::default()
+                },
+            )
+            .map_err(|e| Failure::failed(e.to_string()))?;
+            for p in &c.pairs {
+                let claim = if p.a == name { &p.b } else { &p.a };
+                rows.push(serde_json::json!({
+                    "claim": claim,
+                    "against": name,
+                    "discrepancy_count": p.discrepancy_count,
+                    "area_between_m2": p.area_between_m2,
+                    "gain_m2": p.gain_m2,
+                }));
+            }
+        }
+        serde_json::Value::Array(rows)
+    };
+    let compromise = serde_json::json!({
+        "regions": m.regions,
+        "skipped": m.skipped,
+        "local_pieces": m.local.iter().map(|i| i + 1).collect::<Vec<_>>(),
+        "gains": gains,
+        "gain_sides": "with --parties, the party each area falls to; else 'left of' / 'right of' the compromise, which runs in the first claim's direction",
+    });
+    Ok(Outcome {
+        mode: "compromise",
+        sides,
+        lines,
+        tri_point: None,
+        compromise: Some(compromise),
+    })
+}
+
+/// The demo's step: the compromise median of two claim lines with the
+/// parties' territories, written to `dir`; its JSON summary returned.
+pub fn demo_compromise(
+    dir: &Path,
+    claims: [(&str, Parts); 2],
+    territories: Vec<Territory>,
+) -> Result<serde_json::Value, Failure> {
+    let options = MedianOptions::default();
+    let sides = claims
+        .into_iter()
+        .map(|(name, parts)| SideInput {
+            name: name.to_string(),
+            parts,
+        })
+        .collect();
+    let o = compromise_outcome(sides, territories, &options)?;
+    let summary = summary_json(&o, &options, &[]);
+    write_results(dir, &o, &options, &summary, true)?;
+    Ok(summary)
+}
