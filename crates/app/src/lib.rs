@@ -18,6 +18,7 @@
 //! workflow here, and print. Nothing here knows clap, HTTP or a terminal.
 
 pub mod compare;
+pub mod demarcate;
 pub mod failure;
 pub mod input;
 pub mod median;

@@ -5,28 +5,17 @@ use super::InputArgs;
 use crate::failure::Failure;
 use crate::progress;
 use std::path::{Path, PathBuf};
+use terminus_app::demarcate::{self, Demarcation, Documents, PlanRequest};
 use terminus_app::output::write_text;
-use terminus_app::shapes::{polygons, text_attr};
 use terminus_app::units::parse_distance;
-use terminus_app::Provenance;
-use terminus_demarcation::catalogue::{self, Catalogue, CatalogueSettings, RowInput};
-use terminus_demarcation::describe::{self, DescriptionSettings, FeatureRun, Lang};
+use terminus_demarcation::describe::Lang;
 use terminus_demarcation::los::{line_of_sight, SightSettings};
-use terminus_demarcation::plan::{self, Crossing, Numbering, PillarType, PlanSettings, Water};
+use terminus_demarcation::plan::{Numbering, PillarType};
 use terminus_demarcation::sampler::DemSampler;
-use terminus_demarcation::survey::{self, SurveyedPillar};
 use terminus_demarcation::viewshed::{viewshed, ViewshedMethod, ViewshedSettings};
-use terminus_formats::{Format, WriteOptions};
 use terminus_terrain::Dem;
-use terminus_vector::{Dataset, Geometry, Value};
 
-fn err(e: terminus_demarcation::DemarcationError) -> Failure {
-    use terminus_demarcation::DemarcationError as E;
-    match e {
-        E::Geodesic(_) | E::DemCrs(..) => Failure::failed(e.to_string()),
-        _ => Failure::usage(e.to_string()),
-    }
-}
+use terminus_app::demarcate::failure as err;
 
 fn latlon(s: &str, what: &str) -> Result<(f64, f64), Failure> {
     let v: Vec<f64> = s
@@ -45,22 +34,6 @@ fn latlon(s: &str, what: &str) -> Result<(f64, f64), Failure> {
             "--{what} {s}: expected LAT,LON with |LAT| ≤ 90 and |LON| ≤ 180"
         ))),
     }
-}
-
-fn load_dem(path: &Path, crs: &Option<String>) -> Result<Dem, Failure> {
-    let crs = crs
-        .as_deref()
-        .map(|t| {
-            terminus_geodesy::Crs::parse(t).map_err(|e| Failure::usage(format!("--dem-crs: {e}")))
-        })
-        .transpose()?;
-    let spin = progress::spinner(&format!("reading {}", path.display()), true);
-    let r = terminus_terrain::read(path, crs.as_ref());
-    spin.finish_and_clear();
-    let d = r.map_err(|e| Failure::usage(e.to_string()))?;
-    d.range()
-        .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
-    Ok(d)
 }
 
 // ---------------------------------------------------------------- los
@@ -178,7 +151,7 @@ pub fn run_los(a: LosArgs) -> Result<u8, Failure> {
                 "NOT visible"
             },
             sight.distance_m,
-            catalogue::format_angle(sight.azimuth_deg, 1),
+            terminus_demarcation::catalogue::format_angle(sight.azimuth_deg, 1),
             sight.min_clearance_m,
             sight.profile.len()
         );
@@ -459,6 +432,7 @@ pub struct CatalogueArgs {
 }
 
 /// Run `terminus demarcate`.
+/// Run `terminus demarcate`.
 pub fn run_demarcate(a: DemarcateArgs) -> Result<u8, Failure> {
     match a.command {
         DemarcateCommand::Plan(p) => run_plan(p),
@@ -466,319 +440,91 @@ pub fn run_demarcate(a: DemarcateArgs) -> Result<u8, Failure> {
     }
 }
 
-pub(crate) use terminus_app::shapes::one_line;
-
-fn crossings_from(paths: &[PathBuf], input: &InputArgs) -> Result<Vec<Crossing>, Failure> {
-    let mut out = Vec::new();
-    for p in paths {
-        let ds = input.read(p)?.dataset;
-        let kind_default = p
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("line")
-            .to_string();
-        for layer in &ds.layers {
-            for f in &layer.features {
-                let kind = text_attr(f, &["kind", "type", "highway", "waterway"])
-                    .unwrap_or_else(|| kind_default.clone());
-                let name = text_attr(f, &["name", "name_en", "ref"]);
-                let mut pieces = Vec::new();
-                if let Some(g) = &f.geometry {
-                    collect(g, &mut pieces);
-                }
-                for line in pieces {
-                    out.push(Crossing {
-                        kind: kind.clone(),
-                        name: name.clone(),
-                        line,
-                    });
-                }
-            }
+impl DocumentArgs {
+    fn documents(&self) -> Documents {
+        Documents {
+            section: self.section.clone(),
+            dem_accuracy: self.dem_accuracy.clone(),
+            sources: self.source.clone(),
+            follows: self.follows.clone(),
+            pillar_height: self.pillar_height,
+            refraction: self.refraction,
         }
-    }
-    Ok(out)
-}
-
-fn collect(g: &Geometry, out: &mut Vec<Vec<(f64, f64)>>) {
-    match g {
-        Geometry::LineString(l) => out.push(l.iter().map(|c| (c.y, c.x)).collect()),
-        Geometry::MultiLineString(ls) => {
-            out.extend(ls.iter().map(|l| l.iter().map(|c| (c.y, c.x)).collect()))
-        }
-        Geometry::GeometryCollection(gs) => gs.iter().for_each(|g| collect(g, out)),
-        _ => {}
     }
 }
 
-fn water_from(paths: &[PathBuf], input: &InputArgs) -> Result<Vec<Water>, Failure> {
-    let mut out = Vec::new();
-    for p in paths {
-        let ds = input.read(p)?.dataset;
-        let name = ds
-            .layers
-            .iter()
-            .flat_map(|l| l.features.iter())
-            .find_map(|f| text_attr(f, &["name", "name_en"]));
-        for rings in polygons(p, &ds)? {
-            out.push(Water {
-                name: name.clone(),
-                rings,
-            });
-        }
-    }
-    Ok(out)
-}
-
-fn feature_runs(v: &[String]) -> Result<Vec<FeatureRun>, Failure> {
-    v.iter()
-        .map(|s| {
-            let parts: Vec<&str> = s.splitn(4, ':').collect();
-            match parts.as_slice() {
-                [from, to, en] => Ok(FeatureRun {
-                    from: from.trim().into(),
-                    to: to.trim().into(),
-                    en: en.trim().into(),
-                    ru: en.trim().into(),
-                }),
-                [from, to, en, ru] => Ok(FeatureRun {
-                    from: from.trim().into(),
-                    to: to.trim().into(),
-                    en: en.trim().into(),
-                    ru: ru.trim().into(),
-                }),
-                _ => Err(Failure::usage(format!(
-                    "--follows {s:?}: expected FROM:TO:ENGLISH[:RUSSIAN]"
-                ))),
-            }
+fn dem_crs(s: &Option<String>) -> Result<Option<terminus_geodesy::Crs>, Failure> {
+    s.as_deref()
+        .map(|t| {
+            terminus_geodesy::Crs::parse(t).map_err(|e| Failure::usage(format!("--dem-crs: {e}")))
         })
-        .collect()
+        .transpose()
 }
 
-/// [`write_documents`] for the demo (replacing its own earlier files).
-pub(crate) fn write_documents_for_demo(
-    dir: &Path,
-    cat: &Catalogue,
-    doc: &DocumentArgs,
-) -> Result<Vec<PathBuf>, Failure> {
-    write_documents(dir, cat, doc, true)
-}
-
-/// Write the catalogue in every format and both descriptions into `dir`.
-fn write_documents(
-    dir: &Path,
-    cat: &Catalogue,
-    doc: &DocumentArgs,
-    overwrite: bool,
-) -> Result<Vec<PathBuf>, Failure> {
-    std::fs::create_dir_all(dir)?;
-    let mut written = Vec::new();
-    let p = dir.join("catalogue.csv");
-    write_text(&p, &cat.to_csv(), overwrite)?;
-    written.push(p);
-    // The CSV's lat/lon columns are WGS 84: say so beside it, as for a
-    // shapefile, so that reading the catalogue back assumes nothing.
-    let p = dir.join("catalogue.prj");
-    write_text(&p, &terminus_geodesy::Crs::WGS84.to_wkt(), overwrite)?;
-    written.push(p);
-    let layer = cat.to_layer("pillars");
-    let ds = Dataset {
-        layers: vec![layer],
-    };
-    let opts = WriteOptions { overwrite };
-    for (name, fmt) in [
-        ("catalogue.geojson", Format::GeoJson),
-        ("catalogue.gpkg", Format::GeoPackage),
-        ("catalogue.kml", Format::Kml),
-        ("catalogue.gpx", Format::Gpx),
-    ] {
-        let p = dir.join(name);
-        terminus_formats::write(&p, fmt, &ds, &opts)?;
-        written.push(p);
-    }
-    let settings = DescriptionSettings {
-        sources: doc.source.clone(),
-        feature_runs: feature_runs(&doc.follows)?,
-    };
-    for (lang, tag) in [(Lang::En, "en"), (Lang::Ru, "ru")] {
-        let d = describe::describe(cat, lang, &settings).map_err(err)?;
-        let md = dir.join(format!("description_{tag}.md"));
-        let html = dir.join(format!("description_{tag}.html"));
-        write_text(&md, &d.markdown, overwrite)?;
-        write_text(&html, &d.html, overwrite)?;
-        written.push(md);
-        written.push(html);
-    }
-    Ok(written)
-}
-
-/// The catalogue's settings. `op` is the transformation the input came
-/// through (its road), or the one the user named: the catalogue's SK-42 and
-/// Gauss–Krüger columns go back through it, never another.
-/// The transformation a catalogue goes back through: the input's own road
-/// when it came through one (SK-42 or Gauss–Krüger input), else the one
-/// named with --op; `None` lets the catalogue choose EPSG's most accurate at
-/// the line's middle (WGS 84 input), and say so.
-fn road_op(read: &terminus_app::Input, input: &InputArgs) -> Result<Option<u32>, Failure> {
-    Ok(match read.road()?.and_then(|r| r.operation_code()) {
-        Some(code) => Some(code),
-        None => input.op()?,
-    })
-}
-
-/// What provenance records of a demarcation run besides its inputs.
-fn record_run(
-    provenance: &mut Provenance,
-    doc: &DocumentArgs,
-    dem: Option<&Path>,
-    cat: &Catalogue,
-) -> Result<(), Failure> {
-    if let Some(d) = dem {
-        provenance.file("DEM", d, "raster", None)?;
-    }
-    provenance.tolerance("pillar_height_m", doc.pillar_height);
-    provenance.tolerance("refraction", doc.refraction);
-    provenance.tolerance(
-        "catalogue_transformation",
-        format!(
-            "EPSG:{} ({}, {} m)",
-            cat.gk_transformation, cat.gk_transformation_name, cat.gk_transformation_accuracy_m
-        ),
-    );
-    Ok(())
-}
-
-fn doc_settings(
-    doc: &DocumentArgs,
-    dem: Option<&Path>,
-    op: Option<u32>,
-) -> Result<CatalogueSettings, Failure> {
-    Ok(CatalogueSettings {
-        section: doc.section.clone(),
-        gk_transformation: op,
-        dem_name: dem.map(|p| {
-            p.file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default()
-        }),
-        dem_accuracy: doc.dem_accuracy.clone(),
-        sight: SightSettings {
-            height_from: doc.pillar_height,
-            height_to: doc.pillar_height,
-            refraction: doc.refraction,
-            ..SightSettings::default()
-        },
-    })
+fn load_dem(path: &Path, crs: &Option<String>) -> Result<Dem, Failure> {
+    let spin = progress::spinner(&format!("reading {}", path.display()), true);
+    let d = demarcate::load_dem(path, dem_crs(crs)?.as_ref());
+    spin.finish_and_clear();
+    d
 }
 
 fn run_plan(a: PlanArgs) -> Result<u8, Failure> {
-    let spacing = parse_distance(&a.max_spacing)
-        .map_err(|e| Failure::usage(format!("--max-spacing: {e}")))?;
-    let tol = parse_distance(&a.move_tolerance)
-        .map_err(|e| Failure::usage(format!("--move-tolerance: {e}")))?;
-    let mut provenance = super::provenance();
-    let read = a.input.read(&a.line)?;
-    let notes = read.notes();
-    provenance.input("line", &read);
-    let op = road_op(&read, &a.input)?;
-    let line = one_line(&a.line, &read.dataset)?;
-    let crossings = crossings_from(&a.crossings, &a.input)?;
-    let water = water_from(&a.water, &a.input)?;
-    let dem = a
-        .dem
-        .as_deref()
-        .map(|p| load_dem(p, &a.dem_crs))
-        .transpose()?;
-    let sampler = dem.as_ref().map(DemSampler::new).transpose().map_err(err)?;
-    let settings = PlanSettings {
-        max_spacing: spacing,
-        sight: SightSettings {
-            height_from: a.doc.pillar_height,
-            height_to: a.doc.pillar_height,
-            refraction: a.doc.refraction,
-            ..SightSettings::default()
-        },
-        max_slope_deg: a.max_slope,
-        move_tolerance: tol,
+    let req = PlanRequest {
+        line: a.line.clone(),
+        dem: a.dem.clone(),
+        dem_crs: dem_crs(&a.dem_crs)?,
+        max_spacing: parse_distance(&a.max_spacing)
+            .map_err(|e| Failure::usage(format!("--max-spacing: {e}")))?,
+        max_slope: a.max_slope,
+        move_tolerance: parse_distance(&a.move_tolerance)
+            .map_err(|e| Failure::usage(format!("--move-tolerance: {e}")))?,
         numbering: Numbering {
             prefix: a.prefix.clone(),
             digits: a.digits,
             start: a.start,
         },
+        crossings: a.crossings.clone(),
+        water: a.water.clone(),
+        documents: a.doc.documents(),
+        input: a.input.plain()?,
     };
     let spin = progress::spinner("planning pillars", true);
-    let t0 = std::time::Instant::now();
-    let plan = plan::plan(&line, sampler.as_ref(), &crossings, &water, &settings).map_err(err)?;
-    let cs = doc_settings(&a.doc, a.dem.as_deref(), op)?;
-    let cat = catalogue::catalogue(&plan, sampler.as_ref(), &cs).map_err(err)?;
-    let plan_s = t0.elapsed().as_secs_f64();
+    let d = demarcate::plan(&req, super::provenance());
     spin.finish_and_clear();
-    let written = write_documents(&a.out, &cat, &a.doc, a.overwrite)?;
-    let mut plan_json = serde_json::to_value(&plan).unwrap_or_default();
-    plan_json["transformation"] = serde_json::json!({
-        "operation": format!("EPSG:{}", cat.gk_transformation),
-        "name": cat.gk_transformation_name,
-        "accuracy_m": cat.gk_transformation_accuracy_m,
-    });
-    let plan_text = serde_json::to_string_pretty(&plan_json).unwrap_or_default();
-    write_text(&a.out.join("plan.json"), &plan_text, a.overwrite)?;
-    record_run(&mut provenance, &a.doc, a.dem.as_deref(), &cat)?;
-    provenance.tolerance("max_spacing_m", spacing);
-    provenance.tolerance("move_tolerance_m", tol);
-    provenance.tolerance("max_slope_deg", a.max_slope);
-    provenance.write(&a.out)?;
-    summarise(
-        &cat,
-        &plan.warnings,
-        plan.dem_used,
-        &notes,
-        &written,
-        a.json,
-        Some(plan_s),
-    );
+    let d = d?;
+    let written = demarcate::write(&a.out, &d, &req.documents, a.overwrite)?;
+    summarise(&d, &written, a.json);
     Ok(0)
 }
 
-fn summarise(
-    cat: &Catalogue,
-    warnings: &[String],
-    dem_used: bool,
-    notes: &[String],
-    written: &[PathBuf],
-    json: bool,
-    plan_s: Option<f64>,
-) {
-    let count = |k: PillarType| cat.rows.iter().filter(|r| r.kind == k).count();
-    let spacing = cat
-        .rows
-        .iter()
-        .filter_map(|r| r.distance_next_m)
-        .fold(0.0f64, f64::max);
-    let not_seen = cat
-        .rows
-        .iter()
-        .filter(|r| r.visible_next == Some(false))
-        .count();
+fn run_catalogue(a: CatalogueArgs) -> Result<u8, Failure> {
+    let crs = dem_crs(&a.dem_crs)?;
+    let docs = a.doc.documents();
+    let spin = progress::spinner("cataloguing pillars", a.dem.is_some());
+    let d = demarcate::catalogue_of(
+        &a.pillars,
+        a.dem.as_deref().map(|p| (p, crs.as_ref())),
+        &docs,
+        &a.input.plain()?,
+        super::provenance(),
+    );
+    spin.finish_and_clear();
+    let d = d?;
+    let written = demarcate::write(&a.out, &d, &docs, a.overwrite)?;
+    summarise(&d, &written, a.json);
+    Ok(0)
+}
+
+fn summarise(d: &Demarcation, written: &[PathBuf], json: bool) {
     if json {
-        let v = serde_json::json!({
-            "section": cat.section,
-            "length_m": cat.length_m,
-            "pillars": cat.rows.len(),
-            "main": count(PillarType::Main),
-            "intermediate": count(PillarType::Intermediate),
-            "crossing": count(PillarType::Crossing),
-            "bank": count(PillarType::Bank),
-            "largest_spacing_m": spacing,
-            "pairs_not_intervisible": if dem_used { Some(not_seen) } else { None },
-            "dem_used": dem_used,
-            "gk_transformation": format!("EPSG:{}", cat.gk_transformation),
-            "plan_s": plan_s,
-            "warnings": warnings,
-            "notes": notes,
-            "files": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        });
+        let v = demarcate::summary_json(d, written);
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return;
     }
+    let cat = &d.catalogue;
+    let count = |k: PillarType| cat.rows.iter().filter(|r| r.kind == k).count();
+    let dem_used = d.plan.as_ref().map_or(cat.dem.is_some(), |p| p.dem_used);
+    let warnings: &[String] = d.plan.as_ref().map_or(&[], |p| &p.warnings);
     println!(
         "{} pillars over {:.3} km ({} main, {} intermediate, {} crossing, {} bank); largest spacing {:.2} m",
         cat.rows.len(),
@@ -787,10 +533,13 @@ fn summarise(
         count(PillarType::Intermediate),
         count(PillarType::Crossing),
         count(PillarType::Bank),
-        spacing
+        demarcate::largest_spacing(cat)
     );
     if dem_used {
-        println!("consecutive pillars not intervisible: {not_seen}");
+        println!(
+            "consecutive pillars not intervisible: {}",
+            demarcate::not_intervisible(cat)
+        );
     } else {
         println!("no DEM: spacing only (intervisibility, slopes and heights not checked)");
     }
@@ -798,7 +547,7 @@ fn summarise(
         "Gauss–Krüger through EPSG:{} ({}, {} m)",
         cat.gk_transformation, cat.gk_transformation_name, cat.gk_transformation_accuracy_m
     );
-    for n in notes {
+    for n in &d.notes {
         println!("note: {n}");
     }
     for w in warnings.iter().take(5) {
@@ -813,159 +562,6 @@ fn summarise(
     for p in written {
         println!("  → {}", p.display());
     }
-}
-
-/// Read pillars (points with a number) from any format, in file order.
-fn read_pillars(
-    path: &Path,
-    input: &InputArgs,
-) -> Result<(Vec<RowInput>, terminus_app::Input), Failure> {
-    let mut input = input.clone();
-    if input.lat_column.is_none() && input.lon_column.is_none() && input.x_column.is_none() {
-        if let Some(Format::Csv) = Format::from_path(path) {
-            input.lat_column = Some("lat".into());
-            input.lon_column = Some("lon".into());
-        }
-    }
-    let read = input.read(path)?;
-    let ds = &read.dataset;
-    let mut out = Vec::new();
-    for layer in &ds.layers {
-        for (fi, f) in layer.features.iter().enumerate() {
-            let Some(Geometry::Point(c)) = &f.geometry else {
-                return Err(Failure::usage(format!(
-                    "{}: feature {fi}: a pillar must be a point",
-                    path.display()
-                )));
-            };
-            let number = text_attr(f, &["number", "name", "pillar", "id"]).ok_or_else(|| {
-                Failure::usage(format!(
-                    "{}: feature {fi}: no pillar number (attribute `number` or `name`)",
-                    path.display()
-                ))
-            })?;
-            let kind = match text_attr(f, &["type", "kind"]).as_deref() {
-                Some("main") | None => PillarType::Main,
-                Some("intermediate") => PillarType::Intermediate,
-                Some("crossing") => PillarType::Crossing,
-                Some("bank") => PillarType::Bank,
-                Some(other) => {
-                    return Err(Failure::usage(format!(
-                        "{}: pillar {number}: type {other:?} is not main, intermediate, crossing or bank",
-                        path.display()
-                    )))
-                }
-            };
-            let num = |k: &str| -> Option<f64> {
-                f.properties.get(k).and_then(|v| match v {
-                    Value::Float(x) => Some(*x),
-                    Value::Int(i) => Some(*i as f64),
-                    Value::String(s) => s.parse().ok(),
-                    _ => None,
-                })
-            };
-            out.push(RowInput {
-                number,
-                kind,
-                lat: c.y,
-                lon: c.x,
-                chainage: num("chainage_m").unwrap_or(f64::NAN),
-                offset: num("offset_m").unwrap_or(0.0),
-                side: num("side").map(|s| s as i8).unwrap_or(0),
-                slope: num("slope_deg"),
-                note: text_attr(f, &["note"]),
-            });
-        }
-    }
-    if out.len() < 2 {
-        return Err(Failure::usage(format!(
-            "{}: {} pillar(s); a catalogue needs at least two",
-            path.display(),
-            out.len()
-        )));
-    }
-    // Chainage from the pillars themselves where the file has none.
-    if out.iter().any(|r| r.chainage.is_nan()) {
-        let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
-        use terminus_geodesy::measure::InverseGeodesic;
-        let mut acc = 0.0;
-        for i in 0..out.len() {
-            if i > 0 {
-                let s: f64 = g.inverse(out[i - 1].lat, out[i - 1].lon, out[i].lat, out[i].lon);
-                acc += s;
-            }
-            out[i].chainage = acc;
-        }
-    }
-    Ok((out, read))
-}
-
-/// A catalogue from a pillars file, with optional DEM.
-fn catalogue_from(
-    path: &Path,
-    input: &InputArgs,
-    dem: Option<&DemSampler>,
-    cs: &CatalogueSettings,
-) -> Result<(Catalogue, terminus_app::Input), Failure> {
-    let (pillars, read) = read_pillars(path, input)?;
-    let mid = (
-        pillars[pillars.len() / 2].lat,
-        pillars[pillars.len() / 2].lon,
-    );
-    // Back through the road the pillars came in by (or the one named).
-    let named = road_op(&read, input)?.or(cs.gk_transformation);
-    let op = catalogue::choose_transformation(named, mid).map_err(err)?;
-    let length = pillars.last().map(|p| p.chainage).unwrap_or(0.0);
-    let mut rows = catalogue::rows_for(pillars, dem, op).map_err(err)?;
-    if let Some(d) = dem {
-        for i in 0..rows.len().saturating_sub(1) {
-            let s = line_of_sight(
-                d,
-                (rows[i].lat, rows[i].lon),
-                (rows[i + 1].lat, rows[i + 1].lon),
-                &cs.sight,
-            )
-            .map_err(err)?;
-            rows[i].visible_next = Some(s.visible);
-        }
-    }
-    let cat = Catalogue {
-        section: cs.section.clone(),
-        rows,
-        gk_transformation: op.code,
-        gk_transformation_name: op.name.to_string(),
-        gk_transformation_accuracy_m: op.accuracy_m,
-        dem: cs.dem_name.clone(),
-        dem_accuracy: cs.dem_accuracy.clone(),
-        length_m: length,
-    };
-    Ok((cat, read))
-}
-
-fn run_catalogue(a: CatalogueArgs) -> Result<u8, Failure> {
-    let dem = a
-        .dem
-        .as_deref()
-        .map(|p| load_dem(p, &a.dem_crs))
-        .transpose()?;
-    let sampler = dem.as_ref().map(DemSampler::new).transpose().map_err(err)?;
-    let mut provenance = super::provenance();
-    let cs = doc_settings(&a.doc, a.dem.as_deref(), None)?;
-    let (cat, read) = catalogue_from(&a.pillars, &a.input, sampler.as_ref(), &cs)?;
-    provenance.input("pillars", &read);
-    let written = write_documents(&a.out, &cat, &a.doc, a.overwrite)?;
-    record_run(&mut provenance, &a.doc, a.dem.as_deref(), &cat)?;
-    provenance.write(&a.out)?;
-    summarise(
-        &cat,
-        &[],
-        dem.is_some(),
-        &read.notes(),
-        &written,
-        a.json,
-        None,
-    );
-    Ok(0)
 }
 
 // ---------------------------------------------------------------- describe
@@ -1008,22 +604,18 @@ pub struct DescribeArgs {
 }
 
 /// Run `terminus describe`.
+/// Run `terminus describe`.
 pub fn run_describe(a: DescribeArgs) -> Result<u8, Failure> {
-    let cs = doc_settings(&a.doc, None, None)?;
-    let (cat, _) = catalogue_from(&a.catalogue, &a.input, None, &cs)?;
+    let docs = a.doc.documents();
+    let cat = demarcate::read_catalogue(&a.catalogue, &docs, &a.input.plain()?)?;
     if let Some(text_path) = &a.check {
         let tol = parse_distance(&a.tolerance)
             .map_err(|e| Failure::usage(format!("--tolerance: {e}")))?;
-        let text = std::fs::read_to_string(text_path)
-            .map_err(|e| Failure::usage(format!("{}: {e}", text_path.display())))?;
-        let calls = describe::parse(&text)
-            .map_err(|e| Failure::usage(format!("{}: {e}", text_path.display())))?;
-        let c = describe::closure(&calls, &cat)
-            .map_err(|e| Failure::usage(format!("{}: {e}", text_path.display())))?;
+        let (calls, c) = demarcate::check_description(text_path, &cat)?;
         let ok = c.max_m <= tol;
         if a.json {
             let v = serde_json::json!({
-                "calls": calls.len(),
+                "calls": calls,
                 "closure_m": c.closure_m,
                 "max_misclosure_m": c.max_m,
                 "traversed_m": c.traversed_m,
@@ -1033,8 +625,7 @@ pub fn run_describe(a: DescribeArgs) -> Result<u8, Failure> {
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         } else {
             println!(
-                "{} calls over {:.3} m: closure at the last pillar {:.3} mm, largest at any pillar {:.3} mm — {}",
-                calls.len(),
+                "{calls} calls over {:.3} m: closure at the last pillar {:.3} mm, largest at any pillar {:.3} mm — {}",
                 c.traversed_m,
                 c.closure_m * 1000.0,
                 c.max_m * 1000.0,
@@ -1043,12 +634,8 @@ pub fn run_describe(a: DescribeArgs) -> Result<u8, Failure> {
         }
         return Ok(if ok { 0 } else { 1 });
     }
-    let settings = DescriptionSettings {
-        sources: a.doc.source.clone(),
-        feature_runs: feature_runs(&a.doc.follows)?,
-    };
     let lang = if a.lang == "ru" { Lang::Ru } else { Lang::En };
-    let d = describe::describe(&cat, lang, &settings).map_err(err)?;
+    let d = demarcate::description(&cat, &docs, lang)?;
     match &a.out {
         Some(p) => {
             let html = p
@@ -1103,29 +690,12 @@ pub struct SurveyCheckArgs {
     #[arg(long)]
     pub json: bool,
 }
-
 /// Run `terminus survey`.
 pub fn run_survey(a: SurveyArgs) -> Result<u8, Failure> {
     let SurveyCommand::Check(a) = a.command;
     let tol =
         parse_distance(&a.tolerance).map_err(|e| Failure::usage(format!("--tolerance: {e}")))?;
-    let cs = CatalogueSettings::default();
-    let (cat, _) = catalogue_from(&a.catalogue, &InputArgs::default(), None, &cs)?;
-    let ds = InputArgs::default().read(&a.line)?.dataset;
-    let line = one_line(&a.line, &ds)?;
-    let surveyed = read_pillars(&a.survey, &a.input)?
-        .0
-        .into_iter()
-        .enumerate()
-        .map(|(i, p)| SurveyedPillar {
-            number: p.number,
-            lat: p.lat,
-            lon: p.lon,
-            record: i + 1,
-        })
-        .collect::<Vec<_>>();
-    let r = survey::check(&cat, &line, &surveyed, tol)
-        .map_err(|e| Failure::usage(format!("{}: {e}", a.survey.display())))?;
+    let r = demarcate::survey_check(&a.survey, &a.catalogue, &a.line, tol, &a.input.plain()?)?;
     let bad = r.beyond_tolerance + r.wrong_side + r.off_line;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());

@@ -2,13 +2,13 @@
 //! the Armenia–Azerbaijan boundary. Each feature of Terminus adds its step
 //! here, so the demo always shows everything the product does.
 
-use super::demarcate::DocumentArgs;
 use super::info::{dataset_json, render_text};
 use super::print_json;
 use crate::failure::Failure;
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use terminus_app::demarcate::Documents;
 use terminus_formats::{read, write, Format, ReadOptions, WriteOptions};
 use terminus_geodesy::Crs;
 use terminus_model::{Boundary, ClaimLine, Party, Section, Source, SourceKind, Status};
@@ -731,14 +731,7 @@ fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Fa
         .unwrap_or_default();
     let tg = tavush_gazakh_line(am_az);
     let mut summary = json!({});
-    let doc = DocumentArgs {
-        section: String::new(),
-        dem_accuracy: None,
-        source: vec![],
-        follows: vec![],
-        pillar_height: 1.5,
-        refraction: 0.13,
-    };
+    let doc = Documents::default();
     for (key, line, prefix, section, use_dem, source) in [
         (
             "alay",
@@ -777,12 +770,12 @@ fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Fa
         };
         let cat = catalogue::catalogue(&p, dem_used, &cs).map_err(failed)?;
         let dir = out.join("demarcation").join(key);
-        let doc = DocumentArgs {
+        let doc = Documents {
             section: section.into(),
-            source: vec![source.into()],
+            sources: vec![source.into()],
             ..doc.clone()
         };
-        super::demarcate::write_documents_for_demo(&dir, &cat, &doc)?;
+        terminus_app::demarcate::write_documents(&dir, &cat, &doc, true)?;
         write_text(&dir.join("plan.json"), &serde_json::to_string_pretty(&p).unwrap_or_default())?;
         // The English description parsed back against the catalogue.
         let d = describe::describe(&cat, describe::Lang::En, &describe::DescriptionSettings::default()).map_err(failed)?;

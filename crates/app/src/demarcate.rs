@@ -1,0 +1,642 @@
+//! The demarcation workflows: pillars planned along a delimited line, the
+//! pillar catalogue and the protocol-description, from files read through
+//! the input road. The catalogue's SK-42 and Gauss–Krüger columns go back
+//! through the transformation the input came in by ([`road_op`]): a turning
+//! point the commission supplied comes back as supplied.
+
+use crate::failure::Failure;
+use crate::input::{read, Input, InputOptions};
+use crate::output::write_text;
+use crate::provenance::Provenance;
+use crate::shapes::{one_line, polygons, text_attr};
+use std::path::{Path, PathBuf};
+use terminus_demarcation::catalogue::{self, Catalogue, CatalogueSettings, RowInput};
+use terminus_demarcation::describe::{self, DescriptionSettings, FeatureRun, Lang};
+use terminus_demarcation::los::{line_of_sight, SightSettings};
+use terminus_demarcation::plan::{
+    self, Crossing, Numbering, PillarType, Plan, PlanSettings, Water,
+};
+use terminus_demarcation::sampler::DemSampler;
+use terminus_demarcation::DemarcationError;
+use terminus_formats::{Format, WriteOptions};
+use terminus_geodesy::Crs;
+use terminus_terrain::Dem;
+use terminus_vector::{Dataset, Geometry, Value};
+
+/// A demarcation engine's error, as a failure: geodesic and DEM-CRS
+/// problems are the operation's (exit 1), the rest bad input (exit 2).
+pub fn failure(e: DemarcationError) -> Failure {
+    match e {
+        DemarcationError::Geodesic(_) | DemarcationError::DemCrs(..) => {
+            Failure::failed(e.to_string())
+        }
+        _ => Failure::usage(e.to_string()),
+    }
+}
+
+/// What the catalogue and description state besides the pillars.
+#[derive(Debug, Clone)]
+pub struct Documents {
+    /// Section name, e.g. "Tavush–Gazakh".
+    pub section: String,
+    /// The DEM's vertical accuracy, in words.
+    pub dem_accuracy: Option<String>,
+    /// Sources of the line.
+    pub sources: Vec<String>,
+    /// Runs that follow a feature: FROM:TO:ENGLISH[:RUSSIAN].
+    pub follows: Vec<String>,
+    /// Pillars' sight height above ground, metres.
+    pub pillar_height: f64,
+    /// Refraction coefficient k.
+    pub refraction: f64,
+}
+
+impl Default for Documents {
+    fn default() -> Documents {
+        Documents {
+            section: String::new(),
+            dem_accuracy: None,
+            sources: Vec::new(),
+            follows: Vec::new(),
+            pillar_height: 1.5,
+            refraction: 0.13,
+        }
+    }
+}
+
+/// Read a DEM (its CRS, or `crs` when it states none) and check its range.
+pub fn load_dem(path: &Path, crs: Option<&Crs>) -> Result<Dem, Failure> {
+    let d = terminus_terrain::read(path, crs).map_err(|e| Failure::usage(e.to_string()))?;
+    d.range()
+        .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    Ok(d)
+}
+
+/// What to plan.
+#[derive(Debug, Clone)]
+pub struct PlanRequest {
+    /// The delimited line (one connected line).
+    pub line: PathBuf,
+    /// DEM for intervisibility, slopes and heights.
+    pub dem: Option<PathBuf>,
+    /// CRS of a DEM that states none.
+    pub dem_crs: Option<Crs>,
+    /// Largest spacing between pillars, metres.
+    pub max_spacing: f64,
+    /// Steepest ground for a pillar, degrees.
+    pub max_slope: f64,
+    /// How far a pillar may move along the line, metres.
+    pub move_tolerance: f64,
+    /// Pillar numbering.
+    pub numbering: Numbering,
+    /// Lines the boundary crosses.
+    pub crossings: Vec<PathBuf>,
+    /// Water polygons.
+    pub water: Vec<PathBuf>,
+    /// What the documents state.
+    pub documents: Documents,
+    /// How to read the vector files.
+    pub input: InputOptions,
+}
+
+/// Pillars planned and catalogued.
+pub struct Demarcation {
+    /// The plan (absent for a catalogue of given pillars).
+    pub plan: Option<Plan>,
+    /// The catalogue.
+    pub catalogue: Catalogue,
+    /// The input road's notes.
+    pub notes: Vec<String>,
+    /// Seconds planning took.
+    pub plan_s: Option<f64>,
+    /// What made it.
+    pub provenance: Provenance,
+}
+
+/// Plan pillars along the line and catalogue them.
+pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation, Failure> {
+    let read_line = read(&req.line, &req.input)?;
+    let notes = read_line.notes();
+    provenance.input("line", &read_line);
+    let op = road_op(&read_line, &req.input)?;
+    let line = one_line(&req.line, &read_line.dataset)?;
+    let crossings = crossings_from(&req.crossings, &req.input)?;
+    let water = water_from(&req.water, &req.input)?;
+    let dem = req
+        .dem
+        .as_deref()
+        .map(|p| load_dem(p, req.dem_crs.as_ref()))
+        .transpose()?;
+    let sampler = dem
+        .as_ref()
+        .map(DemSampler::new)
+        .transpose()
+        .map_err(failure)?;
+    let doc = &req.documents;
+    let settings = PlanSettings {
+        max_spacing: req.max_spacing,
+        sight: SightSettings {
+            height_from: doc.pillar_height,
+            height_to: doc.pillar_height,
+            refraction: doc.refraction,
+            ..SightSettings::default()
+        },
+        max_slope_deg: req.max_slope,
+        move_tolerance: req.move_tolerance,
+        numbering: req.numbering.clone(),
+    };
+    let t0 = std::time::Instant::now();
+    let plan =
+        plan::plan(&line, sampler.as_ref(), &crossings, &water, &settings).map_err(failure)?;
+    let cs = doc_settings(doc, req.dem.as_deref(), op)?;
+    let cat = catalogue::catalogue(&plan, sampler.as_ref(), &cs).map_err(failure)?;
+    let plan_s = t0.elapsed().as_secs_f64();
+    record_run(&mut provenance, doc, req.dem.as_deref(), &cat)?;
+    provenance.tolerance("max_spacing_m", req.max_spacing);
+    provenance.tolerance("move_tolerance_m", req.move_tolerance);
+    provenance.tolerance("max_slope_deg", req.max_slope);
+    Ok(Demarcation {
+        plan: Some(plan),
+        catalogue: cat,
+        notes,
+        plan_s: Some(plan_s),
+        provenance,
+    })
+}
+
+/// The catalogue of pillars given as points (with a `number` or `name`).
+pub fn catalogue_of(
+    pillars: &Path,
+    dem: Option<(&Path, Option<&Crs>)>,
+    documents: &Documents,
+    input: &InputOptions,
+    mut provenance: Provenance,
+) -> Result<Demarcation, Failure> {
+    let dem_grid = dem.map(|(p, c)| load_dem(p, c)).transpose()?;
+    let sampler = dem_grid
+        .as_ref()
+        .map(DemSampler::new)
+        .transpose()
+        .map_err(failure)?;
+    let cs = doc_settings(documents, dem.map(|d| d.0), None)?;
+    let (cat, read) = catalogue_from(pillars, input, sampler.as_ref(), &cs)?;
+    provenance.input("pillars", &read);
+    record_run(&mut provenance, documents, dem.map(|d| d.0), &cat)?;
+    Ok(Demarcation {
+        plan: None,
+        catalogue: cat,
+        notes: read.notes(),
+        plan_s: None,
+        provenance,
+    })
+}
+
+/// Write the catalogue, descriptions, plan.json (naming the
+/// transformation) and provenance.json into `dir`; the files written.
+pub fn write(
+    dir: &Path,
+    d: &Demarcation,
+    documents: &Documents,
+    overwrite: bool,
+) -> Result<Vec<PathBuf>, Failure> {
+    let written = write_documents(dir, &d.catalogue, documents, overwrite)?;
+    if let Some(plan) = &d.plan {
+        let cat = &d.catalogue;
+        let mut plan_json = serde_json::to_value(plan).unwrap_or_default();
+        plan_json["transformation"] = serde_json::json!({
+            "operation": format!("EPSG:{}", cat.gk_transformation),
+            "name": cat.gk_transformation_name,
+            "accuracy_m": cat.gk_transformation_accuracy_m,
+        });
+        let plan_text = serde_json::to_string_pretty(&plan_json).unwrap_or_default();
+        write_text(&dir.join("plan.json"), &plan_text, overwrite)?;
+    }
+    d.provenance.write(dir)?;
+    Ok(written)
+}
+
+/// The documented JSON summary of a demarcation.
+pub fn summary_json(d: &Demarcation, written: &[PathBuf]) -> serde_json::Value {
+    let cat = &d.catalogue;
+    let count = |k: PillarType| cat.rows.iter().filter(|r| r.kind == k).count();
+    let dem_used = d.plan.as_ref().map_or(cat.dem.is_some(), |p| p.dem_used);
+    let warnings: &[String] = d.plan.as_ref().map_or(&[], |p| &p.warnings);
+    serde_json::json!({
+        "section": cat.section,
+        "length_m": cat.length_m,
+        "pillars": cat.rows.len(),
+        "main": count(PillarType::Main),
+        "intermediate": count(PillarType::Intermediate),
+        "crossing": count(PillarType::Crossing),
+        "bank": count(PillarType::Bank),
+        "largest_spacing_m": largest_spacing(cat),
+        "pairs_not_intervisible": if dem_used { Some(not_intervisible(cat)) } else { None },
+        "dem_used": dem_used,
+        "gk_transformation": format!("EPSG:{}", cat.gk_transformation),
+        "plan_s": d.plan_s,
+        "warnings": warnings,
+        "notes": d.notes,
+        "files": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+    })
+}
+
+/// The largest distance between consecutive pillars, metres.
+pub fn largest_spacing(cat: &Catalogue) -> f64 {
+    cat.rows
+        .iter()
+        .filter_map(|r| r.distance_next_m)
+        .fold(0.0f64, f64::max)
+}
+
+/// Consecutive pillars that do not see each other.
+pub fn not_intervisible(cat: &Catalogue) -> usize {
+    cat.rows
+        .iter()
+        .filter(|r| r.visible_next == Some(false))
+        .count()
+}
+
+/// A survey of pillars (points with their numbers) checked against the
+/// catalogue and the line, within `tolerance` metres.
+pub fn survey_check(
+    survey: &Path,
+    catalogue_file: &Path,
+    line_file: &Path,
+    tolerance: f64,
+    input: &InputOptions,
+) -> Result<terminus_demarcation::survey::SurveyReport, Failure> {
+    let cs = CatalogueSettings::default();
+    let (cat, _) = catalogue_from(catalogue_file, &InputOptions::default(), None, &cs)?;
+    let ds = read(line_file, &InputOptions::default())?.dataset;
+    let line = one_line(line_file, &ds)?;
+    let surveyed = read_pillars(survey, input)?
+        .0
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| terminus_demarcation::survey::SurveyedPillar {
+            number: p.number,
+            lat: p.lat,
+            lon: p.lon,
+            record: i + 1,
+        })
+        .collect::<Vec<_>>();
+    terminus_demarcation::survey::check(&cat, &line, &surveyed, tolerance)
+        .map_err(|e| Failure::usage(format!("{}: {e}", survey.display())))
+}
+
+/// The catalogue of a catalogue file (for `describe`).
+pub fn read_catalogue(
+    path: &Path,
+    documents: &Documents,
+    input: &InputOptions,
+) -> Result<Catalogue, Failure> {
+    let cs = doc_settings(documents, None, None)?;
+    Ok(catalogue_from(path, input, None, &cs)?.0)
+}
+
+fn crossings_from(paths: &[PathBuf], input: &InputOptions) -> Result<Vec<Crossing>, Failure> {
+    let mut out = Vec::new();
+    for p in paths {
+        let ds = read(p, input)?.dataset;
+        let kind_default = p
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("line")
+            .to_string();
+        for layer in &ds.layers {
+            for f in &layer.features {
+                let kind = text_attr(f, &["kind", "type", "highway", "waterway"])
+                    .unwrap_or_else(|| kind_default.clone());
+                let name = text_attr(f, &["name", "name_en", "ref"]);
+                let mut pieces = Vec::new();
+                if let Some(g) = &f.geometry {
+                    collect(g, &mut pieces);
+                }
+                for line in pieces {
+                    out.push(Crossing {
+                        kind: kind.clone(),
+                        name: name.clone(),
+                        line,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn collect(g: &Geometry, out: &mut Vec<Vec<(f64, f64)>>) {
+    match g {
+        Geometry::LineString(l) => out.push(l.iter().map(|c| (c.y, c.x)).collect()),
+        Geometry::MultiLineString(ls) => {
+            out.extend(ls.iter().map(|l| l.iter().map(|c| (c.y, c.x)).collect()))
+        }
+        Geometry::GeometryCollection(gs) => gs.iter().for_each(|g| collect(g, out)),
+        _ => {}
+    }
+}
+
+fn water_from(paths: &[PathBuf], input: &InputOptions) -> Result<Vec<Water>, Failure> {
+    let mut out = Vec::new();
+    for p in paths {
+        let ds = read(p, input)?.dataset;
+        let name = ds
+            .layers
+            .iter()
+            .flat_map(|l| l.features.iter())
+            .find_map(|f| text_attr(f, &["name", "name_en"]));
+        for rings in polygons(p, &ds)? {
+            out.push(Water {
+                name: name.clone(),
+                rings,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn feature_runs(v: &[String]) -> Result<Vec<FeatureRun>, Failure> {
+    v.iter()
+        .map(|s| {
+            let parts: Vec<&str> = s.splitn(4, ':').collect();
+            match parts.as_slice() {
+                [from, to, en] => Ok(FeatureRun {
+                    from: from.trim().into(),
+                    to: to.trim().into(),
+                    en: en.trim().into(),
+                    ru: en.trim().into(),
+                }),
+                [from, to, en, ru] => Ok(FeatureRun {
+                    from: from.trim().into(),
+                    to: to.trim().into(),
+                    en: en.trim().into(),
+                    ru: ru.trim().into(),
+                }),
+                _ => Err(Failure::usage(format!(
+                    "--follows {s:?}: expected FROM:TO:ENGLISH[:RUSSIAN]"
+                ))),
+            }
+        })
+        .collect()
+}
+
+/// Write the catalogue in every format and both descriptions into `dir`.
+pub fn write_documents(
+    dir: &Path,
+    cat: &Catalogue,
+    doc: &Documents,
+    overwrite: bool,
+) -> Result<Vec<PathBuf>, Failure> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    let p = dir.join("catalogue.csv");
+    write_text(&p, &cat.to_csv(), overwrite)?;
+    written.push(p);
+    // The CSV's lat/lon columns are WGS 84: say so beside it, as for a
+    // shapefile, so that reading the catalogue back assumes nothing.
+    let p = dir.join("catalogue.prj");
+    write_text(&p, &terminus_geodesy::Crs::WGS84.to_wkt(), overwrite)?;
+    written.push(p);
+    let layer = cat.to_layer("pillars");
+    let ds = Dataset {
+        layers: vec![layer],
+    };
+    let opts = WriteOptions { overwrite };
+    for (name, fmt) in [
+        ("catalogue.geojson", Format::GeoJson),
+        ("catalogue.gpkg", Format::GeoPackage),
+        ("catalogue.kml", Format::Kml),
+        ("catalogue.gpx", Format::Gpx),
+    ] {
+        let p = dir.join(name);
+        terminus_formats::write(&p, fmt, &ds, &opts)?;
+        written.push(p);
+    }
+    let settings = DescriptionSettings {
+        sources: doc.sources.clone(),
+        feature_runs: feature_runs(&doc.follows)?,
+    };
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Ru, "ru")] {
+        let d = describe::describe(cat, lang, &settings).map_err(failure)?;
+        let md = dir.join(format!("description_{tag}.md"));
+        let html = dir.join(format!("description_{tag}.html"));
+        write_text(&md, &d.markdown, overwrite)?;
+        write_text(&html, &d.html, overwrite)?;
+        written.push(md);
+        written.push(html);
+    }
+    Ok(written)
+}
+
+/// The catalogue's settings. `op` is the transformation the input came
+/// through (its road), or the one the user named: the catalogue's SK-42 and
+/// Gauss–Krüger columns go back through it, never another.
+/// The transformation a catalogue goes back through: the input's own road
+/// when it came through one (SK-42 or Gauss–Krüger input), else the one
+/// named with --op; `None` lets the catalogue choose EPSG's most accurate at
+/// the line's middle (WGS 84 input), and say so.
+fn road_op(read: &Input, input: &InputOptions) -> Result<Option<u32>, Failure> {
+    Ok(match read.road()?.and_then(|r| r.operation_code()) {
+        Some(code) => Some(code),
+        None => input.op,
+    })
+}
+
+/// What provenance records of a demarcation run besides its inputs.
+fn record_run(
+    provenance: &mut Provenance,
+    doc: &Documents,
+    dem: Option<&Path>,
+    cat: &Catalogue,
+) -> Result<(), Failure> {
+    if let Some(d) = dem {
+        provenance.file("DEM", d, "raster", None)?;
+    }
+    provenance.tolerance("pillar_height_m", doc.pillar_height);
+    provenance.tolerance("refraction", doc.refraction);
+    provenance.tolerance(
+        "catalogue_transformation",
+        format!(
+            "EPSG:{} ({}, {} m)",
+            cat.gk_transformation, cat.gk_transformation_name, cat.gk_transformation_accuracy_m
+        ),
+    );
+    Ok(())
+}
+
+fn doc_settings(
+    doc: &Documents,
+    dem: Option<&Path>,
+    op: Option<u32>,
+) -> Result<CatalogueSettings, Failure> {
+    Ok(CatalogueSettings {
+        section: doc.section.clone(),
+        gk_transformation: op,
+        dem_name: dem.map(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        }),
+        dem_accuracy: doc.dem_accuracy.clone(),
+        sight: SightSettings {
+            height_from: doc.pillar_height,
+            height_to: doc.pillar_height,
+            refraction: doc.refraction,
+            ..SightSettings::default()
+        },
+    })
+}
+
+fn read_pillars(path: &Path, input: &InputOptions) -> Result<(Vec<RowInput>, Input), Failure> {
+    let mut input = input.clone();
+    if input.csv.lat_column.is_none()
+        && input.csv.lon_column.is_none()
+        && input.csv.x_column.is_none()
+    {
+        if let Some(Format::Csv) = Format::from_path(path) {
+            input.csv.lat_column = Some("lat".into());
+            input.csv.lon_column = Some("lon".into());
+        }
+    }
+    let read = read(path, &input)?;
+    let ds = &read.dataset;
+    let mut out = Vec::new();
+    for layer in &ds.layers {
+        for (fi, f) in layer.features.iter().enumerate() {
+            let Some(Geometry::Point(c)) = &f.geometry else {
+                return Err(Failure::usage(format!(
+                    "{}: feature {fi}: a pillar must be a point",
+                    path.display()
+                )));
+            };
+            let number = text_attr(f, &["number", "name", "pillar", "id"]).ok_or_else(|| {
+                Failure::usage(format!(
+                    "{}: feature {fi}: no pillar number (attribute `number` or `name`)",
+                    path.display()
+                ))
+            })?;
+            let kind = match text_attr(f, &["type", "kind"]).as_deref() {
+                Some("main") | None => PillarType::Main,
+                Some("intermediate") => PillarType::Intermediate,
+                Some("crossing") => PillarType::Crossing,
+                Some("bank") => PillarType::Bank,
+                Some(other) => {
+                    return Err(Failure::usage(format!(
+                        "{}: pillar {number}: type {other:?} is not main, intermediate, crossing or bank",
+                        path.display()
+                    )))
+                }
+            };
+            let num = |k: &str| -> Option<f64> {
+                f.properties.get(k).and_then(|v| match v {
+                    Value::Float(x) => Some(*x),
+                    Value::Int(i) => Some(*i as f64),
+                    Value::String(s) => s.parse().ok(),
+                    _ => None,
+                })
+            };
+            out.push(RowInput {
+                number,
+                kind,
+                lat: c.y,
+                lon: c.x,
+                chainage: num("chainage_m").unwrap_or(f64::NAN),
+                offset: num("offset_m").unwrap_or(0.0),
+                side: num("side").map(|s| s as i8).unwrap_or(0),
+                slope: num("slope_deg"),
+                note: text_attr(f, &["note"]),
+            });
+        }
+    }
+    if out.len() < 2 {
+        return Err(Failure::usage(format!(
+            "{}: {} pillar(s); a catalogue needs at least two",
+            path.display(),
+            out.len()
+        )));
+    }
+    // Chainage from the pillars themselves where the file has none.
+    if out.iter().any(|r| r.chainage.is_nan()) {
+        let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+        use terminus_geodesy::measure::InverseGeodesic;
+        let mut acc = 0.0;
+        for i in 0..out.len() {
+            if i > 0 {
+                let s: f64 = g.inverse(out[i - 1].lat, out[i - 1].lon, out[i].lat, out[i].lon);
+                acc += s;
+            }
+            out[i].chainage = acc;
+        }
+    }
+    Ok((out, read))
+}
+
+/// A catalogue from a pillars file, with optional DEM.
+fn catalogue_from(
+    path: &Path,
+    input: &InputOptions,
+    dem: Option<&DemSampler>,
+    cs: &CatalogueSettings,
+) -> Result<(Catalogue, Input), Failure> {
+    let (pillars, read) = read_pillars(path, input)?;
+    let mid = (
+        pillars[pillars.len() / 2].lat,
+        pillars[pillars.len() / 2].lon,
+    );
+    // Back through the road the pillars came in by (or the one named).
+    let named = road_op(&read, input)?.or(cs.gk_transformation);
+    let op = catalogue::choose_transformation(named, mid).map_err(failure)?;
+    let length = pillars.last().map(|p| p.chainage).unwrap_or(0.0);
+    let mut rows = catalogue::rows_for(pillars, dem, op).map_err(failure)?;
+    if let Some(d) = dem {
+        for i in 0..rows.len().saturating_sub(1) {
+            let s = line_of_sight(
+                d,
+                (rows[i].lat, rows[i].lon),
+                (rows[i + 1].lat, rows[i + 1].lon),
+                &cs.sight,
+            )
+            .map_err(failure)?;
+            rows[i].visible_next = Some(s.visible);
+        }
+    }
+    let cat = Catalogue {
+        section: cs.section.clone(),
+        rows,
+        gk_transformation: op.code,
+        gk_transformation_name: op.name.to_string(),
+        gk_transformation_accuracy_m: op.accuracy_m,
+        dem: cs.dem_name.clone(),
+        dem_accuracy: cs.dem_accuracy.clone(),
+        length_m: length,
+    };
+    Ok((cat, read))
+}
+
+/// The protocol-description of a catalogue in `lang`.
+pub fn description(
+    cat: &Catalogue,
+    documents: &Documents,
+    lang: Lang,
+) -> Result<describe::Description, Failure> {
+    let settings = DescriptionSettings {
+        sources: documents.sources.clone(),
+        feature_runs: feature_runs(&documents.follows)?,
+    };
+    describe::describe(cat, lang, &settings).map_err(failure)
+}
+
+/// A written description parsed back and closed against the catalogue:
+/// the number of calls and the closure.
+pub fn check_description(
+    text_path: &Path,
+    cat: &Catalogue,
+) -> Result<(usize, describe::Closure), Failure> {
+    let text = std::fs::read_to_string(text_path)
+        .map_err(|e| Failure::usage(format!("{}: {e}", text_path.display())))?;
+    let calls = describe::parse(&text)
+        .map_err(|e| Failure::usage(format!("{}: {e}", text_path.display())))?;
+    let c = describe::closure(&calls, cat)
+        .map_err(|e| Failure::usage(format!("{}: {e}", text_path.display())))?;
+    Ok((calls.len(), c))
+}
