@@ -21,6 +21,7 @@ pub mod compare;
 pub mod demarcate;
 pub mod failure;
 pub mod input;
+pub mod ledger;
 pub mod median;
 pub mod output;
 pub mod provenance;

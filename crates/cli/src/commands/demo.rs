@@ -876,7 +876,7 @@ fn ledger_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Failure
     ];
     let keys: Vec<MemberKey> = people.iter().map(|_| MemberKey::generate()).collect();
     for ((id, _, _), k) in people.iter().zip(&keys) {
-        super::ledger::write_key_file(&dir.join("keys").join(format!("{id}.key")), id, k)?;
+        terminus_app::ledger::write_key_file(&dir.join("keys").join(format!("{id}.key")), id, k)?;
     }
     let members: Vec<Member> = people
         .iter()
@@ -965,8 +965,9 @@ fn ledger_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Failure
         .map_err(|e| Failure::failed(e.to_string()))?;
     drop(store);
     let bundle = dir.join("am-az-sample.gpkg");
-    let (events, heads, n_agreed) = super::ledger::export_bundle(&store_path, commission, &bundle)?;
-    let verified = super::ledger::verify_file(&bundle).map_err(|(_, _, why)| {
+    let (events, heads, n_agreed) =
+        terminus_app::ledger::export_bundle(&store_path, commission, &bundle)?;
+    let verified = terminus_app::ledger::verify_file(&bundle).map_err(|(_, _, why)| {
         Failure::failed(format!("the demo's own bundle does not verify: {why}"))
     })?;
     let summary = json!({

@@ -81,7 +81,7 @@ pub fn run(a: ServeArgs) -> Result<u8, Failure> {
             a.max_body
         )));
     }
-    let store = super::ledger::open_store(&a.store, &a.commission, false).map_err(|f| {
+    let store = terminus_app::ledger::open_store(&a.store, &a.commission, false).map_err(|f| {
         f.hint("found the commission first: terminus sign commission --body members.json --key KEY --store STORE --commission ID")
     })?;
     if store.replay().is_empty() {
