@@ -19,14 +19,17 @@
 
 pub mod compare;
 pub mod demarcate;
+pub mod demo;
 pub mod failure;
 pub mod input;
+pub mod inspect;
 pub mod ledger;
 pub mod median;
 pub mod output;
 pub mod provenance;
 pub mod road;
 pub mod shapes;
+pub mod terrain;
 pub mod units;
 
 pub use failure::{Failure, Fault};

@@ -6,6 +6,7 @@ use crate::progress;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use terminus_app::shapes::line_pieces;
+use terminus_app::terrain::{dem_center, DivideBy, DivideRequest};
 use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::Crs;
 use terminus_terrain::flow::{accumulation, all_outlets, basins, d8, CellMetric, NO_FLOW};
@@ -724,257 +725,49 @@ fn streams_cmd(a: StreamArgs) -> Result<u8, Failure> {
     Ok(0)
 }
 
-/// Pour points (lat, lon) and seed cells (row-major indices) of one side.
-type DrainageSide = (Vec<(f64, f64)>, Vec<usize>);
-
-/// A drainage area's designation from a file: its points (pour points,
-/// snapped later) and the cells of its lines (a stream as drawn) and
-/// polygons (a seed area), as row-major cell indices of `d`.
-fn sides_of(
-    input: &super::InputArgs,
-    d: &Dem,
-    p: &Path,
-    name: Option<&str>,
-    from_wgs84: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
-) -> Result<DrainageSide, Failure> {
-    use terminus_vector::Geometry;
-    let ds = input.read(p)?.dataset;
-    let (mut points, mut cells) = (Vec::new(), Vec::new());
-    let g = &d.georef;
-    let line = |l: &[terminus_vector::Coord], cells: &mut Vec<usize>| {
-        // Every cell the line passes: steps of a quarter cell in the DEM's units.
-        for w in l.windows(2) {
-            let (Some(a), Some(b)) = (from_wgs84(w[0].y, w[0].x), from_wgs84(w[1].y, w[1].x))
-            else {
-                continue;
-            };
-            let n = (((b.0 - a.0) / g.dx).abs().max(((b.1 - a.1) / g.dy).abs()) * 4.0)
-                .ceil()
-                .max(1.0) as usize;
-            for k in 0..=n {
-                let t = k as f64 / n as f64;
-                if let Some((c, r)) = g.cell_at(
-                    a.0 + t * (b.0 - a.0),
-                    a.1 + t * (b.1 - a.1),
-                    d.width,
-                    d.height,
-                ) {
-                    cells.push(r * d.width + c);
-                }
-            }
-        }
-    };
-    let named = |f: &terminus_vector::Feature| {
-        name.is_none_or(|n| {
-            ["name", "NAME", "Name", "name_en", "river", "title"]
-                .iter()
-                .any(|k| matches!(f.properties.get(*k), Some(terminus_vector::Value::String(s)) if s == n))
-        })
-    };
-    for f in ds
-        .layers
-        .iter()
-        .flat_map(|l| &l.features)
-        .filter(|f| named(f))
-    {
-        match &f.geometry {
-            Some(Geometry::Point(c)) => points.push((c.y, c.x)),
-            Some(Geometry::LineString(l)) => line(l, &mut cells),
-            Some(Geometry::MultiLineString(ls)) => ls.iter().for_each(|l| line(l, &mut cells)),
-            Some(Geometry::Polygon(_)) | Some(Geometry::MultiPolygon(_)) => {
-                // Cells whose centre lies inside: the polygon in the DEM's
-                // coordinates, crossing-number test on its rings.
-                let polys: Vec<&terminus_vector::Polygon> = match &f.geometry {
-                    Some(Geometry::Polygon(q)) => vec![q],
-                    Some(Geometry::MultiPolygon(qs)) => qs.iter().collect(),
-                    _ => Vec::new(),
-                };
-                for q in polys {
-                    let rings: Vec<Vec<(f64, f64)>> = q
-                        .rings
-                        .iter()
-                        .map(|r| r.iter().filter_map(|c| from_wgs84(c.y, c.x)).collect())
-                        .collect();
-                    let Some(outer) = rings.first() else { continue };
-                    let inside = |x: f64, y: f64| {
-                        let mut n = 0;
-                        for r in &rings {
-                            let mut j = r.len().saturating_sub(1);
-                            for i in 0..r.len() {
-                                let (a, b) = (r[i], r[j]);
-                                if (a.1 > y) != (b.1 > y)
-                                    && x < a.0 + (y - a.1) / (b.1 - a.1) * (b.0 - a.0)
-                                {
-                                    n += 1;
-                                }
-                                j = i;
-                            }
-                        }
-                        n % 2 == 1
-                    };
-                    let (x0, x1) = outer
-                        .iter()
-                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-                            (lo.min(p.0), hi.max(p.0))
-                        });
-                    let (y0, y1) = outer
-                        .iter()
-                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-                            (lo.min(p.1), hi.max(p.1))
-                        });
-                    for r in 0..d.height {
-                        let (_, y) = g.center(0, r);
-                        if y < y0 || y > y1 {
-                            continue;
-                        }
-                        for c in 0..d.width {
-                            let (x, _) = g.center(c, 0);
-                            if x >= x0 && x <= x1 && inside(x, y) {
-                                cells.push(r * d.width + c);
-                            }
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    if points.is_empty() && cells.is_empty() {
-        let which = name.map(|n| format!(" named \"{n}\"")).unwrap_or_default();
-        return Err(Failure::usage(format!(
-            "{}: no points, lines or polygons{which} on the DEM",
-            p.display()
-        )));
-    }
-    Ok((points, cells))
-}
-
 fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
     if a.out.exists() && !a.overwrite {
         return Err(Failure::usage(format!("{} exists", a.out.display()))
             .hint("add --overwrite to replace it"));
     }
-    let d = load(&a.dem, &None)?;
-    let crs = d.georef.crs.clone();
-    let to = CrsTransform::new(&crs, &Crs::WGS84, a.input.op()?, Some(dem_center(&d)))
-        .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
-    let back = CrsTransform::new(&Crs::WGS84, &crs, a.input.op()?, Some(dem_center(&d)))
-        .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
-    let to_f = |x: f64, y: f64| to.apply(x, y).ok().map(|(lon, lat)| (lat, lon));
-    let from_f = |lat: f64, lon: f64| back.apply(lon, lat).ok();
-    let spin = progress::spinner(
-        "filling, draining, tracing the divide",
-        d.width * d.height > 4_000_000,
-    );
-    let wp = match (&a.along, &a.a, &a.b) {
-        (Some(line), _, _) => {
-            let ds = a.input.read(line)?.dataset;
-            let pieces = line_pieces(line, &ds)?;
-            terminus_terrain::divide::water_parting_in_corridor(
-                &d, &pieces, a.corridor, a.simplify, &to_f, &from_f,
-            )
-        }
-        (None, Some(fa), Some(fb)) => {
-            let (pa, sa) = sides_of(&a.input, &d, fa, a.a_name.as_deref(), &from_f)?;
-            let (pb, sb) = sides_of(&a.input, &d, fb, a.b_name.as_deref(), &from_f)?;
-            terminus_terrain::divide::water_parting(
-                &d,
-                &terminus_terrain::divide::WaterPartingOptions {
-                    a: &pa,
-                    b: &pb,
-                    seeds_a: &sa,
-                    seeds_b: &sb,
-                    snap_m: a.snap,
-                    simplify_m: a.simplify,
-                    metric: a.metric.into(),
-                    to_wgs84: &to_f,
-                    from_wgs84: &from_f,
-                },
-            )
-        }
+    let by = match (&a.along, &a.a, &a.b) {
+        (Some(line), _, _) => DivideBy::Along {
+            line: line.clone(),
+            corridor: a.corridor,
+        },
+        (None, Some(fa), Some(fb)) => DivideBy::Sides {
+            a: fa.clone(),
+            b: fb.clone(),
+            a_name: a.a_name.clone(),
+            b_name: a.b_name.clone(),
+        },
         _ => return Err(Failure::usage(
             "give the drainage areas: --a A --b B (pour points), or --along LINE [--corridor 10km]",
         )),
     };
+    let req = DivideRequest {
+        dem: a.dem.clone(),
+        by,
+        snap: a.snap,
+        simplify: a.simplify,
+        compare: a.compare.clone(),
+        metric: a.metric.into(),
+        input: a.input.plain()?,
+    };
+    let spin = progress::spinner("filling, draining, tracing the divide", true);
+    let r = terminus_app::terrain::divide(&req);
     spin.finish_and_clear();
-    let wp = wp.map_err(|e| Failure::failed(e.to_string()))?;
-    let (summary, fc) = divide_outputs(&a.input, &wp, &a.compare)?;
-    std::fs::write(&a.out, serde_json::to_string(&fc).unwrap_or_default())?;
+    let r = r?;
+    std::fs::write(
+        &a.out,
+        serde_json::to_string(&r.geojson).unwrap_or_default(),
+    )?;
     if a.json {
-        print_json(&summary);
+        print_json(&r.summary);
     } else {
-        print_divide(&summary, &a.out);
+        print_divide(&r.summary, &a.out);
     }
     Ok(0)
-}
-
-/// The divide's summary (with distances to each claim line) and GeoJSON.
-pub fn divide_outputs(
-    input: &super::InputArgs,
-    wp: &terminus_terrain::divide::WaterParting,
-    compare: &[PathBuf],
-) -> Result<(serde_json::Value, serde_json::Value), Failure> {
-    let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
-    let mut comparisons = Vec::new();
-    for file in compare {
-        let ds = input.read(file)?.dataset;
-        let pieces = line_pieces(file, &ds)?;
-        let (n, median, p95, max) = terminus_terrain::divide::distances_to(&lines, &pieces, 50.0)
-            .map_err(|e| Failure::failed(e.to_string()))?;
-        // Where it departs: the comparison engine's polygons between the
-        // divide and the line, the largest five (width, area, place).
-        let inputs = terminus_compare::Inputs {
-            lines: vec![
-                terminus_compare::ClaimLine {
-                    name: "divide".into(),
-                    pieces: lines.clone(),
-                },
-                terminus_compare::ClaimLine {
-                    name: "line".into(),
-                    pieces: pieces.clone(),
-                },
-            ],
-            ..Default::default()
-        };
-        let departures: Vec<serde_json::Value> = match terminus_compare::compare(&inputs, &terminus_compare::Options::default()) {
-            Ok(c) => c.pairs[0]
-                .discrepancies
-                .iter()
-                .filter(|d| d.beyond_tolerance && d.kind == "between")
-                .take(5)
-                .map(|d| json!({"area_m2": d.area_m2, "max_width_m": d.max_width_m, "widest_at": [d.widest_at.0, d.widest_at.1], "inside_at": [d.inside_at.0, d.inside_at.1]}))
-                .collect(),
-            Err(e) => vec![json!({"error": e.to_string()})],
-        };
-        comparisons.push(json!({"line": file.display().to_string(), "samples": n, "median_m": median, "p95_m": p95, "max_m": max, "departures": departures}));
-    }
-    let features: Vec<serde_json::Value> = wp
-        .lines
-        .iter()
-        .map(|l| {
-            json!({
-                "type": "Feature",
-                "properties": {"length_m": l.length_m, "highest_m": l.highest.0, "highest_at": [l.highest.1 .0, l.highest.1 .1],
-                               "lowest_m": l.lowest.0, "lowest_at": [l.lowest.1 .0, l.lowest.1 .1], "vertices": l.points.len()},
-                "geometry": {"type": "LineString", "coordinates": l.points.iter().map(|&(la, lo)| [lo, la]).collect::<Vec<_>>()},
-            })
-        })
-        .collect();
-    let top = wp
-        .lines
-        .iter()
-        .max_by(|x, y| x.highest.0.total_cmp(&y.highest.0));
-    let summary = json!({
-        "cells_a": wp.cells.0, "cells_b": wp.cells.1,
-        "outlets": wp.outlets.iter().map(|&(la, lo)| [la, lo]).collect::<Vec<_>>(),
-        "lines": wp.lines.len(), "length_m": wp.length_m(),
-        "highest_m": top.map(|l| l.highest.0), "highest_at": top.map(|l| [l.highest.1 .0, l.highest.1 .1]),
-        "compared": comparisons,
-    });
-    Ok((
-        summary,
-        json!({"type": "FeatureCollection", "features": features}),
-    ))
 }
 
 fn print_divide(s: &serde_json::Value, out: &Path) {
@@ -1402,14 +1195,6 @@ fn clip(a: ClipArgs) -> Result<u8, Failure> {
     };
     save(&a.out, &out, a.overwrite)?;
     Ok(0)
-}
-
-/// The DEM's centre as (lat, lon) where its CRS is geographic, for choosing a datum transformation.
-fn dem_center(d: &Dem) -> (f64, f64) {
-    let (x, y) = d.georef.center(d.width / 2, d.height / 2);
-    CrsTransform::new(&d.georef.crs, &d.georef.crs, None, None)
-        .map(|t| t.source_geographic(x, y))
-        .unwrap_or((y, x))
 }
 
 fn mosaic(a: MosaicArgs) -> Result<u8, Failure> {

@@ -1,0 +1,322 @@
+//! The terrain workflows the front-ends share: the DEM's road to WGS 84,
+//! drainage areas designated by files, and the water-parting (divide)
+//! between two drainage areas or within a corridor of a line, with its
+//! distances to the claim lines.
+
+use crate::failure::Failure;
+use crate::input::{read, InputOptions};
+use crate::road::Road;
+use crate::shapes::line_pieces;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use terminus_terrain::flow::CellMetric;
+use terminus_terrain::Dem;
+
+/// The DEM's centre as (lat, lon) on its own datum, where its transformation to WGS 84 is chosen.
+pub fn dem_center(d: &Dem) -> (f64, f64) {
+    let (x, y) = d.georef.center(d.width / 2, d.height / 2);
+    terminus_geodesy::crs::transform::CrsTransform::new(&d.georef.crs, &d.georef.crs, None, None)
+        .map(|t| t.source_geographic(x, y))
+        .unwrap_or((y, x))
+}
+
+/// The road between the DEM's CRS and WGS 84: through `op` when named, else
+/// EPSG's most accurate at the DEM's centre.
+pub fn dem_road(d: &Dem, path: &Path, op: Option<u32>) -> Result<Road, Failure> {
+    Road::new(&d.georef.crs, op, Some(dem_center(d))).map_err(|e| e.context(path.display()))
+}
+
+/// How the two drainage areas of a divide are given.
+#[derive(Debug, Clone)]
+pub enum DivideBy {
+    /// Pour points, stream lines or seed polygons for each side, with an
+    /// optional feature name to pick from each file.
+    Sides {
+        /// Side A.
+        a: PathBuf,
+        /// Side B.
+        b: PathBuf,
+        /// Feature of A to use.
+        a_name: Option<String>,
+        /// Feature of B to use.
+        b_name: Option<String>,
+    },
+    /// The crest within a corridor of this half-width (metres) around a line.
+    Along {
+        /// The line.
+        line: PathBuf,
+        /// Corridor half-width, metres.
+        corridor: f64,
+    },
+}
+
+/// What to trace.
+#[derive(Debug, Clone)]
+pub struct DivideRequest {
+    /// The DEM.
+    pub dem: PathBuf,
+    /// The drainage areas.
+    pub by: DivideBy,
+    /// Snap pour points to the largest accumulation within this, metres.
+    pub snap: f64,
+    /// Simplify the divide to this, metres (0: none).
+    pub simplify: f64,
+    /// Claim lines to measure it against.
+    pub compare: Vec<PathBuf>,
+    /// Slope metric for D8.
+    pub metric: CellMetric,
+    /// How to read the vector files.
+    pub input: InputOptions,
+}
+
+/// A divide traced: its summary (documented in docs/terrain.md) and GeoJSON.
+pub struct Divide {
+    /// The summary.
+    pub summary: serde_json::Value,
+    /// The divide as a GeoJSON FeatureCollection.
+    pub geojson: serde_json::Value,
+}
+
+/// Trace the water-parting.
+pub fn divide(req: &DivideRequest) -> Result<Divide, Failure> {
+    let d = terminus_terrain::read(&req.dem, None).map_err(|e| Failure::usage(e.to_string()))?;
+    d.range()
+        .map_err(|e| Failure::usage(format!("{}: {e}", req.dem.display())))?;
+    let road = dem_road(&d, &req.dem, req.input.op)?;
+    let to_f = |x: f64, y: f64| road.to_wgs84(x, y).ok().map(|(lon, lat)| (lat, lon));
+    let from_f = |lat: f64, lon: f64| road.from_wgs84(lon, lat).ok();
+    let wp = match &req.by {
+        DivideBy::Along { line, corridor } => {
+            let ds = read(line, &req.input)?.dataset;
+            let pieces = line_pieces(line, &ds)?;
+            terminus_terrain::divide::water_parting_in_corridor(
+                &d,
+                &pieces,
+                *corridor,
+                req.simplify,
+                &to_f,
+                &from_f,
+            )
+        }
+        DivideBy::Sides {
+            a,
+            b,
+            a_name,
+            b_name,
+        } => {
+            let (pa, sa) = sides_of(&req.input, &d, a, a_name.as_deref(), &from_f)?;
+            let (pb, sb) = sides_of(&req.input, &d, b, b_name.as_deref(), &from_f)?;
+            terminus_terrain::divide::water_parting(
+                &d,
+                &terminus_terrain::divide::WaterPartingOptions {
+                    a: &pa,
+                    b: &pb,
+                    seeds_a: &sa,
+                    seeds_b: &sb,
+                    snap_m: req.snap,
+                    simplify_m: req.simplify,
+                    metric: req.metric,
+                    to_wgs84: &to_f,
+                    from_wgs84: &from_f,
+                },
+            )
+        }
+    };
+    let wp = wp.map_err(|e| Failure::failed(e.to_string()))?;
+    let (summary, geojson) = divide_outputs(&req.input, &wp, &req.compare)?;
+    Ok(Divide { summary, geojson })
+}
+
+/// Pour points (lat, lon) and seed cells (row-major indices) of one side.
+type DrainageSide = (Vec<(f64, f64)>, Vec<usize>);
+
+/// A drainage area's designation from a file: its points (pour points,
+/// snapped later) and the cells of its lines (a stream as drawn) and
+/// polygons (a seed area), as row-major cell indices of `d`.
+pub fn sides_of(
+    input: &InputOptions,
+    d: &Dem,
+    p: &Path,
+    name: Option<&str>,
+    from_wgs84: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
+) -> Result<DrainageSide, Failure> {
+    use terminus_vector::Geometry;
+    let ds = read(p, input)?.dataset;
+    let (mut points, mut cells) = (Vec::new(), Vec::new());
+    let g = &d.georef;
+    let line = |l: &[terminus_vector::Coord], cells: &mut Vec<usize>| {
+        // Every cell the line passes: steps of a quarter cell in the DEM's units.
+        for w in l.windows(2) {
+            let (Some(a), Some(b)) = (from_wgs84(w[0].y, w[0].x), from_wgs84(w[1].y, w[1].x))
+            else {
+                continue;
+            };
+            let n = (((b.0 - a.0) / g.dx).abs().max(((b.1 - a.1) / g.dy).abs()) * 4.0)
+                .ceil()
+                .max(1.0) as usize;
+            for k in 0..=n {
+                let t = k as f64 / n as f64;
+                if let Some((c, r)) = g.cell_at(
+                    a.0 + t * (b.0 - a.0),
+                    a.1 + t * (b.1 - a.1),
+                    d.width,
+                    d.height,
+                ) {
+                    cells.push(r * d.width + c);
+                }
+            }
+        }
+    };
+    let named = |f: &terminus_vector::Feature| {
+        name.is_none_or(|n| {
+            ["name", "NAME", "Name", "name_en", "river", "title"]
+                .iter()
+                .any(|k| matches!(f.properties.get(*k), Some(terminus_vector::Value::String(s)) if s == n))
+        })
+    };
+    for f in ds
+        .layers
+        .iter()
+        .flat_map(|l| &l.features)
+        .filter(|f| named(f))
+    {
+        match &f.geometry {
+            Some(Geometry::Point(c)) => points.push((c.y, c.x)),
+            Some(Geometry::LineString(l)) => line(l, &mut cells),
+            Some(Geometry::MultiLineString(ls)) => ls.iter().for_each(|l| line(l, &mut cells)),
+            Some(Geometry::Polygon(_)) | Some(Geometry::MultiPolygon(_)) => {
+                // Cells whose centre lies inside: the polygon in the DEM's
+                // coordinates, crossing-number test on its rings.
+                let polys: Vec<&terminus_vector::Polygon> = match &f.geometry {
+                    Some(Geometry::Polygon(q)) => vec![q],
+                    Some(Geometry::MultiPolygon(qs)) => qs.iter().collect(),
+                    _ => Vec::new(),
+                };
+                for q in polys {
+                    let rings: Vec<Vec<(f64, f64)>> = q
+                        .rings
+                        .iter()
+                        .map(|r| r.iter().filter_map(|c| from_wgs84(c.y, c.x)).collect())
+                        .collect();
+                    let Some(outer) = rings.first() else { continue };
+                    let inside = |x: f64, y: f64| {
+                        let mut n = 0;
+                        for r in &rings {
+                            let mut j = r.len().saturating_sub(1);
+                            for i in 0..r.len() {
+                                let (a, b) = (r[i], r[j]);
+                                if (a.1 > y) != (b.1 > y)
+                                    && x < a.0 + (y - a.1) / (b.1 - a.1) * (b.0 - a.0)
+                                {
+                                    n += 1;
+                                }
+                                j = i;
+                            }
+                        }
+                        n % 2 == 1
+                    };
+                    let (x0, x1) = outer
+                        .iter()
+                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+                            (lo.min(p.0), hi.max(p.0))
+                        });
+                    let (y0, y1) = outer
+                        .iter()
+                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+                            (lo.min(p.1), hi.max(p.1))
+                        });
+                    for r in 0..d.height {
+                        let (_, y) = g.center(0, r);
+                        if y < y0 || y > y1 {
+                            continue;
+                        }
+                        for c in 0..d.width {
+                            let (x, _) = g.center(c, 0);
+                            if x >= x0 && x <= x1 && inside(x, y) {
+                                cells.push(r * d.width + c);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if points.is_empty() && cells.is_empty() {
+        let which = name.map(|n| format!(" named \"{n}\"")).unwrap_or_default();
+        return Err(Failure::usage(format!(
+            "{}: no points, lines or polygons{which} on the DEM",
+            p.display()
+        )));
+    }
+    Ok((points, cells))
+}
+
+/// The divide's summary (with distances to each claim line) and GeoJSON.
+pub fn divide_outputs(
+    input: &InputOptions,
+    wp: &terminus_terrain::divide::WaterParting,
+    compare: &[PathBuf],
+) -> Result<(serde_json::Value, serde_json::Value), Failure> {
+    let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
+    let mut comparisons = Vec::new();
+    for file in compare {
+        let ds = read(file, input)?.dataset;
+        let pieces = line_pieces(file, &ds)?;
+        let (n, median, p95, max) = terminus_terrain::divide::distances_to(&lines, &pieces, 50.0)
+            .map_err(|e| Failure::failed(e.to_string()))?;
+        // Where it departs: the comparison engine's polygons between the
+        // divide and the line, the largest five (width, area, place).
+        let inputs = terminus_compare::Inputs {
+            lines: vec![
+                terminus_compare::ClaimLine {
+                    name: "divide".into(),
+                    pieces: lines.clone(),
+                },
+                terminus_compare::ClaimLine {
+                    name: "line".into(),
+                    pieces: pieces.clone(),
+                },
+            ],
+            ..Default::default()
+        };
+        let departures: Vec<serde_json::Value> = match terminus_compare::compare(&inputs, &terminus_compare::Options::default()) {
+            Ok(c) => c.pairs[0]
+                .discrepancies
+                .iter()
+                .filter(|d| d.beyond_tolerance && d.kind == "between")
+                .take(5)
+                .map(|d| json!({"area_m2": d.area_m2, "max_width_m": d.max_width_m, "widest_at": [d.widest_at.0, d.widest_at.1], "inside_at": [d.inside_at.0, d.inside_at.1]}))
+                .collect(),
+            Err(e) => vec![json!({"error": e.to_string()})],
+        };
+        comparisons.push(json!({"line": file.display().to_string(), "samples": n, "median_m": median, "p95_m": p95, "max_m": max, "departures": departures}));
+    }
+    let features: Vec<serde_json::Value> = wp
+        .lines
+        .iter()
+        .map(|l| {
+            json!({
+                "type": "Feature",
+                "properties": {"length_m": l.length_m, "highest_m": l.highest.0, "highest_at": [l.highest.1 .0, l.highest.1 .1],
+                               "lowest_m": l.lowest.0, "lowest_at": [l.lowest.1 .0, l.lowest.1 .1], "vertices": l.points.len()},
+                "geometry": {"type": "LineString", "coordinates": l.points.iter().map(|&(la, lo)| [lo, la]).collect::<Vec<_>>()},
+            })
+        })
+        .collect();
+    let top = wp
+        .lines
+        .iter()
+        .max_by(|x, y| x.highest.0.total_cmp(&y.highest.0));
+    let summary = json!({
+        "cells_a": wp.cells.0, "cells_b": wp.cells.1,
+        "outlets": wp.outlets.iter().map(|&(la, lo)| [la, lo]).collect::<Vec<_>>(),
+        "lines": wp.lines.len(), "length_m": wp.length_m(),
+        "highest_m": top.map(|l| l.highest.0), "highest_at": top.map(|l| [l.highest.1 .0, l.highest.1 .1]),
+        "compared": comparisons,
+    });
+    Ok((
+        summary,
+        json!({"type": "FeatureCollection", "features": features}),
+    ))
+}
