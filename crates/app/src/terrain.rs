@@ -320,3 +320,197 @@ pub fn divide_outputs(
         json!({"type": "FeatureCollection", "features": features}),
     ))
 }
+
+/// The reach of a river whose thalweg is traced.
+#[derive(Debug, Clone)]
+pub enum Reach {
+    /// Along a line as drawn (its ends are the reach's ends).
+    Along(PathBuf),
+    /// Between two points, (lat, lon) on WGS 84.
+    Between((f64, f64), (f64, f64)),
+}
+
+/// What thalweg to trace.
+#[derive(Debug, Clone)]
+pub struct ThalwegRequest {
+    /// The DEM.
+    pub dem: PathBuf,
+    /// CRS of a DEM that states none.
+    pub dem_crs: Option<terminus_geodesy::Crs>,
+    /// The reach.
+    pub reach: Reach,
+    /// Corridor half-width around the reach, metres.
+    pub corridor: f64,
+    /// Claim lines to measure it against.
+    pub compare: Vec<PathBuf>,
+    /// How to read the vector files.
+    pub input: InputOptions,
+}
+
+/// A line traced on the DEM: its summary and GeoJSON.
+pub struct Traced {
+    /// The summary (documented in docs/terrain.md).
+    pub summary: serde_json::Value,
+    /// The line as a GeoJSON FeatureCollection.
+    pub geojson: serde_json::Value,
+}
+
+/// Read a DEM (its CRS, or `crs` when it states none) and check its range.
+pub fn load_dem(path: &Path, crs: Option<&terminus_geodesy::Crs>) -> Result<Dem, Failure> {
+    crate::demarcate::load_dem(path, crs)
+}
+
+/// The thalweg of a reach: the least-cost line along the valley floor.
+pub fn thalweg(req: &ThalwegRequest) -> Result<Traced, Failure> {
+    use terminus_geodesy::measure::InverseGeodesic;
+    let guide: Vec<Vec<(f64, f64)>> = match &req.reach {
+        Reach::Along(p) => {
+            let ds = read(p, &req.input)?.dataset;
+            line_pieces(p, &ds)?
+        }
+        Reach::Between(f, t) => vec![vec![*f, *t]],
+    };
+    let ends = (
+        guide[0][0],
+        *guide.last().and_then(|p| p.last()).unwrap_or(&guide[0][0]),
+    );
+    let d = load_dem(&req.dem, req.dem_crs.as_ref())?;
+    let road = dem_road(&d, &req.dem, req.input.op)?;
+    let to_f = |x: f64, y: f64| road.to_wgs84(x, y).ok().map(|(lon, lat)| (lat, lon));
+    let cell_of = |(lat, lon): (f64, f64), what: &str| -> Result<usize, Failure> {
+        let (x, y) = road
+            .from_wgs84(lon, lat)
+            .map_err(|e| Failure::usage(format!("{what}: {e}")))?;
+        d.georef
+            .cell_at(x, y, d.width, d.height)
+            .map(|(c, r)| r * d.width + c)
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "the thalweg's {what} ({lat:.5}°N, {lon:.5}°E) lies outside the DEM"
+                ))
+            })
+    };
+    let (from, to_cell) = (cell_of(ends.0, "start")?, cell_of(ends.1, "end")?);
+    let mask = terminus_terrain::window::corridor_mask(&d, &guide, req.corridor, &to_f)
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    let t = terminus_terrain::thalweg::thalweg(&d, from, to_cell, &mask)
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    let pts: Vec<(f64, f64)> = t
+        .cells
+        .iter()
+        .filter_map(|&i| {
+            let (x, y) = d.georef.center(i % d.width, i / d.width);
+            to_f(x, y)
+        })
+        .collect();
+    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    let length: f64 = pts
+        .windows(2)
+        .map(|w| -> f64 { g.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
+        .sum();
+    let (hi, lo) = t
+        .heights
+        .iter()
+        .fold((f32::MIN, f32::MAX), |(h, l), &z| (h.max(z), l.min(z)));
+    let mut comparisons = Vec::new();
+    for file in &req.compare {
+        let ds = read(file, &req.input)?.dataset;
+        let pieces = line_pieces(file, &ds)?;
+        let (n, median, p95, max) =
+            terminus_terrain::divide::distances_to(std::slice::from_ref(&pts), &pieces, 50.0)
+                .map_err(|e| Failure::failed(e.to_string()))?;
+        comparisons.push(json!({"line": file.display().to_string(), "samples": n, "median_m": median, "p95_m": p95, "max_m": max}));
+    }
+    let fc = json!({"type": "FeatureCollection", "features": [{
+        "type": "Feature",
+        "properties": {"length_m": length, "start_m": t.heights.first(), "end_m": t.heights.last(), "highest_m": hi, "lowest_m": lo, "cells": t.cells.len()},
+        "geometry": {"type": "LineString", "coordinates": pts.iter().map(|&(la, lo)| [lo, la]).collect::<Vec<_>>()},
+    }]});
+    let summary = json!({"length_m": length, "start_m": t.heights.first(), "end_m": t.heights.last(), "highest_m": hi, "lowest_m": lo, "cells": t.cells.len(), "compared": comparisons});
+    Ok(Traced {
+        summary,
+        geojson: fc,
+    })
+}
+
+/// A DEM clipped to a corridor around a line.
+pub struct Corridor {
+    /// The clipped DEM.
+    pub dem: Dem,
+    /// Cells within the distance of the line.
+    pub kept: usize,
+    /// The input road's notes (the line's transformation).
+    pub notes: Vec<String>,
+}
+
+/// Clip `d` (read from `dem_path`) to `distance` metres around the line
+/// in `line`, which may be in any CRS: the DEM goes through the line's own
+/// transformation (or the one named), not one of its own.
+pub fn corridor(
+    d: &Dem,
+    dem_path: &Path,
+    line: &Path,
+    distance: f64,
+    input: &InputOptions,
+) -> Result<Corridor, Failure> {
+    let r = read(line, input)?;
+    let pieces = line_pieces(line, &r.dataset)?;
+    let op = match input.op {
+        Some(op) => Some(op),
+        None => r.road()?.and_then(|r| r.operation_code()),
+    };
+    let road = dem_road(d, dem_path, op)?;
+    let to = |x: f64, y: f64| road.to_wgs84(x, y).ok().map(|(lon, lat)| (lat, lon));
+    let from = |lat: f64, lon: f64| road.from_wgs84(lon, lat).ok();
+    let (c, kept) = terminus_terrain::window::corridor(d, &pieces, distance, &to, &from)
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    Ok(Corridor {
+        dem: c,
+        kept,
+        notes: r.notes(),
+    })
+}
+
+/// A river's median line from its two bank lines: the equidistance engine
+/// of `terminus median`, sampled every `spacing` metres.
+pub fn bank_median(
+    left: &Path,
+    right: &Path,
+    spacing: f64,
+    input: &InputOptions,
+) -> Result<Traced, Failure> {
+    let bank = |p: &Path| -> Result<Vec<Vec<(f64, f64)>>, Failure> {
+        let ds = read(p, input)?.dataset;
+        line_pieces(p, &ds)
+    };
+    let (l, r) = (bank(left)?, bank(right)?);
+    // The equidistance engine (terminus median), sampled every --spacing.
+    let fail = |e: terminus_delimitation::DelimitationError| Failure::failed(e.to_string());
+    let frame = terminus_compare::frame::Frame::around(
+        terminus_geodesy::Ellipsoid::WGS84,
+        l.iter().chain(&r).flatten(),
+    )
+    .map_err(|e| Failure::usage(e.to_string()))?;
+    let sl = terminus_delimitation::Side::new("left bank", l, &frame).map_err(fail)?;
+    let sr = terminus_delimitation::Side::new("right bank", r, &frame).map_err(fail)?;
+    let options = terminus_delimitation::MedianOptions::default();
+    let line = terminus_delimitation::median_line(&frame, &sl, &sr, &options).map_err(fail)?;
+    let line = terminus_delimitation::densify_on_line(&frame, (&sl, &sr), &options, &line, spacing)
+        .map_err(fail)?;
+    let length = line.length_m;
+    let worst = line
+        .vertices
+        .iter()
+        .map(|v| (v.base_a[0].distance - v.base_b[0].distance).abs())
+        .fold(0.0, f64::max);
+    let m: Vec<(f64, f64)> = line.coords();
+    let fc = json!({"type": "FeatureCollection", "features": [{
+        "type": "Feature",
+        "properties": {"length_m": length, "points": m.len(), "turning_points": line.turning_points().count(), "max_inequality_m": worst},
+        "geometry": {"type": "LineString", "coordinates": m.iter().map(|p| [p.1, p.0]).collect::<Vec<_>>()},
+    }]});
+    Ok(Traced {
+        summary: json!({"length_m": length, "points": m.len(), "turning_points": line.turning_points().count(), "max_inequality_m": worst}),
+        geojson: fc,
+    })
+}

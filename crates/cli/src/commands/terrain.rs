@@ -5,9 +5,7 @@ use crate::failure::Failure;
 use crate::progress;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use terminus_app::shapes::line_pieces;
-use terminus_app::terrain::{dem_center, DivideBy, DivideRequest};
-use terminus_geodesy::crs::transform::CrsTransform;
+use terminus_app::terrain::{DivideBy, DivideRequest, Reach, ThalwegRequest};
 use terminus_geodesy::Crs;
 use terminus_terrain::flow::{accumulation, all_outlets, basins, d8, CellMetric, NO_FLOW};
 use terminus_terrain::{Dem, NodataAs, SampleType};
@@ -479,43 +477,16 @@ fn median_cmd(a: MedianArgs) -> Result<u8, Failure> {
         return Err(Failure::usage(format!("{} exists", a.out.display()))
             .hint("add --overwrite to replace it"));
     }
-    let bank = |p: &Path| -> Result<Vec<Vec<(f64, f64)>>, Failure> {
-        let ds = a.input.read(p)?.dataset;
-        line_pieces(p, &ds)
-    };
-    let (l, r) = (bank(&a.left)?, bank(&a.right)?);
-    // The equidistance engine (terminus median), sampled every --spacing.
-    let fail = |e: terminus_delimitation::DelimitationError| Failure::failed(e.to_string());
-    let frame = terminus_compare::frame::Frame::around(
-        terminus_geodesy::Ellipsoid::WGS84,
-        l.iter().chain(&r).flatten(),
-    )
-    .map_err(|e| Failure::usage(e.to_string()))?;
-    let sl = terminus_delimitation::Side::new("left bank", l, &frame).map_err(fail)?;
-    let sr = terminus_delimitation::Side::new("right bank", r, &frame).map_err(fail)?;
-    let options = terminus_delimitation::MedianOptions::default();
-    let line = terminus_delimitation::median_line(&frame, &sl, &sr, &options).map_err(fail)?;
-    let line =
-        terminus_delimitation::densify_on_line(&frame, (&sl, &sr), &options, &line, a.spacing)
-            .map_err(fail)?;
-    let length = line.length_m;
-    let worst = line
-        .vertices
-        .iter()
-        .map(|v| (v.base_a[0].distance - v.base_b[0].distance).abs())
-        .fold(0.0, f64::max);
-    let m: Vec<(f64, f64)> = line.coords();
-    let fc = json!({"type": "FeatureCollection", "features": [{
-        "type": "Feature",
-        "properties": {"length_m": length, "points": m.len(), "turning_points": line.turning_points().count(), "max_inequality_m": worst},
-        "geometry": {"type": "LineString", "coordinates": m.iter().map(|p| [p.1, p.0]).collect::<Vec<_>>()},
-    }]});
-    std::fs::write(&a.out, serde_json::to_string(&fc).unwrap_or_default())?;
+    let r = terminus_app::terrain::bank_median(&a.left, &a.right, a.spacing, &a.input.plain()?)?;
+    std::fs::write(
+        &a.out,
+        serde_json::to_string(&r.geojson).unwrap_or_default(),
+    )?;
     println!(
         "median line {:.3} km, {} points, each equidistant from both banks to {:.1e} m → {}",
-        length / 1000.0,
-        m.len(),
-        worst,
+        r.summary["length_m"].as_f64().unwrap_or(f64::NAN) / 1000.0,
+        r.summary["points"],
+        r.summary["max_inequality_m"].as_f64().unwrap_or(f64::NAN),
         a.out.display()
     );
     Ok(0)
@@ -538,110 +509,50 @@ fn latlon_arg(s: &str, what: &str) -> Result<(f64, f64), Failure> {
 }
 
 fn thalweg_cmd(a: ThalwegArgs) -> Result<u8, Failure> {
-    use terminus_geodesy::measure::InverseGeodesic;
     if a.out.exists() && !a.overwrite {
         return Err(Failure::usage(format!("{} exists", a.out.display()))
             .hint("add --overwrite to replace it"));
     }
-    let guide: Vec<Vec<(f64, f64)>> = match (&a.along, &a.from, &a.to) {
-        (Some(p), _, _) => {
-            let ds = a.input.read(p)?.dataset;
-            line_pieces(p, &ds)?
-        }
-        (None, Some(f), Some(t)) => vec![vec![latlon_arg(f, "from")?, latlon_arg(t, "to")?]],
+    let reach = match (&a.along, &a.from, &a.to) {
+        (Some(p), _, _) => Reach::Along(p.clone()),
+        (None, Some(f), Some(t)) => Reach::Between(latlon_arg(f, "from")?, latlon_arg(t, "to")?),
         _ => {
             return Err(Failure::usage(
                 "give the reach: --along LINE, or --from LAT,LON --to LAT,LON",
             ))
         }
     };
-    let ends = (
-        guide[0][0],
-        *guide.last().and_then(|p| p.last()).unwrap_or(&guide[0][0]),
-    );
-    let d = load(&a.dem, &a.dem_crs)?;
-    d.range()
-        .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
-    let to = CrsTransform::new(
-        &d.georef.crs,
-        &Crs::WGS84,
-        a.input.op()?,
-        Some(dem_center(&d)),
-    )
-    .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
-    let back = CrsTransform::new(
-        &Crs::WGS84,
-        &d.georef.crs,
-        a.input.op()?,
-        Some(dem_center(&d)),
-    )
-    .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
-    let to_f = |x: f64, y: f64| to.apply(x, y).ok().map(|(lon, lat)| (lat, lon));
-    let cell_of = |(lat, lon): (f64, f64), what: &str| -> Result<usize, Failure> {
-        let (x, y) = back
-            .apply(lon, lat)
-            .map_err(|e| Failure::usage(format!("{what}: {e}")))?;
-        d.georef
-            .cell_at(x, y, d.width, d.height)
-            .map(|(c, r)| r * d.width + c)
-            .ok_or_else(|| {
-                Failure::usage(format!(
-                    "the thalweg's {what} ({lat:.5}°N, {lon:.5}°E) lies outside the DEM"
-                ))
-            })
+    let req = ThalwegRequest {
+        dem: a.dem.clone(),
+        dem_crs: crs_arg(&a.dem_crs)?,
+        reach,
+        corridor: a.corridor,
+        compare: a.compare.clone(),
+        input: a.input.plain()?,
     };
-    let (from, to_cell) = (cell_of(ends.0, "start")?, cell_of(ends.1, "end")?);
-    let spin = progress::spinner("tracing the thalweg", d.width * d.height > 4_000_000);
-    let mask = terminus_terrain::window::corridor_mask(&d, &guide, a.corridor, &to_f)
-        .map_err(|e| Failure::failed(e.to_string()))?;
-    let t = terminus_terrain::thalweg::thalweg(&d, from, to_cell, &mask)
-        .map_err(|e| Failure::failed(e.to_string()))?;
+    let spin = progress::spinner("tracing the thalweg", true);
+    let r = terminus_app::terrain::thalweg(&req);
     spin.finish_and_clear();
-    let pts: Vec<(f64, f64)> = t
-        .cells
-        .iter()
-        .filter_map(|&i| {
-            let (x, y) = d.georef.center(i % d.width, i / d.width);
-            to_f(x, y)
-        })
-        .collect();
-    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
-    let length: f64 = pts
-        .windows(2)
-        .map(|w| -> f64 { g.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
-        .sum();
-    let (hi, lo) = t
-        .heights
-        .iter()
-        .fold((f32::MIN, f32::MAX), |(h, l), &z| (h.max(z), l.min(z)));
-    let mut comparisons = Vec::new();
-    for file in &a.compare {
-        let ds = a.input.read(file)?.dataset;
-        let pieces = line_pieces(file, &ds)?;
-        let (n, median, p95, max) =
-            terminus_terrain::divide::distances_to(std::slice::from_ref(&pts), &pieces, 50.0)
-                .map_err(|e| Failure::failed(e.to_string()))?;
-        comparisons.push(json!({"line": file.display().to_string(), "samples": n, "median_m": median, "p95_m": p95, "max_m": max}));
-    }
-    let fc = json!({"type": "FeatureCollection", "features": [{
-        "type": "Feature",
-        "properties": {"length_m": length, "start_m": t.heights.first(), "end_m": t.heights.last(), "highest_m": hi, "lowest_m": lo, "cells": t.cells.len()},
-        "geometry": {"type": "LineString", "coordinates": pts.iter().map(|&(la, lo)| [lo, la]).collect::<Vec<_>>()},
-    }]});
-    std::fs::write(&a.out, serde_json::to_string(&fc).unwrap_or_default())?;
-    let summary = json!({"length_m": length, "start_m": t.heights.first(), "end_m": t.heights.last(), "highest_m": hi, "lowest_m": lo, "cells": t.cells.len(), "compared": comparisons});
+    let r = r?;
+    std::fs::write(
+        &a.out,
+        serde_json::to_string(&r.geojson).unwrap_or_default(),
+    )?;
+    let s = &r.summary;
     if a.json {
-        print_json(&summary);
+        print_json(s);
     } else {
         println!(
-            "thalweg {:.3} km over {} cells, from {} m to {} m (highest {hi} m, lowest {lo} m) → {}",
-            length / 1000.0,
-            t.cells.len(),
-            t.heights.first().copied().unwrap_or(f32::NAN),
-            t.heights.last().copied().unwrap_or(f32::NAN),
+            "thalweg {:.3} km over {} cells, from {} m to {} m (highest {} m, lowest {} m) → {}",
+            s["length_m"].as_f64().unwrap_or(f64::NAN) / 1000.0,
+            s["cells"],
+            s["start_m"],
+            s["end_m"],
+            s["highest_m"],
+            s["lowest_m"],
             a.out.display()
         );
-        for c in &comparisons {
+        for c in s["compared"].as_array().into_iter().flatten() {
             println!(
                 "  vs {}: median {:.0} m, 95th percentile {:.0} m",
                 c["line"].as_str().unwrap_or(""),
@@ -685,8 +596,7 @@ fn streams_cmd(a: StreamArgs) -> Result<u8, Failure> {
     };
     let net = terminus_terrain::flow::streams(&dir, &acc, threshold, d.width);
     spin.finish_and_clear();
-    let to = CrsTransform::new(&d.georef.crs, &Crs::WGS84, None, Some(dem_center(&d)))
-        .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
+    let road = terminus_app::terrain::dem_road(&d, &a.dem, None)?;
     let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
     let mut total = 0.0;
     let features: Vec<serde_json::Value> = net
@@ -697,7 +607,7 @@ fn streams_cmd(a: StreamArgs) -> Result<u8, Failure> {
                 .iter()
                 .filter_map(|&i| {
                     let (x, y) = d.georef.center(i % d.width, i / d.width);
-                    to.apply(x, y).ok()
+                    road.to_wgs84(x, y).ok()
                 })
                 .collect();
             let length: f64 = pts.windows(2).map(|w| -> f64 { g.inverse(w[0].1, w[0].0, w[1].1, w[1].0) }).sum();
@@ -926,13 +836,7 @@ fn basin_cmd(a: BasinArgs) -> Result<u8, Failure> {
         None => all_outlets(&dir, &valid),
         Some(p) => {
             let ds = a.input.read(p)?.dataset;
-            let back = CrsTransform::new(
-                &Crs::WGS84,
-                &d.georef.crs,
-                a.input.op()?,
-                Some(dem_center(&d)),
-            )
-            .map_err(|e| Failure::usage(format!("{}: {e}", f.dem.display())))?;
+            let road = terminus_app::terrain::dem_road(&d, &f.dem, a.input.op()?)?;
             let mut out = Vec::new();
             let points =
                 ds.layers
@@ -943,8 +847,8 @@ fn basin_cmd(a: BasinArgs) -> Result<u8, Failure> {
                         _ => None,
                     });
             for (k, (lat, lon)) in points.enumerate() {
-                let (x, y) = back
-                    .apply(lon, lat)
+                let (x, y) = road
+                    .from_wgs84(lon, lat)
                     .map_err(|e| Failure::usage(format!("pour point {}: {e}", k + 1)))?;
                 let (c, r) = d.georef.cell_at(x, y, d.width, d.height).ok_or_else(|| {
                     Failure::usage(format!(
@@ -1153,32 +1057,18 @@ fn info(a: InfoArgs) -> Result<u8, Failure> {
 fn clip(a: ClipArgs) -> Result<u8, Failure> {
     let d = load(&a.dem, &a.dem_crs)?;
     let out = if let (Some(line), Some(dist)) = (&a.along, a.distance) {
-        let read = a.input.read(line)?;
-        let pieces = line_pieces(line, &read.dataset)?;
-        // The DEM goes through the line's transformation, not one of its own.
-        let op = match a.input.op()? {
-            Some(op) => Some(op),
-            None => read.road()?.and_then(|r| r.operation_code()),
-        };
-        for n in read.notes() {
+        let spin = progress::spinner("clipping to the corridor", true);
+        let r = terminus_app::terrain::corridor(&d, &a.dem, line, dist, &a.input.plain()?);
+        spin.finish_and_clear();
+        let c = r?;
+        for n in &c.notes {
             eprintln!("note: {n}");
         }
-        let crs = d.georef.crs.clone();
-        let t = CrsTransform::new(&crs, &Crs::WGS84, op, Some(dem_center(&d)))
-            .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
-        let back = CrsTransform::new(&Crs::WGS84, &crs, op, Some(dem_center(&d)))
-            .map_err(|e| Failure::usage(format!("{}: {e}", a.dem.display())))?;
-        let to = |x: f64, y: f64| t.apply(x, y).ok().map(|(lon, lat)| (lat, lon));
-        let from = |lat: f64, lon: f64| back.apply(lon, lat).ok();
-        let spin = progress::spinner("clipping to the corridor", true);
-        let r = terminus_terrain::window::corridor(&d, &pieces, dist, &to, &from);
-        spin.finish_and_clear();
-        let (c, kept) = r.map_err(|e| Failure::failed(e.to_string()))?;
         println!(
-            "{} × {} cells, {kept} within {dist} m of the line",
-            c.width, c.height
+            "{} × {} cells, {} within {dist} m of the line",
+            c.dem.width, c.dem.height, c.kept
         );
-        c
+        c.dem
     } else if !a.r#box.is_empty() {
         let b = &a.r#box;
         if b.len() != 4 || !(b[0] < b[2] && b[1] < b[3]) {
