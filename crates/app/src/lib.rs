@@ -18,6 +18,7 @@
 //! workflow here, and print. Nothing here knows clap, HTTP or a terminal.
 
 pub mod compare;
+pub mod convert;
 pub mod demarcate;
 pub mod demo;
 pub mod failure;
@@ -29,6 +30,7 @@ pub mod output;
 pub mod provenance;
 pub mod road;
 pub mod shapes;
+pub mod sheets;
 pub mod terrain;
 pub mod units;
 
