@@ -671,3 +671,243 @@ pub fn read_key(path: &std::path::Path) -> Result<(KeyFile, MemberKey), Failure>
         .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
     Ok((kf, key))
 }
+
+/// What `sign` signs: the event kind, the member's key file, the store, and
+/// where the body comes from (a JSON file, a line read through the input
+/// road, or a catalogue and documents).
+#[derive(Debug, Clone, Default)]
+pub struct SignRequest {
+    /// Event kind (proposal, agreement, attachment, member, …), `draft` or `tree-head`.
+    pub kind: String,
+    /// The member's key file.
+    pub key: PathBuf,
+    /// The store (SQLite file or PostgreSQL connection).
+    pub store: PathBuf,
+    /// The commission.
+    pub commission: String,
+    /// Print the signed event instead of storing it.
+    pub print: bool,
+    /// Sequence number (with `print`, for an event made offline).
+    pub seq: Option<u64>,
+    /// Previous event's hash (with `print`).
+    pub prev: Option<String>,
+    /// A draft's kind.
+    pub draft_kind: String,
+    /// The body as a JSON file.
+    pub body: Option<PathBuf>,
+    /// The section.
+    pub section: Option<String>,
+    /// The section's line.
+    pub line: Option<PathBuf>,
+    /// The line's source, in words.
+    pub source: String,
+    /// Map series.
+    pub series: Option<String>,
+    /// Edition year.
+    pub edition: Option<i32>,
+    /// Scale denominator.
+    pub scale: Option<u32>,
+    /// Sheet.
+    pub sheet: Option<String>,
+    /// An agreement's basis.
+    pub basis: String,
+    /// An agreement's protocol-description.
+    pub protocol: Option<PathBuf>,
+    /// An attachment's pillar catalogue.
+    pub catalogue: Option<PathBuf>,
+    /// An attachment's documents.
+    pub document: Vec<PathBuf>,
+    /// What an attachment is.
+    pub what: Option<String>,
+    /// Decimals of an agreement's line text.
+    pub decimals: usize,
+    /// The event's time (RFC 3339), default now.
+    pub time: Option<String>,
+    /// How to read the line or catalogue.
+    pub input: InputOptions,
+}
+
+/// What signing did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Signed {
+    /// The signed JSON, not stored (`print`).
+    Printed(String),
+    /// Stored: a sentence saying what and where.
+    Stored(String),
+}
+
+/// Sign one event (or tree head, or draft) with the member's key and
+/// store it, or only print it.
+pub fn sign(a: &SignRequest) -> Result<Signed, Failure> {
+    let (kf, key) = read_key(&a.key)?;
+    let mut s = open_store(&a.store, &a.commission, true)?;
+    if a.kind == "tree-head" || a.kind == "tree_head" {
+        // The member vouches for the log as it stands: its size and root.
+        let replay = s.replay();
+        let h = terminus_ledger::record::TreeHead::sign(
+            &a.commission,
+            replay.len(),
+            &replay.root(),
+            (&kf.member, &key),
+        );
+        if a.print {
+            return Ok(Signed::Printed(
+                serde_json::to_string(&h).unwrap_or_default(),
+            ));
+        }
+        s.add_head(&h)
+            .map_err(|err| Failure::failed(format!("not stored: {err}")))?;
+        return Ok(Signed::Stored(format!(
+            "{}: tree head at {} events, root {}, signed by {} and stored in {}",
+            a.commission,
+            h.size,
+            h.root,
+            h.signer,
+            a.store.display()
+        )));
+    }
+    let body: serde_json::Value = if let Some(b) = &a.body {
+        let t = std::fs::read_to_string(b)?;
+        serde_json::from_str(&t).map_err(|e| {
+            Failure::usage(format!(
+                "{}: not JSON (line {}, column {}): {e}",
+                b.display(),
+                e.line(),
+                e.column()
+            ))
+        })?
+    } else if let (Some(line), Some(section)) = (&a.line, &a.section) {
+        let read = crate::input::read(line, &a.input)?;
+        let read_notes = read.notes();
+        let pieces = crate::shapes::line_pieces(line, &read.dataset)?;
+        if pieces.len() != 1 {
+            return Err(Failure::usage(format!(
+                "{}: {} lines; a section's line is one line",
+                line.display(),
+                pieces.len()
+            )));
+        }
+        let lonlat: Vec<(f64, f64)> = pieces[0].iter().map(|&(lat, lon)| (lon, lat)).collect();
+        if a.kind == "agreement" {
+            let protocol = match &a.protocol {
+                Some(p) => std::fs::read_to_string(p)?,
+                None => {
+                    return Err(Failure::usage(
+                        "an agreement's terms carry the protocol-description's hash: give --protocol FILE",
+                    ))
+                }
+            };
+            serde_json::json!({"terms": terminus_ledger::record::section_terms(section, "EPSG:4326", a.decimals, &lonlat, &a.basis, &protocol)})
+        } else {
+            // The source as the proposals carry it: map series,
+            // edition, scale, sheet, and the transformation used to bring
+            // the line to WGS 84 (the reader's notes name it).
+            let mut source = serde_json::Map::new();
+            source.insert("text".into(), serde_json::json!(a.source));
+            if let Some(v) = &a.series {
+                source.insert("map_series".into(), serde_json::json!(v));
+            }
+            if let Some(v) = a.edition {
+                source.insert("edition_year".into(), serde_json::json!(v));
+            }
+            if let Some(v) = a.scale {
+                source.insert("scale".into(), serde_json::json!(v));
+            }
+            if let Some(v) = &a.sheet {
+                source.insert("sheet".into(), serde_json::json!(v));
+            }
+            source.insert(
+                "file".into(),
+                serde_json::json!(line.file_name().map(|n| n.to_string_lossy().into_owned())),
+            );
+            source.insert("transformation".into(), serde_json::json!(read_notes));
+            serde_json::json!({"section": section, "crs": "EPSG:4326", "line": lonlat.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(), "source": source})
+        }
+    } else if let (true, Some(section)) = (
+        a.kind == "attachment" && (a.catalogue.is_some() || !a.document.is_empty()),
+        &a.section,
+    ) {
+        let req = AttachmentRequest {
+            what: a.what.clone(),
+            catalogue: a.catalogue.clone(),
+            document: a.document.clone(),
+            store: a.store.clone(),
+            input: a.input.clone(),
+        };
+        attachment_body(&req, s.as_ref(), section)?
+    } else {
+        return Err(Failure::usage(
+            "give the body: --body FILE, --section NAME --line FILE, or --section NAME --catalogue FILE",
+        ));
+    };
+    let time = a
+        .time
+        .clone()
+        .unwrap_or_else(terminus_ledger::record::now_rfc3339);
+    if a.kind == "draft" {
+        let Some(me) = s.replay().members().get(&kf.member).cloned() else {
+            return Err(Failure::usage(format!(
+                "{} is not a member of {} in {}",
+                kf.member,
+                a.commission,
+                a.store.display()
+            )));
+        };
+        let mut body = body;
+        if let Some(o) = body.as_object_mut() {
+            o.entry("kind").or_insert(serde_json::json!(a.draft_kind));
+        }
+        let d = terminus_ledger::draft::Draft::sign(
+            &a.commission,
+            &me.party,
+            (&kf.member, &key),
+            &time,
+            body,
+        );
+        if a.print {
+            return Ok(Signed::Printed(
+                serde_json::to_string(&d).unwrap_or_default(),
+            ));
+        }
+        let id = s
+            .add_draft(&d)
+            .map_err(|err| Failure::failed(format!("not stored: {err}")))?;
+        return Ok(Signed::Stored(format!(
+            "{}: draft {id} of {} by {} signed and stored in {} (seen by {} only)",
+            a.commission,
+            d.party,
+            d.author,
+            a.store.display(),
+            d.party
+        )));
+    }
+    let mut e = terminus_ledger::record::Event {
+        seq: a.seq.unwrap_or(s.replay().len()),
+        commission: a.commission.clone(),
+        kind: a.kind.clone(),
+        author: kf.member.clone(),
+        time,
+        prev: a
+            .prev
+            .clone()
+            .unwrap_or_else(|| s.replay().prev().to_string()),
+        body: terminus_ledger::record::canonical_raw(&body),
+        signature: String::new(),
+    };
+    e.signature = key.sign(&e.signed_bytes());
+    if a.print {
+        return Ok(Signed::Printed(
+            serde_json::to_string(&e).unwrap_or_default(),
+        ));
+    }
+    s.append(&e)
+        .map_err(|err| Failure::failed(format!("not stored: {err}")))?;
+    Ok(Signed::Stored(format!(
+        "{}: event {} ({} by {}) signed and stored in {}",
+        a.commission,
+        e.seq,
+        e.kind,
+        e.author,
+        a.store.display()
+    )))
+}

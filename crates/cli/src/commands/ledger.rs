@@ -5,8 +5,8 @@ use super::print_json;
 use crate::failure::Failure;
 use std::path::PathBuf;
 use terminus_app::ledger::{
-    attachment_body, beside_the_log, export, import, open_store, read_any, read_key, witnessed,
-    write_private, AttachmentRequest, KeyFile,
+    beside_the_log, export, import, read_any, read_key, sign, witnessed, write_private, KeyFile,
+    SignRequest, Signed,
 };
 use terminus_ledger::keys::MemberKey;
 use terminus_ledger::record::{verify, RecordError};
@@ -414,175 +414,34 @@ pub struct SignArgs {
 
 /// Run `terminus sign`.
 pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
-    let (kf, key) = read_key(&a.key)?;
-    let mut s = open_store(&a.store, &a.commission, true)?;
-    if a.kind == "tree-head" || a.kind == "tree_head" {
-        // The member vouches for the log as it stands: its size and root.
-        let replay = s.replay();
-        let h = terminus_ledger::record::TreeHead::sign(
-            &a.commission,
-            replay.len(),
-            &replay.root(),
-            (&kf.member, &key),
-        );
-        if a.print {
-            println!("{}", serde_json::to_string(&h).unwrap_or_default());
-            return Ok(0);
-        }
-        s.add_head(&h)
-            .map_err(|err| Failure::failed(format!("not stored: {err}")))?;
-        println!(
-            "{}: tree head at {} events, root {}, signed by {} and stored in {}",
-            a.commission,
-            h.size,
-            h.root,
-            h.signer,
-            a.store.display()
-        );
-        return Ok(0);
-    }
-    let body: serde_json::Value = if let Some(b) = &a.body {
-        let t = std::fs::read_to_string(b)?;
-        serde_json::from_str(&t).map_err(|e| {
-            Failure::usage(format!(
-                "{}: not JSON (line {}, column {}): {e}",
-                b.display(),
-                e.line(),
-                e.column()
-            ))
-        })?
-    } else if let (Some(line), Some(section)) = (&a.line, &a.section) {
-        let read = a.input.read(line)?;
-        let read_notes = read.notes();
-        let pieces = terminus_app::shapes::line_pieces(line, &read.dataset)?;
-        if pieces.len() != 1 {
-            return Err(Failure::usage(format!(
-                "{}: {} lines; a section's line is one line",
-                line.display(),
-                pieces.len()
-            )));
-        }
-        let lonlat: Vec<(f64, f64)> = pieces[0].iter().map(|&(lat, lon)| (lon, lat)).collect();
-        if a.kind == "agreement" {
-            let protocol = match &a.protocol {
-                Some(p) => std::fs::read_to_string(p)?,
-                None => {
-                    return Err(Failure::usage(
-                        "an agreement's terms carry the protocol-description's hash: give --protocol FILE",
-                    ))
-                }
-            };
-            serde_json::json!({"terms": terminus_ledger::record::section_terms(section, "EPSG:4326", a.decimals, &lonlat, &a.basis, &protocol)})
-        } else {
-            // The source as the proposals carry it: map series,
-            // edition, scale, sheet, and the transformation used to bring
-            // the line to WGS 84 (the reader's notes name it).
-            let mut source = serde_json::Map::new();
-            source.insert("text".into(), serde_json::json!(a.source));
-            if let Some(v) = &a.series {
-                source.insert("map_series".into(), serde_json::json!(v));
-            }
-            if let Some(v) = a.edition {
-                source.insert("edition_year".into(), serde_json::json!(v));
-            }
-            if let Some(v) = a.scale {
-                source.insert("scale".into(), serde_json::json!(v));
-            }
-            if let Some(v) = &a.sheet {
-                source.insert("sheet".into(), serde_json::json!(v));
-            }
-            source.insert(
-                "file".into(),
-                serde_json::json!(line.file_name().map(|n| n.to_string_lossy().into_owned())),
-            );
-            source.insert("transformation".into(), serde_json::json!(read_notes));
-            serde_json::json!({"section": section, "crs": "EPSG:4326", "line": lonlat.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(), "source": source})
-        }
-    } else if let (true, Some(section)) = (
-        a.kind == "attachment" && (a.catalogue.is_some() || !a.document.is_empty()),
-        &a.section,
-    ) {
-        let req = AttachmentRequest {
-            what: a.what.clone(),
-            catalogue: a.catalogue.clone(),
-            document: a.document.clone(),
-            store: a.store.clone(),
-            input: a.input.plain()?,
-        };
-        attachment_body(&req, s.as_ref(), section)?
-    } else {
-        return Err(Failure::usage(
-            "give the body: --body FILE, --section NAME --line FILE, or --section NAME --catalogue FILE",
-        ));
-    };
-    let time = a
-        .time
-        .clone()
-        .unwrap_or_else(terminus_ledger::record::now_rfc3339);
-    if a.kind == "draft" {
-        let Some(me) = s.replay().members().get(&kf.member).cloned() else {
-            return Err(Failure::usage(format!(
-                "{} is not a member of {} in {}",
-                kf.member,
-                a.commission,
-                a.store.display()
-            )));
-        };
-        let mut body = body;
-        if let Some(o) = body.as_object_mut() {
-            o.entry("kind").or_insert(serde_json::json!(a.draft_kind));
-        }
-        let d = terminus_ledger::draft::Draft::sign(
-            &a.commission,
-            &me.party,
-            (&kf.member, &key),
-            &time,
-            body,
-        );
-        if a.print {
-            println!("{}", serde_json::to_string(&d).unwrap_or_default());
-            return Ok(0);
-        }
-        let id = s
-            .add_draft(&d)
-            .map_err(|err| Failure::failed(format!("not stored: {err}")))?;
-        println!(
-            "{}: draft {id} of {} by {} signed and stored in {} (seen by {} only)",
-            a.commission,
-            d.party,
-            d.author,
-            a.store.display(),
-            d.party
-        );
-        return Ok(0);
-    }
-    let mut e = terminus_ledger::record::Event {
-        seq: a.seq.unwrap_or(s.replay().len()),
-        commission: a.commission.clone(),
+    let req = SignRequest {
         kind: a.kind.clone(),
-        author: kf.member.clone(),
-        time,
-        prev: a
-            .prev
-            .clone()
-            .unwrap_or_else(|| s.replay().prev().to_string()),
-        body: terminus_ledger::record::canonical_raw(&body),
-        signature: String::new(),
+        key: a.key.clone(),
+        store: a.store.clone(),
+        commission: a.commission.clone(),
+        print: a.print,
+        seq: a.seq,
+        prev: a.prev.clone(),
+        draft_kind: a.draft_kind.clone(),
+        body: a.body.clone(),
+        section: a.section.clone(),
+        line: a.line.clone(),
+        source: a.source.clone(),
+        series: a.series.clone(),
+        edition: a.edition,
+        scale: a.scale,
+        sheet: a.sheet.clone(),
+        basis: a.basis.clone(),
+        protocol: a.protocol.clone(),
+        catalogue: a.catalogue.clone(),
+        document: a.document.clone(),
+        what: a.what.clone(),
+        decimals: a.decimals,
+        time: a.time.clone(),
+        input: a.input.plain()?,
     };
-    e.signature = key.sign(&e.signed_bytes());
-    if a.print {
-        println!("{}", serde_json::to_string(&e).unwrap_or_default());
-        return Ok(0);
+    match sign(&req)? {
+        Signed::Printed(json) | Signed::Stored(json) => println!("{json}"),
     }
-    s.append(&e)
-        .map_err(|err| Failure::failed(format!("not stored: {err}")))?;
-    println!(
-        "{}: event {} ({} by {}) signed and stored in {}",
-        a.commission,
-        e.seq,
-        e.kind,
-        e.author,
-        a.store.display()
-    );
     Ok(0)
 }
