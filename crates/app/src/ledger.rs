@@ -324,19 +324,6 @@ pub fn to_feature(v: &serde_json::Value) -> Option<terminus_vector::Feature> {
     Some(f)
 }
 
-pub fn export(
-    store: &std::path::Path,
-    commission: &str,
-    out: &std::path::Path,
-) -> Result<u8, Failure> {
-    let (events, heads, agreed) = export_bundle(store, commission, out)?;
-    println!(
-        "{commission}: {events} events, {heads} tree heads, {agreed} agreed sections → {}",
-        out.display()
-    );
-    Ok(0)
-}
-
 /// A bundle's layers: the same the service serves (terminus_ledger::views),
 /// in EPSG:4326. Export writes them; verify writes them again to compare.
 pub fn bundle_layers(
@@ -477,12 +464,23 @@ pub fn write_key_file(
     )
 }
 
+/// What importing a bundle did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Imported {
+    /// Merged: a sentence saying how many events are new.
+    Merged(String),
+    /// Refused whole, and why.
+    Refused(String),
+}
+
+/// Merge a bundle into a store, whole or not at all, after checking it as
+/// `verify` does (and against the witness, when given).
 pub fn import(
     bundle: &std::path::Path,
     store: &std::path::Path,
     commission: &str,
     witness: Option<&std::path::Path>,
-) -> Result<u8, Failure> {
+) -> Result<Imported, Failure> {
     let theirs = read_any(bundle)?;
     // A bundle is taken whole or not at all: its seal, its layers and
     // what sits beside its log are checked as `verify` checks them.
@@ -490,8 +488,10 @@ pub fn import(
         .map_err(|e| ("event", 0, e.to_string()))
         .and_then(|_| beside_the_log(bundle, &theirs))
     {
-        eprintln!("{}: NOT merged — {why}", bundle.display());
-        return Ok(1);
+        return Ok(Imported::Refused(format!(
+            "{}: NOT merged — {why}",
+            bundle.display()
+        )));
     }
     let mut s = open_store(store, commission, true)?;
     let mut ours = s.record().map_err(|e| Failure::failed(e.to_string()))?;
@@ -499,33 +499,30 @@ pub fn import(
         Ok(outcome) => {
             if let Some(w) = witness {
                 if let Err(why) = witnessed(w, &ours) {
-                    eprintln!("{}: NOT merged — {why}", bundle.display());
-                    return Ok(1);
+                    return Ok(Imported::Refused(format!(
+                        "{}: NOT merged — {why}",
+                        bundle.display()
+                    )));
                 }
             }
             s.keep(&ours).map_err(|e| Failure::failed(e.to_string()))?;
-            match outcome {
-                terminus_ledger::record::Merge::Extended { new } => {
-                    println!(
-                        "{commission}: {new} new events from {}; the store now holds {}",
-                        bundle.display(),
-                        ours.events.len()
-                    )
-                }
-                terminus_ledger::record::Merge::NothingNew => {
-                    println!(
-                        "{commission}: nothing new in {}; the store holds {} events",
-                        bundle.display(),
-                        ours.events.len()
-                    )
-                }
-            }
-            Ok(0)
+            Ok(Imported::Merged(match outcome {
+                terminus_ledger::record::Merge::Extended { new } => format!(
+                    "{commission}: {new} new events from {}; the store now holds {}",
+                    bundle.display(),
+                    ours.events.len()
+                ),
+                terminus_ledger::record::Merge::NothingNew => format!(
+                    "{commission}: nothing new in {}; the store holds {} events",
+                    bundle.display(),
+                    ours.events.len()
+                ),
+            }))
         }
-        Err(e) => {
-            eprintln!("{}: NOT merged — {e}", bundle.display());
-            Ok(1)
-        }
+        Err(e) => Ok(Imported::Refused(format!(
+            "{}: NOT merged — {e}",
+            bundle.display()
+        ))),
     }
 }
 
@@ -910,4 +907,114 @@ pub fn sign(a: &SignRequest) -> Result<Signed, Failure> {
         e.author,
         a.store.display()
     )))
+}
+
+/// A record checked: valid (with what a reader must know) or not (and where).
+pub enum Verification {
+    /// Every event, tree head, draft and layer holds.
+    Valid {
+        /// The record.
+        record: Box<Record>,
+        /// What verification found.
+        verified: terminus_ledger::record::Verified,
+        /// Events covered by a signed tree head.
+        covered: u64,
+        /// Events after the last signed tree head: not yet protected.
+        unprotected: u64,
+        /// The witness now and the size it moved up from, when one was given.
+        witness: Option<(terminus_ledger::witness::Witness, Option<u64>)>,
+    },
+    /// The first thing that fails.
+    Invalid {
+        /// The record's commission.
+        commission: String,
+        /// What failed: event, tree_head, draft, layer, seal, witness.
+        failed: &'static str,
+        /// Where (event sequence number or tree-head size).
+        at: u64,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Verify a record (JSON, store or bundle) offline, beside its log, and
+/// against the witness file when given (moving it up).
+pub fn verify_file_with_witness(
+    file: &std::path::Path,
+    witness: Option<&std::path::Path>,
+) -> Result<Verification, Failure> {
+    use terminus_ledger::record::RecordError;
+    let record = read_any(file)?;
+    let outcome = verify(&record).map_err(|e| {
+        let (kind, at) = match &e {
+            RecordError::Event { seq, .. } => ("event", *seq),
+            RecordError::Head { size, .. } => ("tree_head", *size),
+        };
+        (kind, at, e.to_string())
+    });
+    let outcome = match outcome {
+        Ok(v) => beside_the_log(file, &record).map(|_| v),
+        Err(e) => Err(e),
+    };
+    let outcome = match (outcome, witness) {
+        (Ok(v), Some(w)) => witnessed(w, &record)
+            .map(|seen| (v, Some(seen)))
+            .map_err(|why| ("witness", 0, why)),
+        (Ok(v), None) => Ok((v, None)),
+        (Err(e), _) => Err(e),
+    };
+    Ok(match outcome {
+        Ok((verified, seen)) => {
+            // Events no signed tree head covers yet: their authors'
+            // signatures hold, but only a witness would notice them dropped.
+            let covered = record.heads.iter().map(|h| h.size).max().unwrap_or(0);
+            let unprotected = verified.events.saturating_sub(covered);
+            Verification::Valid {
+                record: Box::new(record),
+                verified,
+                covered,
+                unprotected,
+                witness: seen,
+            }
+        }
+        Err((failed, at, reason)) => Verification::Invalid {
+            commission: record.commission.clone(),
+            failed,
+            at,
+            reason,
+        },
+    })
+}
+
+/// The documented JSON form of a verification (docs/ledger.md).
+pub fn verification_json(v: &Verification) -> serde_json::Value {
+    match v {
+        Verification::Valid {
+            record,
+            verified: v,
+            covered,
+            unprotected,
+            witness: seen,
+        } => {
+            let agreed: serde_json::Map<String, serde_json::Value> = v
+                .agreed
+                .iter()
+                .map(|(k, a)| {
+                    (
+                        k.clone(),
+                        serde_json::json!({"terms_sha256": a.terms_sha256, "parties": a.parties, "mediator": a.mediator, "at": a.at}),
+                    )
+                })
+                .collect();
+            serde_json::json!({"valid": true, "commission": record.commission, "events": v.events, "root": v.root, "tree_heads": record.heads.len(), "covered_by_tree_heads": covered, "unprotected_events": unprotected, "witness": seen.as_ref().map(|(w, moved)| serde_json::json!({"size": w.size, "root": w.root, "moved_up_from": moved})), "members": v.members.keys().collect::<Vec<_>>(), "agreed": agreed})
+        }
+        Verification::Invalid {
+            commission,
+            failed,
+            at,
+            reason,
+        } => {
+            serde_json::json!({"valid": false, "commission": commission, "failed": failed, "at": at, "reason": reason})
+        }
+    }
 }

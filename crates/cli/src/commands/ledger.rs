@@ -5,11 +5,10 @@ use super::print_json;
 use crate::failure::Failure;
 use std::path::PathBuf;
 use terminus_app::ledger::{
-    beside_the_log, export, import, read_any, read_key, sign, witnessed, write_private, KeyFile,
-    SignRequest, Signed,
+    export_bundle, import, read_key, sign, verification_json, verify_file_with_witness,
+    write_private, Imported, KeyFile, SignRequest, Signed, Verification,
 };
 use terminus_ledger::keys::MemberKey;
-use terminus_ledger::record::{verify, RecordError};
 
 /// Arguments of `terminus keys`.
 #[derive(clap::Args, Debug)]
@@ -196,107 +195,44 @@ pub fn run_ledger(args: LedgerArgs) -> Result<u8, Failure> {
             store,
             commission,
             out,
-        } => export(&store, &commission, &out),
+        } => {
+            let (events, heads, agreed) = export_bundle(&store, &commission, &out)?;
+            println!(
+                "{commission}: {events} events, {heads} tree heads, {agreed} agreed sections → {}",
+                out.display()
+            );
+            Ok(0)
+        }
         LedgerCommand::Import {
             bundle,
             witness,
             store,
             commission,
-        } => import(&bundle, &store, &commission, witness.as_deref()),
+        } => match import(&bundle, &store, &commission, witness.as_deref())? {
+            Imported::Merged(m) => {
+                println!("{m}");
+                Ok(0)
+            }
+            Imported::Refused(why) => {
+                eprintln!("{why}");
+                Ok(1)
+            }
+        },
         LedgerCommand::Verify {
             file,
             witness,
             json,
         } => {
-            let record = read_any(&file)?;
-            let outcome = verify(&record).map_err(|e| {
-                let (kind, at) = match &e {
-                    RecordError::Event { seq, .. } => ("event", *seq),
-                    RecordError::Head { size, .. } => ("tree_head", *size),
-                };
-                (kind, at, e.to_string())
-            });
-            let outcome = match outcome {
-                Ok(v) => beside_the_log(&file, &record).map(|_| v),
-                Err(e) => Err(e),
-            };
-            let outcome = match (outcome, &witness) {
-                (Ok(v), Some(w)) => witnessed(w, &record)
-                    .map(|seen| (v, Some(seen)))
-                    .map_err(|why| ("witness", 0, why)),
-                (Ok(v), None) => Ok((v, None)),
-                (Err(e), _) => Err(e),
-            };
-            match outcome {
-                Ok((v, seen)) => {
-                    // Events no signed tree head covers yet: their authors'
-                    // signatures hold, but only a witness would notice them
-                    // dropped.
-                    let covered = record.heads.iter().map(|h| h.size).max().unwrap_or(0);
-                    let unprotected = v.events.saturating_sub(covered);
-                    let agreed: serde_json::Map<String, serde_json::Value> = v
-                        .agreed
-                        .iter()
-                        .map(|(k, a)| {
-                            (
-                                k.clone(),
-                                serde_json::json!({"terms_sha256": a.terms_sha256, "parties": a.parties, "mediator": a.mediator, "at": a.at}),
-                            )
-                        })
-                        .collect();
-                    if json {
-                        print_json(
-                            &serde_json::json!({"valid": true, "commission": record.commission, "events": v.events, "root": v.root, "tree_heads": record.heads.len(), "covered_by_tree_heads": covered, "unprotected_events": unprotected, "witness": seen.as_ref().map(|(w, moved)| serde_json::json!({"size": w.size, "root": w.root, "moved_up_from": moved})), "members": v.members.keys().collect::<Vec<_>>(), "agreed": agreed}),
-                        );
-                    } else {
-                        println!(
-                            "{}: valid — {} events, {} signed tree heads, root {}; members: {}",
-                            record.commission,
-                            v.events,
-                            record.heads.len(),
-                            v.root,
-                            v.members.keys().cloned().collect::<Vec<_>>().join(", ")
-                        );
-                        for (section, a) in &v.agreed {
-                            println!(
-                                "  agreed: {section} — signed by the heads of {}{} (event {}), terms SHA-256 {}",
-                                a.parties.join(" and "),
-                                if a.mediator { ", countersigned by the mediator" } else { "" },
-                                a.at,
-                                a.terms_sha256
-                            );
-                        }
-                        if unprotected > 0 {
-                            println!(
-                                "  {unprotected} events after the last signed tree head (at {covered}): not yet protected — sign a tree head (terminus sign tree-head) to fix them"
-                            );
-                        }
-                        match &seen {
-                            Some((w, Some(from))) => println!(
-                                "  extends your witness; witness moved up from {from} to {} events",
-                                w.size
-                            ),
-                            Some((w, None)) => {
-                                println!("  extends your witness ({} events)", w.size)
-                            }
-                            None => println!(
-                                "  no witness given: a record rolled back (its tail and tree heads removed) verifies; keep one with --witness FILE"
-                            ),
-                        }
-                    }
-                    Ok(0)
-                }
-                Err((kind, at, reason)) => {
-                    if json {
-                        print_json(
-                            &serde_json::json!({"valid": false, "commission": record.commission, "failed": kind, "at": at, "reason": reason}),
-                        );
-                    } else {
-                        eprintln!("{}: NOT valid — {reason}", record.commission);
-                    }
-                    Ok(1)
-                }
+            let v = verify_file_with_witness(&file, witness.as_deref())?;
+            if json {
+                print_json(&verification_json(&v));
+            } else {
+                print_verification(&v);
             }
+            Ok(match v {
+                Verification::Valid { .. } => 0,
+                Verification::Invalid { .. } => 1,
+            })
         }
     }
 }
@@ -444,4 +380,59 @@ pub fn run_sign(a: SignArgs) -> Result<u8, Failure> {
         Signed::Printed(json) | Signed::Stored(json) => println!("{json}"),
     }
     Ok(0)
+}
+
+fn print_verification(v: &Verification) {
+    let Verification::Valid {
+        record,
+        verified: v,
+        covered,
+        unprotected,
+        witness: seen,
+    } = v
+    else {
+        if let Verification::Invalid {
+            commission, reason, ..
+        } = v
+        {
+            eprintln!("{commission}: NOT valid — {reason}");
+        }
+        return;
+    };
+    println!(
+        "{}: valid — {} events, {} signed tree heads, root {}; members: {}",
+        record.commission,
+        v.events,
+        record.heads.len(),
+        v.root,
+        v.members.keys().cloned().collect::<Vec<_>>().join(", ")
+    );
+    for (section, a) in &v.agreed {
+        println!(
+            "  agreed: {section} — signed by the heads of {}{} (event {}), terms SHA-256 {}",
+            a.parties.join(" and "),
+            if a.mediator {
+                ", countersigned by the mediator"
+            } else {
+                ""
+            },
+            a.at,
+            a.terms_sha256
+        );
+    }
+    if *unprotected > 0 {
+        println!(
+            "  {unprotected} events after the last signed tree head (at {covered}): not yet protected — sign a tree head (terminus sign tree-head) to fix them"
+        );
+    }
+    match seen {
+        Some((w, Some(from))) => println!(
+            "  extends your witness; witness moved up from {from} to {} events",
+            w.size
+        ),
+        Some((w, None)) => println!("  extends your witness ({} events)", w.size),
+        None => println!(
+            "  no witness given: a record rolled back (its tail and tree heads removed) verifies; keep one with --witness FILE"
+        ),
+    }
 }
