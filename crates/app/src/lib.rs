@@ -31,6 +31,7 @@ pub mod provenance;
 pub mod road;
 pub mod shapes;
 pub mod sheets;
+pub mod sight;
 pub mod terrain;
 pub mod units;
 

@@ -9,13 +9,10 @@ use terminus_app::demarcate::{self, Demarcation, Documents, PlanRequest};
 use terminus_app::output::write_text;
 use terminus_app::units::parse_distance;
 use terminus_demarcation::describe::Lang;
-use terminus_demarcation::los::{line_of_sight, SightSettings};
+use terminus_demarcation::los::SightSettings;
 use terminus_demarcation::plan::{Numbering, PillarType};
-use terminus_demarcation::sampler::DemSampler;
-use terminus_demarcation::viewshed::{viewshed, ViewshedMethod, ViewshedSettings};
+use terminus_demarcation::viewshed::{ViewshedMethod, ViewshedSettings};
 use terminus_terrain::Dem;
-
-use terminus_app::demarcate::failure as err;
 
 fn latlon(s: &str, what: &str) -> Result<(f64, f64), Failure> {
     let v: Vec<f64> = s
@@ -37,19 +34,6 @@ fn latlon(s: &str, what: &str) -> Result<(f64, f64), Failure> {
 }
 
 // ---------------------------------------------------------------- los
-
-/// When a point misses the DEM but its coordinates swapped would hit it,
-/// say so.
-fn swapped_hint(s: &DemSampler, points: &[((f64, f64), &str)], f: Failure) -> Failure {
-    for &((lat, lon), what) in points {
-        if s.height(lat, lon).is_err() && lon.abs() <= 90.0 && s.height(lon, lat).is_ok() {
-            return f.hint(format!(
-                "--{what} {lat},{lon} is off the DEM but {lon},{lat} is on it: did you give LON,LAT? Terminus expects LAT,LON"
-            ));
-        }
-    }
-    f
-}
 
 /// Arguments of `terminus los`.
 #[derive(clap::Args, Debug)]
@@ -105,7 +89,6 @@ pub fn run_los(a: LosArgs) -> Result<u8, Failure> {
         .map(|s| parse_distance(s).map_err(|e| Failure::usage(format!("--step: {e}"))))
         .transpose()?;
     let dem = load_dem(&a.dem, &a.dem_crs)?;
-    let s = DemSampler::new(&dem).map_err(err)?;
     let set = SightSettings {
         height_from: a.height_from,
         height_to: a.height_to,
@@ -113,34 +96,12 @@ pub fn run_los(a: LosArgs) -> Result<u8, Failure> {
         curvature: !a.no_curvature,
         step,
     };
-    let sight = line_of_sight(&s, from, to, &set)
-        .map_err(|e| swapped_hint(&s, &[(from, "from"), (to, "to")], err(e)))?;
+    let sight = terminus_app::sight::sight(&dem, from, to, &set)?;
     if let Some(p) = &a.profile {
-        let mut csv = String::from("distance_m,lat,lon,ground_m,sight_m,clearance_m\n");
-        for q in &sight.profile {
-            csv.push_str(&format!(
-                "{:.3},{:.9},{:.9},{:.3},{:.3},{:.3}\n",
-                q.distance_m, q.lat, q.lon, q.ground_m, q.sight_m, q.clearance_m
-            ));
-        }
-        std::fs::write(p, csv)?;
+        std::fs::write(p, terminus_app::sight::profile_csv(&sight))?;
     }
     if a.json {
-        let v = serde_json::json!({
-            "visible": sight.visible,
-            "distance_m": sight.distance_m,
-            "azimuth_deg": sight.azimuth_deg,
-            "min_clearance_m": if sight.min_clearance_m.is_finite() { Some(sight.min_clearance_m) } else { None },
-            "blocking": sight.blocking.map(|b| serde_json::json!({
-                "lat": b.lat, "lon": b.lon, "distance_m": b.distance_m,
-                "ground_m": b.ground_m, "sight_m": b.sight_m, "clearance_m": b.clearance_m,
-            })),
-            "ground_from_m": sight.ground_from_m,
-            "ground_to_m": sight.ground_to_m,
-            "samples": sight.profile.len(),
-            "refraction": a.refraction,
-            "curvature": !a.no_curvature,
-        });
+        let v = terminus_app::sight::sight_json(&sight, &set);
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         println!(
@@ -245,27 +206,11 @@ pub fn run_viewshed(a: ViewshedArgs) -> Result<u8, Failure> {
     };
     let spin = progress::spinner("computing the viewshed", dem.width * dem.height > 1_000_000);
     let t0 = std::time::Instant::now();
-    let v = viewshed(&dem, at, &set).map_err(|e| {
-        let f = err(e);
-        match DemSampler::new(&dem) {
-            Ok(s) => swapped_hint(&s, &[(at, "at")], f),
-            Err(_) => f,
-        }
-    })?;
+    let v = terminus_app::sight::view(&dem, at, &set)?;
     let compute_s = t0.elapsed().as_secs_f64();
     spin.finish_and_clear();
-    let value = |c: usize, r: usize| v.cells[r * v.width + c] as f64;
-    let grid = terminus_terrain::geotiff::Grid {
-        width: v.width,
-        height: v.height,
-        georef: &v.georef,
-        nodata: None,
-        sample: terminus_terrain::SampleType::U8,
-        value: &value,
-    };
     let t_write = std::time::Instant::now();
-    terminus_terrain::geotiff::write_grid(&a.out, &grid)
-        .map_err(|e| Failure::failed(e.to_string()))?;
+    terminus_app::sight::write_viewshed(&a.out, &v)?;
     let write_s = t_write.elapsed().as_secs_f64();
     let share = v.visible_cells as f64 / v.in_range_cells.max(1) as f64;
     if a.json {
