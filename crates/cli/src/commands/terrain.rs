@@ -5,9 +5,11 @@ use crate::failure::Failure;
 use crate::progress;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use terminus_app::terrain::{DivideBy, DivideRequest, Reach, ThalwegRequest};
+use terminus_app::terrain::{
+    save, unresolved, write_u, DivideBy, DivideRequest, PipelineRequest, Reach, ThalwegRequest,
+};
 use terminus_geodesy::Crs;
-use terminus_terrain::flow::{accumulation, all_outlets, basins, d8, CellMetric, NO_FLOW};
+use terminus_terrain::flow::{accumulation, all_outlets, basins, d8, CellMetric};
 use terminus_terrain::{Dem, NodataAs, SampleType};
 
 /// Arguments of `terminus terrain`.
@@ -401,31 +403,6 @@ fn load(path: &Path, crs: &Option<String>) -> Result<Dem, Failure> {
     r.map_err(|e| Failure::usage(e.to_string()))
 }
 
-fn save(path: &Path, dem: &Dem, overwrite: bool) -> Result<(), Failure> {
-    if path.exists() && !overwrite {
-        return Err(Failure::usage(format!("{} exists", path.display()))
-            .hint("add --overwrite to replace it"));
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let spin = progress::spinner(&format!("writing {}", path.display()), true);
-    let r = match ext.as_str() {
-        "tif" | "tiff" => terminus_terrain::geotiff::write(path, dem),
-        "asc" => terminus_terrain::ascii::write(path, dem),
-        _ => {
-            return Err(Failure::usage(format!(
-                "{}: write DEMs as .tif (GeoTIFF) or .asc (ESRI ASCII grid)",
-                path.display()
-            )))
-        }
-    };
-    spin.finish_and_clear();
-    r.map_err(|e| Failure::failed(e.to_string()))
-}
-
 /// Run `terminus terrain`.
 pub fn run(args: Args) -> Result<u8, Failure> {
     match args.command {
@@ -713,42 +690,6 @@ fn print_divide(s: &serde_json::Value, out: &Path) {
     println!("→ {}", out.display());
 }
 
-fn write_u(
-    path: &Path,
-    d: &Dem,
-    sample: SampleType,
-    nodata: f64,
-    v: &(dyn Fn(usize) -> f64 + Sync),
-    overwrite: bool,
-) -> Result<(), Failure> {
-    if path.exists() && !overwrite {
-        return Err(Failure::usage(format!("{} exists", path.display()))
-            .hint("add --overwrite to replace it"));
-    }
-    let w = d.width;
-    let value = |c: usize, r: usize| v(r * w + c);
-    let grid = terminus_terrain::geotiff::Grid {
-        width: d.width,
-        height: d.height,
-        georef: &d.georef,
-        nodata: Some(nodata),
-        sample,
-        value: &value,
-    };
-    terminus_terrain::geotiff::write_grid(path, &grid).map_err(|e| Failure::failed(e.to_string()))
-}
-
-/// Interior cells with nowhere to go: pits or flats the DEM still has.
-fn unresolved(d: &Dem, dir: &[u8]) -> usize {
-    let (w, h) = (d.width, d.height);
-    (0..dir.len())
-        .filter(|&i| {
-            let (c, r) = (i % w, i / w);
-            dir[i] == NO_FLOW && !d.data[i].is_nan() && c > 0 && r > 0 && c + 1 < w && r + 1 < h
-        })
-        .count()
-}
-
 fn flow(a: FlowArgs, accumulate: bool) -> Result<u8, Failure> {
     let d = load(&a.dem, &a.dem_crs)?;
     d.range()
@@ -891,103 +832,34 @@ fn basin_cmd(a: BasinArgs) -> Result<u8, Failure> {
 }
 
 fn pipeline(a: PipelineArgs) -> Result<u8, Failure> {
-    // Each result is written as soon as it is made and its inputs dropped
-    // when no longer needed, so memory peaks at about 7 bytes a cell
-    // (heights 4, directions 1, validity 1, and then accumulation 4 with a
-    // byte of donor counts, or basin labels 4) — not the sum of them all.
-    std::fs::create_dir_all(&a.out)?;
-    for f in [
-        "filled.tif",
-        "flowdir.tif",
-        "accumulation.tif",
-        "basins.tif",
-    ] {
-        let p = a.out.join(f);
-        if p.exists() && !a.overwrite {
-            return Err(Failure::usage(format!("{} exists", p.display()))
-                .hint("add --overwrite to replace it"));
-        }
-    }
-    let mut d = load(&a.dem, &a.dem_crs)?;
-    let d_crs = d.georef.crs.id();
-    d.range()
-        .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
-    let big = d.width * d.height > 4_000_000;
-    let mut compute = 0.0;
-    let mut clock = std::time::Instant::now();
-    let epsilon = a.drainage != Drainage::Flats;
-    let spin = progress::spinner("removing depressions", big);
-    let raised = if a.drainage == Drainage::Breach {
-        let rep = terminus_terrain::breach::breach(&mut d, 100, 100.0);
-        rep.cells_lowered + rep.cells_filled
-    } else {
-        terminus_terrain::fill(&mut d, NodataAs::Outlet, epsilon)
+    let req = PipelineRequest {
+        dem: a.dem.clone(),
+        dem_crs: crs_arg(&a.dem_crs)?,
+        drainage: match a.drainage {
+            Drainage::Flats => terminus_app::terrain::Drainage::Flats,
+            Drainage::Epsilon => terminus_app::terrain::Drainage::Epsilon,
+            Drainage::Breach => terminus_app::terrain::Drainage::Breach,
+        },
+        metric: a.metric.into(),
+        out: a.out.clone(),
+        overwrite: a.overwrite,
     };
-    spin.set_message("D8 flow directions");
-    let mut dir = d8(&d, a.metric.into());
-    if !epsilon {
-        spin.set_message("drainage over flats");
-        terminus_terrain::flats::resolve_flats(&d, &mut dir);
-    }
-    let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
-    compute += clock.elapsed().as_secs_f64();
-    spin.set_message("writing filled.tif and flowdir.tif");
-    if epsilon && d.sample.is_integer() {
-        d.sample = SampleType::F32;
-    }
-    save(&a.out.join("filled.tif"), &d, true)?;
-    let shape = Dem {
-        data: Vec::new(),
-        ..d
-    };
-    write_u(
-        &a.out.join("flowdir.tif"),
-        &shape,
-        SampleType::U8,
-        255.0,
-        &|i| dir[i] as f64,
-        true,
-    )?;
-    spin.set_message("accumulation");
-    clock = std::time::Instant::now();
-    let acc = accumulation(&dir, &valid, shape.width);
-    compute += clock.elapsed().as_secs_f64();
-    let largest = acc.iter().max().copied().unwrap_or(0);
-    write_u(
-        &a.out.join("accumulation.tif"),
-        &shape,
-        SampleType::U32,
-        0.0,
-        &|i| acc[i] as f64,
-        true,
-    )?;
-    drop(acc);
-    spin.set_message("basins");
-    clock = std::time::Instant::now();
-    let outlets = all_outlets(&dir, &valid);
-    let labels = basins(&dir, &valid, shape.width, &outlets);
-    compute += clock.elapsed().as_secs_f64();
-    write_u(
-        &a.out.join("basins.tif"),
-        &shape,
-        SampleType::U32,
-        0.0,
-        &|i| labels[i] as f64,
-        true,
-    )?;
+    let spin = progress::spinner("reading the DEM", true);
+    let r = terminus_app::terrain::pipeline(&req, super::provenance(), &|m| {
+        spin.set_message(m.to_string())
+    });
     spin.finish_and_clear();
+    let r = r?;
     println!(
-        "{} × {} cells: {raised} changed, {} edge basins, largest accumulation {largest} cells ({compute:.2} s in memory) → {}",
-        shape.width,
-        shape.height,
-        outlets.len(),
+        "{} × {} cells: {} changed, {} edge basins, largest accumulation {} cells ({:.2} s in memory) → {}",
+        r.width,
+        r.height,
+        r.changed,
+        r.basins,
+        r.largest_accumulation,
+        r.compute_s,
         a.out.display()
     );
-    let mut provenance = super::provenance();
-    provenance.file("DEM", &a.dem, "raster", Some(d_crs))?;
-    provenance.tolerance("drainage", format!("{:?}", a.drainage));
-    provenance.tolerance("metric", format!("{:?}", a.metric));
-    provenance.write(&a.out)?;
     Ok(0)
 }
 
