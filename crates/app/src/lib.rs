@@ -19,9 +19,11 @@
 
 pub mod compare;
 pub mod convert;
+pub mod coordinate_lines;
 pub mod demarcate;
 pub mod demo;
 pub mod failure;
+pub mod geodesic_lines;
 pub mod input;
 pub mod inspect;
 pub mod ledger;

@@ -5,6 +5,7 @@ use crate::failure::Failure;
 use serde_json::json;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
+use terminus_app::coordinate_lines::{Chunk, LineJob};
 use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::{datum, measure, AxisOrder, Crs, CrsKind, Ellipsoid};
 
@@ -117,91 +118,6 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         CrsCommand::Transform(a) => transform(a),
         CrsCommand::Ops(a) => ops(a),
         CrsCommand::Info(a) => info(a),
-    }
-}
-
-/// What one chunk of input lines produced.
-#[derive(Default)]
-struct Chunk {
-    out: String,
-    messages: Vec<String>,
-    bad: usize,
-    outside: usize,
-}
-
-struct LineJob<'a> {
-    t: &'a CrsTransform,
-    swap_in: bool,
-    swap_out: bool,
-    decimals: usize,
-}
-
-impl LineJob<'_> {
-    fn parse(&self, text: &str) -> Option<Result<(f64, f64), String>> {
-        let mut it = text.split_whitespace();
-        let (s1, s2) = (it.next()?, it.next()?);
-        Some(match (s1.parse::<f64>(), s2.parse::<f64>()) {
-            (Ok(v1), Ok(v2)) => Ok(if self.swap_in { (v2, v1) } else { (v1, v2) }),
-            _ => Err(format!("{s1:?} {s2:?} are not two numbers")),
-        })
-    }
-
-    fn run(&self, lines: &[&str], first_line: usize) -> Chunk {
-        use std::fmt::Write as _;
-        let mut c = Chunk::default();
-        let d = self.decimals;
-        for (k, text) in lines.iter().enumerate() {
-            let n = first_line + k;
-            let rest = || {
-                text.split_whitespace()
-                    .skip(2)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            match self.parse(text) {
-                None => {
-                    c.out.push_str(text);
-                    c.out.push('\n');
-                }
-                Some(Err(m)) => {
-                    c.messages.push(format!("line {n}: {m}"));
-                    c.bad += 1;
-                    let _ = writeln!(c.out, "* * {}", rest());
-                }
-                Some(Ok((x, y))) => {
-                    if let Some(o) = self.t.operation() {
-                        let (lat, lon) = self.t.source_geographic(x, y);
-                        let dist = o.area.distance_outside_m(lat, lon);
-                        if dist > 0.0 {
-                            c.outside += 1;
-                            c.messages.push(format!(
-                                "warning: line {n}: {lat:.6}, {lon:.6} lies {:.1} km outside the area of use of EPSG:{} ({})",
-                                dist / 1000.0,
-                                o.code,
-                                o.area.name
-                            ));
-                        }
-                    }
-                    match self.t.apply(x, y) {
-                        Ok((ox, oy)) => {
-                            let (o1, o2) = if self.swap_out { (oy, ox) } else { (ox, oy) };
-                            let _ = write!(c.out, "{o1:.d$} {o2:.d$}");
-                            for r in text.split_whitespace().skip(2) {
-                                c.out.push(' ');
-                                c.out.push_str(r);
-                            }
-                            c.out.push('\n');
-                        }
-                        Err(e) => {
-                            c.messages.push(format!("line {n}: {e}"));
-                            c.bad += 1;
-                            let _ = writeln!(c.out, "* * {}", rest());
-                        }
-                    }
-                }
-            }
-        }
-        c
     }
 }
 
