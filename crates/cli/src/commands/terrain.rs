@@ -542,71 +542,24 @@ fn thalweg_cmd(a: ThalwegArgs) -> Result<u8, Failure> {
 }
 
 fn streams_cmd(a: StreamArgs) -> Result<u8, Failure> {
-    use terminus_geodesy::measure::InverseGeodesic;
     if a.out.exists() && !a.overwrite {
         return Err(Failure::usage(format!("{} exists", a.out.display()))
             .hint("add --overwrite to replace it"));
     }
-    let mut d = load(&a.dem, &None)?;
-    d.range()
-        .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
-    let spin = progress::spinner(
-        "filling, draining, extracting streams",
-        d.width * d.height > 4_000_000,
-    );
-    terminus_terrain::fill(&mut d, NodataAs::Outlet, true);
-    let dir = d8(&d, a.metric.into());
-    let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
-    let acc = accumulation(&dir, &valid, d.width);
-    let threshold = match (a.threshold, a.min_area) {
-        (Some(t), _) if t >= 1 => t,
-        (None, Some(km2)) if km2 > 0.0 && km2.is_finite() => {
-            let mean_cell: f64 =
-                (0..d.height).map(|r| d.cell_size_m(r).2).sum::<f64>() / d.height as f64;
-            ((km2 * 1e6 / mean_cell).ceil() as u32).max(1)
-        }
-        _ => {
-            return Err(Failure::usage(
-                "give --threshold CELLS (≥ 1) or --min-area KM2 (> 0)",
-            ))
-        }
-    };
-    let net = terminus_terrain::flow::streams(&dir, &acc, threshold, d.width);
+    let spin = progress::spinner("filling, draining, extracting streams", true);
+    let r = terminus_app::terrain::streams(&a.dem, a.metric.into(), a.threshold, a.min_area);
     spin.finish_and_clear();
-    let road = terminus_app::terrain::dem_road(&d, &a.dem, None)?;
-    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
-    let mut total = 0.0;
-    let features: Vec<serde_json::Value> = net
-        .iter()
-        .map(|s| {
-            let pts: Vec<(f64, f64)> = s
-                .cells
-                .iter()
-                .filter_map(|&i| {
-                    let (x, y) = d.georef.center(i % d.width, i / d.width);
-                    road.to_wgs84(x, y).ok()
-                })
-                .collect();
-            let length: f64 = pts.windows(2).map(|w| -> f64 { g.inverse(w[0].1, w[0].0, w[1].1, w[1].0) }).sum();
-            total += length;
-            let last = *s.cells.last().unwrap_or(&s.cells[0]);
-            json!({
-                "type": "Feature",
-                "properties": {"order": s.order, "length_m": length, "cells": s.cells.len(), "accumulation": acc[last]},
-                "geometry": {"type": "LineString", "coordinates": pts.iter().map(|&(lon, lat)| [lon, lat]).collect::<Vec<_>>()},
-            })
-        })
-        .collect();
-    let max_order = net.iter().map(|s| s.order).max().unwrap_or(0);
+    let r = r?;
     std::fs::write(
         &a.out,
-        serde_json::to_string(&json!({"type": "FeatureCollection", "features": features}))
-            .unwrap_or_default(),
+        serde_json::to_string(&r.geojson).unwrap_or_default(),
     )?;
     println!(
-        "{} stream segments (threshold {threshold} cells), {:.1} km, highest Strahler order {max_order} → {}",
-        net.len(),
-        total / 1000.0,
+        "{} stream segments (threshold {} cells), {:.1} km, highest Strahler order {} → {}",
+        r.segments,
+        r.threshold,
+        r.length_m / 1000.0,
+        r.max_order,
         a.out.display()
     );
     Ok(0)
