@@ -806,3 +806,78 @@ pub fn streams(
         threshold,
     })
 }
+
+/// What `terminus terrain info` says of a DEM (documented in docs/terrain.md):
+/// size, sample type, CRS, cell size in degrees and metres, extent, voids,
+/// height range, geodesic area of the valid cells.
+pub fn dem_json(path: &Path, d: &Dem) -> Result<serde_json::Value, Failure> {
+    let g = &d.georef;
+    let valid = d.valid_cells();
+    let (lo, hi) = d
+        .range()
+        .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
+    let mid = d.height / 2;
+    let (cw, ch, _) = d.cell_size_m(mid);
+    let area: f64 = (0..d.height)
+        .map(|r| {
+            let n = (0..d.width).filter(|&c| !d.get(c, r).is_nan()).count();
+            n as f64 * d.cell_size_m(r).2
+        })
+        .sum();
+    let v = json!({
+        "file": path.display().to_string(),
+        "width": d.width, "height": d.height, "cells": d.width * d.height,
+        "sample_type": format!("{:?}", d.sample), "nodata": d.nodata,
+        "crs": g.crs.id(), "pixel_is_point": g.pixel_is_point,
+        "cell_size": [g.dx, g.dy], "cell_size_m_at_centre": [cw, ch],
+        "extent": {"west": g.x0, "north": g.y0, "east": g.x0 + d.width as f64 * g.dx, "south": g.y0 - d.height as f64 * g.dy},
+        "valid_cells": valid, "voids": d.width * d.height - valid,
+        "min": lo, "max": hi, "area_m2": area,
+    });
+    Ok(v)
+}
+
+/// Pour points from a vector file as (cell, label) on `d`: each must lie
+/// on a valid cell of the DEM.
+pub fn pour_points(
+    d: &Dem,
+    dem_path: &Path,
+    p: &Path,
+    input: &InputOptions,
+) -> Result<Vec<(usize, u32)>, Failure> {
+    let ds = read(p, input)?.dataset;
+    let road = dem_road(d, dem_path, input.op)?;
+    let mut out = Vec::new();
+    let points = ds
+        .layers
+        .iter()
+        .flat_map(|l| &l.features)
+        .filter_map(|ft| match &ft.geometry {
+            Some(terminus_vector::Geometry::Point(c)) => Some((c.y, c.x)),
+            _ => None,
+        });
+    for (k, (lat, lon)) in points.enumerate() {
+        let (x, y) = road
+            .from_wgs84(lon, lat)
+            .map_err(|e| Failure::usage(format!("pour point {}: {e}", k + 1)))?;
+        let (c, r) = d.georef.cell_at(x, y, d.width, d.height).ok_or_else(|| {
+            Failure::usage(format!(
+                "{}: pour point {} ({lat:.5}°N, {lon:.5}°E) lies outside the DEM",
+                p.display(),
+                k + 1
+            ))
+        })?;
+        if d.get(c, r).is_nan() {
+            return Err(Failure::usage(format!(
+                "{}: pour point {} ({lat:.5}°N, {lon:.5}°E) is on a void",
+                p.display(),
+                k + 1
+            )));
+        }
+        out.push((r * d.width + c, k as u32 + 1));
+    }
+    if out.is_empty() {
+        return Err(Failure::usage(format!("{}: no points", p.display())));
+    }
+    Ok(out)
+}

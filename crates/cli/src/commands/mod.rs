@@ -18,7 +18,7 @@ use crate::failure::Failure;
 use crate::progress;
 use std::path::Path;
 use terminus_app::units::parse_epsg;
-use terminus_app::{Input, InputOptions, Provenance};
+use terminus_app::{InputOptions, Provenance};
 use terminus_formats::{csv::CsvOptions, Format};
 use terminus_geodesy::Crs;
 use terminus_vector::Dataset;
@@ -119,11 +119,6 @@ impl InputArgs {
         Ok(o)
     }
 
-    /// The named transformation, if any.
-    pub fn op(&self) -> Result<Option<u32>, Failure> {
-        parse_op(&self.op)
-    }
-
     fn spinning<T>(
         &self,
         path: &Path,
@@ -141,11 +136,6 @@ impl InputArgs {
         spin.finish_and_clear();
         bar.finish_and_clear();
         r
-    }
-
-    /// Read a file through the input road onto WGS 84.
-    pub fn read(&self, path: &Path) -> Result<Input, Failure> {
-        self.spinning(path, |o| terminus_app::input::read(path, o))
     }
 
     /// Read a file in its own CRS, untransformed (info, validate).

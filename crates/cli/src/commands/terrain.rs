@@ -3,7 +3,6 @@
 use super::print_json;
 use crate::failure::Failure;
 use crate::progress;
-use serde_json::json;
 use std::path::{Path, PathBuf};
 use terminus_app::terrain::{
     save, unresolved, write_u, DivideBy, DivideRequest, PipelineRequest, Reach, ThalwegRequest,
@@ -728,43 +727,7 @@ fn basin_cmd(a: BasinArgs) -> Result<u8, Failure> {
     }
     let outlets = match &a.pour_points {
         None => all_outlets(&dir, &valid),
-        Some(p) => {
-            let ds = a.input.read(p)?.dataset;
-            let road = terminus_app::terrain::dem_road(&d, &f.dem, a.input.op()?)?;
-            let mut out = Vec::new();
-            let points =
-                ds.layers
-                    .iter()
-                    .flat_map(|l| &l.features)
-                    .filter_map(|ft| match &ft.geometry {
-                        Some(terminus_vector::Geometry::Point(c)) => Some((c.y, c.x)),
-                        _ => None,
-                    });
-            for (k, (lat, lon)) in points.enumerate() {
-                let (x, y) = road
-                    .from_wgs84(lon, lat)
-                    .map_err(|e| Failure::usage(format!("pour point {}: {e}", k + 1)))?;
-                let (c, r) = d.georef.cell_at(x, y, d.width, d.height).ok_or_else(|| {
-                    Failure::usage(format!(
-                        "{}: pour point {} ({lat:.5}°N, {lon:.5}°E) lies outside the DEM",
-                        p.display(),
-                        k + 1
-                    ))
-                })?;
-                if d.get(c, r).is_nan() {
-                    return Err(Failure::usage(format!(
-                        "{}: pour point {} ({lat:.5}°N, {lon:.5}°E) is on a void",
-                        p.display(),
-                        k + 1
-                    )));
-                }
-                out.push((r * d.width + c, k as u32 + 1));
-            }
-            if out.is_empty() {
-                return Err(Failure::usage(format!("{}: no points", p.display())));
-            }
-            out
-        }
+        Some(p) => terminus_app::terrain::pour_points(&d, &f.dem, p, &a.input.plain()?)?,
     };
     let labels = basins(&dir, &valid, d.width, &outlets);
     let labelled = labels.iter().filter(|&&l| l > 0).count();
@@ -818,45 +781,25 @@ fn pipeline(a: PipelineArgs) -> Result<u8, Failure> {
 
 fn info(a: InfoArgs) -> Result<u8, Failure> {
     let d = load(&a.dem, &a.dem_crs)?;
-    let g = &d.georef;
-    let valid = d.valid_cells();
-    let (lo, hi) = d
-        .range()
-        .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
-    let mid = d.height / 2;
-    let (cw, ch, _) = d.cell_size_m(mid);
-    let area: f64 = (0..d.height)
-        .map(|r| {
-            let n = (0..d.width).filter(|&c| !d.get(c, r).is_nan()).count();
-            n as f64 * d.cell_size_m(r).2
-        })
-        .sum();
-    let v = json!({
-        "file": a.dem.display().to_string(),
-        "width": d.width, "height": d.height, "cells": d.width * d.height,
-        "sample_type": format!("{:?}", d.sample), "nodata": d.nodata,
-        "crs": g.crs.id(), "pixel_is_point": g.pixel_is_point,
-        "cell_size": [g.dx, g.dy], "cell_size_m_at_centre": [cw, ch],
-        "extent": {"west": g.x0, "north": g.y0, "east": g.x0 + d.width as f64 * g.dx, "south": g.y0 - d.height as f64 * g.dy},
-        "valid_cells": valid, "voids": d.width * d.height - valid,
-        "min": lo, "max": hi, "area_m2": area,
-    });
+    let v = terminus_app::terrain::dem_json(&a.dem, &d)?;
     if a.json {
         print_json(&v);
     } else {
+        let n = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+        let e = &v["extent"];
         println!("{}", a.dem.display());
         println!(
-            "  size        {} × {} cells ({} valid, {} voids), {:?}",
-            d.width,
-            d.height,
-            valid,
-            d.width * d.height - valid,
-            d.sample
+            "  size        {} × {} cells ({} valid, {} voids), {}",
+            v["width"],
+            v["height"],
+            v["valid_cells"],
+            v["voids"],
+            v["sample_type"].as_str().unwrap_or("")
         );
         println!(
             "  CRS         {}{}",
-            g.crs.id(),
-            if g.pixel_is_point {
+            v["crs"].as_str().unwrap_or(""),
+            if v["pixel_is_point"] == true {
                 " (samples on grid points)"
             } else {
                 ""
@@ -864,17 +807,17 @@ fn info(a: InfoArgs) -> Result<u8, Failure> {
         );
         println!(
             "  cell        {} × {} ({:.1} m × {:.1} m at the centre row, on the ellipsoid)",
-            g.dx, g.dy, cw, ch
+            v["cell_size"][0],
+            v["cell_size"][1],
+            v["cell_size_m_at_centre"][0].as_f64().unwrap_or(f64::NAN),
+            v["cell_size_m_at_centre"][1].as_f64().unwrap_or(f64::NAN)
         );
         println!(
             "  extent      west {} north {} east {} south {}",
-            g.x0,
-            g.y0,
-            g.x0 + d.width as f64 * g.dx,
-            g.y0 - d.height as f64 * g.dy
+            e["west"], e["north"], e["east"], e["south"]
         );
-        println!("  heights     {lo} – {hi} m");
-        println!("  area        {:.3} km² of valid cells", area / 1e6);
+        println!("  heights     {} – {} m", v["min"], v["max"]);
+        println!("  area        {:.3} km² of valid cells", n("area_m2") / 1e6);
     }
     Ok(0)
 }
