@@ -881,3 +881,52 @@ pub fn pour_points(
     }
     Ok(out)
 }
+
+/// D8 or D∞ flow directions of a DEM, or their accumulation, written as a
+/// GeoTIFF to `out`: a sentence of what was found (the largest
+/// accumulation; interior cells that do not drain, with the remedy).
+pub fn flow(
+    d: &Dem,
+    dinf: bool,
+    metric: CellMetric,
+    accumulate: bool,
+    out: &Path,
+    overwrite: bool,
+) -> Result<Vec<String>, Failure> {
+    let mut said = Vec::new();
+    if dinf {
+        let angles = terminus_terrain::dinf::dinf(d, metric);
+        if accumulate {
+            let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
+            let acc = terminus_terrain::dinf::accumulation(&angles, &valid, d.width);
+            let max = acc.iter().copied().fold(0.0, f64::max);
+            said.push(format!("largest D∞ accumulation: {max:.1} cells"));
+            write_u(out, d, SampleType::F32, -1.0, &|i| acc[i], overwrite)?;
+        } else {
+            write_u(
+                out,
+                d,
+                SampleType::F32,
+                -1.0,
+                &|i| angles[i] as f64,
+                overwrite,
+            )?;
+        }
+        return Ok(said);
+    }
+    let dir = d8(d, metric);
+    let stuck = unresolved(d, &dir);
+    if stuck > 0 {
+        said.push(format!("note: {stuck} interior cells have no lower neighbour (pits or flats): fill the DEM first (terminus terrain fill --epsilon)"));
+    }
+    if accumulate {
+        let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
+        let acc = accumulation(&dir, &valid, d.width);
+        let max = acc.iter().max().copied().unwrap_or(0);
+        said.push(format!("largest accumulation: {max} cells"));
+        write_u(out, d, SampleType::U32, 0.0, &|i| acc[i] as f64, overwrite)?;
+    } else {
+        write_u(out, d, SampleType::U8, 255.0, &|i| dir[i] as f64, overwrite)?;
+    }
+    Ok(said)
+}

@@ -5,7 +5,7 @@ use crate::failure::Failure;
 use crate::progress;
 use std::path::{Path, PathBuf};
 use terminus_app::terrain::{
-    save, unresolved, write_u, DivideBy, DivideRequest, PipelineRequest, Reach, ThalwegRequest,
+    save, write_u, DivideBy, DivideRequest, PipelineRequest, Reach, ThalwegRequest,
 };
 use terminus_geodesy::Crs;
 use terminus_terrain::flow::{accumulation, all_outlets, basins, d8, CellMetric};
@@ -646,56 +646,19 @@ fn flow(a: FlowArgs, accumulate: bool) -> Result<u8, Failure> {
     let d = load(&a.dem, &a.dem_crs)?;
     d.range()
         .map_err(|e| Failure::failed(format!("{}: {e}", a.dem.display())))?;
-    if a.method == Method::Dinf {
-        let angles = terminus_terrain::dinf::dinf(&d, a.metric.into());
-        if accumulate {
-            let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
-            let acc = terminus_terrain::dinf::accumulation(&angles, &valid, d.width);
-            let max = acc.iter().copied().fold(0.0, f64::max);
-            println!("largest D∞ accumulation: {max:.1} cells");
-            write_u(&a.out, &d, SampleType::F32, -1.0, &|i| acc[i], a.overwrite)?;
-        } else {
-            write_u(
-                &a.out,
-                &d,
-                SampleType::F32,
-                -1.0,
-                &|i| angles[i] as f64,
-                a.overwrite,
-            )?;
-        }
-        return Ok(0);
-    }
-    let spin = progress::spinner("D8 flow directions", d.width * d.height > 4_000_000);
-    let dir = d8(&d, a.metric.into());
+    let spin = progress::spinner("flow directions", d.width * d.height > 4_000_000);
+    let said = terminus_app::terrain::flow(
+        &d,
+        a.method == Method::Dinf,
+        a.metric.into(),
+        accumulate,
+        &a.out,
+        a.overwrite,
+    );
     spin.finish_and_clear();
-    let stuck = unresolved(&d, &dir);
-    if stuck > 0 {
-        println!("note: {stuck} interior cells have no lower neighbour (pits or flats): fill the DEM first (terminus terrain fill --epsilon)");
+    for line in said? {
+        println!("{line}");
     }
-    if accumulate {
-        let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
-        let acc = accumulation(&dir, &valid, d.width);
-        let max = acc.iter().max().copied().unwrap_or(0);
-        println!("largest accumulation: {max} cells");
-        write_u(
-            &a.out,
-            &d,
-            SampleType::U32,
-            0.0,
-            &|i| acc[i] as f64,
-            a.overwrite,
-        )
-    } else {
-        write_u(
-            &a.out,
-            &d,
-            SampleType::U8,
-            255.0,
-            &|i| dir[i] as f64,
-            a.overwrite,
-        )
-    }?;
     Ok(0)
 }
 
