@@ -36,6 +36,7 @@ pub mod sheets;
 pub mod sight;
 pub mod terrain;
 pub mod units;
+pub mod validate;
 
 pub use failure::{Failure, Fault};
 pub use input::{read, Input, InputOptions};

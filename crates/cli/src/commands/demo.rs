@@ -55,14 +55,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
 
 fn print_text(summary: &serde_json::Value, out: &std::path::Path) {
     let s = summary;
-    let (cmp, median, terrain, demarcation, ledger, geodesy) = (
-        &s["compare"],
-        &s["median"],
-        &s["terrain"],
-        &s["demarcation"],
-        &s["ledger"],
-        &s["geodesy"],
-    );
+    let (cmp, geodesy) = (&s["compare"], &s["geodesy"]);
     let format_rows: Vec<serde_json::Value> = s["formats"].as_array().cloned().unwrap_or_default();
     let sections: Vec<&str> = s["sections"]
         .as_array()
@@ -114,6 +107,14 @@ fn print_text(summary: &serde_json::Value, out: &std::path::Path) {
             cmp["discrepancy_area_m2"].as_f64().unwrap_or(f64::NAN) / 1e6,
             cmp["max_width_m"].as_f64().unwrap_or(f64::NAN)
         );
+    print_engines(s, out);
+}
+
+/// The engines' lines of the demo's report: compromise, water-parting,
+/// pillars, survey, record.
+fn print_engines(s: &serde_json::Value, out: &std::path::Path) {
+    let (median, terrain, demarcation, ledger) =
+        (&s["median"], &s["terrain"], &s["demarcation"], &s["ledger"]);
     let gains: Vec<String> = median["compromise"]["gains"]
         .as_array()
         .into_iter()

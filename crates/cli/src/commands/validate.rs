@@ -2,11 +2,8 @@
 
 use super::{print_json, InputArgs};
 use crate::failure::Failure;
-use serde_json::json;
 use std::path::PathBuf;
-use terminus_vector::validate::{
-    validate_dataset, Check, Finding, Location, Severity, ValidationOptions,
-};
+use terminus_vector::validate::{Severity, ValidationOptions};
 
 /// Arguments of `terminus validate`.
 #[derive(clap::Args, Debug)]
@@ -42,21 +39,6 @@ pub struct Args {
     pub input: InputArgs,
 }
 
-/// Findings for one file, or why it could not be read.
-pub fn validate_file(
-    path: &std::path::Path,
-    input: &InputArgs,
-    opts: &ValidationOptions,
-) -> Result<(Vec<Finding>, terminus_geodesy::Crs), Failure> {
-    let ds = input.read_as_is(path)?;
-    let crs = ds
-        .layers
-        .first()
-        .map(|l| l.crs.clone())
-        .unwrap_or(terminus_geodesy::Crs::WGS84);
-    Ok((validate_dataset(&ds, opts), crs))
-}
-
 /// Run `terminus validate`.
 pub fn run(args: Args) -> Result<u8, Failure> {
     if !(args.spike_angle >= 0.0 && args.spike_angle < 90.0) {
@@ -69,52 +51,14 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         spike_angle_deg: args.spike_angle,
         check_winding: !args.no_winding,
     };
-    let mut reports = Vec::new();
-    let mut any_error = false;
-    let mut unreadable = false;
-    let mut first_crs: Option<(PathBuf, terminus_geodesy::Crs)> = None;
-    for path in &args.files {
-        match validate_file(path, &args.input, &opts) {
-            Ok((mut findings, crs)) => {
-                match &first_crs {
-                    Some((p0, c0)) if *c0 != crs => findings.push(Finding {
-                        severity: Severity::Warning,
-                        check: Check::MixedCrs,
-                        location: Location::default(),
-                        message: format!(
-                            "file is in {} but {} is in {}",
-                            crs.id(),
-                            p0.display(),
-                            c0.id()
-                        ),
-                    }),
-                    None => first_crs = Some((path.clone(), crs)),
-                    _ => {}
-                }
-                any_error |= findings.iter().any(|f| f.severity == Severity::Error);
-                reports.push((path.clone(), Ok(findings)));
-            }
-            Err(f) => {
-                unreadable = true;
-                reports.push((path.clone(), Err(f)));
-            }
-        }
-    }
+    let reports = terminus_app::validate::validate_files(&args.files, &args.input.plain()?, &opts);
+    let any_error = reports.iter().any(|(_, r)| {
+        r.as_ref()
+            .is_ok_and(|f| f.iter().any(|x| x.severity == Severity::Error))
+    });
+    let unreadable = reports.iter().any(|(_, r)| r.is_err());
     if args.json {
-        let files: Vec<serde_json::Value> = reports
-            .iter()
-            .map(|(p, r)| match r {
-                Ok(findings) => json!({
-                    "file": p.display().to_string(),
-                    "valid": !findings.iter().any(|f| f.severity == Severity::Error),
-                    "errors": findings.iter().filter(|f| f.severity == Severity::Error).count(),
-                    "warnings": findings.iter().filter(|f| f.severity == Severity::Warning).count(),
-                    "findings": findings,
-                }),
-                Err(f) => json!({"file": p.display().to_string(), "valid": false, "unreadable": f.message}),
-            })
-            .collect();
-        print_json(&json!({ "files": files }));
+        print_json(&terminus_app::validate::validation_json(&reports));
     } else {
         for (p, r) in &reports {
             match r {
