@@ -467,17 +467,25 @@ impl terminus_formats::LayerSink for FitCheck<'_> {
     }
     fn feature(&mut self, f: Feature) -> terminus_formats::Result<()> {
         if let (Some(fit), Some(g)) = (&self.fit, &f.geometry) {
-            for (v, c) in g.coords().enumerate() {
-                if let Some((_, why)) = fit.check(c) {
-                    return Err(terminus_formats::FormatError::malformed(
-                        &self.path,
-                        format!(
-                            "layer \"{}\", feature {}, vertex {v}",
-                            self.layer, self.index
-                        ),
-                        why,
-                    ));
+            let mut bad: Option<(usize, String)> = None;
+            g.for_each_run(&mut |first, run| {
+                if bad.is_some() || fit.run_fits_at_a_glance(run) {
+                    return;
                 }
+                bad = run
+                    .iter()
+                    .enumerate()
+                    .find_map(|(k, c)| fit.check(c).map(|(_, why)| (first + k, why)));
+            });
+            if let Some((v, why)) = bad {
+                return Err(terminus_formats::FormatError::malformed(
+                    &self.path,
+                    format!(
+                        "layer \"{}\", feature {}, vertex {v}",
+                        self.layer, self.index
+                    ),
+                    why,
+                ));
             }
         }
         self.index += 1;

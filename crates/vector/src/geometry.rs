@@ -313,6 +313,30 @@ impl Geometry {
         }
     }
 
+    /// Call `f` on every run of positions (a point, a line, a ring, the
+    /// points of a multipoint) in order, with the index of its first
+    /// position among all of the geometry's: a tight loop over slices
+    /// where [`Geometry::coords`] pays a virtual call per position.
+    pub fn for_each_run(&self, f: &mut dyn FnMut(usize, &[Coord])) {
+        fn go(g: &Geometry, at: &mut usize, f: &mut dyn FnMut(usize, &[Coord])) {
+            let mut run = |s: &[Coord], at: &mut usize| {
+                f(*at, s);
+                *at += s.len();
+            };
+            match g {
+                Geometry::Point(c) => run(std::slice::from_ref(c), at),
+                Geometry::LineString(p) | Geometry::MultiPoint(p) => run(p, at),
+                Geometry::Polygon(p) => p.rings.iter().for_each(|r| run(r, at)),
+                Geometry::MultiLineString(ps) => ps.iter().for_each(|p| run(p, at)),
+                Geometry::MultiPolygon(ps) => {
+                    ps.iter().flat_map(|p| &p.rings).for_each(|r| run(r, at))
+                }
+                Geometry::GeometryCollection(gs) => gs.iter().for_each(|g| go(g, at, f)),
+            }
+        }
+        go(self, &mut 0, f);
+    }
+
     /// The paths of a LineString or MultiLineString (and of collections).
     pub fn paths(&self) -> Vec<&[Coord]> {
         match self {

@@ -61,6 +61,16 @@ impl CrsFit {
         })
     }
 
+    /// Whether every position of `run` fits at a glance (a geographic CRS:
+    /// all within ±360°/±180°, no check needed one by one). False means
+    /// only: look at each with [`CrsFit::check`].
+    pub fn run_fits_at_a_glance(&self, run: &[Coord]) -> bool {
+        matches!(self.def.kind, CrsKind::Geographic)
+            && run
+                .iter()
+                .all(|c| c.x.abs() <= 360.0 && c.y.abs() <= 90.0 || c.x.is_nan() || c.y.is_nan())
+    }
+
     /// Why `c` cannot be a coordinate of the CRS: a key (one per cause)
     /// and the message; `None` when it can. Geographic coordinates a
     /// little out of range are left to `range` (not metres, no cause to
@@ -109,36 +119,42 @@ pub fn crs_fit(layer: &Layer) -> Vec<Finding> {
     let mut swapped_everywhere = geographic;
     for (fi, f) in layer.features.iter().enumerate() {
         let Some(g) = &f.geometry else { continue };
-        for (vi, c) in g.coords().enumerate() {
-            if !c.x.is_finite() || !c.y.is_finite() {
-                continue;
+        g.for_each_run(&mut |first, run| {
+            if !swapped_everywhere && fit.run_fits_at_a_glance(run) {
+                vertices += run.len();
+                return;
             }
-            vertices += 1;
-            swapped_everywhere &= c.y.abs() > 90.0 && c.x.abs() <= 90.0;
-            let Some((key, message)) = fit.check(c) else {
-                continue;
-            };
-            if let Some((_, cause)) = causes.iter_mut().find(|(k, _)| *k == key) {
-                cause.count += 1;
-                continue;
+            for (k, c) in run.iter().enumerate() {
+                if !c.x.is_finite() || !c.y.is_finite() {
+                    continue;
+                }
+                vertices += 1;
+                swapped_everywhere &= c.y.abs() > 90.0 && c.x.abs() <= 90.0;
+                let Some((key, message)) = fit.check(c) else {
+                    continue;
+                };
+                if let Some((_, cause)) = causes.iter_mut().find(|(k, _)| *k == key) {
+                    cause.count += 1;
+                    continue;
+                }
+                let at = Location {
+                    layer: layer.name.clone(),
+                    feature: Some(fi),
+                    feature_id: f.id.clone(),
+                    vertex: Some(first + k),
+                    position: Some([c.x, c.y]),
+                    ..Default::default()
+                };
+                causes.push((
+                    key,
+                    Cause {
+                        at,
+                        count: 1,
+                        message,
+                    },
+                ));
             }
-            let at = Location {
-                layer: layer.name.clone(),
-                feature: Some(fi),
-                feature_id: f.id.clone(),
-                vertex: Some(vi),
-                position: Some([c.x, c.y]),
-                ..Default::default()
-            };
-            causes.push((
-                key,
-                Cause {
-                    at,
-                    count: 1,
-                    message,
-                },
-            ));
-        }
+        });
     }
     let mut findings: Vec<Finding> = Vec::new();
     if vertices > 1 && swapped_everywhere {

@@ -1,0 +1,219 @@
+//! The workflows as library calls, as `terminus serve` and the web
+//! workspace will call them: no process spawned, the outcome checked.
+
+use std::path::{Path, PathBuf};
+use terminus_app::compare::{self, CompareRequest};
+use terminus_app::demarcate::{self, Documents, PlanRequest};
+use terminus_app::median::{self, MedianRequest};
+use terminus_app::{InputOptions, Provenance};
+use terminus_demarcation::plan::Numbering;
+use terminus_geodesy::Crs;
+
+fn bundled(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data")
+        .join(name)
+}
+
+fn provenance() -> Provenance {
+    Provenance::new(vec!["test".into()])
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Natural Earth 5.1.1 against World Atlas: the comparison's figures are
+/// properties of the two files (symmetric lengths, areas that add up), and
+/// the folder's provenance names both files by their hashes.
+#[test]
+fn compare_two_editions_as_a_library_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ne, wa) = (
+        bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+        bundled("worldatlas10m_ARM_AZE_shared.geojson"),
+    );
+    let req = CompareRequest {
+        lines: vec![ne.clone(), wa.clone()],
+        names: vec!["NE".into(), "WA".into()],
+        tolerance: 100.0,
+        bridge: 10_000.0,
+        join: 10_000.0,
+        ..Default::default()
+    };
+    let o = compare::run(&req, provenance()).unwrap();
+    let c = &o.comparison;
+    assert_eq!(c.lines.len(), 2);
+    let p = &c.pairs[0];
+    assert!(
+        p.agreed_share > 0.0 && p.agreed_share < 1.0,
+        "{}",
+        p.agreed_share
+    );
+    // The discrepancies beyond tolerance and the slivers within it make up
+    // the area between the lines.
+    let sum: f64 = p.discrepancies.iter().map(|d| d.area_m2).sum();
+    assert!(
+        (sum - (p.discrepancy_area_m2 + p.within_tolerance_area_m2 + p.same_side_area_m2)).abs()
+            < 1e-6 * sum.max(1.0),
+        "{sum} vs {} + {} + {}",
+        p.discrepancy_area_m2,
+        p.within_tolerance_area_m2,
+        p.same_side_area_m2
+    );
+    compare::write(dir.path(), &o, 0, false).unwrap();
+    let prov = json(&dir.path().join("provenance.json"));
+    let hash = |p: &Path| terminus_app::input::hash_file(p).unwrap().sha256;
+    assert_eq!(prov["inputs"][0]["files"][0]["sha256"], hash(&ne));
+    assert_eq!(prov["inputs"][1]["files"][0]["sha256"], hash(&wa));
+    assert_eq!(prov["tolerances"]["tolerance_m"], 100.0);
+    // Written again into the same folder without overwrite: refused.
+    assert!(compare::refuse_overwrite(dir.path()).is_err());
+}
+
+/// The compromise median of the two editions: every traced vertex is
+/// equidistant from both claims (the engine's contract), and the gains
+/// are reported for both claims.
+#[test]
+fn compromise_median_as_a_library_call() {
+    let req = MedianRequest {
+        sides: vec![
+            bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+            bundled("worldatlas10m_ARM_AZE_shared.geojson"),
+        ],
+        names: vec!["NE".into(), "WA".into()],
+        tolerance: 0.5,
+        ratio: (1.0, 1.0),
+        compromise: true,
+        ..Default::default()
+    };
+    let m = median::run(&req, provenance()).unwrap();
+    assert_eq!(m.summary["mode"], "compromise");
+    assert!(!m.outcome.lines.is_empty());
+    for l in &m.outcome.lines {
+        for v in &l.line.vertices {
+            let (a, b) = (v.base_a[0].distance, v.base_b[0].distance);
+            assert!((a - b).abs() <= 0.5 + 1e-9, "{}: {a} vs {b}", l.name);
+        }
+    }
+    assert!(m.summary["compromise"]["gains"]
+        .as_array()
+        .is_some_and(|g| g.len() == 2));
+}
+
+/// SK-42 turning points (Gauss–Krüger zone 8, a Russian point table)
+/// planned and catalogued: the catalogue's GK columns are the supplied
+/// coordinates to ≤ 1 mm, through the transformation named, for each of
+/// two transformations that put WGS 84 metres apart.
+#[test]
+fn demarcation_returns_supplied_turning_points() {
+    let gk8 = [
+        (4_540_190.23, 8_527_861.41),
+        (4_541_402.87, 8_529_113.05),
+        (4_542_018.60, 8_531_577.92),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("tp.csv");
+    let mut text = String::from("№;Точка;X, м;Y, м\n");
+    for (i, (x, y)) in gk8.iter().enumerate() {
+        text.push_str(&format!(
+            "{};ТП-{};{};{}\n",
+            i + 1,
+            i + 1,
+            format!("{x:.2}").replace('.', ","),
+            format!("{y:.2}").replace('.', ",")
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let mut positions = Vec::new();
+    for op in [1808, 15865] {
+        let req = PlanRequest {
+            line: csv.clone(),
+            dem: None,
+            dem_crs: None,
+            max_spacing: 5000.0,
+            max_slope: 30.0,
+            move_tolerance: 50.0,
+            numbering: Numbering {
+                prefix: "TG".into(),
+                digits: 3,
+                start: 1,
+            },
+            crossings: Vec::new(),
+            water: Vec::new(),
+            documents: Documents::default(),
+            input: InputOptions {
+                crs: Some(Crs::Epsg(28408)),
+                op: Some(op),
+                csv: terminus_formats::csv::CsvOptions {
+                    x_column: Some("Y, м".into()),
+                    y_column: Some("X, м".into()),
+                    ..Default::default()
+                },
+                as_line: true,
+                ..Default::default()
+            },
+        };
+        let d = demarcate::plan(&req, provenance()).unwrap();
+        assert_eq!(d.catalogue.gk_transformation, op);
+        let mains: Vec<_> = d
+            .catalogue
+            .rows
+            .iter()
+            .filter(|r| r.kind == terminus_demarcation::plan::PillarType::Main)
+            .collect();
+        assert_eq!(mains.len(), gk8.len());
+        for (r, &(x, y)) in mains.iter().zip(&gk8) {
+            assert!(
+                (r.gk_x - x).abs() <= 1e-3 && (r.gk_y - y).abs() <= 1e-3,
+                "EPSG:{op}: {} {} vs {x} {y}",
+                r.gk_x,
+                r.gk_y
+            );
+        }
+        positions.push((mains[0].lat, mains[0].lon));
+        let written =
+            demarcate::write(&dir.path().join(op.to_string()), &d, &req.documents, false).unwrap();
+        assert!(written.iter().any(|p| p.ends_with("catalogue.csv")));
+        let prov = json(&dir.path().join(op.to_string()).join("provenance.json"));
+        assert_eq!(
+            prov["inputs"][0]["layers"][0]["transformation"]["operation"],
+            format!("EPSG:{op}")
+        );
+    }
+    // The same supplied point, through two transformations, is metres
+    // apart on WGS 84: which is why the catalogue must name its one.
+    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    let s: f64 = terminus_geodesy::measure::InverseGeodesic::inverse(
+        &g,
+        positions[0].0,
+        positions[0].1,
+        positions[1].0,
+        positions[1].1,
+    );
+    assert!(s > 1.0, "{s}");
+}
+
+/// The demo as a library call writes its folder with provenance, and its
+/// figures are the documented ones (the boundary line and both
+/// territories measured on the ellipsoid).
+#[test]
+fn the_demo_as_a_library_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let s = terminus_app::demo::run(&out, provenance()).unwrap();
+    assert!(out.join("provenance.json").is_file());
+    assert!(
+        out.join("compare/provenance.json").is_file() || out.join("compare/summary.json").is_file()
+    );
+    let km = s["boundary_line_km"].as_f64().unwrap();
+    // The bundled Natural Earth 5.1.1 line, geodesic length on WGS 84.
+    let line = terminus_formats::read(
+        &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+        &Default::default(),
+    )
+    .unwrap();
+    let m = terminus_vector::measure::measure_layer(&line.layers[0]).unwrap();
+    assert!((km - m.length_m / 1000.0).abs() < 1e-9, "{km}");
+    assert_eq!(s["validation"]["errors"], 0);
+}
