@@ -34,17 +34,17 @@ pub fn ellipsoid(text: &str) -> Result<Ellipsoid, Failure> {
 }
 
 /// A number, or an angle in DMS.
-pub fn number(tok: &str, axis: terminus_formats::csv::dms::Axis) -> Result<f64, String> {
+pub fn number(tok: &str, axis: terminus_geodesy::angle::Axis) -> Result<f64, String> {
     match tok.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
         Ok(_) => Err(format!("{tok:?} is not a finite number")),
-        Err(_) => terminus_formats::csv::dms::parse_angle(tok, axis),
+        Err(_) => terminus_geodesy::angle::parse_angle(tok, axis),
     }
 }
 
 /// A latitude within ±90°.
 pub fn latitude(tok: &str) -> Result<f64, String> {
-    let v = number(tok, terminus_formats::csv::dms::Axis::Latitude)?;
+    let v = number(tok, terminus_geodesy::angle::Axis::Latitude)?;
     if v.abs() > 90.0 {
         return Err(format!("Latitude {v}d not in [-90d, 90d]"));
     }
@@ -89,7 +89,7 @@ impl Job<'_> {
     /// `out`; false on error.
     pub fn line(&self, text: &str, out: &mut String) -> bool {
         use std::fmt::Write as _;
-        use terminus_formats::csv::dms::Axis;
+        use terminus_geodesy::angle::Axis;
         let t: Vec<&str> = text.split_whitespace().collect();
         if t.is_empty() {
             out.push('\n');

@@ -202,10 +202,10 @@ fn sk42_turning_points_come_back_as_supplied_through_demarcation() {
         let (lon, lat) = unproject.apply(y, x).unwrap();
         let b = dms(lat, 'N');
         let l = dms(lon, 'E');
-        let parse = |t: &str, axis| terminus_formats::csv::dms::parse_angle(t, axis).unwrap();
+        let parse = |t: &str, axis| terminus_geodesy::angle::parse_angle(t, axis).unwrap();
         supplied.push((
-            parse(&b, terminus_formats::csv::dms::Axis::Latitude),
-            parse(&l, terminus_formats::csv::dms::Axis::Longitude),
+            parse(&b, terminus_geodesy::angle::Axis::Latitude),
+            parse(&l, terminus_geodesy::angle::Axis::Longitude),
         ));
         text.push_str(&format!("TP-{},{b},{l}\n", i + 1));
     }

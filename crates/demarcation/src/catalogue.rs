@@ -27,7 +27,7 @@ use crate::DemarcationError;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use terminus_formats::csv::dms::{format_dms, Axis};
+use terminus_geodesy::angle::{format_dms, Axis};
 use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::datum::{self, Transformation};
 use terminus_geodesy::measure::InverseGeodesic;

@@ -17,7 +17,7 @@ use crate::catalogue::{format_angle, Catalogue};
 use crate::DemarcationError;
 use serde::Serialize;
 use std::fmt::Write as _;
-use terminus_formats::csv::dms::{format_dms, parse_angle, Axis};
+use terminus_geodesy::angle::{format_dms, parse_angle, Axis};
 use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::geodesic::densify_by_spacing;
 use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};

@@ -11,6 +11,7 @@
 //! the boundary model. Everything above depends on it; it depends on nothing of
 //! Terminus.
 
+pub mod angle;
 pub mod crs;
 pub mod datum;
 pub mod ellipsoid;

@@ -129,7 +129,7 @@ fn area(a: SolveArgs) -> Result<u8, Failure> {
         match (
             t.first().map(|s| latitude(s)),
             t.get(1)
-                .map(|s| number(s, terminus_formats::csv::dms::Axis::Longitude)),
+                .map(|s| number(s, terminus_geodesy::angle::Axis::Longitude)),
         ) {
             (Some(Ok(lat)), Some(Ok(lon))) => ring.push((lon, lat)),
             (Some(Err(m)), _) | (_, Some(Err(m))) => {

@@ -13,7 +13,8 @@
 //! have heights), other geometries as a `WKT` column; a `.csvt` keeps the
 //! attribute types and a `.prj` the CRS.
 
-pub mod dms;
+/// Angles in DMS: the geodesy crate's, re-exported where CSV tables use them.
+pub use terminus_geodesy::angle as dms;
 
 use crate::{atomic_write, single_layer, FormatError, ReadOptions, Result};
 use dms::{parse_angle, Axis};

@@ -1,4 +1,8 @@
-//! Angles written as degrees–minutes–seconds or decimal degrees.
+//! Angles written as degrees–minutes–seconds or decimal degrees: parsed
+//! from the notations of field practice and formatted for catalogues and
+//! protocols. Angles are geodesy, not a file format: CSV tables, the
+//! protocol-description, GeodSolve-style input and the catalogue all use
+//! this one module.
 //!
 //! Accepted (any of these, with the hemisphere letter before or after, or a
 //! leading minus sign): `40°38′46.123″N`, `40°38'46.123"N`, `40 38 46.123 N`,
@@ -19,7 +23,7 @@ pub enum Axis {
 /// Parse an angle in degrees; the error says what is wrong with the text.
 ///
 /// ```
-/// use terminus_formats::csv::dms::{parse_angle, Axis};
+/// use terminus_geodesy::angle::{parse_angle, Axis};
 /// let a = parse_angle("40°38′46.123″N", Axis::Latitude).unwrap();
 /// assert!((a - (40.0 + 38.0 / 60.0 + 46.123 / 3600.0)).abs() < 1e-12);
 /// assert_eq!(parse_angle("N40d38'46.123\"", Axis::Latitude).unwrap(), a);
@@ -163,7 +167,7 @@ pub fn parse_angle(text: &str, axis: Axis) -> Result<f64, String> {
 /// Format degrees as `40°38′46.123″N` with `decimals` decimals of a second.
 ///
 /// ```
-/// use terminus_formats::csv::dms::{format_dms, Axis};
+/// use terminus_geodesy::angle::{format_dms, Axis};
 /// assert_eq!(format_dms(40.646145277777, Axis::Latitude, 3), "40°38′46.123″N");
 /// assert_eq!(format_dms(-0.5, Axis::Longitude, 1), "0°30′00.0″W");
 /// ```
