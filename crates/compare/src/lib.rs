@@ -33,14 +33,12 @@
 //! a stretch's ends are exact to the bisection (1 mm) and between samples
 //! the distance can exceed the tolerance by at most an eighth of it.
 
+pub use terminus_plane::{chain, frame, index, packed};
+
 pub mod agreement;
 pub mod arrangement;
-pub mod chain;
 pub mod discrepancy;
-pub mod frame;
-pub mod index;
 pub mod maps;
-pub mod packed;
 pub mod report;
 pub mod sides;
 pub mod territory;
@@ -323,4 +321,15 @@ pub struct Comparison {
 /// Compare the lines (all pairs, or each with the reference).
 pub fn compare(inputs: &Inputs, options: &Options) -> Result<Comparison, CompareError> {
     discrepancy::run(inputs, options)
+}
+
+impl From<terminus_plane::PlaneError> for CompareError {
+    fn from(e: terminus_plane::PlaneError) -> CompareError {
+        match e {
+            terminus_plane::PlaneError::Empty(what) => CompareError::Empty(what),
+            terminus_plane::PlaneError::TooLarge { lat_span, lon_span } => {
+                CompareError::TooLarge { lat_span, lon_span }
+            }
+        }
+    }
 }

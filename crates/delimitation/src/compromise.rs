@@ -26,11 +26,11 @@ use crate::median::{
 };
 use crate::side::Side;
 use crate::DelimitationError;
-use terminus_compare::arrangement::point_in_ring;
-use terminus_compare::frame::Frame;
 use terminus_compare::{compare, ClaimLine, Inputs, Options};
 use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
 use terminus_geodesy::Ellipsoid;
+use terminus_plane::frame::Frame;
+use terminus_plane::ring::point_in_ring;
 
 /// A region between the lines left without a median, and why.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -374,7 +374,7 @@ fn runs(
 fn attempt(
     tr: &Tracer,
     ring: &[(f64, f64)],
-    xy: &[terminus_compare::frame::Xy],
+    xy: &[terminus_plane::frame::Xy],
     (from, to): (&T, &T),
     options: &MedianOptions,
 ) -> Result<MedianLine, DelimitationError> {

@@ -11,7 +11,7 @@
 //!   region between them (the comparison engine finds the regions).
 //!
 //! ```
-//! use terminus_compare::frame::Frame;
+//! use terminus_plane::frame::Frame;
 //! use terminus_delimitation::{median_line, MedianOptions, Side};
 //! use terminus_geodesy::Ellipsoid;
 //! // Two banks along the meridians 10.0°E and 10.2°E: by the ellipsoid's
@@ -31,7 +31,7 @@
 //!
 //! Every distance is geodesic on the ellipsoid (Karney 2013 through
 //! GeographicLib's algorithms); the local gnomonic frame of
-//! `terminus_compare::frame` only finds candidates.
+//! `terminus_plane::frame` only finds candidates.
 
 pub mod compromise;
 pub mod median;
@@ -83,9 +83,12 @@ pub enum DelimitationError {
         /// What failed.
         why: String,
     },
-    /// From the comparison engine's frame.
+    /// From the local plane (the frame around the data).
     #[error(transparent)]
-    Frame(#[from] terminus_compare::CompareError),
+    Frame(#[from] terminus_plane::PlaneError),
+    /// From the comparison engine (the compromise's regions).
+    #[error(transparent)]
+    Compare(#[from] terminus_compare::CompareError),
     /// From the geodesy layer.
     #[error(transparent)]
     Geodesic(#[from] terminus_geodesy::geodesic::GeodesicError),

@@ -36,9 +36,9 @@
 
 use crate::side::{BasePoint, Feature, Side};
 use crate::DelimitationError;
-use terminus_compare::frame::Frame;
 use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
 use terminus_geodesy::Geodesic;
+use terminus_plane::frame::Frame;
 
 /// Settings of the median line.
 #[derive(Debug, Clone, Copy)]

@@ -7,10 +7,10 @@
 //! nanometres), so the base point and its distance are exact.
 
 use crate::DelimitationError;
-use terminus_compare::frame::{Frame, Xy};
-use terminus_compare::index::Piece;
 use terminus_geodesy::geodesic::nearest_on_segment;
 use terminus_geodesy::measure::InverseGeodesic;
+use terminus_plane::frame::{Frame, Xy};
+use terminus_plane::index::Piece;
 
 /// Which part of a side a base point lies on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

@@ -14,8 +14,8 @@
 use crate::median::{median_line, MedianLine, MedianOptions, MedianVertex, VertexKind};
 use crate::side::{BasePoint, Side};
 use crate::DelimitationError;
-use terminus_compare::frame::Frame;
 use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
+use terminus_plane::frame::Frame;
 
 /// The point equidistant from three sides.
 #[derive(Debug, Clone, serde::Serialize)]

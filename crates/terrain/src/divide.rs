@@ -323,7 +323,7 @@ fn measure_lines(
 ) -> Result<Vec<DivideLine>, crate::TerrainError> {
     use crate::TerrainError;
     use terminus_geodesy::measure::InverseGeodesic;
-    let err = |e: terminus_compare::CompareError| TerrainError::OutsideDem(e.to_string());
+    let err = |e: terminus_plane::PlaneError| TerrainError::OutsideDem(e.to_string());
     let all: Vec<Vec<(f64, f64)>> = raw
         .iter()
         .map(|l| {
@@ -340,7 +340,7 @@ fn measure_lines(
                 .collect()
         })
         .collect::<Result<_, _>>()?;
-    let frame = terminus_compare::frame::Frame::around(
+    let frame = terminus_plane::frame::Frame::around(
         terminus_geodesy::Ellipsoid::WGS84,
         all.iter().flatten(),
     )
@@ -384,14 +384,14 @@ pub fn distances_to(
     claim: &[Vec<(f64, f64)>],
     step: f64,
 ) -> Result<(usize, f64, f64, f64), crate::TerrainError> {
-    use terminus_compare::{chain::Chain, frame::Frame, index::SegmentIndex};
-    let err = |e: terminus_compare::CompareError| crate::TerrainError::OutsideDem(e.to_string());
+    use terminus_plane::{chain::Chain, frame::Frame, index::SegmentIndex};
+    let err = |e: terminus_plane::PlaneError| crate::TerrainError::OutsideDem(e.to_string());
     let frame = Frame::around(
         terminus_geodesy::Ellipsoid::WGS84,
         lines.iter().chain(claim).flatten(),
     )
     .map_err(err)?;
-    let pieces: Vec<terminus_compare::index::Piece> = claim
+    let pieces: Vec<terminus_plane::index::Piece> = claim
         .iter()
         .filter(|p| p.len() >= 2)
         .map(|p| Ok((p.clone(), frame.xys(p).map_err(err)?)))
@@ -440,9 +440,9 @@ pub fn water_parting_in_corridor(
     let valid: Vec<bool> = corridor.data.iter().map(|v| !v.is_nan()).collect();
     let pts: Vec<(f64, f64)> = line.iter().flatten().copied().collect();
     let frame =
-        terminus_compare::frame::Frame::around(terminus_geodesy::Ellipsoid::WGS84, pts.iter())
+        terminus_plane::frame::Frame::around(terminus_geodesy::Ellipsoid::WGS84, pts.iter())
             .map_err(|e| TerrainError::OutsideDem(e.to_string()))?;
-    let pieces: Vec<terminus_compare::index::Piece> = line
+    let pieces: Vec<terminus_plane::index::Piece> = line
         .iter()
         .filter(|p| p.len() >= 2)
         .map(|p| {
@@ -454,7 +454,7 @@ pub fn water_parting_in_corridor(
             ))
         })
         .collect::<Result<_, TerrainError>>()?;
-    let index = terminus_compare::index::SegmentIndex::from_pieces(&pieces);
+    let index = terminus_plane::index::SegmentIndex::from_pieces(&pieces);
     let g = &corridor.georef;
     let outlets: Vec<(usize, u32)> = all_outlets(&dir, &valid)
         .into_iter()

@@ -179,8 +179,8 @@ pub fn corridor_mask(
     distance: f64,
     to_wgs84: &(dyn Fn(f64, f64) -> Option<(f64, f64)> + Sync),
 ) -> Result<Vec<bool>, TerrainError> {
-    use terminus_compare::frame::Frame;
-    use terminus_compare::index::SegmentIndex;
+    use terminus_plane::frame::Frame;
+    use terminus_plane::index::SegmentIndex;
     let pts: Vec<(f64, f64)> = line.iter().flatten().copied().collect();
     if pts.len() < 2 || !(distance.is_finite() && distance > 0.0) {
         return Err(TerrainError::OutsideDem(
@@ -189,7 +189,7 @@ pub fn corridor_mask(
     }
     let frame = Frame::around(terminus_geodesy::Ellipsoid::WGS84, pts.iter())
         .map_err(|e| TerrainError::OutsideDem(e.to_string()))?;
-    let pieces: Vec<terminus_compare::index::Piece> = line
+    let pieces: Vec<terminus_plane::index::Piece> = line
         .iter()
         .filter(|p| p.len() >= 2)
         .map(|p| {

@@ -16,7 +16,7 @@
 //! Cost: a few trigonometric calls per point (the ellipsoidal gnomonic
 //! needs a geodesic inverse problem per point, ~20 times dearer).
 
-use crate::CompareError;
+use crate::PlaneError;
 use rayon::prelude::*;
 use terminus_geodesy::geodesic::Gnomonic;
 use terminus_geodesy::Ellipsoid;
@@ -44,11 +44,11 @@ impl Frame {
     pub fn around<'a>(
         ellipsoid: Ellipsoid,
         points: impl IntoIterator<Item = &'a (f64, f64)>,
-    ) -> Result<Frame, CompareError> {
+    ) -> Result<Frame, PlaneError> {
         let mut it = points.into_iter();
         let first = *it
             .next()
-            .ok_or(CompareError::Empty("no coordinates to compare"))?;
+            .ok_or(PlaneError::Empty("no coordinates to compare"))?;
         let (mut s, mut n, mut w, mut e) = (first.0, first.0, first.1, first.1);
         for &(lat, lon) in it {
             let lon = first.1 + ang_diff(first.1, lon);
@@ -58,7 +58,7 @@ impl Frame {
             e = e.max(lon);
         }
         if n - s > 40.0 || e - w > 40.0 {
-            return Err(CompareError::TooLarge {
+            return Err(PlaneError::TooLarge {
                 lat_span: n - s,
                 lon_span: e - w,
             });
@@ -106,7 +106,7 @@ impl Frame {
     }
 
     /// (lat, lon) → plane.
-    pub fn xy(&self, p: (f64, f64)) -> Result<Xy, CompareError> {
+    pub fn xy(&self, p: (f64, f64)) -> Result<Xy, PlaneError> {
         let (sp, _) = p.0.to_radians().sin_cos();
         let lam = self.n * ang_diff(self.lon0, p.1).to_radians();
         let sa = (1.0 + sp) / (1.0 - sp);
@@ -122,7 +122,7 @@ impl Frame {
         let cos_c = self.sin_chi0 * sin_chi + self.cos_chi0 * cos_chi * cl;
         // Beyond ~80° from the centre the gnomonic plane runs out.
         if cos_c <= 0.17 || !cos_c.is_finite() {
-            return Err(CompareError::TooLarge {
+            return Err(PlaneError::TooLarge {
                 lat_span: f64::NAN,
                 lon_span: f64::NAN,
             });
@@ -134,7 +134,7 @@ impl Frame {
     }
 
     /// Many points at once, on all cores.
-    pub fn xys(&self, pts: &[(f64, f64)]) -> Result<Vec<Xy>, CompareError> {
+    pub fn xys(&self, pts: &[(f64, f64)]) -> Result<Vec<Xy>, PlaneError> {
         pts.par_iter().map(|&p| self.xy(p)).collect()
     }
 
@@ -174,7 +174,7 @@ impl Frame {
 }
 
 /// `b − a` in degrees, reduced to (−180, 180].
-pub(crate) fn ang_diff(a: f64, b: f64) -> f64 {
+pub fn ang_diff(a: f64, b: f64) -> f64 {
     let mut d = (b - a) % 360.0;
     if d > 180.0 {
         d -= 360.0;

@@ -12,8 +12,8 @@ use crate::packed::{meets, seg_box, PackedSegments};
 use terminus_geodesy::geodesic::nearest_on_segment;
 use terminus_geodesy::measure::InverseGeodesic;
 
-/// Slack for the ellipsoid's departure from the spherical scale bounds.
-pub(crate) const SLACK: f64 = 2e-3;
+/// Slack for the ellipsoid's departure from the spherical scale bounds (relative).
+pub const SLACK: f64 = 2e-3;
 
 /// A piece of a line: its vertices (lat, lon) and their images.
 pub type Piece = (Vec<(f64, f64)>, Vec<Xy>);
