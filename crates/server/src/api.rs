@@ -475,3 +475,45 @@ pub async fn add_draft(
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
     Ok((StatusCode::CREATED, Json(json!(d))).into_response())
 }
+
+/// `POST /api/bundles/verify`: a bundle (the GeoPackage `terminus ledger
+/// export` writes, as the body) verified as `terminus ledger verify` does —
+/// every event, tree head and draft, the seal, and each layer against the
+/// log — through the application layer, not a copy. Anyone may ask: a
+/// verification reveals nothing of this service's record, and the answer
+/// says whether the bundle is this commission's.
+pub async fn verify_bundle(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let c = caller(&s, &headers)?;
+    allow(c.as_ref(), Action::ReadDescription)?;
+    if body.is_empty() {
+        return Err(ApiError::bad(
+            "send the bundle (a GeoPackage from `terminus ledger export`) as the body",
+        ));
+    }
+    let ours = s.commission.clone();
+    let verdict = tokio::task::spawn_blocking(move || -> Result<Value, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let path = dir.path().join("bundle.gpkg");
+        std::fs::write(&path, &body).map_err(|e| e.to_string())?;
+        terminus_app::ledger::verify_file_with_witness(&path, None)
+            .map(|v| terminus_app::ledger::verification_json(&v))
+            .map_err(|f| f.message)
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "verification failed"))?;
+    match verdict {
+        Ok(mut v) => {
+            let same = v["commission"].as_str() == Some(ours.as_str());
+            v["this_commission"] = json!(same);
+            Ok(Json(v))
+        }
+        Err(why) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("not a bundle: {why}"),
+        )),
+    }
+}

@@ -92,6 +92,10 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/api/sections", get(api::sections))
         .route("/api/drafts", get(api::drafts).post(api::add_draft))
         .route("/api/drafts/{id}", get(api::draft))
+        .route(
+            "/api/bundles/verify",
+            axum::routing::post(api::verify_bundle),
+        )
         .fallback(fallback)
         // Defence in depth: a handler that panics answers 500 with a
         // reason and the service goes on (no handler is meant to panic).
