@@ -67,7 +67,8 @@ impl LineJob<'_> {
                 }
                 Some(Ok((x, y))) => {
                     if let Some(o) = self.t.operation() {
-                        let (lat, lon) = self.t.source_geographic(x, y);
+                        let at = self.t.source_geographic(x, y);
+                        let (lat, lon) = (at.lat, at.lon);
                         let dist = o.area.distance_outside_m(lat, lon);
                         if dist > 0.0 {
                             c.outside += 1;

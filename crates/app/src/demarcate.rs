@@ -579,7 +579,7 @@ fn catalogue_from(
     cs: &CatalogueSettings,
 ) -> Result<(Catalogue, Input), Failure> {
     let (pillars, read) = read_pillars(path, input)?;
-    let mid = (
+    let mid = terminus_geodesy::LatLon::new(
         pillars[pillars.len() / 2].lat,
         pillars[pillars.len() / 2].lon,
     );

@@ -181,13 +181,19 @@ fn geodesy_step(line: &Layer, out: &Path) -> Result<serde_json::Value, Failure> 
         45.0 + 30.0 / 60.0 + 56.0 / 3600.0,
     );
     let mut txt = String::from("Pulkovo 1942 → WGS 84 transformations valid at Artsvashen (40°38′46″N 45°30′56″E), most accurate first:\n");
-    let ops = datum::valid_at(alat, alon);
+    let ops = datum::valid_at(terminus_geodesy::LatLon::new(alat, alon));
     let base = ops.first().map(|t| t.forward(alat, alon));
     let mut ops_json = Vec::new();
     for t in &ops {
         let (la, lo) = t.forward(alat, alon);
         let d = base.map_or(0.0, |(bl, bo)| {
-            terminus_geodesy::measure::path_length(&Ellipsoid::WGS84, [(bo, bl), (lo, la)])
+            terminus_geodesy::measure::path_length(
+                &Ellipsoid::WGS84,
+                [
+                    terminus_geodesy::LatLon::new(bl, bo),
+                    terminus_geodesy::LatLon::new(la, lo),
+                ],
+            )
         });
         let _ = writeln!(
             txt,
@@ -204,7 +210,7 @@ fn geodesy_step(line: &Layer, out: &Path) -> Result<serde_json::Value, Failure> 
         .filter_map(|f| f.geometry.as_ref())
         .flat_map(|g| g.coords())
         .next()
-        .map(|c| (c.y, c.x));
+        .map(|c| terminus_geodesy::LatLon::new(c.y, c.x));
     let t = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(28408), None, first).map_err(|e| fail(&e))?;
     let op = t.operation().map(|o| o.code).unwrap_or(0);
     let mut gk = line.clone();

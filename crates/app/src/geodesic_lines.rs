@@ -150,11 +150,12 @@ impl Job<'_> {
                     return Ok(());
                 }
                 Problem::Nearest => {
+                    let ll = |p: (f64, f64)| terminus_geodesy::LatLon::new(p.0, p.1);
                     let n = terminus_geodesy::geodesic::nearest_on_segment(
                         self.gn,
-                        pt(2)?,
-                        pt(4)?,
-                        (lat1, lon1),
+                        ll(pt(2)?),
+                        ll(pt(4)?),
+                        terminus_geodesy::LatLon::new(lat1, lon1),
                     )
                     .map_err(|e| e.to_string())?;
                     let _ = write!(

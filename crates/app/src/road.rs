@@ -15,7 +15,7 @@ use crate::failure::Failure;
 use serde::Serialize;
 use terminus_geodesy::crs::transform::{CrsTransform, TransformError};
 use terminus_geodesy::datum::Transformation;
-use terminus_geodesy::Crs;
+use terminus_geodesy::{Crs, LatLon};
 use terminus_vector::Layer;
 
 /// Distance outside a transformation's area of use that is reported, metres.
@@ -86,9 +86,9 @@ impl Road {
     }
 
     /// The road from `crs`, through `op` when named, else through EPSG's
-    /// most accurate transformation valid at `at` (latitude, longitude on
-    /// the source datum).
-    pub fn new(crs: &Crs, op: Option<u32>, at: Option<(f64, f64)>) -> Result<Road, Failure> {
+    /// most accurate transformation valid at `at` (a position on the source
+    /// datum).
+    pub fn new(crs: &Crs, op: Option<u32>, at: Option<LatLon>) -> Result<Road, Failure> {
         let forward =
             CrsTransform::new(crs, &Crs::WGS84, op, at).map_err(|e| transform_failure(crs, e))?;
         // Back through the same EPSG code that came forward.
@@ -98,7 +98,10 @@ impl Road {
         let choice = match (forward.operation(), op, at) {
             (None, _, _) => Choice::NotNeeded,
             (Some(_), Some(_), _) => Choice::Named,
-            (Some(_), None, Some((lat, lon))) => Choice::MostAccurateAt { lat, lon },
+            (Some(_), None, Some(at)) => Choice::MostAccurateAt {
+                lat: at.lat,
+                lon: at.lon,
+            },
             (Some(_), None, None) => Choice::Named,
         };
         Ok(Road {
@@ -246,7 +249,7 @@ mod tests {
                 (bx - x).abs() < 1e-6 && (by - y).abs() < 1e-6,
                 "{op}: {bx} {by}"
             );
-            there.push((lon, lat));
+            there.push(terminus_geodesy::LatLon::new(lat, lon));
         }
         // The two transformations put the point metres apart: mixing them
         // is what the road makes impossible.

@@ -38,7 +38,7 @@ pub fn sheets(along: &Path, sc: Scale, input: &InputOptions) -> Result<SheetsAlo
         .filter_map(|f| f.geometry.as_ref())
         .flat_map(|g| g.coords())
         .next()
-        .map(|c| (c.y, c.x));
+        .map(|c| terminus_geodesy::LatLon::new(c.y, c.x));
     let pulkovo = crate::Road::new(&Crs::Epsg(4284), op, first)?;
     let used_op = pulkovo.operation_code();
     let notes = read.notes();
@@ -109,7 +109,10 @@ pub fn outline_wgs84(s: &Sheet, op: Option<u32>) -> Result<(u32, Vec<[f64; 2]>),
         &Crs::Epsg(4284),
         &Crs::WGS84,
         op,
-        Some(((s.south + s.north) / 2.0, (s.west + s.east) / 2.0)),
+        Some(terminus_geodesy::LatLon::new(
+            (s.south + s.north) / 2.0,
+            (s.west + s.east) / 2.0,
+        )),
     )
     .map_err(|e| Failure::failed(e.to_string()))?;
     let code = t.operation().map(|o| o.code).unwrap_or(0);

@@ -14,18 +14,19 @@ use terminus_terrain::flow::{accumulation, all_outlets, basins, d8, CellMetric, 
 use terminus_terrain::Dem;
 use terminus_terrain::{NodataAs, SampleType};
 
-/// The DEM's centre as (lat, lon) on its own datum, where its transformation to WGS 84 is chosen.
-pub fn dem_center(d: &Dem) -> (f64, f64) {
+/// The DEM's centre on its own datum, where its transformation to WGS 84
+/// is chosen; `None` for a CRS that cannot be unprojected.
+pub fn dem_center(d: &Dem) -> Option<terminus_geodesy::LatLon> {
     let (x, y) = d.georef.center(d.width / 2, d.height / 2);
     terminus_geodesy::crs::transform::CrsTransform::new(&d.georef.crs, &d.georef.crs, None, None)
+        .ok()
         .map(|t| t.source_geographic(x, y))
-        .unwrap_or((y, x))
 }
 
 /// The road between the DEM's CRS and WGS 84: through `op` when named, else
 /// EPSG's most accurate at the DEM's centre.
 pub fn dem_road(d: &Dem, path: &Path, op: Option<u32>) -> Result<Road, Failure> {
-    Road::new(&d.georef.crs, op, Some(dem_center(d))).map_err(|e| e.context(path.display()))
+    Road::new(&d.georef.crs, op, dem_center(d)).map_err(|e| e.context(path.display()))
 }
 
 /// How the two drainage areas of a divide are given.

@@ -825,7 +825,15 @@ fn convert_reprojects_with_a_named_transformation() {
                 .unwrap()
                 .coords()
                 .zip(fb.geometry.as_ref().unwrap().coords())
-                .map(|(p, q)| terminus_geodesy::measure::path_length(&g, [(p.x, p.y), (q.x, q.y)]))
+                .map(|(p, q)| {
+                    terminus_geodesy::measure::path_length(
+                        &g,
+                        [
+                            terminus_geodesy::LatLon::new(p.y, p.x),
+                            terminus_geodesy::LatLon::new(q.y, q.x),
+                        ],
+                    )
+                })
                 .collect::<Vec<_>>()
         })
         .fold(0.0f64, f64::max);

@@ -131,9 +131,13 @@ pub(crate) fn compare(
         ls.0.iter().map(|c| frame.latlon([c.x, c.y])).collect()
     };
     let area_ll = |r: &Vec<LatLon>| {
-        ring_perimeter_area_with(g, r.iter().map(|&(la, lo)| (lo, la)))
-            .1
-            .abs()
+        ring_perimeter_area_with(
+            g,
+            r.iter()
+                .map(|&(la, lo)| terminus_geodesy::LatLon::new(la, lo)),
+        )
+        .1
+        .abs()
     };
     let poly_area =
         |rings: &PolygonRings| area_ll(&rings[0]) - rings[1..].iter().map(area_ll).sum::<f64>();

@@ -46,7 +46,7 @@ fn lobes() -> Lobes {
         } else {
             step(p0, 90.0, 10_000.0 * (k + 1) as f64).0
         };
-        let ring = [start, apex, end, start].map(|(la, lo)| (lo, la));
+        let ring = [start, apex, end, start].map(|(la, lo)| terminus_geodesy::LatLon::new(la, lo));
         lobes.push((ring_area(&Ellipsoid::WGS84, ring).abs(), *h, north));
         b.push(apex);
         b.push(end);
@@ -430,7 +430,10 @@ fn places_roads_and_sections_are_located() {
 
 /// Geodesic area (m², positive) of the polygon through `pts` (lat, lon).
 fn area_of(pts: &[LatLon]) -> f64 {
-    let mut ring: Vec<(f64, f64)> = pts.iter().map(|&(la, lo)| (lo, la)).collect();
+    let mut ring: Vec<terminus_geodesy::LatLon> = pts
+        .iter()
+        .map(|&(la, lo)| terminus_geodesy::LatLon::new(la, lo))
+        .collect();
     ring.push(ring[0]);
     ring_area(&Ellipsoid::WGS84, ring).abs()
 }

@@ -1005,7 +1005,12 @@ pub(crate) fn select(
     let ok = |i: usize, j: usize| -> Result<bool, DelimitationError> {
         let (p, q) = (traced[i].0.p, traced[j].0.p);
         for (t, _) in &traced[i + 1..j] {
-            let n = terminus_geodesy::geodesic::nearest_on_segment(g, p, q, t.p)?;
+            let n = terminus_geodesy::geodesic::nearest_on_segment(
+                g,
+                terminus_geodesy::LatLon::new(p.0, p.1),
+                terminus_geodesy::LatLon::new(q.0, q.1),
+                terminus_geodesy::LatLon::new(t.p.0, t.p.1),
+            )?;
             if n.distance > 0.5 * tol {
                 return Ok(false);
             }

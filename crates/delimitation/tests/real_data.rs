@@ -40,8 +40,13 @@ fn dist(g: &Gnomonic, l: &ClaimLine, p: (f64, f64)) -> f64 {
     let mut best = f64::INFINITY;
     for piece in &l.pieces {
         for w in piece.windows(2) {
-            let n = nearest_on_segment(g, w[0], w[1], p)
-                .unwrap_or_else(|e| panic!("{p:?} on {:?}–{:?}: {e}", w[0], w[1]));
+            let n = nearest_on_segment(
+                g,
+                terminus_geodesy::LatLon::new(w[0].0, w[0].1),
+                terminus_geodesy::LatLon::new(w[1].0, w[1].1),
+                terminus_geodesy::LatLon::new(p.0, p.1),
+            )
+            .unwrap_or_else(|e| panic!("{p:?} on {:?}–{:?}: {e}", w[0], w[1]));
             best = best.min(n.distance);
         }
     }

@@ -161,8 +161,11 @@ pub fn catalogue(
     dem: Option<&DemSampler>,
     settings: &CatalogueSettings,
 ) -> Result<Catalogue, DemarcationError> {
-    let pts: Vec<(f64, f64)> = plan.pillars.iter().map(|p| (p.lat, p.lon)).collect();
-    let mid = pts.get(pts.len() / 2).copied().unwrap_or((0.0, 0.0));
+    let mid = plan
+        .pillars
+        .get(plan.pillars.len() / 2)
+        .map(|p| terminus_geodesy::LatLon::new(p.lat, p.lon))
+        .unwrap_or(terminus_geodesy::LatLon::new(0.0, 0.0));
     let op = choose_transformation(settings.gk_transformation, mid)?;
     let mut rows = rows_for(
         plan.pillars.iter().map(|p| RowInput {
@@ -202,7 +205,7 @@ pub fn catalogue(
 /// The transformation named, or the most accurate valid at `at`.
 pub fn choose_transformation(
     code: Option<u32>,
-    at: (f64, f64),
+    at: terminus_geodesy::LatLon,
 ) -> Result<&'static Transformation, DemarcationError> {
     match code {
         Some(c) => datum::transformation(c).ok_or_else(|| {
@@ -210,10 +213,10 @@ pub fn choose_transformation(
                 "EPSG:{c} is not a Pulkovo 1942 → WGS 84 transformation Terminus knows"
             ))
         }),
-        None => datum::valid_at(at.0, at.1).first().copied().ok_or_else(|| {
+        None => datum::valid_at(at).first().copied().ok_or_else(|| {
             DemarcationError::BadParameter(format!(
                 "no Pulkovo 1942 → WGS 84 transformation is valid at {:.4}°N {:.4}°E: name one",
-                at.0, at.1
+                at.lat, at.lon
             ))
         }),
     }

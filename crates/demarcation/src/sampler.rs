@@ -54,10 +54,10 @@ impl<'a> DemSampler<'a> {
         let (cx, cy) = dem.georef.center(dem.width / 2, dem.height / 2);
         let unproject = CrsTransform::new(crs, crs, None, None)
             .map_err(|e| DemarcationError::DemCrs(id.clone(), e.to_string()))?;
-        let (lat0, lon0) = unproject.source_geographic(cx, cy);
-        let to_dem = CrsTransform::new(&Crs::WGS84, crs, None, Some((lat0, lon0)))
+        let centre = unproject.source_geographic(cx, cy);
+        let to_dem = CrsTransform::new(&Crs::WGS84, crs, None, Some(centre))
             .map_err(|e| DemarcationError::DemCrs(id.clone(), e.to_string()))?;
-        let from_dem = CrsTransform::new(crs, &Crs::WGS84, None, Some((lat0, lon0)))
+        let from_dem = CrsTransform::new(crs, &Crs::WGS84, None, Some(centre))
             .map_err(|e| DemarcationError::DemCrs(id.clone(), e.to_string()))?;
         Ok(DemSampler {
             dem,

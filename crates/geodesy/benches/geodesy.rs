@@ -48,7 +48,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             black_box(path_length_with(
                 &g,
-                pts.iter().map(|&(lat, lon)| (lon, lat)),
+                pts.iter()
+                    .map(|&(lat, lon)| terminus_geodesy::LatLon::new(lat, lon)),
             ))
         })
     });

@@ -18,6 +18,7 @@ pub mod ellipsoid;
 pub mod geodesic;
 pub mod measure;
 pub mod nomenclature;
+pub mod position;
 pub mod projection;
 
 pub use crs::{AxisOrder, Crs, CrsError, CrsKind};
@@ -30,3 +31,4 @@ pub use geographiclib_rs::Geodesic;
 /// A geodesic line of `geographiclib-rs`, for many points along one geodesic
 /// (positions at distances without solving the direct problem afresh).
 pub use geographiclib_rs::GeodesicLine;
+pub use position::LatLon;

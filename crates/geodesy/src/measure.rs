@@ -5,10 +5,10 @@
 //! GeographicLib's GeodTest set equal the C++ library's: lengths to about
 //! 15 nm, areas to about 0.1 m² for continent-sized polygons.
 //!
-//! Coordinates are `(longitude, latitude)` in degrees on the given ellipsoid
-//! (the traditional GIS order used throughout Terminus).
+//! Positions are [`LatLon`]s in degrees on the given ellipsoid: named
+//! fields, so a longitude cannot be passed for a latitude.
 
-use crate::Ellipsoid;
+use crate::{Ellipsoid, LatLon};
 /// The traits that give `Geodesic` its `direct` and `inverse` methods.
 pub use geographiclib_rs::{DirectGeodesic, InverseGeodesic};
 use geographiclib_rs::{Geodesic, PolygonArea, Winding};
@@ -16,26 +16,26 @@ use geographiclib_rs::{Geodesic, PolygonArea, Winding};
 /// Length in metres of the path through `points`, each leg a geodesic.
 ///
 /// ```
-/// use terminus_geodesy::{measure, Ellipsoid};
+/// use terminus_geodesy::{measure, Ellipsoid, LatLon};
 /// // One degree of longitude along the equator of WGS 84 is a·π/180.
-/// let d = measure::path_length(&Ellipsoid::WGS84, [(0.0, 0.0), (1.0, 0.0)]);
+/// let d = measure::path_length(&Ellipsoid::WGS84, [LatLon::new(0.0, 0.0), LatLon::new(0.0, 1.0)]);
 /// assert!((d - 111_319.490_793_273_57).abs() < 1e-6);
 /// ```
-pub fn path_length(ellipsoid: &Ellipsoid, points: impl IntoIterator<Item = (f64, f64)>) -> f64 {
+pub fn path_length(ellipsoid: &Ellipsoid, points: impl IntoIterator<Item = LatLon>) -> f64 {
     let g = ellipsoid.geodesic();
     path_length_with(&g, points)
 }
 
 /// As [`path_length`], with a solver built once by the caller.
-pub fn path_length_with(g: &Geodesic, points: impl IntoIterator<Item = (f64, f64)>) -> f64 {
+pub fn path_length_with(g: &Geodesic, points: impl IntoIterator<Item = LatLon>) -> f64 {
     let mut total = 0.0;
-    let mut prev: Option<(f64, f64)> = None;
-    for (lon, lat) in points {
-        if let Some((lon0, lat0)) = prev {
-            let s12: f64 = g.inverse(lat0, lon0, lat, lon);
+    let mut prev: Option<LatLon> = None;
+    for p in points {
+        if let Some(q) = prev {
+            let s12: f64 = g.inverse(q.lat, q.lon, p.lat, p.lon);
             total += s12;
         }
-        prev = Some((lon, lat));
+        prev = Some(p);
     }
     total
 }
@@ -45,19 +45,19 @@ pub fn path_length_with(g: &Geodesic, points: impl IntoIterator<Item = (f64, f64
 /// (RFC 7946 exterior), negative when clockwise.
 ///
 /// ```
-/// use terminus_geodesy::{measure, Ellipsoid};
+/// use terminus_geodesy::{measure, Ellipsoid, LatLon};
 /// // A 1°×1° cell at the equator: GeographicLib's Planimeter gives 12308778361.469 m².
-/// let ring = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)];
+/// let ring = [(0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (1.0, 0.0), (0.0, 0.0)].map(|(lat, lon)| LatLon::new(lat, lon));
 /// let a = measure::ring_area(&Ellipsoid::WGS84, ring);
 /// assert!((a - 12_308_778_361.469).abs() < 0.01);
 /// ```
-pub fn ring_area(ellipsoid: &Ellipsoid, points: impl IntoIterator<Item = (f64, f64)>) -> f64 {
+pub fn ring_area(ellipsoid: &Ellipsoid, points: impl IntoIterator<Item = LatLon>) -> f64 {
     let g = ellipsoid.geodesic();
     ring_area_with(&g, points)
 }
 
 /// As [`ring_area`], with a solver built once by the caller.
-pub fn ring_area_with(g: &Geodesic, points: impl IntoIterator<Item = (f64, f64)>) -> f64 {
+pub fn ring_area_with(g: &Geodesic, points: impl IntoIterator<Item = LatLon>) -> f64 {
     ring_perimeter_area_with(g, points).1
 }
 
@@ -65,14 +65,14 @@ pub fn ring_area_with(g: &Geodesic, points: impl IntoIterator<Item = (f64, f64)>
 /// inverse problem serves both.
 pub fn ring_perimeter_area_with(
     g: &Geodesic,
-    points: impl IntoIterator<Item = (f64, f64)>,
+    points: impl IntoIterator<Item = LatLon>,
 ) -> (f64, f64) {
     let mut pa = PolygonArea::new(g, Winding::CounterClockwise);
     let mut n = 0usize;
     // A closing vertex repeated at the end adds a zero-length edge: harmless
     // for the area, so it need not be dropped.
-    for (lon, lat) in points {
-        pa.add_point(lat, lon);
+    for p in points {
+        pa.add_point(p.lat, p.lon);
         n += 1;
     }
     if n < 3 {
@@ -216,12 +216,12 @@ fn neumaier(sum: &mut f64, comp: &mut f64, x: f64) {
 ///
 /// ```
 /// use terminus_geodesy::measure::{area_from_edges, ring_area, EdgeTerm};
-/// use terminus_geodesy::Ellipsoid;
+/// use terminus_geodesy::{Ellipsoid, LatLon};
 /// let g = Ellipsoid::WGS84.geodesic();
 /// let ring = [(40.0, 45.0), (40.0, 45.1), (40.1, 45.1), (40.0, 45.0)];
 /// let terms = ring.windows(2).map(|w| EdgeTerm::new(&g, w[0], w[1]));
 /// let a = area_from_edges(&g, terms);
-/// let b = ring_area(&Ellipsoid::WGS84, ring.iter().map(|&(la, lo)| (lo, la)));
+/// let b = ring_area(&Ellipsoid::WGS84, ring.iter().map(|&(la, lo)| LatLon::new(la, lo)));
 /// assert!((a - b).abs() < 1e-6, "{a} {b}");
 /// ```
 pub fn area_from_edges(g: &Geodesic, terms: impl IntoIterator<Item = EdgeTerm>) -> f64 {
@@ -285,7 +285,7 @@ mod tests {
                 }
                 let terms = r.windows(2).map(|w| EdgeTerm::new(&g, w[0], w[1]));
                 let a = area_from_edges(&g, terms);
-                let b = ring_area_with(&g, r.iter().map(|&(la, lo)| (lo, la)));
+                let b = ring_area_with(&g, r.iter().map(|&(la, lo)| crate::LatLon::new(la, lo)));
                 assert!((a - b).abs() < 1e-3, "{a} vs {b}");
                 // Reversed terms give the negated area.
                 let back = r
@@ -329,7 +329,7 @@ mod tests {
             .map(|w| EdgeTerm::new(&g, w[0], w[1]))
             .collect();
         let a = area_from_edges(&g, edges.iter().copied());
-        let b = ring_area_with(&g, ring.iter().map(|&(la, lo)| (lo, la)));
+        let b = ring_area_with(&g, ring.iter().map(|&(la, lo)| crate::LatLon::new(la, lo)));
         assert!((a - b).abs() < 1e-3, "{a} vs {b}");
         for cuts in [
             vec![0, 2000],
@@ -363,7 +363,8 @@ mod tests {
     /// → `4 6301599.963614223 2507270031169.8750` (negative when reversed).
     #[test]
     fn polygon_around_a_pole() {
-        let ring = [(0.0, 80.0), (90.0, 80.0), (180.0, 80.0), (-90.0, 80.0)];
+        let ring = [(0.0, 80.0), (90.0, 80.0), (180.0, 80.0), (-90.0, 80.0)]
+            .map(|(lon, lat)| crate::LatLon::new(lat, lon));
         let a = ring_area(&Ellipsoid::WGS84, ring);
         assert!((a - 2_507_270_031_169.875).abs() < 0.01, "{a}");
         let mut rev = ring;

@@ -33,7 +33,13 @@ fn path_length_matches_geodtest_to_nanometres() {
     let mut n = 0;
     for v in rows {
         let (lat1, lon1, lat2, lon2, s12) = (v[0], v[1], v[3], v[4], v[6]);
-        let s = measure::path_length(&Ellipsoid::WGS84, [(lon1, lat1), (lon2, lat2)]);
+        let s = measure::path_length(
+            &Ellipsoid::WGS84,
+            [
+                terminus_geodesy::LatLon::new(lat1, lon1),
+                terminus_geodesy::LatLon::new(lat2, lon2),
+            ],
+        );
         worst = worst.max((s - s12).abs());
         n += 1;
     }

@@ -75,7 +75,7 @@ proptest! {
         // The azimuth of the line at the foot, seen from A.
         let (_s, _az1, az_foot, _a): (f64, f64, f64, f64) = g.inverse(a_lat, a_lon, lat, lon);
         let p = step(foot, az_foot + if left { -90.0 } else { 90.0 }, off);
-        let n = nearest_on_segment(&gn(), (a_lat, a_lon), b, p).unwrap();
+        let n = nearest_on_segment(&gn(), terminus_geodesy::LatLon::new(a_lat, a_lon), terminus_geodesy::LatLon::new(b.0, b.1), terminus_geodesy::LatLon::new(p.0, p.1)).unwrap();
         prop_assert!(dist((n.lat, n.lon), foot) < 1e-6, "foot off by {} m", dist((n.lat, n.lon), foot));
         prop_assert!((n.distance - off).abs() < 1e-6);
         prop_assert_eq!(n.side, if left { 1 } else { -1 });

@@ -11,6 +11,7 @@ use crate::frame::{Frame, Xy};
 use crate::packed::{meets, seg_box, PackedSegments};
 use terminus_geodesy::geodesic::nearest_on_segment;
 use terminus_geodesy::measure::InverseGeodesic;
+use terminus_geodesy::LatLon;
 
 /// Slack for the ellipsoid's departure from the spherical scale bounds (relative).
 pub const SLACK: f64 = 2e-3;
@@ -202,7 +203,12 @@ impl SegmentIndex {
                 }
             }
             let s = self.segments[cand];
-            let found = match nearest_on_segment(frame.gnomonic(), s.ll[0], s.ll[1], ll) {
+            let found = match nearest_on_segment(
+                frame.gnomonic(),
+                LatLon::new(s.ll[0].0, s.ll[0].1),
+                LatLon::new(s.ll[1].0, s.ll[1].1),
+                LatLon::new(ll.0, ll.1),
+            ) {
                 Ok(n) => Closest {
                     distance: n.distance,
                     at: (n.lat, n.lon),

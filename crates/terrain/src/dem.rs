@@ -201,7 +201,8 @@ mod tests {
         let d = 15.0 / 3600.0;
         let (s, w) = (39.5, 72.0);
         let q = quadrangle_area(e.a, e.e2(), s, s + d, d);
-        let ring = [(w, s), (w + d, s), (w + d, s + d), (w, s + d), (w, s)];
+        let ring = [(w, s), (w + d, s), (w + d, s + d), (w, s + d), (w, s)]
+            .map(|(lon, lat)| terminus_geodesy::LatLon::new(lat, lon));
         let p = ring_area(&e, ring);
         assert!((q - p).abs() / p < 1e-7, "{q} vs {p}");
         // Two hemispheres make the whole ellipsoid.

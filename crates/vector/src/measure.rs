@@ -46,13 +46,18 @@ fn solver(crs: &Crs) -> Result<(Geodesic, Option<CrsTransform>), MeasureError> {
     Ok((e.geodesic(), Some(t)))
 }
 
+/// The positions of `p` (x = longitude, y = latitude once unprojected
+/// by `t`) as typed positions.
 fn lonlat<'a>(
     t: &'a Option<CrsTransform>,
     p: &'a [Coord],
-) -> impl Iterator<Item = (f64, f64)> + 'a {
-    p.iter().map(move |c| match t {
-        None => (c.x, c.y),
-        Some(t) => t.apply(c.x, c.y).unwrap_or((f64::NAN, f64::NAN)),
+) -> impl Iterator<Item = terminus_geodesy::LatLon> + 'a {
+    p.iter().map(move |c| {
+        let (lon, lat) = match t {
+            None => (c.x, c.y),
+            Some(t) => t.apply(c.x, c.y).unwrap_or((f64::NAN, f64::NAN)),
+        };
+        terminus_geodesy::LatLon::new(lat, lon)
     })
 }
 

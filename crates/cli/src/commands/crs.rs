@@ -236,14 +236,14 @@ fn ops(a: OpsArgs) -> Result<u8, Failure> {
             dst.id()
         )));
     }
-    let valid = datum::valid_at(lat, lon);
+    let valid = datum::valid_at(terminus_geodesy::LatLon::new(lat, lon));
     let results: Vec<(&datum::Transformation, (f64, f64))> =
         valid.iter().map(|t| (*t, t.forward(lat, lon))).collect();
     let base = results.first().map(|r| r.1);
     let rows: Vec<serde_json::Value> = results
         .iter()
         .map(|(t, (la, lo))| {
-            let d = base.map(|(bl, bo)| measure::path_length(&Ellipsoid::WGS84, [(bo, bl), (*lo, *la)])).unwrap_or(0.0);
+            let d = base.map(|(bl, bo)| measure::path_length(&Ellipsoid::WGS84, [terminus_geodesy::LatLon::new(bl, bo), terminus_geodesy::LatLon::new(*la, *lo)])).unwrap_or(0.0);
             json!({
                 "code": format!("EPSG:{}", t.code), "name": t.name, "method": format!("EPSG:{}", t.helmert.method.epsg()),
                 "accuracy_m": t.accuracy_m, "area": t.area.name, "wgs84_lat": la, "wgs84_lon": lo, "metres_from_default": d,

@@ -94,11 +94,11 @@ fn area(a: SolveArgs) -> Result<u8, Failure> {
     let g = e.geodesic();
     let text = super::read_input(&a.file)?;
     let mut ok = true;
-    let mut ring: Vec<(f64, f64)> = Vec::new();
+    let mut ring: Vec<terminus_geodesy::LatLon> = Vec::new();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let pl = a.precision;
-    let flush = |ring: &mut Vec<(f64, f64)>, out: &mut dyn Write| {
+    let flush = |ring: &mut Vec<terminus_geodesy::LatLon>, out: &mut dyn Write| {
         if ring.is_empty() {
             return;
         }
@@ -131,7 +131,7 @@ fn area(a: SolveArgs) -> Result<u8, Failure> {
             t.get(1)
                 .map(|s| number(s, terminus_geodesy::angle::Axis::Longitude)),
         ) {
-            (Some(Ok(lat)), Some(Ok(lon))) => ring.push((lon, lat)),
+            (Some(Ok(lat)), Some(Ok(lon))) => ring.push(terminus_geodesy::LatLon::new(lat, lon)),
             (Some(Err(m)), _) | (_, Some(Err(m))) => {
                 eprintln!("terminus: line {}: {m}", n + 1);
                 ok = false;

@@ -97,8 +97,13 @@ pub fn run_sheet(a: SheetArgs) -> Result<u8, Failure> {
                 })
                 .ok_or_else(|| Failure::usage(format!("--at {at}: expected LAT,LON in degrees")))?;
             let (lat, lon) = if a.wgs84 {
-                let t = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(4284), op, Some((lat, lon)))
-                    .map_err(|e| Failure::failed(e.to_string()))?;
+                let t = CrsTransform::new(
+                    &Crs::WGS84,
+                    &Crs::Epsg(4284),
+                    op,
+                    Some(terminus_geodesy::LatLon::new(lat, lon)),
+                )
+                .map_err(|e| Failure::failed(e.to_string()))?;
                 if let Some(o) = t.operation() {
                     eprintln!(
                         "terminus: WGS 84 → Pulkovo 1942 by EPSG:{} ({}, {} m)",

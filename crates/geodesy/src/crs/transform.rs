@@ -12,7 +12,7 @@ use super::proj_string::{parse_proj, ProjDatum};
 use super::{Crs, CrsKind};
 use crate::datum::{self, Helmert, Transformation};
 use crate::projection::{web_mercator, TransverseMercator};
-use crate::Ellipsoid;
+use crate::{Ellipsoid, LatLon};
 
 /// Why a transformation cannot be built or applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -23,6 +23,9 @@ pub enum TransformError {
     /// The named operation does not join these datums.
     #[error("EPSG:{0} is not a Pulkovo 1942 ↔ WGS 84 transformation Terminus knows; `terminus crs ops` lists them")]
     UnknownOperation(u32),
+    /// No transformation named and no position to choose one at.
+    #[error("no Pulkovo 1942 → WGS 84 transformation named and no position to choose one at: name one with --op")]
+    NoPosition,
     /// No transformation is valid at the point.
     #[error("no Pulkovo 1942 → WGS 84 transformation has an area of use containing {0}°N {1}°E; name one with --op")]
     NoneValidAt(f64, f64),
@@ -183,13 +186,13 @@ pub struct CrsTransform {
 
 impl CrsTransform {
     /// Build the transformation from `src` to `dst`. Through Pulkovo 1942,
-    /// `op` names the EPSG transformation; without it, `at` (latitude,
-    /// longitude) picks the most accurate one valid there.
+    /// `op` names the EPSG transformation; without it, `at` (a position on
+    /// the source datum) picks the most accurate one valid there.
     pub fn new(
         src: &Crs,
         dst: &Crs,
         op: Option<u32>,
-        at: Option<(f64, f64)>,
+        at: Option<LatLon>,
     ) -> Result<CrsTransform, TransformError> {
         let (s, d) = (side(src)?, side(dst)?);
         let pulkovo_op = || -> Result<&'static Transformation, TransformError> {
@@ -198,11 +201,12 @@ impl CrsTransform {
                     datum::transformation(code).ok_or(TransformError::UnknownOperation(code))
                 }
                 None => {
-                    let (lat, lon) = at.ok_or(TransformError::NoneValidAt(f64::NAN, f64::NAN))?;
-                    datum::valid_at(lat, lon)
+                    // No position to choose at: say so, not "NaN°N NaN°E".
+                    let at = at.ok_or(TransformError::NoPosition)?;
+                    datum::valid_at(at)
                         .first()
                         .copied()
-                        .ok_or(TransformError::NoneValidAt(lat, lon))
+                        .ok_or(TransformError::NoneValidAt(at.lat, at.lon))
                 }
             }
         };
@@ -267,9 +271,11 @@ impl CrsTransform {
             })
     }
 
-    /// Geographic position (on the source datum) of a source coordinate.
-    pub fn source_geographic(&self, x: f64, y: f64) -> (f64, f64) {
-        self.src.unproject(x, y)
+    /// Geographic position (on the source datum) of a source coordinate
+    /// (x = easting or longitude, y = northing or latitude).
+    pub fn source_geographic(&self, x: f64, y: f64) -> LatLon {
+        let (lat, lon) = self.src.unproject(x, y);
+        LatLon::new(lat, lon)
     }
 
     /// Transform (x, y) = (easting or longitude, northing or latitude).

@@ -110,7 +110,10 @@ impl AreaOfUse {
         } else {
             self.east
         };
-        crate::measure::path_length(&Ellipsoid::WGS84, [(lon, lat), (clon, clat)])
+        crate::measure::path_length(
+            &Ellipsoid::WGS84,
+            [crate::LatLon::new(lat, lon), crate::LatLon::new(clat, clon)],
+        )
     }
 }
 
@@ -147,14 +150,14 @@ pub fn transformation(code: u32) -> Option<&'static Transformation> {
 /// ones excluded), as EPSG's (and PROJ's) default choice ranks them.
 ///
 /// ```
-/// use terminus_geodesy::datum::valid_at;
+/// use terminus_geodesy::{datum::valid_at, LatLon};
 /// // At 40.1°N 45.5°E (Armenia–Azerbaijan) the default is EPSG:15865 (4.5 m).
-/// assert_eq!(valid_at(40.1, 45.5)[0].code, 15865);
+/// assert_eq!(valid_at(LatLon::new(40.1, 45.5))[0].code, 15865);
 /// ```
-pub fn valid_at(lat: f64, lon: f64) -> Vec<&'static Transformation> {
+pub fn valid_at(at: crate::LatLon) -> Vec<&'static Transformation> {
     let mut v: Vec<&Transformation> = pulkovo_1942_to_wgs84()
         .iter()
-        .filter(|t| !t.deprecated && t.area.contains(lat, lon))
+        .filter(|t| !t.deprecated && t.area.contains(at.lat, at.lon))
         .collect();
     v.sort_by(|a, b| {
         a.accuracy_m
@@ -328,7 +331,10 @@ mod tests {
         // DOMAIN.md: at 40.1°N 45.5°E, EPSG:15865 and EPSG:1808 differ by 5.3 m.
         let a = transformation(15865).unwrap().forward(40.1, 45.5);
         let b = transformation(1808).unwrap().forward(40.1, 45.5);
-        let d = crate::measure::path_length(&Ellipsoid::WGS84, [(a.1, a.0), (b.1, b.0)]);
+        let d = crate::measure::path_length(
+            &Ellipsoid::WGS84,
+            [crate::LatLon::new(a.0, a.1), crate::LatLon::new(b.0, b.1)],
+        );
         assert!((d - 5.3).abs() < 0.1, "{d}");
     }
 
@@ -339,7 +345,10 @@ mod tests {
         wrong.helmert.method = HelmertMethod::CoordinateFrame;
         let a = right.forward(40.1, 45.5);
         let b = wrong.forward(40.1, 45.5);
-        let d = crate::measure::path_length(&Ellipsoid::WGS84, [(a.1, a.0), (b.1, b.0)]);
+        let d = crate::measure::path_length(
+            &Ellipsoid::WGS84,
+            [crate::LatLon::new(a.0, a.1), crate::LatLon::new(b.0, b.1)],
+        );
         assert!(d > 10.0, "{d}");
     }
 

@@ -22,27 +22,29 @@ pub struct Nearest {
     pub side: i8,
 }
 
-/// Nearest point of the geodesic segment A→B to P (all (lat, lon) degrees).
+/// Nearest point of the geodesic segment A→B to P.
 ///
 /// Converges to the foot of the geodesic perpendicular from P when it falls
 /// inside the segment (the right angle is exact at the gnomonic centre), else
 /// to the nearer end. Accuracy: nanometres, as the geodesic solutions.
 ///
 /// ```
-/// use terminus_geodesy::{geodesic::{nearest_on_segment, Gnomonic}, Ellipsoid};
+/// use terminus_geodesy::{geodesic::{nearest_on_segment, Gnomonic}, Ellipsoid, LatLon};
 /// let g = Gnomonic::new(Ellipsoid::WGS84);
 /// // A point 0.01° north of the equator, against a segment along the equator.
-/// let n = nearest_on_segment(&g, (0.0, 0.0), (0.0, 1.0), (0.01, 0.5)).unwrap();
+/// let (a, b) = (LatLon::new(0.0, 0.0), LatLon::new(0.0, 1.0));
+/// let n = nearest_on_segment(&g, a, b, LatLon::new(0.01, 0.5)).unwrap();
 /// assert!(n.lat.abs() < 1e-12 && (n.lon - 0.5).abs() < 1e-12);
 /// assert!((n.distance - 1105.7427).abs() < 1e-3); // 0.01° of meridian at the equator
 /// assert_eq!(n.side, 1);
 /// ```
 pub fn nearest_on_segment(
     g: &Gnomonic,
-    a: (f64, f64),
-    b: (f64, f64),
-    p: (f64, f64),
+    a: crate::LatLon,
+    b: crate::LatLon,
+    p: crate::LatLon,
 ) -> Result<Nearest, GeodesicError> {
+    let (a, b, p) = (a.tuple(), b.tuple(), p.tuple());
     for q in [a, b, p] {
         check(q.0, q.1)?;
     }
@@ -228,7 +230,8 @@ pub fn nearest_on_polyline(
         _ => {
             let mut best: Option<Nearest> = None;
             for (i, w) in line.windows(2).enumerate() {
-                let mut n = nearest_on_segment(g, w[0], w[1], p)?;
+                let ll = |q: (f64, f64)| crate::LatLon::new(q.0, q.1);
+                let mut n = nearest_on_segment(g, ll(w[0]), ll(w[1]), ll(p))?;
                 n.segment = i;
                 if best.is_none_or(|b| n.distance < b.distance) {
                     best = Some(n);
@@ -256,7 +259,8 @@ mod tests {
             (39.47373, 46.52615),
             (39.24651337901452, 45.986684506055504),
         );
-        let n = nearest_on_segment(&g, a, b, p).unwrap();
+        let ll = |q: (f64, f64)| crate::LatLon::new(q.0, q.1);
+        let n = nearest_on_segment(&g, ll(a), ll(b), ll(p)).unwrap();
         let geod = g.geodesic();
         let (len, azi, _, _): (f64, f64, f64, f64) = geod.inverse(a.0, a.1, b.0, b.1);
         let mut best = f64::INFINITY;

@@ -465,7 +465,10 @@ mod tests {
                 let lon = 42.0 + j as f64 * (6.0 / 40.0);
                 let (e, n) = tm.forward(lat, lon);
                 let (lat2, lon2) = tm.inverse(e, n);
-                let d = crate::measure::path_length(&g, [(lon, lat), (lon2, lat2)]);
+                let d = crate::measure::path_length(
+                    &g,
+                    [crate::LatLon::new(lat, lon), crate::LatLon::new(lat2, lon2)],
+                );
                 if lat.abs() <= 60.0 {
                     worst_60 = worst_60.max(d);
                 } else {

@@ -258,9 +258,9 @@ fn in_zone(code: u32, c: &Coord) -> bool {
 /// Degrees of longitude between grid coordinate `c` of CRS `code` and the
 /// central meridian `lon0`.
 fn longitude_off(code: u32, lon0: f64, c: &Coord) -> Option<f64> {
-    let (_, lon) = terminus_geodesy::crs::transform::CrsTransform::unprojecting(&Crs::Epsg(code))
+    let lon = terminus_geodesy::crs::transform::CrsTransform::unprojecting(&Crs::Epsg(code))
         .ok()
-        .map(|(t, _)| t.source_geographic(c.x, c.y))?;
+        .map(|(t, _)| t.source_geographic(c.x, c.y).lon)?;
     let d = off_meridian(lon, lon0);
     d.is_finite().then_some(d)
 }
@@ -362,7 +362,7 @@ fn grid_misfit(
     }
     // Within the right prefix: is the position in the zone?
     let d = unproject
-        .map(|t| off_meridian(t.source_geographic(c.x, c.y).1, lon0))
+        .map(|t| off_meridian(t.source_geographic(c.x, c.y).lon, lon0))
         .unwrap_or(f64::INFINITY);
     if d > half_width + ZONE_OVERLAP_DEG || !(-1e7..=1e7).contains(&c.y) {
         return Some((
