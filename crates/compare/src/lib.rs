@@ -38,8 +38,6 @@ pub use terminus_plane::{chain, frame, index, packed};
 pub mod agreement;
 pub mod arrangement;
 pub mod discrepancy;
-pub mod maps;
-pub mod report;
 pub mod sides;
 pub mod territory;
 

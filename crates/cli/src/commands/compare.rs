@@ -139,7 +139,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
 }
 
 fn print_text(c: &Comparison, dir: &Path) {
-    use terminus_compare::report::{area, length};
+    use terminus_app::compare::report::{area, length};
     for l in &c.lines {
         println!(
             "{:<24} {:>12}  {} pieces",

@@ -3,13 +3,16 @@
 //! `terminus-compare`, written as layers, GeoPackage, report and maps, with
 //! provenance. Every front-end runs this, not a copy.
 
+pub mod maps;
+pub mod report;
+
 use crate::failure::Failure;
 use crate::input::{read, stem, InputOptions};
 use crate::output::write_text;
 use crate::provenance::Provenance;
 use crate::shapes::{line_pieces, name_of, polygons};
+use report::MapRef;
 use std::path::{Path, PathBuf};
-use terminus_compare::report::MapRef;
 use terminus_compare::{
     ClaimLine, Comparison, Inputs, LatLon, Options, Place, PolygonRings, Road, Section, Territory,
 };
@@ -457,14 +460,10 @@ pub fn write_results(
     let maps = write_maps(dir, c, detail_maps, overwrite)?;
     write_text(
         &dir.join("report.md"),
-        &terminus_compare::report::markdown(c, &maps),
+        &report::markdown(c, &maps),
         overwrite,
     )?;
-    write_text(
-        &dir.join("report.html"),
-        &terminus_compare::report::html(c, &maps),
-        overwrite,
-    )?;
+    write_text(&dir.join("report.html"), &report::html(c, &maps), overwrite)?;
     Ok(())
 }
 
@@ -490,7 +489,7 @@ pub fn write_maps(
     let maps_dir = dir.join("maps");
     std::fs::create_dir_all(&maps_dir)?;
     let mut refs = Vec::new();
-    for m in terminus_compare::maps::maps(c, per_pair) {
+    for m in maps::maps(c, per_pair) {
         let svg = m.map.to_svg();
         write_text(&maps_dir.join(format!("{}.svg", m.stem)), &svg, overwrite)?;
         let png = m.map.to_png().map_err(|e| Failure::failed(e.to_string()))?;

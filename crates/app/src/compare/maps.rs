@@ -1,9 +1,9 @@
 //! The maps of a comparison: an overview, and one map per largest
 //! discrepancy of each pair (drawn by `terminus-cartography`).
 
-use crate::report::{area, length};
-use crate::{Comparison, LatLon};
+use super::report::{area, length};
 use terminus_cartography::{Map, Style};
+use terminus_compare::{Comparison, LatLon};
 
 /// Line colours, in input order.
 const LINES: [&str; 6] = [

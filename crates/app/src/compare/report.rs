@@ -1,8 +1,8 @@
 //! The comparison as a document a delegation can put on the table:
 //! Markdown, and self-contained HTML (styles and maps inline, no network).
 
-use crate::Comparison;
 use std::fmt::Write;
+use terminus_compare::Comparison;
 
 /// Square metres as km² (or m² when small).
 pub fn area(m2: f64) -> String {
@@ -231,7 +231,7 @@ pub fn markdown(c: &Comparison, maps: &[MapRef]) -> String {
             t.overlaps.len(),
             area(total)
         );
-        let parts = |s: &mut String, v: &[crate::TerritoryPart]| {
+        let parts = |s: &mut String, v: &[terminus_compare::TerritoryPart]| {
             let _ = writeln!(s, "| kind | area | where | near | note |");
             let _ = writeln!(s, "|---|---:|---|---|---|");
             for o in v {
