@@ -82,6 +82,12 @@ impl Provenance {
 
     /// Record a vector input read through the input road.
     pub fn input(&mut self, role: impl Into<String>, input: &Input) {
+        if input.files.is_empty() {
+            self.warn(format!(
+                "{} was read without its hash (skip_hash): this provenance cannot prove which file it was",
+                input.path.display()
+            ));
+        }
         self.inputs.push(InputRecord {
             role: role.into(),
             files: input.files.clone(),

@@ -6,6 +6,7 @@ use crate::progress;
 use std::path::{Path, PathBuf};
 use terminus_app::compare::{self, CompareRequest};
 use terminus_app::units::parse_distance;
+use terminus_app::InputOptions;
 use terminus_compare::Comparison;
 
 const AFTER_HELP: &str = "\
@@ -115,7 +116,10 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         bridge: args.bridge,
         join: args.join,
         reference: args.reference.clone(),
-        input: args.input.plain()?,
+        input: InputOptions {
+            skip_hash: args.out.is_none(),
+            ..args.input.plain()?
+        },
     };
     compare::check(&req)?;
     // Refuse before any work if results would overwrite a user's files.

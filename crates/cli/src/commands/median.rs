@@ -7,6 +7,7 @@ use crate::progress;
 use std::path::{Path, PathBuf};
 use terminus_app::median::{self, parse_ratio, MedianRequest, Outcome};
 use terminus_app::units::parse_distance;
+use terminus_app::InputOptions;
 
 const AFTER_HELP: &str = "\
 Every point of the median line is at the same geodesic distance (on the
@@ -108,7 +109,10 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         ratio: args.ratio,
         compromise: args.compromise,
         simplified: args.simplified,
-        input: args.input.plain()?,
+        input: InputOptions {
+            skip_hash: args.out.is_none(),
+            ..args.input.plain()?
+        },
     };
     let spin = progress::spinner("tracing the median line", true);
     let m = median::run(&req, super::provenance());

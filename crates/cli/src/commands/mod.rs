@@ -105,6 +105,7 @@ impl InputArgs {
                 as_line: self.as_line,
                 order_column: self.order_column.clone(),
                 progress,
+                skip_hash: false,
             },
             bar,
         ))

@@ -65,10 +65,15 @@ impl CrsFit {
     /// all within ±360°/±180°, no check needed one by one). False means
     /// only: look at each with [`CrsFit::check`].
     pub fn run_fits_at_a_glance(&self, run: &[Coord]) -> bool {
-        matches!(self.def.kind, CrsKind::Geographic)
-            && run
-                .iter()
-                .all(|c| c.x.abs() <= 360.0 && c.y.abs() <= 90.0 || c.x.is_nan() || c.y.is_nan())
+        // One branch-free pass (the largest magnitudes; NaN is skipped by
+        // `max`, and non-finite positions are `range`'s finding), compared
+        // once: this runs over every position a conversion streams.
+        matches!(self.def.kind, CrsKind::Geographic) && {
+            let (mx, my) = run.iter().fold((0.0f64, 0.0f64), |(a, b), c| {
+                (a.max(c.x.abs()), b.max(c.y.abs()))
+            });
+            mx <= 360.0 && my <= 90.0
+        }
     }
 
     /// Why `c` cannot be a coordinate of the CRS: a key (one per cause)
