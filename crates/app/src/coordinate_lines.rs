@@ -102,3 +102,45 @@ impl LineJob<'_> {
         c
     }
 }
+
+/// The Pulkovo 1942 → WGS 84 transformations valid at (`lat`, `lon`), most
+/// accurate first, each with where it puts the point on WGS 84 and how far
+/// that is from the default's: what `terminus crs ops` lists.
+pub fn operations_at(
+    src: &terminus_geodesy::Crs,
+    dst: &terminus_geodesy::Crs,
+    lat: f64,
+    lon: f64,
+) -> Result<Vec<serde_json::Value>, crate::Failure> {
+    use terminus_geodesy::{datum, measure, Ellipsoid, LatLon};
+    let pair = (
+        src.definition().map(|d| d.datum_code),
+        dst.definition().map(|d| d.datum_code),
+    );
+    if !matches!(pair, (Some(6284), Some(6326)) | (Some(6326), Some(6284))) {
+        return Err(crate::Failure::usage(format!(
+            "{} → {}: Terminus lists datum transformations between Pulkovo 1942 and WGS 84 (and their projections)",
+            src.id(),
+            dst.id()
+        )));
+    }
+    let valid = datum::valid_at(LatLon::new(lat, lon));
+    let results: Vec<(&datum::Transformation, LatLon)> = valid
+        .iter()
+        .map(|t| {
+            let (la, lo) = t.forward(lat, lon);
+            (*t, LatLon::new(la, lo))
+        })
+        .collect();
+    let base = results.first().map(|r| r.1);
+    Ok(results
+        .iter()
+        .map(|(t, p)| {
+            let d = base.map_or(0.0, |b| measure::path_length(&Ellipsoid::WGS84, [b, *p]));
+            serde_json::json!({
+                "code": format!("EPSG:{}", t.code), "name": t.name, "method": format!("EPSG:{}", t.helmert.method.epsg()),
+                "accuracy_m": t.accuracy_m, "area": t.area.name, "wgs84_lat": p.lat, "wgs84_lon": p.lon, "metres_from_default": d,
+            })
+        })
+        .collect())
+}

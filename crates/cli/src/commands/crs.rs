@@ -7,7 +7,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use terminus_app::coordinate_lines::{Chunk, LineJob};
 use terminus_geodesy::crs::transform::CrsTransform;
-use terminus_geodesy::{datum, measure, AxisOrder, Crs, CrsKind, Ellipsoid};
+use terminus_geodesy::{AxisOrder, Crs, CrsKind};
 
 /// Arguments of `terminus crs`.
 #[derive(clap::Args, Debug)]
@@ -225,31 +225,7 @@ fn ops(a: OpsArgs) -> Result<u8, Failure> {
             "--at {lat},{lon}: latitude must be within ±90° (swapped?)"
         )));
     }
-    let pair = (
-        src.definition().map(|d| d.datum_code),
-        dst.definition().map(|d| d.datum_code),
-    );
-    if !matches!(pair, (Some(6284), Some(6326)) | (Some(6326), Some(6284))) {
-        return Err(Failure::usage(format!(
-            "{} → {}: Terminus lists datum transformations between Pulkovo 1942 and WGS 84 (and their projections)",
-            src.id(),
-            dst.id()
-        )));
-    }
-    let valid = datum::valid_at(terminus_geodesy::LatLon::new(lat, lon));
-    let results: Vec<(&datum::Transformation, (f64, f64))> =
-        valid.iter().map(|t| (*t, t.forward(lat, lon))).collect();
-    let base = results.first().map(|r| r.1);
-    let rows: Vec<serde_json::Value> = results
-        .iter()
-        .map(|(t, (la, lo))| {
-            let d = base.map(|(bl, bo)| measure::path_length(&Ellipsoid::WGS84, [terminus_geodesy::LatLon::new(bl, bo), terminus_geodesy::LatLon::new(*la, *lo)])).unwrap_or(0.0);
-            json!({
-                "code": format!("EPSG:{}", t.code), "name": t.name, "method": format!("EPSG:{}", t.helmert.method.epsg()),
-                "accuracy_m": t.accuracy_m, "area": t.area.name, "wgs84_lat": la, "wgs84_lon": lo, "metres_from_default": d,
-            })
-        })
-        .collect();
+    let rows = terminus_app::coordinate_lines::operations_at(&src, &dst, lat, lon)?;
     if a.json {
         print_json(&json!({"at": [lat, lon], "operations": rows}));
     } else {
