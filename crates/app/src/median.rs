@@ -67,15 +67,7 @@ pub const OUTPUTS: [&str; 7] = [
 
 /// Refuse before any work if results would replace files in `dir`.
 pub fn refuse_overwrite(dir: &Path) -> Result<(), Failure> {
-    for f in OUTPUTS {
-        let p = dir.join(f);
-        if p.exists() {
-            return Err(Failure::usage(format!("{} exists", p.display())).hint(
-                "add --overwrite to replace the results in that folder, or choose another --out",
-            ));
-        }
-    }
-    Ok(())
+    crate::output::refuse_existing(dir, &OUTPUTS)
 }
 
 /// "2:1", "1:1", "3:2" → (w_A, w_B): the line is w_A/w_B as far from A as

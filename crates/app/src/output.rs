@@ -23,6 +23,20 @@ pub fn write_text(path: &Path, text: &str, overwrite: bool) -> Result<(), Failur
         })
 }
 
+/// Refuse before any work if a results folder `dir` already holds any of
+/// `outputs` (nothing a user saved is replaced without `--overwrite`).
+pub fn refuse_existing(dir: &Path, outputs: &[&str]) -> Result<(), Failure> {
+    for f in outputs {
+        let p = dir.join(f);
+        if p.exists() {
+            return Err(Failure::usage(format!("{} exists", p.display())).hint(
+                "add --overwrite to replace the results in that folder, or choose another --out",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Create the results folder `dir` (and its parents).
 pub fn results_folder(dir: &Path) -> Result<(), Failure> {
     std::fs::create_dir_all(dir)

@@ -77,16 +77,7 @@ fn formats_that_do_not_define_a_crs_are_refused_without_one() {
 
 fn gk_csv(dir: &Path, name: &str, rows: &[(f64, f64)]) -> PathBuf {
     // The Russian spreadsheet form: ';' separated, decimal commas.
-    let mut text = String::from("№;Точка;X, м;Y, м\n");
-    for (i, (x, y)) in rows.iter().enumerate() {
-        text.push_str(&format!(
-            "{};ТП-{};{};{}\n",
-            i + 1,
-            i + 1,
-            format!("{x:.2}").replace('.', ","),
-            format!("{y:.2}").replace('.', ",")
-        ));
-    }
+    let text = terminus_testdata::gk_point_table(rows);
     write(dir, name, &text)
 }
 

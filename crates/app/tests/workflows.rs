@@ -114,16 +114,7 @@ fn demarcation_returns_supplied_turning_points() {
     ];
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("tp.csv");
-    let mut text = String::from("№;Точка;X, м;Y, м\n");
-    for (i, (x, y)) in gk8.iter().enumerate() {
-        text.push_str(&format!(
-            "{};ТП-{};{};{}\n",
-            i + 1,
-            i + 1,
-            format!("{x:.2}").replace('.', ","),
-            format!("{y:.2}").replace('.', ",")
-        ));
-    }
+    let text = terminus_testdata::gk_point_table(&gk8);
     std::fs::write(&csv, text).unwrap();
     let mut positions = Vec::new();
     for op in [1808, 15865] {

@@ -139,16 +139,7 @@ fn sk42_turning_points_come_back_as_supplied_through_demarcation() {
     .unwrap();
     // (2) The Russian spreadsheet: ';', decimal commas, one point per row.
     let csv = dir.path().join("tp_gk8.csv");
-    let mut text = String::from("№;Точка;X, м;Y, м\n");
-    for (i, (x, y)) in GK8.iter().enumerate() {
-        text.push_str(&format!(
-            "{};ТП-{};{};{}\n",
-            i + 1,
-            i + 1,
-            format!("{x:.2}").replace('.', ","),
-            format!("{y:.2}").replace('.', ",")
-        ));
-    }
+    let text = terminus_testdata::gk_point_table(&GK8);
     std::fs::write(&csv, text).unwrap();
     let csv_args = [
         "--crs",

@@ -41,3 +41,22 @@ pub fn shared_data(rel: &str) -> Option<PathBuf> {
         None
     }
 }
+
+/// A table of Gauss–Krüger turning points as Russian spreadsheets export
+/// it: `№;Точка;X, м;Y, м`, separated by `;`, decimal commas, X the
+/// northing and Y the easting with the zone prefix, to the centimetre —
+/// the form the input road must read (`--as-line`, `--x-column "Y, м"
+/// --y-column "X, м"`).
+pub fn gk_point_table(points: &[(f64, f64)]) -> String {
+    let mut text = String::from("№;Точка;X, м;Y, м\n");
+    for (i, (x, y)) in points.iter().enumerate() {
+        text.push_str(&format!(
+            "{};ТП-{};{};{}\n",
+            i + 1,
+            i + 1,
+            format!("{x:.2}").replace('.', ","),
+            format!("{y:.2}").replace('.', ",")
+        ));
+    }
+    text
+}

@@ -246,15 +246,7 @@ pub const OUTPUTS: [&str; 11] = [
 
 /// Refuse before any work if results would replace files in `dir`.
 pub fn refuse_overwrite(dir: &Path) -> Result<(), Failure> {
-    for f in OUTPUTS {
-        let p = dir.join(f);
-        if p.exists() {
-            return Err(Failure::usage(format!("{} exists", p.display())).hint(
-                "add --overwrite to replace the results in that folder, or choose another --out",
-            ));
-        }
-    }
-    Ok(())
+    crate::output::refuse_existing(dir, &OUTPUTS)
 }
 
 /// The documented JSON summary (docs/compare.md).
