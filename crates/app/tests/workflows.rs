@@ -99,6 +99,103 @@ fn compromise_median_as_a_library_call() {
     assert!(m.summary["compromise"]["gains"]
         .as_array()
         .is_some_and(|g| g.len() == 2));
+    // Written, with its provenance: both claims by their hashes, the tolerance.
+    let dir = tempfile::tempdir().unwrap();
+    median::write(dir.path(), &m, false).unwrap();
+    let prov = json(&dir.path().join("provenance.json"));
+    for (k, p) in req.sides.iter().enumerate() {
+        assert_eq!(
+            prov["inputs"][k]["files"][0]["sha256"],
+            terminus_app::input::hash_file(p).unwrap().sha256
+        );
+    }
+    assert_eq!(prov["tolerances"]["tolerance_m"], 0.5);
+}
+
+/// `validate` names the likely cause of coordinates that cannot be in the
+/// declared CRS: a Gauss–Krüger zone prefix missing or wrong, X and Y
+/// exchanged, Web-Mercator metres labelled EPSG:4326, latitude and
+/// longitude exchanged for a whole file.
+#[test]
+fn validate_names_the_cause_of_a_wrong_crs() {
+    let dir = tempfile::tempdir().unwrap();
+    let gk = [(4_540_190.23, 8_527_861.41), (4_541_402.87, 8_529_113.05)];
+    let table = |name: &str, pts: &[(f64, f64)]| -> PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, terminus_testdata::gk_point_table(pts)).unwrap();
+        p
+    };
+    let gk_input = InputOptions {
+        crs: Some(Crs::Epsg(28408)),
+        csv: terminus_formats::csv::CsvOptions {
+            x_column: Some("Y, м".into()),
+            y_column: Some("X, м".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let geojson = |name: &str, coords: &str| -> PathBuf {
+        let p = dir.path().join(name);
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"LineString","coordinates":{coords}}}}}]}}"#
+        );
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let (mx, my) = terminus_geodesy::projection::web_mercator::forward(41.0, 45.3);
+    let default = InputOptions::default();
+    let cases: Vec<(PathBuf, &InputOptions, &str)> = vec![
+        (
+            table("no_prefix.csv", &gk.map(|(x, y)| (x, y - 8e6))),
+            &gk_input,
+            "without its prefix",
+        ),
+        (
+            table("zone7.csv", &gk.map(|(x, y)| (x, y - 1e6))),
+            &gk_input,
+            "zone 7",
+        ),
+        (
+            table("swapped.csv", &gk.map(|(x, y)| (y, x))),
+            &gk_input,
+            "exchanged",
+        ),
+        (
+            geojson(
+                "mercator.geojson",
+                &format!("[[{mx},{my}],[{},{my}]]", mx + 50.0),
+            ),
+            &default,
+            "EPSG:3857",
+        ),
+        (
+            geojson(
+                "latfirst.geojson",
+                "[[40.1,100.2],[40.2,100.3],[40.3,100.1]]",
+            ),
+            &default,
+            "exchanged for the whole layer",
+        ),
+    ];
+    for (path, input, cause) in cases {
+        let r = terminus_app::validate::validate_files(
+            std::slice::from_ref(&path),
+            input,
+            &Default::default(),
+        );
+        let findings = r[0].1.as_ref().unwrap();
+        let f = findings
+            .iter()
+            .find(|f| f.check == terminus_vector::validate::Check::CrsMismatch)
+            .unwrap_or_else(|| panic!("{}: {findings:?}", path.display()));
+        assert_eq!(f.severity, terminus_vector::validate::Severity::Error);
+        assert!(
+            f.message.contains(cause),
+            "{}: {}",
+            path.display(),
+            f.message
+        );
+    }
 }
 
 /// SK-42 turning points (Gauss–Krüger zone 8, a Russian point table)

@@ -1212,6 +1212,17 @@ fn terrain_pipeline_and_pour_point_basins() {
     // RichDEM's largest D8 accumulation on this crop is 37,083 cells (see
     // crates/terrain/tests/flow_reference.rs, which checks every cell).
     assert!(t.contains("largest accumulation 37083 cells"), "{t}");
+    // The folder says what made it: the DEM by its hash, the settings.
+    let prov: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("provenance.json")).unwrap())
+            .unwrap();
+    let hash = {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(std::fs::read(&dem).unwrap()))
+    };
+    assert_eq!(prov["inputs"][0]["files"][0]["sha256"], hash, "{prov}");
+    assert_eq!(prov["inputs"][0]["crs"], "EPSG:4326");
+    assert_eq!(prov["tolerances"]["drainage"], "Epsilon");
     let (code, t) = run(&[
         "terrain",
         "pipeline",
