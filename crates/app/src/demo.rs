@@ -249,9 +249,11 @@ fn geodesy_step(line: &Layer, out: &Path) -> Result<serde_json::Value, Failure> 
                 .collect();
             let mut dense = Vec::new();
             for w in pts.windows(2) {
-                let seg = densify_by_spacing(&g, w[0], w[1], 100.0).map_err(|e| fail(&e))?;
+                let ll = |p: (f64, f64)| terminus_geodesy::LatLon::new(p.0, p.1);
+                let seg =
+                    densify_by_spacing(&g, ll(w[0]), ll(w[1]), 100.0).map_err(|e| fail(&e))?;
                 dense.pop();
-                dense.extend(seg);
+                dense.extend(seg.into_iter().map(terminus_geodesy::LatLon::tuple));
             }
             for s in sheets_along(&dense, Scale::M100000).map_err(|e| fail(&e))? {
                 if !ids.contains(&s.id) {

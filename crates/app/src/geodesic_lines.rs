@@ -3,7 +3,7 @@
 //! can be diffed against GeographicLib: what `terminus geodesic` runs.
 
 use crate::failure::Failure;
-use terminus_geodesy::{Ellipsoid, Geodesic};
+use terminus_geodesy::{Ellipsoid, Geodesic, LatLon};
 
 /// An ellipsoid by name (wgs84, grs80, krassowsky, or EPSG ellipsoid code)
 /// or as `A,INVF`.
@@ -107,12 +107,16 @@ impl Job<'_> {
             }
             let lat1 = latitude(t[0])?;
             let lon1 = number(t[1], Axis::Longitude)?;
-            let pt = |i: usize| -> Result<(f64, f64), String> {
-                Ok((latitude(t[i])?, number(t[i + 1], Axis::Longitude)?))
+            let pt = |i: usize| -> Result<LatLon, String> {
+                Ok(LatLon::new(
+                    latitude(t[i])?,
+                    number(t[i + 1], Axis::Longitude)?,
+                ))
             };
+            let p1 = LatLon::new(lat1, lon1);
             match self.problem {
                 Problem::Densify => {
-                    let (a, b) = ((lat1, lon1), pt(2)?);
+                    let (a, b) = (p1, pt(2)?);
                     let pts = match (self.spacing, self.tolerance) {
                         (Some(s), _) => {
                             terminus_geodesy::geodesic::densify_by_spacing(self.g, a, b, s)
@@ -123,15 +127,15 @@ impl Job<'_> {
                         (None, None) => return Err("give --spacing or --tolerance".into()),
                     }
                     .map_err(|e| e.to_string())?;
-                    for (la, lo) in pts {
-                        let _ = writeln!(out, "{la:.pa$} {lo:.pa$}");
+                    for p in pts {
+                        let _ = writeln!(out, "{:.pa$} {:.pa$}", p.lat, p.lon);
                     }
                     return Ok(());
                 }
                 Problem::Intersect => {
                     let r = terminus_geodesy::geodesic::intersect_segments(
                         self.gn.geodesic(),
-                        (lat1, lon1),
+                        p1,
                         pt(2)?,
                         pt(4)?,
                         pt(6)?,
@@ -150,14 +154,9 @@ impl Job<'_> {
                     return Ok(());
                 }
                 Problem::Nearest => {
-                    let ll = |p: (f64, f64)| terminus_geodesy::LatLon::new(p.0, p.1);
-                    let n = terminus_geodesy::geodesic::nearest_on_segment(
-                        self.gn,
-                        ll(pt(2)?),
-                        ll(pt(4)?),
-                        terminus_geodesy::LatLon::new(lat1, lon1),
-                    )
-                    .map_err(|e| e.to_string())?;
+                    let n =
+                        terminus_geodesy::geodesic::nearest_on_segment(self.gn, pt(2)?, pt(4)?, p1)
+                            .map_err(|e| e.to_string())?;
                     let _ = write!(
                         out,
                         "{:.pa$} {:.pa$} {:.pl$} {:.pl$} {}",

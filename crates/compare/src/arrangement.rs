@@ -837,7 +837,7 @@ fn intersect(xy: &[Xy], segs: &[Seg], i: usize, j: usize, out: &mut Vec<Hit>) {
 /// a metre — a near-collinear pair — the plane's point is kept.)
 fn geodesic_crossing(frame: &Frame, ll: &[LatLon], s: &Seg, t: &Seg, xy: Xy) -> Option<LatLon> {
     let g = frame.gnomonic().geodesic();
-    let at = |k: u32| ll[k as usize];
+    let at = |k: u32| terminus_geodesy::LatLon::new(ll[k as usize].0, ll[k as usize].1);
     let x = intersect_segments(g, at(s.a), at(s.a + 1), at(t.a), at(t.a + 1)).ok()??;
     let p = frame.xy((x.lat, x.lon)).ok()?;
     ((p[0] - xy[0]).hypot(p[1] - xy[1]) <= 1.0).then_some((x.lat, x.lon))

@@ -22,6 +22,7 @@ use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::geodesic::densify_by_spacing;
 use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
 use terminus_geodesy::nomenclature::{sheets_along, Scale};
+use terminus_geodesy::LatLon;
 use terminus_geodesy::{Crs, Ellipsoid};
 
 /// The language of a description.
@@ -272,8 +273,8 @@ pub fn describe(
     let mut dense: Vec<(f64, f64)> = vec![path[0]];
     for w in path.windows(2) {
         if w[0] != w[1] {
-            let piece = densify_by_spacing(&geod, w[0], w[1], 50.0)?;
-            dense.extend(piece.into_iter().skip(1));
+            let piece = densify_by_spacing(&geod, ll(w[0]), ll(w[1]), 50.0)?;
+            dense.extend(piece.into_iter().skip(1).map(LatLon::tuple));
         }
     }
     let pulkovo: Vec<(f64, f64)> = dense
@@ -700,4 +701,9 @@ pub fn closure(calls: &[ParsedCall], cat: &Catalogue) -> Result<Closure, Demarca
         max_m,
         traversed_m: traversed,
     })
+}
+
+/// A (lat, lon) pair of the catalogue's arrays as a typed position.
+fn ll(p: (f64, f64)) -> LatLon {
+    LatLon::new(p.0, p.1)
 }

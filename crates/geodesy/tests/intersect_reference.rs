@@ -22,7 +22,8 @@ fn agrees_with_geographiclib_intersect_tool() {
             .map(|v| v.parse().unwrap())
             .collect();
         let (x, y, k) = (f[8], f[9], f[11]);
-        let r = intersect_segments(&g, (f[0], f[1]), (f[2], f[3]), (f[4], f[5]), (f[6], f[7]))
+        let ll = |i: usize| terminus_geodesy::LatLon::new(f[i], f[i + 1]);
+        let r = intersect_segments(&g, ll(0), ll(2), ll(4), ll(6))
             .unwrap_or_else(|e| panic!("{e} for {line}"))
             .unwrap_or_else(|| panic!("no crossing found for {line}"));
         // Both solvers meet to a few nm across the lines; along them that is

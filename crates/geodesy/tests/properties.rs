@@ -5,7 +5,7 @@ use terminus_geodesy::geodesic::{
     densify_by_spacing, densify_by_tolerance, intersect_segments, nearest_on_segment, Gnomonic,
 };
 use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
-use terminus_geodesy::Ellipsoid;
+use terminus_geodesy::{Ellipsoid, LatLon};
 
 fn gn() -> Gnomonic {
     Gnomonic::new(Ellipsoid::WGS84)
@@ -36,13 +36,15 @@ proptest! {
         let a = (lat, lon);
         let b = step(a, azi, s);
         let g = Ellipsoid::WGS84.geodesic();
-        for pts in [densify_by_spacing(&g, a, b, spacing).unwrap(), densify_by_tolerance(&g, a, b, 0.5).unwrap()] {
+        let ll = |p: (f64, f64)| LatLon::new(p.0, p.1);
+        for pts in [densify_by_spacing(&g, ll(a), ll(b), spacing).unwrap(), densify_by_tolerance(&g, ll(a), ll(b), 0.5).unwrap()] {
+            let pts: Vec<(f64, f64)> = pts.into_iter().map(LatLon::tuple).collect();
             let sum: f64 = pts.windows(2).map(|w| dist(w[0], w[1])).sum();
             // Each piece's length is exact to ~1 nm; the sum gathers that much per piece.
             let allowed = 1e-7 + 2e-9 * pts.len() as f64;
             prop_assert!((sum - s).abs() < allowed, "detour {} m over {} points", sum - s, pts.len());
         }
-        let pts = densify_by_spacing(&g, a, b, spacing).unwrap();
+        let pts: Vec<(f64, f64)> = densify_by_spacing(&g, ll(a), ll(b), spacing).unwrap().into_iter().map(LatLon::tuple).collect();
         prop_assert!(pts.windows(2).all(|w| dist(w[0], w[1]) <= spacing + 1e-6));
     }
 
@@ -55,7 +57,8 @@ proptest! {
         let az2 = az1 + turn;
         let (a1, b1) = (step(x, az1 + 180.0, d1), step(x, az1, e1));
         let (a2, b2) = (step(x, az2 + 180.0, d2), step(x, az2, e2));
-        let r = intersect_segments(&Ellipsoid::WGS84.geodesic(), a1, b1, a2, b2).unwrap().unwrap();
+        let ll = |p: (f64, f64)| LatLon::new(p.0, p.1);
+        let r = intersect_segments(&Ellipsoid::WGS84.geodesic(), ll(a1), ll(b1), ll(a2), ll(b2)).unwrap().unwrap();
         prop_assert!(r.within_both);
         prop_assert!(dist((r.lat, r.lon), x) < 1e-6, "{} m from the crossing", dist((r.lat, r.lon), x));
         // On both: no detour through the intersection.

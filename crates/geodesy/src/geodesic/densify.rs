@@ -2,23 +2,25 @@
 
 use super::{check, GeodesicError};
 use crate::measure::{DirectGeodesic, InverseGeodesic};
-use crate::Geodesic;
+use crate::{Geodesic, LatLon};
 
 /// Points along the geodesic A→B, equally spaced at most `spacing` metres
 /// apart, A and B included.
 ///
 /// ```
-/// use terminus_geodesy::{geodesic::densify_by_spacing, Ellipsoid};
+/// use terminus_geodesy::{geodesic::densify_by_spacing, Ellipsoid, LatLon};
 /// let g = Ellipsoid::WGS84.geodesic();
-/// let pts = densify_by_spacing(&g, (40.0, 45.0), (40.0, 46.0), 10_000.0).unwrap();
+/// let (a, b) = (LatLon::new(40.0, 45.0), LatLon::new(40.0, 46.0));
+/// let pts = densify_by_spacing(&g, a, b, 10_000.0).unwrap();
 /// assert_eq!(pts.len(), 10); // 85.3 km in 9 steps of 9.48 km
 /// ```
 pub fn densify_by_spacing(
     g: &Geodesic,
-    a: (f64, f64),
-    b: (f64, f64),
+    a: LatLon,
+    b: LatLon,
     spacing: f64,
-) -> Result<Vec<(f64, f64)>, GeodesicError> {
+) -> Result<Vec<LatLon>, GeodesicError> {
+    let (a, b) = (a.tuple(), b.tuple());
     check(a.0, a.1)?;
     check(b.0, b.1)?;
     if !(spacing.is_finite() && spacing > 0.0) {
@@ -35,12 +37,12 @@ pub fn densify_by_spacing(
     }
     let n = n as usize;
     let mut out = Vec::with_capacity(n + 1);
-    out.push(a);
+    out.push(LatLon::new(a.0, a.1));
     for k in 1..n {
         let (lat, lon): (f64, f64) = g.direct(a.0, a.1, azi1, s12 * k as f64 / n as f64);
-        out.push((lat, lon));
+        out.push(LatLon::new(lat, lon));
     }
-    out.push(b);
+    out.push(LatLon::new(b.0, b.1));
     Ok(out)
 }
 
@@ -51,10 +53,11 @@ pub fn densify_by_spacing(
 /// is largest; pieces are halved until they pass).
 pub fn densify_by_tolerance(
     g: &Geodesic,
-    a: (f64, f64),
-    b: (f64, f64),
+    a: LatLon,
+    b: LatLon,
     tolerance: f64,
-) -> Result<Vec<(f64, f64)>, GeodesicError> {
+) -> Result<Vec<LatLon>, GeodesicError> {
+    let (a, b) = (a.tuple(), b.tuple());
     check(a.0, a.1)?;
     check(b.0, b.1)?;
     if !(tolerance.is_finite() && tolerance > 0.0) {
@@ -65,7 +68,10 @@ pub fn densify_by_tolerance(
     let mut out = vec![a];
     let mut count = 0usize;
     split(g, a, b, tolerance, 0, &mut out, &mut count)?;
-    Ok(out)
+    Ok(out
+        .into_iter()
+        .map(|(lat, lon)| LatLon::new(lat, lon))
+        .collect())
 }
 
 fn split(

@@ -164,19 +164,22 @@ fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
 /// both. `Ok(None)` when the segments lie along one geodesic (collinear).
 ///
 /// ```
-/// use terminus_geodesy::{geodesic::intersect_segments, Ellipsoid};
+/// use terminus_geodesy::{geodesic::intersect_segments, Ellipsoid, LatLon};
 /// let g = Ellipsoid::WGS84.geodesic();
 /// // The equator and the meridian of 0.5°E cross at (0, 0.5).
-/// let x = intersect_segments(&g, (0.0, 0.0), (0.0, 1.0), (-1.0, 0.5), (1.0, 0.5)).unwrap().unwrap();
+/// let (a1, b1) = (LatLon::new(0.0, 0.0), LatLon::new(0.0, 1.0));
+/// let (a2, b2) = (LatLon::new(-1.0, 0.5), LatLon::new(1.0, 0.5));
+/// let x = intersect_segments(&g, a1, b1, a2, b2).unwrap().unwrap();
 /// assert!(x.lat.abs() < 1e-12 && (x.lon - 0.5).abs() < 1e-12 && x.within_both);
 /// ```
 pub fn intersect_segments(
     geod: &Geodesic,
-    a1: (f64, f64),
-    b1: (f64, f64),
-    a2: (f64, f64),
-    b2: (f64, f64),
+    a1: crate::LatLon,
+    b1: crate::LatLon,
+    a2: crate::LatLon,
+    b2: crate::LatLon,
 ) -> Result<Option<SegmentIntersection>, GeodesicError> {
+    let (a1, b1, a2, b2) = (a1.tuple(), b1.tuple(), a2.tuple(), b2.tuple());
     for q in [a1, b1, a2, b2] {
         check(q.0, q.1)?;
     }
