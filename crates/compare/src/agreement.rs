@@ -12,9 +12,9 @@
 //! most an eighth of it.
 
 use crate::chain::Chain;
-use crate::discrepancy::PreparedLine;
 use crate::frame::{Frame, Xy};
 use crate::index::{SegmentIndex, SLACK};
+use crate::prepared::PreparedLine;
 use crate::LatLon;
 use serde::Serialize;
 use terminus_geodesy::measure::InverseGeodesic;

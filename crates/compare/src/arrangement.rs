@@ -309,7 +309,7 @@ impl<'a> Arrangement<'a> {
         }
         let role = |s: &Seg| paths[s.path as usize].role;
         let ends_of = |s: &Seg| [xy_all[s.a as usize], xy_all[s.a as usize + 1]];
-        crate::discrepancy::phase("    segments", &mut clock);
+        crate::profile::phase("    segments", &mut clock);
 
         // 1. Candidate pairs from a packed R-tree, intersections with exact
         // predicates. The tree holds the first line and the closures; the
@@ -366,7 +366,7 @@ impl<'a> Arrangement<'a> {
         drop(tree);
         drop(held);
         drop(askers);
-        crate::discrepancy::phase("    pairs", &mut clock);
+        crate::profile::phase("    pairs", &mut clock);
 
         // 2. The vertices that are nodes: every path's ends, where a line
         // touches itself, and every vertex another path meets; one node per
@@ -450,7 +450,7 @@ impl<'a> Arrangement<'a> {
         marks.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
         drop(special);
         drop(node_at);
-        crate::discrepancy::phase("    nodes", &mut clock);
+        crate::profile::phase("    nodes", &mut clock);
 
         // 4. Stretches between consecutive marks of a path.
         let mut stretches: Vec<Stretch> = Vec::new();
@@ -572,7 +572,7 @@ impl<'a> Arrangement<'a> {
                 bbox,
             });
         }
-        crate::discrepancy::phase("    edges", &mut clock);
+        crate::profile::phase("    edges", &mut clock);
 
         // 6. Prune dangles: edges that enclose nothing.
         let edges = prune_dangles(nodes.len(), edges);
@@ -584,7 +584,7 @@ impl<'a> Arrangement<'a> {
         };
         // 7. Faces.
         arr.faces = arr.trace_faces();
-        crate::discrepancy::phase("    faces", &mut clock);
+        crate::profile::phase("    faces", &mut clock);
         Ok(arr)
     }
 

@@ -3,10 +3,12 @@
 //! lies inside). Also the driver that runs a whole comparison.
 
 use crate::agreement;
-use crate::arrangement::{point_in_ring, Arrangement, Path, Role};
+use crate::arrangement::{Arrangement, Path, Role};
 use crate::chain::Chain;
 use crate::frame::{Frame, Xy};
 use crate::index::{IndexedSegment, SegmentIndex};
+use crate::prepared::PreparedLine;
+use crate::profile::phase;
 use crate::sides::{self, PieceSides};
 use crate::territory::{self, PlaneTerritory};
 use crate::{
@@ -17,6 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use terminus_geodesy::measure::{area_from_paths, EdgeTerm, InverseGeodesic};
+use terminus_plane::ring::{bbox, in_polygon, point_on_surface};
 
 /// A polygon between two lines.
 #[derive(Debug, Clone, Serialize)]
@@ -87,22 +90,6 @@ pub struct RoadInside {
     pub length_m: f64,
 }
 
-/// A line projected into the frame, indexed, with its sides.
-pub(crate) struct PreparedLine {
-    pub name: String,
-    pub pieces: Vec<(Vec<LatLon>, Vec<Xy>)>,
-    pub index: SegmentIndex,
-    pub sides: Vec<PieceSides>,
-    pub bridges: Vec<(LatLon, Xy, LatLon, Xy)>,
-    /// Each piece's segments' geodesic terms (length and area term).
-    pub terms: Vec<Vec<EdgeTerm>>,
-    /// Ends left open after bridging: (position, image).
-    pub free_ends: Vec<(LatLon, Xy)>,
-    /// Per piece, the vertices where the line touches itself (a ring
-    /// closing, pieces meeting): nodes of every arrangement.
-    pub touches: Vec<Vec<u32>>,
-}
-
 fn check_options(o: &Options) -> Result<(), CompareError> {
     let ok = |v: f64| (0.0..1e7).contains(&v);
     if !(o.tolerance_m.is_finite() && o.tolerance_m > 0.0 && o.tolerance_m < 1e6) {
@@ -149,14 +136,6 @@ fn check_line(name: &str, pieces: &[Vec<LatLon>]) -> Result<(), CompareError> {
         }
     }
     Ok(())
-}
-
-/// Phase timings on stderr when TERMINUS_PROFILE is set (for benchmarks).
-pub(crate) fn phase(what: &str, since: &mut std::time::Instant) {
-    if std::env::var_os("TERMINUS_PROFILE").is_some() {
-        eprintln!("{what}: {:.3} s", since.elapsed().as_secs_f64());
-    }
-    *since = std::time::Instant::now();
 }
 
 pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, CompareError> {
@@ -1066,60 +1045,4 @@ fn seg_param(p: Xy, q: Xy, e0: Xy, e1: Xy) -> Option<f64> {
     let t = ((e0[0] - p[0]) * (e1[1] - e0[1]) - (e0[1] - p[1]) * (e1[0] - e0[0])) / d;
     let u = ((e0[0] - p[0]) * (q[1] - p[1]) - (e0[1] - p[1]) * (q[0] - p[0])) / d;
     ((0.0..=1.0).contains(&t) && (0.0..=1.0).contains(&u)).then_some(t)
-}
-
-pub(crate) fn bbox(r: &[Xy]) -> [f64; 4] {
-    let mut b = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    ];
-    for p in r {
-        b[0] = b[0].min(p[0]);
-        b[1] = b[1].min(p[1]);
-        b[2] = b[2].max(p[0]);
-        b[3] = b[3].max(p[1]);
-    }
-    b
-}
-
-/// Inside the outer ring and outside every hole.
-pub(crate) fn in_polygon(p: Xy, rings: &[Vec<Xy>]) -> bool {
-    match rings.split_first() {
-        Some((outer, holes)) => {
-            point_in_ring(p, outer) && !holes.iter().any(|h| point_in_ring(p, h))
-        }
-        None => false,
-    }
-}
-
-/// A point surely inside the polygon: on the horizontal line through the
-/// middle of its box (or, failing that, through other heights), the middle
-/// of the widest stretch inside.
-pub(crate) fn point_on_surface(rings: &[Vec<Xy>]) -> Option<Xy> {
-    let bb = bbox(&rings[0]);
-    for frac in [0.5, 0.3, 0.7, 0.1, 0.9, 0.41, 0.59, 0.2, 0.8] {
-        let y = bb[1] + frac * (bb[3] - bb[1]);
-        let mut xs: Vec<f64> = Vec::new();
-        for r in rings {
-            for e in r.windows(2) {
-                let (a, b) = (e[0], e[1]);
-                if (a[1] > y) != (b[1] > y) {
-                    xs.push(a[0] + (y - a[1]) / (b[1] - a[1]) * (b[0] - a[0]));
-                }
-            }
-        }
-        xs.sort_by(f64::total_cmp);
-        let best = xs
-            .chunks_exact(2)
-            .map(|c| (c[1] - c[0], (c[0] + c[1]) / 2.0))
-            .max_by(|x, y| x.0.total_cmp(&y.0));
-        if let Some((w, x)) = best {
-            if w > 0.0 && in_polygon([x, y], rings) {
-                return Some([x, y]);
-            }
-        }
-    }
-    None
 }

@@ -38,6 +38,8 @@ pub use terminus_plane::{chain, frame, index, packed};
 pub mod agreement;
 pub mod arrangement;
 pub mod discrepancy;
+mod prepared;
+mod profile;
 pub mod sides;
 pub mod territory;
 

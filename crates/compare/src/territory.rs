@@ -10,13 +10,13 @@
 //! is not a gap); slivers open to the outside are not enclosed and are not
 //! reported as gaps.
 
-use crate::discrepancy::{in_polygon, point_on_surface};
 use crate::frame::{Frame, Xy};
 use crate::index::{IndexedSegment, SegmentIndex};
 use crate::{CompareError, LatLon, Place, PolygonRings, Territory};
 use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon};
 use serde::Serialize;
 use terminus_geodesy::measure::{ring_perimeter_area_with, InverseGeodesic};
+use terminus_plane::ring::{in_polygon, point_on_surface};
 
 /// A territory in the frame, for point-in-territory questions.
 pub(crate) struct PlaneTerritory {
@@ -44,7 +44,7 @@ impl PlaneTerritory {
             if rings.is_empty() {
                 continue;
             }
-            let bb = crate::discrepancy::bbox(&rings[0]);
+            let bb = terminus_plane::ring::bbox(&rings[0]);
             polygons.push((rings, bb));
         }
         if polygons.is_empty() {
