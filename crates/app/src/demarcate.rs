@@ -215,29 +215,66 @@ pub fn write(
     Ok(written)
 }
 
-/// The documented JSON summary of a demarcation.
-pub fn summary_json(d: &Demarcation, written: &[PathBuf]) -> serde_json::Value {
+/// What `demarcate plan|catalogue --json` prints (docs/demarcation.md).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemarcationSummary {
+    /// Section name.
+    pub section: String,
+    /// Length of the line (or of the pillars' chain), metres.
+    pub length_m: f64,
+    /// Pillars in the catalogue.
+    pub pillars: usize,
+    /// Main pillars (turning points).
+    pub main: usize,
+    /// Intermediate pillars.
+    pub intermediate: usize,
+    /// Crossing pillars.
+    pub crossing: usize,
+    /// Bank pillars.
+    pub bank: usize,
+    /// Largest distance between consecutive pillars, metres.
+    pub largest_spacing_m: f64,
+    /// Consecutive pairs that do not see each other (with a DEM).
+    pub pairs_not_intervisible: Option<usize>,
+    /// Whether a DEM was used.
+    pub dem_used: bool,
+    /// The one transformation of the catalogue's SK-42 and GK columns.
+    pub gk_transformation: String,
+    /// Seconds planning took.
+    pub plan_s: Option<f64>,
+    /// The plan's warnings.
+    pub warnings: Vec<String>,
+    /// The input road's notes.
+    pub notes: Vec<String>,
+    /// The files written.
+    pub files: Vec<String>,
+}
+
+/// The summary of a demarcation.
+pub fn summary(d: &Demarcation, written: &[PathBuf]) -> DemarcationSummary {
     let cat = &d.catalogue;
     let count = |k: PillarType| cat.rows.iter().filter(|r| r.kind == k).count();
     let dem_used = d.plan.as_ref().map_or(cat.dem.is_some(), |p| p.dem_used);
-    let warnings: &[String] = d.plan.as_ref().map_or(&[], |p| &p.warnings);
-    serde_json::json!({
-        "section": cat.section,
-        "length_m": cat.length_m,
-        "pillars": cat.rows.len(),
-        "main": count(PillarType::Main),
-        "intermediate": count(PillarType::Intermediate),
-        "crossing": count(PillarType::Crossing),
-        "bank": count(PillarType::Bank),
-        "largest_spacing_m": largest_spacing(cat),
-        "pairs_not_intervisible": if dem_used { Some(not_intervisible(cat)) } else { None },
-        "dem_used": dem_used,
-        "gk_transformation": format!("EPSG:{}", cat.gk_transformation),
-        "plan_s": d.plan_s,
-        "warnings": warnings,
-        "notes": d.notes,
-        "files": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-    })
+    DemarcationSummary {
+        section: cat.section.clone(),
+        length_m: cat.length_m,
+        pillars: cat.rows.len(),
+        main: count(PillarType::Main),
+        intermediate: count(PillarType::Intermediate),
+        crossing: count(PillarType::Crossing),
+        bank: count(PillarType::Bank),
+        largest_spacing_m: largest_spacing(cat),
+        pairs_not_intervisible: dem_used.then(|| not_intervisible(cat)),
+        dem_used,
+        gk_transformation: format!("EPSG:{}", cat.gk_transformation),
+        plan_s: d.plan_s,
+        warnings: d
+            .plan
+            .as_ref()
+            .map_or_else(Vec::new, |p| p.warnings.clone()),
+        notes: d.notes.clone(),
+        files: written.iter().map(|p| p.display().to_string()).collect(),
+    }
 }
 
 /// The largest distance between consecutive pillars, metres.

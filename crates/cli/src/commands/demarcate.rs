@@ -462,7 +462,7 @@ fn run_catalogue(a: CatalogueArgs) -> Result<u8, Failure> {
 
 fn summarise(d: &Demarcation, written: &[PathBuf], json: bool) {
     if json {
-        let v = demarcate::summary_json(d, written);
+        let v = demarcate::summary(d, written);
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return;
     }
