@@ -46,8 +46,8 @@ pub struct MedianRequest {
 pub struct MedianOutcome {
     /// What was computed.
     pub outcome: Outcome,
-    /// The documented JSON summary (docs/delimitation.md).
-    pub summary: serde_json::Value,
+    /// The summary (docs/delimitation.md).
+    pub summary: MedianSummary,
     /// The tolerance and weights used.
     pub options: MedianOptions,
     /// Inputs, transformations, tolerances.
@@ -138,7 +138,7 @@ pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutc
         }
     }
     let outcome = compute(req, sides, territories, &options)?;
-    let summary = summary_json(&outcome, &options, &notes);
+    let summary = summary_of(&outcome, &options, &notes);
     provenance.tolerance("tolerance_m", req.tolerance);
     provenance.tolerance("ratio", format!("{}:{}", req.ratio.0, req.ratio.1));
     Ok(MedianOutcome {
@@ -151,7 +151,8 @@ pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutc
 
 /// Write the result folder and its provenance.
 pub fn write(dir: &Path, m: &MedianOutcome, overwrite: bool) -> Result<(), Failure> {
-    write_results(dir, &m.outcome, &m.options, &m.summary, overwrite)?;
+    let summary = serde_json::to_value(&m.summary).unwrap_or_default();
+    write_results(dir, &m.outcome, &m.options, &summary, overwrite)?;
     m.provenance.write(dir)?;
     Ok(())
 }
@@ -350,34 +351,124 @@ fn compute(
     })
 }
 
-/// The documented JSON summary (docs/delimitation.md).
+/// One side of a median, as the summary gives it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SideSummary {
+    /// Its name.
+    pub name: String,
+    /// Lines, rings and lone points.
+    pub parts: usize,
+    /// Their vertices.
+    pub vertices: usize,
+}
+
+/// One line of the result, as the summary gives it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LineSummary {
+    /// What it is: "A|B", "A|B simplified", "A|B region 3".
+    pub name: String,
+    /// The side on its left-hand base points.
+    pub a: String,
+    /// The other side.
+    pub b: String,
+    /// Geodesic length, metres.
+    pub length_m: f64,
+    /// Vertices.
+    pub vertices: usize,
+    /// Turning points (vertices where the controlling base points change).
+    pub turning_points: usize,
+    /// Points traced to build it.
+    pub traced_points: usize,
+}
+
+/// The tri-point of three sides.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TriPointSummary {
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Its distance to each side, metres.
+    pub distance_m: f64,
+    /// Its base point on each side.
+    pub base: [BasePoint; 3],
+}
+
+/// What `terminus median --json` prints and `summary.json` holds
+/// (docs/delimitation.md).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MedianSummary {
+    /// strict, ratio, tri-point, simplified or compromise.
+    pub mode: String,
+    /// Always "WGS 84": the sides are moved onto it by the input road.
+    pub ellipsoid: String,
+    /// (w_A, w_B).
+    pub ratio: [f64; 2],
+    /// Largest departure of a chord from equidistance, metres.
+    pub tolerance_m: f64,
+    /// The sides.
+    pub sides: Vec<SideSummary>,
+    /// The lines.
+    pub lines: Vec<LineSummary>,
+    /// Total length of the lines (the simplified ones left out), metres.
+    pub length_m: f64,
+    /// The tri-point, for three sides.
+    pub tri_point: Option<TriPointSummary>,
+    /// The compromise's regions, skipped regions and gains per claim.
+    pub compromise: Option<serde_json::Value>,
+    /// The input road's notes.
+    pub notes: Vec<String>,
+}
+
+/// The summary of a median traced.
+fn summary_of(o: &Outcome, options: &MedianOptions, notes: &[String]) -> MedianSummary {
+    MedianSummary {
+        mode: o.mode.to_string(),
+        ellipsoid: "WGS 84".into(),
+        ratio: [options.weights.0, options.weights.1],
+        tolerance_m: options.tolerance,
+        sides: o
+            .sides
+            .iter()
+            .map(|s| SideSummary {
+                name: s.name.clone(),
+                parts: s.parts.len(),
+                vertices: s.parts.iter().map(|p| p.len()).sum(),
+            })
+            .collect(),
+        lines: o
+            .lines
+            .iter()
+            .map(|l| LineSummary {
+                name: l.name.clone(),
+                a: l.a.clone(),
+                b: l.b.clone(),
+                length_m: l.line.length_m,
+                vertices: l.line.vertices.len(),
+                turning_points: l.line.turning_points().count(),
+                traced_points: l.line.traced_points,
+            })
+            .collect(),
+        length_m: o
+            .lines
+            .iter()
+            .filter(|l| !l.name.ends_with("simplified"))
+            .map(|l| l.line.length_m)
+            .sum(),
+        tri_point: o.tri_point.as_ref().map(|t| TriPointSummary {
+            lat: t.lat,
+            lon: t.lon,
+            distance_m: t.distance,
+            base: t.base,
+        }),
+        compromise: o.compromise.clone(),
+        notes: notes.to_vec(),
+    }
+}
+
+/// [`summary_of`] as JSON, the form `summary.json` and the demo hold.
 fn summary_json(o: &Outcome, options: &MedianOptions, notes: &[String]) -> serde_json::Value {
-    serde_json::json!({
-        "mode": o.mode,
-        "ellipsoid": "WGS 84",
-        "ratio": [options.weights.0, options.weights.1],
-        "tolerance_m": options.tolerance,
-        "sides": o.sides.iter().map(|s| serde_json::json!({
-            "name": s.name,
-            "parts": s.parts.len(),
-            "vertices": s.parts.iter().map(|p| p.len()).sum::<usize>(),
-        })).collect::<Vec<_>>(),
-        "lines": o.lines.iter().map(|l| serde_json::json!({
-            "name": l.name,
-            "a": l.a,
-            "b": l.b,
-            "length_m": l.line.length_m,
-            "vertices": l.line.vertices.len(),
-            "turning_points": l.line.turning_points().count(),
-            "traced_points": l.line.traced_points,
-        })).collect::<Vec<_>>(),
-        "length_m": o.lines.iter().filter(|l| !l.name.ends_with("simplified")).map(|l| l.line.length_m).sum::<f64>(),
-        "tri_point": o.tri_point.as_ref().map(|t| serde_json::json!({
-            "lat": t.lat, "lon": t.lon, "distance_m": t.distance, "base": t.base,
-        })),
-        "compromise": o.compromise,
-        "notes": notes,
-    })
+    serde_json::to_value(summary_of(o, options, notes)).unwrap_or_default()
 }
 
 fn feature_text(b: &BasePoint) -> String {

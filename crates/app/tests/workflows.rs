@@ -88,7 +88,7 @@ fn compromise_median_as_a_library_call() {
         ..Default::default()
     };
     let m = median::run(&req, provenance()).unwrap();
-    assert_eq!(m.summary["mode"], "compromise");
+    assert_eq!(m.summary.mode, "compromise");
     assert!(!m.outcome.lines.is_empty());
     for l in &m.outcome.lines {
         for v in &l.line.vertices {
@@ -96,7 +96,7 @@ fn compromise_median_as_a_library_call() {
             assert!((a - b).abs() <= 0.5 + 1e-9, "{}: {a} vs {b}", l.name);
         }
     }
-    assert!(m.summary["compromise"]["gains"]
+    assert!(m.summary.compromise.as_ref().unwrap()["gains"]
         .as_array()
         .is_some_and(|g| g.len() == 2));
     // Written, with its provenance: both claims by their hashes, the tolerance.

@@ -125,7 +125,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         }
     }
     if args.json {
-        print_json(&m.summary);
+        print_json(&serde_json::to_value(&m.summary).unwrap_or_default());
     }
     Ok(0)
 }
