@@ -986,8 +986,91 @@ pub fn verify_file_with_witness(
     })
 }
 
-/// The documented JSON form of a verification (docs/ledger.md).
-pub fn verification_json(v: &Verification) -> serde_json::Value {
+/// An agreed section, as a verification reports it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AgreedReport {
+    /// SHA-256 of the canonical terms, hex.
+    pub terms_sha256: String,
+    /// The parties whose heads signed them.
+    pub parties: Vec<String>,
+    /// Whether the mediator countersigned.
+    pub mediator: bool,
+    /// The event that completed the agreement.
+    pub at: u64,
+}
+
+/// The witness after a verification.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WitnessReport {
+    /// Events the witness now stands at.
+    pub size: u64,
+    /// Their tree head, hex.
+    pub root: String,
+    /// The size it was moved up from (null: it stood there already).
+    pub moved_up_from: Option<u64>,
+}
+
+/// What `terminus ledger verify --json` prints and `POST
+/// /api/bundles/verify` answers (docs/ledger.md): the fields of a valid
+/// record, or of the first failure; absent fields are left out.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VerificationReport {
+    /// Whether everything holds.
+    pub valid: bool,
+    /// The record's commission.
+    pub commission: String,
+    /// Valid: events checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<u64>,
+    /// Valid: the tree head of all of them, hex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
+    /// Valid: signed tree heads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tree_heads: Option<usize>,
+    /// Valid: events covered by a signed tree head.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covered_by_tree_heads: Option<u64>,
+    /// Valid: events after the last signed tree head.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unprotected_events: Option<u64>,
+    /// Valid: the witness, when one was given (null otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness: Option<Option<WitnessReport>>,
+    /// Valid: the members at the end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<String>>,
+    /// Valid: the sections agreed, by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agreed: Option<std::collections::BTreeMap<String, AgreedReport>>,
+    /// Invalid: what failed (event, tree_head, draft, layer, seal, witness).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
+    /// Invalid: where.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<u64>,
+    /// Invalid: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The report of a verification.
+pub fn verification_report(v: &Verification) -> VerificationReport {
+    let none = VerificationReport {
+        valid: false,
+        commission: String::new(),
+        events: None,
+        root: None,
+        tree_heads: None,
+        covered_by_tree_heads: None,
+        unprotected_events: None,
+        witness: None,
+        members: None,
+        agreed: None,
+        failed: None,
+        at: None,
+        reason: None,
+    };
     match v {
         Verification::Valid {
             record,
@@ -995,26 +1078,54 @@ pub fn verification_json(v: &Verification) -> serde_json::Value {
             covered,
             unprotected,
             witness: seen,
-        } => {
-            let agreed: serde_json::Map<String, serde_json::Value> = v
-                .agreed
-                .iter()
-                .map(|(k, a)| {
-                    (
-                        k.clone(),
-                        serde_json::json!({"terms_sha256": a.terms_sha256, "parties": a.parties, "mediator": a.mediator, "at": a.at}),
-                    )
-                })
-                .collect();
-            serde_json::json!({"valid": true, "commission": record.commission, "events": v.events, "root": v.root, "tree_heads": record.heads.len(), "covered_by_tree_heads": covered, "unprotected_events": unprotected, "witness": seen.as_ref().map(|(w, moved)| serde_json::json!({"size": w.size, "root": w.root, "moved_up_from": moved})), "members": v.members.keys().collect::<Vec<_>>(), "agreed": agreed})
-        }
+        } => VerificationReport {
+            valid: true,
+            commission: record.commission.clone(),
+            events: Some(v.events),
+            root: Some(v.root.clone()),
+            tree_heads: Some(record.heads.len()),
+            covered_by_tree_heads: Some(*covered),
+            unprotected_events: Some(*unprotected),
+            witness: Some(seen.as_ref().map(|(w, moved)| WitnessReport {
+                size: w.size,
+                root: w.root.clone(),
+                moved_up_from: *moved,
+            })),
+            members: Some(v.members.keys().cloned().collect()),
+            agreed: Some(
+                v.agreed
+                    .iter()
+                    .map(|(k, a)| {
+                        (
+                            k.clone(),
+                            AgreedReport {
+                                terms_sha256: a.terms_sha256.clone(),
+                                parties: a.parties.clone(),
+                                mediator: a.mediator,
+                                at: a.at,
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
+            ..none
+        },
         Verification::Invalid {
             commission,
             failed,
             at,
             reason,
-        } => {
-            serde_json::json!({"valid": false, "commission": commission, "failed": failed, "at": at, "reason": reason})
-        }
+        } => VerificationReport {
+            commission: commission.clone(),
+            failed: Some(failed.to_string()),
+            at: Some(*at),
+            reason: Some(reason.clone()),
+            ..none
+        },
     }
+}
+
+/// [`verification_report`] as JSON.
+pub fn verification_json(v: &Verification) -> serde_json::Value {
+    serde_json::to_value(verification_report(v)).unwrap_or_default()
 }
