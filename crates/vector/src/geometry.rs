@@ -289,18 +289,25 @@ impl Geometry {
 
     /// True when any position carries a height.
     pub fn has_z(&self) -> bool {
-        self.coords().any(|c| c.z.is_some())
+        let mut z = false;
+        self.for_each_run(&mut |_, run| {
+            z = z || run.iter().any(|c| c.z.is_some());
+        });
+        z
     }
 
-    /// Bounding box, or `None` for an empty geometry.
+    /// Bounding box, or `None` for an empty geometry. (A tight loop over
+    /// each run of positions: every GeoPackage feature written needs one.)
     pub fn bbox(&self) -> Option<Bbox> {
-        let mut it = self.coords();
-        let first = it.next()?;
-        let mut b = Bbox::of(first);
-        for c in it {
-            b.expand(c);
-        }
-        Some(b)
+        let mut b: Option<Bbox> = None;
+        self.for_each_run(&mut |_, run| {
+            let Some(first) = run.first() else { return };
+            let bb = b.get_or_insert_with(|| Bbox::of(first));
+            for c in run {
+                bb.expand(c);
+            }
+        });
+        b
     }
 
     /// The polygons of a Polygon or MultiPolygon (and of collections).
