@@ -249,9 +249,13 @@ fn geodesy_step(line: &Layer, out: &Path) -> Result<serde_json::Value, Failure> 
                 .collect();
             let mut dense = Vec::new();
             for w in pts.windows(2) {
-                let ll = |p: (f64, f64)| terminus_geodesy::LatLon::new(p.0, p.1);
-                let seg =
-                    densify_by_spacing(&g, ll(w[0]), ll(w[1]), 100.0).map_err(|e| fail(&e))?;
+                let seg = densify_by_spacing(
+                    &g,
+                    terminus_geodesy::LatLon::from_pair(w[0]),
+                    terminus_geodesy::LatLon::from_pair(w[1]),
+                    100.0,
+                )
+                .map_err(|e| fail(&e))?;
                 dense.pop();
                 dense.extend(seg.into_iter().map(terminus_geodesy::LatLon::tuple));
             }

@@ -78,9 +78,13 @@ pub fn sheets(along: &Path, sc: Scale, input: &InputOptions) -> Result<SheetsAlo
                     dense.push(pts[0]);
                 }
                 for w in pts.windows(2) {
-                    let ll = |p: (f64, f64)| terminus_geodesy::LatLon::new(p.0, p.1);
-                    let seg = densify_by_spacing(&g, ll(w[0]), ll(w[1]), 100.0)
-                        .map_err(|e| Failure::failed(e.to_string()))?;
+                    let seg = densify_by_spacing(
+                        &g,
+                        terminus_geodesy::LatLon::from_pair(w[0]),
+                        terminus_geodesy::LatLon::from_pair(w[1]),
+                        100.0,
+                    )
+                    .map_err(|e| Failure::failed(e.to_string()))?;
                     if !dense.is_empty() {
                         dense.pop();
                     }

@@ -727,9 +727,13 @@ fn sheets_and_sheet_commands() {
             })
             .collect();
         for w in pts.windows(2) {
-            let ll = |p: (f64, f64)| terminus_geodesy::LatLon::new(p.0, p.1);
-            for p in terminus_geodesy::geodesic::densify_by_spacing(&g, ll(w[0]), ll(w[1]), 20.0)
-                .unwrap()
+            for p in terminus_geodesy::geodesic::densify_by_spacing(
+                &g,
+                terminus_geodesy::LatLon::from_pair(w[0]),
+                terminus_geodesy::LatLon::from_pair(w[1]),
+                20.0,
+            )
+            .unwrap()
             {
                 sampled.insert(sheet_at(p.lat, p.lon, Scale::M100000).unwrap().id);
             }

@@ -199,7 +199,13 @@ fn a_line_densified_along_its_geodesics_compares_as_identical() {
     let g = Ellipsoid::WGS84.geodesic();
     let mut dense = vec![a[0]];
     for w in a.windows(2) {
-        let pts = densify_by_spacing(&g, ll(w[0]), ll(w[1]), 1_000.0).unwrap();
+        let pts = densify_by_spacing(
+            &g,
+            terminus_geodesy::LatLon::from_pair(w[0]),
+            terminus_geodesy::LatLon::from_pair(w[1]),
+            1_000.0,
+        )
+        .unwrap();
         dense.extend(pts.into_iter().skip(1).map(terminus_geodesy::LatLon::tuple));
     }
     assert!(dense.len() > 190);
@@ -412,12 +418,24 @@ fn places_roads_and_sections_are_located() {
         .iter()
         .all(|d| d.places.iter().all(|q| q.name != "Far")));
     // The road crosses the first lobe from B's first leg down to A.
-    let on_a = intersect_segments(&g, ll(road[0]), ll(road[1]), ll(l.a[0]), ll(l.a[1]))
-        .unwrap()
-        .unwrap();
-    let on_b = intersect_segments(&g, ll(road[0]), ll(road[1]), ll(l.b[0]), ll(l.b[1]))
-        .unwrap()
-        .unwrap();
+    let on_a = intersect_segments(
+        &g,
+        terminus_geodesy::LatLon::from_pair(road[0]),
+        terminus_geodesy::LatLon::from_pair(road[1]),
+        terminus_geodesy::LatLon::from_pair(l.a[0]),
+        terminus_geodesy::LatLon::from_pair(l.a[1]),
+    )
+    .unwrap()
+    .unwrap();
+    let on_b = intersect_segments(
+        &g,
+        terminus_geodesy::LatLon::from_pair(road[0]),
+        terminus_geodesy::LatLon::from_pair(road[1]),
+        terminus_geodesy::LatLon::from_pair(l.b[0]),
+        terminus_geodesy::LatLon::from_pair(l.b[1]),
+    )
+    .unwrap()
+    .unwrap();
     assert!(on_a.within_both && on_b.within_both);
     let expected: f64 = g.inverse(on_a.lat, on_a.lon, on_b.lat, on_b.lon);
     assert_eq!(first.roads.len(), 1);
@@ -565,9 +583,4 @@ fn a_line_that_loops_back_through_its_own_vertex_encloses_the_loop() {
         .find(|d| (d.area_m2 - lobe).abs() < 1e-3)
         .unwrap();
     assert_eq!(loop_face.kind, "A only");
-}
-
-/// A (lat, lon) pair as a typed position.
-fn ll(p: (f64, f64)) -> terminus_geodesy::LatLon {
-    terminus_geodesy::LatLon::new(p.0, p.1)
 }

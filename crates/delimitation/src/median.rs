@@ -1007,9 +1007,9 @@ pub(crate) fn select(
         for (t, _) in &traced[i + 1..j] {
             let n = terminus_geodesy::geodesic::nearest_on_segment(
                 g,
-                terminus_geodesy::LatLon::new(p.0, p.1),
-                terminus_geodesy::LatLon::new(q.0, q.1),
-                terminus_geodesy::LatLon::new(t.p.0, t.p.1),
+                terminus_geodesy::LatLon::from_pair(p),
+                terminus_geodesy::LatLon::from_pair(q),
+                terminus_geodesy::LatLon::from_pair(t.p),
             )?;
             if n.distance > 0.5 * tol {
                 return Ok(false);

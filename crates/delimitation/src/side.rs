@@ -229,7 +229,12 @@ impl Side {
                 continue;
             }
             let (a, b) = (line[seg as usize], line[seg as usize + 1]);
-            let found = match nearest_on_segment(g, ll(a), ll(b), ll(p)) {
+            let found = match nearest_on_segment(
+                g,
+                terminus_geodesy::LatLon::from_pair(a),
+                terminus_geodesy::LatLon::from_pair(b),
+                terminus_geodesy::LatLon::from_pair(p),
+            ) {
                 Ok(n) => self.base_on_segment(part, seg, (n.lat, n.lon), n.distance),
                 // The nearer end: an upper bound, never an underestimate.
                 Err(_) => {
@@ -363,7 +368,12 @@ impl Side {
             Feature::Segment { part, segment } => {
                 let line = &self.parts[part as usize];
                 let (a, b) = (line[segment as usize], line[segment as usize + 1]);
-                let n = nearest_on_segment(g, ll(a), ll(b), ll(p))?;
+                let n = nearest_on_segment(
+                    g,
+                    terminus_geodesy::LatLon::from_pair(a),
+                    terminus_geodesy::LatLon::from_pair(b),
+                    terminus_geodesy::LatLon::from_pair(p),
+                )?;
                 Ok(BasePoint {
                     lat: n.lat,
                     lon: n.lon,
@@ -373,9 +383,4 @@ impl Side {
             }
         }
     }
-}
-
-/// A (lat, lon) pair of the engine's arrays as a typed position.
-fn ll(p: (f64, f64)) -> terminus_geodesy::LatLon {
-    terminus_geodesy::LatLon::new(p.0, p.1)
 }

@@ -42,9 +42,9 @@ fn dist(g: &Gnomonic, l: &ClaimLine, p: (f64, f64)) -> f64 {
         for w in piece.windows(2) {
             let n = nearest_on_segment(
                 g,
-                terminus_geodesy::LatLon::new(w[0].0, w[0].1),
-                terminus_geodesy::LatLon::new(w[1].0, w[1].1),
-                terminus_geodesy::LatLon::new(p.0, p.1),
+                terminus_geodesy::LatLon::from_pair(w[0]),
+                terminus_geodesy::LatLon::from_pair(w[1]),
+                terminus_geodesy::LatLon::from_pair(p),
             )
             .unwrap_or_else(|e| panic!("{p:?} on {:?}–{:?}: {e}", w[0], w[1]));
             best = best.min(n.distance);

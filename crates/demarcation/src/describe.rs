@@ -273,7 +273,12 @@ pub fn describe(
     let mut dense: Vec<(f64, f64)> = vec![path[0]];
     for w in path.windows(2) {
         if w[0] != w[1] {
-            let piece = densify_by_spacing(&geod, ll(w[0]), ll(w[1]), 50.0)?;
+            let piece = densify_by_spacing(
+                &geod,
+                LatLon::from_pair(w[0]),
+                LatLon::from_pair(w[1]),
+                50.0,
+            )?;
             dense.extend(piece.into_iter().skip(1).map(LatLon::tuple));
         }
     }
@@ -701,9 +706,4 @@ pub fn closure(calls: &[ParsedCall], cat: &Catalogue) -> Result<Closure, Demarca
         max_m,
         traversed_m: traversed,
     })
-}
-
-/// A (lat, lon) pair of the catalogue's arrays as a typed position.
-fn ll(p: (f64, f64)) -> LatLon {
-    LatLon::new(p.0, p.1)
 }

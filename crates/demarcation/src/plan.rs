@@ -336,9 +336,13 @@ pub fn plan(
                 if !boxes_meet(w[0], w[1], s[0], s[1]) {
                     continue;
                 }
-                if let Some(hit) =
-                    intersect_segments(&geod, ll(s[0]), ll(s[1]), ll(w[0]), ll(w[1]))?
-                {
+                if let Some(hit) = intersect_segments(
+                    &geod,
+                    terminus_geodesy::LatLon::from_pair(s[0]),
+                    terminus_geodesy::LatLon::from_pair(s[1]),
+                    terminus_geodesy::LatLon::from_pair(w[0]),
+                    terminus_geodesy::LatLon::from_pair(w[1]),
+                )? {
                     if hit.within_both {
                         let what = match &x.name {
                             Some(n) => format!("{} crossing: {n}", x.kind),
@@ -563,9 +567,13 @@ fn water_stretches(
                     if !boxes_meet(e[0], e[1], s[0], s[1]) {
                         continue;
                     }
-                    if let Some(hit) =
-                        intersect_segments(geod, ll(s[0]), ll(s[1]), ll(e[0]), ll(e[1]))?
-                    {
+                    if let Some(hit) = intersect_segments(
+                        geod,
+                        terminus_geodesy::LatLon::from_pair(s[0]),
+                        terminus_geodesy::LatLon::from_pair(s[1]),
+                        terminus_geodesy::LatLon::from_pair(e[0]),
+                        terminus_geodesy::LatLon::from_pair(e[1]),
+                    )? {
                         if hit.within_both {
                             cuts.push(
                                 chain.cum[i]
@@ -841,9 +849,13 @@ fn bank_along(
             if e[0] == e[1] || !boxes_meet(p, (elat, elon), e[0], e[1]) {
                 continue;
             }
-            if let Some(hit) =
-                intersect_segments(geod, ll(p), ll((elat, elon)), ll(e[0]), ll(e[1]))?
-            {
+            if let Some(hit) = intersect_segments(
+                geod,
+                terminus_geodesy::LatLon::from_pair(p),
+                terminus_geodesy::LatLon::from_pair((elat, elon)),
+                terminus_geodesy::LatLon::from_pair(e[0]),
+                terminus_geodesy::LatLon::from_pair(e[1]),
+            )? {
                 if hit.within_both
                     && hit.along_first > 1e-6
                     && best.is_none_or(|b| hit.along_first < b.2)
@@ -854,9 +866,4 @@ fn bank_along(
         }
     }
     Ok(best)
-}
-
-/// A (lat, lon) pair of the plan's arrays as a typed position.
-fn ll(p: (f64, f64)) -> terminus_geodesy::LatLon {
-    terminus_geodesy::LatLon::new(p.0, p.1)
 }

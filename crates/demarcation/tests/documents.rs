@@ -248,11 +248,8 @@ fn catalogue_matches_geodsolve_and_proj() {
         .collect();
     let mut line: Vec<(f64, f64)> = fixture.iter().map(|v| (v[0], v[1])).collect();
     line.push((fixture[fixture.len() - 1][2], fixture[fixture.len() - 1][3]));
-    let op = catalogue::choose_transformation(
-        None,
-        terminus_geodesy::LatLon::new(line[100].0, line[100].1),
-    )
-    .unwrap();
+    let op = catalogue::choose_transformation(None, terminus_geodesy::LatLon::from_pair(line[100]))
+        .unwrap();
     assert_eq!(op.code, 15865);
     let rows = catalogue::rows_for(
         line.iter().enumerate().map(|(i, &(lat, lon))| RowInput {

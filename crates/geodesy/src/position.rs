@@ -30,6 +30,12 @@ impl LatLon {
         LatLon { lat, lon }
     }
 
+    /// From an engine's `(latitude, longitude)` pair: named for the order it
+    /// assumes, so the call says which order it has (no `From` tuple).
+    pub const fn from_pair(p: (f64, f64)) -> LatLon {
+        LatLon { lat: p.0, lon: p.1 }
+    }
+
     /// As the (latitude, longitude) tuple the engines' arrays hold.
     pub const fn tuple(self) -> (f64, f64) {
         (self.lat, self.lon)

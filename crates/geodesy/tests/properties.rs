@@ -36,15 +36,14 @@ proptest! {
         let a = (lat, lon);
         let b = step(a, azi, s);
         let g = Ellipsoid::WGS84.geodesic();
-        let ll = |p: (f64, f64)| LatLon::new(p.0, p.1);
-        for pts in [densify_by_spacing(&g, ll(a), ll(b), spacing).unwrap(), densify_by_tolerance(&g, ll(a), ll(b), 0.5).unwrap()] {
+        for pts in [densify_by_spacing(&g, LatLon::from_pair(a), LatLon::from_pair(b), spacing).unwrap(), densify_by_tolerance(&g, LatLon::from_pair(a), LatLon::from_pair(b), 0.5).unwrap()] {
             let pts: Vec<(f64, f64)> = pts.into_iter().map(LatLon::tuple).collect();
             let sum: f64 = pts.windows(2).map(|w| dist(w[0], w[1])).sum();
             // Each piece's length is exact to ~1 nm; the sum gathers that much per piece.
             let allowed = 1e-7 + 2e-9 * pts.len() as f64;
             prop_assert!((sum - s).abs() < allowed, "detour {} m over {} points", sum - s, pts.len());
         }
-        let pts: Vec<(f64, f64)> = densify_by_spacing(&g, ll(a), ll(b), spacing).unwrap().into_iter().map(LatLon::tuple).collect();
+        let pts: Vec<(f64, f64)> = densify_by_spacing(&g, LatLon::from_pair(a), LatLon::from_pair(b), spacing).unwrap().into_iter().map(LatLon::tuple).collect();
         prop_assert!(pts.windows(2).all(|w| dist(w[0], w[1]) <= spacing + 1e-6));
     }
 
@@ -57,8 +56,7 @@ proptest! {
         let az2 = az1 + turn;
         let (a1, b1) = (step(x, az1 + 180.0, d1), step(x, az1, e1));
         let (a2, b2) = (step(x, az2 + 180.0, d2), step(x, az2, e2));
-        let ll = |p: (f64, f64)| LatLon::new(p.0, p.1);
-        let r = intersect_segments(&Ellipsoid::WGS84.geodesic(), ll(a1), ll(b1), ll(a2), ll(b2)).unwrap().unwrap();
+        let r = intersect_segments(&Ellipsoid::WGS84.geodesic(), LatLon::from_pair(a1), LatLon::from_pair(b1), LatLon::from_pair(a2), LatLon::from_pair(b2)).unwrap().unwrap();
         prop_assert!(r.within_both);
         prop_assert!(dist((r.lat, r.lon), x) < 1e-6, "{} m from the crossing", dist((r.lat, r.lon), x));
         // On both: no detour through the intersection.
@@ -78,7 +76,7 @@ proptest! {
         // The azimuth of the line at the foot, seen from A.
         let (_s, _az1, az_foot, _a): (f64, f64, f64, f64) = g.inverse(a_lat, a_lon, lat, lon);
         let p = step(foot, az_foot + if left { -90.0 } else { 90.0 }, off);
-        let n = nearest_on_segment(&gn(), terminus_geodesy::LatLon::new(a_lat, a_lon), terminus_geodesy::LatLon::new(b.0, b.1), terminus_geodesy::LatLon::new(p.0, p.1)).unwrap();
+        let n = nearest_on_segment(&gn(), terminus_geodesy::LatLon::new(a_lat, a_lon), terminus_geodesy::LatLon::from_pair(b), terminus_geodesy::LatLon::from_pair(p)).unwrap();
         prop_assert!(dist((n.lat, n.lon), foot) < 1e-6, "foot off by {} m", dist((n.lat, n.lon), foot));
         prop_assert!((n.distance - off).abs() < 1e-6);
         prop_assert_eq!(n.side, if left { 1 } else { -1 });

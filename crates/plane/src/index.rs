@@ -205,9 +205,9 @@ impl SegmentIndex {
             let s = self.segments[cand];
             let found = match nearest_on_segment(
                 frame.gnomonic(),
-                LatLon::new(s.ll[0].0, s.ll[0].1),
-                LatLon::new(s.ll[1].0, s.ll[1].1),
-                LatLon::new(ll.0, ll.1),
+                LatLon::from_pair(s.ll[0]),
+                LatLon::from_pair(s.ll[1]),
+                LatLon::from_pair(ll),
             ) {
                 Ok(n) => Closest {
                     distance: n.distance,

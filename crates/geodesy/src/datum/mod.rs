@@ -333,7 +333,7 @@ mod tests {
         let b = transformation(1808).unwrap().forward(40.1, 45.5);
         let d = crate::measure::path_length(
             &Ellipsoid::WGS84,
-            [crate::LatLon::new(a.0, a.1), crate::LatLon::new(b.0, b.1)],
+            [crate::LatLon::from_pair(a), crate::LatLon::from_pair(b)],
         );
         assert!((d - 5.3).abs() < 0.1, "{d}");
     }
@@ -347,7 +347,7 @@ mod tests {
         let b = wrong.forward(40.1, 45.5);
         let d = crate::measure::path_length(
             &Ellipsoid::WGS84,
-            [crate::LatLon::new(a.0, a.1), crate::LatLon::new(b.0, b.1)],
+            [crate::LatLon::from_pair(a), crate::LatLon::from_pair(b)],
         );
         assert!(d > 10.0, "{d}");
     }

@@ -37,12 +37,12 @@ pub fn densify_by_spacing(
     }
     let n = n as usize;
     let mut out = Vec::with_capacity(n + 1);
-    out.push(LatLon::new(a.0, a.1));
+    out.push(LatLon::from_pair(a));
     for k in 1..n {
         let (lat, lon): (f64, f64) = g.direct(a.0, a.1, azi1, s12 * k as f64 / n as f64);
         out.push(LatLon::new(lat, lon));
     }
-    out.push(LatLon::new(b.0, b.1));
+    out.push(LatLon::from_pair(b));
     Ok(out)
 }
 

@@ -230,8 +230,12 @@ pub fn nearest_on_polyline(
         _ => {
             let mut best: Option<Nearest> = None;
             for (i, w) in line.windows(2).enumerate() {
-                let ll = |q: (f64, f64)| crate::LatLon::new(q.0, q.1);
-                let mut n = nearest_on_segment(g, ll(w[0]), ll(w[1]), ll(p))?;
+                let mut n = nearest_on_segment(
+                    g,
+                    crate::LatLon::from_pair(w[0]),
+                    crate::LatLon::from_pair(w[1]),
+                    crate::LatLon::from_pair(p),
+                )?;
                 n.segment = i;
                 if best.is_none_or(|b| n.distance < b.distance) {
                     best = Some(n);
@@ -259,8 +263,13 @@ mod tests {
             (39.47373, 46.52615),
             (39.24651337901452, 45.986684506055504),
         );
-        let ll = |q: (f64, f64)| crate::LatLon::new(q.0, q.1);
-        let n = nearest_on_segment(&g, ll(a), ll(b), ll(p)).unwrap();
+        let n = nearest_on_segment(
+            &g,
+            crate::LatLon::from_pair(a),
+            crate::LatLon::from_pair(b),
+            crate::LatLon::from_pair(p),
+        )
+        .unwrap();
         let geod = g.geodesic();
         let (len, azi, _, _): (f64, f64, f64, f64) = geod.inverse(a.0, a.1, b.0, b.1);
         let mut best = f64::INFINITY;
