@@ -183,7 +183,7 @@ impl LayerSink for Reproject<'_> {
                 let at = g.coords().next().and_then(|c| {
                     CrsTransform::new(&from, &from, None, None)
                         .ok()
-                        .map(|t| t.source_geographic(c.x, c.y))
+                        .map(|t| t.source_geographic(c.to_xy()))
                 });
                 let t = CrsTransform::new(&from, &self.to, self.op, at).map_err(|e| {
                     terminus_formats::FormatError::Unsupported {
@@ -199,10 +199,10 @@ impl LayerSink for Reproject<'_> {
             }
             if let Some(t) = &self.transform {
                 let mut bad = None;
-                g.map_coords(&mut |c| match t.apply(c.x, c.y) {
-                    Ok((x, y)) => {
-                        c.x = x;
-                        c.y = y;
+                g.map_coords(&mut |c| match t.apply(c.to_xy()) {
+                    Ok(p) => {
+                        c.x = p.x;
+                        c.y = p.y;
                     }
                     Err(e) => bad = Some(e),
                 });

@@ -182,18 +182,14 @@ fn geodesy_step(line: &Layer, out: &Path) -> Result<serde_json::Value, Failure> 
     );
     let mut txt = String::from("Pulkovo 1942 → WGS 84 transformations valid at Artsvashen (40°38′46″N 45°30′56″E), most accurate first:\n");
     let ops = datum::valid_at(terminus_geodesy::LatLon::new(alat, alon));
-    let base = ops.first().map(|t| t.forward(alat, alon));
+    let artsvashen = terminus_geodesy::LatLon::new(alat, alon);
+    let base = ops.first().map(|t| t.forward(artsvashen));
     let mut ops_json = Vec::new();
     for t in &ops {
-        let (la, lo) = t.forward(alat, alon);
-        let d = base.map_or(0.0, |(bl, bo)| {
-            terminus_geodesy::measure::path_length(
-                &Ellipsoid::WGS84,
-                [
-                    terminus_geodesy::LatLon::new(bl, bo),
-                    terminus_geodesy::LatLon::new(la, lo),
-                ],
-            )
+        let p = t.forward(artsvashen);
+        let (la, lo) = (p.lat, p.lon);
+        let d = base.map_or(0.0, |b| {
+            terminus_geodesy::measure::path_length(&Ellipsoid::WGS84, [b, p])
         });
         let _ = writeln!(
             txt,
@@ -217,12 +213,16 @@ fn geodesy_step(line: &Layer, out: &Path) -> Result<serde_json::Value, Failure> 
     gk.crs = Crs::Epsg(28408);
     for f in &mut gk.features {
         if let Some(g) = f.geometry.as_mut() {
-            g.map_coords(&mut |c| {
-                if let Ok((x, y)) = t.apply(c.x, c.y) {
-                    c.x = x;
-                    c.y = y;
-                }
+            // A vertex that cannot be moved fails the step rather than
+            // staying in degrees in a layer labelled EPSG:28408.
+            let mut bad = None;
+            g.map_coords(&mut |c| match t.apply(c.to_xy()) {
+                Ok(p) => (c.x, c.y) = (p.x, p.y),
+                Err(e) => bad = Some(e),
             });
+            if let Some(e) = bad {
+                return Err(fail(&e));
+            }
         }
     }
     let gk_path = out.join("formats").join("boundary_line_gk8.gpkg");
@@ -242,22 +242,16 @@ fn geodesy_step(line: &Layer, out: &Path) -> Result<serde_json::Value, Failure> 
     for f in &line.features {
         let Some(geom) = &f.geometry else { continue };
         for p in geom.paths() {
-            let pts: Vec<(f64, f64)> = p
+            let pts: Vec<terminus_geodesy::LatLon> = p
                 .iter()
-                .filter_map(|c| to_sk42.apply(c.x, c.y).ok())
-                .map(|(lon, lat)| (lat, lon))
-                .collect();
+                .map(|c| to_sk42.apply(c.to_xy()).map(|q| q.latlon()))
+                .collect::<Result<_, _>>()
+                .map_err(|e| fail(&e))?;
             let mut dense = Vec::new();
             for w in pts.windows(2) {
-                let seg = densify_by_spacing(
-                    &g,
-                    terminus_geodesy::LatLon::from_pair(w[0]),
-                    terminus_geodesy::LatLon::from_pair(w[1]),
-                    100.0,
-                )
-                .map_err(|e| fail(&e))?;
+                let seg = densify_by_spacing(&g, w[0], w[1], 100.0).map_err(|e| fail(&e))?;
                 dense.pop();
-                dense.extend(seg.into_iter().map(terminus_geodesy::LatLon::tuple));
+                dense.extend(seg);
             }
             for s in sheets_along(&dense, Scale::M100000).map_err(|e| fail(&e))? {
                 if !ids.contains(&s.id) {
@@ -266,7 +260,8 @@ fn geodesy_step(line: &Layer, out: &Path) -> Result<serde_json::Value, Failure> 
             }
         }
     }
-    let art = sheet_at(alat, alon, Scale::M100000).map_err(|e| fail(&e))?;
+    let art = sheet_at(terminus_geodesy::LatLon::new(alat, alon), Scale::M100000)
+        .map_err(|e| fail(&e))?;
     let _ = writeln!(
         txt,
         "\n{} map sheets at 1:100,000 cover the line (Soviet nomenclature, bounds in Pulkovo 1942); Artsvashen lies on {}:\n  {}",

@@ -273,7 +273,7 @@ fn onto_wgs84(path: &Path, layer: &mut Layer, op: Option<u32>) -> Result<Road, F
         .filter_map(|f| f.geometry.as_ref())
         .flat_map(|g| g.coords())
         .find(|c| c.x.is_finite() && c.y.is_finite())
-        .map(|c| (c.x, c.y));
+        .map(|c| c.to_xy());
     let road = Road::at_data(&layer.crs, op, first).map_err(|e| {
         e.context(format!(
             "{}: layer \"{}\" in {}",
@@ -293,10 +293,10 @@ fn onto_wgs84(path: &Path, layer: &mut Layer, op: Option<u32>) -> Result<Road, F
         let mut vi = 0usize;
         g.map_coords(&mut |c| {
             if bad.is_none() {
-                match road.to_wgs84(c.x, c.y) {
-                    Ok((lon, lat)) => {
-                        c.x = lon;
-                        c.y = lat;
+                match road.to_wgs84(c.to_xy()) {
+                    Ok(p) => {
+                        c.x = p.lon;
+                        c.y = p.lat;
                     }
                     Err(e) => bad = Some((vi, *c, e.to_string())),
                 }

@@ -15,7 +15,7 @@ use crate::failure::Failure;
 use serde::Serialize;
 use terminus_geodesy::crs::transform::{CrsTransform, TransformError};
 use terminus_geodesy::datum::Transformation;
-use terminus_geodesy::{Crs, LatLon};
+use terminus_geodesy::{Crs, LatLon, Xy};
 use terminus_vector::Layer;
 
 /// Distance outside a transformation's area of use that is reported, metres.
@@ -114,11 +114,11 @@ impl Road {
 
     /// The road for data whose first coordinate is `first` (x, y in `crs`):
     /// the transformation is chosen there unless `op` names one.
-    pub fn at_data(crs: &Crs, op: Option<u32>, first: Option<(f64, f64)>) -> Result<Road, Failure> {
+    pub fn at_data(crs: &Crs, op: Option<u32>, first: Option<Xy>) -> Result<Road, Failure> {
         let at = match (op, first) {
-            (None, Some((x, y))) => CrsTransform::new(crs, crs, None, None)
+            (None, Some(p)) => CrsTransform::new(crs, crs, None, None)
                 .ok()
-                .map(|t| t.source_geographic(x, y)),
+                .map(|t| t.source_geographic(p)),
             _ => None,
         };
         Road::new(crs, op, at)
@@ -149,15 +149,15 @@ impl Road {
         self.choice
     }
 
-    /// (x, y) in the user's CRS → (longitude, latitude) on WGS 84.
-    pub fn to_wgs84(&self, x: f64, y: f64) -> Result<(f64, f64), TransformError> {
-        self.forward.apply(x, y)
+    /// A coordinate in the user's CRS → its position on WGS 84.
+    pub fn to_wgs84(&self, p: Xy) -> Result<LatLon, TransformError> {
+        self.forward.apply(p).map(Xy::latlon)
     }
 
-    /// (longitude, latitude) on WGS 84 → (x, y) in the user's CRS, through
-    /// the same transformation.
-    pub fn from_wgs84(&self, lon: f64, lat: f64) -> Result<(f64, f64), TransformError> {
-        self.back.apply(lon, lat)
+    /// A position on WGS 84 → the user's CRS, through the same
+    /// transformation.
+    pub fn from_wgs84(&self, p: LatLon) -> Result<Xy, TransformError> {
+        self.back.apply(Xy::from_latlon(p))
     }
 
     /// What provenance records of this road.
@@ -204,10 +204,10 @@ impl Road {
             .filter_map(|f| f.geometry.as_ref())
             .flat_map(|g| g.coords())
         {
-            if op.area.contains(c.y, c.x) {
+            if op.area.contains(c.to_xy().latlon()) {
                 continue;
             }
-            let d = op.area.distance_outside_m(c.y, c.x);
+            let d = op.area.distance_outside_m(c.to_xy().latlon());
             if worst.is_none_or(|w| d > w.0) {
                 worst = Some((d, c.y, c.x));
             }
@@ -243,13 +243,13 @@ mod tests {
             let r = Road::new(&Crs::Epsg(28408), Some(op), None).unwrap();
             assert_eq!(r.operation_code(), Some(op));
             assert_eq!(r.choice(), Choice::Named);
-            let (lon, lat) = r.to_wgs84(x, y).unwrap();
-            let (bx, by) = r.from_wgs84(lon, lat).unwrap();
+            let p = r.to_wgs84(Xy::new(x, y)).unwrap();
+            let b = r.from_wgs84(p).unwrap();
             assert!(
-                (bx - x).abs() < 1e-6 && (by - y).abs() < 1e-6,
-                "{op}: {bx} {by}"
+                (b.x - x).abs() < 1e-6 && (b.y - y).abs() < 1e-6,
+                "{op}: {b:?}"
             );
-            there.push(terminus_geodesy::LatLon::new(lat, lon));
+            there.push(p);
         }
         // The two transformations put the point metres apart: mixing them
         // is what the road makes impossible.
@@ -265,7 +265,7 @@ mod tests {
         let r = Road::at_data(
             &Crs::Epsg(28408),
             None,
-            Some((8_542_635.386, 4_440_830.949)),
+            Some(Xy::new(8_542_635.386, 4_440_830.949)),
         )
         .unwrap();
         assert!(matches!(r.choice(), Choice::MostAccurateAt { .. }));

@@ -8,7 +8,7 @@ use crate::input::InputOptions;
 use std::path::Path;
 use terminus_geodesy::geodesic::densify::densify_by_spacing;
 use terminus_geodesy::nomenclature::{sheets_along, Scale, Sheet};
-use terminus_geodesy::{Crs, Ellipsoid};
+use terminus_geodesy::{Crs, Ellipsoid, LatLon, Xy};
 
 /// The sheets along a line, the transformation used, and the input road's notes.
 pub struct SheetsAlong {
@@ -42,53 +42,39 @@ pub fn sheets(along: &Path, sc: Scale, input: &InputOptions) -> Result<SheetsAlo
     let pulkovo = crate::Road::new(&Crs::Epsg(4284), op, first)?;
     let used_op = pulkovo.operation_code();
     let notes = read.notes();
-    let to_pulkovo = |x: f64, y: f64| -> Result<(f64, f64), Failure> {
-        let (lon, lat) = pulkovo
-            .from_wgs84(x, y)
-            .map_err(|e| Failure::failed(e.to_string()))?;
-        Ok((lat, lon))
+    // The layers are on WGS 84 (x = longitude); the sheets are cut on
+    // Pulkovo 1942.
+    let to_pulkovo = |c: &terminus_vector::Coord| -> Result<LatLon, Failure> {
+        pulkovo
+            .from_wgs84(c.to_xy().latlon())
+            .map(|p| p.latlon())
+            .map_err(|e| Failure::failed(e.to_string()))
     };
     let g = Ellipsoid::KRASSOWSKY_1940.geodesic();
     let mut all: Vec<Sheet> = Vec::new();
     for layer in &ds.layers {
         for f in &layer.features {
             let Some(geom) = &f.geometry else { continue };
-            let mut parts: Vec<Vec<(f64, f64)>> = geom
-                .paths()
-                .iter()
-                .map(|p| p.iter().map(|c| (c.x, c.y)).collect())
-                .collect();
+            let mut parts: Vec<&[terminus_vector::Coord]> = geom.paths();
             for p in geom.polygons() {
-                parts.extend(
-                    p.rings
-                        .iter()
-                        .map(|r| r.iter().map(|c| (c.x, c.y)).collect()),
-                );
+                parts.extend(p.rings.iter().map(Vec::as_slice));
             }
             if let terminus_vector::Geometry::Point(c) = geom {
-                parts.push(vec![(c.x, c.y)]);
+                parts.push(std::slice::from_ref(c));
             }
             for part in parts {
-                let pts: Vec<(f64, f64)> = part
-                    .iter()
-                    .map(|&(x, y)| to_pulkovo(x, y))
-                    .collect::<Result<_, _>>()?;
+                let pts: Vec<LatLon> = part.iter().map(to_pulkovo).collect::<Result<_, _>>()?;
                 let mut dense = vec![];
                 if pts.len() == 1 {
                     dense.push(pts[0]);
                 }
                 for w in pts.windows(2) {
-                    let seg = densify_by_spacing(
-                        &g,
-                        terminus_geodesy::LatLon::from_pair(w[0]),
-                        terminus_geodesy::LatLon::from_pair(w[1]),
-                        100.0,
-                    )
-                    .map_err(|e| Failure::failed(e.to_string()))?;
+                    let seg = densify_by_spacing(&g, w[0], w[1], 100.0)
+                        .map_err(|e| Failure::failed(e.to_string()))?;
                     if !dense.is_empty() {
                         dense.pop();
                     }
-                    dense.extend(seg.into_iter().map(terminus_geodesy::LatLon::tuple));
+                    dense.extend(seg);
                 }
                 for s in sheets_along(&dense, sc).map_err(|e| Failure::usage(e.to_string()))? {
                     if all.iter().all(|x| x.id != s.id) {
@@ -137,12 +123,185 @@ pub fn outline_wgs84(s: &Sheet, op: Option<u32>) -> Result<(u32, Vec<[f64; 2]>),
                 w[0].0 + f * (w[1].0 - w[0].0),
                 w[0].1 + f * (w[1].1 - w[0].1),
             );
-            let (x, y) = t
-                .apply(lon, lat)
+            let p = t
+                .apply(Xy::from_latlon(LatLon::new(lat, lon)))
                 .map_err(|e| Failure::failed(e.to_string()))?;
-            ring.push([x, y]);
+            ring.push([p.x, p.y]);
         }
     }
     ring.push(ring[0]);
     Ok((code, ring))
+}
+
+/// Where a sheet is looked up: by its id, or at a position.
+#[derive(Debug, Clone)]
+pub enum SheetQuery {
+    /// A sheet id, e.g. "K-38-128-А" (Cyrillic or Latin letters).
+    Id(String),
+    /// The sheet at `scale` containing a position.
+    At {
+        /// The position.
+        at: LatLon,
+        /// Whether `at` is on WGS 84 (moved to Pulkovo 1942 first through
+        /// the named or chosen transformation) rather than Pulkovo 1942.
+        wgs84: bool,
+        /// The scale.
+        scale: Scale,
+    },
+}
+
+/// The scale denominators there are sheets for, as a user gives them.
+pub fn scale(denominator: u32) -> Result<Scale, Failure> {
+    Scale::from_denominator(denominator).ok_or_else(|| {
+        Failure::usage(format!(
+            "--scale {denominator}: one of 1000000, 500000, 200000, 100000, 50000, 25000, 10000"
+        ))
+    })
+}
+
+/// A sheet's bounds, as `--json` gives them (degrees of Pulkovo 1942).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SheetBounds {
+    /// Nomenclature.
+    pub id: String,
+    /// Southern edge, degrees.
+    pub south: f64,
+    /// Northern edge, degrees.
+    pub north: f64,
+    /// Western edge, degrees.
+    pub west: f64,
+    /// Eastern edge, degrees.
+    pub east: f64,
+}
+
+impl From<&Sheet> for SheetBounds {
+    fn from(s: &Sheet) -> SheetBounds {
+        SheetBounds {
+            id: s.id.clone(),
+            south: s.south,
+            north: s.north,
+            west: s.west,
+            east: s.east,
+        }
+    }
+}
+
+/// The sheet's outline on WGS 84 and the transformation it went through.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WgsOutline {
+    /// "EPSG:CODE" of the Pulkovo 1942 → WGS 84 transformation.
+    pub op: String,
+    /// A GeoJSON polygon, [longitude, latitude].
+    pub polygon: GeoJsonPolygon,
+}
+
+/// A GeoJSON polygon geometry (RFC 7946 §3.1.6).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GeoJsonPolygon {
+    /// Always "Polygon".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The rings, [longitude, latitude].
+    pub coordinates: Vec<Vec<[f64; 2]>>,
+}
+
+/// What `terminus sheet --json` prints (docs/sheets.md).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SheetSummary {
+    /// Nomenclature.
+    pub id: String,
+    /// Scale denominator.
+    pub scale: u32,
+    /// Southern edge, degrees of Pulkovo 1942.
+    pub south: f64,
+    /// Northern edge.
+    pub north: f64,
+    /// Western edge.
+    pub west: f64,
+    /// Eastern edge.
+    pub east: f64,
+    /// Always "EPSG:4284": the bounds are Pulkovo 1942, as printed on the maps.
+    pub crs: &'static str,
+    /// The outline on WGS 84.
+    pub wgs84: WgsOutline,
+    /// The WGS 84 → Pulkovo 1942 transformation a WGS 84 `--at` went
+    /// through ("EPSG:CODE"), when it was one.
+    pub at_op: Option<String>,
+}
+
+/// Look a sheet up by id or position, with its WGS 84 outline through `op`
+/// (or EPSG's most accurate at the sheet).
+pub fn sheet(query: &SheetQuery, op: Option<u32>) -> Result<SheetSummary, Failure> {
+    let (sheet, at_op) = match query {
+        SheetQuery::Id(id) => (
+            terminus_geodesy::nomenclature::parse(id).map_err(|e| Failure::usage(e.to_string()))?,
+            None,
+        ),
+        SheetQuery::At { at, wgs84, scale } => {
+            if !at.is_valid() {
+                return Err(Failure::usage(format!(
+                    "--at {},{}: latitude must be within ±90° (swapped?)",
+                    at.lat, at.lon
+                )));
+            }
+            let (pulkovo, at_op) = if *wgs84 {
+                let road = crate::Road::new(&Crs::Epsg(4284), op, Some(*at))?;
+                let p = road
+                    .from_wgs84(*at)
+                    .map_err(|e| Failure::usage(e.to_string()))?
+                    .latlon();
+                (p, road.operation_code().map(|c| format!("EPSG:{c}")))
+            } else {
+                (*at, None)
+            };
+            (
+                terminus_geodesy::nomenclature::sheet_at(pulkovo, *scale)
+                    .map_err(|e| Failure::usage(e.to_string()))?,
+                at_op,
+            )
+        }
+    };
+    let (code, ring) = outline_wgs84(&sheet, op)?;
+    Ok(SheetSummary {
+        id: sheet.id.clone(),
+        scale: sheet.scale.denominator(),
+        south: sheet.south,
+        north: sheet.north,
+        west: sheet.west,
+        east: sheet.east,
+        crs: "EPSG:4284",
+        wgs84: WgsOutline {
+            op: format!("EPSG:{code}"),
+            polygon: GeoJsonPolygon {
+                kind: "Polygon",
+                coordinates: vec![ring],
+            },
+        },
+        at_op,
+    })
+}
+
+/// What `terminus sheets --json` prints (docs/sheets.md).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SheetsSummary {
+    /// Scale denominator.
+    pub scale: u32,
+    /// "EPSG:CODE" of the WGS 84 → Pulkovo 1942 transformation.
+    pub op: Option<String>,
+    /// The sheets, in the order the line meets them.
+    pub sheets: Vec<SheetBounds>,
+    /// The input road's notes.
+    pub notes: Vec<String>,
+}
+
+impl SheetsAlong {
+    /// Its `--json` summary.
+    pub fn summary(&self, scale: Scale) -> SheetsSummary {
+        SheetsSummary {
+            scale: scale.denominator(),
+            op: self.op.map(|c| format!("EPSG:{c}")),
+            sheets: self.sheets.iter().map(SheetBounds::from).collect(),
+            notes: self.notes.clone(),
+        }
+    }
 }

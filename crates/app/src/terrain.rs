@@ -10,6 +10,7 @@ use crate::road::Road;
 use crate::shapes::line_pieces;
 use serde_json::json;
 use std::path::{Path, PathBuf};
+use terminus_geodesy::{LatLon, Xy};
 use terminus_terrain::flow::{accumulation, all_outlets, basins, d8, CellMetric, NO_FLOW};
 use terminus_terrain::Dem;
 use terminus_terrain::{NodataAs, SampleType};
@@ -20,7 +21,7 @@ pub fn dem_center(d: &Dem) -> Option<terminus_geodesy::LatLon> {
     let (x, y) = d.georef.center(d.width / 2, d.height / 2);
     terminus_geodesy::crs::transform::CrsTransform::new(&d.georef.crs, &d.georef.crs, None, None)
         .ok()
-        .map(|t| t.source_geographic(x, y))
+        .map(|t| t.source_geographic(Xy::new(x, y)))
 }
 
 /// The road between the DEM's CRS and WGS 84: through `op` when named, else
@@ -86,8 +87,12 @@ pub fn divide(req: &DivideRequest) -> Result<Divide, Failure> {
     d.range()
         .map_err(|e| Failure::usage(format!("{}: {e}", req.dem.display())))?;
     let road = dem_road(&d, &req.dem, req.input.op)?;
-    let to_f = |x: f64, y: f64| road.to_wgs84(x, y).ok().map(|(lon, lat)| (lat, lon));
-    let from_f = |lat: f64, lon: f64| road.from_wgs84(lon, lat).ok();
+    let to_f = |x: f64, y: f64| road.to_wgs84(Xy::new(x, y)).ok().map(LatLon::tuple);
+    let from_f = |lat: f64, lon: f64| {
+        road.from_wgs84(LatLon::new(lat, lon))
+            .ok()
+            .map(|p| (p.x, p.y))
+    };
     let wp = match &req.by {
         DivideBy::Along { line, corridor } => {
             let ds = read(line, &req.input)?.dataset;
@@ -379,10 +384,10 @@ pub fn thalweg(req: &ThalwegRequest) -> Result<Traced, Failure> {
     );
     let d = load_dem(&req.dem, req.dem_crs.as_ref())?;
     let road = dem_road(&d, &req.dem, req.input.op)?;
-    let to_f = |x: f64, y: f64| road.to_wgs84(x, y).ok().map(|(lon, lat)| (lat, lon));
+    let to_f = |x: f64, y: f64| road.to_wgs84(Xy::new(x, y)).ok().map(LatLon::tuple);
     let cell_of = |(lat, lon): (f64, f64), what: &str| -> Result<usize, Failure> {
-        let (x, y) = road
-            .from_wgs84(lon, lat)
+        let Xy { x, y } = road
+            .from_wgs84(LatLon::new(lat, lon))
             .map_err(|e| Failure::usage(format!("{what}: {e}")))?;
         d.georef
             .cell_at(x, y, d.width, d.height)
@@ -463,8 +468,12 @@ pub fn corridor(
         None => r.road()?.and_then(|r| r.operation_code()),
     };
     let road = dem_road(d, dem_path, op)?;
-    let to = |x: f64, y: f64| road.to_wgs84(x, y).ok().map(|(lon, lat)| (lat, lon));
-    let from = |lat: f64, lon: f64| road.from_wgs84(lon, lat).ok();
+    let to = |x: f64, y: f64| road.to_wgs84(Xy::new(x, y)).ok().map(LatLon::tuple);
+    let from = |lat: f64, lon: f64| {
+        road.from_wgs84(LatLon::new(lat, lon))
+            .ok()
+            .map(|p| (p.x, p.y))
+    };
     let (c, kept) = terminus_terrain::window::corridor(d, &pieces, distance, &to, &from)
         .map_err(|e| Failure::failed(e.to_string()))?;
     Ok(Corridor {
@@ -785,7 +794,8 @@ pub fn streams(
                 .iter()
                 .filter_map(|&i| {
                     let (x, y) = d.georef.center(i % d.width, i / d.width);
-                    road.to_wgs84(x, y).ok()
+                    // (lon, lat), as the length below reads them.
+                    road.to_wgs84(Xy::new(x, y)).ok().map(|p| (p.lon, p.lat))
                 })
                 .collect();
             let length: f64 = pts.windows(2).map(|w| -> f64 { g.inverse(w[0].1, w[0].0, w[1].1, w[1].0) }).sum();
@@ -858,8 +868,8 @@ pub fn pour_points(
             _ => None,
         });
     for (k, (lat, lon)) in points.enumerate() {
-        let (x, y) = road
-            .from_wgs84(lon, lat)
+        let Xy { x, y } = road
+            .from_wgs84(LatLon::new(lat, lon))
             .map_err(|e| Failure::usage(format!("pour point {}: {e}", k + 1)))?;
         let (c, r) = d.georef.cell_at(x, y, d.width, d.height).ok_or_else(|| {
             Failure::usage(format!(

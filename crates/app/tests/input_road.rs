@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use terminus_app::input::{read, InputOptions};
 use terminus_app::road::Choice;
 use terminus_formats::csv::CsvOptions;
-use terminus_geodesy::Crs;
+use terminus_geodesy::{Crs, EastNorth, LatLon};
 use terminus_vector::Geometry;
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -113,7 +113,10 @@ fn a_russian_point_table_is_one_line_and_comes_back_as_supplied() {
                 (40.9..41.1).contains(&c.y) && (45.3..45.5).contains(&c.x),
                 "{c:?}"
             );
-            let (e, n) = road.from_wgs84(c.x, c.y).unwrap();
+            let EastNorth {
+                easting: e,
+                northing: n,
+            } = road.from_wgs84(c.to_xy().latlon()).unwrap().grid();
             assert!(
                 (e - y).abs() < 1e-3 && (n - x).abs() < 1e-3,
                 "{op}: {e} {n} vs {y} {x}"
@@ -143,11 +146,14 @@ fn order_column_orders_the_points() {
         panic!()
     };
     let road = input.road().unwrap().unwrap();
-    let back: Vec<(f64, f64)> = line
+    let back: Vec<EastNorth> = line
         .iter()
-        .map(|c| road.from_wgs84(c.x, c.y).unwrap())
+        .map(|c| road.from_wgs84(c.to_xy().latlon()).unwrap().grid())
         .collect();
-    assert!((back[0].0 - 8_527_861.41).abs() < 1e-3 && (back[2].0 - 8_531_577.92).abs() < 1e-3);
+    assert!(
+        (back[0].easting - 8_527_861.41).abs() < 1e-3
+            && (back[2].easting - 8_531_577.92).abs() < 1e-3
+    );
 }
 
 #[test]
@@ -173,7 +179,10 @@ fn gauss_kruger_mistakes_are_refused_with_their_cause() {
 #[test]
 fn metres_labelled_as_degrees_and_latitude_first_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let (x, y) = terminus_geodesy::projection::web_mercator::forward(41.0, 45.3);
+    let EastNorth {
+        easting: x,
+        northing: y,
+    } = terminus_geodesy::projection::web_mercator::forward(LatLon::new(41.0, 45.3));
     let mercator = format!(
         r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"LineString","coordinates":[[{x},{y}],[{},{}]]}}}}]}}"#,
         x + 100.0,
@@ -215,7 +224,7 @@ fn sk42_degrees_in_dms_with_russian_suffixes() {
     let Some(Geometry::LineString(line)) = &input.dataset.layers[0].features[0].geometry else {
         panic!()
     };
-    let (lon, lat) = road.from_wgs84(line[0].x, line[0].y).unwrap();
+    let LatLon { lat, lon } = road.from_wgs84(line[0].to_xy().latlon()).unwrap().latlon();
     assert!((lat - (41.0 + 10.5 / 3600.0)).abs() < 1e-11, "{lat}");
     assert!(
         (lon - (45.0 + 20.0 / 60.0 + 1.25 / 3600.0)).abs() < 1e-11,

@@ -142,7 +142,10 @@ fn validate_names_the_cause_of_a_wrong_crs() {
         std::fs::write(&p, text).unwrap();
         p
     };
-    let (mx, my) = terminus_geodesy::projection::web_mercator::forward(41.0, 45.3);
+    let m = terminus_geodesy::projection::web_mercator::forward(terminus_geodesy::LatLon::new(
+        41.0, 45.3,
+    ));
+    let (mx, my) = (m.easting, m.northing);
     let default = InputOptions::default();
     let cases: Vec<(PathBuf, &InputOptions, &str)> = vec![
         (

@@ -26,7 +26,7 @@
 
 use std::fmt::Write;
 use terminus_geodesy::projection::tm::TransverseMercator;
-use terminus_geodesy::Ellipsoid;
+use terminus_geodesy::{EastNorth, Ellipsoid, LatLon as GeoLatLon};
 
 /// (latitude, longitude), degrees.
 pub type LatLon = (f64, f64);
@@ -139,7 +139,13 @@ impl Map {
         let lon0 = (w + e) / 2.0;
         let tm = TransverseMercator::new(Ellipsoid::WGS84, lon0, 1.0, 0.0, 0.0);
         let corners = [(s, w), (s, e), (n, w), (n, e), (s, lon0), (n, lon0)];
-        let pts: Vec<(f64, f64)> = corners.iter().map(|&(la, lo)| tm.forward(la, lo)).collect();
+        let pts: Vec<(f64, f64)> = corners
+            .iter()
+            .map(|&(la, lo)| {
+                let g = tm.forward(GeoLatLon::new(la, lo));
+                (g.easting, g.northing)
+            })
+            .collect();
         let (mut minx, mut maxx, mut miny, mut maxy) = (
             f64::INFINITY,
             f64::NEG_INFINITY,
@@ -196,7 +202,8 @@ impl Map {
     }
 
     fn px(&self, p: LatLon) -> (f64, f64) {
-        let (x, y) = self.tm.forward(p.0, p.1);
+        let g = self.tm.forward(GeoLatLon::from_pair(p));
+        let (x, y) = (g.easting, g.northing);
         (
             (x - self.x0) * self.scale + MARGIN,
             (self.y0 - y) * self.scale + MARGIN,
@@ -284,7 +291,7 @@ impl Map {
             for (px, py) in [(t * cw, 0.0), (t * cw, ch), (0.0, t * ch), (cw, t * ch)] {
                 let x = (px - MARGIN) / self.scale + self.x0;
                 let y = self.y0 - (py - MARGIN) / self.scale;
-                let (la, lo) = self.tm.inverse(x, y);
+                let GeoLatLon { lat: la, lon: lo } = self.tm.inverse(EastNorth::new(x, y));
                 s = s.min(la);
                 n = n.max(la);
                 w = w.min(lo);
@@ -344,7 +351,7 @@ impl Map {
         // Invert the pixel to (lat, lon) by the projection's inverse.
         let x = (at.0 - MARGIN) / self.scale + self.x0;
         let y = self.y0 - (at.1 - MARGIN) / self.scale;
-        let (lat, lon) = self.tm.inverse(x, y);
+        let GeoLatLon { lat, lon } = self.tm.inverse(EastNorth::new(x, y));
         let a = self.px((lat, lon));
         let b = self.px((lat + 0.01, lon));
         (b.0 - a.0).atan2(a.1 - b.1)

@@ -716,26 +716,16 @@ fn sheets_and_sheet_commands() {
     .unwrap();
     let mut sampled = std::collections::BTreeSet::new();
     for f in &ds.layers[0].features {
-        let pts: Vec<(f64, f64)> = f
+        let pts: Vec<terminus_geodesy::LatLon> = f
             .geometry
             .as_ref()
             .unwrap()
             .coords()
-            .map(|c| {
-                let (x, y) = t.apply(c.x, c.y).unwrap();
-                (y, x)
-            })
+            .map(|c| t.apply(c.to_xy()).unwrap().latlon())
             .collect();
         for w in pts.windows(2) {
-            for p in terminus_geodesy::geodesic::densify_by_spacing(
-                &g,
-                terminus_geodesy::LatLon::from_pair(w[0]),
-                terminus_geodesy::LatLon::from_pair(w[1]),
-                20.0,
-            )
-            .unwrap()
-            {
-                sampled.insert(sheet_at(p.lat, p.lon, Scale::M100000).unwrap().id);
+            for p in terminus_geodesy::geodesic::densify_by_spacing(&g, w[0], w[1], 20.0).unwrap() {
+                sampled.insert(sheet_at(p, Scale::M100000).unwrap().id);
             }
         }
     }
@@ -1120,12 +1110,12 @@ fn terrain_info_clip_and_fill() {
     assert_eq!(code, 0, "{t}");
     let c = terminus_terrain_read(&corr);
     let ds = terminus_formats::read(Path::new(&line), &Default::default()).unwrap();
-    let pieces: Vec<Vec<(f64, f64)>> = ds.layers[0]
+    let pieces: Vec<Vec<terminus_geodesy::LatLon>> = ds.layers[0]
         .features
         .iter()
         .filter_map(|f| match &f.geometry {
             Some(terminus_vector::Geometry::LineString(l)) => {
-                Some(l.iter().map(|p| (p.y, p.x)).collect())
+                Some(l.iter().map(|p| p.to_xy().latlon()).collect())
             }
             _ => None,
         })
@@ -1141,9 +1131,13 @@ fn terrain_info_clip_and_fill() {
         let d = pieces
             .iter()
             .map(|p| {
-                terminus_geodesy::geodesic::nearest_on_polyline(&gn, p, (lat, lon))
-                    .unwrap()
-                    .distance
+                terminus_geodesy::geodesic::nearest_on_polyline(
+                    &gn,
+                    p,
+                    terminus_geodesy::LatLon::new(lat, lon),
+                )
+                .unwrap()
+                .distance
             })
             .fold(f64::INFINITY, f64::min);
         assert_eq!(

@@ -190,7 +190,11 @@ fn sk42_turning_points_come_back_as_supplied_through_demarcation() {
     let mut text = String::from("point,B,L\n");
     let mut supplied = Vec::new();
     for (i, &(x, y)) in GK8.iter().enumerate() {
-        let (lon, lat) = unproject.apply(y, x).unwrap();
+        // GK X is the northing, Y the easting.
+        let terminus_geodesy::LatLon { lat, lon } = unproject
+            .apply(terminus_geodesy::Xy::new(y, x))
+            .unwrap()
+            .latlon();
         let b = dms(lat, 'N');
         let l = dms(lon, 'E');
         let parse = |t: &str, axis| terminus_geodesy::angle::parse_angle(t, axis).unwrap();

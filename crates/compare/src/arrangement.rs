@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use robust::{orient2d, Coord};
 use terminus_geodesy::geodesic::intersect_segments;
 use terminus_geodesy::measure::{EdgeTerm, PathTerm};
+use terminus_geodesy::LatLon as GeoLatLon;
 
 /// What an edge of the arrangement is part of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -516,7 +517,11 @@ impl<'a> Arrangement<'a> {
                             (Some(a), Some(b)) if b == a + 1 && (a as usize) < p.terms.len() => {
                                 p.terms[a as usize]
                             }
-                            _ => EdgeTerm::new(g, ll0, ll),
+                            _ => EdgeTerm::new(
+                                g,
+                                GeoLatLon::from_pair(ll0),
+                                GeoLatLon::from_pair(ll),
+                            ),
                         });
                     }
                     prev = Some((k, ll, xy));

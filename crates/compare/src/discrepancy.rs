@@ -210,7 +210,13 @@ pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, Comp
                 .iter()
                 .map(|p: &(Vec<LatLon>, Vec<Xy>)| {
                     p.0.par_windows(2)
-                        .map(|w| EdgeTerm::new(&g, w[0], w[1]))
+                        .map(|w| {
+                            EdgeTerm::new(
+                                &g,
+                                terminus_geodesy::LatLon::from_pair(w[0]),
+                                terminus_geodesy::LatLon::from_pair(w[1]),
+                            )
+                        })
                         .collect()
                 })
                 .collect();

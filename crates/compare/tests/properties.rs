@@ -407,7 +407,13 @@ fn places_roads_and_sections_are_located() {
         x.distance_to_a_m
     );
     let gn = Gnomonic::new(Ellipsoid::WGS84);
-    let to_b = nearest_on_polyline(&gn, &l.b, inside).unwrap().distance;
+    let b: Vec<terminus_geodesy::LatLon> =
+        l.b.iter()
+            .map(|&p| terminus_geodesy::LatLon::from_pair(p))
+            .collect();
+    let to_b = nearest_on_polyline(&gn, &b, terminus_geodesy::LatLon::from_pair(inside))
+        .unwrap()
+        .distance;
     assert!(
         (x.distance_to_b_m - to_b).abs() < 1e-6,
         "{} vs {to_b}",

@@ -32,7 +32,7 @@ use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::datum::{self, Transformation};
 use terminus_geodesy::measure::InverseGeodesic;
 use terminus_geodesy::nomenclature::{sheet_at, Scale};
-use terminus_geodesy::{Crs, Ellipsoid};
+use terminus_geodesy::{Crs, EastNorth, Ellipsoid, LatLon, Xy};
 use terminus_vector::{Coord, Feature, Geometry, Layer, Value};
 
 /// The CSV header: the columns first, then Terminus' own.
@@ -274,9 +274,14 @@ pub fn rows_for(
                     .map_err(|e| DemarcationError::BadParameter(e.to_string()))?,
             ),
         };
-        let (utm_e, utm_n) = t
-            .apply(lon, lat)
-            .map_err(|e| DemarcationError::BadParameter(format!("pillar {}: {e}", p.number)))?;
+        let at = Xy::from_latlon(LatLon::new(lat, lon));
+        let EastNorth {
+            easting: utm_e,
+            northing: utm_n,
+        } = t
+            .apply(at)
+            .map_err(|e| DemarcationError::BadParameter(format!("pillar {}: {e}", p.number)))?
+            .grid();
         let gk_zone = ((lon / 6.0).floor() as i64 + 1).clamp(1, 60) as u32;
         if !(4..=32).contains(&gk_zone) || !north {
             return Err(DemarcationError::BadParameter(format!(
@@ -292,13 +297,20 @@ pub fn rows_for(
                     .map_err(|e| DemarcationError::BadParameter(e.to_string()))?,
             ),
         };
-        let (gk_y, gk_x) = tg
-            .apply(lon, lat)
-            .map_err(|e| DemarcationError::BadParameter(format!("pillar {}: {e}", p.number)))?;
-        let (plon, plat) = to_pulkovo
-            .apply(lon, lat)
-            .map_err(|e| DemarcationError::BadParameter(format!("pillar {}: {e}", p.number)))?;
-        let sheet = sheet_at(plat, plon, Scale::M50000)
+        // Gauss–Krüger X is the northing, Y the (prefixed) easting.
+        let EastNorth {
+            easting: gk_y,
+            northing: gk_x,
+        } = tg
+            .apply(at)
+            .map_err(|e| DemarcationError::BadParameter(format!("pillar {}: {e}", p.number)))?
+            .grid();
+        let pulkovo = to_pulkovo
+            .apply(at)
+            .map_err(|e| DemarcationError::BadParameter(format!("pillar {}: {e}", p.number)))?
+            .latlon();
+        let (plat, plon) = (pulkovo.lat, pulkovo.lon);
+        let sheet = sheet_at(pulkovo, Scale::M50000)
             .map(|s| s.id)
             .unwrap_or_else(|e| format!("({e})"));
         let height = dem.and_then(|d| d.height(lat, lon).ok());

@@ -282,9 +282,12 @@ pub fn describe(
             dense.extend(piece.into_iter().skip(1).map(LatLon::tuple));
         }
     }
-    let pulkovo: Vec<(f64, f64)> = dense
+    let pulkovo: Vec<terminus_geodesy::LatLon> = dense
         .iter()
-        .filter_map(|&(lat, lon)| to_pulkovo.apply(lon, lat).ok().map(|(x, y)| (y, x)))
+        .filter_map(|&p| {
+            let p = terminus_geodesy::Xy::from_latlon(terminus_geodesy::LatLon::from_pair(p));
+            to_pulkovo.apply(p).ok().map(|q| q.latlon())
+        })
         .collect();
     let sheets: Vec<String> = sheets_along(&pulkovo, Scale::M50000)
         .map_err(|e| DemarcationError::BadParameter(e.to_string()))?

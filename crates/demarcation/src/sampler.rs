@@ -8,7 +8,7 @@
 
 use crate::DemarcationError;
 use terminus_geodesy::crs::transform::CrsTransform;
-use terminus_geodesy::{Crs, Ellipsoid};
+use terminus_geodesy::{Crs, Ellipsoid, LatLon, Xy};
 use terminus_terrain::Dem;
 
 /// A DEM ready to be sampled at WGS 84 positions.
@@ -17,7 +17,6 @@ pub struct DemSampler<'a> {
     /// WGS 84 → DEM CRS; `None` when the DEM is in WGS 84 degrees.
     to_dem: Option<CrsTransform>,
     /// DEM CRS → WGS 84, for cell centres.
-    from_dem: Option<CrsTransform>,
     ellipsoid: Ellipsoid,
 }
 
@@ -47,22 +46,18 @@ impl<'a> DemSampler<'a> {
             return Ok(DemSampler {
                 dem,
                 to_dem: None,
-                from_dem: None,
                 ellipsoid: Ellipsoid::WGS84,
             });
         }
         let (cx, cy) = dem.georef.center(dem.width / 2, dem.height / 2);
         let unproject = CrsTransform::new(crs, crs, None, None)
             .map_err(|e| DemarcationError::DemCrs(id.clone(), e.to_string()))?;
-        let centre = unproject.source_geographic(cx, cy);
+        let centre = unproject.source_geographic(Xy::new(cx, cy));
         let to_dem = CrsTransform::new(&Crs::WGS84, crs, None, Some(centre))
-            .map_err(|e| DemarcationError::DemCrs(id.clone(), e.to_string()))?;
-        let from_dem = CrsTransform::new(crs, &Crs::WGS84, None, Some(centre))
             .map_err(|e| DemarcationError::DemCrs(id.clone(), e.to_string()))?;
         Ok(DemSampler {
             dem,
             to_dem: Some(to_dem),
-            from_dem: Some(from_dem),
             ellipsoid,
         })
     }
@@ -81,16 +76,10 @@ impl<'a> DemSampler<'a> {
     pub fn grid_xy(&self, lat: f64, lon: f64) -> Option<(f64, f64)> {
         match &self.to_dem {
             None => Some((lon, lat)),
-            Some(t) => t.apply(lon, lat).ok(),
-        }
-    }
-
-    /// WGS 84 (lat, lon) of the centre of cell (col, row).
-    pub fn cell_latlon(&self, col: usize, row: usize) -> (f64, f64) {
-        let (x, y) = self.dem.georef.center(col, row);
-        match &self.from_dem {
-            None => (y, x),
-            Some(t) => t.apply(x, y).map(|(lon, lat)| (lat, lon)).unwrap_or((y, x)),
+            Some(t) => t
+                .apply(Xy::from_latlon(LatLon::new(lat, lon)))
+                .ok()
+                .map(|p| (p.x, p.y)),
         }
     }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use terminus_geodesy::geodesic::{nearest_on_polyline, Gnomonic};
 use terminus_geodesy::measure::InverseGeodesic;
-use terminus_geodesy::Ellipsoid;
+use terminus_geodesy::{Ellipsoid, LatLon};
 
 /// A surveyed position.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,12 +137,13 @@ pub fn check(
     }
     let gn = Gnomonic::new(Ellipsoid::WGS84);
     let geod = Ellipsoid::WGS84.geodesic();
+    let line: Vec<LatLon> = line.iter().map(|&p| LatLon::from_pair(p)).collect();
     let mut checks: Vec<(usize, PillarCheck)> = Vec::new();
     for s in surveyed {
         let i = by_number[s.number.as_str()];
         let r = &cat.rows[i];
         let (dev, az, _, _): (f64, f64, f64, f64) = geod.inverse(r.lat, r.lon, s.lat, s.lon);
-        let n = nearest_on_polyline(&gn, line, (s.lat, s.lon))?;
+        let n = nearest_on_polyline(&gn, &line, LatLon::new(s.lat, s.lon))?;
         let side = if n.distance == 0.0 { 0 } else { n.side };
         let planned_off = r.side != 0 && r.offset_m > tolerance_m;
         let wrong_side = planned_off && side != r.side;

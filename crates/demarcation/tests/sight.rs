@@ -348,7 +348,8 @@ fn exact_sweep_agrees_with_brute_force_on_real_terrain() {
             (9, 36),
         ] {
             let (ox, oy) = g.center(obs_cell.0, obs_cell.1);
-            let (lon, lat) = t.apply(ox, oy).unwrap();
+            let terminus_geodesy::LatLon { lat, lon } =
+                t.apply(terminus_geodesy::Xy::new(ox, oy)).unwrap().latlon();
             let set = ViewshedSettings {
                 observer_height: 60.0,
                 target_height: 1.0,

@@ -50,7 +50,8 @@ fn run(dem: &Dem, k: usize, method: ViewshedMethod) -> Vec<bool> {
     let (c, r, t) = OBSERVERS[k];
     let (x, y) = dem.georef.center(c, r);
     let to = CrsTransform::new(&Crs::Epsg(32643), &Crs::WGS84, None, None).unwrap();
-    let (lon, lat) = to.apply(x, y).unwrap();
+    let terminus_geodesy::LatLon { lat, lon } =
+        to.apply(terminus_geodesy::Xy::new(x, y)).unwrap().latlon();
     let v = viewshed(
         dem,
         (lat, lon),
@@ -127,8 +128,10 @@ fn exact_sweep_agrees_with_grass_r_viewshed() {
     let to = CrsTransform::new(&Crs::Epsg(32643), &Crs::WGS84, None, None).unwrap();
     let at = |c: usize, r: usize| {
         let (x, y) = dem.georef.center(c, r);
-        let (lon, lat) = to.apply(x, y).unwrap();
-        (lat, lon)
+        to.apply(terminus_geodesy::Xy::new(x, y))
+            .unwrap()
+            .latlon()
+            .tuple()
     };
     for (k, &(oc, or, t)) in OBSERVERS.iter().enumerate() {
         let r = fixture(&format!("viewshed_grass_{k}.u8.gz"));

@@ -55,7 +55,7 @@ fn projected_layers_measure_on_their_ellipsoid() {
     let t = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(32638), None, None).unwrap();
     for f in &mut utm.features {
         f.geometry.as_mut().unwrap().map_coords(&mut |c| {
-            let (x, y) = t.apply(c.x, c.y).unwrap();
+            let terminus_geodesy::Xy { x, y } = t.apply(c.to_xy()).unwrap();
             c.x = x;
             c.y = y;
         });
@@ -71,7 +71,7 @@ fn projected_layers_measure_on_their_ellipsoid() {
         let t = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(to), Some(15865), None).unwrap();
         for f in &mut l.features {
             f.geometry.as_mut().unwrap().map_coords(&mut |c| {
-                let (x, y) = t.apply(c.x, c.y).unwrap();
+                let terminus_geodesy::Xy { x, y } = t.apply(c.to_xy()).unwrap();
                 c.x = x;
                 c.y = y;
             });
@@ -97,7 +97,7 @@ fn proj_string_layers_measure_too() {
     let t = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(32638), None, None).unwrap();
     for f in &mut p.features {
         f.geometry.as_mut().unwrap().map_coords(&mut |c| {
-            let (x, y) = t.apply(c.x, c.y).unwrap();
+            let terminus_geodesy::Xy { x, y } = t.apply(c.to_xy()).unwrap();
             c.x = x;
             c.y = y;
         });

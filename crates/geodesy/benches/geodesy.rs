@@ -9,7 +9,7 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::measure::{path_length_with, EdgeTerm, InverseGeodesic};
 use terminus_geodesy::projection::TransverseMercator;
-use terminus_geodesy::{Crs, Ellipsoid};
+use terminus_geodesy::{Crs, EastNorth, Ellipsoid, LatLon, Xy};
 
 fn points(n: usize) -> Vec<(f64, f64)> {
     // A deterministic spread over the Caucasus and Central Asia.
@@ -69,7 +69,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut t = 0.0;
             for w in dense.windows(2) {
-                t += EdgeTerm::new(&g, w[0], w[1]).area;
+                t += EdgeTerm::new(&g, LatLon::from_pair(w[0]), LatLon::from_pair(w[1])).area;
             }
             black_box(t)
         })
@@ -91,19 +91,22 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut t = 0.0;
             for &(lat, lon) in &pts {
-                let (e, n) = tm.forward(lat, lon);
-                t += e + n;
+                let p = tm.forward(LatLon::new(lat, lon));
+                t += p.easting + p.northing;
             }
             black_box(t)
         })
     });
-    let grid: Vec<(f64, f64)> = pts.iter().map(|&(lat, lon)| tm.forward(lat, lon)).collect();
+    let grid: Vec<EastNorth> = pts
+        .iter()
+        .map(|&(lat, lon)| tm.forward(LatLon::new(lat, lon)))
+        .collect();
     group.bench_function("tm/inverse", |b| {
         b.iter(|| {
             let mut t = 0.0;
-            for &(e, n) in &grid {
-                let (lat, lon) = tm.inverse(e, n);
-                t += lat + lon;
+            for &e in &grid {
+                let p = tm.inverse(e);
+                t += p.lat + p.lon;
             }
             black_box(t)
         })
@@ -113,8 +116,10 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut t = 0.0;
             for &(lat, lon) in &pts {
-                let (x, y) = helmert.apply(lon, lat).unwrap();
-                t += x + y;
+                let p = helmert
+                    .apply(Xy::from_latlon(LatLon::new(lat, lon)))
+                    .unwrap();
+                t += p.x + p.y;
             }
             black_box(t)
         })

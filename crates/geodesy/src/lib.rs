@@ -31,4 +31,4 @@ pub use geographiclib_rs::Geodesic;
 /// A geodesic line of `geographiclib-rs`, for many points along one geodesic
 /// (positions at distances without solving the direct problem afresh).
 pub use geographiclib_rs::GeodesicLine;
-pub use position::LatLon;
+pub use position::{EastNorth, LatLon, Xy};

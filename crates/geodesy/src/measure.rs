@@ -105,18 +105,18 @@ impl EdgeTerm {
     /// in closed form when it is under ~19 m
     /// ([`crate::geodesic::short`], within the iterated solution's
     /// rounding), by GeographicLib's iterated solution otherwise.
-    pub fn new(g: &Geodesic, p1: (f64, f64), p2: (f64, f64)) -> EdgeTerm {
-        let (length, area) = crate::geodesic::short::edge(g, p1.0, p1.1, p2.0, p2.1)
+    pub fn new(g: &Geodesic, p1: LatLon, p2: LatLon) -> EdgeTerm {
+        let (length, area) = crate::geodesic::short::edge(g, p1.lat, p1.lon, p2.lat, p2.lon)
             .unwrap_or_else(|| {
                 let mask = geographiclib_rs::geodesic_capability::DISTANCE
                     | geographiclib_rs::geodesic_capability::AREA;
-                let r = g._gen_inverse(p1.0, p1.1, p2.0, p2.1, mask);
+                let r = g._gen_inverse(p1.lat, p1.lon, p2.lat, p2.lon, mask);
                 (r.1, r.9)
             });
         EdgeTerm {
             length,
             area,
-            lons: (p1.1, p2.1),
+            lons: (p1.lon, p2.lon),
         }
     }
 
@@ -219,7 +219,7 @@ fn neumaier(sum: &mut f64, comp: &mut f64, x: f64) {
 /// use terminus_geodesy::{Ellipsoid, LatLon};
 /// let g = Ellipsoid::WGS84.geodesic();
 /// let ring = [(40.0, 45.0), (40.0, 45.1), (40.1, 45.1), (40.0, 45.0)];
-/// let terms = ring.windows(2).map(|w| EdgeTerm::new(&g, w[0], w[1]));
+/// let terms = ring.windows(2).map(|w| EdgeTerm::new(&g, LatLon::from_pair(w[0]), LatLon::from_pair(w[1])));
 /// let a = area_from_edges(&g, terms);
 /// let b = ring_area(&Ellipsoid::WGS84, ring.iter().map(|&(la, lo)| LatLon::new(la, lo)));
 /// assert!((a - b).abs() < 1e-6, "{a} {b}");
@@ -283,15 +283,16 @@ mod tests {
                 if rev {
                     r.reverse();
                 }
-                let terms = r.windows(2).map(|w| EdgeTerm::new(&g, w[0], w[1]));
+                let terms = r
+                    .windows(2)
+                    .map(|w| EdgeTerm::new(&g, LatLon::from_pair(w[0]), LatLon::from_pair(w[1])));
                 let a = area_from_edges(&g, terms);
                 let b = ring_area_with(&g, r.iter().map(|&(la, lo)| crate::LatLon::new(la, lo)));
                 assert!((a - b).abs() < 1e-3, "{a} vs {b}");
                 // Reversed terms give the negated area.
-                let back = r
-                    .windows(2)
-                    .rev()
-                    .map(|w| EdgeTerm::new(&g, w[0], w[1]).reversed());
+                let back = r.windows(2).rev().map(|w| {
+                    EdgeTerm::new(&g, LatLon::from_pair(w[0]), LatLon::from_pair(w[1])).reversed()
+                });
                 let c = area_from_edges(&g, back);
                 assert!(
                     (c + b).abs() < 1e-3
@@ -326,7 +327,7 @@ mod tests {
         ring.push(ring[0]);
         let edges: Vec<EdgeTerm> = ring
             .windows(2)
-            .map(|w| EdgeTerm::new(&g, w[0], w[1]))
+            .map(|w| EdgeTerm::new(&g, LatLon::from_pair(w[0]), LatLon::from_pair(w[1])))
             .collect();
         let a = area_from_edges(&g, edges.iter().copied());
         let b = ring_area_with(&g, ring.iter().map(|&(la, lo)| crate::LatLon::new(la, lo)));

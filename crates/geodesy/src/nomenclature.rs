@@ -21,6 +21,7 @@
 //! Sheets north of 60°N (doubled and quadrupled in width) and south of the
 //! equator are refused.
 
+use crate::LatLon;
 use std::fmt;
 
 /// A map scale of the series.
@@ -262,10 +263,13 @@ pub fn parse(id: &str) -> Result<Sheet, SheetError> {
 /// ```
 /// use terminus_geodesy::nomenclature::{sheet_at, Scale};
 /// // Artsvashen, 40°38′46″N 45°30′56″E.
-/// let s = sheet_at(40.0 + 38.0 / 60.0 + 46.0 / 3600.0, 45.0 + 30.0 / 60.0 + 56.0 / 3600.0, Scale::M100000).unwrap();
+/// use terminus_geodesy::LatLon;
+/// let at = LatLon::new(40.0 + 38.0 / 60.0 + 46.0 / 3600.0, 45.0 + 30.0 / 60.0 + 56.0 / 3600.0);
+/// let s = sheet_at(at, Scale::M100000).unwrap();
 /// assert_eq!(s.id, "K-38-128");
 /// ```
-pub fn sheet_at(lat: f64, lon: f64, scale: Scale) -> Result<Sheet, SheetError> {
+pub fn sheet_at(at: LatLon, scale: Scale) -> Result<Sheet, SheetError> {
+    let LatLon { lat, lon } = at;
     if !(lat.is_finite() && lon.is_finite()) || lat.abs() > 90.0 {
         return Err(SheetError::Unsupported(format!(
             "({lat}, {lon}) is not a latitude/longitude"
@@ -324,22 +328,22 @@ pub fn sheet_at(lat: f64, lon: f64, scale: Scale) -> Result<Sheet, SheetError> {
 /// passes through, in the order the path meets them. Exact for the straight
 /// pieces: a grid traversal (Amanatides & Woo 1987) visits every cell a
 /// piece enters, corners included.
-pub fn sheets_along(path: &[(f64, f64)], scale: Scale) -> Result<Vec<Sheet>, SheetError> {
+pub fn sheets_along(path: &[LatLon], scale: Scale) -> Result<Vec<Sheet>, SheetError> {
     let (dlat, dlon) = scale.size();
     let mut out: Vec<Sheet> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut visit = |lat: f64, lon: f64, out: &mut Vec<Sheet>| -> Result<(), SheetError> {
-        let s = sheet_at(lat, lon, scale)?;
+        let s = sheet_at(LatLon::new(lat, lon), scale)?;
         if seen.insert(s.id.clone()) {
             out.push(s);
         }
         Ok(())
     };
-    if let Some(&(lat, lon)) = path.first() {
+    if let Some(&LatLon { lat, lon }) = path.first() {
         visit(lat, lon, &mut out)?;
     }
     for w in path.windows(2) {
-        let ((y0, x0), (y1, x1)) = (w[0], w[1]);
+        let ((y0, x0), (y1, x1)) = (w[0].tuple(), w[1].tuple());
         let (gx0, gy0) = ((x0 + 180.0) / dlon, y0 / dlat);
         let (gx1, gy1) = ((x1 + 180.0) / dlon, y1 / dlat);
         let (mut cx, mut cy) = (gx0.floor(), gy0.floor());
@@ -406,7 +410,7 @@ mod tests {
             Scale::M10000,
         ]
         .iter()
-        .map(|&s| sheet_at(lat, lon, s).unwrap().id)
+        .map(|&s| sheet_at(LatLon::new(lat, lon), s).unwrap().id)
         .collect();
         // K-38: 40–44°N 42–48°E. 1:500k: southern half, eastern half → Г.
         // 1:200k: 40′ rows from 44°N: row 5; 1° columns from 42°E: column 3 → XXXIV.
@@ -460,8 +464,8 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
-        assert!(sheet_at(-10.0, 45.0, Scale::M100000).is_err());
-        assert!(sheet_at(65.0, 45.0, Scale::M100000).is_err());
+        assert!(sheet_at(LatLon::new(-10.0, 45.0), Scale::M100000).is_err());
+        assert!(sheet_at(LatLon::new(65.0, 45.0), Scale::M100000).is_err());
     }
 
     #[test]
@@ -469,7 +473,7 @@ mod tests {
         // From inside K-38-128 to inside K-38-141 (the sheet south-east of it, across
         // the shared corner at 40°20′N 46°E): a diagonal through the corner's
         // neighbourhood must list the sheets it enters, in order.
-        let path = [(40.34, 45.99), (40.32, 46.01)];
+        let path = [LatLon::new(40.34, 45.99), LatLon::new(40.32, 46.01)];
         let ids: Vec<String> = sheets_along(&path, Scale::M100000)
             .unwrap()
             .into_iter()

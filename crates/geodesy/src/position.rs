@@ -52,3 +52,91 @@ impl std::fmt::Display for LatLon {
         write!(f, "{:.6}°N {:.6}°E", self.lat, self.lon)
     }
 }
+
+/// A projected (grid) coordinate, metres: easting and northing with the
+/// projection's false origin included. A Gauss–Krüger "X" is the northing
+/// and its "Y" the easting (with the zone number as its prefix): the
+/// names here are the unambiguous ones, so a GK table read as (X, Y) must
+/// say which it put where.
+///
+/// ```
+/// use terminus_geodesy::EastNorth;
+/// // GK zone 8 (EPSG:28408): the zone number leads the easting.
+/// let tp = EastNorth::new(8_542_635.386, 4_440_830.949);
+/// assert_eq!(tp.zone_prefix(), Some(8));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EastNorth {
+    /// Easting, metres.
+    pub easting: f64,
+    /// Northing, metres.
+    pub northing: f64,
+}
+
+impl EastNorth {
+    /// A grid coordinate from its easting and northing, in that order.
+    pub const fn new(easting: f64, northing: f64) -> EastNorth {
+        EastNorth { easting, northing }
+    }
+
+    /// The Gauss–Krüger zone number that leads a prefixed easting (the
+    /// millions: 8 for 8 542 635 m), if the easting carries one.
+    pub fn zone_prefix(self) -> Option<u32> {
+        let z = (self.easting / 1_000_000.0).floor();
+        (self.easting.is_finite() && (1.0..=60.0).contains(&z)).then_some(z as u32)
+    }
+}
+
+/// A coordinate in a CRS's own axes, whichever kind the CRS is: `x` is
+/// east (longitude in degrees for a geographic CRS, easting in metres for
+/// a projected one) and `y` is north, whatever axis order the CRS's EPSG
+/// definition gives (that matters only in files). It is what a
+/// [`CrsTransform`](crate::crs::CrsTransform) takes and gives, since one
+/// transformation may go from a grid to degrees or back; the conversions
+/// to [`LatLon`] and [`EastNorth`] are named, never implicit.
+///
+/// ```
+/// use terminus_geodesy::{LatLon, Xy};
+/// let p = Xy::from_latlon(LatLon::new(40.18, 44.51));
+/// assert_eq!((p.x, p.y), (44.51, 40.18));
+/// assert_eq!(p.latlon(), LatLon::new(40.18, 44.51));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Xy {
+    /// East: longitude (degrees) or easting (metres).
+    pub x: f64,
+    /// North: latitude (degrees) or northing (metres).
+    pub y: f64,
+}
+
+impl Xy {
+    /// From its east and north values, in that order.
+    pub const fn new(x: f64, y: f64) -> Xy {
+        Xy { x, y }
+    }
+    /// A geographic position as x = longitude, y = latitude.
+    pub const fn from_latlon(p: LatLon) -> Xy {
+        Xy { x: p.lon, y: p.lat }
+    }
+    /// A grid coordinate as x = easting, y = northing.
+    pub const fn from_grid(p: EastNorth) -> Xy {
+        Xy {
+            x: p.easting,
+            y: p.northing,
+        }
+    }
+    /// Read as a geographic position (the CRS is geographic).
+    pub const fn latlon(self) -> LatLon {
+        LatLon {
+            lat: self.y,
+            lon: self.x,
+        }
+    }
+    /// Read as a grid coordinate (the CRS is projected).
+    pub const fn grid(self) -> EastNorth {
+        EastNorth {
+            easting: self.x,
+            northing: self.y,
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! geodesics on WGS 84, computed in high precision).
 
 use std::io::{BufRead, BufReader};
-use terminus_geodesy::{measure, Ellipsoid};
+use terminus_geodesy::{measure, Ellipsoid, LatLon};
 use terminus_testdata::shared_data;
 
 /// The rows of GeodTest-short (lat1 lon1 azi1 lat2 lon2 azi2 s12 a12 m12
@@ -113,7 +113,7 @@ fn edge_terms_match_geodtest() {
         (0, 0.0f64, 0.0f64, 0.0f64);
     for v in rows {
         let (lat1, lon1, lat2, lon2, s12, area) = (v[0], v[1], v[3], v[4], v[6], v[9]);
-        let t = EdgeTerm::new(&g, (lat1, lon1), (lat2, lon2));
+        let t = EdgeTerm::new(&g, LatLon::new(lat1, lon1), LatLon::new(lat2, lon2));
         worst_len = worst_len.max((t.length - s12).abs());
         let e = (t.area - area).abs();
         if terminus_geodesy::geodesic::short::edge(&g, lat1, lon1, lat2, lon2).is_some() {

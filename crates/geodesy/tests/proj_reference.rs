@@ -6,23 +6,23 @@
 
 use std::collections::BTreeMap;
 use terminus_geodesy::crs::transform::CrsTransform;
-use terminus_geodesy::{AxisOrder, Crs};
+use terminus_geodesy::{AxisOrder, Crs, Xy};
 
-fn to_xy(crs: &Crs, a: f64, b: f64) -> (f64, f64) {
+fn to_xy(crs: &Crs, a: f64, b: f64) -> Xy {
     match crs.definition().unwrap().axis_order {
-        AxisOrder::LatLon | AxisOrder::NorthEast => (b, a),
-        AxisOrder::EastNorth => (a, b),
+        AxisOrder::LatLon | AxisOrder::NorthEast => Xy::new(b, a),
+        AxisOrder::EastNorth => Xy::new(a, b),
     }
 }
 
 /// Ground distance in metres between two points of `crs` (degrees are
 /// scaled by the radius of curvature; good to far below a millimetre here).
-fn metres(crs: &Crs, p: (f64, f64), q: (f64, f64)) -> f64 {
+fn metres(crs: &Crs, p: Xy, q: Xy) -> f64 {
     if crs.is_geographic() {
         let k = 6_378_137.0_f64.to_radians();
-        ((p.0 - q.0) * k * p.1.to_radians().cos()).hypot((p.1 - q.1) * k)
+        ((p.x - q.x) * k * p.y.to_radians().cos()).hypot((p.y - q.y) * k)
     } else {
-        (p.0 - q.0).hypot(p.1 - q.1)
+        (p.x - q.x).hypot(p.y - q.y)
     }
 }
 
@@ -44,8 +44,7 @@ fn agrees_with_proj_to_a_millimetre() {
             let code = op.strip_prefix("EPSG:").map(|c| c.parse().unwrap());
             CrsTransform::new(&src, &dst, code, None).unwrap()
         });
-        let (x, y) = to_xy(&src, n[0], n[1]);
-        let got = t.apply(x, y).unwrap();
+        let got = t.apply(to_xy(&src, n[0], n[1])).unwrap();
         let want = to_xy(&dst, n[2], n[3]);
         let e = metres(&dst, got, want);
         let w = worst.entry(key).or_insert((0.0, 0));

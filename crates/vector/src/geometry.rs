@@ -53,6 +53,11 @@ impl Coord {
     pub const fn xyz(x: f64, y: f64, z: f64) -> Coord {
         Coord { x, y, z: Some(z) }
     }
+    /// Its x and y as geodesy's [`Xy`](terminus_geodesy::Xy) (what a
+    /// `CrsTransform` takes: x east, y north, in the layer's CRS).
+    pub const fn to_xy(&self) -> terminus_geodesy::Xy {
+        terminus_geodesy::Xy::new(self.x, self.y)
+    }
     /// Same x and y (z ignored).
     pub fn same_xy(&self, other: &Coord) -> bool {
         self.x == other.x && self.y == other.y

@@ -53,11 +53,15 @@ fn lonlat<'a>(
     p: &'a [Coord],
 ) -> impl Iterator<Item = terminus_geodesy::LatLon> + 'a {
     p.iter().map(move |c| {
-        let (lon, lat) = match t {
-            None => (c.x, c.y),
-            Some(t) => t.apply(c.x, c.y).unwrap_or((f64::NAN, f64::NAN)),
-        };
-        terminus_geodesy::LatLon::new(lat, lon)
+        match t {
+            None => c.to_xy().latlon(),
+            // An unprojectable vertex measures as NaN: the length or area
+            // says so rather than leaving the vertex out.
+            Some(t) => t
+                .apply(c.to_xy())
+                .map(|p| p.latlon())
+                .unwrap_or(terminus_geodesy::LatLon::new(f64::NAN, f64::NAN)),
+        }
     })
 }
 

@@ -2,12 +2,12 @@
 
 use super::{parse_op, print_json, read_input};
 use crate::failure::Failure;
-use serde_json::json;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
-use terminus_app::coordinate_lines::{Chunk, LineJob};
-use terminus_geodesy::crs::transform::CrsTransform;
-use terminus_geodesy::{AxisOrder, Crs, CrsKind};
+use terminus_app::coordinate_lines::{
+    describe_crs, operations_at, transform_lines, OperationsSummary, TransformLinesRequest,
+};
+use terminus_geodesy::{Crs, LatLon};
 
 /// Arguments of `terminus crs`.
 #[derive(clap::Args, Debug)]
@@ -105,13 +105,6 @@ fn parse_crs(text: &str, what: &str) -> Result<Crs, Failure> {
     Crs::parse(text).map_err(|e| Failure::usage(format!("{what}: {e}")))
 }
 
-fn lat_first(c: &Crs) -> bool {
-    matches!(
-        c.definition().map(|d| d.axis_order),
-        Some(AxisOrder::LatLon) | Some(AxisOrder::NorthEast)
-    )
-}
-
 /// Run `terminus crs …`.
 pub fn run(args: Args) -> Result<u8, Failure> {
     match args.command {
@@ -122,77 +115,27 @@ pub fn run(args: Args) -> Result<u8, Failure> {
 }
 
 fn transform(a: TransformArgs) -> Result<u8, Failure> {
-    let src = parse_crs(&a.from, "--from")?;
-    let dst = parse_crs(&a.to, "--to")?;
-    if a.precision > 12 {
-        return Err(Failure::usage(format!(
-            "-p {}: at most 12 (degrees then get 17 decimals, beyond double precision)",
-            a.precision
-        )));
-    }
-    let op = parse_op(&a.op)?;
+    let req = TransformLinesRequest {
+        from: parse_crs(&a.from, "--from")?,
+        to: parse_crs(&a.to, "--to")?,
+        op: parse_op(&a.op)?,
+        xy: a.xy,
+        precision: a.precision,
+    };
     let text = read_input(&a.file)?;
-    let lines: Vec<&str> = text.lines().collect();
-    let (swap_in, swap_out) = (!a.xy && lat_first(&src), !a.xy && lat_first(&dst));
-    let decimals = if dst.is_geographic() {
-        a.precision + 5
-    } else {
-        a.precision
-    };
-    // The datum transformation is chosen at the first point, and said.
-    let identity =
-        CrsTransform::new(&src, &src, None, None).map_err(|e| Failure::usage(e.to_string()))?;
-    let probe = LineJob {
-        t: &identity,
-        swap_in,
-        swap_out,
-        decimals,
-    };
-    let first = lines
-        .iter()
-        .find_map(|l| probe.parse(l).and_then(Result::ok));
-    let at = first.map(|(x, y)| identity.source_geographic(x, y));
-    let t = CrsTransform::new(&src, &dst, op, at).map_err(|e| Failure::failed(e.to_string()))?;
-    if let Some(o) = t.operation() {
+    let done = transform_lines(&req, &text)?;
+    if let Some(o) = done.operation {
         eprintln!(
             "terminus: using EPSG:{} ({}, accuracy {} m, area {})",
             o.code, o.name, o.accuracy_m, o.area.name
         );
     }
-    let job = LineJob {
-        t: &t,
-        swap_in,
-        swap_out,
-        decimals,
-    };
-    // Lines are independent: transform them in chunks on every core, print in order.
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(16);
-    let size = lines.len().div_ceil(threads).max(1);
-    let chunks: Vec<Chunk> = std::thread::scope(|s| {
-        let handles: Vec<_> = lines
-            .chunks(size)
-            .enumerate()
-            .map(|(i, part)| {
-                let job = &job;
-                s.spawn(move || job.run(part, i * size + 1))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let (mut bad, mut outside, mut shown) = (0usize, 0usize, 0usize);
-    for c in &chunks {
+    let mut shown = 0usize;
+    for c in &done.chunks {
         out.write_all(c.out.as_bytes())
             .map_err(|e| Failure::failed(format!("writing output: {e}")))?;
-        bad += c.bad;
-        outside += c.outside;
         for m in &c.messages {
             if shown < 20 {
                 eprintln!("terminus: {m}");
@@ -202,6 +145,7 @@ fn transform(a: TransformArgs) -> Result<u8, Failure> {
     }
     out.flush()
         .map_err(|e| Failure::failed(format!("writing output: {e}")))?;
+    let (bad, outside) = (done.bad(), done.outside());
     if shown > 20 {
         eprintln!("terminus: … {} more messages; {bad} bad line(s), {outside} point(s) outside the area of use", shown - 20);
     }
@@ -220,14 +164,12 @@ fn ops(a: OpsArgs) -> Result<u8, Failure> {
                     a.at
                 ))
             })?;
-    if lat.abs() > 90.0 || lon.abs() > 360.0 {
-        return Err(Failure::usage(format!(
-            "--at {lat},{lon}: latitude must be within ±90° (swapped?)"
-        )));
-    }
-    let rows = terminus_app::coordinate_lines::operations_at(&src, &dst, lat, lon)?;
+    let rows = operations_at(&src, &dst, LatLon::new(lat, lon))?;
     if a.json {
-        print_json(&json!({"at": [lat, lon], "operations": rows}));
+        print_json(&OperationsSummary {
+            at: [lat, lon],
+            operations: rows,
+        });
     } else {
         println!(
             "Pulkovo 1942 → WGS 84 transformations valid at {lat}°N {lon}°E, most accurate first:"
@@ -235,13 +177,13 @@ fn ops(a: OpsArgs) -> Result<u8, Failure> {
         for r in &rows {
             println!(
                 "  {:<11} {:>6} m  {:<28} → {:.8} {:.8}   {:>7.2} m from the default   ({})",
-                r["code"].as_str().unwrap_or(""),
-                r["accuracy_m"],
-                r["name"].as_str().unwrap_or(""),
-                r["wgs84_lat"].as_f64().unwrap_or(f64::NAN),
-                r["wgs84_lon"].as_f64().unwrap_or(f64::NAN),
-                r["metres_from_default"].as_f64().unwrap_or(f64::NAN),
-                r["area"].as_str().unwrap_or("")
+                r.code,
+                r.accuracy_m,
+                r.name,
+                r.wgs84_lat,
+                r.wgs84_lon,
+                r.metres_from_default,
+                r.area
             );
         }
         if rows.is_empty() {
@@ -253,41 +195,33 @@ fn ops(a: OpsArgs) -> Result<u8, Failure> {
 
 fn info(a: InfoArgs) -> Result<u8, Failure> {
     let crs = parse_crs(&a.crs, "CRS")?;
-    let def = crs.definition();
-    let v = json!({
-        "id": crs.id(),
-        "name": crs.name(),
-        "kind": def.as_ref().map(|d| match d.kind { CrsKind::Geographic => "geographic", CrsKind::TransverseMercator { .. } => "transverse_mercator", CrsKind::WebMercator => "web_mercator" }),
-        "datum": def.as_ref().map(|d| d.datum),
-        "ellipsoid": def.as_ref().map(|d| json!({"name": d.ellipsoid.name, "a": d.ellipsoid.a, "inv_f": d.ellipsoid.inv_f})),
-        "axis_order": def.as_ref().map(|d| format!("{:?}", d.axis_order)),
-        "projection": def.as_ref().and_then(|d| match d.kind {
-            CrsKind::TransverseMercator { lat0, lon0, k0, false_easting, false_northing } => Some(json!({"lat0": lat0, "lon0": lon0, "k0": k0, "false_easting": false_easting, "false_northing": false_northing})),
-            _ => None,
-        }),
-        "wkt": crs.to_wkt(),
-    });
+    let v = describe_crs(&crs);
     if a.json {
         print_json(&v);
     } else {
-        println!("{} — {}", crs.id(), crs.name());
-        for k in ["kind", "datum", "axis_order"] {
-            if let Some(s) = v[k].as_str() {
+        println!("{} — {}", v.id, v.name);
+        for (k, s) in [
+            ("kind", v.kind),
+            ("datum", v.datum),
+            ("axis_order", v.axis_order.as_deref()),
+        ] {
+            if let Some(s) = s {
                 println!("  {k:<11} {s}");
             }
         }
-        if !v["ellipsoid"].is_null() {
+        if let Some(e) = &v.ellipsoid {
             println!(
                 "  ellipsoid   {} (a = {} m, 1/f = {})",
-                v["ellipsoid"]["name"].as_str().unwrap_or(""),
-                v["ellipsoid"]["a"],
-                v["ellipsoid"]["inv_f"]
+                e.name, e.a, e.inv_f
             );
         }
-        if !v["projection"].is_null() {
-            println!("  projection  {}", v["projection"]);
+        if let Some(p) = &v.projection {
+            println!(
+                "  projection  transverse Mercator: lat0 {}°, lon0 {}°, k0 {}, false easting {} m, false northing {} m",
+                p.lat0, p.lon0, p.k0, p.false_easting, p.false_northing
+            );
         }
-        println!("  WKT         {}", v["wkt"].as_str().unwrap_or(""));
+        println!("  WKT         {}", v.wkt);
     }
     Ok(0)
 }

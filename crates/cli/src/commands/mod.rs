@@ -179,7 +179,7 @@ pub fn read_input(file: &Option<std::path::PathBuf>) -> Result<String, Failure> 
     Ok(text)
 }
 
-/// Print JSON to stdout.
-pub fn print_json(v: &serde_json::Value) {
+/// Print a summary as JSON to stdout.
+pub fn print_json<T: serde::Serialize + ?Sized>(v: &T) {
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }

@@ -2,12 +2,9 @@
 
 use super::{parse_op, print_json, InputArgs};
 use crate::failure::Failure;
-use serde_json::json;
 use std::path::PathBuf;
-use terminus_app::sheets::outline_wgs84;
-use terminus_geodesy::crs::transform::CrsTransform;
-use terminus_geodesy::nomenclature::{parse, sheet_at, Scale};
-use terminus_geodesy::{datum, Crs};
+use terminus_app::sheets::{self, scale, SheetQuery};
+use terminus_geodesy::{datum, LatLon};
 
 /// Arguments of `terminus sheet`.
 #[derive(clap::Args, Debug)]
@@ -65,14 +62,6 @@ pub struct SheetsArgs {
     pub input: InputArgs,
 }
 
-fn scale(n: u32) -> Result<Scale, Failure> {
-    Scale::from_denominator(n).ok_or_else(|| {
-        Failure::usage(format!(
-            "--scale {n}: one of 1000000, 500000, 200000, 100000, 50000, 25000, 10000"
-        ))
-    })
-}
-
 fn dms(deg: f64) -> String {
     let total = (deg.abs() * 3600.0).round() as i64;
     format!(
@@ -87,8 +76,8 @@ fn dms(deg: f64) -> String {
 /// Run `terminus sheet`.
 pub fn run_sheet(a: SheetArgs) -> Result<u8, Failure> {
     let op = parse_op(&a.op)?;
-    let sheet = match (&a.id, &a.at) {
-        (Some(id), None) => parse(id).map_err(|e| Failure::usage(e.to_string()))?,
+    let query = match (&a.id, &a.at) {
+        (Some(id), None) => SheetQuery::Id(id.clone()),
         (None, Some(at)) => {
             let (lat, lon) = at
                 .split_once(',')
@@ -96,28 +85,11 @@ pub fn run_sheet(a: SheetArgs) -> Result<u8, Failure> {
                     Some((p.trim().parse::<f64>().ok()?, q.trim().parse::<f64>().ok()?))
                 })
                 .ok_or_else(|| Failure::usage(format!("--at {at}: expected LAT,LON in degrees")))?;
-            let (lat, lon) = if a.wgs84 {
-                let t = CrsTransform::new(
-                    &Crs::WGS84,
-                    &Crs::Epsg(4284),
-                    op,
-                    Some(terminus_geodesy::LatLon::new(lat, lon)),
-                )
-                .map_err(|e| Failure::failed(e.to_string()))?;
-                if let Some(o) = t.operation() {
-                    eprintln!(
-                        "terminus: WGS 84 → Pulkovo 1942 by EPSG:{} ({}, {} m)",
-                        o.code, o.name, o.accuracy_m
-                    );
-                }
-                let (x, y) = t
-                    .apply(lon, lat)
-                    .map_err(|e| Failure::usage(e.to_string()))?;
-                (y, x)
-            } else {
-                (lat, lon)
-            };
-            sheet_at(lat, lon, scale(a.scale)?).map_err(|e| Failure::usage(e.to_string()))?
+            SheetQuery::At {
+                at: LatLon::new(lat, lon),
+                wgs84: a.wgs84,
+                scale: scale(a.scale)?,
+            }
         }
         _ => {
             return Err(Failure::usage(
@@ -125,32 +97,38 @@ pub fn run_sheet(a: SheetArgs) -> Result<u8, Failure> {
             ))
         }
     };
-    let (code, ring) = outline_wgs84(&sheet, op)?;
+    let s = sheets::sheet(&query, op)?;
+    if let Some(code) = &s.at_op {
+        eprintln!("terminus: WGS 84 → Pulkovo 1942 by {code}");
+    }
     if a.json {
-        print_json(&json!({
-            "id": sheet.id, "scale": sheet.scale.denominator(),
-            "south": sheet.south, "north": sheet.north, "west": sheet.west, "east": sheet.east,
-            "crs": "EPSG:4284",
-            "wgs84": {"op": format!("EPSG:{code}"), "polygon": {"type": "Polygon", "coordinates": [ring]}},
-        }));
+        print_json(&s);
     } else if a.at.is_some() {
-        println!("{}", sheet.id);
+        println!("{}", s.id);
     } else {
-        println!("{} (1:{})", sheet.id, sheet.scale.denominator());
+        println!("{} (1:{})", s.id, s.scale);
         println!(
             "  Pulkovo 1942: {}–{} N, {}–{} E",
-            dms(sheet.south),
-            dms(sheet.north),
-            dms(sheet.west),
-            dms(sheet.east)
+            dms(s.south),
+            dms(s.north),
+            dms(s.west),
+            dms(s.east)
         );
         println!(
             "  decimal:      {:.9}–{:.9} N, {:.9}–{:.9} E",
-            sheet.south, sheet.north, sheet.west, sheet.east
+            s.south, s.north, s.west, s.east
         );
+        let ring = s
+            .wgs84
+            .polygon
+            .coordinates
+            .first()
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let (lo, la): (Vec<f64>, Vec<f64>) = ring.iter().map(|p| (p[0], p[1])).unzip();
         println!(
-            "  WGS 84 (EPSG:{code}): {:.6}–{:.6} N, {:.6}–{:.6} E (outline: --json)",
+            "  WGS 84 ({}): {:.6}–{:.6} N, {:.6}–{:.6} E (outline: --json)",
+            s.wgs84.op,
             la.iter().cloned().fold(f64::INFINITY, f64::min),
             la.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
             lo.iter().cloned().fold(f64::INFINITY, f64::min),
@@ -167,7 +145,7 @@ pub fn run_sheets(a: SheetsArgs) -> Result<u8, Failure> {
     for n in &r.notes {
         eprintln!("note: {n}");
     }
-    let (all, used_op) = (r.sheets, r.op);
+    let (all, used_op) = (&r.sheets, r.op);
     if let Some(code) = used_op {
         let t = datum::transformation(code);
         eprintln!(
@@ -176,11 +154,7 @@ pub fn run_sheets(a: SheetsArgs) -> Result<u8, Failure> {
         );
     }
     if a.json {
-        print_json(&json!({
-            "scale": sc.denominator(),
-            "op": used_op.map(|c| format!("EPSG:{c}")),
-            "sheets": all.iter().map(|s| json!({"id": s.id, "south": s.south, "north": s.north, "west": s.west, "east": s.east})).collect::<Vec<_>>(),
-        }));
+        print_json(&r.summary(sc));
     } else {
         println!(
             "{} sheets at 1:{} along {}:",
@@ -188,7 +162,7 @@ pub fn run_sheets(a: SheetsArgs) -> Result<u8, Failure> {
             sc.denominator(),
             a.along.display()
         );
-        for s in &all {
+        for s in all {
             println!(
                 "  {:<18} {}–{} N, {}–{} E",
                 s.id,

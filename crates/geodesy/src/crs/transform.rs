@@ -12,7 +12,7 @@ use super::proj_string::{parse_proj, ProjDatum};
 use super::{Crs, CrsKind};
 use crate::datum::{self, Helmert, Transformation};
 use crate::projection::{web_mercator, TransverseMercator};
-use crate::{Ellipsoid, LatLon};
+use crate::{Ellipsoid, LatLon, Xy};
 
 /// Why a transformation cannot be built or applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -73,18 +73,18 @@ impl Projector {
         }
     }
     /// x, y → lat, lon on the CRS's own datum.
-    fn unproject(&self, x: f64, y: f64) -> (f64, f64) {
+    fn unproject(&self, p: Xy) -> LatLon {
         match self {
-            Projector::Geographic => (y, x),
-            Projector::Tm(tm) => tm.inverse(x, y),
-            Projector::WebMercator => web_mercator::inverse(x, y),
+            Projector::Geographic => p.latlon(),
+            Projector::Tm(tm) => tm.inverse(p.grid()),
+            Projector::WebMercator => web_mercator::inverse(p.grid()),
         }
     }
-    fn project(&self, lat: f64, lon: f64) -> (f64, f64) {
+    fn project(&self, p: LatLon) -> Xy {
         match self {
-            Projector::Geographic => (lon, lat),
-            Projector::Tm(tm) => tm.forward(lat, lon),
-            Projector::WebMercator => web_mercator::forward(lat, lon),
+            Projector::Geographic => Xy::from_latlon(p),
+            Projector::Tm(tm) => Xy::from_grid(tm.forward(p)),
+            Projector::WebMercator => Xy::from_grid(web_mercator::forward(p)),
         }
     }
 }
@@ -109,22 +109,22 @@ impl Leg {
     /// Datum → WGS 84.
     fn datum_to_wgs84(self, lat: f64, lon: f64) -> (f64, f64) {
         match self {
-            Leg::Pulkovo(t) => t.forward(lat, lon),
+            Leg::Pulkovo(t) => t.forward(LatLon::new(lat, lon)).tuple(),
             Leg::Shift(h, e) => {
                 let v = datum::geodetic_to_geocentric(&e, lat, lon, 0.0);
-                let (la, lo, _) = datum::geocentric_to_geodetic(&Ellipsoid::WGS84, h.forward(v));
-                (la, lo)
+                datum::geocentric_to_geodetic(&Ellipsoid::WGS84, h.forward(v))
+                    .0
+                    .tuple()
             }
         }
     }
     /// WGS 84 → datum.
     fn wgs84_to_datum(self, lat: f64, lon: f64) -> (f64, f64) {
         match self {
-            Leg::Pulkovo(t) => t.reverse(lat, lon),
+            Leg::Pulkovo(t) => t.reverse(LatLon::new(lat, lon)).tuple(),
             Leg::Shift(h, e) => {
                 let v = datum::geodetic_to_geocentric(&Ellipsoid::WGS84, lat, lon, 0.0);
-                let (la, lo, _) = datum::geocentric_to_geodetic(&e, h.reverse(v));
-                (la, lo)
+                datum::geocentric_to_geodetic(&e, h.reverse(v)).0.tuple()
             }
         }
     }
@@ -167,10 +167,12 @@ fn side(c: &Crs) -> Result<Side, TransformError> {
 /// A transformation from one CRS to another.
 ///
 /// ```
-/// use terminus_geodesy::{crs::transform::CrsTransform, Crs};
+/// use terminus_geodesy::{crs::transform::CrsTransform, Crs, EastNorth, Xy};
 /// // Pulkovo 1942 / Gauss-Kruger zone 8 → WGS 84, through EPSG:15865.
 /// let t = CrsTransform::new(&Crs::Epsg(28408), &Crs::WGS84, Some(15865), None).unwrap();
-/// let (lon, lat) = t.apply(8_542_635.386, 4_440_830.949).unwrap();
+/// let gk = EastNorth::new(8_542_635.386, 4_440_830.949);
+/// let p = t.apply(Xy::from_grid(gk)).unwrap().latlon();
+/// let (lat, lon) = (p.lat, p.lon);
 /// assert!((lat - 40.0999).abs() < 1e-3 && (lon - 45.4988).abs() < 1e-3);
 /// assert_eq!(t.operation().unwrap().code, 15865);
 /// ```
@@ -271,29 +273,36 @@ impl CrsTransform {
             })
     }
 
-    /// Geographic position (on the source datum) of a source coordinate
-    /// (x = easting or longitude, y = northing or latitude).
-    pub fn source_geographic(&self, x: f64, y: f64) -> LatLon {
-        let (lat, lon) = self.src.unproject(x, y);
-        LatLon::new(lat, lon)
+    /// Geographic position (on the source datum) of a source coordinate.
+    pub fn source_geographic(&self, p: Xy) -> LatLon {
+        self.src.unproject(p)
     }
 
-    /// Transform (x, y) = (easting or longitude, northing or latitude).
-    pub fn apply(&self, x: f64, y: f64) -> Result<(f64, f64), TransformError> {
-        if !x.is_finite() || !y.is_finite() {
+    /// Transform a coordinate in the source CRS's axes to the target's
+    /// (each [`Xy`]: x east, y north).
+    ///
+    /// ```
+    /// use terminus_geodesy::{crs::transform::CrsTransform, Crs, LatLon, Xy};
+    /// // WGS 84 → UTM 38N (EPSG:32638), no datum change.
+    /// let t = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(32638), None, None).unwrap();
+    /// let g = t.apply(Xy::from_latlon(LatLon::new(40.0, 45.0))).unwrap().grid();
+    /// assert!((g.easting - 500_000.0).abs() < 1e-6);
+    /// ```
+    pub fn apply(&self, p: Xy) -> Result<Xy, TransformError> {
+        if !p.x.is_finite() || !p.y.is_finite() {
             return Err(TransformError::NonFinite);
         }
-        if matches!(self.src, Projector::Geographic) && y.abs() > 90.0 {
-            return Err(TransformError::LatitudeOutOfRange(y));
+        if matches!(self.src, Projector::Geographic) && p.y.abs() > 90.0 {
+            return Err(TransformError::LatitudeOutOfRange(p.y));
         }
-        let (mut lat, mut lon) = self.src.unproject(x, y);
+        let LatLon { mut lat, mut lon } = self.src.unproject(p);
         if let Some(l) = self.to_hub {
             (lat, lon) = l.datum_to_wgs84(lat, lon);
         }
         if let Some(l) = self.from_hub {
             (lat, lon) = l.wgs84_to_datum(lat, lon);
         }
-        Ok(self.dst.project(lat, lon))
+        Ok(self.dst.project(LatLon::new(lat, lon)))
     }
 }
 
@@ -310,19 +319,20 @@ mod tests {
         let a = CrsTransform::new(&proj, &Crs::WGS84, None, None).unwrap();
         let b = CrsTransform::new(&Crs::Epsg(28408), &Crs::WGS84, Some(1267), None).unwrap();
         let (x, y) = (8_542_635.386, 4_440_830.949);
-        let (p, q) = (a.apply(x, y).unwrap(), b.apply(x, y).unwrap());
+        let gk = Xy::new(x, y);
+        let (p, q) = (a.apply(gk).unwrap(), b.apply(gk).unwrap());
         assert!(
-            (p.0 - q.0).abs() < 1e-12 && (p.1 - q.1).abs() < 1e-12,
+            (p.x - q.x).abs() < 1e-12 && (p.y - q.y).abs() < 1e-12,
             "{p:?} {q:?}"
         );
         assert!(a.operation().is_none());
         // And back.
         let back = CrsTransform::new(&Crs::WGS84, &proj, None, None)
             .unwrap()
-            .apply(p.0, p.1)
+            .apply(p)
             .unwrap();
         assert!(
-            (back.0 - x).abs() < 1e-3 && (back.1 - y).abs() < 1e-3,
+            (back.x - x).abs() < 1e-3 && (back.y - y).abs() < 1e-3,
             "{back:?}"
         );
     }

@@ -15,7 +15,7 @@
 
 mod pulkovo_to_wgs84;
 
-use crate::Ellipsoid;
+use crate::{Ellipsoid, LatLon};
 
 /// Helmert convention, by EPSG method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +80,8 @@ pub struct AreaOfUse {
 
 impl AreaOfUse {
     /// Whether the point lies in the bounding box.
-    pub fn contains(&self, lat: f64, lon: f64) -> bool {
+    pub fn contains(&self, at: LatLon) -> bool {
+        let LatLon { lat, lon } = at;
         let lon_in = if self.west <= self.east {
             lon >= self.west && lon <= self.east
         } else {
@@ -91,8 +92,9 @@ impl AreaOfUse {
 
     /// Geodesic distance in metres (WGS 84) from the point to the nearest
     /// point of the box; 0 inside.
-    pub fn distance_outside_m(&self, lat: f64, lon: f64) -> f64 {
-        if self.contains(lat, lon) {
+    pub fn distance_outside_m(&self, at: LatLon) -> f64 {
+        let LatLon { lat, lon } = at;
+        if self.contains(at) {
             return 0.0;
         }
         let clat = lat.clamp(self.south, self.north);
@@ -157,7 +159,7 @@ pub fn transformation(code: u32) -> Option<&'static Transformation> {
 pub fn valid_at(at: crate::LatLon) -> Vec<&'static Transformation> {
     let mut v: Vec<&Transformation> = pulkovo_1942_to_wgs84()
         .iter()
-        .filter(|t| !t.deprecated && t.area.contains(at.lat, at.lon))
+        .filter(|t| !t.deprecated && t.area.contains(at))
         .collect();
     v.sort_by(|a, b| {
         a.accuracy_m
@@ -183,7 +185,7 @@ pub fn geodetic_to_geocentric(e: &Ellipsoid, lat: f64, lon: f64, h: f64) -> [f64
 /// Geocentric → geographic (degrees, metres), by Bowring's formula refined
 /// with Newton steps on the latitude until it changes by under 1e-15 rad
 /// (sub-nanometre for terrestrial points).
-pub fn geocentric_to_geodetic(e: &Ellipsoid, xyz: [f64; 3]) -> (f64, f64, f64) {
+pub fn geocentric_to_geodetic(e: &Ellipsoid, xyz: [f64; 3]) -> (LatLon, f64) {
     let [x, y, z] = xyz;
     let a = e.a;
     let f = e.f();
@@ -194,7 +196,7 @@ pub fn geocentric_to_geodetic(e: &Ellipsoid, xyz: [f64; 3]) -> (f64, f64, f64) {
     let lon = y.atan2(x);
     if p == 0.0 {
         let lat = if z >= 0.0 { 90.0 } else { -90.0 };
-        return (lat, lon.to_degrees(), z.abs() - b);
+        return (LatLon::new(lat, lon.to_degrees()), z.abs() - b);
     }
     // Bowring (1976) starting value.
     let theta = (z * a).atan2(p * b);
@@ -217,7 +219,7 @@ pub fn geocentric_to_geodetic(e: &Ellipsoid, xyz: [f64; 3]) -> (f64, f64, f64) {
     } else {
         z.abs() / sp.abs() - n * (1.0 - e2)
     };
-    (phi.to_degrees(), lon.to_degrees(), h)
+    (LatLon::new(phi.to_degrees(), lon.to_degrees()), h)
 }
 
 impl Helmert {
@@ -264,10 +266,9 @@ impl Helmert {
 
 impl Transformation {
     /// Pulkovo 1942 latitude, longitude → WGS 84 latitude, longitude (degrees).
-    pub fn forward(&self, lat: f64, lon: f64) -> (f64, f64) {
-        let v = geodetic_to_geocentric(&Ellipsoid::KRASSOWSKY_1940, lat, lon, 0.0);
-        let (la, lo, _) = geocentric_to_geodetic(&Ellipsoid::WGS84, self.helmert.forward(v));
-        (la, lo)
+    pub fn forward(&self, p: LatLon) -> LatLon {
+        let v = geodetic_to_geocentric(&Ellipsoid::KRASSOWSKY_1940, p.lat, p.lon, 0.0);
+        geocentric_to_geodetic(&Ellipsoid::WGS84, self.helmert.forward(v)).0
     }
 
     /// WGS 84 latitude, longitude → Pulkovo 1942 latitude, longitude
@@ -283,12 +284,15 @@ impl Transformation {
     /// guess: fixed-point steps on the forward map (whose Jacobian is the
     /// identity to 1e-5) bring the round trip under 1e-11° (a micrometre);
     /// the answer differs from PROJ's reverse by those millimetres.
-    pub fn reverse(&self, lat: f64, lon: f64) -> (f64, f64) {
+    pub fn reverse(&self, p: LatLon) -> LatLon {
+        let LatLon { lat, lon } = p;
         let v = geodetic_to_geocentric(&Ellipsoid::WGS84, lat, lon, 0.0);
-        let (mut la, mut lo, _) =
-            geocentric_to_geodetic(&Ellipsoid::KRASSOWSKY_1940, self.helmert.reverse(v));
+        let LatLon {
+            lat: mut la,
+            lon: mut lo,
+        } = geocentric_to_geodetic(&Ellipsoid::KRASSOWSKY_1940, self.helmert.reverse(v)).0;
         for _ in 0..4 {
-            let (fla, flo) = self.forward(la, lo);
+            let LatLon { lat: fla, lon: flo } = self.forward(LatLon::new(la, lo));
             let (dla, mut dlo) = (fla - lat, flo - lon);
             if dlo > 180.0 {
                 dlo -= 360.0;
@@ -301,7 +305,7 @@ impl Transformation {
                 break;
             }
         }
-        (la, lo)
+        LatLon::new(la, lo)
     }
 }
 
@@ -318,7 +322,7 @@ mod tests {
             (89.999999, 0.0, 3.0),
         ] {
             let v = geodetic_to_geocentric(&Ellipsoid::WGS84, lat, lon, h);
-            let (la, lo, hh) = geocentric_to_geodetic(&Ellipsoid::WGS84, v);
+            let (LatLon { lat: la, lon: lo }, hh) = geocentric_to_geodetic(&Ellipsoid::WGS84, v);
             assert!(
                 (la - lat).abs() < 1e-12 && (lo - lon).abs() < 1e-12 && (hh - h).abs() < 1e-8,
                 "{lat} {lon} {h}: {la} {lo} {hh}"
@@ -329,12 +333,10 @@ mod tests {
     #[test]
     fn the_two_caucasus_choices_differ_by_metres() {
         // DOMAIN.md: at 40.1°N 45.5°E, EPSG:15865 and EPSG:1808 differ by 5.3 m.
-        let a = transformation(15865).unwrap().forward(40.1, 45.5);
-        let b = transformation(1808).unwrap().forward(40.1, 45.5);
-        let d = crate::measure::path_length(
-            &Ellipsoid::WGS84,
-            [crate::LatLon::from_pair(a), crate::LatLon::from_pair(b)],
-        );
+        let at = LatLon::new(40.1, 45.5);
+        let a = transformation(15865).unwrap().forward(at);
+        let b = transformation(1808).unwrap().forward(at);
+        let d = crate::measure::path_length(&Ellipsoid::WGS84, [a, b]);
         assert!((d - 5.3).abs() < 0.1, "{d}");
     }
 
@@ -343,12 +345,9 @@ mod tests {
         let right = transformation(1808).unwrap();
         let mut wrong = *right;
         wrong.helmert.method = HelmertMethod::CoordinateFrame;
-        let a = right.forward(40.1, 45.5);
-        let b = wrong.forward(40.1, 45.5);
-        let d = crate::measure::path_length(
-            &Ellipsoid::WGS84,
-            [crate::LatLon::from_pair(a), crate::LatLon::from_pair(b)],
-        );
+        let a = right.forward(LatLon::new(40.1, 45.5));
+        let b = wrong.forward(LatLon::new(40.1, 45.5));
+        let d = crate::measure::path_length(&Ellipsoid::WGS84, [a, b]);
         assert!(d > 10.0, "{d}");
     }
 
@@ -356,8 +355,10 @@ mod tests {
     fn antimeridian_areas() {
         let fsu = transformation(15865).unwrap().area;
         assert!(
-            fsu.contains(60.0, 170.0) && fsu.contains(65.0, -170.0) && !fsu.contains(60.0, 0.0)
+            fsu.contains(LatLon::new(60.0, 170.0))
+                && fsu.contains(LatLon::new(65.0, -170.0))
+                && !fsu.contains(LatLon::new(60.0, 0.0))
         );
-        assert!(fsu.distance_outside_m(30.0, 45.0) > 500_000.0);
+        assert!(fsu.distance_outside_m(LatLon::new(30.0, 45.0)) > 500_000.0);
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{check, GeodesicError, Gnomonic};
 use crate::measure::InverseGeodesic;
+use crate::LatLon;
 
 /// The point of a segment or polyline nearest to a query point.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -210,17 +211,17 @@ fn along_track(
 /// Nearest point of a polyline of geodesic segments to P.
 pub fn nearest_on_polyline(
     g: &Gnomonic,
-    line: &[(f64, f64)],
-    p: (f64, f64),
+    line: &[LatLon],
+    p: LatLon,
 ) -> Result<Nearest, GeodesicError> {
     match line {
         [] => Err(GeodesicError::Degenerate("empty polyline")),
         [only] => {
-            check(only.0, only.1)?;
-            let d: f64 = g.geodesic().inverse(p.0, p.1, only.0, only.1);
+            check(only.lat, only.lon)?;
+            let d: f64 = g.geodesic().inverse(p.lat, p.lon, only.lat, only.lon);
             Ok(Nearest {
-                lat: only.0,
-                lon: only.1,
+                lat: only.lat,
+                lon: only.lon,
                 distance: d,
                 segment: 0,
                 along: 0.0,
@@ -230,12 +231,7 @@ pub fn nearest_on_polyline(
         _ => {
             let mut best: Option<Nearest> = None;
             for (i, w) in line.windows(2).enumerate() {
-                let mut n = nearest_on_segment(
-                    g,
-                    crate::LatLon::from_pair(w[0]),
-                    crate::LatLon::from_pair(w[1]),
-                    crate::LatLon::from_pair(p),
-                )?;
+                let mut n = nearest_on_segment(g, w[0], w[1], p)?;
                 n.segment = i;
                 if best.is_none_or(|b| n.distance < b.distance) {
                     best = Some(n);

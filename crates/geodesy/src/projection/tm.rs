@@ -13,19 +13,19 @@
 //! are exact to about 1 nm there; this module's tests check both against
 //! PROJ's `cs2cs` and by round trip.
 
-use crate::Ellipsoid;
+use crate::{EastNorth, Ellipsoid, LatLon};
 
 const MAXPOW: usize = 6;
 
 /// A transverse Mercator projection of one ellipsoid about one meridian.
 ///
 /// ```
-/// use terminus_geodesy::{projection::TransverseMercator, Ellipsoid};
+/// use terminus_geodesy::{projection::TransverseMercator, Ellipsoid, LatLon};
 /// // UTM zone 38N (central meridian 45°E, k0 = 0.9996, false easting 500 km).
 /// let utm38 = TransverseMercator::new(Ellipsoid::WGS84, 45.0, 0.9996, 500_000.0, 0.0);
-/// let (e, n) = utm38.forward(40.646145, 45.515556);
-/// let (lat, lon) = utm38.inverse(e, n);
-/// assert!((lat - 40.646145).abs() < 1e-13 && (lon - 45.515556).abs() < 1e-13);
+/// let grid = utm38.forward(LatLon::new(40.646145, 45.515556));
+/// let p = utm38.inverse(grid);
+/// assert!((p.lat - 40.646145).abs() < 1e-13 && (p.lon - 45.515556).abs() < 1e-13);
 /// ```
 #[derive(Debug, Clone)]
 pub struct TransverseMercator {
@@ -226,14 +226,14 @@ impl TransverseMercator {
     }
 
     /// Latitude, longitude (degrees) → easting, northing (metres).
-    pub fn forward(&self, lat: f64, lon: f64) -> (f64, f64) {
-        let g = self.forward_impl(lat, lon, false);
-        (g.easting, g.northing)
+    pub fn forward(&self, p: LatLon) -> EastNorth {
+        let g = self.forward_impl(p.lat, p.lon, false);
+        EastNorth::new(g.easting, g.northing)
     }
 
     /// As [`forward`](Self::forward), with convergence and scale.
-    pub fn forward_full(&self, lat: f64, lon: f64) -> GridPoint {
-        self.forward_impl(lat, lon, true)
+    pub fn forward_full(&self, p: LatLon) -> GridPoint {
+        self.forward_impl(p.lat, p.lon, true)
     }
 
     /// `full`: also convergence and scale (the position alone skips the
@@ -336,15 +336,14 @@ impl TransverseMercator {
     }
 
     /// Easting, northing (metres) → latitude, longitude (degrees).
-    pub fn inverse(&self, easting: f64, northing: f64) -> (f64, f64) {
-        let (lat, lon, _, _) = self.inverse_full(easting, northing);
-        (lat, lon)
+    pub fn inverse(&self, g: EastNorth) -> LatLon {
+        self.inverse_full(g).0
     }
 
     /// As [`inverse`](Self::inverse), with convergence (degrees) and scale.
-    pub fn inverse_full(&self, easting: f64, northing: f64) -> (f64, f64, f64, f64) {
-        let x = easting - self.false_easting;
-        let y = northing - self.false_northing;
+    pub fn inverse_full(&self, g: EastNorth) -> (LatLon, f64, f64) {
+        let x = g.easting - self.false_easting;
+        let y = g.northing - self.false_northing;
         let mut xi = y / (self.a1 * self.k0);
         let mut eta = x / (self.a1 * self.k0);
         let xisign = if xi.is_sign_negative() { -1.0 } else { 1.0 };
@@ -415,7 +414,7 @@ impl TransverseMercator {
         }
         gamma *= xisign * etasign;
         k *= self.k0;
-        (lat, lon, gamma, k)
+        (LatLon::new(lat, lon), gamma, k)
     }
 }
 
@@ -428,7 +427,10 @@ mod tests {
     #[test]
     fn agrees_with_geoconvert() {
         let tm = TransverseMercator::new(Ellipsoid::WGS84, -15.0, 0.9996, 500_000.0, 0.0);
-        let (e, n) = tm.forward(40.3, -17.5);
+        let EastNorth {
+            easting: e,
+            northing: n,
+        } = tm.forward(LatLon::new(40.3, -17.5));
         assert!(
             (e - 287_526.416_544).abs() < 1e-6 && (n - 4_464_054.350_960).abs() < 1e-6,
             "{e} {n}"
@@ -438,7 +440,7 @@ mod tests {
     #[test]
     fn central_meridian_has_scale_k0_and_no_convergence() {
         let tm = TransverseMercator::new(Ellipsoid::KRASSOWSKY_1940, 45.0, 1.0, 8_500_000.0, 0.0);
-        let g = tm.forward_full(40.0, 45.0);
+        let g = tm.forward_full(LatLon::new(40.0, 45.0));
         assert_eq!(g.easting, 8_500_000.0);
         assert!(g.convergence_deg.abs() < 1e-15);
         assert!((g.scale - 1.0).abs() < 1e-15);
@@ -463,8 +465,10 @@ mod tests {
             for j in 0..=40 {
                 let lat = -80.0 + i as f64 * 2.0;
                 let lon = 42.0 + j as f64 * (6.0 / 40.0);
-                let (e, n) = tm.forward(lat, lon);
-                let (lat2, lon2) = tm.inverse(e, n);
+                let LatLon {
+                    lat: lat2,
+                    lon: lon2,
+                } = tm.inverse(tm.forward(LatLon::new(lat, lon)));
                 let d = crate::measure::path_length(
                     &g,
                     [crate::LatLon::new(lat, lon), crate::LatLon::new(lat2, lon2)],

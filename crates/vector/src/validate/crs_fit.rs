@@ -223,7 +223,8 @@ fn metres_as_degrees(c: &Coord, crs: &Crs) -> (String, String) {
         );
     }
     if c.x.abs() <= MERCATOR_X * 1.000_001 && c.y.abs() <= MERCATOR_Y * 1.000_001 {
-        let (lat, lon) = web_mercator::inverse(c.x, c.y);
+        let terminus_geodesy::LatLon { lat, lon } =
+            web_mercator::inverse(terminus_geodesy::EastNorth::new(c.x, c.y));
         return (
             "mercator".into(),
             format!(
@@ -265,7 +266,7 @@ fn in_zone(code: u32, c: &Coord) -> bool {
 fn longitude_off(code: u32, lon0: f64, c: &Coord) -> Option<f64> {
     let lon = terminus_geodesy::crs::transform::CrsTransform::unprojecting(&Crs::Epsg(code))
         .ok()
-        .map(|(t, _)| t.source_geographic(c.x, c.y).lon)?;
+        .map(|(t, _)| t.source_geographic(c.to_xy()).lon)?;
     let d = off_meridian(lon, lon0);
     d.is_finite().then_some(d)
 }
@@ -367,7 +368,7 @@ fn grid_misfit(
     }
     // Within the right prefix: is the position in the zone?
     let d = unproject
-        .map(|t| off_meridian(t.source_geographic(c.x, c.y).lon, lon0))
+        .map(|t| off_meridian(t.source_geographic(c.to_xy()).lon, lon0))
         .unwrap_or(f64::INFINITY);
     if d > half_width + ZONE_OVERLAP_DEG || !(-1e7..=1e7).contains(&c.y) {
         return Some((
@@ -429,7 +430,10 @@ mod tests {
     #[test]
     fn metres_labelled_as_degrees_name_the_grid() {
         // 45.33°E 40.99°N in Web Mercator.
-        let (x, y) = terminus_geodesy::projection::web_mercator::forward(40.99, 45.33);
+        let g = terminus_geodesy::projection::web_mercator::forward(terminus_geodesy::LatLon::new(
+            40.99, 45.33,
+        ));
+        let (x, y) = (g.easting, g.northing);
         let m = one(&layer(4326, &[(x, y), (x + 10.0, y)]));
         assert!(m.contains("EPSG:3857") && m.contains("40.99"), "{m}");
         assert!(m.contains("2 vertices"), "{m}");
