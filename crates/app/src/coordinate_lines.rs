@@ -274,26 +274,13 @@ pub fn transform_lines(
         swap_out,
         decimals,
     };
-    // Lines are independent: transform them in chunks on every core.
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(16);
-    let size = lines.len().div_ceil(threads).max(1);
-    let chunks: Vec<Chunk> = std::thread::scope(|s| {
-        let handles: Vec<_> = lines
-            .chunks(size)
-            .enumerate()
-            .map(|(i, part)| {
-                let job = &job;
-                s.spawn(move || job.run(part, i * size + 1))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+    // Lines are independent: transform them in chunks on every core
+    // (numbered from 1 in messages).
+    let chunks = crate::chunks::in_order(
+        &lines,
+        |part, first| job.run(part, first + 1),
+        Chunk::default,
+    );
     Ok(TransformedLines {
         chunks,
         operation: t.operation(),

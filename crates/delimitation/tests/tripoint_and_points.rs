@@ -5,23 +5,7 @@ use terminus_compare::frame::Frame;
 use terminus_delimitation::{median_line, tri_junction, MedianOptions, Side, VertexKind};
 use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
 use terminus_geodesy::Ellipsoid;
-
-/// Geodesy's nearest point, on this file's (lat, lon) pairs.
-fn nearest_on_polyline(
-    g: &terminus_geodesy::geodesic::Gnomonic,
-    line: &[(f64, f64)],
-    p: (f64, f64),
-) -> Result<terminus_geodesy::geodesic::Nearest, terminus_geodesy::geodesic::GeodesicError> {
-    let line: Vec<terminus_geodesy::LatLon> = line
-        .iter()
-        .map(|&q| terminus_geodesy::LatLon::from_pair(q))
-        .collect();
-    terminus_geodesy::geodesic::nearest_on_polyline(
-        g,
-        &line,
-        terminus_geodesy::LatLon::from_pair(p),
-    )
-}
+use terminus_testdata::pairs::nearest_on_polyline;
 
 /// A triangular lake: three straight shores, each a geodesic 4 km long
 /// touching the geodesic circle of 3 km about `centre` at azimuths 0°,

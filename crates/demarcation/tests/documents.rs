@@ -12,23 +12,7 @@ use terminus_demarcation::survey::{self, SurveyedPillar};
 use terminus_geodesy::geodesic::Gnomonic;
 use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
 use terminus_geodesy::Ellipsoid;
-
-/// Geodesy's nearest point, on this file's (lat, lon) pairs.
-fn nearest_on_polyline(
-    g: &terminus_geodesy::geodesic::Gnomonic,
-    line: &[(f64, f64)],
-    p: (f64, f64),
-) -> Result<terminus_geodesy::geodesic::Nearest, terminus_geodesy::geodesic::GeodesicError> {
-    let line: Vec<terminus_geodesy::LatLon> = line
-        .iter()
-        .map(|&q| terminus_geodesy::LatLon::from_pair(q))
-        .collect();
-    terminus_geodesy::geodesic::nearest_on_polyline(
-        g,
-        &line,
-        terminus_geodesy::LatLon::from_pair(p),
-    )
-}
+use terminus_testdata::pairs::nearest_on_polyline;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")

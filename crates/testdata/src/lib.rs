@@ -60,3 +60,22 @@ pub fn gk_point_table(points: &[(f64, f64)]) -> String {
     }
     text
 }
+
+/// The engines hold lines as `(latitude, longitude)` pairs; geodesy's
+/// public functions take typed positions. The brute-force checks in the
+/// engines' tests (every traced vertex equidistant, every pillar on its
+/// line) go through here, so the conversion is written once.
+pub mod pairs {
+    use terminus_geodesy::geodesic::{GeodesicError, Gnomonic, Nearest};
+    use terminus_geodesy::LatLon;
+
+    /// [`terminus_geodesy::geodesic::nearest_on_polyline`] on `(lat, lon)` pairs.
+    pub fn nearest_on_polyline(
+        g: &Gnomonic,
+        line: &[(f64, f64)],
+        p: (f64, f64),
+    ) -> Result<Nearest, GeodesicError> {
+        let line: Vec<LatLon> = line.iter().map(|&q| LatLon::from_pair(q)).collect();
+        terminus_geodesy::geodesic::nearest_on_polyline(g, &line, LatLon::from_pair(p))
+    }
+}

@@ -188,31 +188,18 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         tolerance,
     };
     // Lines are independent: solve them in chunks on every core, print in order.
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(16);
-    let chunk = lines.len().div_ceil(threads).max(1);
-    let results: Vec<(String, bool)> = std::thread::scope(|s| {
-        let handles: Vec<_> = lines
-            .chunks(chunk)
-            .map(|part| {
-                let job = &job;
-                s.spawn(move || {
-                    let mut out = String::with_capacity(part.len() * 48);
-                    let mut ok = true;
-                    for l in part {
-                        ok &= job.line(l, &mut out);
-                    }
-                    (out, ok)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| (String::new(), false)))
-            .collect()
-    });
+    let results: Vec<(String, bool)> = terminus_app::chunks::in_order(
+        &lines,
+        |part, _| {
+            let mut out = String::with_capacity(part.len() * 48);
+            let mut ok = true;
+            for l in part {
+                ok &= job.line(l, &mut out);
+            }
+            (out, ok)
+        },
+        || (String::new(), false),
+    );
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut all_ok = true;
