@@ -4,8 +4,9 @@
 
 use crate::demarcate::Documents;
 use crate::failure::Failure;
-use crate::inspect::{dataset_json, render_text};
+use crate::inspect::{dataset_facts, render_text};
 use crate::provenance::Provenance;
+use serde::Serialize;
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -169,7 +170,7 @@ fn boundary_model(line: &Layer) -> Result<Boundary, Failure> {
 /// the transformation EPSG picks there, how far the candidate
 /// transformations disagree at Artsvashen, and the 1:100,000 sheets the line
 /// crosses. Returns the summary JSON.
-fn geodesy_step(line: &Layer, out: &Path) -> Result<serde_json::Value, Failure> {
+fn geodesy_step(line: &Layer, out: &Path) -> Result<GeodesyStep, Failure> {
     use terminus_geodesy::crs::transform::CrsTransform;
     use terminus_geodesy::geodesic::densify_by_spacing;
     use terminus_geodesy::nomenclature::{sheet_at, sheets_along, Scale};
@@ -196,8 +197,11 @@ fn geodesy_step(line: &Layer, out: &Path) -> Result<serde_json::Value, Failure> 
             "  EPSG:{:<6} {:>5} m  {:<28} {:.8} {:.8}  {:6.2} m from the first",
             t.code, t.accuracy_m, t.name, la, lo, d
         );
-        ops_json
-            .push(json!({"code": t.code, "accuracy_m": t.accuracy_m, "metres_from_default": d}));
+        ops_json.push(OperationAtArtsvashen {
+            code: t.code,
+            accuracy_m: t.accuracy_m,
+            metres_from_default: d,
+        });
     }
     // The line in GK zone 8 (northing first on paper, x = easting here).
     let first = line
@@ -270,9 +274,12 @@ fn geodesy_step(line: &Layer, out: &Path) -> Result<serde_json::Value, Failure> 
         ids.join(" ")
     );
     write_text(&out.join("geodesy.txt"), &txt)?;
-    Ok(
-        json!({"gk8_operation": format!("EPSG:{op}"), "operations_at_artsvashen": ops_json, "sheets_100k": ids, "artsvashen_sheet": art.id}),
-    )
+    Ok(GeodesyStep {
+        gk8_operation: format!("EPSG:{op}"),
+        operations_at_artsvashen: ops_json,
+        sheets_100k: ids,
+        artsvashen_sheet: art.id,
+    })
 }
 
 /// Write `ds` in every format and read it back; one line per format.
@@ -281,7 +288,7 @@ fn formats_round(
     stem: &str,
     dir: &Path,
     report: &mut String,
-    rows: &mut Vec<serde_json::Value>,
+    rows: &mut Vec<FormatRound>,
 ) {
     let want = ds.layers[0].vertex_count();
     for format in Format::ALL {
@@ -304,13 +311,22 @@ fn formats_round(
             format.name(),
             status
         );
-        rows.push(json!({"file": path.file_name().and_then(|n| n.to_str()), "format": format.name(), "result": status, "detail": detail}));
+        rows.push(FormatRound {
+            file: path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string(),
+            format: format.name(),
+            result: status,
+            detail,
+        });
     }
 }
 
 /// Run `terminus demo`.
 /// Run everything on the bundled sample into `out`; the JSON summary.
-pub fn run(out: &Path, mut provenance: Provenance) -> Result<serde_json::Value, Failure> {
+pub fn run(out: &Path, mut provenance: Provenance) -> Result<DemoSummary, Failure> {
     prepare(out)?;
     // 1. The sample.
     let mut datasets = Vec::new();
@@ -321,8 +337,10 @@ pub fn run(out: &Path, mut provenance: Provenance) -> Result<serde_json::Value, 
         datasets.push((p, ds));
     }
     // 2. Info.
-    let infos: Vec<serde_json::Value> =
-        datasets.iter().map(|(p, ds)| dataset_json(p, ds)).collect();
+    let infos: Vec<crate::inspect::DatasetFacts> = datasets
+        .iter()
+        .map(|(p, ds)| dataset_facts(p, ds))
+        .collect();
     let info_txt: String = infos.iter().map(render_text).collect::<Vec<_>>().join("\n");
     write_text(&out.join("info.txt"), &info_txt)?;
     write_text(
@@ -406,22 +424,22 @@ pub fn run(out: &Path, mut provenance: Provenance) -> Result<serde_json::Value, 
             .unwrap_or(f64::NAN)
             / 1e6
     };
-    let summary = json!({
-        "results": out.display().to_string(),
-        "boundary_line_km": length_km,
-        "boundary_line_vertices": line.vertex_count(),
-        "sections": boundary.sections.iter().map(|s| &s.name).collect::<Vec<_>>(),
-        "armenia_km2": area(&datasets[1].1),
-        "azerbaijan_km2": area(&datasets[2].1),
-        "validation": {"errors": errors, "warnings": warnings},
-        "formats": format_rows,
-        "geodesy": geodesy,
-        "compare": cmp,
-        "median": median,
-        "terrain": terrain,
-        "demarcation": demarcation,
-        "ledger": ledger,
-    });
+    let summary = DemoSummary {
+        results: out.display().to_string(),
+        boundary_line_km: length_km,
+        boundary_line_vertices: line.vertex_count(),
+        sections: boundary.sections.iter().map(|s| s.name.clone()).collect(),
+        armenia_km2: area(&datasets[1].1),
+        azerbaijan_km2: area(&datasets[2].1),
+        validation: Counts { errors, warnings },
+        formats: format_rows,
+        geodesy,
+        compare: cmp,
+        median,
+        terrain,
+        demarcation,
+        ledger,
+    };
     // What made this folder: the bundled samples, hashed as written.
     for (name, _) in SAMPLES {
         let p = out.join("sample").join(name);
@@ -438,8 +456,11 @@ pub fn run(out: &Path, mut provenance: Provenance) -> Result<serde_json::Value, 
 
 /// The two Natural Earth editions compared, Armenia and Azerbaijan as the
 /// parties; results in `compare/`, the pair's summary returned.
-fn compare_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_json::Value, Failure> {
-    use crate::compare::{summary_json, write_results};
+fn compare_step(
+    datasets: &[(PathBuf, Dataset)],
+    out: &Path,
+) -> Result<terminus_compare::Comparison, Failure> {
+    use crate::compare::write_results;
     use crate::shapes::{line_pieces, polygons};
     use terminus_compare::{ClaimLine, Inputs, Options, Territory};
     let inputs = Inputs {
@@ -468,13 +489,15 @@ fn compare_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_jso
     let c = terminus_compare::compare(&inputs, &Options::default())
         .map_err(|e| Failure::failed(e.to_string()))?;
     write_results(&out.join("compare"), &c, 5, true)?;
-    let v = summary_json(&c);
-    Ok(v["pairs"][0].clone())
+    Ok(c)
 }
 
 /// The compromise median of the two Natural Earth editions, Armenia and
 /// Azerbaijan as the parties; results in `median/`.
-fn median_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_json::Value, Failure> {
+fn median_step(
+    datasets: &[(PathBuf, Dataset)],
+    out: &Path,
+) -> Result<crate::median::MedianSummary, Failure> {
     use crate::shapes::{line_pieces, polygons};
     use terminus_compare::Territory;
     crate::median::demo_compromise(
@@ -499,7 +522,7 @@ fn median_step(datasets: &[(PathBuf, Dataset)], out: &Path) -> Result<serde_json
 /// The water-parting between the Kyzyl-Suu (north) and the Muksu (south)
 /// on the bundled GEBCO excerpt — both leave it westwards, at 39.49°N and
 /// 39.18°N — measured against the Natural Earth border line.
-fn terrain_step(out: &Path) -> Result<serde_json::Value, Failure> {
+fn terrain_step(out: &Path) -> Result<crate::terrain::DivideSummary, Failure> {
     use terminus_terrain::divide::{water_parting, WaterPartingOptions};
     let dem_path = out.join("sample").join(DEM_SAMPLE.0);
     std::fs::write(&dem_path, DEM_SAMPLE.1).map_err(io(&dem_path))?;
@@ -566,7 +589,7 @@ fn tavush_gazakh_line(am_az: &Dataset) -> Vec<(f64, f64)> {
     tg
 }
 
-fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Failure> {
+fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<DemarcationStep, Failure> {
     use terminus_demarcation::{catalogue, describe, plan, sampler::DemSampler, survey};
     let failed = |e: terminus_demarcation::DemarcationError| Failure::failed(e.to_string());
     let dem_path = out.join("sample").join(DEM_SAMPLE.0);
@@ -587,7 +610,8 @@ fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Fa
         })
         .unwrap_or_default();
     let tg = tavush_gazakh_line(am_az);
-    let mut summary = json!({});
+    let mut sectors = std::collections::BTreeMap::new();
+    let mut survey_summary = None;
     let doc = Documents::default();
     for (key, line, prefix, section, use_dem, source) in [
         (
@@ -639,15 +663,22 @@ fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Fa
         let calls = describe::parse(&d.markdown).map_err(failed)?;
         let closure = describe::closure(&calls, &cat).map_err(failed)?;
         let not_seen = cat.rows.iter().filter(|r| r.visible_next == Some(false)).count();
-        summary[key] = json!({
-            "section": section,
-            "pillars": cat.rows.len(),
-            "main": p.pillars.iter().filter(|q| q.kind == plan::PillarType::Main).count(),
-            "length_m": p.length_m,
-            "checked": if use_dem { format!("{not_seen} pairs not intervisible on the DEM") } else { "no DEM: spacing only".into() },
-            "closure_mm": closure.max_m * 1000.0,
-            "warnings": p.warnings.len(),
-        });
+        sectors.insert(
+            key.to_string(),
+            Sector {
+                section: section.to_string(),
+                pillars: cat.rows.len(),
+                main: p.pillars.iter().filter(|q| q.kind == plan::PillarType::Main).count(),
+                length_m: p.length_m,
+                checked: if use_dem {
+                    format!("{not_seen} pairs not intervisible on the DEM")
+                } else {
+                    "no DEM: spacing only".into()
+                },
+                closure_mm: closure.max_m * 1000.0,
+                warnings: p.warnings.len(),
+            },
+        );
         if key == "alay" {
             // A simulated GNSS survey: every pillar within 2 cm of its plan,
             // except pillar 5 (8 cm along the line) and pillar 9 (7 cm across it).
@@ -669,15 +700,18 @@ fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Fa
             write_text(&dir.join("survey_simulated.csv"), &csv)?;
             let rep = survey::check(&cat, &p.line, &surveyed, 0.05).map_err(failed)?;
             write_text(&dir.join("survey.json"), &serde_json::to_string_pretty(&rep).unwrap_or_default())?;
-            summary["survey"] = json!({
-                "checked": rep.pillars.len(),
-                "beyond_tolerance": rep.beyond_tolerance,
-                "off_line": rep.off_line,
-                "wrong_side": rep.wrong_side,
+            survey_summary = Some(SurveyStep {
+                checked: rep.pillars.len(),
+                beyond_tolerance: rep.beyond_tolerance,
+                off_line: rep.off_line,
+                wrong_side: rep.wrong_side,
             });
         }
     }
-    Ok(summary)
+    Ok(DemarcationStep {
+        sectors,
+        survey: survey_summary,
+    })
 }
 
 fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
@@ -713,7 +747,7 @@ Open the `.gpkg`, `.shp` and `.kml` files in QGIS or Google Earth.
 /// proposal, both heads signing the same terms with the protocol-
 /// description's hash, the mediator countersigning, the pillar catalogue
 /// attached, a signed tree head; the bundle exported and verified.
-fn ledger_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Failure> {
+fn ledger_step(am_az: &Dataset, out: &Path) -> Result<LedgerStep, Failure> {
     use terminus_ledger::keys::MemberKey;
     use terminus_ledger::record::{section_terms, Member, Record, TreeHead};
     let dir = out.join("ledger");
@@ -826,22 +860,181 @@ fn ledger_step(am_az: &Dataset, out: &Path) -> Result<serde_json::Value, Failure
     let verified = crate::ledger::verify_file(&bundle).map_err(|(_, _, why)| {
         Failure::failed(format!("the demo's own bundle does not verify: {why}"))
     })?;
-    let summary = json!({
-        "commission": commission,
-        "section": section,
-        "events": events,
-        "tree_heads": heads,
-        "agreed_sections": n_agreed,
-        "terms_sha256": terms_sha256,
-        "pillars_attached": n_pillars,
-        "root": verified.root,
-        "store": store_path.display().to_string(),
-        "bundle": bundle.display().to_string(),
-        "verified": true,
-    });
+    let summary = LedgerStep {
+        commission: commission.to_string(),
+        section: section.to_string(),
+        events,
+        tree_heads: heads,
+        agreed_sections: n_agreed,
+        terms_sha256: terms_sha256.to_string(),
+        pillars_attached: n_pillars,
+        root: verified.root,
+        store: store_path.display().to_string(),
+        bundle: bundle.display().to_string(),
+        verified: true,
+    };
     write_text(
         &dir.join("verify.json"),
         &serde_json::to_string_pretty(&summary).unwrap_or_default(),
     )?;
     Ok(summary)
+}
+
+/// What `terminus demo --json` prints: each step's figures (docs/demo.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoSummary {
+    /// The results folder.
+    pub results: String,
+    /// The bundled boundary line's geodesic length on WGS 84, km.
+    pub boundary_line_km: f64,
+    /// Its vertices.
+    pub boundary_line_vertices: usize,
+    /// The sections of the boundary model.
+    pub sections: Vec<String>,
+    /// Armenia's geodesic area, km².
+    pub armenia_km2: f64,
+    /// Azerbaijan's geodesic area, km².
+    pub azerbaijan_km2: f64,
+    /// Findings of the sample's validation.
+    pub validation: Counts,
+    /// Each format written and read back.
+    pub formats: Vec<FormatRound>,
+    /// The line on Soviet maps.
+    pub geodesy: GeodesyStep,
+    /// The two editions compared: the pair's figures and largest
+    /// discrepancies, as `terminus compare --json` gives a pair.
+    #[serde(serialize_with = "first_pair")]
+    pub compare: terminus_compare::Comparison,
+    /// The compromise median of the two editions.
+    pub median: crate::median::MedianSummary,
+    /// The Trans-Alay water-parting against the border line.
+    pub terrain: crate::terrain::DivideSummary,
+    /// Pillars, catalogues, descriptions and the survey check.
+    pub demarcation: DemarcationStep,
+    /// The commission's signed record.
+    pub ledger: LedgerStep,
+}
+
+fn first_pair<S: serde::Serializer>(
+    c: &terminus_compare::Comparison,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    crate::compare::summary(c).pairs.first().serialize(s)
+}
+
+/// Findings by severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+}
+
+/// One file written in one format and read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormatRound {
+    /// The file written.
+    pub file: String,
+    /// Its format.
+    pub format: &'static str,
+    /// "ok", "MISMATCH" or "refused".
+    pub result: &'static str,
+    /// Vertices back, or why the format refused.
+    pub detail: String,
+}
+
+/// The line on Soviet maps.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GeodesyStep {
+    /// The transformation the GK zone 8 copy went through.
+    pub gk8_operation: String,
+    /// Pulkovo 1942 → WGS 84 transformations valid at Artsvashen.
+    pub operations_at_artsvashen: Vec<OperationAtArtsvashen>,
+    /// The 1:100,000 sheets the line crosses.
+    pub sheets_100k: Vec<String>,
+    /// The sheet Artsvashen lies on.
+    pub artsvashen_sheet: String,
+}
+
+/// One transformation valid at Artsvashen and how far it moves the place
+/// from the first (most accurate) one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OperationAtArtsvashen {
+    /// EPSG code.
+    pub code: u32,
+    /// EPSG's stated accuracy, metres.
+    pub accuracy_m: f64,
+    /// Geodesic distance from the first transformation's result, metres.
+    pub metres_from_default: f64,
+}
+
+/// The demarcation step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DemarcationStep {
+    /// Each sector by key (`alay`, `tavush_gazakh`).
+    #[serde(flatten)]
+    pub sectors: std::collections::BTreeMap<String, Sector>,
+    /// The simulated survey check of the Alay pillars.
+    pub survey: Option<SurveyStep>,
+}
+
+/// Pillars planned for one sector.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sector {
+    /// The section's name.
+    pub section: String,
+    /// Pillars.
+    pub pillars: usize,
+    /// Main pillars.
+    pub main: usize,
+    /// The line's geodesic length, metres.
+    pub length_m: f64,
+    /// What was checked: intervisibility on the DEM, or spacing only.
+    pub checked: String,
+    /// The protocol-description parsed back against the catalogue: largest
+    /// distance, mm.
+    pub closure_mm: f64,
+    /// Warnings of the plan.
+    pub warnings: usize,
+}
+
+/// The simulated survey check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurveyStep {
+    /// Pillars checked.
+    pub checked: usize,
+    /// Beyond the 5 cm tolerance.
+    pub beyond_tolerance: usize,
+    /// Off the line by more than the tolerance.
+    pub off_line: usize,
+    /// On the wrong side of the line.
+    pub wrong_side: usize,
+}
+
+/// The commission's record made by the demo.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LedgerStep {
+    /// The commission's id.
+    pub commission: String,
+    /// The section agreed.
+    pub section: String,
+    /// Events in the record.
+    pub events: usize,
+    /// Signed tree heads.
+    pub tree_heads: usize,
+    /// Sections agreed.
+    pub agreed_sections: usize,
+    /// The SHA-256 of the agreed terms.
+    pub terms_sha256: String,
+    /// Pillars attached to the agreement.
+    pub pillars_attached: usize,
+    /// The verified log's root.
+    pub root: String,
+    /// The store.
+    pub store: String,
+    /// The bundle exported.
+    pub bundle: String,
+    /// Whether the bundle verified.
+    pub verified: bool,
 }

@@ -151,8 +151,7 @@ pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutc
 
 /// Write the result folder and its provenance.
 pub fn write(dir: &Path, m: &MedianOutcome, overwrite: bool) -> Result<(), Failure> {
-    let summary = serde_json::to_value(&m.summary).unwrap_or_default();
-    write_results(dir, &m.outcome, &m.options, &summary, overwrite)?;
+    write_results(dir, &m.outcome, &m.options, &m.summary, overwrite)?;
     m.provenance.write(dir)?;
     Ok(())
 }
@@ -230,7 +229,38 @@ pub struct Outcome {
     pub lines: Vec<NamedLine>,
     pub tri_point: Option<TriPoint>,
     /// Compromise: regions traced, skipped regions, gains per claim.
-    pub compromise: Option<serde_json::Value>,
+    pub compromise: Option<CompromiseSummary>,
+}
+
+/// The compromise in a median's summary (docs/delimitation.md).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CompromiseSummary {
+    /// Regions between the claims with a median.
+    pub regions: usize,
+    /// Regions left without one, with where, how large and why.
+    pub skipped: Vec<terminus_delimitation::compromise::SkippedRegion>,
+    /// Pieces (numbered from 1) traced between their region's bounding
+    /// stretches of the claims alone.
+    pub local_pieces: Vec<usize>,
+    /// What each side gains with the compromise against each claim.
+    pub gains: Vec<Gain>,
+    /// What the keys of `gain_m2` are.
+    pub gain_sides: &'static str,
+}
+
+/// What each side gains with the compromise against one claim.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Gain {
+    /// The claim.
+    pub claim: String,
+    /// The compromise's name.
+    pub against: String,
+    /// Discrepancies beyond the tolerance between them.
+    pub discrepancy_count: usize,
+    /// All area between them, m².
+    pub area_between_m2: f64,
+    /// Area each party (or side) gains, m².
+    pub gain_m2: std::collections::BTreeMap<String, f64>,
 }
 
 fn failure(e: DelimitationError) -> Failure {
@@ -415,7 +445,7 @@ pub struct MedianSummary {
     /// The tri-point, for three sides.
     pub tri_point: Option<TriPointSummary>,
     /// The compromise's regions, skipped regions and gains per claim.
-    pub compromise: Option<serde_json::Value>,
+    pub compromise: Option<CompromiseSummary>,
     /// The input road's notes.
     pub notes: Vec<String>,
 }
@@ -464,11 +494,6 @@ fn summary_of(o: &Outcome, options: &MedianOptions, notes: &[String]) -> MedianS
         compromise: o.compromise.clone(),
         notes: notes.to_vec(),
     }
-}
-
-/// [`summary_of`] as JSON, the form `summary.json` and the demo hold.
-fn summary_json(o: &Outcome, options: &MedianOptions, notes: &[String]) -> serde_json::Value {
-    serde_json::to_value(summary_of(o, options, notes)).unwrap_or_default()
 }
 
 fn feature_text(b: &BasePoint) -> String {
@@ -586,7 +611,7 @@ fn write_results(
     dir: &Path,
     o: &Outcome,
     options: &MedianOptions,
-    summary: &serde_json::Value,
+    summary: &MedianSummary,
     overwrite: bool,
 ) -> Result<(), Failure> {
     std::fs::create_dir_all(dir)?;
@@ -727,10 +752,11 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
         let _ = writeln!(
             r,
             "\n## Compromise\n\n{} regions between the claims have a median; {} were left without one (listed in summary.json with the reason).\n",
-            c["regions"],
-            c["skipped"].as_array().map_or(0, |a| a.len())
+            c.regions,
+            c.skipped.len()
         );
-        if let Some(gains) = c["gains"].as_array() {
+        if !c.gains.is_empty() {
+            let gains = &c.gains;
             let _ = writeln!(
                 r,
                 "Area each side gains with the compromise, against each claim (km²):\n"
@@ -740,20 +766,17 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
                 "| claim | discrepancies | area between (km²) | gains |\n|---|---:|---:|---|"
             );
             for g in gains {
-                let parts: Vec<String> = g["gain_m2"]
-                    .as_object()
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| format!("{k}: {:.3}", v.as_f64().unwrap_or(0.0) / 1e6))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let parts: Vec<String> = g
+                    .gain_m2
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {:.3}", v / 1e6))
+                    .collect();
                 let _ = writeln!(
                     r,
                     "| {} | {} | {:.3} | {} |",
-                    g["claim"].as_str().unwrap_or(""),
-                    g["discrepancy_count"],
-                    g["area_between_m2"].as_f64().unwrap_or(0.0) / 1e6,
+                    g.claim,
+                    g.discrepancy_count,
+                    g.area_between_m2 / 1e6,
                     parts.join(", ")
                 );
             }
@@ -804,7 +827,7 @@ fn compromise_outcome(
         pieces: m.pieces.iter().map(|p| p.coords()).collect(),
     };
     let gains = if median.pieces.is_empty() {
-        serde_json::Value::Null
+        Vec::new()
     } else {
         // Each claim against the compromise on its own (a three-line
         // comparison would also join the claims' ends to each other).
@@ -827,24 +850,24 @@ fn compromise_outcome(
             .map_err(|e| Failure::failed(e.to_string()))?;
             for p in &c.pairs {
                 let claim = if p.a == name { &p.b } else { &p.a };
-                rows.push(serde_json::json!({
-                    "claim": claim,
-                    "against": name,
-                    "discrepancy_count": p.discrepancy_count,
-                    "area_between_m2": p.area_between_m2,
-                    "gain_m2": p.gain_m2,
-                }));
+                rows.push(Gain {
+                    claim: claim.clone(),
+                    against: name.clone(),
+                    discrepancy_count: p.discrepancy_count,
+                    area_between_m2: p.area_between_m2,
+                    gain_m2: p.gain_m2.clone(),
+                });
             }
         }
-        serde_json::Value::Array(rows)
+        rows
     };
-    let compromise = serde_json::json!({
-        "regions": m.regions,
-        "skipped": m.skipped,
-        "local_pieces": m.local.iter().map(|i| i + 1).collect::<Vec<_>>(),
-        "gains": gains,
-        "gain_sides": "with --parties, the party each area falls to; else 'left of' / 'right of' the compromise, which runs in the first claim's direction",
-    });
+    let compromise = CompromiseSummary {
+        regions: m.regions,
+        skipped: m.skipped,
+        local_pieces: m.local.iter().map(|i| i + 1).collect(),
+        gains,
+        gain_sides: "with --parties, the party each area falls to; else 'left of' / 'right of' the compromise, which runs in the first claim's direction",
+    };
     Ok(Outcome {
         mode: "compromise",
         sides,
@@ -860,7 +883,7 @@ pub fn demo_compromise(
     dir: &Path,
     claims: [(&str, Parts); 2],
     territories: Vec<Territory>,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<MedianSummary, Failure> {
     let options = MedianOptions::default();
     let sides = claims
         .into_iter()
@@ -870,7 +893,7 @@ pub fn demo_compromise(
         })
         .collect();
     let o = compromise_outcome(sides, territories, &options)?;
-    let summary = summary_json(&o, &options, &[]);
+    let summary = summary_of(&o, &options, &[]);
     write_results(dir, &o, &options, &summary, true)?;
     Ok(summary)
 }

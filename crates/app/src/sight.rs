@@ -5,8 +5,9 @@
 
 use crate::demarcate::failure;
 use crate::failure::Failure;
+use serde::Serialize;
 use std::path::Path;
-use terminus_demarcation::los::{line_of_sight, Sight, SightSettings};
+use terminus_demarcation::los::{line_of_sight, ProfilePoint, Sight, SightSettings};
 use terminus_demarcation::sampler::DemSampler;
 use terminus_demarcation::viewshed::{viewshed, Viewshed, ViewshedSettings};
 use terminus_terrain::Dem;
@@ -36,23 +37,49 @@ pub fn sight(
         .map_err(|e| swapped_hint(&s, &[(from, "from"), (to, "to")], failure(e)))
 }
 
-/// The documented JSON form of a line of sight.
-pub fn sight_json(sight: &Sight, settings: &SightSettings) -> serde_json::Value {
-    serde_json::json!({
-        "visible": sight.visible,
-        "distance_m": sight.distance_m,
-        "azimuth_deg": sight.azimuth_deg,
-        "min_clearance_m": if sight.min_clearance_m.is_finite() { Some(sight.min_clearance_m) } else { None },
-        "blocking": sight.blocking.map(|b| serde_json::json!({
-            "lat": b.lat, "lon": b.lon, "distance_m": b.distance_m,
-            "ground_m": b.ground_m, "sight_m": b.sight_m, "clearance_m": b.clearance_m,
-        })),
-        "ground_from_m": sight.ground_from_m,
-        "ground_to_m": sight.ground_to_m,
-        "samples": sight.profile.len(),
-        "refraction": settings.refraction,
-        "curvature": settings.curvature,
-    })
+/// A line of sight in brief (`terminus los --json`; docs/demarcation.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SightSummary {
+    /// Whether each end sees the other.
+    pub visible: bool,
+    /// Geodesic distance, metres.
+    pub distance_m: f64,
+    /// Geodesic azimuth at the observer, degrees.
+    pub azimuth_deg: f64,
+    /// Smallest clearance of the sight line over the ground, metres
+    /// (negative when blocked; none when no sample lies between the ends).
+    pub min_clearance_m: Option<f64>,
+    /// The first blocking sample seen from the observer.
+    pub blocking: Option<ProfilePoint>,
+    /// Ground height at the observer, metres.
+    pub ground_from_m: f64,
+    /// Ground height at the target, metres.
+    pub ground_to_m: f64,
+    /// Samples of the profile.
+    pub samples: usize,
+    /// The refraction coefficient used.
+    pub refraction: f64,
+    /// Whether the earth's curvature was applied.
+    pub curvature: bool,
+}
+
+/// The documented summary of a line of sight.
+pub fn summary(sight: &Sight, settings: &SightSettings) -> SightSummary {
+    SightSummary {
+        visible: sight.visible,
+        distance_m: sight.distance_m,
+        azimuth_deg: sight.azimuth_deg,
+        min_clearance_m: sight
+            .min_clearance_m
+            .is_finite()
+            .then_some(sight.min_clearance_m),
+        blocking: sight.blocking,
+        ground_from_m: sight.ground_from_m,
+        ground_to_m: sight.ground_to_m,
+        samples: sight.profile.len(),
+        refraction: settings.refraction,
+        curvature: settings.curvature,
+    }
 }
 
 /// The sight's profile as CSV: distance, position, ground, sight line, clearance.

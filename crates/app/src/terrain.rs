@@ -8,6 +8,7 @@ use crate::input::{read, InputOptions};
 use crate::provenance::Provenance;
 use crate::road::Road;
 use crate::shapes::line_pieces;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use terminus_geodesy::{LatLon, Xy};
@@ -76,7 +77,7 @@ pub struct DivideRequest {
 /// A divide traced: its summary (documented in docs/terrain.md) and GeoJSON.
 pub struct Divide {
     /// The summary.
-    pub summary: serde_json::Value,
+    pub summary: DivideSummary,
     /// The divide as a GeoJSON FeatureCollection.
     pub geojson: serde_json::Value,
 }
@@ -265,7 +266,7 @@ pub fn divide_outputs(
     input: &InputOptions,
     wp: &terminus_terrain::divide::WaterParting,
     compare: &[PathBuf],
-) -> Result<(serde_json::Value, serde_json::Value), Failure> {
+) -> Result<(DivideSummary, serde_json::Value), Failure> {
     let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
     let mut comparisons = Vec::new();
     for file in compare {
@@ -288,17 +289,34 @@ pub fn divide_outputs(
             ],
             ..Default::default()
         };
-        let departures: Vec<serde_json::Value> = match terminus_compare::compare(&inputs, &terminus_compare::Options::default()) {
-            Ok(c) => c.pairs[0]
-                .discrepancies
-                .iter()
-                .filter(|d| d.beyond_tolerance && d.kind == "between")
-                .take(5)
-                .map(|d| json!({"area_m2": d.area_m2, "max_width_m": d.max_width_m, "widest_at": [d.widest_at.0, d.widest_at.1], "inside_at": [d.inside_at.0, d.inside_at.1]}))
-                .collect(),
-            Err(e) => vec![json!({"error": e.to_string()})],
-        };
-        comparisons.push(json!({"line": file.display().to_string(), "samples": n, "median_m": median, "p95_m": p95, "max_m": max, "departures": departures}));
+        let (departures, departures_error) =
+            match terminus_compare::compare(&inputs, &terminus_compare::Options::default()) {
+                Ok(c) => (
+                    c.pairs[0]
+                        .discrepancies
+                        .iter()
+                        .filter(|d| d.beyond_tolerance && d.kind == "between")
+                        .take(5)
+                        .map(|d| Departure {
+                            area_m2: d.area_m2,
+                            max_width_m: d.max_width_m,
+                            widest_at: [d.widest_at.0, d.widest_at.1],
+                            inside_at: [d.inside_at.0, d.inside_at.1],
+                        })
+                        .collect(),
+                    None,
+                ),
+                Err(e) => (Vec::new(), Some(e.to_string())),
+            };
+        comparisons.push(LineDistances {
+            line: file.display().to_string(),
+            samples: n,
+            median_m: median,
+            p95_m: p95,
+            max_m: max,
+            departures,
+            departures_error,
+        });
     }
     let features: Vec<serde_json::Value> = wp
         .lines
@@ -316,13 +334,16 @@ pub fn divide_outputs(
         .lines
         .iter()
         .max_by(|x, y| x.highest.0.total_cmp(&y.highest.0));
-    let summary = json!({
-        "cells_a": wp.cells.0, "cells_b": wp.cells.1,
-        "outlets": wp.outlets.iter().map(|&(la, lo)| [la, lo]).collect::<Vec<_>>(),
-        "lines": wp.lines.len(), "length_m": wp.length_m(),
-        "highest_m": top.map(|l| l.highest.0), "highest_at": top.map(|l| [l.highest.1 .0, l.highest.1 .1]),
-        "compared": comparisons,
-    });
+    let summary = DivideSummary {
+        cells_a: wp.cells.0,
+        cells_b: wp.cells.1,
+        outlets: wp.outlets.iter().map(|&(la, lo)| [la, lo]).collect(),
+        lines: wp.lines.len(),
+        length_m: wp.length_m(),
+        highest_m: top.map(|l| l.highest.0),
+        highest_at: top.map(|l| [l.highest.1 .0, l.highest.1 .1]),
+        compared: comparisons,
+    };
     Ok((
         summary,
         json!({"type": "FeatureCollection", "features": features}),
@@ -356,9 +377,9 @@ pub struct ThalwegRequest {
 }
 
 /// A line traced on the DEM: its summary and GeoJSON.
-pub struct Traced {
+pub struct Traced<S> {
     /// The summary (documented in docs/terrain.md).
-    pub summary: serde_json::Value,
+    pub summary: S,
     /// The line as a GeoJSON FeatureCollection.
     pub geojson: serde_json::Value,
 }
@@ -369,7 +390,7 @@ pub fn load_dem(path: &Path, crs: Option<&terminus_geodesy::Crs>) -> Result<Dem,
 }
 
 /// The thalweg of a reach: the least-cost line along the valley floor.
-pub fn thalweg(req: &ThalwegRequest) -> Result<Traced, Failure> {
+pub fn thalweg(req: &ThalwegRequest) -> Result<Traced<ThalwegSummary>, Failure> {
     use terminus_geodesy::measure::InverseGeodesic;
     let guide: Vec<Vec<(f64, f64)>> = match &req.reach {
         Reach::Along(p) => {
@@ -427,14 +448,30 @@ pub fn thalweg(req: &ThalwegRequest) -> Result<Traced, Failure> {
         let (n, median, p95, max) =
             terminus_terrain::divide::distances_to(std::slice::from_ref(&pts), &pieces, 50.0)
                 .map_err(|e| Failure::failed(e.to_string()))?;
-        comparisons.push(json!({"line": file.display().to_string(), "samples": n, "median_m": median, "p95_m": p95, "max_m": max}));
+        comparisons.push(LineDistances {
+            line: file.display().to_string(),
+            samples: n,
+            median_m: median,
+            p95_m: p95,
+            max_m: max,
+            departures: Vec::new(),
+            departures_error: None,
+        });
     }
     let fc = json!({"type": "FeatureCollection", "features": [{
         "type": "Feature",
         "properties": {"length_m": length, "start_m": t.heights.first(), "end_m": t.heights.last(), "highest_m": hi, "lowest_m": lo, "cells": t.cells.len()},
         "geometry": {"type": "LineString", "coordinates": pts.iter().map(|&(la, lo)| [lo, la]).collect::<Vec<_>>()},
     }]});
-    let summary = json!({"length_m": length, "start_m": t.heights.first(), "end_m": t.heights.last(), "highest_m": hi, "lowest_m": lo, "cells": t.cells.len(), "compared": comparisons});
+    let summary = ThalwegSummary {
+        length_m: length,
+        start_m: t.heights.first().copied(),
+        end_m: t.heights.last().copied(),
+        highest_m: hi,
+        lowest_m: lo,
+        cells: t.cells.len(),
+        compared: comparisons,
+    };
     Ok(Traced {
         summary,
         geojson: fc,
@@ -490,7 +527,7 @@ pub fn bank_median(
     right: &Path,
     spacing: f64,
     input: &InputOptions,
-) -> Result<Traced, Failure> {
+) -> Result<Traced<BankMedianSummary>, Failure> {
     let bank = |p: &Path| -> Result<Vec<Vec<(f64, f64)>>, Failure> {
         let ds = read(p, input)?.dataset;
         line_pieces(p, &ds)
@@ -522,7 +559,12 @@ pub fn bank_median(
         "geometry": {"type": "LineString", "coordinates": m.iter().map(|p| [p.1, p.0]).collect::<Vec<_>>()},
     }]});
     Ok(Traced {
-        summary: json!({"length_m": length, "points": m.len(), "turning_points": line.turning_points().count(), "max_inequality_m": worst}),
+        summary: BankMedianSummary {
+            length_m: length,
+            points: m.len(),
+            turning_points: line.turning_points().count(),
+            max_inequality_m: worst,
+        },
         geojson: fc,
     })
 }
@@ -821,7 +863,7 @@ pub fn streams(
 /// What `terminus terrain info` says of a DEM (documented in docs/terrain.md):
 /// size, sample type, CRS, cell size in degrees and metres, extent, voids,
 /// height range, geodesic area of the valid cells.
-pub fn dem_json(path: &Path, d: &Dem) -> Result<serde_json::Value, Failure> {
+pub fn describe_dem(path: &Path, d: &Dem) -> Result<DemDescription, Failure> {
     let g = &d.georef;
     let valid = d.valid_cells();
     let (lo, hi) = d
@@ -835,17 +877,29 @@ pub fn dem_json(path: &Path, d: &Dem) -> Result<serde_json::Value, Failure> {
             n as f64 * d.cell_size_m(r).2
         })
         .sum();
-    let v = json!({
-        "file": path.display().to_string(),
-        "width": d.width, "height": d.height, "cells": d.width * d.height,
-        "sample_type": format!("{:?}", d.sample), "nodata": d.nodata,
-        "crs": g.crs.id(), "pixel_is_point": g.pixel_is_point,
-        "cell_size": [g.dx, g.dy], "cell_size_m_at_centre": [cw, ch],
-        "extent": {"west": g.x0, "north": g.y0, "east": g.x0 + d.width as f64 * g.dx, "south": g.y0 - d.height as f64 * g.dy},
-        "valid_cells": valid, "voids": d.width * d.height - valid,
-        "min": lo, "max": hi, "area_m2": area,
-    });
-    Ok(v)
+    Ok(DemDescription {
+        file: path.display().to_string(),
+        width: d.width,
+        height: d.height,
+        cells: d.width * d.height,
+        sample_type: format!("{:?}", d.sample),
+        nodata: d.nodata,
+        crs: g.crs.id(),
+        pixel_is_point: g.pixel_is_point,
+        cell_size: [g.dx, g.dy],
+        cell_size_m_at_centre: [cw, ch],
+        extent: Extent {
+            west: g.x0,
+            north: g.y0,
+            east: g.x0 + d.width as f64 * g.dx,
+            south: g.y0 - d.height as f64 * g.dy,
+        },
+        valid_cells: valid,
+        voids: d.width * d.height - valid,
+        min: lo,
+        max: hi,
+        area_m2: area,
+    })
 }
 
 /// Pour points from a vector file as (cell, label) on `d`: each must lie
@@ -940,4 +994,145 @@ pub fn flow(
         write_u(out, d, SampleType::U8, 255.0, &|i| dir[i] as f64, overwrite)?;
     }
     Ok(said)
+}
+
+/// A traced line (divide, thalweg) measured against a claim line, sampled
+/// every 50 m along the traced line (docs/terrain.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineDistances {
+    /// The claim line's file.
+    pub line: String,
+    /// Samples taken.
+    pub samples: usize,
+    /// Median geodesic distance to the claim line, metres.
+    pub median_m: f64,
+    /// 95th percentile, metres.
+    pub p95_m: f64,
+    /// Largest, metres.
+    pub max_m: f64,
+    /// Where the traced line departs from the claim line: the comparison
+    /// engine's polygons between them, the five largest (divides only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub departures: Vec<Departure>,
+    /// Why the departures could not be found, when they could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departures_error: Option<String>,
+}
+
+/// A polygon between a traced line and a claim line wider than the
+/// comparison's tolerance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Departure {
+    /// Geodesic area, m².
+    pub area_m2: f64,
+    /// Widest distance across, metres.
+    pub max_width_m: f64,
+    /// Where it is widest, `[lat, lon]`.
+    pub widest_at: [f64; 2],
+    /// A point inside it, `[lat, lon]`.
+    pub inside_at: [f64; 2],
+}
+
+/// What `terrain divide` found (its `--json`; docs/terrain.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DivideSummary {
+    /// Cells draining to side A.
+    pub cells_a: usize,
+    /// Cells draining to side B.
+    pub cells_b: usize,
+    /// The outlets of the drainage areas, `[lat, lon]`.
+    pub outlets: Vec<[f64; 2]>,
+    /// How many lines the divide is.
+    pub lines: usize,
+    /// Their geodesic length, metres.
+    pub length_m: f64,
+    /// The divide's highest point, metres (none when it is empty).
+    pub highest_m: Option<f32>,
+    /// Where, `[lat, lon]`.
+    pub highest_at: Option<[f64; 2]>,
+    /// Against each claim line given with `--compare`.
+    pub compared: Vec<LineDistances>,
+}
+
+/// What `terrain thalweg` found (its `--json`; docs/terrain.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThalwegSummary {
+    /// Geodesic length, metres.
+    pub length_m: f64,
+    /// Height at the start, metres.
+    pub start_m: Option<f32>,
+    /// Height at the end, metres.
+    pub end_m: Option<f32>,
+    /// Highest cell on the path, metres.
+    pub highest_m: f32,
+    /// Lowest cell on the path, metres.
+    pub lowest_m: f32,
+    /// Cells on the path.
+    pub cells: usize,
+    /// Against each claim line given with `--compare`.
+    pub compared: Vec<LineDistances>,
+}
+
+/// What `terrain median` found (docs/terrain.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BankMedianSummary {
+    /// Geodesic length, metres.
+    pub length_m: f64,
+    /// Points of the line as written.
+    pub points: usize,
+    /// Turning points (where a base point changes).
+    pub turning_points: usize,
+    /// Largest difference between the distances to the two banks over all
+    /// points, metres (0 for an exact median).
+    pub max_inequality_m: f64,
+}
+
+/// A DEM described (`terrain info --json`; docs/terrain.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemDescription {
+    /// The file.
+    pub file: String,
+    /// Columns.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// Columns × rows.
+    pub cells: usize,
+    /// The source's sample type (`I16`, `F32` …).
+    pub sample_type: String,
+    /// The no-data value the file declares.
+    pub nodata: Option<f64>,
+    /// The DEM's CRS.
+    pub crs: String,
+    /// Whether samples sit on grid points (GeoTIFF's PixelIsPoint).
+    pub pixel_is_point: bool,
+    /// Cell size in the CRS's units, `[x, y]`.
+    pub cell_size: [f64; 2],
+    /// Ground cell size at the middle row, metres, `[east–west, north–south]`.
+    pub cell_size_m_at_centre: [f64; 2],
+    /// The outer edges in the CRS's units.
+    pub extent: Extent,
+    /// Cells with a height.
+    pub valid_cells: usize,
+    /// Cells without (voids).
+    pub voids: usize,
+    /// Lowest height, metres.
+    pub min: f32,
+    /// Highest height, metres.
+    pub max: f32,
+    /// Geodesic area of the valid cells on the ellipsoid, m².
+    pub area_m2: f64,
+}
+
+/// A raster's outer edges in its CRS's units.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Extent {
+    /// West edge.
+    pub west: f64,
+    /// North edge.
+    pub north: f64,
+    /// East edge.
+    pub east: f64,
+    /// South edge.
+    pub south: f64,
 }

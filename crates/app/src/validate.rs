@@ -4,7 +4,7 @@
 
 use crate::failure::Failure;
 use crate::input::{read_as_is, InputOptions};
-use serde_json::json;
+use serde::Serialize;
 use std::path::PathBuf;
 use terminus_vector::validate::{
     validate_dataset, Check, Finding, Location, Severity, ValidationOptions,
@@ -55,22 +55,59 @@ pub fn validate_files(
     reports
 }
 
-/// The documented JSON form (docs/validation.md).
-pub fn validation_json(reports: &[FileFindings]) -> serde_json::Value {
-    let files: Vec<serde_json::Value> = reports
+/// One file's verdict (`terminus validate --json`; docs/validation.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct FileVerdict<'a> {
+    /// The file.
+    pub file: String,
+    /// No finding of severity error, and readable.
+    pub valid: bool,
+    /// Findings of severity error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<usize>,
+    /// Findings of severity warning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<usize>,
+    /// Every finding, with where it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<&'a [Finding]>,
+    /// Why the file could not be read, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<&'a str>,
+}
+
+/// The verdicts on all files.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidationSummary<'a> {
+    /// Each file, in the order given.
+    pub files: Vec<FileVerdict<'a>>,
+}
+
+/// The documented summary of a validation.
+pub fn summary(reports: &[FileFindings]) -> ValidationSummary<'_> {
+    let files = reports
         .iter()
         .map(|(p, r)| match r {
-            Ok(findings) => json!({
-                "file": p.display().to_string(),
-                "valid": !findings.iter().any(|f| f.severity == Severity::Error),
-                "errors": findings.iter().filter(|f| f.severity == Severity::Error).count(),
-                "warnings": findings.iter().filter(|f| f.severity == Severity::Warning).count(),
-                "findings": findings,
-            }),
-            Err(f) => {
-                json!({"file": p.display().to_string(), "valid": false, "unreadable": f.message})
+            Ok(findings) => {
+                let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+                FileVerdict {
+                    file: p.display().to_string(),
+                    valid: count(Severity::Error) == 0,
+                    errors: Some(count(Severity::Error)),
+                    warnings: Some(count(Severity::Warning)),
+                    findings: Some(findings),
+                    unreadable: None,
+                }
             }
+            Err(f) => FileVerdict {
+                file: p.display().to_string(),
+                valid: false,
+                errors: None,
+                warnings: None,
+                findings: None,
+                unreadable: Some(&f.message),
+            },
         })
         .collect();
-    json!({ "files": files })
+    ValidationSummary { files }
 }

@@ -96,9 +96,7 @@ fn compromise_median_as_a_library_call() {
             assert!((a - b).abs() <= 0.5 + 1e-9, "{}: {a} vs {b}", l.name);
         }
     }
-    assert!(m.summary.compromise.as_ref().unwrap()["gains"]
-        .as_array()
-        .is_some_and(|g| g.len() == 2));
+    assert_eq!(m.summary.compromise.as_ref().unwrap().gains.len(), 2);
     // Written, with its provenance: both claims by their hashes, the tolerance.
     let dir = tempfile::tempdir().unwrap();
     median::write(dir.path(), &m, false).unwrap();
@@ -295,7 +293,7 @@ fn the_demo_as_a_library_call() {
     let s = terminus_app::demo::run(&out, provenance()).unwrap();
     assert!(out.join("provenance.json").is_file());
     assert!(out.join("compare/summary.json").is_file());
-    let km = s["boundary_line_km"].as_f64().unwrap();
+    let km = s.boundary_line_km;
     // The bundled Natural Earth 5.1.1 line, geodesic length on WGS 84.
     let line = terminus_formats::read(
         &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
@@ -304,5 +302,5 @@ fn the_demo_as_a_library_call() {
     .unwrap();
     let m = terminus_vector::measure::measure_layer(&line.layers[0]).unwrap();
     assert!((km - m.length_m / 1000.0).abs() < 1e-9, "{km}");
-    assert_eq!(s["validation"]["errors"], 0);
+    assert_eq!(s.validation.errors, 0);
 }

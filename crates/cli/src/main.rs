@@ -89,6 +89,7 @@ fn main() -> ExitCode {
     // weeks, lets its memory go back.
     if !matches!(cli.command, Command::Serve(_)) {
         keep_freed_memory();
+        end_quietly_on_closed_pipe();
     }
     let result = match cli.command {
         Command::Info(a) => commands::info::run(a),
@@ -150,3 +151,20 @@ fn keep_freed_memory() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn keep_freed_memory() {}
+
+/// End the process quietly, as `cat` and `grep` do, when what reads its
+/// output goes away (`terminus sheets … --json | head`), instead of
+/// panicking in `println!` on EPIPE. Rust starts programs with SIGPIPE
+/// ignored; a batch command takes the default back. The service keeps it
+/// ignored: a client that hangs up must never end the service.
+#[cfg(unix)]
+fn end_quietly_on_closed_pipe() {
+    // SAFETY: restoring a signal's default disposition, in main, before
+    // any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn end_quietly_on_closed_pipe() {}

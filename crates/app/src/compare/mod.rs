@@ -5,6 +5,7 @@
 
 pub mod maps;
 pub mod report;
+pub mod summary;
 
 use crate::failure::Failure;
 use crate::input::{read, stem, InputOptions};
@@ -249,55 +250,7 @@ pub fn refuse_overwrite(dir: &Path) -> Result<(), Failure> {
     crate::output::refuse_existing(dir, &OUTPUTS)
 }
 
-/// The documented JSON summary (docs/compare.md).
-pub fn summary_json(c: &Comparison) -> serde_json::Value {
-    let mut v = serde_json::to_value(c).unwrap_or_default();
-    // The discrepancies in brief, ten largest per pair.
-    if let Some(pairs) = v.get_mut("pairs").and_then(|p| p.as_array_mut()) {
-        for (pj, p) in pairs.iter_mut().zip(&c.pairs) {
-            let largest: Vec<serde_json::Value> = p
-                .discrepancies
-                .iter()
-                .filter(|d| d.beyond_tolerance)
-                .take(10)
-                .map(|d| {
-                    serde_json::json!({
-                        "id": d.id, "kind": d.kind, "area_m2": d.area_m2, "max_width_m": d.max_width_m,
-                        "width_a_to_b_m": d.width_a_to_b_m, "width_b_to_a_m": d.width_b_to_a_m,
-                        "length_a_m": d.length_a_m, "length_b_m": d.length_b_m,
-                        "party_by_a": d.party_by_a, "party_by_b": d.party_by_b,
-                        "section": d.section, "inside_at": [d.inside_at.0, d.inside_at.1],
-                        "widest_at": [d.widest_at.0, d.widest_at.1],
-                        "places": d.places.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            pj["largest"] = serde_json::Value::Array(largest);
-        }
-    }
-    // Territory parts without their rings (they are in the layers).
-    for key in ["overlaps", "gaps"] {
-        if let Some(arr) = v.get_mut(key).and_then(|p| p.as_array_mut()) {
-            for o in arr {
-                if let Some(m) = o.as_object_mut() {
-                    m.remove("rings");
-                }
-            }
-        }
-    }
-    if let Some(t) = v.get_mut("territory").and_then(|t| t.as_object_mut()) {
-        for key in ["overlaps", "gaps", "enclaves_and_exclaves"] {
-            if let Some(arr) = t.get_mut(key).and_then(|p| p.as_array_mut()) {
-                for o in arr {
-                    if let Some(m) = o.as_object_mut() {
-                        m.remove("rings");
-                    }
-                }
-            }
-        }
-    }
-    v
-}
+pub use summary::{summary, CompareSummary};
 
 fn coord(p: LatLon) -> Coord {
     Coord::xy(p.1, p.0)
@@ -447,7 +400,7 @@ pub fn write_results(
     }
     let ds = Dataset { layers };
     terminus_formats::write(&dir.join("comparison.gpkg"), Format::GeoPackage, &ds, &opts)?;
-    let json = serde_json::to_string_pretty(&summary_json(c)).unwrap_or_default();
+    let json = serde_json::to_string_pretty(&summary(c)).unwrap_or_default();
     write_text(&dir.join("summary.json"), &json, overwrite)?;
     let maps = write_maps(dir, c, detail_maps, overwrite)?;
     write_text(

@@ -137,7 +137,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         }
     }
     if args.json {
-        print_json(&compare::summary_json(&outcome.comparison));
+        print_json(&compare::summary(&outcome.comparison));
     }
     Ok(0)
 }

@@ -101,7 +101,7 @@ pub fn run_los(a: LosArgs) -> Result<u8, Failure> {
         std::fs::write(p, terminus_app::sight::profile_csv(&sight))?;
     }
     if a.json {
-        let v = terminus_app::sight::sight_json(&sight, &set);
+        let v = terminus_app::sight::summary(&sight, &set);
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         println!(

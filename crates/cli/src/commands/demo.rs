@@ -3,6 +3,7 @@
 use super::print_json;
 use crate::failure::Failure;
 use std::path::PathBuf;
+use terminus_app::demo::DemoSummary;
 
 /// Arguments of `terminus demo`.
 #[derive(clap::Args, Debug)]
@@ -53,130 +54,112 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     Ok(0)
 }
 
-fn print_text(summary: &serde_json::Value, out: &std::path::Path) {
-    let s = summary;
-    let (cmp, geodesy) = (&s["compare"], &s["geodesy"]);
-    let format_rows: Vec<serde_json::Value> = s["formats"].as_array().cloned().unwrap_or_default();
-    let sections: Vec<&str> = s["sections"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|x| x.as_str())
-        .collect();
-    let (errors, warnings) = (&s["validation"]["errors"], &s["validation"]["warnings"]);
-    let length_km = s["boundary_line_km"].as_f64().unwrap_or(f64::NAN);
-
+fn print_text(s: &DemoSummary, out: &std::path::Path) {
+    let g = &s.geodesy;
     println!("Terminus demo: the Armenia–Azerbaijan boundary, Natural Earth 10m (public domain)\n");
     println!(
-        "  boundary line     {length_km:.3} km geodesic (WGS 84), {} vertices, {} sections:",
-        s["boundary_line_vertices"],
-        sections.len()
+        "  boundary line     {:.3} km geodesic (WGS 84), {} vertices, {} sections:",
+        s.boundary_line_km,
+        s.boundary_line_vertices,
+        s.sections.len()
     );
-    for name in &sections {
+    for name in &s.sections {
         println!("                      {name}");
     }
+    println!("  Armenia           {:.1} km² geodesic", s.armenia_km2);
+    println!("  Azerbaijan        {:.1} km² geodesic", s.azerbaijan_km2);
     println!(
-        "  Armenia           {:.1} km² geodesic",
-        s["armenia_km2"].as_f64().unwrap_or(f64::NAN)
+        "  validation        {} error(s), {} warning(s)  → validation.txt",
+        s.validation.errors, s.validation.warnings
     );
+    let count = |r: &str| s.formats.iter().filter(|f| f.result == r).count();
     println!(
-        "  Azerbaijan        {:.1} km² geodesic",
-        s["azerbaijan_km2"].as_f64().unwrap_or(f64::NAN)
-    );
-    println!("  validation        {errors} error(s), {warnings} warning(s)  → validation.txt");
-    let ok = format_rows.iter().filter(|r| r["result"] == "ok").count();
-    let refused = format_rows
-        .iter()
-        .filter(|r| r["result"] == "refused")
-        .count();
-    println!(
-            "  formats           {ok} of {} written and read back vertex-exact, {refused} refused as the format cannot hold them  → formats/round_trip.txt",
-            format_rows.len()
+            "  formats           {} of {} written and read back vertex-exact, {} refused as the format cannot hold them  → formats/round_trip.txt",
+            count("ok"),
+            s.formats.len(),
+            count("refused")
         );
     println!(
             "  on Soviet maps    {} sheets at 1:100,000 (Artsvashen on {}); line in GK zone 8 via {}  → geodesy.txt",
-            geodesy["sheets_100k"].as_array().map_or(0, |a| a.len()),
-            geodesy["artsvashen_sheet"].as_str().unwrap_or(""),
-            geodesy["gk8_operation"].as_str().unwrap_or("")
+            g.sheets_100k.len(),
+            g.artsvashen_sheet,
+            g.gk8_operation
         );
     println!("  boundary model    parties, source, claim line, sections  → boundary.json");
-    println!(
+    if let Some(p) = s.compare.pairs.first() {
+        println!(
             "  compare           NE 5.1.1 vs 4.1.0: {:.1} % within 100 m, {} discrepancies ({:.3} km², widest {:.0} m)  → compare/report.html",
-            100.0 * cmp["agreed_share"].as_f64().unwrap_or(f64::NAN),
-            cmp["discrepancy_count"],
-            cmp["discrepancy_area_m2"].as_f64().unwrap_or(f64::NAN) / 1e6,
-            cmp["max_width_m"].as_f64().unwrap_or(f64::NAN)
+            100.0 * p.agreed_share,
+            p.discrepancy_count,
+            p.discrepancy_area_m2 / 1e6,
+            p.max_width_m
         );
+    }
     print_engines(s, out);
 }
 
 /// The engines' lines of the demo's report: compromise, water-parting,
 /// pillars, survey, record.
-fn print_engines(s: &serde_json::Value, out: &std::path::Path) {
-    let (median, terrain, demarcation, ledger) =
-        (&s["median"], &s["terrain"], &s["demarcation"], &s["ledger"]);
-    let gains: Vec<String> = median["compromise"]["gains"]
-        .as_array()
-        .into_iter()
-        .flatten()
+fn print_engines(s: &DemoSummary, out: &std::path::Path) {
+    let (median, terrain, demarcation, ledger) = (&s.median, &s.terrain, &s.demarcation, &s.ledger);
+    let compromise = median.compromise.as_ref();
+    let gains: Vec<String> = compromise
+        .map(|c| c.gains.as_slice())
+        .unwrap_or_default()
+        .iter()
         .map(|g| {
-            let by: Vec<String> = g["gain_m2"]
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| format!("{k} {:.2}", v.as_f64().unwrap_or(f64::NAN) / 1e6))
-                        .collect()
-                })
-                .unwrap_or_default();
-            format!(
-                "vs {}: {} km²",
-                g["claim"].as_str().unwrap_or(""),
-                by.join(", ")
-            )
+            let by: Vec<String> = g
+                .gain_m2
+                .iter()
+                .map(|(k, v)| format!("{k} {:.2}", v / 1e6))
+                .collect();
+            format!("vs {}: {} km²", g.claim, by.join(", "))
         })
         .collect();
     println!(
             "  compromise median NE 5.1.1 | 4.1.0: {:.1} km in {} regions, {} turning points; gains {}  → median/",
-            median["length_m"].as_f64().unwrap_or(f64::NAN) / 1000.0,
-            median["compromise"]["regions"],
-            median["lines"]
-                .as_array()
-                .map_or(0, |l| l.iter().map(|x| x["turning_points"].as_u64().unwrap_or(0)).sum::<u64>()),
+            median.length_m / 1000.0,
+            compromise.map_or(0, |c| c.regions),
+            median.lines.iter().map(|l| l.turning_points).sum::<usize>(),
             gains.join("; ")
         );
-    let vs_ne = &terrain["compared"][0];
-    println!(
+    if let Some(vs_ne) = terrain.compared.first() {
+        println!(
             "  water-parting     Trans-Alay crest, Kyzyl-Suu | Muksu: {:.1} km, highest {:.0} m; from the NE border line median {:.0} m, 95 % within {:.0} m  → terrain/divide.geojson",
-            terrain["length_m"].as_f64().unwrap_or(f64::NAN) / 1000.0,
-            terrain["highest_m"].as_f64().unwrap_or(f64::NAN),
-            vs_ne["median_m"].as_f64().unwrap_or(f64::NAN),
-            vs_ne["p95_m"].as_f64().unwrap_or(f64::NAN)
+            terrain.length_m / 1000.0,
+            terrain.highest_m.unwrap_or(f32::NAN),
+            vs_ne.median_m,
+            vs_ne.p95_m
         );
+    }
     for (key, what) in [
         ("alay", "pillars KG–TJ"),
         ("tavush_gazakh", "pillars AM–AZ"),
     ] {
-        let d = &demarcation[key];
+        let Some(d) = demarcation.sectors.get(key) else {
+            continue;
+        };
         println!(
                 "  {what:<17} {}: {} pillars over {:.1} km ({}), description closes to {:.2} mm  → demarcation/{key}/",
-                d["section"].as_str().unwrap_or(""),
-                d["pillars"],
-                d["length_m"].as_f64().unwrap_or(f64::NAN) / 1000.0,
-                d["checked"].as_str().unwrap_or(""),
-                d["closure_mm"].as_f64().unwrap_or(f64::NAN)
+                d.section,
+                d.pillars,
+                d.length_m / 1000.0,
+                d.checked,
+                d.closure_mm
             );
     }
-    let sv = &demarcation["survey"];
-    println!(
+    if let Some(sv) = &demarcation.survey {
+        println!(
             "  survey check      simulated GNSS survey of the Alay pillars: {} checked, {} beyond 5 cm, {} off the line  → demarcation/alay/survey.json",
-            sv["checked"], sv["beyond_tolerance"], sv["off_line"]
+            sv.checked, sv.beyond_tolerance, sv.off_line
         );
+    }
     println!(
             "  signed record     {}: agreed by both heads and the mediator, {} pillars attached, {} events, {} signed tree heads; bundle verified  → ledger/",
-            ledger["section"].as_str().unwrap_or(""),
-            ledger["pillars_attached"],
-            ledger["events"],
-            ledger["tree_heads"]
+            ledger.section,
+            ledger.pillars_attached,
+            ledger.events,
+            ledger.tree_heads
         );
     println!("\nResults: {}", out.display());
 }

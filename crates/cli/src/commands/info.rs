@@ -3,7 +3,7 @@
 use super::{print_json, InputArgs};
 use crate::failure::Failure;
 use std::path::PathBuf;
-use terminus_app::inspect::{dataset_json, render_text};
+use terminus_app::inspect::{dataset_facts, render_text};
 
 /// Arguments of `terminus info`.
 #[derive(clap::Args, Debug)]
@@ -28,7 +28,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<u8, Failure> {
     let ds = args.input.read_as_is(&args.file)?;
     let spin = crate::progress::spinner("measuring on the ellipsoid", crate::progress::is_big(&ds));
-    let v = dataset_json(&args.file, &ds);
+    let v = dataset_facts(&args.file, &ds);
     spin.finish_and_clear();
     if args.json {
         print_json(&v);

@@ -161,23 +161,16 @@ fn print_text(o: &Outcome, dir: &Path) {
     if let Some(c) = &o.compromise {
         println!(
             "compromise: {} regions with a median, {} skipped",
-            c["regions"],
-            c["skipped"].as_array().map_or(0, |a| a.len())
+            c.regions,
+            c.skipped.len()
         );
-        for g in c["gains"].as_array().into_iter().flatten() {
-            let parts: Vec<String> = g["gain_m2"]
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| format!("{k} {:.3} km²", v.as_f64().unwrap_or(0.0) / 1e6))
-                        .collect()
-                })
-                .unwrap_or_default();
-            println!(
-                "  against {}: {}",
-                g["claim"].as_str().unwrap_or(""),
-                parts.join(", ")
-            );
+        for g in &c.gains {
+            let parts: Vec<String> = g
+                .gain_m2
+                .iter()
+                .map(|(k, v)| format!("{k} {:.3} km²", v / 1e6))
+                .collect();
+            println!("  against {}: {}", g.claim, parts.join(", "));
         }
     }
     println!("results in {}", dir.display());

@@ -65,6 +65,9 @@ struct MedianArgs {
     /// Replace an existing output.
     #[arg(long)]
     overwrite: bool,
+    /// Print the summary as JSON (docs/terrain.md).
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     input: super::InputArgs,
 }
@@ -458,11 +461,15 @@ fn median_cmd(a: MedianArgs) -> Result<u8, Failure> {
         &a.out,
         serde_json::to_string(&r.geojson).unwrap_or_default(),
     )?;
+    if a.json {
+        print_json(&r.summary);
+        return Ok(0);
+    }
     println!(
         "median line {:.3} km, {} points, each equidistant from both banks to {:.1e} m → {}",
-        r.summary["length_m"].as_f64().unwrap_or(f64::NAN) / 1000.0,
-        r.summary["points"],
-        r.summary["max_inequality_m"].as_f64().unwrap_or(f64::NAN),
+        r.summary.length_m / 1000.0,
+        r.summary.points,
+        r.summary.max_inequality_m,
         a.out.display()
     );
     Ok(0)
@@ -518,22 +525,21 @@ fn thalweg_cmd(a: ThalwegArgs) -> Result<u8, Failure> {
     if a.json {
         print_json(s);
     } else {
+        let h = |v: Option<f32>| v.map_or("?".to_string(), |v| v.to_string());
         println!(
             "thalweg {:.3} km over {} cells, from {} m to {} m (highest {} m, lowest {} m) → {}",
-            s["length_m"].as_f64().unwrap_or(f64::NAN) / 1000.0,
-            s["cells"],
-            s["start_m"],
-            s["end_m"],
-            s["highest_m"],
-            s["lowest_m"],
+            s.length_m / 1000.0,
+            s.cells,
+            h(s.start_m),
+            h(s.end_m),
+            s.highest_m,
+            s.lowest_m,
             a.out.display()
         );
-        for c in s["compared"].as_array().into_iter().flatten() {
+        for c in &s.compared {
             println!(
                 "  vs {}: median {:.0} m, 95th percentile {:.0} m",
-                c["line"].as_str().unwrap_or(""),
-                c["median_m"].as_f64().unwrap_or(f64::NAN),
-                c["p95_m"].as_f64().unwrap_or(f64::NAN)
+                c.line, c.median_m, c.p95_m
             );
         }
     }
@@ -609,34 +615,34 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
     Ok(0)
 }
 
-fn print_divide(s: &serde_json::Value, out: &Path) {
+fn print_divide(s: &terminus_app::terrain::DivideSummary, out: &Path) {
+    let highest = match (s.highest_m, s.highest_at) {
+        (Some(h), Some([lat, lon])) => format!("highest {h} m at {lat:.5}°N {lon:.5}°E"),
+        _ => "no highest point".to_string(),
+    };
     println!(
-        "drainage areas: A {} cells, B {} cells; divide {} line(s), {:.3} km, highest {} m at {}",
-        s["cells_a"],
-        s["cells_b"],
-        s["lines"],
-        s["length_m"].as_f64().unwrap_or(f64::NAN) / 1000.0,
-        s["highest_m"],
-        s["highest_at"]
+        "drainage areas: A {} cells, B {} cells; divide {} line(s), {:.3} km, {highest}",
+        s.cells_a,
+        s.cells_b,
+        s.lines,
+        s.length_m / 1000.0,
     );
-    for c in s["compared"].as_array().into_iter().flatten() {
+    for c in &s.compared {
         println!(
             "  vs {}: median {:.0} m, 95th percentile {:.0} m, max {:.0} m ({} samples every 50 m)",
-            c["line"].as_str().unwrap_or(""),
-            c["median_m"].as_f64().unwrap_or(f64::NAN),
-            c["p95_m"].as_f64().unwrap_or(f64::NAN),
-            c["max_m"].as_f64().unwrap_or(f64::NAN),
-            c["samples"]
+            c.line, c.median_m, c.p95_m, c.max_m, c.samples
         );
-        for d in c["departures"].as_array().into_iter().flatten() {
-            if let (Some(w), Some(a)) = (d["max_width_m"].as_f64(), d["area_m2"].as_f64()) {
-                println!(
-                    "      departs by up to {w:.0} m ({:.2} km² between them) at {:.4}°N {:.4}°E",
-                    a / 1e6,
-                    d["widest_at"][0].as_f64().unwrap_or(f64::NAN),
-                    d["widest_at"][1].as_f64().unwrap_or(f64::NAN)
-                );
-            }
+        for d in &c.departures {
+            println!(
+                "      departs by up to {:.0} m ({:.2} km² between them) at {:.4}°N {:.4}°E",
+                d.max_width_m,
+                d.area_m2 / 1e6,
+                d.widest_at[0],
+                d.widest_at[1]
+            );
+        }
+        if let Some(e) = &c.departures_error {
+            println!("      where it departs could not be found: {e}");
         }
     }
     println!("→ {}", out.display());
@@ -744,44 +750,36 @@ fn pipeline(a: PipelineArgs) -> Result<u8, Failure> {
 
 fn info(a: InfoArgs) -> Result<u8, Failure> {
     let d = load(&a.dem, &a.dem_crs)?;
-    let v = terminus_app::terrain::dem_json(&a.dem, &d)?;
+    let v = terminus_app::terrain::describe_dem(&a.dem, &d)?;
     if a.json {
         print_json(&v);
-    } else {
-        let n = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
-        let e = &v["extent"];
-        println!("{}", a.dem.display());
-        println!(
-            "  size        {} × {} cells ({} valid, {} voids), {}",
-            v["width"],
-            v["height"],
-            v["valid_cells"],
-            v["voids"],
-            v["sample_type"].as_str().unwrap_or("")
-        );
-        println!(
-            "  CRS         {}{}",
-            v["crs"].as_str().unwrap_or(""),
-            if v["pixel_is_point"] == true {
-                " (samples on grid points)"
-            } else {
-                ""
-            }
-        );
-        println!(
-            "  cell        {} × {} ({:.1} m × {:.1} m at the centre row, on the ellipsoid)",
-            v["cell_size"][0],
-            v["cell_size"][1],
-            v["cell_size_m_at_centre"][0].as_f64().unwrap_or(f64::NAN),
-            v["cell_size_m_at_centre"][1].as_f64().unwrap_or(f64::NAN)
-        );
-        println!(
-            "  extent      west {} north {} east {} south {}",
-            e["west"], e["north"], e["east"], e["south"]
-        );
-        println!("  heights     {} – {} m", v["min"], v["max"]);
-        println!("  area        {:.3} km² of valid cells", n("area_m2") / 1e6);
+        return Ok(0);
     }
+    let e = &v.extent;
+    println!("{}", a.dem.display());
+    println!(
+        "  size        {} × {} cells ({} valid, {} voids), {}",
+        v.width, v.height, v.valid_cells, v.voids, v.sample_type
+    );
+    println!(
+        "  CRS         {}{}",
+        v.crs,
+        if v.pixel_is_point {
+            " (samples on grid points)"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "  cell        {} × {} ({:.1} m × {:.1} m at the centre row, on the ellipsoid)",
+        v.cell_size[0], v.cell_size[1], v.cell_size_m_at_centre[0], v.cell_size_m_at_centre[1]
+    );
+    println!(
+        "  extent      west {} north {} east {} south {}",
+        e.west, e.north, e.east, e.south
+    );
+    println!("  heights     {} – {} m", v.min, v.max);
+    println!("  area        {:.3} km² of valid cells", v.area_m2 / 1e6);
     Ok(0)
 }
 

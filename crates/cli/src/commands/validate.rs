@@ -58,7 +58,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
     });
     let unreadable = reports.iter().any(|(_, r)| r.is_err());
     if args.json {
-        print_json(&terminus_app::validate::validation_json(&reports));
+        print_json(&terminus_app::validate::summary(&reports));
     } else {
         for (p, r) in &reports {
             match r {
