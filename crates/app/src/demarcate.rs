@@ -11,13 +11,13 @@ use crate::provenance::Provenance;
 use crate::shapes::{one_line, polygons, text_attr};
 use std::path::{Path, PathBuf};
 use terminus_demarcation::catalogue::{self, Catalogue, CatalogueSettings, RowInput};
-use terminus_demarcation::describe::{self, DescriptionSettings, FeatureRun, Lang};
 use terminus_demarcation::los::{line_of_sight, SightSettings};
 use terminus_demarcation::plan::{
     self, Crossing, Numbering, PillarType, Plan, PlanSettings, Water,
 };
 use terminus_demarcation::sampler::DemSampler;
 use terminus_demarcation::DemarcationError;
+use terminus_documents::description::{self as describe, DescriptionSettings, FeatureRun, Lang};
 use terminus_formats::{Format, WriteOptions};
 use terminus_geodesy::Crs;
 use terminus_terrain::Dem;
@@ -30,6 +30,15 @@ pub fn failure(e: DemarcationError) -> Failure {
         DemarcationError::Geodesic(_) | DemarcationError::DemCrs(..) => {
             Failure::failed(e.to_string())
         }
+        _ => Failure::usage(e.to_string()),
+    }
+}
+
+/// A document's error, as a failure: a geodesic problem is the
+/// operation's (exit 1), the rest bad input (exit 2).
+pub fn document_failure(e: terminus_documents::DocumentError) -> Failure {
+    match e {
+        terminus_documents::DocumentError::Geodesic(_) => Failure::failed(e.to_string()),
         _ => Failure::usage(e.to_string()),
     }
 }
@@ -427,14 +436,14 @@ pub fn write_documents(
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
     let p = dir.join("catalogue.csv");
-    write_text(&p, &cat.to_csv(), overwrite)?;
+    write_text(&p, &terminus_documents::catalogue::csv(cat), overwrite)?;
     written.push(p);
     // The CSV's lat/lon columns are WGS 84: say so beside it, as for a
     // shapefile, so that reading the catalogue back assumes nothing.
     let p = dir.join("catalogue.prj");
     write_text(&p, &terminus_geodesy::Crs::WGS84.to_wkt(), overwrite)?;
     written.push(p);
-    let layer = cat.to_layer("pillars");
+    let layer = terminus_documents::catalogue::layer(cat, "pillars");
     let ds = Dataset {
         layers: vec![layer],
     };
@@ -454,7 +463,7 @@ pub fn write_documents(
         feature_runs: feature_runs(&doc.follows)?,
     };
     for (lang, tag) in [(Lang::En, "en"), (Lang::Ru, "ru")] {
-        let d = describe::describe(cat, lang, &settings).map_err(failure)?;
+        let d = describe::describe(cat, lang, &settings).map_err(document_failure)?;
         let md = dir.join(format!("description_{tag}.md"));
         let html = dir.join(format!("description_{tag}.html"));
         write_text(&md, &d.markdown, overwrite)?;
@@ -660,7 +669,7 @@ pub fn description(
         sources: documents.sources.clone(),
         feature_runs: feature_runs(&documents.follows)?,
     };
-    describe::describe(cat, lang, &settings).map_err(failure)
+    describe::describe(cat, lang, &settings).map_err(document_failure)
 }
 
 /// A written description parsed back and closed against the catalogue:

@@ -590,8 +590,10 @@ fn tavush_gazakh_line(am_az: &Dataset) -> Vec<(f64, f64)> {
 }
 
 fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<DemarcationStep, Failure> {
-    use terminus_demarcation::{catalogue, describe, plan, sampler::DemSampler, survey};
+    use terminus_demarcation::{catalogue, plan, sampler::DemSampler, survey};
+    use terminus_documents::description as describe;
     let failed = |e: terminus_demarcation::DemarcationError| Failure::failed(e.to_string());
+    let doc_failed = |e: terminus_documents::DocumentError| Failure::failed(e.to_string());
     let dem_path = out.join("sample").join(DEM_SAMPLE.0);
     let dem =
         terminus_terrain::read(&dem_path, None).map_err(|e| Failure::failed(e.to_string()))?;
@@ -659,9 +661,9 @@ fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<DemarcationStep, Fail
         crate::demarcate::write_documents(&dir, &cat, &doc, true)?;
         write_text(&dir.join("plan.json"), &serde_json::to_string_pretty(&p).unwrap_or_default())?;
         // The English description parsed back against the catalogue.
-        let d = describe::describe(&cat, describe::Lang::En, &describe::DescriptionSettings::default()).map_err(failed)?;
-        let calls = describe::parse(&d.markdown).map_err(failed)?;
-        let closure = describe::closure(&calls, &cat).map_err(failed)?;
+        let d = describe::describe(&cat, describe::Lang::En, &describe::DescriptionSettings::default()).map_err(doc_failed)?;
+        let calls = describe::parse(&d.markdown).map_err(doc_failed)?;
+        let closure = describe::closure(&calls, &cat).map_err(doc_failed)?;
         let not_seen = cat.rows.iter().filter(|r| r.visible_next == Some(false)).count();
         sectors.insert(
             key.to_string(),

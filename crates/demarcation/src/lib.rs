@@ -11,15 +11,12 @@
 //!   the next.
 //! * [`catalogue`]: the pillar catalogue (geographic, UTM and Pulkovo 1942
 //!   Gauss–Krüger coordinates, heights, azimuths and distances, sheets).
-//! * [`describe`]: the protocol-description in English and Russian, and its
-//!   parse back into coordinates with the closure error.
 //! * [`survey`]: surveyed pillars against the plan and the line.
 //!
 //! Architecture invariant: takes coordinates and DEMs, not files; the CLI
 //! reads and writes.
 
 pub mod catalogue;
-pub mod describe;
 pub mod los;
 pub mod plan;
 pub mod sampler;
@@ -61,14 +58,6 @@ pub enum DemarcationError {
     /// A geodesic construction failed.
     #[error("{0}")]
     Geodesic(#[from] terminus_geodesy::geodesic::GeodesicError),
-    /// Text that does not parse (a protocol-description).
-    #[error("line {line}: {message}")]
-    Parse {
-        /// 1-based line of the text.
-        line: usize,
-        /// What is wrong.
-        message: String,
-    },
     /// Surveyed pillars that do not match the catalogue.
     #[error("{0}")]
     Survey(String),

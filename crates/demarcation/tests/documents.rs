@@ -1,10 +1,9 @@
-//! Pillar planning, the catalogue, the protocol-description and the survey
-//! check, on the bundled Natural Earth Kyrgyz–Tajik line and GEBCO DEM,
+//! Pillar planning, the catalogue and the survey check (the
+//! protocol-description's tests are in terminus-documents), on the bundled Natural Earth Kyrgyz–Tajik line and GEBCO DEM,
 //! against GeographicLib (GeodSolve) and PROJ (cs2cs) fixtures.
 
 use std::path::PathBuf;
 use terminus_demarcation::catalogue::{self, CatalogueSettings, RowInput};
-use terminus_demarcation::describe::{self, DescriptionSettings, FeatureRun, Lang};
 use terminus_demarcation::los::{line_of_sight, SightSettings};
 use terminus_demarcation::plan::{self, Crossing, Numbering, PillarType, PlanSettings, Water};
 use terminus_demarcation::sampler::DemSampler;
@@ -392,111 +391,6 @@ fn sector_catalogue() -> (catalogue::Catalogue, plan::Plan) {
     )
     .unwrap();
     (c, p)
-}
-
-#[test]
-fn description_parses_back_to_the_catalogue_within_a_millimetre() {
-    let (cat, _) = sector_catalogue();
-    assert!(cat.rows.len() > 100);
-    for lang in [Lang::En, Lang::Ru] {
-        let d = describe::describe(&cat, lang, &DescriptionSettings::default()).unwrap();
-        assert_eq!(d.calls.len(), cat.rows.len() - 1);
-        for text in [&d.markdown, &d.html] {
-            let calls = describe::parse(text).unwrap();
-            assert_eq!(calls.len(), cat.rows.len() - 1);
-            let c = describe::closure(&calls, &cat).unwrap();
-            assert!(c.max_m < 1e-3, "{lang:?}: largest misclosure {} m", c.max_m);
-            assert!((c.traversed_m - cat.length_m).abs() < 0.5);
-        }
-        assert!(
-            !d.sheets.is_empty() && d.sheets.iter().all(|s| s.starts_with("J-43")),
-            "{:?}",
-            d.sheets
-        );
-    }
-    // A corrupted call is caught: change one distance by 1 cm.
-    let d = describe::describe(&cat, Lang::En, &DescriptionSettings::default()).unwrap();
-    let call = &d.calls[40];
-    let printed = format!("{:.3}", call.distance_m.unwrap());
-    let with_commas = {
-        let (i, f) = printed.split_once('.').unwrap();
-        let mut g = String::new();
-        for (k, ch) in i.chars().enumerate() {
-            if k > 0 && (i.len() - k) % 3 == 0 {
-                g.push(',');
-            }
-            g.push(ch);
-        }
-        format!("{g}.{f}")
-    };
-    let bumped = format!("{:.3}", call.distance_m.unwrap() + 0.01);
-    let needle = format!("for {with_commas} m to pillar No. {}.", call.to);
-    assert!(d.markdown.contains(&needle), "{needle}");
-    let bad = d.markdown.replace(
-        &needle,
-        &format!("for {bumped} m to pillar No. {}.", call.to),
-    );
-    let c = describe::closure(&describe::parse(&bad).unwrap(), &cat).unwrap();
-    assert!(c.max_m > 0.009 && c.max_m < 0.011, "{}", c.max_m);
-}
-
-#[test]
-fn feature_runs_are_described_and_restart_the_chain() {
-    let (cat, _) = sector_catalogue();
-    let from = cat.rows[10].number.clone();
-    let to = cat.rows[20].number.clone();
-    let run = FeatureRun {
-        from: from.clone(),
-        to: to.clone(),
-        en: "the water-parting between the Kyzyl-Suu and the Muksu".into(),
-        ru: "водоразделу рек Кызыл-Суу и Муксу".into(),
-    };
-    let d = describe::describe(
-        &cat,
-        Lang::En,
-        &DescriptionSettings {
-            sources: vec!["Natural Earth 1:10m".into()],
-            feature_runs: vec![run.clone()],
-        },
-    )
-    .unwrap();
-    assert!(d
-        .markdown
-        .contains("runs along the water-parting between the Kyzyl-Suu and the Muksu for"));
-    assert!(d.markdown.contains("Source: Natural Earth 1:10m."));
-    assert_eq!(d.calls.len(), cat.rows.len() - 1 - 9);
-    let c = describe::closure(&describe::parse(&d.markdown).unwrap(), &cat).unwrap();
-    assert!(c.max_m < 1e-3);
-    let ru = describe::describe(
-        &cat,
-        Lang::Ru,
-        &DescriptionSettings {
-            sources: vec![],
-            feature_runs: vec![run],
-        },
-    )
-    .unwrap();
-    assert!(ru
-        .markdown
-        .contains("проходит по водоразделу рек Кызыл-Суу и Муксу на протяжении"));
-    let c = describe::closure(&describe::parse(&ru.markdown).unwrap(), &cat).unwrap();
-    assert!(c.max_m < 1e-3);
-    // A run between unknown pillars is refused.
-    let e = describe::describe(
-        &cat,
-        Lang::En,
-        &DescriptionSettings {
-            sources: vec![],
-            feature_runs: vec![FeatureRun {
-                from: "KT-999".into(),
-                to: to.clone(),
-                en: "x".into(),
-                ru: "x".into(),
-            }],
-        },
-    )
-    .unwrap_err();
-    assert!(e.to_string().contains("no such pillar"), "{e}");
 }
 
 #[test]

@@ -62,8 +62,8 @@ pub fn run(name: &str, data: &[u8]) {
         "ascii_grid" => dem("dem.asc", data),
         "protocol_description" => {
             if let Ok(t) = std::str::from_utf8(data) {
-                let _ = terminus_demarcation::describe::parse(t);
-                let _ = terminus_demarcation::describe::parse_azimuth(t);
+                let _ = terminus_documents::description::parse(t);
+                let _ = terminus_documents::description::parse_azimuth(t);
             }
         }
         "event" => event(data),

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use terminus_app::demarcate::{self, Demarcation, Documents, PlanRequest};
 use terminus_app::output::write_text;
 use terminus_app::units::parse_distance;
-use terminus_demarcation::describe::Lang;
 use terminus_demarcation::los::SightSettings;
 use terminus_demarcation::plan::{Numbering, PillarType};
 use terminus_demarcation::viewshed::{ViewshedMethod, ViewshedSettings};
+use terminus_documents::description::Lang;
 use terminus_terrain::Dem;
 
 fn latlon(s: &str, what: &str) -> Result<(f64, f64), Failure> {

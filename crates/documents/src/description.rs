@@ -13,10 +13,10 @@
 //! pillar, every pillar is reached within one call's rounding — 0.5 mm in
 //! distance plus 0.005″ of azimuth (0.012 mm at 500 m).
 
-use crate::catalogue::{format_angle, Catalogue};
-use crate::DemarcationError;
+use crate::DocumentError;
 use serde::Serialize;
 use std::fmt::Write as _;
+use terminus_demarcation::catalogue::{format_angle, Catalogue};
 use terminus_geodesy::angle::{format_dms, parse_angle, Axis};
 use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::geodesic::densify_by_spacing;
@@ -157,10 +157,10 @@ pub fn describe(
     cat: &Catalogue,
     lang: Lang,
     settings: &DescriptionSettings,
-) -> Result<Description, DemarcationError> {
+) -> Result<Description, DocumentError> {
     let rows = &cat.rows;
     if rows.len() < 2 {
-        return Err(DemarcationError::BadParameter(
+        return Err(DocumentError::BadParameter(
             "a description needs at least two pillars".into(),
         ));
     }
@@ -169,13 +169,13 @@ pub fn describe(
     let mut feature_at: Vec<Option<(usize, &FeatureRun)>> = vec![None; rows.len()];
     for f in &settings.feature_runs {
         let (Some(a), Some(b)) = (index_of(&f.from), index_of(&f.to)) else {
-            return Err(DemarcationError::BadParameter(format!(
+            return Err(DocumentError::BadParameter(format!(
                 "feature run {} → {}: no such pillar in the catalogue",
                 f.from, f.to
             )));
         };
         if b <= a {
-            return Err(DemarcationError::BadParameter(format!(
+            return Err(DocumentError::BadParameter(format!(
                 "feature run {} → {}: the second pillar must come after the first",
                 f.from, f.to
             )));
@@ -232,7 +232,7 @@ pub fn describe(
             geod.inverse(reached.0, reached.1, to.lat, to.lon);
         // Round as printed, and move on from where the printed call leads.
         let az_text = angle(az.rem_euclid(360.0), lang);
-        let az_printed = parse_azimuth(&az_text).map_err(|m| DemarcationError::Parse {
+        let az_printed = parse_azimuth(&az_text).map_err(|m| DocumentError::Parse {
             line: 0,
             message: m,
         })?;
@@ -268,7 +268,7 @@ pub fn describe(
     // Map sheets crossed: the pillars' geodesics densified, on Pulkovo 1942.
     let op = cat.gk_transformation;
     let to_pulkovo = CrsTransform::new(&Crs::WGS84, &Crs::Epsg(4284), Some(op), None)
-        .map_err(|e| DemarcationError::BadParameter(e.to_string()))?;
+        .map_err(|e| DocumentError::BadParameter(e.to_string()))?;
     let path: Vec<(f64, f64)> = rows.iter().map(|r| (r.lat, r.lon)).collect();
     let mut dense: Vec<(f64, f64)> = vec![path[0]];
     for w in path.windows(2) {
@@ -290,7 +290,7 @@ pub fn describe(
         })
         .collect();
     let sheets: Vec<String> = sheets_along(&pulkovo, Scale::M50000)
-        .map_err(|e| DemarcationError::BadParameter(e.to_string()))?
+        .map_err(|e| DocumentError::BadParameter(e.to_string()))?
         .into_iter()
         .map(|s| s.id)
         .collect();
@@ -305,7 +305,7 @@ pub fn describe(
     let zones_gk: Vec<String> = zones_gk.iter().map(|z| z.to_string()).collect();
     let mains = rows
         .iter()
-        .filter(|r| r.kind == crate::plan::PillarType::Main)
+        .filter(|r| r.kind == terminus_demarcation::plan::PillarType::Main)
         .count();
     let mut doc = Vec::new();
     match lang {
@@ -564,12 +564,12 @@ fn pillar_token(s: &str) -> String {
 
 /// Parse the runs of a description (English or Russian, Markdown or plain
 /// text; HTML tags are ignored).
-pub fn parse(text: &str) -> Result<Vec<ParsedCall>, DemarcationError> {
+pub fn parse(text: &str) -> Result<Vec<ParsedCall>, DocumentError> {
     let mut out = Vec::new();
     for (k, raw) in text.lines().enumerate() {
         let line = k + 1;
         let l = strip_tags(raw);
-        let err = |m: String| DemarcationError::Parse { line, message: m };
+        let err = |m: String| DocumentError::Parse { line, message: m };
         let (from_key, to_key, az_key, dist_key, unit) = if l.contains("From pillar No. ") {
             (
                 "From pillar No. ",
@@ -618,7 +618,7 @@ pub fn parse(text: &str) -> Result<Vec<ParsedCall>, DemarcationError> {
         });
     }
     if out.is_empty() {
-        return Err(DemarcationError::Parse {
+        return Err(DocumentError::Parse {
             line: 0,
             message: "no runs (\"From pillar No. …\" / \"От пограничного знака № …\") found".into(),
         });
@@ -658,18 +658,18 @@ pub struct Closure {
 /// Follow the calls from the first call's start pillar (its catalogue
 /// position) and compare every pillar reached with the catalogue. Feature
 /// runs restart the chain at their end pillar's catalogue position.
-pub fn closure(calls: &[ParsedCall], cat: &Catalogue) -> Result<Closure, DemarcationError> {
-    let pos = |n: &str, line: usize| -> Result<(f64, f64), DemarcationError> {
+pub fn closure(calls: &[ParsedCall], cat: &Catalogue) -> Result<Closure, DocumentError> {
+    let pos = |n: &str, line: usize| -> Result<(f64, f64), DocumentError> {
         cat.rows
             .iter()
             .find(|r| r.number == n)
             .map(|r| (r.lat, r.lon))
-            .ok_or_else(|| DemarcationError::Parse {
+            .ok_or_else(|| DocumentError::Parse {
                 line,
                 message: format!("pillar {n} is not in the catalogue"),
             })
     };
-    let first = calls.first().ok_or_else(|| DemarcationError::Parse {
+    let first = calls.first().ok_or_else(|| DocumentError::Parse {
         line: 0,
         message: "no calls".into(),
     })?;
@@ -680,7 +680,7 @@ pub fn closure(calls: &[ParsedCall], cat: &Catalogue) -> Result<Closure, Demarca
     let mut traversed = 0.0;
     for c in calls {
         if c.from != current {
-            return Err(DemarcationError::Parse {
+            return Err(DocumentError::Parse {
                 line: c.line,
                 message: format!(
                     "the run starts at pillar {} but the previous one ended at {current}",
