@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use terminus_formats::{read, write, Format, ReadOptions, WriteOptions};
 use terminus_geodesy::Crs;
-use terminus_model::{Boundary, ClaimLine, Party, Section, Source, SourceKind, Status};
+use terminus_model::{Boundary, Party, Section, Source, SourceKind, Status};
 use terminus_vector::measure::measure_layer;
 use terminus_vector::validate::{validate_dataset, Severity, ValidationOptions};
 use terminus_vector::Geometry;
@@ -129,13 +129,12 @@ fn boundary_model(line: &Layer) -> Result<Boundary, Failure> {
     ne.licence = Some("public domain".into());
     ne.notes =
         Some("shared line built from both countries' vertices coinciding within 1e-7°".into());
-    let mut claim = ClaimLine::from_layer(
+    let mut claim = crate::shapes::claim_line(
         "ne10m-line",
         "Natural Earth 10m boundary",
         line,
         Status::Disputed,
-    )
-    .map_err(|e| Failure::failed(e.to_string()))?;
+    )?;
     claim.source = Some("ne10m".into());
     let mut sections: Vec<Section> = Vec::new();
     for i in 0..line.features.len() {
@@ -786,31 +785,48 @@ fn ledger_step(am_az: &Dataset, out: &Path) -> Result<LedgerStep, Failure> {
         .map(|&(lat, lon)| (lon, lat))
         .collect();
     let pillars_dir = out.join("demarcation").join("tavush_gazakh");
-    let read = |name: &str| {
+    let read_text = |name: &str| {
         let p = pillars_dir.join(name);
         std::fs::read_to_string(&p).map_err(|e| Failure::failed(format!("{}: {e}", p.display())))
     };
-    let protocol = read("description_en.md")?;
-    let catalogue: serde_json::Value = serde_json::from_str(&read("catalogue.geojson")?)
-        .map_err(|e| Failure::failed(format!("catalogue.geojson: {e}")))?;
+    let protocol = read_text("description_en.md")?;
+    use crate::ledger::to_body;
+    use terminus_model::bodies::{
+        Agreement, AttachedDocument, Attachment, Proposal, ProposalSource,
+    };
     let mut r = Record::found(commission, &members, arm, &time);
+    let mut source = ProposalSource::new("Natural Earth 10m 5.1.1 (public domain), a sample");
+    source.map_series = Some("Natural Earth".into());
+    source.scale = Some(10_000_000);
+    source.file = Some(SAMPLES[0].0.into());
     r.append(
         "proposal",
-        json!({"section": section, "crs": "EPSG:4326", "line": line.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(),
-               "source": {"text": "Natural Earth 10m 5.1.1 (public domain), a sample", "map_series": "Natural Earth", "scale": 10_000_000}}),
+        to_body(&Proposal {
+            section: section.into(),
+            crs: Crs::WGS84,
+            line: line.iter().map(|p| [p.0, p.1]).collect(),
+            source,
+        }),
         arm,
         &time,
     );
     let terms = section_terms(
         section,
-        "EPSG:4326",
+        &Crs::WGS84,
         9,
         &line,
         "Natural Earth 5.1.1 line from the Georgian tripoint (sample)",
         &protocol,
     );
     for who in [aze, arm, mediator] {
-        r.append("agreement", json!({"terms": terms}), who, &time);
+        r.append(
+            "agreement",
+            to_body(&Agreement {
+                terms: terms.clone(),
+            }),
+            who,
+            &time,
+        );
     }
     let agreed = terminus_ledger::record::verify(&r)
         .map_err(|e| Failure::failed(e.to_string()))?
@@ -819,24 +835,27 @@ fn ledger_step(am_az: &Dataset, out: &Path) -> Result<LedgerStep, Failure> {
         .get(section)
         .map(|a| a.terms_sha256.clone())
         .unwrap_or_default();
-    let pillars: Vec<serde_json::Value> = catalogue["features"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| {
-            let c = f["geometry"]["coordinates"].as_array()?;
-            let mut p = f["properties"].as_object().cloned().unwrap_or_default();
-            p.insert("lon".into(), c.first()?.clone());
-            p.insert("lat".into(), c.get(1)?.clone());
-            Some(serde_json::Value::Object(p))
-        })
-        .collect();
+    // The pillars as `terminus sign attachment --catalogue` reads them.
+    let catalogue_path = pillars_dir.join("catalogue.geojson");
+    let catalogue = read(&catalogue_path, &ReadOptions::default()).map_err(Failure::from)?;
+    let pillars = crate::ledger::attached_pillars(&catalogue_path, &catalogue)?;
     let n_pillars = pillars.len();
     r.append(
         "attachment",
-        json!({"section": section, "what": "pillar_catalogue", "terms_sha256": terms_sha256, "replaces": null,
-               "crs": "EPSG:4326", "pillars": pillars,
-               "documents": [{"name": "description_en.md", "sha256": terms["protocol_sha256"], "text": protocol}]}),
+        to_body(&Attachment {
+            section: section.into(),
+            what: "pillar_catalogue".into(),
+            terms_sha256: terms_sha256.clone(),
+            replaces: None,
+            crs: Crs::WGS84,
+            pillars,
+            documents: vec![AttachedDocument {
+                name: Some("description_en.md".into()),
+                sha256: terms.protocol_sha256.clone(),
+                text: protocol,
+            }],
+            notes: Vec::new(),
+        }),
         aze,
         &time,
     );

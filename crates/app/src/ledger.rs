@@ -526,6 +526,69 @@ pub fn import(
     }
 }
 
+/// The pillars of a catalogue read through the input road (on WGS 84):
+/// each a point with its `number`, its position the point's own (not a
+/// column that may have been rounded or edited), the other columns as
+/// they were. A feature that is not a point, or has no number, is refused
+/// with its place.
+pub fn attached_pillars(
+    catalogue: &std::path::Path,
+    ds: &terminus_vector::Dataset,
+) -> Result<Vec<terminus_model::bodies::AttachedPillar>, Failure> {
+    use terminus_model::bodies::AttachedPillar;
+    let mut pillars = Vec::new();
+    for layer in &ds.layers {
+        for (i, f) in layer.features.iter().enumerate() {
+            let Some(terminus_vector::Geometry::Point(c)) = &f.geometry else {
+                return Err(Failure::usage(format!(
+                    "{}: layer \"{}\", feature {i}: a pillar is a point",
+                    catalogue.display(),
+                    layer.name
+                )));
+            };
+            // The catalogue's columns as they were; the position is the
+            // point's own (on WGS 84, through the input road), not a
+            // column that may have been rounded or edited.
+            let mut columns = serde_json::Map::new();
+            let mut number = None;
+            for (k, v) in &f.properties {
+                match k.as_str() {
+                    "number" => number = Some(v.to_json()),
+                    "lon" | "lat" => {}
+                    _ => {
+                        columns.insert(k.clone(), v.to_json());
+                    }
+                }
+            }
+            let number = match number {
+                Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                _ => {
+                    return Err(Failure::usage(format!(
+                        "{}: layer \"{}\", feature {i}: a pillar has no `number`",
+                        catalogue.display(),
+                        layer.name
+                    )))
+                }
+            };
+            pillars.push(AttachedPillar {
+                number,
+                lon: c.x,
+                lat: c.y,
+                columns,
+            });
+        }
+    }
+    Ok(pillars)
+}
+
+/// A typed body as the JSON the record signs (canonicalised by the
+/// signer). The model's bodies are plain data: serialising them cannot
+/// fail.
+pub fn to_body(b: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(b).unwrap_or_default()
+}
+
 /// An attachment's body: the pillar catalogue's points (on WGS 84) and
 /// the documents, chained to the section's agreed terms and to the
 /// catalogue's previous version.
@@ -533,8 +596,9 @@ pub fn attachment_body(
     a: &AttachmentRequest,
     store: &dyn terminus_ledger::store::RecordStore,
     section: &str,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<terminus_model::bodies::Attachment, Failure> {
     use sha2::Digest;
+    use terminus_model::bodies::{AttachedDocument, AttachedPillar, Attachment};
     let what = a.what.clone().unwrap_or_else(|| {
         if a.catalogue.is_some() {
             "pillar_catalogue".into()
@@ -564,7 +628,7 @@ pub fn attachment_body(
         .get(&(section.to_string(), what.clone()))
         .copied();
     let mut notes = Vec::new();
-    let mut pillars = Vec::new();
+    let mut pillars: Vec<AttachedPillar> = Vec::new();
     let datasets = match &a.catalogue {
         Some(c) => vec![(c.clone(), {
             let read = crate::input::read(c, &a.input)?;
@@ -574,31 +638,7 @@ pub fn attachment_body(
         None => Vec::new(),
     };
     for (catalogue, ds) in &datasets {
-        for layer in &ds.layers {
-            for (i, f) in layer.features.iter().enumerate() {
-                let Some(terminus_vector::Geometry::Point(c)) = &f.geometry else {
-                    return Err(Failure::usage(format!(
-                        "{}: layer \"{}\", feature {i}: a pillar is a point",
-                        catalogue.display(),
-                        layer.name
-                    )));
-                };
-                let mut p = serde_json::Map::new();
-                for (k, v) in &f.properties {
-                    p.insert(k.clone(), v.to_json());
-                }
-                if !p.contains_key("number") {
-                    return Err(Failure::usage(format!(
-                        "{}: layer \"{}\", feature {i}: a pillar has no `number`",
-                        catalogue.display(),
-                        layer.name
-                    )));
-                }
-                p.insert("lon".into(), serde_json::json!(c.x));
-                p.insert("lat".into(), serde_json::json!(c.y));
-                pillars.push(serde_json::Value::Object(p));
-            }
-        }
+        pillars.extend(attached_pillars(catalogue, ds)?);
     }
     if let (Some(catalogue), true) = (&a.catalogue, pillars.is_empty()) {
         return Err(Failure::usage(format!(
@@ -610,22 +650,22 @@ pub fn attachment_body(
     for d in &a.document {
         let text = std::fs::read_to_string(d)
             .map_err(|e| Failure::usage(format!("{}: {e}", d.display())))?;
-        documents.push(serde_json::json!({
-            "name": d.file_name().map(|n| n.to_string_lossy().into_owned()),
-            "sha256": hex::encode(sha2::Sha256::digest(text.as_bytes())),
-            "text": text,
-        }));
+        documents.push(AttachedDocument {
+            name: d.file_name().map(|n| n.to_string_lossy().into_owned()),
+            sha256: hex::encode(sha2::Sha256::digest(text.as_bytes())),
+            text,
+        });
     }
-    Ok(serde_json::json!({
-        "section": section,
-        "what": what,
-        "terms_sha256": agreed.terms_sha256,
-        "replaces": replaces,
-        "crs": "EPSG:4326",
-        "pillars": pillars,
-        "documents": documents,
-        "notes": notes,
-    }))
+    Ok(Attachment {
+        section: section.to_string(),
+        what,
+        terms_sha256: agreed.terms_sha256.clone(),
+        replaces,
+        crs: terminus_model::Crs::WGS84,
+        pillars,
+        documents,
+        notes,
+    })
 }
 
 /// A commission's store: a PostgreSQL database (a `postgres://` URL or a
@@ -794,31 +834,34 @@ pub fn sign(a: &SignRequest) -> Result<Signed, Failure> {
                     ))
                 }
             };
-            serde_json::json!({"terms": terminus_ledger::record::section_terms(section, "EPSG:4326", a.decimals, &lonlat, &a.basis, &protocol)})
+            to_body(&terminus_model::bodies::Agreement {
+                terms: terminus_ledger::record::section_terms(
+                    section,
+                    &terminus_model::Crs::WGS84,
+                    a.decimals,
+                    &lonlat,
+                    &a.basis,
+                    &protocol,
+                ),
+            })
         } else {
             // The source as the proposals carry it: map series,
             // edition, scale, sheet, and the transformation used to bring
             // the line to WGS 84 (the reader's notes name it).
-            let mut source = serde_json::Map::new();
-            source.insert("text".into(), serde_json::json!(a.source));
-            if let Some(v) = &a.series {
-                source.insert("map_series".into(), serde_json::json!(v));
-            }
-            if let Some(v) = a.edition {
-                source.insert("edition_year".into(), serde_json::json!(v));
-            }
-            if let Some(v) = a.scale {
-                source.insert("scale".into(), serde_json::json!(v));
-            }
-            if let Some(v) = &a.sheet {
-                source.insert("sheet".into(), serde_json::json!(v));
-            }
-            source.insert(
-                "file".into(),
-                serde_json::json!(line.file_name().map(|n| n.to_string_lossy().into_owned())),
-            );
-            source.insert("transformation".into(), serde_json::json!(read_notes));
-            serde_json::json!({"section": section, "crs": "EPSG:4326", "line": lonlat.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(), "source": source})
+            to_body(&terminus_model::bodies::Proposal {
+                section: section.clone(),
+                crs: terminus_model::Crs::WGS84,
+                line: lonlat.iter().map(|p| [p.0, p.1]).collect(),
+                source: terminus_model::bodies::ProposalSource {
+                    text: a.source.clone(),
+                    map_series: a.series.clone(),
+                    edition_year: a.edition,
+                    scale: a.scale,
+                    sheet: a.sheet.clone(),
+                    file: line.file_name().map(|n| n.to_string_lossy().into_owned()),
+                    transformation: read_notes,
+                },
+            })
         }
     } else if let (true, Some(section)) = (
         a.kind == "attachment" && (a.catalogue.is_some() || !a.document.is_empty()),
@@ -831,7 +874,7 @@ pub fn sign(a: &SignRequest) -> Result<Signed, Failure> {
             store: a.store.clone(),
             input: a.input.clone(),
         };
-        attachment_body(&req, s.as_ref(), section)?
+        to_body(&attachment_body(&req, s.as_ref(), section)?)
     } else {
         return Err(Failure::usage(
             "give the body: --body FILE, --section NAME --line FILE, or --section NAME --catalogue FILE",

@@ -140,3 +140,49 @@ pub fn text_attr(f: &Feature, keys: &[&str]) -> Option<String> {
             .filter(|s| !s.is_empty())
     })
 }
+
+/// The lines of a layer (all its LineString and MultiLineString features,
+/// in order) as one claim line of the boundary model, in the layer's CRS;
+/// a layer with a polygon or a point is refused, naming the feature.
+pub fn claim_line(
+    id: &str,
+    name: &str,
+    layer: &terminus_vector::Layer,
+    status: terminus_model::Status,
+) -> Result<terminus_model::ClaimLine, Failure> {
+    let mut paths: Vec<Vec<[f64; 2]>> = Vec::new();
+    for (fi, f) in layer.features.iter().enumerate() {
+        match &f.geometry {
+            Some(Geometry::LineString(_) | Geometry::MultiLineString(_)) | None => {}
+            Some(g) => {
+                return Err(Failure::usage(format!(
+                    "layer \"{}\", feature {fi}: a claim line must be a LineString or MultiLineString, not a {}",
+                    layer.name,
+                    g.geometry_type().name()
+                )))
+            }
+        }
+        if let Some(g) = &f.geometry {
+            paths.extend(
+                g.paths()
+                    .into_iter()
+                    .map(|p| p.iter().map(|c| [c.x, c.y]).collect()),
+            );
+        }
+    }
+    let geometry = terminus_model::LineGeometry::from_paths(paths).ok_or_else(|| {
+        Failure::usage(format!(
+            "layer \"{}\" has no line to make a claim line of",
+            layer.name
+        ))
+    })?;
+    Ok(terminus_model::ClaimLine {
+        id: id.to_string(),
+        name: name.to_string(),
+        party: None,
+        source: None,
+        status,
+        crs: layer.crs.clone(),
+        geometry,
+    })
+}

@@ -75,7 +75,7 @@ fn a_record_verifies_and_a_changed_one_is_named() {
     );
     r.append(
         "agreement",
-        serde_json::json!({"terms": terminus_ledger::record::section_terms("Tavush–Gazakh", "EPSG:4326", 9, &[(45.1318, 41.07935)], "basis", "protocol")}),
+        serde_json::json!({"terms": terminus_ledger::record::section_terms("Tavush–Gazakh", &terminus_model::Crs::WGS84, 9, &[(45.1318, 41.07935)], "basis", "protocol")}),
         ("aze-head", &aze),
         "2026-11-28T10:02:00Z",
     );
@@ -123,7 +123,7 @@ fn bundles_go_between_delegations_and_forks_are_refused() {
     );
     let terms = terminus_ledger::record::section_terms(
         "S1",
-        "EPSG:4326",
+        &terminus_model::Crs::WGS84,
         9,
         &[(45.1318, 41.07935), (45.17, 41.05)],
         "proposal of ARM",
@@ -647,8 +647,14 @@ fn a_byte_changed_in_any_part_of_a_bundle_is_caught_and_named() {
         ("arm-head", &arm),
         "2026-11-28T11:01:00Z",
     );
-    let terms =
-        terminus_ledger::record::section_terms("S1", "EPSG:4326", 9, &line, "basis", "protocol");
+    let terms = terminus_ledger::record::section_terms(
+        "S1",
+        &terminus_model::Crs::WGS84,
+        9,
+        &line,
+        "basis",
+        "protocol",
+    );
     for (who, k) in [("arm-head", &arm), ("aze-head", &aze)] {
         r.append(
             "agreement",

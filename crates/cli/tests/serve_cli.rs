@@ -30,7 +30,7 @@ fn commission(line: &[(f64, f64)]) -> Commission {
     );
     let terms = section_terms(
         "North",
-        "EPSG:4326",
+        &terminus_model::Crs::WGS84,
         9,
         line,
         "compromise median",

@@ -464,25 +464,24 @@ pub struct Agreed {
 /// protocol-description's text. Signed as RFC 8785 canonical JSON.
 pub fn section_terms(
     section: &str,
-    crs: &str,
+    crs: &terminus_model::Crs,
     decimals: usize,
     line: &[(f64, f64)],
     basis: &str,
     protocol_text: &str,
-) -> Value {
+) -> terminus_model::bodies::SectionTerms {
     use sha2::{Digest, Sha256};
-    let coords: Vec<Value> = line
-        .iter()
-        .map(|&(x, y)| json!([format!("{x:.decimals$}"), format!("{y:.decimals$}")]))
-        .collect();
-    json!({
-        "section": section,
-        "crs": crs,
-        "decimals": decimals,
-        "line": coords,
-        "basis": basis,
-        "protocol_sha256": hex::encode(Sha256::digest(protocol_text.as_bytes())),
-    })
+    terminus_model::bodies::SectionTerms {
+        section: section.to_string(),
+        crs: crs.clone(),
+        decimals,
+        line: line
+            .iter()
+            .map(|&(x, y)| [format!("{x:.decimals$}"), format!("{y:.decimals$}")])
+            .collect(),
+        basis: basis.to_string(),
+        protocol_sha256: hex::encode(Sha256::digest(protocol_text.as_bytes())),
+    }
 }
 
 /// The record's state as replayed so far: what the next event must link

@@ -125,19 +125,26 @@ pub fn layers<E: Borrow<Event>>(events: &[E], replay: &Replay) -> Layers {
         let Some(body) = event(seq).map(Event::body_value) else {
             continue;
         };
-        for p in body["pillars"].as_array().into_iter().flatten() {
-            let (Some(lon), Some(lat)) = (p["lon"].as_f64(), p["lat"].as_f64()) else {
-                continue;
-            };
-            let mut props = p.as_object().cloned().unwrap_or_default();
-            props.remove("lon");
-            props.remove("lat");
+        // Each pillar as the model's signed form reads it (a number, a
+        // position, the catalogue's columns); an entry that is not one (a
+        // body written by hand) is not drawn.
+        let pillars = body["pillars"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| {
+                serde_json::from_value::<terminus_model::bodies::AttachedPillar>(p.clone()).ok()
+            });
+        for p in pillars {
+            let mut props = serde_json::Map::new();
+            props.insert("number".into(), json!(p.number));
+            props.extend(p.columns);
             props.insert("section".into(), json!(section));
             props.insert("catalogue_event".into(), json!(seq));
             out.pillars.push(json!({
                 "type": "Feature",
                 "id": out.pillars.len() + 1,
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
                 "properties": props,
             }));
         }

@@ -335,7 +335,7 @@ fn hijack_refused_and_rotation_keeps_old_signatures_valid() {
 #[test]
 fn only_the_two_parties_heads_agree() {
     let c = Commission::new();
-    let terms = json!({"terms": section_terms("North", "EPSG:4326", 9, &[(45.0, 41.0), (45.1, 41.1)], "b", "p")});
+    let terms = json!({"terms": section_terms("North", &terminus_model::Crs::WGS84, 9, &[(45.0, 41.0), (45.1, 41.1)], "b", "p")});
     let mut r = c.with(
         "proposal",
         json!({"section": "North", "crs": "EPSG:4326", "line": [[45.0, 41.0], [45.1, 41.1]]}),
@@ -380,7 +380,7 @@ fn every_role_tries_every_writing_action() {
     let line = json!([[45.0, 41.0], [45.1, 41.1]]);
     let terms = section_terms(
         "North",
-        "EPSG:4326",
+        &terminus_model::Crs::WGS84,
         9,
         &[(45.0, 41.0), (45.1, 41.1)],
         "b",

@@ -43,14 +43,15 @@ fn commission() -> Commission {
 }
 
 fn terms(last_lat: f64) -> serde_json::Value {
-    section_terms(
+    serde_json::to_value(section_terms(
         "Tavush–Gazakh",
-        "EPSG:4326",
+        &terminus_model::Crs::WGS84,
         9,
         &[(45.1318, 41.07935), (45.17, last_lat)],
         "compromise median",
         "Protocol-description …",
-    )
+    ))
+    .unwrap()
 }
 
 #[test]
@@ -101,8 +102,22 @@ fn terms_differing_at_the_ninth_decimal_are_not_an_agreement() {
     assert!(verify(&c.r).unwrap().agreed.is_empty());
     // At 8 decimals those two lines are the same text.
     assert_eq!(
-        section_terms("s", "EPSG:4326", 8, &[(45.0, 41.05)], "b", "p"),
-        section_terms("s", "EPSG:4326", 8, &[(45.0, 41.050000001)], "b", "p")
+        section_terms(
+            "s",
+            &terminus_model::Crs::WGS84,
+            8,
+            &[(45.0, 41.05)],
+            "b",
+            "p"
+        ),
+        section_terms(
+            "s",
+            &terminus_model::Crs::WGS84,
+            8,
+            &[(45.0, 41.050000001)],
+            "b",
+            "p"
+        )
     );
 }
 

@@ -146,7 +146,7 @@ fn sample() -> (Record, MemberKey, MemberKey) {
     );
     r.append(
         "agreement",
-        json!({"terms": section_terms("Tavush–Gazakh", "EPSG:4326", 9, &[(45.1318, 41.07935), (45.17, 41.05)], "basis", "protocol")}),
+        json!({"terms": section_terms("Tavush–Gazakh", &terminus_model::Crs::WGS84, 9, &[(45.1318, 41.07935), (45.17, 41.05)], "basis", "protocol")}),
         ("aze-head", &aze),
         "2026-11-28T10:02:00Z",
     );

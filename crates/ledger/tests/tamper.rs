@@ -61,7 +61,7 @@ fn record() -> (Record, People) {
     );
     let agreed = json!({"terms": section_terms(
         "Tavush–Gazakh",
-        "EPSG:4326",
+        &terminus_model::Crs::WGS84,
         9,
         &[(45.1318, 41.07935), (45.17, 41.05)],
         "compromise median of the two proposals",

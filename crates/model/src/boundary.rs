@@ -46,9 +46,6 @@ pub enum ModelError {
         /// The missing id.
         id: String,
     },
-    /// A claim line that is not a line.
-    #[error("claim line {0:?} is a {1}, not a LineString or MultiLineString")]
-    NotALine(String, String),
     /// Agreed or demarcated sections need turning points.
     #[error("section {0:?} is {1:?} but has no turning points")]
     AgreedWithoutLine(String, crate::Status),
@@ -148,18 +145,6 @@ impl Boundary {
         for p in &self.pillars {
             if let Some(s) = &p.section {
                 dangling(format!("pillar {:?}", p.number), "section", s, &sections);
-            }
-        }
-        for c in &self.claim_lines {
-            use terminus_vector::Geometry;
-            if !matches!(
-                c.geometry,
-                Geometry::LineString(_) | Geometry::MultiLineString(_)
-            ) {
-                out.push(ModelError::NotALine(
-                    c.id.clone(),
-                    c.geometry.geometry_type().name().to_string(),
-                ));
             }
         }
         for s in &self.sections {

@@ -3,9 +3,62 @@
 use crate::Status;
 use serde::{Deserialize, Serialize};
 use terminus_geodesy::Crs;
-use terminus_vector::{Feature, Geometry, Layer, Value};
+
+/// A claim line's geometry: a GeoJSON LineString or MultiLineString in the
+/// claim line's CRS, positions `[x, y]` (easting or longitude first). Any
+/// other geometry is refused when read: a claim line is a line by its type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "coordinates")]
+pub enum LineGeometry {
+    /// One path.
+    LineString(Vec<[f64; 2]>),
+    /// Several paths (a line broken by an exclave, or drawn in pieces).
+    MultiLineString(Vec<Vec<[f64; 2]>>),
+}
+
+impl LineGeometry {
+    /// The paths, one or several.
+    pub fn paths(&self) -> Vec<&[[f64; 2]]> {
+        match self {
+            LineGeometry::LineString(p) => vec![p.as_slice()],
+            LineGeometry::MultiLineString(ps) => ps.iter().map(Vec::as_slice).collect(),
+        }
+    }
+
+    /// Positions in all.
+    pub fn vertex_count(&self) -> usize {
+        self.paths().iter().map(|p| p.len()).sum()
+    }
+
+    /// One path as a LineString, several as a MultiLineString; `None` when
+    /// there is none.
+    pub fn from_paths(mut paths: Vec<Vec<[f64; 2]>>) -> Option<LineGeometry> {
+        match paths.len() {
+            0 => None,
+            1 => paths.pop().map(LineGeometry::LineString),
+            _ => Some(LineGeometry::MultiLineString(paths)),
+        }
+    }
+}
 
 /// A line as a party claims it or a source draws it.
+///
+/// ```
+/// use terminus_model::{ClaimLine, LineGeometry, Status};
+/// use terminus_geodesy::Crs;
+/// let line = ClaimLine {
+///     id: "am-2024".into(),
+///     name: "Armenian proposal, Tavush".into(),
+///     party: Some("AM".into()),
+///     source: None,
+///     status: Status::Proposed,
+///     crs: Crs::WGS84,
+///     geometry: LineGeometry::LineString(vec![[45.3761, 41.1622], [45.3897, 41.1488]]),
+/// };
+/// let json = serde_json::to_value(&line).unwrap();
+/// assert_eq!(json["geometry"]["type"], "LineString");
+/// assert_eq!(json["geometry"]["coordinates"][1][0], 45.3897);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimLine {
     /// Identifier.
@@ -22,68 +75,6 @@ pub struct ClaimLine {
     pub status: Status,
     /// The CRS of `geometry`.
     pub crs: Crs,
-    /// A LineString or MultiLineString.
-    pub geometry: Geometry,
-}
-
-/// Why a layer cannot be a claim line.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ClaimLineError {
-    /// No line features.
-    #[error("layer {0:?} has no LineString or MultiLineString features to make a claim line of")]
-    NoLines(String),
-}
-
-impl ClaimLine {
-    /// The lines of a layer (all its LineString and MultiLineString
-    /// features, in order) as one claim line in the layer's CRS.
-    pub fn from_layer(
-        id: &str,
-        name: &str,
-        layer: &Layer,
-        status: Status,
-    ) -> Result<ClaimLine, ClaimLineError> {
-        let parts: Vec<Vec<terminus_vector::Coord>> = layer
-            .features
-            .iter()
-            .filter_map(|f| f.geometry.as_ref())
-            .flat_map(|g| g.paths().into_iter().map(<[_]>::to_vec))
-            .collect();
-        if parts.is_empty() {
-            return Err(ClaimLineError::NoLines(layer.name.clone()));
-        }
-        let geometry = if parts.len() == 1 {
-            Geometry::LineString(parts.into_iter().next().unwrap_or_default())
-        } else {
-            Geometry::MultiLineString(parts)
-        };
-        Ok(ClaimLine {
-            id: id.to_string(),
-            name: name.to_string(),
-            party: None,
-            source: None,
-            status,
-            crs: layer.crs.clone(),
-            geometry,
-        })
-    }
-
-    /// As a feature (with id, name, party, source and status as attributes)
-    /// for writing in any vector format.
-    pub fn to_feature(&self) -> Feature {
-        let mut f = Feature::new(self.geometry.clone())
-            .with("id", Value::String(self.id.clone()))
-            .with("name", Value::String(self.name.clone()));
-        if let Some(p) = &self.party {
-            f = f.with("party", Value::String(p.clone()));
-        }
-        if let Some(s) = &self.source {
-            f = f.with("source", Value::String(s.clone()));
-        }
-        let status = serde_json::to_value(self.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        f.with("status", Value::String(status))
-    }
+    /// The line.
+    pub geometry: LineGeometry,
 }

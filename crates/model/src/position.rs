@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 use terminus_geodesy::Crs;
-use terminus_vector::Coord;
 
 /// A point with its CRS and, where known, its horizontal accuracy.
 ///
@@ -41,10 +40,6 @@ impl Position {
     pub fn with_accuracy(mut self, metres: f64) -> Position {
         self.accuracy_m = Some(metres);
         self
-    }
-    /// As a 2D coordinate (its CRS is `self.crs`).
-    pub fn coord(&self) -> Coord {
-        Coord::xy(self.x, self.y)
     }
 }
 

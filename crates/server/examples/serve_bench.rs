@@ -47,7 +47,14 @@ fn fixture(dir: &std::path::Path) {
             (45.0 + t * 0.005, 41.0 + (t * 0.01).sin() * 0.01)
         })
         .collect();
-    let terms = section_terms("North", "EPSG:4326", 9, &pillars, "bench", "Protocol");
+    let terms = section_terms(
+        "North",
+        &terminus_model::Crs::WGS84,
+        9,
+        &pillars,
+        "bench",
+        "Protocol",
+    );
     r.append(
         "agreement",
         json!({"terms": terms}),

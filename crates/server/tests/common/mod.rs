@@ -61,7 +61,7 @@ pub fn fixture(config: Config) -> Fixture {
     );
     let terms = section_terms(
         "South",
-        "EPSG:4326",
+        &terminus_model::Crs::WGS84,
         9,
         &SOUTH,
         "compromise median",
