@@ -12,7 +12,8 @@
 //! - [`provenance`]: `provenance.json` and its human form for every result;
 //! - [`failure`]: errors and the one place they become exit codes;
 //! - [`shapes`], [`units`], [`output`]: what every workflow needs from
-//!   datasets, quantities and files.
+//!   datasets, quantities and files; [`geojson`]: layers as GeoJSON values
+//!   for front-ends that answer in JSON.
 //!
 //! Front-ends (the CLI, `terminus serve`, the web workspace) parse, call a
 //! workflow here, and print. Nothing here knows clap, HTTP or a terminal.
@@ -25,6 +26,7 @@ pub mod demarcate;
 pub mod demo;
 pub mod failure;
 pub mod geodesic_lines;
+pub mod geojson;
 pub mod input;
 pub mod inspect;
 pub mod ledger;

@@ -514,9 +514,9 @@ fn point(lat: f64, lon: f64) -> Geometry {
     Geometry::Point(Coord::xy(lon, lat))
 }
 
-/// The result layers: lines, turning points, base points, tie lines,
-/// tri-point.
-fn layers(o: &Outcome) -> Vec<Layer> {
+/// The median's layers on WGS 84: lines, turning points, base points, tie
+/// lines, tri-point (what `median.gpkg` holds).
+pub fn layers(o: &Outcome) -> Vec<Layer> {
     let mut lines = Layer::new("median", Crs::WGS84);
     let mut turning = Layer::new("turning_points", Crs::WGS84);
     let mut bases = Layer::new("base_points", Crs::WGS84);

@@ -1,6 +1,7 @@
-//! `terminus median` as users meet it: the files it writes, the documented
-//! JSON, the compromise's gains checked against the comparison engine, and
-//! clear refusals.
+//! `terminus median` as users meet it: its arguments, the files it writes,
+//! what it prints, its exit codes. The figures (the compromise against the
+//! comparison engine, closed forms of strict, ratio and tri-point lines)
+//! are checked as library calls in crates/app/tests/median_workflows.rs.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -47,16 +48,16 @@ fn line_file(dir: &std::path::Path, name: &str, parts: &[Vec<(f64, f64)>]) -> St
 }
 
 #[test]
-fn compromise_of_the_bundled_claims_splits_what_lies_between_them() {
+fn the_compromise_writes_its_folder_and_prints_its_summary() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("m");
-    let (code, json, err) = run(&[
+    let args = [
         "median",
         &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
         &bundled("worldatlas10m_ARM_AZE_shared.geojson"),
         "--compromise",
         "--names",
-        "NE5,NE4",
+        "NE5,WA",
         "--parties",
         &format!(
             "{},{}",
@@ -65,8 +66,10 @@ fn compromise_of_the_bundled_claims_splits_what_lies_between_them() {
         ),
         "--out",
         out.to_str().unwrap(),
-        "--json",
-    ]);
+    ]
+    .map(String::from);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, text, err) = run(&args);
     assert_eq!(code, 0, "{err}");
     for f in [
         "median.geojson",
@@ -75,155 +78,47 @@ fn compromise_of_the_bundled_claims_splits_what_lies_between_them() {
         "median.gpkg",
         "report.md",
         "summary.json",
+        "provenance.json",
     ] {
         assert!(out.join(f).exists(), "{f}");
     }
-    let s: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(s["mode"], "compromise");
-    let regions = s["compromise"]["regions"].as_u64().unwrap();
-    assert!(regions > 100, "{regions}");
-    // The compromise lies between the claims: the ground between the two
-    // claims is the ground between each claim and the compromise, added
-    // (the comparison engine measures both, independently of the median).
-    let (code, cmp, err) = run(&[
-        "compare",
-        &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
-        &bundled("worldatlas10m_ARM_AZE_shared.geojson"),
-        "--tolerance",
-        "0.5m",
-        "--json",
-    ]);
+    assert!(text.contains("regions with a median"), "{text}");
+    assert!(text.contains("against NE5: naturalearth10m_ARM"), "{text}");
+    // --json prints what summary.json holds.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let mut json_args = args.clone();
+    let other = dir.path().join("m2");
+    let i = json_args.iter().position(|a| *a == "--out").unwrap();
+    let other = other.display().to_string();
+    json_args[i + 1] = &other;
+    json_args.push("--json");
+    let (code, json, err) = run(&json_args);
     assert_eq!(code, 0, "{err}");
-    let c: serde_json::Value = serde_json::from_str(&cmp).unwrap();
-    let between = c["pairs"][0]["area_between_m2"].as_f64().unwrap();
-    let gains = s["compromise"]["gains"].as_array().unwrap();
-    assert_eq!(gains.len(), 2);
-    let halves: f64 = gains
-        .iter()
-        .map(|g| g["area_between_m2"].as_f64().unwrap())
-        .sum();
-    assert!(
-        (halves - between).abs() / between < 1e-9,
-        "{halves} vs {between}"
+    let printed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        printed["compromise"]["regions"],
+        summary["compromise"]["regions"]
     );
-    // And each party's gains against a claim are areas of that claim's
-    // side of the compromise: they add up to the ground between them.
-    for g in gains {
-        let total: f64 = g["gain_m2"]
-            .as_object()
-            .unwrap()
-            .values()
-            .map(|v| v.as_f64().unwrap())
-            .sum();
-        let area = g["area_between_m2"].as_f64().unwrap();
-        assert!((total - area).abs() / area < 1e-6, "{total} vs {area}");
-        assert!(g["gain_m2"]
-            .as_object()
-            .unwrap()
-            .contains_key("naturalearth10m_ARM"));
-    }
-    // Every turning point row: equal distances on both sides.
-    let csv = std::fs::read_to_string(out.join("turning_points.csv")).unwrap();
-    let mut rows = 0;
-    for line in csv.lines().skip(1) {
-        let cols: Vec<&str> = line.split(',').collect();
-        let (da, db): (f64, f64) = (cols[5].parse().unwrap(), cols[6].parse().unwrap());
-        assert!((da - db).abs() <= 1e-4, "{line}");
-        rows += 1;
-    }
-    assert!(rows as u64 >= regions);
-    // Pieces meeting at contacts or along common stretches are one line:
-    // far fewer lines than regions.
-    let pieces = s["lines"].as_array().unwrap().len() as u64;
-    assert!(
-        pieces * 5 < regions,
-        "{pieces} pieces for {regions} regions"
-    );
-}
-
-#[test]
-fn strict_line_tri_point_and_simplified_line_from_files() {
-    let dir = tempfile::tempdir().unwrap();
-    // Two meridians 0.2° apart: the median is the meridian halfway.
-    let a = line_file(
-        dir.path(),
-        "west.geojson",
-        &[vec![(40.0, 10.0), (40.5, 10.0), (41.0, 10.0)]],
-    );
-    let b = line_file(
-        dir.path(),
-        "east.geojson",
-        &[vec![(40.0, 10.2), (40.3, 10.2), (41.0, 10.2)]],
-    );
-    let out = dir.path().join("river");
-    let (code, json, err) = run(&["median", &a, &b, "--out", out.to_str().unwrap(), "--json"]);
-    assert_eq!(code, 0, "{err}");
-    let s: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(s["mode"], "strict");
-    let len = s["lines"][0]["length_m"].as_f64().unwrap();
-    // ~1° of meridian at 40.5°N: 111.05 km.
-    assert!((len - 111_050.0).abs() < 200.0, "{len}");
-    let gj: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("median.geojson")).unwrap())
-            .unwrap();
-    for c in gj["features"][0]["geometry"]["coordinates"]
-        .as_array()
-        .unwrap()
-    {
-        assert!((c[0].as_f64().unwrap() - 10.1).abs() < 1e-9, "{c}");
-    }
-    // A ratio line, and a refusal to overwrite.
-    let (code, _, err) = run(&["median", &a, &b, "--out", out.to_str().unwrap()]);
+    assert_eq!(printed["lines"], summary["lines"]);
+    // An existing folder's results are not replaced.
+    let (code, _, err) = run(&args);
     assert_eq!(code, 2);
     assert!(err.contains("exists"), "{err}");
-    let (code, json, err) = run(&["median", &a, &b, "--ratio", "3:1", "--json"]);
-    assert_eq!(code, 0, "{err}");
-    let s: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(s["ratio"], serde_json::json!([3.0, 1.0]));
-    // Simplified: the strict line rests on segments here (straight banks),
-    // so too few vertices control it: said plainly.
-    let (code, _, err) = run(&["median", &a, &b, "--simplified", "--json"]);
-    assert_eq!(code, 1, "{err}");
-    assert!(err.contains("too few"), "{err}");
-    // Three shores: a tri-point.
-    let c = line_file(
-        dir.path(),
-        "north.geojson",
-        &[vec![(40.95, 10.03), (40.95, 10.17)]],
-    );
-    let (code, json, err) = run(&[
-        "median",
-        &a,
-        &b,
-        "--third",
-        &c,
-        "--out",
-        dir.path().join("lake").to_str().unwrap(),
-        "--json",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let s: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(s["mode"], "tri-point");
-    assert_eq!(s["lines"].as_array().unwrap().len(), 3);
-    let t = &s["tri_point"];
-    let d = t["distance_m"].as_f64().unwrap();
-    for b in t["base"].as_array().unwrap() {
-        assert!((b["distance"].as_f64().unwrap() - d).abs() < 1e-6, "{t}");
-    }
-    assert!((t["lon"].as_f64().unwrap() - 10.1).abs() < 1e-9, "{t}");
-    assert!(dir.path().join("lake/tri_point.geojson").exists());
 }
 
 #[test]
-fn bad_input_is_refused_with_a_reason() {
+fn arguments_and_refusals_exit_with_their_codes() {
     let dir = tempfile::tempdir().unwrap();
     let a = line_file(dir.path(), "a.geojson", &[vec![(40.0, 10.0), (41.0, 10.2)]]);
     let b = line_file(dir.path(), "b.geojson", &[vec![(40.0, 10.2), (41.0, 10.0)]]);
-    // Crossing sides: where, and what to do.
+    // Crossing sides cannot have a strict median: exit 1, where, and the hint.
     let (code, _, err) = run(&["median", &a, &b, "--json"]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("touch or cross near 40.5") && err.contains("--compromise"),
+        err.contains("touch or cross near 40.5")
+            && err.contains("hint: ")
+            && err.contains("--compromise"),
         "{err}"
     );
     let (code, _, err) = run(&["median", &a, &b, "--ratio", "2:0", "--json"]);
@@ -232,12 +127,24 @@ fn bad_input_is_refused_with_a_reason() {
     let (code, _, err) = run(&["median", &a, &b, "--tolerance", "0m", "--json"]);
     assert_eq!(code, 2);
     assert!(err.contains("tolerance"), "{err}");
-    let empty = dir.path().join("empty.geojson");
-    std::fs::write(&empty, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
-    let (code, _, err) = run(&["median", &a, empty.to_str().unwrap(), "--json"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("empty side"), "{err}");
+    // Without --json a result folder is needed.
     let (code, _, err) = run(&["median", &a, &b]);
     assert_eq!(code, 2);
     assert!(err.contains("--out"), "{err}");
+    let (code, _, err) = run(&["median", &a, &b, "--third", &a, "--compromise", "--json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot be used with"), "{err}");
+    // A tri-point prints as JSON with its three lines.
+    let w = line_file(dir.path(), "w.geojson", &[vec![(40.0, 10.0), (41.0, 10.0)]]);
+    let e = line_file(dir.path(), "e.geojson", &[vec![(40.0, 10.2), (41.0, 10.2)]]);
+    let n = line_file(
+        dir.path(),
+        "n.geojson",
+        &[vec![(40.95, 10.03), (40.95, 10.17)]],
+    );
+    let (code, json, err) = run(&["median", &w, &e, "--third", &n, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let s: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(s["mode"], "tri-point");
+    assert_eq!(s["lines"].as_array().unwrap().len(), 3);
 }

@@ -8,6 +8,9 @@
 //!   drafts), described by `openapi.json` (served at `/openapi.json`).
 //! - [`state`]: the store, the record as last written, and the derived
 //!   collections.
+//! - [`workflows`]: the application layer's workflows (compare, median)
+//!   on lines sent or held by the record, answered with their summaries,
+//!   layers and provenance.
 //!
 //! Members authenticate with tokens they make offline with their own key
 //! ([`terminus_ledger::token`]); the service never holds a secret. Writes
@@ -32,6 +35,7 @@ pub mod http;
 pub mod ogc;
 pub mod policy;
 pub mod state;
+pub mod workflows;
 
 pub use state::{Config, Service};
 pub use terminus_ledger::record::rfc3339;
@@ -95,6 +99,14 @@ pub fn router(service: Arc<Service>) -> Router {
         .route(
             "/api/bundles/verify",
             axum::routing::post(api::verify_bundle),
+        )
+        .route(
+            "/api/workflows/compare",
+            axum::routing::post(workflows::compare),
+        )
+        .route(
+            "/api/workflows/median",
+            axum::routing::post(workflows::median),
         )
         .fallback(fallback)
         // Defence in depth: a handler that panics answers 500 with a

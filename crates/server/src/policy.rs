@@ -12,6 +12,7 @@
 //! | read a party's drafts | own party | own party | own (the mediator's) | — | — |
 //! | write a draft | own party | own party | own | — | — |
 //! | append an event, sign a tree head | as themselves | as themselves | as themselves | — | — |
+//! | run a workflow (compare, median) on lines they send | ✓ | ✓ | ✓ | ✓ | — |
 //!
 //! The record adds its own rules on top (only heads sign agreements, only
 //! a party's head adds or revokes its members): [`terminus_ledger::record::Replay`]
@@ -48,6 +49,9 @@ pub enum Action<'a> {
         /// Whose.
         party: &'a str,
     },
+    /// Run a workflow (compare, median) on lines the caller sends; lines
+    /// taken from the record are asked for as [`Action::ReadNegotiation`].
+    RunWorkflow,
     /// Append an event (or sign a tree head) as this member.
     Append {
         /// The event's author (or the head's signer).
@@ -75,7 +79,7 @@ pub fn allow(caller: Option<&Caller>, action: Action) -> Result<(), Denied> {
     let observer = c.role == "observer";
     let no = |why: String| Err(Denied::Forbidden(why));
     match action {
-        Action::ReadDescription | Action::ReadAgreed => Ok(()),
+        Action::ReadDescription | Action::ReadAgreed | Action::RunWorkflow => Ok(()),
         Action::ReadNegotiation if observer => no("observers read agreed sections only".into()),
         Action::ReadNegotiation => Ok(()),
         Action::ReadDrafts { party } | Action::WriteDraft { party } => {

@@ -1,0 +1,218 @@
+//! The median workflow as library calls: the compromise of the bundled
+//! claims checked against the comparison engine (the ground between the
+//! claims is the ground between each claim and the compromise, added), a
+//! strict line, a ratio line and a tri-point against their closed forms,
+//! and the refusals. (`terminus median` parses, calls this and prints:
+//! crates/cli/tests/median_cli.rs checks that.)
+
+use std::path::{Path, PathBuf};
+use terminus_app::compare::{self, CompareRequest};
+use terminus_app::median::{self, MedianRequest};
+use terminus_app::Provenance;
+
+fn bundled(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data")
+        .join(name)
+}
+
+fn provenance() -> Provenance {
+    Provenance::new(vec!["test".into()])
+}
+
+/// A line file of (lat, lon) parts.
+fn line_file(dir: &Path, name: &str, parts: &[Vec<(f64, f64)>]) -> PathBuf {
+    let coords: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            let c: Vec<String> = p
+                .iter()
+                .map(|(lat, lon)| format!("[{lon},{lat}]"))
+                .collect();
+            format!("[{}]", c.join(","))
+        })
+        .collect();
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"type":"MultiLineString","coordinates":[{}]}}"#,
+            coords.join(",")
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn request(sides: Vec<PathBuf>) -> MedianRequest {
+    MedianRequest {
+        sides,
+        tolerance: 0.5,
+        ratio: (1.0, 1.0),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn the_compromise_splits_what_lies_between_the_claims() {
+    let (ne, wa) = (
+        bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+        bundled("worldatlas10m_ARM_AZE_shared.geojson"),
+    );
+    let m = median::run(
+        &MedianRequest {
+            names: vec!["NE5".into(), "WA".into()],
+            parties: vec![
+                bundled("naturalearth10m_ARM.geojson"),
+                bundled("naturalearth10m_AZE.geojson"),
+            ],
+            compromise: true,
+            ..request(vec![ne.clone(), wa.clone()])
+        },
+        provenance(),
+    )
+    .unwrap();
+    let s = &m.summary;
+    assert_eq!(s.mode, "compromise");
+    let c = s.compromise.as_ref().unwrap();
+    assert!(c.regions > 100, "{}", c.regions);
+    // The ground between the claims (the comparison engine, on its own) is
+    // the ground between each claim and the compromise, added.
+    let between = compare::run(
+        &CompareRequest {
+            lines: vec![ne, wa],
+            tolerance: 0.5,
+            bridge: 10_000.0,
+            join: 5_000.0,
+            ..Default::default()
+        },
+        provenance(),
+    )
+    .unwrap()
+    .comparison
+    .pairs[0]
+        .area_between_m2;
+    assert_eq!(c.gains.len(), 2);
+    let halves: f64 = c.gains.iter().map(|g| g.area_between_m2).sum();
+    assert!(
+        (halves - between).abs() / between < 1e-9,
+        "{halves} vs {between}"
+    );
+    // Each party's gains against a claim add up to the ground between them.
+    for g in &c.gains {
+        let total: f64 = g.gain_m2.values().sum();
+        assert!((total - g.area_between_m2).abs() / g.area_between_m2 < 1e-6);
+        assert!(
+            g.gain_m2.contains_key("naturalearth10m_ARM"),
+            "{:?}",
+            g.gain_m2
+        );
+    }
+    // Every vertex equidistant from both claims within the tolerance; the
+    // pieces meeting at contacts are one line: far fewer than regions.
+    let mut turning = 0;
+    for l in &m.outcome.lines {
+        for v in &l.line.vertices {
+            assert!((v.base_a[0].distance - v.base_b[0].distance).abs() <= 0.5 + 1e-9);
+        }
+        turning += l.line.turning_points().count();
+    }
+    assert!(turning >= c.regions, "{turning}");
+    assert!(s.lines.len() * 5 < c.regions, "{} pieces", s.lines.len());
+}
+
+#[test]
+fn strict_ratio_and_tri_point_lines_have_their_closed_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two meridians 0.2° apart: the median is the meridian halfway.
+    let a = line_file(
+        dir.path(),
+        "west.geojson",
+        &[vec![(40.0, 10.0), (40.5, 10.0), (41.0, 10.0)]],
+    );
+    let b = line_file(
+        dir.path(),
+        "east.geojson",
+        &[vec![(40.0, 10.2), (40.3, 10.2), (41.0, 10.2)]],
+    );
+    let m = median::run(&request(vec![a.clone(), b.clone()]), provenance()).unwrap();
+    assert_eq!(m.summary.mode, "strict");
+    // ~1° of meridian at 40.5°N: 111.05 km.
+    assert!((m.summary.lines[0].length_m - 111_050.0).abs() < 200.0);
+    for v in &m.outcome.lines[0].line.vertices {
+        assert!((v.lon - 10.1).abs() < 1e-9, "{}", v.lon);
+    }
+    // 3:1 — three times as far from the west meridian as from the east.
+    let r = median::run(
+        &MedianRequest {
+            ratio: (3.0, 1.0),
+            ..request(vec![a.clone(), b.clone()])
+        },
+        provenance(),
+    )
+    .unwrap();
+    assert_eq!(r.summary.ratio, [3.0, 1.0]);
+    for v in &r.outcome.lines[0].line.vertices {
+        let (da, db) = (v.base_a[0].distance, v.base_b[0].distance);
+        assert!((da - 3.0 * db).abs() < 1e-3, "{da} {db}");
+    }
+    // Straight banks: too few vertices control a simplified line, said so.
+    let e = median::run(
+        &MedianRequest {
+            simplified: true,
+            ..request(vec![a.clone(), b.clone()])
+        },
+        provenance(),
+    )
+    .err()
+    .unwrap();
+    assert!(e.message.contains("too few"), "{}", e.message);
+    // Three shores: a tri-point equidistant from all three.
+    let c = line_file(
+        dir.path(),
+        "north.geojson",
+        &[vec![(40.95, 10.03), (40.95, 10.17)]],
+    );
+    let t = median::run(&request(vec![a, b, c]), provenance()).unwrap();
+    assert_eq!(t.summary.mode, "tri-point");
+    assert_eq!(t.summary.lines.len(), 3);
+    let tp = t.summary.tri_point.as_ref().unwrap();
+    for base in &tp.base {
+        assert!((base.distance - tp.distance_m).abs() < 1e-6);
+    }
+    assert!((tp.lon - 10.1).abs() < 1e-9);
+}
+
+#[test]
+fn bad_sides_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = line_file(dir.path(), "a.geojson", &[vec![(40.0, 10.0), (41.0, 10.2)]]);
+    let b = line_file(dir.path(), "b.geojson", &[vec![(40.0, 10.2), (41.0, 10.0)]]);
+    // Crossing sides: where, and what to do.
+    let e = median::run(&request(vec![a.clone(), b.clone()]), provenance())
+        .err()
+        .unwrap();
+    assert!(
+        e.message.contains("touch or cross near 40.5"),
+        "{}",
+        e.message
+    );
+    assert!(e.hint.as_deref().unwrap_or("").contains("--compromise"));
+    assert!(median::parse_ratio("2:0").unwrap_err().contains("positive"));
+    let e = median::run(
+        &MedianRequest {
+            tolerance: 0.0,
+            ..request(vec![a.clone(), b.clone()])
+        },
+        provenance(),
+    )
+    .err()
+    .unwrap();
+    assert!(e.message.contains("tolerance"), "{}", e.message);
+    let empty = dir.path().join("empty.geojson");
+    std::fs::write(&empty, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
+    let e = median::run(&request(vec![a, empty]), provenance())
+        .err()
+        .unwrap();
+    assert!(e.message.contains("empty side"), "{}", e.message);
+}

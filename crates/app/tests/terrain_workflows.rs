@@ -1,0 +1,314 @@
+//! The terrain workflows as library calls, on the bundled GEBCO 2023
+//! excerpt of the Alay–Pamir mountains and the OSM Kyrgyz–Tajik line in
+//! ../shared/data:
+//! the corridor clip against the geodesy layer's nearest point, the
+//! pipeline against RichDEM's accumulation, Strahler orders, the thalweg
+//! winding with its valley, the divide along the Trans-Alay crest, the
+//! median between two banks. (`terminus terrain …` only parses, calls these
+//! and prints: crates/cli/tests/cli.rs checks that.)
+
+use std::path::{Path, PathBuf};
+use terminus_app::terrain::{self, DivideBy, DivideRequest, Drainage, PipelineRequest, Reach};
+use terminus_app::{InputOptions, Provenance};
+use terminus_terrain::flow::CellMetric;
+
+fn shared(rel: &str) -> Option<PathBuf> {
+    terminus_testdata::shared_data(rel)
+}
+
+/// The GEBCO excerpt bundled in data/ (the same bytes as
+/// ../shared/data/dem/gebco2023_alay_pamir_KG_TJ_15s.tif).
+fn dem() -> Option<PathBuf> {
+    Some(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data/gebco2023_alay_pamir_KG_TJ_15s.tif"),
+    )
+}
+
+fn osm_line() -> Option<PathBuf> {
+    shared("boundaries/kg_tj/geomaps_osm10m_KGZ_TJK_shared.geojson")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Every kept cell of a 10 km corridor is within 10 km of the line and
+/// every dropped one beyond, by the geodesy layer's nearest point.
+#[test]
+fn the_corridor_keeps_exactly_the_cells_within_its_distance() {
+    let (Some(dem), Some(line)) = (dem(), osm_line()) else {
+        return;
+    };
+    let d = terrain::load_dem(&dem, None).unwrap();
+    let c = terrain::corridor(&d, &dem, &line, 10_000.0, &InputOptions::default()).unwrap();
+    assert!(c.kept > 10_000, "{}", c.kept);
+    let ds = terminus_formats::read(&line, &Default::default()).unwrap();
+    let pieces: Vec<Vec<terminus_geodesy::LatLon>> = ds.layers[0]
+        .features
+        .iter()
+        .filter_map(|f| match &f.geometry {
+            Some(terminus_vector::Geometry::LineString(l)) => {
+                Some(l.iter().map(|p| p.to_xy().latlon()).collect())
+            }
+            _ => None,
+        })
+        .collect();
+    let gn = terminus_geodesy::geodesic::Gnomonic::new(terminus_geodesy::Ellipsoid::WGS84);
+    let g = &c.dem.georef;
+    let mut checked = 0;
+    for (i, v) in c.dem.data.iter().enumerate().step_by(389) {
+        let (col, row) = (i % c.dem.width, i / c.dem.width);
+        let (lon, lat) = g.center(col, row);
+        let d = pieces
+            .iter()
+            .map(|p| {
+                terminus_geodesy::geodesic::nearest_on_polyline(
+                    &gn,
+                    p,
+                    terminus_geodesy::LatLon::new(lat, lon),
+                )
+                .unwrap()
+                .distance
+            })
+            .fold(f64::INFINITY, f64::min);
+        assert_eq!(!v.is_nan(), d <= 10_000.0, "cell {col},{row}: {d} m");
+        checked += 1;
+    }
+    assert!(checked > 200);
+}
+
+/// Fill +ε, D8 with the drop metric, accumulation: the largest accumulation
+/// is RichDEM's (37,083 cells; crates/terrain/tests/flow_reference.rs checks
+/// every cell); the folder names the DEM by its hash and the settings.
+#[test]
+fn the_pipeline_matches_richdem_and_says_what_made_it() {
+    let Some(dem) = dem() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pipe");
+    let r = terrain::pipeline(
+        &PipelineRequest {
+            dem: dem.clone(),
+            dem_crs: None,
+            drainage: Drainage::Epsilon,
+            metric: CellMetric::Drop,
+            out: out.clone(),
+            overwrite: false,
+        },
+        Provenance::new(vec!["test".into()]),
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(r.largest_accumulation, 37_083);
+    assert_eq!((r.width, r.height), (600, 336));
+    for f in [
+        "filled.tif",
+        "flowdir.tif",
+        "accumulation.tif",
+        "basins.tif",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let prov: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("provenance.json")).unwrap())
+            .unwrap();
+    let hash = {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(std::fs::read(&dem).unwrap()))
+    };
+    assert_eq!(prov["inputs"][0]["files"][0]["sha256"], hash, "{prov}");
+    assert_eq!(prov["inputs"][0]["crs"], "EPSG:4326");
+    assert_eq!(prov["tolerances"]["drainage"], "Epsilon");
+    // The pour point at the largest accumulation drains exactly that many
+    // cells.
+    let filled = terminus_terrain::read(&out.join("filled.tif"), None).unwrap();
+    let acc = terminus_terrain::read(&out.join("accumulation.tif"), None).unwrap();
+    let imax = (0..acc.data.len())
+        .max_by(|&a, &b| acc.data[a].total_cmp(&acc.data[b]))
+        .unwrap();
+    let (lon, lat) = acc.georef.center(imax % acc.width, imax / acc.width);
+    let pp = write(
+        dir.path(),
+        "pour.geojson",
+        &format!(r#"{{"type":"Point","coordinates":[{lon},{lat}]}}"#),
+    );
+    let points = terrain::pour_points(
+        &filled,
+        &out.join("filled.tif"),
+        &pp,
+        &InputOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(points, vec![(imax, 1)]);
+    let far = write(
+        dir.path(),
+        "far.geojson",
+        r#"{"type":"Point","coordinates":[10,10]}"#,
+    );
+    let e = terrain::pour_points(
+        &filled,
+        &out.join("filled.tif"),
+        &far,
+        &InputOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.message.contains("pour point 1") && e.message.contains("outside the DEM"),
+        "{}",
+        e.message
+    );
+}
+
+/// Streams of 300 cells or more: every segment flows into one of at least
+/// its own Strahler order, or leaves the DEM; every length is positive.
+#[test]
+fn streams_have_strahler_orders() {
+    let Some(dem) = dem() else { return };
+    let s = terrain::streams(&dem, CellMetric::Ellipsoid, Some(300), None).unwrap();
+    let fs = s.geojson["features"].as_array().unwrap();
+    assert!(fs.len() > 100, "{}", fs.len());
+    assert_eq!(fs.len(), s.segments);
+    let first: std::collections::HashMap<String, i64> = fs
+        .iter()
+        .map(|f| {
+            (
+                f["geometry"]["coordinates"][0].to_string(),
+                f["properties"]["order"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    for f in fs {
+        let c = f["geometry"]["coordinates"].as_array().unwrap();
+        if let Some(&o) = first.get(&c.last().unwrap().to_string()) {
+            assert!(o >= f["properties"]["order"].as_i64().unwrap());
+        }
+        assert!(f["properties"]["length_m"].as_f64().unwrap() > 0.0);
+    }
+    let e = terrain::streams(&dem, CellMetric::Ellipsoid, None, None)
+        .err()
+        .unwrap();
+    assert!(e.message.contains("--threshold") && e.message.contains("--min-area"));
+}
+
+/// The Kyzyl-Suu from 39.66°N 72.84°E down to 39.49°N 72.00°E: longer
+/// than the 75 km between its ends (it winds with the valley), downhill;
+/// a start off the DEM is refused by name.
+#[test]
+fn the_thalweg_winds_with_its_valley() {
+    let Some(dem) = dem() else { return };
+    let req = |from: (f64, f64)| terrain::ThalwegRequest {
+        dem: dem.clone(),
+        dem_crs: None,
+        reach: Reach::Between(from, (39.4896, 72.0021)),
+        corridor: 5000.0,
+        compare: Vec::new(),
+        input: InputOptions::default(),
+    };
+    let t = terrain::thalweg(&req((39.6646, 72.8354))).unwrap();
+    assert!(
+        (75_000.0..120_000.0).contains(&t.summary.length_m),
+        "{}",
+        t.summary.length_m
+    );
+    assert!(t.summary.start_m > t.summary.end_m);
+    let e = terrain::thalweg(&req((10.0, 10.0))).err().unwrap();
+    assert!(
+        e.message.contains("start") && e.message.contains("outside the DEM"),
+        "{}",
+        e.message
+    );
+}
+
+/// Within 10 km of the OSM border the water-parting stays in the corridor
+/// and, over most of it, near the border; where it departs is named.
+#[test]
+fn the_divide_along_the_border() {
+    let (Some(dem), Some(line)) = (dem(), osm_line()) else {
+        return;
+    };
+    let d = terrain::divide(&DivideRequest {
+        dem,
+        by: DivideBy::Along {
+            line: line.clone(),
+            corridor: 10_000.0,
+        },
+        snap: 1000.0,
+        simplify: 0.0,
+        compare: vec![line],
+        metric: CellMetric::Ellipsoid,
+        input: InputOptions::default(),
+    })
+    .unwrap();
+    assert!(d.summary.length_m > 100_000.0);
+    let c = &d.summary.compared[0];
+    assert!(c.max_m <= 10_500.0 && c.median_m < 3000.0, "{c:?}");
+    assert!(!c.departures.is_empty());
+}
+
+/// Drainage areas as a seed polygon (the Alay valley floor) and a stream
+/// line as drawn (the Muksu): the divide runs along the Trans-Alay crest,
+/// over 6,900 m, within a kilometre of the OSM border in median.
+#[test]
+fn the_divide_between_a_valley_and_a_river() {
+    let (Some(dem), Some(line)) = (dem(), osm_line()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(
+        dir.path(),
+        "valley.geojson",
+        r#"{"type":"Polygon","coordinates":[[[72.3,39.5],[72.8,39.55],[72.8,39.65],[72.3,39.6],[72.3,39.5]]]}"#,
+    );
+    let b = write(
+        dir.path(),
+        "muksu.geojson",
+        r#"{"type":"LineString","coordinates":[[72.2,39.18],[72.5,39.15],[72.8,39.12]]}"#,
+    );
+    let d = terrain::divide(&DivideRequest {
+        dem,
+        by: DivideBy::Sides {
+            a,
+            b,
+            a_name: None,
+            b_name: None,
+        },
+        snap: 1000.0,
+        simplify: 0.0,
+        compare: vec![line],
+        metric: CellMetric::Ellipsoid,
+        input: InputOptions::default(),
+    })
+    .unwrap();
+    let s = &d.summary;
+    assert!(s.cells_a > 10_000 && s.cells_b > 10_000);
+    assert!(s.highest_m.unwrap() > 6900.0);
+    assert!(s.compared[0].median_m < 1000.0, "{:?}", s.compared[0]);
+}
+
+/// Two banks along parallels 0.002° apart (~222 m): the median runs along
+/// the parallel half-way, equidistant to a millimetre at every point.
+#[test]
+fn the_median_between_two_banks() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = write(
+        dir.path(),
+        "left.geojson",
+        r#"{"type":"LineString","coordinates":[[72.0,39.500],[72.05,39.500],[72.1,39.500]]}"#,
+    );
+    let r = write(
+        dir.path(),
+        "right.geojson",
+        r#"{"type":"LineString","coordinates":[[72.0,39.498],[72.05,39.498],[72.1,39.498]]}"#,
+    );
+    let m = terrain::bank_median(&l, &r, 100.0, &InputOptions::default()).unwrap();
+    assert!(m.summary.max_inequality_m < 1e-3, "{:?}", m.summary);
+    for c in m.geojson["features"][0]["geometry"]["coordinates"]
+        .as_array()
+        .unwrap()
+    {
+        let lat = c[1].as_f64().unwrap();
+        assert!((lat - 39.499).abs() < 1e-5, "{lat}");
+    }
+}

@@ -1,0 +1,476 @@
+//! The workflows' summaries over HTTP: the same application-layer
+//! workflows the CLI runs (`terminus_app::compare`, `terminus_app::median`),
+//! not a copy, on lines the caller sends (GeoJSON, WGS 84 by RFC 7946) or
+//! on lines the record holds (an event's line, by its number).
+//!
+//! - `POST /api/workflows/compare`: claim lines side by side — the
+//!   summary of `terminus compare --json` (docs/compare.md), its layers
+//!   (agreement, discrepancies coloured by who gains, closures,
+//!   territories) as GeoJSON, and the provenance (each input's SHA-256).
+//! - `POST /api/workflows/median`: the median or compromise of two claim
+//!   lines — the summary of `terminus median --json`
+//!   (docs/delimitation.md), its layers, and the provenance.
+//!
+//! Who may: any member the record holds now, observers included, on lines
+//! they send (a computation reveals nothing of the record); a line taken
+//! from the record needs what reading the negotiation needs
+//! ([`Action::ReadNegotiation`]). Anonymous callers are refused: the work
+//! is the service's CPU. At most one workflow per core runs at a time; a
+//! request beyond that is answered 503 at once with `Retry-After`, never
+//! queued behind a million-vertex comparison.
+
+use crate::http::{caller, ApiError};
+use crate::policy::{allow, Action, Caller};
+use crate::state::Service;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use tokio::sync::Semaphore;
+
+/// Lines one request may compare.
+pub const MAX_LINES: usize = 8;
+
+/// A line given to a workflow: sent whole, or taken from the record.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineInput {
+    /// Its name in the summary (unique within the request).
+    pub name: String,
+    /// A GeoJSON FeatureCollection, Feature or geometry on WGS 84.
+    #[serde(default)]
+    pub geojson: Option<Value>,
+    /// The number of an event of the record whose body holds a line (a
+    /// proposal, counter-proposal, amendment or agreement).
+    #[serde(default)]
+    pub event: Option<u64>,
+}
+
+/// A party's territory (polygons), sent as GeoJSON on WGS 84.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyInput {
+    /// The party's name (its gains are named so).
+    pub name: String,
+    /// Its polygons.
+    pub geojson: Value,
+}
+
+/// `POST /api/workflows/compare`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareBody {
+    /// Two to eight lines.
+    pub lines: Vec<LineInput>,
+    /// The two parties' territories, or none.
+    #[serde(default)]
+    pub parties: Vec<PartyInput>,
+    /// Agreement tolerance, metres (default 100).
+    #[serde(default = "default_tolerance")]
+    pub tolerance_m: f64,
+    /// Bridge gaps in one line up to this, metres (default 10,000).
+    #[serde(default = "default_bridge")]
+    pub bridge_m: f64,
+    /// Join the ends of two lines up to this, metres (default 5,000).
+    #[serde(default = "default_join")]
+    pub join_m: f64,
+    /// Compare every line with this one (by name) instead of all pairs.
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+/// `POST /api/workflows/median`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MedianBody {
+    /// The two claim lines (or banks, or coasts).
+    pub claims: Vec<LineInput>,
+    /// The two parties' territories (compromise gains named by party).
+    #[serde(default)]
+    pub parties: Vec<PartyInput>,
+    /// `compromise` (crossing claim lines, region by region; the default)
+    /// or `strict` (sides that do not cross).
+    #[serde(default = "default_mode")]
+    pub mode: String,
+    /// Largest departure of a chord from equidistance, metres (default 0.5).
+    #[serde(default = "default_median_tolerance")]
+    pub tolerance_m: f64,
+    /// `[w_A, w_B]`: the line is w_A/w_B as far from A as from B (default
+    /// `[1, 1]`).
+    #[serde(default = "default_ratio")]
+    pub ratio: [f64; 2],
+}
+
+fn default_tolerance() -> f64 {
+    100.0
+}
+fn default_bridge() -> f64 {
+    10_000.0
+}
+fn default_join() -> f64 {
+    5_000.0
+}
+fn default_mode() -> String {
+    "compromise".into()
+}
+fn default_median_tolerance() -> f64 {
+    0.5
+}
+fn default_ratio() -> [f64; 2] {
+    [1.0, 1.0]
+}
+
+/// One workflow per core at a time.
+pub fn slots() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS
+        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())))
+}
+
+fn busy() -> Response {
+    let mut r = ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "every core is running a workflow: try again shortly",
+    )
+    .into_response();
+    r.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("5"),
+    );
+    r
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad(format!(
+            "the body is not {what} (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// A workflow's refusal as HTTP: 422 with its reason and hint. The CLI
+/// tells bad input (exit 2) from a computation that could not be done on
+/// good input (exit 1: lines that span more than the local plane takes,
+/// sides that meet); here both are about the lines the caller sent, so
+/// both are 422 and the reason says which. A fault in Terminus (a panic)
+/// is the 500 of the service's catch-all, never this.
+fn failed(f: terminus_app::Failure) -> ApiError {
+    let what = match f.fault {
+        terminus_app::Fault::Input => "the input was refused",
+        terminus_app::Fault::Operation => "the workflow could not be done on these lines",
+    };
+    let reason = match &f.hint {
+        Some(h) => format!("{what}: {} (hint: {h})", f.message),
+        None => format!("{what}: {}", f.message),
+    };
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, reason)
+}
+
+/// The request's files: each line and territory written as GeoJSON in a
+/// folder of its own, read back by the workflow through the input road.
+struct Inputs {
+    dir: tempfile::TempDir,
+}
+
+impl Inputs {
+    fn new() -> Result<Inputs, ApiError> {
+        tempfile::tempdir()
+            .map(|dir| Inputs { dir })
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+    }
+
+    fn write(&self, role: &str, i: usize, v: &Value) -> Result<PathBuf, ApiError> {
+        let path = self.dir.path().join(format!("{role}-{}.geojson", i + 1));
+        let text = serde_json::to_vec(v).unwrap_or_default();
+        std::fs::write(&path, text)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        Ok(path)
+    }
+
+    /// The provenance as the caller should read it: the request's own
+    /// names for its inputs, not this service's temporary files.
+    fn provenance(&self, p: &terminus_app::Provenance) -> Value {
+        let text = serde_json::to_string(p).unwrap_or_default();
+        let dir = serde_json::to_string(&self.dir.path().display().to_string()).unwrap_or_default();
+        let dir = dir.trim_matches('"');
+        serde_json::from_str(&text.replace(&format!("{dir}/"), "request:")).unwrap_or(Value::Null)
+    }
+}
+
+/// Each line written as a file: sent lines as they came, record lines from
+/// their event (the caller must be allowed to read the negotiation).
+fn line_files(
+    s: &Service,
+    who: &Caller,
+    lines: &[LineInput],
+    inputs: &Inputs,
+) -> Result<(Vec<PathBuf>, Vec<String>), ApiError> {
+    let mut names: Vec<String> = Vec::new();
+    let mut paths = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if l.name.trim().is_empty() {
+            return Err(ApiError::bad(format!("line {}: give it a name", i + 1)));
+        }
+        if names.contains(&l.name) {
+            return Err(ApiError::bad(format!(
+                "two lines are called \"{}\": names must differ",
+                l.name
+            )));
+        }
+        let geojson = match (&l.geojson, l.event) {
+            (Some(g), None) => g.clone(),
+            (None, Some(seq)) => {
+                allow(Some(who), Action::ReadNegotiation)?;
+                record_line(s, seq)?
+            }
+            _ => {
+                return Err(ApiError::bad(format!(
+                    "line \"{}\": give either `geojson` or `event`, not both or neither",
+                    l.name
+                )))
+            }
+        };
+        paths.push(inputs.write("line", i, &geojson)?);
+        names.push(l.name.clone());
+    }
+    Ok((paths, names))
+}
+
+/// The line of event `seq` as a GeoJSON LineString.
+fn record_line(s: &Service, seq: u64) -> Result<Value, ApiError> {
+    let live = s.read_live();
+    let e = live.events.get(seq as usize).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no event {seq}: the record has {}",
+            live.events.len()
+        ))
+    })?;
+    let line = terminus_ledger::views::line_of(&e.body_value()).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "event {seq} ({}) holds no line of two or more positions",
+                e.kind
+            ),
+        )
+    })?;
+    Ok(json!({
+        "type": "LineString",
+        "coordinates": line.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(),
+    }))
+}
+
+fn party_files(
+    parties: &[PartyInput],
+    inputs: &Inputs,
+) -> Result<(Vec<PathBuf>, Vec<String>), ApiError> {
+    if !parties.is_empty() && parties.len() != 2 {
+        return Err(ApiError::bad(format!(
+            "`parties` takes the territories of two parties (got {})",
+            parties.len()
+        )));
+    }
+    if let [a, b] = parties {
+        if file_stem(&a.name) == file_stem(&b.name) {
+            return Err(ApiError::bad(format!(
+                "the parties \"{}\" and \"{}\" need names that differ",
+                a.name, b.name
+            )));
+        }
+    }
+    let mut paths = Vec::new();
+    for (i, p) in parties.iter().enumerate() {
+        paths.push(inputs.write("party", i, &p.geojson)?);
+    }
+    Ok((paths, parties.iter().map(|p| p.name.clone()).collect()))
+}
+
+fn member(s: &Service, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let c = caller(s, headers)?;
+    allow(c.as_ref(), Action::RunWorkflow)?;
+    c.ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "send a member's token"))
+}
+
+fn layers_json(layers: &[terminus_vector::Layer]) -> Value {
+    Value::Object(
+        layers
+            .iter()
+            .map(|l| (l.name.clone(), terminus_app::geojson::feature_collection(l)))
+            .collect(),
+    )
+}
+
+/// `POST /api/workflows/compare`.
+pub async fn compare(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let who = member(&s, &headers)?;
+    let req: CompareBody = parse(&body, "a comparison (lines, parties, tolerance_m …)")?;
+    if !(2..=MAX_LINES).contains(&req.lines.len()) {
+        return Err(ApiError::bad(format!(
+            "give two to {MAX_LINES} lines (got {})",
+            req.lines.len()
+        )));
+    }
+    let Ok(_slot) = slots().try_acquire() else {
+        return Ok(busy());
+    };
+    let inputs = Inputs::new()?;
+    let (lines, names) = line_files(&s, &who, &req.lines, &inputs)?;
+    let (parties, party_names) = party_files(&req.parties, &inputs)?;
+    let app_req = terminus_app::compare::CompareRequest {
+        lines,
+        names,
+        parties,
+        party_names,
+        tolerance: req.tolerance_m,
+        bridge: req.bridge_m,
+        join: req.join_m,
+        reference: req.reference.clone(),
+        ..Default::default()
+    };
+    let provenance = terminus_app::Provenance::new(vec![
+        "POST /api/workflows/compare".into(),
+        format!("by {}", who.member),
+    ]);
+    let answer = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+        let check = |what: &str, v: f64| {
+            if v.is_finite() && v >= 0.0 {
+                Ok(())
+            } else {
+                Err(ApiError::bad(format!(
+                    "{what} must be a distance ≥ 0 in metres"
+                )))
+            }
+        };
+        check("tolerance_m", app_req.tolerance)?;
+        check("bridge_m", app_req.bridge)?;
+        check("join_m", app_req.join)?;
+        let o = terminus_app::compare::run(&app_req, provenance).map_err(failed)?;
+        Ok(json!({
+            "summary": terminus_app::compare::summary(&o.comparison),
+            "layers": layers_json(&terminus_app::compare::layers(&o.comparison)),
+            "provenance": inputs.provenance(&o.provenance),
+        }))
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the comparison failed"))??;
+    Ok(Json(answer).into_response())
+}
+
+/// `POST /api/workflows/median`.
+pub async fn median(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let who = member(&s, &headers)?;
+    let req: MedianBody = parse(
+        &body,
+        "a median (claims, parties, mode, tolerance_m, ratio)",
+    )?;
+    if req.claims.len() != 2 {
+        return Err(ApiError::bad(format!(
+            "give the two claim lines in `claims` (got {})",
+            req.claims.len()
+        )));
+    }
+    let compromise = match req.mode.as_str() {
+        "compromise" => true,
+        "strict" => false,
+        other => {
+            return Err(ApiError::bad(format!(
+                "mode \"{other}\": compromise or strict"
+            )))
+        }
+    };
+    if req.ratio.iter().any(|w| !w.is_finite() || *w <= 0.0) {
+        return Err(ApiError::bad("ratio: two weights above zero"));
+    }
+    let Ok(_slot) = slots().try_acquire() else {
+        return Ok(busy());
+    };
+    let inputs = Inputs::new()?;
+    let (sides, names) = line_files(&s, &who, &req.claims, &inputs)?;
+    let (parties, _) = party_files(&req.parties, &inputs)?;
+    // The median names gains after the territories' files: give them the
+    // parties' names.
+    let mut named_parties = Vec::new();
+    for (p, input) in parties.iter().zip(&req.parties) {
+        let to = p.with_file_name(format!("{}.geojson", file_stem(&input.name)));
+        std::fs::rename(p, &to)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        named_parties.push(to);
+    }
+    let app_req = terminus_app::median::MedianRequest {
+        sides,
+        names,
+        parties: named_parties,
+        tolerance: req.tolerance_m,
+        ratio: (req.ratio[0], req.ratio[1]),
+        compromise,
+        ..Default::default()
+    };
+    let provenance = terminus_app::Provenance::new(vec![
+        "POST /api/workflows/median".into(),
+        format!("by {}", who.member),
+    ]);
+    let answer = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+        let m = terminus_app::median::run(&app_req, provenance).map_err(failed)?;
+        Ok(json!({
+            "summary": m.summary,
+            "layers": layers_json(&terminus_app::median::layers(&m.outcome)),
+            "provenance": inputs.provenance(&m.provenance),
+        }))
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the median failed"))??;
+    Ok(Json(answer).into_response())
+}
+
+/// A party's name as a file stem: letters, digits, `-` and `_` kept, the
+/// rest `_` (the name itself stays in the summary through the stem).
+fn file_stem(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(64)
+        .collect();
+    if s.is_empty() {
+        "party".into()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn party_names_become_safe_file_stems() {
+        assert_eq!(super::file_stem("ARM"), "ARM");
+        assert_eq!(super::file_stem("../../etc/passwd"), "______etc_passwd");
+        assert_eq!(super::file_stem(""), "party");
+        assert_eq!(super::file_stem("Кыргызстан"), "Кыргызстан");
+    }
+
+    #[test]
+    fn paths_stay_in_their_folder() {
+        let dir = std::path::Path::new("/tmp/x");
+        let p = dir.join(format!("{}.geojson", super::file_stem("../a")));
+        assert_eq!(p.parent(), Some(dir));
+    }
+}
