@@ -303,7 +303,10 @@ pub fn not_intervisible(cat: &Catalogue) -> usize {
 }
 
 /// A survey of pillars (points with their numbers) checked against the
-/// catalogue and the line, within `tolerance` metres.
+/// catalogue and the line, within `tolerance` metres. The three files are
+/// read through the same input options (a CRS named is used for each file
+/// that does not state its own: the catalogue Terminus writes states it in
+/// its `.prj`).
 pub fn survey_check(
     survey: &Path,
     catalogue_file: &Path,
@@ -312,8 +315,8 @@ pub fn survey_check(
     input: &InputOptions,
 ) -> Result<terminus_demarcation::survey::SurveyReport, Failure> {
     let cs = CatalogueSettings::default();
-    let (cat, _) = catalogue_from(catalogue_file, &InputOptions::default(), None, &cs)?;
-    let ds = read(line_file, &InputOptions::default())?.dataset;
+    let (cat, _) = catalogue_from(catalogue_file, input, None, &cs)?;
+    let ds = read(line_file, input)?.dataset;
     let line = one_line(line_file, &ds)?;
     let surveyed = read_pillars(survey, input)?
         .0

@@ -225,3 +225,100 @@ fn a_catalogue_without_numbers_is_refused_with_its_place() {
     // Nothing was kept.
     assert_eq!(c.record().events.len(), 4);
 }
+
+/// The record as a bundle (GeoPackage) for the other delegation: it
+/// verifies beside its layers; the other delegation imports it whole; a
+/// bundle whose agreed line was edited in its layer is refused, naming
+/// the layer, and nothing of it is merged.
+#[test]
+fn a_bundle_goes_to_the_other_delegation_and_an_edited_one_is_refused() {
+    let c = Commission::found();
+    let line = write(
+        c.dir.path(),
+        "line.geojson",
+        r#"{"type":"LineString","coordinates":[[45.1318,41.07935],[45.17,41.05]]}"#,
+    );
+    let protocol = write(c.dir.path(), "protocol.md", "P\n");
+    c.sign("arm-head", "proposal", |r| {
+        r.section = Some("S".into());
+        r.line = Some(line.clone());
+        r.source = "s".into();
+    });
+    for who in ["arm-head", "aze-head"] {
+        c.sign(who, "agreement", |r| {
+            r.section = Some("S".into());
+            r.line = Some(line.clone());
+            r.basis = "b".into();
+            r.protocol = Some(protocol.clone());
+        });
+    }
+    let bundle = c.path("am-az.gpkg");
+    let (events, _heads, agreed) =
+        ledger::export_bundle(&c.path("record.sqlite"), "AM-AZ", &bundle).unwrap();
+    assert_eq!((events, agreed), (4, 1));
+    let v = ledger::verify_file(&bundle).unwrap();
+    assert!(v.agreed.contains_key("S"));
+    // The other delegation's store takes it whole.
+    let theirs = c.path("theirs.sqlite");
+    match ledger::import(&bundle, &theirs, "AM-AZ", None).unwrap() {
+        ledger::Imported::Merged(said) => assert!(said.contains('4'), "{said}"),
+        ledger::Imported::Refused(why) => panic!("{why}"),
+    }
+    // The agreed section renamed in the bundle's layer (not in the log):
+    // refused, and the layer named.
+    let edited = c.path("edited.gpkg");
+    std::fs::copy(&bundle, &edited).unwrap();
+    {
+        let db = rusqlite::Connection::open(&edited).unwrap();
+        let tables: Vec<String> = db
+            .prepare("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(tables.iter().any(|t| t == "agreed_sections"), "{tables:?}");
+        // Drop the GeoPackage's R-tree triggers for the edit, as a hand
+        // editing the file in SQLite might.
+        let triggers: Vec<String> = db
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'agreed_sections'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for t in triggers {
+            db.execute_batch(&format!("DROP TRIGGER \"{t}\"")).unwrap();
+        }
+        let n = db
+            .execute(
+                "UPDATE agreed_sections SET section = section || ' (edited)'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+    let (what, _, why) = ledger::verify_file(&edited).unwrap_err();
+    assert_eq!(what, "layer", "{why}");
+    assert!(
+        why.contains("agreed_sections") && why.contains("the record says \"S\""),
+        "{why}"
+    );
+    let before = ledger::open_store(&theirs, "AM-AZ", false)
+        .unwrap()
+        .record()
+        .unwrap()
+        .events
+        .len();
+    match ledger::import(&edited, &theirs, "AM-AZ", None).unwrap() {
+        ledger::Imported::Refused(why) => assert!(why.contains("NOT merged"), "{why}"),
+        ledger::Imported::Merged(said) => panic!("an edited bundle was merged: {said}"),
+    }
+    let after = ledger::open_store(&theirs, "AM-AZ", false)
+        .unwrap()
+        .record()
+        .unwrap()
+        .events
+        .len();
+    assert_eq!(before, after);
+}
