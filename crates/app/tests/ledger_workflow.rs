@@ -57,6 +57,30 @@ impl Commission {
         ledger::sign(&req).unwrap()
     }
 
+    /// Section `name` proposed by ARM's head and agreed by both heads (a
+    /// two-point line, a one-line protocol).
+    fn agree_a_section(&self, name: &str) {
+        let line = write(
+            self.dir.path(),
+            "line.geojson",
+            r#"{"type":"LineString","coordinates":[[45.1318,41.07935],[45.17,41.05]]}"#,
+        );
+        let protocol = write(self.dir.path(), "protocol.md", "P\n");
+        self.sign("arm-head", "proposal", |r| {
+            r.section = Some(name.into());
+            r.line = Some(line.clone());
+            r.source = "s".into();
+        });
+        for who in ["arm-head", "aze-head"] {
+            self.sign(who, "agreement", |r| {
+                r.section = Some(name.into());
+                r.line = Some(line.clone());
+                r.basis = "b".into();
+                r.protocol = Some(protocol.clone());
+            });
+        }
+    }
+
     fn record(&self) -> Record {
         let mut store = ledger::open_store(&self.path("record.sqlite"), "AM-AZ", false).unwrap();
         store.record().unwrap()
@@ -183,25 +207,7 @@ fn a_section_proposed_agreed_and_its_pillars_attached() {
 #[test]
 fn a_catalogue_without_numbers_is_refused_with_its_place() {
     let c = Commission::found();
-    let line = write(
-        c.dir.path(),
-        "line.geojson",
-        r#"{"type":"LineString","coordinates":[[45.1318,41.07935],[45.17,41.05]]}"#,
-    );
-    let protocol = write(c.dir.path(), "protocol.md", "P\n");
-    c.sign("arm-head", "proposal", |r| {
-        r.section = Some("S".into());
-        r.line = Some(line.clone());
-        r.source = "s".into();
-    });
-    for who in ["arm-head", "aze-head"] {
-        c.sign(who, "agreement", |r| {
-            r.section = Some("S".into());
-            r.line = Some(line.clone());
-            r.basis = "b".into();
-            r.protocol = Some(protocol.clone());
-        });
-    }
+    c.agree_a_section("S");
     let pillars = write(
         c.dir.path(),
         "pillars.geojson",
@@ -233,25 +239,7 @@ fn a_catalogue_without_numbers_is_refused_with_its_place() {
 #[test]
 fn a_bundle_goes_to_the_other_delegation_and_an_edited_one_is_refused() {
     let c = Commission::found();
-    let line = write(
-        c.dir.path(),
-        "line.geojson",
-        r#"{"type":"LineString","coordinates":[[45.1318,41.07935],[45.17,41.05]]}"#,
-    );
-    let protocol = write(c.dir.path(), "protocol.md", "P\n");
-    c.sign("arm-head", "proposal", |r| {
-        r.section = Some("S".into());
-        r.line = Some(line.clone());
-        r.source = "s".into();
-    });
-    for who in ["arm-head", "aze-head"] {
-        c.sign(who, "agreement", |r| {
-            r.section = Some("S".into());
-            r.line = Some(line.clone());
-            r.basis = "b".into();
-            r.protocol = Some(protocol.clone());
-        });
-    }
+    c.agree_a_section("S");
     let bundle = c.path("am-az.gpkg");
     let (events, _heads, agreed) =
         ledger::export_bundle(&c.path("record.sqlite"), "AM-AZ", &bundle).unwrap();

@@ -13,37 +13,14 @@ use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
 use terminus_geodesy::Ellipsoid;
 use terminus_testdata::pairs::nearest_on_polyline;
 
+use terminus_testdata::{alay_sector, bundled};
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The NE Kyrgyz–Tajik line's vertices (lat, lon), piece 0.
-fn ne_line() -> Vec<(f64, f64)> {
-    let text = std::fs::read_to_string(root().join("data/naturalearth10m_KGZ_TJK_shared.geojson"))
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    v["features"][0]["geometry"]["coordinates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| (c[1].as_f64().unwrap(), c[0].as_f64().unwrap()))
-        .collect()
-}
-
-/// The part of it on the bundled Alay DEM (62 turning points, 171.5 km).
-fn alay_sector() -> Vec<(f64, f64)> {
-    ne_line()
-        .into_iter()
-        .take_while(|&(lat, lon)| (72.02..=74.48).contains(&lon) && (38.62..=39.98).contains(&lat))
-        .collect()
-}
-
 fn alay_dem() -> terminus_terrain::Dem {
-    terminus_terrain::read(
-        &root().join("data/gebco2023_alay_pamir_KG_TJ_15s.tif"),
-        None,
-    )
-    .unwrap()
+    terminus_terrain::read(&bundled("gebco2023_alay_pamir_KG_TJ_15s.tif"), None).unwrap()
 }
 
 fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {

@@ -5,34 +5,14 @@
 //! caught, feature runs restart the chain; the CSV and the layer carry
 //! every row as the catalogue holds it.
 
-use std::path::PathBuf;
 use terminus_demarcation::catalogue::{self, CatalogueSettings};
 use terminus_demarcation::plan::{self, Numbering, PlanSettings};
 use terminus_documents::catalogue::{csv, layer, CSV_HEADER};
 use terminus_documents::description::{self as describe, DescriptionSettings, FeatureRun, Lang};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The NE Kyrgyz–Tajik line's vertices (lat, lon), piece 0, where it
-/// crosses the bundled Alay DEM's extent (62 turning points, 171.5 km).
-fn alay_sector() -> Vec<(f64, f64)> {
-    let text = std::fs::read_to_string(root().join("data/naturalearth10m_KGZ_TJK_shared.geojson"))
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    v["features"][0]["geometry"]["coordinates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| (c[1].as_f64().unwrap(), c[0].as_f64().unwrap()))
-        .take_while(|&(lat, lon)| (72.02..=74.48).contains(&lon) && (38.62..=39.98).contains(&lat))
-        .collect()
-}
-
 fn sector_catalogue() -> catalogue::Catalogue {
     let p = plan::plan(
-        &alay_sector(),
+        &terminus_testdata::alay_sector(),
         None,
         &[],
         &[],

@@ -79,3 +79,33 @@ pub mod pairs {
         terminus_geodesy::geodesic::nearest_on_polyline(g, &line, LatLon::from_pair(p))
     }
 }
+
+/// `data/<name>` of the checkout: the public-domain excerpts bundled with
+/// Terminus (data/README.md), which every test may use without skipping.
+pub fn bundled(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data")
+        .join(name)
+}
+
+/// The bundled Natural Earth Kyrgyz–Tajik line's first piece, (lat, lon).
+pub fn ne_kg_tj_line() -> Vec<(f64, f64)> {
+    let text = std::fs::read_to_string(bundled("naturalearth10m_KGZ_TJK_shared.geojson"))
+        .unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    v["features"][0]["geometry"]["coordinates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| Some((c.get(1)?.as_f64()?, c.get(0)?.as_f64()?)))
+        .collect()
+}
+
+/// The part of that line on the bundled GEBCO Alay excerpt (62 turning
+/// points, 171.5 km), (lat, lon): the demarcation tests' sector.
+pub fn alay_sector() -> Vec<(f64, f64)> {
+    ne_kg_tj_line()
+        .into_iter()
+        .take_while(|&(lat, lon)| (72.02..=74.48).contains(&lon) && (38.62..=39.98).contains(&lat))
+        .collect()
+}
