@@ -8,7 +8,8 @@
 //!   drafts), described by `openapi.json` (served at `/openapi.json`).
 //! - [`state`]: the store, the record as last written, and the derived
 //!   collections.
-//! - [`workflows`]: the application layer's workflows (compare, median)
+//! - [`workflows`]: the application layer's workflows (compare, median,
+//!   validate, sheets)
 //!   on lines sent or held by the record, answered with their summaries,
 //!   layers and provenance.
 //!
@@ -107,6 +108,14 @@ pub fn router(service: Arc<Service>) -> Router {
         .route(
             "/api/workflows/median",
             axum::routing::post(workflows::median),
+        )
+        .route(
+            "/api/workflows/validate",
+            axum::routing::post(workflows::validate),
+        )
+        .route(
+            "/api/workflows/sheets",
+            axum::routing::post(workflows::sheets),
         )
         .fallback(fallback)
         // Defence in depth: a handler that panics answers 500 with a

@@ -12,7 +12,7 @@
 //! | read a party's drafts | own party | own party | own (the mediator's) | — | — |
 //! | write a draft | own party | own party | own | — | — |
 //! | append an event, sign a tree head | as themselves | as themselves | as themselves | — | — |
-//! | run a workflow (compare, median) on lines they send | ✓ | ✓ | ✓ | ✓ | — |
+//! | run a workflow (compare, median, validate, sheets) on lines they send | ✓ | ✓ | ✓ | ✓ | — |
 //!
 //! The record adds its own rules on top (only heads sign agreements, only
 //! a party's head adds or revokes its members): [`terminus_ledger::record::Replay`]

@@ -10,6 +10,12 @@
 //! - `POST /api/workflows/median`: the median or compromise of two claim
 //!   lines — the summary of `terminus median --json`
 //!   (docs/delimitation.md), its layers, and the provenance.
+//! - `POST /api/workflows/validate`: every geometry and CRS check of
+//!   `terminus validate` on the lines or areas sent (a draft before it is
+//!   signed) — its summary (docs/validation.md), files named as sent.
+//! - `POST /api/workflows/sheets`: the Soviet map sheets a line crosses at
+//!   a scale, through one named Pulkovo 1942 transformation — the summary
+//!   of `terminus sheets --json` (docs/sheets.md).
 //!
 //! Who may: any member the record holds now, observers included, on lines
 //! they send (a computation reveals nothing of the record); a line taken
@@ -30,6 +36,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
+use terminus_app::InputOptions;
 use tokio::sync::Semaphore;
 
 /// Lines one request may compare.
@@ -105,6 +112,39 @@ pub struct MedianBody {
     pub ratio: [f64; 2],
 }
 
+/// `POST /api/workflows/validate`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateBody {
+    /// One to eight lines or areas (sent, or taken from the record).
+    pub files: Vec<LineInput>,
+    /// Spike threshold, degrees (default 1).
+    #[serde(default = "default_spike")]
+    pub spike_angle_deg: f64,
+}
+
+/// `POST /api/workflows/sheets`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetsBody {
+    /// The line (sent, or taken from the record).
+    pub line: LineInput,
+    /// Scale denominator: 1000000, 500000, 200000, 100000, 50000, 25000
+    /// or 10000 (default 100000).
+    #[serde(default = "default_scale")]
+    pub scale: u32,
+    /// The Pulkovo 1942 ↔ WGS 84 transformation, `EPSG:CODE` (default:
+    /// EPSG's most accurate at the line, named in the answer).
+    #[serde(default)]
+    pub op: Option<String>,
+}
+
+fn default_spike() -> f64 {
+    1.0
+}
+fn default_scale() -> u32 {
+    100_000
+}
 fn default_tolerance() -> f64 {
     100.0
 }
@@ -191,6 +231,11 @@ impl Inputs {
         std::fs::write(&path, text)
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
         Ok(path)
+    }
+
+    /// A message without this service's folder: the request's own names.
+    fn strip(&self, text: &str) -> String {
+        text.replace(&format!("{}/", self.dir.path().display()), "request:")
     }
 
     /// The provenance as the caller should read it: the request's own
@@ -433,6 +478,85 @@ pub async fn median(
     })
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the median failed"))??;
+    Ok(Json(answer).into_response())
+}
+
+/// `POST /api/workflows/validate`.
+pub async fn validate(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let who = member(&s, &headers)?;
+    let req: ValidateBody = parse(&body, "files to validate (files, spike_angle_deg)")?;
+    if !(1..=MAX_LINES).contains(&req.files.len()) {
+        return Err(ApiError::bad(format!(
+            "give one to {MAX_LINES} files (got {})",
+            req.files.len()
+        )));
+    }
+    if !(req.spike_angle_deg.is_finite() && (0.0..=180.0).contains(&req.spike_angle_deg)) {
+        return Err(ApiError::bad("spike_angle_deg: 0 to 180"));
+    }
+    let Ok(_slot) = slots().try_acquire() else {
+        return Ok(busy());
+    };
+    let inputs = Inputs::new()?;
+    let (paths, names) = line_files(&s, &who, &req.files, &inputs)?;
+    let spike = req.spike_angle_deg;
+    let answer = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+        let options = terminus_vector::validate::ValidationOptions {
+            spike_angle_deg: spike,
+            ..Default::default()
+        };
+        let reports =
+            terminus_app::validate::validate_files(&paths, &InputOptions::default(), &options);
+        let mut summary =
+            serde_json::to_value(terminus_app::validate::summary(&reports)).unwrap_or(Value::Null);
+        // Each file by the name it was sent with, not this service's file.
+        if let Some(files) = summary["files"].as_array_mut() {
+            for (f, name) in files.iter_mut().zip(&names) {
+                f["file"] = json!(name);
+                if let Some(u) = f["unreadable"].as_str() {
+                    f["unreadable"] = json!(inputs.strip(u));
+                }
+            }
+        }
+        Ok(json!({ "summary": summary }))
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the validation failed"))??;
+    Ok(Json(answer).into_response())
+}
+
+/// `POST /api/workflows/sheets`.
+pub async fn sheets(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let who = member(&s, &headers)?;
+    let req: SheetsBody = parse(&body, "a line and a scale (line, scale, op)")?;
+    let scale = terminus_app::sheets::scale(req.scale).map_err(failed)?;
+    let op = match &req.op {
+        Some(text) => Some(terminus_app::units::parse_epsg(text).map_err(ApiError::bad)?),
+        None => None,
+    };
+    let Ok(_slot) = slots().try_acquire() else {
+        return Ok(busy());
+    };
+    let inputs = Inputs::new()?;
+    let (paths, _) = line_files(&s, &who, std::slice::from_ref(&req.line), &inputs)?;
+    let answer = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+        let input = InputOptions {
+            op,
+            ..Default::default()
+        };
+        let along = terminus_app::sheets::sheets(&paths[0], scale, &input).map_err(failed)?;
+        Ok(json!({ "summary": along.summary(scale) }))
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the sheets failed"))??;
     Ok(Json(answer).into_response())
 }
 

@@ -322,3 +322,97 @@ async fn median_gives_the_compromise_with_gains_by_party() {
     }
     assert_eq!(v["provenance"]["inputs"].as_array().unwrap().len(), 4);
 }
+
+/// A draft checked before it is signed: a bow-tie ring found and placed,
+/// files named as sent; a file that is not GeoJSON said so without the
+/// service's own paths.
+#[tokio::test]
+async fn validate_names_each_finding_and_file_as_sent() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let f = fixture(generous());
+    let body = json!({"files": [
+        {"name": "ARM draft", "geojson": {"type": "Polygon", "coordinates": [[[45.0, 40.0], [45.1, 40.1], [45.1, 40.0], [45.0, 40.1], [45.0, 40.0]]]}},
+        {"name": "broken", "geojson": {"type": "LineString", "coordinates": "north"}},
+    ]});
+    let (s, v) = post(&f, Some("arm-expert"), "/api/workflows/validate", body).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let files = v["summary"]["files"].as_array().unwrap();
+    assert_eq!(files[0]["file"], "ARM draft");
+    assert_eq!(files[0]["valid"], false);
+    assert!(
+        files[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["check"] == "self-intersection"),
+        "{v}"
+    );
+    assert_eq!(files[1]["file"], "broken");
+    let why = files[1]["unreadable"].as_str().unwrap();
+    assert!(!why.contains("/tmp") && why.contains("request:"), "{why}");
+    let (s, v) = post(
+        &f,
+        Some("arm-expert"),
+        "/api/workflows/validate",
+        json!({"files": []}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+}
+
+/// The sheets a line crosses, as the application layer gives them for the
+/// same line (what `terminus sheets` prints): the same nomenclature in the
+/// same order, the transformation named; a scale without sheets and an operation that is not an EPSG
+/// code are refused.
+#[tokio::test]
+async fn sheets_along_a_sent_line_are_the_cli_sheets() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let f = fixture(generous());
+    let line = geojson("naturalearth10m_ARM_AZE_shared.geojson");
+    let (s, v) = post(
+        &f,
+        Some("aze-observer"),
+        "/api/workflows/sheets",
+        json!({"line": {"name": "NE", "geojson": line}, "scale": 100000, "op": "EPSG:1808"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let scale = terminus_app::sheets::scale(100_000).unwrap();
+    let direct = terminus_app::sheets::sheets(
+        &bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+        scale,
+        &terminus_app::InputOptions {
+            op: Some(1808),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .summary(scale);
+    assert_eq!(v["summary"]["op"], "EPSG:1808");
+    assert_eq!(
+        v["summary"]["sheets"],
+        serde_json::to_value(&direct.sheets).unwrap()
+    );
+    assert!(v["summary"]["sheets"].as_array().unwrap().len() > 10);
+    let sent = json!({"name": "a", "geojson": {"type": "LineString", "coordinates": [[45.0, 40.0], [45.1, 40.1]]}});
+    let (s, v) = post(
+        &f,
+        Some("arm-head"),
+        "/api/workflows/sheets",
+        json!({"line": sent, "scale": 400}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        v["reason"].as_str().unwrap().contains("one of 1000000"),
+        "{v}"
+    );
+    let (s, v) = post(
+        &f,
+        Some("arm-head"),
+        "/api/workflows/sheets",
+        json!({"line": sent, "op": "Helmert"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+}
