@@ -333,6 +333,14 @@ pub fn run(out: &Path, mut provenance: Provenance) -> Result<DemoSummary, Failur
         let p = out.join("sample").join(name);
         std::fs::write(&p, text).map_err(io(&p))?;
         let ds = read(&p, &ReadOptions::default()).map_err(Failure::from)?;
+        // What made this folder: the bundled samples, hashed as written
+        // (the reports below carry it too).
+        provenance.file(
+            format!("sample {name}"),
+            &p,
+            "GeoJSON",
+            Some("EPSG:4326".into()),
+        )?;
         datasets.push((p, ds));
     }
     // 2. Info.
@@ -404,9 +412,9 @@ pub fn run(out: &Path, mut provenance: Provenance) -> Result<DemoSummary, Failur
         &serde_json::to_string_pretty(&boundary).unwrap_or_default(),
     )?;
     // 7. Compare two editions of the line.
-    let cmp = compare_step(&datasets, out)?;
+    let cmp = compare_step(&datasets, out, &provenance)?;
     // 8. The compromise median of the two editions, and who gains.
-    let median = median_step(&datasets, out)?;
+    let median = median_step(&datasets, out, &provenance)?;
     // 9. Terrain: the Trans-Alay water-parting against the border.
     let terrain = terrain_step(out)?;
     // 10. Demarcation: pillars, catalogue, descriptions, a simulated survey.
@@ -439,16 +447,6 @@ pub fn run(out: &Path, mut provenance: Provenance) -> Result<DemoSummary, Failur
         demarcation,
         ledger,
     };
-    // What made this folder: the bundled samples, hashed as written.
-    for (name, _) in SAMPLES {
-        let p = out.join("sample").join(name);
-        provenance.file(
-            format!("sample {name}"),
-            &p,
-            "GeoJSON",
-            Some("EPSG:4326".into()),
-        )?;
-    }
     provenance.write(out)?;
     Ok(summary)
 }
@@ -458,6 +456,7 @@ pub fn run(out: &Path, mut provenance: Provenance) -> Result<DemoSummary, Failur
 fn compare_step(
     datasets: &[(PathBuf, Dataset)],
     out: &Path,
+    provenance: &Provenance,
 ) -> Result<terminus_compare::Comparison, Failure> {
     use crate::compare::write_results;
     use crate::shapes::{line_pieces, polygons};
@@ -487,7 +486,7 @@ fn compare_step(
     };
     let c = terminus_compare::compare(&inputs, &Options::default())
         .map_err(|e| Failure::failed(e.to_string()))?;
-    write_results(&out.join("compare"), &c, 5, true)?;
+    write_results(&out.join("compare"), &c, 5, Some(provenance), true)?;
     Ok(c)
 }
 
@@ -496,6 +495,7 @@ fn compare_step(
 fn median_step(
     datasets: &[(PathBuf, Dataset)],
     out: &Path,
+    provenance: &Provenance,
 ) -> Result<crate::median::MedianSummary, Failure> {
     use crate::shapes::{line_pieces, polygons};
     use terminus_compare::Territory;
@@ -515,6 +515,7 @@ fn median_step(
                 polygons: polygons(&datasets[2].0, &datasets[2].1)?,
             },
         ],
+        provenance,
     )
 }
 

@@ -151,7 +151,14 @@ pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutc
 
 /// Write the result folder and its provenance.
 pub fn write(dir: &Path, m: &MedianOutcome, overwrite: bool) -> Result<(), Failure> {
-    write_results(dir, &m.outcome, &m.options, &m.summary, overwrite)?;
+    write_results(
+        dir,
+        &m.outcome,
+        &m.options,
+        &m.summary,
+        Some(&m.provenance),
+        overwrite,
+    )?;
     m.provenance.write(dir)?;
     Ok(())
 }
@@ -612,6 +619,7 @@ fn write_results(
     o: &Outcome,
     options: &MedianOptions,
     summary: &MedianSummary,
+    provenance: Option<&Provenance>,
     overwrite: bool,
 ) -> Result<(), Failure> {
     std::fs::create_dir_all(dir)?;
@@ -651,7 +659,12 @@ fn write_results(
         &Dataset { layers: kept },
         &opts,
     )?;
-    write_text(&dir.join("report.md"), &report(o, options), overwrite)?;
+    let mut text = report(o, options);
+    if let Some(p) = provenance {
+        text.push('\n');
+        text.push_str(&p.markdown());
+    }
+    write_text(&dir.join("report.md"), &text, overwrite)?;
     write_text(
         &dir.join("summary.json"),
         &serde_json::to_string_pretty(summary).unwrap_or_default(),
@@ -883,6 +896,7 @@ pub fn demo_compromise(
     dir: &Path,
     claims: [(&str, Parts); 2],
     territories: Vec<Territory>,
+    provenance: &Provenance,
 ) -> Result<MedianSummary, Failure> {
     let options = MedianOptions::default();
     let sides = claims
@@ -894,6 +908,6 @@ pub fn demo_compromise(
         .collect();
     let o = compromise_outcome(sides, territories, &options)?;
     let summary = summary_of(&o, &options, &[]);
-    write_results(dir, &o, &options, &summary, true)?;
+    write_results(dir, &o, &options, &summary, Some(provenance), true)?;
     Ok(summary)
 }

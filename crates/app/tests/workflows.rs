@@ -67,6 +67,14 @@ fn compare_two_editions_as_a_library_call() {
     assert_eq!(prov["inputs"][0]["files"][0]["sha256"], hash(&ne));
     assert_eq!(prov["inputs"][1]["files"][0]["sha256"], hash(&wa));
     assert_eq!(prov["tolerances"]["tolerance_m"], 100.0);
+    // The reports carry the same in words: each input with its SHA-256.
+    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(md.contains("## Provenance") && html.contains("<h2>Provenance</h2>"));
+    for f in [&ne, &wa] {
+        assert!(md.contains(&format!("`{}`", hash(f))), "{md}");
+        assert!(html.contains(&format!("<code>{}</code>", hash(f))));
+    }
     // Written again into the same folder without overwrite: refused.
     assert!(compare::refuse_overwrite(dir.path()).is_err());
 }
@@ -108,6 +116,13 @@ fn compromise_median_as_a_library_call() {
         );
     }
     assert_eq!(prov["tolerances"]["tolerance_m"], 0.5);
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains("## Provenance"), "{report}");
+    for p in &req.sides {
+        let h = terminus_app::input::hash_file(p).unwrap().sha256;
+        assert!(report.contains(&h), "{h} not in the report");
+    }
+    assert!(report.contains("tolerance_m = 0.5"), "{report}");
 }
 
 /// `validate` names the likely cause of coordinates that cannot be in the
@@ -303,4 +318,20 @@ fn the_demo_as_a_library_call() {
     let m = terminus_vector::measure::measure_layer(&line.layers[0]).unwrap();
     assert!((km - m.length_m / 1000.0).abs() < 1e-9, "{km}");
     assert_eq!(s.validation.errors, 0);
+    // Its reports say what made them: the bundled samples by their hashes.
+    let sample =
+        terminus_app::input::hash_file(&out.join("sample/naturalearth10m_ARM_AZE_shared.geojson"))
+            .unwrap()
+            .sha256;
+    for report in [
+        "compare/report.md",
+        "compare/report.html",
+        "median/report.md",
+    ] {
+        let text = std::fs::read_to_string(out.join(report)).unwrap();
+        assert!(
+            text.contains("Provenance") && text.contains(&sample),
+            "{report}"
+        );
+    }
 }

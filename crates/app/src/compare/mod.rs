@@ -382,6 +382,7 @@ pub fn write_results(
     dir: &Path,
     c: &Comparison,
     detail_maps: usize,
+    provenance: Option<&Provenance>,
     overwrite: bool,
 ) -> Result<(), Failure> {
     std::fs::create_dir_all(dir)?;
@@ -405,10 +406,14 @@ pub fn write_results(
     let maps = write_maps(dir, c, detail_maps, overwrite)?;
     write_text(
         &dir.join("report.md"),
-        &report::markdown(c, &maps),
+        &report::markdown(c, &maps, provenance),
         overwrite,
     )?;
-    write_text(&dir.join("report.html"), &report::html(c, &maps), overwrite)?;
+    write_text(
+        &dir.join("report.html"),
+        &report::html(c, &maps, provenance),
+        overwrite,
+    )?;
     Ok(())
 }
 
@@ -419,7 +424,13 @@ pub fn write(
     detail_maps: usize,
     overwrite: bool,
 ) -> Result<(), Failure> {
-    write_results(dir, &o.comparison, detail_maps, overwrite)?;
+    write_results(
+        dir,
+        &o.comparison,
+        detail_maps,
+        Some(&o.provenance),
+        overwrite,
+    )?;
     o.provenance.write(dir)?;
     Ok(())
 }

@@ -41,8 +41,13 @@ pub struct MapRef {
     pub svg_text: String,
 }
 
-/// The report in Markdown.
-pub fn markdown(c: &Comparison, maps: &[MapRef]) -> String {
+/// The report in Markdown, ending with its provenance (what made it:
+/// inputs with their SHA-256 and transformations, tolerances, version).
+pub fn markdown(
+    c: &Comparison,
+    maps: &[MapRef],
+    provenance: Option<&crate::provenance::Provenance>,
+) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Claim-line comparison\n");
     let _ = writeln!(
@@ -281,13 +286,20 @@ pub fn markdown(c: &Comparison, maps: &[MapRef]) -> String {
             let _ = writeln!(s, "![{}]({})\n", m.caption, m.svg);
         }
     }
+    if let Some(p) = provenance {
+        let _ = write!(s, "\n{}", p.markdown());
+    }
     s
 }
 
 /// The report as one self-contained HTML page: the Markdown's tables as
 /// HTML, the maps inlined as SVG.
-pub fn html(c: &Comparison, maps: &[MapRef]) -> String {
-    let md = markdown(c, &[]);
+pub fn html(
+    c: &Comparison,
+    maps: &[MapRef],
+    provenance: Option<&crate::provenance::Provenance>,
+) -> String {
+    let md = markdown(c, &[], provenance);
     let mut body = String::new();
     let mut in_table = false;
     for line in md.lines() {
@@ -360,11 +372,25 @@ fn escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// Markdown's `**bold**` and `` `code` `` as HTML.
 fn bold(s: &str) -> String {
     let mut out = String::new();
     for (i, part) in s.split("**").enumerate() {
+        let part = code(part);
         if i % 2 == 1 {
             let _ = write!(out, "<b>{part}</b>");
+        } else {
+            out.push_str(&part);
+        }
+    }
+    out
+}
+
+fn code(s: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in s.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{part}</code>");
         } else {
             out.push_str(part);
         }
