@@ -675,6 +675,39 @@ pub fn description(
     describe::describe(cat, lang, &settings).map_err(document_failure)
 }
 
+/// A description checked against its catalogue (`terminus describe
+/// --check --json`; docs/demarcation.md).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DescriptionCheck {
+    /// Calls parsed.
+    pub calls: usize,
+    /// Distance at the last pillar between where the text leads and the
+    /// catalogue, metres.
+    pub closure_m: f64,
+    /// The largest such distance at any pillar, metres.
+    pub max_misclosure_m: f64,
+    /// Length traversed, metres.
+    pub traversed_m: f64,
+    /// `max_misclosure_m` within the tolerance.
+    pub within_tolerance: bool,
+    /// The tolerance, metres.
+    pub tolerance_m: f64,
+}
+
+impl DescriptionCheck {
+    /// The check of `calls` calls closing as `c`, against `tolerance_m`.
+    pub fn new(calls: usize, c: &describe::Closure, tolerance_m: f64) -> DescriptionCheck {
+        DescriptionCheck {
+            calls,
+            closure_m: c.closure_m,
+            max_misclosure_m: c.max_m,
+            traversed_m: c.traversed_m,
+            within_tolerance: c.max_m <= tolerance_m,
+            tolerance_m,
+        }
+    }
+}
+
 /// A written description parsed back and closed against the catalogue:
 /// the number of calls and the closure.
 pub fn check_description(

@@ -445,6 +445,20 @@ pub fn verify_file(
     Ok(v)
 }
 
+/// A key made (`terminus keys new --json`; docs/ledger.md): the public
+/// half only.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NewKey {
+    /// The member.
+    pub member: String,
+    /// Always `Ed25519`.
+    pub algorithm: String,
+    /// The public key, lower-case hex.
+    pub public_key: String,
+    /// The key file (readable by its owner only).
+    pub file: String,
+}
+
 /// Write a key file as `terminus keys new` does (readable by its owner
 /// only, never replacing one).
 pub fn write_key_file(

@@ -118,3 +118,55 @@ pub fn write_viewshed(path: &Path, v: &Viewshed) -> Result<(), Failure> {
     };
     terminus_terrain::geotiff::write_grid(path, &grid).map_err(|e| Failure::failed(e.to_string()))
 }
+
+/// A viewshed in brief (`terminus viewshed --json`; docs/demarcation.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ViewshedSummary {
+    /// Cells in range the observer sees.
+    pub visible_cells: usize,
+    /// Cells in range (voids excluded).
+    pub in_range_cells: usize,
+    /// Void cells in range (never visible, never blocking).
+    pub void_cells: usize,
+    /// Visible over in range.
+    pub visible_share: f64,
+    /// The observer's eye, metres (ground plus height).
+    pub eye_m: f64,
+    /// Columns of the grid written.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// `exact`, `gdal` or `gdal-3.6`.
+    pub method: String,
+    /// Seconds reading the DEM.
+    pub read_s: f64,
+    /// Seconds computing.
+    pub compute_s: f64,
+    /// Seconds writing the GeoTIFF.
+    pub write_s: f64,
+    /// The GeoTIFF written.
+    pub out: String,
+}
+
+/// The summary of a viewshed computed with `method`, its timings and file.
+pub fn viewshed_summary(
+    v: &Viewshed,
+    method: &str,
+    seconds: [f64; 3],
+    out: &Path,
+) -> ViewshedSummary {
+    ViewshedSummary {
+        visible_cells: v.visible_cells,
+        in_range_cells: v.in_range_cells,
+        void_cells: v.void_cells,
+        visible_share: v.visible_cells as f64 / v.in_range_cells.max(1) as f64,
+        eye_m: v.eye_m,
+        width: v.width,
+        height: v.height,
+        method: method.to_string(),
+        read_s: seconds[0],
+        compute_s: seconds[1],
+        write_s: seconds[2],
+        out: out.display().to_string(),
+    }
+}

@@ -156,6 +156,65 @@ fn sight_is_documented() {
     );
 }
 
+/// A viewshed, a protocol-description checked, a key made.
+#[test]
+fn viewshed_description_check_and_key_are_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = terminus_app::terrain::load_dem(&dem(), None).unwrap();
+    let settings = terminus_demarcation::viewshed::ViewshedSettings {
+        radius_m: Some(20_000.0),
+        ..Default::default()
+    };
+    let v = terminus_app::sight::view(&d, (39.40, 72.80), &settings).unwrap();
+    let out = dir.path().join("seen.tif");
+    check(
+        "docs/demarcation.md",
+        "sight::ViewshedSummary",
+        &terminus_app::sight::viewshed_summary(&v, "exact", [0.0, 0.0, 0.0], &out),
+        &[],
+    );
+    // The bundled sector's catalogue and description, as the demo writes them.
+    let cat = terminus_demarcation::catalogue::catalogue(
+        &terminus_demarcation::plan::plan(
+            &terminus_testdata::alay_sector(),
+            None,
+            &[],
+            &[],
+            &Default::default(),
+        )
+        .unwrap(),
+        None,
+        &Default::default(),
+    )
+    .unwrap();
+    let text = terminus_documents::description::describe(
+        &cat,
+        terminus_documents::description::Lang::En,
+        &Default::default(),
+    )
+    .unwrap();
+    let path = dir.path().join("d.md");
+    std::fs::write(&path, &text.markdown).unwrap();
+    let (calls, closure) = terminus_app::demarcate::check_description(&path, &cat).unwrap();
+    check(
+        "docs/demarcation.md",
+        "demarcate::DescriptionCheck",
+        &terminus_app::demarcate::DescriptionCheck::new(calls, &closure, 0.001),
+        &[],
+    );
+    check(
+        "docs/ledger.md",
+        "ledger::NewKey",
+        &terminus_app::ledger::NewKey {
+            member: "arm-head".into(),
+            algorithm: "Ed25519".into(),
+            public_key: terminus_ledger::keys::MemberKey::generate().public_hex(),
+            file: "arm.key".into(),
+        },
+        &[],
+    );
+}
+
 #[test]
 fn files_inspected_and_validated_are_documented() {
     let line = repo("data/naturalearth10m_ARM_AZE_shared.geojson");

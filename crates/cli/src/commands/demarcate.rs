@@ -212,22 +212,11 @@ pub fn run_viewshed(a: ViewshedArgs) -> Result<u8, Failure> {
     let t_write = std::time::Instant::now();
     terminus_app::sight::write_viewshed(&a.out, &v)?;
     let write_s = t_write.elapsed().as_secs_f64();
-    let share = v.visible_cells as f64 / v.in_range_cells.max(1) as f64;
+    let summary =
+        terminus_app::sight::viewshed_summary(&v, &a.method, [read_s, compute_s, write_s], &a.out);
+    let share = summary.visible_share;
     if a.json {
-        let j = serde_json::json!({
-            "visible_cells": v.visible_cells,
-            "in_range_cells": v.in_range_cells,
-            "void_cells": v.void_cells,
-            "visible_share": share,
-            "eye_m": v.eye_m,
-            "width": v.width, "height": v.height,
-            "method": a.method,
-            "read_s": read_s,
-            "compute_s": compute_s,
-            "write_s": write_s,
-            "out": a.out.display().to_string(),
-        });
-        println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
+        super::print_json(&summary);
     } else {
         println!(
             "{} of {} cells visible ({:.1} %), eye at {:.1} m; {} × {} cells → {}",
@@ -557,27 +546,19 @@ pub fn run_describe(a: DescribeArgs) -> Result<u8, Failure> {
         let tol = parse_distance(&a.tolerance)
             .map_err(|e| Failure::usage(format!("--tolerance: {e}")))?;
         let (calls, c) = demarcate::check_description(text_path, &cat)?;
-        let ok = c.max_m <= tol;
+        let check = demarcate::DescriptionCheck::new(calls, &c, tol);
         if a.json {
-            let v = serde_json::json!({
-                "calls": calls,
-                "closure_m": c.closure_m,
-                "max_misclosure_m": c.max_m,
-                "traversed_m": c.traversed_m,
-                "within_tolerance": ok,
-                "tolerance_m": tol,
-            });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            super::print_json(&check);
         } else {
             println!(
                 "{calls} calls over {:.3} m: closure at the last pillar {:.3} mm, largest at any pillar {:.3} mm — {}",
                 c.traversed_m,
                 c.closure_m * 1000.0,
                 c.max_m * 1000.0,
-                if ok { "within tolerance" } else { "BEYOND tolerance" }
+                if check.within_tolerance { "within tolerance" } else { "BEYOND tolerance" }
             );
         }
-        return Ok(if ok { 0 } else { 1 });
+        return Ok(if check.within_tolerance { 0 } else { 1 });
     }
     let lang = if a.lang == "ru" { Lang::Ru } else { Lang::En };
     let d = demarcate::description(&cat, &docs, lang)?;

@@ -79,9 +79,12 @@ pub fn run_keys(args: KeysArgs) -> Result<u8, Failure> {
             let text = serde_json::to_string_pretty(&file).unwrap_or_default();
             write_private(&out, &text)?;
             if json {
-                print_json(
-                    &serde_json::json!({"member": member, "algorithm": "Ed25519", "public_key": file.public, "file": out.display().to_string()}),
-                );
+                print_json(&terminus_app::ledger::NewKey {
+                    member: member.clone(),
+                    algorithm: "Ed25519".into(),
+                    public_key: file.public.clone(),
+                    file: out.display().to_string(),
+                });
             } else {
                 println!("{member}: Ed25519 public key {}", file.public);
                 println!(
