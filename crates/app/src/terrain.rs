@@ -1136,3 +1136,117 @@ pub struct Extent {
     /// South edge.
     pub south: f64,
 }
+
+/// What `terrain fill-voids` fills.
+#[derive(Debug, Clone)]
+pub struct FillVoidsRequest {
+    /// The DEM.
+    pub dem: PathBuf,
+    /// CRS of a DEM that states none.
+    pub dem_crs: Option<terminus_geodesy::Crs>,
+    /// The filled DEM to write (.tif or .asc).
+    pub out: PathBuf,
+    /// Replace existing outputs.
+    pub overwrite: bool,
+}
+
+/// One void filled (docs/terrain.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FilledVoidSummary {
+    /// Cells filled.
+    pub cells: usize,
+    /// Its centre, `[lat, lon]` on WGS 84 (none when the DEM's CRS cannot
+    /// be moved there).
+    pub centre: Option<[f64; 2]>,
+    /// First column, first row, last column, last row.
+    pub bounds: [usize; 4],
+    /// Valid cells around it, whose heights it was filled from.
+    pub edge_cells: usize,
+    /// The lowest and highest of them, metres.
+    pub edge_range_m: [f64; 2],
+    /// The lowest value filled in, metres.
+    pub lowest_m: f64,
+    /// The highest value filled in, metres.
+    pub highest_m: f64,
+    /// Conjugate-gradient iterations.
+    pub iterations: usize,
+}
+
+/// What `terrain fill-voids` did (its `--json`, and the record written
+/// beside the filled DEM as `OUT.voids.json`; docs/terrain.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VoidFillSummary {
+    /// The DEM read.
+    pub file: String,
+    /// The filled DEM written.
+    pub out: String,
+    /// `laplace`: harmonic interpolation from each void's edge.
+    pub method: &'static str,
+    /// Cells filled in all.
+    pub cells_filled: usize,
+    /// The sample type written (Float32 when the source was integer, so
+    /// the interpolated heights are not rounded).
+    pub sample_type: String,
+    /// Every void, largest first.
+    pub voids: Vec<FilledVoidSummary>,
+}
+
+/// Fill a DEM's voids by Laplace interpolation from their edges
+/// (`terminus_terrain::voids`), write the filled DEM and, beside it, the
+/// record of what was filled (`OUT.voids.json`).
+pub fn fill_voids(req: &FillVoidsRequest) -> Result<VoidFillSummary, Failure> {
+    let record = PathBuf::from(format!("{}.voids.json", req.out.display()));
+    for p in [&req.out, &record] {
+        if p.exists() && !req.overwrite {
+            return Err(Failure::usage(format!("{} exists", p.display()))
+                .hint("add --overwrite to replace it"));
+        }
+    }
+    let mut d = load_dem(&req.dem, req.dem_crs.as_ref())?;
+    let filled = terminus_terrain::voids::fill_voids(&mut d)
+        .map_err(|e| Failure::failed(format!("{}: {e}", req.dem.display())))?;
+    if d.sample.is_integer() && filled.cells > 0 {
+        d.sample = SampleType::F32;
+    }
+    let road = dem_road(&d, &req.dem, None).ok();
+    let voids = filled
+        .voids
+        .iter()
+        .map(|v| {
+            let [c0, r0, c1, r1] = v.bounds;
+            let (x, y) = (
+                d.georef.x0 + (c0 + c1 + 1) as f64 / 2.0 * d.georef.dx,
+                d.georef.y0 - (r0 + r1 + 1) as f64 / 2.0 * d.georef.dy,
+            );
+            let centre = road
+                .as_ref()
+                .and_then(|r| r.to_wgs84(Xy::new(x, y)).ok())
+                .map(|p| [p.lat, p.lon]);
+            FilledVoidSummary {
+                cells: v.cells,
+                centre,
+                bounds: v.bounds,
+                edge_cells: v.edge_cells,
+                edge_range_m: v.edge_range_m,
+                lowest_m: v.lowest_m,
+                highest_m: v.highest_m,
+                iterations: v.iterations,
+            }
+        })
+        .collect();
+    save(&req.out, &d, req.overwrite)?;
+    let summary = VoidFillSummary {
+        file: req.dem.display().to_string(),
+        out: req.out.display().to_string(),
+        method: filled.method,
+        cells_filled: filled.cells,
+        sample_type: format!("{:?}", d.sample),
+        voids,
+    };
+    crate::output::write_text(
+        &record,
+        &serde_json::to_string_pretty(&summary).unwrap_or_default(),
+        req.overwrite,
+    )?;
+    Ok(summary)
+}

@@ -142,6 +142,28 @@ fn terrain_summaries_are_documented() {
     );
 }
 
+/// Voids filled: the summary the record holds.
+#[test]
+fn void_fill_is_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = terminus_app::terrain::load_dem(&dem(), None).unwrap();
+    for r in 151..163 {
+        for c in 204..221 {
+            d.data[r * d.width + c] = f32::NAN;
+        }
+    }
+    let holed = dir.path().join("holed.tif");
+    terminus_terrain::geotiff::write(&holed, &d).unwrap();
+    let s = terminus_app::terrain::fill_voids(&terminus_app::terrain::FillVoidsRequest {
+        dem: holed,
+        dem_crs: None,
+        out: dir.path().join("filled.tif"),
+        overwrite: false,
+    })
+    .unwrap();
+    check("docs/terrain.md", "terrain::VoidFillSummary", &s, &[]);
+}
+
 #[test]
 fn sight_is_documented() {
     let d = terminus_app::terrain::load_dem(&dem(), None).unwrap();

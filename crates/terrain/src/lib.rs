@@ -19,6 +19,7 @@ pub mod geotiff;
 pub mod hgt;
 mod queue;
 pub mod thalweg;
+pub mod voids;
 pub mod window;
 
 pub use dem::{Dem, Georef, SampleType};
@@ -66,6 +67,9 @@ pub enum TerrainError {
     /// Every cell is nodata.
     #[error("the DEM has no valid cell: every cell is nodata")]
     AllNodata,
+    /// A computation that could not be completed on this DEM.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Read a DEM by its extension: `.tif`/`.tiff` (GeoTIFF), `.hgt` (SRTM),

@@ -30,6 +30,20 @@ enum Command {
     Fill(FillArgs),
     /// Breach depressions by least-cost channels (Lindsay 2016), filling what cannot be breached; every cell then drains.
     Breach(BreachArgs),
+    /// Fill voids (nodata inside the DEM) by Laplace interpolation from their edges; records each void filled in OUT.voids.json.
+    #[command(
+        name = "fill-voids",
+        after_help = "Each void (4-connected nodata cells) becomes the smooth (harmonic) surface
+that meets the heights around it, with ground cell sizes on the ellipsoid;
+a plane cut out of the DEM comes back exactly. Voids on the DEM's edge are
+filled from inside, level across the edge. Integer DEMs are written as
+Float32. What was filled (each void's cells, place, edge heights, the
+range of the heights filled in) is printed and written to OUT.voids.json.
+
+Example:
+  terminus terrain fill-voids srtm_with_voids.tif filled.tif"
+    )]
+    FillVoids(FillVoidsArgs),
     /// D8 flow directions of a (filled) DEM, as a byte grid: 0 E, 1 SE, 2 S, 3 SW, 4 W, 5 NW, 6 N, 7 NE, 255 none.
     Flowdir(FlowArgs),
     /// D8 flow accumulation (cells draining through each cell, itself included), as a 32-bit grid.
@@ -212,6 +226,23 @@ struct BreachArgs {
     /// Replace an existing output.
     #[arg(long)]
     overwrite: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct FillVoidsArgs {
+    /// The DEM.
+    dem: PathBuf,
+    /// Output DEM (.tif or .asc).
+    out: PathBuf,
+    /// CRS of a DEM that does not state one.
+    #[arg(long = "dem-crs", value_name = "CRS")]
+    dem_crs: Option<String>,
+    /// Replace existing outputs.
+    #[arg(long)]
+    overwrite: bool,
+    /// Print the summary as JSON (docs/terrain.md).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -413,6 +444,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         Command::Mosaic(a) => mosaic(a),
         Command::Fill(a) => fill(a),
         Command::Breach(a) => breach_cmd(a),
+        Command::FillVoids(a) => fill_voids_cmd(a),
         Command::Flowdir(a) => flow(a, false),
         Command::Accumulate(a) => flow(a, true),
         Command::Basins(a) => basin_cmd(a),
@@ -448,6 +480,43 @@ fn breach_cmd(a: BreachArgs) -> Result<u8, Failure> {
         rep.pits, rep.breached, rep.cells_lowered, rep.cells_filled
     );
     save(&a.out, &d, a.overwrite)?;
+    Ok(0)
+}
+
+fn fill_voids_cmd(a: FillVoidsArgs) -> Result<u8, Failure> {
+    let req = terminus_app::terrain::FillVoidsRequest {
+        dem: a.dem.clone(),
+        dem_crs: crs_arg(&a.dem_crs)?,
+        out: a.out.clone(),
+        overwrite: a.overwrite,
+    };
+    let spin = progress::spinner("filling voids", true);
+    let r = terminus_app::terrain::fill_voids(&req);
+    spin.finish_and_clear();
+    let r = r?;
+    if a.json {
+        print_json(&r);
+        return Ok(0);
+    }
+    println!(
+        "{} void(s), {} cells filled by Laplace interpolation from their edges → {} ({})",
+        r.voids.len(),
+        r.cells_filled,
+        r.out,
+        r.sample_type
+    );
+    for v in r.voids.iter().take(10) {
+        let at = v.centre.map_or(String::new(), |[lat, lon]| {
+            format!(" around {lat:.5}°N {lon:.5}°E")
+        });
+        println!(
+            "  {} cells{at}: filled {:.1}–{:.1} m from {} edge cells of {:.1}–{:.1} m",
+            v.cells, v.lowest_m, v.highest_m, v.edge_cells, v.edge_range_m[0], v.edge_range_m[1]
+        );
+    }
+    if r.voids.len() > 10 {
+        println!("  … {} more in {}.voids.json", r.voids.len() - 10, r.out);
+    }
     Ok(0)
 }
 
