@@ -5,7 +5,7 @@
 //! and the refusals. (`terminus median` parses, calls this and prints:
 //! crates/cli/tests/median_cli.rs checks that.)
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use terminus_app::compare::{self, CompareRequest};
 use terminus_app::median::{self, MedianRequest};
 use terminus_app::Provenance;
@@ -20,29 +20,7 @@ fn provenance() -> Provenance {
     Provenance::new(vec!["test".into()])
 }
 
-/// A line file of (lat, lon) parts.
-fn line_file(dir: &Path, name: &str, parts: &[Vec<(f64, f64)>]) -> PathBuf {
-    let coords: Vec<String> = parts
-        .iter()
-        .map(|p| {
-            let c: Vec<String> = p
-                .iter()
-                .map(|(lat, lon)| format!("[{lon},{lat}]"))
-                .collect();
-            format!("[{}]", c.join(","))
-        })
-        .collect();
-    let path = dir.join(name);
-    std::fs::write(
-        &path,
-        format!(
-            r#"{{"type":"MultiLineString","coordinates":[{}]}}"#,
-            coords.join(",")
-        ),
-    )
-    .unwrap();
-    path
-}
+use terminus_testdata::line_file;
 
 fn request(sides: Vec<PathBuf>) -> MedianRequest {
     MedianRequest {

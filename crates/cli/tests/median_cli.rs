@@ -27,24 +27,11 @@ fn bundled(name: &str) -> String {
         .to_string()
 }
 
+/// A line file of (lat, lon) parts, as a path for the command line.
 fn line_file(dir: &std::path::Path, name: &str, parts: &[Vec<(f64, f64)>]) -> String {
-    let coords: Vec<String> = parts
-        .iter()
-        .map(|p| {
-            let c: Vec<String> = p
-                .iter()
-                .map(|(lat, lon)| format!("[{lon},{lat}]"))
-                .collect();
-            format!("[{}]", c.join(","))
-        })
-        .collect();
-    let text = format!(
-        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"MultiLineString","coordinates":[{}]}}}}]}}"#,
-        coords.join(",")
-    );
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    terminus_testdata::line_file(dir, name, parts)
+        .display()
+        .to_string()
 }
 
 #[test]

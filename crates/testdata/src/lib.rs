@@ -109,3 +109,26 @@ pub fn alay_sector() -> Vec<(f64, f64)> {
         .take_while(|&(lat, lon)| (72.02..=74.48).contains(&lon) && (38.62..=39.98).contains(&lat))
         .collect()
 }
+
+/// Write `dir/name` as a GeoJSON MultiLineString of `parts` given as
+/// (lat, lon) (a claim line, a bank, a shore for a test) and return its
+/// path.
+pub fn line_file(dir: &std::path::Path, name: &str, parts: &[Vec<(f64, f64)>]) -> PathBuf {
+    let coords: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            let c: Vec<String> = p
+                .iter()
+                .map(|(lat, lon)| format!("[{lon},{lat}]"))
+                .collect();
+            format!("[{}]", c.join(","))
+        })
+        .collect();
+    let path = dir.join(name);
+    let text = format!(
+        r#"{{"type":"MultiLineString","coordinates":[{}]}}"#,
+        coords.join(",")
+    );
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    path
+}
