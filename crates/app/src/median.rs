@@ -30,6 +30,8 @@ pub struct MedianRequest {
     pub names: Vec<String>,
     /// The parties' territories (compromise only): gains named by party.
     pub parties: Vec<PathBuf>,
+    /// The parties' names, in order (default: the territories' file stems).
+    pub party_names: Vec<String>,
     /// Largest departure of a chord from equidistance, metres.
     pub tolerance: f64,
     /// (w_A, w_B): the line is w_A/w_B as far from A as from B.
@@ -127,12 +129,23 @@ pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutc
                 req.parties.len()
             )));
         }
-        for path in &req.parties {
+        if !req.party_names.is_empty() && req.party_names.len() != req.parties.len() {
+            return Err(Failure::usage(format!(
+                "{} party names for {} territories",
+                req.party_names.len(),
+                req.parties.len()
+            )));
+        }
+        for (k, path) in req.parties.iter().enumerate() {
             let r = read(path, &req.input)?;
             notes.extend(r.notes());
             provenance.input("territory", &r);
             territories.push(Territory {
-                party: stem(path),
+                party: req
+                    .party_names
+                    .get(k)
+                    .cloned()
+                    .unwrap_or_else(|| stem(path)),
                 polygons: polygons(path, &r.dataset)?,
             });
         }

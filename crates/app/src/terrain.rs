@@ -270,10 +270,7 @@ pub fn divide_outputs(
     let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
     let mut comparisons = Vec::new();
     for file in compare {
-        let ds = read(file, input)?.dataset;
-        let pieces = line_pieces(file, &ds)?;
-        let (n, median, p95, max) = terminus_terrain::divide::distances_to(&lines, &pieces, 50.0)
-            .map_err(|e| Failure::failed(e.to_string()))?;
+        let (mut distances, pieces) = line_distances(input, file, &lines)?;
         // Where it departs: the comparison engine's polygons between the
         // divide and the line, the largest five (width, area, place).
         let inputs = terminus_compare::Inputs {
@@ -308,15 +305,9 @@ pub fn divide_outputs(
                 ),
                 Err(e) => (Vec::new(), Some(e.to_string())),
             };
-        comparisons.push(LineDistances {
-            line: file.display().to_string(),
-            samples: n,
-            median_m: median,
-            p95_m: p95,
-            max_m: max,
-            departures,
-            departures_error,
-        });
+        distances.departures = departures;
+        distances.departures_error = departures_error;
+        comparisons.push(distances);
     }
     let features: Vec<serde_json::Value> = wp
         .lines
@@ -348,6 +339,31 @@ pub fn divide_outputs(
         summary,
         json!({"type": "FeatureCollection", "features": features}),
     ))
+}
+
+/// A traced line's distances to the claim line in `file`, sampled every
+/// 50 m along the traced line (departures left for the caller), and the
+/// claim line's pieces.
+fn line_distances(
+    input: &InputOptions,
+    file: &Path,
+    traced: &[Vec<(f64, f64)>],
+) -> Result<(LineDistances, Vec<Vec<crate::shapes::LatLon>>), Failure> {
+    let ds = read(file, input)?.dataset;
+    let pieces = line_pieces(file, &ds)?;
+    let (samples, median_m, p95_m, max_m) =
+        terminus_terrain::divide::distances_to(traced, &pieces, 50.0)
+            .map_err(|e| Failure::failed(e.to_string()))?;
+    let distances = LineDistances {
+        line: file.display().to_string(),
+        samples,
+        median_m,
+        p95_m,
+        max_m,
+        departures: Vec::new(),
+        departures_error: None,
+    };
+    Ok((distances, pieces))
 }
 
 /// The reach of a river whose thalweg is traced.
@@ -443,20 +459,7 @@ pub fn thalweg(req: &ThalwegRequest) -> Result<Traced<ThalwegSummary>, Failure> 
         .fold((f32::MIN, f32::MAX), |(h, l), &z| (h.max(z), l.min(z)));
     let mut comparisons = Vec::new();
     for file in &req.compare {
-        let ds = read(file, &req.input)?.dataset;
-        let pieces = line_pieces(file, &ds)?;
-        let (n, median, p95, max) =
-            terminus_terrain::divide::distances_to(std::slice::from_ref(&pts), &pieces, 50.0)
-                .map_err(|e| Failure::failed(e.to_string()))?;
-        comparisons.push(LineDistances {
-            line: file.display().to_string(),
-            samples: n,
-            median_m: median,
-            p95_m: p95,
-            max_m: max,
-            departures: Vec::new(),
-            departures_error: None,
-        });
+        comparisons.push(line_distances(&req.input, file, std::slice::from_ref(&pts))?.0);
     }
     let fc = json!({"type": "FeatureCollection", "features": [{
         "type": "Feature",

@@ -187,6 +187,22 @@ fn bad_sides_are_refused_with_a_reason() {
     .err()
     .unwrap();
     assert!(e.message.contains("tolerance"), "{}", e.message);
+    let e = median::run(
+        &MedianRequest {
+            parties: vec![a.clone(), b.clone()],
+            party_names: vec!["ARM".into()],
+            compromise: true,
+            ..request(vec![a.clone(), b.clone()])
+        },
+        provenance(),
+    )
+    .err()
+    .unwrap();
+    assert!(
+        e.message.contains("1 party names for 2 territories"),
+        "{}",
+        e.message
+    );
     let empty = dir.path().join("empty.geojson");
     std::fs::write(&empty, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
     let e = median::run(&request(vec![a, empty]), provenance())

@@ -79,10 +79,14 @@ fn the_compromise_writes_its_folder_and_prints_its_summary() {
     let i = json_args.iter().position(|a| *a == "--out").unwrap();
     let other = other.display().to_string();
     json_args[i + 1] = &other;
-    json_args.push("--json");
+    json_args.extend(["--party-names", "ARM,AZE", "--json"]);
     let (code, json, err) = run(&json_args);
     assert_eq!(code, 0, "{err}");
     let printed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let by = printed["compromise"]["gains"][0]["gain_m2"]
+        .as_object()
+        .unwrap();
+    assert!(by.contains_key("ARM") && by.contains_key("AZE"), "{by:?}");
     assert_eq!(
         printed["compromise"]["regions"],
         summary["compromise"]["regions"]

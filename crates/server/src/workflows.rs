@@ -238,6 +238,14 @@ impl Inputs {
         text.replace(&format!("{}/", self.dir.path().display()), "request:")
     }
 
+    /// A workflow's refusal, naming the request's inputs, not this
+    /// service's files.
+    fn refused(&self, mut f: terminus_app::Failure) -> ApiError {
+        f.message = self.strip(&f.message);
+        f.hint = f.hint.map(|h| self.strip(&h));
+        failed(f)
+    }
+
     /// The provenance as the caller should read it: the request's own
     /// names for its inputs, not this service's temporary files.
     fn provenance(&self, p: &terminus_app::Provenance) -> Value {
@@ -322,7 +330,7 @@ fn party_files(
         )));
     }
     if let [a, b] = parties {
-        if file_stem(&a.name) == file_stem(&b.name) {
+        if a.name == b.name {
             return Err(ApiError::bad(format!(
                 "the parties \"{}\" and \"{}\" need names that differ",
                 a.name, b.name
@@ -399,7 +407,7 @@ pub async fn compare(
         check("tolerance_m", app_req.tolerance)?;
         check("bridge_m", app_req.bridge)?;
         check("join_m", app_req.join)?;
-        let o = terminus_app::compare::run(&app_req, provenance).map_err(failed)?;
+        let o = terminus_app::compare::run(&app_req, provenance).map_err(|f| inputs.refused(f))?;
         Ok(json!({
             "summary": terminus_app::compare::summary(&o.comparison),
             "layers": layers_json(&terminus_app::compare::layers(&o.comparison)),
@@ -445,20 +453,12 @@ pub async fn median(
     };
     let inputs = Inputs::new()?;
     let (sides, names) = line_files(&s, &who, &req.claims, &inputs)?;
-    let (parties, _) = party_files(&req.parties, &inputs)?;
-    // The median names gains after the territories' files: give them the
-    // parties' names.
-    let mut named_parties = Vec::new();
-    for (p, input) in parties.iter().zip(&req.parties) {
-        let to = p.with_file_name(format!("{}.geojson", file_stem(&input.name)));
-        std::fs::rename(p, &to)
-            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-        named_parties.push(to);
-    }
+    let (parties, party_names) = party_files(&req.parties, &inputs)?;
     let app_req = terminus_app::median::MedianRequest {
         sides,
         names,
-        parties: named_parties,
+        parties,
+        party_names,
         tolerance: req.tolerance_m,
         ratio: (req.ratio[0], req.ratio[1]),
         compromise,
@@ -469,7 +469,7 @@ pub async fn median(
         format!("by {}", who.member),
     ]);
     let answer = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
-        let m = terminus_app::median::run(&app_req, provenance).map_err(failed)?;
+        let m = terminus_app::median::run(&app_req, provenance).map_err(|f| inputs.refused(f))?;
         Ok(json!({
             "summary": m.summary,
             "layers": layers_json(&terminus_app::median::layers(&m.outcome)),
@@ -552,49 +552,11 @@ pub async fn sheets(
             op,
             ..Default::default()
         };
-        let along = terminus_app::sheets::sheets(&paths[0], scale, &input).map_err(failed)?;
+        let along = terminus_app::sheets::sheets(&paths[0], scale, &input)
+            .map_err(|f| inputs.refused(f))?;
         Ok(json!({ "summary": along.summary(scale) }))
     })
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the sheets failed"))??;
     Ok(Json(answer).into_response())
-}
-
-/// A party's name as a file stem: letters, digits, `-` and `_` kept, the
-/// rest `_` (the name itself stays in the summary through the stem).
-fn file_stem(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(64)
-        .collect();
-    if s.is_empty() {
-        "party".into()
-    } else {
-        s
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn party_names_become_safe_file_stems() {
-        assert_eq!(super::file_stem("ARM"), "ARM");
-        assert_eq!(super::file_stem("../../etc/passwd"), "______etc_passwd");
-        assert_eq!(super::file_stem(""), "party");
-        assert_eq!(super::file_stem("Кыргызстан"), "Кыргызстан");
-    }
-
-    #[test]
-    fn paths_stay_in_their_folder() {
-        let dir = std::path::Path::new("/tmp/x");
-        let p = dir.join(format!("{}.geojson", super::file_stem("../a")));
-        assert_eq!(p.parent(), Some(dir));
-    }
 }

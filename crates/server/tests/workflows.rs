@@ -257,6 +257,7 @@ async fn bad_requests_are_refused_with_their_reason() {
         assert_eq!(s, want, "{body} → {v}");
         let reason = v["reason"].as_str().unwrap_or_default();
         assert!(reason.contains(says), "{body} → {reason}");
+        assert!(!reason.contains("/tmp"), "a service path in {reason}");
     }
     let (s, v) = post(&f, Some("arm-head"), "/api/workflows/median", json!({"claims": [{"name": "a", "geojson": line}, {"name": "b", "geojson": line}], "mode": "widest"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");

@@ -299,7 +299,35 @@ pub fn html(
     maps: &[MapRef],
     provenance: Option<&crate::provenance::Provenance>,
 ) -> String {
-    let md = markdown(c, &[], provenance);
+    let mut body = body_html(&markdown(c, &[], None));
+    if !maps.is_empty() {
+        body.push_str("<h2>Maps</h2>\n");
+        for m in maps {
+            let _ = writeln!(
+                body,
+                "<figure>{}<figcaption>{}</figcaption></figure>",
+                m.svg_text,
+                escape(&m.caption)
+            );
+        }
+    }
+    // What made it closes the page, as it closes the Markdown.
+    if let Some(p) = provenance {
+        body.push_str(&body_html(&p.markdown()));
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Claim-line comparison</title>\n<style>\
+body{{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}}\
+table{{border-collapse:collapse;margin:1em 0;font-size:0.9em}}\
+td,th{{border:1px solid #bbb;padding:0.25em 0.5em;text-align:left}}\
+th{{background:#eee}}figure{{margin:1em 0}}svg{{max-width:100%;height:auto;border:1px solid #ccc}}\
+</style></head><body>\n{body}</body></html>\n"
+    )
+}
+
+/// The Markdown this module writes (headings, paragraphs, items, tables,
+/// `**bold**`, `` `code` ``) as HTML.
+fn body_html(md: &str) -> String {
     let mut body = String::new();
     let mut in_table = false;
     for line in md.lines() {
@@ -345,25 +373,7 @@ pub fn html(
     if in_table {
         body.push_str("</table>\n");
     }
-    if !maps.is_empty() {
-        body.push_str("<h2>Maps</h2>\n");
-        for m in maps {
-            let _ = writeln!(
-                body,
-                "<figure>{}<figcaption>{}</figcaption></figure>",
-                m.svg_text,
-                escape(&m.caption)
-            );
-        }
-    }
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Claim-line comparison</title>\n<style>\
-body{{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}}\
-table{{border-collapse:collapse;margin:1em 0;font-size:0.9em}}\
-td,th{{border:1px solid #bbb;padding:0.25em 0.5em;text-align:left}}\
-th{{background:#eee}}figure{{margin:1em 0}}svg{{max-width:100%;height:auto;border:1px solid #ccc}}\
-</style></head><body>\n{body}</body></html>\n"
-    )
+    body
 }
 
 fn escape(s: &str) -> String {

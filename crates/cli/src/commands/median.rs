@@ -71,6 +71,9 @@ pub struct Args {
     /// With --compromise: the two parties' territory polygons, P1,P2, so that gains are named by party (default: left/right of the compromise, digitised along the first claim).
     #[arg(long, value_delimiter = ',', num_args = 1, requires = "compromise")]
     pub parties: Vec<PathBuf>,
+    /// Names of the two parties (default: the territories' file stems).
+    #[arg(long, value_delimiter = ',', requires = "parties")]
+    pub party_names: Vec<String>,
     /// Also the line on the strict line's controlling base points only.
     #[arg(long, conflicts_with_all = ["third", "compromise"])]
     pub simplified: bool,
@@ -105,6 +108,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
             .collect(),
         names: args.names.clone(),
         parties: args.parties.clone(),
+        party_names: args.party_names.clone(),
         tolerance: args.tolerance,
         ratio: args.ratio,
         compromise: args.compromise,
