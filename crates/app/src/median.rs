@@ -240,6 +240,9 @@ pub struct NamedLine {
     pub a: String,
     pub b: String,
     pub line: MedianLine,
+    /// How it was made, where that is not one way throughout (the
+    /// compromise): each construction's share of its length.
+    pub made: Vec<(&'static str, f64)>,
 }
 
 /// Everything `median` computed.
@@ -255,17 +258,40 @@ pub struct Outcome {
 /// The compromise in a median's summary (docs/delimitation.md).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CompromiseSummary {
-    /// Regions between the claims with a median.
+    /// Regions between the claims.
     pub regions: usize,
-    /// Regions left without one, with where, how large and why.
-    pub skipped: Vec<terminus_delimitation::compromise::SkippedRegion>,
-    /// Pieces (numbered from 1) traced between their region's bounding
-    /// stretches of the claims alone.
-    pub local_pieces: Vec<usize>,
+    /// Connected lines the compromise makes (one per section when whole).
+    pub line_count: usize,
+    /// The share of each claim's line the compromise accounts for (a
+    /// region with a median, or a common stretch), by claim.
+    pub coverage: std::collections::BTreeMap<String, f64>,
+    /// Regions whose median is not the equidistance line of the whole
+    /// claims (equidistant from the region's bounding stretches only, or
+    /// the arc-length fallback), connectors across a claim's gaps, and
+    /// regions left without a median: where, how large, what, why.
+    pub fallbacks: Vec<terminus_delimitation::RegionNote>,
+    /// Enclave and exclave rings: who draws each, how it was made.
+    pub rings: Vec<RingSummary>,
     /// What each side gains with the compromise against each claim.
     pub gains: Vec<Gain>,
     /// What the keys of `gain_m2` are.
     pub gain_sides: &'static str,
+}
+
+/// An enclave's or exclave's ring in the compromise.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RingSummary {
+    /// Its name in the outputs.
+    pub name: String,
+    /// The claims that draw it.
+    pub drawn_by: Vec<String>,
+    /// "median by arc length (fallback)" for a ring both claims draw,
+    /// "one claim only" for one carried as drawn.
+    pub construction: String,
+    /// The area it encloses, m².
+    pub area_m2: f64,
+    /// Where it lies: its first vertex, (lat, lon).
+    pub at: (f64, f64),
 }
 
 /// What each side gains with the compromise against one claim.
@@ -326,6 +352,7 @@ fn compute(
                 a: sides[i].name.clone(),
                 b: sides[k].name.clone(),
                 line,
+                made: Vec::new(),
             })
             .collect();
         return Ok(Outcome {
@@ -373,12 +400,14 @@ fn compute(
             a: an.clone(),
             b: bn.clone(),
             line: strict,
+            made: Vec::new(),
         });
         lines.push(NamedLine {
             name: format!("{an}|{bn} simplified"),
             a: an,
             b: bn,
             line: simple,
+            made: Vec::new(),
         });
     } else {
         lines.push(NamedLine {
@@ -386,6 +415,7 @@ fn compute(
             a: an,
             b: bn,
             line: strict,
+            made: Vec::new(),
         });
     }
     Ok(Outcome {
@@ -560,6 +590,14 @@ pub fn layers(o: &Outcome) -> Vec<Layer> {
             "turning_points".into(),
             Value::Int(l.line.turning_points().count() as i64),
         );
+        if !l.made.is_empty() {
+            let made: Vec<String> = l
+                .made
+                .iter()
+                .map(|(how, share)| format!("{how} {:.2} %", 100.0 * share))
+                .collect();
+            pr.insert("made".into(), Value::String(made.join("; ")));
+        }
         lines.features.push(f);
         let mut id = 0;
         for v in &l.line.vertices {
@@ -777,10 +815,72 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
     if let Some(c) = &o.compromise {
         let _ = writeln!(
             r,
-            "\n## Compromise\n\n{} regions between the claims have a median; {} were left without one (listed in summary.json with the reason).\n",
+            "\n## Compromise\n\n{} regions between the claims; the compromise is {} connected line(s) and {} ring(s).\n",
             c.regions,
-            c.skipped.len()
+            c.line_count,
+            c.rings.len()
         );
+        let cover: Vec<String> = c
+            .coverage
+            .iter()
+            .map(|(k, v)| format!("{k} {:.2} %", 100.0 * v))
+            .collect();
+        let _ = writeln!(
+            r,
+            "Coverage (the share of each claim's line that a region with a median or a common stretch accounts for): {}.\n",
+            cover.join(", ")
+        );
+        for l in o.lines.iter().filter(|l| !l.made.is_empty()) {
+            let made: Vec<String> = l
+                .made
+                .iter()
+                .map(|(how, share)| format!("{how} {:.2} %", 100.0 * share))
+                .collect();
+            let _ = writeln!(
+                r,
+                "- {}: {:.3} km — {}",
+                l.name,
+                l.line.length_m / 1000.0,
+                made.join("; ")
+            );
+        }
+        if !c.fallbacks.is_empty() {
+            let _ = writeln!(
+                r,
+                "\nWhere the compromise is not the equidistance line of the whole claims ({}):\n\n| where (lat, lon) | area (km²) | what | why |\n|---|---:|---|---|",
+                c.fallbacks.len()
+            );
+            for f in &c.fallbacks {
+                let _ = writeln!(
+                    r,
+                    "| {:.5}, {:.5} | {:.3} | {} | {} |",
+                    f.inside_at.0,
+                    f.inside_at.1,
+                    f.area_m2 / 1e6,
+                    f.construction.map_or("no median", |c| c.label()),
+                    f.reason
+                );
+            }
+        }
+        if !c.rings.is_empty() {
+            let _ = writeln!(
+                r,
+                "\nEnclaves and exclaves:\n\n| ring | drawn by | made | area (km²) | at (lat, lon) |\n|---|---|---|---:|---|"
+            );
+            for g in &c.rings {
+                let _ = writeln!(
+                    r,
+                    "| {} | {} | {} | {:.3} | {:.5}, {:.5} |",
+                    g.name,
+                    g.drawn_by.join(", "),
+                    g.construction,
+                    g.area_m2 / 1e6,
+                    g.at.0,
+                    g.at.1
+                );
+            }
+        }
+        let _ = writeln!(r);
         if !c.gains.is_empty() {
             let gains = &c.gains;
             let _ = writeln!(
@@ -827,30 +927,72 @@ fn compromise_outcome(
     };
     let (ca, cb) = (claim(&sides[0]), claim(&sides[1]));
     let m = compromise_median(&ca, &cb, options).map_err(failure)?;
-    let lines: Vec<NamedLine> = m
+    let mut lines: Vec<NamedLine> = m
         .pieces
         .iter()
+        .zip(&m.stretches)
         .enumerate()
-        .map(|(i, p)| NamedLine {
-            name: if m.local.contains(&i) {
-                format!(
-                    "{an}|{bn} piece {} (between its region's bounding stretches)",
-                    i + 1
-                )
-            } else {
-                format!("{an}|{bn} piece {}", i + 1)
-            },
-            a: an.clone(),
-            b: bn.clone(),
-            line: p.clone(),
+        .map(|(i, (p, stretches))| {
+            // Each construction's share of the line's length.
+            let mut made: Vec<(&'static str, f64)> = Vec::new();
+            for s in stretches {
+                let len = MedianLine::length_of(&p.vertices[s.first..=s.last]);
+                let label = s.construction.label();
+                match made.iter_mut().find(|(l, _)| *l == label) {
+                    Some(e) => e.1 += len,
+                    None => made.push((label, len)),
+                }
+            }
+            for e in made.iter_mut() {
+                e.1 /= p.length_m.max(f64::MIN_POSITIVE);
+            }
+            NamedLine {
+                name: format!("{an}|{bn} line {}", i + 1),
+                a: an.clone(),
+                b: bn.clone(),
+                line: p.clone(),
+                made,
+            }
         })
         .collect();
+    let mut rings = Vec::new();
+    for (k, r) in m.rings.iter().enumerate() {
+        let name = match r.construction {
+            Some(_) => format!("{an}|{bn} ring {}", k + 1),
+            None => format!("{an}|{bn} ring {} ({} only)", k + 1, r.drawn_by.join(", ")),
+        };
+        rings.push(RingSummary {
+            name: name.clone(),
+            drawn_by: r.drawn_by.clone(),
+            construction: r
+                .construction
+                .map_or("one claim only".to_string(), |c| c.label().to_string()),
+            area_m2: r.area_m2,
+            at: r
+                .line
+                .vertices
+                .first()
+                .map_or((f64::NAN, f64::NAN), |v| (v.lat, v.lon)),
+        });
+        lines.push(NamedLine {
+            name,
+            a: an.clone(),
+            b: bn.clone(),
+            line: r.line.clone(),
+            made: Vec::new(),
+        });
+    }
     // What each party gains against each claim: the comparison engine
     // with the compromise as the reference line.
     let name = format!("median {an}|{bn}");
     let median = ClaimLine {
         name: name.clone(),
-        pieces: m.pieces.iter().map(|p| p.coords()).collect(),
+        pieces: m
+            .pieces
+            .iter()
+            .chain(m.rings.iter().map(|r| &r.line))
+            .map(|p| p.coords())
+            .collect(),
     };
     let gains = if median.pieces.is_empty() {
         Vec::new()
@@ -889,8 +1031,13 @@ fn compromise_outcome(
     };
     let compromise = CompromiseSummary {
         regions: m.regions,
-        skipped: m.skipped,
-        local_pieces: m.local.iter().map(|i| i + 1).collect(),
+        line_count: m.pieces.len(),
+        coverage: [an.clone(), bn.clone()]
+            .into_iter()
+            .zip(m.coverage)
+            .collect(),
+        fallbacks: m.fallbacks,
+        rings,
         gains,
         gain_sides: "with --parties, the party each area falls to; else 'left of' / 'right of' the compromise, which runs in the first claim's direction",
     };

@@ -31,11 +31,43 @@ fn request(sides: Vec<PathBuf>) -> MedianRequest {
     }
 }
 
+/// The open lines of a bundled claim (its closed rings left out), as a
+/// file in `dir`.
+fn open_lines(dir: &std::path::Path, name: &str) -> PathBuf {
+    let text = std::fs::read_to_string(bundled(name)).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut parts = Vec::new();
+    for f in doc["features"].as_array().unwrap() {
+        let g = &f["geometry"];
+        let lines = match g["type"].as_str().unwrap() {
+            "LineString" => vec![g["coordinates"].clone()],
+            "MultiLineString" => g["coordinates"].as_array().unwrap().clone(),
+            _ => continue,
+        };
+        for l in lines {
+            let p: Vec<(f64, f64)> = l
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (c[1].as_f64().unwrap(), c[0].as_f64().unwrap()))
+                .collect();
+            if p.first() != p.last() {
+                parts.push(p);
+            }
+        }
+    }
+    line_file(dir, name, &parts)
+}
+
 #[test]
 fn the_compromise_splits_what_lies_between_the_claims() {
+    // The lines only: where the compromise is the equidistance line the
+    // areas add up exactly (the rings' arc-length medians need not lie
+    // between the claims' rings; they are checked below).
+    let dir = tempfile::tempdir().unwrap();
     let (ne, wa) = (
-        bundled("naturalearth10m_ARM_AZE_shared.geojson"),
-        bundled("worldatlas10m_ARM_AZE_shared.geojson"),
+        open_lines(dir.path(), "naturalearth10m_ARM_AZE_shared.geojson"),
+        open_lines(dir.path(), "worldatlas10m_ARM_AZE_shared.geojson"),
     );
     let m = median::run(
         &MedianRequest {
@@ -96,7 +128,69 @@ fn the_compromise_splits_what_lies_between_the_claims() {
         turning += l.line.turning_points().count();
     }
     assert!(turning >= c.regions, "{turning}");
-    assert!(s.lines.len() * 5 < c.regions, "{} pieces", s.lines.len());
+    // A whole line per section (Nakhchivan's, and the main one), every
+    // region traced equidistant, both claims covered.
+    assert_eq!(c.line_count, 2);
+    assert!(c.fallbacks.is_empty(), "{:?}", c.fallbacks);
+    for (claim, share) in &c.coverage {
+        assert!((share - 1.0).abs() < 1e-6, "{claim}: {share}");
+    }
+    assert!(c.rings.is_empty());
+}
+
+#[test]
+fn the_compromise_carries_the_enclaves() {
+    // Both claims draw Artsvashen, Yukhari Askipara and Barkhudarly: three
+    // rings, each the arc-length median of the two drawings, marked.
+    let m = median::run(
+        &MedianRequest {
+            compromise: true,
+            ..request(vec![
+                bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+                bundled("worldatlas10m_ARM_AZE_shared.geojson"),
+            ])
+        },
+        provenance(),
+    )
+    .unwrap();
+    let c = m.summary.compromise.as_ref().unwrap();
+    assert_eq!(c.rings.len(), 3);
+    assert_eq!(c.line_count, 2);
+    // Artsvashen (40.60°N 45.51°E): ~35 km² in both drawings.
+    let artsvashen = c
+        .rings
+        .iter()
+        .find(|r| (r.at.0 - 40.60).abs() < 0.05 && (r.at.1 - 45.51).abs() < 0.05)
+        .expect("Artsvashen's ring");
+    assert!(
+        (34e6..36e6).contains(&artsvashen.area_m2),
+        "{}",
+        artsvashen.area_m2
+    );
+    assert_eq!(artsvashen.drawn_by.len(), 2);
+    assert_eq!(artsvashen.construction, "median by arc length (fallback)");
+    // A ring one claim draws alone is carried as drawn, and says so.
+    let dir = tempfile::tempdir().unwrap();
+    let lines_only = open_lines(dir.path(), "worldatlas10m_ARM_AZE_shared.geojson");
+    let one = median::run(
+        &MedianRequest {
+            compromise: true,
+            names: vec!["NE".into(), "WA".into()],
+            ..request(vec![
+                bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+                lines_only,
+            ])
+        },
+        provenance(),
+    )
+    .unwrap();
+    let c = one.summary.compromise.as_ref().unwrap();
+    assert_eq!(c.rings.len(), 3);
+    for r in &c.rings {
+        assert_eq!(r.drawn_by, ["NE"]);
+        assert_eq!(r.construction, "one claim only");
+        assert!(r.name.ends_with("(NE only)"), "{}", r.name);
+    }
 }
 
 #[test]

@@ -953,7 +953,7 @@ impl FaceContext<'_> {
             let n = ((len / step).ceil() as usize).max(1);
             let ends: Vec<(f64, f64, f64)> = (0..=n)
                 .step_by(BLOCK)
-                .chain((n % BLOCK != 0).then_some(n))
+                .chain((!n.is_multiple_of(BLOCK)).then_some(n))
                 .map(|k| {
                     let s = len * k as f64 / n as f64;
                     let (lo, hi) = to.bounds(self.radius, c.at(s));

@@ -15,49 +15,122 @@
 //! can fail; the region is then traced between its bounding stretches
 //! alone, and the piece is marked (`local`).
 //!
-//! A region whose boundary alternates between the lines more than once
-//! (the lines touch again without crossing, or share a stretch inside it)
-//! has several equidistance curves or a whole equidistant area; such
-//! regions are reported, not guessed.
+//! No region is dropped: a region whose equidistance line cannot be
+//! traced (its boundary alternates between the lines more than once, the
+//! trace is lost, or what it traced leaves the region or crosses itself)
+//! gets the median of its two bounding stretches by arc length — each
+//! point the geodesic midpoint of the points at the same fraction of
+//! either stretch's length — marked as such, with the region's area and
+//! the reason. The pieces are chained into whole lines, and the share of
+//! each claim's length they account for (`coverage`) is measured.
+//!
+//! Closed rings of the claims (enclaves, exclaves) are not part of the
+//! line: a ring both claims draw gets the arc-length median of the two
+//! rings (marked); a ring one claim draws alone is carried as it is,
+//! marked.
 
 use crate::median::{
     contact_eval, select, trace, Budget, MedianLine, MedianOptions, MedianVertex, Start, Tracer,
     VertexKind,
 };
-use crate::side::Side;
+use crate::side::{BasePoint, Feature, Side};
 use crate::DelimitationError;
 use terminus_compare::{compare, ClaimLine, Inputs, Options};
 use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
-use terminus_geodesy::Ellipsoid;
-use terminus_plane::frame::Frame;
+use terminus_geodesy::{Ellipsoid, Geodesic};
+use terminus_plane::frame::{Frame, Xy};
 use terminus_plane::ring::point_in_ring;
 
-/// A region between the lines left without a median, and why.
+/// How a stretch of the compromise was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Construction {
+    /// Traced equidistant from both whole claims.
+    Equidistant,
+    /// Traced equidistant from the region's bounding stretches of the
+    /// claims only (other stretches of a claim come nearer inside it).
+    Local,
+    /// The median of the region's two bounding stretches by arc length:
+    /// the fallback where no equidistance line could be traced.
+    ArcLength,
+    /// Where the claims coincide: the common line.
+    Common,
+    /// A geodesic joining two pieces that do not meet, across a gap in a
+    /// claim (the pieces' ends within the comparison's bridging distance).
+    Connector,
+}
+
+impl Construction {
+    /// How the report names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Construction::Equidistant => "equidistant",
+            Construction::Local => "equidistant from the region's bounding stretches",
+            Construction::ArcLength => "median by arc length (fallback)",
+            Construction::Common => "common line",
+            Construction::Connector => "connector across a gap in a claim (geodesic)",
+        }
+    }
+}
+
+/// A run of a compromise line's vertices made one way.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct SkippedRegion {
+pub struct Stretch {
+    /// Its first vertex (index into the line's vertices).
+    pub first: usize,
+    /// Its last vertex.
+    pub last: usize,
+    /// How it was made.
+    pub construction: Construction,
+}
+
+/// A region between the lines whose median is not the equidistance line
+/// of the whole claims (a fallback), or has no median at all.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RegionNote {
     /// A point inside it, (lat, lon).
     pub inside_at: (f64, f64),
     /// Its geodesic area, m².
     pub area_m2: f64,
-    /// Why.
+    /// What the compromise is there (`None`: nothing, see `reason`).
+    pub construction: Option<Construction>,
+    /// Why the equidistance line of the whole claims was not used.
     pub reason: String,
+}
+
+/// An enclave's or exclave's ring in the compromise.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CompromiseRing {
+    /// The ring (closed: last vertex = first).
+    pub line: MedianLine,
+    /// The claims that draw it.
+    pub drawn_by: Vec<String>,
+    /// How it was made: `ArcLength` for a ring both claims draw, `None`
+    /// for one carried as one claim draws it.
+    pub construction: Option<Construction>,
+    /// The area it encloses, m².
+    pub area_m2: f64,
 }
 
 /// The compromise median.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CompromiseMedian {
-    /// Its pieces, each a run of the line (one per region between the
-    /// lines and one per common stretch), chained where they meet.
+    /// Its lines: the region's pieces chained wherever they meet or are
+    /// joined by a common stretch — one per section when whole.
     pub pieces: Vec<MedianLine>,
-    /// Regions left without a median.
-    pub skipped: Vec<SkippedRegion>,
-    /// Regions between the lines (with a median).
+    /// For each line, how each run of it was made, in order.
+    pub stretches: Vec<Vec<Stretch>>,
+    /// Enclave and exclave rings.
+    pub rings: Vec<CompromiseRing>,
+    /// Regions between the lines.
     pub regions: usize,
-    /// Pieces (indices into `pieces`) traced between their region's
-    /// bounding stretches of the claims alone, because other stretches of
-    /// a claim come nearer inside the region: equidistant from the
-    /// claims as they bound that region, not from the whole claims.
-    pub local: Vec<usize>,
+    /// Regions traced otherwise than equidistant from the whole claims
+    /// (local or arc-length fallback), or left without a median.
+    pub fallbacks: Vec<RegionNote>,
+    /// The share of each claim's open line (A, B) that the compromise
+    /// accounts for: stretches bounding a region with a median, and
+    /// common stretches.
+    pub coverage: [f64; 2],
 }
 
 impl CompromiseMedian {
@@ -68,13 +141,76 @@ impl CompromiseMedian {
 }
 
 /// The compromise median of claim lines `a` and `b` ((lat, lon) pieces,
-/// WGS 84).
+/// WGS 84). Closed pieces are rings (enclaves, exclaves), the others the
+/// line.
 pub fn compromise_median(
     a: &ClaimLine,
     b: &ClaimLine,
     options: &MedianOptions,
 ) -> Result<CompromiseMedian, DelimitationError> {
     options.check()?;
+    let (open_a, rings_a) = split_rings(&a.pieces);
+    let (open_b, rings_b) = split_rings(&b.pieces);
+    let frame = Frame::around(Ellipsoid::WGS84, a.pieces.iter().chain(&b.pieces).flatten())?;
+    let rings = ring_compromises(&frame, (&a.name, &rings_a), (&b.name, &rings_b))?;
+    let mut m = if open_a.is_empty() || open_b.is_empty() {
+        CompromiseMedian {
+            pieces: Vec::new(),
+            stretches: Vec::new(),
+            rings: Vec::new(),
+            regions: 0,
+            fallbacks: Vec::new(),
+            coverage: [
+                if open_a.is_empty() { 1.0 } else { 0.0 },
+                if open_b.is_empty() { 1.0 } else { 0.0 },
+            ],
+        }
+    } else {
+        line_compromise(
+            &frame,
+            &ClaimLine {
+                name: a.name.clone(),
+                pieces: open_a,
+            },
+            &ClaimLine {
+                name: b.name.clone(),
+                pieces: open_b,
+            },
+            options,
+        )?
+    };
+    m.rings = rings;
+    Ok(m)
+}
+
+/// A claim's open pieces and its closed rings (first vertex = last, four
+/// or more vertices).
+type Pieces = Vec<Vec<(f64, f64)>>;
+fn split_rings(pieces: &[Vec<(f64, f64)>]) -> (Pieces, Pieces) {
+    pieces
+        .iter()
+        .cloned()
+        .partition(|p| !(p.len() >= 4 && p.first() == p.last()))
+}
+
+/// What one region's median is.
+enum RegionOutcome {
+    /// A sliver of under three vertices: nothing to trace.
+    Sliver,
+    /// A piece, how it was made, and why not equidistant from the whole
+    /// claims where it is not.
+    Piece(MedianLine, Construction, Option<String>),
+    /// No median: why.
+    Unresolved(String),
+}
+
+/// The compromise of two claims' open lines.
+fn line_compromise(
+    frame: &Frame,
+    a: &ClaimLine,
+    b: &ClaimLine,
+    options: &MedianOptions,
+) -> Result<CompromiseMedian, DelimitationError> {
     let comparison = compare(
         &Inputs {
             lines: vec![a.clone(), b.clone()],
@@ -86,26 +222,25 @@ pub fn compromise_median(
         .pairs
         .first()
         .ok_or(DelimitationError::BadParameter("nothing to compare".into()))?;
-    let frame = Frame::around(Ellipsoid::WGS84, a.pieces.iter().chain(&b.pieces).flatten())?;
-    let sa = Side::new(&a.name, a.pieces.clone(), &frame)?;
-    let sb = Side::new(&b.name, b.pieces.clone(), &frame)?;
+    let sa = Side::new(&a.name, a.pieces.clone(), frame)?;
+    let sb = Side::new(&b.name, b.pieces.clone(), frame)?;
     let geod = frame.gnomonic().geodesic();
     let tr = Tracer {
-        frame: &frame,
+        frame,
         geod,
         a: &sa,
         b: &sb,
         w: options.weights,
     };
     // Regions between the two lines; those one line encloses alone (its
-    // own ring, or with a bridge) have no median.
+    // own loop, or with a bridge) have no median.
     let faces: Vec<_> = pair
         .discrepancies
         .iter()
         .filter(|d| !d.same_side && d.kind == "between")
         .collect();
     // Regions are independent: traced on all cores, in the faces' order.
-    type Traced = (usize, Result<Option<(MedianLine, bool)>, String>);
+    type Traced = (usize, Result<RegionOutcome, String>);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut done: Vec<Traced> = std::thread::scope(|s| {
@@ -133,113 +268,262 @@ pub fn compromise_median(
             .collect()
     });
     done.sort_by_key(|(i, _)| *i);
+    // What each claim's length the regions with a median account for.
+    let mut covered = [0.0f64; 2];
+    let mut fallbacks = Vec::new();
+    let mut pieces: Vec<(MedianLine, Construction)> = Vec::new();
+    let mut regions = 0;
+    for (i, result) in done {
+        let face = faces[i];
+        let note = |construction, reason| RegionNote {
+            inside_at: face.inside_at,
+            area_m2: face.area_m2,
+            construction,
+            reason,
+        };
+        match result {
+            Ok(RegionOutcome::Piece(line, how, why)) => {
+                covered[0] += face.length_a_m;
+                covered[1] += face.length_b_m;
+                if let Some(why) = why {
+                    fallbacks.push(note(Some(how), why));
+                }
+                pieces.push((line, how));
+                regions += 1;
+            }
+            Ok(RegionOutcome::Sliver) => {
+                covered[0] += face.length_a_m;
+                covered[1] += face.length_b_m;
+            }
+            Ok(RegionOutcome::Unresolved(why)) | Err(why) => {
+                regions += 1;
+                fallbacks.push(note(None, why));
+            }
+        }
+    }
     // Each piece in the direction of line A, the pieces in A's order, so
     // that "left" and "right" of the compromise mean one thing throughout.
-    let along_a = |v: &crate::median::MedianVertex| -> (u32, u32, f64) {
-        let b = &v.base_a[0];
+    let along_a = |v: &MedianVertex| -> (u32, u32, f64) {
+        let Some(b) = v.base_a.first() else {
+            return (u32::MAX, 0, 0.0);
+        };
         let (part, k) = match b.feature {
-            crate::side::Feature::Vertex { part, vertex } => (part, vertex),
-            crate::side::Feature::Segment { part, segment } => (part, segment),
+            Feature::Vertex { part, vertex } => (part, vertex),
+            Feature::Segment { part, segment } => (part, segment),
         };
         let v0 = sa.parts()[part as usize][k as usize];
         (part, k, geod.inverse(v0.0, v0.1, b.lat, b.lon))
     };
-    let mut keyed: Vec<((u32, u32, f64), Traced)> = done
-        .into_iter()
-        .map(|(i, r)| {
-            let r = r.map(|line| {
-                line.map(|(mut l, local)| {
-                    let (first, last) = (l.vertices.first(), l.vertices.last());
-                    if let (Some(f), Some(e)) = (first, last) {
-                        if along_a(e).partial_cmp(&along_a(f)) == Some(std::cmp::Ordering::Less) {
-                            l.reverse();
-                        }
-                    }
-                    (l, local)
-                })
-            });
-            let key = match &r {
-                Ok(Some((l, _))) => l.vertices.first().map_or((u32::MAX, 0, 0.0), along_a),
-                _ => (u32::MAX, i as u32, 0.0),
-            };
-            (key, (i, r))
-        })
-        .collect();
-    keyed.sort_by(|x, y| x.0.partial_cmp(&y.0).unwrap_or(std::cmp::Ordering::Equal));
-    let done: Vec<Traced> = keyed.into_iter().map(|(_, d)| d).collect();
-    let mut pieces = Vec::new();
-    let mut skipped = Vec::new();
-    let mut regions = 0;
-    for (i, result) in done {
-        match result {
-            Ok(Some(line)) => {
-                pieces.push(line);
-                regions += 1;
+    for (l, _) in pieces.iter_mut() {
+        if let (Some(f), Some(e)) = (l.vertices.first(), l.vertices.last()) {
+            if along_a(e).partial_cmp(&along_a(f)) == Some(std::cmp::Ordering::Less) {
+                l.reverse();
             }
-            Ok(None) => {}
-            Err(reason) => skipped.push(SkippedRegion {
-                inside_at: faces[i].inside_at,
-                area_m2: faces[i].area_m2,
-                reason,
-            }),
         }
     }
-    // Pieces that meet at a contact, or are joined by a stretch where the
-    // claims coincide (the median there is the common line), become one.
-    // (A piece traced between its region's bounding stretches alone
-    // stays a line of its own, marked.)
-    let mut chained: Vec<MedianLine> = Vec::new();
-    let mut local = Vec::new();
-    let mut last_local = false;
-    for (piece, is_local) in pieces {
-        if is_local {
-            local.push(chained.len());
-        }
-        if let (Some(prev), false, false) = (chained.last_mut(), is_local, last_local) {
-            if let Some(common) = common_stretch(&tr, &along_a, prev, &piece)? {
-                let mut vertices = std::mem::take(&mut prev.vertices);
-                if let Some(last) = vertices.last_mut() {
-                    last.kind = crate::median::VertexKind::Turning;
+    type Keyed = ((u32, u32, f64), (MedianLine, Construction));
+    let mut keyed: Vec<Keyed> = pieces
+        .into_iter()
+        .map(|p| (p.0.vertices.first().map_or((u32::MAX, 0, 0.0), along_a), p))
+        .collect();
+    keyed.sort_by(|x, y| x.0.partial_cmp(&y.0).unwrap_or(std::cmp::Ordering::Equal));
+    // Pieces that meet, or are joined by a stretch where the claims
+    // coincide (the median there is the common line), become one line.
+    struct Building {
+        vertices: Vec<MedianVertex>,
+        stretches: Vec<Stretch>,
+        traced: usize,
+    }
+    let mut chained: Vec<Building> = Vec::new();
+    for (_, (piece, how)) in keyed {
+        if let Some(cur) = chained.last_mut() {
+            let (Some(end), Some(start)) = (cur.vertices.last(), piece.vertices.first()) else {
+                continue;
+            };
+            if let Some(common) = common_stretch(&tr, &along_a, end, start)? {
+                let k0 = cur.vertices.len() - 1;
+                let on_claims = !common.is_empty();
+                let mut path = vec![(end.lat, end.lon)];
+                path.extend(common.iter().map(|v| (v.lat, v.lon)));
+                path.push((start.lat, start.lon));
+                let len: f64 = path.windows(2).map(|w| tr.dist(w[0], w[1])).sum();
+                covered[0] += len;
+                covered[1] += len;
+                if let Some(last) = cur.vertices.last_mut() {
+                    last.kind = VertexKind::Turning;
                 }
-                vertices.extend(common);
+                cur.vertices.extend(common);
                 let mut rest = piece.vertices.into_iter();
-                if let (Some(first), Some(last)) = (rest.next(), vertices.last()) {
+                if let (Some(first), Some(last)) = (rest.next(), cur.vertices.last()) {
                     if (first.lat, first.lon) != (last.lat, last.lon) {
-                        vertices.push(crate::median::MedianVertex {
-                            kind: crate::median::VertexKind::Turning,
+                        cur.vertices.push(MedianVertex {
+                            kind: VertexKind::Turning,
                             ..first
                         });
                     }
                 }
-                vertices.extend(rest);
-                *prev = MedianLine::new(geod, vertices, prev.traced_points + piece.traced_points);
+                let k1 = cur.vertices.len() - 1;
+                // (Ends under 1 mm apart meet: no common stretch between.)
+                if k1 > k0 && on_claims {
+                    cur.stretches.push(Stretch {
+                        first: k0,
+                        last: k1,
+                        construction: Construction::Common,
+                    });
+                }
+                cur.vertices.extend(rest);
+                cur.stretches.push(Stretch {
+                    first: k1,
+                    last: cur.vertices.len() - 1,
+                    construction: how,
+                });
+                cur.traced += piece.traced_points;
                 continue;
             }
         }
-        last_local = is_local;
-        chained.push(piece);
+        // Pieces that do not meet, close enough that a claim's gap lies
+        // between them (the comparison bridged it): joined by a geodesic,
+        // marked and listed.
+        if let Some(cur) = chained.last_mut() {
+            if let (Some(end), Some(start)) = (cur.vertices.last(), piece.vertices.first()) {
+                let gap = tr.dist((end.lat, end.lon), (start.lat, start.lon));
+                if gap <= Options::default().bridge_m
+                    && !connector_crosses(frame, &cur.vertices, &piece.vertices)?
+                {
+                    let (len, az, _, _): (f64, f64, f64, f64) =
+                        geod.inverse(end.lat, end.lon, start.lat, start.lon);
+                    let mid: (f64, f64) = geod.direct(end.lat, end.lon, az, 0.5 * len);
+                    fallbacks.push(RegionNote {
+                        inside_at: mid,
+                        area_m2: 0.0,
+                        construction: Some(Construction::Connector),
+                        reason: format!(
+                            "the pieces on either side do not meet: joined by a geodesic {gap:.1} m long"
+                        ),
+                    });
+                    let k0 = cur.vertices.len() - 1;
+                    if let Some(last) = cur.vertices.last_mut() {
+                        last.kind = VertexKind::Turning;
+                    }
+                    let mut rest = piece.vertices.into_iter();
+                    if let Some(first) = rest.next() {
+                        cur.vertices.push(MedianVertex {
+                            kind: VertexKind::Turning,
+                            ..first
+                        });
+                    }
+                    let k1 = cur.vertices.len() - 1;
+                    cur.stretches.push(Stretch {
+                        first: k0,
+                        last: k1,
+                        construction: Construction::Connector,
+                    });
+                    cur.vertices.extend(rest);
+                    cur.stretches.push(Stretch {
+                        first: k1,
+                        last: cur.vertices.len() - 1,
+                        construction: how,
+                    });
+                    cur.traced += piece.traced_points;
+                    continue;
+                }
+            }
+        }
+        chained.push(Building {
+            stretches: vec![Stretch {
+                first: 0,
+                last: piece.vertices.len().saturating_sub(1),
+                construction: how,
+            }],
+            vertices: piece.vertices,
+            traced: piece.traced_points,
+        });
     }
-    let pieces = chained;
+    let total = [length_of(&tr, &a.pieces), length_of(&tr, &b.pieces)];
+    let mut lines = Vec::new();
+    let mut stretches = Vec::new();
+    for c in chained {
+        lines.push(MedianLine::new(geod, c.vertices, c.traced));
+        stretches.push(c.stretches);
+    }
     Ok(CompromiseMedian {
-        pieces,
-        skipped,
+        pieces: lines,
+        stretches,
+        rings: Vec::new(),
         regions,
-        local,
+        fallbacks,
+        // (Lengths summed in another order: a share above 1 by rounding,
+        // at most 1e-9, is 1.)
+        coverage: [0, 1].map(|k| {
+            let share = covered[k] / total[k].max(f64::MIN_POSITIVE);
+            if share > 1.0 && share < 1.0 + 1e-9 {
+                1.0
+            } else {
+                share
+            }
+        }),
     })
 }
 
+/// Whether the geodesic from the last vertex of `line` to the first of
+/// `piece` would cross either (planar, in the frame: a geodesic is a
+/// straight line in the gnomonic frame).
+fn connector_crosses(
+    frame: &Frame,
+    line: &[MedianVertex],
+    piece: &[MedianVertex],
+) -> Result<bool, DelimitationError> {
+    let xy = |v: &MedianVertex| frame.xy((v.lat, v.lon));
+    let (Some(e), Some(s)) = (line.last(), piece.first()) else {
+        return Ok(false);
+    };
+    let path: Vec<Xy> = line.iter().chain(piece).map(xy).collect::<Result<_, _>>()?;
+    let mut test = vec![xy(e)?, xy(s)?];
+    test.extend_from_slice(&path);
+    // The connector and every segment of both (but those sharing its
+    // ends, which meet it at an end).
+    let n = line.len();
+    for (k, w) in path.windows(2).enumerate() {
+        if k + 1 == n || k + 2 == n || k == n {
+            continue;
+        }
+        if segments_cross(test[0], test[1], w[0], w[1]) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether two segments cross properly.
+fn segments_cross(p: Xy, q: Xy, r: Xy, s: Xy) -> bool {
+    use robust::{orient2d, Coord};
+    let c = |p: Xy| Coord { x: p[0], y: p[1] };
+    let (d1, d2) = (orient2d(c(p), c(q), c(r)), orient2d(c(p), c(q), c(s)));
+    let (d3, d4) = (orient2d(c(r), c(s), c(p)), orient2d(c(r), c(s), c(q)));
+    d1 * d2 < 0.0 && d3 * d4 < 0.0
+}
+
+/// Geodesic length of pieces, metres.
+fn length_of(tr: &Tracer, pieces: &[Vec<(f64, f64)>]) -> f64 {
+    pieces
+        .iter()
+        .flat_map(|p| p.windows(2))
+        .map(|w| tr.dist(w[0], w[1]))
+        .sum()
+}
+
 /// The median through one region between the lines, `ring` its boundary
-/// (unclosed, (lat, lon)); `None` for a sliver of under three vertices.
+/// (unclosed, (lat, lon)).
 fn region_median(
     tr: &Tracer,
     ring: &[(f64, f64)],
     options: &MedianOptions,
-) -> Result<Option<(MedianLine, bool)>, DelimitationError> {
+) -> Result<RegionOutcome, DelimitationError> {
     let (frame, geod, sa, sb) = (tr.frame, tr.geod, tr.a, tr.b);
     let (wa, wb) = options.weights;
     let n = ring.len();
     if n < 3 {
-        return Ok(None);
+        return Ok(RegionOutcome::Sliver);
     }
     // Each ring vertex: on both lines (0), on a only (−), b only (+).
     let mut sign = Vec::with_capacity(n);
@@ -264,31 +548,36 @@ fn region_median(
             ts.push(T::Edge(i));
         }
     }
-    if ts.len() != 2 {
-        return Err(DelimitationError::BadParameter(format!(
+    let xy = frame.xys(ring)?;
+    let why = if ts.len() != 2 {
+        format!(
             "its boundary passes between the lines {} times (a simple region has 2)",
             ts.len()
-        )));
-    }
-    let xy = frame.xys(ring)?;
-    match attempt(tr, ring, &xy, (&ts[0], &ts[1]), options) {
-        Ok(line) => Ok(Some((line, false))),
-        Err(whole) => {
-            // Other stretches of the claims come closer than the ones
-            // bounding the region: trace between the bounding stretches
-            // alone, and say so.
-            let (run_a, run_b) = runs(tr, ring, &sign, (&ts[0], &ts[1]))?;
-            let la = Side::new(sa.name(), vec![run_a], frame)?;
-            let lb = Side::new(sb.name(), vec![run_b], frame)?;
-            let local = Tracer {
-                frame,
-                geod,
-                a: &la,
-                b: &lb,
-                w: tr.w,
-            };
-            match attempt(&local, ring, &xy, (&ts[0], &ts[1]), options) {
-                Ok(mut line) => {
+        )
+    } else {
+        let whole = attempt(tr, ring, &xy, (&ts[0], &ts[1]), options)
+            .map_err(|e| e.to_string())
+            .and_then(|line| fits(frame, &xy, &line).map(|()| line));
+        match whole {
+            Ok(line) => return Ok(RegionOutcome::Piece(line, Construction::Equidistant, None)),
+            Err(why) => {
+                // Other stretches of the claims may come closer than the
+                // ones bounding the region: trace between the bounding
+                // stretches alone, and say so.
+                let (run_a, run_b) = runs(tr, ring, &sign, (&ts[0], &ts[1]))?;
+                let la = Side::new(sa.name(), vec![run_a], frame)?;
+                let lb = Side::new(sb.name(), vec![run_b], frame)?;
+                let local = Tracer {
+                    frame,
+                    geod,
+                    a: &la,
+                    b: &lb,
+                    w: tr.w,
+                };
+                let traced = attempt(&local, ring, &xy, (&ts[0], &ts[1]), options)
+                    .map_err(|e| e.to_string())
+                    .and_then(|line| fits(frame, &xy, &line).map(|()| line));
+                if let Ok(mut line) = traced {
                     // Base points named by the whole claims' features.
                     for v in &mut line.vertices {
                         for b in v.base_a.iter_mut() {
@@ -298,12 +587,274 @@ fn region_median(
                             b.feature = sb.nearest(frame, (b.lat, b.lon))?.feature;
                         }
                     }
-                    Ok(Some((line, true)))
+                    return Ok(RegionOutcome::Piece(line, Construction::Local, Some(why)));
                 }
-                Err(_) => Err(whole),
+                why
+            }
+        }
+    };
+    // The fallback: the median of the two bounding stretches by arc
+    // length, between the transitions first and last along line A.
+    if ts.len() < 2 {
+        return Ok(RegionOutcome::Unresolved(why));
+    }
+    let along = |t: &T| -> Result<(u32, u32, f64), DelimitationError> {
+        let at = match *t {
+            T::Contact(i) | T::Edge(i) => ring[i],
+        };
+        let b = sa.nearest(frame, at)?;
+        let (part, k) = match b.feature {
+            Feature::Vertex { part, vertex } => (part, vertex),
+            Feature::Segment { part, segment } => (part, segment),
+        };
+        let v0 = sa.parts()[part as usize][k as usize];
+        Ok((part, k, tr.dist(v0, (b.lat, b.lon))))
+    };
+    let mut keyed = Vec::with_capacity(ts.len());
+    for (k, t) in ts.iter().enumerate() {
+        keyed.push((along(t)?, k));
+    }
+    keyed.sort_by(|x, y| x.0.partial_cmp(&y.0).unwrap_or(std::cmp::Ordering::Equal));
+    let (k0, k1) = (keyed[0].1, keyed[keyed.len() - 1].1);
+    let (t0, t1) = if k0 < k1 {
+        (&ts[k0], &ts[k1])
+    } else {
+        (&ts[k1], &ts[k0])
+    };
+    let (run_a, mut run_b) = runs(tr, ring, &sign, (t0, t1))?;
+    // Both stretches the same way: run_b comes back along the ring.
+    run_b.reverse();
+    let points = arc_length_median(geod, &run_a, &run_b);
+    let mut vertices = Vec::with_capacity(points.len());
+    for p in points {
+        vertices.push(MedianVertex {
+            lat: p.0,
+            lon: p.1,
+            kind: VertexKind::Turning,
+            base_a: vec![sa.nearest(frame, p)?],
+            base_b: vec![sb.nearest(frame, p)?],
+        });
+    }
+    let line = MedianLine::new(geod, vertices, 0);
+    Ok(RegionOutcome::Piece(
+        line,
+        Construction::ArcLength,
+        Some(why),
+    ))
+}
+
+/// Whether a piece traced through a region is one: it must not cross
+/// itself, and its vertices off the claims must lie inside the region.
+fn fits(frame: &Frame, region: &[Xy], line: &MedianLine) -> Result<(), String> {
+    let coords = line.coords();
+    let xy = frame.xys(&coords).map_err(|e| e.to_string())?;
+    if let Some((i, _)) = self_crossing(&xy) {
+        return Err(format!(
+            "what was traced crosses itself near {:.7}°, {:.7}°",
+            coords[i].0, coords[i].1
+        ));
+    }
+    // (Its ends are on the region's boundary: at contacts, or where it
+    // crosses a join or bridge.)
+    let inner = line.vertices.len().saturating_sub(1);
+    for (v, p) in line.vertices.iter().zip(&xy).take(inner).skip(1) {
+        let off = |b: &[BasePoint]| b.first().is_none_or(|b| b.distance > 1e-3);
+        if off(&v.base_a) && off(&v.base_b) && !point_in_ring(*p, region) {
+            return Err(format!(
+                "what was traced leaves the region near {:.7}°, {:.7}°",
+                v.lat, v.lon
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The first pair of non-adjacent segments of a polyline that cross
+/// (properly, or touch at an interior point), by a sweep over x.
+pub(crate) fn self_crossing(xy: &[Xy]) -> Option<(usize, usize)> {
+    use robust::{orient2d, Coord};
+    if xy.len() < 4 {
+        return None;
+    }
+    let c = |p: Xy| Coord { x: p[0], y: p[1] };
+    let closed = xy.first() == xy.last();
+    let m = xy.len() - 1;
+    let mut order: Vec<usize> = (0..m).collect();
+    let lo = |i: usize| xy[i][0].min(xy[i + 1][0]);
+    let hi = |i: usize| xy[i][0].max(xy[i + 1][0]);
+    order.sort_by(|&i, &j| lo(i).total_cmp(&lo(j)));
+    for (k, &i) in order.iter().enumerate() {
+        for &j in &order[k + 1..] {
+            if lo(j) > hi(i) {
+                break;
+            }
+            let (i, j) = (i.min(j), i.max(j));
+            if j == i + 1 || (closed && i == 0 && j == m - 1) {
+                continue;
+            }
+            let (p, q, r, s) = (xy[i], xy[i + 1], xy[j], xy[j + 1]);
+            if p[1].max(q[1]) < r[1].min(s[1]) || r[1].max(s[1]) < p[1].min(q[1]) {
+                continue;
+            }
+            let (d1, d2) = (orient2d(c(p), c(q), c(r)), orient2d(c(p), c(q), c(s)));
+            let (d3, d4) = (orient2d(c(r), c(s), c(p)), orient2d(c(r), c(s), c(q)));
+            if d1 * d2 < 0.0 && d3 * d4 < 0.0 {
+                return Some((i, j));
             }
         }
     }
+    None
+}
+
+/// The median of two polylines by arc length: at every vertex of either
+/// (by its fraction of its line's geodesic length), the geodesic midpoint
+/// of the points at that fraction of both. Both lines run the same way.
+fn arc_length_median(geod: &Geodesic, a: &[(f64, f64)], b: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let cum = |l: &[(f64, f64)]| -> Vec<f64> {
+        let mut c = vec![0.0];
+        for w in l.windows(2) {
+            let d: f64 = geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
+            c.push(c[c.len() - 1] + d);
+        }
+        c
+    };
+    let (ca, cb) = (cum(a), cum(b));
+    let (la, lb) = (ca[ca.len() - 1], cb[cb.len() - 1]);
+    let mut ts: Vec<f64> = ca
+        .iter()
+        .map(|c| if la > 0.0 { c / la } else { 0.0 })
+        .chain(cb.iter().map(|c| if lb > 0.0 { c / lb } else { 0.0 }))
+        .collect();
+    ts.push(0.0);
+    ts.push(1.0);
+    ts.sort_by(f64::total_cmp);
+    ts.dedup_by(|x, y| (*x - *y).abs() < 1e-12);
+    let at = |l: &[(f64, f64)], c: &[f64], s: f64| -> (f64, f64) {
+        let k = c.partition_point(|&x| x < s).clamp(1, l.len() - 1);
+        let (p, q) = (l[k - 1], l[k]);
+        let (len, az, _, _): (f64, f64, f64, f64) = geod.inverse(p.0, p.1, q.0, q.1);
+        geod.direct(p.0, p.1, az, (s - c[k - 1]).clamp(0.0, len))
+    };
+    ts.into_iter()
+        .map(|t| {
+            let (p, q) = (at(a, &ca, t * la), at(b, &cb, t * lb));
+            if p == q {
+                return p;
+            }
+            let (len, az, _, _): (f64, f64, f64, f64) = geod.inverse(p.0, p.1, q.0, q.1);
+            geod.direct(p.0, p.1, az, 0.5 * len)
+        })
+        .collect()
+}
+
+/// The rings of the two claims: a ring of A and a ring of B that overlap
+/// are one enclave drawn twice (their arc-length median is the
+/// compromise); a ring without a partner is carried as it is.
+fn ring_compromises(
+    frame: &Frame,
+    (na, ra): (&str, &[Vec<(f64, f64)>]),
+    (nb, rb): (&str, &[Vec<(f64, f64)>]),
+) -> Result<Vec<CompromiseRing>, DelimitationError> {
+    let geod = frame.gnomonic().geodesic();
+    let xa: Vec<Vec<Xy>> = ra.iter().map(|r| frame.xys(r)).collect::<Result<_, _>>()?;
+    let xb: Vec<Vec<Xy>> = rb.iter().map(|r| frame.xys(r)).collect::<Result<_, _>>()?;
+    let overlap = |p: &[Xy], q: &[Xy]| {
+        p.iter().any(|&v| point_in_ring(v, q)) || q.iter().any(|&v| point_in_ring(v, p))
+    };
+    let area = |r: &[(f64, f64)]| {
+        terminus_geodesy::measure::ring_area_with(
+            geod,
+            r.iter().map(|&p| terminus_geodesy::LatLon::from_pair(p)),
+        )
+        .abs()
+    };
+    let plain = |r: &[(f64, f64)]| -> Vec<MedianVertex> {
+        r.iter()
+            .map(|&(lat, lon)| MedianVertex {
+                lat,
+                lon,
+                // Not turning points of an equidistance line: no base
+                // points.
+                kind: VertexKind::Densified,
+                base_a: Vec::new(),
+                base_b: Vec::new(),
+            })
+            .collect()
+    };
+    let mut used = vec![false; rb.len()];
+    let mut out = Vec::new();
+    for (i, r) in ra.iter().enumerate() {
+        let partner = (0..rb.len()).find(|&j| !used[j] && overlap(&xa[i], &xb[j]));
+        match partner {
+            Some(j) => {
+                used[j] = true;
+                // The two rings' equidistance line seldom closes on
+                // itself as one piece (their regions' medians are chained
+                // along A, which starts anywhere on the ring): the
+                // arc-length median, marked.
+                let m = ring_median(geod, &xa[i], &xb[j], r, &rb[j]);
+                let (line, how) = (MedianLine::new(geod, plain(&m), 0), Construction::ArcLength);
+                out.push(CompromiseRing {
+                    area_m2: area(&line.coords()),
+                    line,
+                    drawn_by: vec![na.to_string(), nb.to_string()],
+                    construction: Some(how),
+                });
+            }
+            None => out.push(CompromiseRing {
+                area_m2: area(r),
+                line: MedianLine::new(geod, plain(r), 0),
+                drawn_by: vec![na.to_string()],
+                construction: None,
+            }),
+        }
+    }
+    for (j, r) in rb.iter().enumerate() {
+        if !used[j] {
+            out.push(CompromiseRing {
+                area_m2: area(r),
+                line: MedianLine::new(geod, plain(r), 0),
+                drawn_by: vec![nb.to_string()],
+                construction: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The arc-length median of two closed rings: both turned the same way
+/// round, B started at its vertex nearest A's first.
+fn ring_median(
+    geod: &Geodesic,
+    xa: &[Xy],
+    xb: &[Xy],
+    a: &[(f64, f64)],
+    b: &[(f64, f64)],
+) -> Vec<(f64, f64)> {
+    let signed = |x: &[Xy]| -> f64 {
+        x.windows(2)
+            .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+            .sum()
+    };
+    let mut b: Vec<(f64, f64)> = b[..b.len() - 1].to_vec();
+    let mut xb: Vec<Xy> = xb[..xb.len() - 1].to_vec();
+    if (signed(xa) > 0.0) != (signed(&[xb.clone(), vec![xb[0]]].concat()) > 0.0) {
+        b.reverse();
+        xb.reverse();
+    }
+    let d2 = |p: Xy, q: Xy| (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2);
+    let k = (0..xb.len())
+        .min_by(|&i, &j| d2(xb[i], xa[0]).total_cmp(&d2(xb[j], xa[0])))
+        .unwrap_or(0);
+    b.rotate_left(k);
+    b.push(b[0]);
+    let mut m = arc_length_median(geod, a, &b);
+    if let Some(&f) = m.first() {
+        if let Some(l) = m.last_mut() {
+            *l = f;
+        }
+    }
+    m
 }
 
 /// Where a region's boundary passes between the lines.
@@ -426,20 +977,23 @@ fn attempt(
     Ok(MedianLine::new(geod, vertices, traced.len()))
 }
 
-/// The vertices of line A strictly between the end of `prev` and the start
-/// of `next` (both contacts of the claims, in A's order), if the claims
+/// The vertices of line A strictly between `end` (of one piece) and
+/// `start` (of the next; both contacts of the claims, in A's order), if the claims
 /// coincide there (every vertex, and the middle of every gap between them,
 /// within 1 mm of line B): the median along a common stretch is the common
 /// line. `None` where they do not join so.
 fn common_stretch(
     tr: &Tracer,
     along_a: &dyn Fn(&MedianVertex) -> (u32, u32, f64),
-    prev: &MedianLine,
-    next: &MedianLine,
+    end: &MedianVertex,
+    start: &MedianVertex,
 ) -> Result<Option<Vec<MedianVertex>>, DelimitationError> {
-    let (Some(end), Some(start)) = (prev.vertices.last(), next.vertices.first()) else {
-        return Ok(None);
-    };
+    // Two pieces ending and starting at one point (a contact, or where
+    // the median crosses a bridge over a gap in one claim, found from
+    // either side) meet there.
+    if tr.dist((end.lat, end.lon), (start.lat, start.lon)) < 1e-3 {
+        return Ok(Some(Vec::new()));
+    }
     let contact = |v: &MedianVertex| v.base_a[0].distance < 1e-6 && v.base_b[0].distance < 1e-6;
     if !contact(end) || !contact(start) {
         return Ok(None);

@@ -39,7 +39,9 @@ pub mod side;
 pub mod synthetic;
 pub mod tripoint;
 
-pub use compromise::{compromise_median, CompromiseMedian, SkippedRegion};
+pub use compromise::{
+    compromise_median, CompromiseMedian, CompromiseRing, Construction, RegionNote, Stretch,
+};
 pub use median::{
     densify_on_line, median_line, MedianLine, MedianOptions, MedianVertex, VertexKind,
 };

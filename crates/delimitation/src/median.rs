@@ -136,6 +136,15 @@ impl MedianLine {
             traced_points,
         }
     }
+    /// Geodesic length (WGS 84) of a run of vertices, metres.
+    pub fn length_of(vertices: &[MedianVertex]) -> f64 {
+        terminus_geodesy::measure::path_length(
+            &terminus_geodesy::Ellipsoid::WGS84,
+            vertices
+                .iter()
+                .map(|v| terminus_geodesy::LatLon::new(v.lat, v.lon)),
+        )
+    }
     /// The vertices as (lat, lon).
     pub fn coords(&self) -> Vec<(f64, f64)> {
         self.vertices.iter().map(|v| (v.lat, v.lon)).collect()

@@ -3,7 +3,7 @@
 //! brute-force nearest point over every segment.
 
 use terminus_compare::ClaimLine;
-use terminus_delimitation::{compromise_median, MedianOptions};
+use terminus_delimitation::{compromise_median, Construction, MedianOptions};
 use terminus_geodesy::geodesic::{nearest_on_segment, Gnomonic};
 use terminus_geodesy::Ellipsoid;
 use terminus_testdata::shared_data as shared;
@@ -53,9 +53,57 @@ fn dist(g: &Gnomonic, l: &ClaimLine, p: (f64, f64)) -> f64 {
     best
 }
 
-fn check(region: &str, a: &str, b: &str) {
+/// The first pair of non-adjacent segments of a (lat, lon) polyline that
+/// cross, brute force on the coordinates.
+fn crossing(v: &[(f64, f64)]) -> Option<(usize, usize)> {
+    let ccw = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| {
+        (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+    };
+    let closed = v.first() == v.last();
+    for i in 0..v.len().saturating_sub(1) {
+        for j in (i + 2)..v.len().saturating_sub(1) {
+            if closed && i == 0 && j + 2 == v.len() {
+                continue;
+            }
+            let (p1, p2, p3, p4) = (v[i], v[i + 1], v[j], v[j + 1]);
+            if ccw(p1, p2, p3) * ccw(p1, p2, p4) < 0.0 && ccw(p3, p4, p1) * ccw(p3, p4, p2) < 0.0 {
+                return Some((i, j));
+            }
+        }
+    }
+    None
+}
+
+/// The compromise of two sources: every traced vertex equidistant, every
+/// line and ring free of self-crossings, every region with a median,
+/// coverage of both claims; returns it for the caller's own checks.
+fn check(region: &str, a: &str, b: &str) -> Option<terminus_delimitation::CompromiseMedian> {
+    check_every(region, a, b, 1)
+}
+
+/// As `check`, the brute-force distances at every `stride`-th vertex.
+fn check_every(
+    region: &str,
+    a: &str,
+    b: &str,
+    stride: usize,
+) -> Option<terminus_delimitation::CompromiseMedian> {
+    check_pair(region, a, b, stride, true).map(|(m, _)| m)
+}
+
+/// As `check_every`; with `strict` false a line crossing itself is
+/// returned (the first such place) instead of failing.
+fn check_pair(
+    region: &str,
+    a: &str,
+    b: &str,
+    stride: usize,
+    strict: bool,
+) -> Option<(terminus_delimitation::CompromiseMedian, Option<String>)> {
+    let mut crossed = None;
     let (Some(la), Some(lb)) = (line(region, a), line(region, b)) else {
-        return;
+        eprintln!("SKIPPED: ../shared/data/boundaries/{region} is absent");
+        return None;
     };
     let t = std::time::Instant::now();
     let m = compromise_median(&la, &lb, &MedianOptions::default()).unwrap();
@@ -63,40 +111,96 @@ fn check(region: &str, a: &str, b: &str) {
     let g = Gnomonic::new(Ellipsoid::WGS84);
     let mut worst: f64 = 0.0;
     let mut n = 0;
-    // Pieces traced between their region's bounding stretches alone are
-    // equidistant from those, not from the whole claims: checked by their
-    // own base points (same distance both sides) only.
-    for (k, piece) in m.pieces.iter().enumerate() {
-        if m.local.contains(&k) {
-            for v in &piece.vertices {
-                assert!((v.base_a[0].distance - v.base_b[0].distance).abs() < 1e-6);
+    for (piece, stretches) in m.pieces.iter().zip(&m.stretches) {
+        for s in stretches {
+            for (k, v) in piece.vertices[s.first..=s.last].iter().enumerate() {
+                match s.construction {
+                    // Equidistant from the whole claims: brute force.
+                    Construction::Equidistant if (s.first + k) % stride == 0 => {
+                        let (da, db) =
+                            (dist(&g, &la, (v.lat, v.lon)), dist(&g, &lb, (v.lat, v.lon)));
+                        worst = worst.max((da - db).abs());
+                        n += 1;
+                    }
+                    // From the region's bounding stretches: by its own
+                    // base points (same distance both sides).
+                    Construction::Local => {
+                        assert!((v.base_a[0].distance - v.base_b[0].distance).abs() < 1e-6)
+                    }
+                    // On both claims.
+                    Construction::Common => {
+                        assert!(dist(&g, &la, (v.lat, v.lon)) < 1e-3);
+                        assert!(dist(&g, &lb, (v.lat, v.lon)) < 1e-3);
+                    }
+                    Construction::Equidistant
+                    | Construction::ArcLength
+                    | Construction::Connector => {}
+                }
             }
-            continue;
         }
-        for v in &piece.vertices {
-            let (da, db) = (dist(&g, &la, (v.lat, v.lon)), dist(&g, &lb, (v.lat, v.lon)));
-            worst = worst.max((da - db).abs());
-            n += 1;
+        let c = piece.coords();
+        if let Some((i, j)) = crossing(&c) {
+            let kind = |k: usize| {
+                stretches
+                    .iter()
+                    .find(|s| s.first <= k && k < s.last)
+                    .map(|s| s.construction)
+            };
+            let what = format!(
+                "{region} {a}–{b}: a line crosses itself: segment {i} ({:?}, {:?}) and {j} ({:?}, {:?})",
+                c[i],
+                kind(i),
+                c[j],
+                kind(j)
+            );
+            assert!(!strict, "{what}");
+            crossed.get_or_insert(what);
         }
     }
-    eprintln!(
-        "{region} {a}–{b}: {} regions, {} pieces ({} local), {n} vertices ({} traced), {:.1} km, {} skipped, worst |dA − dB| {worst:.2e} m, {:.1} s",
-        m.regions,
-        m.pieces.len(),
-        m.local.len(),
-        m.pieces.iter().map(|p| p.traced_points).sum::<usize>(),
-        m.length_m() / 1000.0,
-        m.skipped.len(),
-        took
-    );
-    for s in &m.skipped {
-        eprintln!(
-            "  skipped {:?} {:.0} m²: {}",
-            s.inside_at, s.area_m2, s.reason
+    for r in &m.rings {
+        assert_eq!(
+            crossing(&r.line.coords()),
+            None,
+            "{region} {a}–{b}: a ring crosses itself"
         );
     }
-    assert!(worst <= 1e-3, "{worst}");
-    assert!(m.regions > 10);
+    eprintln!(
+        "{region} {a}–{b}: {} regions, {} lines, {} rings, {n} vertices ({} traced), {:.1} km, coverage {:.4}/{:.4}, worst |dA − dB| {worst:.2e} m, {:.1} s",
+        m.regions,
+        m.pieces.len(),
+        m.rings.len(),
+        m.pieces.iter().map(|p| p.traced_points).sum::<usize>(),
+        m.length_m() / 1000.0,
+        m.coverage[0],
+        m.coverage[1],
+        took
+    );
+    if std::env::var_os("LINES").is_some() {
+        for p in &m.pieces {
+            let (f, l) = (&p.vertices[0], &p.vertices[p.vertices.len() - 1]);
+            eprintln!(
+                "  line {:.6},{:.6} ({:.1}/{:.1}) → {:.6},{:.6} ({:.1}/{:.1}) {:.1} km",
+                f.lat,
+                f.lon,
+                f.base_a[0].distance,
+                f.base_b[0].distance,
+                l.lat,
+                l.lon,
+                l.base_a[0].distance,
+                l.base_b[0].distance,
+                p.length_m / 1e3
+            );
+        }
+    }
+    for s in &m.fallbacks {
+        eprintln!(
+            "  {:?} {:?} {:.0} m²: {}",
+            s.construction, s.inside_at, s.area_m2, s.reason
+        );
+    }
+    assert!(worst <= 1e-8, "{worst}");
+    assert!(m.fallbacks.iter().all(|f| f.construction.is_some()));
+    Some((m, crossed))
 }
 
 #[test]
@@ -107,4 +211,71 @@ fn natural_earth_and_osm_armenia_azerbaijan() {
 #[test]
 fn osm_and_dcw_kyrgyzstan_tajikistan() {
     check("kg_tj", "geomaps_osm10m", "dcw_gmt");
+}
+
+/// Every pair of sources of both borders: the compromise finishes, every
+/// region has a median (traced, or a marked fallback), every ring is
+/// drawn, and equidistant vertices are equidistant (every 50th, brute
+/// force). A line still crosses itself in some Armenia–Azerbaijan pairs,
+/// where an arc-length fallback or a 4-transition region meets its
+/// neighbours (issue 18, open): their number may only go down.
+#[test]
+fn every_pair_of_sources_has_a_compromise() {
+    let am_az = [
+        "countrycoder",
+        "dcw_gmt",
+        "geomaps_osm10m",
+        "gshhg_wdb_f",
+        "gshhg_wdb_h",
+        "naturalearth10m",
+        "naturalearth10m_lines",
+        "worldatlas10m",
+    ];
+    let mut pairs = Vec::new();
+    for i in 0..am_az.len() {
+        for j in i + 1..am_az.len() {
+            pairs.push(("am_az", am_az[i], am_az[j]));
+        }
+    }
+    let kg_tj = ["naturalearth10m", "geomaps_osm10m", "dcw_gmt"];
+    for i in 0..kg_tj.len() {
+        for j in i + 1..kg_tj.len() {
+            pairs.push(("kg_tj", kg_tj[i], kg_tj[j]));
+        }
+    }
+    let mut crossing = Vec::new();
+    for (region, a, b) in pairs {
+        let Some((m, crossed)) = check_pair(region, a, b, 50, false) else {
+            return;
+        };
+        if let Some(c) = crossed {
+            assert_eq!(region, "am_az", "{c}");
+            crossing.push(c);
+        }
+        // The enclaves either claim draws are there.
+        let rings = |src: &str| {
+            line(region, src)
+                .unwrap()
+                .pieces
+                .iter()
+                .filter(|p| p.len() >= 4 && p.first() == p.last())
+                .count()
+        };
+        assert!(m.rings.len() >= rings(a).max(rings(b)), "{a}–{b}");
+    }
+    eprintln!("{} pairs with a line crossing itself:", crossing.len());
+    for c in &crossing {
+        eprintln!("  {c}");
+    }
+    assert!(crossing.len() <= 7, "{}", crossing.len());
+}
+
+#[test]
+#[ignore]
+fn debug_pair() {
+    let a = std::env::var("A").unwrap();
+    let b = std::env::var("B").unwrap();
+    let r = std::env::var("R").unwrap_or("am_az".into());
+    let stride = std::env::var("STRIDE").map_or(1, |s| s.parse().unwrap());
+    check_every(&r, &a, &b, stride);
 }

@@ -163,10 +163,18 @@ fn print_text(o: &Outcome, dir: &Path) {
         );
     }
     if let Some(c) = &o.compromise {
+        let cover: Vec<String> = c
+            .coverage
+            .iter()
+            .map(|(k, v)| format!("{k} {:.2} %", 100.0 * v))
+            .collect();
         println!(
-            "compromise: {} regions with a median, {} skipped",
+            "compromise: {} regions, {} line(s), {} ring(s); coverage {}; {} fallback(s) (in the report)",
             c.regions,
-            c.skipped.len()
+            c.line_count,
+            c.rings.len(),
+            cover.join(", "),
+            c.fallbacks.len()
         );
         for g in &c.gains {
             let parts: Vec<String> = g
