@@ -69,7 +69,10 @@ fn the_compromise_writes_its_folder_and_prints_its_summary() {
     ] {
         assert!(out.join(f).exists(), "{f}");
     }
-    assert!(text.contains("regions with a median"), "{text}");
+    assert!(
+        text.contains("2 line(s), 3 ring(s); coverage NE5 100.00 %, WA 100.00 %"),
+        "{text}"
+    );
     assert!(text.contains("against NE5: naturalearth10m_ARM"), "{text}");
     // --json prints what summary.json holds.
     let summary: serde_json::Value =
