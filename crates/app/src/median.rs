@@ -245,6 +245,18 @@ pub struct NamedLine {
     pub made: Vec<(&'static str, f64)>,
 }
 
+impl NamedLine {
+    /// How it was made, in words: "equidistant 97.18 %; …".
+    pub fn made_text(&self) -> String {
+        let made: Vec<String> = self
+            .made
+            .iter()
+            .map(|(how, share)| format!("{how} {:.2} %", 100.0 * share))
+            .collect();
+        made.join("; ")
+    }
+}
+
 /// Everything `median` computed.
 pub struct Outcome {
     pub mode: &'static str,
@@ -276,6 +288,18 @@ pub struct CompromiseSummary {
     pub gains: Vec<Gain>,
     /// What the keys of `gain_m2` are.
     pub gain_sides: &'static str,
+}
+
+impl CompromiseSummary {
+    /// The coverage in words: "NE 100.00 %, OSM 99.99 %".
+    pub fn coverage_text(&self) -> String {
+        let cover: Vec<String> = self
+            .coverage
+            .iter()
+            .map(|(k, v)| format!("{k} {:.2} %", 100.0 * v))
+            .collect();
+        cover.join(", ")
+    }
 }
 
 /// An enclave's or exclave's ring in the compromise.
@@ -591,12 +615,7 @@ pub fn layers(o: &Outcome) -> Vec<Layer> {
             Value::Int(l.line.turning_points().count() as i64),
         );
         if !l.made.is_empty() {
-            let made: Vec<String> = l
-                .made
-                .iter()
-                .map(|(how, share)| format!("{how} {:.2} %", 100.0 * share))
-                .collect();
-            pr.insert("made".into(), Value::String(made.join("; ")));
+            pr.insert("made".into(), Value::String(l.made_text()));
         }
         lines.features.push(f);
         let mut id = 0;
@@ -820,28 +839,18 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
             c.line_count,
             c.rings.len()
         );
-        let cover: Vec<String> = c
-            .coverage
-            .iter()
-            .map(|(k, v)| format!("{k} {:.2} %", 100.0 * v))
-            .collect();
         let _ = writeln!(
             r,
             "Coverage (the share of each claim's line that a region with a median or a common stretch accounts for): {}.\n",
-            cover.join(", ")
+            c.coverage_text()
         );
         for l in o.lines.iter().filter(|l| !l.made.is_empty()) {
-            let made: Vec<String> = l
-                .made
-                .iter()
-                .map(|(how, share)| format!("{how} {:.2} %", 100.0 * share))
-                .collect();
             let _ = writeln!(
                 r,
                 "- {}: {:.3} km — {}",
                 l.name,
                 l.line.length_m / 1000.0,
-                made.join("; ")
+                l.made_text()
             );
         }
         if !c.fallbacks.is_empty() {

@@ -13,7 +13,7 @@
 //! Where other stretches of a claim come nearer inside a region than the
 //! stretches bounding it (a claim doubling back), the whole-claim trace
 //! can fail; the region is then traced between its bounding stretches
-//! alone, and the piece is marked (`local`).
+//! alone, and the piece is marked (`Construction::Local`).
 //!
 //! No region is dropped: a region whose equidistance line cannot be
 //! traced (its boundary alternates between the lines more than once, the
@@ -39,6 +39,7 @@ use terminus_compare::{compare, ClaimLine, Inputs, Options};
 use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
 use terminus_geodesy::{Ellipsoid, Geodesic};
 use terminus_plane::frame::{Frame, Xy};
+use terminus_plane::index::SegmentIndex;
 use terminus_plane::ring::point_in_ring;
 
 /// How a stretch of the compromise was made.
@@ -304,15 +305,9 @@ fn line_compromise(
     // Each piece in the direction of line A, the pieces in A's order, so
     // that "left" and "right" of the compromise mean one thing throughout.
     let along_a = |v: &MedianVertex| -> (u32, u32, f64) {
-        let Some(b) = v.base_a.first() else {
-            return (u32::MAX, 0, 0.0);
-        };
-        let (part, k) = match b.feature {
-            Feature::Vertex { part, vertex } => (part, vertex),
-            Feature::Segment { part, segment } => (part, segment),
-        };
-        let v0 = sa.parts()[part as usize][k as usize];
-        (part, k, geod.inverse(v0.0, v0.1, b.lat, b.lon))
+        v.base_a
+            .first()
+            .map_or((u32::MAX, 0, 0.0), |b| position_along(&tr, &sa, b))
     };
     for (l, _) in pieces.iter_mut() {
         if let (Some(f), Some(e)) = (l.vertices.first(), l.vertices.last()) {
@@ -328,103 +323,46 @@ fn line_compromise(
         .collect();
     keyed.sort_by(|x, y| x.0.partial_cmp(&y.0).unwrap_or(std::cmp::Ordering::Equal));
     // Pieces that meet, or are joined by a stretch where the claims
-    // coincide (the median there is the common line), become one line.
-    struct Building {
-        vertices: Vec<MedianVertex>,
-        stretches: Vec<Stretch>,
-        traced: usize,
-    }
+    // coincide (the median there is the common line), become one line;
+    // so do pieces whose ends lie within the comparison's bridging
+    // distance (a claim's gap between them), by a marked geodesic that
+    // must not make the line cross itself.
     let mut chained: Vec<Building> = Vec::new();
     for (_, (piece, how)) in keyed {
         if let Some(cur) = chained.last_mut() {
-            let (Some(end), Some(start)) = (cur.vertices.last(), piece.vertices.first()) else {
-                continue;
-            };
-            if let Some(common) = common_stretch(&tr, &along_a, end, start)? {
-                let k0 = cur.vertices.len() - 1;
-                let on_claims = !common.is_empty();
-                let mut path = vec![(end.lat, end.lon)];
-                path.extend(common.iter().map(|v| (v.lat, v.lon)));
-                path.push((start.lat, start.lon));
-                let len: f64 = path.windows(2).map(|w| tr.dist(w[0], w[1])).sum();
-                covered[0] += len;
-                covered[1] += len;
-                if let Some(last) = cur.vertices.last_mut() {
-                    last.kind = VertexKind::Turning;
-                }
-                cur.vertices.extend(common);
-                let mut rest = piece.vertices.into_iter();
-                if let (Some(first), Some(last)) = (rest.next(), cur.vertices.last()) {
-                    if (first.lat, first.lon) != (last.lat, last.lon) {
-                        cur.vertices.push(MedianVertex {
-                            kind: VertexKind::Turning,
-                            ..first
-                        });
-                    }
-                }
-                let k1 = cur.vertices.len() - 1;
-                // (Ends under 1 mm apart meet: no common stretch between.)
-                if k1 > k0 && on_claims {
-                    cur.stretches.push(Stretch {
-                        first: k0,
-                        last: k1,
-                        construction: Construction::Common,
-                    });
-                }
-                cur.vertices.extend(rest);
-                cur.stretches.push(Stretch {
-                    first: k1,
-                    last: cur.vertices.len() - 1,
-                    construction: how,
-                });
-                cur.traced += piece.traced_points;
-                continue;
-            }
-        }
-        // Pieces that do not meet, close enough that a claim's gap lies
-        // between them (the comparison bridged it): joined by a geodesic,
-        // marked and listed.
-        if let Some(cur) = chained.last_mut() {
             if let (Some(end), Some(start)) = (cur.vertices.last(), piece.vertices.first()) {
+                let (end, start) = (end.clone(), start.clone());
+                if let Some(common) = common_stretch(&tr, &along_a, &end, &start)? {
+                    let mut path = vec![(end.lat, end.lon)];
+                    path.extend(common.iter().map(|v| (v.lat, v.lon)));
+                    path.push((start.lat, start.lon));
+                    let len: f64 = path.windows(2).map(|w| tr.dist(w[0], w[1])).sum();
+                    covered[0] += len;
+                    covered[1] += len;
+                    // (Ends under 1 mm apart meet: no common stretch.)
+                    let joint = (!common.is_empty()).then_some(Construction::Common);
+                    cur.append(piece, how, common, joint);
+                    continue;
+                }
                 let gap = tr.dist((end.lat, end.lon), (start.lat, start.lon));
-                if gap <= Options::default().bridge_m
-                    && !connector_crosses(frame, &cur.vertices, &piece.vertices)?
-                {
+                let joined: Vec<(f64, f64)> = cur
+                    .vertices
+                    .iter()
+                    .chain(&piece.vertices)
+                    .map(|v| (v.lat, v.lon))
+                    .collect();
+                if gap <= Options::default().bridge_m && crossing(frame, &joined)?.is_none() {
                     let (len, az, _, _): (f64, f64, f64, f64) =
                         geod.inverse(end.lat, end.lon, start.lat, start.lon);
-                    let mid: (f64, f64) = geod.direct(end.lat, end.lon, az, 0.5 * len);
                     fallbacks.push(RegionNote {
-                        inside_at: mid,
+                        inside_at: geod.direct(end.lat, end.lon, az, 0.5 * len),
                         area_m2: 0.0,
                         construction: Some(Construction::Connector),
                         reason: format!(
                             "the pieces on either side do not meet: joined by a geodesic {gap:.1} m long"
                         ),
                     });
-                    let k0 = cur.vertices.len() - 1;
-                    if let Some(last) = cur.vertices.last_mut() {
-                        last.kind = VertexKind::Turning;
-                    }
-                    let mut rest = piece.vertices.into_iter();
-                    if let Some(first) = rest.next() {
-                        cur.vertices.push(MedianVertex {
-                            kind: VertexKind::Turning,
-                            ..first
-                        });
-                    }
-                    let k1 = cur.vertices.len() - 1;
-                    cur.stretches.push(Stretch {
-                        first: k0,
-                        last: k1,
-                        construction: Construction::Connector,
-                    });
-                    cur.vertices.extend(rest);
-                    cur.stretches.push(Stretch {
-                        first: k1,
-                        last: cur.vertices.len() - 1,
-                        construction: how,
-                    });
-                    cur.traced += piece.traced_points;
+                    cur.append(piece, how, Vec::new(), Some(Construction::Connector));
                     continue;
                 }
             }
@@ -465,42 +403,79 @@ fn line_compromise(
     })
 }
 
-/// Whether the geodesic from the last vertex of `line` to the first of
-/// `piece` would cross either (planar, in the frame: a geodesic is a
-/// straight line in the gnomonic frame).
-fn connector_crosses(
-    frame: &Frame,
-    line: &[MedianVertex],
-    piece: &[MedianVertex],
-) -> Result<bool, DelimitationError> {
-    let xy = |v: &MedianVertex| frame.xy((v.lat, v.lon));
-    let (Some(e), Some(s)) = (line.last(), piece.first()) else {
-        return Ok(false);
-    };
-    let path: Vec<Xy> = line.iter().chain(piece).map(xy).collect::<Result<_, _>>()?;
-    let mut test = vec![xy(e)?, xy(s)?];
-    test.extend_from_slice(&path);
-    // The connector and every segment of both (but those sharing its
-    // ends, which meet it at an end).
-    let n = line.len();
-    for (k, w) in path.windows(2).enumerate() {
-        if k + 1 == n || k + 2 == n || k == n {
-            continue;
-        }
-        if segments_cross(test[0], test[1], w[0], w[1]) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+/// A compromise line being chained from its pieces.
+struct Building {
+    vertices: Vec<MedianVertex>,
+    stretches: Vec<Stretch>,
+    traced: usize,
 }
 
-/// Whether two segments cross properly.
-fn segments_cross(p: Xy, q: Xy, r: Xy, s: Xy) -> bool {
-    use robust::{orient2d, Coord};
-    let c = |p: Xy| Coord { x: p[0], y: p[1] };
-    let (d1, d2) = (orient2d(c(p), c(q), c(r)), orient2d(c(p), c(q), c(s)));
-    let (d3, d4) = (orient2d(c(r), c(s), c(p)), orient2d(c(r), c(s), c(q)));
-    d1 * d2 < 0.0 && d3 * d4 < 0.0
+impl Building {
+    /// Append `piece` (made `how`), reached from the line's end through
+    /// the vertices `between`; the stretch from the end to the piece's
+    /// start is made `joint` (`None` where they meet).
+    fn append(
+        &mut self,
+        piece: MedianLine,
+        how: Construction,
+        between: Vec<MedianVertex>,
+        joint: Option<Construction>,
+    ) {
+        let k0 = self.vertices.len().saturating_sub(1);
+        if let Some(last) = self.vertices.last_mut() {
+            last.kind = VertexKind::Turning;
+        }
+        self.vertices.extend(between);
+        self.traced += piece.traced_points;
+        let mut rest = piece.vertices.into_iter();
+        if let Some(first) = rest.next() {
+            if self
+                .vertices
+                .last()
+                .is_none_or(|last| (first.lat, first.lon) != (last.lat, last.lon))
+            {
+                self.vertices.push(MedianVertex {
+                    kind: VertexKind::Turning,
+                    ..first
+                });
+            }
+        }
+        let k1 = self.vertices.len().saturating_sub(1);
+        if let (Some(construction), true) = (joint, k1 > k0) {
+            self.stretches.push(Stretch {
+                first: k0,
+                last: k1,
+                construction,
+            });
+        }
+        self.vertices.extend(rest);
+        self.stretches.push(Stretch {
+            first: k1,
+            last: self.vertices.len().saturating_sub(1),
+            construction: how,
+        });
+    }
+}
+
+/// Where a base point lies along its side: (part, segment or vertex,
+/// metres from that feature's first vertex) — orders points along a side.
+fn position_along(tr: &Tracer, side: &Side, b: &BasePoint) -> (u32, u32, f64) {
+    let (part, k) = match b.feature {
+        Feature::Vertex { part, vertex } => (part, vertex),
+        Feature::Segment { part, segment } => (part, segment),
+    };
+    let v0 = side.parts()[part as usize][k as usize];
+    (part, k, tr.dist(v0, (b.lat, b.lon)))
+}
+
+/// Where a polyline ((lat, lon)) crosses or overlaps itself, if it does:
+/// the comparison's own check (`SegmentIndex::self_contacts`, exact
+/// predicates), so that no line the compromise writes is one the
+/// comparison of its gains would refuse.
+fn crossing(frame: &Frame, ll: &[(f64, f64)]) -> Result<Option<(f64, f64)>, DelimitationError> {
+    let xy = frame.xys(ll)?;
+    let index = SegmentIndex::from_pieces(&[(ll.to_vec(), xy)]);
+    Ok(index.self_contacts().err().map(|c| frame.latlon(c.2)))
 }
 
 /// Geodesic length of pieces, metres.
@@ -602,13 +577,7 @@ fn region_median(
         let at = match *t {
             T::Contact(i) | T::Edge(i) => ring[i],
         };
-        let b = sa.nearest(frame, at)?;
-        let (part, k) = match b.feature {
-            Feature::Vertex { part, vertex } => (part, vertex),
-            Feature::Segment { part, segment } => (part, segment),
-        };
-        let v0 = sa.parts()[part as usize][k as usize];
-        Ok((part, k, tr.dist(v0, (b.lat, b.lon))))
+        Ok(position_along(tr, sa, &sa.nearest(frame, at)?))
     };
     let mut keyed = Vec::with_capacity(ts.len());
     for (k, t) in ts.iter().enumerate() {
@@ -647,13 +616,13 @@ fn region_median(
 /// itself, and its vertices off the claims must lie inside the region.
 fn fits(frame: &Frame, region: &[Xy], line: &MedianLine) -> Result<(), String> {
     let coords = line.coords();
-    let xy = frame.xys(&coords).map_err(|e| e.to_string())?;
-    if let Some((i, _)) = self_crossing(&xy) {
+    if let Some(at) = crossing(frame, &coords).map_err(|e| e.to_string())? {
         return Err(format!(
             "what was traced crosses itself near {:.7}°, {:.7}°",
-            coords[i].0, coords[i].1
+            at.0, at.1
         ));
     }
+    let xy = frame.xys(&coords).map_err(|e| e.to_string())?;
     // (Its ends are on the region's boundary: at contacts, or where it
     // crosses a join or bridge.)
     let inner = line.vertices.len().saturating_sub(1);
@@ -667,43 +636,6 @@ fn fits(frame: &Frame, region: &[Xy], line: &MedianLine) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// The first pair of non-adjacent segments of a polyline that cross
-/// (properly, or touch at an interior point), by a sweep over x.
-pub(crate) fn self_crossing(xy: &[Xy]) -> Option<(usize, usize)> {
-    use robust::{orient2d, Coord};
-    if xy.len() < 4 {
-        return None;
-    }
-    let c = |p: Xy| Coord { x: p[0], y: p[1] };
-    let closed = xy.first() == xy.last();
-    let m = xy.len() - 1;
-    let mut order: Vec<usize> = (0..m).collect();
-    let lo = |i: usize| xy[i][0].min(xy[i + 1][0]);
-    let hi = |i: usize| xy[i][0].max(xy[i + 1][0]);
-    order.sort_by(|&i, &j| lo(i).total_cmp(&lo(j)));
-    for (k, &i) in order.iter().enumerate() {
-        for &j in &order[k + 1..] {
-            if lo(j) > hi(i) {
-                break;
-            }
-            let (i, j) = (i.min(j), i.max(j));
-            if j == i + 1 || (closed && i == 0 && j == m - 1) {
-                continue;
-            }
-            let (p, q, r, s) = (xy[i], xy[i + 1], xy[j], xy[j + 1]);
-            if p[1].max(q[1]) < r[1].min(s[1]) || r[1].max(s[1]) < p[1].min(q[1]) {
-                continue;
-            }
-            let (d1, d2) = (orient2d(c(p), c(q), c(r)), orient2d(c(p), c(q), c(s)));
-            let (d3, d4) = (orient2d(c(r), c(s), c(p)), orient2d(c(r), c(s), c(q)));
-            if d1 * d2 < 0.0 && d3 * d4 < 0.0 {
-                return Some((i, j));
-            }
-        }
-    }
-    None
 }
 
 /// The median of two polylines by arc length: at every vertex of either
@@ -831,14 +763,16 @@ fn ring_median(
     a: &[(f64, f64)],
     b: &[(f64, f64)],
 ) -> Vec<(f64, f64)> {
+    // Twice the signed planar area of a closed ring: its turning sense.
     let signed = |x: &[Xy]| -> f64 {
         x.windows(2)
             .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
             .sum()
     };
+    let same_sense = (signed(xa) > 0.0) == (signed(xb) > 0.0);
     let mut b: Vec<(f64, f64)> = b[..b.len() - 1].to_vec();
     let mut xb: Vec<Xy> = xb[..xb.len() - 1].to_vec();
-    if (signed(xa) > 0.0) != (signed(&[xb.clone(), vec![xb[0]]].concat()) > 0.0) {
+    if !same_sense {
         b.reverse();
         xb.reverse();
     }

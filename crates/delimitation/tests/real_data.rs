@@ -74,25 +74,10 @@ fn crossing(v: &[(f64, f64)]) -> Option<(usize, usize)> {
     None
 }
 
-/// The compromise of two sources: every traced vertex equidistant, every
-/// line and ring free of self-crossings, every region with a median,
-/// coverage of both claims; returns it for the caller's own checks.
-fn check(region: &str, a: &str, b: &str) -> Option<terminus_delimitation::CompromiseMedian> {
-    check_every(region, a, b, 1)
-}
-
-/// As `check`, the brute-force distances at every `stride`-th vertex.
-fn check_every(
-    region: &str,
-    a: &str,
-    b: &str,
-    stride: usize,
-) -> Option<terminus_delimitation::CompromiseMedian> {
-    check_pair(region, a, b, stride, true).map(|(m, _)| m)
-}
-
-/// As `check_every`; with `strict` false a line crossing itself is
-/// returned (the first such place) instead of failing.
+/// The compromise of two sources: every equidistant vertex equidistant
+/// (brute force, every `stride`-th), every region with a median, every
+/// line and ring free of self-crossings — with `strict` false the first
+/// crossing is returned instead of failing.
 fn check_pair(
     region: &str,
     a: &str,
@@ -175,23 +160,6 @@ fn check_pair(
         m.coverage[1],
         took
     );
-    if std::env::var_os("LINES").is_some() {
-        for p in &m.pieces {
-            let (f, l) = (&p.vertices[0], &p.vertices[p.vertices.len() - 1]);
-            eprintln!(
-                "  line {:.6},{:.6} ({:.1}/{:.1}) → {:.6},{:.6} ({:.1}/{:.1}) {:.1} km",
-                f.lat,
-                f.lon,
-                f.base_a[0].distance,
-                f.base_b[0].distance,
-                l.lat,
-                l.lon,
-                l.base_a[0].distance,
-                l.base_b[0].distance,
-                p.length_m / 1e3
-            );
-        }
-    }
     for s in &m.fallbacks {
         eprintln!(
             "  {:?} {:?} {:.0} m²: {}",
@@ -205,12 +173,12 @@ fn check_pair(
 
 #[test]
 fn natural_earth_and_osm_armenia_azerbaijan() {
-    check("am_az", "naturalearth10m", "geomaps_osm10m");
+    check_pair("am_az", "naturalearth10m", "geomaps_osm10m", 1, true);
 }
 
 #[test]
 fn osm_and_dcw_kyrgyzstan_tajikistan() {
-    check("kg_tj", "geomaps_osm10m", "dcw_gmt");
+    check_pair("kg_tj", "geomaps_osm10m", "dcw_gmt", 1, true);
 }
 
 /// Every pair of sources of both borders: the compromise finishes, every
@@ -267,15 +235,5 @@ fn every_pair_of_sources_has_a_compromise() {
     for c in &crossing {
         eprintln!("  {c}");
     }
-    assert!(crossing.len() <= 7, "{}", crossing.len());
-}
-
-#[test]
-#[ignore]
-fn debug_pair() {
-    let a = std::env::var("A").unwrap();
-    let b = std::env::var("B").unwrap();
-    let r = std::env::var("R").unwrap_or("am_az".into());
-    let stride = std::env::var("STRIDE").map_or(1, |s| s.parse().unwrap());
-    check_every(&r, &a, &b, stride);
+    assert!(crossing.len() <= 5, "{}", crossing.len());
 }

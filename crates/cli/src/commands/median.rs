@@ -25,9 +25,16 @@ rings: a party's territory) or points (lone base points).
   --simplified  also the line on the strict line's controlling base
                 points only (the vertices its turning points rest on);
   --compromise  two claim lines that cross: the median of the two, region
-                by region between them, and the area each party gains
-                against each claim (the comparison engine, the compromise as
-                the reference line).
+                by region between them, chained into one line per section,
+                and the area each party gains against each claim (the
+                comparison engine, the compromise as the reference line).
+                No region is dropped: where no equidistance line can be
+                traced, a stated fallback (the median of the region's two
+                stretches by arc length) is used and listed with its area;
+                each line's 'made' attribute gives each construction's
+                share, the report the coverage of both claims. Enclaves
+                both claims draw get the arc-length median of the two
+                rings; one drawn by a single claim is carried, marked (X only).
 
 Turning points are where the controlling base points change; each comes with
 its base points on both sides and the common distance. Between them the line
@@ -163,17 +170,12 @@ fn print_text(o: &Outcome, dir: &Path) {
         );
     }
     if let Some(c) = &o.compromise {
-        let cover: Vec<String> = c
-            .coverage
-            .iter()
-            .map(|(k, v)| format!("{k} {:.2} %", 100.0 * v))
-            .collect();
         println!(
             "compromise: {} regions, {} line(s), {} ring(s); coverage {}; {} fallback(s) (in the report)",
             c.regions,
             c.line_count,
             c.rings.len(),
-            cover.join(", "),
+            c.coverage_text(),
             c.fallbacks.len()
         );
         for g in &c.gains {
