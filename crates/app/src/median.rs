@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use terminus_compare::frame::Frame;
 use terminus_compare::{ClaimLine, Inputs, Options, Territory};
 use terminus_delimitation::{
-    compromise_median, median_line, tri_junction, BasePoint, DelimitationError, Feature as Base,
-    MedianLine, MedianOptions, Side, TriPoint, VertexKind,
+    compromise_median, median_line, tri_junction, turning_point_line, BasePoint, DelimitationError,
+    Feature as Base, MedianLine, MedianOptions, Side, TriPoint, TurningPoints, VertexKind,
 };
 use terminus_formats::{Format, WriteOptions};
 use terminus_geodesy::{Crs, Ellipsoid};
@@ -38,8 +38,13 @@ pub struct MedianRequest {
     pub ratio: (f64, f64),
     /// The sides are crossing claim lines: the compromise median.
     pub compromise: bool,
-    /// Also the line on the strict line's controlling base points only.
+    /// Also the simplified line: on the strict line's controlling base
+    /// points only, or, with the compromise, its turning points within
+    /// `max_deviation`.
     pub simplified: bool,
+    /// With the compromise: the turning points' largest deviation from the
+    /// computed line, metres (1 m when `simplified` is asked without it).
+    pub max_deviation: Option<f64>,
     /// How to read the files.
     pub input: InputOptions,
 }
@@ -57,10 +62,11 @@ pub struct MedianOutcome {
 }
 
 /// The files `--out` receives.
-pub const OUTPUTS: [&str; 7] = [
+pub const OUTPUTS: [&str; 8] = [
     "median.geojson",
     "turning_points.geojson",
     "turning_points.csv",
+    "simplification.csv",
     "median.gpkg",
     "tri_point.geojson",
     "report.md",
@@ -104,6 +110,18 @@ pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutc
     }
     if req.tolerance <= 0.0 || req.tolerance.is_nan() {
         return Err(Failure::usage("--tolerance must be above zero (e.g. 0.5m)"));
+    }
+    if let Some(d) = req.max_deviation {
+        if !req.compromise {
+            return Err(Failure::usage(
+                "--max-deviation chooses the compromise's turning points: add --compromise (a strict line's --simplified is built on its controlling base points)",
+            ));
+        }
+        if !(d.is_finite() && d > 0.0) {
+            return Err(Failure::usage(
+                "--max-deviation must be above zero (e.g. 1m)",
+            ));
+        }
     }
     let mut notes = Vec::new();
     let mut sides = Vec::new();
@@ -265,6 +283,9 @@ pub struct Outcome {
     pub tri_point: Option<TriPoint>,
     /// Compromise: regions traced, skipped regions, gains per claim.
     pub compromise: Option<CompromiseSummary>,
+    /// The simplified lines' accounting: for each, the computed line's
+    /// name and every vertex kept or left out.
+    pub turning: Vec<(String, TurningPoints)>,
 }
 
 /// The compromise in a median's summary (docs/delimitation.md).
@@ -288,6 +309,40 @@ pub struct CompromiseSummary {
     pub gains: Vec<Gain>,
     /// What the keys of `gain_m2` are.
     pub gain_sides: &'static str,
+    /// The turning-point lines (`--simplified`), when asked.
+    pub simplification: Option<SimplificationSummary>,
+}
+
+/// The compromise reduced to its turning points (docs/delimitation.md).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SimplificationSummary {
+    /// The largest distance allowed between the turning-point line and the
+    /// computed line, metres.
+    pub max_deviation_m: f64,
+    /// Each line and ring simplified.
+    pub lines: Vec<SimplifiedLine>,
+    /// The area between the computed compromise and its turning-point
+    /// line, and which party (or side) each part falls to.
+    pub moved: Vec<Gain>,
+}
+
+/// One line reduced to its turning points.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SimplifiedLine {
+    /// The turning-point line's name ("… simplified").
+    pub name: String,
+    /// The computed line it follows.
+    pub of: String,
+    /// Vertices of the computed line.
+    pub vertices: usize,
+    /// Its turning points (ends included).
+    pub turning_points: usize,
+    /// Vertices left out, each in simplification.csv with its deviation.
+    pub discarded: usize,
+    /// The largest deviation of a vertex left out, metres.
+    pub largest_deviation_m: f64,
+    /// Vertices kept only so that no two chords cross.
+    pub kept_against_crossing: usize,
 }
 
 impl CompromiseSummary {
@@ -362,7 +417,10 @@ fn compute(
         .collect::<Result<_, _>>()
         .map_err(failure)?;
     if req.compromise {
-        return compromise_outcome(sides, territories, options);
+        let deviation = req
+            .max_deviation
+            .or(req.simplified.then_some(DEFAULT_MAX_DEVIATION));
+        return compromise_outcome(sides, territories, options, deviation);
     }
     let (an, bn) = (sides[0].name.clone(), sides[1].name.clone());
     if req.sides.get(2).is_some() {
@@ -385,6 +443,7 @@ fn compute(
             lines,
             tri_point: Some(j.point),
             compromise: None,
+            turning: Vec::new(),
         });
     }
     let strict = median_line(&frame, &indexed[0], &indexed[1], options).map_err(failure)?;
@@ -452,6 +511,7 @@ fn compute(
         lines,
         tri_point: None,
         compromise: None,
+        turning: Vec::new(),
     })
 }
 
@@ -719,6 +779,13 @@ fn write_results(
         )?;
     }
     write_text(&dir.join("turning_points.csv"), &csv(o), overwrite)?;
+    if !o.turning.is_empty() {
+        write_text(
+            &dir.join("simplification.csv"),
+            &simplification_csv(o),
+            overwrite,
+        )?;
+    }
     let kept: Vec<Layer> = layers
         .into_iter()
         .filter(|l| !l.features.is_empty())
@@ -774,6 +841,49 @@ fn csv(o: &Outcome) -> String {
                 bases_text(&v.base_a),
                 bases_text(&v.base_b)
             );
+        }
+    }
+    s
+}
+
+/// Every vertex of each computed line that was simplified: the turning
+/// point it became, or the two turning points whose chord stands for it
+/// and how far it lies from that chord — the simplification accounted for
+/// vertex by vertex.
+fn simplification_csv(o: &Outcome) -> String {
+    let mut s =
+        String::from("line,vertex,lat,lon,status,turning_point,from_tp,to_tp,deviation_m\n");
+    for (name, t) in &o.turning {
+        let Some(l) = o.lines.iter().find(|l| &l.name == name) else {
+            continue;
+        };
+        let q = name.replace('"', "\"\"");
+        let tp = |v: usize| t.kept.binary_search(&v).map_or(0, |k| k + 1);
+        let mut discarded = t.discarded.iter().peekable();
+        for (i, v) in l.line.vertices.iter().enumerate() {
+            match discarded.peek() {
+                Some(d) if d.vertex == i => {
+                    let _ = writeln!(
+                        s,
+                        "\"{q}\",{i},{:.10},{:.10},discarded,,TP{},TP{},{:.4}",
+                        v.lat,
+                        v.lon,
+                        tp(d.between.0),
+                        tp(d.between.1),
+                        d.deviation_m
+                    );
+                    discarded.next();
+                }
+                _ => {
+                    let _ = writeln!(
+                        s,
+                        "\"{q}\",{i},{:.10},{:.10},turning point,TP{},,,0.0000",
+                        v.lat,
+                        v.lon,
+                        tp(i)
+                    );
+                }
+            }
         }
     }
     s
@@ -916,6 +1026,39 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
                 );
             }
         }
+        if let Some(sim) = &c.simplification {
+            let _ = writeln!(
+                r,
+                "\n## Turning points within {} m\n\nEach line reduced to the turning points a treaty lists: no vertex of the computed line lies further than {} m (geodesic) from the turning-point line, and every vertex left out is in simplification.csv with the chord standing for it and its deviation. Where the construction changes is always a turning point.\n\n| line | vertices | turning points | left out | largest deviation (m) | kept so that no chords cross |\n|---|---:|---:|---:|---:|---:|",
+                sim.max_deviation_m, sim.max_deviation_m
+            );
+            for l in &sim.lines {
+                let _ = writeln!(
+                    r,
+                    "| {} | {} | {} | {} | {:.4} | {} |",
+                    l.name,
+                    l.vertices,
+                    l.turning_points,
+                    l.discarded,
+                    l.largest_deviation_m,
+                    l.kept_against_crossing
+                );
+            }
+            for g in &sim.moved {
+                let parts: Vec<String> = g
+                    .gain_m2
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {:.1} m²", v))
+                    .collect();
+                let _ = writeln!(
+                    r,
+                    "\nArea moved by the simplification: {:.1} m² in {} slivers ({}).",
+                    g.area_between_m2,
+                    g.discrepancy_count,
+                    parts.join(", ")
+                );
+            }
+        }
     }
     let _ = writeln!(r, "\n## Turning points\n\nIn turning_points.csv / .geojson, each with its base points on both sides (the two features of the side whose base changes, at the same distance).");
     r
@@ -924,10 +1067,17 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
 /// The compromise median of two claim lines and what each party gains
 /// against each claim (the comparison engine, the compromise as the
 /// reference line).
+/// The turning points' deviation when `--simplified` is asked of the
+/// compromise without `--max-deviation`, metres: below the accuracy a
+/// boundary pillar is set out to in the mountains, and far below what a
+/// 1:25,000 map shows (0.1 mm = 2.5 m).
+pub const DEFAULT_MAX_DEVIATION: f64 = 1.0;
+
 fn compromise_outcome(
     sides: Vec<SideInput>,
     territories: Vec<Territory>,
     options: &MedianOptions,
+    max_deviation: Option<f64>,
 ) -> Result<Outcome, Failure> {
     let (an, bn) = (sides[0].name.clone(), sides[1].name.clone());
     let claim = |s: &SideInput| ClaimLine {
@@ -941,27 +1091,15 @@ fn compromise_outcome(
         .iter()
         .zip(&m.stretches)
         .enumerate()
-        .map(|(i, (p, stretches))| {
-            // Each construction's share of the line's length.
-            let mut made: Vec<(&'static str, f64)> = Vec::new();
-            for s in stretches {
-                let len = MedianLine::length_of(&p.vertices[s.first..=s.last]);
-                let label = s.construction.label();
-                match made.iter_mut().find(|(l, _)| *l == label) {
-                    Some(e) => e.1 += len,
-                    None => made.push((label, len)),
-                }
-            }
-            for e in made.iter_mut() {
-                e.1 /= p.length_m.max(f64::MIN_POSITIVE);
-            }
-            NamedLine {
-                name: format!("{an}|{bn} line {}", i + 1),
-                a: an.clone(),
-                b: bn.clone(),
-                line: p.clone(),
-                made,
-            }
+        .map(|(i, (p, stretches))| NamedLine {
+            name: format!("{an}|{bn} line {}", i + 1),
+            a: an.clone(),
+            b: bn.clone(),
+            line: p.clone(),
+            made: made_of(
+                p,
+                stretches.iter().map(|s| (s.first, s.last, s.construction)),
+            ),
         })
         .collect();
     let mut rings = Vec::new();
@@ -1038,6 +1176,14 @@ fn compromise_outcome(
         }
         rows
     };
+    let simplification = match max_deviation {
+        Some(d) => Some(simplify(&mut lines, &m, d, &median, &territories)?),
+        None => None,
+    };
+    let turning = simplification
+        .as_ref()
+        .map(|s| s.1.clone())
+        .unwrap_or_default();
     let compromise = CompromiseSummary {
         regions: m.regions,
         line_count: m.pieces.len(),
@@ -1049,6 +1195,7 @@ fn compromise_outcome(
         rings,
         gains,
         gain_sides: "with --parties, the party each area falls to; else 'left of' / 'right of' the compromise, which runs in the first claim's direction",
+        simplification: simplification.map(|s| s.0),
     };
     Ok(Outcome {
         mode: "compromise",
@@ -1056,7 +1203,127 @@ fn compromise_outcome(
         lines,
         tri_point: None,
         compromise: Some(compromise),
+        turning,
     })
+}
+
+/// Each construction's share of a line's length, from its stretches
+/// (first vertex, last vertex, construction).
+fn made_of(
+    line: &MedianLine,
+    stretches: impl Iterator<Item = (usize, usize, terminus_delimitation::Construction)>,
+) -> Vec<(&'static str, f64)> {
+    let mut made: Vec<(&'static str, f64)> = Vec::new();
+    for (first, last, construction) in stretches {
+        let len = MedianLine::length_of(&line.vertices[first..=last]);
+        let label = construction.label();
+        match made.iter_mut().find(|(l, _)| *l == label) {
+            Some(e) => e.1 += len,
+            None => made.push((label, len)),
+        }
+    }
+    for e in made.iter_mut() {
+        e.1 /= line.length_m.max(f64::MIN_POSITIVE);
+    }
+    made
+}
+
+/// The compromise's lines and rings reduced to their turning points within
+/// `max_deviation` (the ends of every stretch kept: where the construction
+/// changes is a turning point), appended to `lines` as "… simplified"; the
+/// area moved between the computed and the simplified compromise, by party.
+fn simplify(
+    lines: &mut Vec<NamedLine>,
+    m: &terminus_delimitation::CompromiseMedian,
+    max_deviation: f64,
+    median: &ClaimLine,
+    territories: &[Territory],
+) -> Result<(SimplificationSummary, Vec<(String, TurningPoints)>), Failure> {
+    let computed = lines.len();
+    let mut summary = Vec::new();
+    let mut turning = Vec::new();
+    for k in 0..computed {
+        let l = &lines[k];
+        let stretches = m.stretches.get(k).map(Vec::as_slice).unwrap_or(&[]);
+        let fixed: Vec<usize> = stretches.iter().flat_map(|s| [s.first, s.last]).collect();
+        let (line, t) = turning_point_line(&l.line, max_deviation, &fixed)
+            .map_err(|e| Failure::failed(format!("the turning points of \"{}\": {e}", l.name)))?;
+        // Where each stretch's ends went in the simplified line.
+        let at = |v: usize| t.kept.binary_search(&v).unwrap_or_default();
+        let made = made_of(
+            &line,
+            stretches
+                .iter()
+                .map(|s| (at(s.first), at(s.last), s.construction)),
+        );
+        let name = format!("{} simplified", l.name);
+        summary.push(SimplifiedLine {
+            name: name.clone(),
+            of: l.name.clone(),
+            vertices: l.line.vertices.len(),
+            turning_points: t.kept.len(),
+            discarded: t.discarded.len(),
+            largest_deviation_m: t.largest_deviation_m,
+            kept_against_crossing: t.kept_against_crossing,
+        });
+        let named = NamedLine {
+            name,
+            a: l.a.clone(),
+            b: l.b.clone(),
+            line,
+            made,
+        };
+        turning.push((l.name.clone(), t));
+        lines.push(named);
+    }
+    // The area moved: the comparison engine, the computed compromise as
+    // the reference line, every sliver counted.
+    let simple = ClaimLine {
+        name: format!("{} simplified", median.name),
+        pieces: lines[computed..].iter().map(|l| l.line.coords()).collect(),
+    };
+    let mut moved = Vec::new();
+    if !simple.pieces.is_empty() {
+        let c = terminus_compare::compare(
+            &Inputs {
+                lines: vec![simple.clone(), median.clone()],
+                territories: territories.to_vec(),
+                ..Default::default()
+            },
+            &Options {
+                reference: Some(1),
+                // Faces narrower than this are "within tolerance" to the
+                // comparison, but every face is summed below: the moved
+                // area is all the simplification gives away.
+                tolerance_m: max_deviation,
+                ..Options::default()
+            },
+        )
+        .map_err(|e| Failure::failed(e.to_string()))?;
+        for p in &c.pairs {
+            let mut gain_m2 = p.gain_m2.clone();
+            gain_m2.values_mut().for_each(|v| *v = 0.0);
+            let faces: Vec<_> = p.discrepancies.iter().filter(|d| !d.same_side).collect();
+            for d in &faces {
+                *gain_m2.entry(d.party_by_a.clone()).or_default() += d.area_m2;
+            }
+            moved.push(Gain {
+                claim: simple.name.clone(),
+                against: median.name.clone(),
+                discrepancy_count: faces.len(),
+                area_between_m2: p.area_between_m2,
+                gain_m2,
+            });
+        }
+    }
+    Ok((
+        SimplificationSummary {
+            max_deviation_m: max_deviation,
+            lines: summary,
+            moved,
+        },
+        turning,
+    ))
 }
 
 /// The demo's step: the compromise median of two claim lines with the
@@ -1075,7 +1342,7 @@ pub fn demo_compromise(
             parts,
         })
         .collect();
-    let o = compromise_outcome(sides, territories, &options)?;
+    let o = compromise_outcome(sides, territories, &options, None)?;
     let summary = summary_of(&o, &options, &[]);
     write_results(dir, &o, &options, &summary, Some(provenance), true)?;
     Ok(summary)

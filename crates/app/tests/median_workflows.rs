@@ -304,3 +304,129 @@ fn bad_sides_are_refused_with_a_reason() {
         .unwrap();
     assert!(e.message.contains("empty side"), "{}", e.message);
 }
+
+/// The geodesic distance from `p` to the polyline `line`, by brute force
+/// over every segment (those whose box, widened by `reach` degrees, misses
+/// `p` cannot come within metres of it and are passed over).
+fn distance_to(line: &[(f64, f64)], p: (f64, f64), reach: f64) -> f64 {
+    use terminus_geodesy::geodesic::{nearest_on_segment, Gnomonic};
+    use terminus_geodesy::{Ellipsoid, LatLon};
+    let g = Gnomonic::new(Ellipsoid::WGS84);
+    let ll = |q: (f64, f64)| LatLon::new(q.0, q.1);
+    line.windows(2)
+        .filter(|w| {
+            p.0 >= w[0].0.min(w[1].0) - reach
+                && p.0 <= w[0].0.max(w[1].0) + reach
+                && p.1 >= w[0].1.min(w[1].1) - reach
+                && p.1 <= w[0].1.max(w[1].1) + reach
+        })
+        .map(|w| {
+            nearest_on_segment(&g, ll(w[0]), ll(w[1]), ll(p))
+                .unwrap()
+                .distance
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Points along a polyline: its vertices and three more on every segment
+/// (geodesic direct problem).
+fn along(line: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
+    let geod = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    let mut out = vec![line[0]];
+    for w in line.windows(2) {
+        let (s, azi, _, _): (f64, f64, f64, f64) = geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
+        for k in 1..4 {
+            let (lat, lon): (f64, f64) = geod.direct(w[0].0, w[0].1, azi, s * k as f64 / 4.0);
+            out.push((lat, lon));
+        }
+        out.push(w[1]);
+    }
+    out
+}
+
+#[test]
+fn the_turning_points_stay_within_their_deviation() {
+    // NE vs World Atlas (Armenia–Azerbaijan) with NE's territories: each
+    // line and ring of the compromise reduced to its turning points.
+    for deviation in [1.0, 25.0] {
+        let m = median::run(
+            &MedianRequest {
+                compromise: true,
+                simplified: true,
+                max_deviation: Some(deviation),
+                names: vec!["NE".into(), "WA".into()],
+                parties: vec![
+                    bundled("naturalearth10m_ARM.geojson"),
+                    bundled("naturalearth10m_AZE.geojson"),
+                ],
+                party_names: vec!["AM".into(), "AZ".into()],
+                ..request(vec![
+                    bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+                    bundled("worldatlas10m_ARM_AZE_shared.geojson"),
+                ])
+            },
+            provenance(),
+        )
+        .unwrap();
+        let o = &m.outcome;
+        let sim = m
+            .summary
+            .compromise
+            .as_ref()
+            .unwrap()
+            .simplification
+            .as_ref()
+            .unwrap();
+        assert_eq!(sim.lines.len(), 5, "2 lines and 3 rings");
+        assert_eq!(o.turning.len(), 5);
+        let mut left_out = 0;
+        for (name, t) in &o.turning {
+            let computed = o.lines.iter().find(|l| &l.name == name).unwrap();
+            let simple = o
+                .lines
+                .iter()
+                .find(|l| l.name == format!("{name} simplified"))
+                .unwrap();
+            let (c, s) = (computed.line.coords(), simple.line.coords());
+            // Every vertex accounted for: kept, or left out with its chord.
+            assert_eq!(t.kept.len() + t.discarded.len(), c.len(), "{name}");
+            assert_eq!(
+                t.kept.iter().map(|&i| c[i]).collect::<Vec<_>>(),
+                s,
+                "{name}: the turning points are vertices of the computed line"
+            );
+            for d in &t.discarded {
+                assert!(d.deviation_m <= deviation, "{name}: {d:?}");
+                assert!(d.between.0 < d.vertex && d.vertex < d.between.1);
+            }
+            left_out += t.discarded.len();
+            // Both ways, by brute force on every segment: the computed line
+            // (vertices and points between) within the deviation of the
+            // turning-point line, and the turning-point line within it of
+            // the computed one. 1 µm over: the geodesic, not the plane.
+            for p in along(&c) {
+                let d = distance_to(&s, p, 0.01);
+                assert!(d <= deviation + 1e-6, "{name}: {p:?} is {d} m off");
+            }
+            for p in along(&s) {
+                let d = distance_to(&c, p, 0.01);
+                assert!(d <= deviation + 1e-6, "{name}: {p:?} is {d} m off");
+            }
+        }
+        assert!(left_out > 0, "some vertices are left out at {deviation} m");
+        // The moved area is split by party, all of it.
+        let moved = &sim.moved[0];
+        let by_party: f64 = moved.gain_m2.values().sum();
+        assert!(
+            (by_party - moved.area_between_m2).abs() <= 1e-9 * moved.area_between_m2,
+            "{by_party} vs {}",
+            moved.area_between_m2
+        );
+        assert!(moved.gain_m2.contains_key("AM") && moved.gain_m2.contains_key("AZ"));
+        eprintln!(
+            "at {deviation} m: {} vertices left out; moved {:.1} m² ({:?})",
+            left_out, moved.area_between_m2, moved.gain_m2
+        );
+    }
+}

@@ -82,10 +82,25 @@ fn the_compromise_writes_its_folder_and_prints_its_summary() {
     let i = json_args.iter().position(|a| *a == "--out").unwrap();
     let other = other.display().to_string();
     json_args[i + 1] = &other;
-    json_args.extend(["--party-names", "ARM,AZE", "--json"]);
+    json_args.extend(["--party-names", "ARM,AZE", "--json", "--max-deviation", "2m"]);
     let (code, json, err) = run(&json_args);
     assert_eq!(code, 0, "{err}");
     let printed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // --max-deviation: the turning-point lines, every vertex accounted for.
+    let sim = &printed["compromise"]["simplification"];
+    assert_eq!(sim["max_deviation_m"], 2.0);
+    assert_eq!(sim["lines"].as_array().unwrap().len(), 5);
+    let csv = std::fs::read_to_string(dir.path().join("m2/simplification.csv")).unwrap();
+    let rows = csv.lines().count() - 1;
+    let vertices: u64 = sim["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["vertices"].as_u64().unwrap())
+        .sum();
+    assert_eq!(rows as u64, vertices);
+    assert!(csv.contains(",discarded,,TP"), "{csv:.300}");
+    assert!(summary["compromise"]["simplification"].is_null());
     let by = printed["compromise"]["gains"][0]["gain_m2"]
         .as_object()
         .unwrap();
@@ -94,7 +109,12 @@ fn the_compromise_writes_its_folder_and_prints_its_summary() {
         printed["compromise"]["regions"],
         summary["compromise"]["regions"]
     );
-    assert_eq!(printed["lines"], summary["lines"]);
+    // The computed lines as before, then their turning-point lines.
+    let lines = printed["lines"].as_array().unwrap();
+    assert_eq!(lines[..5], summary["lines"].as_array().unwrap()[..]);
+    assert!(lines[5..]
+        .iter()
+        .all(|l| l["name"].as_str().unwrap().ends_with(" simplified")));
     // An existing folder's results are not replaced.
     let (code, _, err) = run(&args);
     assert_eq!(code, 2);

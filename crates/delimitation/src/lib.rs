@@ -38,6 +38,7 @@ pub mod median;
 pub mod side;
 pub mod synthetic;
 pub mod tripoint;
+pub mod turning;
 
 pub use compromise::{
     compromise_median, CompromiseMedian, CompromiseRing, Construction, RegionNote, Stretch,
@@ -48,6 +49,7 @@ pub use median::{
 pub use side::Side;
 pub use side::{BasePoint, Feature};
 pub use tripoint::{tri_junction, TriJunction, TriPoint};
+pub use turning::{turning_point_line, turning_points, Discarded, TurningPoints};
 
 /// What can go wrong constructing a line.
 #[derive(Debug, thiserror::Error)]

@@ -23,7 +23,14 @@ rings: a party's territory) or points (lone base points).
   --third C     three sides: the tri-point equidistant from all three and
                 the three lines meeting there;
   --simplified  also the line on the strict line's controlling base
-                points only (the vertices its turning points rest on);
+                points only (the vertices its turning points rest on); with
+                --compromise, each line reduced to its turning points: the
+                fewest vertices (geodesic Douglas–Peucker) keeping the line
+                within --max-deviation (default 1 m) of the computed one,
+                where the construction changes always kept, no two chords
+                crossing; every vertex left out is in simplification.csv
+                with its deviation, and the area moved is in the report,
+                by party;
   --compromise  two claim lines that cross: the median of the two, region
                 by region between them, chained into one line per section,
                 and the area each party gains against each claim (the
@@ -42,7 +49,9 @@ is densified so that no chord departs from true equidistance by more than
 --tolerance.
 
 Writes to --out DIR: median.geojson (the lines), turning_points.geojson and
-turning_points.csv, median.gpkg (lines, turning points, base points, tie
+turning_points.csv (with --simplified on a compromise, the turning points of
+the simplified lines are the legal list), simplification.csv (every vertex
+kept or left out), median.gpkg (lines, turning points, base points, tie
 lines from each turning point to its base points, tri-point), tri_point.geojson
 with --third, report.md and summary.json.
 
@@ -82,8 +91,11 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', requires = "parties")]
     pub party_names: Vec<String>,
     /// Also the line on the strict line's controlling base points only.
-    #[arg(long, conflicts_with_all = ["third", "compromise"])]
+    #[arg(long, conflicts_with = "third")]
     pub simplified: bool,
+    /// With --compromise: the turning points' largest distance from the computed line: 1m, 50cm (implies --simplified).
+    #[arg(long, value_parser = parse_distance, requires = "compromise")]
+    pub max_deviation: Option<f64>,
     /// Results folder.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -119,7 +131,8 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         tolerance: args.tolerance,
         ratio: args.ratio,
         compromise: args.compromise,
-        simplified: args.simplified,
+        simplified: args.simplified || args.max_deviation.is_some(),
+        max_deviation: args.max_deviation,
         input: InputOptions {
             skip_hash: args.out.is_none(),
             ..args.input.plain()?
@@ -185,6 +198,23 @@ fn print_text(o: &Outcome, dir: &Path) {
                 .map(|(k, v)| format!("{k} {:.3} km²", v / 1e6))
                 .collect();
             println!("  against {}: {}", g.claim, parts.join(", "));
+        }
+        if let Some(sim) = &c.simplification {
+            let (tps, vertices) = sim.lines.iter().fold((0, 0), |(t, v), l| {
+                (t + l.turning_points, v + l.vertices)
+            });
+            println!(
+                "turning points within {} m: {tps} of {vertices} vertices (every one left out in simplification.csv)",
+                sim.max_deviation_m
+            );
+            for g in &sim.moved {
+                let parts: Vec<String> = g
+                    .gain_m2
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v:.1} m²"))
+                    .collect();
+                println!("  area moved: {}", parts.join(", "));
+            }
         }
     }
     println!("results in {}", dir.display());
