@@ -8,7 +8,7 @@ use crate::failure::Failure;
 use crate::input::{read, Input, InputOptions};
 use crate::output::write_text;
 use crate::provenance::Provenance;
-use crate::shapes::{one_line, polygons, text_attr};
+use crate::shapes::{one_line, polygons, select_line, text_attr};
 use std::path::{Path, PathBuf};
 use terminus_demarcation::catalogue::{self, Catalogue, CatalogueSettings, RowInput};
 use terminus_demarcation::los::{line_of_sight, SightSettings};
@@ -92,6 +92,15 @@ pub struct PlanRequest {
     pub dem_crs: Option<Crs>,
     /// Largest spacing between pillars, metres.
     pub max_spacing: f64,
+    /// Smallest spacing between pillars, metres (default a tenth of the
+    /// largest): turning points closer together share a pillar.
+    pub min_spacing: Option<f64>,
+    /// Which line of the file: its number among the file's line parts
+    /// (1 = the first), or the name of its features (`line` or `name`
+    /// attribute, as `median.geojson` names its lines).
+    pub piece: Option<String>,
+    /// Clip the line to this box (south, west, north, east; degrees WGS 84).
+    pub clip: Option<[f64; 4]>,
     /// Steepest ground for a pillar, degrees.
     pub max_slope: f64,
     /// How far a pillar may move along the line, metres.
@@ -128,7 +137,12 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
     let notes = read_line.notes();
     provenance.input("line", &read_line);
     let op = road_op(&read_line, &req.input)?;
-    let line = one_line(&req.line, &read_line.dataset)?;
+    let line = select_line(
+        &req.line,
+        &read_line.dataset,
+        req.piece.as_deref(),
+        req.clip,
+    )?;
     let crossings = crossings_from(&req.crossings, &req.input)?;
     let water = water_from(&req.water, &req.input)?;
     let dem = req
@@ -144,6 +158,7 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
     let doc = &req.documents;
     let settings = PlanSettings {
         max_spacing: req.max_spacing,
+        min_spacing: req.min_spacing.unwrap_or(req.max_spacing / 10.0),
         sight: SightSettings {
             height_from: doc.pillar_height,
             height_to: doc.pillar_height,
@@ -162,6 +177,7 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
     let plan_s = t0.elapsed().as_secs_f64();
     record_run(&mut provenance, doc, req.dem.as_deref(), &cat)?;
     provenance.tolerance("max_spacing_m", req.max_spacing);
+    provenance.tolerance("min_spacing_m", plan.min_spacing_m);
     provenance.tolerance("move_tolerance_m", req.move_tolerance);
     provenance.tolerance("max_slope_deg", req.max_slope);
     Ok(Demarcation {
@@ -243,6 +259,14 @@ pub struct DemarcationSummary {
     pub bank: usize,
     /// Largest distance between consecutive pillars, metres.
     pub largest_spacing_m: f64,
+    /// Smallest distance between consecutive pillars, metres.
+    pub smallest_spacing_m: f64,
+    /// The minimum spacing asked for (plans), metres.
+    pub min_spacing_m: Option<f64>,
+    /// Turning points given no pillar of their own (closer than the
+    /// minimum spacing to one; each in plan.json with the pillar it is
+    /// described from, distance and azimuth).
+    pub merged_turning_points: usize,
     /// Consecutive pairs that do not see each other (with a DEM).
     pub pairs_not_intervisible: Option<usize>,
     /// Whether a DEM was used.
@@ -267,12 +291,15 @@ pub fn summary(d: &Demarcation, written: &[PathBuf]) -> DemarcationSummary {
     DemarcationSummary {
         section: cat.section.clone(),
         length_m: cat.length_m,
-        pillars: cat.rows.len(),
+        pillars: cat.rows.iter().filter(|r| r.kind.marked()).count(),
         main: count(PillarType::Main),
         intermediate: count(PillarType::Intermediate),
         crossing: count(PillarType::Crossing),
         bank: count(PillarType::Bank),
         largest_spacing_m: largest_spacing(cat),
+        smallest_spacing_m: smallest_spacing(cat),
+        min_spacing_m: d.plan.as_ref().map(|p| p.min_spacing_m),
+        merged_turning_points: d.plan.as_ref().map_or(0, |p| p.merged.len()),
         pairs_not_intervisible: dem_used.then(|| not_intervisible(cat)),
         dem_used,
         gk_transformation: format!("EPSG:{}", cat.gk_transformation),
@@ -286,12 +313,27 @@ pub fn summary(d: &Demarcation, written: &[PathBuf]) -> DemarcationSummary {
     }
 }
 
+/// Geodesic distances between consecutive pillars (the turning points
+/// without a pillar passed over), metres.
+fn spacings(cat: &Catalogue) -> Vec<f64> {
+    use terminus_geodesy::measure::InverseGeodesic;
+    let geod = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    let marked: Vec<_> = cat.rows.iter().filter(|r| r.kind.marked()).collect();
+    marked
+        .windows(2)
+        .map(|w| -> f64 { geod.inverse(w[0].lat, w[0].lon, w[1].lat, w[1].lon) })
+        .collect()
+}
+
 /// The largest distance between consecutive pillars, metres.
 pub fn largest_spacing(cat: &Catalogue) -> f64 {
-    cat.rows
-        .iter()
-        .filter_map(|r| r.distance_next_m)
-        .fold(0.0f64, f64::max)
+    spacings(cat).into_iter().fold(0.0f64, f64::max)
+}
+
+/// The smallest distance between consecutive pillars, metres (0 when
+/// there are fewer than two).
+pub fn smallest_spacing(cat: &Catalogue) -> f64 {
+    spacings(cat).into_iter().reduce(f64::min).unwrap_or(0.0)
 }
 
 /// Consecutive pillars that do not see each other.
@@ -569,9 +611,10 @@ fn read_pillars(path: &Path, input: &InputOptions) -> Result<(Vec<RowInput>, Inp
                 Some("intermediate") => PillarType::Intermediate,
                 Some("crossing") => PillarType::Crossing,
                 Some("bank") => PillarType::Bank,
+                Some("unmarked") => PillarType::Unmarked,
                 Some(other) => {
                     return Err(Failure::usage(format!(
-                        "{}: pillar {number}: type {other:?} is not main, intermediate, crossing or bank",
+                        "{}: pillar {number}: type {other:?} is not main, intermediate, crossing, bank or unmarked",
                         path.display()
                     )))
                 }
@@ -638,15 +681,18 @@ fn catalogue_from(
     let length = pillars.last().map(|p| p.chainage).unwrap_or(0.0);
     let mut rows = catalogue::rows_for(pillars, dem, op).map_err(failure)?;
     if let Some(d) = dem {
-        for i in 0..rows.len().saturating_sub(1) {
+        // Each pillar with the next pillar; unmarked turning points see
+        // nothing.
+        let marked: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind.marked()).collect();
+        for w in marked.windows(2) {
             let s = line_of_sight(
                 d,
-                (rows[i].lat, rows[i].lon),
-                (rows[i + 1].lat, rows[i + 1].lon),
+                (rows[w[0]].lat, rows[w[0]].lon),
+                (rows[w[1]].lat, rows[w[1]].lon),
                 &cs.sight,
             )
             .map_err(failure)?;
-            rows[i].visible_next = Some(s.visible);
+            rows[w[0]].visible_next = Some(s.visible);
         }
     }
     let cat = Catalogue {

@@ -669,7 +669,7 @@ fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<DemarcationStep, Fail
             key.to_string(),
             Sector {
                 section: section.to_string(),
-                pillars: cat.rows.len(),
+                pillars: cat.rows.iter().filter(|r| r.kind.marked()).count(),
                 main: p.pillars.iter().filter(|q| q.kind == plan::PillarType::Main).count(),
                 length_m: p.length_m,
                 checked: if use_dem {

@@ -101,6 +101,107 @@ pub fn one_line(path: &Path, ds: &Dataset) -> Result<Vec<LatLon>, Failure> {
     Ok(line)
 }
 
+/// One line of a file, chosen and clipped: `piece` is its number among the
+/// file's line parts (1 = the first) or the name in its features' `line`
+/// or `name` attribute (their parts joined as [`one_line`] joins them);
+/// none, the whole file as one connected line. `clip` (south, west, north,
+/// east) keeps the part inside the box, cut exactly on its sides; the part
+/// must be one run.
+pub fn select_line(
+    path: &Path,
+    ds: &Dataset,
+    piece: Option<&str>,
+    clip: Option<[f64; 4]>,
+) -> Result<Vec<LatLon>, Failure> {
+    let line = match piece {
+        None => one_line(path, ds).map_err(|f| {
+            f.hint("choose one line with --piece N (1 = the first) or --piece NAME")
+        })?,
+        Some(p) => match p.trim().parse::<usize>() {
+            Ok(n) => {
+                let pieces = line_pieces(path, ds)?;
+                if n == 0 || n > pieces.len() {
+                    return Err(Failure::usage(format!(
+                        "{}: --piece {n}: the file has {} line(s), numbered from 1",
+                        path.display(),
+                        pieces.len()
+                    )));
+                }
+                pieces[n - 1].clone()
+            }
+            Err(_) => {
+                let named = |f: &Feature| {
+                    ["line", "name"]
+                        .iter()
+                        .any(|k| matches!(f.properties.get(*k), Some(Value::String(v)) if v == p))
+                };
+                let mut names: Vec<String> = Vec::new();
+                let mut chosen = Dataset { layers: Vec::new() };
+                for layer in &ds.layers {
+                    let mut l = layer.clone();
+                    l.features.retain(named);
+                    for f in &layer.features {
+                        for k in ["line", "name"] {
+                            if let Some(Value::String(v)) = f.properties.get(k) {
+                                names.push(v.clone());
+                            }
+                        }
+                    }
+                    if !l.features.is_empty() {
+                        chosen.layers.push(l);
+                    }
+                }
+                if chosen.layers.is_empty() {
+                    names.dedup();
+                    names.truncate(12);
+                    return Err(Failure::usage(format!(
+                        "{}: no line is called {p:?} (in a `line` or `name` attribute); the file's lines: {}",
+                        path.display(),
+                        if names.is_empty() { "none named".to_string() } else { names.join(", ") }
+                    )));
+                }
+                one_line(path, &chosen)?
+            }
+        },
+    };
+    let Some([south, west, north, east]) = clip else {
+        return Ok(line);
+    };
+    let bbox = terminus_geodesy::geodesic::clip::LatLonBox::new(south, west, north, east)
+        .map_err(|e| Failure::usage(format!("--clip {south},{west},{north},{east}: {e}")))?;
+    let runs = terminus_geodesy::geodesic::clip::clip_to_box(&line, &bbox)
+        .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    match runs.len() {
+        1 => Ok(runs.into_iter().next().unwrap_or_default()),
+        0 => Err(Failure::usage(format!(
+            "{}: no part of the line lies inside the box {south},{west},{north},{east}",
+            path.display()
+        ))),
+        k => {
+            let geod = terminus_geodesy::Ellipsoid::WGS84;
+            let lens: Vec<String> = runs
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{:.3} km from {:.5}, {:.5}",
+                        terminus_geodesy::measure::path_length(
+                            &geod,
+                            r.iter().map(|&p| terminus_geodesy::LatLon::from_pair(p))
+                        ) / 1000.0,
+                        r[0].0,
+                        r[0].1
+                    )
+                })
+                .collect();
+            Err(Failure::usage(format!(
+                "{}: the line enters the box {south},{west},{north},{east} {k} times ({}): give a box it crosses once",
+                path.display(),
+                lens.join("; ")
+            )))
+        }
+    }
+}
+
 /// A feature's name: the `field` asked for, else the first of name, NAME,
 /// Name, city, asciiname, title, else the first text attribute, else
 /// `fallback`.

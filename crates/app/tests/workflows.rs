@@ -245,6 +245,9 @@ fn demarcation_returns_supplied_turning_points() {
             dem: None,
             dem_crs: None,
             max_spacing: 5000.0,
+            min_spacing: None,
+            piece: None,
+            clip: None,
             max_slope: 30.0,
             move_tolerance: 50.0,
             numbering: Numbering {
@@ -343,4 +346,123 @@ fn the_demo_as_a_library_call() {
             "{report}"
         );
     }
+}
+
+/// The commission's road on the real Alay section: the compromise of NE
+/// and OSM (Kyrgyzstan–Tajikistan, OSM territories), reduced to turning
+/// points within 1 m, the line chosen by name from median.geojson and
+/// clipped to the bundled DEM's box, pillars planned at the turning points
+/// with the minimum spacing. Before: every densified vertex a main pillar
+/// (1,247 here), the closest 1.56 m apart.
+#[test]
+fn the_alay_compromise_is_planned_at_its_turning_points() {
+    let shared = |rel: &str| terminus_testdata::shared_data(&format!("boundaries/kg_tj/{rel}"));
+    let (Some(ne), Some(osm), Some(kg), Some(tj)) = (
+        shared("naturalearth10m_KGZ_TJK_shared.geojson"),
+        shared("geomaps_osm10m_KGZ_TJK_shared.geojson"),
+        shared("geomaps_osm10m_KGZ.geojson"),
+        shared("geomaps_osm10m_TJK.geojson"),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let m = median::run(
+        &MedianRequest {
+            sides: vec![ne, osm],
+            names: vec!["NE".into(), "OSM".into()],
+            parties: vec![kg, tj],
+            party_names: vec!["KG".into(), "TJ".into()],
+            tolerance: 0.5,
+            ratio: (1.0, 1.0),
+            compromise: true,
+            simplified: true,
+            ..Default::default()
+        },
+        provenance(),
+    )
+    .unwrap();
+    median::write(&dir.path().join("mid"), &m, false).unwrap();
+    let (max_spacing, min_spacing) = (500.0, 50.0);
+    let plan_of = |piece: &str| {
+        demarcate::plan(
+            &PlanRequest {
+                line: dir.path().join("mid/median.geojson"),
+                piece: Some(piece.into()),
+                clip: Some([38.62, 72.02, 39.98, 74.48]),
+                dem: Some(bundled("gebco2023_alay_pamir_KG_TJ_15s.tif")),
+                dem_crs: None,
+                max_spacing,
+                min_spacing: Some(min_spacing),
+                max_slope: 30.0,
+                move_tolerance: 50.0,
+                numbering: Numbering {
+                    prefix: "AL".into(),
+                    digits: 4,
+                    start: 1,
+                },
+                crossings: Vec::new(),
+                water: Vec::new(),
+                documents: Documents::default(),
+                input: InputOptions::default(),
+            },
+            provenance(),
+        )
+        .unwrap()
+    };
+    let d = plan_of("NE|OSM line 1 simplified");
+    let plan = d.plan.as_ref().unwrap();
+    // The clipped line: ~175 km of the Alay section, its vertices the
+    // turning points; each has a main pillar or is merged into one.
+    let turning_points = plan.line.len();
+    assert!((170e3..180e3).contains(&plan.length_m), "{}", plan.length_m);
+    let main = plan
+        .pillars
+        .iter()
+        .filter(|p| p.kind == terminus_demarcation::plan::PillarType::Main)
+        .count();
+    assert_eq!(main + plan.merged.len(), turning_points);
+    let expected = plan.length_m / max_spacing + turning_points as f64;
+    let count = plan.pillars.len() as f64;
+    assert!(
+        (count - expected).abs() <= 0.2 * expected,
+        "{count} pillars, expected {expected:.0} ± 20 %"
+    );
+    // No two consecutive pillars closer than the minimum (geodesic,
+    // measured here, not read from the catalogue).
+    let geod = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    use terminus_geodesy::measure::InverseGeodesic;
+    let closest = plan
+        .pillars
+        .windows(2)
+        .map(|w| -> f64 { geod.inverse(w[0].lat, w[0].lon, w[1].lat, w[1].lon) })
+        .fold(f64::INFINITY, f64::min);
+    assert!(closest >= min_spacing - 1e-6, "closest pair {closest} m");
+    // Every merged turning point is described from a pillar within the
+    // minimum spacing, by the distance measured here.
+    for t in &plan.merged {
+        let p = plan.pillars.iter().find(|p| p.number == t.pillar).unwrap();
+        let d: f64 = geod.inverse(p.lat, p.lon, t.lat, t.lon);
+        assert!(
+            (d - t.distance_m).abs() < 1e-6 && d < min_spacing + 1e-6,
+            "{t:?}"
+        );
+    }
+    // The densified compromise, as before: a main pillar at nearly every
+    // vertex.
+    let dense = plan_of("NE|OSM line 1");
+    let dense_main = dense
+        .plan
+        .as_ref()
+        .unwrap()
+        .pillars
+        .iter()
+        .filter(|p| p.kind == terminus_demarcation::plan::PillarType::Main)
+        .count();
+    eprintln!(
+        "Alay: {:.3} km, {turning_points} turning points, {} pillars ({main} main, {} merged); closest {closest:.2} m; densified line: {dense_main} main pillars",
+        plan.length_m / 1000.0,
+        plan.pillars.len(),
+        plan.merged.len()
+    );
+    assert!(dense_main > main);
 }

@@ -1407,7 +1407,12 @@ fn demarcate_plan_writes_every_format_and_the_description_checks() {
     ]);
     assert_eq!(code, 0, "{text}");
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(v["main"], 62);
+    // 62 turning points: two are closer than the default minimum spacing
+    // (50 m, a tenth of 500 m), so one shares the other's pillar.
+    assert_eq!(v["main"], 61);
+    assert_eq!(v["merged_turning_points"], 1);
+    assert_eq!(v["min_spacing_m"], 50.0);
+    assert!(v["smallest_spacing_m"].as_f64().unwrap() >= 50.0);
     assert_eq!(v["pairs_not_intervisible"], 0);
     assert!(v["largest_spacing_m"].as_f64().unwrap() <= 500.0);
     for f in [
@@ -1670,4 +1675,75 @@ fn an_interrupted_convert_leaves_no_partial_output() {
         }
         eprintln!("{ext}: {runs} interrupted converts, {finished} had finished");
     }
+}
+
+/// `demarcate plan --piece/--clip` on the whole NE Kyrgyz–Tajik line: the
+/// Alay part chosen by a box (the same 62 turning points as the sector the
+/// test above cuts by hand, plus the two cut points), and the refusals
+/// that say what the file holds.
+#[test]
+fn demarcate_plan_chooses_and_clips_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = bundled("naturalearth10m_KGZ_TJK_shared.geojson");
+    let o = dir.path().join("p").display().to_string();
+    let (code, text) = run(&[
+        "demarcate",
+        "plan",
+        &whole,
+        "--piece",
+        "1",
+        "--clip",
+        "38.62,72.02,39.98,74.48",
+        "--min-spacing",
+        "0m",
+        "--out",
+        &o,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let main = v["main"].as_u64().unwrap();
+    assert!((62..=64).contains(&main), "{main} main pillars");
+    let (code, text) = run(&["demarcate", "plan", &whole, "--piece", "9", "--out", &o]);
+    assert_eq!(code, 2);
+    assert!(text.contains("--piece 9: the file has"), "{text}");
+    let (code, text) = run(&[
+        "demarcate",
+        "plan",
+        &whole,
+        "--piece",
+        "nowhere",
+        "--out",
+        &o,
+    ]);
+    assert_eq!(code, 2);
+    assert!(text.contains("no line is called \"nowhere\""), "{text}");
+    let (code, text) = run(&[
+        "demarcate",
+        "plan",
+        &whole,
+        "--piece",
+        "1",
+        "--clip",
+        "10,10,11,11",
+        "--out",
+        &o,
+    ]);
+    assert_eq!(code, 2);
+    assert!(text.contains("no part of the line lies inside"), "{text}");
+    // Two pieces and no --piece: the hint names it.
+    let (code, text) = run(&["demarcate", "plan", &whole, "--out", &o]);
+    assert_eq!(code, 2);
+    assert!(text.contains("--piece N"), "{text}");
+    let (code, text) = run(&[
+        "demarcate",
+        "plan",
+        &whole,
+        "--clip",
+        "10,10,11",
+        "--out",
+        &o,
+    ]);
+    assert_eq!(code, 2);
+    assert!(text.contains("S,W,N,E"), "{text}");
 }

@@ -82,7 +82,13 @@ fn the_compromise_writes_its_folder_and_prints_its_summary() {
     let i = json_args.iter().position(|a| *a == "--out").unwrap();
     let other = other.display().to_string();
     json_args[i + 1] = &other;
-    json_args.extend(["--party-names", "ARM,AZE", "--json", "--max-deviation", "2m"]);
+    json_args.extend([
+        "--party-names",
+        "ARM,AZE",
+        "--json",
+        "--max-deviation",
+        "2m",
+    ]);
     let (code, json, err) = run(&json_args);
     assert_eq!(code, 0, "{err}");
     let printed: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -162,8 +162,13 @@ pub fn catalogue(
         .map(|p| terminus_geodesy::LatLon::new(p.lat, p.lon))
         .unwrap_or(terminus_geodesy::LatLon::new(0.0, 0.0));
     let op = choose_transformation(settings.gk_transformation, mid)?;
-    let mut rows = rows_for(
-        plan.pillars.iter().map(|p| RowInput {
+    // The pillars and, in their places along the line, the turning points
+    // without a pillar: the line runs through them, so the catalogue's
+    // distances and azimuths (and the description) go through them too.
+    let mut inputs: Vec<RowInput> = plan
+        .pillars
+        .iter()
+        .map(|p| RowInput {
             number: p.number.clone(),
             kind: p.kind,
             lat: p.lat,
@@ -173,16 +178,40 @@ pub fn catalogue(
             side: p.side,
             slope: p.slope_deg,
             note: p.note.clone(),
-        }),
-        dem,
-        op,
-    )?;
+        })
+        .collect();
+    for m in &plan.merged {
+        let at = inputs
+            .iter()
+            .position(|r| r.chainage > m.chainage_m)
+            .unwrap_or(inputs.len());
+        inputs.insert(
+            at,
+            RowInput {
+                number: m.number.clone(),
+                kind: PillarType::Unmarked,
+                lat: m.lat,
+                lon: m.lon,
+                chainage: m.chainage_m,
+                offset: 0.0,
+                side: 0,
+                slope: None,
+                note: Some(format!(
+                    "turning point {} without a pillar: {:.2} m from pillar {} at azimuth {:.4}°",
+                    m.turning_point, m.distance_m, m.pillar, m.azimuth_deg
+                )),
+            },
+        );
+    }
+    let mut rows = rows_for(inputs, dem, op)?;
     if let Some(d) = dem {
-        // Intervisibility with the next pillar (both ends at the sight heights).
-        for i in 0..rows.len().saturating_sub(1) {
-            let a = (rows[i].lat, rows[i].lon);
-            let b = (rows[i + 1].lat, rows[i + 1].lon);
-            rows[i].visible_next = Some(line_of_sight(d, a, b, &settings.sight)?.visible);
+        // Intervisibility of each pillar with the next pillar (both ends at
+        // the sight heights); unmarked turning points see nothing.
+        let marked: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind.marked()).collect();
+        for w in marked.windows(2) {
+            let a = (rows[w[0]].lat, rows[w[0]].lon);
+            let b = (rows[w[1]].lat, rows[w[1]].lon);
+            rows[w[0]].visible_next = Some(line_of_sight(d, a, b, &settings.sight)?.visible);
         }
     }
     Ok(Catalogue {

@@ -1,6 +1,11 @@
 //! Pillar planning along a delimited line.
 //!
-//! The line's vertices are its turning points: each gets a main pillar.
+//! The line's vertices are its turning points: each gets a main pillar,
+//! unless it lies closer than `min_spacing` to the pillar before it (or to
+//! a crossing or bank pillar after it): such a turning point is *merged* —
+//! it stays a vertex of the line, unmonumented, described from the pillar
+//! it was merged into by distance and azimuth (`Plan::merged`). The ends
+//! of the line always get their pillars.
 //! Where the line crosses a road, river or track (given as lines) a pillar
 //! marks the crossing. Where the line runs in water (given as polygons) no
 //! pillar stands in it: pillars mark where the line meets each bank, and
@@ -103,6 +108,11 @@ impl Water {
 pub struct PlanSettings {
     /// Largest distance between consecutive pillars, metres (500).
     pub max_spacing: f64,
+    /// Smallest geodesic distance between consecutive pillars, metres (50;
+    /// at most half of `max_spacing`): turning points closer together are
+    /// merged, intermediates keep it. Crossing and bank pillars mark what
+    /// they mark wherever it is; two of them closer than this are warned of.
+    pub min_spacing: f64,
     /// Heights of the sight between pillars (observer over one pillar,
     /// target the next) and the refraction.
     pub sight: SightSettings,
@@ -119,6 +129,7 @@ impl Default for PlanSettings {
     fn default() -> Self {
         PlanSettings {
             max_spacing: 500.0,
+            min_spacing: 50.0,
             sight: SightSettings {
                 height_from: 1.5,
                 height_to: 1.5,
@@ -144,6 +155,10 @@ pub enum PillarType {
     /// On a bank where the line enters or leaves water, or one of a pair
     /// on both banks of water the line runs in.
     Bank,
+    /// A turning point of the line with no pillar of its own (closer than
+    /// the minimum spacing to one): a catalogue row, described from its
+    /// pillar, never built.
+    Unmarked,
 }
 
 impl PillarType {
@@ -154,7 +169,13 @@ impl PillarType {
             PillarType::Intermediate => "intermediate",
             PillarType::Crossing => "crossing",
             PillarType::Bank => "bank",
+            PillarType::Unmarked => "unmarked",
         }
+    }
+
+    /// Whether a pillar stands there (all but unmarked turning points).
+    pub fn marked(self) -> bool {
+        self != PillarType::Unmarked
     }
 }
 
@@ -184,11 +205,39 @@ pub struct PlannedPillar {
     pub note: Option<String>,
 }
 
+/// A turning point given no pillar of its own: closer than the minimum
+/// spacing to a pillar, which it is described from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MergedTurningPoint {
+    /// Its catalogue number: the main pillar before it and `/T`k, e.g.
+    /// "TG-012/T1".
+    pub number: String,
+    /// Its number among the line's vertices (1 = the start).
+    pub turning_point: usize,
+    /// Latitude, degrees (WGS 84).
+    pub lat: f64,
+    /// Longitude, degrees (WGS 84).
+    pub lon: f64,
+    /// Distance along the line, metres.
+    pub chainage_m: f64,
+    /// The pillar it is described from.
+    pub pillar: String,
+    /// Geodesic distance from that pillar, metres.
+    pub distance_m: f64,
+    /// Azimuth from that pillar to it, degrees clockwise from north.
+    pub azimuth_deg: f64,
+}
+
 /// A pillar plan for one section.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
     /// Pillars in order along the line.
     pub pillars: Vec<PlannedPillar>,
+    /// Turning points without a pillar (closer than the minimum spacing to
+    /// one), each described from its pillar.
+    pub merged: Vec<MergedTurningPoint>,
+    /// The settings' minimum spacing, metres.
+    pub min_spacing_m: f64,
     /// The line's geodesic length, metres.
     pub length_m: f64,
     /// The line's vertices, (lat, lon).
@@ -406,6 +455,13 @@ pub fn plan(
         }
     }
     fixed.sort_by(|a, b| a.chainage.total_cmp(&b.chainage));
+    let (fixed, merging) = merge_close(
+        fixed,
+        &chain,
+        pts.len(),
+        settings.min_spacing,
+        &mut warnings,
+    );
 
     // Walk the fixed stations, filling the dry gaps with intermediates and
     // the wet ones with bank pairs.
@@ -474,8 +530,45 @@ pub fn plan(
             note: r.note,
         });
     }
+    // Each merged turning point described from the pillar at the station
+    // it was merged into.
+    let mut merged = Vec::with_capacity(merging.len());
+    for (turning, into) in merging {
+        let Some(p) = pillars
+            .iter()
+            .find(|p| p.chainage_m == into && p.offset_m == 0.0)
+        else {
+            continue;
+        };
+        let (lat, lon) = pts[turning];
+        let (d, azi, _, _): (f64, f64, f64, f64) = geod.inverse(p.lat, p.lon, lat, lon);
+        let c = chain.cum[turning];
+        // Numbered after the main pillar before it along the line.
+        let base = pillars
+            .iter()
+            .rev()
+            .find(|q| q.kind == PillarType::Main && q.chainage_m <= c)
+            .map_or_else(|| nb.main(nb.start), |q| q.number.clone());
+        let k = merged
+            .iter()
+            .filter(|m: &&MergedTurningPoint| m.number.starts_with(&format!("{base}/T")))
+            .count()
+            + 1;
+        merged.push(MergedTurningPoint {
+            number: format!("{base}/T{k}"),
+            turning_point: turning + 1,
+            lat,
+            lon,
+            chainage_m: chain.cum[turning],
+            pillar: p.number.clone(),
+            distance_m: d,
+            azimuth_deg: azi.rem_euclid(360.0),
+        });
+    }
     Ok(Plan {
         pillars,
+        merged,
+        min_spacing_m: settings.min_spacing,
         length_m: length,
         line: pts,
         dem_used: dem.is_some(),
@@ -490,6 +583,15 @@ fn check_settings(s: &PlanSettings) -> Result<(), DemarcationError> {
         return bad(format!(
             "maximum spacing {} m: expected 1 m to 100 km",
             s.max_spacing
+        ));
+    }
+    // Half the maximum at most: a gap just over the maximum is split in two.
+    if !(s.min_spacing.is_finite() && s.min_spacing >= 0.0 && s.min_spacing <= s.max_spacing / 2.0)
+    {
+        return bad(format!(
+            "minimum spacing {} m: expected 0 to half the maximum spacing ({} m)",
+            s.min_spacing,
+            s.max_spacing / 2.0
         ));
     }
     if !(0.0..=90.0).contains(&s.max_slope_deg) {
@@ -508,6 +610,73 @@ fn check_settings(s: &PlanSettings) -> Result<(), DemarcationError> {
         return bad("numbering needs a prefix and 1–9 digits".into());
     }
     s.sight.check()
+}
+
+/// The fixed stations with turning points too close to their neighbours
+/// merged: a main station (not an end of the line) within `min` (geodesic)
+/// of the last station kept, or of a crossing or bank station after it,
+/// gets no pillar. Returns the stations kept and, for each merged turning
+/// point, (its vertex, the chainage of the station it was merged into).
+fn merge_close(
+    fixed: Vec<Station>,
+    chain: &Chain,
+    vertices: usize,
+    min: f64,
+    warnings: &mut Vec<String>,
+) -> (Vec<Station>, Vec<(usize, f64)>) {
+    let at = |c: f64| {
+        let (lat, lon, _) = chain.at(c);
+        (lat, lon)
+    };
+    let dist = |a: f64, b: f64| -> f64 {
+        let (p, q) = (at(a), at(b));
+        chain.geod.inverse(p.0, p.1, q.0, q.1)
+    };
+    let movable = |s: &Station| {
+        s.kind == PillarType::Main && s.turning.is_some_and(|t| t != 0 && t + 1 != vertices)
+    };
+    let mut kept: Vec<Station> = Vec::with_capacity(fixed.len());
+    let mut merged: Vec<(usize, f64)> = Vec::new();
+    for s in fixed {
+        if movable(&s) {
+            match kept.last() {
+                Some(last) if dist(last.chainage, s.chainage) < min => {
+                    merged.push((s.turning.unwrap_or_default(), last.chainage));
+                }
+                _ => kept.push(s),
+            }
+            continue;
+        }
+        // A station that must stand: the turning points kept just before
+        // it and too close give way to it.
+        while let Some(last) = kept.last() {
+            if movable(last) && dist(last.chainage, s.chainage) < min {
+                let gone = kept.pop().and_then(|l| l.turning).unwrap_or_default();
+                merged.push((gone, s.chainage));
+                // What had merged into the one removed now hangs on this.
+                for m in merged.iter_mut().filter(|m| m.1 == chain.cum[gone]) {
+                    m.1 = s.chainage;
+                }
+            } else {
+                break;
+            }
+        }
+        if let Some(last) = kept.last() {
+            let d = dist(last.chainage, s.chainage);
+            if d < min {
+                warnings.push(format!(
+                    "pillars at {:.0} m and {:.0} m along the line are {d:.1} m apart, closer than the minimum spacing ({min} m): both mark what must be marked ({} and {})",
+                    last.chainage,
+                    s.chainage,
+                    last.kind.name(),
+                    s.kind.name()
+                ));
+            }
+        }
+        kept.push(s);
+    }
+    merged.sort_by_key(|m| m.0);
+    (kept, merged)
 }
 
 fn boxes_meet(a1: (f64, f64), b1: (f64, f64), a2: (f64, f64), b2: (f64, f64)) -> bool {
@@ -655,6 +824,21 @@ impl Placer<'_, '_> {
             .unwrap_or(false)
     }
 
+    /// Whether a pillar at chainage `c` keeps the minimum spacing (geodesic)
+    /// from the pillars at `a` and `b`.
+    fn spaced(&self, a: f64, c: f64, b: f64) -> bool {
+        let min = self.settings.min_spacing;
+        if min == 0.0 {
+            return true;
+        }
+        let p = self.chain.at(c);
+        [a, b].iter().all(|&o| {
+            let q = self.chain.at(o);
+            let d: f64 = self.chain.geod.inverse(p.0, p.1, q.0, q.1);
+            d >= min
+        })
+    }
+
     /// Whether a pillar may stand at chainage `c` (dry, not too steep).
     fn buildable(&self, c: f64) -> bool {
         let (lat, lon, _) = self.chain.at(c);
@@ -675,6 +859,7 @@ impl Placer<'_, '_> {
         out: &mut Vec<RawPillar>,
     ) -> Result<(), DemarcationError> {
         let s_max = self.settings.max_spacing;
+        let min = self.settings.min_spacing;
         let tol = self.settings.move_tolerance;
         let step = match self.dem {
             Some(d) => {
@@ -698,13 +883,26 @@ impl Placer<'_, '_> {
             if remaining <= s_max - 1e-6 && self.sees(cur, b) {
                 return Ok(());
             }
+            // No pillar fits between two closer than twice the minimum.
+            if remaining < 2.0 * min {
+                let (lat, lon, _) = self.chain.at(cur);
+                self.warnings.push(format!(
+                    "the pillars at {cur:.0} m and {b:.0} m along the line ({lat:.6}, {lon:.6}) do not see each other, and no pillar fits between them at the minimum spacing ({min} m)"
+                ));
+                return Ok(());
+            }
             let pieces = ((remaining / s_max).ceil()).max(2.0);
             let ideal = cur + remaining / pieces;
             // 1 µm inside the limit: chainage and the positions computed
             // from it agree to nanometres, not exactly.
             let reach = (cur + s_max - 1e-6).min(b - 1e-3);
-            let ok =
-                |p: &Self, c: f64| c > cur + 1e-3 && c <= reach && p.buildable(c) && p.sees(cur, c);
+            let ok = |p: &Self, c: f64| {
+                c > cur + 1e-3
+                    && c <= reach
+                    && p.spaced(cur, c, b)
+                    && p.buildable(c)
+                    && p.sees(cur, c)
+            };
             let next = if ok(self, ideal) {
                 Some(ideal)
             } else {
@@ -724,7 +922,9 @@ impl Placer<'_, '_> {
                     // Nothing buildable in sight: take the farthest point in
                     // sight regardless of slope or water, else the next sample.
                     let far: Vec<f64> = samples(cur + step, reach, step);
-                    let seen = |p: &Self, c: f64| c > cur && c <= reach && p.sees(cur, c);
+                    let seen = |p: &Self, c: f64| {
+                        c > cur && c <= reach && p.spaced(cur, c, b) && p.sees(cur, c)
+                    };
                     match far.iter().rev().copied().find(|&c| seen(self, c)) {
                         Some(c) => {
                             let (lat, lon, _) = self.chain.at(c);

@@ -168,7 +168,7 @@ pub fn check(
     let not_surveyed = cat
         .rows
         .iter()
-        .filter(|r| !seen.contains_key(r.number.as_str()))
+        .filter(|r| r.kind.marked() && !seen.contains_key(r.number.as_str()))
         .map(|r| r.number.clone())
         .collect();
     Ok(SurveyReport {

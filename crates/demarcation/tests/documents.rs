@@ -34,11 +34,14 @@ fn plan_across_the_alay_dem_meets_every_requirement() {
     let s = DemSampler::new(&dem).unwrap();
     let line = alay_sector();
     assert_eq!(line.len(), 62);
+    // No minimum spacing: a pillar at every vertex (two of them are closer
+    // than the default 50 m; merging is tested below).
     let set = PlanSettings {
         numbering: Numbering {
             prefix: "KT".into(),
             ..Numbering::default()
         },
+        min_spacing: 0.0,
         ..PlanSettings::default()
     };
     let p = plan::plan(&line, Some(&s), &[], &[], &set).unwrap();
@@ -96,7 +99,10 @@ fn plan_across_the_alay_dem_meets_every_requirement() {
 #[test]
 fn without_a_dem_spacing_is_even_and_minimal() {
     let line = alay_sector();
-    let set = PlanSettings::default();
+    let set = PlanSettings {
+        min_spacing: 0.0,
+        ..PlanSettings::default()
+    };
     let p = plan::plan(&line, None, &[], &[], &set).unwrap();
     assert!(!p.dem_used);
     // Each segment of length L holds ceil(L / 500) − 1 intermediates, evenly.
@@ -208,6 +214,84 @@ fn crossings_and_water_get_their_pillars() {
             assert!(dist((w[0].lat, w[0].lon), (w[1].lat, w[1].lon)) <= 500.0);
         }
     }
+}
+
+#[test]
+fn turning_points_closer_than_the_minimum_share_a_pillar() {
+    // One geodesic east from 40°N 45°E with turning points (vertices) at
+    // 0, 30, 45, 600, 620, 1200 and 1230 m, and a road crossing at 610 m.
+    let g = Ellipsoid::WGS84.geodesic();
+    let at = |s: f64| -> (f64, f64) { g.direct(40.0, 45.0, 90.0, s) };
+    let chain = [0.0, 30.0, 45.0, 600.0, 620.0, 1200.0, 1230.0];
+    let line: Vec<(f64, f64)> = chain.iter().map(|&s| at(s)).collect();
+    let (r0, r1) = (
+        g.direct(at(610.0).0, at(610.0).1, 0.0, 100.0),
+        g.direct(at(610.0).0, at(610.0).1, 180.0, 100.0),
+    );
+    let road = Crossing {
+        kind: "road".into(),
+        name: None,
+        line: vec![r0, r1],
+    };
+    let set = PlanSettings::default();
+    assert_eq!(set.min_spacing, 50.0);
+    let p = plan::plan(&line, None, &[road], &[], &set).unwrap();
+    // Kept: the start, the crossing (which must stand) and the end; the
+    // turning points at 30 and 45 m hang on the start, those at 600 and
+    // 620 m on the crossing, the one at 1200 m on the end.
+    let mains: Vec<f64> = p
+        .pillars
+        .iter()
+        .filter(|q| q.kind == PillarType::Main)
+        .map(|q| q.chainage_m)
+        .collect();
+    assert_eq!(mains.len(), 2);
+    assert!(
+        mains[0] == 0.0 && (mains[1] - 1230.0).abs() < 1e-6,
+        "{mains:?}"
+    );
+    let merged: Vec<(usize, &str)> = p
+        .merged
+        .iter()
+        .map(|m| (m.turning_point, m.pillar.as_str()))
+        .collect();
+    let crossing = &p
+        .pillars
+        .iter()
+        .find(|q| q.kind == PillarType::Crossing)
+        .unwrap()
+        .number;
+    assert_eq!(
+        merged,
+        [
+            (2, "P-001"),
+            (3, "P-001"),
+            (4, crossing.as_str()),
+            (5, crossing.as_str()),
+            (6, "P-002")
+        ]
+    );
+    for m in &p.merged {
+        let q = p.pillars.iter().find(|q| q.number == m.pillar).unwrap();
+        assert!((dist((q.lat, q.lon), (m.lat, m.lon)) - m.distance_m).abs() < 1e-9);
+        assert!(m.distance_m < 50.0);
+    }
+    // Consecutive pillars at least 50 m apart, at most 500 m.
+    for w in p.pillars.windows(2) {
+        let d = dist((w[0].lat, w[0].lon), (w[1].lat, w[1].lon));
+        assert!(
+            (50.0..=500.0).contains(&d),
+            "{} → {}: {d}",
+            w[0].number,
+            w[1].number
+        );
+    }
+    // A minimum above half the maximum is refused.
+    let bad = PlanSettings {
+        min_spacing: 300.0,
+        ..PlanSettings::default()
+    };
+    assert!(plan::plan(&line, None, &[], &[], &bad).is_err());
 }
 
 #[test]
@@ -410,7 +494,17 @@ fn survey_check_flags_deviations_sides_and_bad_files() {
         .find(|c| c.number == cat.rows[5].number)
         .unwrap();
     assert!(five.beyond_tolerance && !five.off_line && five.offset_from_line_m < 1e-6);
-    assert_eq!(rep.not_surveyed.len(), cat.rows.len() - 30);
+    // Every pillar not surveyed is listed; a turning point without a pillar
+    // (this sector has one, within 50 m of its pillar) is not waited for.
+    let unmarked: Vec<&str> = cat
+        .rows
+        .iter()
+        .filter(|r| r.kind == PillarType::Unmarked)
+        .map(|r| r.number.as_str())
+        .collect();
+    assert_eq!(unmarked.len(), 1);
+    assert_eq!(rep.not_surveyed.len(), cat.rows.len() - 30 - 1);
+    assert!(!rep.not_surveyed.iter().any(|n| n == unmarked[0]));
     // Unknown numbers and duplicates: every offender named.
     let mut bad = surveyed.clone();
     bad.push(SurveyedPillar {

@@ -201,17 +201,17 @@ pub fn describe(
             };
             runs.push(match lang {
                 Lang::En => format!(
-                    "From pillar No. {} ({}) the line runs along {what} for {len} to pillar No. {} ({}).",
-                    from.number,
+                    "From {} ({}) the line runs along {what} for {len} to {} ({}).",
+                    point_name(from, lang),
                     position(from.lat, from.lon, lang),
-                    to.number,
+                    point_name(to, lang),
                     position(to.lat, to.lon, lang)
                 ),
                 Lang::Ru => format!(
-                    "От пограничного знака № {} ({}) линия границы проходит по {what} на протяжении {len} до пограничного знака № {} ({}).",
-                    from.number,
+                    "От {} ({}) линия границы проходит по {what} на протяжении {len} до {} ({}).",
+                    point_name(from, lang),
                     position(from.lat, from.lon, lang),
-                    to.number,
+                    point_name(to, lang),
                     position(to.lat, to.lon, lang)
                 ),
             });
@@ -242,16 +242,16 @@ pub fn describe(
         let dist_text = number(dist_printed, 3, lang);
         runs.push(match lang {
             Lang::En => format!(
-                "From pillar No. {} ({}) the line runs in a straight line (along the geodesic) at an azimuth of {az_text} for {dist_text} m to pillar No. {}.",
-                from.number,
+                "From {} ({}) the line runs in a straight line (along the geodesic) at an azimuth of {az_text} for {dist_text} m to {}.",
+                point_name(from, lang),
                 position(from.lat, from.lon, lang),
-                to.number
+                point_name(to, lang)
             ),
             Lang::Ru => format!(
-                "От пограничного знака № {} ({}) линия границы проходит по прямой (по геодезической линии) по азимуту {az_text} на протяжении {dist_text}{NBSP}м до пограничного знака № {}.",
-                from.number,
+                "От {} ({}) линия границы проходит по прямой (по геодезической линии) по азимуту {az_text} на протяжении {dist_text}{NBSP}м до {}.",
+                point_name(from, lang),
                 position(from.lat, from.lon, lang),
-                to.number
+                point_name(to, lang)
             ),
         });
         calls.push(Call {
@@ -307,6 +307,8 @@ pub fn describe(
         .iter()
         .filter(|r| r.kind == terminus_demarcation::plan::PillarType::Main)
         .count();
+    let pillars = rows.iter().filter(|r| r.kind.marked()).count();
+    let unmarked = rows.len() - pillars;
     let mut doc = Vec::new();
     match lang {
         Lang::En => {
@@ -353,7 +355,8 @@ pub fn describe(
                     number(cat.length_m / 1000.0, 3, lang),
                     number(cat.length_m, 3, lang)
                 ),
-                format!("Pillars: {} ({} main).", rows.len(), mains),
+                format!("Pillars: {} ({} main).", pillars, mains),
+                format!("Turning points without a pillar: {unmarked}."),
                 format!("Map sheets at 1:50,000 crossed: {}.", sheets.join(", ")),
             ]));
         }
@@ -403,7 +406,8 @@ pub fn describe(
                     number(cat.length_m / 1000.0, 3, lang),
                     number(cat.length_m, 3, lang)
                 ),
-                format!("Пограничных знаков: {} (основных: {}).", rows.len(), mains),
+                format!("Пограничных знаков: {} (основных: {}).", pillars, mains),
+                format!("Поворотных точек без знака: {unmarked}."),
                 format!(
                     "Листы карты масштаба 1:50 000, через которые проходит линия: {}.",
                     sheets.join(", ")
@@ -554,6 +558,17 @@ fn after<'t>(s: &'t str, key: &str) -> Option<&'t str> {
     s.find(key).map(|i| &s[i + key.len()..])
 }
 
+/// A row as the description names it, in the case "from" and "to" take:
+/// "pillar No. TG-012", or "turning point No. TG-012/T1 (no pillar)".
+fn point_name(r: &terminus_demarcation::catalogue::CatalogueRow, lang: Lang) -> String {
+    match (r.kind.marked(), lang) {
+        (true, Lang::En) => format!("pillar No. {}", r.number),
+        (false, Lang::En) => format!("turning point No. {} (no pillar)", r.number),
+        (true, Lang::Ru) => format!("пограничного знака № {}", r.number),
+        (false, Lang::Ru) => format!("поворотной точки № {} (без знака)", r.number),
+    }
+}
+
 fn pillar_token(s: &str) -> String {
     s.split(|c: char| c.is_whitespace() || c == '(')
         .next()
@@ -570,27 +585,44 @@ pub fn parse(text: &str) -> Result<Vec<ParsedCall>, DocumentError> {
         let line = k + 1;
         let l = strip_tags(raw);
         let err = |m: String| DocumentError::Parse { line, message: m };
-        let (from_key, to_key, az_key, dist_key, unit) = if l.contains("From pillar No. ") {
-            (
-                "From pillar No. ",
-                "to pillar No. ",
-                "at an azimuth of ",
-                " for ",
-                " m to pillar",
-            )
-        } else if l.contains("От пограничного знака № ") {
-            (
-                "От пограничного знака № ",
-                "до пограничного знака № ",
-                "по азимуту ",
-                " на протяжении ",
-                "м до пограничного",
-            )
+        // (from keys, to keys, azimuth key, distance key, unit)
+        type Keys = (
+            [&'static str; 2],
+            [&'static str; 2],
+            &'static str,
+            &'static str,
+            &'static str,
+        );
+        const EN: Keys = (
+            ["From pillar No. ", "From turning point No. "],
+            ["to pillar No. ", "to turning point No. "],
+            "at an azimuth of ",
+            " for ",
+            " m to ",
+        );
+        const RU: Keys = (
+            ["От пограничного знака № ", "От поворотной точки № "],
+            ["до пограничного знака № ", "до поворотной точки № "],
+            "по азимуту ",
+            " на протяжении ",
+            "м до ",
+        );
+        let (from_keys, to_keys, az_key, dist_key, unit) = if EN.0.iter().any(|k| l.contains(k)) {
+            EN
+        } else if RU.0.iter().any(|k| l.contains(k)) {
+            RU
         } else {
             continue;
         };
-        let from = after(&l, from_key).map(pillar_token).unwrap_or_default();
-        let to = after(&l, to_key).map(pillar_token).unwrap_or_default();
+        let first = |keys: [&str; 2]| {
+            keys.iter()
+                .filter_map(|k| l.find(k).map(|i| (i, *k)))
+                .min()
+                .map(|(i, k)| pillar_token(&l[i + k.len()..]))
+                .unwrap_or_default()
+        };
+        let from = first(from_keys);
+        let to = first(to_keys);
         if from.is_empty() || to.is_empty() {
             return Err(err(format!("a run needs both pillars: {:?}", l.trim())));
         }

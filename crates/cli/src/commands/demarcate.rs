@@ -251,9 +251,9 @@ pub struct DemarcateArgs {
 #[derive(clap::Subcommand, Debug)]
 pub enum DemarcateCommand {
     /// Plan pillars along a delimited line and write the catalogue (CSV, GeoJSON, GeoPackage, KML, GPX) and the protocol-description (English, Russian).
-    Plan(PlanArgs),
+    Plan(Box<PlanArgs>),
     /// The pillar catalogue of pillars given as points (with a `number` or `name` attribute), in every format.
-    Catalogue(CatalogueArgs),
+    Catalogue(Box<CatalogueArgs>),
 }
 
 /// What the catalogue and description need besides pillars.
@@ -282,15 +282,27 @@ pub struct DocumentArgs {
 /// Arguments of `terminus demarcate plan`.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "\
-Main pillars stand at every turning point (vertex) of the line; pillars mark
+Main pillars stand at the turning points (vertices) of the line, at least
+--min-spacing apart: a turning point closer than that to a pillar gets none
+of its own and is described from that pillar (distance, azimuth; listed in
+plan.json and counted in the summary). Plan on a compromise's turning-point
+line (`terminus median --compromise --simplified`), not on its densified
+trace. Pillars mark
 its crossings with --crossings lines; where it runs in --water polygons,
 pairs of bank pillars (offsets stated) replace pillars in the water. Between
 them intermediates keep the spacing ≤ --max-spacing and, with --dem, each
 pillar in sight of the next (else at the best visible point: highest ground,
 least slope), off slopes steeper than --max-slope.
 
-Example:
-  terminus demarcate plan line.geojson --dem dem.tif --prefix TG --section Tavush-Gazakh --out pillars/")]
+A file of several lines (a median folder's median.geojson): choose one with
+--piece N (its number among the file's lines) or --piece NAME (the features
+whose `line` or `name` attribute is NAME); --clip S,W,N,E keeps the part
+inside a latitude/longitude box, cut where its geodesics cross the box.
+
+Examples:
+  terminus demarcate plan line.geojson --dem dem.tif --prefix TG --section Tavush-Gazakh --out pillars/
+  terminus demarcate plan mid/median.geojson --piece 'NE|OSM line 1 simplified' \
+      --clip 38.62,72.02,39.98,74.48 --dem alay.tif --min-spacing 50m --out alay/")]
 pub struct PlanArgs {
     /// The delimited line (one connected line).
     pub line: PathBuf,
@@ -306,6 +318,15 @@ pub struct PlanArgs {
     /// Largest spacing between pillars.
     #[arg(long, default_value = "500m", value_name = "DISTANCE")]
     pub max_spacing: String,
+    /// Smallest spacing between pillars (default a tenth of --max-spacing; at most half of it).
+    #[arg(long, value_name = "DISTANCE")]
+    pub min_spacing: Option<String>,
+    /// Which line of the file: N (1 = the first) or the name in its `line` or `name` attribute.
+    #[arg(long, value_name = "N|NAME")]
+    pub piece: Option<String>,
+    /// Keep the part of the line inside this box: south,west,north,east in degrees (WGS 84).
+    #[arg(long, value_name = "S,W,N,E", value_parser = parse_box)]
+    pub clip: Option<[f64; 4]>,
     /// Steepest ground for a pillar, degrees.
     #[arg(long, default_value_t = 30.0)]
     pub max_slope: f64,
@@ -369,8 +390,8 @@ pub struct CatalogueArgs {
 /// Run `terminus demarcate`.
 pub fn run_demarcate(a: DemarcateArgs) -> Result<u8, Failure> {
     match a.command {
-        DemarcateCommand::Plan(p) => run_plan(p),
-        DemarcateCommand::Catalogue(c) => run_catalogue(c),
+        DemarcateCommand::Plan(p) => run_plan(*p),
+        DemarcateCommand::Catalogue(c) => run_catalogue(*c),
     }
 }
 
@@ -402,6 +423,19 @@ fn load_dem(path: &Path, crs: &Option<String>) -> Result<Dem, Failure> {
     d
 }
 
+/// "S,W,N,E" in degrees → [south, west, north, east].
+fn parse_box(s: &str) -> Result<[f64; 4], String> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("{s:?} is not S,W,N,E in degrees (e.g. 38.62,72.02,39.98,74.48)"))?;
+    match v.as_slice() {
+        &[south, west, north, east] => Ok([south, west, north, east]),
+        _ => Err(format!("{s:?}: four numbers, S,W,N,E")),
+    }
+}
+
 fn run_plan(a: PlanArgs) -> Result<u8, Failure> {
     let req = PlanRequest {
         line: a.line.clone(),
@@ -409,6 +443,14 @@ fn run_plan(a: PlanArgs) -> Result<u8, Failure> {
         dem_crs: dem_crs(&a.dem_crs)?,
         max_spacing: parse_distance(&a.max_spacing)
             .map_err(|e| Failure::usage(format!("--max-spacing: {e}")))?,
+        min_spacing: a
+            .min_spacing
+            .as_deref()
+            .map(parse_distance)
+            .transpose()
+            .map_err(|e| Failure::usage(format!("--min-spacing: {e}")))?,
+        piece: a.piece.clone(),
+        clip: a.clip,
         max_slope: a.max_slope,
         move_tolerance: parse_distance(&a.move_tolerance)
             .map_err(|e| Failure::usage(format!("--move-tolerance: {e}")))?,
@@ -461,7 +503,7 @@ fn summarise(d: &Demarcation, written: &[PathBuf], json: bool) {
     let warnings: &[String] = d.plan.as_ref().map_or(&[], |p| &p.warnings);
     println!(
         "{} pillars over {:.3} km ({} main, {} intermediate, {} crossing, {} bank); largest spacing {:.2} m",
-        cat.rows.len(),
+        cat.rows.iter().filter(|r| r.kind.marked()).count(),
         cat.length_m / 1000.0,
         count(PillarType::Main),
         count(PillarType::Intermediate),
@@ -469,6 +511,15 @@ fn summarise(d: &Demarcation, written: &[PathBuf], json: bool) {
         count(PillarType::Bank),
         demarcate::largest_spacing(cat)
     );
+    if let Some(p) = &d.plan {
+        if !p.merged.is_empty() {
+            println!(
+                "{} turning point(s) closer than {} m to a pillar have none of their own: catalogued as unmarked, described from it",
+                p.merged.len(),
+                p.min_spacing_m
+            );
+        }
+    }
     if dem_used {
         println!(
             "consecutive pillars not intervisible: {}",

@@ -200,9 +200,10 @@ fn print_text(o: &Outcome, dir: &Path) {
             println!("  against {}: {}", g.claim, parts.join(", "));
         }
         if let Some(sim) = &c.simplification {
-            let (tps, vertices) = sim.lines.iter().fold((0, 0), |(t, v), l| {
-                (t + l.turning_points, v + l.vertices)
-            });
+            let (tps, vertices) = sim
+                .lines
+                .iter()
+                .fold((0, 0), |(t, v), l| (t + l.turning_points, v + l.vertices));
             println!(
                 "turning points within {} m: {tps} of {vertices} vertices (every one left out in simplification.csv)",
                 sim.max_deviation_m

@@ -2,7 +2,7 @@
 //! `geographiclib-rs` solves: the intersection of two geodesics (Karney
 //! 2023, see [`intersect`]); the ellipsoidal gnomonic projection, and with
 //! it the nearest point of a geodesic segment or polyline to a point;
-//! densification.
+//! densification; clipping to a latitude/longitude box.
 //!
 //! Method of the nearest point: the gnomonic iterations of C. F. F. Karney (2013), "Algorithms
 //! for geodesics", J. Geodesy 87, §8: the ellipsoidal gnomonic projection
@@ -13,6 +13,7 @@
 //! about 9,000 km of each other (the gnomonic horizon); boundary work is far
 //! inside that.
 
+pub mod clip;
 pub mod densify;
 pub mod gnomonic;
 pub mod intersect;
