@@ -528,8 +528,16 @@ fn terrain_step(out: &Path) -> Result<crate::terrain::DivideSummary, Failure> {
     std::fs::write(&dem_path, DEM_SAMPLE.1).map_err(io(&dem_path))?;
     let line_path = out.join("sample").join(KG_TJ_LINE.0);
     std::fs::write(&line_path, KG_TJ_LINE.1).map_err(io(&line_path))?;
-    let dem =
+    let mut dem =
         terminus_terrain::read(&dem_path, None).map_err(|e| Failure::failed(e.to_string()))?;
+    // The voids the divide would meet, as `terrain divide` checks them.
+    let voids = crate::terrain::handle_voids(
+        &mut dem,
+        &dem_path,
+        crate::terrain::VoidPolicy::Refuse,
+        None,
+        "water-parting",
+    )?;
     let id = |x: f64, y: f64| Some((y, x));
     let id2 = |lat: f64, lon: f64| Some((lon, lat));
     let wp = water_parting(
@@ -547,7 +555,8 @@ fn terrain_step(out: &Path) -> Result<crate::terrain::DivideSummary, Failure> {
         },
     )
     .map_err(|e| Failure::failed(e.to_string()))?;
-    let (summary, fc) = crate::terrain::divide_outputs(&Default::default(), &wp, &[line_path])?;
+    let (mut summary, fc) = crate::terrain::divide_outputs(&Default::default(), &wp, &[line_path])?;
+    summary.voids = voids;
     write_text(
         &out.join("terrain").join("divide.geojson"),
         &serde_json::to_string(&fc).unwrap_or_default(),

@@ -70,8 +70,167 @@ pub struct DivideRequest {
     pub compare: Vec<PathBuf>,
     /// Slope metric for D8.
     pub metric: CellMetric,
+    /// What to do with voids in the DEM where the divide is sought.
+    pub voids: VoidPolicy,
     /// How to read the vector files.
     pub input: InputOptions,
+}
+
+/// What a command does with the voids (nodata inside the terrain) it
+/// meets. Nodata reaching the DEM's edge is its coverage ending, counted
+/// apart and treated as the edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoidPolicy {
+    /// Refuse, naming the voids (the default: a water-parting or a sight
+    /// line through a hole in the DEM is not the terrain's).
+    #[default]
+    Refuse,
+    /// Fill them first by Laplace interpolation from their edges (as
+    /// `terrain fill-voids`), each filled void recorded.
+    Fill,
+    /// Let water drain into them, as into the DEM's edge (the divide
+    /// bends round them), warned.
+    Outlet,
+}
+
+impl VoidPolicy {
+    /// "refuse", "fill", "outlet" → the policy.
+    pub fn parse(s: &str) -> Result<VoidPolicy, String> {
+        match s {
+            "refuse" => Ok(VoidPolicy::Refuse),
+            "fill" => Ok(VoidPolicy::Fill),
+            "outlet" => Ok(VoidPolicy::Outlet),
+            _ => Err(format!("{s:?}: the voids policy is refuse, fill or outlet")),
+        }
+    }
+}
+
+/// One void met.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoidNote {
+    /// Its cells.
+    pub cells: usize,
+    /// Its centre, `[lat, lon]` (none when the DEM's CRS cannot be moved
+    /// to WGS 84).
+    pub centre: Option<[f64; 2]>,
+    /// First column, first row, last column, last row.
+    pub bounds: [usize; 4],
+}
+
+/// The voids a command met and what was done with them (in its summary
+/// and `--json`; docs/terrain.md).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VoidsMet {
+    /// The policy applied: refuse, fill or outlet.
+    pub policy: VoidPolicy,
+    /// The voids inside the terrain where the command worked, largest first.
+    pub voids: Vec<VoidNote>,
+    /// Their cells in all.
+    pub cells: usize,
+    /// Nodata cells reaching the DEM's edge (its coverage ending), treated
+    /// as the edge.
+    pub edge_nodata_cells: usize,
+    /// What was done, in words.
+    pub done: String,
+}
+
+/// Apply `policy` to the voids of `d` within the cell box `within` (first
+/// column, first row, last column, last row; the whole DEM when none):
+/// refuse naming them, fill them, or let them be outlets; what was met and
+/// done is returned for the summary.
+pub fn handle_voids(
+    d: &mut Dem,
+    path: &Path,
+    policy: VoidPolicy,
+    within: Option<[usize; 4]>,
+    purpose: &str,
+) -> Result<VoidsMet, Failure> {
+    let road = dem_road(d, path, None).ok();
+    let meets = |b: &[usize; 4]| {
+        within.is_none_or(|w| b[0] <= w[2] && w[0] <= b[2] && b[1] <= w[3] && w[1] <= b[3])
+    };
+    let found = terminus_terrain::voids::find_voids(d);
+    let edge_nodata_cells = found
+        .iter()
+        .filter(|v| v.touches_edge)
+        .map(|v| v.cells.len())
+        .sum();
+    let voids: Vec<VoidNote> = found
+        .iter()
+        .filter(|v| !v.touches_edge && meets(&v.bounds))
+        .map(|v| {
+            let [c0, r0, c1, r1] = v.bounds;
+            let (x, y) = (
+                d.georef.x0 + (c0 + c1 + 1) as f64 / 2.0 * d.georef.dx,
+                d.georef.y0 - (r0 + r1 + 1) as f64 / 2.0 * d.georef.dy,
+            );
+            VoidNote {
+                cells: v.cells.len(),
+                centre: road
+                    .as_ref()
+                    .and_then(|r| r.to_wgs84(Xy::new(x, y)).ok())
+                    .map(|p| [p.lat, p.lon]),
+                bounds: v.bounds,
+            }
+        })
+        .collect();
+    let cells = voids.iter().map(|v| v.cells).sum();
+    let listed = || {
+        let mut l: Vec<String> = voids
+            .iter()
+            .take(5)
+            .map(|v| match v.centre {
+                Some([la, lo]) => format!("{} cells at {la:.5}°N {lo:.5}°E", v.cells),
+                None => format!(
+                    "{} cells at columns {}–{}, rows {}–{}",
+                    v.cells, v.bounds[0], v.bounds[2], v.bounds[1], v.bounds[3]
+                ),
+            })
+            .collect();
+        if voids.len() > 5 {
+            l.push(format!("and {} more", voids.len() - 5));
+        }
+        l.join("; ")
+    };
+    let done = if voids.is_empty() {
+        "no voids met".to_string()
+    } else {
+        match policy {
+            VoidPolicy::Refuse => {
+                return Err(Failure::usage(format!(
+                    "{}: {} void(s), {cells} cells of nodata inside the terrain where the {purpose} runs ({}): a {purpose} through a hole in the DEM is not the terrain's",
+                    path.display(),
+                    voids.len(),
+                    listed()
+                ))
+                .hint("--voids fill fills them first by Laplace interpolation from their edges (as terminus terrain fill-voids, recorded); --voids outlet lets water drain into them as into the DEM's edge"));
+            }
+            VoidPolicy::Fill => {
+                let filled = terminus_terrain::voids::fill_interior_voids(d)
+                    .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
+                format!(
+                    "{} void(s) met ({}), filled first by Laplace interpolation from their edges ({} interior voids, {} cells filled in all)",
+                    voids.len(),
+                    listed(),
+                    filled.voids.len(),
+                    filled.cells
+                )
+            }
+            VoidPolicy::Outlet => format!(
+                "{} void(s) met ({}), used as outlets: water drains into them as into the DEM's edge, and the {purpose} bends round them",
+                voids.len(),
+                listed()
+            ),
+        }
+    };
+    Ok(VoidsMet {
+        policy,
+        voids,
+        cells,
+        edge_nodata_cells,
+        done,
+    })
 }
 
 /// A divide traced: its summary (documented in docs/terrain.md) and GeoJSON.
@@ -84,7 +243,8 @@ pub struct Divide {
 
 /// Trace the water-parting.
 pub fn divide(req: &DivideRequest) -> Result<Divide, Failure> {
-    let d = terminus_terrain::read(&req.dem, None).map_err(|e| Failure::usage(e.to_string()))?;
+    let mut d =
+        terminus_terrain::read(&req.dem, None).map_err(|e| Failure::usage(e.to_string()))?;
     d.range()
         .map_err(|e| Failure::usage(format!("{}: {e}", req.dem.display())))?;
     let road = dem_road(&d, &req.dem, req.input.op)?;
@@ -94,25 +254,44 @@ pub fn divide(req: &DivideRequest) -> Result<Divide, Failure> {
             .ok()
             .map(|p| (p.x, p.y))
     };
-    let wp = match &req.by {
+    // The cells the divide is sought in: the corridor's box, or all.
+    let along = match &req.by {
         DivideBy::Along { line, corridor } => {
             let ds = read(line, &req.input)?.dataset;
-            let pieces = line_pieces(line, &ds)?;
+            Some((line_pieces(line, &ds)?, *corridor))
+        }
+        DivideBy::Sides { .. } => None,
+    };
+    let within = along
+        .as_ref()
+        .and_then(|(pieces, half)| corridor_cells(&d, pieces, *half, &from_f));
+    let voids = handle_voids(&mut d, &req.dem, req.voids, within, "water-parting")?;
+    let mut warnings = Vec::new();
+    if voids.policy == VoidPolicy::Outlet && !voids.voids.is_empty() {
+        warnings.push(voids.done.clone());
+    }
+    let wp = match (&req.by, &along) {
+        (_, Some((pieces, corridor))) => {
+            let pieces = pieces.clone();
+            let corridor = *corridor;
             terminus_terrain::divide::water_parting_in_corridor(
                 &d,
                 &pieces,
-                *corridor,
+                corridor,
                 req.simplify,
                 &to_f,
                 &from_f,
             )
         }
-        DivideBy::Sides {
-            a,
-            b,
-            a_name,
-            b_name,
-        } => {
+        (
+            DivideBy::Sides {
+                a,
+                b,
+                a_name,
+                b_name,
+            },
+            None,
+        ) => {
             let (pa, sa) = sides_of(&req.input, &d, a, a_name.as_deref(), &from_f)?;
             let (pb, sb) = sides_of(&req.input, &d, b, b_name.as_deref(), &from_f)?;
             terminus_terrain::divide::water_parting(
@@ -130,10 +309,89 @@ pub fn divide(req: &DivideRequest) -> Result<Divide, Failure> {
                 },
             )
         }
+        // A corridor's line is read above, so `along` is set.
+        (DivideBy::Along { .. }, None) => {
+            return Err(Failure::failed("the corridor's line was not read"))
+        }
     };
     let wp = wp.map_err(|e| Failure::failed(e.to_string()))?;
-    let (summary, geojson) = divide_outputs(&req.input, &wp, &req.compare)?;
+    let (mut summary, geojson) = divide_outputs(&req.input, &wp, &req.compare)?;
+    if let Some((pieces, half)) = &along {
+        // A divide that runs along the corridor's edge found no crest
+        // inside it: the share of its length within one cell of the edge.
+        let (cw, ch, _) = d.cell_size_m(d.height / 2);
+        let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
+        let step = (cw.min(ch) / 2.0).max(1.0);
+        let dist = terminus_terrain::divide::sampled_distances(&lines, pieces, step)
+            .map_err(|e| Failure::failed(e.to_string()))?;
+        // Round the line's ends the divide must run out to the corridor's
+        // edge: those samples are not counted.
+        use terminus_geodesy::measure::InverseGeodesic;
+        let geod = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+        let ends: Vec<(f64, f64)> = pieces
+            .iter()
+            .filter(|p| p.first() != p.last())
+            .flat_map(|p| [p[0], p[p.len() - 1]])
+            .collect();
+        let cell = cw.max(ch);
+        let counted: Vec<f64> = dist
+            .iter()
+            .filter(|(p, _)| {
+                ends.iter().all(|e| {
+                    let d: f64 = geod.inverse(p.0, p.1, e.0, e.1);
+                    d > half + 2.0 * cell
+                })
+            })
+            .map(|s| s.1)
+            .collect();
+        let on_edge = counted.iter().filter(|&&x| x >= half - cell).count();
+        let share = if counted.is_empty() {
+            0.0
+        } else {
+            on_edge as f64 / counted.len() as f64
+        };
+        summary.corridor_edge_share = Some(share);
+        if on_edge > 0 {
+            warnings.push(format!(
+                "{:.1} % of the divide's length runs within one cell ({cell:.0} m) of the corridor's edge ({half:.0} m from the line; the line's ends apart): no crest there inside the corridor; widen --corridor or check the line",
+                100.0 * share
+            ));
+        }
+    }
+    summary.voids = voids;
+    summary.warnings = warnings;
     Ok(Divide { summary, geojson })
+}
+
+/// The cell box (first column, first row, last column, last row) of the
+/// corridor `half` metres around `pieces`, clamped to the DEM; none when
+/// the line has no position on it.
+fn corridor_cells(
+    d: &Dem,
+    pieces: &[Vec<(f64, f64)>],
+    half: f64,
+    from_f: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
+) -> Option<[usize; 4]> {
+    let g = &d.georef;
+    let (mut c0, mut r0, mut c1, mut r1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for &(lat, lon) in pieces.iter().flatten() {
+        let (x, y) = from_f(lat, lon)?;
+        let (c, r) = ((x - g.x0) / g.dx, (g.y0 - y) / g.dy);
+        c0 = c0.min(c);
+        c1 = c1.max(c);
+        r0 = r0.min(r);
+        r1 = r1.max(r);
+    }
+    // The corridor's half-width in cells, at the DEM's smallest cell.
+    let (cw, ch, _) = d.cell_size_m(d.height / 2);
+    let reach = (half / cw.min(ch)).ceil() + 1.0;
+    let clamp = |v: f64, n: usize| v.clamp(0.0, (n.max(1) - 1) as f64) as usize;
+    Some([
+        clamp(c0 - reach, d.width),
+        clamp(r0 - reach, d.height),
+        clamp(c1 + reach, d.width),
+        clamp(r1 + reach, d.height),
+    ])
 }
 
 /// Pour points (lat, lon) and seed cells (row-major indices) of one side.
@@ -334,6 +592,9 @@ pub fn divide_outputs(
         highest_m: top.map(|l| l.highest.0),
         highest_at: top.map(|l| [l.highest.1 .0, l.highest.1 .1]),
         compared: comparisons,
+        corridor_edge_share: None,
+        voids: VoidsMet::default(),
+        warnings: Vec::new(),
     };
     Ok((
         summary,
@@ -1055,6 +1316,16 @@ pub struct DivideSummary {
     pub highest_at: Option<[f64; 2]>,
     /// Against each claim line given with `--compare`.
     pub compared: Vec<LineDistances>,
+    /// With `--along`: the share of the divide's length within one cell of
+    /// the corridor's edge (where no crest lies inside the corridor),
+    /// leaving out the corridor's caps round the line's ends, where every
+    /// divide runs out to the edge.
+    pub corridor_edge_share: Option<f64>,
+    /// The voids met where the divide was sought, and what was done.
+    pub voids: VoidsMet,
+    /// What a geodesist must see: the corridor's edge followed, voids
+    /// drained into.
+    pub warnings: Vec<String>,
 }
 
 /// What `terrain thalweg` found (its `--json`; docs/terrain.md).

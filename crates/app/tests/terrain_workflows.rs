@@ -238,6 +238,7 @@ fn the_divide_along_the_border() {
         simplify: 0.0,
         compare: vec![line],
         metric: CellMetric::Ellipsoid,
+        voids: terrain::VoidPolicy::Refuse,
         input: InputOptions::default(),
     })
     .unwrap();
@@ -245,6 +246,58 @@ fn the_divide_along_the_border() {
     let c = &d.summary.compared[0];
     assert!(c.max_m <= 10_500.0 && c.median_m < 3000.0, "{c:?}");
     assert!(!c.departures.is_empty());
+    // The crest lies inside the corridor: nowhere along its edge.
+    assert_eq!(d.summary.corridor_edge_share, Some(0.0));
+    assert!(d.summary.warnings.is_empty(), "{:?}", d.summary.warnings);
+}
+
+/// The same border moved 0.09° (~10 km) north, in a 5 km corridor: the
+/// crest lies outside it, the divide runs along the corridor's edge over a
+/// share of its length, and the summary says so (it was exit 0, silent).
+#[test]
+fn a_divide_along_the_corridor_edge_is_warned_of() {
+    let (Some(dem), Some(line)) = (dem(), osm_line()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&line).unwrap()).unwrap();
+    fn north(v: &mut serde_json::Value) {
+        match v.as_array_mut() {
+            Some(a) if a.first().is_some_and(|x| x.is_number()) => {
+                a[1] = (a[1].as_f64().unwrap() + 0.09).into();
+            }
+            Some(a) => a.iter_mut().for_each(north),
+            None => {}
+        }
+    }
+    for f in doc["features"].as_array_mut().unwrap() {
+        north(&mut f["geometry"]["coordinates"]);
+    }
+    let moved = write(dir.path(), "moved.geojson", &doc.to_string());
+    let d = terrain::divide(&DivideRequest {
+        dem,
+        by: DivideBy::Along {
+            line: moved.clone(),
+            corridor: 5_000.0,
+        },
+        snap: 1000.0,
+        simplify: 0.0,
+        compare: vec![moved],
+        metric: CellMetric::Ellipsoid,
+        voids: terrain::VoidPolicy::Refuse,
+        input: InputOptions::default(),
+    })
+    .unwrap();
+    let share = d.summary.corridor_edge_share.unwrap();
+    assert!(share > 0.1, "{share}");
+    let w = d.summary.warnings.join("\n");
+    assert!(
+        w.contains(&format!("{:.1} % of the divide's length", 100.0 * share))
+            && w.contains("corridor's edge"),
+        "{w}"
+    );
+    assert!(d.summary.compared[0].median_m > 2000.0);
 }
 
 /// Drainage areas as a seed polygon (the Alay valley floor) and a stream
@@ -278,6 +331,7 @@ fn the_divide_between_a_valley_and_a_river() {
         simplify: 0.0,
         compare: vec![line],
         metric: CellMetric::Ellipsoid,
+        voids: terrain::VoidPolicy::Refuse,
         input: InputOptions::default(),
     })
     .unwrap();
@@ -285,6 +339,112 @@ fn the_divide_between_a_valley_and_a_river() {
     assert!(s.cells_a > 10_000 && s.cells_b > 10_000);
     assert!(s.highest_m.unwrap() > 6900.0);
     assert!(s.compared[0].median_m < 1000.0, "{:?}", s.compared[0]);
+}
+
+/// The valley–Muksu divide over a DEM with three holes cut on its crest
+/// (the issue's case: three voids shortened a water-parting from 125 km
+/// to 90 km and dropped its highest point, with exit 0). By default the
+/// divide is refused, each void named; --voids outlet warns and drains
+/// into them; --voids fill traces it over the filled DEM, close to the
+/// divide on the whole DEM.
+#[test]
+fn a_divide_over_voids_is_refused_unless_told_how() {
+    let (Some(dem), Some(line)) = (dem(), osm_line()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(
+        dir.path(),
+        "valley.geojson",
+        r#"{"type":"Polygon","coordinates":[[[72.3,39.5],[72.8,39.55],[72.8,39.65],[72.3,39.6],[72.3,39.5]]]}"#,
+    );
+    let b = write(
+        dir.path(),
+        "muksu.geojson",
+        r#"{"type":"LineString","coordinates":[[72.2,39.18],[72.5,39.15],[72.8,39.12]]}"#,
+    );
+    let run = |dem: PathBuf, voids: terrain::VoidPolicy| {
+        terrain::divide(&DivideRequest {
+            dem,
+            by: DivideBy::Sides {
+                a: a.clone(),
+                b: b.clone(),
+                a_name: None,
+                b_name: None,
+            },
+            snap: 1000.0,
+            simplify: 0.0,
+            compare: vec![line.clone()],
+            metric: CellMetric::Ellipsoid,
+            voids,
+            input: InputOptions::default(),
+        })
+    };
+    let whole = run(dem.clone(), terrain::VoidPolicy::Refuse).unwrap();
+    assert!(whole.summary.voids.voids.is_empty());
+    assert_eq!(whole.summary.voids.done, "no voids met");
+    // Three holes of 9 × 9 cells centred on the divide at a quarter, half
+    // and three quarters of its vertices.
+    let mut d = terminus_terrain::read(&dem, None).unwrap();
+    let coords = whole.geojson["features"][0]["geometry"]["coordinates"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for f in [0.25, 0.5, 0.75] {
+        let c = &coords[(coords.len() as f64 * f) as usize];
+        let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+        let (col, row) = d.georef.cell_at(lon, lat, d.width, d.height).unwrap();
+        for r in row - 4..=row + 4 {
+            for k in col - 4..=col + 4 {
+                d.data[r * d.width + k] = f32::NAN;
+            }
+        }
+    }
+    let holed = dir.path().join("holed.tif");
+    terrain::save(&holed, &d, false).unwrap();
+    let refused = run(holed.clone(), terrain::VoidPolicy::Refuse)
+        .err()
+        .unwrap();
+    assert!(
+        refused.message.contains("3 void(s), 243 cells"),
+        "{}",
+        refused.message
+    );
+    let text = format!("{refused}");
+    assert!(text.contains("--voids fill"), "{text}");
+    let outlet = run(holed.clone(), terrain::VoidPolicy::Outlet)
+        .unwrap()
+        .summary;
+    assert_eq!(outlet.voids.voids.len(), 3);
+    assert!(
+        outlet
+            .warnings
+            .iter()
+            .any(|w| w.contains("used as outlets")),
+        "{:?}",
+        outlet.warnings
+    );
+    let filled = run(holed, terrain::VoidPolicy::Fill).unwrap().summary;
+    assert!(
+        filled.voids.done.contains("filled"),
+        "{}",
+        filled.voids.done
+    );
+    assert!(filled.warnings.is_empty(), "{:?}", filled.warnings);
+    let (l0, l1, lo) = (whole.summary.length_m, filled.length_m, outlet.length_m);
+    eprintln!(
+        "divide: whole DEM {:.3} km, highest {:?}; holes filled {:.3} km, highest {:?}; holes as outlets {:.3} km, highest {:?}",
+        l0 / 1e3,
+        whole.summary.highest_m,
+        l1 / 1e3,
+        filled.highest_m,
+        lo / 1e3,
+        outlet.highest_m
+    );
+    assert!((l1 - l0).abs() < 0.05 * l0, "{l1} vs {l0}");
+    // Drained into, the holes cut the divide short (what the default
+    // refusal guards against).
+    assert!((lo - l0).abs() > 3.0 * (l1 - l0).abs(), "{lo} vs {l0}");
 }
 
 /// Two banks along parallels 0.002° apart (~222 m): the median runs along

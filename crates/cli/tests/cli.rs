@@ -1231,6 +1231,50 @@ fn terrain_commands_parse_print_and_exit() {
         t.contains("divide 1 line(s)") && t.contains("vs ") && t.contains("departs by up to"),
         "{t}"
     );
+    // A hole in the DEM on the corridor: refused with the way out named;
+    // --voids fill traces it and says what it filled.
+    let mut holed = terminus_terrain::read(std::path::Path::new(&dem), None).unwrap();
+    let (c, r) = holed
+        .georef
+        .cell_at(72.88, 39.35, holed.width, holed.height)
+        .unwrap();
+    for rr in r - 3..=r + 3 {
+        for cc in c - 3..=c + 3 {
+            holed.data[rr * holed.width + cc] = f32::NAN;
+        }
+    }
+    let holed_path = path("holed.tif");
+    terminus_terrain::geotiff::write(std::path::Path::new(&holed_path), &holed).unwrap();
+    let divide_over = |voids: &str, out: &str| {
+        run(&[
+            "terrain",
+            "divide",
+            &holed_path,
+            "--along",
+            &line,
+            "--corridor",
+            "10km",
+            "--voids",
+            voids,
+            "--out",
+            out,
+        ])
+    };
+    let (code, t) = divide_over("refuse", &path("d3.geojson"));
+    assert_eq!(code, 2, "{t}");
+    assert!(
+        t.contains("1 void(s), 49 cells") && t.contains("--voids fill"),
+        "{t}"
+    );
+    let (code, t) = divide_over("fill", &path("d4.geojson"));
+    assert_eq!(code, 0, "{t}");
+    assert!(
+        t.contains("voids: 1 void(s) met") && t.contains("filled first"),
+        "{t}"
+    );
+    let (code, t) = divide_over("drain", &path("d5.geojson"));
+    assert_eq!(code, 2, "{t}");
+    assert!(t.contains("refuse, fill or outlet"), "{t}");
     let (code, t) = run(&["terrain", "divide", &dem, "--out", &path("d2.geojson")]);
     assert_eq!(code, 2, "{t}");
     assert!(

@@ -384,6 +384,29 @@ pub fn distances_to(
     claim: &[Vec<(f64, f64)>],
     step: f64,
 ) -> Result<(usize, f64, f64, f64), crate::TerrainError> {
+    let mut d: Vec<f64> = sampled_distances(lines, claim, step)?
+        .into_iter()
+        .map(|s| s.1)
+        .collect();
+    d.sort_by(f64::total_cmp);
+    let q = |f: f64| {
+        d.get(((d.len() as f64 - 1.0) * f).round() as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    Ok((d.len(), q(0.5), q(0.95), q(1.0)))
+}
+
+/// A point along a line, (lat, lon), with its distance to another, metres.
+pub type DistanceSample = ((f64, f64), f64);
+
+/// Points every `step` metres along `lines` (each line's start and end
+/// included), in order, each with its geodesic distance to `claim`.
+pub fn sampled_distances(
+    lines: &[Vec<(f64, f64)>],
+    claim: &[Vec<(f64, f64)>],
+    step: f64,
+) -> Result<Vec<DistanceSample>, crate::TerrainError> {
     use terminus_plane::{chain::Chain, frame::Frame, index::SegmentIndex};
     let err = |e: terminus_plane::PlaneError| crate::TerrainError::OutsideDem(e.to_string());
     let frame = Frame::around(
@@ -402,18 +425,13 @@ pub fn distances_to(
         let chain = Chain::new(frame.xys(l).map_err(err)?, l.clone());
         for s in chain.samples(step) {
             let p = chain.at(s);
-            if let Some(c) = index.closest(&frame, frame.radius(), frame.latlon(p), p) {
-                d.push(c.distance);
+            let ll = frame.latlon(p);
+            if let Some(c) = index.closest(&frame, frame.radius(), ll, p) {
+                d.push((ll, c.distance));
             }
         }
     }
-    d.sort_by(f64::total_cmp);
-    let q = |f: f64| {
-        d.get(((d.len() as f64 - 1.0) * f).round() as usize)
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
-    Ok((d.len(), q(0.5), q(0.95), q(1.0)))
+    Ok(d)
 }
 
 /// The water-parting in a corridor around a claim line, where the two

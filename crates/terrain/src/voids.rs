@@ -57,7 +57,28 @@ pub struct VoidFill {
 /// Fill every void of `dem` in place (see the module's documentation).
 /// A DEM with no valid cell at all has nothing to fill from: an error.
 pub fn fill_voids(dem: &mut Dem) -> Result<VoidFill, TerrainError> {
+    fill_voids_where(dem, |_| true)
+}
+
+/// Fill the voids inside the terrain only: nodata reaching the grid's
+/// edge (beyond the DEM's coverage) stays nodata — the DEM's edge, not a
+/// hole in it.
+pub fn fill_interior_voids(dem: &mut Dem) -> Result<VoidFill, TerrainError> {
     let (w, h) = (dem.width, dem.height);
+    fill_voids_where(dem, |cells| {
+        !cells.iter().any(|&i| {
+            let (c, r) = (i % w, i / w);
+            c == 0 || r == 0 || c + 1 == w || r + 1 == h
+        })
+    })
+}
+
+/// Fill the voids whose cells `which` accepts.
+fn fill_voids_where(
+    dem: &mut Dem,
+    which: impl Fn(&[usize]) -> bool,
+) -> Result<VoidFill, TerrainError> {
+    let h = dem.height;
     if dem.valid_cells() == 0 {
         return Err(TerrainError::AllNodata);
     }
@@ -75,7 +96,59 @@ pub fn fill_voids(dem: &mut Dem) -> Result<VoidFill, TerrainError> {
             1.0 / (ch * ch)
         })
         .collect();
-    // Label the voids (4-connected), each with its cells.
+    let (label, voids) = label_voids(dem);
+    let mut out = Vec::with_capacity(voids.len());
+    for cells in voids.iter().filter(|c| which(c)) {
+        out.push(solve(dem, cells, &label, &wx, &wy)?);
+    }
+    out.sort_by_key(|v| std::cmp::Reverse(v.cells));
+    Ok(VoidFill {
+        method: "laplace",
+        cells: out.iter().map(|v| v.cells).sum(),
+        voids: out,
+    })
+}
+
+/// A void as found: a 4-connected run of nodata cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Void {
+    /// Its cells, row-major indices.
+    pub cells: Vec<usize>,
+    /// Its bounding box in cells: first column, first row, last column, last row.
+    pub bounds: [usize; 4],
+    /// Whether it reaches the grid's edge (nodata beyond the DEM's
+    /// coverage, a collar) rather than lying inside the terrain.
+    pub touches_edge: bool,
+}
+
+/// Every void of `dem`, largest first.
+pub fn find_voids(dem: &Dem) -> Vec<Void> {
+    let (w, h) = (dem.width, dem.height);
+    let mut out: Vec<Void> = label_voids(dem)
+        .1
+        .into_iter()
+        .map(|cells| {
+            let mut b = [usize::MAX, usize::MAX, 0, 0];
+            for &i in &cells {
+                let (c, r) = (i % w, i / w);
+                b = [b[0].min(c), b[1].min(r), b[2].max(c), b[3].max(r)];
+            }
+            let touches_edge = b[0] == 0 || b[1] == 0 || b[2] + 1 == w || b[3] + 1 == h;
+            Void {
+                cells,
+                bounds: b,
+                touches_edge,
+            }
+        })
+        .collect();
+    out.sort_by_key(|v| std::cmp::Reverse(v.cells.len()));
+    out
+}
+
+/// Label the voids (4-connected): each cell's void (`usize::MAX` for a
+/// valid cell) and each void's cells.
+fn label_voids(dem: &Dem) -> (Vec<usize>, Vec<Vec<usize>>) {
+    let (w, h) = (dem.width, dem.height);
     let mut label = vec![usize::MAX; w * h];
     let mut voids: Vec<Vec<usize>> = Vec::new();
     for start in 0..w * h {
@@ -98,16 +171,7 @@ pub fn fill_voids(dem: &mut Dem) -> Result<VoidFill, TerrainError> {
         }
         voids.push(cells);
     }
-    let mut out = Vec::with_capacity(voids.len());
-    for cells in &voids {
-        out.push(solve(dem, cells, &label, &wx, &wy)?);
-    }
-    out.sort_by_key(|v| std::cmp::Reverse(v.cells));
-    Ok(VoidFill {
-        method: "laplace",
-        cells: out.iter().map(|v| v.cells).sum(),
-        voids: out,
-    })
+    (label, voids)
 }
 
 /// The four neighbours of cell `i` that lie in the grid: west, east,

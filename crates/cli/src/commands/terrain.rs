@@ -158,6 +158,13 @@ struct StreamArgs {
 within --snap, and the basins draining to side A and to side B labelled; the
 divide is the line of cell edges where they meet.
 
+Voids (nodata inside the terrain, not at the DEM's edge) where the divide is
+sought are refused by default, each named: give --voids fill (Laplace
+interpolation from each void's edge, as `terminus terrain fill-voids`) or
+--voids outlet (water drains into them; the divide bends round them). With
+--along, a divide running within one cell of the corridor's edge found no
+crest inside the corridor: its share of the length is reported and warned.
+
 Example (the Trans-Alay crest between the Kyzyl-Suu and the Muksu):
   terminus terrain divide gebco_alay.tif --a kyzylsuu.geojson --b muksu.geojson \
       --out divide.geojson --compare osm.geojson,dcw.geojson"
@@ -198,6 +205,9 @@ struct DivideArgs {
     /// Slope metric for D8.
     #[arg(long, value_enum, default_value = "ellipsoid")]
     metric: Metric,
+    /// Voids in the DEM where the divide is sought: refuse, fill or outlet.
+    #[arg(long, default_value = "refuse", value_parser = terminus_app::terrain::VoidPolicy::parse)]
+    voids: terminus_app::terrain::VoidPolicy,
     /// Replace an existing output.
     #[arg(long)]
     overwrite: bool,
@@ -666,6 +676,7 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
         simplify: a.simplify,
         compare: a.compare.clone(),
         metric: a.metric.into(),
+        voids: a.voids,
         input: a.input.plain()?,
     };
     let spin = progress::spinner("filling, draining, tracing the divide", true);
@@ -713,6 +724,12 @@ fn print_divide(s: &terminus_app::terrain::DivideSummary, out: &Path) {
         if let Some(e) = &c.departures_error {
             println!("      where it departs could not be found: {e}");
         }
+    }
+    if !s.voids.voids.is_empty() {
+        println!("voids: {}", s.voids.done);
+    }
+    for w in &s.warnings {
+        eprintln!("warning: {w}");
     }
     println!("→ {}", out.display());
 }
