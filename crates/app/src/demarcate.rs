@@ -101,6 +101,8 @@ pub struct PlanRequest {
     pub piece: Option<String>,
     /// Clip the line to this box (south, west, north, east; degrees WGS 84).
     pub clip: Option<[f64; 4]>,
+    /// Voids of the DEM under the line: refuse (default) or fill first.
+    pub voids: crate::terrain::VoidPolicy,
     /// Steepest ground for a pillar, degrees.
     pub max_slope: f64,
     /// How far a pillar may move along the line, metres.
@@ -121,6 +123,8 @@ pub struct PlanRequest {
 pub struct Demarcation {
     /// The plan (absent for a catalogue of given pillars).
     pub plan: Option<Plan>,
+    /// The DEM's voids under the line and what was done (plans with a DEM).
+    pub voids: Option<crate::terrain::VoidsMet>,
     /// The catalogue.
     pub catalogue: Catalogue,
     /// The input road's notes.
@@ -145,11 +149,23 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
     )?;
     let crossings = crossings_from(&req.crossings, &req.input)?;
     let water = water_from(&req.water, &req.input)?;
-    let dem = req
+    let mut dem = req
         .dem
         .as_deref()
         .map(|p| load_dem(p, req.dem_crs.as_ref()))
         .transpose()?;
+    // Pillars' heights and sight lines are read along the line: a void
+    // under it is refused, or filled when asked.
+    let voids = match (&mut dem, req.dem.as_deref()) {
+        (Some(d), Some(p)) => Some(crate::terrain::handle_voids_along(
+            d,
+            p,
+            req.voids,
+            &line,
+            "line of pillars",
+        )?),
+        _ => None,
+    };
     let sampler = dem
         .as_ref()
         .map(DemSampler::new)
@@ -182,6 +198,7 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
     provenance.tolerance("max_slope_deg", req.max_slope);
     Ok(Demarcation {
         plan: Some(plan),
+        voids,
         catalogue: cat,
         notes,
         plan_s: Some(plan_s),
@@ -209,6 +226,7 @@ pub fn catalogue_of(
     record_run(&mut provenance, documents, dem.map(|d| d.0), &cat)?;
     Ok(Demarcation {
         plan: None,
+        voids: None,
         catalogue: cat,
         notes: read.notes(),
         plan_s: None,
@@ -271,6 +289,9 @@ pub struct DemarcationSummary {
     pub pairs_not_intervisible: Option<usize>,
     /// Whether a DEM was used.
     pub dem_used: bool,
+    /// The DEM's voids under the line and what was done (plans with a
+    /// DEM; null otherwise).
+    pub voids: Option<crate::terrain::VoidsMet>,
     /// The one transformation of the catalogue's SK-42 and GK columns.
     pub gk_transformation: String,
     /// Seconds planning took.
@@ -302,6 +323,7 @@ pub fn summary(d: &Demarcation, written: &[PathBuf]) -> DemarcationSummary {
         merged_turning_points: d.plan.as_ref().map_or(0, |p| p.merged.len()),
         pairs_not_intervisible: dem_used.then(|| not_intervisible(cat)),
         dem_used,
+        voids: d.voids.clone(),
         gk_transformation: format!("EPSG:{}", cat.gk_transformation),
         plan_s: d.plan_s,
         warnings: d

@@ -61,6 +61,9 @@ pub struct SightSummary {
     pub refraction: f64,
     /// Whether the earth's curvature was applied.
     pub curvature: bool,
+    /// The DEM's voids under the sight line and what was done (set by the
+    /// caller that checked them).
+    pub voids: Option<crate::terrain::VoidsMet>,
 }
 
 /// The documented summary of a line of sight.
@@ -79,6 +82,7 @@ pub fn summary(sight: &Sight, settings: &SightSettings) -> SightSummary {
         samples: sight.profile.len(),
         refraction: settings.refraction,
         curvature: settings.curvature,
+        voids: None,
     }
 }
 

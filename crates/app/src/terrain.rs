@@ -146,10 +146,68 @@ pub fn handle_voids(
     within: Option<[usize; 4]>,
     purpose: &str,
 ) -> Result<VoidsMet, Failure> {
-    let road = dem_road(d, path, None).ok();
-    let meets = |b: &[usize; 4]| {
+    let meets = |v: &terminus_terrain::voids::Void| {
+        let b = v.bounds;
         within.is_none_or(|w| b[0] <= w[2] && w[0] <= b[2] && b[1] <= w[3] && w[1] <= b[3])
     };
+    handle_voids_met(d, path, policy, &meets, purpose)
+}
+
+/// Apply `policy` to the voids along a line ((lat, lon), WGS 84): those
+/// with a cell the line passes over, sampled every half cell on its
+/// geodesics. Fill, or refuse; a line of sight or a pillar has no use for
+/// an outlet.
+pub fn handle_voids_along(
+    d: &mut Dem,
+    path: &Path,
+    policy: VoidPolicy,
+    line: &[(f64, f64)],
+    purpose: &str,
+) -> Result<VoidsMet, Failure> {
+    use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
+    if policy == VoidPolicy::Outlet {
+        return Err(Failure::usage(format!(
+            "--voids outlet lets water drain into voids; a {purpose} is refused over them or they are filled: --voids refuse|fill"
+        )));
+    }
+    let road = dem_road(d, path, None)?;
+    let geod = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    let (cw, ch, _) = d.cell_size_m(d.height / 2);
+    let step = (cw.min(ch) / 2.0).max(0.5);
+    let mut hit = std::collections::HashSet::new();
+    let mut visit = |lat: f64, lon: f64| {
+        if let Ok(p) = road.from_wgs84(LatLon::new(lat, lon)) {
+            if let Some((c, r)) = d.georef.cell_at(p.x, p.y, d.width, d.height) {
+                let i = r * d.width + c;
+                if d.data[i].is_nan() {
+                    hit.insert(i);
+                }
+            }
+        }
+    };
+    for w in line.windows(2) {
+        let (s, azi, _, _): (f64, f64, f64, f64) = geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
+        let n = (s / step).ceil().max(1.0) as usize;
+        for k in 0..=n {
+            let (lat, lon): (f64, f64) = geod.direct(w[0].0, w[0].1, azi, s * k as f64 / n as f64);
+            visit(lat, lon);
+        }
+    }
+    if let [only] = line {
+        visit(only.0, only.1);
+    }
+    let meets = |v: &terminus_terrain::voids::Void| v.cells.iter().any(|i| hit.contains(i));
+    handle_voids_met(d, path, policy, &meets, purpose)
+}
+
+fn handle_voids_met(
+    d: &mut Dem,
+    path: &Path,
+    policy: VoidPolicy,
+    meets: &dyn Fn(&terminus_terrain::voids::Void) -> bool,
+    purpose: &str,
+) -> Result<VoidsMet, Failure> {
+    let road = dem_road(d, path, None).ok();
     let found = terminus_terrain::voids::find_voids(d);
     let edge_nodata_cells = found
         .iter()
@@ -158,7 +216,7 @@ pub fn handle_voids(
         .sum();
     let voids: Vec<VoidNote> = found
         .iter()
-        .filter(|v| !v.touches_edge && meets(&v.bounds))
+        .filter(|v| !v.touches_edge && meets(v))
         .map(|v| {
             let [c0, r0, c1, r1] = v.bounds;
             let (x, y) = (

@@ -248,6 +248,7 @@ fn demarcation_returns_supplied_turning_points() {
             min_spacing: None,
             piece: None,
             clip: None,
+            voids: Default::default(),
             max_slope: 30.0,
             move_tolerance: 50.0,
             numbering: Numbering {
@@ -389,6 +390,7 @@ fn the_alay_compromise_is_planned_at_its_turning_points() {
                 line: dir.path().join("mid/median.geojson"),
                 piece: Some(piece.into()),
                 clip: Some([38.62, 72.02, 39.98, 74.48]),
+                voids: Default::default(),
                 dem: Some(bundled("gebco2023_alay_pamir_KG_TJ_15s.tif")),
                 dem_crs: None,
                 max_spacing,

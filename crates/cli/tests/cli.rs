@@ -1791,3 +1791,81 @@ fn demarcate_plan_chooses_and_clips_its_line() {
     assert_eq!(code, 2);
     assert!(text.contains("S,W,N,E"), "{text}");
 }
+
+/// A hole in the DEM under the line: `demarcate plan` and `los` refuse,
+/// naming it, unless --voids fill (before: the plan's sight checks read a
+/// void as "not visible" and went on).
+#[test]
+fn pillars_and_sight_over_a_void_are_refused_unless_filled() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = alay_sector_file(dir.path());
+    let dem_path = bundled("gebco2023_alay_pamir_KG_TJ_15s.tif");
+    let mut dem = terminus_terrain::read(Path::new(&dem_path), None).unwrap();
+    // A 5 × 5-cell hole on the sector's 10th vertex.
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&line).unwrap()).unwrap();
+    let at = &v["features"][0]["geometry"]["coordinates"][10];
+    let (lon, lat) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    let (c, r) = dem.georef.cell_at(lon, lat, dem.width, dem.height).unwrap();
+    for rr in r - 2..=r + 2 {
+        for cc in c - 2..=c + 2 {
+            dem.data[rr * dem.width + cc] = f32::NAN;
+        }
+    }
+    let holed = dir.path().join("holed.tif");
+    terminus_terrain::geotiff::write(&holed, &dem).unwrap();
+    let holed = holed.display().to_string();
+    let out = |n: &str| dir.path().join(n).display().to_string();
+    let (code, t) = run(&[
+        "demarcate",
+        "plan",
+        &line,
+        "--dem",
+        &holed,
+        "--out",
+        &out("p1"),
+    ]);
+    assert_eq!(code, 2, "{t}");
+    assert!(
+        t.contains("1 void(s), 25 cells")
+            && t.contains("line of pillars")
+            && t.contains("--voids fill"),
+        "{t}"
+    );
+    let (code, t) = run(&[
+        "demarcate",
+        "plan",
+        &line,
+        "--dem",
+        &holed,
+        "--voids",
+        "fill",
+        "--out",
+        &out("p2"),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let s: serde_json::Value = serde_json::from_str(&t).unwrap();
+    assert_eq!(s["voids"]["voids"].as_array().unwrap().len(), 1);
+    assert_eq!(s["voids"]["cells"], 25);
+    assert_eq!(s["voids"]["policy"], "fill");
+    // A sight line across the hole, and one clear of it.
+    let across = [
+        &format!("{},{}", lat - 0.02, lon),
+        &format!("{},{}", lat + 0.02, lon),
+    ];
+    let (code, t) = run(&["los", &holed, "--from", across[0], "--to", across[1]]);
+    assert_eq!(code, 2, "{t}");
+    assert!(t.contains("line of sight") && t.contains("25 cells"), "{t}");
+    let (code, t) = run(&[
+        "los", &holed, "--from", across[0], "--to", across[1], "--voids", "fill", "--json",
+    ]);
+    assert_eq!(code, 0, "{t}");
+    let s: serde_json::Value = serde_json::from_str(&t).unwrap();
+    assert_eq!(s["voids"]["cells"], 25);
+    let (code, t) = run(&[
+        "los", &holed, "--from", across[0], "--to", across[1], "--voids", "outlet",
+    ]);
+    assert_eq!(code, 2, "{t}");
+    assert!(t.contains("--voids refuse|fill"), "{t}");
+}

@@ -74,6 +74,9 @@ pub struct LosArgs {
     /// Write the profile as CSV (distance, lat, lon, ground, sight, clearance).
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
+    /// Voids of the DEM under the sight line: refuse (each named), or fill them first (Laplace, as terrain fill-voids).
+    #[arg(long, default_value = "refuse", value_parser = terminus_app::terrain::VoidPolicy::parse)]
+    pub voids: terminus_app::terrain::VoidPolicy,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -88,7 +91,17 @@ pub fn run_los(a: LosArgs) -> Result<u8, Failure> {
         .as_deref()
         .map(|s| parse_distance(s).map_err(|e| Failure::usage(format!("--step: {e}"))))
         .transpose()?;
-    let dem = load_dem(&a.dem, &a.dem_crs)?;
+    let mut dem = load_dem(&a.dem, &a.dem_crs)?;
+    let voids = terminus_app::terrain::handle_voids_along(
+        &mut dem,
+        &a.dem,
+        a.voids,
+        &[from, to],
+        "line of sight",
+    )?;
+    if !voids.voids.is_empty() && !a.json {
+        println!("voids: {}", voids.done);
+    }
     let set = SightSettings {
         height_from: a.height_from,
         height_to: a.height_to,
@@ -101,7 +114,8 @@ pub fn run_los(a: LosArgs) -> Result<u8, Failure> {
         std::fs::write(p, terminus_app::sight::profile_csv(&sight))?;
     }
     if a.json {
-        let v = terminus_app::sight::summary(&sight, &set);
+        let mut v = terminus_app::sight::summary(&sight, &set);
+        v.voids = Some(voids);
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         println!(
@@ -327,6 +341,9 @@ pub struct PlanArgs {
     /// Keep the part of the line inside this box: south,west,north,east in degrees (WGS 84).
     #[arg(long, value_name = "S,W,N,E", value_parser = parse_box)]
     pub clip: Option<[f64; 4]>,
+    /// Voids of the DEM under the line: refuse (each named), or fill them first (Laplace, as terrain fill-voids).
+    #[arg(long, default_value = "refuse", value_parser = terminus_app::terrain::VoidPolicy::parse)]
+    pub voids: terminus_app::terrain::VoidPolicy,
     /// Steepest ground for a pillar, degrees.
     #[arg(long, default_value_t = 30.0)]
     pub max_slope: f64,
@@ -451,6 +468,7 @@ fn run_plan(a: PlanArgs) -> Result<u8, Failure> {
             .map_err(|e| Failure::usage(format!("--min-spacing: {e}")))?,
         piece: a.piece.clone(),
         clip: a.clip,
+        voids: a.voids,
         max_slope: a.max_slope,
         move_tolerance: parse_distance(&a.move_tolerance)
             .map_err(|e| Failure::usage(format!("--move-tolerance: {e}")))?,
@@ -511,6 +529,9 @@ fn summarise(d: &Demarcation, written: &[PathBuf], json: bool) {
         count(PillarType::Bank),
         demarcate::largest_spacing(cat)
     );
+    if let Some(v) = d.voids.as_ref().filter(|v| !v.voids.is_empty()) {
+        println!("voids: {}", v.done);
+    }
     if let Some(p) = &d.plan {
         if !p.merged.is_empty() {
             println!(
