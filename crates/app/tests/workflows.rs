@@ -54,11 +54,16 @@ fn compare_two_editions_as_a_library_call() {
     // the area between the lines.
     let sum: f64 = p.discrepancies.iter().map(|d| d.area_m2).sum();
     assert!(
-        (sum - (p.discrepancy_area_m2 + p.within_tolerance_area_m2 + p.same_side_area_m2)).abs()
+        (sum - (p.discrepancy_area_m2
+            + p.within_tolerance_area_m2
+            + p.one_source_area_m2
+            + p.same_side_area_m2))
+            .abs()
             < 1e-6 * sum.max(1.0),
-        "{sum} vs {} + {} + {}",
+        "{sum} vs {} + {} + {} + {}",
         p.discrepancy_area_m2,
         p.within_tolerance_area_m2,
+        p.one_source_area_m2,
         p.same_side_area_m2
     );
     compare::write(dir.path(), &o, 0, false).unwrap();
@@ -77,6 +82,69 @@ fn compare_two_editions_as_a_library_call() {
     }
     // Written again into the same folder without overwrite: refused.
     assert!(compare::refuse_overwrite(dir.path()).is_err());
+}
+
+/// NE against OSM on the Kyrgyz–Tajik border with the OSM territories: NE
+/// draws the Vorukh exclave's ring (~119 km², 39.83°N 70.61°E), OSM's
+/// shared-line file does not. It is reported as drawn by NE only and is in
+/// neither party's gain (before: 119 km² of one party's "gains").
+#[test]
+fn an_exclave_one_line_draws_is_not_a_gain() {
+    let shared = |rel: &str| terminus_testdata::shared_data(&format!("boundaries/kg_tj/{rel}"));
+    let (Some(ne), Some(osm), Some(kg), Some(tj)) = (
+        shared("naturalearth10m_KGZ_TJK_shared.geojson"),
+        shared("geomaps_osm10m_KGZ_TJK_shared.geojson"),
+        shared("geomaps_osm10m_KGZ.geojson"),
+        shared("geomaps_osm10m_TJK.geojson"),
+    ) else {
+        return;
+    };
+    let req = CompareRequest {
+        lines: vec![ne, osm],
+        names: vec!["NE".into(), "OSM".into()],
+        parties: vec![kg, tj],
+        party_names: vec!["KG".into(), "TJ".into()],
+        tolerance: 100.0,
+        bridge: 10_000.0,
+        join: 10_000.0,
+        ..Default::default()
+    };
+    let o = compare::run(&req, provenance()).unwrap();
+    let p = &o.comparison.pairs[0];
+    let vorukh = p
+        .discrepancies
+        .iter()
+        .find(|d| (d.inside_at.0 - 39.83).abs() < 0.05 && (d.inside_at.1 - 70.61).abs() < 0.05)
+        .expect("Vorukh's ring");
+    assert!(
+        (118e6..121e6).contains(&vorukh.area_m2),
+        "{}",
+        vorukh.area_m2
+    );
+    assert_eq!(vorukh.drawn_by_one.as_deref(), Some("NE"));
+    assert_eq!(vorukh.kind, "NE only");
+    assert!(!vorukh.beyond_tolerance);
+    // The gains are the discrepancies' areas, and nothing drawn by one
+    // line alone.
+    let gains: f64 = p.gain_m2.values().sum();
+    assert!((gains - p.discrepancy_area_m2).abs() < 1e-6 * gains);
+    let by_one: f64 = p
+        .discrepancies
+        .iter()
+        .filter(|d| d.drawn_by_one.is_some() && !d.same_side)
+        .map(|d| d.area_m2)
+        .sum();
+    assert!((by_one - p.one_source_area_m2).abs() < 1e-6);
+    assert!(by_one >= vorukh.area_m2);
+    // The report gives it its own row.
+    let dir = tempfile::tempdir().unwrap();
+    compare::write(dir.path(), &o, 0, false).unwrap();
+    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(md.contains("Drawn by one line only"), "{md}");
+    assert!(
+        md.contains("| NE only | TJ | KG | 39.8250°N 70.6147°E |"),
+        "{md}"
+    );
 }
 
 /// The compromise median of the two editions: every traced vertex is

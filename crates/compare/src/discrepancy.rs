@@ -56,6 +56,11 @@ pub struct Discrepancy {
     /// help of bridges or joins, or an enclave both lines draw): not a
     /// discrepancy, kept so that the areas between the lines add up.
     pub same_side: bool,
+    /// The line that alone draws it (an enclave or exclave the other line
+    /// lacks: no stretch of the other bounds it), when one does. Not a
+    /// gain of either party: the other line is silent there, so what it
+    /// "gives" is only the side of it the area happens to lie on.
+    pub drawn_by_one: Option<String>,
     /// The section it lies in.
     pub section: Option<String>,
     /// A point inside it, (lat, lon).
@@ -619,13 +624,16 @@ fn compare_pair(
     }
     for d in &mut faces {
         d.same_side = d.party_by_a == d.party_by_b;
-        d.beyond_tolerance &= !d.same_side;
+        // Neither a same-side area nor one drawn by one line alone is a
+        // discrepancy, nor anyone's gain.
+        d.beyond_tolerance &= !d.same_side && d.drawn_by_one.is_none();
     }
     // Discrepancies first (largest first), then those within tolerance,
-    // then same-side areas.
+    // then areas drawn by one line only, then same-side areas.
     faces.sort_by(|x, y| {
         x.same_side
             .cmp(&y.same_side)
+            .then(x.drawn_by_one.is_some().cmp(&y.drawn_by_one.is_some()))
             .then(y.beyond_tolerance.cmp(&x.beyond_tolerance))
             .then(y.area_m2.total_cmp(&x.area_m2))
     });
@@ -652,7 +660,11 @@ fn compare_pair(
     }
     let within: Vec<&Discrepancy> = faces
         .iter()
-        .filter(|d| !d.beyond_tolerance && !d.same_side)
+        .filter(|d| !d.beyond_tolerance && !d.same_side && d.drawn_by_one.is_none())
+        .collect();
+    let one: Vec<&Discrepancy> = faces
+        .iter()
+        .filter(|d| !d.same_side && d.drawn_by_one.is_some())
         .collect();
     let same: Vec<&Discrepancy> = faces.iter().filter(|d| d.same_side).collect();
     Ok(PairComparison {
@@ -669,7 +681,15 @@ fn compare_pair(
         gain_m2: gain,
         within_tolerance_count: within.len(),
         within_tolerance_area_m2: within.iter().map(|d| d.area_m2).sum::<f64>() + 0.0,
-        area_between_m2: beyond.iter().chain(&within).map(|d| d.area_m2).sum::<f64>() + 0.0,
+        one_source_count: one.len(),
+        one_source_area_m2: one.iter().map(|d| d.area_m2).sum::<f64>() + 0.0,
+        area_between_m2: beyond
+            .iter()
+            .chain(&within)
+            .chain(&one)
+            .map(|d| d.area_m2)
+            .sum::<f64>()
+            + 0.0,
         same_side_count: same.len(),
         same_side_area_m2: same.iter().map(|d| d.area_m2).sum::<f64>() + 0.0,
         bridges,
@@ -812,11 +832,11 @@ impl FaceContext<'_> {
             }
         };
         let (party_by_a, party_by_b) = (party(0), party(1));
-        let kind = match (parts[0].is_empty(), parts[1].is_empty()) {
-            (false, false) => "between".to_string(),
-            (false, true) => format!("{} only", self.a.name),
-            (true, false) => format!("{} only", self.b.name),
-            (true, true) => "closures only".to_string(),
+        let (kind, drawn_by_one) = match (parts[0].is_empty(), parts[1].is_empty()) {
+            (false, false) => ("between".to_string(), None),
+            (false, true) => (format!("{} only", self.a.name), Some(self.a.name.clone())),
+            (true, false) => (format!("{} only", self.b.name), Some(self.b.name.clone())),
+            (true, true) => ("closures only".to_string(), None),
         };
         let (length_a_m, length_b_m) = (lengths[0], lengths[1]);
 
@@ -914,6 +934,7 @@ impl FaceContext<'_> {
             party_by_b,
             beyond_tolerance: max_width_m > self.tol,
             same_side: false,
+            drawn_by_one,
             section,
             inside_at,
             places,

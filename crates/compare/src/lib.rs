@@ -261,8 +261,13 @@ pub struct PairComparison {
     pub within_tolerance_count: usize,
     /// Their total area, m².
     pub within_tolerance_area_m2: f64,
+    /// Areas one line alone draws (an enclave or exclave the other lacks):
+    /// count. Not discrepancies, not gains.
+    pub one_source_count: usize,
+    /// Their total area, m².
+    pub one_source_area_m2: f64,
     /// All area enclosed between the lines and given to different parties
-    /// by them, m² (discrepancies + within tolerance).
+    /// by them, m² (discrepancies + within tolerance + drawn by one line).
     pub area_between_m2: f64,
     /// Areas enclosed (with bridges or joins) that both lines give to the
     /// same party: count.

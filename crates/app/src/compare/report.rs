@@ -110,12 +110,14 @@ pub fn markdown(
         let _ = writeln!(s, "\n## {} vs {}\n", p.a, p.b);
         let _ = writeln!(
             s,
-            "{} polygons lie between the lines ({} in all); {} are wider than the tolerance, {} are within it ({}).\n",
-            p.discrepancy_count + p.within_tolerance_count,
+            "{} polygons lie between the lines ({} in all); {} are wider than the tolerance, {} are within it ({}), {} drawn by one line only ({}).\n",
+            p.discrepancy_count + p.within_tolerance_count + p.one_source_count,
             area(p.area_between_m2),
             p.discrepancy_count,
             p.within_tolerance_count,
-            area(p.within_tolerance_area_m2)
+            area(p.within_tolerance_area_m2),
+            p.one_source_count,
+            area(p.one_source_area_m2)
         );
         // Gains per section.
         let mut by_section: std::collections::BTreeMap<(String, String), f64> = Default::default();
@@ -164,6 +166,40 @@ pub fn markdown(
                 latlon(d.inside_at),
                 places.join(", ")
             );
+        }
+        let one: Vec<_> = p
+            .discrepancies
+            .iter()
+            .filter(|d| !d.same_side && d.drawn_by_one.is_some())
+            .collect();
+        if !one.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nDrawn by one line only — an enclave or exclave the other line does not draw; the other line is silent there, so these are not counted in either party's gain ({} in all):\n",
+                area(p.one_source_area_m2)
+            );
+            let _ = writeln!(
+                s,
+                "| # | area | drawn by | gives it to | the other line passes it on the side of | where | places |"
+            );
+            let _ = writeln!(s, "|---:|---:|---|---|---|---|---|");
+            for d in &one {
+                let by = d.drawn_by_one.as_deref().unwrap_or("");
+                let (gives, other) = if by == p.a {
+                    (&d.party_by_a, &d.party_by_b)
+                } else {
+                    (&d.party_by_b, &d.party_by_a)
+                };
+                let places: Vec<&str> = d.places.iter().map(|x| x.name.as_str()).collect();
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {by} only | {gives} | {other} | {} | {} |",
+                    d.id,
+                    area(d.area_m2),
+                    latlon(d.inside_at),
+                    places.join(", ")
+                );
+            }
         }
         let affected: Vec<_> = p
             .discrepancies

@@ -168,6 +168,13 @@ fn print_text(c: &Comparison, dir: &Path) {
         for (k, v) in &p.gain_m2 {
             println!("    {k} gains {} if {} rather than {}", area(*v), p.a, p.b);
         }
+        if p.one_source_count > 0 {
+            println!(
+                "    {} area(s), {}, drawn by one line only (enclaves or exclaves the other lacks): not counted as a gain (in the report)",
+                p.one_source_count,
+                area(p.one_source_area_m2)
+            );
+        }
     }
     if let Some(t) = &c.territory {
         let total: f64 = t.overlaps.iter().map(|o| o.area_m2).sum();
