@@ -9,7 +9,7 @@ use std::time::Instant;
 use terminus_formats::{Format, LayerFilter, LayerSink, WriteOptions};
 use terminus_geodesy::crs::transform::CrsTransform;
 use terminus_geodesy::Crs;
-use terminus_vector::{Feature, Field};
+use terminus_vector::{Feature, Field, Value};
 
 /// What to convert.
 #[derive(Clone, Default)]
@@ -26,6 +26,9 @@ pub struct ConvertRequest {
     pub to_crs: Option<Crs>,
     /// Replace an existing output.
     pub overwrite: bool,
+    /// Label each feature with this attribute: its text becomes `name`,
+    /// the label KML and GPX show (a pillar's number, a place's name).
+    pub name_field: Option<String>,
     /// How to read the input (its CRS, the transformation, CSV columns).
     pub options: InputOptions,
 }
@@ -102,8 +105,16 @@ pub fn convert(req: &ConvertRequest) -> Result<Converted, Failure> {
             // before anything is written (transformed, GK without its zone
             // prefix lands in the Atlantic).
             let mut checked = FitCheck::new(target, &req.input);
-            let mut counting = Counting {
+            let mut labelled = Label {
                 inner: &mut checked,
+                field: req.name_field.as_deref(),
+                layer: String::new(),
+                seen: false,
+                count: 0,
+                path: &req.input,
+            };
+            let mut counting = Counting {
+                inner: &mut labelled,
                 layers: 0,
                 features: 0,
                 vertices: 0,
@@ -225,6 +236,69 @@ impl LayerSink for Reproject<'_> {
 }
 
 /// Counts what passes through.
+/// Sets each feature's `name` (the label KML and GPX show) from the
+/// attribute asked for; a layer where no feature has it is refused, naming
+/// the layer (a null value leaves that feature unlabelled).
+struct Label<'a> {
+    inner: &'a mut dyn LayerSink,
+    field: Option<&'a str>,
+    layer: String,
+    seen: bool,
+    count: usize,
+    path: &'a Path,
+}
+
+impl LayerSink for Label<'_> {
+    fn begin_layer(
+        &mut self,
+        name: &str,
+        crs: &Crs,
+        declared: &[Field],
+    ) -> terminus_formats::Result<()> {
+        self.layer = name.to_string();
+        self.seen = false;
+        self.count = 0;
+        let mut declared = declared.to_vec();
+        if self.field.is_some() && !declared.is_empty() {
+            match declared.iter_mut().find(|f| f.name == "name") {
+                Some(f) => f.kind = terminus_vector::FieldKind::String,
+                None => declared.push(Field {
+                    name: "name".into(),
+                    kind: terminus_vector::FieldKind::String,
+                }),
+            }
+        }
+        self.inner.begin_layer(name, crs, &declared)
+    }
+    fn feature(&mut self, mut f: Feature) -> terminus_formats::Result<()> {
+        self.count += 1;
+        if let Some(field) = self.field {
+            if let Some(v) = f.properties.get(field) {
+                self.seen = true;
+                if let Some(text) = v.to_text() {
+                    f.properties.insert("name".into(), Value::String(text));
+                }
+            }
+        }
+        self.inner.feature(f)
+    }
+    fn end_layer(&mut self) -> terminus_formats::Result<()> {
+        if let (Some(field), false, true) = (self.field, self.seen, self.count > 0) {
+            return Err(terminus_formats::FormatError::Unsupported {
+                path: self.path.to_path_buf(),
+                message: format!(
+                    "--name-field {field}: no feature of layer {:?} has that attribute",
+                    self.layer
+                ),
+            });
+        }
+        self.inner.end_layer()
+    }
+    fn finish(&mut self) -> terminus_formats::Result<()> {
+        self.inner.finish()
+    }
+}
+
 struct Counting<'a> {
     inner: &'a mut dyn LayerSink,
     layers: usize,

@@ -515,16 +515,52 @@ pub fn write_documents(
         layers: vec![layer],
     };
     let opts = WriteOptions { overwrite };
-    for (name, fmt) in [
-        ("catalogue.geojson", Format::GeoJson),
-        ("catalogue.gpkg", Format::GeoPackage),
-        ("catalogue.kml", Format::Kml),
-        ("catalogue.gpx", Format::Gpx),
-    ] {
-        let p = dir.join(name);
-        terminus_formats::write(&p, fmt, &ds, &opts)?;
-        written.push(p);
+    let p = dir.join("catalogue.geojson");
+    terminus_formats::write(&p, Format::GeoJson, &ds, &opts)?;
+    written.push(p);
+    // GeoPackage, KML and GPX carry the line too: the pillars and the
+    // line through them, for QGIS, Google Earth and a receiver's route.
+    let field = Dataset {
+        layers: terminus_documents::catalogue::field_layers(cat),
+    };
+    let p = dir.join("catalogue.gpkg");
+    let plain = Dataset {
+        layers: field
+            .layers
+            .iter()
+            .map(|l| {
+                let mut l = l.clone();
+                l.features.iter_mut().for_each(|f| {
+                    f.properties.shift_remove("styleUrl");
+                });
+                l
+            })
+            .collect(),
+    };
+    terminus_formats::write(&p, Format::GeoPackage, &plain, &opts)?;
+    written.push(p);
+    let p = dir.join("catalogue.kml");
+    if p.exists() && !overwrite {
+        return Err(
+            Failure::usage(format!("{} exists", p.display())).hint("add --overwrite to replace it")
+        );
     }
+    let styles: Vec<terminus_formats::kml::KmlStyle> = terminus_documents::catalogue::FIELD_STYLES
+        .iter()
+        .map(
+            |&(id, color, icon_scale, line_width)| terminus_formats::kml::KmlStyle {
+                id: id.into(),
+                color: color.into(),
+                icon_scale,
+                line_width,
+            },
+        )
+        .collect();
+    terminus_formats::kml::write_styled(&p, &field, &styles)?;
+    written.push(p);
+    let p = dir.join("catalogue.gpx");
+    terminus_formats::write(&p, Format::Gpx, &plain, &opts)?;
+    written.push(p);
     let settings = DescriptionSettings {
         sources: doc.sources.clone(),
         feature_runs: feature_runs(&doc.follows)?,

@@ -31,6 +31,7 @@ fn convert_reprojects_through_one_named_transformation_both_ways() {
     let line = bundled("naturalearth10m_ARM_AZE_shared.geojson");
     let gk = dir.path().join("gk8.gpkg");
     let there = terminus_app::convert::convert(&terminus_app::convert::ConvertRequest {
+        name_field: None,
         input: line.clone(),
         output: gk.clone(),
         format: None,
@@ -54,6 +55,7 @@ fn convert_reprojects_through_one_named_transformation_both_ways() {
     );
     let back = dir.path().join("back.geojson");
     terminus_app::convert::convert(&terminus_app::convert::ConvertRequest {
+        name_field: None,
         input: gk,
         output: back.clone(),
         format: None,
@@ -87,6 +89,7 @@ fn convert_reprojects_through_one_named_transformation_both_ways() {
     );
     let out = dir.path().join("x.kml");
     let e = terminus_app::convert::convert(&terminus_app::convert::ConvertRequest {
+        name_field: None,
         input: table,
         output: out.clone(),
         format: None,
@@ -235,4 +238,53 @@ fn a_viewshed_counts_what_it_writes() {
         v.cells[v.observer_cell.1 * v.width + v.observer_cell.0],
         255
     );
+}
+
+/// `convert --name-field`: the label KML and GPX show comes from the
+/// attribute asked for (a pillar's number instead of its old name); a
+/// layer with no such attribute is refused, naming it, and nothing is
+/// written.
+#[test]
+fn convert_labels_features_with_the_field_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let pillars = write(
+        dir.path(),
+        "pillars.geojson",
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"name":"first","number":"TG-001","h":1210.5},"geometry":{"type":"Point","coordinates":[45.1,41.0]}},
+          {"type":"Feature","properties":{"name":"second","number":"TG-002","h":null},"geometry":{"type":"Point","coordinates":[45.2,41.1]}}]}"#,
+    );
+    let req = |out: &str, field: &str| terminus_app::convert::ConvertRequest {
+        name_field: Some(field.into()),
+        input: pillars.clone(),
+        output: dir.path().join(out),
+        format: None,
+        layer: None,
+        to_crs: None,
+        overwrite: false,
+        options: InputOptions::default(),
+    };
+    for out in ["p.gpx", "p.kml"] {
+        terminus_app::convert::convert(&req(out, "number")).unwrap();
+        let ds = terminus_formats::read(&dir.path().join(out), &Default::default()).unwrap();
+        let names: Vec<String> = ds.layers[0]
+            .features
+            .iter()
+            .map(|f| f.properties["name"].to_text().unwrap())
+            .collect();
+        assert_eq!(names, ["TG-001", "TG-002"], "{out}");
+    }
+    // A number as a label; a null leaves that feature's name as it was.
+    terminus_app::convert::convert(&req("h.kml", "h")).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("h.kml")).unwrap();
+    assert!(text.contains("<name>1210.5</name>") && text.contains("<name>second</name>"));
+    let e = terminus_app::convert::convert(&req("x.kml", "nummer"))
+        .err()
+        .unwrap();
+    assert!(
+        e.message.contains("--name-field nummer") && e.message.contains("has that attribute"),
+        "{}",
+        e.message
+    );
+    assert!(!dir.path().join("x.kml").exists());
 }

@@ -1473,6 +1473,31 @@ fn demarcate_plan_writes_every_format_and_the_description_checks() {
     ] {
         assert!(out.join(f).exists(), "{f}");
     }
+    // The field files carry the line: KML styled by type and labelled by
+    // number, with the line through every row; GPX waypoints and a route
+    // through the same rows (read back through Terminus' own readers).
+    let rows = std::fs::read_to_string(out.join("catalogue.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    let kml = std::fs::read_to_string(out.join("catalogue.kml")).unwrap();
+    assert!(kml.contains("<Style id=\"main\">") && kml.contains("<Style id=\"unmarked\">"));
+    assert!(
+        kml.contains("<name>KT-001</name>\n  <styleUrl>#main</styleUrl>"),
+        "{kml:.2000}"
+    );
+    assert_eq!(kml.matches("<styleUrl>#unmarked</styleUrl>").count(), 1);
+    for (file, layer) in [("catalogue.kml", "line"), ("catalogue.gpx", "routes")] {
+        let ds = terminus_formats::read(&out.join(file), &Default::default()).unwrap();
+        let line = ds.layers.iter().find(|l| l.name == layer).unwrap();
+        let Some(terminus_vector::Geometry::LineString(l)) = &line.features[0].geometry else {
+            panic!("{file}: no line");
+        };
+        assert_eq!(l.len(), rows, "{file}");
+        let points = ds.layers.iter().find(|l| l.name != layer).unwrap();
+        assert_eq!(points.features.len(), rows, "{file}");
+    }
     let csv = std::fs::read_to_string(out.join("catalogue.csv")).unwrap();
     assert!(csv.starts_with("number,type,lat,lon,lat_dms,lon_dms,utm_zone,utm_e,utm_n,gk_zone,gk_x,gk_y,height_m,azimuth_next_deg,azimuth_next_dms,distance_next_m,visible_next,sheet_50k"));
     // The written descriptions parse back to the catalogue within 1 mm.

@@ -146,3 +146,54 @@ pub fn layer(cat: &Catalogue, name: &str) -> Layer {
     }
     layer
 }
+
+/// The catalogue for field teams (KML, GPX): the pillars — each with
+/// `styleUrl` `#<type>` so that Google Earth draws main, intermediate,
+/// crossing and bank pillars and unmarked turning points apart, labelled
+/// with their numbers — and the line through every row in order (every
+/// turning point is a row, every pillar on the line's geodesics), as a
+/// layer `line` of one LineString named after the section: a GPX route.
+pub fn field_layers(cat: &Catalogue) -> Vec<Layer> {
+    let mut pillars = layer(cat, "pillars");
+    for (f, r) in pillars.features.iter_mut().zip(&cat.rows) {
+        f.properties.insert(
+            "styleUrl".into(),
+            Value::String(format!("#{}", r.kind.name())),
+        );
+    }
+    let mut line = Layer::new("line", Crs::WGS84);
+    let on_line: Vec<Coord> = cat
+        .rows
+        .iter()
+        .filter(|r| r.offset_m == 0.0)
+        .map(|r| Coord::xy(r.lon, r.lat))
+        .collect();
+    if on_line.len() >= 2 {
+        line.features.push(
+            Feature::new(Geometry::LineString(on_line))
+                .with(
+                    "name",
+                    Value::String(format!("{} (boundary line)", cat.section)),
+                )
+                .with("styleUrl", Value::String("#line".into()))
+                .with(
+                    "length_m",
+                    Value::Float((cat.length_m * 1000.0).round() / 1000.0),
+                ),
+        );
+    }
+    vec![pillars, line]
+}
+
+/// The field catalogue's KML styles: (id, colour `aabbggrr`, icon scale,
+/// line width). Main pillars red and large, intermediates yellow,
+/// crossings blue, banks cyan, unmarked turning points white and small,
+/// the line red.
+pub const FIELD_STYLES: [(&str, &str, f64, f64); 6] = [
+    ("main", "ff0000ff", 1.2, 2.0),
+    ("intermediate", "ff00ffff", 0.8, 2.0),
+    ("crossing", "ffff0000", 1.0, 2.0),
+    ("bank", "ffffff00", 1.0, 2.0),
+    ("unmarked", "ffffffff", 0.5, 2.0),
+    ("line", "ff0000ff", 1.0, 3.0),
+];

@@ -447,12 +447,40 @@ fn schema_id(i: usize, layer: &Layer) -> String {
 
 /// The KML text of a dataset.
 pub fn to_kml(path: &Path, ds: &Dataset) -> Result<String> {
+    to_kml_styled(path, ds, &[])
+}
+
+/// A shared style: a Placemark whose text attribute `styleUrl` is
+/// `#id` is drawn with it (Google Earth, QGIS).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KmlStyle {
+    /// Its id.
+    pub id: String,
+    /// Icon and label colour, KML's `aabbggrr`.
+    pub color: String,
+    /// Icon scale (1 = the default size).
+    pub icon_scale: f64,
+    /// Line width, pixels.
+    pub line_width: f64,
+}
+
+/// KML text of `ds` with shared `styles` in its Document.
+pub fn to_kml_styled(path: &Path, ds: &Dataset, styles: &[KmlStyle]) -> Result<String> {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n");
     let doc_name = path
         .file_stem()
         .and_then(|n| n.to_str())
         .unwrap_or("terminus");
     s.push_str(&format!("<name>{}</name>\n", esc(doc_name)));
+    for st in styles {
+        s.push_str(&format!(
+            "<Style id=\"{}\"><IconStyle><color>{c}</color><scale>{}</scale></IconStyle><LabelStyle><color>{c}</color></LabelStyle><LineStyle><color>{c}</color><width>{}</width></LineStyle></Style>\n",
+            esc(&st.id),
+            st.icon_scale,
+            st.line_width,
+            c = esc(&st.color),
+        ));
+    }
     for (i, layer) in ds.layers.iter().enumerate() {
         if layer.crs != Crs::WGS84 {
             return Err(FormatError::unsupported(
@@ -487,7 +515,13 @@ pub fn to_kml(path: &Path, ds: &Dataset) -> Result<String> {
     for (i, layer) in ds.layers.iter().enumerate() {
         let all = layer.fields();
         let fields: Vec<&Field> = all.iter().filter(|f| !is_element_field(f)).collect();
-        let elements: Vec<&Field> = all.iter().filter(|f| is_element_field(f)).collect();
+        // KML's order: name, description, then styleUrl.
+        let mut elements: Vec<&Field> = all.iter().filter(|f| is_element_field(f)).collect();
+        elements.sort_by_key(|f| match f.name.as_str() {
+            "name" => 0,
+            "description" => 1,
+            _ => 2,
+        });
         let sid = schema_id(i, layer);
         s.push_str(&format!("<Folder>\n<name>{}</name>\n", esc(&layer.name)));
         for (k, f) in layer.features.iter().enumerate() {
@@ -535,9 +569,11 @@ pub fn to_kml(path: &Path, ds: &Dataset) -> Result<String> {
     Ok(s)
 }
 
-/// `name` and `description` of text kind go to the Placemark's own elements.
+/// `name`, `description` and `styleUrl` of text kind go to the
+/// Placemark's own elements.
 fn is_element_field(f: &Field) -> bool {
-    (f.name == "name" || f.name == "description") && f.kind == FieldKind::String
+    (f.name == "name" || f.name == "description" || f.name == "styleUrl")
+        && f.kind == FieldKind::String
 }
 
 fn coords(s: &mut String, p: &[Coord]) -> std::result::Result<(), String> {
@@ -631,7 +667,12 @@ fn write_geometry(s: &mut String, g: &Geometry) -> std::result::Result<(), Strin
 
 /// Write a `.kml` file.
 pub fn write(path: &Path, ds: &Dataset) -> Result<()> {
-    let text = to_kml(path, ds)?;
+    write_styled(path, ds, &[])
+}
+
+/// Write a `.kml` file with shared styles.
+pub fn write_styled(path: &Path, ds: &Dataset, styles: &[KmlStyle]) -> Result<()> {
+    let text = to_kml_styled(path, ds, styles)?;
     atomic_write(path, |tmp| {
         std::fs::write(tmp, text.as_bytes()).map_err(|e| FormatError::io(path, e))
     })

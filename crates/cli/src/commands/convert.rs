@@ -38,6 +38,9 @@ pub struct Args {
     /// Transform the coordinates to this CRS, e.g. EPSG:4326 (needed to write KML or GPX from a grid).
     #[arg(long, value_name = "CRS")]
     pub to_crs: Option<String>,
+    /// Label each feature with this attribute (its `name`: what KML and GPX show), e.g. --name-field number.
+    #[arg(long, value_name = "FIELD")]
+    pub name_field: Option<String>,
     /// Print a JSON summary.
     #[arg(long)]
     pub json: bool,
@@ -67,6 +70,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         layer: args.layer.clone(),
         to_crs,
         overwrite: args.overwrite,
+        name_field: args.name_field.clone(),
         options,
     };
     let done = convert(&req);
