@@ -536,3 +536,52 @@ fn the_alay_compromise_is_planned_at_its_turning_points() {
     );
     assert!(dense_main > main);
 }
+
+/// `--tolerance 100m,500m,1km`: the agreement at each further tolerance is
+/// what a comparison run at that tolerance finds (agreed lengths, the
+/// discrepancies and their area), and it grows with the tolerance.
+#[test]
+fn agreement_at_several_tolerances_in_one_run() {
+    let run = |tolerance: f64, more: Vec<f64>| {
+        compare::run(
+            &CompareRequest {
+                lines: vec![
+                    bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+                    bundled("worldatlas10m_ARM_AZE_shared.geojson"),
+                ],
+                names: vec!["NE".into(), "WA".into()],
+                tolerance,
+                more_tolerances: more,
+                bridge: 10_000.0,
+                join: 10_000.0,
+                ..Default::default()
+            },
+            provenance(),
+        )
+        .unwrap()
+        .comparison
+        .pairs
+        .remove(0)
+    };
+    let all = run(100.0, vec![500.0, 1000.0]);
+    assert_eq!(all.agreement_at.len(), 3);
+    assert_eq!(all.agreement_at[0].discrepancy_count, all.discrepancy_count);
+    assert_eq!(all.agreement_at[0].agreed_share, all.agreed_share);
+    for w in all.agreement_at.windows(2) {
+        assert!(w[1].agreed_share >= w[0].agreed_share);
+        assert!(w[1].discrepancy_count <= w[0].discrepancy_count);
+    }
+    for (k, t) in [(1, 500.0), (2, 1000.0)] {
+        let alone = run(t, Vec::new());
+        let at = &all.agreement_at[k];
+        assert_eq!(at.tolerance_m, t);
+        let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0);
+        assert!(close(at.agreed_length_a_m, alone.agreed_length_a_m), "{t}");
+        assert!(close(at.agreed_length_b_m, alone.agreed_length_b_m), "{t}");
+        assert_eq!(at.discrepancy_count, alone.discrepancy_count, "{t}");
+        assert!(
+            close(at.discrepancy_area_m2, alone.discrepancy_area_m2),
+            "{t}"
+        );
+    }
+}

@@ -97,6 +97,15 @@ pub struct RoadInside {
 
 fn check_options(o: &Options) -> Result<(), CompareError> {
     let ok = |v: f64| (0.0..1e7).contains(&v);
+    if let Some(t) = o
+        .more_tolerances
+        .iter()
+        .find(|t| !(t.is_finite() && **t > 0.0 && **t < 1e6))
+    {
+        return Err(CompareError::BadParameter(format!(
+            "each tolerance must be a positive distance under 1,000 km (got {t} m)"
+        )));
+    }
     if !(o.tolerance_m.is_finite() && o.tolerance_m > 0.0 && o.tolerance_m < 1e6) {
         return Err(CompareError::BadParameter(format!(
             "tolerance must be a positive distance under 1,000 km (got {} m)",
@@ -647,6 +656,31 @@ fn compare_pair(
         || agreement::stretches(frame, radius, b, &a.name, &a.index, tol),
     );
     agreement.extend(agreement_b);
+    // The agreement at the further tolerances: the stretches again, the
+    // same polygons counted against each tolerance.
+    let total = sa.length_m + sb.length_m;
+    let at = |t: f64, aa: f64, ab: f64| {
+        let counted: Vec<&Discrepancy> = faces
+            .iter()
+            .filter(|d| !d.same_side && d.drawn_by_one.is_none() && d.max_width_m > t)
+            .collect();
+        crate::AgreementAt {
+            tolerance_m: t,
+            agreed_length_a_m: aa,
+            agreed_length_b_m: ab,
+            agreed_share: (aa + ab) / total,
+            discrepancy_count: counted.len(),
+            discrepancy_area_m2: counted.iter().map(|d| d.area_m2).sum::<f64>() + 0.0,
+        }
+    };
+    let mut agreement_at = vec![at(tol, agreed_a, agreed_b)];
+    for &t in &options.more_tolerances {
+        let ((_, aa), (_, ab)) = rayon::join(
+            || agreement::stretches(frame, radius, a, &b.name, &b.index, t),
+            || agreement::stretches(frame, radius, b, &a.name, &a.index, t),
+        );
+        agreement_at.push(at(t, aa, ab));
+    }
     phase("  agreement", &mut clock);
 
     let mut gain: BTreeMap<String, f64> = BTreeMap::new();
@@ -692,6 +726,7 @@ fn compare_pair(
             + 0.0,
         same_side_count: same.len(),
         same_side_area_m2: same.iter().map(|d| d.area_m2).sum::<f64>() + 0.0,
+        agreement_at,
         bridges,
         joins,
         agreement,

@@ -133,6 +133,10 @@ pub struct Options {
     pub join_m: f64,
     /// Compare every line with this one only (index), instead of all pairs.
     pub reference: Option<usize>,
+    /// Further tolerances at which to measure the agreement too (the
+    /// polygons and their widths are the same; what counts as agreed and
+    /// as a discrepancy changes), metres.
+    pub more_tolerances: Vec<f64>,
     /// The ellipsoid of the coordinates.
     pub ellipsoid: Ellipsoid,
 }
@@ -144,6 +148,7 @@ impl Default for Options {
             bridge_m: 10_000.0,
             join_m: 10_000.0,
             reference: None,
+            more_tolerances: Vec::new(),
             ellipsoid: Ellipsoid::WGS84,
         }
     }
@@ -274,6 +279,9 @@ pub struct PairComparison {
     pub same_side_count: usize,
     /// Their total area, m².
     pub same_side_area_m2: f64,
+    /// The agreement at each tolerance asked for, the comparison's own
+    /// first.
+    pub agreement_at: Vec<AgreementAt>,
     /// Gaps in a line bridged to close it, with their lengths.
     pub bridges: Vec<Closure>,
     /// Ends of the two lines joined to close the region between them.
@@ -285,6 +293,24 @@ pub struct PairComparison {
     /// same-side areas).
     #[serde(skip)]
     pub discrepancies: Vec<Discrepancy>,
+}
+
+/// Agreement and discrepancies of a pair at one tolerance.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgreementAt {
+    /// The tolerance, metres.
+    pub tolerance_m: f64,
+    /// Length of line a within it of line b, metres.
+    pub agreed_length_a_m: f64,
+    /// Length of line b within it of line a, metres.
+    pub agreed_length_b_m: f64,
+    /// Agreed lengths over total lengths, both lines together.
+    pub agreed_share: f64,
+    /// Polygons between the lines wider than it (those drawn by one line
+    /// alone and same-side areas apart).
+    pub discrepancy_count: usize,
+    /// Their area, m².
+    pub discrepancy_area_m2: f64,
 }
 
 /// A geodesic added to close a region: a bridge across a gap in one line,

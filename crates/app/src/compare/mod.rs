@@ -42,6 +42,8 @@ pub struct CompareRequest {
     pub name_field: Option<String>,
     /// Agreement tolerance, metres.
     pub tolerance: f64,
+    /// Further tolerances to measure the agreement at too, metres.
+    pub more_tolerances: Vec<f64>,
     /// Bridge gaps between pieces of one line up to this, metres.
     pub bridge: f64,
     /// Join nearby ends of two lines up to this, metres.
@@ -215,12 +217,16 @@ pub fn run(req: &CompareRequest, mut provenance: Provenance) -> Result<CompareOu
         bridge_m: req.bridge,
         join_m: req.join,
         reference,
+        more_tolerances: req.more_tolerances.clone(),
         ..Options::default()
     };
     let result = terminus_compare::compare(&inputs, &options);
     let mut c = result.map_err(|e| Failure::failed(e.to_string()))?;
     c.warnings.splice(0..0, notes);
     provenance.tolerance("tolerance_m", req.tolerance);
+    if !req.more_tolerances.is_empty() {
+        provenance.tolerance("more_tolerances_m", format!("{:?}", req.more_tolerances));
+    }
     provenance.tolerance("bridge_m", req.bridge);
     provenance.tolerance("join_m", req.join);
 

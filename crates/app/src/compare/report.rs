@@ -119,6 +119,26 @@ pub fn markdown(
             p.one_source_count,
             area(p.one_source_area_m2)
         );
+        if p.agreement_at.len() > 1 {
+            let _ = writeln!(
+                s,
+                "Agreement at each tolerance (the same polygons, counted against each):\n\n| tolerance | agreed ({} / {}) | agreed share | discrepancies | their area |\n|---:|---:|---:|---:|---:|",
+                p.a, p.b
+            );
+            for t in &p.agreement_at {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} / {} | {:.1} % | {} | {} |",
+                    length(t.tolerance_m),
+                    length(t.agreed_length_a_m),
+                    length(t.agreed_length_b_m),
+                    100.0 * t.agreed_share,
+                    t.discrepancy_count,
+                    area(t.discrepancy_area_m2)
+                );
+            }
+            let _ = writeln!(s);
+        }
         // Gains per section.
         let mut by_section: std::collections::BTreeMap<(String, String), f64> = Default::default();
         for d in p.discrepancies.iter().filter(|d| d.beyond_tolerance) {

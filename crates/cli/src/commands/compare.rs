@@ -38,7 +38,7 @@ Examples:
   terminus compare ne.geojson osm.geojson --names NE,OSM --out cmp
   terminus compare ne.geojson osm.geojson dcw.geojson --names NE,OSM,DCW \\
       --parties ARM.geojson,AZE.geojson --places places.geojson \\
-      --tolerance 100m --out cmp --json";
+      --tolerance 100m,500m,1km --out cmp --json";
 
 /// Arguments of `terminus compare`.
 #[derive(clap::Args, Debug)]
@@ -68,9 +68,9 @@ pub struct Args {
     /// Attribute holding a place's, road's or section's name (default: name, NAME, city, asciiname, title, or the first text attribute).
     #[arg(long)]
     pub name_field: Option<String>,
-    /// Lines closer than this agree: 100m, 0.5km.
-    #[arg(long, default_value = "100m", value_parser = parse_distance)]
-    pub tolerance: f64,
+    /// Lines closer than this agree: 100m, 0.5km. Several, comma-separated (100m,500m,1km): the agreement at each too, the first the comparison's own.
+    #[arg(long, default_value = "100m", value_parser = parse_distance, value_delimiter = ',')]
+    pub tolerance: Vec<f64>,
     /// Bridge gaps between pieces of one line up to this long.
     #[arg(long, default_value = "10km", value_parser = parse_distance)]
     pub bridge: f64,
@@ -112,7 +112,8 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         places: args.places.clone(),
         roads: args.roads.clone(),
         name_field: args.name_field.clone(),
-        tolerance: args.tolerance,
+        tolerance: args.tolerance.first().copied().unwrap_or(100.0),
+        more_tolerances: args.tolerance.iter().skip(1).copied().collect(),
         bridge: args.bridge,
         join: args.join,
         reference: args.reference.clone(),
@@ -167,6 +168,17 @@ fn print_text(c: &Comparison, dir: &Path) {
         );
         for (k, v) in &p.gain_m2 {
             println!("    {k} gains {} if {} rather than {}", area(*v), p.a, p.b);
+        }
+        if p.agreement_at.len() > 1 {
+            for t in &p.agreement_at {
+                println!(
+                    "    within {}: agreed {:.1} %, {} discrepancies, {}",
+                    length(t.tolerance_m),
+                    100.0 * t.agreed_share,
+                    t.discrepancy_count,
+                    area(t.discrepancy_area_m2)
+                );
+            }
         }
         if p.one_source_count > 0 {
             println!(
