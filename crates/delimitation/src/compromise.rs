@@ -54,6 +54,10 @@ pub enum Construction {
     /// The median of the region's two bounding stretches by arc length:
     /// the fallback where no equidistance line could be traced.
     ArcLength,
+    /// The midpoints of the two bounding stretches matched point to point
+    /// by least total distance (dynamic time warping): the fallback where
+    /// the arc-length median would cross itself or leave the region.
+    Matched,
     /// Where the claims coincide: the common line.
     Common,
     /// A geodesic joining two pieces that do not meet, across a gap in a
@@ -68,6 +72,7 @@ impl Construction {
             Construction::Equidistant => "equidistant",
             Construction::Local => "equidistant from the region's bounding stretches",
             Construction::ArcLength => "median by arc length (fallback)",
+            Construction::Matched => "median of matched points (fallback)",
             Construction::Common => "common line",
             Construction::Connector => "connector across a gap in a claim (geodesic)",
         }
@@ -593,23 +598,142 @@ fn region_median(
     let (run_a, mut run_b) = runs(tr, ring, &sign, (t0, t1))?;
     // Both stretches the same way: run_b comes back along the ring.
     run_b.reverse();
-    let points = arc_length_median(geod, &run_a, &run_b);
-    let mut vertices = Vec::with_capacity(points.len());
-    for p in points {
-        vertices.push(MedianVertex {
-            lat: p.0,
-            lon: p.1,
-            kind: VertexKind::Turning,
-            base_a: vec![sa.nearest(frame, p)?],
-            base_b: vec![sb.nearest(frame, p)?],
-        });
+    let piece = |points: Vec<(f64, f64)>| -> Result<MedianLine, DelimitationError> {
+        let mut vertices = Vec::with_capacity(points.len());
+        for p in points {
+            vertices.push(MedianVertex {
+                lat: p.0,
+                lon: p.1,
+                kind: VertexKind::Turning,
+                base_a: vec![sa.nearest(frame, p)?],
+                base_b: vec![sb.nearest(frame, p)?],
+            });
+        }
+        Ok(MedianLine::new(geod, vertices, 0))
+    };
+    let line = piece(arc_length_median(geod, &run_a, &run_b))?;
+    if let Err(arc) = fits(frame, &xy, &line) {
+        // Stretches of very different shape pair far-apart points by arc
+        // length: match them by nearness instead, and keep that median if
+        // it is a simple line inside the region.
+        let matched = piece(matched_median(frame, geod, &run_a, &run_b)?)?;
+        if fits(frame, &xy, &matched).is_ok() {
+            return Ok(RegionOutcome::Piece(
+                matched,
+                Construction::Matched,
+                Some(format!("{why}; the arc-length median fails too: {arc}")),
+            ));
+        }
     }
-    let line = MedianLine::new(geod, vertices, 0);
     Ok(RegionOutcome::Piece(
         line,
         Construction::ArcLength,
         Some(why),
     ))
+}
+
+/// The median of two polylines running the same way by a monotone
+/// matching of points along them (every ~1/200 of the shorter's length,
+/// geodesic), chosen by dynamic time warping to least total squared
+/// distance (in the local plane, as a ranking only), each matched pair
+/// replaced by its geodesic midpoint.
+fn matched_median(
+    frame: &Frame,
+    geod: &Geodesic,
+    a: &[(f64, f64)],
+    b: &[(f64, f64)],
+) -> Result<Vec<(f64, f64)>, DelimitationError> {
+    let sample = |l: &[(f64, f64)], step: f64| -> Vec<(f64, f64)> {
+        let mut out = vec![l[0]];
+        for w in l.windows(2) {
+            let (len, az, _, _): (f64, f64, f64, f64) =
+                geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
+            let n = ((len / step).ceil() as usize).max(1);
+            for k in 1..n {
+                out.push(geod.direct(w[0].0, w[0].1, az, len * k as f64 / n as f64));
+            }
+            out.push(w[1]);
+        }
+        out
+    };
+    let length = |l: &[(f64, f64)]| -> f64 {
+        l.windows(2)
+            .map(|w| -> f64 { geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
+            .sum()
+    };
+    let step = (length(a).min(length(b)) / 200.0).max(1.0);
+    let (pa, pb) = (sample(a, step), sample(b, step));
+    // Keep the table small: at most ~1,000 points a side.
+    let thin = |p: Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+        let k = p.len().div_ceil(1000).max(1);
+        let last = p[p.len() - 1];
+        let mut q: Vec<(f64, f64)> = p.into_iter().step_by(k).collect();
+        if q.last() != Some(&last) {
+            q.push(last);
+        }
+        q
+    };
+    let (pa, pb) = (thin(pa), thin(pb));
+    let (xa, xb) = (frame.xys(&pa)?, frame.xys(&pb)?);
+    let (n, m) = (xa.len(), xb.len());
+    let d2 = |i: usize, j: usize| {
+        let (dx, dy) = (xa[i][0] - xb[j][0], xa[i][1] - xb[j][1]);
+        dx * dx + dy * dy
+    };
+    let mut cost = vec![f64::INFINITY; n * m];
+    for i in 0..n {
+        for j in 0..m {
+            let best = if i == 0 && j == 0 {
+                0.0
+            } else {
+                let mut b = f64::INFINITY;
+                if i > 0 {
+                    b = b.min(cost[(i - 1) * m + j]);
+                }
+                if j > 0 {
+                    b = b.min(cost[i * m + j - 1]);
+                }
+                if i > 0 && j > 0 {
+                    b = b.min(cost[(i - 1) * m + j - 1]);
+                }
+                b
+            };
+            cost[i * m + j] = best + d2(i, j);
+        }
+    }
+    // Back from the end.
+    let (mut i, mut j) = (n - 1, m - 1);
+    let mut pairs = vec![(i, j)];
+    while i > 0 || j > 0 {
+        let mut next = (i, j);
+        let mut best = f64::INFINITY;
+        for (di, dj) in [(1, 1), (1, 0), (0, 1)] {
+            if i >= di && j >= dj {
+                let c = cost[(i - di) * m + (j - dj)];
+                if c < best {
+                    best = c;
+                    next = (i - di, j - dj);
+                }
+            }
+        }
+        (i, j) = next;
+        pairs.push((i, j));
+    }
+    pairs.reverse();
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(pairs.len());
+    for (i, j) in pairs {
+        let (p, q) = (pa[i], pb[j]);
+        let mid = if p == q {
+            p
+        } else {
+            let (len, az, _, _): (f64, f64, f64, f64) = geod.inverse(p.0, p.1, q.0, q.1);
+            geod.direct(p.0, p.1, az, 0.5 * len)
+        };
+        if out.last() != Some(&mid) {
+            out.push(mid);
+        }
+    }
+    Ok(out)
 }
 
 /// Whether a piece traced through a region is one: it must not cross

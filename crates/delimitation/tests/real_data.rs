@@ -119,6 +119,7 @@ fn check_pair(
                     }
                     Construction::Equidistant
                     | Construction::ArcLength
+                    | Construction::Matched
                     | Construction::Connector => {}
                 }
             }
