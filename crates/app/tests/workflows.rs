@@ -147,6 +147,44 @@ fn an_exclave_one_line_draws_is_not_a_gain() {
     );
 }
 
+/// With Natural Earth's territories, Vorukh is both TJ's exclave and a
+/// hole in KG: one row, both names (it was listed twice).
+#[test]
+fn an_enclave_is_listed_once_with_both_names() {
+    let shared = |rel: &str| terminus_testdata::shared_data(&format!("boundaries/kg_tj/{rel}"));
+    let (Some(ne), Some(osm), Some(kg), Some(tj)) = (
+        shared("naturalearth10m_KGZ_TJK_shared.geojson"),
+        shared("geomaps_osm10m_KGZ_TJK_shared.geojson"),
+        shared("naturalearth10m_KGZ.geojson"),
+        shared("naturalearth10m_TJK.geojson"),
+    ) else {
+        return;
+    };
+    let o = compare::run(
+        &CompareRequest {
+            lines: vec![ne, osm],
+            names: vec!["NE".into(), "OSM".into()],
+            parties: vec![kg, tj],
+            party_names: vec!["KG".into(), "TJ".into()],
+            tolerance: 100.0,
+            bridge: 10_000.0,
+            join: 10_000.0,
+            ..Default::default()
+        },
+        provenance(),
+    )
+    .unwrap();
+    let t = o.comparison.territory.as_ref().unwrap();
+    let near_vorukh: Vec<_> = t
+        .enclaves_and_exclaves
+        .iter()
+        .filter(|p| (p.at.0 - 39.83).abs() < 0.1 && (p.at.1 - 70.62).abs() < 0.1)
+        .collect();
+    assert_eq!(near_vorukh.len(), 1, "{near_vorukh:?}");
+    assert_eq!(near_vorukh[0].note, "exclave of TJ, enclave in KG");
+    assert!((118e6..121e6).contains(&near_vorukh[0].area_m2));
+}
+
 /// The compromise median of the two editions: every traced vertex is
 /// equidistant from both claims (the engine's contract), and the gains
 /// are reported for both claims.

@@ -261,18 +261,49 @@ pub(crate) fn compare(
     }
     gaps.sort_by(|a, b| b.area_m2.total_cmp(&a.area_m2));
 
-    // Enclaves and exclaves of each.
+    // Enclaves and exclaves, each listed once: a party's exclave that
+    // lies in a hole of the other's territory is that hole (one row, both
+    // names); one the other's polygon covers is also an overlap (said so).
+    let ring_xy =
+        |ls: &geo::LineString<f64>| -> Vec<Xy> { ls.0.iter().map(|c| [c.x, c.y]).collect() };
     let mut ee = Vec::new();
+    let mut matched_holes: Vec<(usize, usize, usize)> = Vec::new();
     for k in 0..2 {
         for (_, q) in own_parts[k].iter().skip(1) {
-            if let Some(t) = part("exclave", q, format!("exclave of {}", names[k])) {
+            let inside = point_on_surface(&[ring_xy(q.exterior())]);
+            let mut hole_of_other = None;
+            for (pi, (_, o)) in own_parts[1 - k].iter().enumerate() {
+                for (hi, hole) in o.interiors().iter().enumerate() {
+                    if inside.is_some_and(|x| in_polygon(x, &[ring_xy(hole)])) {
+                        hole_of_other = Some((1 - k, pi, hi));
+                    }
+                }
+            }
+            let note = match hole_of_other {
+                Some(h) => {
+                    matched_holes.push(h);
+                    format!("exclave of {}, enclave in {}", names[k], names[1 - k])
+                }
+                None if inside.is_some_and(|x| pt[1 - k].contains(x)) => format!(
+                    "exclave of {} inside {}, whose polygon does not leave it out (also an overlap)",
+                    names[k],
+                    names[1 - k]
+                ),
+                None => format!("exclave of {}", names[k]),
+            };
+            if let Some(t) = part("exclave", q, note) {
                 ee.push(t);
             }
         }
-        for (_, q) in own_parts[k].iter() {
-            for hole in q.interiors() {
+    }
+    for k in 0..2 {
+        for (pi, (_, q)) in own_parts[k].iter().enumerate() {
+            for (hi, hole) in q.interiors().iter().enumerate() {
+                if matched_holes.contains(&(k, pi, hi)) {
+                    continue;
+                }
                 let hp = Polygon::new(hole.clone(), vec![]);
-                let xy = point_on_surface(&[hole.0.iter().map(|c| [c.x, c.y]).collect()]);
+                let xy = point_on_surface(&[ring_xy(hole)]);
                 if xy.is_some_and(|x| pt[1 - k].contains(x)) {
                     if let Some(t) = part(
                         "enclave",
