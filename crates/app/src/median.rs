@@ -396,6 +396,11 @@ fn failure(e: DelimitationError) -> Failure {
         DelimitationError::BadSide { .. } | DelimitationError::BadParameter(_) => {
             Failure::usage(e.to_string())
         }
+        DelimitationError::NoConvergence { ref why, .. } if why.contains("wanders") => {
+            Failure::failed(e.to_string()).hint(
+                "give both sides running the same way (both banks downstream, both claims from the same end)",
+            )
+        }
         _ => Failure::failed(e.to_string()),
     }
 }

@@ -772,7 +772,11 @@ pub(crate) fn trace(
             return Err(DelimitationError::NoConvergence {
                 lat: q.p.0,
                 lon: q.p.1,
-                why: "the line wanders without reaching the sides' ends: do both sides run the same way?".into(),
+                // (Said neutrally: inside a compromise region this is a
+                // limit of the trace, not of the user's input; the strict
+                // median's front-end adds the hint about the sides' order.)
+                why: "the line wanders without reaching the sides' ends within its length budget"
+                    .into(),
             });
         }
         if finished {
