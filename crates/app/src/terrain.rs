@@ -707,6 +707,8 @@ pub struct ThalwegRequest {
     pub corridor: f64,
     /// Claim lines to measure it against.
     pub compare: Vec<PathBuf>,
+    /// Voids of the DEM in the corridor: refuse (default) or fill first.
+    pub voids: VoidPolicy,
     /// How to read the vector files.
     pub input: InputOptions,
 }
@@ -738,7 +740,23 @@ pub fn thalweg(req: &ThalwegRequest) -> Result<Traced<ThalwegSummary>, Failure> 
         guide[0][0],
         *guide.last().and_then(|p| p.last()).unwrap_or(&guide[0][0]),
     );
-    let d = load_dem(&req.dem, req.dem_crs.as_ref())?;
+    let mut d = load_dem(&req.dem, req.dem_crs.as_ref())?;
+    if req.voids == VoidPolicy::Outlet {
+        return Err(Failure::usage(
+            "--voids outlet lets water drain into voids; a thalweg is refused over them or they are filled: --voids refuse|fill",
+        ));
+    }
+    let voids = {
+        let road = dem_road(&d, &req.dem, req.input.op)?;
+        let from_f = |lat: f64, lon: f64| {
+            road.from_wgs84(LatLon::new(lat, lon))
+                .ok()
+                .map(|p| (p.x, p.y))
+        };
+        let within = corridor_cells(&d, &guide, req.corridor, &from_f);
+        handle_voids(&mut d, &req.dem, req.voids, within, "thalweg")?
+    };
+    let d = d;
     let road = dem_road(&d, &req.dem, req.input.op)?;
     let to_f = |x: f64, y: f64| road.to_wgs84(Xy::new(x, y)).ok().map(LatLon::tuple);
     let cell_of = |(lat, lon): (f64, f64), what: &str| -> Result<usize, Failure> {
@@ -793,6 +811,7 @@ pub fn thalweg(req: &ThalwegRequest) -> Result<Traced<ThalwegSummary>, Failure> 
         lowest_m: lo,
         cells: t.cells.len(),
         compared: comparisons,
+        voids,
     };
     Ok(Traced {
         summary,
@@ -1403,6 +1422,8 @@ pub struct ThalwegSummary {
     pub cells: usize,
     /// Against each claim line given with `--compare`.
     pub compared: Vec<LineDistances>,
+    /// The voids met in the corridor's box and what was done.
+    pub voids: VoidsMet,
 }
 
 /// What `terrain median` found (docs/terrain.md).

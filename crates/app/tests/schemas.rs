@@ -107,6 +107,7 @@ fn terrain_summaries_are_documented() {
     );
     let line = repo("data/naturalearth10m_KGZ_TJK_shared.geojson");
     let t = terminus_app::terrain::thalweg(&terminus_app::terrain::ThalwegRequest {
+        voids: Default::default(),
         dem: dem(),
         dem_crs: None,
         reach: terminus_app::terrain::Reach::Between((39.62, 73.30), (39.49, 72.05)),

@@ -199,6 +199,7 @@ fn streams_have_strahler_orders() {
 fn the_thalweg_winds_with_its_valley() {
     let Some(dem) = dem() else { return };
     let req = |from: (f64, f64)| terrain::ThalwegRequest {
+        voids: Default::default(),
         dem: dem.clone(),
         dem_crs: None,
         reach: Reach::Between(from, (39.4896, 72.0021)),
@@ -575,4 +576,59 @@ fn fill_voids_on_the_gebco_crest() {
         "{} vs {highest_cut}",
         v.highest_m
     );
+}
+
+/// A hole in the DEM on the valley floor: the thalweg is refused, the void
+/// named, unless --voids fill; and outlet is not a thalweg's policy.
+#[test]
+fn a_thalweg_over_a_void_is_refused_unless_filled() {
+    let Some(dem) = dem() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let req = |dem: PathBuf, voids: terrain::VoidPolicy| terrain::ThalwegRequest {
+        voids,
+        dem,
+        dem_crs: None,
+        reach: Reach::Between((39.6646, 72.8354), (39.4896, 72.0021)),
+        corridor: 5000.0,
+        compare: Vec::new(),
+        input: InputOptions::default(),
+    };
+    let whole = terrain::thalweg(&req(dem.clone(), terrain::VoidPolicy::Refuse)).unwrap();
+    assert_eq!(whole.summary.voids.done, "no voids met");
+    // A 5 × 5 hole on the path's middle vertex.
+    let coords = whole.geojson["features"][0]["geometry"]["coordinates"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let mid = &coords[coords.len() / 2];
+    let mut d = terminus_terrain::read(&dem, None).unwrap();
+    let (c, r) = d
+        .georef
+        .cell_at(
+            mid[0].as_f64().unwrap(),
+            mid[1].as_f64().unwrap(),
+            d.width,
+            d.height,
+        )
+        .unwrap();
+    for rr in r - 2..=r + 2 {
+        for cc in c - 2..=c + 2 {
+            d.data[rr * d.width + cc] = f32::NAN;
+        }
+    }
+    let holed = dir.path().join("holed.tif");
+    terrain::save(&holed, &d, false).unwrap();
+    let e = terrain::thalweg(&req(holed.clone(), terrain::VoidPolicy::Refuse))
+        .err()
+        .unwrap();
+    assert!(
+        e.message.contains("1 void(s), 25 cells") && e.message.contains("thalweg"),
+        "{}",
+        e.message
+    );
+    let filled = terrain::thalweg(&req(holed.clone(), terrain::VoidPolicy::Fill)).unwrap();
+    assert_eq!(filled.summary.voids.cells, 25);
+    let (l0, l1) = (whole.summary.length_m, filled.summary.length_m);
+    assert!((l1 - l0).abs() < 0.05 * l0, "{l1} vs {l0}");
+    assert!(terrain::thalweg(&req(holed, terrain::VoidPolicy::Outlet)).is_err());
 }

@@ -118,6 +118,9 @@ struct ThalwegArgs {
     /// Claim lines to measure the thalweg against, comma-separated.
     #[arg(long, value_delimiter = ',')]
     compare: Vec<PathBuf>,
+    /// Voids of the DEM in the corridor: refuse (each named), or fill them first (Laplace, as fill-voids).
+    #[arg(long, default_value = "refuse", value_parser = terminus_app::terrain::VoidPolicy::parse)]
+    voids: terminus_app::terrain::VoidPolicy,
     /// CRS of a DEM that does not state one.
     #[arg(long = "dem-crs", value_name = "CRS")]
     dem_crs: Option<String>,
@@ -590,6 +593,7 @@ fn thalweg_cmd(a: ThalwegArgs) -> Result<u8, Failure> {
         reach,
         corridor: a.corridor,
         compare: a.compare.clone(),
+        voids: a.voids,
         input: a.input.plain()?,
     };
     let spin = progress::spinner("tracing the thalweg", true);
@@ -620,6 +624,9 @@ fn thalweg_cmd(a: ThalwegArgs) -> Result<u8, Failure> {
                 "  vs {}: median {:.0} m, 95th percentile {:.0} m",
                 c.line, c.median_m, c.p95_m
             );
+        }
+        if !s.voids.voids.is_empty() {
+            println!("voids: {}", s.voids.done);
         }
     }
     Ok(0)
