@@ -194,6 +194,15 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
     record_run(&mut provenance, doc, req.dem.as_deref(), &cat)?;
     provenance.tolerance("max_spacing_m", req.max_spacing);
     provenance.tolerance("min_spacing_m", plan.min_spacing_m);
+    if let Some(piece) = &req.piece {
+        provenance.tolerance("piece", piece.clone());
+    }
+    if let Some([south, west, north, east]) = req.clip {
+        provenance.tolerance("clip", format!("{south},{west},{north},{east}"));
+    }
+    if let Some(v) = &voids {
+        provenance.tolerance("voids", v.done.clone());
+    }
     provenance.tolerance("move_tolerance_m", req.move_tolerance);
     provenance.tolerance("max_slope_deg", req.max_slope);
     Ok(Demarcation {
@@ -246,6 +255,7 @@ pub fn write(
     if let Some(plan) = &d.plan {
         let cat = &d.catalogue;
         let mut plan_json = serde_json::to_value(plan).unwrap_or_default();
+        plan_json["voids"] = serde_json::to_value(&d.voids).unwrap_or_default();
         plan_json["transformation"] = serde_json::json!({
             "operation": format!("EPSG:{}", cat.gk_transformation),
             "name": cat.gk_transformation_name,

@@ -172,6 +172,13 @@ pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutc
     let summary = summary_of(&outcome, &options, &notes);
     provenance.tolerance("tolerance_m", req.tolerance);
     provenance.tolerance("ratio", format!("{}:{}", req.ratio.0, req.ratio.1));
+    if let Some(s) = summary
+        .compromise
+        .as_ref()
+        .and_then(|c| c.simplification.as_ref())
+    {
+        provenance.tolerance("max_deviation_m", s.max_deviation_m);
+    }
     Ok(MedianOutcome {
         outcome,
         summary,

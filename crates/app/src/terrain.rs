@@ -746,18 +746,14 @@ pub fn thalweg(req: &ThalwegRequest) -> Result<Traced<ThalwegSummary>, Failure> 
             "--voids outlet lets water drain into voids; a thalweg is refused over them or they are filled: --voids refuse|fill",
         ));
     }
-    let voids = {
-        let road = dem_road(&d, &req.dem, req.input.op)?;
-        let from_f = |lat: f64, lon: f64| {
-            road.from_wgs84(LatLon::new(lat, lon))
-                .ok()
-                .map(|p| (p.x, p.y))
-        };
-        let within = corridor_cells(&d, &guide, req.corridor, &from_f);
-        handle_voids(&mut d, &req.dem, req.voids, within, "thalweg")?
-    };
-    let d = d;
     let road = dem_road(&d, &req.dem, req.input.op)?;
+    let from_f = |lat: f64, lon: f64| {
+        road.from_wgs84(LatLon::new(lat, lon))
+            .ok()
+            .map(|p| (p.x, p.y))
+    };
+    let within = corridor_cells(&d, &guide, req.corridor, &from_f);
+    let voids = handle_voids(&mut d, &req.dem, req.voids, within, "thalweg")?;
     let to_f = |x: f64, y: f64| road.to_wgs84(Xy::new(x, y)).ok().map(LatLon::tuple);
     let cell_of = |(lat, lon): (f64, f64), what: &str| -> Result<usize, Failure> {
         let Xy { x, y } = road

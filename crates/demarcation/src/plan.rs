@@ -534,11 +534,16 @@ pub fn plan(
     // it was merged into.
     let mut merged = Vec::with_capacity(merging.len());
     for (turning, into) in merging {
+        // Every station kept becomes a pillar on the line, so this finds
+        // one; were it not so, the turning point must not vanish.
         let Some(p) = pillars
             .iter()
             .find(|p| p.chainage_m == into && p.offset_m == 0.0)
         else {
-            continue;
+            return Err(DemarcationError::BadParameter(format!(
+                "turning point {} was merged into a pillar at {into:.3} m along the line that was not placed (report this as a bug, with the line)",
+                turning + 1
+            )));
         };
         let (lat, lon) = pts[turning];
         let (d, azi, _, _): (f64, f64, f64, f64) = geod.inverse(p.lat, p.lon, lat, lon);
