@@ -9,7 +9,10 @@ each end once); an end of one line is joined to the mutually nearest end of
 the other up to JOIN_M. Every line is densified along its geodesics every
 DENSIFY_M so that GEOS's straight edges in longitude/latitude follow the
 geodesics (sagitta < 1 mm), then noded (unary_union) and polygonized; each
-face's area is Geod.geometry_area_perimeter on WGS 84.
+face's area is Geod.geometry_area_perimeter on WGS 84. Spurs are set
+aside first as Terminus does (crates/compare/src/spurs.rs): an open piece
+up to SPUR_M long, not the longest at an end where three or more pieces'
+ends meet (within 1 mm), whose other end meets no other piece's end.
 
 Made with shapely 2.2.0 (GEOS), pyproj 3.7.2 (PROJ 9.5.1) by
 
@@ -30,6 +33,7 @@ GEOD = Geod(ellps="WGS84")
 BRIDGE_M = 10_000.0
 JOIN_M = 10_000.0
 DENSIFY_M = 100.0
+SPUR_M = 5_000.0
 
 PAIRS = {
     "am_az": ["naturalearth10m", "geomaps_osm10m", "dcw_gmt", "gshhg_wdb_f"],
@@ -49,7 +53,36 @@ def load(path):
             q = [tuple(c[:2]) for i, c in enumerate(p) if i == 0 or tuple(c[:2]) != tuple(p[i - 1][:2])]
             if len(q) >= 2:
                 pieces.append(q)
-    return pieces
+    return without_spurs(pieces)
+
+
+def length(p):
+    return sum(GEOD.inv(a[0], a[1], b[0], b[1])[2] for a, b in zip(p, p[1:]))
+
+
+def without_spurs(pieces):
+    open_ = [i for i, p in enumerate(pieces) if p[0] != p[-1]]
+    ends = [(i, pieces[i][0]) for i in open_] + [(i, pieces[i][-1]) for i in open_]
+    lengths = [length(p) for p in pieces]
+
+    def at(c):
+        return [i for i, e in ends if abs(e[0] - c[0]) < 1e-7 and abs(e[1] - c[1]) < 1e-7 and dist(e, c) < 1e-3]
+
+    spurs = set()
+    for i in open_:
+        if lengths[i] > SPUR_M:
+            continue
+        p = pieces[i]
+        for here, there in ((p[0], p[-1]), (p[-1], p[0])):
+            junction = at(here)
+            free = all(j == i for j in at(there))
+            longest = all(j == i or lengths[j] < lengths[i] for j in junction)
+            if len(junction) >= 3 and free and not longest:
+                spurs.add(i)
+                break
+    if spurs:
+        print(f"  {len(spurs)} spur(s) set aside: {sorted(spurs)}", file=sys.stderr)
+    return [p for i, p in enumerate(pieces) if i not in spurs]
 
 
 def dist(a, b):

@@ -310,6 +310,10 @@ pub struct CompromiseSummary {
     /// the arc-length fallback), connectors across a claim's gaps, and
     /// regions left without a median: where, how large, what, why.
     pub fallbacks: Vec<terminus_delimitation::RegionNote>,
+    /// Pieces of the claims set aside as spurs (stubs of other borders at
+    /// a junction of three or more pieces, free at their other end):
+    /// neither in the compromise nor in its coverage.
+    pub spurs: Vec<terminus_delimitation::ClaimSpur>,
     /// Enclave and exclave rings: who draws each, how it was made.
     pub rings: Vec<RingSummary>,
     /// What each side gains with the compromise against each claim.
@@ -993,6 +997,19 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
                 );
             }
         }
+        if !c.spurs.is_empty() {
+            let _ = writeln!(
+                r,
+                "\nPieces of the claims set aside as spurs (stubs of other borders where three or more pieces meet, free at their other end; not in the compromise or its coverage):\n\n| claim | piece | length (m) | junction (lat, lon) |\n|---|---:|---:|---|"
+            );
+            for s in &c.spurs {
+                let _ = writeln!(
+                    r,
+                    "| {} | {} | {:.1} | {:.6}, {:.6} |",
+                    s.claim, s.spur.piece, s.spur.length_m, s.spur.junction.0, s.spur.junction.1
+                );
+            }
+        }
         if !c.rings.is_empty() {
             let _ = writeln!(
                 r,
@@ -1204,9 +1221,10 @@ fn compromise_outcome(
             .zip(m.coverage)
             .collect(),
         fallbacks: m.fallbacks,
+        spurs: m.spurs,
         rings,
         gains,
-        gain_sides: "with --parties, the party each area falls to; else 'left of' / 'right of' the compromise, which runs in the first claim's direction",
+        gain_sides: "with --parties, the party each area falls to; else 'left of' / 'right of' the compromise, each line of which runs the way the first claim runs over most of it",
         simplification: simplification.map(|s| s.0),
     };
     Ok(Outcome {

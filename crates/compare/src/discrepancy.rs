@@ -12,8 +12,8 @@ use crate::profile::phase;
 use crate::sides::{self, PieceSides};
 use crate::territory::{self, PlaneTerritory};
 use crate::{
-    Closure, CompareError, Comparison, Inputs, LatLon, LineSummary, Options, PairComparison,
-    PolygonRings,
+    ClaimLine, Closure, CompareError, Comparison, Inputs, LatLon, LineSummary, Options,
+    PairComparison, PolygonRings,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -153,6 +153,103 @@ fn check_line(name: &str, pieces: &[Vec<LatLon>]) -> Result<(), CompareError> {
 }
 
 pub(crate) fn run(inputs: &Inputs, options: &Options) -> Result<Comparison, CompareError> {
+    // Spurs set aside first (said in the warnings), piece numbers in what
+    // comes back mapped to the pieces as given.
+    let geod = options.ellipsoid.geodesic();
+    let mut kept: Vec<Vec<usize>> = Vec::with_capacity(inputs.lines.len());
+    let mut notes = Vec::new();
+    let mut lines = Vec::with_capacity(inputs.lines.len());
+    for l in &inputs.lines {
+        let spurs = if options.spur_m > 0.0 {
+            crate::spurs::find_spurs(&geod, &l.pieces, options.spur_m)
+        } else {
+            Vec::new()
+        };
+        if !spurs.is_empty() {
+            notes.push(format!(
+                "{}: {} piece(s) set aside as spurs (stubs of other borders at a junction of three or more pieces, free at their other end, under {:.0} m): {}",
+                l.name,
+                spurs.len(),
+                options.spur_m,
+                spurs
+                    .iter()
+                    .map(|s| format!(
+                        "piece {} ({:.1} m, at {:.6}°, {:.6}°)",
+                        s.piece, s.length_m, s.junction.0, s.junction.1
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        }
+        let keep: Vec<usize> = (0..l.pieces.len())
+            .filter(|i| !spurs.iter().any(|s| s.piece == *i))
+            .collect();
+        lines.push(ClaimLine {
+            name: l.name.clone(),
+            pieces: keep.iter().map(|&i| l.pieces[i].clone()).collect(),
+        });
+        kept.push(keep);
+    }
+    if notes.is_empty() {
+        return run_clean(inputs, options);
+    }
+    let at = |line: usize, piece: usize| {
+        kept.get(line)
+            .and_then(|k| k.get(piece))
+            .copied()
+            .unwrap_or(piece)
+    };
+    let by_name = |name: &str| {
+        inputs
+            .lines
+            .iter()
+            .position(|l| l.name == name)
+            .unwrap_or(usize::MAX)
+    };
+    let clean = Inputs {
+        lines,
+        ..inputs.clone()
+    };
+    let mut c = run_clean(&clean, options).map_err(|e| match e {
+        CompareError::SelfCrossing {
+            line,
+            piece_a,
+            segment_a,
+            piece_b,
+            segment_b,
+            lat,
+            lon,
+        } => {
+            let k = by_name(&line);
+            CompareError::SelfCrossing {
+                piece_a: at(k, piece_a as usize) as u32,
+                piece_b: at(k, piece_b as usize) as u32,
+                line,
+                segment_a,
+                segment_b,
+                lat,
+                lon,
+            }
+        }
+        e => e,
+    })?;
+    for (k, l) in c.lines.iter_mut().enumerate() {
+        for s in &mut l.sides {
+            s.piece = at(k, s.piece);
+        }
+    }
+    for p in &mut c.pairs {
+        for s in &mut p.agreement {
+            s.piece = at(by_name(&s.line), s.piece);
+        }
+    }
+    notes.append(&mut c.warnings);
+    c.warnings = notes;
+    Ok(c)
+}
+
+/// The comparison of lines without spurs.
+fn run_clean(inputs: &Inputs, options: &Options) -> Result<Comparison, CompareError> {
     let mut clock = std::time::Instant::now();
     check_options(options)?;
     if inputs.lines.len() < 2 {

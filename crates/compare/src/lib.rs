@@ -41,6 +41,7 @@ pub mod discrepancy;
 mod prepared;
 mod profile;
 pub mod sides;
+pub mod spurs;
 pub mod territory;
 
 use serde::Serialize;
@@ -131,6 +132,10 @@ pub struct Options {
     /// An end of one line within this of an end of the other is joined to
     /// it, closing the region between them there (reported), metres.
     pub join_m: f64,
+    /// Pieces up to this long that leave a junction of three or more
+    /// pieces and end free are set aside as spurs (stubs of other borders
+    /// at a tripoint; listed in the warnings), metres; 0 keeps them.
+    pub spur_m: f64,
     /// Compare every line with this one only (index), instead of all pairs.
     pub reference: Option<usize>,
     /// Further tolerances at which to measure the agreement too (the
@@ -147,6 +152,7 @@ impl Default for Options {
             tolerance_m: 100.0,
             bridge_m: 10_000.0,
             join_m: 10_000.0,
+            spur_m: 5_000.0,
             reference: None,
             more_tolerances: Vec::new(),
             ellipsoid: Ellipsoid::WGS84,

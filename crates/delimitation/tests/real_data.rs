@@ -93,6 +93,19 @@ fn check_pair(
     let t = std::time::Instant::now();
     let m = compromise_median(&la, &lb, &MedianOptions::default()).unwrap();
     let took = t.elapsed().as_secs_f64();
+    // Equidistant from the claims as compared: spurs set aside.
+    let without_spurs = |l: &ClaimLine| ClaimLine {
+        name: l.name.clone(),
+        pieces: (0..l.pieces.len())
+            .filter(|&i| {
+                !m.spurs
+                    .iter()
+                    .any(|s| s.claim == l.name && s.spur.piece == i)
+            })
+            .map(|i| l.pieces[i].clone())
+            .collect(),
+    };
+    let (la, lb) = (without_spurs(&la), without_spurs(&lb));
     let g = Gnomonic::new(Ellipsoid::WGS84);
     let mut worst: f64 = 0.0;
     let mut n = 0;
@@ -151,10 +164,11 @@ fn check_pair(
         );
     }
     eprintln!(
-        "{region} {a}–{b}: {} regions, {} lines, {} rings, {n} vertices ({} traced), {:.1} km, coverage {:.4}/{:.4}, worst |dA − dB| {worst:.2e} m, {:.1} s",
+        "{region} {a}–{b}: {} regions, {} lines, {} rings, {} spurs, {n} vertices ({} traced), {:.1} km, coverage {:.4}/{:.4}, worst |dA − dB| {worst:.2e} m, {:.1} s",
         m.regions,
         m.pieces.len(),
         m.rings.len(),
+        m.spurs.len(),
         m.pieces.iter().map(|p| p.traced_points).sum::<usize>(),
         m.length_m() / 1000.0,
         m.coverage[0],
@@ -213,10 +227,21 @@ fn every_pair_of_sources_has_a_compromise() {
         }
     }
     let mut crossing = Vec::new();
+    let mut split = Vec::new();
     for (region, a, b) in pairs {
         let Some((m, crossed)) = check_pair(region, a, b, 50, false) else {
             return;
         };
+        // One line per section: Kyrgyzstan–Tajikistan has one, Armenia–
+        // Azerbaijan two (the main line and Nakhchivan's).
+        let sections = if region == "kg_tj" { 1 } else { 2 };
+        assert!(m.pieces.len() >= sections, "{a}–{b}");
+        if region == "kg_tj" {
+            assert_eq!(m.pieces.len(), 1, "{a}–{b}");
+        }
+        if m.pieces.len() > sections {
+            split.push(format!("{a}–{b}: {} lines", m.pieces.len()));
+        }
         if let Some(c) = crossed {
             assert_eq!(region, "am_az", "{c}");
             crossing.push(c);
@@ -237,4 +262,12 @@ fn every_pair_of_sources_has_a_compromise() {
         eprintln!("  {c}");
     }
     assert!(crossing.len() <= 5, "{}", crossing.len());
+    // Pairs still in more lines than sections (4-transition regions whose
+    // two equidistance lines cannot both be traced; issue 18, open): their
+    // number may only go down.
+    eprintln!(
+        "{} pairs in more lines than sections: {split:?}",
+        split.len()
+    );
+    assert!(split.len() <= 7, "{split:?}");
 }

@@ -29,12 +29,15 @@
 //! rings (marked); a ring one claim draws alone is carried as it is,
 //! marked.
 
+mod chain;
+
 use crate::median::{
     contact_eval, select, trace, Budget, MedianLine, MedianOptions, MedianVertex, Start, Tracer,
     VertexKind,
 };
 use crate::side::{BasePoint, Feature, Side};
 use crate::DelimitationError;
+use terminus_compare::spurs::{find_spurs, Spur};
 use terminus_compare::{compare, ClaimLine, Inputs, Options};
 use terminus_geodesy::measure::{DirectGeodesic, InverseGeodesic};
 use terminus_geodesy::{Ellipsoid, Geodesic};
@@ -104,6 +107,16 @@ pub struct RegionNote {
     pub reason: String,
 }
 
+/// A claim's piece set aside as a spur.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ClaimSpur {
+    /// The claim.
+    pub claim: String,
+    /// The piece, its length and junction.
+    #[serde(flatten)]
+    pub spur: Spur,
+}
+
 /// An enclave's or exclave's ring in the compromise.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CompromiseRing {
@@ -133,6 +146,9 @@ pub struct CompromiseMedian {
     /// Regions traced otherwise than equidistant from the whole claims
     /// (local or arc-length fallback), or left without a median.
     pub fallbacks: Vec<RegionNote>,
+    /// Pieces of the claims set aside as spurs (stubs of other borders at
+    /// a junction); the coverage is of the rest.
+    pub spurs: Vec<ClaimSpur>,
     /// The share of each claim's open line (A, B) that the compromise
     /// accounts for: stretches bounding a region with a median, and
     /// common stretches.
@@ -155,6 +171,27 @@ pub fn compromise_median(
     options: &MedianOptions,
 ) -> Result<CompromiseMedian, DelimitationError> {
     options.check()?;
+    // Stubs of other borders at a tripoint are set aside (and listed), as
+    // the comparison does: their free ends are not the claim's ends.
+    let geod = Ellipsoid::WGS84.geodesic();
+    let spur_m = Options::default().spur_m;
+    let mut spurs = Vec::new();
+    let mut clean = |l: &ClaimLine| -> ClaimLine {
+        let found = find_spurs(&geod, &l.pieces, spur_m);
+        let pieces = (0..l.pieces.len())
+            .filter(|i| !found.iter().any(|s| s.piece == *i))
+            .map(|i| l.pieces[i].clone())
+            .collect();
+        spurs.extend(found.into_iter().map(|spur| ClaimSpur {
+            claim: l.name.clone(),
+            spur,
+        }));
+        ClaimLine {
+            name: l.name.clone(),
+            pieces,
+        }
+    };
+    let (a, b) = (&clean(a), &clean(b));
     let (open_a, rings_a) = split_rings(&a.pieces);
     let (open_b, rings_b) = split_rings(&b.pieces);
     let frame = Frame::around(Ellipsoid::WGS84, a.pieces.iter().chain(&b.pieces).flatten())?;
@@ -166,6 +203,7 @@ pub fn compromise_median(
             rings: Vec::new(),
             regions: 0,
             fallbacks: Vec::new(),
+            spurs: Vec::new(),
             coverage: [
                 if open_a.is_empty() { 1.0 } else { 0.0 },
                 if open_b.is_empty() { 1.0 } else { 0.0 },
@@ -186,6 +224,7 @@ pub fn compromise_median(
         )?
     };
     m.rings = rings;
+    m.spurs = spurs;
     Ok(m)
 }
 
@@ -206,6 +245,9 @@ enum RegionOutcome {
     /// A piece, how it was made, and why not equidistant from the whole
     /// claims where it is not.
     Piece(MedianLine, Construction, Option<String>),
+    /// Two pieces (a region whose boundary passes between the lines four
+    /// times holds two equidistance lines), traced equidistant.
+    Pair(MedianLine, MedianLine),
     /// No median: why.
     Unresolved(String),
 }
@@ -297,6 +339,13 @@ fn line_compromise(
                 pieces.push((line, how));
                 regions += 1;
             }
+            Ok(RegionOutcome::Pair(l1, l2)) => {
+                covered[0] += face.length_a_m;
+                covered[1] += face.length_b_m;
+                pieces.push((l1, Construction::Equidistant));
+                pieces.push((l2, Construction::Equidistant));
+                regions += 1;
+            }
             Ok(RegionOutcome::Sliver) => {
                 covered[0] += face.length_a_m;
                 covered[1] += face.length_b_m;
@@ -307,8 +356,8 @@ fn line_compromise(
             }
         }
     }
-    // Each piece in the direction of line A, the pieces in A's order, so
-    // that "left" and "right" of the compromise mean one thing throughout.
+    // Each piece in the direction of line A, so that "left" and "right"
+    // of the compromise mean one thing wherever A's parts allow.
     let along_a = |v: &MedianVertex| -> (u32, u32, f64) {
         v.base_a
             .first()
@@ -321,67 +370,7 @@ fn line_compromise(
             }
         }
     }
-    type Keyed = ((u32, u32, f64), (MedianLine, Construction));
-    let mut keyed: Vec<Keyed> = pieces
-        .into_iter()
-        .map(|p| (p.0.vertices.first().map_or((u32::MAX, 0, 0.0), along_a), p))
-        .collect();
-    keyed.sort_by(|x, y| x.0.partial_cmp(&y.0).unwrap_or(std::cmp::Ordering::Equal));
-    // Pieces that meet, or are joined by a stretch where the claims
-    // coincide (the median there is the common line), become one line;
-    // so do pieces whose ends lie within the comparison's bridging
-    // distance (a claim's gap between them), by a marked geodesic that
-    // must not make the line cross itself.
-    let mut chained: Vec<Building> = Vec::new();
-    for (_, (piece, how)) in keyed {
-        if let Some(cur) = chained.last_mut() {
-            if let (Some(end), Some(start)) = (cur.vertices.last(), piece.vertices.first()) {
-                let (end, start) = (end.clone(), start.clone());
-                if let Some(common) = common_stretch(&tr, &along_a, &end, &start)? {
-                    let mut path = vec![(end.lat, end.lon)];
-                    path.extend(common.iter().map(|v| (v.lat, v.lon)));
-                    path.push((start.lat, start.lon));
-                    let len: f64 = path.windows(2).map(|w| tr.dist(w[0], w[1])).sum();
-                    covered[0] += len;
-                    covered[1] += len;
-                    // (Ends under 1 mm apart meet: no common stretch.)
-                    let joint = (!common.is_empty()).then_some(Construction::Common);
-                    cur.append(piece, how, common, joint);
-                    continue;
-                }
-                let gap = tr.dist((end.lat, end.lon), (start.lat, start.lon));
-                let joined: Vec<(f64, f64)> = cur
-                    .vertices
-                    .iter()
-                    .chain(&piece.vertices)
-                    .map(|v| (v.lat, v.lon))
-                    .collect();
-                if gap <= Options::default().bridge_m && crossing(frame, &joined)?.is_none() {
-                    let (len, az, _, _): (f64, f64, f64, f64) =
-                        geod.inverse(end.lat, end.lon, start.lat, start.lon);
-                    fallbacks.push(RegionNote {
-                        inside_at: geod.direct(end.lat, end.lon, az, 0.5 * len),
-                        area_m2: 0.0,
-                        construction: Some(Construction::Connector),
-                        reason: format!(
-                            "the pieces on either side do not meet: joined by a geodesic {gap:.1} m long"
-                        ),
-                    });
-                    cur.append(piece, how, Vec::new(), Some(Construction::Connector));
-                    continue;
-                }
-            }
-        }
-        chained.push(Building {
-            stretches: vec![Stretch {
-                first: 0,
-                last: piece.vertices.len().saturating_sub(1),
-                construction: how,
-            }],
-            vertices: piece.vertices,
-            traced: piece.traced_points,
-        });
-    }
+    let chained = chain::chain(&tr, pieces, &mut fallbacks, &mut covered)?;
     let total = [length_of(&tr, &a.pieces), length_of(&tr, &b.pieces)];
     let mut lines = Vec::new();
     let mut stretches = Vec::new();
@@ -395,6 +384,7 @@ fn line_compromise(
         rings: Vec::new(),
         regions,
         fallbacks,
+        spurs: Vec::new(),
         // (Lengths summed in another order: a share above 1 by rounding,
         // at most 1e-9, is 1.)
         coverage: [0, 1].map(|k| {
@@ -406,60 +396,6 @@ fn line_compromise(
             }
         }),
     })
-}
-
-/// A compromise line being chained from its pieces.
-struct Building {
-    vertices: Vec<MedianVertex>,
-    stretches: Vec<Stretch>,
-    traced: usize,
-}
-
-impl Building {
-    /// Append `piece` (made `how`), reached from the line's end through
-    /// the vertices `between`; the stretch from the end to the piece's
-    /// start is made `joint` (`None` where they meet).
-    fn append(
-        &mut self,
-        piece: MedianLine,
-        how: Construction,
-        between: Vec<MedianVertex>,
-        joint: Option<Construction>,
-    ) {
-        let k0 = self.vertices.len().saturating_sub(1);
-        if let Some(last) = self.vertices.last_mut() {
-            last.kind = VertexKind::Turning;
-        }
-        self.vertices.extend(between);
-        self.traced += piece.traced_points;
-        let mut rest = piece.vertices.into_iter();
-        if let Some(first) = rest.next() {
-            if self
-                .vertices
-                .last()
-                .is_none_or(|last| (first.lat, first.lon) != (last.lat, last.lon))
-            {
-                self.vertices.push(MedianVertex {
-                    kind: VertexKind::Turning,
-                    ..first
-                });
-            }
-        }
-        let k1 = self.vertices.len().saturating_sub(1);
-        if let (Some(construction), true) = (joint, k1 > k0) {
-            self.stretches.push(Stretch {
-                first: k0,
-                last: k1,
-                construction,
-            });
-        }
-        self.vertices.extend(rest);
-        self.stretches.push(Stretch {
-            first: k1,
-            last: self.vertices.len().saturating_sub(1),
-            construction: how,
-        });
-    }
 }
 
 /// Where a base point lies along its side: (part, segment or vertex,
@@ -529,6 +465,28 @@ fn region_median(
         }
     }
     let xy = frame.xys(ring)?;
+    if ts.len() == 4 {
+        // Two equidistance lines, each joining two transitions next to
+        // each other on the ring: one pairing or the other, whichever
+        // traces whole, inside the region and without the two crossing.
+        for pairing in [[(0, 1), (2, 3)], [(1, 2), (3, 0)]] {
+            let trace_pair = |(i, j): (usize, usize)| {
+                attempt(tr, ring, &xy, (&ts[i], &ts[j]), options)
+                    .ok()
+                    .filter(|line| fits(frame, &xy, line).is_ok())
+            };
+            let (Some(l1), Some(l2)) = (trace_pair(pairing[0]), trace_pair(pairing[1])) else {
+                continue;
+            };
+            let pieces = [
+                (l1.coords(), frame.xys(&l1.coords())?),
+                (l2.coords(), frame.xys(&l2.coords())?),
+            ];
+            if SegmentIndex::from_pieces(&pieces).self_contacts().is_ok() {
+                return Ok(RegionOutcome::Pair(l1, l2));
+            }
+        }
+    }
     let why = if ts.len() != 2 {
         format!(
             "its boundary passes between the lines {} times (a simple region has 2)",
