@@ -76,11 +76,10 @@ impl Building {
         self.traced += next.traced;
         let mut rest = next.vertices.into_iter();
         if let Some(first) = rest.next() {
-            if self
-                .vertices
-                .last()
-                .is_none_or(|last| (first.lat, first.lon) != (last.lat, last.lon))
-            {
+            // (Ends that meet may differ in the last bits: one vertex.)
+            if self.vertices.last().is_none_or(|last| {
+                (first.lat - last.lat).abs() > 1e-8 || (first.lon - last.lon).abs() > 1e-8
+            }) {
                 self.vertices.push(MedianVertex {
                     kind: VertexKind::Turning,
                     ..first

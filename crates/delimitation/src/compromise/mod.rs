@@ -30,6 +30,7 @@
 //! marked.
 
 mod chain;
+mod inside;
 
 use crate::median::{
     contact_eval, select, trace, Budget, MedianLine, MedianOptions, MedianVertex, Start, Tracer,
@@ -569,24 +570,51 @@ fn region_median(
         }
         Ok(MedianLine::new(geod, vertices, 0))
     };
-    let line = piece(arc_length_median(geod, &run_a, &run_b))?;
-    if let Err(arc) = fits(frame, &xy, &line) {
-        // Stretches of very different shape pair far-apart points by arc
-        // length: match them by nearness instead, and keep that median if
-        // it is a simple line inside the region.
-        let matched = piece(matched_median(frame, geod, &run_a, &run_b)?)?;
-        if fits(frame, &xy, &matched).is_ok() {
-            return Ok(RegionOutcome::Piece(
-                matched,
-                Construction::Matched,
-                Some(format!("{why}; the arc-length median fails too: {arc}")),
-            ));
+    // (A fallback's segments are checked against the region's boundary
+    // too: its vertices can lie inside while a segment leaves.)
+    let fits_whole = |line: &MedianLine| -> Result<(), String> {
+        fits(frame, &xy, line)?;
+        let coords = frame.xys(&line.coords()).map_err(|e| e.to_string())?;
+        let (_, repair) = inside::keep_inside(&xy, &coords);
+        if repair == inside::Repair::default() {
+            Ok(())
+        } else {
+            Err(format!(
+                "what was traced leaves the region between its vertices ({} time(s)) or loops ({} time(s))",
+                repair.excursions, repair.loops
+            ))
         }
-    }
+    };
+    let line = piece(arc_length_median(geod, &run_a, &run_b))?;
+    let Err(arc) = fits_whole(&line) else {
+        return Ok(RegionOutcome::Piece(
+            line,
+            Construction::ArcLength,
+            Some(why),
+        ));
+    };
+    // Stretches of very different shape pair far-apart points by arc
+    // length: match them by nearness instead, and keep that median if it
+    // is a simple line inside the region.
+    let matched = piece(matched_median(frame, geod, &run_a, &run_b)?)?;
+    let Err(near) = fits_whole(&matched) else {
+        return Ok(RegionOutcome::Piece(
+            matched,
+            Construction::Matched,
+            Some(format!("{why}; the arc-length median fails too: {arc}")),
+        ));
+    };
+    // Neither is: the matched median kept inside the region (along its
+    // boundary where it would leave it) and its loops cut.
+    let (kept, repair) = inside::keep_inside(&xy, &frame.xys(&matched.coords())?);
+    let repaired = piece(kept.into_iter().map(|p| frame.latlon(p)).collect())?;
     Ok(RegionOutcome::Piece(
-        line,
-        Construction::ArcLength,
-        Some(why),
+        repaired,
+        Construction::Matched,
+        Some(format!(
+            "{why}; the arc-length median fails too: {arc}; so does the median of matched points ({near}): it is kept inside the region, along the region's boundary (a claim) at {} place(s) where it would leave it, and {} loop(s) cut",
+            repair.excursions, repair.loops
+        )),
     ))
 }
 
