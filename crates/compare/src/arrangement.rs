@@ -261,16 +261,22 @@ impl<'a> Arrangement<'a> {
         out
     }
 
-    /// The image of the second point of half-edge `h`: the direction in
-    /// which it leaves its origin.
+    /// The direction in which half-edge `h` leaves its origin: the image
+    /// of its first point more than a micrometre from the origin (or its
+    /// end). A crossing node lies within rounding (~1e-10 m) of a vertex
+    /// near it, and the direction to that vertex would be noise, which
+    /// once ordered the edges round such a node wrongly and lost a face
+    /// (a claim whose vertex lies on the other's meridian segment).
     fn leaving(&self, h: u32) -> Xy {
-        let e = &self.edges[(h / 2) as usize];
-        let p = &self.paths[e.path as usize];
-        match (e.from < e.to, h.is_multiple_of(2)) {
-            (true, true) => p.xy[e.from as usize],
-            (true, false) => p.xy[e.to as usize - 1],
-            (false, _) => self.nodes[self.dest(h) as usize].xy,
+        let o = self.nodes[self.origin(h) as usize].xy;
+        let mut last = o;
+        for (_, xy) in self.walk(h).skip(1) {
+            last = xy;
+            if (xy[0] - o[0]).hypot(xy[1] - o[1]) > 1e-6 {
+                break;
+            }
         }
+        last
     }
 
     /// Node the paths, merge, prune, and trace faces.
