@@ -66,8 +66,27 @@ fn the_compromise_writes_its_folder_and_prints_its_summary() {
         "report.md",
         "summary.json",
         "provenance.json",
+        "maps/overview.svg",
+        "maps/overview.png",
     ] {
         assert!(out.join(f).exists(), "{f}");
+    }
+    // The map: a PNG, shown in the report; its SVG names both claims, both
+    // territories and the runs of the compromise by how they were made.
+    let png = std::fs::read(out.join("maps/overview.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("](maps/overview.png)"), "{report:.300}");
+    let svg = std::fs::read_to_string(out.join("maps/overview.svg")).unwrap();
+    for s in [
+        "NE5",
+        "WA",
+        "territory of naturalearth10m_ARM",
+        "territory of naturalearth10m_AZE",
+        "equidistant",
+        "enclave or exclave ring",
+    ] {
+        assert!(svg.contains(s), "{s}");
     }
     assert!(
         text.contains("2 line(s), 3 ring(s); coverage NE5 100.00 %, WA 100.00 %"),

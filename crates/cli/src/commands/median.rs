@@ -53,7 +53,9 @@ turning_points.csv (with --simplified on a compromise, the turning points of
 the simplified lines are the legal list), simplification.csv (every vertex
 kept or left out), median.gpkg (lines, turning points, base points, tie
 lines from each turning point to its base points, tri-point), tri_point.geojson
-with --third, report.md and summary.json.
+with --third, maps/overview.png and .svg (the claims, the parties'
+territories, the line coloured by how each run was made, fallbacks marked
+F1, F2 … as in the report), report.md and summary.json.
 
 Examples:
   terminus median left_bank.geojson right_bank.geojson --out river

@@ -13,6 +13,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use terminus_compare::frame::Frame;
 use terminus_compare::{ClaimLine, Inputs, Options, Territory};
+mod map;
+
 use terminus_delimitation::{
     compromise_median, median_line, tri_junction, turning_point_line, BasePoint, DelimitationError,
     Feature as Base, MedianLine, MedianOptions, Side, TriPoint, TurningPoints, VertexKind,
@@ -62,7 +64,7 @@ pub struct MedianOutcome {
 }
 
 /// The files `--out` receives.
-pub const OUTPUTS: [&str; 8] = [
+pub const OUTPUTS: [&str; 10] = [
     "median.geojson",
     "turning_points.geojson",
     "turning_points.csv",
@@ -71,6 +73,8 @@ pub const OUTPUTS: [&str; 8] = [
     "tri_point.geojson",
     "report.md",
     "summary.json",
+    "maps/overview.svg",
+    "maps/overview.png",
 ];
 
 /// Refuse before any work if results would replace files in `dir`.
@@ -268,6 +272,9 @@ pub struct NamedLine {
     /// How it was made, where that is not one way throughout (the
     /// compromise): each construction's share of its length.
     pub made: Vec<(&'static str, f64)>,
+    /// The compromise's runs of vertices and how each was made (empty
+    /// elsewhere): what its map colours.
+    pub runs: Vec<terminus_delimitation::Stretch>,
 }
 
 impl NamedLine {
@@ -293,6 +300,9 @@ pub struct Outcome {
     /// The simplified lines' accounting: for each, the computed line's
     /// name and every vertex kept or left out.
     pub turning: Vec<(String, TurningPoints)>,
+    /// The parties' territories (compromise with --parties): shaded on
+    /// the map.
+    pub territories: Vec<Territory>,
 }
 
 /// The compromise in a median's summary (docs/delimitation.md).
@@ -451,6 +461,7 @@ fn compute(
                 b: sides[k].name.clone(),
                 line,
                 made: Vec::new(),
+                runs: Vec::new(),
             })
             .collect();
         return Ok(Outcome {
@@ -460,6 +471,7 @@ fn compute(
             tri_point: Some(j.point),
             compromise: None,
             turning: Vec::new(),
+            territories: Vec::new(),
         });
     }
     let strict = median_line(&frame, &indexed[0], &indexed[1], options).map_err(failure)?;
@@ -500,6 +512,7 @@ fn compute(
             b: bn.clone(),
             line: strict,
             made: Vec::new(),
+            runs: Vec::new(),
         });
         lines.push(NamedLine {
             name: format!("{an}|{bn} simplified"),
@@ -507,6 +520,7 @@ fn compute(
             b: bn,
             line: simple,
             made: Vec::new(),
+            runs: Vec::new(),
         });
     } else {
         lines.push(NamedLine {
@@ -515,6 +529,7 @@ fn compute(
             b: bn,
             line: strict,
             made: Vec::new(),
+            runs: Vec::new(),
         });
     }
     Ok(Outcome {
@@ -528,6 +543,7 @@ fn compute(
         tri_point: None,
         compromise: None,
         turning: Vec::new(),
+        territories: Vec::new(),
     })
 }
 
@@ -812,7 +828,19 @@ fn write_results(
         &Dataset { layers: kept },
         &opts,
     )?;
+    // The map, drawn beside the report and shown in it.
+    let map = map::overview(o);
+    std::fs::create_dir_all(dir.join("maps"))?;
+    write_text(&dir.join("maps/overview.svg"), &map.to_svg(), overwrite)?;
+    let png = map.to_png().map_err(|e| Failure::failed(e.to_string()))?;
+    let png_path = dir.join("maps/overview.png");
+    if png_path.exists() && !overwrite {
+        return Err(Failure::usage(format!("{} exists", png_path.display()))
+            .hint("add --overwrite to replace it"));
+    }
+    std::fs::write(&png_path, png)?;
     let mut text = report(o, options);
+    text.push_str("\n## Map\n\n![The claims, the parties' territories and the line, coloured by how each run was made; F1, F2 … are the rows of the fallback table](maps/overview.png)\n\n(`maps/overview.svg` is the same map as a vector drawing.)\n");
     if let Some(p) = provenance {
         text.push('\n');
         text.push_str(&p.markdown());
@@ -982,13 +1010,14 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
         if !c.fallbacks.is_empty() {
             let _ = writeln!(
                 r,
-                "\nWhere the compromise is not the equidistance line of the whole claims ({}):\n\n| where (lat, lon) | area (km²) | what | why |\n|---|---:|---|---|",
+                "\nWhere the compromise is not the equidistance line of the whole claims ({}; F1, F2 … on the map):\n\n| # | where (lat, lon) | area (km²) | what | why |\n|---|---|---:|---|---|",
                 c.fallbacks.len()
             );
-            for f in &c.fallbacks {
+            for (k, f) in c.fallbacks.iter().enumerate() {
                 let _ = writeln!(
                     r,
-                    "| {:.5}, {:.5} | {:.3} | {} | {} |",
+                    "| F{} | {:.5}, {:.5} | {:.3} | {} | {} |",
+                    k + 1,
                     f.inside_at.0,
                     f.inside_at.1,
                     f.area_m2 / 1e6,
@@ -1129,6 +1158,7 @@ fn compromise_outcome(
                 p,
                 stretches.iter().map(|s| (s.first, s.last, s.construction)),
             ),
+            runs: stretches.clone(),
         })
         .collect();
     let mut rings = Vec::new();
@@ -1156,6 +1186,7 @@ fn compromise_outcome(
             b: bn.clone(),
             line: r.line.clone(),
             made: Vec::new(),
+            runs: Vec::new(),
         });
     }
     // What each party gains against each claim: the comparison engine
@@ -1234,6 +1265,7 @@ fn compromise_outcome(
         tri_point: None,
         compromise: Some(compromise),
         turning,
+        territories,
     })
 }
 
@@ -1302,6 +1334,7 @@ fn simplify(
             b: l.b.clone(),
             line,
             made,
+            runs: Vec::new(),
         };
         turning.push((l.name.clone(), t));
         lines.push(named);
