@@ -669,6 +669,19 @@ fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<DemarcationStep, Fail
         };
         crate::demarcate::write_documents(&dir, &cat, &doc, true)?;
         write_text(&dir.join("plan.json"), &serde_json::to_string_pretty(&p).unwrap_or_default())?;
+        // The plan's report and map (over the DEM's relief where used).
+        let mut planned = crate::demarcate::Demarcation {
+            plan: Some(p.clone()),
+            voids: None,
+            catalogue: cat.clone(),
+            notes: Vec::new(),
+            plan_s: None,
+            max_slope_deg: settings.max_slope_deg,
+            map: None,
+            provenance: crate::Provenance::new(vec!["terminus".into(), "demo".into()]),
+        };
+        planned.map = crate::demarcate::plan_map(&planned, dem_used);
+        crate::demarcate::write_plan_report(&dir, &planned, true)?;
         // The English description parsed back against the catalogue.
         let d = describe::describe(&cat, describe::Lang::En, &describe::DescriptionSettings::default()).map_err(doc_failed)?;
         let calls = describe::parse(&d.markdown).map_err(doc_failed)?;

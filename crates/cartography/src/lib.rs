@@ -125,6 +125,9 @@ pub struct Map {
     scale: f64,
     bounds: (f64, f64, f64, f64),
     features: Vec<Feature>,
+    /// Relief under everything: one grey level per canvas pixel (row
+    /// major, 255 = unshaded), inside the frame.
+    relief: Option<Vec<u8>>,
     legend: Vec<Entry>,
     notes: Vec<String>,
 }
@@ -174,6 +177,7 @@ impl Map {
             scale,
             bounds,
             features: Vec::new(),
+            relief: None,
             legend: Vec::new(),
             notes: Vec::new(),
         }
@@ -235,6 +239,46 @@ impl Map {
             2,
         );
     }
+    /// Relief under the features: `shade` (0 dark to 1 lit, `None` for
+    /// no data) at every other pixel of the frame, each value spread over
+    /// its 2 × 2 block. Drawn as grey from 40 % (dark) to white, so lines
+    /// and areas stay readable over it.
+    pub fn relief(&mut self, shade: impl Fn(LatLon) -> Option<f64>) {
+        let (w, h) = (self.width as usize, self.height as usize);
+        let mut grey = vec![255u8; w * h];
+        let m = MARGIN as usize;
+        for py in (m..h.saturating_sub(m)).step_by(2) {
+            for px in (m..w.saturating_sub(m)).step_by(2) {
+                let x = (px as f64 + 1.0 - MARGIN) / self.scale + self.x0;
+                let y = self.y0 - (py as f64 + 1.0 - MARGIN) / self.scale;
+                let ll = self.tm.inverse(EastNorth {
+                    easting: x,
+                    northing: y,
+                });
+                let Some(v) = shade((ll.lat, ll.lon)) else {
+                    continue;
+                };
+                let g = (102.0 + 153.0 * v.clamp(0.0, 1.0)).round() as u8;
+                for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                    if py + dy < h && px + dx < w {
+                        grey[(py + dy) * w + px + dx] = g;
+                    }
+                }
+            }
+        }
+        self.relief = Some(grey);
+    }
+
+    /// The relief as an opaque PNG of the canvas (for the SVG).
+    fn relief_png(&self) -> Option<Vec<u8>> {
+        let grey = self.relief.as_ref()?;
+        let mut pm = tiny_skia::Pixmap::new(self.width, self.height)?;
+        for (p, &g) in pm.pixels_mut().iter_mut().zip(grey) {
+            *p = tiny_skia::PremultipliedColorU8::from_rgba(g, g, g, 255)?;
+        }
+        pm.encode_png().ok()
+    }
+
     /// A line of small print under the map (sources, method).
     pub fn note(&mut self, text: &str) {
         self.notes.push(text.into());
@@ -366,6 +410,13 @@ impl Map {
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="12">"#
         );
         let _ = writeln!(s, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
+        if let Some(png) = self.relief_png() {
+            let _ = writeln!(
+                s,
+                r#"<image x="0" y="0" width="{w}" height="{h}" href="data:image/png;base64,{}"/>"#,
+                base64(&png)
+            );
+        }
         let _ = writeln!(
             s,
             r#"<clipPath id="frame"><rect x="{MARGIN}" y="{MARGIN}" width="{}" height="{}"/></clipPath>"#,
@@ -583,6 +634,13 @@ impl Map {
         let mut pm = Pixmap::new(self.width, self.height)
             .ok_or(MapError::Canvas(self.width, self.height))?;
         pm.fill(Color::WHITE);
+        if let Some(grey) = &self.relief {
+            for (p, &g) in pm.pixels_mut().iter_mut().zip(grey) {
+                if let Some(c) = tiny_skia::PremultipliedColorU8::from_rgba(g, g, g, 255) {
+                    *p = c;
+                }
+            }
+        }
         let (w, h) = (self.width as f32, self.height as f32);
         let m = MARGIN as f32;
         let clip = {
@@ -1048,5 +1106,61 @@ mod tests {
     fn degrees_and_minutes() {
         assert_eq!(dm(40.5, 'N', 'S'), "40°30′N");
         assert_eq!(dm(-45.0, 'E', 'W'), "45°W");
+    }
+}
+
+/// Standard base64 (RFC 4648, with padding): the relief's PNG inside the
+/// SVG.
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
+        for k in 0..4 {
+            if k <= c.len() {
+                out.push(T[(n >> (18 - 6 * k) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod relief_tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_test_vectors() {
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), coded);
+        }
+    }
+
+    #[test]
+    fn relief_shades_the_frame_and_reaches_both_drawings() {
+        let mut map = Map::new("Relief", (40.0, 45.0, 40.2, 45.3), 400, 300);
+        // Dark in the west half, lit in the east.
+        map.relief(|(_, lon)| Some(if lon < 45.15 { 0.0 } else { 1.0 }));
+        let png = map.to_png().unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+        let grey = map.relief.as_ref().unwrap();
+        let at = |x: usize, y: usize| grey[y * 400 + x];
+        // Margins unshaded; the frame's west dark (40 %), its east white.
+        assert_eq!(at(10, 10), 255);
+        assert_eq!(at(70, 150), 102);
+        assert_eq!(at(330, 150), 255);
+        assert!(map.to_svg().contains("data:image/png;base64,iVBORw0KGgo"));
     }
 }

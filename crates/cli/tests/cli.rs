@@ -1470,9 +1470,42 @@ fn demarcate_plan_writes_every_format_and_the_description_checks() {
         "description_ru.md",
         "description_ru.html",
         "plan.json",
+        "report.md",
+        "maps/plan.png",
+        "maps/plan.svg",
     ] {
         assert!(out.join(f).exists(), "{f}");
     }
+    // The report: the figures, every warning of --json (a pillar on steep
+    // ground among them, by number), the merged turning point, the map
+    // over the DEM's relief.
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("| main (turning points) | 61 |"),
+        "{report:.600}"
+    );
+    let warnings: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let steep: Vec<&str> = warnings
+        .iter()
+        .filter_map(|w| w.split("steeper than 30°: ").nth(1))
+        .collect();
+    assert_eq!(steep.len(), 1, "{warnings:?}");
+    for w in warnings.iter().filter(|w| !w.contains("steeper than 30°")) {
+        assert!(report.contains(&format!("- {w}")), "{w}");
+    }
+    // Every pillar named steep is a row of the report's table.
+    for n in steep[0].split(", ").map(|n| n.split(' ').next().unwrap()) {
+        assert!(report.contains(&format!("| {n} |")), "{n}");
+    }
+    assert!(report.contains("## Turning points without a pillar (1)"));
+    assert!(report.contains("](maps/plan.png)") && report.contains("relief"));
+    let svg = std::fs::read_to_string(out.join("maps/plan.svg")).unwrap();
+    assert!(svg.contains("data:image/png;base64,") && svg.contains("KT-001"));
     // The field files carry the line: KML styled by type and labelled by
     // number, with the line through every row; GPX waypoints and a route
     // through the same rows (read back through Terminus' own readers).

@@ -164,6 +164,31 @@ impl<'a> DemSampler<'a> {
     /// 3 × 3 gradient at the nearest cell, with ground cell sizes in metres.
     /// `None` outside the grid or where a neighbour is void.
     pub fn slope_deg(&self, lat: f64, lon: f64) -> Option<f64> {
+        let (dzdx, dzdy) = self.gradient(lat, lon)?;
+        let s = (dzdx * dzdx + dzdy * dzdy).sqrt().atan().to_degrees();
+        s.is_finite().then_some(s)
+    }
+
+    /// Hillshade at a WGS 84 position, 0 (dark) to 1 (lit): Lambertian
+    /// reflectance of the ground's normal (Horn's gradient, as
+    /// `slope_deg`) lit from azimuth 315° at 45° altitude, the convention
+    /// of topographic maps (and of GDAL's `gdaldem hillshade`). `None`
+    /// outside the grid or where a neighbour is void.
+    pub fn hillshade(&self, lat: f64, lon: f64) -> Option<f64> {
+        let (dzdx, dzdy) = self.gradient(lat, lon)?;
+        // Normal (−∂z/∂east, −∂z/∂north, 1); rows run south, so
+        // ∂z/∂north = −dzdy.
+        let (nx, ny, nz) = (-dzdx, dzdy, 1.0);
+        let norm = (nx * nx + ny * ny + nz * nz).sqrt();
+        let (az, alt) = (315f64.to_radians(), 45f64.to_radians());
+        let (lx, ly, lz) = (az.sin() * alt.cos(), az.cos() * alt.cos(), alt.sin());
+        let v = (nx * lx + ny * ly + nz * lz) / norm;
+        v.is_finite().then_some(v.max(0.0))
+    }
+
+    /// Horn's (1981) 3 × 3 gradient at the nearest cell: (∂z/∂east,
+    /// ∂z/∂south), ground metres.
+    fn gradient(&self, lat: f64, lon: f64) -> Option<(f64, f64)> {
         let (x, y) = self.grid_xy(lat, lon)?;
         let (fx, fy) = self.frac(x, y)?;
         let (w, h) = (self.dem.width, self.dem.height);
@@ -181,8 +206,7 @@ impl<'a> DemSampler<'a> {
             / (8.0 * ew);
         let dzdy = ((z(-1, 1) + 2.0 * z(0, 1) + z(1, 1)) - (z(-1, -1) + 2.0 * z(0, -1) + z(1, -1)))
             / (8.0 * ns);
-        let s = (dzdx * dzdx + dzdy * dzdy).sqrt().atan().to_degrees();
-        s.is_finite().then_some(s)
+        (dzdx.is_finite() && dzdy.is_finite()).then_some((dzdx, dzdy))
     }
 }
 

@@ -384,3 +384,43 @@ fn exact_sweep_agrees_with_brute_force_on_real_terrain() {
         }
     }
 }
+
+/// Hillshade: flat ground is lit at sin 45°; a slope rising to the east
+/// (facing west, towards the 315° light) is brighter and one rising to the
+/// north (facing south) darker, as Lambert's law gives in closed form for
+/// a slope of 1 in 10 along one axis.
+#[test]
+fn hillshade_follows_lamberts_law_from_the_north_west() {
+    let flat_ground = flat(100.0);
+    let s = DemSampler::new(&flat_ground).unwrap();
+    let lit = s.hillshade(40.0, 45.0).unwrap();
+    assert!((lit - 45f64.to_radians().sin()).abs() < 1e-12, "{lit}");
+    // z rising 0.1 m per metre eastward, then northward (rows run south).
+    let ramp = |east: bool| {
+        let mut d = flat(0.0);
+        let (ew, ns) = DemSampler::new(&d)
+            .unwrap()
+            .cell_metres(40.5 - 1800.0 / 3600.0);
+        let w = d.width;
+        for r in 0..d.height {
+            for c in 0..w {
+                d.data[r * w + c] = if east {
+                    (0.1 * ew * c as f64) as f32
+                } else {
+                    (0.1 * ns * (d.height - r) as f64) as f32
+                };
+            }
+        }
+        d
+    };
+    // Normal (−0.1, 0, 1)/√1.01 and light (−½, ½, √½): (0.05 + √½)/√1.01.
+    let want_east = (0.05 + 0.5f64.sqrt()) / 1.01f64.sqrt();
+    // Normal (0, −0.1, 1)/√1.01: (−0.05 + √½)/√1.01.
+    let want_north = (-0.05 + 0.5f64.sqrt()) / 1.01f64.sqrt();
+    for (east, want) in [(true, want_east), (false, want_north)] {
+        let d = ramp(east);
+        let got = DemSampler::new(&d).unwrap().hillshade(40.0, 45.0).unwrap();
+        // (f32 heights and the cell size's change with latitude: 1e-4.)
+        assert!((got - want).abs() < 1e-4, "east {east}: {got} vs {want}");
+    }
+}

@@ -561,7 +561,7 @@ fn summarise(d: &Demarcation, written: &[PathBuf], json: bool) {
     }
     if warnings.len() > 5 {
         println!(
-            "… and {} more warnings (all in plan.json)",
+            "… and {} more warnings (all in report.md and plan.json)",
             warnings.len() - 5
         );
     }

@@ -4,6 +4,8 @@
 //! through the transformation the input came in by ([`road_op`]): a turning
 //! point the commission supplied comes back as supplied.
 
+mod report;
+
 use crate::failure::Failure;
 use crate::input::{read, Input, InputOptions};
 use crate::output::write_text;
@@ -131,6 +133,10 @@ pub struct Demarcation {
     pub notes: Vec<String>,
     /// Seconds planning took.
     pub plan_s: Option<f64>,
+    /// The steepest ground asked for, degrees (plans).
+    pub max_slope_deg: f64,
+    /// The plan's map (over the DEM's relief when there is one).
+    pub map: Option<terminus_cartography::Map>,
     /// What made it.
     pub provenance: Provenance,
 }
@@ -205,14 +211,18 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
     }
     provenance.tolerance("move_tolerance_m", req.move_tolerance);
     provenance.tolerance("max_slope_deg", req.max_slope);
-    Ok(Demarcation {
+    let mut d = Demarcation {
         plan: Some(plan),
         voids,
         catalogue: cat,
         notes,
         plan_s: Some(plan_s),
+        max_slope_deg: req.max_slope,
+        map: None,
         provenance,
-    })
+    };
+    d.map = report::plan_map(&d, sampler.as_ref());
+    Ok(d)
 }
 
 /// The catalogue of pillars given as points (with a `number` or `name`).
@@ -239,6 +249,8 @@ pub fn catalogue_of(
         catalogue: cat,
         notes: read.notes(),
         plan_s: None,
+        max_slope_deg: 90.0,
+        map: None,
         provenance,
     })
 }
@@ -263,9 +275,40 @@ pub fn write(
         });
         let plan_text = serde_json::to_string_pretty(&plan_json).unwrap_or_default();
         write_text(&dir.join("plan.json"), &plan_text, overwrite)?;
+        write_plan_report(dir, d, overwrite)?;
     }
     d.provenance.write(dir)?;
     Ok(written)
+}
+
+/// Write a plan's map (`maps/plan.png`, `.svg`) and `report.md` into `dir`.
+pub fn write_plan_report(dir: &Path, d: &Demarcation, overwrite: bool) -> Result<(), Failure> {
+    {
+        let mut map_ref = None;
+        if let Some(map) = &d.map {
+            std::fs::create_dir_all(dir.join("maps"))?;
+            write_text(&dir.join("maps/plan.svg"), &map.to_svg(), overwrite)?;
+            let png = map.to_png().map_err(|e| Failure::failed(e.to_string()))?;
+            let path = dir.join("maps/plan.png");
+            if path.exists() && !overwrite {
+                return Err(Failure::usage(format!("{} exists", path.display()))
+                    .hint("add --overwrite to replace it"));
+            }
+            std::fs::write(&path, png)?;
+            map_ref = Some("maps/plan.png");
+        }
+        write_text(
+            &dir.join("report.md"),
+            &report::plan_report(d, map_ref),
+            overwrite,
+        )?;
+    }
+    Ok(())
+}
+
+/// The plan's map (over the DEM's relief when a sampler is given).
+pub fn plan_map(d: &Demarcation, dem: Option<&DemSampler>) -> Option<terminus_cartography::Map> {
+    report::plan_map(d, dem)
 }
 
 /// What `demarcate plan|catalogue --json` prints (docs/demarcation.md).
@@ -336,10 +379,27 @@ pub fn summary(d: &Demarcation, written: &[PathBuf]) -> DemarcationSummary {
         voids: d.voids.clone(),
         gk_transformation: format!("EPSG:{}", cat.gk_transformation),
         plan_s: d.plan_s,
-        warnings: d
-            .plan
-            .as_ref()
-            .map_or_else(Vec::new, |p| p.warnings.clone()),
+        warnings: {
+            let mut w = d
+                .plan
+                .as_ref()
+                .map_or_else(Vec::new, |p| p.warnings.clone());
+            let steep: Vec<String> = cat
+                .rows
+                .iter()
+                .filter(|r| r.kind.marked() && r.slope_deg.is_some_and(|s| s > d.max_slope_deg))
+                .map(|r| format!("{} ({:.1}°)", r.number, r.slope_deg.unwrap_or(f64::NAN)))
+                .collect();
+            if !steep.is_empty() {
+                w.push(format!(
+                    "{} pillar(s) on ground steeper than {}°: {}",
+                    steep.len(),
+                    d.max_slope_deg,
+                    steep.join(", ")
+                ));
+            }
+            w
+        },
         notes: d.notes.clone(),
         files: written.iter().map(|p| p.display().to_string()).collect(),
     }
