@@ -555,12 +555,15 @@ fn terrain_step(out: &Path) -> Result<crate::terrain::DivideSummary, Failure> {
         },
     )
     .map_err(|e| Failure::failed(e.to_string()))?;
-    let (mut summary, fc) = crate::terrain::divide_outputs(&Default::default(), &wp, &[line_path])?;
+    let compare = [line_path];
+    let (mut summary, fc) = crate::terrain::divide_outputs(&Default::default(), &wp, &compare)?;
     summary.voids = voids;
-    write_text(
-        &out.join("terrain").join("divide.geojson"),
-        &serde_json::to_string(&fc).unwrap_or_default(),
-    )?;
+    // The divide, its report and its map over the DEM's relief.
+    let divide =
+        crate::terrain::divide_with_map(&dem, &wp, summary, fc, &compare, &Default::default())?;
+    std::fs::create_dir_all(out.join("terrain")).map_err(io(&out.join("terrain")))?;
+    crate::terrain::write_divide(&out.join("terrain").join("divide.geojson"), &divide, true)?;
+    let summary = divide.summary;
     write_text(
         &out.join("terrain").join("divide.json"),
         &serde_json::to_string_pretty(&summary).unwrap_or_default(),

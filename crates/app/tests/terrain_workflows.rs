@@ -299,6 +299,26 @@ fn a_divide_along_the_corridor_edge_is_warned_of() {
         "{w}"
     );
     assert!(d.summary.compared[0].median_m > 2000.0);
+    // The report beside the GeoJSON carries the warning; the map is drawn
+    // over the DEM's relief.
+    let out = dir.path().join("edge.geojson");
+    let written = terrain::write_divide(&out, &d, false).unwrap();
+    assert_eq!(written.len(), 4, "{written:?}");
+    let report = std::fs::read_to_string(dir.path().join("edge.report.md")).unwrap();
+    assert!(
+        report.contains(&format!("- {}", d.summary.warnings[0])),
+        "{report}"
+    );
+    assert!(
+        report.contains("## Warnings (1)") && report.contains("median 3"),
+        "{report}"
+    );
+    let svg = std::fs::read_to_string(dir.path().join("edge.map.svg")).unwrap();
+    assert!(svg.contains("data:image/png;base64,") && svg.contains("water-parting traced"));
+    let png = std::fs::read(dir.path().join("edge.map.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    // Nothing written is replaced without leave.
+    assert!(terrain::write_divide(&out, &d, false).is_err());
 }
 
 /// Drainage areas as a seed polygon (the Alay valley floor) and a stream

@@ -168,6 +168,10 @@ interpolation from each void's edge, as `terminus terrain fill-voids`) or
 --along, a divide running within one cell of the corridor's edge found no
 crest inside the corridor: its share of the length is reported and warned.
 
+Beside --out OUT.geojson: OUT.report.md (figures, warnings, voids,
+distances and departures from each --compare line) and OUT.map.png/.svg
+(the divide over the DEM's hillshade).
+
 Example (the Trans-Alay crest between the Kyzyl-Suu and the Muksu):
   terminus terrain divide gebco_alay.tif --a kyzylsuu.geojson --b muksu.geojson \
       --out divide.geojson --compare osm.geojson,dcw.geojson"
@@ -690,14 +694,16 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
     let r = terminus_app::terrain::divide(&req);
     spin.finish_and_clear();
     let r = r?;
-    std::fs::write(
-        &a.out,
-        serde_json::to_string(&r.geojson).unwrap_or_default(),
-    )?;
+    let written = terminus_app::terrain::write_divide(&a.out, &r, a.overwrite)?;
     if a.json {
         print_json(&r.summary);
     } else {
         print_divide(&r.summary, &a.out);
+        let beside: Vec<String> = written[1..]
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        println!("report and map: {}", beside.join(", "));
     }
     Ok(0)
 }

@@ -3,6 +3,9 @@
 //! between two drainage areas or within a corridor of a line, with its
 //! distances to the claim lines.
 
+mod divide_report;
+pub use divide_report::write_divide;
+
 use crate::failure::Failure;
 use crate::input::{read, InputOptions};
 use crate::provenance::Provenance;
@@ -297,6 +300,8 @@ pub struct Divide {
     pub summary: DivideSummary,
     /// The divide as a GeoJSON FeatureCollection.
     pub geojson: serde_json::Value,
+    /// Its map over the DEM's relief.
+    pub map: Option<terminus_cartography::Map>,
 }
 
 /// Trace the water-parting.
@@ -418,7 +423,30 @@ pub fn divide(req: &DivideRequest) -> Result<Divide, Failure> {
     }
     summary.voids = voids;
     summary.warnings = warnings;
-    Ok(Divide { summary, geojson })
+    divide_with_map(&d, &wp, summary, geojson, &req.compare, &req.input)
+}
+
+/// The divide's outcome with its map: the compared lines read for it.
+pub(crate) fn divide_with_map(
+    d: &Dem,
+    wp: &terminus_terrain::divide::WaterParting,
+    summary: DivideSummary,
+    geojson: serde_json::Value,
+    compare: &[PathBuf],
+    input: &InputOptions,
+) -> Result<Divide, Failure> {
+    let mut compared = Vec::new();
+    for file in compare {
+        let ds = read(file, input)?.dataset;
+        compared.push((crate::input::stem(file), line_pieces(file, &ds)?));
+    }
+    let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
+    let map = divide_report::divide_map(d, &lines, &compared, &summary);
+    Ok(Divide {
+        summary,
+        geojson,
+        map,
+    })
 }
 
 /// The cell box (first column, first row, last column, last row) of the
