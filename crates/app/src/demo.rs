@@ -559,8 +559,15 @@ fn terrain_step(out: &Path) -> Result<crate::terrain::DivideSummary, Failure> {
     let (mut summary, fc) = crate::terrain::divide_outputs(&Default::default(), &wp, &compare)?;
     summary.voids = voids;
     // The divide, its report and its map over the DEM's relief.
-    let divide =
-        crate::terrain::divide_with_map(&dem, &wp, summary, fc, &compare, &Default::default())?;
+    let divide = crate::terrain::divide_with_map(
+        &dem,
+        &wp,
+        summary,
+        fc,
+        &compare,
+        &Default::default(),
+        crate::words::Lang::En,
+    )?;
     std::fs::create_dir_all(out.join("terrain")).map_err(io(&out.join("terrain")))?;
     crate::terrain::write_divide(&out.join("terrain").join("divide.geojson"), &divide, true)?;
     let summary = divide.summary;
@@ -681,6 +688,7 @@ fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<DemarcationStep, Fail
             plan_s: None,
             max_slope_deg: settings.max_slope_deg,
             map: None,
+            lang: crate::words::Lang::En,
             provenance: crate::Provenance::new(vec!["terminus".into(), "demo".into()]),
         };
         planned.map = crate::demarcate::plan_map(&planned, dem_used);

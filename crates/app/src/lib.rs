@@ -40,6 +40,7 @@ pub mod sight;
 pub mod terrain;
 pub mod units;
 pub mod validate;
+pub mod words;
 
 pub use failure::{Failure, Fault};
 pub use input::{read, Input, InputOptions};

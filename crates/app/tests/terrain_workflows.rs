@@ -241,6 +241,7 @@ fn the_divide_along_the_border() {
         metric: CellMetric::Ellipsoid,
         voids: terrain::VoidPolicy::Refuse,
         input: InputOptions::default(),
+        lang: Default::default(),
     })
     .unwrap();
     assert!(d.summary.length_m > 100_000.0);
@@ -288,6 +289,7 @@ fn a_divide_along_the_corridor_edge_is_warned_of() {
         metric: CellMetric::Ellipsoid,
         voids: terrain::VoidPolicy::Refuse,
         input: InputOptions::default(),
+        lang: Default::default(),
     })
     .unwrap();
     let share = d.summary.corridor_edge_share.unwrap();
@@ -354,6 +356,7 @@ fn the_divide_between_a_valley_and_a_river() {
         metric: CellMetric::Ellipsoid,
         voids: terrain::VoidPolicy::Refuse,
         input: InputOptions::default(),
+        lang: Default::default(),
     })
     .unwrap();
     let s = &d.summary;
@@ -399,6 +402,7 @@ fn a_divide_over_voids_is_refused_unless_told_how() {
             metric: CellMetric::Ellipsoid,
             voids,
             input: InputOptions::default(),
+            lang: Default::default(),
         })
     };
     let whole = run(dem.clone(), terrain::VoidPolicy::Refuse).unwrap();

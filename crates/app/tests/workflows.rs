@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use terminus_app::compare::{self, CompareRequest};
 use terminus_app::demarcate::{self, Documents, PlanRequest};
 use terminus_app::median::{self, MedianRequest};
+use terminus_app::words::Lang;
 use terminus_app::{InputOptions, Provenance};
 use terminus_demarcation::plan::Numbering;
 use terminus_geodesy::Crs;
@@ -329,6 +330,97 @@ fn validate_names_the_cause_of_a_wrong_crs() {
     }
 }
 
+/// The plan's report and map in Russian (`--lang ru`): the same figures,
+/// the same pillar numbers, the headings and the legend in Russian, and
+/// no English heading left behind.
+#[test]
+fn the_plan_report_speaks_russian_when_asked() {
+    let gk8 = [
+        (4_540_190.23, 8_527_861.41),
+        (4_541_402.87, 8_529_113.05),
+        (4_542_018.60, 8_531_577.92),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("tp.csv");
+    std::fs::write(&csv, terminus_testdata::gk_point_table(&gk8)).unwrap();
+    let mut reports = Vec::new();
+    for lang in [Lang::En, Lang::Ru] {
+        let req = PlanRequest {
+            line: csv.clone(),
+            dem: None,
+            dem_crs: None,
+            max_spacing: 500.0,
+            min_spacing: None,
+            piece: None,
+            clip: None,
+            voids: Default::default(),
+            max_slope: 30.0,
+            move_tolerance: 50.0,
+            numbering: Numbering {
+                prefix: "TG".into(),
+                digits: 3,
+                start: 1,
+            },
+            crossings: Vec::new(),
+            water: Vec::new(),
+            documents: Documents::default(),
+            input: InputOptions {
+                crs: Some(Crs::Epsg(28408)),
+                op: Some(1808),
+                csv: terminus_formats::csv::CsvOptions {
+                    x_column: Some("Y, м".into()),
+                    y_column: Some("X, м".into()),
+                    ..Default::default()
+                },
+                as_line: true,
+                ..Default::default()
+            },
+            lang,
+        };
+        let d = demarcate::plan(&req, provenance()).unwrap();
+        let out = dir.path().join(format!("{lang:?}"));
+        demarcate::write(&out, &d, &req.documents, false).unwrap();
+        let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+        let svg = std::fs::read_to_string(out.join("maps/plan.svg")).unwrap();
+        reports.push((d, report, svg));
+    }
+    let (en, en_report, en_svg) = &reports[0];
+    let (ru, ru_report, ru_svg) = &reports[1];
+    assert!(en_report.contains("# Pillar plan") && en_svg.contains("main pillar"));
+    assert!(
+        ru_report.contains("# План установки пограничных знаков")
+            && ru_report.contains("Отчёт на русском языке"),
+        "{ru_report}"
+    );
+    assert!(
+        ru_svg.contains("основной знак (поворотная точка)"),
+        "{ru_svg}"
+    );
+    for english in ["# Pillar plan", "Length of line", "main pillar", "## Map"] {
+        assert!(
+            !ru_report.contains(english),
+            "{english} left in:\n{ru_report}"
+        );
+    }
+    // The same plan: the same pillars, each main pillar labelled on both
+    // maps, and every figure of the English report in the Russian one.
+    assert_eq!(en.catalogue.rows.len(), ru.catalogue.rows.len());
+    assert!(en.catalogue.rows.len() > gk8.len());
+    let label = |n: &str| format!(">{n}</text>");
+    for r in &ru.catalogue.rows {
+        let main = r.kind == terminus_demarcation::plan::PillarType::Main;
+        assert_eq!(ru_svg.contains(&label(&r.number)), main, "{}", r.number);
+        assert_eq!(en_svg.contains(&label(&r.number)), main, "{}", r.number);
+    }
+    let figures = |t: &str| -> Vec<String> {
+        t.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter(|w| w.contains('.') && w.len() > 2)
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(figures(en_report), figures(ru_report));
+}
+
 /// SK-42 turning points (Gauss–Krüger zone 8, a Russian point table)
 /// planned and catalogued: the catalogue's GK columns are the supplied
 /// coordinates to ≤ 1 mm, through the transformation named, for each of
@@ -376,6 +468,7 @@ fn demarcation_returns_supplied_turning_points() {
                 as_line: true,
                 ..Default::default()
             },
+            lang: Default::default(),
         };
         let d = demarcate::plan(&req, provenance()).unwrap();
         assert_eq!(d.catalogue.gk_transformation, op);
@@ -512,6 +605,7 @@ fn the_alay_compromise_is_planned_at_its_turning_points() {
                 water: Vec::new(),
                 documents: Documents::default(),
                 input: InputOptions::default(),
+                lang: Default::default(),
             },
             provenance(),
         )

@@ -10,9 +10,11 @@
 //! north at its own position (the grid convergence is applied).
 //!
 //! The SVG uses the viewer's sans-serif font; the PNG is rendered by
-//! `tiny-skia` with the Noto Sans Mono bitmaps built in, so it needs no
-//! font on the machine (characters outside Latin-1 and Latin Extended-A
-//! are drawn as '?' in the PNG only).
+//! `tiny-skia` with the Noto Sans Mono bitmaps built in (Latin-1 and
+//! Latin Extended-A), and every other character (Cyrillic for the Russian
+//! reports, Armenian, Greek …) from the Hack face embedded in the binary,
+//! scaled to the same monospaced cell: it needs no font on the machine.
+//! A character neither has is drawn as '?' in the PNG only.
 //!
 //! ```
 //! use terminus_cartography::{Map, Style};
@@ -999,8 +1001,22 @@ fn text(
         .replace('″', "\"")
         .replace(['—', '–', '−'], "-");
     for (k, ch) in plain.chars().enumerate() {
-        let Some(r) = get_raster(ch, weight, height).or_else(|| get_raster('?', weight, height))
-        else {
+        let cell_x = x + (k * cw) as f64;
+        let Some(r) = get_raster(ch, weight, height).or_else(|| {
+            if fallback_glyph(
+                data,
+                (pw, ph),
+                ch,
+                (cell_x, y),
+                (cw, height.val()),
+                bold,
+                rgb,
+            ) {
+                None
+            } else {
+                get_raster('?', weight, height)
+            }
+        }) else {
             continue;
         };
         for (row, line) in r.raster().iter().enumerate() {
@@ -1012,17 +1028,75 @@ fn text(
                 if px < 0 || py < 0 || px >= pw || py >= ph {
                     continue;
                 }
-                let i = ((py * pw + px) * 4) as usize;
-                let a = v as u32;
-                // Premultiplied source-over onto an opaque canvas.
-                for (c, s) in [rgb.0, rgb.1, rgb.2].into_iter().enumerate() {
-                    let d = data[i + c] as u32;
-                    data[i + c] = ((s as u32 * a + d * (255 - a)) / 255) as u8;
-                }
-                data[i + 3] = 255;
+                blend(data, pw, px, py, v, rgb);
             }
         }
     }
+}
+
+/// Source-over of `rgb` at coverage `a` onto the opaque canvas's pixel.
+fn blend(data: &mut [u8], pw: i64, px: i64, py: i64, a: u8, rgb: (u8, u8, u8)) {
+    let i = ((py * pw + px) * 4) as usize;
+    let a = a as u32;
+    for (c, s) in [rgb.0, rgb.1, rgb.2].into_iter().enumerate() {
+        let d = data[i + c] as u32;
+        data[i + c] = ((s as u32 * a + d * (255 - a)) / 255) as u8;
+    }
+    data[i + 3] = 255;
+}
+
+/// Draw `ch` from the embedded Hack face into the cell whose top-left is
+/// `at`, `cell` = (width, height) pixels: scaled so that its advance is
+/// the cell's width (Hack is monospaced, so every glyph keeps the bitmap
+/// font's column grid), its ascent and descent centred in the cell's
+/// height. Bold is emulated by drawing twice, 0.7 px apart. False if
+/// Hack has no such character either.
+fn fallback_glyph(
+    data: &mut [u8],
+    (pw, ph): (i64, i64),
+    ch: char,
+    at: (f64, f64),
+    cell: (usize, usize),
+    bold: bool,
+    rgb: (u8, u8, u8),
+) -> bool {
+    use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
+    let Ok(font) = FontRef::try_from_slice(epaint_default_fonts::HACK_REGULAR) else {
+        return false;
+    };
+    let id = font.glyph_id(ch);
+    if id.0 == 0 {
+        return false;
+    }
+    let unit = font.as_scaled(PxScale::from(1.0));
+    let advance = unit.h_advance(id);
+    let line = unit.ascent() - unit.descent();
+    if advance <= 0.0 || line <= 0.0 {
+        return false;
+    }
+    let px = (cell.0 as f32 / advance).min(cell.1 as f32 / line);
+    let scaled = font.as_scaled(PxScale::from(px));
+    let baseline = at.1 as f32
+        + (cell.1 as f32 - (scaled.ascent() - scaled.descent())) / 2.0
+        + scaled.ascent();
+    let passes: &[f32] = if bold { &[0.0, 0.7] } else { &[0.0] };
+    for dx in passes {
+        let glyph = id.with_scale_and_position(
+            PxScale::from(px),
+            ab_glyph::point(at.0 as f32 + dx, baseline),
+        );
+        let Some(outline) = font.outline_glyph(glyph) else {
+            continue;
+        };
+        let b = outline.px_bounds();
+        outline.draw(|gx, gy, c| {
+            let (x, y) = (b.min.x as i64 + gx as i64, b.min.y as i64 + gy as i64);
+            if x >= 0 && y >= 0 && x < pw && y < ph && c > 0.0 {
+                blend(data, pw, x, y, (c.min(1.0) * 255.0).round() as u8, rgb);
+            }
+        });
+    }
+    true
 }
 
 fn rgb(c: &str) -> (u8, u8, u8) {
@@ -1068,6 +1142,52 @@ fn length_label(m: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Cyrillic (and Armenian) text is drawn, not '?': each letter's ink
+    /// stays inside its monospaced cell, differs from the '?' drawn for a
+    /// character no face has, and a letter the bitmaps have (Latin "A")
+    /// is drawn as before.
+    #[test]
+    fn cyrillic_and_armenian_letters_are_drawn_in_the_png() {
+        let ink = |t: &str| {
+            let mut pm = tiny_skia::Pixmap::new(200, 40).unwrap();
+            pm.fill(tiny_skia::Color::WHITE);
+            text(&mut pm, t, 10.0, 10.0, 16, false, (0, 0, 0));
+            let dark: Vec<(u32, u32)> = pm
+                .data()
+                .chunks(4)
+                .enumerate()
+                .filter(|(_, p)| p[0] < 128)
+                .map(|(i, _)| (i as u32 % 200, i as u32 / 200))
+                .collect();
+            dark
+        };
+        let cw = noto_sans_mono_bitmap::get_raster_width(
+            noto_sans_mono_bitmap::FontWeight::Regular,
+            noto_sans_mono_bitmap::RasterHeight::Size16,
+        ) as u32;
+        let question = ink("?");
+        assert!(!question.is_empty());
+        for letter in ["Ж", "л", "Դ"] {
+            let d = ink(letter);
+            assert!(d.len() > 8, "{letter}: {} dark pixels", d.len());
+            assert_ne!(d, question, "{letter} drawn as '?'");
+            assert!(
+                d.iter()
+                    .all(|&(x, y)| (10..11 + cw).contains(&x) && (10..27).contains(&y)),
+                "{letter} leaves its cell: {d:?}"
+            );
+        }
+        // A character no face has is still '?', and Latin is unchanged.
+        assert_eq!(ink("\u{10FFFD}"), question);
+        let a = ink("A");
+        let second: Vec<_> = ink("ЖA")
+            .into_iter()
+            .filter(|&(x, _)| x >= 10 + cw)
+            .map(|(x, y)| (x - cw, y))
+            .collect();
+        assert_eq!(second, a);
+    }
 
     /// The scale bar's length in pixels is its ground length at the map's
     /// scale: measured against a geodesic drawn on the map.

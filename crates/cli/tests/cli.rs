@@ -1610,6 +1610,35 @@ fn demarcate_refuses_a_line_leaving_the_dem_and_survey_checks_name_offenders() {
     ]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("no DEM: spacing only"), "{text}");
+    // The same plan's report in Russian; a language Terminus has no table
+    // for is refused by name.
+    let ru = dir.path().join("ru").display().to_string();
+    let args = |lang: &'static str| {
+        let line = line.display().to_string();
+        move |out: &str| {
+            run(&[
+                "demarcate",
+                "plan",
+                &line,
+                "--prefix",
+                "X",
+                "--lang",
+                lang,
+                "--out",
+                out,
+            ])
+        }
+    };
+    let (code, text) = args("ru")(&ru);
+    assert_eq!(code, 0, "{text}");
+    let report = std::fs::read_to_string(format!("{ru}/report.md")).unwrap();
+    assert!(
+        report.contains("# План установки пограничных знаков") && report.contains("км |"),
+        "{report}"
+    );
+    let (code, text) = args("hy")(&format!("{ru}2"));
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("no report language \"hy\""), "{text}");
     let cat = format!("{out}/catalogue.csv");
     let survey = dir.path().join("rtk.csv");
     std::fs::write(

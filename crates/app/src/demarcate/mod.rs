@@ -119,6 +119,8 @@ pub struct PlanRequest {
     pub documents: Documents,
     /// How to read the vector files.
     pub input: InputOptions,
+    /// The language of the plan's report and map.
+    pub lang: crate::words::Lang,
 }
 
 /// Pillars planned and catalogued.
@@ -137,6 +139,8 @@ pub struct Demarcation {
     pub max_slope_deg: f64,
     /// The plan's map (over the DEM's relief when there is one).
     pub map: Option<terminus_cartography::Map>,
+    /// The language of the plan's report and map.
+    pub lang: crate::words::Lang,
     /// What made it.
     pub provenance: Provenance,
 }
@@ -219,6 +223,7 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
         plan_s: Some(plan_s),
         max_slope_deg: req.max_slope,
         map: None,
+        lang: req.lang,
         provenance,
     };
     d.map = report::plan_map(&d, sampler.as_ref());
@@ -251,6 +256,7 @@ pub fn catalogue_of(
         plan_s: None,
         max_slope_deg: 90.0,
         map: None,
+        lang: crate::words::Lang::En,
         provenance,
     })
 }

@@ -6,6 +6,7 @@
 use super::{Divide, DivideSummary};
 use crate::failure::Failure;
 use crate::output::write_text;
+use crate::words::{fill, Lang};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use terminus_cartography::{Map, Style};
@@ -21,16 +22,18 @@ pub(super) fn divide_map(
     lines: &[Vec<(f64, f64)>],
     compared: &[Compared],
     s: &DivideSummary,
+    lang: Lang,
 ) -> Option<Map> {
+    let w = lang.words();
     // Fitted to the divide (the compared lines may run far beyond it).
     let all: Vec<(f64, f64)> = lines.iter().flatten().copied().collect();
     if all.is_empty() {
         return None;
     }
-    let mut map = Map::around("Water-parting", all.iter().copied(), 0.15, 1200, 900);
+    let mut map = Map::around(w.divide_title, all.iter().copied(), 0.15, 1200, 900);
     if let Ok(sampler) = DemSampler::new(dem) {
         map.relief(|(lat, lon)| sampler.hillshade(lat, lon));
-        map.note("Relief: hillshade of the DEM, lit from the north-west at 45°.");
+        map.note(w.relief_note);
     }
     const COMPARED: [&str; 4] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"];
     for (k, (name, pieces)) in compared.iter().enumerate() {
@@ -43,15 +46,15 @@ pub(super) fn divide_map(
         }
     }
     for l in lines {
-        map.line(l, Style::line("#d62728", 2.4), Some("water-parting traced"));
+        map.line(l, Style::line("#d62728", 2.4), Some(w.divide_traced));
     }
     if let (Some(h), Some([lat, lon])) = (s.highest_m, s.highest_at) {
         map.point(
             (lat, lon),
             5.0,
             Style::area("#ffff33", 1.0, "#000000"),
-            Some(&format!("{h:.0} m")),
-            Some("highest point of the divide"),
+            Some(&format!("{h:.0} {}", w.m)),
+            Some(w.highest_of_divide),
         );
     }
     let mut k = 0;
@@ -63,7 +66,7 @@ pub(super) fn divide_map(
                 4.0,
                 Style::area("#fdbf6f", 1.0, "#d62728"),
                 Some(&format!("D{k}")),
-                Some("largest departures from a compared line (the report's table)"),
+                Some(w.departures),
             );
         }
     }
@@ -74,81 +77,104 @@ pub(super) fn divide_map(
                 4.0,
                 Style::area("#000000", 1.0, "#ffffff"),
                 Some(&format!("V{}", i + 1)),
-                Some("DEM void"),
+                Some(w.dem_void),
             );
         }
     }
-    map.note(&format!(
-        "{} line(s), {:.3} km; geodesic lengths on WGS 84; transverse Mercator centred on the map.",
-        s.lines,
-        s.length_m / 1000.0
+    map.note(&fill(
+        w.divide_map_note,
+        &[&s.lines, &format!("{:.3}", s.length_m / 1000.0)],
     ));
     Some(map)
 }
 
 /// The divide's report (Markdown), `map` the map's file name beside it.
-fn divide_report(s: &DivideSummary, map: Option<&str>) -> String {
-    let mut r = String::from("# Water-parting\n\n");
+fn divide_report(s: &DivideSummary, map: Option<&str>, lang: Lang) -> String {
+    let w = lang.words();
+    let mut r = format!("# {}\n\n", w.divide_title);
+    if !w.report_language.is_empty() {
+        let _ = writeln!(r, "{}\n", w.report_language);
+    }
+    let highest = match (s.highest_m, s.highest_at) {
+        (Some(h), Some([lat, lon])) => fill(
+            w.height_at,
+            &[
+                &format!("{h:.0}"),
+                &format!("{lat:.5}"),
+                &format!("{lon:.5}"),
+            ],
+        ),
+        _ => "—".into(),
+    };
     let _ = writeln!(
         r,
-        "| | |\n|---|---:|\n| lines | {} |\n| length | {:.3} km |\n| highest point | {} |\n| cells draining to A / B | {} / {} |",
+        "| | |\n|---|---:|\n| {} | {} |\n| {} | {:.3} {} |\n| {} | {highest} |\n| {} | {} / {} |",
+        w.lines,
         s.lines,
+        w.length,
         s.length_m / 1000.0,
-        match (s.highest_m, s.highest_at) {
-            (Some(h), Some([lat, lon])) => format!("{h:.0} m at {lat:.5}°, {lon:.5}°"),
-            _ => "—".into(),
-        },
+        w.km,
+        w.highest_point,
+        w.cells_a_b,
         s.cells_a,
         s.cells_b
     );
     if let Some(share) = s.corridor_edge_share {
-        let _ = writeln!(
-            r,
-            "| share of its length within a cell of the corridor's edge | {:.1} % |",
-            100.0 * share
-        );
+        let _ = writeln!(r, "| {} | {:.1} % |", w.edge_share, 100.0 * share);
     }
-    let _ = writeln!(r, "\n## Warnings ({})\n", s.warnings.len());
+    let _ = writeln!(r, "\n## {}\n", fill(w.warnings, &[&s.warnings.len()]));
     if s.warnings.is_empty() {
-        let _ = writeln!(r, "None.");
+        let _ = writeln!(r, "{}", w.none);
+    } else if !w.engine_words.is_empty() {
+        let _ = writeln!(r, "{}\n", w.engine_words);
     }
-    for w in &s.warnings {
-        let _ = writeln!(r, "- {w}");
+    for x in &s.warnings {
+        let _ = writeln!(r, "- {x}");
     }
+    let done = if s.voids.done.is_empty() {
+        w.no_voids
+    } else {
+        &s.voids.done
+    };
     let _ = writeln!(
         r,
-        "\n## DEM voids\n\n{} void(s), {} cell(s): {}",
-        s.voids.voids.len(),
-        s.voids.cells,
-        if s.voids.done.is_empty() {
-            "none met"
+        "\n## {}\n\n{}",
+        w.dem_voids,
+        if s.voids.voids.is_empty() {
+            format!("{}.", w.no_voids)
         } else {
-            &s.voids.done
+            fill(w.voids_line, &[&s.voids.voids.len(), &s.voids.cells, &done])
         }
     );
     for (i, v) in s.voids.voids.iter().enumerate() {
         let at = v
             .centre
             .map_or("—".to_string(), |[la, lo]| format!("{la:.5}°, {lo:.5}°"));
-        let _ = writeln!(r, "- V{}: {} cells, centre {at}", i + 1, v.cells);
+        let _ = writeln!(r, "- {}", fill(w.void_row, &[&(i + 1), &v.cells, &at]));
     }
     if !s.compared.is_empty() {
-        let _ = writeln!(r, "\n## Compared with\n");
+        let _ = writeln!(r, "\n## {}\n", w.compared_with);
         let mut k = 0;
         for c in &s.compared {
             let _ = writeln!(
                 r,
-                "**{}**: distance from the divide (every 50 m along it): median {:.0} m, 95th percentile {:.0} m, largest {:.0} m ({} samples).\n",
-                c.line, c.median_m, c.p95_m, c.max_m, c.samples
+                "**{}**: {}\n",
+                c.line,
+                fill(
+                    w.distances,
+                    &[
+                        &format!("{:.0}", c.median_m),
+                        &format!("{:.0}", c.p95_m),
+                        &format!("{:.0}", c.max_m),
+                        &c.samples
+                    ]
+                )
             );
             if let Some(e) = &c.departures_error {
-                let _ = writeln!(r, "Departures not measured: {e}\n");
+                let _ = writeln!(r, "{}\n", fill(w.departures_error, &[e]));
             }
             if !c.departures.is_empty() {
-                let _ = writeln!(
-                    r,
-                    "| # | area (km²) | widest (m) | widest at (lat, lon) |\n|---|---:|---:|---|"
-                );
+                let _ = writeln!(r, "{}\n|---|---:|---:|---|", w.departure_columns);
                 for d in &c.departures {
                     k += 1;
                     let _ = writeln!(
@@ -165,10 +191,7 @@ fn divide_report(s: &DivideSummary, map: Option<&str>) -> String {
         }
     }
     if let Some(m) = map {
-        let _ = writeln!(
-            r,
-            "\n## Map\n\n![The divide over the DEM's relief, the compared lines, departures D1 … and voids V1 …]({m})"
-        );
+        let _ = writeln!(r, "\n## {}\n\n![{}]({m})", w.map, w.divide_map_caption);
     }
     r
 }
@@ -202,7 +225,7 @@ pub fn write_divide(out: &Path, r: &Divide, overwrite: bool) -> Result<Vec<PathB
     }
     write_text(
         &beside("report.md"),
-        &divide_report(&r.summary, map_name.as_deref()),
+        &divide_report(&r.summary, map_name.as_deref(), r.lang),
         overwrite,
     )?;
     written.push(beside("report.md"));

@@ -77,6 +77,8 @@ pub struct DivideRequest {
     pub voids: VoidPolicy,
     /// How to read the vector files.
     pub input: InputOptions,
+    /// The language of the report and map written beside the divide.
+    pub lang: crate::words::Lang,
 }
 
 /// What a command does with the voids (nodata inside the terrain) it
@@ -302,6 +304,8 @@ pub struct Divide {
     pub geojson: serde_json::Value,
     /// Its map over the DEM's relief.
     pub map: Option<terminus_cartography::Map>,
+    /// The language of its report and map.
+    pub lang: crate::words::Lang,
 }
 
 /// Trace the water-parting.
@@ -423,7 +427,15 @@ pub fn divide(req: &DivideRequest) -> Result<Divide, Failure> {
     }
     summary.voids = voids;
     summary.warnings = warnings;
-    divide_with_map(&d, &wp, summary, geojson, &req.compare, &req.input)
+    divide_with_map(
+        &d,
+        &wp,
+        summary,
+        geojson,
+        &req.compare,
+        &req.input,
+        req.lang,
+    )
 }
 
 /// The divide's outcome with its map: the compared lines read for it.
@@ -434,6 +446,7 @@ pub(crate) fn divide_with_map(
     geojson: serde_json::Value,
     compare: &[PathBuf],
     input: &InputOptions,
+    lang: crate::words::Lang,
 ) -> Result<Divide, Failure> {
     let mut compared = Vec::new();
     for file in compare {
@@ -441,11 +454,12 @@ pub(crate) fn divide_with_map(
         compared.push((crate::input::stem(file), line_pieces(file, &ds)?));
     }
     let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
-    let map = divide_report::divide_map(d, &lines, &compared, &summary);
+    let map = divide_report::divide_map(d, &lines, &compared, &summary, lang);
     Ok(Divide {
         summary,
         geojson,
         map,
+        lang,
     })
 }
 

@@ -369,6 +369,9 @@ pub struct PlanArgs {
     pub doc: DocumentArgs,
     #[command(flatten)]
     pub input: InputArgs,
+    /// Language of report.md and the map: en or ru (figures and pillar numbers are the same in both; the planner's warnings are quoted in English).
+    #[arg(long, default_value = "en", value_parser = terminus_app::words::Lang::parse)]
+    pub lang: terminus_app::words::Lang,
     /// Replace existing outputs.
     #[arg(long)]
     pub overwrite: bool,
@@ -478,6 +481,7 @@ fn run_plan(a: PlanArgs) -> Result<u8, Failure> {
             start: a.start,
         },
         crossings: a.crossings.clone(),
+        lang: a.lang,
         water: a.water.clone(),
         documents: a.doc.documents(),
         input: a.input.plain()?,

@@ -215,6 +215,9 @@ struct DivideArgs {
     /// Voids in the DEM where the divide is sought: refuse, fill or outlet.
     #[arg(long, default_value = "refuse", value_parser = terminus_app::terrain::VoidPolicy::parse)]
     voids: terminus_app::terrain::VoidPolicy,
+    /// Language of OUT.report.md and OUT.map: en or ru (the engine's warnings are quoted in English).
+    #[arg(long, default_value = "en", value_parser = terminus_app::words::Lang::parse)]
+    lang: terminus_app::words::Lang,
     /// Replace an existing output.
     #[arg(long)]
     overwrite: bool,
@@ -689,6 +692,7 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
         metric: a.metric.into(),
         voids: a.voids,
         input: a.input.plain()?,
+        lang: a.lang,
     };
     let spin = progress::spinner("filling, draining, tracing the divide", true);
     let r = terminus_app::terrain::divide(&req);
