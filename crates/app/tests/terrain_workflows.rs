@@ -94,6 +94,7 @@ fn the_pipeline_matches_richdem_and_says_what_made_it() {
             dem_crs: None,
             drainage: Drainage::Epsilon,
             metric: CellMetric::Drop,
+            voids: terrain::VoidPolicy::Outlet,
             out: out.clone(),
             overwrite: false,
         },
@@ -166,7 +167,14 @@ fn the_pipeline_matches_richdem_and_says_what_made_it() {
 #[test]
 fn streams_have_strahler_orders() {
     let Some(dem) = dem() else { return };
-    let s = terrain::streams(&dem, CellMetric::Ellipsoid, Some(300), None).unwrap();
+    let s = terrain::streams(
+        &dem,
+        CellMetric::Ellipsoid,
+        Some(300),
+        None,
+        Default::default(),
+    )
+    .unwrap();
     let fs = s.geojson["features"].as_array().unwrap();
     assert!(fs.len() > 100, "{}", fs.len());
     assert_eq!(fs.len(), s.segments);
@@ -186,10 +194,108 @@ fn streams_have_strahler_orders() {
         }
         assert!(f["properties"]["length_m"].as_f64().unwrap() > 0.0);
     }
-    let e = terrain::streams(&dem, CellMetric::Ellipsoid, None, None)
+    let e = terrain::streams(&dem, CellMetric::Ellipsoid, None, None, Default::default())
         .err()
         .unwrap();
     assert!(e.message.contains("--threshold") && e.message.contains("--min-area"));
+}
+
+/// A 7 × 7 hole in the DEM: the stream network and the drainage pipeline
+/// say they met it (its size and where), treat it as an outlet by
+/// default (as RichDEM), fill it when told, and refuse when told to.
+#[test]
+fn streams_and_the_pipeline_report_the_voids_they_meet() {
+    let Some(dem) = dem() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // The hole goes on the middle of the longest segment of the
+    // network's largest order, a valley floor.
+    let whole = terrain::streams(
+        &dem,
+        CellMetric::Ellipsoid,
+        Some(300),
+        None,
+        Default::default(),
+    )
+    .unwrap();
+    assert!(whole.voids.voids.is_empty());
+    let trunk = whole.geojson["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["order"] == whole.max_order)
+        .max_by_key(|f| f["properties"]["cells"].as_u64().unwrap())
+        .unwrap();
+    let c = trunk["geometry"]["coordinates"].as_array().unwrap();
+    let mid = &c[c.len() / 2];
+    let (lon0, lat0) = (mid[0].as_f64().unwrap(), mid[1].as_f64().unwrap());
+    let mut d = terminus_terrain::read(&dem, None).unwrap();
+    let (col, row) = d.georef.cell_at(lon0, lat0, d.width, d.height).unwrap();
+    for r in row - 3..=row + 3 {
+        for k in col - 3..=col + 3 {
+            d.data[r * d.width + k] = f32::NAN;
+        }
+    }
+    let holed = dir.path().join("holed.tif");
+    terrain::save(&holed, &d, false).unwrap();
+    let streams = |voids| terrain::streams(&holed, CellMetric::Ellipsoid, Some(300), None, voids);
+    let outlet = streams(terrain::VoidPolicy::Outlet).unwrap();
+    assert_eq!(outlet.voids.voids.len(), 1);
+    assert_eq!(outlet.voids.cells, 49);
+    let [lat, lon] = outlet.voids.voids[0].centre.unwrap();
+    assert!(
+        (lat - lat0).abs() < 1e-6 && (lon - lon0).abs() < 1e-6,
+        "{lat} {lon} vs {lat0} {lon0}"
+    );
+    assert!(
+        outlet.voids.done.contains("used as outlets"),
+        "{}",
+        outlet.voids.done
+    );
+    let filled = streams(terrain::VoidPolicy::Fill).unwrap();
+    assert!(
+        filled.voids.done.contains("filled first"),
+        "{}",
+        filled.voids.done
+    );
+    // As an outlet, the trunk stream ends at the hole; filled, it runs
+    // across and no stream ends there.
+    let ends_in_hole = |s: &terrain::Streams| {
+        s.geojson["features"].as_array().unwrap().iter().any(|f| {
+            let c = f["geometry"]["coordinates"].as_array().unwrap();
+            let last = c.last().unwrap();
+            let (lo, la) = (last[0].as_f64().unwrap(), last[1].as_f64().unwrap());
+            d.georef
+                .cell_at(lo, la, d.width, d.height)
+                .is_some_and(|(c, r)| c.abs_diff(col) <= 4 && r.abs_diff(row) <= 4)
+        })
+    };
+    assert!(!ends_in_hole(&filled));
+    assert!(ends_in_hole(&outlet));
+    let refused = streams(terrain::VoidPolicy::Refuse).err().unwrap();
+    assert!(
+        refused.message.contains("1 void(s), 49 cells"),
+        "{}",
+        refused.message
+    );
+    // The pipeline: the same void in its outcome and its provenance.
+    let out = dir.path().join("pipe");
+    let r = terrain::pipeline(
+        &PipelineRequest {
+            dem: holed.clone(),
+            dem_crs: None,
+            drainage: Drainage::Epsilon,
+            metric: CellMetric::Drop,
+            voids: terrain::VoidPolicy::Outlet,
+            out: out.clone(),
+            overwrite: false,
+        },
+        Provenance::new(vec!["test".into()]),
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!((r.voids.voids.len(), r.voids.cells), (1, 49));
+    let prov = std::fs::read_to_string(out.join("provenance.json")).unwrap();
+    assert!(prov.contains("used as outlets"), "{prov}");
 }
 
 /// The Kyzyl-Suu from 39.66°N 72.84°E down to 39.49°N 72.00°E: longer

@@ -970,6 +970,9 @@ pub struct PipelineRequest {
     pub drainage: Drainage,
     /// Slope metric for D8.
     pub metric: CellMetric,
+    /// Voids (nodata inside the terrain): outlets (RichDEM's convention,
+    /// the default), filled first, or refused.
+    pub voids: VoidPolicy,
     /// Results folder.
     pub out: PathBuf,
     /// Replace existing outputs.
@@ -977,7 +980,7 @@ pub struct PipelineRequest {
 }
 
 /// What the pipeline found.
-#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PipelineOutcome {
     /// Columns.
     pub width: usize,
@@ -991,6 +994,8 @@ pub struct PipelineOutcome {
     pub largest_accumulation: u32,
     /// Seconds in memory (reading and writing excluded).
     pub compute_s: f64,
+    /// The voids met and what was done with them.
+    pub voids: VoidsMet,
 }
 
 /// Write a DEM as GeoTIFF (.tif) or ESRI ASCII grid (.asc); never over
@@ -1084,6 +1089,7 @@ pub fn pipeline(
     let d_crs = d.georef.crs.id();
     d.range()
         .map_err(|e| Failure::failed(format!("{}: {e}", req.dem.display())))?;
+    let voids = handle_voids(&mut d, &req.dem, req.voids, None, "drainage")?;
     let big = d.width * d.height > 4_000_000;
     let mut compute = 0.0;
     let mut clock = std::time::Instant::now();
@@ -1151,6 +1157,7 @@ pub fn pipeline(
     provenance.file("DEM", &req.dem, "raster", Some(d_crs))?;
     provenance.tolerance("drainage", format!("{:?}", req.drainage));
     provenance.tolerance("metric", format!("{:?}", req.metric));
+    provenance.tolerance("voids", &voids.done);
     provenance.write(&req.out)?;
     Ok(PipelineOutcome {
         width: shape.width,
@@ -1159,6 +1166,7 @@ pub fn pipeline(
         basins: outlets.len(),
         largest_accumulation: largest,
         compute_s: compute,
+        voids,
     })
 }
 
@@ -1174,18 +1182,23 @@ pub struct Streams {
     pub max_order: u32,
     /// The threshold used, cells.
     pub threshold: u32,
+    /// The voids met and what was done with them.
+    pub voids: VoidsMet,
 }
 
 /// The stream network of cells draining at least `threshold` cells (or
-/// `min_area_km2`), after filling with +ε.
+/// `min_area_km2`), after filling with +ε; the DEM's voids handled by
+/// `voids` (as outlets, streams end in them; filled, they run across).
 pub fn streams(
     dem: &Path,
     metric: CellMetric,
     threshold: Option<u32>,
     min_area_km2: Option<f64>,
+    voids: VoidPolicy,
 ) -> Result<Streams, Failure> {
     use terminus_geodesy::measure::InverseGeodesic;
     let mut d = load_dem(dem, None)?;
+    let voids = handle_voids(&mut d, dem, voids, None, "stream network")?;
     terminus_terrain::fill(&mut d, NodataAs::Outlet, true);
     let dir = d8(&d, metric);
     let valid: Vec<bool> = d.data.iter().map(|v| !v.is_nan()).collect();
@@ -1236,6 +1249,7 @@ pub fn streams(
         length_m: total,
         max_order: max_order as u32,
         threshold,
+        voids,
     })
 }
 

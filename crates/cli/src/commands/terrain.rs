@@ -149,9 +149,15 @@ struct StreamArgs {
     /// Slope metric for D8.
     #[arg(long, value_enum, default_value = "ellipsoid")]
     metric: Metric,
+    /// Voids (nodata inside the terrain, not touching the DEM's edge): outlet (water drains into them, as RichDEM; streams end there), fill (Laplace from their edges first, as terrain fill-voids) or refuse. Each void met is named in the output either way.
+    #[arg(long, default_value = "outlet", value_parser = terminus_app::terrain::VoidPolicy::parse)]
+    voids: terminus_app::terrain::VoidPolicy,
     /// Replace an existing output.
     #[arg(long)]
     overwrite: bool,
+    /// Print the summary as JSON (docs/terrain.md).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -315,9 +321,15 @@ struct PipelineArgs {
     /// CRS of a DEM that does not state one.
     #[arg(long = "dem-crs", value_name = "CRS")]
     dem_crs: Option<String>,
+    /// Voids (nodata inside the terrain, not touching the DEM's edge): outlet (water drains into them, as RichDEM; streams end there), fill (Laplace from their edges first, as terrain fill-voids) or refuse. Each void met is named in the output either way.
+    #[arg(long, default_value = "outlet", value_parser = terminus_app::terrain::VoidPolicy::parse)]
+    voids: terminus_app::terrain::VoidPolicy,
     /// Replace existing outputs.
     #[arg(long)]
     overwrite: bool,
+    /// Print the summary as JSON (docs/terrain.md).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq)]
@@ -645,13 +657,28 @@ fn streams_cmd(a: StreamArgs) -> Result<u8, Failure> {
             .hint("add --overwrite to replace it"));
     }
     let spin = progress::spinner("filling, draining, extracting streams", true);
-    let r = terminus_app::terrain::streams(&a.dem, a.metric.into(), a.threshold, a.min_area);
+    let r =
+        terminus_app::terrain::streams(&a.dem, a.metric.into(), a.threshold, a.min_area, a.voids);
     spin.finish_and_clear();
     let r = r?;
     std::fs::write(
         &a.out,
         serde_json::to_string(&r.geojson).unwrap_or_default(),
     )?;
+    if a.json {
+        print_json(&serde_json::json!({
+            "segments": r.segments,
+            "length_m": r.length_m,
+            "max_order": r.max_order,
+            "threshold": r.threshold,
+            "voids": r.voids,
+            "out": a.out.display().to_string(),
+        }));
+        return Ok(0);
+    }
+    if !r.voids.voids.is_empty() {
+        println!("voids: {}", r.voids.done);
+    }
     println!(
         "{} stream segments (threshold {} cells), {:.1} km, highest Strahler order {} → {}",
         r.segments,
@@ -829,6 +856,7 @@ fn pipeline(a: PipelineArgs) -> Result<u8, Failure> {
             Drainage::Breach => terminus_app::terrain::Drainage::Breach,
         },
         metric: a.metric.into(),
+        voids: a.voids,
         out: a.out.clone(),
         overwrite: a.overwrite,
     };
@@ -838,6 +866,13 @@ fn pipeline(a: PipelineArgs) -> Result<u8, Failure> {
     });
     spin.finish_and_clear();
     let r = r?;
+    if a.json {
+        print_json(&r);
+        return Ok(0);
+    }
+    if !r.voids.voids.is_empty() {
+        println!("voids: {}", r.voids.done);
+    }
     println!(
         "{} × {} cells: {} changed, {} edge basins, largest accumulation {} cells ({:.2} s in memory) → {}",
         r.width,
