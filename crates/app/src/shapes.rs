@@ -202,6 +202,26 @@ pub fn select_line(
     }
 }
 
+/// The named points of a places file (populated places, landmarks): each
+/// point feature's name by [`name_of`]; features that are not points are
+/// not places and are counted in the second value, for the caller to say.
+pub fn places_in(ds: &Dataset, field: Option<&str>) -> (Vec<terminus_compare::Place>, usize) {
+    let (mut places, mut other) = (Vec::new(), 0);
+    for layer in &ds.layers {
+        for (i, f) in layer.features.iter().enumerate() {
+            match &f.geometry {
+                Some(Geometry::Point(c)) => places.push(terminus_compare::Place {
+                    name: name_of(f, field, format!("place {}", i + 1)),
+                    lat: c.y,
+                    lon: c.x,
+                }),
+                _ => other += 1,
+            }
+        }
+    }
+    (places, other)
+}
+
 /// A feature's name: the `field` asked for, else the first of name, NAME,
 /// Name, city, asciiname, title, else the first text attribute, else
 /// `fallback`.

@@ -430,3 +430,114 @@ fn the_turning_points_stay_within_their_deviation() {
         );
     }
 }
+
+/// `--places`: every GeoNames place within 5 km of the NE–WA compromise
+/// of Armenia–Azerbaijan is listed, none farther; each distance and side
+/// equal to the nearest of every segment of every line solved by brute
+/// force (geodesic, to 1e-6 m), in order along the line; the report's
+/// table and the map carry them.
+#[test]
+fn places_near_the_compromise_are_listed_with_exact_distances() {
+    use terminus_geodesy::geodesic::{nearest_on_segment, Gnomonic};
+    use terminus_geodesy::{Ellipsoid, LatLon};
+    let places = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/places/geonames_cities1000_AM_AZ_region.geojson");
+    if !places.exists() {
+        eprintln!("SKIPPED: {} absent (../shared/data)", places.display());
+        return;
+    }
+    let within = 5000.0;
+    let m = median::run(
+        &MedianRequest {
+            names: vec!["NE".into(), "WA".into()],
+            compromise: true,
+            places: Some(places.clone()),
+            places_within: Some(within),
+            ..request(vec![
+                bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+                bundled("worldatlas10m_ARM_AZE_shared.geojson"),
+            ])
+        },
+        provenance(),
+    )
+    .unwrap();
+    let near = &m.summary.places;
+    assert_eq!(m.summary.places_within_m, Some(within));
+    assert!(near.len() >= 10, "{}", near.len());
+    let g = Gnomonic::new(Ellipsoid::WGS84);
+    let lines: Vec<(String, Vec<LatLon>)> = m
+        .outcome
+        .lines
+        .iter()
+        .filter(|l| !l.name.ends_with(" simplified"))
+        .map(|l| {
+            (
+                l.name.clone(),
+                l.line
+                    .vertices
+                    .iter()
+                    .map(|v| LatLon::new(v.lat, v.lon))
+                    .collect(),
+            )
+        })
+        .collect();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&places).unwrap()).unwrap();
+    let mut listed = 0;
+    for f in doc["features"].as_array().unwrap() {
+        let c = &f["geometry"]["coordinates"];
+        let p = LatLon::new(c[1].as_f64().unwrap(), c[0].as_f64().unwrap());
+        let mut best: Option<(f64, i8, &str)> = None;
+        for (name, pts) in &lines {
+            for w in pts.windows(2) {
+                let n = nearest_on_segment(&g, w[0], w[1], p).unwrap();
+                if best.is_none_or(|b| n.distance < b.0) {
+                    best = Some((n.distance, n.side, name));
+                }
+            }
+        }
+        let (d, side, line) = best.unwrap();
+        let found = near
+            .iter()
+            .find(|x| x.lat == p.lat && x.lon == p.lon && x.line == line);
+        if d <= within {
+            let x = found.unwrap_or_else(|| panic!("{p:?} at {d} m not listed"));
+            assert!((x.distance_m - d).abs() < 1e-6, "{} vs {d}", x.distance_m);
+            let s = match side {
+                1 => "left",
+                -1 => "right",
+                _ => "on",
+            };
+            assert_eq!(x.side, s, "{}", x.name);
+            listed += 1;
+        } else {
+            assert!(found.is_none(), "{p:?} at {d} m listed");
+        }
+    }
+    assert_eq!(listed, near.len());
+    for w in near.windows(2) {
+        assert!(w[0].line < w[1].line || (w[0].line == w[1].line && w[0].along_m <= w[1].along_m));
+    }
+    // The report's table and the map.
+    let dir = tempfile::tempdir().unwrap();
+    median::write(dir.path(), &m, false).unwrap();
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(
+        report.contains("## Places within 5.0 km of the line"),
+        "{report}"
+    );
+    for (k, x) in near.iter().enumerate() {
+        assert!(
+            report.contains(&format!(
+                "| P{} | {} | {:.0} |",
+                k + 1,
+                x.name,
+                x.distance_m
+            )),
+            "{}",
+            x.name
+        );
+    }
+    let svg = std::fs::read_to_string(dir.path().join("maps/overview.svg")).unwrap();
+    assert!(svg.contains("place within 5.0 km of the line"));
+}

@@ -207,6 +207,95 @@ impl Map {
         Map::new(title, (s - dla, w - dlo, n + dla, e + dlo), width, height)
     }
 
+    /// Where each point's label goes: (left, baseline) in pixels, or none
+    /// when it has no label or every place tried would cover a label
+    /// already placed (or a labelled point's symbol, or leave the
+    /// frame). Tried in turn: right of the point, left, above, below —
+    /// greedily, in the order the points were added, so the first-added
+    /// (the most important, by the engines' convention) keep theirs. The
+    /// second value counts the labels left out; both renderers say so in
+    /// a note. Boxes are the PNG's monospaced cells (the SVG's 11-pixel
+    /// sans-serif text is narrower, so it fits the same boxes).
+    fn label_places(&self) -> (Vec<Option<(f64, f64)>>, usize) {
+        let cw = noto_sans_mono_bitmap::get_raster_width(
+            noto_sans_mono_bitmap::FontWeight::Regular,
+            noto_sans_mono_bitmap::RasterHeight::Size16,
+        ) as f64;
+        let (lo, hi) = (
+            (MARGIN, MARGIN),
+            (self.width as f64 - MARGIN, self.height as f64 - MARGIN),
+        );
+        let mut taken: Vec<[f64; 4]> = self
+            .features
+            .iter()
+            .filter(|f| f.label.is_some())
+            .filter_map(|f| match &f.shape {
+                Shape::Point(p, r) => {
+                    let (x, y) = self.px(*p);
+                    Some([x - r, y - r, x + r, y + r])
+                }
+                _ => None,
+            })
+            .collect();
+        let overlaps =
+            |a: &[f64; 4], b: &[f64; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+        let mut out = Vec::with_capacity(self.features.len());
+        let mut left_out = 0;
+        for f in &self.features {
+            let (Shape::Point(p, r), Some(t)) = (&f.shape, &f.label) else {
+                out.push(None);
+                continue;
+            };
+            let (x, y) = self.px(*p);
+            let (w, h) = (cw * t.chars().count() as f64, 13.0);
+            // (left, baseline) of each candidate.
+            let tries = [
+                (x + r + 3.0, y + 4.0),
+                (x - r - 3.0 - w, y + 4.0),
+                // Above and below, clear of the two beside it.
+                (x - w / 2.0, y + 4.0 - h),
+                (x - w / 2.0, y + 4.0 + h),
+            ];
+            let inside = x >= lo.0 && y >= lo.1 && x <= hi.0 && y <= hi.1;
+            let spot = tries.into_iter().find(|&(lx, by)| {
+                let b = [lx, by - h + 2.0, lx + w, by + 2.0];
+                b[0] >= lo.0
+                    && b[1] >= lo.1
+                    && b[2] <= hi.0
+                    && b[3] <= hi.1
+                    && !taken.iter().any(|t| overlaps(t, &b))
+            });
+            match spot {
+                Some((lx, by)) => {
+                    taken.push([lx, by - h + 2.0, lx + w, by + 2.0]);
+                    out.push(Some((lx, by)));
+                }
+                None => {
+                    // A point outside the frame has no label to lose.
+                    if inside {
+                        left_out += 1;
+                    }
+                    out.push(None);
+                }
+            }
+        }
+        (out, left_out)
+    }
+
+    /// The canvas's height: the map's, and a line more for each note
+    /// beyond the two its bottom margin holds.
+    fn canvas_height(&self) -> u32 {
+        let notes = self.notes.len() + usize::from(self.label_places().1 > 0);
+        self.height + 16 * notes.saturating_sub(2) as u32
+    }
+
+    /// The note saying how many labels were left out, if any.
+    fn labels_note(left_out: usize) -> Option<String> {
+        (left_out > 0).then(|| {
+            format!("{left_out} label(s) left out where they would cover another (the report lists every point).")
+        })
+    }
+
     fn px(&self, p: LatLon) -> (f64, f64) {
         let g = self.tm.forward(GeoLatLon::from_pair(p));
         let (x, y) = (g.easting, g.northing);
@@ -406,12 +495,13 @@ impl Map {
     /// The map as SVG text.
     pub fn to_svg(&self) -> String {
         let (w, h) = (self.width as f64, self.height as f64);
+        let hc = self.canvas_height() as f64;
         let mut s = String::new();
         let _ = writeln!(
             s,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="12">"#
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{hc}" viewBox="0 0 {w} {hc}" font-family="sans-serif" font-size="12">"#
         );
-        let _ = writeln!(s, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
+        let _ = writeln!(s, r##"<rect width="{w}" height="{hc}" fill="#ffffff"/>"##);
         if let Some(png) = self.relief_png() {
             let _ = writeln!(
                 s,
@@ -434,7 +524,8 @@ impl Map {
                 pts(l)
             );
         }
-        for f in &self.features {
+        let (label_at, left_out) = self.label_places();
+        for (fi, f) in self.features.iter().enumerate() {
             let st = &f.style;
             let stroke = st
                 .stroke
@@ -480,12 +571,10 @@ impl Map {
                         st.fill.as_deref().unwrap_or("none"),
                         st.width
                     );
-                    if let Some(t) = &f.label {
+                    if let (Some(t), Some((lx, by))) = (&f.label, label_at[fi]) {
                         let _ = writeln!(
                             s,
-                            r#"<text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#,
-                            x + r + 3.0,
-                            y + 4.0,
+                            r#"<text x="{lx:.1}" y="{by:.1}" font-size="11">{}</text>"#,
                             esc(t)
                         );
                     }
@@ -613,12 +702,18 @@ impl Map {
                 );
             }
         }
-        for (i, n) in self.notes.iter().enumerate() {
+        for (i, n) in self
+            .notes
+            .iter()
+            .cloned()
+            .chain(Self::labels_note(left_out))
+            .enumerate()
+        {
             let _ = writeln!(
                 s,
                 r##"<text x="{MARGIN}" y="{:.1}" font-size="9" fill="#555">{}</text>"##,
                 h - MARGIN + 30.0 + 11.0 * i as f64,
-                esc(n)
+                esc(&n)
             );
         }
         s.push_str("</svg>\n");
@@ -633,7 +728,7 @@ impl Map {
         if self.width < 100 || self.height < 100 {
             return Err(MapError::Canvas(self.width, self.height));
         }
-        let mut pm = Pixmap::new(self.width, self.height)
+        let mut pm = Pixmap::new(self.width, self.canvas_height())
             .ok_or(MapError::Canvas(self.width, self.height))?;
         pm.fill(Color::WHITE);
         if let Some(grey) = &self.relief {
@@ -646,7 +741,9 @@ impl Map {
         let (w, h) = (self.width as f32, self.height as f32);
         let m = MARGIN as f32;
         let clip = {
-            let mut mask = tiny_skia::Mask::new(self.width, self.height)
+            // The mask is the canvas's size, taller than the map when
+            // notes need it (a mask of another size clips everything).
+            let mut mask = tiny_skia::Mask::new(pm.width(), pm.height())
                 .ok_or(MapError::Canvas(self.width, self.height))?;
             if let Some(r) = Rect::from_xywh(m, m, w - 2.0 * m, h - 2.0 * m) {
                 mask.fill_path(
@@ -705,7 +802,8 @@ impl Map {
                 );
             }
         }
-        for f in &self.features {
+        let (label_at, left_out) = self.label_places();
+        for (fi, f) in self.features.iter().enumerate() {
             let st = &f.style;
             match &f.shape {
                 Shape::Area(rings) => {
@@ -776,8 +874,8 @@ impl Map {
                             );
                         }
                     }
-                    if let Some(t) = &f.label {
-                        text(&mut pm, t, x + r + 3.0, y - 8.0, 16, false, (0, 0, 0));
+                    if let (Some(t), Some((lx, by))) = (&f.label, label_at[fi]) {
+                        text(&mut pm, t, lx, by - 12.0, 16, false, (0, 0, 0));
                     }
                 }
             }
@@ -939,27 +1037,45 @@ impl Map {
                         }
                     }
                     _ => {
-                        if let (Some(path), Some(c)) = (
-                            PathBuilder::from_circle((lx + 17.0) as f32, (y - 4.0) as f32, 4.0),
-                            &st.fill,
-                        ) {
-                            pm.fill_path(
-                                &path,
-                                &paint_of(c, 1.0),
-                                FillRule::Winding,
-                                Transform::identity(),
-                                None,
-                            );
+                        if let Some(path) =
+                            PathBuilder::from_circle((lx + 17.0) as f32, (y - 4.0) as f32, 4.0)
+                        {
+                            if let Some(c) = &st.fill {
+                                pm.fill_path(
+                                    &path,
+                                    &paint_of(c, 1.0),
+                                    FillRule::Winding,
+                                    Transform::identity(),
+                                    None,
+                                );
+                            }
+                            // Its outline too: a white symbol on the white
+                            // legend is seen by its stroke, as on the map.
+                            if let Some(c) = &st.stroke {
+                                pm.stroke_path(
+                                    &path,
+                                    &paint_of(c, 1.0),
+                                    &Stroke::default(),
+                                    Transform::identity(),
+                                    None,
+                                );
+                            }
                         }
                     }
                 }
                 text(&mut pm, &e.text, lx + 34.0, y - 13.0, 16, false, (0, 0, 0));
             }
         }
-        for (i, n) in self.notes.iter().enumerate() {
+        for (i, n) in self
+            .notes
+            .iter()
+            .cloned()
+            .chain(Self::labels_note(left_out))
+            .enumerate()
+        {
             text(
                 &mut pm,
-                n,
+                &n,
                 MARGIN,
                 self.height as f64 - MARGIN + 18.0 + 16.0 * i as f64,
                 16,
@@ -1142,6 +1258,77 @@ fn length_label(m: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Thirty labelled points on one spot: four labels fit round it
+    /// (right, left, above, below), none covering another or a point's
+    /// symbol; the other 26 are left out and both renderings say so.
+    #[test]
+    fn labels_never_cover_each_other_and_those_left_out_are_counted() {
+        let mut map = Map::new("Labels", (40.0, 45.0, 40.2, 45.3), 640, 480);
+        for k in 0..30 {
+            map.point(
+                (40.1, 45.15),
+                3.0,
+                Style::area("#ffffff", 1.0, "#000000"),
+                Some(&format!("place {k}")),
+                Some("place"),
+            );
+        }
+        // A lone point far from the cluster keeps its label.
+        map.point(
+            (40.02, 45.02),
+            3.0,
+            Style::area("#ffffff", 1.0, "#000000"),
+            Some("alone"),
+            None,
+        );
+        let (at, left_out) = map.label_places();
+        assert_eq!(left_out, 26);
+        assert_eq!(at.iter().flatten().count(), 5);
+        assert!(at[30].is_some());
+        let cw = noto_sans_mono_bitmap::get_raster_width(
+            noto_sans_mono_bitmap::FontWeight::Regular,
+            noto_sans_mono_bitmap::RasterHeight::Size16,
+        ) as f64;
+        let boxes: Vec<[f64; 4]> = at
+            .iter()
+            .zip(&map.features)
+            .filter_map(|(a, f)| {
+                let (lx, by) = (*a)?;
+                let w = f.label.as_ref()?.chars().count() as f64 * cw;
+                Some([lx, by - 11.0, lx + w, by + 2.0])
+            })
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(
+                    !(a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]),
+                    "{a:?} covers {b:?}"
+                );
+            }
+        }
+        let svg = map.to_svg();
+        assert!(svg.contains("26 label(s) left out"));
+        assert_eq!(svg.matches(r#"font-size="11">place "#).count(), 4);
+        // Three notes: the canvas grows a line below the map, and the map
+        // is still drawn (a red line across it).
+        map.line(
+            &[(40.05, 45.05), (40.15, 45.25)],
+            Style::line("#ff0000", 3.0),
+            None,
+        );
+        map.note("first");
+        map.note("second");
+        let png = tiny_skia::Pixmap::decode_png(&map.to_png().unwrap()).unwrap();
+        assert_eq!((png.width(), png.height()), (640, 480 + 16));
+        let red = png
+            .pixels()
+            .iter()
+            .filter(|p| p.red() > 200 && p.green() < 60 && p.blue() < 60)
+            .count();
+        assert!(red > 100, "{red} red pixels");
+        assert!(map.to_svg().contains(r#"height="496""#));
+    }
 
     /// Cyrillic (and Armenian) text is drawn, not '?': each letter's ink
     /// stays inside its monospaced cell, differs from the '?' drawn for a

@@ -15,7 +15,7 @@ use crate::shapes::{line_pieces, name_of, polygons};
 use report::MapRef;
 use std::path::{Path, PathBuf};
 use terminus_compare::{
-    ClaimLine, Comparison, Inputs, LatLon, Options, Place, PolygonRings, Road, Section, Territory,
+    ClaimLine, Comparison, Inputs, LatLon, Options, PolygonRings, Road, Section, Territory,
 };
 use terminus_formats::{Format, WriteOptions};
 use terminus_geodesy::Crs;
@@ -169,17 +169,14 @@ pub fn run(req: &CompareRequest, mut provenance: Provenance) -> Result<CompareOu
     }
     if let Some(path) = &req.places {
         let ds = read_wgs84(&req.input, path, &mut notes, &mut provenance, "places")?;
-        for layer in &ds.layers {
-            for (i, f) in layer.features.iter().enumerate() {
-                if let Some(Geometry::Point(c)) = &f.geometry {
-                    inputs.places.push(Place {
-                        name: name_of(f, req.name_field.as_deref(), format!("place {}", i + 1)),
-                        lat: c.y,
-                        lon: c.x,
-                    });
-                }
-            }
+        let (places, other) = crate::shapes::places_in(&ds, req.name_field.as_deref());
+        if other > 0 {
+            notes.push(format!(
+                "{}: {other} feature(s) that are not points left out of the places",
+                path.display()
+            ));
         }
+        inputs.places = places;
     }
     if let Some(path) = &req.roads {
         let ds = read_wgs84(&req.input, path, &mut notes, &mut provenance, "roads")?;

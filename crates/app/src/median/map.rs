@@ -112,6 +112,26 @@ pub fn overview(o: &Outcome) -> Map {
             c.coverage_text()
         ));
     }
+    // Places near the line: named when there are few enough to read,
+    // else numbered P1 … as in the report's table.
+    let named = o.places.len() <= 40;
+    for (k, p) in o.places.iter().enumerate() {
+        let label = if named {
+            p.name.clone()
+        } else {
+            format!("P{}", k + 1)
+        };
+        map.point(
+            (p.lat, p.lon),
+            3.0,
+            Style::area("#ffffff", 1.0, "#000000"),
+            Some(&label),
+            Some(&format!(
+                "place within {:.1} km of the line (P1 … in the report)",
+                o.places_within_m.unwrap_or(0.0) / 1000.0
+            )),
+        );
+    }
     map.note("Geodesic lines on WGS 84; transverse Mercator centred on the map.");
     map
 }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use terminus_compare::frame::Frame;
 use terminus_compare::{ClaimLine, Inputs, Options, Territory};
 mod map;
+pub mod places;
 
 use terminus_delimitation::{
     compromise_median, median_line, tri_junction, turning_point_line, BasePoint, DelimitationError,
@@ -47,6 +48,13 @@ pub struct MedianRequest {
     /// With the compromise: the turning points' largest deviation from the
     /// computed line, metres (1 m when `simplified` is asked without it).
     pub max_deviation: Option<f64>,
+    /// Populated places (points): those within `places_within` of the
+    /// line are listed in the report and `--json` and drawn on the map.
+    pub places: Option<PathBuf>,
+    /// How near the line a place is listed, metres (5 km when none).
+    pub places_within: Option<f64>,
+    /// The places' name attribute (default name, NAME, …).
+    pub name_field: Option<String>,
     /// How to read the files.
     pub input: InputOptions,
 }
@@ -172,7 +180,28 @@ pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutc
             });
         }
     }
-    let outcome = compute(req, sides, territories, &options)?;
+    let mut outcome = compute(req, sides, territories, &options)?;
+    if let Some(path) = &req.places {
+        let r = read(path, &req.input)?;
+        notes.extend(r.notes());
+        provenance.input("places", &r);
+        let (all, other) = crate::shapes::places_in(&r.dataset, req.name_field.as_deref());
+        if other > 0 {
+            notes.push(format!(
+                "{}: {other} feature(s) that are not points left out of the places",
+                path.display()
+            ));
+        }
+        let within = req.places_within.unwrap_or(5000.0);
+        if !(within.is_finite() && within > 0.0) {
+            return Err(Failure::usage(format!(
+                "--places-within {within}: give a distance above zero, e.g. 5km"
+            )));
+        }
+        outcome.places = places::near_lines(&all, &outcome.lines, within)?;
+        outcome.places_within_m = Some(within);
+        provenance.tolerance("places_within_m", within);
+    }
     let summary = summary_of(&outcome, &options, &notes);
     provenance.tolerance("tolerance_m", req.tolerance);
     provenance.tolerance("ratio", format!("{}:{}", req.ratio.0, req.ratio.1));
@@ -303,6 +332,10 @@ pub struct Outcome {
     /// The parties' territories (compromise with --parties): shaded on
     /// the map.
     pub territories: Vec<Territory>,
+    /// The places near the line (`--places`), by line and along it.
+    pub places: Vec<places::NearPlace>,
+    /// How near the line a place is listed, metres (with `--places`).
+    pub places_within_m: Option<f64>,
 }
 
 /// The compromise in a median's summary (docs/delimitation.md).
@@ -472,6 +505,8 @@ fn compute(
             compromise: None,
             turning: Vec::new(),
             territories: Vec::new(),
+            places: Vec::new(),
+            places_within_m: None,
         });
     }
     let strict = median_line(&frame, &indexed[0], &indexed[1], options).map_err(failure)?;
@@ -544,6 +579,8 @@ fn compute(
         compromise: None,
         turning: Vec::new(),
         territories: Vec::new(),
+        places: Vec::new(),
+        places_within_m: None,
     })
 }
 
@@ -612,6 +649,11 @@ pub struct MedianSummary {
     pub tri_point: Option<TriPointSummary>,
     /// The compromise's regions, skipped regions and gains per claim.
     pub compromise: Option<CompromiseSummary>,
+    /// The places within `places_within_m` of the line (`--places`), by
+    /// line and along it; none without `--places`.
+    pub places: Vec<places::NearPlace>,
+    /// How near the line a place is listed, metres (with `--places`).
+    pub places_within_m: Option<f64>,
     /// The input road's notes.
     pub notes: Vec<String>,
 }
@@ -658,6 +700,8 @@ fn summary_of(o: &Outcome, options: &MedianOptions, notes: &[String]) -> MedianS
             base: t.base,
         }),
         compromise: o.compromise.clone(),
+        places: o.places.clone(),
+        places_within_m: o.places_within_m,
         notes: notes.to_vec(),
     }
 }
@@ -949,7 +993,7 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
         let _ = writeln!(
             r,
             "| {} | {} | {} |",
-            s.name,
+            cell(&s.name),
             s.parts.len(),
             s.parts.iter().map(|p| p.len()).sum::<usize>()
         );
@@ -962,7 +1006,7 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
         let _ = writeln!(
             r,
             "| {} | {:.3} | {} | {} |",
-            l.name,
+            cell(&l.name),
             l.line.length_m / 1000.0,
             l.line.vertices.len(),
             l.line.turning_points().count()
@@ -978,7 +1022,7 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
             let _ = writeln!(
                 r,
                 "- {}: {:.9}°, {:.9}° ({})",
-                s.name,
+                cell(&s.name),
                 b.lat,
                 b.lon,
                 feature_text(b)
@@ -1002,7 +1046,7 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
             let _ = writeln!(
                 r,
                 "- {}: {:.3} km — {}",
-                l.name,
+                cell(&l.name),
                 l.line.length_m / 1000.0,
                 l.made_text()
             );
@@ -1035,7 +1079,11 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
                 let _ = writeln!(
                     r,
                     "| {} | {} | {:.1} | {:.6}, {:.6} |",
-                    s.claim, s.spur.piece, s.spur.length_m, s.spur.junction.0, s.spur.junction.1
+                    cell(&s.claim),
+                    s.spur.piece,
+                    s.spur.length_m,
+                    s.spur.junction.0,
+                    s.spur.junction.1
                 );
             }
         }
@@ -1048,7 +1096,7 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
                 let _ = writeln!(
                     r,
                     "| {} | {} | {} | {:.3} | {:.5}, {:.5} |",
-                    g.name,
+                    cell(&g.name),
                     g.drawn_by.join(", "),
                     g.construction,
                     g.area_m2 / 1e6,
@@ -1077,7 +1125,7 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
                 let _ = writeln!(
                     r,
                     "| {} | {} | {:.3} | {} |",
-                    g.claim,
+                    cell(&g.claim),
                     g.discrepancy_count,
                     g.area_between_m2 / 1e6,
                     parts.join(", ")
@@ -1094,7 +1142,7 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
                 let _ = writeln!(
                     r,
                     "| {} | {} | {} | {} | {:.4} | {} |",
-                    l.name,
+                    cell(&l.name),
                     l.vertices,
                     l.turning_points,
                     l.discarded,
@@ -1118,8 +1166,43 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
             }
         }
     }
+    if let Some(within) = o.places_within_m {
+        let _ = writeln!(
+            r,
+            "\n## Places within {:.1} km of the line\n",
+            within / 1000.0
+        );
+        if o.places.is_empty() {
+            let _ = writeln!(r, "None of the places given.");
+        } else {
+            let _ = writeln!(
+                r,
+                "Geodesic distance to the nearest point of the line; the side as the line runs (numbered P1 … on the map).\n\n| # | place | distance (m) | side | line | along it (km) | latitude | longitude |\n|---|---|---:|---|---|---:|---:|---:|"
+            );
+            for (k, p) in o.places.iter().enumerate() {
+                let _ = writeln!(
+                    r,
+                    "| P{} | {} | {:.0} | {} | {} | {:.3} | {:.5} | {:.5} |",
+                    k + 1,
+                    cell(&p.name),
+                    p.distance_m,
+                    p.side,
+                    cell(&p.line),
+                    p.along_m / 1000.0,
+                    p.lat,
+                    p.lon
+                );
+            }
+        }
+    }
     let _ = writeln!(r, "\n## Turning points\n\nIn turning_points.csv / .geojson, each with its base points on both sides (the two features of the side whose base changes, at the same distance).");
     r
+}
+
+/// A name as a Markdown table cell: its `|` escaped (the lines are named
+/// "A|B").
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
 }
 
 /// The compromise median of two claim lines and what each party gains
@@ -1266,6 +1349,8 @@ fn compromise_outcome(
         compromise: Some(compromise),
         turning,
         territories,
+        places: Vec::new(),
+        places_within_m: None,
     })
 }
 

@@ -61,7 +61,8 @@ Examples:
   terminus median left_bank.geojson right_bank.geojson --out river
   terminus median ne.geojson osm.geojson --compromise --names NE,OSM --out mid
   terminus median a.geojson b.geojson --third c.geojson --out lake --json
-  terminus median a.geojson b.geojson --ratio 2:1 --tolerance 0.1m --out ratio";
+  terminus median a.geojson b.geojson --ratio 2:1 --tolerance 0.1m --out ratio
+  terminus median ne.geojson osm.geojson --compromise --places cities.geojson --places-within 3km --out mid";
 
 /// Arguments of `terminus median`.
 #[derive(clap::Args, Debug)]
@@ -98,6 +99,15 @@ pub struct Args {
     /// With --compromise: the turning points' largest distance from the computed line: 1m, 50cm (implies --simplified).
     #[arg(long, value_parser = parse_distance, requires = "compromise")]
     pub max_deviation: Option<f64>,
+    /// Populated places (points, any vector format): those within --places-within of the line are listed in report.md and --json (distance, side, where along the line) and drawn on the map.
+    #[arg(long, value_name = "FILE")]
+    pub places: Option<PathBuf>,
+    /// How near the line a place is listed.
+    #[arg(long, default_value = "5km", value_parser = parse_distance, requires = "places", value_name = "DISTANCE")]
+    pub places_within: f64,
+    /// The places' name attribute (default: name, NAME, Name, city, asciiname, title).
+    #[arg(long, requires = "places", value_name = "FIELD")]
+    pub name_field: Option<String>,
     /// Results folder.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -135,6 +145,9 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         compromise: args.compromise,
         simplified: args.simplified || args.max_deviation.is_some(),
         max_deviation: args.max_deviation,
+        places: args.places.clone(),
+        places_within: Some(args.places_within),
+        name_field: args.name_field.clone(),
         input: InputOptions {
             skip_hash: args.out.is_none(),
             ..args.input.plain()?
