@@ -702,6 +702,7 @@ fn compare_pair(
         b,
         inputs,
         tol,
+        exact_widths: options.exact_widths,
     };
     let mut faces: Vec<Discrepancy> = (0..arr.faces.len())
         .into_par_iter()
@@ -747,11 +748,15 @@ fn compare_pair(
         d.id = i + 1;
     }
 
-    // Agreement both ways.
-    let ((mut agreement, agreed_a), (agreement_b, agreed_b)) = rayon::join(
-        || agreement::stretches(frame, radius, a, &b.name, &b.index, tol),
-        || agreement::stretches(frame, radius, b, &a.name, &a.index, tol),
-    );
+    // Agreement both ways (unless the caller does without).
+    let ((mut agreement, agreed_a), (agreement_b, agreed_b)) = if options.agreement {
+        rayon::join(
+            || agreement::stretches(frame, radius, a, &b.name, &b.index, tol),
+            || agreement::stretches(frame, radius, b, &a.name, &a.index, tol),
+        )
+    } else {
+        ((Vec::new(), f64::NAN), (Vec::new(), f64::NAN))
+    };
     agreement.extend(agreement_b);
     // The agreement at the further tolerances: the stretches again, the
     // same polygons counted against each tolerance.
@@ -770,8 +775,11 @@ fn compare_pair(
             discrepancy_area_m2: counted.iter().map(|d| d.area_m2).sum::<f64>() + 0.0,
         }
     };
-    let mut agreement_at = vec![at(tol, agreed_a, agreed_b)];
-    for &t in &options.more_tolerances {
+    let mut agreement_at = Vec::new();
+    if options.agreement {
+        agreement_at.push(at(tol, agreed_a, agreed_b));
+    }
+    for &t in options.more_tolerances.iter().filter(|_| options.agreement) {
         let ((_, aa), (_, ab)) = rayon::join(
             || agreement::stretches(frame, radius, a, &b.name, &b.index, t),
             || agreement::stretches(frame, radius, b, &a.name, &a.index, t),
@@ -839,6 +847,8 @@ struct FaceContext<'a> {
     b: &'a PreparedLine,
     inputs: &'a Inputs,
     tol: f64,
+    /// Widths sought to the end (else only past the tolerance).
+    exact_widths: bool,
 }
 
 impl FaceContext<'_> {
@@ -1104,16 +1114,21 @@ impl FaceContext<'_> {
         for c in from {
             let len = c.length();
             let n = ((len / step).ceil() as usize).max(1);
-            let ends: Vec<(f64, f64, f64)> = (0..=n)
+            let mut ends: Vec<(f64, f64, f64)> = Vec::with_capacity(n / BLOCK + 2);
+            for k in (0..=n)
                 .step_by(BLOCK)
                 .chain((!n.is_multiple_of(BLOCK)).then_some(n))
-                .map(|k| {
-                    let s = len * k as f64 / n as f64;
-                    let (lo, hi) = to.bounds(self.radius, c.at(s));
-                    best_lo = best_lo.max(lo);
-                    (s, lo, hi)
-                })
-                .collect();
+            {
+                let s = len * k as f64 / n as f64;
+                let (lo, hi) = to.bounds(self.radius, c.at(s));
+                best_lo = best_lo.max(lo);
+                // Asked only whether the face is wider than the
+                // tolerance: a lower bound past it answers.
+                if !self.exact_widths && lo > self.tol {
+                    return (lo, self.frame.latlon(c.at(s)));
+                }
+                ends.push((s, lo, hi));
+            }
             coarse.push(ends);
         }
         let mut samples: Vec<(usize, f64, f64, f64)> = Vec::new(); // (chain, s, lo, hi)

@@ -142,6 +142,19 @@ pub struct Options {
     /// polygons and their widths are the same; what counts as agreed and
     /// as a discrepancy changes), metres.
     pub more_tolerances: Vec<f64>,
+    /// Measure the agreement (the stretches within tolerance, walked
+    /// along both lines). A caller that needs only the areas and gains
+    /// (the median's gains against each claim) turns it off: `agreement`
+    /// and `agreement_at` are then empty and the agreed lengths NaN
+    /// (null in JSON), never a false zero.
+    pub agreement: bool,
+    /// Measure each face's widest point exactly. Off, a face's width is
+    /// sought only until it is shown to exceed the tolerance: every
+    /// `beyond_tolerance` (and so every count, area and gain) is the same,
+    /// but `max_width_m` and the directed widths of a face beyond the
+    /// tolerance are then lower bounds. For callers that read only the
+    /// areas and gains (the median's gains against each claim).
+    pub exact_widths: bool,
     /// The ellipsoid of the coordinates.
     pub ellipsoid: Ellipsoid,
 }
@@ -155,6 +168,8 @@ impl Default for Options {
             spur_m: 5_000.0,
             reference: None,
             more_tolerances: Vec::new(),
+            agreement: true,
+            exact_widths: true,
             ellipsoid: Ellipsoid::WGS84,
         }
     }

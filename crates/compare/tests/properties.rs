@@ -168,6 +168,76 @@ fn swapping_the_lines_swaps_the_gains_and_keeps_the_polygons() {
     assert!(!north_lobe.party_by_a.is_empty() && north_lobe.party_by_a != north_lobe.party_by_b);
 }
 
+/// Without the agreement (`Options::agreement` off, as the median's
+/// gains ask), the polygons, widths and gains are the same to the bit;
+/// the agreement is absent and its lengths NaN, not zero.
+#[test]
+fn areas_and_gains_do_not_depend_on_measuring_the_agreement() {
+    let l = lobes();
+    let inputs = Inputs {
+        lines: vec![line("A", l.a.clone()), line("B", l.b.clone())],
+        territories: territories(),
+        ..Default::default()
+    };
+    let with = compare(&inputs, &Options::default()).unwrap();
+    let without = compare(
+        &inputs,
+        &Options {
+            agreement: false,
+            more_tolerances: vec![500.0],
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let (p, q) = (&with.pairs[0], &without.pairs[0]);
+    assert!(p.agreed_length_a_m > 0.0 && !p.agreement.is_empty());
+    assert!(q.agreed_length_a_m.is_nan() && q.agreed_length_b_m.is_nan());
+    assert!(q.agreement.is_empty() && q.agreement_at.is_empty());
+    assert_eq!(p.discrepancies.len(), q.discrepancies.len());
+    for (x, y) in p.discrepancies.iter().zip(&q.discrepancies) {
+        assert_eq!(x.area_m2.to_bits(), y.area_m2.to_bits());
+        assert_eq!(x.max_width_m.to_bits(), y.max_width_m.to_bits());
+        assert_eq!(x.beyond_tolerance, y.beyond_tolerance);
+    }
+    assert_eq!(p.gain_m2, q.gain_m2);
+    assert_eq!(p.area_between_m2.to_bits(), q.area_between_m2.to_bits());
+    // Widths only past the tolerance: the same faces beyond it, the same
+    // counts, areas and gains; each width a lower bound past the
+    // tolerance, or exact below it.
+    for tol in [1.0, 100.0, 700.0] {
+        let exact = compare(
+            &inputs,
+            &Options {
+                tolerance_m: tol,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        let rough = compare(
+            &inputs,
+            &Options {
+                tolerance_m: tol,
+                agreement: false,
+                exact_widths: false,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        let (p, q) = (&exact.pairs[0], &rough.pairs[0]);
+        assert_eq!(p.discrepancy_count, q.discrepancy_count);
+        assert_eq!(p.gain_m2, q.gain_m2);
+        for (x, y) in p.discrepancies.iter().zip(&q.discrepancies) {
+            assert_eq!(x.area_m2.to_bits(), y.area_m2.to_bits());
+            assert_eq!(x.beyond_tolerance, y.beyond_tolerance, "{tol}");
+            if x.max_width_m > tol {
+                assert!(y.max_width_m > tol && y.max_width_m <= x.max_width_m + 1e-9);
+            } else {
+                assert_eq!(x.max_width_m.to_bits(), y.max_width_m.to_bits());
+            }
+        }
+    }
+}
+
 #[test]
 fn a_line_compared_with_itself_agrees_everywhere() {
     let l = lobes();
