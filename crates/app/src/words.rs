@@ -286,9 +286,299 @@ pub const RU: Words = Words {
     kinds: ["основной", "промежуточный", "на пересечении", "береговой", "без знака"],
 };
 
+/// The words of the median's report and map.
+#[derive(Debug)]
+pub struct MedianWords {
+    /// "Median line ({0})" (the mode).
+    pub title: &'static str,
+    /// strict, ratio, tri-point, simplified, compromise.
+    pub modes: [&'static str; 5],
+    /// "… Ratio {0}:{1} … within {2} m …".
+    pub intro: &'static str,
+    pub sides: &'static str,
+    pub side_columns: &'static str,
+    pub lines: &'static str,
+    pub line_columns: &'static str,
+    pub tri_point: &'static str,
+    /// "{0}°, {1}°, {2} m from each side."
+    pub tri_point_at: &'static str,
+    pub compromise: &'static str,
+    /// "{0} regions …; {1} connected line(s) and {2} ring(s)."
+    pub regions: &'static str,
+    /// "Coverage (…): {0}."
+    pub coverage: &'static str,
+    /// "… ({0}; F1, F2 … on the map):"
+    pub fallbacks: &'static str,
+    pub fallback_columns: &'static str,
+    pub no_median: &'static str,
+    /// Said before the engine's reasons, quoted as it words them.
+    pub engine_words: &'static str,
+    pub spurs: &'static str,
+    pub spur_columns: &'static str,
+    pub rings: &'static str,
+    pub ring_columns: &'static str,
+    pub one_claim_only: &'static str,
+    pub gains: &'static str,
+    pub gain_columns: &'static str,
+    /// "## Turning points within {0} m".
+    pub simplified_title: &'static str,
+    /// "… further than {0} m …".
+    pub simplified_text: &'static str,
+    pub simplified_columns: &'static str,
+    /// "Area moved by the simplification: {0} m² in {1} slivers ({2})."
+    pub moved: &'static str,
+    pub m2: &'static str,
+    /// "## Places within {0} km of the line".
+    pub places_title: &'static str,
+    pub no_places: &'static str,
+    pub places_intro: &'static str,
+    pub place_columns: &'static str,
+    /// left, right, on.
+    pub sides_of_line: [&'static str; 3],
+    pub turning_points: &'static str,
+    pub map_caption: &'static str,
+    pub map_svg: &'static str,
+    // The map.
+    pub map_title_compromise: &'static str,
+    pub map_title_median: &'static str,
+    /// "territory of {0}".
+    pub territory_of: &'static str,
+    /// The line's runs: equidistant, from the bounding stretches,
+    /// fallback, common, connector.
+    pub runs: [&'static str; 5],
+    pub ring_legend: &'static str,
+    pub turning_point_line: &'static str,
+    pub median_line: &'static str,
+    pub fallback_legend: &'static str,
+    /// "{0} regions between the claims; {1} connected line(s); coverage {2}."
+    pub map_regions: &'static str,
+    pub map_note: &'static str,
+    /// "place within {0} km of the line (P1 … in the report)".
+    pub place_legend: &'static str,
+    /// The constructions as `Construction::label` words them (English),
+    /// and in this language.
+    pub constructions: [(&'static str, &'static str); 6],
+}
+
+impl MedianWords {
+    /// A construction's label (as `Construction::label` gives it) in this
+    /// language; one not in the table as it is.
+    pub fn construction<'a>(&self, label: &'a str) -> &'a str
+    where
+        'static: 'a,
+    {
+        self.constructions
+            .iter()
+            .find(|(en, _)| *en == label)
+            .map_or(label, |(_, here)| here)
+    }
+
+    /// A mode's name (strict, ratio, tri-point, simplified, compromise).
+    pub fn mode<'a>(&self, mode: &'a str) -> &'a str
+    where
+        'static: 'a,
+    {
+        ["strict", "ratio", "tri-point", "simplified", "compromise"]
+            .iter()
+            .position(|m| *m == mode)
+            .map_or(mode, |i| self.modes[i])
+    }
+}
+
+impl Lang {
+    /// The median's words in this language.
+    pub fn median(self) -> &'static MedianWords {
+        match self {
+            Lang::En => &MEDIAN_EN,
+            Lang::Ru => &MEDIAN_RU,
+        }
+    }
+}
+
+const CONSTRUCTIONS_EN: [&str; 6] = [
+    "equidistant",
+    "equidistant from the region's bounding stretches",
+    "median by arc length (fallback)",
+    "median of matched points (fallback)",
+    "common line",
+    "connector across a gap in a claim (geodesic)",
+];
+
+/// The median in English.
+pub const MEDIAN_EN: MedianWords = MedianWords {
+    title: "Median line ({0})",
+    modes: ["strict", "ratio", "tri-point", "simplified", "compromise"],
+    intro: "Geodesic distances on the WGS 84 ellipsoid. Ratio {0}:{1} (the line is {0}/{1} as far from the first side as from the second). Chords within {2} m of true equidistance; every vertex equidistant to 1e-8 m.",
+    sides: "Sides",
+    side_columns: "| side | parts | vertices |\n|---|---:|---:|",
+    lines: "Lines",
+    line_columns: "| line | length (km) | vertices | turning points |\n|---|---:|---:|---:|",
+    tri_point: "Tri-point",
+    tri_point_at: "{0}°, {1}°, {2} m from each side.",
+    compromise: "Compromise",
+    regions: "{0} regions between the claims; the compromise is {1} connected line(s) and {2} ring(s).",
+    coverage: "Coverage (the share of each claim's line that a region with a median or a common stretch accounts for): {0}.",
+    fallbacks: "Where the compromise is not the equidistance line of the whole claims ({0}; F1, F2 … on the map):",
+    fallback_columns: "| # | where (lat, lon) | area (km²) | what | why |\n|---|---|---:|---|---|",
+    no_median: "no median",
+    engine_words: "",
+    spurs: "Pieces of the claims set aside as spurs (stubs of other borders where three or more pieces meet, free at their other end; not in the compromise or its coverage):",
+    spur_columns: "| claim | piece | length (m) | junction (lat, lon) |\n|---|---:|---:|---|",
+    rings: "Enclaves and exclaves:",
+    ring_columns: "| ring | drawn by | made | area (km²) | at (lat, lon) |\n|---|---|---|---:|---|",
+    one_claim_only: "one claim only",
+    gains: "Area each side gains with the compromise, against each claim (km²):",
+    gain_columns: "| claim | discrepancies | area between (km²) | gains |\n|---|---:|---:|---|",
+    simplified_title: "Turning points within {0} m",
+    simplified_text: "Each line reduced to the turning points a treaty lists: no vertex of the computed line lies further than {0} m (geodesic) from the turning-point line, and every vertex left out is in simplification.csv with the chord standing for it and its deviation. Where the construction changes is always a turning point.",
+    simplified_columns: "| line | vertices | turning points | left out | largest deviation (m) | kept so that no chords cross |\n|---|---:|---:|---:|---:|---:|",
+    moved: "Area moved by the simplification: {0} m² in {1} slivers ({2}).",
+    m2: "m²",
+    places_title: "Places within {0} km of the line",
+    no_places: "None of the places given.",
+    places_intro: "Geodesic distance to the nearest point of the line; the side as the line runs (numbered P1 … on the map).",
+    place_columns: "| # | place | distance (m) | side | line | along it (km) | latitude | longitude |\n|---|---|---:|---|---|---:|---:|---:|",
+    sides_of_line: ["left", "right", "on"],
+    turning_points: "## Turning points\n\nIn turning_points.csv / .geojson, each with its base points on both sides (the two features of the side whose base changes, at the same distance).",
+    map_caption: "The claims, the parties' territories and the line, coloured by how each run was made; F1, F2 … are the rows of the fallback table",
+    map_svg: "(`maps/overview.svg` is the same map as a vector drawing.)",
+    map_title_compromise: "The compromise between the claims",
+    map_title_median: "The median line",
+    territory_of: "territory of {0}",
+    runs: [
+        "equidistant",
+        "equidistant from the region's bounding stretches",
+        "fallback (median by arc length or of matched points)",
+        "common line (the claims agree)",
+        "connector across a gap in a claim",
+    ],
+    ring_legend: "enclave or exclave ring",
+    turning_point_line: "turning-point line",
+    median_line: "median line",
+    fallback_legend: "F1, F2 ...: regions not traced equidistant, connectors (the report's table)",
+    map_regions: "{0} regions between the claims; {1} connected line(s); coverage {2}.",
+    map_note: "Geodesic lines on WGS 84; transverse Mercator centred on the map.",
+    place_legend: "place within {0} km of the line (P1 … in the report)",
+    constructions: [
+        (CONSTRUCTIONS_EN[0], CONSTRUCTIONS_EN[0]),
+        (CONSTRUCTIONS_EN[1], CONSTRUCTIONS_EN[1]),
+        (CONSTRUCTIONS_EN[2], CONSTRUCTIONS_EN[2]),
+        (CONSTRUCTIONS_EN[3], CONSTRUCTIONS_EN[3]),
+        (CONSTRUCTIONS_EN[4], CONSTRUCTIONS_EN[4]),
+        (CONSTRUCTIONS_EN[5], CONSTRUCTIONS_EN[5]),
+    ],
+};
+
+/// The median in Russian.
+pub const MEDIAN_RU: MedianWords = MedianWords {
+    title: "Срединная линия ({0})",
+    modes: ["строгая", "в заданном отношении", "с тройной точкой", "упрощённая", "компромиссная"],
+    intro: "Геодезические расстояния на эллипсоиде WGS 84. Отношение {0}:{1} (линия удалена от первой стороны в {0}/{1} раза дальше, чем от второй). Хорды отклоняются от точной равноудалённости не более чем на {2} м; каждая вершина равноудалена с точностью 1e-8 м.",
+    sides: "Стороны",
+    side_columns: "| сторона | частей | вершин |\n|---|---:|---:|",
+    lines: "Линии",
+    line_columns: "| линия | длина (км) | вершин | поворотных точек |\n|---|---:|---:|---:|",
+    tri_point: "Тройная точка",
+    tri_point_at: "{0}°, {1}°, в {2} м от каждой стороны.",
+    compromise: "Компромисс",
+    regions: "Областей между притязаниями: {0}; компромисс состоит из связных линий: {1} и колец: {2}.",
+    coverage: "Покрытие (доля линии каждого притязания, приходящаяся на области со срединной линией или на общие участки): {0}.",
+    fallbacks: "Где компромисс не является линией равного отстояния от притязаний в целом ({0}; F1, F2 … на карте):",
+    fallback_columns: "| № | где (широта, долгота) | площадь (км²) | построение | причина |\n|---|---|---:|---|---|",
+    no_median: "без срединной линии",
+    engine_words: "Причины приводятся так, как их формулирует программа (на английском языке).",
+    spurs: "Части притязаний, отложенные как отростки (обрывки других границ в узлах, где сходятся три и более частей, свободные на другом конце; не входят в компромисс и его покрытие):",
+    spur_columns: "| притязание | часть | длина (м) | узел (широта, долгота) |\n|---|---:|---:|---|",
+    rings: "Анклавы и эксклавы:",
+    ring_columns: "| кольцо | кем нанесено | построение | площадь (км²) | где (широта, долгота) |\n|---|---|---|---:|---|",
+    one_claim_only: "только в одном притязании",
+    gains: "Площадь, которую каждая сторона получает по компромиссу в сравнении с каждым притязанием (км²):",
+    gain_columns: "| притязание | расхождений | площадь между линиями (км²) | получает |\n|---|---:|---:|---|",
+    simplified_title: "Поворотные точки с допуском {0} м",
+    simplified_text: "Каждая линия сведена к поворотным точкам, перечисляемым в договоре: ни одна вершина вычисленной линии не удалена от линии поворотных точек более чем на {0} м (по геодезической), и каждая опущенная вершина приведена в simplification.csv вместе с заменяющей её хордой и отклонением. Место смены построения всегда является поворотной точкой.",
+    simplified_columns: "| линия | вершин | поворотных точек | опущено | наибольшее отклонение (м) | сохранено, чтобы хорды не пересекались |\n|---|---:|---:|---:|---:|---:|",
+    moved: "Площадь, перемещённая упрощением: {0} м² в полосках: {1} ({2}).",
+    m2: "м²",
+    places_title: "Населённые пункты в пределах {0} км от линии",
+    no_places: "Ни одного из заданных пунктов.",
+    places_intro: "Геодезическое расстояние до ближайшей точки линии; сторона — по направлению линии (номера P1 … на карте).",
+    place_columns: "| № | пункт | расстояние (м) | сторона | линия | вдоль линии (км) | широта | долгота |\n|---|---|---:|---|---|---:|---:|---:|",
+    sides_of_line: ["слева", "справа", "на линии"],
+    turning_points: "## Поворотные точки\n\nВ turning_points.csv / .geojson, каждая с базисными точками на обеих сторонах (двумя объектами стороны, на которой меняется базисная точка, на одинаковом расстоянии).",
+    map_caption: "Притязания, территории сторон и линия, окрашенная по способу построения каждого участка; F1, F2 … — строки таблицы запасных построений",
+    map_svg: "(`maps/overview.svg` — та же карта в векторном виде.)",
+    map_title_compromise: "Компромисс между притязаниями",
+    map_title_median: "Срединная линия",
+    territory_of: "территория {0}",
+    runs: [
+        "равноотстоящая",
+        "равноотстоящая от участков, ограничивающих область",
+        "запасное построение (по длине дуги или по сопоставленным точкам)",
+        "общая линия (притязания совпадают)",
+        "соединение через разрыв в притязании",
+    ],
+    ring_legend: "кольцо анклава или эксклава",
+    turning_point_line: "линия поворотных точек",
+    median_line: "срединная линия",
+    fallback_legend: "F1, F2 ...: области без равноотстоящей линии, соединения (таблица отчёта)",
+    map_regions: "Областей между притязаниями: {0}; связных линий: {1}; покрытие {2}.",
+    map_note: "Геодезические линии на WGS 84; поперечная проекция Меркатора с центром в середине карты.",
+    place_legend: "населённый пункт в пределах {0} км от линии (P1 … в отчёте)",
+    constructions: [
+        (CONSTRUCTIONS_EN[0], "равноотстоящая"),
+        (CONSTRUCTIONS_EN[1], "равноотстоящая от участков, ограничивающих область"),
+        (CONSTRUCTIONS_EN[2], "срединная по длине дуги (запасное построение)"),
+        (CONSTRUCTIONS_EN[3], "срединная по сопоставленным точкам (запасное построение)"),
+        (CONSTRUCTIONS_EN[4], "общая линия"),
+        (CONSTRUCTIONS_EN[5], "соединение через разрыв в притязании (геодезическая)"),
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every table's header has as many columns as its rule line, in
+    /// every language, and every construction the engine names has a
+    /// translation.
+    #[test]
+    fn tables_keep_their_columns_and_constructions_are_translated() {
+        let cols = |t: &str| {
+            t.lines()
+                .map(|l| l.matches('|').count())
+                .collect::<Vec<_>>()
+        };
+        for (en, ru) in [
+            (MEDIAN_EN.side_columns, MEDIAN_RU.side_columns),
+            (MEDIAN_EN.line_columns, MEDIAN_RU.line_columns),
+            (MEDIAN_EN.fallback_columns, MEDIAN_RU.fallback_columns),
+            (MEDIAN_EN.spur_columns, MEDIAN_RU.spur_columns),
+            (MEDIAN_EN.ring_columns, MEDIAN_RU.ring_columns),
+            (MEDIAN_EN.gain_columns, MEDIAN_RU.gain_columns),
+            (MEDIAN_EN.simplified_columns, MEDIAN_RU.simplified_columns),
+            (MEDIAN_EN.place_columns, MEDIAN_RU.place_columns),
+        ] {
+            assert_eq!(cols(en), cols(ru), "{en} / {ru}");
+            assert_eq!(cols(en)[0], cols(en)[1], "{en}");
+        }
+        use terminus_delimitation::Construction as C;
+        for c in [
+            C::Equidistant,
+            C::Local,
+            C::ArcLength,
+            C::Matched,
+            C::Common,
+            C::Connector,
+        ] {
+            assert_eq!(MEDIAN_EN.construction(c.label()), c.label());
+            assert_ne!(
+                MEDIAN_RU.construction(c.label()),
+                c.label(),
+                "{}",
+                c.label()
+            );
+        }
+    }
 
     #[test]
     fn templates_fill_in_any_order_and_languages_parse() {
@@ -310,6 +600,19 @@ mod tests {
             (EN.distances, RU.distances),
             (EN.departures_error, RU.departures_error),
             (EN.divide_map_note, RU.divide_map_note),
+            (MEDIAN_EN.title, MEDIAN_RU.title),
+            (MEDIAN_EN.intro, MEDIAN_RU.intro),
+            (MEDIAN_EN.tri_point_at, MEDIAN_RU.tri_point_at),
+            (MEDIAN_EN.regions, MEDIAN_RU.regions),
+            (MEDIAN_EN.coverage, MEDIAN_RU.coverage),
+            (MEDIAN_EN.fallbacks, MEDIAN_RU.fallbacks),
+            (MEDIAN_EN.simplified_title, MEDIAN_RU.simplified_title),
+            (MEDIAN_EN.simplified_text, MEDIAN_RU.simplified_text),
+            (MEDIAN_EN.moved, MEDIAN_RU.moved),
+            (MEDIAN_EN.places_title, MEDIAN_RU.places_title),
+            (MEDIAN_EN.territory_of, MEDIAN_RU.territory_of),
+            (MEDIAN_EN.map_regions, MEDIAN_RU.map_regions),
+            (MEDIAN_EN.place_legend, MEDIAN_RU.place_legend),
         ] {
             for i in 0..4 {
                 let p = format!("{{{i}}}");

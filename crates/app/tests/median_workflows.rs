@@ -541,3 +541,79 @@ fn places_near_the_compromise_are_listed_with_exact_distances() {
     let svg = std::fs::read_to_string(dir.path().join("maps/overview.svg")).unwrap();
     assert!(svg.contains("place within 5.0 km of the line"));
 }
+
+/// The compromise's report and map in Russian (`--lang ru`): the same
+/// outcome, every figure of the English report in the Russian one, the
+/// headings, legend and notes in Russian, no English heading left.
+#[test]
+fn the_median_report_speaks_russian_when_asked() {
+    let run = |lang: terminus_app::words::Lang| {
+        let m = median::run(
+            &MedianRequest {
+                names: vec!["NE".into(), "WA".into()],
+                parties: vec![
+                    bundled("naturalearth10m_ARM.geojson"),
+                    bundled("naturalearth10m_AZE.geojson"),
+                ],
+                compromise: true,
+                lang,
+                ..request(vec![
+                    bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+                    bundled("worldatlas10m_ARM_AZE_shared.geojson"),
+                ])
+            },
+            provenance(),
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        median::write(dir.path(), &m, false).unwrap();
+        let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+        (m, read("report.md"), read("maps/overview.svg"))
+    };
+    let (en, en_report, en_svg) = run(terminus_app::words::Lang::En);
+    let (ru, ru_report, ru_svg) = run(terminus_app::words::Lang::Ru);
+    assert_eq!(
+        serde_json::to_value(&en.summary).unwrap(),
+        serde_json::to_value(&ru.summary).unwrap()
+    );
+    assert!(en_report.contains("# Median line (compromise)"));
+    assert!(en_svg.contains("The compromise between the claims"));
+    assert!(
+        ru_report.contains("# Срединная линия (компромиссная)")
+            && ru_report.contains("## Компромисс")
+            && ru_report.contains("Анклавы и эксклавы")
+            && ru_report.contains("| притязание | расхождений |"),
+        "{ru_report}"
+    );
+    assert!(
+        ru_svg.contains("Компромисс между притязаниями") && ru_svg.contains("территория"),
+        "{ru_svg}"
+    );
+    // Everything before the provenance (which stays in English) is
+    // Russian: no English heading or table header left.
+    let body = &ru_report[..ru_report.find("## Provenance").unwrap_or(ru_report.len())];
+    for english in [
+        "## Sides",
+        "## Lines",
+        "## Compromise",
+        "Coverage",
+        "Enclaves",
+        "| claim",
+        "## Map",
+        "## Turning points",
+        "km —",
+    ] {
+        assert!(!body.contains(english), "{english} left in:\n{body}");
+    }
+    // The same figures, in the same order.
+    let figures = |t: &str| -> Vec<String> {
+        let t = &t[..t.find("## Provenance").unwrap_or(t.len())];
+        // (A full stop after a number ends a sentence, not a figure.)
+        t.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .map(|w| w.trim_end_matches('.'))
+            .filter(|w| w.contains('.') && w.len() > 2)
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(figures(&en_report), figures(&ru_report));
+}

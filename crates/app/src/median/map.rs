@@ -4,6 +4,7 @@
 //! table (drawn by `terminus-cartography`).
 
 use super::Outcome;
+use crate::words::{fill, MedianWords};
 use terminus_cartography::{Map, Style};
 use terminus_delimitation::Construction;
 
@@ -12,31 +13,22 @@ const CLAIMS: [&str; 3] = ["#d62728", "#1f77b4", "#2ca02c"];
 /// Territory fills, in party order.
 const PARTIES: [&str; 2] = ["#fbe3d6", "#dbe9f6"];
 
-/// How a run of the compromise is drawn.
-fn style_of(c: Construction) -> (Style, &'static str) {
+/// How a run of the compromise is drawn, and its legend.
+fn style_of(c: Construction, w: &MedianWords) -> (Style, &'static str) {
     match c {
-        Construction::Equidistant => (Style::line("#000000", 2.2), "equidistant"),
-        Construction::Local => (
-            Style::line("#6a3d9a", 2.2),
-            "equidistant from the region's bounding stretches",
-        ),
-        Construction::ArcLength | Construction::Matched => (
-            Style::dashed("#e66101", 2.4),
-            "fallback (median by arc length or of matched points)",
-        ),
-        Construction::Common => (
-            Style::line("#4d4d4d", 3.2),
-            "common line (the claims agree)",
-        ),
-        Construction::Connector => (
-            Style::dashed("#b2182b", 1.6),
-            "connector across a gap in a claim",
-        ),
+        Construction::Equidistant => (Style::line("#000000", 2.2), w.runs[0]),
+        Construction::Local => (Style::line("#6a3d9a", 2.2), w.runs[1]),
+        Construction::ArcLength | Construction::Matched => {
+            (Style::dashed("#e66101", 2.4), w.runs[2])
+        }
+        Construction::Common => (Style::line("#4d4d4d", 3.2), w.runs[3]),
+        Construction::Connector => (Style::dashed("#b2182b", 1.6), w.runs[4]),
     }
 }
 
 /// The overview map of a median's outcome.
 pub fn overview(o: &Outcome) -> Map {
+    let w = o.lang.median();
     let all = o
         .sides
         .iter()
@@ -47,8 +39,8 @@ pub fn overview(o: &Outcome) -> Map {
                 .flat_map(|l| l.line.vertices.iter().map(|v| (v.lat, v.lon))),
         );
     let title = match o.mode {
-        "compromise" => "The compromise between the claims",
-        _ => "The median line",
+        "compromise" => w.map_title_compromise,
+        _ => w.map_title_median,
     };
     let mut map = Map::around(title, all, 0.04, 1200, 900);
     for (k, t) in o.territories.iter().enumerate() {
@@ -56,7 +48,7 @@ pub fn overview(o: &Outcome) -> Map {
             map.area(
                 p,
                 Style::area(PARTIES[k % PARTIES.len()], 0.8, "#bbbbbb"),
-                Some(&format!("territory of {}", t.party)),
+                Some(&fill(w.territory_of, &[&t.party])),
             );
         }
     }
@@ -73,11 +65,11 @@ pub fn overview(o: &Outcome) -> Map {
         let coords: Vec<(f64, f64)> = l.line.vertices.iter().map(|v| (v.lat, v.lon)).collect();
         if l.runs.is_empty() {
             let legend = if l.name.contains(" ring ") {
-                "enclave or exclave ring"
+                w.ring_legend
             } else if o.mode == "compromise" {
-                "turning-point line"
+                w.turning_point_line
             } else {
-                "median line"
+                w.median_line
             };
             map.line(&coords, Style::line("#000000", 2.0), Some(legend));
             continue;
@@ -86,7 +78,7 @@ pub fn overview(o: &Outcome) -> Map {
             if r.last <= r.first || r.last >= coords.len() {
                 continue;
             }
-            let (style, legend) = style_of(r.construction);
+            let (style, legend) = style_of(r.construction, w);
             map.line(&coords[r.first..=r.last], style, Some(legend));
         }
     }
@@ -102,14 +94,12 @@ pub fn overview(o: &Outcome) -> Map {
                 4.0,
                 Style::area("#ffd92f", 1.0, "#000000"),
                 Some(&label),
-                Some("F1, F2 ...: regions not traced equidistant, connectors (the report's table)"),
+                Some(w.fallback_legend),
             );
         }
-        map.note(&format!(
-            "{} regions between the claims; {} connected line(s); coverage {}.",
-            c.regions,
-            c.line_count,
-            c.coverage_text()
+        map.note(&fill(
+            w.map_regions,
+            &[&c.regions, &c.line_count, &c.coverage_text()],
         ));
     }
     // Places near the line: named when there are few enough to read,
@@ -126,12 +116,12 @@ pub fn overview(o: &Outcome) -> Map {
             3.0,
             Style::area("#ffffff", 1.0, "#000000"),
             Some(&label),
-            Some(&format!(
-                "place within {:.1} km of the line (P1 … in the report)",
-                o.places_within_m.unwrap_or(0.0) / 1000.0
+            Some(&fill(
+                w.place_legend,
+                &[&format!("{:.1}", o.places_within_m.unwrap_or(0.0) / 1000.0)],
             )),
         );
     }
-    map.note("Geodesic lines on WGS 84; transverse Mercator centred on the map.");
+    map.note(w.map_note);
     map
 }

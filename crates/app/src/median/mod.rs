@@ -55,6 +55,8 @@ pub struct MedianRequest {
     pub places_within: Option<f64>,
     /// The places' name attribute (default name, NAME, …).
     pub name_field: Option<String>,
+    /// The language of the report and the map.
+    pub lang: crate::words::Lang,
     /// How to read the files.
     pub input: InputOptions,
 }
@@ -181,6 +183,7 @@ pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutc
         }
     }
     let mut outcome = compute(req, sides, territories, &options)?;
+    outcome.lang = req.lang;
     if let Some(path) = &req.places {
         let r = read(path, &req.input)?;
         notes.extend(r.notes());
@@ -336,6 +339,8 @@ pub struct Outcome {
     pub places: Vec<places::NearPlace>,
     /// How near the line a place is listed, metres (with `--places`).
     pub places_within_m: Option<f64>,
+    /// The language of the report and the map.
+    pub lang: crate::words::Lang,
 }
 
 /// The compromise in a median's summary (docs/delimitation.md).
@@ -507,6 +512,7 @@ fn compute(
             territories: Vec::new(),
             places: Vec::new(),
             places_within_m: None,
+            lang: Default::default(),
         });
     }
     let strict = median_line(&frame, &indexed[0], &indexed[1], options).map_err(failure)?;
@@ -581,6 +587,7 @@ fn compute(
         territories: Vec::new(),
         places: Vec::new(),
         places_within_m: None,
+        lang: Default::default(),
     })
 }
 
@@ -854,7 +861,13 @@ fn write_results(
         Ok::<(), Failure>(())
     })?;
     let mut text = report(o, options);
-    text.push_str("\n## Map\n\n![The claims, the parties' territories and the line, coloured by how each run was made; F1, F2 … are the rows of the fallback table](maps/overview.png)\n\n(`maps/overview.svg` is the same map as a vector drawing.)\n");
+    let w = o.lang.median();
+    text.push_str(&format!(
+        "\n## {}\n\n![{}](maps/overview.png)\n\n{}\n",
+        o.lang.words().map,
+        w.map_caption,
+        w.map_svg
+    ));
     if let Some(p) = provenance {
         text.push('\n');
         text.push_str(&p.markdown());
@@ -996,17 +1009,22 @@ fn simplification_csv(o: &Outcome) -> String {
 }
 
 fn report(o: &Outcome, options: &MedianOptions) -> String {
+    use crate::words::fill;
+    let w = o.lang.median();
     let mut r = String::new();
-    let _ = writeln!(r, "# Median line ({})\n", o.mode);
+    let _ = writeln!(r, "# {}\n", fill(w.title, &[&w.mode(o.mode)]));
+    if !o.lang.words().report_language.is_empty() {
+        let _ = writeln!(r, "{}\n", o.lang.words().report_language);
+    }
     let _ = writeln!(
         r,
-        "Geodesic distances on the WGS 84 ellipsoid. Ratio {}:{} (the line is {}/{} as far from the first side as from the second). Chords within {} m of true equidistance; every vertex equidistant to 1e-8 m.\n",
-        options.weights.0, options.weights.1, options.weights.0, options.weights.1, options.tolerance
+        "{}\n",
+        fill(
+            w.intro,
+            &[&options.weights.0, &options.weights.1, &options.tolerance]
+        )
     );
-    let _ = writeln!(
-        r,
-        "## Sides\n\n| side | parts | vertices |\n|---|---:|---:|"
-    );
+    let _ = writeln!(r, "## {}\n\n{}", w.sides, w.side_columns);
     for s in &o.sides {
         let _ = writeln!(
             r,
@@ -1016,10 +1034,7 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
             s.parts.iter().map(|p| p.len()).sum::<usize>()
         );
     }
-    let _ = writeln!(
-        r,
-        "\n## Lines\n\n| line | length (km) | vertices | turning points |\n|---|---:|---:|---:|"
-    );
+    let _ = writeln!(r, "\n## {}\n\n{}", w.lines, w.line_columns);
     for l in &o.lines {
         let _ = writeln!(
             r,
@@ -1033,8 +1048,16 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
     if let Some(t) = &o.tri_point {
         let _ = writeln!(
             r,
-            "\n## Tri-point\n\n{:.9}°, {:.9}°, {:.3} m from each side.\n",
-            t.lat, t.lon, t.distance
+            "\n## {}\n\n{}\n",
+            w.tri_point,
+            fill(
+                w.tri_point_at,
+                &[
+                    &format!("{:.9}", t.lat),
+                    &format!("{:.9}", t.lon),
+                    &format!("{:.3}", t.distance)
+                ]
+            )
         );
         for (s, b) in o.sides.iter().zip(&t.base) {
             let _ = writeln!(
@@ -1050,31 +1073,32 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
     if let Some(c) = &o.compromise {
         let _ = writeln!(
             r,
-            "\n## Compromise\n\n{} regions between the claims; the compromise is {} connected line(s) and {} ring(s).\n",
-            c.regions,
-            c.line_count,
-            c.rings.len()
+            "\n## {}\n\n{}\n",
+            w.compromise,
+            fill(w.regions, &[&c.regions, &c.line_count, &c.rings.len()])
         );
-        let _ = writeln!(
-            r,
-            "Coverage (the share of each claim's line that a region with a median or a common stretch accounts for): {}.\n",
-            c.coverage_text()
-        );
+        let _ = writeln!(r, "{}\n", fill(w.coverage, &[&c.coverage_text()]));
         for l in o.lines.iter().filter(|l| !l.made.is_empty()) {
+            let made: Vec<String> = l
+                .made
+                .iter()
+                .map(|(how, share)| format!("{} {:.2} %", w.construction(how), 100.0 * share))
+                .collect();
             let _ = writeln!(
                 r,
-                "- {}: {:.3} km — {}",
+                "- {}: {:.3} {} — {}",
                 cell(&l.name),
                 l.line.length_m / 1000.0,
-                l.made_text()
+                o.lang.words().km,
+                made.join("; ")
             );
         }
         if !c.fallbacks.is_empty() {
-            let _ = writeln!(
-                r,
-                "\nWhere the compromise is not the equidistance line of the whole claims ({}; F1, F2 … on the map):\n\n| # | where (lat, lon) | area (km²) | what | why |\n|---|---|---:|---|---|",
-                c.fallbacks.len()
-            );
+            let _ = writeln!(r, "\n{}\n", fill(w.fallbacks, &[&c.fallbacks.len()]));
+            if !w.engine_words.is_empty() {
+                let _ = writeln!(r, "{}\n", w.engine_words);
+            }
+            let _ = writeln!(r, "{}", w.fallback_columns);
             for (k, f) in c.fallbacks.iter().enumerate() {
                 let _ = writeln!(
                     r,
@@ -1083,16 +1107,14 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
                     f.inside_at.0,
                     f.inside_at.1,
                     f.area_m2 / 1e6,
-                    f.construction.map_or("no median", |c| c.label()),
+                    f.construction
+                        .map_or(w.no_median, |c| w.construction(c.label())),
                     f.reason
                 );
             }
         }
         if !c.spurs.is_empty() {
-            let _ = writeln!(
-                r,
-                "\nPieces of the claims set aside as spurs (stubs of other borders where three or more pieces meet, free at their other end; not in the compromise or its coverage):\n\n| claim | piece | length (m) | junction (lat, lon) |\n|---|---:|---:|---|"
-            );
+            let _ = writeln!(r, "\n{}\n\n{}", w.spurs, w.spur_columns);
             for s in &c.spurs {
                 let _ = writeln!(
                     r,
@@ -1106,17 +1128,19 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
             }
         }
         if !c.rings.is_empty() {
-            let _ = writeln!(
-                r,
-                "\nEnclaves and exclaves:\n\n| ring | drawn by | made | area (km²) | at (lat, lon) |\n|---|---|---|---:|---|"
-            );
+            let _ = writeln!(r, "\n{}\n\n{}", w.rings, w.ring_columns);
             for g in &c.rings {
+                let made = if g.construction == "one claim only" {
+                    w.one_claim_only
+                } else {
+                    w.construction(&g.construction)
+                };
                 let _ = writeln!(
                     r,
                     "| {} | {} | {} | {:.3} | {:.5}, {:.5} |",
                     cell(&g.name),
                     g.drawn_by.join(", "),
-                    g.construction,
+                    made,
                     g.area_m2 / 1e6,
                     g.at.0,
                     g.at.1
@@ -1125,16 +1149,8 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
         }
         let _ = writeln!(r);
         if !c.gains.is_empty() {
-            let gains = &c.gains;
-            let _ = writeln!(
-                r,
-                "Area each side gains with the compromise, against each claim (km²):\n"
-            );
-            let _ = writeln!(
-                r,
-                "| claim | discrepancies | area between (km²) | gains |\n|---|---:|---:|---|"
-            );
-            for g in gains {
+            let _ = writeln!(r, "{}\n\n{}", w.gains, w.gain_columns);
+            for g in &c.gains {
                 let parts: Vec<String> = g
                     .gain_m2
                     .iter()
@@ -1153,8 +1169,10 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
         if let Some(sim) = &c.simplification {
             let _ = writeln!(
                 r,
-                "\n## Turning points within {} m\n\nEach line reduced to the turning points a treaty lists: no vertex of the computed line lies further than {} m (geodesic) from the turning-point line, and every vertex left out is in simplification.csv with the chord standing for it and its deviation. Where the construction changes is always a turning point.\n\n| line | vertices | turning points | left out | largest deviation (m) | kept so that no chords cross |\n|---|---:|---:|---:|---:|---:|",
-                sim.max_deviation_m, sim.max_deviation_m
+                "\n## {}\n\n{}\n\n{}",
+                fill(w.simplified_title, &[&sim.max_deviation_m]),
+                fill(w.simplified_text, &[&sim.max_deviation_m]),
+                w.simplified_columns
             );
             for l in &sim.lines {
                 let _ = writeln!(
@@ -1172,14 +1190,19 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
                 let parts: Vec<String> = g
                     .gain_m2
                     .iter()
-                    .map(|(k, v)| format!("{k}: {:.1} m²", v))
+                    .map(|(k, v)| format!("{k}: {:.1} {}", v, w.m2))
                     .collect();
                 let _ = writeln!(
                     r,
-                    "\nArea moved by the simplification: {:.1} m² in {} slivers ({}).",
-                    g.area_between_m2,
-                    g.discrepancy_count,
-                    parts.join(", ")
+                    "\n{}",
+                    fill(
+                        w.moved,
+                        &[
+                            &format!("{:.1}", g.area_between_m2),
+                            &g.discrepancy_count,
+                            &parts.join(", ")
+                        ]
+                    )
                 );
             }
         }
@@ -1187,24 +1210,26 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
     if let Some(within) = o.places_within_m {
         let _ = writeln!(
             r,
-            "\n## Places within {:.1} km of the line\n",
-            within / 1000.0
+            "\n## {}\n",
+            fill(w.places_title, &[&format!("{:.1}", within / 1000.0)])
         );
         if o.places.is_empty() {
-            let _ = writeln!(r, "None of the places given.");
+            let _ = writeln!(r, "{}", w.no_places);
         } else {
-            let _ = writeln!(
-                r,
-                "Geodesic distance to the nearest point of the line; the side as the line runs (numbered P1 … on the map).\n\n| # | place | distance (m) | side | line | along it (km) | latitude | longitude |\n|---|---|---:|---|---|---:|---:|---:|"
-            );
+            let _ = writeln!(r, "{}\n\n{}", w.places_intro, w.place_columns);
             for (k, p) in o.places.iter().enumerate() {
+                let side = match p.side {
+                    "left" => w.sides_of_line[0],
+                    "right" => w.sides_of_line[1],
+                    _ => w.sides_of_line[2],
+                };
                 let _ = writeln!(
                     r,
                     "| P{} | {} | {:.0} | {} | {} | {:.3} | {:.5} | {:.5} |",
                     k + 1,
                     cell(&p.name),
                     p.distance_m,
-                    p.side,
+                    side,
                     cell(&p.line),
                     p.along_m / 1000.0,
                     p.lat,
@@ -1213,7 +1238,7 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
             }
         }
     }
-    let _ = writeln!(r, "\n## Turning points\n\nIn turning_points.csv / .geojson, each with its base points on both sides (the two features of the side whose base changes, at the same distance).");
+    let _ = writeln!(r, "\n{}", w.turning_points);
     r
 }
 
@@ -1386,6 +1411,7 @@ fn compromise_outcome(
         territories,
         places: Vec::new(),
         places_within_m: None,
+        lang: Default::default(),
     })
 }
 
