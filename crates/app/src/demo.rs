@@ -486,7 +486,14 @@ fn compare_step(
     };
     let c = terminus_compare::compare(&inputs, &Options::default())
         .map_err(|e| Failure::failed(e.to_string()))?;
-    write_results(&out.join("compare"), &c, 5, Some(provenance), true)?;
+    write_results(
+        &out.join("compare"),
+        &c,
+        5,
+        Some(provenance),
+        true,
+        crate::words::Lang::En,
+    )?;
     Ok(c)
 }
 

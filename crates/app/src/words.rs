@@ -534,6 +534,180 @@ pub const MEDIAN_RU: MedianWords = MedianWords {
     ],
 };
 
+/// The words of the comparison's report and maps.
+#[derive(Debug)]
+pub struct CompareWords {
+    /// The page's language code (HTML `lang`).
+    pub code: &'static str,
+    pub title: &'static str,
+    /// "… within **{0} m** …".
+    pub intro: &'static str,
+    pub lines: &'static str,
+    pub line_columns: &'static str,
+    /// "{0}: {1} left / {2} right ({3})".
+    pub sides_text: &'static str,
+    pub summary: &'static str,
+    pub summary_columns: &'static str,
+    /// "{0} vs {1}".
+    pub versus: &'static str,
+    /// "{0} polygons … ({1} in all); {2} … {3} … ({4}), {5} … ({6})."
+    pub polygons: &'static str,
+    pub agreement_at: &'static str,
+    /// "| tolerance | agreed ({0} / {1}) | …".
+    pub agreement_columns: &'static str,
+    /// "… if {0} is adopted rather than {1}, by section:".
+    pub by_section: &'static str,
+    pub section_columns: &'static str,
+    pub largest: &'static str,
+    pub largest_columns: &'static str,
+    /// "… ({0} in all):".
+    pub one_source: &'static str,
+    pub one_source_columns: &'static str,
+    /// "{0} only".
+    pub only: &'static str,
+    pub affected: &'static str,
+    pub affected_columns: &'static str,
+    pub closures: &'static str,
+    /// "gap in {0} bridged from {1} to {2} ({3})".
+    pub bridge: &'static str,
+    /// "ends joined from {0} to {1} ({2})".
+    pub join: &'static str,
+    /// "Territories: {0} and {1}".
+    pub territories: &'static str,
+    /// "Overlaps …: {0} parts, {1} in all."
+    pub overlaps: &'static str,
+    pub part_columns: &'static str,
+    /// "Gaps …: {0} parts, {1} in all."
+    pub gaps: &'static str,
+    pub enclaves: &'static str,
+    pub notes: &'static str,
+    /// Said before the engine's notes, quoted as it words them.
+    pub engine_words: &'static str,
+    pub maps: &'static str,
+    // The maps.
+    pub map_title: &'static str,
+    /// "{0} gives to {1}".
+    pub gives_to: &'static str,
+    /// "{0} gives to {1}, {2} to {3}".
+    pub gives_to_both: &'static str,
+    pub overlap: &'static str,
+    /// "Discrepancies wider than {0} m …".
+    pub overview_note: &'static str,
+    pub overview_caption: &'static str,
+    /// "{0} vs {1} — #{2}: {3}, widest {4}".
+    pub detail_title: &'static str,
+    pub place: &'static str,
+    /// "widest {0}".
+    pub widest: &'static str,
+    pub widest_point: &'static str,
+    /// "Along {0}: {1}; along {2}: {3}. Section: {4}."
+    pub detail_note: &'static str,
+}
+
+impl Lang {
+    /// The comparison's words in this language.
+    pub fn compare(self) -> &'static CompareWords {
+        match self {
+            Lang::En => &COMPARE_EN,
+            Lang::Ru => &COMPARE_RU,
+        }
+    }
+}
+
+/// The comparison in English.
+pub const COMPARE_EN: CompareWords = CompareWords {
+    code: "en",
+    title: "Claim-line comparison",
+    intro: "Lines agree where each lies within **{0} m** of the other (geodesic distance to the nearest point). Areas are geodesic on the ellipsoid; widths are the greatest distance from one line's stretch to the other's, both ways.",
+    lines: "Lines",
+    line_columns: "| line | length | pieces | vertices | sides |\n|---|---:|---:|---:|---|",
+    sides_text: "{0}: {1} left / {2} right ({3})",
+    summary: "Summary",
+    summary_columns: "| a | b | agreed (a / b) | agreed share | discrepancies | their area | widest | gains if a rather than b |\n|---|---|---:|---:|---:|---:|---:|---|",
+    versus: "{0} vs {1}",
+    polygons: "{0} polygons lie between the lines ({1} in all); {2} are wider than the tolerance, {3} are within it ({4}), {5} drawn by one line only ({6}).",
+    agreement_at: "Agreement at each tolerance (the same polygons, counted against each):",
+    agreement_columns: "| tolerance | agreed ({0} / {1}) | agreed share | discrepancies | their area |\n|---:|---:|---:|---:|---:|",
+    by_section: "Area each party gains if {0} is adopted rather than {1}, by section:",
+    section_columns: "| section | party | area |\n|---|---|---:|",
+    largest: "The ten largest discrepancies:",
+    largest_columns: "| # | area | widest (a→b / b→a) | along a / b | a gives it to | b gives it to | section | where | places |\n|---:|---:|---:|---:|---|---|---|---|---|",
+    one_source: "Drawn by one line only — an enclave or exclave the other line does not draw; the other line is silent there, so these are not counted in either party's gain ({0} in all):",
+    one_source_columns: "| # | area | drawn by | gives it to | the other line passes it on the side of | where | places |\n|---:|---:|---|---|---|---|---|",
+    only: "{0} only",
+    affected: "Affected places:",
+    affected_columns: "| place | position | in discrepancy | a gives it to | b gives it to | to line a | to line b |\n|---|---|---:|---|---|---:|---:|",
+    closures: "Closures added (geodesics, not part of either line):",
+    bridge: "gap in {0} bridged from {1} to {2} ({3})",
+    join: "ends joined from {0} to {1} ({2})",
+    territories: "Territories: {0} and {1}",
+    overlaps: "Overlaps (claimed by both): {0} parts, {1} in all.",
+    part_columns: "| kind | area | where | near | note |\n|---|---:|---|---|---|",
+    gaps: "Gaps (enclosed by both, claimed by neither): {0} parts, {1} in all.",
+    enclaves: "Enclaves and exclaves:",
+    notes: "Notes",
+    engine_words: "",
+    maps: "Maps",
+    map_title: "Claim lines compared",
+    gives_to: "{0} gives to {1}",
+    gives_to_both: "{0} gives to {1}, {2} to {3}",
+    overlap: "territories overlap",
+    overview_note: "Discrepancies wider than {0} m filled by the party the first pair's first line gives them to. Geodesic areas; WGS 84.",
+    overview_caption: "Overview: the claim lines and the discrepancies between the first pair",
+    detail_title: "{0} vs {1} — #{2}: {3}, widest {4}",
+    place: "place",
+    widest: "widest {0}",
+    widest_point: "widest point",
+    detail_note: "Along {0}: {1}; along {2}: {3}. Section: {4}.",
+};
+
+/// The comparison in Russian.
+pub const COMPARE_RU: CompareWords = CompareWords {
+    code: "ru",
+    title: "Сравнение линий притязаний",
+    intro: "Линии совпадают там, где каждая лежит в пределах **{0} м** от другой (геодезическое расстояние до ближайшей точки). Площади — геодезические на эллипсоиде; ширина — наибольшее расстояние от участка одной линии до другой, в обе стороны.",
+    lines: "Линии",
+    line_columns: "| линия | длина | частей | вершин | стороны |\n|---|---:|---:|---:|---|",
+    sides_text: "{0}: слева {1} / справа {2} ({3})",
+    summary: "Сводка",
+    summary_columns: "| a | b | совпадает (a / b) | доля совпадения | расхождений | их площадь | наибольшая ширина | получает при a вместо b |\n|---|---|---:|---:|---:|---:|---:|---|",
+    versus: "{0} и {1}",
+    polygons: "Многоугольников между линиями: {0} (всего {1}); шире допуска: {2}, в пределах допуска: {3} ({4}), нанесены только одной линией: {5} ({6}).",
+    agreement_at: "Совпадение при каждом допуске (те же многоугольники, сосчитанные для каждого):",
+    agreement_columns: "| допуск | совпадает ({0} / {1}) | доля совпадения | расхождений | их площадь |\n|---:|---:|---:|---:|---:|",
+    by_section: "Площадь, которую получает каждая сторона, если принять {0} вместо {1}, по участкам:",
+    section_columns: "| участок | сторона | площадь |\n|---|---|---:|",
+    largest: "Десять наибольших расхождений:",
+    largest_columns: "| № | площадь | ширина (a→b / b→a) | вдоль a / b | по a отходит к | по b отходит к | участок | где | населённые пункты |\n|---:|---:|---:|---:|---|---|---|---|---|",
+    one_source: "Нанесены только одной линией — анклав или эксклав, которого нет на другой линии; другая линия там ничего не утверждает, поэтому они не входят в выигрыш ни одной из сторон (всего {0}):",
+    one_source_columns: "| № | площадь | кем нанесено | отходит к | другая линия оставляет его на стороне | где | населённые пункты |\n|---:|---:|---|---|---|---|---|",
+    only: "только {0}",
+    affected: "Затронутые населённые пункты:",
+    affected_columns: "| пункт | положение | в расхождении | по a отходит к | по b отходит к | до линии a | до линии b |\n|---|---|---:|---|---|---:|---:|",
+    closures: "Добавленные замыкания (геодезические, не входят ни в одну линию):",
+    bridge: "разрыв в {0} замкнут от {1} до {2} ({3})",
+    join: "концы соединены от {0} до {1} ({2})",
+    territories: "Территории: {0} и {1}",
+    overlaps: "Наложения (притязают обе стороны): частей {0}, всего {1}.",
+    part_columns: "| вид | площадь | где | вблизи | примечание |\n|---|---:|---|---|---|",
+    gaps: "Пустоты (окружены обеими, не принадлежат ни одной): частей {0}, всего {1}.",
+    enclaves: "Анклавы и эксклавы:",
+    notes: "Примечания",
+    engine_words: "Примечания приводятся так, как их формулирует программа (на английском языке).",
+    maps: "Карты",
+    map_title: "Сравнение линий притязаний",
+    gives_to: "по {0} отходит к {1}",
+    gives_to_both: "по {0} отходит к {1}, по {2} — к {3}",
+    overlap: "наложение территорий",
+    overview_note: "Расхождения шире {0} м закрашены цветом стороны, к которой их относит первая линия первой пары. Геодезические площади; WGS 84.",
+    overview_caption: "Обзор: линии притязаний и расхождения первой пары",
+    detail_title: "{0} и {1} — № {2}: {3}, ширина до {4}",
+    place: "населённый пункт",
+    widest: "ширина {0}",
+    widest_point: "точка наибольшей ширины",
+    detail_note: "Вдоль {0}: {1}; вдоль {2}: {3}. Участок: {4}.",
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,6 +731,14 @@ mod tests {
             (MEDIAN_EN.gain_columns, MEDIAN_RU.gain_columns),
             (MEDIAN_EN.simplified_columns, MEDIAN_RU.simplified_columns),
             (MEDIAN_EN.place_columns, MEDIAN_RU.place_columns),
+            (COMPARE_EN.line_columns, COMPARE_RU.line_columns),
+            (COMPARE_EN.summary_columns, COMPARE_RU.summary_columns),
+            (COMPARE_EN.agreement_columns, COMPARE_RU.agreement_columns),
+            (COMPARE_EN.section_columns, COMPARE_RU.section_columns),
+            (COMPARE_EN.largest_columns, COMPARE_RU.largest_columns),
+            (COMPARE_EN.one_source_columns, COMPARE_RU.one_source_columns),
+            (COMPARE_EN.affected_columns, COMPARE_RU.affected_columns),
+            (COMPARE_EN.part_columns, COMPARE_RU.part_columns),
         ] {
             assert_eq!(cols(en), cols(ru), "{en} / {ru}");
             assert_eq!(cols(en)[0], cols(en)[1], "{en}");
@@ -613,8 +795,27 @@ mod tests {
             (MEDIAN_EN.territory_of, MEDIAN_RU.territory_of),
             (MEDIAN_EN.map_regions, MEDIAN_RU.map_regions),
             (MEDIAN_EN.place_legend, MEDIAN_RU.place_legend),
+            (COMPARE_EN.intro, COMPARE_RU.intro),
+            (COMPARE_EN.sides_text, COMPARE_RU.sides_text),
+            (COMPARE_EN.versus, COMPARE_RU.versus),
+            (COMPARE_EN.polygons, COMPARE_RU.polygons),
+            (COMPARE_EN.agreement_columns, COMPARE_RU.agreement_columns),
+            (COMPARE_EN.by_section, COMPARE_RU.by_section),
+            (COMPARE_EN.one_source, COMPARE_RU.one_source),
+            (COMPARE_EN.only, COMPARE_RU.only),
+            (COMPARE_EN.bridge, COMPARE_RU.bridge),
+            (COMPARE_EN.join, COMPARE_RU.join),
+            (COMPARE_EN.territories, COMPARE_RU.territories),
+            (COMPARE_EN.overlaps, COMPARE_RU.overlaps),
+            (COMPARE_EN.gaps, COMPARE_RU.gaps),
+            (COMPARE_EN.gives_to, COMPARE_RU.gives_to),
+            (COMPARE_EN.gives_to_both, COMPARE_RU.gives_to_both),
+            (COMPARE_EN.overview_note, COMPARE_RU.overview_note),
+            (COMPARE_EN.detail_title, COMPARE_RU.detail_title),
+            (COMPARE_EN.widest, COMPARE_RU.widest),
+            (COMPARE_EN.detail_note, COMPARE_RU.detail_note),
         ] {
-            for i in 0..4 {
+            for i in 0..8 {
                 let p = format!("{{{i}}}");
                 assert_eq!(en.contains(&p), ru.contains(&p), "{en} / {ru}");
             }

@@ -717,3 +717,90 @@ fn agreement_at_several_tolerances_in_one_run() {
         );
     }
 }
+
+/// The comparison's report (Markdown and HTML) and maps in Russian: the
+/// same comparison, every figure of the English report in the Russian
+/// one, units in Russian, no English heading or table header left.
+#[test]
+fn the_comparison_report_speaks_russian_when_asked() {
+    let run = |lang: Lang| {
+        let req = CompareRequest {
+            lines: vec![
+                bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+                bundled("worldatlas10m_ARM_AZE_shared.geojson"),
+            ],
+            names: vec!["NE".into(), "WA".into()],
+            parties: vec![
+                bundled("naturalearth10m_ARM.geojson"),
+                bundled("naturalearth10m_AZE.geojson"),
+            ],
+            tolerance: 100.0,
+            more_tolerances: vec![500.0],
+            bridge: 10_000.0,
+            join: 10_000.0,
+            lang,
+            ..Default::default()
+        };
+        let o = compare::run(&req, provenance()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        compare::write(dir.path(), &o, 2, false).unwrap();
+        let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+        (
+            o,
+            read("report.md"),
+            read("report.html"),
+            read("maps/overview.svg"),
+        )
+    };
+    let (en, en_md, _, en_svg) = run(Lang::En);
+    let (ru, ru_md, ru_html, ru_svg) = run(Lang::Ru);
+    assert_eq!(
+        serde_json::to_value(compare::summary(&en.comparison)).unwrap(),
+        serde_json::to_value(compare::summary(&ru.comparison)).unwrap()
+    );
+    assert!(en_md.contains("# Claim-line comparison") && en_svg.contains("Claim lines compared"));
+    assert!(
+        ru_md.contains("# Сравнение линий притязаний")
+            && ru_md.contains("## Сводка")
+            && ru_md.contains("Десять наибольших расхождений")
+            && ru_md.contains("Совпадение при каждом допуске")
+            && ru_md.contains(" км"),
+        "{ru_md}"
+    );
+    assert!(
+        ru_html.contains(r#"<html lang="ru">"#)
+            && ru_html.contains("<title>Сравнение линий притязаний</title>")
+    );
+    assert!(ru_svg.contains("Сравнение линий притязаний"), "{ru_svg}");
+    // (The engine's notes are quoted in English, as the report says.)
+    assert!(ru_md.contains("на английском языке"));
+    let body = &ru_md[..ru_md
+        .find("## Примечания")
+        .or(ru_md.find("## Provenance"))
+        .unwrap_or(ru_md.len())];
+    for english in [
+        "## Lines",
+        "## Summary",
+        " vs ",
+        "polygons lie",
+        "The ten largest",
+        "| line |",
+        "| section |",
+        "Territories:",
+        "Overlaps",
+        "## Maps",
+        " km²",
+        " km ",
+    ] {
+        assert!(!body.contains(english), "{english} left in:\n{body}");
+    }
+    let figures = |t: &str| -> Vec<String> {
+        let t = &t[..t.find("## Provenance").unwrap_or(t.len())];
+        t.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .map(|w| w.trim_end_matches('.'))
+            .filter(|w| w.contains('.') && w.len() > 2)
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(figures(&en_md), figures(&ru_md));
+}

@@ -1,7 +1,6 @@
 //! The maps of a comparison: an overview, and one map per largest
 //! discrepancy of each pair (drawn by `terminus-cartography`).
 
-use super::report::{area, length};
 use terminus_cartography::{Map, Style};
 use terminus_compare::{Comparison, LatLon};
 
@@ -40,7 +39,11 @@ fn safe(s: &str) -> String {
 }
 
 /// The overview and the detail maps (the `per_pair` largest discrepancies of each pair).
-pub fn maps(c: &Comparison, per_pair: usize) -> Vec<NamedMap> {
+pub fn maps(c: &Comparison, per_pair: usize, lang: crate::words::Lang) -> Vec<NamedMap> {
+    use crate::words::fill;
+    let w = lang.compare();
+    let area = |m2: f64| super::report::area_in(m2, lang);
+    let length = |m: f64| super::report::length_in(m, lang);
     let mut out = Vec::new();
     let parties: Vec<String> = {
         let mut v: Vec<String> = c
@@ -64,10 +67,10 @@ pub fn maps(c: &Comparison, per_pair: usize) -> Vec<NamedMap> {
         .flatten()
         .copied()
         .collect();
-    let mut overview = Map::around("Claim lines compared", all.iter().copied(), 0.04, 1200, 900);
+    let mut overview = Map::around(w.map_title, all.iter().copied(), 0.04, 1200, 900);
     if let Some(p) = c.pairs.first() {
         for d in p.discrepancies.iter().filter(|d| d.beyond_tolerance) {
-            let legend = format!("{} gives to {}", p.a, d.party_by_a);
+            let legend = fill(w.gives_to, &[&p.a, &d.party_by_a]);
             overview.area(
                 &d.rings,
                 Style::area(party_colour(&parties, &d.party_by_a), 0.55, "#555555"),
@@ -79,7 +82,7 @@ pub fn maps(c: &Comparison, per_pair: usize) -> Vec<NamedMap> {
         overview.area(
             &o.rings,
             Style::area("#7b3294", 0.5, "#7b3294"),
-            Some("territories overlap"),
+            Some(w.overlap),
         );
     }
     for (i, l) in c.lines.iter().enumerate() {
@@ -91,13 +94,10 @@ pub fn maps(c: &Comparison, per_pair: usize) -> Vec<NamedMap> {
             );
         }
     }
-    overview.note(&format!(
-        "Discrepancies wider than {} m filled by the party the first pair's first line gives them to. Geodesic areas; WGS 84.",
-        c.tolerance_m
-    ));
+    overview.note(&fill(w.overview_note, &[&c.tolerance_m]));
     out.push(NamedMap {
         stem: "overview".into(),
-        caption: "Overview: the claim lines and the discrepancies between the first pair".into(),
+        caption: w.overview_caption.into(),
         map: overview,
     });
 
@@ -110,21 +110,17 @@ pub fn maps(c: &Comparison, per_pair: usize) -> Vec<NamedMap> {
             .filter(|d| d.beyond_tolerance)
             .take(per_pair)
         {
-            let title = format!(
-                "{} vs {} — #{}: {}, widest {}",
-                p.a,
-                p.b,
-                d.id,
-                area(d.area_m2),
-                length(d.max_width_m)
+            let title = fill(
+                w.detail_title,
+                &[&p.a, &p.b, &d.id, &area(d.area_m2), &length(d.max_width_m)],
             );
             let mut m = Map::around(&title, d.rings[0].iter().copied(), 0.25, 900, 700);
             m.area(
                 &d.rings,
                 Style::area(party_colour(&parties, &d.party_by_a), 0.55, "#555555"),
-                Some(&format!(
-                    "{} gives to {}, {} to {}",
-                    p.a, d.party_by_a, p.b, d.party_by_b
+                Some(&fill(
+                    w.gives_to_both,
+                    &[&p.a, &d.party_by_a, &p.b, &d.party_by_b],
                 )),
             );
             for (k, name) in [(ia, &p.a), (ib, &p.b)] {
@@ -138,23 +134,25 @@ pub fn maps(c: &Comparison, per_pair: usize) -> Vec<NamedMap> {
                     3.5,
                     Style::area("#000000", 1.0, "#ffffff"),
                     Some(&x.name),
-                    Some("place"),
+                    Some(w.place),
                 );
             }
             m.point(
                 d.widest_at,
                 5.0,
                 Style::area("#ffff00", 1.0, "#000000"),
-                Some(&format!("widest {}", length(d.max_width_m))),
-                Some("widest point"),
+                Some(&fill(w.widest, &[&length(d.max_width_m)])),
+                Some(w.widest_point),
             );
-            m.note(&format!(
-                "Along {}: {}; along {}: {}. Section: {}.",
-                p.a,
-                length(d.length_a_m),
-                p.b,
-                length(d.length_b_m),
-                d.section.as_deref().unwrap_or("—")
+            m.note(&fill(
+                w.detail_note,
+                &[
+                    &p.a,
+                    &length(d.length_a_m),
+                    &p.b,
+                    &length(d.length_b_m),
+                    &d.section.as_deref().unwrap_or("—"),
+                ],
             ));
             out.push(NamedMap {
                 stem: format!("{}_vs_{}_{:02}", safe(&p.a), safe(&p.b), d.id),

@@ -50,6 +50,8 @@ pub struct CompareRequest {
     pub join: f64,
     /// Compare every line with this one (by name) instead of all pairs.
     pub reference: Option<String>,
+    /// The language of the report and the maps.
+    pub lang: crate::words::Lang,
     /// How to read the files.
     pub input: InputOptions,
 }
@@ -61,6 +63,8 @@ pub struct CompareOutcome {
     pub comparison: Comparison,
     /// Inputs, transformations, tolerances.
     pub provenance: Provenance,
+    /// The language of the report and the maps.
+    pub lang: crate::words::Lang,
 }
 
 fn read_wgs84(
@@ -230,6 +234,7 @@ pub fn run(req: &CompareRequest, mut provenance: Provenance) -> Result<CompareOu
     Ok(CompareOutcome {
         comparison: c,
         provenance,
+        lang: req.lang,
     })
 }
 
@@ -387,6 +392,7 @@ pub fn write_results(
     detail_maps: usize,
     provenance: Option<&Provenance>,
     overwrite: bool,
+    lang: crate::words::Lang,
 ) -> Result<(), Failure> {
     std::fs::create_dir_all(dir)?;
     let opts = WriteOptions { overwrite };
@@ -406,15 +412,15 @@ pub fn write_results(
     terminus_formats::write(&dir.join("comparison.gpkg"), Format::GeoPackage, &ds, &opts)?;
     let json = serde_json::to_string_pretty(&summary(c)).unwrap_or_default();
     write_text(&dir.join("summary.json"), &json, overwrite)?;
-    let maps = write_maps(dir, c, detail_maps, overwrite)?;
+    let maps = write_maps(dir, c, detail_maps, overwrite, lang)?;
     write_text(
         &dir.join("report.md"),
-        &report::markdown(c, &maps, provenance),
+        &report::markdown(c, &maps, provenance, lang),
         overwrite,
     )?;
     write_text(
         &dir.join("report.html"),
-        &report::html(c, &maps, provenance),
+        &report::html(c, &maps, provenance, lang),
         overwrite,
     )?;
     Ok(())
@@ -433,6 +439,7 @@ pub fn write(
         detail_maps,
         Some(&o.provenance),
         overwrite,
+        o.lang,
     )?;
     o.provenance.write(dir)?;
     Ok(())
@@ -444,11 +451,12 @@ pub fn write_maps(
     c: &Comparison,
     per_pair: usize,
     overwrite: bool,
+    lang: crate::words::Lang,
 ) -> Result<Vec<MapRef>, Failure> {
     let maps_dir = dir.join("maps");
     std::fs::create_dir_all(&maps_dir)?;
     let mut refs = Vec::new();
-    for m in maps::maps(c, per_pair) {
+    for m in maps::maps(c, per_pair, lang) {
         let svg = m.map.to_svg();
         write_text(&maps_dir.join(format!("{}.svg", m.stem)), &svg, overwrite)?;
         let png = m.map.to_png().map_err(|e| Failure::failed(e.to_string()))?;

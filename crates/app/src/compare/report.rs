@@ -1,26 +1,39 @@
 //! The comparison as a document a delegation can put on the table:
 //! Markdown, and self-contained HTML (styles and maps inline, no network).
 
+use crate::words::{fill, Lang};
 use std::fmt::Write;
 use terminus_compare::Comparison;
 
 /// Square metres as km² (or m² when small).
 pub fn area(m2: f64) -> String {
-    let m2 = m2 + 0.0; // −0.0 (an empty sum) prints as 0
-    if m2 >= 1e5 {
-        format!("{:.3} km²", m2 / 1e6)
-    } else {
-        format!("{m2:.0} m²")
-    }
+    area_in(m2, Lang::En)
 }
 
 /// Metres as km (or m when short).
 pub fn length(m: f64) -> String {
+    length_in(m, Lang::En)
+}
+
+/// Square metres as km² (or m² when small), units in `lang`.
+pub fn area_in(m2: f64, lang: Lang) -> String {
+    let w = lang.words();
+    let m2 = m2 + 0.0; // −0.0 (an empty sum) prints as 0
+    if m2 >= 1e5 {
+        format!("{:.3} {}²", m2 / 1e6, w.km)
+    } else {
+        format!("{m2:.0} {}²", w.m)
+    }
+}
+
+/// Metres as km (or m when short), units in `lang`.
+pub fn length_in(m: f64, lang: Lang) -> String {
+    let w = lang.words();
     let m = m + 0.0;
     if m >= 1e4 {
-        format!("{:.2} km", m / 1e3)
+        format!("{:.2} {}", m / 1e3, w.km)
     } else {
-        format!("{m:.0} m")
+        format!("{m:.0} {}", w.m)
     }
 }
 
@@ -47,28 +60,24 @@ pub fn markdown(
     c: &Comparison,
     maps: &[MapRef],
     provenance: Option<&crate::provenance::Provenance>,
+    lang: Lang,
 ) -> String {
+    let w = lang.compare();
+    let area = |m2: f64| area_in(m2, lang);
+    let length = |m: f64| length_in(m, lang);
     let mut s = String::new();
-    let _ = writeln!(s, "# Claim-line comparison\n");
-    let _ = writeln!(
-        s,
-        "Lines agree where each lies within **{} m** of the other (geodesic distance to the nearest point). \
-         Areas are geodesic on the ellipsoid; widths are the greatest distance from one line's stretch to the other's, both ways.\n",
-        c.tolerance_m
-    );
-    let _ = writeln!(s, "## Lines\n");
-    let _ = writeln!(s, "| line | length | pieces | vertices | sides |");
-    let _ = writeln!(s, "|---|---:|---:|---:|---|");
+    let _ = writeln!(s, "# {}\n", w.title);
+    if !lang.words().report_language.is_empty() {
+        let _ = writeln!(s, "{}\n", lang.words().report_language);
+    }
+    let _ = writeln!(s, "{}\n", fill(w.intro, &[&c.tolerance_m]));
+    let _ = writeln!(s, "## {}\n", w.lines);
+    let _ = writeln!(s, "{}", w.line_columns);
     for l in &c.lines {
         let sides: Vec<String> = l
             .sides
             .iter()
-            .map(|p| {
-                format!(
-                    "{}: {} left / {} right ({})",
-                    p.piece, p.left, p.right, p.decided_by
-                )
-            })
+            .map(|p| fill(w.sides_text, &[&p.piece, &p.left, &p.right, &p.decided_by]))
             .collect();
         let _ = writeln!(
             s,
@@ -80,12 +89,8 @@ pub fn markdown(
             sides.join("; ")
         );
     }
-    let _ = writeln!(s, "\n## Summary\n");
-    let _ = writeln!(
-        s,
-        "| a | b | agreed (a / b) | agreed share | discrepancies | their area | widest | gains if a rather than b |"
-    );
-    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|---|");
+    let _ = writeln!(s, "\n## {}\n", w.summary);
+    let _ = writeln!(s, "{}", w.summary_columns);
     for p in &c.pairs {
         let gains: Vec<String> = p
             .gain_m2
@@ -107,23 +112,29 @@ pub fn markdown(
         );
     }
     for p in &c.pairs {
-        let _ = writeln!(s, "\n## {} vs {}\n", p.a, p.b);
+        let _ = writeln!(s, "\n## {}\n", fill(w.versus, &[&p.a, &p.b]));
         let _ = writeln!(
             s,
-            "{} polygons lie between the lines ({} in all); {} are wider than the tolerance, {} are within it ({}), {} drawn by one line only ({}).\n",
-            p.discrepancy_count + p.within_tolerance_count + p.one_source_count,
-            area(p.area_between_m2),
-            p.discrepancy_count,
-            p.within_tolerance_count,
-            area(p.within_tolerance_area_m2),
-            p.one_source_count,
-            area(p.one_source_area_m2)
+            "{}\n",
+            fill(
+                w.polygons,
+                &[
+                    &(p.discrepancy_count + p.within_tolerance_count + p.one_source_count),
+                    &area(p.area_between_m2),
+                    &p.discrepancy_count,
+                    &p.within_tolerance_count,
+                    &area(p.within_tolerance_area_m2),
+                    &p.one_source_count,
+                    &area(p.one_source_area_m2)
+                ]
+            )
         );
         if p.agreement_at.len() > 1 {
             let _ = writeln!(
                 s,
-                "Agreement at each tolerance (the same polygons, counted against each):\n\n| tolerance | agreed ({} / {}) | agreed share | discrepancies | their area |\n|---:|---:|---:|---:|---:|",
-                p.a, p.b
+                "{}\n\n{}",
+                w.agreement_at,
+                fill(w.agreement_columns, &[&p.a, &p.b])
             );
             for t in &p.agreement_at {
                 let _ = writeln!(
@@ -146,24 +157,15 @@ pub fn markdown(
             *by_section.entry((sec, d.party_by_a.clone())).or_default() += d.area_m2;
         }
         if !by_section.is_empty() {
-            let _ = writeln!(
-                s,
-                "Area each party gains if {} is adopted rather than {}, by section:\n",
-                p.a, p.b
-            );
-            let _ = writeln!(s, "| section | party | area |");
-            let _ = writeln!(s, "|---|---|---:|");
+            let _ = writeln!(s, "{}\n", fill(w.by_section, &[&p.a, &p.b]));
+            let _ = writeln!(s, "{}", w.section_columns);
             for ((sec, party), a) in &by_section {
                 let _ = writeln!(s, "| {sec} | {party} | {} |", area(*a));
             }
             let _ = writeln!(s);
         }
-        let _ = writeln!(s, "The ten largest discrepancies:\n");
-        let _ = writeln!(
-            s,
-            "| # | area | widest (a→b / b→a) | along a / b | a gives it to | b gives it to | section | where | places |"
-        );
-        let _ = writeln!(s, "|---:|---:|---:|---:|---|---|---|---|---|");
+        let _ = writeln!(s, "{}\n", w.largest);
+        let _ = writeln!(s, "{}", w.largest_columns);
         for d in p
             .discrepancies
             .iter()
@@ -195,14 +197,10 @@ pub fn markdown(
         if !one.is_empty() {
             let _ = writeln!(
                 s,
-                "\nDrawn by one line only — an enclave or exclave the other line does not draw; the other line is silent there, so these are not counted in either party's gain ({} in all):\n",
-                area(p.one_source_area_m2)
+                "\n{}\n",
+                fill(w.one_source, &[&area(p.one_source_area_m2)])
             );
-            let _ = writeln!(
-                s,
-                "| # | area | drawn by | gives it to | the other line passes it on the side of | where | places |"
-            );
-            let _ = writeln!(s, "|---:|---:|---|---|---|---|---|");
+            let _ = writeln!(s, "{}", w.one_source_columns);
             for d in &one {
                 let by = d.drawn_by_one.as_deref().unwrap_or("");
                 let (gives, other) = if by == p.a {
@@ -213,9 +211,10 @@ pub fn markdown(
                 let places: Vec<&str> = d.places.iter().map(|x| x.name.as_str()).collect();
                 let _ = writeln!(
                     s,
-                    "| {} | {} | {by} only | {gives} | {other} | {} | {} |",
+                    "| {} | {} | {} | {gives} | {other} | {} | {} |",
                     d.id,
                     area(d.area_m2),
+                    fill(w.only, &[&by]),
                     latlon(d.inside_at),
                     places.join(", ")
                 );
@@ -228,9 +227,8 @@ pub fn markdown(
             .flat_map(|d| d.places.iter().map(move |x| (d, x)))
             .collect();
         if !affected.is_empty() {
-            let _ = writeln!(s, "\nAffected places:\n");
-            let _ = writeln!(s, "| place | position | in discrepancy | a gives it to | b gives it to | to line a | to line b |");
-            let _ = writeln!(s, "|---|---|---:|---|---|---:|---:|");
+            let _ = writeln!(s, "\n{}\n", w.affected);
+            let _ = writeln!(s, "{}", w.affected_columns);
             for (d, x) in affected {
                 let _ = writeln!(
                     s,
@@ -246,27 +244,25 @@ pub fn markdown(
             }
         }
         if !p.bridges.is_empty() || !p.joins.is_empty() {
-            let _ = writeln!(
-                s,
-                "\nClosures added (geodesics, not part of either line):\n"
-            );
+            let _ = writeln!(s, "\n{}\n", w.closures);
             for b in &p.bridges {
                 let _ = writeln!(
                     s,
-                    "- gap in {} bridged from {} to {} ({})",
-                    b.line,
-                    latlon(b.from),
-                    latlon(b.to),
-                    length(b.length_m)
+                    "- {}",
+                    fill(
+                        w.bridge,
+                        &[&b.line, &latlon(b.from), &latlon(b.to), &length(b.length_m)]
+                    )
                 );
             }
             for j in &p.joins {
                 let _ = writeln!(
                     s,
-                    "- ends joined from {} to {} ({})",
-                    latlon(j.from),
-                    latlon(j.to),
-                    length(j.length_m)
+                    "- {}",
+                    fill(
+                        w.join,
+                        &[&latlon(j.from), &latlon(j.to), &length(j.length_m)]
+                    )
                 );
             }
         }
@@ -274,8 +270,8 @@ pub fn markdown(
     if let Some(t) = &c.territory {
         let _ = writeln!(
             s,
-            "\n## Territories: {} and {}\n",
-            t.parties[0], t.parties[1]
+            "\n## {}\n",
+            fill(w.territories, &[&t.parties[0], &t.parties[1]])
         );
         let _ = writeln!(
             s,
@@ -288,13 +284,11 @@ pub fn markdown(
         let total: f64 = t.overlaps.iter().map(|o| o.area_m2).sum();
         let _ = writeln!(
             s,
-            "Overlaps (claimed by both): {} parts, {} in all.\n",
-            t.overlaps.len(),
-            area(total)
+            "{}\n",
+            fill(w.overlaps, &[&t.overlaps.len(), &area(total)])
         );
         let parts = |s: &mut String, v: &[terminus_compare::TerritoryPart]| {
-            let _ = writeln!(s, "| kind | area | where | near | note |");
-            let _ = writeln!(s, "|---|---:|---|---|---|");
+            let _ = writeln!(s, "{}", w.part_columns);
             for o in v {
                 let near = o
                     .near
@@ -316,28 +310,26 @@ pub fn markdown(
             parts(&mut s, &t.overlaps);
         }
         let gaps: f64 = t.gaps.iter().map(|o| o.area_m2).sum();
-        let _ = writeln!(
-            s,
-            "\nGaps (enclosed by both, claimed by neither): {} parts, {} in all.\n",
-            t.gaps.len(),
-            area(gaps)
-        );
+        let _ = writeln!(s, "\n{}\n", fill(w.gaps, &[&t.gaps.len(), &area(gaps)]));
         if !t.gaps.is_empty() {
             parts(&mut s, &t.gaps);
         }
         if !t.enclaves_and_exclaves.is_empty() {
-            let _ = writeln!(s, "\nEnclaves and exclaves:\n");
+            let _ = writeln!(s, "\n{}\n", w.enclaves);
             parts(&mut s, &t.enclaves_and_exclaves);
         }
     }
     if !c.warnings.is_empty() {
-        let _ = writeln!(s, "\n## Notes\n");
-        for w in &c.warnings {
-            let _ = writeln!(s, "- {w}");
+        let _ = writeln!(s, "\n## {}\n", w.notes);
+        if !w.engine_words.is_empty() {
+            let _ = writeln!(s, "{}\n", w.engine_words);
+        }
+        for x in &c.warnings {
+            let _ = writeln!(s, "- {x}");
         }
     }
     if !maps.is_empty() {
-        let _ = writeln!(s, "\n## Maps\n");
+        let _ = writeln!(s, "\n## {}\n", w.maps);
         for m in maps {
             let _ = writeln!(s, "![{}]({})\n", m.caption, m.svg);
         }
@@ -354,10 +346,12 @@ pub fn html(
     c: &Comparison,
     maps: &[MapRef],
     provenance: Option<&crate::provenance::Provenance>,
+    lang: Lang,
 ) -> String {
-    let mut body = body_html(&markdown(c, &[], None));
+    let w = lang.compare();
+    let mut body = body_html(&markdown(c, &[], None, lang));
     if !maps.is_empty() {
-        body.push_str("<h2>Maps</h2>\n");
+        body.push_str(&format!("<h2>{}</h2>\n", w.maps));
         for m in maps {
             let _ = writeln!(
                 body,
@@ -372,12 +366,14 @@ pub fn html(
         body.push_str(&body_html(&p.markdown()));
     }
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Claim-line comparison</title>\n<style>\
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>\n<style>\
 body{{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}}\
 table{{border-collapse:collapse;margin:1em 0;font-size:0.9em}}\
 td,th{{border:1px solid #bbb;padding:0.25em 0.5em;text-align:left}}\
 th{{background:#eee}}figure{{margin:1em 0}}svg{{max-width:100%;height:auto;border:1px solid #ccc}}\
-</style></head><body>\n{body}</body></html>\n"
+</style></head><body>\n{body}</body></html>\n",
+        w.code,
+        escape(w.title)
     )
 }
 
