@@ -591,6 +591,8 @@ pub struct CompareWords {
     /// "{0} gives to {1}, {2} to {3}".
     pub gives_to_both: &'static str,
     pub overlap: &'static str,
+    /// The legend of the numbers put on the overview.
+    pub numbered: &'static str,
     /// "Discrepancies wider than {0} m …".
     pub overview_note: &'static str,
     pub overview_caption: &'static str,
@@ -652,6 +654,7 @@ pub const COMPARE_EN: CompareWords = CompareWords {
     gives_to: "{0} gives to {1}",
     gives_to_both: "{0} gives to {1}, {2} to {3}",
     overlap: "territories overlap",
+    numbered: "1, 2 …: the ten largest discrepancies (the report's #)",
     overview_note: "Discrepancies wider than {0} m filled by the party the first pair's first line gives them to. Geodesic areas; WGS 84.",
     overview_caption: "Overview: the claim lines and the discrepancies between the first pair",
     detail_title: "{0} vs {1} — #{2}: {3}, widest {4}",
@@ -699,6 +702,7 @@ pub const COMPARE_RU: CompareWords = CompareWords {
     gives_to: "по {0} отходит к {1}",
     gives_to_both: "по {0} отходит к {1}, по {2} — к {3}",
     overlap: "наложение территорий",
+    numbered: "1, 2 …: десять наибольших расхождений (№ в отчёте)",
     overview_note: "Расхождения шире {0} м закрашены цветом стороны, к которой их относит первая линия первой пары. Геодезические площади; WGS 84.",
     overview_caption: "Обзор: линии притязаний и расхождения первой пары",
     detail_title: "{0} и {1} — № {2}: {3}, ширина до {4}",

@@ -772,6 +772,27 @@ fn the_comparison_report_speaks_russian_when_asked() {
             && ru_html.contains("<title>Сравнение линий притязаний</title>")
     );
     assert!(ru_svg.contains("Сравнение линий притязаний"), "{ru_svg}");
+    // The overview numbers the ten largest discrepancies as the report's
+    // table does.
+    assert!(ru_svg.contains("десять наибольших расхождений"));
+    let top: Vec<usize> = en.comparison.pairs[0]
+        .discrepancies
+        .iter()
+        .filter(|d| d.beyond_tolerance)
+        .take(10)
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(top.len(), 10);
+    for id in top {
+        assert!(
+            en_svg.contains(&format!(">{id}</text>")),
+            "#{id} not on the overview"
+        );
+        assert!(
+            en_md.contains(&format!("\n| {id} | ")),
+            "#{id} not in the table"
+        );
+    }
     // (The engine's notes are quoted in English, as the report says.)
     assert!(ru_md.contains("на английском языке"));
     let body = &ru_md[..ru_md

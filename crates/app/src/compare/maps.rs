@@ -94,6 +94,24 @@ pub fn maps(c: &Comparison, per_pair: usize, lang: crate::words::Lang) -> Vec<Na
             );
         }
     }
+    // The ten largest of the first pair numbered as in the report's
+    // table (labels placed where they cover no other).
+    if let Some(p) = c.pairs.first() {
+        for d in p
+            .discrepancies
+            .iter()
+            .filter(|d| d.beyond_tolerance)
+            .take(10)
+        {
+            overview.point(
+                d.inside_at,
+                2.5,
+                Style::area("#000000", 1.0, "#ffffff"),
+                Some(&d.id.to_string()),
+                Some(w.numbered),
+            );
+        }
+    }
     overview.note(&fill(w.overview_note, &[&c.tolerance_m]));
     out.push(NamedMap {
         stem: "overview".into(),
