@@ -571,9 +571,12 @@ fn terrain_step(out: &Path) -> Result<crate::terrain::DivideSummary, Failure> {
         &wp,
         summary,
         fc,
-        &compare,
-        &Default::default(),
-        crate::words::Lang::En,
+        &crate::terrain::Beside {
+            compare: &compare,
+            input: &Default::default(),
+            lang: crate::words::Lang::En,
+            places: None,
+        },
     )?;
     std::fs::create_dir_all(out.join("terrain")).map_err(io(&out.join("terrain")))?;
     crate::terrain::write_divide(&out.join("terrain").join("divide.geojson"), &divide, true)?;
@@ -696,6 +699,8 @@ fn demarcation_step(am_az: &Dataset, out: &Path) -> Result<DemarcationStep, Fail
             max_slope_deg: settings.max_slope_deg,
             map: None,
             lang: crate::words::Lang::En,
+            places: Vec::new(),
+            places_within_m: None,
             provenance: crate::Provenance::new(vec!["terminus".into(), "demo".into()]),
         };
         planned.map = crate::demarcate::plan_map(&planned, dem_used);

@@ -32,6 +32,7 @@ pub mod inspect;
 pub mod ledger;
 pub mod median;
 pub mod output;
+pub mod places;
 pub mod provenance;
 pub mod road;
 pub mod shapes;

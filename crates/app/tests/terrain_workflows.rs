@@ -336,6 +336,68 @@ fn the_divide_along_the_border() {
         return;
     };
     let d = terrain::divide(&DivideRequest {
+        dem: dem.clone(),
+        by: DivideBy::Along {
+            line: line.clone(),
+            corridor: 10_000.0,
+        },
+        snap: 1000.0,
+        simplify: 0.0,
+        compare: vec![line],
+        metric: CellMetric::Ellipsoid,
+        voids: terrain::VoidPolicy::Refuse,
+        input: InputOptions::default(),
+        lang: Default::default(),
+        places: None,
+        places_within: None,
+        name_field: None,
+    })
+    .unwrap();
+    assert!(d.summary.length_m > 100_000.0);
+    let c = &d.summary.compared[0];
+    assert!(c.max_m <= 10_500.0 && c.median_m < 3000.0, "{c:?}");
+    assert!(!c.departures.is_empty());
+    // The crest lies inside the corridor: nowhere along its edge.
+    assert_eq!(d.summary.corridor_edge_share, Some(0.0));
+    assert!(d.summary.warnings.is_empty(), "{:?}", d.summary.warnings);
+    // Places near the divide (--places): one on a vertex of it, one 1.5 km
+    // due north of another vertex, one 40 km south: the first two are
+    // listed, at 0 m and at the brute-force distance to every segment,
+    // in the report's table and on the map; the third is not.
+    let coords = d.geojson["features"][0]["geometry"]["coordinates"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let at = |k: usize| {
+        let c = &coords[k];
+        (c[1].as_f64().unwrap(), c[0].as_f64().unwrap())
+    };
+    let geod = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    let north: (f64, f64) = {
+        use terminus_geodesy::measure::DirectGeodesic;
+        let (lat, lon) = at(coords.len() / 2);
+        geod.direct(lat, lon, 0.0, 1500.0)
+    };
+    let on = at(coords.len() / 4);
+    let dir = tempfile::tempdir().unwrap();
+    let places = write(
+        dir.path(),
+        "places.geojson",
+        &format!(
+            r#"{{"type":"FeatureCollection","features":[
+{{"type":"Feature","properties":{{"name":"On"}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}},
+{{"type":"Feature","properties":{{"name":"North"}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}},
+{{"type":"Feature","properties":{{"name":"Far"}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}}]}}"#,
+            on.1,
+            on.0,
+            north.1,
+            north.0,
+            on.1,
+            on.0 - 0.36
+        ),
+    );
+    let line = osm_line().unwrap();
+    let with = terrain::divide(&DivideRequest {
         dem,
         by: DivideBy::Along {
             line: line.clone(),
@@ -348,15 +410,44 @@ fn the_divide_along_the_border() {
         voids: terrain::VoidPolicy::Refuse,
         input: InputOptions::default(),
         lang: Default::default(),
+        places: Some(places),
+        places_within: Some(3000.0),
+        name_field: None,
     })
     .unwrap();
-    assert!(d.summary.length_m > 100_000.0);
-    let c = &d.summary.compared[0];
-    assert!(c.max_m <= 10_500.0 && c.median_m < 3000.0, "{c:?}");
-    assert!(!c.departures.is_empty());
-    // The crest lies inside the corridor: nowhere along its edge.
-    assert_eq!(d.summary.corridor_edge_share, Some(0.0));
-    assert!(d.summary.warnings.is_empty(), "{:?}", d.summary.warnings);
+    let names: Vec<&str> = with.places.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    let find = |n: &str| with.places.iter().find(|p| p.name == n).unwrap();
+    assert!(find("On").distance_m < 1e-6, "{}", find("On").distance_m);
+    let brute = {
+        use terminus_geodesy::geodesic::{nearest_on_segment, Gnomonic};
+        use terminus_geodesy::LatLon;
+        let g = Gnomonic::new(terminus_geodesy::Ellipsoid::WGS84);
+        (0..coords.len() - 1)
+            .map(|k| {
+                let (a, b) = (at(k), at(k + 1));
+                nearest_on_segment(
+                    &g,
+                    LatLon::new(a.0, a.1),
+                    LatLon::new(b.0, b.1),
+                    LatLon::new(north.0, north.1),
+                )
+                .unwrap()
+                .distance
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    assert!((find("North").distance_m - brute).abs() < 1e-6);
+    assert!(brute <= 1500.0 + 1e-6);
+    let out = dir.path().join("divide.geojson");
+    terrain::write_divide(&out, &with, false).unwrap();
+    let report = std::fs::read_to_string(dir.path().join("divide.report.md")).unwrap();
+    assert!(
+        report.contains("## Places within 3.0 km of the line") && report.contains("| North |"),
+        "{report}"
+    );
+    let svg = std::fs::read_to_string(dir.path().join("divide.map.svg")).unwrap();
+    assert!(svg.contains(">North</text>") && svg.contains(">On</text>"));
 }
 
 /// The same border moved 0.09° (~10 km) north, in a 5 km corridor: the
@@ -396,6 +487,9 @@ fn a_divide_along_the_corridor_edge_is_warned_of() {
         voids: terrain::VoidPolicy::Refuse,
         input: InputOptions::default(),
         lang: Default::default(),
+        places: None,
+        places_within: None,
+        name_field: None,
     })
     .unwrap();
     let share = d.summary.corridor_edge_share.unwrap();
@@ -463,6 +557,9 @@ fn the_divide_between_a_valley_and_a_river() {
         voids: terrain::VoidPolicy::Refuse,
         input: InputOptions::default(),
         lang: Default::default(),
+        places: None,
+        places_within: None,
+        name_field: None,
     })
     .unwrap();
     let s = &d.summary;
@@ -509,6 +606,9 @@ fn a_divide_over_voids_is_refused_unless_told_how() {
             voids,
             input: InputOptions::default(),
             lang: Default::default(),
+            places: None,
+            places_within: None,
+            name_field: None,
         })
     };
     let whole = run(dem.clone(), terrain::VoidPolicy::Refuse).unwrap();

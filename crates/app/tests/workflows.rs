@@ -376,6 +376,9 @@ fn the_plan_report_speaks_russian_when_asked() {
                 ..Default::default()
             },
             lang,
+            places: None,
+            places_within: None,
+            name_field: None,
         };
         let d = demarcate::plan(&req, provenance()).unwrap();
         let out = dir.path().join(format!("{lang:?}"));
@@ -469,6 +472,9 @@ fn demarcation_returns_supplied_turning_points() {
                 ..Default::default()
             },
             lang: Default::default(),
+            places: None,
+            places_within: None,
+            name_field: None,
         };
         let d = demarcate::plan(&req, provenance()).unwrap();
         assert_eq!(d.catalogue.gk_transformation, op);
@@ -606,6 +612,9 @@ fn the_alay_compromise_is_planned_at_its_turning_points() {
                 documents: Documents::default(),
                 input: InputOptions::default(),
                 lang: Default::default(),
+                places: None,
+                places_within: None,
+                name_field: None,
             },
             provenance(),
         )
@@ -824,4 +833,87 @@ fn the_comparison_report_speaks_russian_when_asked() {
             .collect()
     };
     assert_eq!(figures(&en_md), figures(&ru_md));
+}
+
+/// `demarcate plan --places`: the GeoNames places within 3 km of the
+/// Armenia–Azerbaijan line (Natural Earth, its longest piece) are in the
+/// report's table and on the map, each distance the nearest of every
+/// segment of the planned line solved by brute force (to 1e-6 m).
+#[test]
+fn the_plan_lists_the_places_near_its_line() {
+    use terminus_geodesy::geodesic::{nearest_on_segment, Gnomonic};
+    use terminus_geodesy::{Ellipsoid, LatLon};
+    let places = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/places/geonames_cities1000_AM_AZ_region.geojson");
+    if !places.exists() {
+        eprintln!("SKIPPED: {} absent (../shared/data)", places.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let req = PlanRequest {
+        line: bundled("naturalearth10m_ARM_AZE_shared.geojson"),
+        dem: None,
+        dem_crs: None,
+        max_spacing: 5000.0,
+        min_spacing: None,
+        piece: Some("1".into()),
+        clip: None,
+        voids: Default::default(),
+        max_slope: 30.0,
+        move_tolerance: 50.0,
+        numbering: Numbering {
+            prefix: "AA".into(),
+            digits: 3,
+            start: 1,
+        },
+        crossings: Vec::new(),
+        water: Vec::new(),
+        documents: Documents::default(),
+        input: InputOptions::default(),
+        lang: Lang::En,
+        places: Some(places.clone()),
+        places_within: Some(3000.0),
+        name_field: None,
+    };
+    let d = demarcate::plan(&req, provenance()).unwrap();
+    assert_eq!(d.places_within_m, Some(3000.0));
+    assert!(!d.places.is_empty());
+    let line: Vec<LatLon> = d
+        .plan
+        .as_ref()
+        .unwrap()
+        .line
+        .iter()
+        .map(|&(lat, lon)| LatLon::new(lat, lon))
+        .collect();
+    let g = Gnomonic::new(Ellipsoid::WGS84);
+    for p in &d.places {
+        let exact = line
+            .windows(2)
+            .map(|w| {
+                nearest_on_segment(&g, w[0], w[1], LatLon::new(p.lat, p.lon))
+                    .unwrap()
+                    .distance
+            })
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            (p.distance_m - exact).abs() < 1e-6,
+            "{}: {} vs {exact}",
+            p.name,
+            p.distance_m
+        );
+        assert!(p.distance_m <= 3000.0);
+    }
+    demarcate::write(dir.path(), &d, &req.documents, false).unwrap();
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(
+        report.contains("## Places within 3.0 km of the line"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("| P1 | {} |", d.places[0].name)),
+        "{report}"
+    );
+    let svg = std::fs::read_to_string(dir.path().join("maps/plan.svg")).unwrap();
+    assert!(svg.contains("place within 3.0 km of the line"));
 }

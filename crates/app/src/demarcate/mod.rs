@@ -121,6 +121,13 @@ pub struct PlanRequest {
     pub input: InputOptions,
     /// The language of the plan's report and map.
     pub lang: crate::words::Lang,
+    /// Populated places (points): those within `places_within` of the
+    /// line are listed in the report and drawn on the map.
+    pub places: Option<PathBuf>,
+    /// How near the line a place is listed, metres (5 km when none).
+    pub places_within: Option<f64>,
+    /// The places' name attribute (default name, NAME, …).
+    pub name_field: Option<String>,
 }
 
 /// Pillars planned and catalogued.
@@ -141,6 +148,10 @@ pub struct Demarcation {
     pub map: Option<terminus_cartography::Map>,
     /// The language of the plan's report and map.
     pub lang: crate::words::Lang,
+    /// The places near the line (`--places`), along it.
+    pub places: Vec<crate::places::NearPlace>,
+    /// How near the line a place is listed, metres (with `--places`).
+    pub places_within_m: Option<f64>,
     /// What made it.
     pub provenance: Provenance,
 }
@@ -148,7 +159,7 @@ pub struct Demarcation {
 /// Plan pillars along the line and catalogue them.
 pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation, Failure> {
     let read_line = read(&req.line, &req.input)?;
-    let notes = read_line.notes();
+    let mut notes = read_line.notes();
     provenance.input("line", &read_line);
     let op = road_op(&read_line, &req.input)?;
     let line = select_line(
@@ -215,6 +226,22 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
     }
     provenance.tolerance("move_tolerance_m", req.move_tolerance);
     provenance.tolerance("max_slope_deg", req.max_slope);
+    let within = req
+        .places
+        .as_ref()
+        .map(|_| req.places_within.unwrap_or(5000.0));
+    let places = match (&req.places, within) {
+        (Some(path), Some(within)) => crate::places::read_near(
+            path,
+            &req.input,
+            req.name_field.as_deref(),
+            &[("line".to_string(), plan.line.clone())],
+            within,
+            &mut notes,
+            Some(&mut provenance),
+        )?,
+        _ => Vec::new(),
+    };
     let mut d = Demarcation {
         plan: Some(plan),
         voids,
@@ -224,6 +251,8 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
         max_slope_deg: req.max_slope,
         map: None,
         lang: req.lang,
+        places,
+        places_within_m: within,
         provenance,
     };
     d.map = report::plan_map(&d, sampler.as_ref());
@@ -257,6 +286,8 @@ pub fn catalogue_of(
         max_slope_deg: 90.0,
         map: None,
         lang: crate::words::Lang::En,
+        places: Vec::new(),
+        places_within_m: None,
         provenance,
     })
 }

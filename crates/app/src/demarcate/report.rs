@@ -64,6 +64,9 @@ pub fn plan_map(d: &Demarcation, dem: Option<&DemSampler>) -> Option<Map> {
             );
         }
     }
+    if let Some(within) = d.places_within_m {
+        crate::places::draw(&mut map, &d.places, within, d.lang);
+    }
     if dem.is_some() {
         map.note(w.relief_note);
     }
@@ -223,6 +226,9 @@ pub fn plan_report(d: &Demarcation, map: Option<&str>) -> String {
         for n in &d.notes {
             let _ = writeln!(r, "- {n}");
         }
+    }
+    if let Some(within) = d.places_within_m {
+        let _ = write!(r, "\n{}", crate::places::table(&d.places, within, d.lang));
     }
     if let Some(m) = map {
         let _ = writeln!(

@@ -102,25 +102,8 @@ pub fn overview(o: &Outcome) -> Map {
             &[&c.regions, &c.line_count, &c.coverage_text()],
         ));
     }
-    // Places near the line: named when there are few enough to read,
-    // else numbered P1 … as in the report's table.
-    let named = o.places.len() <= 40;
-    for (k, p) in o.places.iter().enumerate() {
-        let label = if named {
-            p.name.clone()
-        } else {
-            format!("P{}", k + 1)
-        };
-        map.point(
-            (p.lat, p.lon),
-            3.0,
-            Style::area("#ffffff", 1.0, "#000000"),
-            Some(&label),
-            Some(&fill(
-                w.place_legend,
-                &[&format!("{:.1}", o.places_within_m.unwrap_or(0.0) / 1000.0)],
-            )),
-        );
+    if let Some(within) = o.places_within_m {
+        crate::places::draw(&mut map, &o.places, within, o.lang);
     }
     map.note(w.map_note);
     map

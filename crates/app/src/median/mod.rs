@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use terminus_compare::frame::Frame;
 use terminus_compare::{ClaimLine, Inputs, Options, Territory};
 mod map;
-pub mod places;
 
 use terminus_delimitation::{
     compromise_median, median_line, tri_junction, turning_point_line, BasePoint, DelimitationError,
@@ -185,25 +184,30 @@ pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutc
     let mut outcome = compute(req, sides, territories, &options)?;
     outcome.lang = req.lang;
     if let Some(path) = &req.places {
-        let r = read(path, &req.input)?;
-        notes.extend(r.notes());
-        provenance.input("places", &r);
-        let (all, other) = crate::shapes::places_in(&r.dataset, req.name_field.as_deref());
-        if other > 0 {
-            notes.push(format!(
-                "{}: {other} feature(s) that are not points left out of the places",
-                path.display()
-            ));
-        }
+        // Near the computed lines (the simplified ones are their turning
+        // points).
+        let lines: Vec<(String, Vec<(f64, f64)>)> = outcome
+            .lines
+            .iter()
+            .filter(|l| !l.name.ends_with(" simplified"))
+            .map(|l| {
+                (
+                    l.name.clone(),
+                    l.line.vertices.iter().map(|v| (v.lat, v.lon)).collect(),
+                )
+            })
+            .collect();
         let within = req.places_within.unwrap_or(5000.0);
-        if !(within.is_finite() && within > 0.0) {
-            return Err(Failure::usage(format!(
-                "--places-within {within}: give a distance above zero, e.g. 5km"
-            )));
-        }
-        outcome.places = places::near_lines(&all, &outcome.lines, within)?;
+        outcome.places = crate::places::read_near(
+            path,
+            &req.input,
+            req.name_field.as_deref(),
+            &lines,
+            within,
+            &mut notes,
+            Some(&mut provenance),
+        )?;
         outcome.places_within_m = Some(within);
-        provenance.tolerance("places_within_m", within);
     }
     let summary = summary_of(&outcome, &options, &notes);
     provenance.tolerance("tolerance_m", req.tolerance);
@@ -336,7 +340,7 @@ pub struct Outcome {
     /// the map.
     pub territories: Vec<Territory>,
     /// The places near the line (`--places`), by line and along it.
-    pub places: Vec<places::NearPlace>,
+    pub places: Vec<crate::places::NearPlace>,
     /// How near the line a place is listed, metres (with `--places`).
     pub places_within_m: Option<f64>,
     /// The language of the report and the map.
@@ -658,7 +662,7 @@ pub struct MedianSummary {
     pub compromise: Option<CompromiseSummary>,
     /// The places within `places_within_m` of the line (`--places`), by
     /// line and along it; none without `--places`.
-    pub places: Vec<places::NearPlace>,
+    pub places: Vec<crate::places::NearPlace>,
     /// How near the line a place is listed, metres (with `--places`).
     pub places_within_m: Option<f64>,
     /// The input road's notes.
@@ -1208,35 +1212,7 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
         }
     }
     if let Some(within) = o.places_within_m {
-        let _ = writeln!(
-            r,
-            "\n## {}\n",
-            fill(w.places_title, &[&format!("{:.1}", within / 1000.0)])
-        );
-        if o.places.is_empty() {
-            let _ = writeln!(r, "{}", w.no_places);
-        } else {
-            let _ = writeln!(r, "{}\n\n{}", w.places_intro, w.place_columns);
-            for (k, p) in o.places.iter().enumerate() {
-                let side = match p.side {
-                    "left" => w.sides_of_line[0],
-                    "right" => w.sides_of_line[1],
-                    _ => w.sides_of_line[2],
-                };
-                let _ = writeln!(
-                    r,
-                    "| P{} | {} | {:.0} | {} | {} | {:.3} | {:.5} | {:.5} |",
-                    k + 1,
-                    cell(&p.name),
-                    p.distance_m,
-                    side,
-                    cell(&p.line),
-                    p.along_m / 1000.0,
-                    p.lat,
-                    p.lon
-                );
-            }
-        }
+        let _ = write!(r, "\n{}", crate::places::table(&o.places, within, o.lang));
     }
     let _ = writeln!(r, "\n{}", w.turning_points);
     r

@@ -23,6 +23,8 @@ pub(super) fn divide_map(
     compared: &[Compared],
     s: &DivideSummary,
     lang: Lang,
+    places: &[crate::places::NearPlace],
+    within: Option<f64>,
 ) -> Option<Map> {
     let w = lang.words();
     // Fitted to the divide (the compared lines may run far beyond it).
@@ -81,6 +83,9 @@ pub(super) fn divide_map(
             );
         }
     }
+    if let Some(within) = within {
+        crate::places::draw(&mut map, places, within, lang);
+    }
     map.note(&fill(
         w.divide_map_note,
         &[&s.lines, &format!("{:.3}", s.length_m / 1000.0)],
@@ -89,7 +94,8 @@ pub(super) fn divide_map(
 }
 
 /// The divide's report (Markdown), `map` the map's file name beside it.
-fn divide_report(s: &DivideSummary, map: Option<&str>, lang: Lang) -> String {
+fn divide_report(d: &Divide, map: Option<&str>) -> String {
+    let (s, lang) = (&d.summary, d.lang);
     let w = lang.words();
     let mut r = format!("# {}\n\n", w.divide_title);
     if !w.report_language.is_empty() {
@@ -190,6 +196,9 @@ fn divide_report(s: &DivideSummary, map: Option<&str>, lang: Lang) -> String {
             }
         }
     }
+    if let Some(within) = d.places_within_m {
+        let _ = write!(r, "\n{}", crate::places::table(&d.places, within, d.lang));
+    }
     if let Some(m) = map {
         let _ = writeln!(r, "\n## {}\n\n![{}]({m})", w.map, w.divide_map_caption);
     }
@@ -225,7 +234,7 @@ pub fn write_divide(out: &Path, r: &Divide, overwrite: bool) -> Result<Vec<PathB
     }
     write_text(
         &beside("report.md"),
-        &divide_report(&r.summary, map_name.as_deref(), r.lang),
+        &divide_report(r, map_name.as_deref()),
         overwrite,
     )?;
     written.push(beside("report.md"));

@@ -79,6 +79,13 @@ pub struct DivideRequest {
     pub input: InputOptions,
     /// The language of the report and map written beside the divide.
     pub lang: crate::words::Lang,
+    /// Populated places (points): those within `places_within` of the
+    /// divide are listed in its report and drawn on its map.
+    pub places: Option<PathBuf>,
+    /// How near the divide a place is listed, metres (5 km when none).
+    pub places_within: Option<f64>,
+    /// The places' name attribute (default name, NAME, …).
+    pub name_field: Option<String>,
 }
 
 /// What a command does with the voids (nodata inside the terrain) it
@@ -306,6 +313,10 @@ pub struct Divide {
     pub map: Option<terminus_cartography::Map>,
     /// The language of its report and map.
     pub lang: crate::words::Lang,
+    /// The places near the divide (`--places`), by line and along it.
+    pub places: Vec<crate::places::NearPlace>,
+    /// How near the divide a place is listed, metres (with `--places`).
+    pub places_within_m: Option<f64>,
 }
 
 /// Trace the water-parting.
@@ -432,10 +443,29 @@ pub fn divide(req: &DivideRequest) -> Result<Divide, Failure> {
         &wp,
         summary,
         geojson,
-        &req.compare,
-        &req.input,
-        req.lang,
+        &Beside {
+            compare: &req.compare,
+            input: &req.input,
+            lang: req.lang,
+            places: req.places.as_deref().map(|p| {
+                (
+                    p,
+                    req.places_within.unwrap_or(5000.0),
+                    req.name_field.as_deref(),
+                )
+            }),
+        },
     )
+}
+
+/// What the divide's report and map draw beside the divide: the compared
+/// lines, the places near it (file, distance, name attribute), and the
+/// language.
+pub(crate) struct Beside<'a> {
+    pub compare: &'a [PathBuf],
+    pub input: &'a InputOptions,
+    pub lang: crate::words::Lang,
+    pub places: Option<(&'a Path, f64, Option<&'a str>)>,
 }
 
 /// The divide's outcome with its map: the compared lines read for it.
@@ -444,22 +474,51 @@ pub(crate) fn divide_with_map(
     wp: &terminus_terrain::divide::WaterParting,
     summary: DivideSummary,
     geojson: serde_json::Value,
-    compare: &[PathBuf],
-    input: &InputOptions,
-    lang: crate::words::Lang,
+    beside: &Beside,
 ) -> Result<Divide, Failure> {
+    let Beside {
+        compare,
+        input,
+        lang,
+        places,
+    } = *beside;
+    let mut summary = summary;
     let mut compared = Vec::new();
     for file in compare {
         let ds = read(file, input)?.dataset;
         compared.push((crate::input::stem(file), line_pieces(file, &ds)?));
     }
     let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
-    let map = divide_report::divide_map(d, &lines, &compared, &summary, lang);
+    let (near, within) = match places {
+        Some((path, within, field)) => {
+            let named: Vec<(String, Vec<(f64, f64)>)> = lines
+                .iter()
+                .enumerate()
+                .map(|(k, l)| (format!("divide {}", k + 1), l.clone()))
+                .collect();
+            (
+                crate::places::read_near(
+                    path,
+                    input,
+                    field,
+                    &named,
+                    within,
+                    &mut summary.warnings,
+                    None,
+                )?,
+                Some(within),
+            )
+        }
+        None => (Vec::new(), None),
+    };
+    let map = divide_report::divide_map(d, &lines, &compared, &summary, lang, &near, within);
     Ok(Divide {
         summary,
         geojson,
         map,
         lang,
+        places: near,
+        places_within_m: within,
     })
 }
 

@@ -369,6 +369,15 @@ pub struct PlanArgs {
     pub doc: DocumentArgs,
     #[command(flatten)]
     pub input: InputArgs,
+    /// Populated places (points, any vector format): those within --places-within of the line are listed in the report and drawn on the map, with their distance and side.
+    #[arg(long, value_name = "FILE")]
+    pub places: Option<PathBuf>,
+    /// How near the line a place is listed.
+    #[arg(long, default_value = "5km", value_parser = terminus_app::units::parse_distance, requires = "places", value_name = "DISTANCE")]
+    pub places_within: f64,
+    /// The places' name attribute (default: name, NAME, Name, city, asciiname, title).
+    #[arg(long, requires = "places", value_name = "FIELD")]
+    pub name_field: Option<String>,
     /// Language of report.md and the map: en or ru (figures and pillar numbers are the same in both; the planner's warnings are quoted in English).
     #[arg(long, default_value = "en", value_parser = terminus_app::words::Lang::parse)]
     pub lang: terminus_app::words::Lang,
@@ -482,6 +491,9 @@ fn run_plan(a: PlanArgs) -> Result<u8, Failure> {
         },
         crossings: a.crossings.clone(),
         lang: a.lang,
+        places: a.places.clone(),
+        places_within: Some(a.places_within),
+        name_field: a.name_field.clone(),
         water: a.water.clone(),
         documents: a.doc.documents(),
         input: a.input.plain()?,

@@ -191,7 +191,7 @@ struct DivideArgs {
     /// Side B, likewise.
     #[arg(long, requires = "a")]
     b: Option<PathBuf>,
-    /// Keep only the features of --a whose name (the --name-field attribute, default name/NAME/…) is this, e.g. a river's name in a rivers file.
+    /// Keep only the features of --a whose name (their name, NAME, Name, name_en, river or title attribute) is this, e.g. a river's name in a rivers file.
     #[arg(long, requires = "a")]
     a_name: Option<String>,
     /// Likewise for --b.
@@ -221,6 +221,15 @@ struct DivideArgs {
     /// Voids in the DEM where the divide is sought: refuse, fill or outlet.
     #[arg(long, default_value = "refuse", value_parser = terminus_app::terrain::VoidPolicy::parse)]
     voids: terminus_app::terrain::VoidPolicy,
+    /// Populated places (points, any vector format): those within --places-within of the divide are listed in the report and drawn on the map, with their distance and side.
+    #[arg(long, value_name = "FILE")]
+    places: Option<PathBuf>,
+    /// How near the divide a place is listed.
+    #[arg(long, default_value = "5km", value_parser = terminus_app::units::parse_distance, requires = "places", value_name = "DISTANCE")]
+    places_within: f64,
+    /// The places' name attribute (default: name, NAME, Name, city, asciiname, title).
+    #[arg(long, requires = "places", value_name = "FIELD")]
+    name_field: Option<String>,
     /// Language of OUT.report.md and OUT.map: en or ru (the engine's warnings are quoted in English).
     #[arg(long, default_value = "en", value_parser = terminus_app::words::Lang::parse)]
     lang: terminus_app::words::Lang,
@@ -720,6 +729,9 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
         voids: a.voids,
         input: a.input.plain()?,
         lang: a.lang,
+        places: a.places.clone(),
+        places_within: Some(a.places_within),
+        name_field: a.name_field.clone(),
     };
     let spin = progress::spinner("filling, draining, tracing the divide", true);
     let r = terminus_app::terrain::divide(&req);

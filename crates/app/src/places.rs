@@ -1,6 +1,8 @@
-//! Places near the line: the populated places (from `--places`) within a
-//! distance of the median or compromise, with their geodesic distance to
-//! it and the side they lie on — what a delegation reads first.
+//! Places near a line: the populated places (from `--places`) within a
+//! distance of a median or compromise, a pillar plan's line or a traced
+//! divide, with their geodesic distance to it and the side they lie on —
+//! what a delegation reads first. Read, listed (report table) and drawn
+//! (map points) the same way by every workflow that takes `--places`.
 //!
 //! Method: for each place, every segment's distance is first estimated
 //! on a local equirectangular plane at the place's latitude φ, whose
@@ -12,9 +14,10 @@
 //! are therefore exact to nanometres; tested against all segments solved
 //! by brute force.
 
-use super::NamedLine;
+use crate::words::{fill, Lang};
 use crate::Failure;
 use serde::Serialize;
+use std::path::Path;
 use terminus_compare::Place;
 use terminus_geodesy::geodesic::{nearest_on_segment, Gnomonic};
 use terminus_geodesy::{Ellipsoid, LatLon};
@@ -38,24 +41,54 @@ pub struct NearPlace {
     pub along_m: f64,
 }
 
-/// The places within `within_m` of any of `lines` (simplified lines left
-/// out: they are the computed line's turning points), ordered by line and
-/// along it.
+/// The places of `path` (points; named by `name_field` or name, NAME, …)
+/// within `within_m` of any of `lines` ((name, (lat, lon) vertices)),
+/// with the input road's notes and the provenance entry (where the
+/// workflow keeps one); ordered by line and along it.
+pub fn read_near(
+    path: &Path,
+    input: &crate::InputOptions,
+    name_field: Option<&str>,
+    lines: &[(String, Vec<(f64, f64)>)],
+    within_m: f64,
+    notes: &mut Vec<String>,
+    provenance: Option<&mut crate::Provenance>,
+) -> Result<Vec<NearPlace>, Failure> {
+    if !(within_m.is_finite() && within_m > 0.0) {
+        return Err(Failure::usage(format!(
+            "--places-within {within_m}: give a distance above zero, e.g. 5km"
+        )));
+    }
+    let r = crate::input::read(path, input)?;
+    notes.extend(r.notes());
+    if let Some(provenance) = provenance {
+        provenance.input("places", &r);
+        provenance.tolerance("places_within_m", within_m);
+    }
+    let (all, other) = crate::shapes::places_in(&r.dataset, name_field);
+    if other > 0 {
+        notes.push(format!(
+            "{}: {other} feature(s) that are not points left out of the places",
+            path.display()
+        ));
+    }
+    near_lines(&all, lines, within_m)
+}
+
+/// The places within `within_m` of any of `lines` ((name, (lat, lon)
+/// vertices)), ordered by line and along it.
 pub fn near_lines(
     places: &[Place],
-    lines: &[NamedLine],
+    lines: &[(String, Vec<(f64, f64)>)],
     within_m: f64,
 ) -> Result<Vec<NearPlace>, Failure> {
     let g = Gnomonic::new(Ellipsoid::WGS84);
     let lines: Vec<(&str, Vec<LatLon>, Vec<f64>)> = lines
         .iter()
-        .filter(|l| !l.name.ends_with(" simplified"))
-        .map(|l| {
-            let pts: Vec<LatLon> = l
-                .line
-                .vertices
+        .map(|(name, line)| {
+            let pts: Vec<LatLon> = line
                 .iter()
-                .map(|v| LatLon::new(v.lat, v.lon))
+                .map(|&(lat, lon)| LatLon::new(lat, lon))
                 .collect();
             // Distance from the line's start to each vertex.
             let mut at = vec![0.0];
@@ -69,7 +102,7 @@ pub fn near_lines(
                 );
                 at.push(at[at.len() - 1] + s);
             }
-            (l.name.as_str(), pts, at)
+            (name.as_str(), pts, at)
         })
         .collect();
     let mut near = Vec::new();
@@ -164,4 +197,63 @@ fn metres_per_degree(lat: f64) -> (f64, f64) {
         m * std::f64::consts::PI / 180.0,
         n * lat.to_radians().cos() * std::f64::consts::PI / 180.0,
     )
+}
+
+/// The report's table of places near the line (P1 … as on the map), in
+/// `lang`: a heading, and the rows or a line saying none is near.
+pub fn table(places: &[NearPlace], within_m: f64, lang: Lang) -> String {
+    let w = lang.median();
+    let mut r = format!(
+        "## {}\n\n",
+        fill(w.places_title, &[&format!("{:.1}", within_m / 1000.0)])
+    );
+    if places.is_empty() {
+        r.push_str(w.no_places);
+        r.push('\n');
+        return r;
+    }
+    r.push_str(&format!("{}\n\n{}\n", w.places_intro, w.place_columns));
+    for (k, p) in places.iter().enumerate() {
+        let side = match p.side {
+            "left" => w.sides_of_line[0],
+            "right" => w.sides_of_line[1],
+            _ => w.sides_of_line[2],
+        };
+        r.push_str(&format!(
+            "| P{} | {} | {:.0} | {} | {} | {:.3} | {:.5} | {:.5} |\n",
+            k + 1,
+            p.name.replace('|', "\\|"),
+            p.distance_m,
+            side,
+            p.line.replace('|', "\\|"),
+            p.along_m / 1000.0,
+            p.lat,
+            p.lon
+        ));
+    }
+    r
+}
+
+/// Draw the places on `map`: named when there are few enough to read
+/// (40), else numbered P1 … as in the report's table.
+pub fn draw(map: &mut terminus_cartography::Map, places: &[NearPlace], within_m: f64, lang: Lang) {
+    let w = lang.median();
+    let named = places.len() <= 40;
+    for (k, p) in places.iter().enumerate() {
+        let label = if named {
+            p.name.clone()
+        } else {
+            format!("P{}", k + 1)
+        };
+        map.point(
+            (p.lat, p.lon),
+            3.0,
+            terminus_cartography::Style::area("#ffffff", 1.0, "#000000"),
+            Some(&label),
+            Some(&fill(
+                w.place_legend,
+                &[&format!("{:.1}", within_m / 1000.0)],
+            )),
+        );
+    }
 }
