@@ -202,6 +202,52 @@ pub fn select_line(
     }
 }
 
+/// Where a line is cut: the foot of each of two points on it (the
+/// nearest point of the line, geodesic; GeographicLib-grade), the part
+/// between the feet kept in the line's own direction. Also the two
+/// points' distances to the line, metres, for the report.
+pub fn between(
+    line: &[LatLon],
+    from: LatLon,
+    to: LatLon,
+) -> Result<(Vec<LatLon>, [f64; 2]), Failure> {
+    use terminus_geodesy::geodesic::{nearest_on_segment, Gnomonic};
+    let g = Gnomonic::new(terminus_geodesy::Ellipsoid::WGS84);
+    let ll = |p: LatLon| terminus_geodesy::LatLon::new(p.0, p.1);
+    if line.len() < 2 {
+        return Err(Failure::usage("a line of one point cannot be cut"));
+    }
+    let foot = |p: LatLon| -> Result<(usize, f64, LatLon, f64), Failure> {
+        let mut best: Option<(usize, f64, LatLon, f64)> = None;
+        for (i, w) in line.windows(2).enumerate() {
+            let n = nearest_on_segment(&g, ll(w[0]), ll(w[1]), ll(p))
+                .map_err(|e| Failure::usage(format!("{:.6}, {:.6}: {e}", p.0, p.1)))?;
+            if best.is_none_or(|b| n.distance < b.3) {
+                best = Some((i, n.along, (n.lat, n.lon), n.distance));
+            }
+        }
+        best.ok_or_else(|| Failure::usage("an empty line"))
+    };
+    let (a, b) = (foot(from)?, foot(to)?);
+    let (first, last) = if (a.0, a.1) <= (b.0, b.1) {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let mut out = vec![first.2];
+    out.extend_from_slice(&line[first.0 + 1..=last.0]);
+    out.push(last.2);
+    out.dedup();
+    if out.len() < 2 {
+        return Err(Failure::usage(format!(
+            "the two points fall on the same point of the line ({:.6}, {:.6}; they are {:.0} m and {:.0} m from it): nothing lies between them",
+            first.2 .0, first.2 .1, a.3, b.3
+        ))
+        .hint("is it the right line? choose another with --piece"));
+    }
+    Ok((out, [a.3, b.3]))
+}
+
 /// The named points of a places file (populated places, landmarks): each
 /// point feature's name by [`name_of`]; features that are not points are
 /// not places and are counted in the second value, for the caller to say.

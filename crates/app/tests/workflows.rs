@@ -379,6 +379,7 @@ fn the_plan_report_speaks_russian_when_asked() {
             places: None,
             places_within: None,
             name_field: None,
+            between: None,
         };
         let d = demarcate::plan(&req, provenance()).unwrap();
         let out = dir.path().join(format!("{lang:?}"));
@@ -475,6 +476,7 @@ fn demarcation_returns_supplied_turning_points() {
             places: None,
             places_within: None,
             name_field: None,
+            between: None,
         };
         let d = demarcate::plan(&req, provenance()).unwrap();
         assert_eq!(d.catalogue.gk_transformation, op);
@@ -615,6 +617,7 @@ fn the_alay_compromise_is_planned_at_its_turning_points() {
                 places: None,
                 places_within: None,
                 name_field: None,
+                between: None,
             },
             provenance(),
         )
@@ -874,6 +877,7 @@ fn the_plan_lists_the_places_near_its_line() {
         places: Some(places.clone()),
         places_within: Some(3000.0),
         name_field: None,
+        between: None,
     };
     let d = demarcate::plan(&req, provenance()).unwrap();
     assert_eq!(d.places_within_m, Some(3000.0));
@@ -916,4 +920,109 @@ fn the_plan_lists_the_places_near_its_line() {
     );
     let svg = std::fs::read_to_string(dir.path().join("maps/plan.svg")).unwrap();
     assert!(svg.contains("place within 3.0 km of the line"));
+}
+
+/// `demarcate plan --from-point --to-point`: the line cut between two
+/// points' feet. Given two of its own vertices (in the reverse order),
+/// the plan's line is the stretch between them in the line's direction,
+/// its length the sum of its geodesic segments; a point off the line is
+/// cut at its foot and its distance is in the notes; a name not in the
+/// places, or a name without a places file, is refused by name.
+#[test]
+fn the_plan_takes_the_stretch_between_two_points() {
+    use terminus_geodesy::measure::InverseGeodesic;
+    let line_file = bundled("naturalearth10m_ARM_AZE_shared.geojson");
+    let req = |between: [String; 2], places: Option<PathBuf>| PlanRequest {
+        line: line_file.clone(),
+        dem: None,
+        dem_crs: None,
+        max_spacing: 2000.0,
+        min_spacing: None,
+        piece: Some("1".into()),
+        clip: None,
+        voids: Default::default(),
+        max_slope: 30.0,
+        move_tolerance: 50.0,
+        numbering: Numbering {
+            prefix: "B".into(),
+            digits: 3,
+            start: 1,
+        },
+        crossings: Vec::new(),
+        water: Vec::new(),
+        documents: Documents::default(),
+        input: InputOptions::default(),
+        lang: Lang::En,
+        places,
+        places_within: None,
+        name_field: None,
+        between: Some(between),
+    };
+    // The whole piece, for its vertices.
+    let whole = demarcate::plan(
+        &PlanRequest {
+            between: None,
+            ..req([String::new(), String::new()], None)
+        },
+        provenance(),
+    )
+    .unwrap();
+    let v = whole.plan.as_ref().unwrap().line.clone();
+    assert!(v.len() > 40);
+    let (i, j) = (10, 30);
+    let spec = |p: (f64, f64)| format!("{:.12},{:.12}", p.0, p.1);
+    let cut = demarcate::plan(&req([spec(v[j]), spec(v[i])], None), provenance()).unwrap();
+    let got = &cut.plan.as_ref().unwrap().line;
+    let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+    let len = |l: &[(f64, f64)]| -> f64 {
+        l.windows(2)
+            .map(|w| -> f64 { g.inverse(w[0].0, w[0].1, w[1].0, w[1].1) })
+            .sum()
+    };
+    let near = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9;
+    assert!(
+        near(got[0], v[i]) && near(got[got.len() - 1], v[j]),
+        "{:?} {:?}",
+        got[0],
+        got[got.len() - 1]
+    );
+    assert!(
+        (len(got) - len(&v[i..=j])).abs() < 1e-6,
+        "{} vs {}",
+        len(got),
+        len(&v[i..=j])
+    );
+    assert!((cut.catalogue.length_m - len(&v[i..=j])).abs() < 1e-3);
+    // A point 300 m off the line: cut at its foot, its distance noted.
+    let off = {
+        use terminus_geodesy::measure::DirectGeodesic;
+        let (_, az, _, _): (f64, f64, f64, f64) = g.inverse(v[i].0, v[i].1, v[i + 1].0, v[i + 1].1);
+        let mid: (f64, f64) = g.direct(v[i].0, v[i].1, az, 1.0);
+        let p: (f64, f64) = g.direct(mid.0, mid.1, az + 90.0, 300.0);
+        p
+    };
+    let cut = demarcate::plan(&req([spec(off), spec(v[j])], None), provenance()).unwrap();
+    assert!(
+        cut.notes
+            .iter()
+            .any(|n| n.contains("(300.0 m from the line)")),
+        "{:?}",
+        cut.notes
+    );
+    // Names: refused without a places file, and when not in it.
+    let e = demarcate::plan(&req(["Tegh".into(), spec(v[j])], None), provenance())
+        .err()
+        .unwrap();
+    assert!(e.message.contains("--places"), "{}", e.message);
+    let places = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/places/geonames_cities1000_AM_AZ_region.geojson");
+    if places.exists() {
+        let e = demarcate::plan(
+            &req(["Atlantis".into(), spec(v[j])], Some(places.clone())),
+            provenance(),
+        )
+        .err()
+        .unwrap();
+        assert!(e.message.contains("no place of that name"), "{}", e.message);
+    }
 }

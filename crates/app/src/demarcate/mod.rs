@@ -128,6 +128,10 @@ pub struct PlanRequest {
     pub places_within: Option<f64>,
     /// The places' name attribute (default name, NAME, …).
     pub name_field: Option<String>,
+    /// Plan only the part of the line between two points: each "LAT,LON"
+    /// (WGS 84) or a place's name in `places`; the line is cut at each
+    /// point's foot on it (the nearest point, geodesic).
+    pub between: Option<[String; 2]>,
 }
 
 /// Pillars planned and catalogued.
@@ -162,12 +166,33 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
     let mut notes = read_line.notes();
     provenance.input("line", &read_line);
     let op = road_op(&read_line, &req.input)?;
-    let line = select_line(
+    let mut line = select_line(
         &req.line,
         &read_line.dataset,
         req.piece.as_deref(),
         req.clip,
     )?;
+    if let Some([from, to]) = &req.between {
+        let (a, b) = (
+            point_named(from, req, "--from-point")?,
+            point_named(to, req, "--to-point")?,
+        );
+        let (cut, off) = crate::shapes::between(&line, a, b)?;
+        line = cut;
+        for (spec, d) in [(from, off[0]), (to, off[1])] {
+            notes.push(format!(
+                "the line is cut at the foot of {spec} ({:.1} m from the line)",
+                d
+            ));
+        }
+        provenance.tolerance(
+            "between",
+            format!(
+                "{from} ({:.1} m off the line) to {to} ({:.1} m off)",
+                off[0], off[1]
+            ),
+        );
+    }
     let crossings = crossings_from(&req.crossings, &req.input)?;
     let water = water_from(&req.water, &req.input)?;
     let mut dem = req
@@ -290,6 +315,45 @@ pub fn catalogue_of(
         places_within_m: None,
         provenance,
     })
+}
+
+/// A point given as "LAT,LON" (WGS 84 degrees) or as a place's name in
+/// the request's places file.
+fn point_named(spec: &str, req: &PlanRequest, flag: &str) -> Result<(f64, f64), Failure> {
+    let numbers: Vec<Option<f64>> = spec.split(',').map(|x| x.trim().parse().ok()).collect();
+    if let [Some(lat), Some(lon)] = numbers[..] {
+        if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
+            return Ok((lat, lon));
+        }
+        return Err(Failure::usage(format!(
+            "{flag} {spec}: not a latitude,longitude in degrees"
+        )));
+    }
+    let Some(path) = &req.places else {
+        return Err(Failure::usage(format!(
+            "{flag} {spec:?}: give LAT,LON, or the places file the name is in with --places"
+        )));
+    };
+    let ds = read(path, &req.input)?.dataset;
+    let (places, _) = crate::shapes::places_in(&ds, req.name_field.as_deref());
+    let found: Vec<_> = places.iter().filter(|p| p.name == spec).collect();
+    match found[..] {
+        [p] => Ok((p.lat, p.lon)),
+        [] => Err(Failure::usage(format!(
+            "{flag} {spec:?}: no place of that name in {}",
+            path.display()
+        ))),
+        _ => Err(Failure::usage(format!(
+            "{flag} {spec:?}: {} places of that name in {} ({}): give LAT,LON",
+            found.len(),
+            path.display(),
+            found
+                .iter()
+                .map(|p| format!("{:.5},{:.5}", p.lat, p.lon))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))),
+    }
 }
 
 /// Write the catalogue, descriptions, plan.json (naming the

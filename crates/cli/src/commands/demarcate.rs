@@ -378,6 +378,22 @@ pub struct PlanArgs {
     /// The places' name attribute (default: name, NAME, Name, city, asciiname, title).
     #[arg(long, requires = "places", value_name = "FIELD")]
     pub name_field: Option<String>,
+    /// Plan only from this point of the line: LAT,LON (WGS 84) or a place's name in --places; the line is cut at the point's foot on it (nearest point, geodesic).
+    #[arg(
+        long,
+        value_name = "LAT,LON|PLACE",
+        requires = "to_point",
+        allow_hyphen_values = true
+    )]
+    pub from_point: Option<String>,
+    /// … to this point (LAT,LON or a place's name); the line keeps its own direction.
+    #[arg(
+        long,
+        value_name = "LAT,LON|PLACE",
+        requires = "from_point",
+        allow_hyphen_values = true
+    )]
+    pub to_point: Option<String>,
     /// Language of report.md and the map: en or ru (figures and pillar numbers are the same in both; the planner's warnings are quoted in English).
     #[arg(long, default_value = "en", value_parser = terminus_app::words::Lang::parse)]
     pub lang: terminus_app::words::Lang,
@@ -494,6 +510,11 @@ fn run_plan(a: PlanArgs) -> Result<u8, Failure> {
         places: a.places.clone(),
         places_within: Some(a.places_within),
         name_field: a.name_field.clone(),
+        between: a
+            .from_point
+            .clone()
+            .zip(a.to_point.clone())
+            .map(|(f, t)| [f, t]),
         water: a.water.clone(),
         documents: a.doc.documents(),
         input: a.input.plain()?,
