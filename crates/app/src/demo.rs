@@ -493,6 +493,7 @@ fn compare_step(
         Some(provenance),
         true,
         crate::words::Lang::En,
+        None,
     )?;
     Ok(c)
 }

@@ -103,6 +103,8 @@ pub struct Words {
     pub unmarked_point: &'static str,
     pub steep_ground: &'static str,
     pub relief_note: &'static str,
+    /// Said when the DEM given does not reach the map.
+    pub relief_outside: &'static str,
     /// "{0} pillars on {1} km; geodesic line on WGS 84; …".
     pub plan_map_note: &'static str,
     // The water-parting.
@@ -193,6 +195,7 @@ pub const EN: Words = Words {
     unmarked_point: "turning point without a pillar",
     steep_ground: "on ground steeper than the limit",
     relief_note: "Relief: hillshade of the DEM, lit from the north-west at 45°.",
+    relief_outside: "No relief: the DEM given does not reach this map.",
     plan_map_note: "{0} pillars on {1} km; geodesic line on WGS 84; transverse Mercator centred on the map.",
     divide_title: "Water-parting",
     lines: "lines",
@@ -259,6 +262,7 @@ pub const RU: Words = Words {
     unmarked_point: "поворотная точка без знака",
     steep_ground: "на склоне круче допустимого",
     relief_note: "Рельеф: отмывка ЦМР, освещение с северо-запада под углом 45°.",
+    relief_outside: "Без рельефа: заданная ЦМР не покрывает эту карту.",
     plan_map_note: "{0} знаков на {1} км; геодезическая линия на WGS 84; поперечная проекция Меркатора с центром в середине карты.",
     divide_title: "Линия водораздела",
     lines: "линий",

@@ -1026,3 +1026,78 @@ fn the_plan_takes_the_stretch_between_two_points() {
         assert!(e.message.contains("no place of that name"), "{}", e.message);
     }
 }
+
+/// `compare --dem`: the maps drawn over the DEM's relief (embedded in the
+/// SVG, noted under the map), the DEM named in the provenance by its
+/// hash; a DEM that cannot be read is refused before anything is written.
+#[test]
+fn the_comparison_maps_are_drawn_over_the_dem_relief() {
+    let osm = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/boundaries/kg_tj/geomaps_osm10m_KGZ_TJK_shared.geojson");
+    if !osm.exists() {
+        eprintln!("SKIPPED: {} absent (../shared/data)", osm.display());
+        return;
+    }
+    let dem = bundled("gebco2023_alay_pamir_KG_TJ_15s.tif");
+    let req = |dem: PathBuf| CompareRequest {
+        lines: vec![
+            bundled("naturalearth10m_KGZ_TJK_shared.geojson"),
+            osm.clone(),
+        ],
+        names: vec!["NE".into(), "OSM".into()],
+        tolerance: 500.0,
+        bridge: 10_000.0,
+        join: 10_000.0,
+        dem: Some(dem),
+        ..Default::default()
+    };
+    let o = compare::run(&req(dem.clone()), provenance()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    compare::write(dir.path(), &o, 1, false).unwrap();
+    let overview = std::fs::read_to_string(dir.path().join("maps/overview.svg")).unwrap();
+    assert!(overview.contains("data:image/png;base64,"));
+    assert!(overview.contains("Relief: hillshade of the DEM"));
+    let detail = std::fs::read_dir(dir.path().join("maps"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| {
+            let n = e.file_name().to_string_lossy().to_string();
+            n.starts_with("NE_vs_OSM_") && n.ends_with(".svg")
+        })
+        .unwrap();
+    // The largest discrepancy lies west of the DEM (69.3°E; the DEM
+    // begins at 72°E): its map says so instead of promising a relief.
+    let detail = std::fs::read_to_string(detail.path()).unwrap();
+    assert!(
+        !detail.contains("data:image/png;base64,")
+            && detail.contains("No relief: the DEM given does not reach this map."),
+        "{detail}"
+    );
+    let prov = json(&dir.path().join("provenance.json"));
+    let dem_hash = terminus_app::input::hash_file(&dem).unwrap().sha256;
+    assert!(
+        prov["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["files"][0]["sha256"] == dem_hash.as_str()),
+        "{prov}"
+    );
+    // Without the DEM the maps carry no relief.
+    let plain = compare::run(
+        &CompareRequest {
+            dem: None,
+            ..req(dem.clone())
+        },
+        provenance(),
+    )
+    .unwrap();
+    let dir2 = tempfile::tempdir().unwrap();
+    compare::write(dir2.path(), &plain, 0, false).unwrap();
+    let flat = std::fs::read_to_string(dir2.path().join("maps/overview.svg")).unwrap();
+    assert!(!flat.contains("data:image/png;base64,") && !flat.contains("Relief:"));
+    // A DEM that is not one is refused by the run, before any file.
+    let bad = dir2.path().join("not_a_dem.tif");
+    std::fs::write(&bad, b"not a tiff").unwrap();
+    assert!(compare::run(&req(bad), provenance()).is_err());
+}

@@ -333,8 +333,11 @@ impl Map {
     /// Relief under the features: `shade` (0 dark to 1 lit, `None` for
     /// no data) at every other pixel of the frame, each value spread over
     /// its 2 × 2 block. Drawn as grey from 40 % (dark) to white, so lines
-    /// and areas stay readable over it.
-    pub fn relief(&mut self, shade: impl Fn(LatLon) -> Option<f64>) {
+    /// and areas stay readable over it. Returns the share of the frame
+    /// shaded (0 when the DEM does not reach the map, which the caller
+    /// says in a note rather than promising a relief that is not there).
+    pub fn relief(&mut self, shade: impl Fn(LatLon) -> Option<f64>) -> f64 {
+        let (mut shaded, mut asked) = (0usize, 0usize);
         let (w, h) = (self.width as usize, self.height as usize);
         let mut grey = vec![255u8; w * h];
         let m = MARGIN as usize;
@@ -346,9 +349,11 @@ impl Map {
                     easting: x,
                     northing: y,
                 });
+                asked += 1;
                 let Some(v) = shade((ll.lat, ll.lon)) else {
                     continue;
                 };
+                shaded += 1;
                 let g = (102.0 + 153.0 * v.clamp(0.0, 1.0)).round() as u8;
                 for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
                     if py + dy < h && px + dx < w {
@@ -357,7 +362,13 @@ impl Map {
                 }
             }
         }
-        self.relief = Some(grey);
+        // (No relief kept when none of it is on the map.)
+        self.relief = (shaded > 0).then_some(grey);
+        if asked == 0 {
+            0.0
+        } else {
+            shaded as f64 / asked as f64
+        }
     }
 
     /// The relief as an opaque PNG of the canvas (for the SVG).

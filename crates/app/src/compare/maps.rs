@@ -39,7 +39,24 @@ fn safe(s: &str) -> String {
 }
 
 /// The overview and the detail maps (the `per_pair` largest discrepancies of each pair).
-pub fn maps(c: &Comparison, per_pair: usize, lang: crate::words::Lang) -> Vec<NamedMap> {
+pub fn maps(
+    c: &Comparison,
+    per_pair: usize,
+    lang: crate::words::Lang,
+    dem: Option<&terminus_demarcation::sampler::DemSampler>,
+) -> Vec<NamedMap> {
+    // The relief under every map, where a DEM was given (hillshade,
+    // Lambert's law lit from the north-west at 45°).
+    let relief = |m: &mut Map| {
+        if let Some(s) = dem {
+            let share = m.relief(|(lat, lon)| s.hillshade(lat, lon));
+            m.note(if share > 0.0 {
+                lang.words().relief_note
+            } else {
+                lang.words().relief_outside
+            });
+        }
+    };
     use crate::words::fill;
     let w = lang.compare();
     let area = |m2: f64| super::report::area_in(m2, lang);
@@ -68,6 +85,7 @@ pub fn maps(c: &Comparison, per_pair: usize, lang: crate::words::Lang) -> Vec<Na
         .copied()
         .collect();
     let mut overview = Map::around(w.map_title, all.iter().copied(), 0.04, 1200, 900);
+    relief(&mut overview);
     if let Some(p) = c.pairs.first() {
         for d in p.discrepancies.iter().filter(|d| d.beyond_tolerance) {
             let legend = fill(w.gives_to, &[&p.a, &d.party_by_a]);
@@ -133,6 +151,7 @@ pub fn maps(c: &Comparison, per_pair: usize, lang: crate::words::Lang) -> Vec<Na
                 &[&p.a, &p.b, &d.id, &area(d.area_m2), &length(d.max_width_m)],
             );
             let mut m = Map::around(&title, d.rings[0].iter().copied(), 0.25, 900, 700);
+            relief(&mut m);
             m.area(
                 &d.rings,
                 Style::area(party_colour(&parties, &d.party_by_a), 0.55, "#555555"),

@@ -52,6 +52,8 @@ pub struct CompareRequest {
     pub reference: Option<String>,
     /// The language of the report and the maps.
     pub lang: crate::words::Lang,
+    /// A DEM whose relief (hillshade) the maps are drawn over.
+    pub dem: Option<PathBuf>,
     /// How to read the files.
     pub input: InputOptions,
 }
@@ -65,6 +67,8 @@ pub struct CompareOutcome {
     pub provenance: Provenance,
     /// The language of the report and the maps.
     pub lang: crate::words::Lang,
+    /// The DEM the maps are drawn over (its relief).
+    pub dem: Option<PathBuf>,
 }
 
 fn read_wgs84(
@@ -230,11 +234,18 @@ pub fn run(req: &CompareRequest, mut provenance: Provenance) -> Result<CompareOu
     }
     provenance.tolerance("bridge_m", req.bridge);
     provenance.tolerance("join_m", req.join);
+    if let Some(dem) = &req.dem {
+        // Read now, so that a DEM that cannot be read is refused before
+        // anything is written; recorded as the maps' relief.
+        let d = crate::terrain::load_dem(dem, None)?;
+        provenance.file("DEM (maps' relief)", dem, "raster", Some(d.georef.crs.id()))?;
+    }
 
     Ok(CompareOutcome {
         comparison: c,
         provenance,
         lang: req.lang,
+        dem: req.dem.clone(),
     })
 }
 
@@ -393,6 +404,7 @@ pub fn write_results(
     provenance: Option<&Provenance>,
     overwrite: bool,
     lang: crate::words::Lang,
+    dem: Option<&Path>,
 ) -> Result<(), Failure> {
     std::fs::create_dir_all(dir)?;
     let opts = WriteOptions { overwrite };
@@ -412,7 +424,7 @@ pub fn write_results(
     terminus_formats::write(&dir.join("comparison.gpkg"), Format::GeoPackage, &ds, &opts)?;
     let json = serde_json::to_string_pretty(&summary(c)).unwrap_or_default();
     write_text(&dir.join("summary.json"), &json, overwrite)?;
-    let maps = write_maps(dir, c, detail_maps, overwrite, lang)?;
+    let maps = write_maps(dir, c, detail_maps, overwrite, lang, dem)?;
     write_text(
         &dir.join("report.md"),
         &report::markdown(c, &maps, provenance, lang),
@@ -440,6 +452,7 @@ pub fn write(
         Some(&o.provenance),
         overwrite,
         o.lang,
+        o.dem.as_deref(),
     )?;
     o.provenance.write(dir)?;
     Ok(())
@@ -452,11 +465,18 @@ pub fn write_maps(
     per_pair: usize,
     overwrite: bool,
     lang: crate::words::Lang,
+    dem: Option<&Path>,
 ) -> Result<Vec<MapRef>, Failure> {
     let maps_dir = dir.join("maps");
     std::fs::create_dir_all(&maps_dir)?;
     let mut refs = Vec::new();
-    for m in maps::maps(c, per_pair, lang) {
+    let dem = dem.map(|p| crate::terrain::load_dem(p, None)).transpose()?;
+    let sampler = dem
+        .as_ref()
+        .map(terminus_demarcation::sampler::DemSampler::new)
+        .transpose()
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    for m in maps::maps(c, per_pair, lang, sampler.as_ref()) {
         let svg = m.map.to_svg();
         write_text(&maps_dir.join(format!("{}.svg", m.stem)), &svg, overwrite)?;
         let png = m.map.to_png().map_err(|e| Failure::failed(e.to_string()))?;

@@ -89,6 +89,9 @@ pub struct Args {
     /// Draw a map of each of this many largest discrepancies per pair (besides the overview).
     #[arg(long, default_value_t = 10)]
     pub detail_maps: usize,
+    /// A DEM (GeoTIFF, .hgt, .asc) whose relief (hillshade) the maps are drawn over.
+    #[arg(long, value_name = "FILE")]
+    pub dem: Option<PathBuf>,
     /// Language of report.md, report.html and the maps: en or ru (figures the same in both; the engine's notes are quoted in English).
     #[arg(long, default_value = "en", value_parser = terminus_app::words::Lang::parse)]
     pub lang: terminus_app::words::Lang,
@@ -121,6 +124,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         join: args.join,
         reference: args.reference.clone(),
         lang: args.lang,
+        dem: args.dem.clone(),
         input: InputOptions {
             skip_hash: args.out.is_none(),
             ..args.input.plain()?
