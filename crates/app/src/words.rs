@@ -125,6 +125,8 @@ pub struct Words {
     pub distances: &'static str,
     /// "Departures not measured: {0}".
     pub departures_error: &'static str,
+    /// Said when no polygon lies between the divide and a compared line.
+    pub no_departures: &'static str,
     pub departure_columns: &'static str,
     pub divide_map_caption: &'static str,
     pub divide_traced: &'static str,
@@ -210,6 +212,7 @@ pub const EN: Words = Words {
     compared_with: "Compared with",
     distances: "distance from the divide (every 50 m along it): median {0} m, 95th percentile {1} m, largest {2} m ({3} samples).",
     departures_error: "Departures not measured: {0}",
+    no_departures: "No polygon lies between the divide and this line wider than 100 m: they neither cross nor meet within 10 km of their ends, so the distances above are the measure of their difference.",
     departure_columns: "| # | area (km²) | widest (m) | widest at (lat, lon) |",
     divide_map_caption: "The divide over the DEM's relief, the compared lines, departures D1 … and voids V1 …",
     divide_traced: "water-parting traced",
@@ -277,6 +280,7 @@ pub const RU: Words = Words {
     compared_with: "Сравнение с линиями",
     distances: "расстояние от водораздела (через каждые 50 м вдоль него): медиана {0} м, 95-й процентиль {1} м, наибольшее {2} м ({3} точек).",
     departures_error: "Отклонения не измерены: {0}",
+    no_departures: "Между водоразделом и этой линией нет многоугольников шире 100 м: они не пересекаются и не сходятся концами ближе 10 км, поэтому мерой их различия служат приведённые выше расстояния.",
     departure_columns: "| № | площадь (км²) | наибольшая ширина (м) | где (широта, долгота) |",
     divide_map_caption: "Водораздел на фоне рельефа ЦМР, сравниваемые линии, отклонения D1 … и пустоты V1 …",
     divide_traced: "построенный водораздел",

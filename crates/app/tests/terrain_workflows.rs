@@ -515,6 +515,14 @@ fn a_divide_along_the_corridor_edge_is_warned_of() {
         report.contains("## Warnings (1)") && report.contains("median 3"),
         "{report}"
     );
+    // Along the corridor's edge the divide never meets the moved line:
+    // no polygon between them, and the report says so instead of an
+    // empty table.
+    assert!(d.summary.compared[0].departures.is_empty());
+    assert!(
+        report.contains("No polygon lies between the divide and this line"),
+        "{report}"
+    );
     let svg = std::fs::read_to_string(dir.path().join("edge.map.svg")).unwrap();
     assert!(svg.contains("data:image/png;base64,") && svg.contains("water-parting traced"));
     let png = std::fs::read(dir.path().join("edge.map.png")).unwrap();

@@ -179,6 +179,9 @@ fn divide_report(d: &Divide, map: Option<&str>) -> String {
             if let Some(e) = &c.departures_error {
                 let _ = writeln!(r, "{}\n", fill(w.departures_error, &[e]));
             }
+            if c.departures.is_empty() && c.departures_error.is_none() {
+                let _ = writeln!(r, "{}\n", w.no_departures);
+            }
             if !c.departures.is_empty() {
                 let _ = writeln!(r, "{}\n|---|---:|---:|---|", w.departure_columns);
                 for d in &c.departures {
