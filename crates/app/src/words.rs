@@ -352,8 +352,8 @@ pub struct MedianWords {
     /// "territory of {0}".
     pub territory_of: &'static str,
     /// The line's runs: equidistant, from the bounding stretches,
-    /// fallback, common, connector.
-    pub runs: [&'static str; 5],
+    /// fallback, common, connector, one claim only.
+    pub runs: [&'static str; 6],
     pub ring_legend: &'static str,
     pub turning_point_line: &'static str,
     pub median_line: &'static str,
@@ -365,7 +365,7 @@ pub struct MedianWords {
     pub place_legend: &'static str,
     /// The constructions as `Construction::label` words them (English),
     /// and in this language.
-    pub constructions: [(&'static str, &'static str); 6],
+    pub constructions: [(&'static str, &'static str); 7],
 }
 
 impl MedianWords {
@@ -403,13 +403,14 @@ impl Lang {
     }
 }
 
-const CONSTRUCTIONS_EN: [&str; 6] = [
+const CONSTRUCTIONS_EN: [&str; 7] = [
     "equidistant",
     "equidistant from the region's bounding stretches",
     "median by arc length (fallback)",
     "median of matched points (fallback)",
     "common line",
     "connector across a gap in a claim (geodesic)",
+    "one claim only (the other ends before it)",
 ];
 
 /// The median in English.
@@ -459,6 +460,7 @@ pub const MEDIAN_EN: MedianWords = MedianWords {
         "fallback (median by arc length or of matched points)",
         "common line (the claims agree)",
         "connector across a gap in a claim",
+        "one claim only (the other ends before it)",
     ],
     ring_legend: "enclave or exclave ring",
     turning_point_line: "turning-point line",
@@ -474,6 +476,7 @@ pub const MEDIAN_EN: MedianWords = MedianWords {
         (CONSTRUCTIONS_EN[3], CONSTRUCTIONS_EN[3]),
         (CONSTRUCTIONS_EN[4], CONSTRUCTIONS_EN[4]),
         (CONSTRUCTIONS_EN[5], CONSTRUCTIONS_EN[5]),
+        (CONSTRUCTIONS_EN[6], CONSTRUCTIONS_EN[6]),
     ],
 };
 
@@ -524,6 +527,7 @@ pub const MEDIAN_RU: MedianWords = MedianWords {
         "запасное построение (по длине дуги или по сопоставленным точкам)",
         "общая линия (притязания совпадают)",
         "соединение через разрыв в притязании",
+        "только одно притязание (другое заканчивается раньше)",
     ],
     ring_legend: "кольцо анклава или эксклава",
     turning_point_line: "линия поворотных точек",
@@ -539,6 +543,7 @@ pub const MEDIAN_RU: MedianWords = MedianWords {
         (CONSTRUCTIONS_EN[3], "срединная по сопоставленным точкам (запасное построение)"),
         (CONSTRUCTIONS_EN[4], "общая линия"),
         (CONSTRUCTIONS_EN[5], "соединение через разрыв в притязании (геодезическая)"),
+        (CONSTRUCTIONS_EN[6], "только одно притязание (другое заканчивается раньше)"),
     ],
 };
 
@@ -763,6 +768,7 @@ mod tests {
             C::Matched,
             C::Common,
             C::Connector,
+            C::OneClaim,
         ] {
             assert_eq!(MEDIAN_EN.construction(c.label()), c.label());
             assert_ne!(

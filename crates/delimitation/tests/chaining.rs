@@ -106,3 +106,62 @@ fn the_common_ends_and_a_region_make_one_line() {
     let want = length(&line(false)[..=10]) + length(&line(false)[20..]);
     assert!((common - want).abs() < 1e-6, "{common} {want}");
 }
+
+/// A claim that runs on past the other's end (a source stopping short of
+/// a tripoint): B bulges north of A between 45.1°E and 45.2°E and stops
+/// on A at 45.2°E; A goes on to 45.3°E. The compromise is one line: the
+/// common line, the region's equidistance line, then A's last 0.1° as A
+/// draws it, marked one-claim, listed with its length, and both claims
+/// covered in full.
+#[test]
+fn a_claim_running_on_past_the_others_end_is_carried_and_marked() {
+    let a = line(false);
+    let b = line(true)[..=20].to_vec();
+    let tail = length(&a[20..]);
+    let m = compromise_median(
+        &ClaimLine {
+            name: "A".into(),
+            pieces: vec![a.clone()],
+        },
+        &ClaimLine {
+            name: "B".into(),
+            pieces: vec![b],
+        },
+        &MedianOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(m.pieces.len(), 1, "{} lines", m.pieces.len());
+    assert_eq!(m.coverage, [1.0, 1.0]);
+    let one: Vec<_> = m.stretches[0]
+        .iter()
+        .filter(|s| s.construction == Construction::OneClaim)
+        .collect();
+    assert_eq!(one.len(), 1);
+    let line = &m.pieces[0];
+    // The carried stretch is A's own vertices from 45.2°E to its end.
+    let carried: Vec<(f64, f64)> = line.vertices[one[0].first..=one[0].last]
+        .iter()
+        .map(|v| (v.lat, v.lon))
+        .collect();
+    assert_eq!(carried.len(), 11);
+    for (p, q) in carried.iter().zip(&a[20..]) {
+        assert!(
+            (p.0 - q.0).abs() < 1e-12 && (p.1 - q.1).abs() < 1e-12,
+            "{p:?} {q:?}"
+        );
+    }
+    assert!((length(&carried) - tail).abs() < 1e-6);
+    let note = m
+        .fallbacks
+        .iter()
+        .find(|f| f.construction == Some(Construction::OneClaim))
+        .unwrap();
+    assert!(
+        note.reason.contains(&format!(
+            "A runs on {:.3} km past where B ends",
+            tail / 1000.0
+        )),
+        "{}",
+        note.reason
+    );
+}

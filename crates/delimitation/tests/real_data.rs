@@ -130,6 +130,12 @@ fn check_pair(
                         assert!(dist(&g, &la, (v.lat, v.lon)) < 1e-3);
                         assert!(dist(&g, &lb, (v.lat, v.lon)) < 1e-3);
                     }
+                    // On one claim (the other has ended).
+                    Construction::OneClaim => {
+                        assert!(
+                            dist(&g, &la, (v.lat, v.lon)).min(dist(&g, &lb, (v.lat, v.lon))) < 1e-3
+                        );
+                    }
                     Construction::Equidistant
                     | Construction::ArcLength
                     | Construction::Matched

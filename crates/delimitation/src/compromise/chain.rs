@@ -472,6 +472,136 @@ pub(super) fn chain(
     Ok(lines)
 }
 
+/// Where a line ends at a contact and one claim runs on from there to its
+/// own end with the other claim nowhere along it (the other ends first:
+/// a source that stops short of a tripoint), that stretch of the claim is
+/// added to the line as it is drawn, marked `OneClaim`, listed in
+/// `fallbacks` and counted in `covered`. A stretch that bounds a region
+/// between the claims (its first segment's midpoint within 1 mm of a
+/// region's ring) or lies on the other claim is not an overhang.
+pub(super) fn carry_overhangs(
+    tr: &Tracer,
+    rings: &[Vec<(f64, f64)>],
+    lines: &mut [Building],
+    fallbacks: &mut Vec<RegionNote>,
+    covered: &mut [f64; 2],
+) -> Result<(), DelimitationError> {
+    let faces = if rings.is_empty() {
+        None
+    } else {
+        Some(crate::side::Side::new("regions", rings.to_vec(), tr.frame)?)
+    };
+    let sides = [tr.a, tr.b];
+    let mut carried: Vec<(usize, (f64, f64))> = Vec::new();
+    for line in lines.iter_mut() {
+        for at_end in [true, false] {
+            let v = tip(line, at_end).clone();
+            if !is_contact(&v) {
+                continue;
+            }
+            let mut found: Option<(usize, Vec<(f64, f64)>)> = None;
+            'claims: for k in 0..2 {
+                let (side, other) = (sides[k], sides[1 - k]);
+                let b = side.nearest(tr.frame, (v.lat, v.lon))?;
+                let part = &side.parts()[part_of(b.feature)];
+                let (fwd_from, back_to) = match b.feature {
+                    Feature::Vertex { vertex, .. } => (vertex as usize + 1, vertex as usize),
+                    Feature::Segment { segment, .. } => {
+                        (segment as usize + 1, segment as usize + 1)
+                    }
+                };
+                let mut forward = vec![(v.lat, v.lon)];
+                forward.extend_from_slice(&part[fwd_from.min(part.len())..]);
+                let mut backward = vec![(v.lat, v.lon)];
+                backward.extend(part[..back_to.min(part.len())].iter().rev());
+                for mut run in [forward, backward] {
+                    run.dedup();
+                    if run.len() < 2 {
+                        continue;
+                    }
+                    let mid = midpoint(tr, run[0], run[1]);
+                    let bounds_a_region = match &faces {
+                        Some(f) => f.nearest(tr.frame, mid)?.distance < 1e-3,
+                        None => false,
+                    };
+                    if bounds_a_region || other.nearest(tr.frame, mid)?.distance < 1e-3 {
+                        continue;
+                    }
+                    // Every vertex away from the other claim: it is silent
+                    // along the whole stretch.
+                    let mut silent = true;
+                    for &p in &run[1..] {
+                        if other.nearest(tr.frame, p)?.distance < 1e-3 {
+                            silent = false;
+                            break;
+                        }
+                    }
+                    let key = (k, run[run.len() - 1]);
+                    if silent && !carried.contains(&key) {
+                        carried.push(key);
+                        found = Some((k, run));
+                        break 'claims;
+                    }
+                }
+            }
+            let Some((k, run)) = found else { continue };
+            let length: f64 = run.windows(2).map(|w| tr.dist(w[0], w[1])).sum();
+            let mut vertices = Vec::with_capacity(run.len() - 1);
+            for &p in &run[1..] {
+                vertices.push(MedianVertex {
+                    lat: p.0,
+                    lon: p.1,
+                    kind: VertexKind::Turning,
+                    base_a: vec![tr.a.nearest(tr.frame, p)?],
+                    base_b: vec![tr.b.nearest(tr.frame, p)?],
+                });
+            }
+            if !at_end {
+                line.reverse();
+            }
+            let k0 = line.vertices.len() - 1;
+            if let Some(last) = line.vertices.last_mut() {
+                last.kind = VertexKind::Turning;
+            }
+            line.vertices.extend(vertices);
+            let k1 = line.vertices.len() - 1;
+            if let Some(last) = line.vertices.last_mut() {
+                last.kind = VertexKind::End;
+            }
+            line.stretches.push(Stretch {
+                first: k0,
+                last: k1,
+                construction: Construction::OneClaim,
+            });
+            if !at_end {
+                line.reverse();
+            }
+            covered[k] += length;
+            let (name, other) = (sides[k].name(), sides[1 - k].name());
+            fallbacks.push(RegionNote {
+                inside_at: run[run.len() / 2],
+                area_m2: 0.0,
+                construction: Some(Construction::OneClaim),
+                reason: format!(
+                    "{name} runs on {:.3} km past where {other} ends (from {:.6}, {:.6} to {:.6}, {:.6}); {other} is silent there, so it is carried as {name} draws it",
+                    length / 1000.0,
+                    run[0].0,
+                    run[0].1,
+                    run[run.len() - 1].0,
+                    run[run.len() - 1].1
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The geodesic midpoint of `p`–`q`.
+fn midpoint(tr: &Tracer, p: (f64, f64), q: (f64, f64)) -> (f64, f64) {
+    let (s, az, _, _): (f64, f64, f64, f64) = tr.geod.inverse(p.0, p.1, q.0, q.1);
+    tr.geod.direct(p.0, p.1, az, 0.5 * s)
+}
+
 fn empty_line() -> MedianLine {
     MedianLine {
         vertices: Vec::new(),

@@ -67,6 +67,10 @@ pub enum Construction {
     /// A geodesic joining two pieces that do not meet, across a gap in a
     /// claim (the pieces' ends within the comparison's bridging distance).
     Connector,
+    /// One claim as it is drawn, where it runs on past the other's end
+    /// (the other is silent there): carried so that the line accounts for
+    /// all of both claims, and marked.
+    OneClaim,
 }
 
 impl Construction {
@@ -79,6 +83,7 @@ impl Construction {
             Construction::Matched => "median of matched points (fallback)",
             Construction::Common => "common line",
             Construction::Connector => "connector across a gap in a claim (geodesic)",
+            Construction::OneClaim => "one claim only (the other ends before it)",
         }
     }
 }
@@ -371,7 +376,9 @@ fn line_compromise(
             }
         }
     }
-    let chained = chain::chain(&tr, pieces, &mut fallbacks, &mut covered)?;
+    let mut chained = chain::chain(&tr, pieces, &mut fallbacks, &mut covered)?;
+    let rings: Vec<Vec<(f64, f64)>> = faces.iter().map(|f| f.rings[0].clone()).collect();
+    chain::carry_overhangs(&tr, &rings, &mut chained, &mut fallbacks, &mut covered)?;
     let total = [length_of(&tr, &a.pieces), length_of(&tr, &b.pieces)];
     let mut lines = Vec::new();
     let mut stretches = Vec::new();
@@ -387,10 +394,10 @@ fn line_compromise(
         fallbacks,
         spurs: Vec::new(),
         // (Lengths summed in another order: a share above 1 by rounding,
-        // at most 1e-9, is 1.)
+        // at most 1e-9, or below it by under 1e-12, is 1.)
         coverage: [0, 1].map(|k| {
             let share = covered[k] / total[k].max(f64::MIN_POSITIVE);
-            if share > 1.0 && share < 1.0 + 1e-9 {
+            if share > 1.0 - 1e-12 && share < 1.0 + 1e-9 {
                 1.0
             } else {
                 share
