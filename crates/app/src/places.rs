@@ -52,18 +52,29 @@ pub fn read_near(
     lines: &[(String, Vec<(f64, f64)>)],
     within_m: f64,
     notes: &mut Vec<String>,
-    provenance: Option<&mut crate::Provenance>,
+    mut provenance: Option<&mut crate::Provenance>,
 ) -> Result<Vec<NearPlace>, Failure> {
-    if !(within_m.is_finite() && within_m > 0.0) {
-        return Err(Failure::usage(format!(
-            "--places-within {within_m}: give a distance above zero, e.g. 5km"
-        )));
+    let all = read(path, input, name_field, notes, provenance.as_deref_mut())?;
+    if let Some(provenance) = provenance {
+        provenance.tolerance("places_within_m", within_m);
     }
+    near_lines(&all, lines, within_m)
+}
+
+/// The places of `path` (points; named by `name_field` or name, NAME, …),
+/// with the input road's notes (and one for features that are not
+/// points) and the provenance entry where the workflow keeps one.
+pub fn read(
+    path: &Path,
+    input: &crate::InputOptions,
+    name_field: Option<&str>,
+    notes: &mut Vec<String>,
+    provenance: Option<&mut crate::Provenance>,
+) -> Result<Vec<Place>, Failure> {
     let r = crate::input::read(path, input)?;
     notes.extend(r.notes());
     if let Some(provenance) = provenance {
         provenance.input("places", &r);
-        provenance.tolerance("places_within_m", within_m);
     }
     let (all, other) = crate::shapes::places_in(&r.dataset, name_field);
     if other > 0 {
@@ -72,7 +83,7 @@ pub fn read_near(
             path.display()
         ));
     }
-    near_lines(&all, lines, within_m)
+    Ok(all)
 }
 
 /// The places within `within_m` of any of `lines` ((name, (lat, lon)
@@ -82,6 +93,11 @@ pub fn near_lines(
     lines: &[(String, Vec<(f64, f64)>)],
     within_m: f64,
 ) -> Result<Vec<NearPlace>, Failure> {
+    if !(within_m.is_finite() && within_m > 0.0) {
+        return Err(Failure::usage(format!(
+            "--places-within {within_m}: give a distance above zero, e.g. 5km"
+        )));
+    }
     let g = Gnomonic::new(Ellipsoid::WGS84);
     let lines: Vec<(&str, Vec<LatLon>, Vec<f64>)> = lines
         .iter()

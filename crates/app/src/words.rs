@@ -371,10 +371,7 @@ pub struct MedianWords {
 impl MedianWords {
     /// A construction's label (as `Construction::label` gives it) in this
     /// language; one not in the table as it is.
-    pub fn construction<'a>(&self, label: &'a str) -> &'a str
-    where
-        'static: 'a,
-    {
+    pub fn construction<'a>(&self, label: &'a str) -> &'a str {
         self.constructions
             .iter()
             .find(|(en, _)| *en == label)
@@ -382,10 +379,7 @@ impl MedianWords {
     }
 
     /// A mode's name (strict, ratio, tri-point, simplified, compromise).
-    pub fn mode<'a>(&self, mode: &'a str) -> &'a str
-    where
-        'static: 'a,
-    {
+    pub fn mode<'a>(&self, mode: &'a str) -> &'a str {
         ["strict", "ratio", "tri-point", "simplified", "compromise"]
             .iter()
             .position(|m| *m == mode)

@@ -606,14 +606,8 @@ fn the_median_report_speaks_russian_when_asked() {
         assert!(!body.contains(english), "{english} left in:\n{body}");
     }
     // The same figures, in the same order.
-    let figures = |t: &str| -> Vec<String> {
-        let t = &t[..t.find("## Provenance").unwrap_or(t.len())];
-        // (A full stop after a number ends a sentence, not a figure.)
-        t.split(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .map(|w| w.trim_end_matches('.'))
-            .filter(|w| w.contains('.') && w.len() > 2)
-            .map(str::to_string)
-            .collect()
-    };
-    assert_eq!(figures(&en_report), figures(&ru_report));
+    assert_eq!(
+        terminus_testdata::report_figures(&en_report),
+        terminus_testdata::report_figures(&ru_report)
+    );
 }

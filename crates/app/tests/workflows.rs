@@ -416,13 +416,10 @@ fn the_plan_report_speaks_russian_when_asked() {
         assert_eq!(ru_svg.contains(&label(&r.number)), main, "{}", r.number);
         assert_eq!(en_svg.contains(&label(&r.number)), main, "{}", r.number);
     }
-    let figures = |t: &str| -> Vec<String> {
-        t.split(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .filter(|w| w.contains('.') && w.len() > 2)
-            .map(str::to_string)
-            .collect()
-    };
-    assert_eq!(figures(en_report), figures(ru_report));
+    assert_eq!(
+        terminus_testdata::report_figures(en_report),
+        terminus_testdata::report_figures(ru_report)
+    );
 }
 
 /// SK-42 turning points (Gauss–Krüger zone 8, a Russian point table)
@@ -827,15 +824,10 @@ fn the_comparison_report_speaks_russian_when_asked() {
     ] {
         assert!(!body.contains(english), "{english} left in:\n{body}");
     }
-    let figures = |t: &str| -> Vec<String> {
-        let t = &t[..t.find("## Provenance").unwrap_or(t.len())];
-        t.split(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .map(|w| w.trim_end_matches('.'))
-            .filter(|w| w.contains('.') && w.len() > 2)
-            .map(str::to_string)
-            .collect()
-    };
-    assert_eq!(figures(&en_md), figures(&ru_md));
+    assert_eq!(
+        terminus_testdata::report_figures(&en_md),
+        terminus_testdata::report_figures(&ru_md)
+    );
 }
 
 /// `demarcate plan --places`: the GeoNames places within 3 km of the

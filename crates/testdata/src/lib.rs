@@ -132,3 +132,15 @@ pub fn line_file(dir: &std::path::Path, name: &str, parts: &[Vec<(f64, f64)>]) -
     std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     path
 }
+
+/// The decimal figures of a report (numbers with a decimal point, a full
+/// stop after a number taken as the sentence's), up to its provenance
+/// section: what a translated report must carry unchanged, in order.
+pub fn report_figures(report: &str) -> Vec<String> {
+    let body = &report[..report.find("## Provenance").unwrap_or(report.len())];
+    body.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| w.contains('.') && w.len() > 2)
+        .map(str::to_string)
+        .collect()
+}

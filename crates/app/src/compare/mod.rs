@@ -67,8 +67,8 @@ pub struct CompareOutcome {
     pub provenance: Provenance,
     /// The language of the report and the maps.
     pub lang: crate::words::Lang,
-    /// The DEM the maps are drawn over (its relief).
-    pub dem: Option<PathBuf>,
+    /// The DEM the maps are drawn over (its relief), read once.
+    pub dem: Option<std::sync::Arc<terminus_terrain::Dem>>,
 }
 
 fn read_wgs84(
@@ -234,18 +234,27 @@ pub fn run(req: &CompareRequest, mut provenance: Provenance) -> Result<CompareOu
     }
     provenance.tolerance("bridge_m", req.bridge);
     provenance.tolerance("join_m", req.join);
-    if let Some(dem) = &req.dem {
-        // Read now, so that a DEM that cannot be read is refused before
-        // anything is written; recorded as the maps' relief.
-        let d = crate::terrain::load_dem(dem, None)?;
-        provenance.file("DEM (maps' relief)", dem, "raster", Some(d.georef.crs.id()))?;
-    }
+    // Read now, so that a DEM that cannot be read is refused before
+    // anything is written; recorded as the maps' relief.
+    let dem = match &req.dem {
+        Some(path) => {
+            let d = crate::terrain::load_dem(path, None)?;
+            provenance.file(
+                "DEM (maps' relief)",
+                path,
+                "raster",
+                Some(d.georef.crs.id()),
+            )?;
+            Some(std::sync::Arc::new(d))
+        }
+        None => None,
+    };
 
     Ok(CompareOutcome {
         comparison: c,
         provenance,
         lang: req.lang,
-        dem: req.dem.clone(),
+        dem,
     })
 }
 
@@ -404,7 +413,7 @@ pub fn write_results(
     provenance: Option<&Provenance>,
     overwrite: bool,
     lang: crate::words::Lang,
-    dem: Option<&Path>,
+    dem: Option<&terminus_terrain::Dem>,
 ) -> Result<(), Failure> {
     std::fs::create_dir_all(dir)?;
     let opts = WriteOptions { overwrite };
@@ -465,14 +474,12 @@ pub fn write_maps(
     per_pair: usize,
     overwrite: bool,
     lang: crate::words::Lang,
-    dem: Option<&Path>,
+    dem: Option<&terminus_terrain::Dem>,
 ) -> Result<Vec<MapRef>, Failure> {
     let maps_dir = dir.join("maps");
     std::fs::create_dir_all(&maps_dir)?;
     let mut refs = Vec::new();
-    let dem = dem.map(|p| crate::terrain::load_dem(p, None)).transpose()?;
     let sampler = dem
-        .as_ref()
         .map(terminus_demarcation::sampler::DemSampler::new)
         .transpose()
         .map_err(|e| Failure::failed(e.to_string()))?;

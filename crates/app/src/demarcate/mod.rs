@@ -172,10 +172,26 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
         req.piece.as_deref(),
         req.clip,
     )?;
+    // The places, read once: for the named cut points and the places
+    // near the line.
+    let places_read = req
+        .places
+        .as_deref()
+        .map(|path| {
+            crate::places::read(
+                path,
+                &req.input,
+                req.name_field.as_deref(),
+                &mut notes,
+                Some(&mut provenance),
+            )
+        })
+        .transpose()?;
     if let Some([from, to]) = &req.between {
+        let named = places_read.as_deref();
         let (a, b) = (
-            point_named(from, req, "--from-point")?,
-            point_named(to, req, "--to-point")?,
+            point_named(from, req, named, "--from-point")?,
+            point_named(to, req, named, "--to-point")?,
         );
         let (cut, off) = crate::shapes::between(&line, a, b)?;
         line = cut;
@@ -255,16 +271,11 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
         .places
         .as_ref()
         .map(|_| req.places_within.unwrap_or(5000.0));
-    let places = match (&req.places, within) {
-        (Some(path), Some(within)) => crate::places::read_near(
-            path,
-            &req.input,
-            req.name_field.as_deref(),
-            &[("line".to_string(), plan.line.clone())],
-            within,
-            &mut notes,
-            Some(&mut provenance),
-        )?,
+    let places = match (&places_read, within) {
+        (Some(all), Some(within)) => {
+            provenance.tolerance("places_within_m", within);
+            crate::places::near_lines(all, &[("line".to_string(), plan.line.clone())], within)?
+        }
         _ => Vec::new(),
     };
     let mut d = Demarcation {
@@ -318,8 +329,13 @@ pub fn catalogue_of(
 }
 
 /// A point given as "LAT,LON" (WGS 84 degrees) or as a place's name in
-/// the request's places file.
-fn point_named(spec: &str, req: &PlanRequest, flag: &str) -> Result<(f64, f64), Failure> {
+/// the request's places file (`places`, as read from it).
+fn point_named(
+    spec: &str,
+    req: &PlanRequest,
+    places: Option<&[terminus_compare::Place]>,
+    flag: &str,
+) -> Result<(f64, f64), Failure> {
     let numbers: Vec<Option<f64>> = spec.split(',').map(|x| x.trim().parse().ok()).collect();
     if let [Some(lat), Some(lon)] = numbers[..] {
         if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
@@ -329,13 +345,11 @@ fn point_named(spec: &str, req: &PlanRequest, flag: &str) -> Result<(f64, f64), 
             "{flag} {spec}: not a latitude,longitude in degrees"
         )));
     }
-    let Some(path) = &req.places else {
+    let (Some(path), Some(places)) = (&req.places, places) else {
         return Err(Failure::usage(format!(
             "{flag} {spec:?}: give LAT,LON, or the places file the name is in with --places"
         )));
     };
-    let ds = read(path, &req.input)?.dataset;
-    let (places, _) = crate::shapes::places_in(&ds, req.name_field.as_deref());
     let found: Vec<_> = places.iter().filter(|p| p.name == spec).collect();
     match found[..] {
         [p] => Ok((p.lat, p.lon)),
