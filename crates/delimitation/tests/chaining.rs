@@ -165,3 +165,119 @@ fn a_claim_running_on_past_the_others_end_is_carried_and_marked() {
         note.reason
     );
 }
+
+/// Distance from `p` to a polyline, brute force over every segment (the
+/// geodesy layer's foot of the perpendicular).
+fn dist(l: &[(f64, f64)], p: (f64, f64)) -> f64 {
+    let g = terminus_geodesy::geodesic::Gnomonic::new(Ellipsoid::WGS84);
+    l.windows(2)
+        .map(|w| {
+            terminus_geodesy::geodesic::nearest_on_segment(
+                &g,
+                LatLon::from_pair(w[0]),
+                LatLon::from_pair(w[1]),
+                LatLon::from_pair(p),
+            )
+            .unwrap()
+            .distance
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Claims that part ways at the end (sources ending at different
+/// tripoints, farther apart than the comparison joins): A and B agree to
+/// 45.1°E, B bulges north to 45.2°E where they meet again; then A runs
+/// on east to 45.25°E and B north-east to 40.1°N 45.4°E (17 km from A's
+/// end: the comparison does not join them). The compromise
+/// is still one line: the bisector of the two tails, equidistant from
+/// both claims (brute force), up to the geodesic closing the region from
+/// A's end to its nearest point on B; along that closure to B; then B's
+/// own vertices to its end, marked one-claim. Both claims are covered in
+/// full, and the tail region is listed with its area.
+#[test]
+fn claims_that_part_ways_at_the_end_still_give_one_line() {
+    let mut a = line(false)[..=20].to_vec();
+    a.extend((1..=5).map(|k| (40.0, 45.2 + 0.01 * k as f64)));
+    let mut b = line(true)[..=20].to_vec();
+    b.extend((1..=20).map(|k| (40.0 + 0.005 * k as f64, 45.2 + 0.01 * k as f64)));
+    let m = compromise_median(
+        &ClaimLine {
+            name: "A".into(),
+            pieces: vec![a.clone()],
+        },
+        &ClaimLine {
+            name: "B".into(),
+            pieces: vec![b.clone()],
+        },
+        &MedianOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(m.pieces.len(), 1, "{} lines", m.pieces.len());
+    assert_eq!(m.coverage, [1.0, 1.0]);
+    let line = &m.pieces[0];
+    let stretch = |c: Construction| {
+        m.stretches[0]
+            .iter()
+            .find(|s| s.construction == c)
+            .unwrap_or_else(|| panic!("no {c:?} stretch: {:?}", m.stretches[0]))
+    };
+    let (connector, carried) = (
+        stretch(Construction::Connector),
+        stretch(Construction::OneClaim),
+    );
+    // The closure: from A's end to its nearest point on B.
+    let foot = &line.vertices[connector.last];
+    let foot = (foot.lat, foot.lon);
+    assert!(dist(&b, foot) < 1e-6, "{foot:?} is not on B");
+    let a_end = a[a.len() - 1];
+    let gap = dist(&b, a_end);
+    assert!(
+        (length(&[a_end, foot]) - gap).abs() < 1e-6,
+        "{} vs {gap}",
+        length(&[a_end, foot])
+    );
+    // The tail's median: every vertex from the contact at 45.2°E to the
+    // closure equidistant from both whole claims; its last on the closure.
+    let contact = line
+        .vertices
+        .iter()
+        .position(|v| (v.lat - 40.0).abs() < 1e-12 && (v.lon - 45.2).abs() < 1e-12)
+        .expect("the contact at 45.2°E is a vertex");
+    assert!(connector.first > contact + 1);
+    for v in &line.vertices[contact..=connector.first] {
+        let p = (v.lat, v.lon);
+        assert!((dist(&a, p) - dist(&b, p)).abs() < 1e-6, "{p:?}");
+    }
+    let crossing = &line.vertices[connector.first];
+    assert!(dist(&[a_end, foot], (crossing.lat, crossing.lon)) < 1e-6);
+    // Then B as drawn, to its end.
+    let rest: Vec<(f64, f64)> = line.vertices[carried.first + 1..=carried.last]
+        .iter()
+        .map(|v| (v.lat, v.lon))
+        .collect();
+    assert_eq!(rest.as_slice(), &b[b.len() - rest.len()..]);
+    assert_eq!(rest.last(), b.last());
+    assert!(rest.len() >= 5, "{rest:?}");
+    // The region between the tails, listed with its area.
+    let note = m
+        .fallbacks
+        .iter()
+        .find(|f| {
+            f.reason
+                .starts_with("the claims part ways here: A ends at 40.000000, 45.250000")
+        })
+        .unwrap_or_else(|| panic!("{:?}", m.fallbacks));
+    let mut ring: Vec<(f64, f64)> = a[20..].to_vec();
+    ring.push(foot);
+    ring.extend(b[20..b.len() - rest.len()].iter().rev());
+    let want = terminus_geodesy::measure::ring_area(
+        &Ellipsoid::WGS84,
+        ring.iter().map(|&p| LatLon::from_pair(p)),
+    )
+    .abs();
+    assert!(
+        note.area_m2 > 1e6 && (note.area_m2 - want).abs() < 1e-3 * want,
+        "{} vs {want}",
+        note.area_m2
+    );
+}

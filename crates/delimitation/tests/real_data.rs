@@ -234,6 +234,7 @@ fn every_pair_of_sources_has_a_compromise() {
     }
     let mut crossing = Vec::new();
     let mut split = Vec::new();
+    let mut whole = 0;
     for (region, a, b) in pairs {
         let Some((m, crossed)) = check_pair(region, a, b, 50, false) else {
             return;
@@ -247,6 +248,9 @@ fn every_pair_of_sources_has_a_compromise() {
         }
         if m.pieces.len() > sections {
             split.push(format!("{a}–{b}: {} lines", m.pieces.len()));
+        }
+        if m.coverage == [1.0, 1.0] {
+            whole += 1;
         }
         if let Some(c) = crossed {
             assert_eq!(region, "am_az", "{c}");
@@ -273,6 +277,11 @@ fn every_pair_of_sources_has_a_compromise() {
         split.len()
     );
     assert!(split.len() <= 7, "{split:?}");
+    // Pairs whose compromise accounts for both claims whole (11 of 31
+    // since claims that part ways at an end are followed to both ends;
+    // the rest: issue 18, open): their number may only go up.
+    eprintln!("{whole} pairs with both claims covered whole");
+    assert!(whole >= 11, "{whole}");
 }
 
 /// The ground between two claims is the ground between each claim and

@@ -21,7 +21,7 @@
 //! "left" and "right" keep A's meaning wherever A's parts allow.
 
 use super::{position_along, Construction, RegionNote, Stretch};
-use crate::median::{MedianLine, MedianVertex, Tracer, VertexKind};
+use crate::median::{MedianLine, MedianOptions, MedianVertex, Tracer, VertexKind};
 use crate::side::Feature;
 use crate::DelimitationError;
 use terminus_compare::Options;
@@ -478,9 +478,12 @@ pub(super) fn chain(
 /// added to the line as it is drawn, marked `OneClaim`, listed in
 /// `fallbacks` and counted in `covered`. A stretch that bounds a region
 /// between the claims (its first segment's midpoint within 1 mm of a
-/// region's ring) or lies on the other claim is not an overhang.
+/// region's ring) or lies on the other claim is not an overhang. Where
+/// both claims run on from the contact, each to its own end, the claims
+/// part ways there: `tails::part_ways` follows both.
 pub(super) fn carry_overhangs(
     tr: &Tracer,
+    options: &MedianOptions,
     rings: &[Vec<(f64, f64)>],
     lines: &mut [Building],
     fallbacks: &mut Vec<RegionNote>,
@@ -499,8 +502,9 @@ pub(super) fn carry_overhangs(
             if !is_contact(&v) {
                 continue;
             }
-            let mut found: Option<(usize, Vec<(f64, f64)>)> = None;
-            'claims: for k in 0..2 {
+            // Each claim's silent run from here, if it has one.
+            let mut found: [Option<Vec<(f64, f64)>>; 2] = [None, None];
+            for k in 0..2 {
                 let (side, other) = (sides[k], sides[1 - k]);
                 let b = side.nearest(tr.frame, (v.lat, v.lon))?;
                 let part = &side.parts()[part_of(b.feature)];
@@ -536,13 +540,54 @@ pub(super) fn carry_overhangs(
                             break;
                         }
                     }
-                    let key = (k, run[run.len() - 1]);
-                    if silent && !carried.contains(&key) {
-                        carried.push(key);
-                        found = Some((k, run));
-                        break 'claims;
+                    if silent && !carried.contains(&(k, run[run.len() - 1])) {
+                        found[k] = Some(run);
+                        break;
                     }
                 }
+            }
+            // Both claims run on, each to its own end: the claims part
+            // ways here (sources ending at different tripoints).
+            if let [Some(ra), Some(rb)] = &found {
+                if let Some(tail) = super::tails::part_ways(tr, options, [ra, rb])? {
+                    for (k, run) in [ra, rb].into_iter().enumerate() {
+                        carried.push((k, run[run.len() - 1]));
+                        covered[k] += tail.length_m[k];
+                    }
+                    if !at_end {
+                        line.reverse();
+                    }
+                    let k0 = line.vertices.len() - 1;
+                    if let Some(last) = line.vertices.last_mut() {
+                        last.kind = VertexKind::Turning;
+                    }
+                    line.vertices.extend(tail.vertices);
+                    for s in tail.stretches {
+                        line.stretches.push(Stretch {
+                            first: k0 + s.first,
+                            last: k0 + s.last,
+                            construction: s.construction,
+                        });
+                    }
+                    if let Some(last) = line.vertices.last_mut() {
+                        last.kind = VertexKind::End;
+                    }
+                    if !at_end {
+                        line.reverse();
+                    }
+                    fallbacks.extend(tail.notes);
+                    continue;
+                }
+            }
+            // Otherwise the first claim that runs on is carried (the
+            // other is then not silent along it, or ends here too).
+            let found = match found {
+                [Some(run), _] => Some((0, run)),
+                [None, Some(run)] => Some((1, run)),
+                [None, None] => None,
+            };
+            if let Some((k, run)) = &found {
+                carried.push((k.to_owned(), run[run.len() - 1]));
             }
             let Some((k, run)) = found else { continue };
             let length: f64 = run.windows(2).map(|w| tr.dist(w[0], w[1])).sum();

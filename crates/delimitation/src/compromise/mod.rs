@@ -24,6 +24,11 @@
 //! the reason. The pieces are chained into whole lines, and the share of
 //! each claim's length they account for (`coverage`) is measured.
 //!
+//! Where one claim runs on past the other's end, that stretch is carried
+//! as drawn (marked); where both run on from their last contact, each to
+//! an end of its own, the region between the two tails is closed from the
+//! nearer end and traced like any other (`tails`).
+//!
 //! Closed rings of the claims (enclaves, exclaves) are not part of the
 //! line: a ring both claims draw gets the arc-length median of the two
 //! rings (marked); a ring one claim draws alone is carried as it is,
@@ -31,6 +36,7 @@
 
 mod chain;
 mod inside;
+mod tails;
 
 use crate::median::{
     contact_eval, select, trace, Budget, MedianLine, MedianOptions, MedianVertex, Start, Tracer,
@@ -378,7 +384,14 @@ fn line_compromise(
     }
     let mut chained = chain::chain(&tr, pieces, &mut fallbacks, &mut covered)?;
     let rings: Vec<Vec<(f64, f64)>> = faces.iter().map(|f| f.rings[0].clone()).collect();
-    chain::carry_overhangs(&tr, &rings, &mut chained, &mut fallbacks, &mut covered)?;
+    chain::carry_overhangs(
+        &tr,
+        options,
+        &rings,
+        &mut chained,
+        &mut fallbacks,
+        &mut covered,
+    )?;
     let total = [length_of(&tr, &a.pieces), length_of(&tr, &b.pieces)];
     let mut lines = Vec::new();
     let mut stretches = Vec::new();
