@@ -352,8 +352,8 @@ pub struct MedianWords {
     /// "territory of {0}".
     pub territory_of: &'static str,
     /// The line's runs: equidistant, from the bounding stretches,
-    /// fallback, common, connector, one claim only.
-    pub runs: [&'static str; 6],
+    /// fallback, common, connector, one claim only, from a gap's bridge.
+    pub runs: [&'static str; 7],
     pub ring_legend: &'static str,
     pub turning_point_line: &'static str,
     pub median_line: &'static str,
@@ -365,7 +365,7 @@ pub struct MedianWords {
     pub place_legend: &'static str,
     /// The constructions as `Construction::label` words them (English),
     /// and in this language.
-    pub constructions: [(&'static str, &'static str); 7],
+    pub constructions: [(&'static str, &'static str); 8],
 }
 
 impl MedianWords {
@@ -397,7 +397,7 @@ impl Lang {
     }
 }
 
-const CONSTRUCTIONS_EN: [&str; 7] = [
+const CONSTRUCTIONS_EN: [&str; 8] = [
     "equidistant",
     "equidistant from the region's bounding stretches",
     "median by arc length (fallback)",
@@ -405,6 +405,7 @@ const CONSTRUCTIONS_EN: [&str; 7] = [
     "common line",
     "connector across a gap in a claim (geodesic)",
     "one claim only (the other ends before it)",
+    "equidistant from a claim and the geodesic bridging a gap in the other",
 ];
 
 /// The median in English.
@@ -455,6 +456,7 @@ pub const MEDIAN_EN: MedianWords = MedianWords {
         "common line (the claims agree)",
         "connector across a gap in a claim",
         "one claim only (the other ends before it)",
+        "equidistant from a claim and a gap's bridge in the other",
     ],
     ring_legend: "enclave or exclave ring",
     turning_point_line: "turning-point line",
@@ -471,6 +473,7 @@ pub const MEDIAN_EN: MedianWords = MedianWords {
         (CONSTRUCTIONS_EN[4], CONSTRUCTIONS_EN[4]),
         (CONSTRUCTIONS_EN[5], CONSTRUCTIONS_EN[5]),
         (CONSTRUCTIONS_EN[6], CONSTRUCTIONS_EN[6]),
+        (CONSTRUCTIONS_EN[7], CONSTRUCTIONS_EN[7]),
     ],
 };
 
@@ -522,6 +525,7 @@ pub const MEDIAN_RU: MedianWords = MedianWords {
         "общая линия (притязания совпадают)",
         "соединение через разрыв в притязании",
         "только одно притязание (другое заканчивается раньше)",
+        "равноотстоящая от притязания и перемычки через разрыв в другом",
     ],
     ring_legend: "кольцо анклава или эксклава",
     turning_point_line: "линия поворотных точек",
@@ -538,6 +542,10 @@ pub const MEDIAN_RU: MedianWords = MedianWords {
         (CONSTRUCTIONS_EN[4], "общая линия"),
         (CONSTRUCTIONS_EN[5], "соединение через разрыв в притязании (геодезическая)"),
         (CONSTRUCTIONS_EN[6], "только одно притязание (другое заканчивается раньше)"),
+        (
+            CONSTRUCTIONS_EN[7],
+            "равноотстоящая от притязания и геодезической, перекрывающей разрыв в другом",
+        ),
     ],
 };
 
@@ -763,6 +771,7 @@ mod tests {
             C::Common,
             C::Connector,
             C::OneClaim,
+            C::Bridged,
         ] {
             assert_eq!(MEDIAN_EN.construction(c.label()), c.label());
             assert_ne!(

@@ -281,3 +281,71 @@ fn claims_that_part_ways_at_the_end_still_give_one_line() {
         note.area_m2
     );
 }
+
+/// A gap in a claim (a source's missing stretch, within the comparison's
+/// bridging distance) is closed by a geodesic, as the comparison closes
+/// it, and the compromise is traced equidistant from it where the other
+/// claim faces the gap, marked `Bridged` and the gap listed: B along 40°N
+/// with nothing between 45.12°E and 45.18°E, A bulging north over it.
+/// One line, no connector, both claims covered whole; every traced vertex
+/// equidistant (brute force) from A and from B — with the bridge where
+/// marked so, without it elsewhere.
+#[test]
+fn a_gap_in_a_claim_is_bridged_and_the_line_traced_from_the_bridge() {
+    let a = line(true);
+    let b = line(false);
+    let (b1, b2) = (b[..=12].to_vec(), b[18..].to_vec());
+    let m = compromise_median(
+        &ClaimLine {
+            name: "A".into(),
+            pieces: vec![a.clone()],
+        },
+        &ClaimLine {
+            name: "B".into(),
+            pieces: vec![b1.clone(), b2.clone()],
+        },
+        &MedianOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(m.pieces.len(), 1, "{} lines", m.pieces.len());
+    assert_eq!(m.coverage, [1.0, 1.0]);
+    assert_eq!(m.gaps.len(), 1, "{:?}", m.gaps);
+    let gap = &m.gaps[0];
+    assert_eq!(gap.line, "B");
+    assert!((gap.length_m - length(&[b[12], b[18]])).abs() < 1e-6);
+    assert!(m
+        .fallbacks
+        .iter()
+        .any(|f| f.construction == Some(Construction::Bridged)
+            && f.reason
+                .starts_with(&format!("B has a gap of {:.1} m", gap.length_m))));
+    let kinds: Vec<Construction> = m.stretches[0].iter().map(|s| s.construction).collect();
+    assert!(kinds.contains(&Construction::Bridged), "{kinds:?}");
+    assert!(!kinds.contains(&Construction::Connector), "{kinds:?}");
+    let bridged_b = vec![b1.clone(), b2.clone(), vec![b[12], b[18]]];
+    let near = |pieces: &[Vec<(f64, f64)>], p: (f64, f64)| {
+        pieces
+            .iter()
+            .map(|l| dist(l, p))
+            .fold(f64::INFINITY, f64::min)
+    };
+    let line = &m.pieces[0];
+    let mut checked = [0; 2];
+    for s in &m.stretches[0] {
+        for v in &line.vertices[s.first..=s.last] {
+            let p = (v.lat, v.lon);
+            let (da, db) = match s.construction {
+                Construction::Bridged => (dist(&a, p), near(&bridged_b, p)),
+                Construction::Equidistant => (dist(&a, p), near(&[b1.clone(), b2.clone()], p)),
+                _ => continue,
+            };
+            assert!(
+                (da - db).abs() < 1e-6,
+                "{:?} {p:?}: {da} vs {db}",
+                s.construction
+            );
+            checked[usize::from(s.construction == Construction::Bridged)] += 1;
+        }
+    }
+    assert!(checked[0] >= 4 && checked[1] >= 2, "{checked:?}");
+}

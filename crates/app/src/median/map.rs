@@ -24,6 +24,7 @@ fn style_of(c: Construction, w: &MedianWords) -> (Style, &'static str) {
         Construction::Common => (Style::line("#4d4d4d", 3.2), w.runs[3]),
         Construction::Connector => (Style::dashed("#b2182b", 1.6), w.runs[4]),
         Construction::OneClaim => (Style::dashed("#1a9850", 2.4), w.runs[5]),
+        Construction::Bridged => (Style::line("#2166ac", 2.2), w.runs[6]),
     }
 }
 

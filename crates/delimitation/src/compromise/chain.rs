@@ -126,14 +126,12 @@ fn is_contact(v: &MedianVertex) -> bool {
     on(&v.base_a) && on(&v.base_b)
 }
 
-/// Chain `pieces` (each oriented along claim A) into lines. Common
-/// stretches and connectors added are counted into `covered` and listed
-/// in `fallbacks` (connectors).
+/// Chain `pieces` (each oriented along claim A) into lines. Connectors
+/// added are listed in `fallbacks`.
 pub(super) fn chain(
     tr: &Tracer,
     pieces: Vec<(MedianLine, Construction)>,
     fallbacks: &mut Vec<RegionNote>,
-    covered: &mut [f64; 2],
 ) -> Result<Vec<Building>, DelimitationError> {
     let pieces: Vec<(MedianLine, Construction)> = pieces
         .into_iter()
@@ -228,20 +226,6 @@ pub(super) fn chain(
             continue;
         }
         root[rx] = ry;
-        if joint.is_some() {
-            let mut at = (end(x).lat, end(x).lon);
-            let mut len = 0.0;
-            for p in path
-                .iter()
-                .map(|p| (p.lat, p.lon))
-                .chain([(end(y).lat, end(y).lon)])
-            {
-                len += tr.dist(at, p);
-                at = p;
-            }
-            covered[0] += len;
-            covered[1] += len;
-        }
         let mut back = path.clone();
         back.reverse();
         partner[x.0][x.1] = Some((y, path, joint));
@@ -315,8 +299,6 @@ pub(super) fn chain(
             if len < 1e-3 {
                 continue;
             }
-            covered[0] += len;
-            covered[1] += len;
             used.extend(segments);
             for w in &walk {
                 if let Some(b) = w.base_a.first() {
@@ -372,8 +354,6 @@ pub(super) fn chain(
         }
         let len = MedianLine::length_of(&vertices);
         if common && len >= 1e-3 {
-            covered[0] += len;
-            covered[1] += len;
             let last = vertices.len() - 1;
             lines.push(Building {
                 vertices,
@@ -475,8 +455,8 @@ pub(super) fn chain(
 /// Where a line ends at a contact and one claim runs on from there to its
 /// own end with the other claim nowhere along it (the other ends first:
 /// a source that stops short of a tripoint), that stretch of the claim is
-/// added to the line as it is drawn, marked `OneClaim`, listed in
-/// `fallbacks` and counted in `covered`. A stretch that bounds a region
+/// added to the line as it is drawn, marked `OneClaim` and listed in
+/// `fallbacks`. A stretch that bounds a region
 /// between the claims (its first segment's midpoint within 1 mm of a
 /// region's ring) or lies on the other claim is not an overhang. Where
 /// both claims run on from the contact, each to its own end, the claims
@@ -487,7 +467,7 @@ pub(super) fn carry_overhangs(
     rings: &[Vec<(f64, f64)>],
     lines: &mut [Building],
     fallbacks: &mut Vec<RegionNote>,
-    covered: &mut [f64; 2],
+    tail_regions: &mut Vec<Vec<(f64, f64)>>,
 ) -> Result<(), DelimitationError> {
     let faces = if rings.is_empty() {
         None
@@ -552,8 +532,8 @@ pub(super) fn carry_overhangs(
                 if let Some(tail) = super::tails::part_ways(tr, options, [ra, rb])? {
                     for (k, run) in [ra, rb].into_iter().enumerate() {
                         carried.push((k, run[run.len() - 1]));
-                        covered[k] += tail.length_m[k];
                     }
+                    tail_regions.push(tail.region);
                     if !at_end {
                         line.reverse();
                     }
@@ -621,7 +601,6 @@ pub(super) fn carry_overhangs(
             if !at_end {
                 line.reverse();
             }
-            covered[k] += length;
             let (name, other) = (sides[k].name(), sides[1 - k].name());
             fallbacks.push(RegionNote {
                 inside_at: run[run.len() / 2],

@@ -77,6 +77,10 @@ pub enum Construction {
     /// (the other is silent there): carried so that the line accounts for
     /// all of both claims, and marked.
     OneClaim,
+    /// Traced equidistant from one claim and the geodesic that bridges a
+    /// gap in the other (as the comparison closes it): the other is
+    /// silent there, and the bridge stands for it.
+    Bridged,
 }
 
 impl Construction {
@@ -90,6 +94,9 @@ impl Construction {
             Construction::Common => "common line",
             Construction::Connector => "connector across a gap in a claim (geodesic)",
             Construction::OneClaim => "one claim only (the other ends before it)",
+            Construction::Bridged => {
+                "equidistant from a claim and the geodesic bridging a gap in the other"
+            }
         }
     }
 }
@@ -161,6 +168,10 @@ pub struct CompromiseMedian {
     /// Pieces of the claims set aside as spurs (stubs of other borders at
     /// a junction); the coverage is of the rest.
     pub spurs: Vec<ClaimSpur>,
+    /// Gaps in a claim that the compromise is traced from where the other
+    /// claim faces them: each closed by a geodesic, as the comparison
+    /// closes it, which stands for the claim there (`Bridged`).
+    pub gaps: Vec<terminus_compare::Closure>,
     /// The share of each claim's open line (A, B) that the compromise
     /// accounts for: stretches bounding a region with a median, and
     /// common stretches.
@@ -216,6 +227,7 @@ pub fn compromise_median(
             regions: 0,
             fallbacks: Vec::new(),
             spurs: Vec::new(),
+            gaps: Vec::new(),
             coverage: [
                 if open_a.is_empty() { 1.0 } else { 0.0 },
                 if open_b.is_empty() { 1.0 } else { 0.0 },
@@ -282,8 +294,24 @@ fn line_compromise(
         .pairs
         .first()
         .ok_or(DelimitationError::BadParameter("nothing to compare".into()))?;
-    let sa = Side::new(&a.name, a.pieces.clone(), frame)?;
-    let sb = Side::new(&b.name, b.pieces.clone(), frame)?;
+    // A gap in a claim (within the comparison's bridging distance) is
+    // closed, as the comparison closes it, by a geodesic that stands for
+    // the claim there: the regions between one claim and the other's
+    // bridge are regions between the claims, and the compromise runs
+    // equidistant from the bridge rather than jumping the gap. (The
+    // bridges are parts after the claim's own, and listed.)
+    let bridged = |l: &ClaimLine| -> Vec<Vec<(f64, f64)>> {
+        let mut parts = l.pieces.clone();
+        parts.extend(
+            pair.bridges
+                .iter()
+                .filter(|c| c.line == l.name && c.length_m > 0.0)
+                .map(|c| vec![c.from, c.to]),
+        );
+        parts
+    };
+    let sa = Side::new(&a.name, bridged(a), frame)?;
+    let sb = Side::new(&b.name, bridged(b), frame)?;
     let geod = frame.gnomonic().geodesic();
     let tr = Tracer {
         frame,
@@ -294,11 +322,30 @@ fn line_compromise(
     };
     // Regions between the two lines; those one line encloses alone (its
     // own loop, or with a bridge) have no median.
-    let faces: Vec<_> = pair
-        .discrepancies
-        .iter()
-        .filter(|d| !d.same_side && d.kind == "between")
-        .collect();
+    // (A region one claim encloses with the other's bridge is between
+    // them too: an edge of it lies on the other, bridged.)
+    let touches_other = |d: &terminus_compare::Discrepancy| -> Result<bool, DelimitationError> {
+        let other = if d.drawn_by_one.as_deref() == Some(a.name.as_str()) {
+            &sb
+        } else {
+            &sa
+        };
+        for w in d.rings[0].windows(2) {
+            let (s, az, _, _): (f64, f64, f64, f64) = geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
+            let mid: (f64, f64) = geod.direct(w[0].0, w[0].1, az, 0.5 * s);
+            if s > 0.0 && other.nearest(frame, mid)?.distance < 1e-6 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    };
+    let mut faces = Vec::new();
+    for d in &pair.discrepancies {
+        if (d.kind == "between" && !d.same_side) || (d.drawn_by_one.is_some() && touches_other(d)?)
+        {
+            faces.push(d);
+        }
+    }
     // Regions are independent: traced on all cores, in the faces' order.
     type Traced = (usize, Result<RegionOutcome, String>);
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -328,8 +375,9 @@ fn line_compromise(
             .collect()
     });
     done.sort_by_key(|(i, _)| *i);
-    // What each claim's length the regions with a median account for.
-    let mut covered = [0.0f64; 2];
+    // The regions with a median: what they bound of each claim is
+    // accounted for.
+    let mut accounted: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut fallbacks = Vec::new();
     let mut pieces: Vec<(MedianLine, Construction)> = Vec::new();
     let mut regions = 0;
@@ -343,8 +391,7 @@ fn line_compromise(
         };
         match result {
             Ok(RegionOutcome::Piece(line, how, why)) => {
-                covered[0] += face.length_a_m;
-                covered[1] += face.length_b_m;
+                accounted.push(face.rings[0].clone());
                 if let Some(why) = why {
                     fallbacks.push(note(Some(how), why));
                 }
@@ -352,16 +399,12 @@ fn line_compromise(
                 regions += 1;
             }
             Ok(RegionOutcome::Pair(l1, l2)) => {
-                covered[0] += face.length_a_m;
-                covered[1] += face.length_b_m;
+                accounted.push(face.rings[0].clone());
                 pieces.push((l1, Construction::Equidistant));
                 pieces.push((l2, Construction::Equidistant));
                 regions += 1;
             }
-            Ok(RegionOutcome::Sliver) => {
-                covered[0] += face.length_a_m;
-                covered[1] += face.length_b_m;
-            }
+            Ok(RegionOutcome::Sliver) => accounted.push(face.rings[0].clone()),
             Ok(RegionOutcome::Unresolved(why)) | Err(why) => {
                 regions += 1;
                 fallbacks.push(note(None, why));
@@ -382,7 +425,7 @@ fn line_compromise(
             }
         }
     }
-    let mut chained = chain::chain(&tr, pieces, &mut fallbacks, &mut covered)?;
+    let mut chained = chain::chain(&tr, pieces, &mut fallbacks)?;
     let rings: Vec<Vec<(f64, f64)>> = faces.iter().map(|f| f.rings[0].clone()).collect();
     chain::carry_overhangs(
         &tr,
@@ -390,14 +433,63 @@ fn line_compromise(
         &rings,
         &mut chained,
         &mut fallbacks,
-        &mut covered,
+        &mut accounted,
     )?;
+    let own = [a.pieces.len(), b.pieces.len()];
     let total = [length_of(&tr, &a.pieces), length_of(&tr, &b.pieces)];
+    let covered = covered(&tr, own, &accounted, &chained)?;
+    // Runs traced from a bridge are marked, and the bridges listed.
+    let bridges_of = |k: usize| -> Vec<&terminus_compare::Closure> {
+        let name = if k == 0 { &a.name } else { &b.name };
+        pair.bridges
+            .iter()
+            .filter(|c| &c.line == name && c.length_m > 0.0)
+            .collect()
+    };
+    let bridges = [bridges_of(0), bridges_of(1)];
+    let mut used = std::collections::BTreeSet::new();
     let mut lines = Vec::new();
     let mut stretches = Vec::new();
     for c in chained {
+        let on_bridge: Vec<bool> = c
+            .vertices
+            .iter()
+            .map(|v| {
+                let mut on = false;
+                for (k, bases) in [&v.base_a, &v.base_b].into_iter().enumerate() {
+                    for b in bases {
+                        let part = match b.feature {
+                            Feature::Vertex { part, .. } | Feature::Segment { part, .. } => {
+                                part as usize
+                            }
+                        };
+                        if part >= own[k] {
+                            used.insert((k, part - own[k]));
+                            on = true;
+                        }
+                    }
+                }
+                on
+            })
+            .collect();
+        stretches.push(mark_bridged(&c.stretches, &on_bridge));
         lines.push(MedianLine::new(geod, c.vertices, c.traced));
-        stretches.push(c.stretches);
+    }
+    let mut gaps = Vec::new();
+    for (k, i) in used {
+        let Some(&bridge) = bridges[k].get(i) else {
+            continue;
+        };
+        fallbacks.push(RegionNote {
+            inside_at: ((bridge.from.0 + bridge.to.0) / 2.0, (bridge.from.1 + bridge.to.1) / 2.0),
+            area_m2: 0.0,
+            construction: Some(Construction::Bridged),
+            reason: format!(
+                "{} has a gap of {:.1} m from {:.6}, {:.6} to {:.6}, {:.6}: closed by a geodesic, as the comparison closes it, and the compromise traced equidistant from it where the other claim faces the gap",
+                bridge.line, bridge.length_m, bridge.from.0, bridge.from.1, bridge.to.0, bridge.to.1
+            ),
+        });
+        gaps.push(bridge.clone());
     }
     Ok(CompromiseMedian {
         pieces: lines,
@@ -406,6 +498,7 @@ fn line_compromise(
         regions,
         fallbacks,
         spurs: Vec::new(),
+        gaps,
         // (Lengths summed in another order: a share above 1 by rounding,
         // at most 1e-9, or below it by under 1e-12, is 1.)
         coverage: [0, 1].map(|k| {
@@ -417,6 +510,121 @@ fn line_compromise(
             }
         }),
     })
+}
+
+/// `stretches` with their traced runs (equidistant, local) split where
+/// the line is traced from a bridge across a gap in a claim: a segment
+/// with an end whose base point lies on a bridge (`on_bridge`) is
+/// `Bridged`.
+fn mark_bridged(stretches: &[Stretch], on_bridge: &[bool]) -> Vec<Stretch> {
+    let mut out: Vec<Stretch> = Vec::with_capacity(stretches.len());
+    for s in stretches {
+        if !matches!(
+            s.construction,
+            Construction::Equidistant | Construction::Local
+        ) {
+            out.push(s.clone());
+            continue;
+        }
+        for i in s.first..s.last {
+            let how = if on_bridge[i] || on_bridge[i + 1] {
+                Construction::Bridged
+            } else {
+                s.construction
+            };
+            match out.last_mut() {
+                Some(last) if last.construction == how && last.last == i && i > s.first => {
+                    last.last = i + 1
+                }
+                _ => out.push(Stretch {
+                    first: i,
+                    last: i + 1,
+                    construction: how,
+                }),
+            }
+        }
+    }
+    out
+}
+
+/// Each claim's length the compromise accounts for, metres: every edge
+/// of the claim on the boundary of a region with a median (each edge
+/// once, however many regions it bounds), and the claim's segments the
+/// line runs along (common and one-claim stretches) that bound none.
+/// `parts`: how many of each side's parts are the claim's own (the rest
+/// are bridges across its gaps, which are no claim's length).
+fn covered(
+    tr: &Tracer,
+    parts: [usize; 2],
+    accounted: &[Vec<(f64, f64)>],
+    lines: &[chain::Building],
+) -> Result<[f64; 2], DelimitationError> {
+    let sides = [tr.a, tr.b];
+    let mut covered = [0.0; 2];
+    let mut add = |p: (f64, f64), q: (f64, f64)| -> Result<(), DelimitationError> {
+        let (s, az, _, _): (f64, f64, f64, f64) = tr.geod.inverse(p.0, p.1, q.0, q.1);
+        let mid: (f64, f64) = tr.geod.direct(p.0, p.1, az, 0.5 * s);
+        for k in 0..2 {
+            let b = sides[k].nearest(tr.frame, mid)?;
+            let part = match b.feature {
+                Feature::Vertex { part, .. } | Feature::Segment { part, .. } => part as usize,
+            };
+            if b.distance < 1e-6 && part < parts[k] {
+                covered[k] += s;
+            }
+        }
+        Ok(())
+    };
+    let key = |p: (f64, f64), q: (f64, f64)| {
+        let (u, v) = (
+            [p.0.to_bits(), p.1.to_bits()],
+            [q.0.to_bits(), q.1.to_bits()],
+        );
+        if u <= v {
+            [u, v]
+        } else {
+            [v, u]
+        }
+    };
+    let mut seen = std::collections::HashSet::new();
+    for ring in accounted {
+        for w in ring.windows(2) {
+            if w[0] != w[1] && seen.insert(key(w[0], w[1])) {
+                add(w[0], w[1])?;
+            }
+        }
+    }
+    let regions = if accounted.is_empty() {
+        None
+    } else {
+        Some(Side::new("regions", accounted.to_vec(), tr.frame)?)
+    };
+    for line in lines {
+        for st in &line.stretches {
+            if !matches!(
+                st.construction,
+                Construction::Common | Construction::OneClaim
+            ) {
+                continue;
+            }
+            for w in line.vertices[st.first..=st.last].windows(2) {
+                let (p, q) = ((w[0].lat, w[0].lon), (w[1].lat, w[1].lon));
+                if p == q {
+                    continue;
+                }
+                let (s, az, _, _): (f64, f64, f64, f64) = tr.geod.inverse(p.0, p.1, q.0, q.1);
+                let mid: (f64, f64) = tr.geod.direct(p.0, p.1, az, 0.5 * s);
+                let bounds = match &regions {
+                    Some(r) => r.nearest(tr.frame, mid)?.distance < 1e-6,
+                    None => false,
+                };
+                if !bounds && seen.insert(key(p, q)) {
+                    add(p, q)?;
+                }
+            }
+        }
+    }
+    Ok(covered)
 }
 
 /// Where a base point lies along its side: (part, segment or vertex,

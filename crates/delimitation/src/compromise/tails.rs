@@ -22,8 +22,8 @@ pub(super) struct Tail {
     pub vertices: Vec<MedianVertex>,
     /// Their stretches, indexed with the contact as 0.
     pub stretches: Vec<Stretch>,
-    /// Each claim's length they account for (A, B), metres.
-    pub length_m: [f64; 2],
+    /// The region between the tails (closed).
+    pub region: Vec<(f64, f64)>,
     /// What was done, for the report.
     pub notes: Vec<RegionNote>,
 }
@@ -191,13 +191,11 @@ pub(super) fn part_ways(
     // (Stretch indices count the contact as 0, so a stretch's last is
     // the count of vertices after it.)
     stretches.retain(|st| st.last > st.first);
-    let mut length_m = [0.0; 2];
-    length_m[s] = length(short);
-    length_m[l] = length(long);
+    ring.push(ring[0]);
     Ok(Some(Tail {
         vertices,
         stretches,
-        length_m,
+        region: ring,
         notes,
     }))
 }
