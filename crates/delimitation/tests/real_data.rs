@@ -274,6 +274,39 @@ fn every_pair_of_sources_has_a_compromise() {
         if m.coverage == [1.0, 1.0] {
             whole += 1;
         }
+        if region == "kg_tj" {
+            assert_eq!(m.coverage, [1.0, 1.0], "{a}–{b}");
+        }
+        // Natural Earth runs on 2.7 km east of where OSM ends, 0.9 m off
+        // it: carried from the median's end, a connector under a metre to
+        // its foot on Natural Earth first.
+        if (region, a, b) == ("kg_tj", "naturalearth10m", "geomaps_osm10m") {
+            let st = &m.stretches[0];
+            let k = st
+                .iter()
+                .position(|s| s.construction == Construction::OneClaim)
+                .expect("a one-claim stretch");
+            let piece = &m.pieces[0];
+            let at = |i: usize| (piece.vertices[i].lat, piece.vertices[i].lon);
+            let carried = &st[k];
+            // The connector next to it, under a metre.
+            let joint = st
+                .iter()
+                .find(|s| {
+                    s.construction == Construction::Connector
+                        && (s.last == carried.first || s.first == carried.last)
+                })
+                .expect("a connector to the carried stretch");
+            let jump = terminus_geodesy::measure::path_length(
+                &Ellipsoid::WGS84,
+                [at(joint.first), at(joint.last)].map(terminus_geodesy::LatLon::from_pair),
+            );
+            assert!(jump > 0.0 && jump < 1.0, "{jump} m");
+            // To Natural Earth's own east end.
+            let end = line(region, a).unwrap().pieces[0][0];
+            let ends = [at(carried.first), at(carried.last)];
+            assert!(ends.contains(&end), "{ends:?} vs {end:?}");
+        }
         if let Some(c) = crossed {
             assert_eq!(region, "am_az", "{c}");
             crossing.push(c);
@@ -299,12 +332,14 @@ fn every_pair_of_sources_has_a_compromise() {
         split.len()
     );
     assert!(split.len() <= 7, "{split:?}");
-    // Pairs whose compromise accounts for both claims whole (13 of 31
-    // since claims that part ways at an end are followed to both ends and
-    // gaps in a claim are traced from their bridges; the rest: issue 18,
-    // open): their number may only go up.
+    // Pairs whose compromise accounts for both claims whole (16 of 31
+    // since claims that part ways at an end are followed to both ends,
+    // gaps in a claim are traced from their bridges, and a claim running
+    // on from within a metre of the other's end is carried; the rest:
+    // issue 18, open): their number may only go up. Every Kyrgyzstan–
+    // Tajikistan pair is whole.
     eprintln!("{whole} pairs with both claims covered whole");
-    assert!(whole >= 13, "{whole}");
+    assert!(whole >= 16, "{whole}");
 }
 
 /// The ground between two claims is the ground between each claim and

@@ -109,6 +109,10 @@ impl Building {
     }
 }
 
+/// How near both claims a line's end must lie for a claim running on
+/// from there to be carried, metres.
+const MEETS_M: f64 = 1.0;
+
 /// A piece's end: (piece, 0 for its start or 1 for its end).
 type End = (usize, usize);
 
@@ -460,10 +464,12 @@ pub(super) fn chain(
 /// between the claims (its first segment's midpoint within 1 mm of a
 /// region's ring) or lies on the other claim is not an overhang. Where
 /// both claims run on from the contact, each to its own end, the claims
-/// part ways there: `tails::part_ways` follows both.
+/// part ways there: `tails::part_ways` follows both. `own`: how many of
+/// each side's parts are the claim's (the rest bridge its gaps).
 pub(super) fn carry_overhangs(
     tr: &Tracer,
     options: &MedianOptions,
+    own: [usize; 2],
     rings: &[Vec<(f64, f64)>],
     lines: &mut [Building],
     fallbacks: &mut Vec<RegionNote>,
@@ -479,7 +485,12 @@ pub(super) fn carry_overhangs(
     for line in lines.iter_mut() {
         for at_end in [true, false] {
             let v = tip(line, at_end).clone();
-            if !is_contact(&v) {
+            // (An end within `MEETS_M` of both claims counts: a median
+            // that met the comparison's join at the other claim's end,
+            // which lies a little off this claim.)
+            let near =
+                |b: &[crate::side::BasePoint]| b.first().is_some_and(|b| b.distance < MEETS_M);
+            if !(near(&v.base_a) && near(&v.base_b)) {
                 continue;
             }
             // Each claim's silent run from here, if it has one.
@@ -487,6 +498,11 @@ pub(super) fn carry_overhangs(
             for k in 0..2 {
                 let (side, other) = (sides[k], sides[1 - k]);
                 let b = side.nearest(tr.frame, (v.lat, v.lon))?;
+                // (Nearest on a bridge across a gap of the claim: no run
+                // of the claim starts here.)
+                if part_of(b.feature) >= own[k] {
+                    continue;
+                }
                 let part = &side.parts()[part_of(b.feature)];
                 let (fwd_from, back_to) = match b.feature {
                     Feature::Vertex { vertex, .. } => (vertex as usize + 1, vertex as usize),
@@ -494,9 +510,12 @@ pub(super) fn carry_overhangs(
                         (segment as usize + 1, segment as usize + 1)
                     }
                 };
-                let mut forward = vec![(v.lat, v.lon)];
+                // (From the end's foot on the claim: the end itself at a
+                // contact.)
+                let foot = (b.lat, b.lon);
+                let mut forward = vec![foot];
                 forward.extend_from_slice(&part[fwd_from.min(part.len())..]);
-                let mut backward = vec![(v.lat, v.lon)];
+                let mut backward = vec![foot];
                 backward.extend(part[..back_to.min(part.len())].iter().rev());
                 for mut run in [forward, backward] {
                     run.dedup();
@@ -528,7 +547,7 @@ pub(super) fn carry_overhangs(
             }
             // Both claims run on, each to its own end: the claims part
             // ways here (sources ending at different tripoints).
-            if let [Some(ra), Some(rb)] = &found {
+            if let ([Some(ra), Some(rb)], true) = (&found, is_contact(&v)) {
                 if let Some(tail) = super::tails::part_ways(tr, options, [ra, rb])? {
                     for (k, run) in [ra, rb].into_iter().enumerate() {
                         carried.push((k, run[run.len() - 1]));
@@ -571,8 +590,10 @@ pub(super) fn carry_overhangs(
             }
             let Some((k, run)) = found else { continue };
             let length: f64 = run.windows(2).map(|w| tr.dist(w[0], w[1])).sum();
-            let mut vertices = Vec::with_capacity(run.len() - 1);
-            for &p in &run[1..] {
+            // Off the claim by under `MEETS_M`: to its foot first.
+            let off = tr.dist((v.lat, v.lon), run[0]) > 1e-6;
+            let mut vertices = Vec::with_capacity(run.len());
+            for &p in &run[usize::from(!off)..] {
                 vertices.push(MedianVertex {
                     lat: p.0,
                     lon: p.1,
@@ -593,8 +614,15 @@ pub(super) fn carry_overhangs(
             if let Some(last) = line.vertices.last_mut() {
                 last.kind = VertexKind::End;
             }
+            if off {
+                line.stretches.push(Stretch {
+                    first: k0,
+                    last: k0 + 1,
+                    construction: Construction::Connector,
+                });
+            }
             line.stretches.push(Stretch {
-                first: k0,
+                first: k0 + usize::from(off),
                 last: k1,
                 construction: Construction::OneClaim,
             });

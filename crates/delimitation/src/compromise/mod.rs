@@ -411,6 +411,41 @@ fn line_compromise(
             }
         }
     }
+    // Where a join between the claims' ends crosses a claim, it cuts off
+    // a sliver between that claim and the join: part of the region the
+    // join closes (whose median ends where it meets the join), so what
+    // it bounds of the claim is accounted for too.
+    if !pair.joins.is_empty() {
+        let joins = Side::new(
+            "joins",
+            pair.joins
+                .iter()
+                .filter(|j| j.length_m > 0.0)
+                .map(|j| vec![j.from, j.to])
+                .collect(),
+            frame,
+        );
+        if let Ok(joins) = joins {
+            for d in &pair.discrepancies {
+                if d.drawn_by_one.is_none() || faces.iter().any(|f| std::ptr::eq(*f, d)) {
+                    continue;
+                }
+                let mut on_join = false;
+                for w in d.rings[0].windows(2) {
+                    let (s, az, _, _): (f64, f64, f64, f64) =
+                        geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
+                    let mid: (f64, f64) = geod.direct(w[0].0, w[0].1, az, 0.5 * s);
+                    if s > 0.0 && joins.nearest(frame, mid)?.distance < 1e-6 {
+                        on_join = true;
+                        break;
+                    }
+                }
+                if on_join {
+                    accounted.push(d.rings[0].clone());
+                }
+            }
+        }
+    }
     // Each piece in the direction of line A, so that "left" and "right"
     // of the compromise mean one thing wherever A's parts allow.
     let along_a = |v: &MedianVertex| -> (u32, u32, f64) {
@@ -427,15 +462,16 @@ fn line_compromise(
     }
     let mut chained = chain::chain(&tr, pieces, &mut fallbacks)?;
     let rings: Vec<Vec<(f64, f64)>> = faces.iter().map(|f| f.rings[0].clone()).collect();
+    let own = [a.pieces.len(), b.pieces.len()];
     chain::carry_overhangs(
         &tr,
         options,
+        own,
         &rings,
         &mut chained,
         &mut fallbacks,
         &mut accounted,
     )?;
-    let own = [a.pieces.len(), b.pieces.len()];
     let total = [length_of(&tr, &a.pieces), length_of(&tr, &b.pieces)];
     let covered = covered(&tr, own, &accounted, &chained)?;
     // Runs traced from a bridge are marked, and the bridges listed.
