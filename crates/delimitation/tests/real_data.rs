@@ -332,24 +332,26 @@ fn every_pair_of_sources_has_a_compromise() {
         split.len()
     );
     assert!(split.len() <= 7, "{split:?}");
-    // Pairs whose compromise accounts for both claims whole (16 of 31
+    // Pairs whose compromise accounts for both claims whole (18 of 31
     // since claims that part ways at an end are followed to both ends,
     // gaps in a claim are traced from their bridges, and a claim running
     // on from within a metre of the other's end is carried; the rest:
     // issue 18, open): their number may only go up. Every Kyrgyzstan–
     // Tajikistan pair is whole.
     eprintln!("{whole} pairs with both claims covered whole");
-    assert!(whole >= 16, "{whole}");
+    assert!(whole >= 18, "{whole}");
 }
 
 /// The ground between two claims is the ground between each claim and
 /// the compromise, added — on real pairs whose compromise accounts for
-/// both claims whole (coverage 100 %, one line per section), connectors
-/// and fallbacks included: every face enclosed (between the lines, and
-/// the same-side faces the digitising direction makes) to 1e-9 relative.
-/// (Pairs with coverage below 100 % — GSHHG's and DCW's gaps on Armenia–
-/// Azerbaijan, OSM–DCW on Kyrgyzstan–Tajikistan — are off by 6e-5 to
-/// 8.5e-3: issue 18, open.)
+/// both claims whole (coverage 100 %, one line per section) with no
+/// gap bridged and no tails parting, connectors and fallbacks included:
+/// every face enclosed (between the lines, and the same-side faces the
+/// digitising direction makes) to 1e-9 relative. (Where the comparison
+/// closes the regions otherwise than the compromise does — tails that
+/// part beyond its joins, bridged gaps — the sums differ: measured
+/// 3.1e-4 on OSM–DCW Kyrgyzstan–Tajikistan and 8.3e-3 on DCW–OSM
+/// Armenia–Azerbaijan; issue 18, open.)
 #[test]
 fn the_areas_add_up_on_real_pairs() {
     use terminus_compare::{compare, Inputs, Options};

@@ -415,6 +415,9 @@ pub fn plan(
     // turning point are the turning point.
     let in_wet = |c: f64| wet.iter().any(|w| c > w.from + 1e-6 && c < w.to - 1e-6);
     let mut fixed: Vec<Station> = Vec::new();
+    // Turning points within a metre of the station before them are that
+    // station (listed as merged into it, never dropped unsaid).
+    let mut coincident: Vec<(usize, f64)> = Vec::new();
     for s in stations {
         if in_wet(s.chainage) {
             if s.kind == PillarType::Main {
@@ -433,6 +436,9 @@ pub fn plan(
             if (s.chainage - last.chainage).abs() < 1.0 {
                 if s.kind == PillarType::Crossing && last.kind == PillarType::Main {
                     last.note = s.note.clone();
+                }
+                if let (PillarType::Main, Some(t)) = (s.kind, s.turning) {
+                    coincident.push((t, last.chainage));
                 }
                 continue;
             }
@@ -457,6 +463,7 @@ pub fn plan(
     fixed.sort_by(|a, b| a.chainage.total_cmp(&b.chainage));
     let (fixed, merging) = merge_close(
         fixed,
+        coincident,
         &chain,
         pts.len(),
         settings.min_spacing,
@@ -621,9 +628,11 @@ fn check_settings(s: &PlanSettings) -> Result<(), DemarcationError> {
 /// merged: a main station (not an end of the line) within `min` (geodesic)
 /// of the last station kept, or of a crossing or bank station after it,
 /// gets no pillar. Returns the stations kept and, for each merged turning
-/// point, (its vertex, the chainage of the station it was merged into).
+/// point, (its vertex, the chainage of the station it was merged into),
+/// after those already `merged` (coincident with a station).
 fn merge_close(
     fixed: Vec<Station>,
+    mut merged: Vec<(usize, f64)>,
     chain: &Chain,
     vertices: usize,
     min: f64,
@@ -641,7 +650,6 @@ fn merge_close(
         s.kind == PillarType::Main && s.turning.is_some_and(|t| t != 0 && t + 1 != vertices)
     };
     let mut kept: Vec<Station> = Vec::with_capacity(fixed.len());
-    let mut merged: Vec<(usize, f64)> = Vec::new();
     for s in fixed {
         if movable(&s) {
             match kept.last() {

@@ -294,6 +294,35 @@ fn turning_points_closer_than_the_minimum_share_a_pillar() {
     assert!(plan::plan(&line, None, &[], &[], &bad).is_err());
 }
 
+/// Turning points under a metre apart (a compromise's sub-metre
+/// connector) are one station: the second is listed as merged into the
+/// first's pillar, never dropped unsaid.
+#[test]
+fn a_turning_point_under_a_metre_from_the_last_is_merged_not_lost() {
+    let g = Ellipsoid::WGS84.geodesic();
+    let at = |s: f64| -> (f64, f64) { g.direct(40.0, 45.0, 90.0, s) };
+    let line: Vec<(f64, f64)> = [0.0, 400.0, 400.45, 900.0].iter().map(|&s| at(s)).collect();
+    let p = plan::plan(&line, None, &[], &[], &PlanSettings::default()).unwrap();
+    let mains: Vec<&str> = p
+        .pillars
+        .iter()
+        .filter(|q| q.kind == PillarType::Main)
+        .map(|q| q.number.as_str())
+        .collect();
+    assert_eq!(mains.len(), 3, "{mains:?}");
+    let merged: Vec<(usize, &str)> = p
+        .merged
+        .iter()
+        .map(|m| (m.turning_point, m.pillar.as_str()))
+        .collect();
+    assert_eq!(merged, [(3, mains[1])]);
+    assert!(
+        (p.merged[0].distance_m - 0.45).abs() < 1e-6,
+        "{}",
+        p.merged[0].distance_m
+    );
+}
+
 #[test]
 fn catalogue_matches_geodsolve_and_proj() {
     // Azimuths and distances: GeodSolve -i at nanometres on the 292

@@ -366,6 +366,14 @@ pub struct CompromiseSummary {
     /// a junction of three or more pieces, free at their other end):
     /// neither in the compromise nor in its coverage.
     pub spurs: Vec<terminus_delimitation::ClaimSpur>,
+    /// Loose pieces of the claims (touching neither a region between the
+    /// claims nor the line: fragments such as part of an enclave's
+    /// boundary drawn open): neither in the compromise nor in its
+    /// coverage.
+    pub loose: Vec<terminus_delimitation::LoosePiece>,
+    /// Gaps in a claim closed by a geodesic that the compromise is traced
+    /// from (`bridged` runs).
+    pub gaps: Vec<terminus_compare::Closure>,
     /// Enclave and exclave rings: who draws each, how it was made.
     pub rings: Vec<RingSummary>,
     /// What each side gains with the compromise against each claim.
@@ -1131,6 +1139,21 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
                 );
             }
         }
+        if !c.loose.is_empty() {
+            let _ = writeln!(r, "\n{}\n\n{}", w.loose, w.loose_columns);
+            for l in &c.loose {
+                let _ = writeln!(
+                    r,
+                    "| {} | {:.6}, {:.6} | {:.6}, {:.6} | {:.1} |",
+                    cell(&l.claim),
+                    l.from.0,
+                    l.from.1,
+                    l.to.0,
+                    l.to.1,
+                    l.length_m
+                );
+            }
+        }
         if !c.rings.is_empty() {
             let _ = writeln!(r, "\n{}\n\n{}", w.rings, w.ring_columns);
             for g in &c.rings {
@@ -1372,6 +1395,8 @@ fn compromise_outcome(
             .collect(),
         fallbacks: m.fallbacks,
         spurs: m.spurs,
+        loose: m.loose,
+        gaps: m.gaps,
         rings,
         gains,
         gain_sides: "with --parties, the party each area falls to; else 'left of' / 'right of' the compromise, each line of which runs the way the first claim runs over most of it",

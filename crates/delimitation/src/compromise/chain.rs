@@ -104,7 +104,7 @@ impl Building {
             }));
     }
 
-    fn coords(&self) -> Vec<(f64, f64)> {
+    pub(super) fn coords(&self) -> Vec<(f64, f64)> {
         self.vertices.iter().map(|v| (v.lat, v.lon)).collect()
     }
 }
@@ -649,7 +649,7 @@ pub(super) fn carry_overhangs(
 }
 
 /// The geodesic midpoint of `p`–`q`.
-fn midpoint(tr: &Tracer, p: (f64, f64), q: (f64, f64)) -> (f64, f64) {
+pub(super) fn midpoint(tr: &Tracer, p: (f64, f64), q: (f64, f64)) -> (f64, f64) {
     let (s, az, _, _): (f64, f64, f64, f64) = tr.geod.inverse(p.0, p.1, q.0, q.1);
     tr.geod.direct(p.0, p.1, az, 0.5 * s)
 }

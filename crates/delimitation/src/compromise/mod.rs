@@ -136,6 +136,22 @@ pub struct ClaimSpur {
     pub spur: Spur,
 }
 
+/// A piece of a claim that bounds no region between the claims and that
+/// the line does not run along: a loose fragment (part of an enclave's
+/// boundary drawn open, a stretch of another border), listed and set
+/// apart from the coverage, like a spur.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LoosePiece {
+    /// The claim.
+    pub claim: String,
+    /// Its first vertex, (lat, lon).
+    pub from: (f64, f64),
+    /// Its last vertex, (lat, lon).
+    pub to: (f64, f64),
+    /// Its geodesic length, metres.
+    pub length_m: f64,
+}
+
 /// An enclave's or exclave's ring in the compromise.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CompromiseRing {
@@ -168,6 +184,9 @@ pub struct CompromiseMedian {
     /// Pieces of the claims set aside as spurs (stubs of other borders at
     /// a junction); the coverage is of the rest.
     pub spurs: Vec<ClaimSpur>,
+    /// Loose pieces of the claims (touching neither a region between them
+    /// nor the line): listed; the coverage is of the rest.
+    pub loose: Vec<LoosePiece>,
     /// Gaps in a claim that the compromise is traced from where the other
     /// claim faces them: each closed by a geodesic, as the comparison
     /// closes it, which stands for the claim there (`Bridged`).
@@ -215,10 +234,9 @@ pub fn compromise_median(
         }
     };
     let (a, b) = (&clean(a), &clean(b));
-    let (open_a, rings_a) = split_rings(&a.pieces);
-    let (open_b, rings_b) = split_rings(&b.pieces);
+    let (open_a, mut rings_a) = split_rings(&a.pieces);
+    let (open_b, mut rings_b) = split_rings(&b.pieces);
     let frame = Frame::around(Ellipsoid::WGS84, a.pieces.iter().chain(&b.pieces).flatten())?;
-    let rings = ring_compromises(&frame, (&a.name, &rings_a), (&b.name, &rings_b))?;
     let mut m = if open_a.is_empty() || open_b.is_empty() {
         CompromiseMedian {
             pieces: Vec::new(),
@@ -227,6 +245,7 @@ pub fn compromise_median(
             regions: 0,
             fallbacks: Vec::new(),
             spurs: Vec::new(),
+            loose: Vec::new(),
             gaps: Vec::new(),
             coverage: [
                 if open_a.is_empty() { 1.0 } else { 0.0 },
@@ -245,9 +264,10 @@ pub fn compromise_median(
                 pieces: open_b,
             },
             options,
+            (&mut rings_a, &mut rings_b),
         )?
     };
-    m.rings = rings;
+    m.rings = ring_compromises(&frame, (&a.name, &rings_a), (&b.name, &rings_b))?;
     m.spurs = spurs;
     Ok(m)
 }
@@ -282,6 +302,7 @@ fn line_compromise(
     a: &ClaimLine,
     b: &ClaimLine,
     options: &MedianOptions,
+    loops: (&mut Pieces, &mut Pieces),
 ) -> Result<CompromiseMedian, DelimitationError> {
     let comparison = compare(
         &Inputs {
@@ -446,6 +467,52 @@ fn line_compromise(
             }
         }
     }
+    // A loop one claim draws alone — its line running round a pocket
+    // and back to itself, as a source may draw an enclave on the line —
+    // is that claim's ring: the ring compromise takes it with the
+    // claim's closed rings, and what it bounds is accounted for.
+    for d in &pair.discrepancies {
+        let Some(by) = &d.drawn_by_one else { continue };
+        if d.rings.len() != 1 || faces.iter().any(|f| std::ptr::eq(*f, d)) {
+            continue;
+        }
+        let k = usize::from(by != &a.name);
+        let (side, own) = if k == 0 {
+            (&sa, a.pieces.len())
+        } else {
+            (&sb, b.pieces.len())
+        };
+        // (On the claim throughout — its own parts, or bridges across
+        // gaps of its own for at most a tenth of the way round: a ring
+        // drawn with a small gap, not a sliver a bridge cuts off.)
+        let mut alone = true;
+        let (mut bridged, mut round) = (0.0, 0.0);
+        for w in d.rings[0].windows(2) {
+            let (s, az, _, _): (f64, f64, f64, f64) = geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
+            let mid: (f64, f64) = geod.direct(w[0].0, w[0].1, az, 0.5 * s);
+            let near = side.nearest(frame, mid)?;
+            if s > 0.0 && near.distance >= 1e-6 {
+                alone = false;
+                break;
+            }
+            let part = match near.feature {
+                Feature::Vertex { part, .. } | Feature::Segment { part, .. } => part as usize,
+            };
+            round += s;
+            if part >= own {
+                bridged += s;
+            }
+        }
+        alone &= bridged <= 0.1 * round;
+        if alone {
+            accounted.push(d.rings[0].clone());
+            if k == 0 {
+                loops.0.push(d.rings[0].clone());
+            } else {
+                loops.1.push(d.rings[0].clone());
+            }
+        }
+    }
     // Each piece in the direction of line A, so that "left" and "right"
     // of the compromise mean one thing wherever A's parts allow.
     let along_a = |v: &MedianVertex| -> (u32, u32, f64) {
@@ -472,8 +539,35 @@ fn line_compromise(
         &mut fallbacks,
         &mut accounted,
     )?;
-    let total = [length_of(&tr, &a.pieces), length_of(&tr, &b.pieces)];
+    let mut total = [length_of(&tr, &a.pieces), length_of(&tr, &b.pieces)];
     let covered = covered(&tr, own, &accounted, &chained)?;
+    // Loose pieces: every segment off every region (traced or not) and
+    // off the line.
+    let mut near_any: Vec<Vec<(f64, f64)>> = faces.iter().map(|f| f.rings[0].clone()).collect();
+    near_any.extend(accounted.iter().cloned());
+    near_any.extend(chained.iter().map(|c| c.coords()));
+    let near_any = Side::new("regions and line", near_any, frame)?;
+    let mut loose = Vec::new();
+    for (k, claim) in [a, b].into_iter().enumerate() {
+        'pieces: for piece in &claim.pieces {
+            for w in piece.windows(2) {
+                if w[0] != w[1] {
+                    let mid = chain::midpoint(&tr, w[0], w[1]);
+                    if near_any.nearest(frame, mid)?.distance < 1e-6 {
+                        continue 'pieces;
+                    }
+                }
+            }
+            let length = length_of(&tr, std::slice::from_ref(piece));
+            total[k] -= length;
+            loose.push(LoosePiece {
+                claim: claim.name.clone(),
+                from: piece[0],
+                to: piece[piece.len() - 1],
+                length_m: length,
+            });
+        }
+    }
     // Runs traced from a bridge are marked, and the bridges listed.
     let bridges_of = |k: usize| -> Vec<&terminus_compare::Closure> {
         let name = if k == 0 { &a.name } else { &b.name };
@@ -534,6 +628,7 @@ fn line_compromise(
         regions,
         fallbacks,
         spurs: Vec::new(),
+        loose,
         gaps,
         // (Lengths summed in another order: a share above 1 by rounding,
         // at most 1e-9, or below it by under 1e-12, is 1.)
@@ -1099,6 +1194,19 @@ fn ring_compromises(
                 // along A, which starts anywhere on the ring): the
                 // arc-length median, marked.
                 let m = ring_median(geod, &xa[i], &xb[j], r, &rb[j]);
+                // Versions too unlike for their arc-length median to be a
+                // simple ring: each carried as its claim draws it.
+                if crossing(frame, &m)?.is_some() {
+                    for (name, ring) in [(na, r), (nb, &rb[j])] {
+                        out.push(CompromiseRing {
+                            area_m2: area(ring),
+                            line: MedianLine::new(geod, plain(ring), 0),
+                            drawn_by: vec![name.to_string()],
+                            construction: None,
+                        });
+                    }
+                    continue;
+                }
                 let (line, how) = (MedianLine::new(geod, plain(&m), 0), Construction::ArcLength);
                 out.push(CompromiseRing {
                     area_m2: area(&line.coords()),
