@@ -474,23 +474,30 @@ fn a_divide_along_the_corridor_edge_is_warned_of() {
         north(&mut f["geometry"]["coordinates"]);
     }
     let moved = write(dir.path(), "moved.geojson", &doc.to_string());
-    let d = terrain::divide(&DivideRequest {
-        dem,
-        by: DivideBy::Along {
-            line: moved.clone(),
-            corridor: 5_000.0,
+    let d = terrain::divide_with_provenance(
+        &DivideRequest {
+            dem: dem.clone(),
+            by: DivideBy::Along {
+                line: moved.clone(),
+                corridor: 5_000.0,
+            },
+            snap: 1000.0,
+            simplify: 0.0,
+            compare: vec![moved],
+            metric: CellMetric::Ellipsoid,
+            voids: terrain::VoidPolicy::Refuse,
+            input: InputOptions::default(),
+            lang: Default::default(),
+            places: None,
+            places_within: None,
+            name_field: None,
         },
-        snap: 1000.0,
-        simplify: 0.0,
-        compare: vec![moved],
-        metric: CellMetric::Ellipsoid,
-        voids: terrain::VoidPolicy::Refuse,
-        input: InputOptions::default(),
-        lang: Default::default(),
-        places: None,
-        places_within: None,
-        name_field: None,
-    })
+        terminus_app::provenance::Provenance::new(vec![
+            "terminus".into(),
+            "terrain".into(),
+            "divide".into(),
+        ]),
+    )
     .unwrap();
     let share = d.summary.corridor_edge_share.unwrap();
     assert!(share > 0.1, "{share}");
@@ -505,7 +512,36 @@ fn a_divide_along_the_corridor_edge_is_warned_of() {
     // over the DEM's relief.
     let out = dir.path().join("edge.geojson");
     let written = terrain::write_divide(&out, &d, false).unwrap();
-    assert_eq!(written.len(), 4, "{written:?}");
+    assert_eq!(written.len(), 5, "{written:?}");
+    // Its provenance beside it: the DEM by its hash and CRS, the line
+    // (corridor and compared) through its road, the settings, and the
+    // corridor-edge warning.
+    let prov: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("edge.provenance.json")).unwrap(),
+    )
+    .unwrap();
+    let hash = |p: &std::path::Path| {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(std::fs::read(p).unwrap()))
+    };
+    assert_eq!(prov["inputs"][0]["role"], "DEM");
+    assert_eq!(
+        prov["inputs"][0]["files"][0]["sha256"],
+        hash(&dem),
+        "{prov}"
+    );
+    assert_eq!(prov["inputs"][0]["crs"], "EPSG:4326");
+    let moved_hash = hash(&dir.path().join("moved.geojson"));
+    for (k, role) in [(1, "corridor's line"), (2, "compared line")] {
+        assert_eq!(prov["inputs"][k]["role"], role);
+        assert_eq!(prov["inputs"][k]["files"][0]["sha256"], moved_hash);
+        assert!(
+            prov["inputs"][k]["layers"][0]["transformation"].is_object(),
+            "{prov}"
+        );
+    }
+    assert_eq!(prov["tolerances"]["corridor_m"], 5000.0);
+    assert_eq!(prov["warnings"][0], d.summary.warnings[0].as_str());
     let report = std::fs::read_to_string(dir.path().join("edge.report.md")).unwrap();
     assert!(
         report.contains(&format!("- {}", d.summary.warnings[0])),

@@ -208,8 +208,9 @@ fn divide_report(d: &Divide, map: Option<&str>) -> String {
     r
 }
 
-/// Beside `out` (the divide's GeoJSON): `STEM.report.md`, `STEM.map.png`
-/// and `STEM.map.svg`; the files written.
+/// Beside `out` (the divide's GeoJSON): `STEM.report.md`, `STEM.map.png`,
+/// `STEM.map.svg` and, when it has one, `STEM.provenance.json`; the files
+/// written.
 pub fn write_divide(out: &Path, r: &Divide, overwrite: bool) -> Result<Vec<PathBuf>, Failure> {
     write_text(
         out,
@@ -241,5 +242,14 @@ pub fn write_divide(out: &Path, r: &Divide, overwrite: bool) -> Result<Vec<PathB
         overwrite,
     )?;
     written.push(beside("report.md"));
+    if let Some(p) = &r.provenance {
+        let path = beside("provenance.json");
+        write_text(
+            &path,
+            &serde_json::to_string_pretty(p).unwrap_or_default(),
+            overwrite,
+        )?;
+        written.push(path);
+    }
     Ok(written)
 }

@@ -317,12 +317,63 @@ pub struct Divide {
     pub places: Vec<crate::places::NearPlace>,
     /// How near the divide a place is listed, metres (with `--places`).
     pub places_within_m: Option<f64>,
+    /// Its provenance (inputs' hashes and roads, settings, warnings),
+    /// written beside it as `STEM.provenance.json`.
+    pub provenance: Option<Provenance>,
+}
+
+/// Trace the water-parting; `provenance` (the command that asked) gets
+/// every input, setting and warning.
+pub fn divide_with_provenance(
+    req: &DivideRequest,
+    mut provenance: Provenance,
+) -> Result<Divide, Failure> {
+    let (mut r, dem_crs) = trace_divide(req)?;
+    provenance.file("DEM", &req.dem, "raster", Some(dem_crs))?;
+    let mut vector = |role: &str, path: &Path| -> Result<(), Failure> {
+        provenance.input(role, &read(path, &req.input)?);
+        Ok(())
+    };
+    match &req.by {
+        DivideBy::Along { line, .. } => vector("corridor's line", line)?,
+        DivideBy::Sides { a, b, .. } => {
+            vector("side A", a)?;
+            vector("side B", b)?;
+        }
+    }
+    for file in &req.compare {
+        vector("compared line", file)?;
+    }
+    if let Some(places) = &req.places {
+        vector("places", places)?;
+    }
+    match &req.by {
+        DivideBy::Along { corridor, .. } => provenance.tolerance("corridor_m", corridor),
+        DivideBy::Sides { .. } => provenance.tolerance("snap_m", req.snap),
+    }
+    provenance.tolerance("simplify_m", req.simplify);
+    provenance.tolerance("metric", format!("{:?}", req.metric));
+    provenance.tolerance("voids", &r.summary.voids.done);
+    if let Some(w) = r.places_within_m {
+        provenance.tolerance("places_within_m", w);
+    }
+    for w in &r.summary.warnings {
+        provenance.warn(w.clone());
+    }
+    r.provenance = Some(provenance);
+    Ok(r)
 }
 
 /// Trace the water-parting.
 pub fn divide(req: &DivideRequest) -> Result<Divide, Failure> {
+    trace_divide(req).map(|(d, _)| d)
+}
+
+/// The divide, and its DEM's CRS.
+fn trace_divide(req: &DivideRequest) -> Result<(Divide, String), Failure> {
     let mut d =
         terminus_terrain::read(&req.dem, None).map_err(|e| Failure::usage(e.to_string()))?;
+    let dem_crs = d.georef.crs.id();
     d.range()
         .map_err(|e| Failure::usage(format!("{}: {e}", req.dem.display())))?;
     let road = dem_road(&d, &req.dem, req.input.op)?;
@@ -438,7 +489,7 @@ pub fn divide(req: &DivideRequest) -> Result<Divide, Failure> {
     }
     summary.voids = voids;
     summary.warnings = warnings;
-    divide_with_map(
+    let divide = divide_with_map(
         &d,
         &wp,
         summary,
@@ -455,7 +506,8 @@ pub fn divide(req: &DivideRequest) -> Result<Divide, Failure> {
                 )
             }),
         },
-    )
+    )?;
+    Ok((divide, dem_crs))
 }
 
 /// What the divide's report and map draw beside the divide: the compared
@@ -519,6 +571,7 @@ pub(crate) fn divide_with_map(
         lang,
         places: near,
         places_within_m: within,
+        provenance: None,
     })
 }
 

@@ -734,7 +734,7 @@ fn divide_cmd(a: DivideArgs) -> Result<u8, Failure> {
         name_field: a.name_field.clone(),
     };
     let spin = progress::spinner("filling, draining, tracing the divide", true);
-    let r = terminus_app::terrain::divide(&req);
+    let r = terminus_app::terrain::divide_with_provenance(&req, super::provenance());
     spin.finish_and_clear();
     let r = r?;
     let written = terminus_app::terrain::write_divide(&a.out, &r, a.overwrite)?;
