@@ -439,6 +439,11 @@ fn the_divide_along_the_border() {
     };
     assert!((find("North").distance_m - brute).abs() < 1e-6);
     assert!(brute <= 1500.0 + 1e-6);
+    // The same places in the summary `--json` prints.
+    assert_eq!(with.summary.places, with.places);
+    assert_eq!(with.summary.places_within_m, Some(3000.0));
+    let json = serde_json::to_value(&with.summary).unwrap();
+    assert_eq!(json["places"].as_array().unwrap().len(), with.places.len());
     let out = dir.path().join("divide.geojson");
     terrain::write_divide(&out, &with, false).unwrap();
     let report = std::fs::read_to_string(dir.path().join("divide.report.md")).unwrap();

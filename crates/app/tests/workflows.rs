@@ -900,7 +900,11 @@ fn the_plan_lists_the_places_near_its_line() {
         );
         assert!(p.distance_m <= 3000.0);
     }
-    demarcate::write(dir.path(), &d, &req.documents, false).unwrap();
+    let written = demarcate::write(dir.path(), &d, &req.documents, false).unwrap();
+    // The same places in the summary `--json` prints.
+    let summary = demarcate::summary(&d, &written);
+    assert_eq!(summary.places, d.places);
+    assert_eq!(summary.places_within_m, Some(3000.0));
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(
         report.contains("## Places within 3.0 km of the line"),

@@ -468,6 +468,11 @@ pub struct DemarcationSummary {
     pub warnings: Vec<String>,
     /// The input road's notes.
     pub notes: Vec<String>,
+    /// The places within `places_within_m` of the line (`--places`),
+    /// along it; none without `--places`.
+    pub places: Vec<crate::places::NearPlace>,
+    /// How near the line a place is listed, metres (with `--places`).
+    pub places_within_m: Option<f64>,
     /// The files written.
     pub files: Vec<String>,
 }
@@ -516,6 +521,8 @@ pub fn summary(d: &Demarcation, written: &[PathBuf]) -> DemarcationSummary {
             w
         },
         notes: d.notes.clone(),
+        places: d.places.clone(),
+        places_within_m: d.places_within_m,
         files: written.iter().map(|p| p.display().to_string()).collect(),
     }
 }

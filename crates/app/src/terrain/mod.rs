@@ -563,6 +563,8 @@ pub(crate) fn divide_with_map(
         }
         None => (Vec::new(), None),
     };
+    summary.places = near.clone();
+    summary.places_within_m = within;
     let map = divide_report::divide_map(d, &lines, &compared, &summary, lang, &near, within);
     Ok(Divide {
         summary,
@@ -807,6 +809,8 @@ pub fn divide_outputs(
         corridor_edge_share: None,
         voids: VoidsMet::default(),
         warnings: Vec::new(),
+        places: Vec::new(),
+        places_within_m: None,
     };
     Ok((
         summary,
@@ -1567,6 +1571,13 @@ pub struct DivideSummary {
     /// What a geodesist must see: the corridor's edge followed, voids
     /// drained into.
     pub warnings: Vec<String>,
+    /// The places within `places_within_m` of the divide (`--places`), by
+    /// line and along it; none without `--places`. (Written, not read
+    /// back: a summary read from JSON has none.)
+    #[serde(default, skip_deserializing)]
+    pub places: Vec<crate::places::NearPlace>,
+    /// How near the divide a place is listed, metres (with `--places`).
+    pub places_within_m: Option<f64>,
 }
 
 /// What `terrain thalweg` found (its `--json`; docs/terrain.md).
