@@ -202,6 +202,47 @@ pub fn select_line(
     }
 }
 
+/// The part of `line` inside `polygons` (a corridor, a section's area),
+/// cut exactly where it crosses their edges (`terminus_plane::clip`);
+/// the part must be one run, else the runs are named.
+pub fn clip_to_polygons(
+    line: &[LatLon],
+    polygons: &[PolygonRings],
+    path: &Path,
+) -> Result<Vec<LatLon>, Failure> {
+    let frame = terminus_plane::frame::Frame::around(
+        terminus_geodesy::Ellipsoid::WGS84,
+        line.iter().chain(polygons.iter().flatten().flatten()),
+    )
+    .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    let runs = terminus_plane::clip::clip_to_polygons(&frame, line, polygons)
+        .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    let geod = terminus_geodesy::Ellipsoid::WGS84;
+    match runs.len() {
+        1 => Ok(runs.into_iter().next().unwrap_or_default()),
+        0 => Err(Failure::usage(format!(
+            "{}: no part of the line lies inside its polygons",
+            path.display()
+        ))),
+        k => Err(Failure::usage(format!(
+            "{}: the line enters the polygons {k} times ({}): give an area it crosses once",
+            path.display(),
+            runs.iter()
+                .map(|r| format!(
+                    "{:.3} km from {:.5}, {:.5}",
+                    terminus_geodesy::measure::path_length(
+                        &geod,
+                        r.iter().map(|&p| terminus_geodesy::LatLon::from_pair(p))
+                    ) / 1000.0,
+                    r[0].0,
+                    r[0].1
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))),
+    }
+}
+
 /// Where a line is cut: the foot of each of two points on it (the
 /// nearest point of the line, geodesic; GeographicLib-grade), the part
 /// between the feet kept in the line's own direction. Also the two

@@ -353,6 +353,7 @@ fn the_plan_report_speaks_russian_when_asked() {
             min_spacing: None,
             piece: None,
             clip: None,
+            clip_to: None,
             voids: Default::default(),
             max_slope: 30.0,
             move_tolerance: 50.0,
@@ -447,6 +448,7 @@ fn demarcation_returns_supplied_turning_points() {
             min_spacing: None,
             piece: None,
             clip: None,
+            clip_to: None,
             voids: Default::default(),
             max_slope: 30.0,
             move_tolerance: 50.0,
@@ -588,12 +590,13 @@ fn the_alay_compromise_is_planned_at_its_turning_points() {
     .unwrap();
     median::write(&dir.path().join("mid"), &m, false).unwrap();
     let (max_spacing, min_spacing) = (500.0, 50.0);
-    let plan_of = |piece: &str| {
+    let plan_with = |piece: &str, clip_to: Option<PathBuf>| {
         demarcate::plan(
             &PlanRequest {
                 line: dir.path().join("mid/median.geojson"),
                 piece: Some(piece.into()),
-                clip: Some([38.62, 72.02, 39.98, 74.48]),
+                clip: clip_to.is_none().then_some([38.62, 72.02, 39.98, 74.48]),
+                clip_to,
                 voids: Default::default(),
                 dem: Some(bundled("gebco2023_alay_pamir_KG_TJ_15s.tif")),
                 dem_crs: None,
@@ -620,8 +623,27 @@ fn the_alay_compromise_is_planned_at_its_turning_points() {
         )
         .unwrap()
     };
+    let plan_of = |piece: &str| plan_with(piece, None);
     let d = plan_of("NE|OSM line 1 simplified");
     let plan = d.plan.as_ref().unwrap();
+    // The same box as a polygon file (its east and west edges meridians,
+    // which are geodesics, where the line crosses): --clip-to gives the
+    // same line, vertex for vertex to 1e-9°.
+    let square = dir.path().join("alay-area.geojson");
+    std::fs::write(
+        &square,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[72.02,38.62],[74.48,38.62],[74.48,39.98],[72.02,39.98],[72.02,38.62]]]}}]}"#,
+    )
+    .unwrap();
+    let by_polygon = plan_with("NE|OSM line 1 simplified", Some(square));
+    let clipped = &by_polygon.plan.as_ref().unwrap().line;
+    assert_eq!(clipped.len(), plan.line.len());
+    for (p, q) in clipped.iter().zip(&plan.line) {
+        assert!(
+            (p.0 - q.0).abs() < 1e-9 && (p.1 - q.1).abs() < 1e-9,
+            "{p:?} {q:?}"
+        );
+    }
     // The clipped line: ~175 km of the Alay section, its vertices the
     // turning points; each has a main pillar or is merged into one.
     let turning_points = plan.line.len();
@@ -853,6 +875,7 @@ fn the_plan_lists_the_places_near_its_line() {
         min_spacing: None,
         piece: Some("1".into()),
         clip: None,
+        clip_to: None,
         voids: Default::default(),
         max_slope: 30.0,
         move_tolerance: 50.0,
@@ -936,6 +959,7 @@ fn the_plan_takes_the_stretch_between_two_points() {
         min_spacing: None,
         piece: Some("1".into()),
         clip: None,
+        clip_to: None,
         voids: Default::default(),
         max_slope: 30.0,
         move_tolerance: 50.0,

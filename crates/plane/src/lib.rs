@@ -10,6 +10,7 @@
 //! nothing of claims, parties or DEMs.
 
 pub mod chain;
+pub mod clip;
 pub mod frame;
 pub mod index;
 pub mod packed;

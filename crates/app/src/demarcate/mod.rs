@@ -103,6 +103,10 @@ pub struct PlanRequest {
     pub piece: Option<String>,
     /// Clip the line to this box (south, west, north, east; degrees WGS 84).
     pub clip: Option<[f64; 4]>,
+    /// Clip the line to the polygons of this file (a corridor, a
+    /// section's area; any vector format, through the input road): the
+    /// part inside, cut exactly where it crosses their edges.
+    pub clip_to: Option<PathBuf>,
     /// Voids of the DEM under the line: refuse (default) or fill first.
     pub voids: crate::terrain::VoidPolicy,
     /// Steepest ground for a pillar, degrees.
@@ -172,6 +176,14 @@ pub fn plan(req: &PlanRequest, mut provenance: Provenance) -> Result<Demarcation
         req.piece.as_deref(),
         req.clip,
     )?;
+    if let Some(path) = &req.clip_to {
+        let read_polygons = read(path, &req.input)?;
+        provenance.input("clip polygons", &read_polygons);
+        notes.extend(read_polygons.notes());
+        let polygons = crate::shapes::polygons(path, &read_polygons.dataset)?;
+        line = crate::shapes::clip_to_polygons(&line, &polygons, path)?;
+        provenance.tolerance("clip_to", path.display().to_string());
+    }
     // The places, read once: for the named cut points and the places
     // near the line.
     let places_read = req

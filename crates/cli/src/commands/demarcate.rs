@@ -311,7 +311,9 @@ least slope), off slopes steeper than --max-slope.
 A file of several lines (a median folder's median.geojson): choose one with
 --piece N (its number among the file's lines) or --piece NAME (the features
 whose `line` or `name` attribute is NAME); --clip S,W,N,E keeps the part
-inside a latitude/longitude box, cut where its geodesics cross the box.
+inside a latitude/longitude box, cut where its geodesics cross the box;
+--clip-to FILE the part inside a corridor or area's polygons, cut where it
+crosses their edges.
 
 Examples:
   terminus demarcate plan line.geojson --dem dem.tif --prefix TG --section Tavush-Gazakh --out pillars/
@@ -341,6 +343,9 @@ pub struct PlanArgs {
     /// Keep the part of the line inside this box: south,west,north,east in degrees (WGS 84).
     #[arg(long, value_name = "S,W,N,E", value_parser = parse_box)]
     pub clip: Option<[f64; 4]>,
+    /// Keep the part of the line inside the polygons of FILE (a corridor, a section's area; any vector format).
+    #[arg(long, value_name = "FILE")]
+    pub clip_to: Option<PathBuf>,
     /// Voids of the DEM under the line: refuse (each named), or fill them first (Laplace, as terrain fill-voids).
     #[arg(long, default_value = "refuse", value_parser = terminus_app::terrain::VoidPolicy::parse)]
     pub voids: terminus_app::terrain::VoidPolicy,
@@ -496,6 +501,7 @@ fn run_plan(a: PlanArgs) -> Result<u8, Failure> {
             .map_err(|e| Failure::usage(format!("--min-spacing: {e}")))?,
         piece: a.piece.clone(),
         clip: a.clip,
+        clip_to: a.clip_to.clone(),
         voids: a.voids,
         max_slope: a.max_slope,
         move_tolerance: parse_distance(&a.move_tolerance)
