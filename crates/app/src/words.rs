@@ -389,6 +389,21 @@ impl MedianWords {
     }
 }
 
+impl CompareWords {
+    /// How a piece's sides were decided (the engine's English words) in
+    /// this language; words it does not know as they are.
+    pub fn decided_by(&self, engine: &str) -> String {
+        match engine {
+            "territories" => self.decided_by[0].to_string(),
+            "as digitised" => self.decided_by[1].to_string(),
+            _ => match engine.strip_prefix("aligned with ") {
+                Some(line) => fill(self.decided_by[2], &[&line]),
+                None => engine.to_string(),
+            },
+        }
+    }
+}
+
 impl Lang {
     /// The median's words in this language.
     pub fn median(self) -> &'static MedianWords {
@@ -567,6 +582,9 @@ pub struct CompareWords {
     pub line_columns: &'static str,
     /// "{0}: {1} left / {2} right ({3})".
     pub sides_text: &'static str,
+    /// How a piece's sides were decided, as the comparison engine words
+    /// it — "territories", "as digitised", "aligned with {0}" — here.
+    pub decided_by: [&'static str; 3],
     pub summary: &'static str,
     pub summary_columns: &'static str,
     /// "{0} vs {1}".
@@ -645,6 +663,7 @@ pub const COMPARE_EN: CompareWords = CompareWords {
     lines: "Lines",
     line_columns: "| line | length | pieces | vertices | sides |\n|---|---:|---:|---:|---|",
     sides_text: "{0}: {1} left / {2} right ({3})",
+    decided_by: ["territories", "as digitised", "aligned with {0}"],
     summary: "Summary",
     summary_columns: "| a | b | agreed (a / b) | agreed share | discrepancies | their area | widest | gains if a rather than b |\n|---|---|---:|---:|---:|---:|---:|---|",
     versus: "{0} vs {1}",
@@ -693,6 +712,7 @@ pub const COMPARE_RU: CompareWords = CompareWords {
     lines: "Линии",
     line_columns: "| линия | длина | частей | вершин | стороны |\n|---|---:|---:|---:|---|",
     sides_text: "{0}: слева {1} / справа {2} ({3})",
+    decided_by: ["по территориям", "по направлению оцифровки", "согласовано с {0}"],
     summary: "Сводка",
     summary_columns: "| a | b | совпадает (a / b) | доля совпадения | расхождений | их площадь | наибольшая ширина | получает при a вместо b |\n|---|---|---:|---:|---:|---:|---:|---|",
     versus: "{0} и {1}",
@@ -788,6 +808,25 @@ mod tests {
                 c.label()
             );
         }
+    }
+
+    /// The engine's words for how a piece's sides were decided, in each
+    /// language; English as the engine says them.
+    #[test]
+    fn how_sides_were_decided_is_translated() {
+        for engine in ["territories", "as digitised", "aligned with NE 5.1.1"] {
+            assert_eq!(COMPARE_EN.decided_by(engine), engine);
+        }
+        assert_eq!(COMPARE_RU.decided_by("territories"), "по территориям");
+        assert_eq!(
+            COMPARE_RU.decided_by("as digitised"),
+            "по направлению оцифровки"
+        );
+        assert_eq!(
+            COMPARE_RU.decided_by("aligned with NE 5.1.1"),
+            "согласовано с NE 5.1.1"
+        );
+        assert_eq!(COMPARE_RU.decided_by("unheard of"), "unheard of");
     }
 
     #[test]

@@ -77,7 +77,12 @@ pub fn markdown(
         let sides: Vec<String> = l
             .sides
             .iter()
-            .map(|p| fill(w.sides_text, &[&p.piece, &p.left, &p.right, &p.decided_by]))
+            .map(|p| {
+                fill(
+                    w.sides_text,
+                    &[&p.piece, &p.left, &p.right, &w.decided_by(&p.decided_by)],
+                )
+            })
             .collect();
         let _ = writeln!(
             s,
