@@ -324,14 +324,16 @@ fn every_pair_of_sources_has_a_compromise() {
     }
     // No line the compromise writes crosses itself.
     assert!(crossing.is_empty(), "{crossing:?}");
-    // Pairs still in more lines than sections (4-transition regions whose
-    // two equidistance lines cannot both be traced; issue 18, open): their
-    // number may only go down.
+    // Pairs still in more lines than sections (6: where Natural Earth and
+    // World Atlas double back in a hairpin at 40.26°N 45.93°E, or GSHHG's
+    // fragments, the medians of the regions on either side end at
+    // contacts a connector cannot join without crossing the line; issue
+    // 18, open): their number may only go down.
     eprintln!(
         "{} pairs in more lines than sections: {split:?}",
         split.len()
     );
-    assert!(split.len() <= 7, "{split:?}");
+    assert!(split.len() <= 6, "{split:?}");
     // Pairs whose compromise accounts for both claims whole (18 of 31
     // since claims that part ways at an end are followed to both ends,
     // gaps in a claim are traced from their bridges, and a claim running
