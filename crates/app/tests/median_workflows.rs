@@ -611,3 +611,81 @@ fn the_median_report_speaks_russian_when_asked() {
         terminus_testdata::report_figures(&ru_report)
     );
 }
+
+/// `median --dem`: the map drawn over the DEM's relief (embedded in the
+/// SVG, noted under the map), the DEM named in the provenance by its
+/// hash; a map the DEM does not reach says so; no DEM, no relief.
+#[test]
+fn the_median_map_is_drawn_over_the_dem_relief() {
+    let dir = tempfile::tempdir().unwrap();
+    let dem = bundled("gebco2023_alay_pamir_KG_TJ_15s.tif");
+    // Two claims crossing along 39.3°N, 72.5°E–73.5°E (inside the DEM),
+    // and the same 30° further west (outside it).
+    let pair = |lon0: f64, tag: &str| {
+        let a: Vec<(f64, f64)> = (0..=10).map(|k| (39.3, lon0 + 0.1 * k as f64)).collect();
+        let b: Vec<(f64, f64)> = (0..=10)
+            .map(|k| {
+                (
+                    39.3 + if k % 2 == 1 { 0.02 } else { -0.01 },
+                    lon0 + 0.1 * k as f64,
+                )
+            })
+            .collect();
+        vec![
+            line_file(dir.path(), &format!("a{tag}.geojson"), &[a]),
+            line_file(dir.path(), &format!("b{tag}.geojson"), &[b]),
+        ]
+    };
+    let run = |sides: Vec<PathBuf>, dem: Option<PathBuf>, out: &str| {
+        let m = median::run(
+            &MedianRequest {
+                compromise: true,
+                dem,
+                ..request(sides)
+            },
+            provenance(),
+        )
+        .unwrap();
+        let out = dir.path().join(out);
+        median::write(&out, &m, false).unwrap();
+        (
+            std::fs::read_to_string(out.join("maps/overview.svg")).unwrap(),
+            out,
+        )
+    };
+    let (svg, out) = run(pair(72.5, "in"), Some(dem.clone()), "in");
+    assert!(svg.contains("data:image/png;base64,"));
+    assert!(svg.contains("Relief: hillshade of the DEM"));
+    let prov: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("provenance.json")).unwrap())
+            .unwrap();
+    let hash = terminus_app::input::hash_file(&dem).unwrap().sha256;
+    assert!(
+        prov["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["role"] == "DEM (map's relief)" && i["files"][0]["sha256"] == hash.as_str()),
+        "{prov}"
+    );
+    let (svg, _) = run(pair(42.5, "out"), Some(dem.clone()), "out");
+    assert!(
+        !svg.contains("data:image/png;base64,")
+            && svg.contains("No relief: the DEM given does not reach this map."),
+        "{svg}"
+    );
+    let (svg, _) = run(pair(72.5, "plain"), None, "plain");
+    assert!(!svg.contains("data:image/png;base64,") && !svg.contains("Relief:"));
+    // A DEM that is not one is refused before anything is written.
+    let bad = dir.path().join("not_a_dem.tif");
+    std::fs::write(&bad, b"not a tiff").unwrap();
+    assert!(median::run(
+        &MedianRequest {
+            compromise: true,
+            dem: Some(bad),
+            ..request(pair(72.5, "bad"))
+        },
+        provenance(),
+    )
+    .is_err());
+}

@@ -45,6 +45,22 @@ pub fn overview(o: &Outcome) -> Map {
         _ => w.map_title_median,
     };
     let mut map = Map::around(title, all, 0.04, 1200, 900);
+    // The relief under it, where a DEM was given (hillshade, Lambert's
+    // law lit from the north-west at 45°, as compare's maps).
+    if let Some(dem) = &o.dem {
+        match terminus_demarcation::sampler::DemSampler::new(dem) {
+            Ok(s) => {
+                let share = map.relief(|(lat, lon)| s.hillshade(lat, lon));
+                map.note(if share > 0.0 {
+                    o.lang.words().relief_note
+                } else {
+                    o.lang.words().relief_outside
+                });
+            }
+            // (Said on the map rather than drawn without a word.)
+            Err(e) => map.note(&format!("{} ({e})", o.lang.words().relief_outside)),
+        }
+    }
     for (k, t) in o.territories.iter().enumerate() {
         for p in &t.polygons {
             map.area(

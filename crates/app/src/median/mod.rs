@@ -56,6 +56,8 @@ pub struct MedianRequest {
     pub name_field: Option<String>,
     /// The language of the report and the map.
     pub lang: crate::words::Lang,
+    /// A DEM whose relief (hillshade) the map is drawn over.
+    pub dem: Option<PathBuf>,
     /// How to read the files.
     pub input: InputOptions,
 }
@@ -181,8 +183,24 @@ pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutc
             });
         }
     }
+    // A DEM for the map's relief, read before anything is computed (one
+    // that cannot be read is refused first) and named in the provenance.
+    let dem = match &req.dem {
+        Some(path) => {
+            let d = crate::terrain::load_dem(path, None)?;
+            provenance.file(
+                "DEM (map's relief)",
+                path,
+                "raster",
+                Some(d.georef.crs.id()),
+            )?;
+            Some(std::sync::Arc::new(d))
+        }
+        None => None,
+    };
     let mut outcome = compute(req, sides, territories, &options)?;
     outcome.lang = req.lang;
+    outcome.dem = dem;
     if let Some(path) = &req.places {
         // Near the computed lines (the simplified ones are their turning
         // points).
@@ -345,6 +363,8 @@ pub struct Outcome {
     pub places_within_m: Option<f64>,
     /// The language of the report and the map.
     pub lang: crate::words::Lang,
+    /// The DEM the map is drawn over (its relief), read once.
+    pub dem: Option<std::sync::Arc<terminus_terrain::Dem>>,
 }
 
 /// The compromise in a median's summary (docs/delimitation.md).
@@ -525,6 +545,7 @@ fn compute(
             places: Vec::new(),
             places_within_m: None,
             lang: Default::default(),
+            dem: None,
         });
     }
     let strict = median_line(&frame, &indexed[0], &indexed[1], options).map_err(failure)?;
@@ -600,6 +621,7 @@ fn compute(
         places: Vec::new(),
         places_within_m: None,
         lang: Default::default(),
+        dem: None,
     })
 }
 
@@ -1413,6 +1435,7 @@ fn compromise_outcome(
         places: Vec::new(),
         places_within_m: None,
         lang: Default::default(),
+        dem: None,
     })
 }
 

@@ -108,6 +108,9 @@ pub struct Args {
     /// The places' name attribute (default: name, NAME, Name, city, asciiname, title).
     #[arg(long, requires = "places", value_name = "FIELD")]
     pub name_field: Option<String>,
+    /// A DEM (GeoTIFF, .hgt, .asc) whose relief (hillshade) the map is drawn over; named in the provenance by its hash.
+    #[arg(long, value_name = "FILE")]
+    pub dem: Option<PathBuf>,
     /// Language of report.md and the map: en or ru (figures the same in both; the engine's reasons for a fallback are quoted in English).
     #[arg(long, default_value = "en", value_parser = terminus_app::words::Lang::parse)]
     pub lang: terminus_app::words::Lang,
@@ -152,6 +155,7 @@ pub fn run(args: Args) -> Result<u8, Failure> {
         places_within: Some(args.places_within),
         name_field: args.name_field.clone(),
         lang: args.lang,
+        dem: args.dem.clone(),
         input: InputOptions {
             skip_hash: args.out.is_none(),
             ..args.input.plain()?
