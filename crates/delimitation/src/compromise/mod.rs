@@ -24,6 +24,12 @@
 //! the reason. The pieces are chained into whole lines, and the share of
 //! each claim's length they account for (`coverage`) is measured.
 //!
+//! A region both claims give to the same party (one running back against
+//! the other's direction) is traced too, so that the pieces round it
+//! chain into one line; the line is chained with and without those
+//! medians, and the one that does not cross itself, then the one in fewer
+//! lines, is kept.
+//!
 //! Where one claim runs on past the other's end, that stretch is carried
 //! as drawn (marked); where both run on from their last contact, each to
 //! an end of its own, the region between the two tails is closed from the
@@ -362,8 +368,7 @@ fn line_compromise(
     };
     let mut faces = Vec::new();
     for d in &pair.discrepancies {
-        if (d.kind == "between" && !d.same_side) || (d.drawn_by_one.is_some() && touches_other(d)?)
-        {
+        if d.kind == "between" || (d.drawn_by_one.is_some() && touches_other(d)?) {
             faces.push(d);
         }
     }
@@ -397,41 +402,51 @@ fn line_compromise(
     });
     done.sort_by_key(|(i, _)| *i);
     // The regions with a median: what they bound of each claim is
-    // accounted for.
-    let mut accounted: Vec<Vec<(f64, f64)>> = Vec::new();
-    let mut fallbacks = Vec::new();
-    let mut pieces: Vec<(MedianLine, Construction)> = Vec::new();
-    let mut regions = 0;
-    for (i, result) in done {
-        let face = faces[i];
-        let note = |construction, reason| RegionNote {
-            inside_at: face.inside_at,
-            area_m2: face.area_m2,
-            construction,
-            reason,
-        };
-        match result {
-            Ok(RegionOutcome::Piece(line, how, why)) => {
-                accounted.push(face.rings[0].clone());
-                if let Some(why) = why {
-                    fallbacks.push(note(Some(how), why));
+    // accounted for. A region both claims give to the same party (where
+    // one runs back against the other's direction) is traced too — its
+    // median joins the pieces round it into one line — unless the line
+    // it makes crosses itself; then the line is chained without them.
+    let assemble = |with_same: bool| {
+        let mut accounted: Vec<Vec<(f64, f64)>> = Vec::new();
+        let mut fallbacks = Vec::new();
+        let mut pieces: Vec<(MedianLine, Construction)> = Vec::new();
+        let mut regions = 0;
+        for (i, result) in &done {
+            let face = faces[*i];
+            if face.same_side && face.kind == "between" && !with_same {
+                continue;
+            }
+            let note = |construction, reason: &String| RegionNote {
+                inside_at: face.inside_at,
+                area_m2: face.area_m2,
+                construction,
+                reason: reason.clone(),
+            };
+            match result {
+                Ok(RegionOutcome::Piece(line, how, why)) => {
+                    accounted.push(face.rings[0].clone());
+                    if let Some(why) = why {
+                        fallbacks.push(note(Some(*how), why));
+                    }
+                    pieces.push((line.clone(), *how));
+                    regions += 1;
                 }
-                pieces.push((line, how));
-                regions += 1;
-            }
-            Ok(RegionOutcome::Pair(l1, l2)) => {
-                accounted.push(face.rings[0].clone());
-                pieces.push((l1, Construction::Equidistant));
-                pieces.push((l2, Construction::Equidistant));
-                regions += 1;
-            }
-            Ok(RegionOutcome::Sliver) => accounted.push(face.rings[0].clone()),
-            Ok(RegionOutcome::Unresolved(why)) | Err(why) => {
-                regions += 1;
-                fallbacks.push(note(None, why));
+                Ok(RegionOutcome::Pair(l1, l2)) => {
+                    accounted.push(face.rings[0].clone());
+                    pieces.push((l1.clone(), Construction::Equidistant));
+                    pieces.push((l2.clone(), Construction::Equidistant));
+                    regions += 1;
+                }
+                Ok(RegionOutcome::Sliver) => accounted.push(face.rings[0].clone()),
+                Ok(RegionOutcome::Unresolved(why)) | Err(why) => {
+                    regions += 1;
+                    fallbacks.push(note(None, why));
+                }
             }
         }
-    }
+        (accounted, fallbacks, pieces, regions)
+    };
+    let mut extra: Vec<Vec<(f64, f64)>> = Vec::new();
     // Where a join between the claims' ends crosses a claim, it cuts off
     // a sliver between that claim and the join: part of the region the
     // join closes (whose median ends where it meets the join), so what
@@ -462,7 +477,7 @@ fn line_compromise(
                     }
                 }
                 if on_join {
-                    accounted.push(d.rings[0].clone());
+                    extra.push(d.rings[0].clone());
                 }
             }
         }
@@ -505,7 +520,7 @@ fn line_compromise(
         }
         alone &= bridged <= 0.1 * round;
         if alone {
-            accounted.push(d.rings[0].clone());
+            extra.push(d.rings[0].clone());
             if k == 0 {
                 loops.0.push(d.rings[0].clone());
             } else {
@@ -513,32 +528,61 @@ fn line_compromise(
             }
         }
     }
+    let own = [a.pieces.len(), b.pieces.len()];
     // Each piece in the direction of line A, so that "left" and "right"
-    // of the compromise mean one thing wherever A's parts allow.
-    let along_a = |v: &MedianVertex| -> (u32, u32, f64) {
-        v.base_a
-            .first()
-            .map_or((u32::MAX, 0, 0.0), |b| position_along(&tr, &sa, b))
-    };
-    for (l, _) in pieces.iter_mut() {
-        if let (Some(f), Some(e)) = (l.vertices.first(), l.vertices.last()) {
-            if along_a(e).partial_cmp(&along_a(f)) == Some(std::cmp::Ordering::Less) {
-                l.reverse();
+    // of the compromise mean one thing wherever A's parts allow; chained,
+    // and claims running on past the other's end carried.
+    let build = |with_same: bool| -> Result<_, DelimitationError> {
+        let (mut accounted, mut fallbacks, mut pieces, regions) = assemble(with_same);
+        let along_a = |v: &MedianVertex| -> (u32, u32, f64) {
+            v.base_a
+                .first()
+                .map_or((u32::MAX, 0, 0.0), |b| position_along(&tr, &sa, b))
+        };
+        for (l, _) in pieces.iter_mut() {
+            if let (Some(f), Some(e)) = (l.vertices.first(), l.vertices.last()) {
+                if along_a(e).partial_cmp(&along_a(f)) == Some(std::cmp::Ordering::Less) {
+                    l.reverse();
+                }
             }
         }
+        let mut chained = chain::chain(&tr, pieces, &mut fallbacks)?;
+        let rings: Vec<Vec<(f64, f64)>> = faces
+            .iter()
+            .filter(|f| with_same || !(f.same_side && f.kind == "between"))
+            .map(|f| f.rings[0].clone())
+            .collect();
+        chain::carry_overhangs(
+            &tr,
+            options,
+            own,
+            &rings,
+            &mut chained,
+            &mut fallbacks,
+            &mut accounted,
+        )?;
+        Ok((chained, accounted, fallbacks, regions))
+    };
+    // Of the two, the one whose lines do not cross themselves, then the
+    // one in fewer lines, then the one with the same-side regions.
+    let mut best = None;
+    for with_same in [true, false] {
+        let built = build(with_same)?;
+        let mut crosses = false;
+        for c in &built.0 {
+            crosses |= crossing(frame, &c.coords())?.is_some();
+        }
+        let rank = (crosses, built.0.len());
+        if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+            best = Some((rank, built));
+        }
     }
-    let mut chained = chain::chain(&tr, pieces, &mut fallbacks)?;
-    let rings: Vec<Vec<(f64, f64)>> = faces.iter().map(|f| f.rings[0].clone()).collect();
-    let own = [a.pieces.len(), b.pieces.len()];
-    chain::carry_overhangs(
-        &tr,
-        options,
-        own,
-        &rings,
-        &mut chained,
-        &mut fallbacks,
-        &mut accounted,
-    )?;
+    let Some((_, (chained, mut accounted, mut fallbacks, regions))) = best else {
+        return Err(DelimitationError::BadParameter(
+            "no compromise was built".into(),
+        ));
+    };
+    accounted.extend(extra);
     let mut total = [length_of(&tr, &a.pieces), length_of(&tr, &b.pieces)];
     let covered = covered(&tr, own, &accounted, &chained)?;
     // Loose pieces: every segment off every region (traced or not) and
