@@ -578,6 +578,7 @@ fn terrain_step(out: &Path) -> Result<crate::terrain::DivideSummary, Failure> {
             lang: crate::words::Lang::En,
             places: None,
         },
+        None,
     )?;
     std::fs::create_dir_all(out.join("terrain")).map_err(io(&out.join("terrain")))?;
     crate::terrain::write_divide(&out.join("terrain").join("divide.geojson"), &divide, true)?;

@@ -171,10 +171,26 @@ pub fn select_line(
         .map_err(|e| Failure::usage(format!("--clip {south},{west},{north},{east}: {e}")))?;
     let runs = terminus_geodesy::geodesic::clip::clip_to_box(&line, &bbox)
         .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    one_run(
+        runs,
+        path,
+        &format!("the box {south},{west},{north},{east}"),
+        "a box",
+    )
+}
+
+/// The one run of a clipped line, or an error naming what it was clipped
+/// to (`inside`) and each run by its length and start.
+fn one_run(
+    runs: Vec<Vec<LatLon>>,
+    path: &Path,
+    inside: &str,
+    what: &str,
+) -> Result<Vec<LatLon>, Failure> {
     match runs.len() {
         1 => Ok(runs.into_iter().next().unwrap_or_default()),
         0 => Err(Failure::usage(format!(
-            "{}: no part of the line lies inside the box {south},{west},{north},{east}",
+            "{}: no part of the line lies inside {inside}",
             path.display()
         ))),
         k => {
@@ -194,7 +210,7 @@ pub fn select_line(
                 })
                 .collect();
             Err(Failure::usage(format!(
-                "{}: the line enters the box {south},{west},{north},{east} {k} times ({}): give a box it crosses once",
+                "{}: the line enters {inside} {k} times ({}): give {what} it crosses once",
                 path.display(),
                 lens.join("; ")
             )))
@@ -217,30 +233,7 @@ pub fn clip_to_polygons(
     .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
     let runs = terminus_plane::clip::clip_to_polygons(&frame, line, polygons)
         .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
-    let geod = terminus_geodesy::Ellipsoid::WGS84;
-    match runs.len() {
-        1 => Ok(runs.into_iter().next().unwrap_or_default()),
-        0 => Err(Failure::usage(format!(
-            "{}: no part of the line lies inside its polygons",
-            path.display()
-        ))),
-        k => Err(Failure::usage(format!(
-            "{}: the line enters the polygons {k} times ({}): give an area it crosses once",
-            path.display(),
-            runs.iter()
-                .map(|r| format!(
-                    "{:.3} km from {:.5}, {:.5}",
-                    terminus_geodesy::measure::path_length(
-                        &geod,
-                        r.iter().map(|&p| terminus_geodesy::LatLon::from_pair(p))
-                    ) / 1000.0,
-                    r[0].0,
-                    r[0].1
-                ))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))),
-    }
+    one_run(runs, path, "its polygons", "an area")
 }
 
 /// Where a line is cut: the foot of each of two points on it (the

@@ -49,12 +49,7 @@ pub fn maps(
     // Lambert's law lit from the north-west at 45°).
     let relief = |m: &mut Map| {
         if let Some(s) = dem {
-            let share = m.relief(|(lat, lon)| s.hillshade(lat, lon));
-            m.note(if share > 0.0 {
-                lang.words().relief_note
-            } else {
-                lang.words().relief_outside
-            });
+            crate::terrain::shade(m, s, lang);
         }
     };
     use crate::words::fill;

@@ -236,19 +236,11 @@ pub fn run(req: &CompareRequest, mut provenance: Provenance) -> Result<CompareOu
     provenance.tolerance("join_m", req.join);
     // Read now, so that a DEM that cannot be read is refused before
     // anything is written; recorded as the maps' relief.
-    let dem = match &req.dem {
-        Some(path) => {
-            let d = crate::terrain::load_dem(path, None)?;
-            provenance.file(
-                "DEM (maps' relief)",
-                path,
-                "raster",
-                Some(d.georef.crs.id()),
-            )?;
-            Some(std::sync::Arc::new(d))
-        }
-        None => None,
-    };
+    let dem = req
+        .dem
+        .as_deref()
+        .map(|path| crate::terrain::load_relief_dem(path, "DEM (maps' relief)", &mut provenance))
+        .transpose()?;
 
     Ok(CompareOutcome {
         comparison: c,

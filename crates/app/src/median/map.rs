@@ -49,14 +49,7 @@ pub fn overview(o: &Outcome) -> Map {
     // law lit from the north-west at 45°, as compare's maps).
     if let Some(dem) = &o.dem {
         match terminus_demarcation::sampler::DemSampler::new(dem) {
-            Ok(s) => {
-                let share = map.relief(|(lat, lon)| s.hillshade(lat, lon));
-                map.note(if share > 0.0 {
-                    o.lang.words().relief_note
-                } else {
-                    o.lang.words().relief_outside
-                });
-            }
+            Ok(s) => crate::terrain::shade(&mut map, &s, o.lang),
             // (Said on the map rather than drawn without a word.)
             Err(e) => map.note(&format!("{} ({e})", o.lang.words().relief_outside)),
         }

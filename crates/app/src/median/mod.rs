@@ -185,19 +185,11 @@ pub fn run(req: &MedianRequest, mut provenance: Provenance) -> Result<MedianOutc
     }
     // A DEM for the map's relief, read before anything is computed (one
     // that cannot be read is refused first) and named in the provenance.
-    let dem = match &req.dem {
-        Some(path) => {
-            let d = crate::terrain::load_dem(path, None)?;
-            provenance.file(
-                "DEM (map's relief)",
-                path,
-                "raster",
-                Some(d.georef.crs.id()),
-            )?;
-            Some(std::sync::Arc::new(d))
-        }
-        None => None,
-    };
+    let dem = req
+        .dem
+        .as_deref()
+        .map(|path| crate::terrain::load_relief_dem(path, "DEM (map's relief)", &mut provenance))
+        .transpose()?;
     let mut outcome = compute(req, sides, territories, &options)?;
     outcome.lang = req.lang;
     outcome.dem = dem;

@@ -323,30 +323,12 @@ pub struct Divide {
 }
 
 /// Trace the water-parting; `provenance` (the command that asked) gets
-/// every input, setting and warning.
+/// every input (recorded where it is read), setting and warning.
 pub fn divide_with_provenance(
     req: &DivideRequest,
     mut provenance: Provenance,
 ) -> Result<Divide, Failure> {
-    let (mut r, dem_crs) = trace_divide(req)?;
-    provenance.file("DEM", &req.dem, "raster", Some(dem_crs))?;
-    let mut vector = |role: &str, path: &Path| -> Result<(), Failure> {
-        provenance.input(role, &read(path, &req.input)?);
-        Ok(())
-    };
-    match &req.by {
-        DivideBy::Along { line, .. } => vector("corridor's line", line)?,
-        DivideBy::Sides { a, b, .. } => {
-            vector("side A", a)?;
-            vector("side B", b)?;
-        }
-    }
-    for file in &req.compare {
-        vector("compared line", file)?;
-    }
-    if let Some(places) = &req.places {
-        vector("places", places)?;
-    }
+    let mut r = trace_divide(req, &mut provenance)?;
     match &req.by {
         DivideBy::Along { corridor, .. } => provenance.tolerance("corridor_m", corridor),
         DivideBy::Sides { .. } => provenance.tolerance("snap_m", req.snap),
@@ -366,14 +348,14 @@ pub fn divide_with_provenance(
 
 /// Trace the water-parting.
 pub fn divide(req: &DivideRequest) -> Result<Divide, Failure> {
-    trace_divide(req).map(|(d, _)| d)
+    trace_divide(req, &mut Provenance::new(Vec::new()))
 }
 
-/// The divide, and its DEM's CRS.
-fn trace_divide(req: &DivideRequest) -> Result<(Divide, String), Failure> {
+/// The divide, each input recorded in `provenance` as it is read.
+fn trace_divide(req: &DivideRequest, provenance: &mut Provenance) -> Result<Divide, Failure> {
     let mut d =
         terminus_terrain::read(&req.dem, None).map_err(|e| Failure::usage(e.to_string()))?;
-    let dem_crs = d.georef.crs.id();
+    provenance.file("DEM", &req.dem, "raster", Some(d.georef.crs.id()))?;
     d.range()
         .map_err(|e| Failure::usage(format!("{}: {e}", req.dem.display())))?;
     let road = dem_road(&d, &req.dem, req.input.op)?;
@@ -386,8 +368,9 @@ fn trace_divide(req: &DivideRequest) -> Result<(Divide, String), Failure> {
     // The cells the divide is sought in: the corridor's box, or all.
     let along = match &req.by {
         DivideBy::Along { line, corridor } => {
-            let ds = read(line, &req.input)?.dataset;
-            Some((line_pieces(line, &ds)?, *corridor))
+            let input = read(line, &req.input)?;
+            provenance.input("corridor's line", &input);
+            Some((line_pieces(line, &input.dataset)?, *corridor))
         }
         DivideBy::Sides { .. } => None,
     };
@@ -421,8 +404,12 @@ fn trace_divide(req: &DivideRequest) -> Result<(Divide, String), Failure> {
             },
             None,
         ) => {
-            let (pa, sa) = sides_of(&req.input, &d, a, a_name.as_deref(), &from_f)?;
-            let (pb, sb) = sides_of(&req.input, &d, b, b_name.as_deref(), &from_f)?;
+            let read_a = read(a, &req.input)?;
+            provenance.input("side A", &read_a);
+            let read_b = read(b, &req.input)?;
+            provenance.input("side B", &read_b);
+            let (pa, sa) = sides_of(&read_a.dataset, a, &d, a_name.as_deref(), &from_f)?;
+            let (pb, sb) = sides_of(&read_b.dataset, b, &d, b_name.as_deref(), &from_f)?;
             terminus_terrain::divide::water_parting(
                 &d,
                 &terminus_terrain::divide::WaterPartingOptions {
@@ -489,7 +476,7 @@ fn trace_divide(req: &DivideRequest) -> Result<(Divide, String), Failure> {
     }
     summary.voids = voids;
     summary.warnings = warnings;
-    let divide = divide_with_map(
+    divide_with_map(
         &d,
         &wp,
         summary,
@@ -506,8 +493,8 @@ fn trace_divide(req: &DivideRequest) -> Result<(Divide, String), Failure> {
                 )
             }),
         },
-    )?;
-    Ok((divide, dem_crs))
+        Some(provenance),
+    )
 }
 
 /// What the divide's report and map draw beside the divide: the compared
@@ -527,6 +514,7 @@ pub(crate) fn divide_with_map(
     summary: DivideSummary,
     geojson: serde_json::Value,
     beside: &Beside,
+    mut provenance: Option<&mut Provenance>,
 ) -> Result<Divide, Failure> {
     let Beside {
         compare,
@@ -537,8 +525,14 @@ pub(crate) fn divide_with_map(
     let mut summary = summary;
     let mut compared = Vec::new();
     for file in compare {
-        let ds = read(file, input)?.dataset;
-        compared.push((crate::input::stem(file), line_pieces(file, &ds)?));
+        let read_line = read(file, input)?;
+        if let Some(p) = provenance.as_deref_mut() {
+            p.input("compared line", &read_line);
+        }
+        compared.push((
+            crate::input::stem(file),
+            line_pieces(file, &read_line.dataset)?,
+        ));
     }
     let lines: Vec<Vec<(f64, f64)>> = wp.lines.iter().map(|l| l.points.clone()).collect();
     let (near, within) = match places {
@@ -556,7 +550,7 @@ pub(crate) fn divide_with_map(
                     &named,
                     within,
                     &mut summary.warnings,
-                    None,
+                    provenance,
                 )?,
                 Some(within),
             )
@@ -615,14 +609,13 @@ type DrainageSide = (Vec<(f64, f64)>, Vec<usize>);
 /// snapped later) and the cells of its lines (a stream as drawn) and
 /// polygons (a seed area), as row-major cell indices of `d`.
 pub fn sides_of(
-    input: &InputOptions,
-    d: &Dem,
+    ds: &terminus_vector::Dataset,
     p: &Path,
+    d: &Dem,
     name: Option<&str>,
     from_wgs84: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
 ) -> Result<DrainageSide, Failure> {
     use terminus_vector::Geometry;
-    let ds = read(p, input)?.dataset;
     let (mut points, mut cells) = (Vec::new(), Vec::new());
     let g = &d.georef;
     let line = |l: &[terminus_vector::Coord], cells: &mut Vec<usize>| {
@@ -877,6 +870,35 @@ pub struct Traced<S> {
     pub summary: S,
     /// The line as a GeoJSON FeatureCollection.
     pub geojson: serde_json::Value,
+}
+
+/// Shade `map` with the relief `sampler` gives (hillshade, Lambert's law
+/// lit from the north-west at 45°) and say under it whether the DEM
+/// reaches it.
+pub(crate) fn shade(
+    map: &mut terminus_cartography::Map,
+    sampler: &terminus_demarcation::sampler::DemSampler,
+    lang: crate::words::Lang,
+) {
+    let share = map.relief(|(lat, lon)| sampler.hillshade(lat, lon));
+    map.note(if share > 0.0 {
+        lang.words().relief_note
+    } else {
+        lang.words().relief_outside
+    });
+}
+
+/// Read a DEM that maps are drawn over (their relief), checked and named
+/// in `provenance` as `role` by its hash, before anything is computed —
+/// one that cannot be read is refused first.
+pub fn load_relief_dem(
+    path: &Path,
+    role: &str,
+    provenance: &mut Provenance,
+) -> Result<std::sync::Arc<Dem>, Failure> {
+    let d = load_dem(path, None)?;
+    provenance.file(role, path, "raster", Some(d.georef.crs.id()))?;
+    Ok(std::sync::Arc::new(d))
 }
 
 /// Read a DEM (its CRS, or `crs` when it states none) and check its range.

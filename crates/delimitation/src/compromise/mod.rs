@@ -357,14 +357,7 @@ fn line_compromise(
         } else {
             &sa
         };
-        for w in d.rings[0].windows(2) {
-            let (s, az, _, _): (f64, f64, f64, f64) = geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
-            let mid: (f64, f64) = geod.direct(w[0].0, w[0].1, az, 0.5 * s);
-            if s > 0.0 && other.nearest(frame, mid)?.distance < 1e-6 {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        edge_on(&tr, &d.rings[0], other)
     };
     let mut faces = Vec::new();
     for d in &pair.discrepancies {
@@ -466,17 +459,7 @@ fn line_compromise(
                 if d.drawn_by_one.is_none() || faces.iter().any(|f| std::ptr::eq(*f, d)) {
                     continue;
                 }
-                let mut on_join = false;
-                for w in d.rings[0].windows(2) {
-                    let (s, az, _, _): (f64, f64, f64, f64) =
-                        geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
-                    let mid: (f64, f64) = geod.direct(w[0].0, w[0].1, az, 0.5 * s);
-                    if s > 0.0 && joins.nearest(frame, mid)?.distance < 1e-6 {
-                        on_join = true;
-                        break;
-                    }
-                }
-                if on_join {
+                if edge_on(&tr, &d.rings[0], &joins)? {
                     extra.push(d.rings[0].clone());
                 }
             }
@@ -687,6 +670,22 @@ fn line_compromise(
     })
 }
 
+/// Whether an edge of `ring` (of some length) lies on `side`: its
+/// geodesic midpoint within 1 µm of it.
+fn edge_on(tr: &Tracer, ring: &[(f64, f64)], side: &Side) -> Result<bool, DelimitationError> {
+    for w in ring.windows(2) {
+        if w[0] != w[1]
+            && side
+                .nearest(tr.frame, chain::midpoint(tr, w[0], w[1]))?
+                .distance
+                < 1e-6
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// `stretches` with their traced runs (equidistant, local) split where
 /// the line is traced from a bridge across a gap in a claim: a segment
 /// with an end whose base point lies on a bridge (`on_bridge`) is
@@ -787,10 +786,8 @@ fn covered(
                 if p == q {
                     continue;
                 }
-                let (s, az, _, _): (f64, f64, f64, f64) = tr.geod.inverse(p.0, p.1, q.0, q.1);
-                let mid: (f64, f64) = tr.geod.direct(p.0, p.1, az, 0.5 * s);
                 let bounds = match &regions {
-                    Some(r) => r.nearest(tr.frame, mid)?.distance < 1e-6,
+                    Some(r) => r.nearest(tr.frame, chain::midpoint(tr, p, q))?.distance < 1e-6,
                     None => false,
                 };
                 if !bounds && seen.insert(key(p, q)) {
