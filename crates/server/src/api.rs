@@ -3,7 +3,7 @@
 //! in `openapi.json`.
 
 use crate::http::{caller, ApiError};
-use crate::policy::{allow, Action};
+use crate::policy::{allow, Action, Caller};
 use crate::state::Service;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -53,8 +53,27 @@ pub async fn commission(
         "commission": s.commission,
         "events": live.replay.len(),
         "members": members,
-        "you": c.map(|c| json!({"member": c.member, "party": c.party, "role": c.role})),
+        "you": c.map(|c| you(&c)),
     })))
+}
+
+/// The caller as the record knows them, and what the policy lets them do
+/// (the web workspace shows only the controls in `may`; every request is
+/// decided by [`allow`] again all the same).
+fn you(c: &Caller) -> Value {
+    let may = |a: Action| allow(Some(c), a).is_ok();
+    json!({
+        "member": c.member,
+        "party": c.party,
+        "role": c.role,
+        "may": {
+            "read_negotiation": may(Action::ReadNegotiation),
+            "read_drafts": may(Action::ReadDrafts { party: &c.party }),
+            "write_draft": may(Action::WriteDraft { party: &c.party }),
+            "append": may(Action::Append { author: &c.member }),
+            "run_workflow": may(Action::RunWorkflow),
+        },
+    })
 }
 
 /// `GET /api/events?from=&limit=`: the log.

@@ -8,6 +8,8 @@
 //!   drafts), described by `openapi.json` (served at `/openapi.json`).
 //! - [`state`]: the store, the record as last written, and the derived
 //!   collections.
+//! - [`web`]: the commission's workspace, a single-page web app embedded
+//!   in the binary, served at `/` to browsers.
 //! - [`workflows`]: the application layer's workflows (compare, median,
 //!   validate, sheets)
 //!   on lines sent or held by the record, answered with their summaries,
@@ -36,6 +38,7 @@ pub mod http;
 pub mod ogc;
 pub mod policy;
 pub mod state;
+pub mod web;
 pub mod workflows;
 
 pub use state::{Config, Service};
@@ -80,7 +83,8 @@ fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Respo
 pub fn router(service: Arc<Service>) -> Router {
     let max_body = service.config.max_body;
     Router::new()
-        .route("/", get(ogc::landing))
+        .route("/", get(web::root))
+        .route("/web/{*file}", get(web::file))
         .route("/conformance", get(ogc::conformance))
         .route("/openapi.json", get(openapi))
         .route("/collections", get(ogc::collections))
@@ -138,9 +142,12 @@ pub fn router(service: Arc<Service>) -> Router {
 /// `request_timeout_s`; at most `max_connections_per_address` connections
 /// from one address and `max_connections` in all — a connection over
 /// either is closed at once.
-pub async fn serve(service: Service, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve(
+    service: impl Into<Arc<Service>>,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
     use std::time::Duration;
-    let service = Arc::new(service);
+    let service: Arc<Service> = service.into();
     // Services sharing a store see each other's writes within a second
     // (and writes to an SQLite file by other processes).
     let watcher = service.clone();

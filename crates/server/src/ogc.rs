@@ -62,6 +62,7 @@ pub async fn landing(
     let b = base(&headers);
     Ok(Json(json!({
         "title": format!("Terminus — commission {}", s.commission),
+        "commission": s.commission,
         "description": "The commission's signed record: sections, proposals, the agreed line and its pillars (OGC API – Features), and the record itself (JSON API).",
         "links": [
             {"href": format!("{b}/"), "rel": "self", "type": "application/json", "title": "This document"},

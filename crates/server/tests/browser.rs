@@ -1,0 +1,254 @@
+//! The web workspace in real Chromium (issue 19): each member of the test
+//! commission signs in with their own key file, in the page, and sees
+//! exactly what the API lets them read — the same matrix, asserted
+//! through the UI. Every request the page makes is recorded: none leaves
+//! the service. Screenshots of each view are written to
+//! `target/tmp/web-screenshots/`.
+//!
+//! Needs Node.js, `tools/web/node_modules` (`npm ci` there) and Debian's
+//! `chromium`; `.ci/run` installs them. Without them the test says
+//! SKIPPED, and fails under `CI=true`.
+
+mod common;
+
+use common::{fixture, MEMBERS};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use terminus_server::Config;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Why the browser test cannot run here, if it cannot.
+fn missing() -> Option<String> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() {
+        return Some(format!(
+            "no Chromium at {chromium} (apt-get install chromium)"
+        ));
+    }
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return Some("no Node.js".into());
+    }
+    if !root()
+        .join("tools/web/node_modules/playwright-core")
+        .exists()
+    {
+        return Some("no playwright-core (cd tools/web && npm ci)".into());
+    }
+    None
+}
+
+#[test]
+fn members_see_in_the_page_what_the_api_lets_them_read() {
+    if let Some(why) = missing() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "the browser test must run under CI: {why}"
+        );
+        eprintln!("SKIPPED: {why}");
+        return;
+    }
+    let f = fixture(Config::default());
+    // Key files as `terminus keys new` writes them.
+    let keys_dir = f.dir.path().join("keys");
+    std::fs::create_dir_all(&keys_dir).unwrap();
+    let mut keys = serde_json::Map::new();
+    for member in ["arm-head", "aze-head", "arm-observer", "osce", "aze-expert"] {
+        let k = &f.keys[member];
+        let path = keys_dir.join(format!("{member}.key"));
+        let file = json!({"member": member, "algorithm": "Ed25519", "secret": k.secret_hex(), "public": k.public_hex()});
+        std::fs::write(&path, file.to_string()).unwrap();
+        keys.insert(member.into(), json!(path));
+    }
+    // Key files that must sign no one in.
+    let bad = [
+        ("garbage.key", "not a key".to_string()),
+        ("stranger.key", {
+            let k = terminus_ledger::keys::MemberKey::generate();
+            json!({"member": "stranger", "algorithm": "Ed25519", "secret": k.secret_hex(), "public": k.public_hex()}).to_string()
+        }),
+        (
+            "mismatched.key",
+            json!({"member": "arm-head", "algorithm": "Ed25519",
+            "secret": f.keys["arm-head"].secret_hex(), "public": f.keys["aze-head"].public_hex()})
+            .to_string(),
+        ),
+    ];
+    let bad_paths: Vec<PathBuf> = bad
+        .iter()
+        .map(|(name, text)| {
+            let p = keys_dir.join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        })
+        .collect();
+    // The service on a real socket.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let service = f.service.clone();
+    rt.spawn(async move { terminus_server::serve(service, listener).await });
+
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots");
+    let config = json!({"base": base, "keys": keys, "screenshots": shots, "pillar": [46.1, 39.1], "bad": bad_paths});
+    let config_path = f.dir.path().join("browser.json");
+    std::fs::write(&config_path, config.to_string()).unwrap();
+    let run = std::process::Command::new("node")
+        .arg(root().join("tools/web/tests/workspace.mjs"))
+        .arg(&config_path)
+        .current_dir(root().join("tools/web"))
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "the browser script failed:\n{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let out: Value = serde_json::from_slice(&run.stdout).unwrap();
+    eprintln!("{}", serde_json::to_string_pretty(&out["visits"]).unwrap());
+
+    // No request left the service, and the page raised no error.
+    assert!(!out["requests"].as_array().unwrap().is_empty());
+    assert_eq!(out["offsite"], json!([]), "requests off the service");
+    assert_eq!(out["errors"], json!([]), "errors in the page");
+
+    let visits = out["visits"].as_array().unwrap();
+    // Anonymous: the description only.
+    let anon = &visits[0];
+    assert_eq!(anon["member"], Value::Null);
+    assert_eq!(anon["tabs"], json!(["about"]));
+    assert!(anon["sign_in_shown"].as_bool().unwrap());
+    assert!(anon["about"].as_str().unwrap().contains("signed record"));
+    assert_eq!(
+        anon["map"],
+        json!({"sections": 0, "proposals": 0, "agreed_line": 0, "pillars": 0})
+    );
+
+    // Each bad key file: refused with its reason, nobody signed in.
+    let refusals = anon["refusals"].as_array().unwrap();
+    assert_eq!(refusals.len(), 3);
+    for (r, why) in refusals.iter().zip([
+        "This is not a Terminus key file: not JSON",
+        "The service refused the sign-in: ",
+        "The key file's secret and public halves do not belong together.",
+    ]) {
+        assert!(
+            r["status"].as_str().unwrap().starts_with(why),
+            "{r} does not say {why}"
+        );
+        assert_eq!(r["member"], json!(""), "{r}");
+    }
+    assert!(refusals[1]["status"].as_str().unwrap().contains("stranger"));
+
+    // Each member: what the API lets them read, read with their token.
+    let rt2 = tokio::runtime::Runtime::new().unwrap();
+    for v in &visits[1..] {
+        let member = v["member"].as_str().unwrap();
+        let (_, party, role) = MEMBERS.iter().find(|m| m.0 == member).unwrap();
+        assert!(!v["sign_in_shown"].as_bool().unwrap(), "{member}");
+        assert!(
+            v["who"].as_str().unwrap().starts_with(member),
+            "{member}: {}",
+            v["who"]
+        );
+        let get = |uri: &str| -> Option<Value> {
+            let (status, body) = rt2.block_on(f.call(Some(member), "GET", uri, None));
+            status
+                .is_success()
+                .then(|| serde_json::from_str(&body).unwrap())
+        };
+        // Sections: the same list, with the same status.
+        let api_sections: Vec<Value> = get("/api/sections").unwrap()["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| json!({"section": s["section"], "status": s["status"]}))
+            .collect();
+        assert_eq!(v["sections"], json!(api_sections), "{member}");
+        // The record: shown exactly when the API serves it, every event.
+        match get("/api/events") {
+            Some(e) => {
+                let seqs: Vec<Value> = e["events"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["seq"].clone())
+                    .collect();
+                assert_eq!(v["record"], json!(seqs), "{member}");
+            }
+            None => {
+                assert!(v.get("record").is_none(), "{member} sees the record");
+                assert!(!v["tabs"].as_array().unwrap().contains(&json!("record")));
+            }
+        }
+        // Drafts: the party's own, exactly when the API serves them.
+        match get("/api/drafts") {
+            Some(d) => {
+                let sources: Vec<Value> = d["drafts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| d["body"]["source"].clone())
+                    .collect();
+                assert_eq!(v["drafts"], json!(sources), "{member}");
+            }
+            None => assert!(v.get("drafts").is_none(), "{member} sees drafts"),
+        }
+        // The map: each collection's features as the API serves them.
+        for c in ["sections", "proposals", "agreed_line", "pillars"] {
+            let n = get(&format!("/collections/{c}/items?limit=10000"))
+                .map(|items| items["features"].as_array().unwrap().len())
+                .unwrap_or(0);
+            assert_eq!(v["map"][c], json!(n), "{member}: {c}");
+            let listed = v["layers"].as_array().unwrap().contains(&json!(c));
+            assert_eq!(
+                listed,
+                n > 0 || get(&format!("/collections/{c}")).is_some(),
+                "{member}: {c}"
+            );
+        }
+        // Spelled out for the fixture, so the matrix cannot be vacuous.
+        let secret_arm = v["drafts"]
+            .as_array()
+            .is_some_and(|d| d.contains(&json!("secret-ARM-draft")));
+        let secret_aze = v["drafts"]
+            .as_array()
+            .is_some_and(|d| d.contains(&json!("secret-AZE-draft")));
+        assert_eq!(
+            secret_arm,
+            *party == "ARM" && *role != "observer",
+            "{member}"
+        );
+        assert_eq!(
+            secret_aze,
+            *party == "AZE" && *role != "observer",
+            "{member}"
+        );
+        if *role == "observer" {
+            assert_eq!(v["tabs"], json!(["sections", "layers"]), "{member}");
+            assert_eq!(
+                v["sections"],
+                json!([{"section": "South", "status": "agreed"}])
+            );
+            assert_eq!(v["map"]["proposals"], json!(0));
+        } else {
+            assert_eq!(v["sections"].as_array().unwrap().len(), 2, "{member}");
+        }
+        // The pillar clicked at 46.1°E 39.1°N: its catalogue row.
+        assert_eq!(v["popup_title"], json!("Pillar 2"), "{member}");
+        assert_eq!(v["popup"]["number"], json!("2"), "{member}");
+        assert_eq!(v["popup"]["section"], json!("South"), "{member}");
+        // Russian throughout.
+        assert_eq!(v["ru_first_tab"], json!("Участки"), "{member}");
+    }
+    eprintln!("screenshots: {}", shots.display());
+}

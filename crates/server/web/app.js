@@ -1,0 +1,384 @@
+// The commission's workspace: what a member may see, on one map.
+//
+// The page asks the service what the signed-in member may do
+// (`/api/commission`'s `you.may`, decided by the service's one policy) and
+// shows only those views and controls; every request is decided by the
+// service again, so hiding a control is for the user, not for security.
+
+import { t, translate, setLanguage, language, LANGUAGES } from "./i18n.js";
+import { readKeyFile, makeToken, KeyFileError, KeyMismatch, NoEd25519 } from "./sign-in.js";
+import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour } from "./map.js";
+
+const COLLECTIONS = ["sections", "proposals", "agreed_line", "pillars"];
+
+const state = {
+  commission: "",
+  description: "",
+  signer: null, // { member, key } — the key is a non-extractable CryptoKey
+  token: null,
+  you: null,
+  parties: [],
+  data: {},
+  visible: new Set(["graticule", ...COLLECTIONS]),
+  sections: [],
+  events: [],
+  drafts: [],
+  tab: "about",
+  status: ["loading", "loading", {}],
+  map: null,
+  popup: null,
+};
+
+const $ = (sel) => document.querySelector(sel);
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "dataset") Object.assign(e.dataset, v);
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+class ApiError extends Error {
+  constructor(status, reason) {
+    super(reason);
+    this.status = status;
+  }
+}
+
+async function api(path) {
+  const headers = { Accept: "application/json" };
+  if (state.token) headers.Authorization = `Bearer ${state.token}`;
+  const r = await fetch(path, { headers });
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new ApiError(r.status, body.reason ?? r.statusText);
+  return body;
+}
+
+// The status line: a string key and its values, so that it is written
+// again in the language chosen.
+function status(kind, key, vars = {}) {
+  state.status = [kind, key, vars];
+  const s = $("#status");
+  s.dataset.state = kind;
+  s.textContent = t(key, vars);
+}
+
+// ---- loading what the caller may see ----------------------------------
+
+async function load() {
+  state.you = null;
+  state.data = {};
+  state.sections = [];
+  state.events = [];
+  state.drafts = [];
+  if (state.token) {
+    const c = await api("/api/commission");
+    state.you = c.you;
+    state.parties = [...new Set(c.members.map((m) => m.party).filter((p) => p !== "mediator"))].sort();
+    const cols = await api("/collections");
+    await Promise.all(
+      cols.collections.map(async (col) => {
+        state.data[col.id] = await api(`/collections/${encodeURIComponent(col.id)}/items?limit=10000`);
+      }),
+    );
+    state.sections = (await api("/api/sections")).sections;
+    if (state.you?.may.read_negotiation) state.events = (await api("/api/events?limit=10000")).events;
+    if (state.you?.may.read_drafts) state.drafts = (await api("/api/drafts")).drafts;
+  }
+}
+
+// ---- drawing ------------------------------------------------------------
+
+function roleName(role) {
+  return t(`role_${role}`);
+}
+
+function tabs() {
+  const may = state.you?.may ?? {};
+  return [
+    ["about", !state.you],
+    ["sections", !!state.you],
+    ["layers", !!state.you],
+    ["record", !!may.read_negotiation],
+    ["drafts", !!may.read_drafts],
+  ].filter(([, shown]) => shown).map(([id]) => id);
+}
+
+function renderHeader() {
+  document.title = t("title", { commission: state.commission });
+  $("#title").textContent = t("title", { commission: state.commission });
+  const who = $("#who");
+  who.textContent = state.you
+    ? t("signed_in_as", { member: state.you.member, role: roleName(state.you.role), party: state.you.party })
+    : t("anonymous");
+  document.body.dataset.member = state.you?.member ?? "";
+  $("#sign-in").hidden = !!state.you;
+  $("#sign-out").hidden = !state.you;
+  $("#panel .help").hidden = !!state.you;
+}
+
+function renderTabs() {
+  const shown = tabs();
+  if (!shown.includes(state.tab)) state.tab = shown[0];
+  const nav = $("#tabs");
+  nav.replaceChildren(
+    ...shown.map((id) =>
+      el(
+        "button",
+        {
+          role: "tab",
+          id: `tab-${id}`,
+          "aria-selected": String(id === state.tab),
+          "aria-controls": "view",
+          tabindex: id === state.tab ? "0" : "-1",
+          onclick: () => {
+            state.tab = id;
+            renderTabs();
+            renderView();
+          },
+          onkeydown: (e) => {
+            const i = shown.indexOf(id);
+            const next = e.key === "ArrowRight" ? shown[(i + 1) % shown.length] : e.key === "ArrowLeft" ? shown[(i + shown.length - 1) % shown.length] : null;
+            if (next) {
+              state.tab = next;
+              renderTabs();
+              renderView();
+              $(`#tab-${next}`).focus();
+            }
+          },
+        },
+        t(`tab_${id}`),
+      ),
+    ),
+  );
+}
+
+function featureOf(collection, pred) {
+  return state.data[collection]?.features.find(pred);
+}
+
+function renderView() {
+  const view = $("#view");
+  view.dataset.view = state.tab;
+  const list = (items, empty, row) =>
+    items.length ? el("ul", { class: "list" }, items.map(row)) : el("p", { class: "empty" }, t(empty));
+  switch (state.tab) {
+    case "about":
+      view.replaceChildren(el("p", {}, state.description), el("p", {}, t("about_anonymous")));
+      break;
+    case "sections":
+      view.replaceChildren(
+        list(state.sections, "sections_none", (s) =>
+          el(
+            "li",
+            { class: "section", dataset: { section: s.section, status: s.status } },
+            el(
+              "button",
+              {
+                class: "link",
+                onclick: () => {
+                  const f = featureOf("sections", (f) => f.properties.section === s.section);
+                  if (f) fitTo(state.map, extent([{ features: [f] }]));
+                },
+              },
+              s.section,
+            ),
+            " ",
+            el("span", { class: `badge ${s.status === "agreed" ? "agreed" : "open"}` }, t(`status_${s.status}`)),
+          ),
+        ),
+      );
+      break;
+    case "layers":
+      view.replaceChildren(
+        el(
+          "ul",
+          { class: "list layers" },
+          ["graticule", ...COLLECTIONS.filter((c) => state.data[c])].map((id) =>
+            el(
+              "li",
+              {},
+              el(
+                "label",
+                {},
+                el("input", {
+                  type: "checkbox",
+                  name: id,
+                  checked: state.visible.has(id),
+                  onchange: (e) => {
+                    if (e.target.checked) state.visible.add(id);
+                    else state.visible.delete(id);
+                    setVisible(state.map, id, e.target.checked);
+                  },
+                }),
+                " ",
+                t(`layer_${id}`),
+                id in state.data ? ` (${state.data[id].features.length})` : "",
+              ),
+            ),
+          ),
+        ),
+        el(
+          "ul",
+          { class: "legend" },
+          state.parties.map((p, i) =>
+            el("li", {}, el("span", { class: "swatch", style: `background:${PARTY_COLOURS[i % PARTY_COLOURS.length]}` }), ` ${p}`),
+          ),
+        ),
+      );
+      break;
+    case "record":
+      view.replaceChildren(
+        list(state.events, "record_none", (e) =>
+          el(
+            "li",
+            { class: "event", dataset: { seq: e.seq } },
+            el("span", { class: "seq" }, `#${e.seq}`),
+            " ",
+            el("time", { datetime: e.time }, e.time.replace("T", " ").replace("Z", " UTC")),
+            el("br"),
+            t("event_by", { kind: t(`kind_${e.kind}`), author: e.author }),
+          ),
+        ),
+      );
+      break;
+    case "drafts":
+      view.replaceChildren(
+        list(state.drafts, "drafts_none", (d) =>
+          el(
+            "li",
+            { class: "draft", dataset: { draft: d.id, source: d.body?.source ?? "" } },
+            t("draft_of", { kind: t(`kind_${d.body?.kind ?? "proposal"}`), section: d.body?.section ?? "?", author: d.author }),
+            d.body?.source ? el("br") : null,
+            d.body?.source ? el("small", {}, d.body.source) : null,
+          ),
+        ),
+      );
+      break;
+  }
+}
+
+function renderMap() {
+  const map = state.map;
+  map.setPaintProperty("proposals", "line-color", partyColour(state.parties));
+  for (const id of COLLECTIONS) {
+    setData(map, id, state.data[id]);
+    setVisible(map, id, state.visible.has(id) && id in state.data);
+  }
+  setVisible(map, "graticule", state.visible.has("graticule"));
+  const b = extent(COLLECTIONS.map((c) => state.data[c]));
+  if (b) fitTo(map, b);
+}
+
+function render() {
+  renderHeader();
+  renderTabs();
+  renderView();
+  renderMap();
+  translate(document);
+}
+
+function popupFor(feature, lngLat) {
+  state.popup?.remove();
+  const p = feature.properties;
+  // (The map hands nested values back as JSON text: lists read as lists.)
+  const text = (v) => {
+    if (typeof v === "string" && v.startsWith("[")) {
+      try {
+        return JSON.parse(v).join(", ");
+      } catch {
+        return v;
+      }
+    }
+    return typeof v === "object" ? JSON.stringify(v) : String(v);
+  };
+  const rows = Object.entries(p).map(([k, v]) => el("tr", {}, el("th", { scope: "row" }, k), el("td", {}, text(v))));
+  const heading = feature.layer.id === "pillars" ? t("pillar", { number: p.number }) : `${t("section")} ${p.section ?? ""}`;
+  const body = el("div", { class: "feature", dataset: { layer: feature.layer.id } }, el("h3", {}, heading), el("table", {}, rows));
+  state.popup = new maplibregl.Popup({ maxWidth: "360px" }).setLngLat(lngLat).setDOMContent(body).addTo(state.map);
+}
+
+// ---- sign-in --------------------------------------------------------------
+
+async function signIn(file) {
+  status("loading", "loading");
+  try {
+    const signer = await readKeyFile(await file.text());
+    state.signer = signer;
+    state.token = await makeToken(signer, state.commission);
+    await load();
+    render();
+    status("ready", "ready");
+  } catch (e) {
+    state.signer = null;
+    state.token = null;
+    await load().catch(() => {});
+    render();
+    if (e instanceof KeyFileError) status("error", "key_bad", { why: e.message });
+    else if (e instanceof KeyMismatch) status("error", "key_mismatch");
+    else if (e instanceof NoEd25519) status("error", "no_ed25519");
+    else if (e instanceof ApiError) status("error", "refused", { reason: e.message });
+    else status("error", "error", { reason: e.message });
+  }
+}
+
+async function signOut() {
+  state.signer = null;
+  state.token = null;
+  state.popup?.remove();
+  await load();
+  render();
+  status("ready", "ready");
+}
+
+// ---- start ----------------------------------------------------------------
+
+async function start() {
+  const saved = localStorage.getItem("terminus.language");
+  setLanguage(saved ?? (navigator.language?.startsWith("ru") ? "ru" : "en"));
+  const select = $("#language");
+  select.replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => el("option", { value: code, selected: code === language() }, name)));
+  select.addEventListener("change", () => {
+    setLanguage(select.value);
+    localStorage.setItem("terminus.language", select.value);
+    state.popup?.remove();
+    render();
+    status(...state.status);
+  });
+  status("loading", "loading");
+  const landing = await api("/?f=json");
+  state.commission = landing.commission;
+  state.description = landing.description;
+  state.map = await createMap($("#map"));
+  // For the browser tests and the console: the map, to read, not to steer.
+  window.terminusMap = state.map;
+  addLayers(state.map, []);
+  // One click, one feature: the topmost of pillars, the agreed line,
+  // proposals and sections, within a few pixels.
+  state.map.on("click", (e) => {
+    const { x, y } = e.point;
+    const near = [
+      [x - 4, y - 4],
+      [x + 4, y + 4],
+    ];
+    const layers = ["pillars", "agreed_line", "proposals", "sections"].filter((id) => state.map.getLayoutProperty(id, "visibility") !== "none");
+    const hits = state.map.queryRenderedFeatures(near, { layers });
+    hits.sort((a, b) => layers.indexOf(a.layer.id) - layers.indexOf(b.layer.id));
+    if (hits.length) popupFor(hits[0], e.lngLat);
+  });
+  $("#key-file").addEventListener("change", (e) => {
+    const f = e.target.files?.[0];
+    e.target.value = "";
+    if (f) signIn(f);
+  });
+  $("#sign-out").addEventListener("click", signOut);
+  await load();
+  render();
+  status("ready", "ready");
+}
+
+start().catch((e) => status("error", "error", { reason: e.message }));

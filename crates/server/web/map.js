@@ -1,0 +1,159 @@
+// The map: MapLibre GL JS over nothing but what the service holds. No
+// tile server, no glyphs or sprites from elsewhere: a plain background,
+// a graticule made here, and the commission's layers as GeoJSON.
+
+import * as maplibregl from "./vendor/maplibre-gl/maplibre-gl.mjs";
+
+// Okabe & Ito's palette (2008): told apart with every common form of
+// colour blindness. One colour per party, black for what is agreed.
+export const PARTY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"];
+
+/** Each layer: the collection it draws and how. */
+export const LAYERS = [
+  { id: "graticule", local: true },
+  { id: "sections", collection: "sections" },
+  { id: "proposals", collection: "proposals" },
+  { id: "agreed_line", collection: "agreed_line" },
+  { id: "pillars", collection: "pillars" },
+];
+
+const EMPTY = { type: "FeatureCollection", features: [] };
+
+/** Meridians and parallels every `step` degrees over the world. */
+function graticule(step) {
+  const features = [];
+  for (let lon = -180; lon <= 180; lon += step) {
+    const coords = [];
+    for (let lat = -85; lat <= 85; lat += 1) coords.push([lon, lat]);
+    features.push({ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: coords } });
+  }
+  for (let lat = -80; lat <= 80; lat += step) {
+    const coords = [];
+    for (let lon = -180; lon <= 180; lon += 1) coords.push([lon, lat]);
+    features.push({ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: coords } });
+  }
+  return { type: "FeatureCollection", features };
+}
+
+/** The proposals' colour: each party its own, others grey. */
+export function partyColour(parties) {
+  if (parties.length === 0) return "#555555";
+  const expr = ["match", ["coalesce", ["get", "party"], ""]];
+  parties.forEach((p, i) => expr.push(p, PARTY_COLOURS[i % PARTY_COLOURS.length]));
+  expr.push("#555555");
+  return expr;
+}
+
+/** A map in `container`; resolves once its style has loaded. */
+export function createMap(container) {
+  const map = new maplibregl.Map({
+    container,
+    style: {
+      version: 8,
+      sources: {},
+      layers: [{ id: "background", type: "background", paint: { "background-color": "#f3f1ea" } }],
+    },
+    center: [45.5, 40.2],
+    zoom: 6,
+    attributionControl: false,
+    // Nothing is fetched from elsewhere: no glyphs, no sprite, no tiles.
+    transformRequest: (url) => {
+      const u = new URL(url, location.href);
+      if (u.origin !== location.origin) throw new Error(`refused a request off the service: ${url}`);
+      return { url };
+    },
+  });
+  map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), "top-right");
+  map.addControl(new maplibregl.ScaleControl({ unit: "metric", maxWidth: 160 }), "bottom-left");
+  return new Promise((resolve) => map.on("load", () => resolve(map)));
+}
+
+/** Add the layers (empty until `setData`), party colours in `parties`' order. */
+export function addLayers(map, parties) {
+  map.addSource("graticule", { type: "geojson", data: graticule(1) });
+  map.addLayer({
+    id: "graticule",
+    type: "line",
+    source: "graticule",
+    paint: { "line-color": "#b9b4a6", "line-width": 0.6 },
+  });
+  for (const id of ["sections", "proposals", "agreed_line", "pillars"]) {
+    map.addSource(id, { type: "geojson", data: EMPTY });
+  }
+  map.addLayer({
+    id: "sections",
+    type: "line",
+    source: "sections",
+    paint: {
+      "line-color": ["match", ["get", "status"], "agreed", "#000000", "#7a7a7a"],
+      "line-width": 3,
+      "line-opacity": 0.5,
+    },
+  });
+  map.addLayer({
+    id: "proposals",
+    type: "line",
+    source: "proposals",
+    paint: {
+      "line-color": partyColour(parties),
+      "line-width": ["match", ["get", "status"], "draft", 2, 2.5],
+      "line-dasharray": [3, 2],
+    },
+  });
+  map.addLayer({
+    id: "agreed_line",
+    type: "line",
+    source: "agreed_line",
+    paint: { "line-color": "#000000", "line-width": 3 },
+  });
+  map.addLayer({
+    id: "pillars",
+    type: "circle",
+    source: "pillars",
+    paint: {
+      "circle-radius": 6,
+      "circle-color": "#ffffff",
+      "circle-stroke-color": "#000000",
+      "circle-stroke-width": 2,
+    },
+  });
+  for (const id of ["pillars", "proposals", "sections", "agreed_line"]) {
+    map.on("mouseenter", id, () => (map.getCanvas().style.cursor = "pointer"));
+    map.on("mouseleave", id, () => (map.getCanvas().style.cursor = ""));
+  }
+}
+
+export function setData(map, id, geojson) {
+  map.getSource(id)?.setData(geojson ?? EMPTY);
+}
+
+export function setVisible(map, id, visible) {
+  if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", visible ? "visible" : "none");
+}
+
+/** Fit the view to the features' extent (west, south, east, north). */
+export function fitTo(map, bbox) {
+  if (!bbox) return;
+  const [w, s, e, n] = bbox;
+  map.fitBounds(
+    [
+      [w, s],
+      [e, n],
+    ],
+    { padding: 60, maxZoom: 12, duration: 0 },
+  );
+}
+
+/** The extent of a feature collection's coordinates. */
+export function extent(collections) {
+  let b = null;
+  const visit = (c) => {
+    if (typeof c[0] === "number") {
+      b = b ? [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])] : [c[0], c[1], c[0], c[1]];
+    } else c.forEach(visit);
+  };
+  for (const fc of collections) for (const f of fc?.features ?? []) if (f.geometry) visit(f.geometry.coordinates);
+  return b;
+}
+
+export { maplibregl };

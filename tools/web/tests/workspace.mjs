@@ -1,0 +1,146 @@
+// Drives the web workspace in real Chromium as members would, and prints
+// what each of them saw as JSON (one object), for the server's browser
+// test (crates/server/tests/browser.rs) to check against the API.
+//
+//   node tools/web/tests/workspace.mjs CONFIG.json
+//
+// CONFIG: {"base": "http://127.0.0.1:PORT", "keys": {"member": "path.key", …},
+//          "screenshots": "DIR", "pillar": [lon, lat]}
+// Anonymous is visited first, then each member in the order given.
+
+import { readFileSync, mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
+mkdirSync(config.screenshots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  // Root in a container: no sandbox; nothing in the background that would
+  // reach for the network (it is closed here, and the test records every
+  // request the page makes).
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+
+const out = { requests: [], offsite: [], errors: [], refusal_errors: [], visits: [] };
+// While bad key files are tried, the service's 401s are expected.
+let refusing = false;
+
+async function visit(member, keyPath) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
+  const page = await context.newPage();
+  page.on("request", (r) => {
+    const url = r.url();
+    out.requests.push(url);
+    if (!url.startsWith(`${config.base}/`) && !url.startsWith("data:") && !url.startsWith("blob:")) {
+      out.offsite.push(url);
+    }
+  });
+  page.on("pageerror", (e) => out.errors.push(`${member ?? "anonymous"}: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") (refusing ? out.refusal_errors : out.errors).push(`${member ?? "anonymous"}: console: ${m.text()}`);
+  });
+  const t0 = Date.now();
+  await page.goto(`${config.base}/`);
+  await page.waitForSelector('#status[data-state="ready"]', { timeout: 20000 });
+  const firstReady = Date.now() - t0;
+  if (keyPath) {
+    await page.setInputFiles("#key-file", keyPath);
+    await page.waitForFunction((m) => document.body.dataset.member === m, member, { timeout: 20000 });
+    await page.waitForSelector('#status[data-state="ready"]', { timeout: 20000 });
+  }
+  // Let the map draw what it was given.
+  await page.evaluate(() => new Promise((r) => (window.terminusMap.loaded() ? r() : window.terminusMap.once("idle", r))));
+  const tabs = await page.$$eval("#tabs [role=tab]", (b) => b.map((x) => x.id.replace("tab-", "")));
+  const seen = { member: member ?? null, tabs, first_ready_ms: firstReady };
+  const name = member ?? "anonymous";
+  seen.who = await page.textContent("#who");
+  seen.sign_in_shown = await page.isVisible("#sign-in");
+  const open = async (tab) => {
+    await page.click(`#tab-${tab}`);
+    await page.waitForSelector(`#view[data-view="${tab}"]`);
+  };
+  if (tabs.includes("sections")) {
+    await open("sections");
+    seen.sections = await page.$$eval("#view li.section", (l) => l.map((x) => ({ section: x.dataset.section, status: x.dataset.status })));
+    await page.screenshot({ path: `${config.screenshots}/${name}-sections.png` });
+  }
+  if (tabs.includes("layers")) {
+    await open("layers");
+    seen.layers = await page.$$eval("#view input[type=checkbox]", (l) => l.map((x) => x.name));
+  }
+  if (tabs.includes("record")) {
+    await open("record");
+    seen.record = await page.$$eval("#view li.event", (l) => l.map((x) => Number(x.dataset.seq)));
+    await page.screenshot({ path: `${config.screenshots}/${name}-record.png` });
+  }
+  if (tabs.includes("drafts")) {
+    await open("drafts");
+    seen.drafts = await page.$$eval("#view li.draft", (l) => l.map((x) => x.dataset.source));
+    await page.screenshot({ path: `${config.screenshots}/${name}-drafts.png` });
+  }
+  // Key files that must not sign anyone in: the page says why and stays
+  // anonymous.
+  if (!keyPath) {
+    seen.refusals = [];
+    refusing = true;
+    for (const bad of config.bad ?? []) {
+      await page.setInputFiles("#key-file", bad);
+      await page.waitForSelector('#status[data-state="error"]', { timeout: 20000 });
+      seen.refusals.push({
+        file: bad,
+        status: await page.textContent("#status"),
+        member: await page.evaluate(() => document.body.dataset.member),
+      });
+    }
+    refusing = false;
+  }
+  if (tabs.includes("about")) {
+    seen.about = await page.textContent("#view");
+    await page.screenshot({ path: `${config.screenshots}/${name}-about.png` });
+  }
+  // The map's layers as drawn: features per source.
+  seen.map = await page.evaluate(async () => {
+    const m = window.terminusMap;
+    const r = {};
+    for (const id of ["sections", "proposals", "agreed_line", "pillars"]) {
+      const vis = m.getLayoutProperty(id, "visibility") !== "none";
+      r[id] = vis ? (await m.getSource(id).getData()).features.length : 0;
+    }
+    return r;
+  });
+  // Click a pillar as a user would: its popup shows its catalogue row.
+  if (config.pillar && seen.map.pillars > 0) {
+    const box = await page.locator("#map").boundingBox();
+    const at = await page.evaluate((p) => window.terminusMap.project(p), config.pillar);
+    await page.mouse.click(box.x + at.x, box.y + at.y);
+    await page.waitForSelector(".maplibregl-popup .feature", { timeout: 5000 });
+    seen.popup = await page.$$eval(".maplibregl-popup .feature tr", (rows) =>
+      Object.fromEntries(rows.map((r) => [r.querySelector("th").textContent, r.querySelector("td").textContent])),
+    );
+    seen.popup_title = await page.textContent(".maplibregl-popup .feature h3");
+    await page.screenshot({ path: `${config.screenshots}/${name}-pillar.png` });
+  }
+  // The same page in Russian: the strings come from one table.
+  await page.selectOption("#language", "ru");
+  seen.ru_first_tab = await page.textContent("#tabs [role=tab]");
+  await page.screenshot({ path: `${config.screenshots}/${name}-ru.png` });
+  out.visits.push(seen);
+  await context.close();
+}
+
+try {
+  await visit(null, null);
+  for (const [member, path] of Object.entries(config.keys)) await visit(member, path);
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(out));
