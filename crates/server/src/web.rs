@@ -44,13 +44,16 @@ macro_rules! asset {
 const JS: &str = "text/javascript; charset=utf-8";
 
 /// Everything the page loads.
-pub const ASSETS: [Asset; 11] = [
+pub const ASSETS: [Asset; 14] = [
     asset!("index.html", "text/html; charset=utf-8"),
     asset!("app.css", "text/css; charset=utf-8"),
     asset!("app.js", JS),
     asset!("i18n.js", JS),
     asset!("sign-in.js", JS),
     asset!("map.js", JS),
+    asset!("api.js", JS),
+    asset!("dom.js", JS),
+    asset!("compare.js", JS),
     asset!("vendor/maplibre-gl/maplibre-gl.mjs", JS),
     asset!("vendor/maplibre-gl/maplibre-gl-shared.mjs", JS),
     asset!("vendor/maplibre-gl/maplibre-gl-worker.mjs", JS),

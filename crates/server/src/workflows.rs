@@ -82,7 +82,9 @@ pub struct CompareBody {
     /// Bridge gaps in one line up to this, metres (default 10,000).
     #[serde(default = "default_bridge")]
     pub bridge_m: f64,
-    /// Join the ends of two lines up to this, metres (default 5,000).
+    /// Join the ends of two lines up to this, metres (default 10,000, as
+    /// `terminus compare` and the engine: the same request gives the same
+    /// figures from the CLI and the service).
     #[serde(default = "default_join")]
     pub join_m: f64,
     /// Compare every line with this one (by name) instead of all pairs.
@@ -152,7 +154,7 @@ fn default_bridge() -> f64 {
     10_000.0
 }
 fn default_join() -> f64 {
-    5_000.0
+    10_000.0
 }
 fn default_mode() -> String {
     "compromise".into()

@@ -97,8 +97,48 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     let service = f.service.clone();
     rt.spawn(async move { terminus_server::serve(service, listener).await });
 
+    // What `terminus compare` says of the two bundled claim lines with
+    // the parties' territories (the application layer's workflow, with
+    // the CLI's defaults): the page must show the same.
+    let data = root().join("data");
+    let reference = terminus_app::compare::run(
+        &terminus_app::compare::CompareRequest {
+            lines: vec![
+                data.join("naturalearth10m_ARM_AZE_shared.geojson"),
+                data.join("worldatlas10m_ARM_AZE_shared.geojson"),
+            ],
+            parties: vec![
+                data.join("naturalearth10m_ARM.geojson"),
+                data.join("naturalearth10m_AZE.geojson"),
+            ],
+            party_names: vec!["ARM".into(), "AZE".into()],
+            tolerance: 100.0,
+            bridge: 10_000.0,
+            join: 10_000.0,
+            ..Default::default()
+        },
+        terminus_app::Provenance::new(vec!["reference".into()]),
+    )
+    .unwrap();
+    let ref_pair = &reference.comparison.pairs[0];
+    let ref_polygons = terminus_app::compare::layers(&reference.comparison)
+        .iter()
+        .find(|l| l.name == "discrepancies")
+        .map(|l| l.features.len())
+        .unwrap();
+    let biggest = ref_pair
+        .discrepancies
+        .iter()
+        .filter(|d| d.beyond_tolerance)
+        .max_by(|x, y| x.area_m2.total_cmp(&y.area_m2))
+        .unwrap();
+    let hover = [biggest.inside_at.1, biggest.inside_at.0];
+
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots");
-    let config = json!({"base": base, "keys": keys, "screenshots": shots, "pillar": [46.1, 39.1], "bad": bad_paths});
+    let config = json!({"base": base, "keys": keys, "screenshots": shots, "pillar": [46.1, 39.1], "bad": bad_paths,
+        "compare": {"member": "arm-head", "hover": hover,
+            "lines": [data.join("naturalearth10m_ARM_AZE_shared.geojson"), data.join("worldatlas10m_ARM_AZE_shared.geojson")],
+            "territories": {"ARM": data.join("naturalearth10m_ARM.geojson"), "AZE": data.join("naturalearth10m_AZE.geojson")}}});
     let config_path = f.dir.path().join("browser.json");
     std::fs::write(&config_path, config.to_string()).unwrap();
     let run = std::process::Command::new("node")
@@ -234,7 +274,12 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
             "{member}"
         );
         if *role == "observer" {
-            assert_eq!(v["tabs"], json!(["sections", "layers"]), "{member}");
+            // (Observers may run a workflow on lines they bring.)
+            assert_eq!(
+                v["tabs"],
+                json!(["sections", "layers", "compare"]),
+                "{member}"
+            );
             assert_eq!(
                 v["sections"],
                 json!([{"section": "South", "status": "agreed"}])
@@ -247,6 +292,36 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
         assert_eq!(v["popup_title"], json!("Pillar 2"), "{member}");
         assert_eq!(v["popup"]["number"], json!("2"), "{member}");
         assert_eq!(v["popup"]["section"], json!("South"), "{member}");
+        // The comparison made in the page is `terminus compare`'s.
+        if member == "arm-head" {
+            let c = &v["compare"][0];
+            // Named by their files' stems, as `terminus compare` names them.
+            assert_eq!(c["a"], "naturalearth10m_ARM_AZE_shared");
+            assert_eq!(c["b"], "worldatlas10m_ARM_AZE_shared");
+            assert_eq!(c["count"], json!(ref_pair.discrepancy_count));
+            assert_eq!(c["shown"], json!(ref_pair.discrepancy_count.to_string()));
+            let da = c["area_m2"].as_f64().unwrap() - ref_pair.discrepancy_area_m2;
+            assert!(da.abs() <= 1.0, "area differs by {da} m²");
+            assert_eq!(v["compare_polygons"], json!(ref_polygons));
+            let gains = v["compare_gains"].to_string();
+            assert!(
+                gains.contains("ARM gains") && gains.contains("AZE gains"),
+                "{gains}"
+            );
+            let hovered = v["compare_hover"].as_str().unwrap();
+            assert!(
+                hovered.contains("km²") || hovered.contains("ha"),
+                "{hovered}"
+            );
+            assert!(
+                hovered.contains("gives it to ARM") || hovered.contains("gives it to AZE"),
+                "{hovered}"
+            );
+            eprintln!(
+                "compare in the page: {} discrepancies, {:.1} m² (terminus compare: {}, {:.1} m²), {} polygons drawn, {} ms",
+                c["count"], c["area_m2"], ref_pair.discrepancy_count, ref_pair.discrepancy_area_m2, v["compare_polygons"], v["compare_ms"]
+            );
+        }
         // Russian throughout.
         assert_eq!(v["ru_first_tab"], json!("Участки"), "{member}");
     }

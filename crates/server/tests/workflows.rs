@@ -100,7 +100,7 @@ async fn compare_gives_the_application_layers_figures() {
             party_names: vec!["ARM".into(), "AZE".into()],
             tolerance: 100.0,
             bridge: 10_000.0,
-            join: 5_000.0,
+            join: 10_000.0, // the service's default, as the CLI's
             ..Default::default()
         },
         terminus_app::Provenance::new(vec!["test".into()]),

@@ -7,6 +7,9 @@
 
 import { t, translate, setLanguage, language, LANGUAGES } from "./i18n.js";
 import { readKeyFile, makeToken, KeyFileError, KeyMismatch, NoEd25519 } from "./sign-in.js";
+import { api, setToken, ApiError } from "./api.js";
+import { $, el } from "./dom.js";
+import { compare, compareView, describeDiscrepancy } from "./compare.js";
 import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour } from "./map.js";
 
 const COLLECTIONS = ["sections", "proposals", "agreed_line", "pillars"];
@@ -29,42 +32,18 @@ const state = {
   popup: null,
 };
 
-const $ = (sel) => document.querySelector(sel);
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "dataset") Object.assign(e.dataset, v);
-    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c);
-  return e;
-}
-
-class ApiError extends Error {
-  constructor(status, reason) {
-    super(reason);
-    this.status = status;
-  }
-}
-
-async function api(path) {
-  const headers = { Accept: "application/json" };
-  if (state.token) headers.Authorization = `Bearer ${state.token}`;
-  const r = await fetch(path, { headers });
-  const body = await r.json().catch(() => ({}));
-  if (!r.ok) throw new ApiError(r.status, body.reason ?? r.statusText);
-  return body;
-}
-
 // The status line: a string key and its values, so that it is written
 // again in the language chosen.
-function status(kind, key, vars = {}) {
+export function status(kind, key, vars = {}) {
   state.status = [kind, key, vars];
   const s = $("#status");
   s.dataset.state = kind;
   s.textContent = t(key, vars);
+}
+
+function useToken(token) {
+  state.token = token;
+  setToken(token);
 }
 
 // ---- loading what the caller may see ----------------------------------
@@ -103,6 +82,7 @@ function tabs() {
     ["about", !state.you],
     ["sections", !!state.you],
     ["layers", !!state.you],
+    ["compare", !!may.run_workflow],
     ["record", !!may.read_negotiation],
     ["drafts", !!may.read_drafts],
   ].filter(([, shown]) => shown).map(([id]) => id);
@@ -231,6 +211,9 @@ function renderView() {
         ),
       );
       break;
+    case "compare":
+      view.replaceChildren(...compareView({ state, rerender: renderView, status }).filter(Boolean));
+      break;
     case "record":
       view.replaceChildren(
         list(state.events, "record_none", (e) =>
@@ -309,13 +292,13 @@ async function signIn(file) {
   try {
     const signer = await readKeyFile(await file.text());
     state.signer = signer;
-    state.token = await makeToken(signer, state.commission);
+    useToken(await makeToken(signer, state.commission));
     await load();
     render();
     status("ready", "ready");
   } catch (e) {
     state.signer = null;
-    state.token = null;
+    useToken(null);
     await load().catch(() => {});
     render();
     if (e instanceof KeyFileError) status("error", "key_bad", { why: e.message });
@@ -328,7 +311,9 @@ async function signIn(file) {
 
 async function signOut() {
   state.signer = null;
-  state.token = null;
+  compare.result = null;
+  setData(state.map, "discrepancies", null);
+  useToken(null);
   state.popup?.remove();
   await load();
   render();
@@ -365,10 +350,25 @@ async function start() {
       [x - 4, y - 4],
       [x + 4, y + 4],
     ];
-    const layers = ["pillars", "agreed_line", "proposals", "sections"].filter((id) => state.map.getLayoutProperty(id, "visibility") !== "none");
+    const layers = ["pillars", "agreed_line", "proposals", "sections", "discrepancies"].filter((id) => state.map.getLayoutProperty(id, "visibility") !== "none");
     const hits = state.map.queryRenderedFeatures(near, { layers });
     hits.sort((a, b) => layers.indexOf(a.layer.id) - layers.indexOf(b.layer.id));
     if (hits.length) popupFor(hits[0], e.lngLat);
+  });
+  // Hovering a polygon between two lines: its area, width and who gains.
+  let hover = null;
+  state.map.on("mousemove", "discrepancies", (e) => {
+    const f = e.features?.[0];
+    if (!f) return;
+    hover ??= new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: "hover" });
+    hover
+      .setLngLat(e.lngLat)
+      .setDOMContent(el("div", { class: "discrepancy" }, describeDiscrepancy(f.properties, language()).map((line) => el("div", {}, line))))
+      .addTo(state.map);
+  });
+  state.map.on("mouseleave", "discrepancies", () => {
+    hover?.remove();
+    hover = null;
   });
   $("#key-file").addEventListener("change", (e) => {
     const f = e.target.files?.[0];

@@ -35,10 +35,10 @@ function graticule(step) {
   return { type: "FeatureCollection", features };
 }
 
-/** The proposals' colour: each party its own, others grey. */
-export function partyColour(parties) {
+/** The colour of property `field`: each party its own, others grey. */
+export function partyColour(parties, field = "party") {
   if (parties.length === 0) return "#555555";
-  const expr = ["match", ["coalesce", ["get", "party"], ""]];
+  const expr = ["match", ["coalesce", ["get", field], ""]];
   parties.forEach((p, i) => expr.push(p, PARTY_COLOURS[i % PARTY_COLOURS.length]));
   expr.push("#555555");
   return expr;
@@ -77,9 +77,21 @@ export function addLayers(map, parties) {
     source: "graticule",
     paint: { "line-color": "#b9b4a6", "line-width": 0.6 },
   });
-  for (const id of ["sections", "proposals", "agreed_line", "pillars"]) {
+  for (const id of ["discrepancies", "sections", "proposals", "agreed_line", "pillars"]) {
     map.addSource(id, { type: "geojson", data: EMPTY });
   }
+  // A comparison's polygons, filled by who gains if line a is adopted
+  // (colours set with the result); those within tolerance pale.
+  map.addLayer({
+    id: "discrepancies",
+    type: "fill",
+    source: "discrepancies",
+    paint: {
+      "fill-color": "#777777",
+      "fill-opacity": ["case", ["get", "beyond_tolerance"], 0.55, 0.15],
+      "fill-outline-color": "#333333",
+    },
+  });
   map.addLayer({
     id: "sections",
     type: "line",
@@ -117,7 +129,7 @@ export function addLayers(map, parties) {
       "circle-stroke-width": 2,
     },
   });
-  for (const id of ["pillars", "proposals", "sections", "agreed_line"]) {
+  for (const id of ["pillars", "proposals", "sections", "agreed_line", "discrepancies"]) {
     map.on("mouseenter", id, () => (map.getCanvas().style.cursor = "pointer"));
     map.on("mouseleave", id, () => (map.getCanvas().style.cursor = ""));
   }

@@ -129,6 +129,43 @@ async function visit(member, keyPath) {
     seen.popup_title = await page.textContent(".maplibregl-popup .feature h3");
     await page.screenshot({ path: `${config.screenshots}/${name}-pillar.png` });
   }
+  // Compare two lines opened from files, with the parties' territories,
+  // as a delegation's geodesist would.
+  if (config.compare && member === config.compare.member) {
+    await open("compare");
+    await page.setInputFiles("#compare-file", config.compare.lines);
+    await page.waitForFunction((n) => document.querySelectorAll(".choices input:checked").length === n, config.compare.lines.length);
+    for (const [party, path] of Object.entries(config.compare.territories)) {
+      await page.setInputFiles(`input[data-party="${party}"]`, path);
+      await page.waitForSelector(`li:has(input[data-party="${party}"]) .ok`);
+    }
+    const t0 = Date.now();
+    await page.click("#compare-run");
+    await page.waitForSelector(".compare-result", { timeout: 30000 });
+    await page.waitForSelector('#status[data-state="ready"]');
+    const ms = Date.now() - t0;
+    await page.evaluate(() => new Promise((r) => (window.terminusMap.loaded() ? r() : window.terminusMap.once("idle", r))));
+    seen.compare = await page.$$eval("tbody.pair", (l) =>
+      l.map((x) => ({ a: x.dataset.a, b: x.dataset.b, count: Number(x.dataset.count), area_m2: Number(x.dataset.areaM2), shown: x.querySelector(".count").textContent })),
+    );
+    seen.compare_ms = ms;
+    seen.compare_polygons = await page.evaluate(async () => (await window.terminusMap.getSource("discrepancies").getData()).features.length);
+    seen.compare_gains = await page.$$eval("tbody.pair tr td:first-child", (l) => l.map((x) => x.textContent));
+    await page.screenshot({ path: `${config.screenshots}/${name}-compare.png` });
+    // The largest discrepancy: its link zooms to it; hovering it tells
+    // its area and who gains.
+    await page.click(".largest li:first-child button");
+    await page.evaluate(() => new Promise((r) => (window.terminusMap.loaded() ? r() : window.terminusMap.once("idle", r))));
+    const at = config.compare.hover;
+    if (at) {
+      const box = await page.locator("#map").boundingBox();
+      const px = await page.evaluate((p) => window.terminusMap.project(p), at);
+      await page.mouse.move(box.x + px.x, box.y + px.y);
+      await page.waitForSelector(".maplibregl-popup.hover .discrepancy", { timeout: 5000 });
+      seen.compare_hover = await page.textContent(".maplibregl-popup.hover .discrepancy");
+      await page.screenshot({ path: `${config.screenshots}/${name}-compare-hover.png` });
+    }
+  }
   // The same page in Russian: the strings come from one table.
   await page.selectOption("#language", "ru");
   seen.ru_first_tab = await page.textContent("#tabs [role=tab]");
