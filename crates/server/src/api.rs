@@ -229,6 +229,7 @@ fn write_event(s: &Service, e: Event) -> Result<(u64, String), ApiError> {
     live.texts.push(text);
     live.events.push(Arc::new(e));
     live.version += 1;
+    s.changed(live.version);
     if members_changed {
         s.members_version
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
@@ -280,6 +281,7 @@ pub async fn add_head(
         let mut live = service.write_live();
         live.heads.push(h);
         live.version += 1;
+        service.changed(live.version);
         Ok::<_, ApiError>(())
     })
     .await
@@ -488,6 +490,7 @@ pub async fn add_draft(
             .or_default()
             .push(d.clone());
         live.version += 1;
+        service.changed(live.version);
         Ok::<_, ApiError>(d)
     })
     .await

@@ -8,6 +8,8 @@
 //!   drafts), described by `openapi.json` (served at `/openapi.json`).
 //! - [`state`]: the store, the record as last written, and the derived
 //!   collections.
+//! - [`stream`]: Server-Sent Events telling an open page that what its
+//!   caller may see has changed.
 //! - [`web`]: the commission's workspace, a single-page web app embedded
 //!   in the binary, served at `/` to browsers.
 //! - [`workflows`]: the application layer's workflows (compare, median,
@@ -38,6 +40,7 @@ pub mod http;
 pub mod ogc;
 pub mod policy;
 pub mod state;
+pub mod stream;
 pub mod web;
 pub mod workflows;
 
@@ -99,6 +102,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/api/proofs/inclusion", get(api::inclusion))
         .route("/api/proofs/consistency", get(api::consistency))
         .route("/api/sections", get(api::sections))
+        .route("/api/stream", get(stream::stream))
         .route("/api/drafts", get(api::drafts).post(api::add_draft))
         .route("/api/drafts/{id}", get(api::draft))
         .route(

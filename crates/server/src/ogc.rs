@@ -82,12 +82,12 @@ pub async fn conformance(
 }
 
 /// Whether the caller reads the negotiation (not only agreed content).
-fn negotiates(c: Option<&Caller>) -> bool {
+pub(crate) fn negotiates(c: Option<&Caller>) -> bool {
     allow(c, Action::ReadNegotiation).is_ok()
 }
 
 /// The collections this caller may open.
-fn visible(c: Option<&Caller>) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn visible(c: Option<&Caller>) -> Vec<(&'static str, &'static str)> {
     COLLECTIONS
         .iter()
         .copied()
@@ -113,7 +113,7 @@ fn collection_json(b: &str, name: &str, title: &str, extent: Option<[f64; 4]>) -
 }
 
 /// The items of `name` this caller may read, or why not.
-fn items_for<'a>(
+pub(crate) fn items_for<'a>(
     c: Option<&Caller>,
     name: &str,
     cols: &'a crate::state::Collections,

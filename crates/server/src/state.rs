@@ -144,6 +144,9 @@ pub struct Service {
     pub config: Config,
     /// The commission.
     pub commission: String,
+    /// The record's version, announced after every write (and every
+    /// reload of what other services wrote): `/api/stream` waits on it.
+    pub changes: tokio::sync::watch::Sender<u64>,
 }
 
 /// The names of the OGC API collections, with their titles.
@@ -192,6 +195,7 @@ impl Service {
             buckets: Mutex::new(HashMap::new()),
             config,
             commission,
+            changes: tokio::sync::watch::Sender::new(1),
         })
     }
 
@@ -210,7 +214,13 @@ impl Service {
         *live = Live::read(store, live.version + 1)?;
         self.members_version
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.changed(live.version);
         Ok(())
+    }
+
+    /// Announce version `version` of the record to the streams waiting.
+    pub fn changed(&self, version: u64) {
+        self.changes.send_replace(version);
     }
 
     /// The collections for the current version of the record.

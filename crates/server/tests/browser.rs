@@ -134,13 +134,43 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
         .unwrap();
     let hover = [biggest.inside_at.1, biggest.inside_at.0];
 
+    // Live: ARM's head comments in the record while AZE's head has the
+    // record open.
+    let comment = f.next_event(
+        "comment",
+        json!({"section": "North", "text": "see our counter-proposal"}),
+        "arm-head",
+        "arm-head",
+    );
+    let live = json!({"member": "aze-head", "event": comment, "token": f.token("arm-head")});
+
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots");
-    let config = json!({"base": base, "keys": keys, "screenshots": shots, "pillar": [46.1, 39.1], "bad": bad_paths,
+    let config = json!({"base": base, "keys": keys, "screenshots": shots, "pillar": [46.1, 39.1], "bad": bad_paths, "live": live,
         "compare": {"member": "arm-head", "hover": hover,
             "lines": [data.join("naturalearth10m_ARM_AZE_shared.geojson"), data.join("worldatlas10m_ARM_AZE_shared.geojson")],
             "territories": {"ARM": data.join("naturalearth10m_ARM.geojson"), "AZE": data.join("naturalearth10m_AZE.geojson")}}});
     let config_path = f.dir.path().join("browser.json");
     std::fs::write(&config_path, config.to_string()).unwrap();
+    // What the API lets each member read, before the page is driven.
+    let mut before = std::collections::HashMap::new();
+    for member in keys.keys() {
+        let mut uris = vec![
+            "/api/sections".to_string(),
+            "/api/events".to_string(),
+            "/api/drafts".to_string(),
+        ];
+        for c in ["sections", "proposals", "agreed_line", "pillars"] {
+            uris.push(format!("/collections/{c}/items?limit=10000"));
+            uris.push(format!("/collections/{c}"));
+        }
+        for uri in uris {
+            let (status, body) = rt.block_on(f.call(Some(member), "GET", &uri, None));
+            let answer = status
+                .is_success()
+                .then(|| serde_json::from_str::<Value>(&body).unwrap());
+            before.insert((member.clone(), uri), answer);
+        }
+    }
     let run = std::process::Command::new("node")
         .arg(root().join("tools/web/tests/workspace.mjs"))
         .arg(&config_path)
@@ -189,8 +219,8 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     }
     assert!(refusals[1]["status"].as_str().unwrap().contains("stranger"));
 
-    // Each member: what the API lets them read, read with their token.
-    let rt2 = tokio::runtime::Runtime::new().unwrap();
+    // Each member: what the API let them read (before the live append),
+    // read with their token.
     for v in &visits[1..] {
         let member = v["member"].as_str().unwrap();
         let (_, party, role) = MEMBERS.iter().find(|m| m.0 == member).unwrap();
@@ -200,12 +230,8 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
             "{member}: {}",
             v["who"]
         );
-        let get = |uri: &str| -> Option<Value> {
-            let (status, body) = rt2.block_on(f.call(Some(member), "GET", uri, None));
-            status
-                .is_success()
-                .then(|| serde_json::from_str(&body).unwrap())
-        };
+        let get =
+            |uri: &str| -> Option<Value> { before[&(member.to_string(), uri.to_string())].clone() };
         // Sections: the same list, with the same status.
         let api_sections: Vec<Value> = get("/api/sections").unwrap()["sections"]
             .as_array()
@@ -325,5 +351,10 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
         // Russian throughout.
         assert_eq!(v["ru_first_tab"], json!("Участки"), "{member}");
     }
+    // The other party's page showed the append within a second.
+    let ms = out["live"]["ms"].as_u64().unwrap();
+    eprintln!("aze-head's page listed arm-head's comment {ms} ms after it was posted");
+    assert!(ms < 1000, "{ms} ms");
+    assert_eq!(f.events(), comment.seq + 1);
     eprintln!("screenshots: {}", shots.display());
 }

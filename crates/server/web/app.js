@@ -43,7 +43,77 @@ export function status(kind, key, vars = {}) {
 
 function useToken(token) {
   state.token = token;
+  state.fitted = false;
   setToken(token);
+  watching?.abort();
+  watching = null;
+  if (token) watch(token);
+}
+
+// ---- live: the service says when what this member may see changed -------
+
+let watching = null;
+let updates = 0;
+let reloading = Promise.resolve();
+
+/** Load and draw again, one reload at a time. */
+function refresh() {
+  reloading = reloading.then(async () => {
+    await load();
+    render();
+    updates += 1;
+    document.body.dataset.updates = String(updates);
+  });
+  return reloading;
+}
+
+/**
+ * Read `/api/stream` (Server-Sent Events, read with fetch so that the
+ * token goes in the Authorization header, never in a URL) until signed
+ * out; reconnect after a break, then reload once (what changed meanwhile).
+ */
+async function watch(token) {
+  const ctl = new AbortController();
+  watching = ctl;
+  let broken = false;
+  while (!ctl.signal.aborted) {
+    try {
+      const r = await fetch("/api/stream", { headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" }, signal: ctl.signal });
+      if (!r.ok) throw new ApiError(r.status, (await r.json().catch(() => ({}))).reason ?? r.statusText);
+      if (broken) await refresh();
+      const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += value;
+        let i;
+        while ((i = buf.indexOf("\n\n")) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const event = /^event: ?(.*)$/m.exec(block)?.[1];
+          if (event === "changed") await refresh();
+          if (event === "signed-out") {
+            const reason = /^data: ?(.*)$/m.exec(block)?.[1] ?? "";
+            if (watching === ctl) {
+              await signOut();
+              status("error", "signed_out", { reason });
+            }
+            return;
+          }
+        }
+      }
+    } catch (e) {
+      if (ctl.signal.aborted) return;
+      if (e instanceof ApiError && e.status === 401) {
+        await signOut();
+        status("error", "signed_out", { reason: e.message });
+        return;
+      }
+    }
+    broken = true;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }
 
 // ---- loading what the caller may see ----------------------------------
@@ -253,8 +323,13 @@ function renderMap() {
     setVisible(map, id, state.visible.has(id) && id in state.data);
   }
   setVisible(map, "graticule", state.visible.has("graticule"));
+  // Fit to the data once per sign-in: a live update must not move the
+  // view the member is working in.
   const b = extent(COLLECTIONS.map((c) => state.data[c]));
-  if (b) fitTo(map, b);
+  if (b && !state.fitted) {
+    fitTo(map, b);
+    state.fitted = true;
+  }
 }
 
 function render() {

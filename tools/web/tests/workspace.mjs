@@ -174,9 +174,41 @@ async function visit(member, keyPath) {
   await context.close();
 }
 
+/**
+ * Live: a member's page open on the record; another member appends an
+ * event (signed beforehand by the test, posted here as their client
+ * would); the time until the page lists it.
+ */
+async function live() {
+  const { member, event, token } = config.live;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => out.errors.push(`live: ${e.message}`));
+  await page.goto(`${config.base}/`);
+  await page.waitForSelector('#status[data-state="ready"]', { timeout: 20000 });
+  await page.setInputFiles("#key-file", config.keys[member]);
+  await page.waitForFunction((m) => document.body.dataset.member === m, member, { timeout: 20000 });
+  await page.click("#tab-record");
+  await page.waitForSelector('#view[data-view="record"]');
+  // Let the stream open before the append.
+  await page.waitForTimeout(300);
+  const t0 = Date.now();
+  const r = await fetch(`${config.base}/api/events`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify(event),
+  });
+  if (r.status !== 201) throw new Error(`append refused: ${r.status} ${await r.text()}`);
+  await page.waitForSelector(`#view li.event[data-seq="${event.seq}"]`, { timeout: 5000 });
+  out.live = { member, seq: event.seq, ms: Date.now() - t0 };
+  await page.screenshot({ path: `${config.screenshots}/${member}-live.png` });
+  await context.close();
+}
+
 try {
   await visit(null, null);
   for (const [member, path] of Object.entries(config.keys)) await visit(member, path);
+  if (config.live) await live();
 } finally {
   await browser.close();
 }
