@@ -146,6 +146,8 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
 
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots");
     let config = json!({"base": base, "keys": keys, "screenshots": shots, "pillar": [46.1, 39.1], "bad": bad_paths, "live": live,
+        "draft": {"member": "arm-head", "other": "aze-head", "section": "North", "source": "drawn in the browser test",
+                  "points": [[45.02, 41.0], [45.06, 41.08], [45.12, 41.12]]},
         "compare": {"member": "arm-head", "hover": hover,
             "lines": [data.join("naturalearth10m_ARM_AZE_shared.geojson"), data.join("worldatlas10m_ARM_AZE_shared.geojson")],
             "territories": {"ARM": data.join("naturalearth10m_ARM.geojson"), "AZE": data.join("naturalearth10m_AZE.geojson")}}});
@@ -355,6 +357,71 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     let ms = out["live"]["ms"].as_u64().unwrap();
     eprintln!("aze-head's page listed arm-head's comment {ms} ms after it was posted");
     assert!(ms < 1000, "{ms} ms");
-    assert_eq!(f.events(), comment.seq + 1);
+    // A head drew a line and saved it as a draft: signed in the page, kept
+    // for ARM only; AZE's page never showed it.
+    let d = &out["draft"];
+    eprintln!("drafting: {d}");
+    assert!(
+        d["saved"].as_str().unwrap().starts_with("Draft saved"),
+        "{d}"
+    );
+    assert_eq!(
+        d["otherDraftsBefore"], d["otherDraftsAfter"],
+        "AZE saw ARM's draft"
+    );
+    assert!(!d["otherDraftsAfter"]
+        .to_string()
+        .contains("drawn in the browser test"));
+    let store_drafts = |party: &str| {
+        let mut store = common::reopen(&f.path);
+        store.drafts(party).unwrap()
+    };
+    let drawn = store_drafts("ARM")
+        .into_iter()
+        .find(|x| x.body["source"]["text"] == "drawn in the browser test")
+        .expect("the draft is kept for ARM");
+    assert_eq!(drawn.author, "arm-head");
+    assert!(!store_drafts("AZE")
+        .iter()
+        .any(|x| x.body["source"]["text"] == "drawn in the browser test"));
+    // Its vertices are where the head clicked (to within a pixel, well
+    // under 0.001° at this zoom).
+    let clicked = [[45.02, 41.0], [45.06, 41.08], [45.12, 41.12]];
+    let line = drawn.body["line"].as_array().unwrap();
+    assert_eq!(line.len(), 3);
+    for (v, c) in line.iter().zip(clicked) {
+        for k in 0..2 {
+            let got = v[k].as_f64().unwrap();
+            assert!((got - c[k]).abs() < 1e-3, "{v} vs {c:?}");
+        }
+    }
+    // Signed into the record as a counter-proposal (North is known): the
+    // other party's page listed it within a second; the record verifies
+    // as `terminus ledger verify` verifies it.
+    assert!(
+        d["signed"]
+            .as_str()
+            .unwrap()
+            .starts_with("Signed into the record as event #"),
+        "{d}"
+    );
+    let ms = d["ms"].as_u64().unwrap();
+    eprintln!("aze-head's page listed arm-head's signed proposal {ms} ms after the click");
+    assert!(ms < 1000, "{ms} ms");
+    assert_eq!(
+        d["otherEventsAfter"],
+        json!(d["otherEventsBefore"].as_u64().unwrap() + 1)
+    );
+    let verified = terminus_app::ledger::verify_file(&f.path).expect("the record verifies");
+    let record = terminus_app::ledger::read_any(&f.path).unwrap();
+    let last = record.events.last().unwrap();
+    assert_eq!(last.kind, "counter_proposal");
+    assert_eq!(last.author, "arm-head");
+    assert_eq!(last.body_value()["line"], drawn.body["line"]);
+    assert_eq!(last.body_value()["section"], "North");
+    assert!(verified.agreed.contains_key("South"));
+    // The comment, then the proposal: nothing else was appended.
+    assert_eq!(f.events(), comment.seq + 2);
+    assert_eq!(record.events[comment.seq as usize].kind, "comment");
     eprintln!("screenshots: {}", shots.display());
 }

@@ -29,3 +29,14 @@ export async function api(path, body) {
   if (!r.ok) throw new ApiError(r.status, answer.reason ?? r.statusText);
   return answer;
 }
+
+/** POST JSON text as it is (a signed draft or event: its bytes are what
+ * was signed); the answer's JSON. */
+export async function postText(path, text) {
+  const headers = { Accept: "application/json", "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(path, { method: "POST", headers, body: text });
+  const answer = await r.json().catch(() => ({}));
+  if (!r.ok) throw new ApiError(r.status, answer.reason ?? r.statusText);
+  return answer;
+}

@@ -10,6 +10,7 @@ import { readKeyFile, makeToken, KeyFileError, KeyMismatch, NoEd25519 } from "./
 import { api, setToken, ApiError } from "./api.js";
 import { $, el } from "./dom.js";
 import { compare, compareView, describeDiscrepancy } from "./compare.js";
+import { drafts, draftsView, onMapClick, sketch } from "./drafts.js";
 import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour } from "./map.js";
 
 const COLLECTIONS = ["sections", "proposals", "agreed_line", "pillars"];
@@ -300,17 +301,7 @@ function renderView() {
       );
       break;
     case "drafts":
-      view.replaceChildren(
-        list(state.drafts, "drafts_none", (d) =>
-          el(
-            "li",
-            { class: "draft", dataset: { draft: d.id, source: d.body?.source ?? "" } },
-            t("draft_of", { kind: t(`kind_${d.body?.kind ?? "proposal"}`), section: d.body?.section ?? "?", author: d.author }),
-            d.body?.source ? el("br") : null,
-            d.body?.source ? el("small", {}, d.body.source) : null,
-          ),
-        ),
-      );
+      view.replaceChildren(...draftsView({ state, rerender: renderView, status, refresh }).filter(Boolean));
       break;
   }
 }
@@ -386,6 +377,9 @@ async function signIn(file) {
 
 async function signOut() {
   state.signer = null;
+  drafts.drawing = false;
+  drafts.points = [];
+  sketch(state.map);
   compare.result = null;
   setData(state.map, "discrepancies", null);
   useToken(null);
@@ -420,6 +414,8 @@ async function start() {
   // One click, one feature: the topmost of pillars, the agreed line,
   // proposals and sections, within a few pixels.
   state.map.on("click", (e) => {
+    // Drawing a draft: the click is a vertex.
+    if (onMapClick({ state, rerender: renderView, status, refresh }, e)) return;
     const { x, y } = e.point;
     const near = [
       [x - 4, y - 4],

@@ -129,6 +129,22 @@ export function addLayers(map, parties) {
       "circle-stroke-width": 2,
     },
   });
+  // The line being drawn, above everything.
+  map.addSource("sketch", { type: "geojson", data: EMPTY });
+  map.addLayer({
+    id: "sketch-line",
+    type: "line",
+    source: "sketch",
+    filter: ["==", ["geometry-type"], "LineString"],
+    paint: { "line-color": "#D55E00", "line-width": 3 },
+  });
+  map.addLayer({
+    id: "sketch-points",
+    type: "circle",
+    source: "sketch",
+    filter: ["==", ["geometry-type"], "Point"],
+    paint: { "circle-radius": 5, "circle-color": "#D55E00", "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 },
+  });
   for (const id of ["pillars", "proposals", "sections", "agreed_line", "discrepancies"]) {
     map.on("mouseenter", id, () => (map.getCanvas().style.cursor = "pointer"));
     map.on("mouseleave", id, () => (map.getCanvas().style.cursor = ""));

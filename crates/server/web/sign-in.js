@@ -87,3 +87,55 @@ export async function makeToken({ member, key }, commission, seconds = 8 * 3600)
   const signature = await crypto.subtle.sign("Ed25519", key, signed);
   return `tmn1.${hex(payload)}.${hex(signature)}`;
 }
+
+/**
+ * RFC 8785 canonical JSON of `v`: members sorted by UTF-16 code units,
+ * no whitespace, strings and numbers as ECMAScript's JSON.stringify
+ * writes them (which is what RFC 8785 prescribes). The bytes Terminus
+ * signs (terminus_ledger::canonical) are these.
+ */
+export function canonical(v) {
+  if (typeof v === "number" && !Number.isFinite(v)) throw new Error(`${v} cannot be signed: JSON has no such number`);
+  if (v === null || typeof v !== "object") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
+}
+
+/** Sign `text` (UTF-8) with the member's key: the signature, hex. */
+export async function sign({ key }, text) {
+  return hex(await crypto.subtle.sign("Ed25519", key, new TextEncoder().encode(text)));
+}
+
+/** Now as the record states times: RFC 3339, UTC, whole seconds. */
+export function now() {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * A draft signed by `signer` (terminus_ledger::draft::Draft): the author
+ * signs the canonical {"author","body","commission","kind":"draft",
+ * "party","time"}. The JSON to post to /api/drafts.
+ */
+export async function signDraft(signer, commission, party, body) {
+  const time = now();
+  const signed = canonical({ author: signer.member, body, commission, kind: "draft", party, time });
+  const signature = await sign(signer, signed);
+  return JSON.stringify({ party, author: signer.member, time, body, signature });
+}
+
+/**
+ * An event of the record signed by `signer` (terminus_ledger::record::
+ * Event): the author signs the canonical envelope of every field but the
+ * signature, the body as its canonical text. `next`: {seq, prev} as
+ * /api/tree-head gives them. The JSON text to post to /api/events, the
+ * body written byte for byte as signed.
+ */
+export async function signEvent(signer, commission, next, kind, body) {
+  const time = now();
+  const bodyText = canonical(body);
+  const s = JSON.stringify;
+  const envelope = `{"author":${s(signer.member)},"body":${bodyText},"commission":${s(commission)},"kind":${s(kind)},"prev":${s(next.prev)},"seq":${next.seq},"time":${s(time)}}`;
+  const signature = await sign(signer, envelope);
+  return `{"seq":${next.seq},"commission":${s(commission)},"kind":${s(kind)},"author":${s(signer.member)},"time":${s(time)},"prev":${s(next.prev)},"body":${bodyText},"signature":${s(signature)}}`;
+}

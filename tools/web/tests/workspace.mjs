@@ -205,10 +205,91 @@ async function live() {
   await context.close();
 }
 
+async function signedIn(member, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => out.errors.push(`${member}: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") out.errors.push(`${member}: console: ${m.text()}`);
+  });
+  await page.goto(`${config.base}/`);
+  await page.waitForSelector('#status[data-state="ready"]', { timeout: 20000 });
+  await page.setInputFiles("#key-file", config.keys[member]);
+  await page.waitForFunction((m) => document.body.dataset.member === m, member, { timeout: 20000 });
+  await page.waitForSelector('#status[data-state="ready"]', { timeout: 20000 });
+  return { context, page };
+}
+
+const idle = (page) =>
+  page.evaluate(() => new Promise((r) => (window.terminusMap.loaded() ? r() : window.terminusMap.once("idle", r))));
+
+/**
+ * A head draws a line, saves it as a draft (the other party's page must
+ * not see it), and signs it into the record as a proposal (the other
+ * party's page must list it within a second).
+ */
+async function drafting() {
+  const { member, other, points, section, source } = config.draft;
+  const a = await signedIn(member);
+  const b = await signedIn(other);
+  await b.page.click("#tab-drafts");
+  const otherDraftsBefore = await b.page.$$eval("#view li.draft", (l) => l.map((x) => x.dataset.source));
+  await b.page.click("#tab-record");
+  await b.page.waitForSelector('#view[data-view="record"]');
+  const otherEventsBefore = await b.page.$$eval("#view li.event", (l) => l.length);
+
+  await a.page.click("#tab-drafts");
+  await a.page.click("#draft-new");
+  // Look at where the line goes, then click its points.
+  await a.page.evaluate((pts) => {
+    const lons = pts.map((p) => p[0]);
+    const lats = pts.map((p) => p[1]);
+    window.terminusMap.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 120, duration: 0 });
+  }, points);
+  await idle(a.page);
+  const box = await a.page.locator("#map").boundingBox();
+  // Snapping off: the points are where they are clicked.
+  await a.page.uncheck("#draft-snap");
+  for (const p of points) {
+    const px = await a.page.evaluate((q) => window.terminusMap.project(q), p);
+    await a.page.mouse.click(box.x + px.x, box.y + px.y);
+  }
+  await a.page.fill("#draft-section", section);
+  await a.page.fill("#draft-source", source);
+  await a.page.screenshot({ path: `${config.screenshots}/${member}-drawing.png` });
+  await a.page.click("#draft-save");
+  await a.page.waitForSelector(`#view li.draft[data-source="${source}"]`, { timeout: 10000 });
+  await a.page.waitForSelector('#status[data-state="ready"]');
+  const saved = await a.page.textContent("#status");
+  await a.page.screenshot({ path: `${config.screenshots}/${member}-draft-saved.png` });
+
+  // The other party: nothing new, even after a while.
+  await b.page.waitForTimeout(1500);
+  await b.page.click("#tab-drafts");
+  const otherDraftsAfter = await b.page.$$eval("#view li.draft", (l) => l.map((x) => x.dataset.source));
+  await b.page.click("#tab-record");
+  await b.page.waitForSelector('#view[data-view="record"]');
+
+  // Sign it into the record; the other party's page lists it.
+  const t0 = Date.now();
+  await a.page.click(`#view li.draft[data-source="${source}"] button.sign-draft`);
+  await b.page.waitForSelector(`#view li.event:nth-child(${otherEventsBefore + 1})`, { timeout: 5000 });
+  const ms = Date.now() - t0;
+  await a.page.waitForSelector('#status[data-state="ready"]');
+  const signed = await a.page.textContent("#status");
+  await b.page.screenshot({ path: `${config.screenshots}/${other}-sees-proposal.png` });
+  const otherEventsAfter = await b.page.$$eval("#view li.event", (l) => l.length);
+  const otherLast = await b.page.$eval("#view li.event:last-child", (x) => x.textContent);
+  out.draft = { saved, signed, ms, otherDraftsBefore, otherDraftsAfter, otherEventsBefore, otherEventsAfter, otherLast };
+  await a.context.close();
+  await b.context.close();
+}
+
 try {
   await visit(null, null);
   for (const [member, path] of Object.entries(config.keys)) await visit(member, path);
   if (config.live) await live();
+  if (config.draft) await drafting();
 } finally {
   await browser.close();
 }

@@ -1,0 +1,169 @@
+// Drafts: a member draws a line on the map (snapping to the lines shown
+// when asked), saves it as a draft of their party — signed in the page
+// with their key, read by their party only — and signs a draft into the
+// record as a proposal (or counter-proposal where the section is known).
+// The service checks every signature and every rule again.
+
+import { t } from "./i18n.js";
+import { api, postText } from "./api.js";
+import { el } from "./dom.js";
+import { signDraft, signEvent } from "./sign-in.js";
+
+/** What the view keeps between renders. */
+export const drafts = {
+  drawing: false,
+  points: [], // [lon, lat]
+  snap: true,
+  section: "",
+  source: "",
+  busy: false,
+};
+
+const SNAP_PX = 12;
+
+/** The text of a draft's or proposal's source (a string or {text}). */
+export function sourceText(source) {
+  return typeof source === "string" ? source : (source?.text ?? "");
+}
+
+/** The nearest vertex of the lines shown within SNAP_PX of `point`. */
+function snapTo(map, data, point) {
+  let best = null;
+  for (const id of ["proposals", "agreed_line", "sections"]) {
+    if (map.getLayoutProperty(id, "visibility") === "none") continue;
+    for (const f of data[id]?.features ?? []) {
+      const g = f.geometry;
+      if (!g) continue;
+      const lines = g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
+      for (const line of lines) {
+        for (const c of line) {
+          const p = map.project(c);
+          const d = Math.hypot(p.x - point.x, p.y - point.y);
+          if (d <= SNAP_PX && (!best || d < best.d)) best = { d, c };
+        }
+      }
+    }
+  }
+  return best?.c;
+}
+
+/** A click on the map while drawing: a vertex (snapped when asked). */
+export function onMapClick(ctx, e) {
+  if (!drafts.drawing) return false;
+  const snapped = drafts.snap ? snapTo(ctx.state.map, ctx.state.data, e.point) : null;
+  drafts.points.push(snapped ?? [e.lngLat.lng, e.lngLat.lat]);
+  sketch(ctx.state.map);
+  ctx.rerender();
+  return true;
+}
+
+/** Draw the line being drawn. */
+export function sketch(map) {
+  const coords = drafts.points;
+  const features = coords.map((c) => ({ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: c } }));
+  if (coords.length >= 2) features.push({ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: coords } });
+  map.getSource("sketch")?.setData({ type: "FeatureCollection", features });
+  map.getCanvas().style.cursor = drafts.drawing ? "crosshair" : "";
+}
+
+function stop(ctx) {
+  drafts.drawing = false;
+  drafts.points = [];
+  sketch(ctx.state.map);
+}
+
+async function save(ctx) {
+  const { state } = ctx;
+  const section = drafts.section.trim();
+  const known = state.sections.some((s) => s.section === section);
+  const body = {
+    section,
+    kind: known ? "counter_proposal" : "proposal",
+    line: drafts.points,
+    source: { text: drafts.source.trim() || t("drawn_by", { member: state.you.member }), transformation: [] },
+  };
+  drafts.busy = true;
+  ctx.status("loading", "saving");
+  try {
+    const text = await signDraft(state.signer, state.commission, state.you.party, body);
+    await postText("/api/drafts", text);
+    stop(ctx);
+    drafts.source = "";
+    await ctx.refresh();
+    ctx.status("ready", "draft_saved");
+  } catch (e) {
+    ctx.status("error", "refused_draft", { reason: e.message });
+  } finally {
+    drafts.busy = false;
+    ctx.rerender();
+  }
+}
+
+/** Sign draft `d` into the record as a proposal (or counter-proposal). */
+async function propose(ctx, d) {
+  const { state } = ctx;
+  const section = d.body.section;
+  const known = state.sections.some((s) => s.section === section);
+  const kind = known ? (d.body.kind === "proposal" ? "counter_proposal" : d.body.kind) : "proposal";
+  const source = typeof d.body.source === "string" ? { text: d.body.source, transformation: [] } : d.body.source;
+  const body = { section, crs: "EPSG:4326", line: d.body.line, source };
+  drafts.busy = true;
+  ctx.status("loading", "signing");
+  try {
+    const head = await api("/api/tree-head");
+    const text = await signEvent(state.signer, state.commission, head.next, kind, body);
+    await postText("/api/events", text);
+    await ctx.refresh();
+    ctx.status("ready", "proposal_signed", { seq: head.next.seq });
+  } catch (e) {
+    ctx.status("error", "refused_proposal", { reason: e.message });
+  } finally {
+    drafts.busy = false;
+    ctx.rerender();
+  }
+}
+
+/** The drafts view's elements; `ctx`: { state, rerender, status, refresh }. */
+export function draftsView(ctx) {
+  const { state } = ctx;
+  const may = state.you?.may ?? {};
+  const list = state.drafts.length
+    ? el(
+        "ul",
+        { class: "list" },
+        state.drafts.map((d) =>
+          el(
+            "li",
+            { class: "draft", dataset: { draft: d.id, source: sourceText(d.body?.source) } },
+            t("draft_of", { kind: t(`kind_${d.body?.kind ?? "proposal"}`), section: d.body?.section ?? "?", author: d.author }),
+            d.body?.source ? el("br") : null,
+            d.body?.source ? el("small", {}, sourceText(d.body.source)) : null,
+            may.append && Array.isArray(d.body?.line)
+              ? el("p", {}, el("button", { type: "button", class: "small sign-draft", "data-draft": d.id, disabled: drafts.busy, onclick: () => propose(ctx, d) }, t("sign_as_proposal")))
+              : null,
+          ),
+        ),
+      )
+    : el("p", { class: "empty" }, t("drafts_none"));
+  if (!may.write_draft) return [list];
+  const drawing = drafts.drawing
+    ? el(
+        "div",
+        { class: "drawing" },
+        el("p", {}, t("drawing_help", { n: drafts.points.length })),
+        el("label", {}, el("input", { id: "draft-snap", type: "checkbox", checked: drafts.snap, onchange: (e) => (drafts.snap = e.target.checked) }), " ", t("snap")),
+        el(
+          "p",
+          {},
+          el("button", { id: "draft-undo", type: "button", class: "small", disabled: drafts.points.length === 0, onclick: () => { drafts.points.pop(); sketch(state.map); ctx.rerender(); } }, t("undo")),
+          " ",
+          el("button", { id: "draft-cancel", type: "button", class: "small", onclick: () => { stop(ctx); ctx.rerender(); } }, t("cancel")),
+        ),
+        el("label", {}, t("section"), " ", el("input", { id: "draft-section", list: "known-sections", value: drafts.section, oninput: (e) => (drafts.section = e.target.value) })),
+        el("datalist", { id: "known-sections" }, state.sections.map((s) => el("option", { value: s.section }))),
+        el("label", { class: "block" }, t("source"), " ", el("input", { id: "draft-source", value: drafts.source, oninput: (e) => (drafts.source = e.target.value) })),
+        el("p", {}, el("button", { id: "draft-save", type: "button", disabled: drafts.points.length < 2 || drafts.busy, onclick: () => save(ctx) }, t("save_draft"))),
+      )
+    : el("p", {}, el("button", { id: "draft-new", type: "button", onclick: () => { drafts.drawing = true; drafts.points = []; sketch(state.map); ctx.rerender(); } }, t("new_line")));
+  return [drawing, list];
+}
