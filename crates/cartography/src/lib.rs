@@ -114,6 +114,27 @@ pub enum MapError {
     Canvas(u32, u32),
 }
 
+/// A PNG of `width` × `height` pixels from straight (not premultiplied)
+/// RGBA values, row by row: the image tiles a web map draws (relief).
+///
+/// ```
+/// let png = terminus_cartography::rgba_png(2, 1, &[[255, 0, 0, 255], [0, 0, 0, 0]]).unwrap();
+/// assert_eq!(&png[1..4], b"PNG");
+/// ```
+pub fn rgba_png(width: u32, height: u32, rgba: &[[u8; 4]]) -> Result<Vec<u8>, MapError> {
+    let mut pm = tiny_skia::Pixmap::new(width, height).ok_or(MapError::Canvas(width, height))?;
+    if rgba.len() != pm.pixels().len() {
+        return Err(MapError::Png(format!(
+            "{} pixels given for a {width} × {height} image",
+            rgba.len()
+        )));
+    }
+    for (p, c) in pm.pixels_mut().iter_mut().zip(rgba) {
+        *p = tiny_skia::ColorU8::from_rgba(c[0], c[1], c[2], c[3]).premultiply();
+    }
+    pm.encode_png().map_err(|e| MapError::Png(e.to_string()))
+}
+
 /// A map: extent, canvas and features.
 #[derive(Debug, Clone)]
 pub struct Map {

@@ -176,6 +176,46 @@ impl<'a> DemSampler<'a> {
     /// outside the grid or where a neighbour is void.
     pub fn hillshade(&self, lat: f64, lon: f64) -> Option<f64> {
         let (dzdx, dzdy) = self.gradient(lat, lon)?;
+        Self::lambert(dzdx, dzdy)
+    }
+
+    /// Hillshade at a WGS 84 position as `hillshade` computes it at the
+    /// four cells around it, blended bilinearly (so a map drawn at many
+    /// pixels per cell shows slopes, not cell blocks). `None` outside the
+    /// grid or where every one of the four is void-adjacent; the cells
+    /// that have a value share the weight.
+    pub fn hillshade_smooth(&self, lat: f64, lon: f64) -> Option<f64> {
+        let (x, y) = self.grid_xy(lat, lon)?;
+        let (fx, fy) = self.frac(x, y)?;
+        let (w, h) = (self.dem.width, self.dem.height);
+        if w < 3 || h < 3 {
+            return None;
+        }
+        let (c0, r0) = (fx.floor() as usize, fy.floor() as usize);
+        let (tx, ty) = (fx - c0 as f64, fy - r0 as f64);
+        let (mut sum, mut weight) = (0.0, 0.0);
+        for (c, r, wt) in [
+            (c0, r0, (1.0 - tx) * (1.0 - ty)),
+            (c0 + 1, r0, tx * (1.0 - ty)),
+            (c0, r0 + 1, (1.0 - tx) * ty),
+            (c0 + 1, r0 + 1, tx * ty),
+        ] {
+            // (Cell sizes in metres taken at `lat`: they vary by parts
+            // in a million over one cell.)
+            if let Some(v) = self
+                .gradient_at(c.min(w - 1), r.min(h - 1), lat)
+                .and_then(|(dx, dy)| Self::lambert(dx, dy))
+            {
+                sum += wt * v;
+                weight += wt;
+            }
+        }
+        (weight > 0.0).then(|| sum / weight)
+    }
+
+    /// Lambertian reflectance of the ground with gradient (∂z/∂east,
+    /// ∂z/∂south) lit from azimuth 315° at 45° altitude.
+    fn lambert(dzdx: f64, dzdy: f64) -> Option<f64> {
         // Normal (−∂z/∂east, −∂z/∂north, 1); rows run south, so
         // ∂z/∂north = −dzdy.
         let (nx, ny, nz) = (-dzdx, dzdy, 1.0);
@@ -191,12 +231,18 @@ impl<'a> DemSampler<'a> {
     fn gradient(&self, lat: f64, lon: f64) -> Option<(f64, f64)> {
         let (x, y) = self.grid_xy(lat, lon)?;
         let (fx, fy) = self.frac(x, y)?;
+        self.gradient_at(fx.round() as usize, fy.round() as usize, lat)
+    }
+
+    /// Horn's gradient at cell (c, r) (kept one cell inside the grid), the
+    /// cells' ground sizes taken at latitude `lat`.
+    fn gradient_at(&self, c: usize, r: usize, lat: f64) -> Option<(f64, f64)> {
         let (w, h) = (self.dem.width, self.dem.height);
-        let c = (fx.round() as usize).clamp(1, w.saturating_sub(2).max(1));
-        let r = (fy.round() as usize).clamp(1, h.saturating_sub(2).max(1));
         if w < 3 || h < 3 {
             return None;
         }
+        let c = c.clamp(1, w - 2);
+        let r = r.clamp(1, h - 2);
         let z = |dc: isize, dr: isize| -> f64 {
             self.dem
                 .get((c as isize + dc) as usize, (r as isize + dr) as usize) as f64

@@ -424,3 +424,60 @@ fn hillshade_follows_lamberts_law_from_the_north_west() {
         assert!((got - want).abs() < 1e-4, "east {east}: {got} vs {want}");
     }
 }
+
+/// The smooth hillshade blends the four cells around a point: at a cell
+/// centre it is that cell's hillshade; between two cells of a ramp that
+/// bends it lies between their values, in proportion; on uniform slopes
+/// it is the same everywhere.
+#[test]
+fn smooth_hillshade_blends_the_four_cells_around() {
+    let flat_ground = flat(100.0);
+    let s = DemSampler::new(&flat_ground).unwrap();
+    let g = &flat_ground.georef;
+    // Uniform: the same value anywhere inside.
+    for (lat, lon) in [(40.0, 45.0), (40.0123, 45.0456), (39.9, 45.1)] {
+        let v = s.hillshade_smooth(lat, lon).unwrap();
+        assert!((v - 45f64.to_radians().sin()).abs() < 1e-12, "{v}");
+    }
+    // A valley: heights |c − 20| × 10 m, so the cells west of column 20
+    // face east and those east of it face west (lit differently).
+    let mut d = flat(0.0);
+    let w = d.width;
+    for r in 0..d.height {
+        for c in 0..w {
+            d.data[r * w + c] = ((c as f64 - 20.0).abs() * 10.0) as f32;
+        }
+    }
+    let s = DemSampler::new(&d).unwrap();
+    let centre = |c: f64, r: f64| (g.y0 - (r + 0.5) * g.dy, g.x0 + (c + 0.5) * g.dx);
+    for c in [5.0, 30.0] {
+        let (lat, lon) = centre(c, 10.0);
+        // (To rounding: the centre's fraction is not exactly 0.)
+        let (a, b) = (
+            s.hillshade_smooth(lat, lon).unwrap(),
+            s.hillshade(lat, lon).unwrap(),
+        );
+        assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+    }
+    let (lat, lon) = centre(18.0, 10.0);
+    let west = s.hillshade(lat, lon).unwrap();
+    let (lat, lon) = centre(22.0, 10.0);
+    let east = s.hillshade(lat, lon).unwrap();
+    assert!((west - east).abs() > 0.05, "{west} {east}");
+    // A quarter of the way from cell 18 towards 19 (same facing): as 18.
+    // Halfway between 23 and 24 (both east of the valley): as either.
+    let (lat, lon) = centre(23.5, 10.0);
+    assert!((s.hillshade_smooth(lat, lon).unwrap() - east).abs() < 1e-9);
+    // Between column 20 (the valley floor, Horn's gradient 0 there:
+    // flat-lit) and 21 (east-side slope): the blend, by the distance.
+    let (lat, lon) = centre(20.0, 10.0);
+    let floor = s.hillshade(lat, lon).unwrap();
+    let (lat, lon) = centre(21.0, 10.0);
+    let side = s.hillshade(lat, lon).unwrap();
+    let (lat, lon) = centre(20.25, 10.0);
+    let blend = s.hillshade_smooth(lat, lon).unwrap();
+    assert!(
+        (blend - (0.75 * floor + 0.25 * side)).abs() < 1e-9,
+        "{blend} vs {floor} {side}"
+    );
+}

@@ -76,6 +76,7 @@ pub fn csv(cat: &Catalogue) -> String {
 /// plus `name` (the number) and `desc` for GNSS receivers.
 pub fn layer(cat: &Catalogue, name: &str) -> Layer {
     let mut layer = Layer::new(name, Crs::WGS84);
+    let r1 = |x: f64| (x * 10.0).round() / 10.0;
     let r2 = |x: f64| (x * 100.0).round() / 100.0;
     let r3 = |x: f64| (x * 1000.0).round() / 1000.0;
     let r9 = |x: f64| (x * 1e9).round() / 1e9;
@@ -141,6 +142,19 @@ pub fn layer(cat: &Catalogue, name: &str) -> Layer {
             .with("chainage_m", Value::Float(r2(r.chainage_m)))
             .with("offset_m", Value::Float(r2(r.offset_m)))
             .with("side", Value::Int(r.side as i64))
+            .with("slope_deg", opt_f(r.slope_deg, &r1))
+            .with(
+                "note",
+                r.note.clone().map(Value::String).unwrap_or(Value::Null),
+            )
+            .with(
+                "sk42_lat_dms",
+                Value::String(format_dms(r.sk42_lat, Axis::Latitude, 4)),
+            )
+            .with(
+                "sk42_lon_dms",
+                Value::String(format_dms(r.sk42_lon, Axis::Longitude, 4)),
+            )
             .with("desc", Value::String(desc));
         layer.features.push(f);
     }

@@ -10,6 +10,8 @@
 //!   collections.
 //! - [`stream`]: Server-Sent Events telling an open page that what its
 //!   caller may see has changed.
+//! - [`terrain`]: the commission's DEMs — relief tiles for the web map,
+//!   line-of-sight profiles (`terminus serve --dem`).
 //! - [`web`]: the commission's workspace, a single-page web app embedded
 //!   in the binary, served at `/` to browsers.
 //! - [`workflows`]: the application layer's workflows (compare, median,
@@ -41,6 +43,7 @@ pub mod ogc;
 pub mod policy;
 pub mod state;
 pub mod stream;
+pub mod terrain;
 pub mod web;
 pub mod workflows;
 
@@ -103,6 +106,9 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/api/proofs/consistency", get(api::consistency))
         .route("/api/sections", get(api::sections))
         .route("/api/stream", get(stream::stream))
+        .route("/api/dems", get(terrain::dems))
+        .route("/api/relief/{dem}/{z}/{x}/{y}", get(terrain::relief_tile))
+        .route("/api/profile", get(terrain::profile))
         .route("/api/drafts", get(api::drafts).post(api::add_draft))
         .route("/api/drafts/{id}", get(api::draft))
         .route(

@@ -147,6 +147,9 @@ pub struct Service {
     /// The record's version, announced after every write (and every
     /// reload of what other services wrote): `/api/stream` waits on it.
     pub changes: tokio::sync::watch::Sender<u64>,
+    /// The commission's DEMs (`terminus serve --dem`): relief tiles and
+    /// line-of-sight profiles.
+    pub dems: Vec<terminus_app::terrain::relief::ServedDem>,
 }
 
 /// The names of the OGC API collections, with their titles.
@@ -196,7 +199,14 @@ impl Service {
             config,
             commission,
             changes: tokio::sync::watch::Sender::new(1),
+            dems: Vec::new(),
         })
+    }
+
+    /// The service with these DEMs to draw relief and profiles from.
+    pub fn with_dems(mut self, dems: Vec<terminus_app::terrain::relief::ServedDem>) -> Service {
+        self.dems = dems;
+        self
     }
 
     /// Take in what other services sharing the store wrote (a PostgreSQL

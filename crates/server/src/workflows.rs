@@ -173,7 +173,7 @@ pub fn slots() -> &'static Semaphore {
         .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())))
 }
 
-fn busy() -> Response {
+pub(crate) fn busy() -> Response {
     let mut r = ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "every core is running a workflow: try again shortly",

@@ -11,6 +11,9 @@
 
 mod common;
 
+#[path = "common/alay.rs"]
+mod alay;
+
 use common::{fixture, MEMBERS};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -423,5 +426,116 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     // The comment, then the proposal: nothing else was appended.
     assert_eq!(f.events(), comment.seq + 2);
     assert_eq!(record.events[comment.seq as usize].kind, "comment");
+    eprintln!("screenshots: {}", shots.display());
+}
+
+/// Run the browser script with `config`; what it printed.
+fn drive(config: &Value, dir: &Path) -> Value {
+    let config_path = dir.join("browser-config.json");
+    std::fs::write(&config_path, config.to_string()).unwrap();
+    let run = std::process::Command::new("node")
+        .arg(root().join("tools/web/tests/workspace.mjs"))
+        .arg(&config_path)
+        .current_dir(root().join("tools/web"))
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "the browser script failed:\n{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_slice(&run.stdout).unwrap()
+}
+
+/// On a commission with a DEM: the relief is drawn from the service's
+/// tiles, and a pillar clicked shows its catalogue row — the catalogue
+/// CSV's, column for column — and its line of sight to the next pillar,
+/// drawn from the DEM, with the verdict the plan wrote in `visible_next`.
+#[test]
+fn a_pillar_shows_its_catalogue_row_and_its_profile() {
+    if let Some(why) = missing() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "the browser test must run under CI: {why}"
+        );
+        eprintln!("SKIPPED: {why}");
+        return;
+    }
+    let a = alay::alay();
+    let key_path = a.dir.path().join("kgz-head.key");
+    let k = &a.keys[0].1;
+    std::fs::write(
+        &key_path,
+        json!({"member": "kgz-head", "algorithm": "Ed25519", "secret": k.secret_hex(), "public": k.public_hex()}).to_string(),
+    )
+    .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let service = a.service.clone();
+    rt.spawn(async move { terminus_server::serve(service, listener).await });
+    // The catalogue as the CLI wrote it.
+    let text = std::fs::read_to_string(&a.catalogue_csv).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let numbers: Vec<&str> = [0, 1, rows.len() / 2, rows.len() - 2]
+        .iter()
+        .map(|&i| rows[i][0])
+        .collect();
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots");
+    let out = drive(
+        &json!({"base": base, "keys": {"kgz-head": key_path}, "screenshots": shots,
+                "pillars": {"member": "kgz-head", "numbers": numbers}}),
+        a.dir.path(),
+    );
+    assert_eq!(out["offsite"], json!([]), "requests off the service");
+    assert_eq!(out["errors"], json!([]), "errors in the page");
+    // Relief tiles were asked for and served.
+    let relief = out["relief"].as_array().unwrap();
+    assert!(!relief.is_empty());
+    assert!(relief.iter().all(|s| s == 200), "{relief:?}");
+    for p in out["pillars"].as_array().unwrap() {
+        let number = p["number"].as_str().unwrap();
+        let row = rows.iter().find(|r| r[0] == number).unwrap();
+        assert_eq!(p["title"], json!(format!("Pillar {number}")));
+        // Every column of the CSV row, in the popup: the same text, or the
+        // same number (the CSV writes fixed decimals, the record keeps the
+        // value).
+        let mut columns = 0;
+        for (h, v) in head.iter().zip(row) {
+            if v.is_empty() {
+                continue;
+            }
+            let shown = p["row"][*h]
+                .as_str()
+                .unwrap_or_else(|| panic!("{number}: column {h} is not shown: {}", p["row"]));
+            match (v.parse::<f64>(), shown.parse::<f64>()) {
+                (Ok(a), Ok(b)) => assert!(
+                    (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+                    "{number} {h}: {v} vs {shown}"
+                ),
+                _ => assert_eq!(shown, *v, "{number} {h}"),
+            }
+            columns += 1;
+        }
+        assert!(columns >= 20, "{number}: {columns} columns");
+        // The profile to the next pillar: the plan's verdict and distance.
+        let col = |name: &str| row[head.iter().position(|h| *h == name).unwrap()];
+        let profile = &p["profile"];
+        assert_eq!(profile["visible"], json!(col("visible_next")), "{number}");
+        let d = profile["distance"].as_f64().unwrap();
+        let listed: f64 = col("distance_next_m").parse().unwrap();
+        assert!((d - listed).abs() < 0.006, "{number}: {d} vs {listed}");
+        assert!(
+            profile["ground"].as_u64().unwrap() >= 4,
+            "{number}: {}",
+            profile["ground"]
+        ); // the ground: two base corners and every sample
+        eprintln!("{number}: {}", profile["caption"]);
+    }
     eprintln!("screenshots: {}", shots.display());
 }

@@ -11,7 +11,8 @@ import { api, setToken, ApiError } from "./api.js";
 import { $, el } from "./dom.js";
 import { compare, compareView, describeDiscrepancy } from "./compare.js";
 import { drafts, draftsView, onMapClick, sketch } from "./drafts.js";
-import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour } from "./map.js";
+import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief } from "./map.js";
+import { profileOf } from "./profile.js";
 
 const COLLECTIONS = ["sections", "proposals", "agreed_line", "pillars"];
 
@@ -23,7 +24,8 @@ const state = {
   you: null,
   parties: [],
   data: {},
-  visible: new Set(["graticule", ...COLLECTIONS]),
+  visible: new Set(["relief", "graticule", ...COLLECTIONS]),
+  dems: [],
   sections: [],
   events: [],
   drafts: [],
@@ -46,6 +48,7 @@ function useToken(token) {
   state.token = token;
   state.fitted = false;
   setToken(token);
+  setMapToken(token);
   watching?.abort();
   watching = null;
   if (token) watch(token);
@@ -125,6 +128,7 @@ async function load() {
   state.sections = [];
   state.events = [];
   state.drafts = [];
+  state.dems = [];
   if (state.token) {
     const c = await api("/api/commission");
     state.you = c.you;
@@ -136,6 +140,7 @@ async function load() {
       }),
     );
     state.sections = (await api("/api/sections")).sections;
+    state.dems = (await api("/api/dems")).dems;
     if (state.you?.may.read_negotiation) state.events = (await api("/api/events?limit=10000")).events;
     if (state.you?.may.read_drafts) state.drafts = (await api("/api/drafts")).drafts;
   }
@@ -249,7 +254,7 @@ function renderView() {
         el(
           "ul",
           { class: "list layers" },
-          ["graticule", ...COLLECTIONS.filter((c) => state.data[c])].map((id) =>
+          [...(state.dems.length ? ["relief"] : []), "graticule", ...COLLECTIONS.filter((c) => state.data[c])].map((id) =>
             el(
               "li",
               {},
@@ -263,7 +268,8 @@ function renderView() {
                   onchange: (e) => {
                     if (e.target.checked) state.visible.add(id);
                     else state.visible.delete(id);
-                    setVisible(state.map, id, e.target.checked);
+                    if (id === "relief") setRelief(state.map, state.dems, e.target.checked);
+                    else setVisible(state.map, id, e.target.checked);
                   },
                 }),
                 " ",
@@ -314,6 +320,7 @@ function renderMap() {
     setVisible(map, id, state.visible.has(id) && id in state.data);
   }
   setVisible(map, "graticule", state.visible.has("graticule"));
+  setRelief(map, state.dems, state.visible.has("relief"));
   // Fit to the data once per sign-in: a live update must not move the
   // view the member is working in.
   const b = extent(COLLECTIONS.map((c) => state.data[c]));
@@ -333,7 +340,16 @@ function render() {
 
 function popupFor(feature, lngLat) {
   state.popup?.remove();
-  const p = feature.properties;
+  // A pillar: its row as the record holds it (not the map's rendering of
+  // it, whose positions are quantised), its position from the record.
+  let p = feature.properties;
+  if (feature.layer.id === "pillars") {
+    const held = (state.data.pillars?.features ?? []).find((f) => f.properties.number === p.number && f.properties.section === p.section);
+    if (held) {
+      const [lon, lat] = held.geometry.coordinates;
+      p = { number: held.properties.number, lat, lon, ...held.properties };
+    }
+  }
   // (The map hands nested values back as JSON text: lists read as lists.)
   const text = (v) => {
     if (typeof v === "string" && v.startsWith("[")) {
@@ -345,10 +361,31 @@ function popupFor(feature, lngLat) {
     }
     return typeof v === "object" ? JSON.stringify(v) : String(v);
   };
-  const rows = Object.entries(p).map(([k, v]) => el("tr", {}, el("th", { scope: "row" }, k), el("td", {}, text(v))));
+  // (`name` and `desc` repeat the row for GNSS receivers: not shown.)
+  const rows = Object.entries(p)
+    .filter(([k, v]) => v !== null && v !== undefined && v !== "" && !(feature.layer.id === "pillars" && (k === "name" || k === "desc")))
+    .map(([k, v]) => el("tr", {}, el("th", { scope: "row" }, k), el("td", {}, text(v))));
   const heading = feature.layer.id === "pillars" ? t("pillar", { number: p.number }) : `${t("section")} ${p.section ?? ""}`;
   const body = el("div", { class: "feature", dataset: { layer: feature.layer.id } }, el("h3", {}, heading), el("table", {}, rows));
   state.popup = new maplibregl.Popup({ maxWidth: "360px" }).setLngLat(lngLat).setDOMContent(body).addTo(state.map);
+  // A pillar's line of sight to the next pillar of its section, from the
+  // DEM, when the service has one.
+  if (feature.layer.id === "pillars" && state.dems.length) {
+    const all = (state.data.pillars?.features ?? []).filter((f) => f.properties.section === p.section);
+    const i = all.findIndex((f) => f.properties.number === p.number);
+    const next = all[i + 1];
+    if (i >= 0 && next) {
+      const here = all[i].geometry.coordinates;
+      const there = next.geometry.coordinates;
+      const popup = state.popup;
+      // (Above the table: the first thing a surveyor asks of a pillar.)
+      const slot = el("div", { class: "profile-slot" });
+      body.querySelector("table").before(slot);
+      profileOf([here[1], here[0]], [there[1], there[0]], t("profile_to_next", { next: next.properties.number })).then((fig) => {
+        if (state.popup === popup) slot.replaceChildren(fig);
+      });
+    }
+  }
 }
 
 // ---- sign-in --------------------------------------------------------------

@@ -19,6 +19,30 @@ export const LAYERS = [
 
 const EMPTY = { type: "FeatureCollection", features: [] };
 
+let token = null;
+
+/** The token the map sends with the service's tiles. */
+export function setMapToken(t) {
+  token = t;
+}
+
+/** The relief of each DEM served, under every other layer. */
+export function setRelief(map, dems, visible) {
+  for (const d of dems) {
+    const id = `relief-${d.name}`;
+    if (!map.getSource(id)) {
+      map.addSource(id, { type: "raster", tiles: [d.tiles], tileSize: 256, bounds: d.bounds, maxzoom: 16 });
+      map.addLayer({ id, type: "raster", source: id, paint: { "raster-opacity": 0.9 } }, "graticule");
+    }
+    map.setLayoutProperty(id, "visibility", visible ? "visible" : "none");
+  }
+  for (const l of map.getStyle().layers) {
+    if (l.id.startsWith("relief-") && !dems.some((d) => `relief-${d.name}` === l.id)) {
+      map.setLayoutProperty(l.id, "visibility", "none");
+    }
+  }
+}
+
 /** Meridians and parallels every `step` degrees over the world. */
 function graticule(step) {
   const features = [];
@@ -60,6 +84,9 @@ export function createMap(container) {
     transformRequest: (url) => {
       const u = new URL(url, location.href);
       if (u.origin !== location.origin) throw new Error(`refused a request off the service: ${url}`);
+      // The relief tiles are the commission's: the member's token goes
+      // with them (in the header, never in the URL).
+      if (token && u.pathname.startsWith("/api/")) return { url, headers: { Authorization: `Bearer ${token}` } };
       return { url };
     },
   });

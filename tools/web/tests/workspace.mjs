@@ -285,11 +285,64 @@ async function drafting() {
   await b.context.close();
 }
 
+/**
+ * Pillars on a DEM: the relief drawn; each pillar clicked shows its
+ * catalogue row and its line of sight to the next, drawn from the DEM.
+ */
+async function pillars() {
+  const { member, numbers } = config.pillars;
+  const { context, page } = await signedIn(member);
+  page.on("request", (r) => {
+    out.requests.push(r.url());
+    if (!r.url().startsWith(`${config.base}/`) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) out.offsite.push(r.url());
+  });
+  const relief = [];
+  page.on("response", (r) => {
+    if (r.url().includes("/api/relief/")) relief.push(r.status());
+  });
+  await idle(page);
+  await page.screenshot({ path: `${config.screenshots}/${member}-relief.png` });
+  out.pillars = [];
+  for (const number of numbers) {
+    const at = await page.evaluate(async (n) => {
+      const f = (await window.terminusMap.getSource("pillars").getData()).features.find((f) => f.properties.number === n);
+      window.terminusMap.jumpTo({ center: f.geometry.coordinates, zoom: 14 });
+      return f.geometry.coordinates;
+    }, number);
+    await idle(page);
+    const box = await page.locator("#map").boundingBox();
+    const px = await page.evaluate((p) => window.terminusMap.project(p), at);
+    await page.mouse.click(box.x + px.x, box.y + px.y);
+    await page.waitForSelector(".maplibregl-popup .feature[data-layer=pillars]", { timeout: 5000 });
+    const title = await page.textContent(".maplibregl-popup .feature h3");
+    const row = await page.$$eval(".maplibregl-popup .feature tr", (rows) =>
+      Object.fromEntries(rows.map((r) => [r.querySelector("th").textContent, r.querySelector("td").textContent])),
+    );
+    await page.waitForSelector(".maplibregl-popup figure.profile, .maplibregl-popup .profile-error", { timeout: 10000 });
+    const fig = await page.$eval(".maplibregl-popup figure.profile", (f) => ({
+      visible: f.dataset.visible,
+      distance: Number(f.dataset.distance),
+      caption: f.querySelector("figcaption").textContent,
+      ground: f.querySelector("polygon").getAttribute("points").split(" ").length,
+    }));
+    await page.screenshot({ path: `${config.screenshots}/${member}-pillar-${number.replace(/\//g, "_")}.png` });
+    out.pillars.push({ number, title, row, profile: fig });
+    await page.keyboard.press("Escape");
+    await page.evaluate(() => document.querySelector(".maplibregl-popup-close-button")?.click());
+  }
+  out.relief = relief;
+  await context.close();
+}
+
 try {
-  await visit(null, null);
-  for (const [member, path] of Object.entries(config.keys)) await visit(member, path);
-  if (config.live) await live();
-  if (config.draft) await drafting();
+  if (config.pillars) {
+    await pillars();
+  } else {
+    await visit(null, null);
+    for (const [member, path] of Object.entries(config.keys)) await visit(member, path);
+    if (config.live) await live();
+    if (config.draft) await drafting();
+  }
 } finally {
   await browser.close();
 }

@@ -4,6 +4,7 @@
 //! distances to the claim lines.
 
 mod divide_report;
+pub mod relief;
 pub use divide_report::write_divide;
 
 use crate::failure::Failure;

@@ -25,8 +25,13 @@ The API is described at /openapi.json.
 Every append is checked (signature, chain, the record's rules) and kept
 durably (SQLite WAL, synchronous FULL) before the service answers 201.
 
+A browser opening the address gets the commission's workspace (a map of
+the sections, proposals, the agreed line and pillars, the record, drafts,
+comparisons); with --dem, its relief and the pillars' profiles.
+
 Examples:
   terminus serve --store am-az.sqlite --commission AM-AZ
+  terminus serve --store kg-tj.sqlite --commission KG-TJ --dem gebco_alay.tif
   terminus serve --store am-az.sqlite --commission AM-AZ --listen 0.0.0.0:8080 --rate-limit 50
   terminus serve --store postgres://terminus@db.example/commissions --commission AM-AZ"
 )]
@@ -60,6 +65,13 @@ pub struct ServeArgs {
     /// once); 4096 in all.
     #[arg(long, default_value_t = 64)]
     max_connections_per_address: usize,
+    /// A DEM of the commission (GeoTIFF; repeat for several): the web
+    /// workspace draws its relief and the pillars' line-of-sight profiles
+    /// (/api/dems, /api/relief, /api/profile). Its voids are listed and a
+    /// profile across one is refused: fill them first with
+    /// `terminus terrain fill-voids` if they must be crossed.
+    #[arg(long, value_name = "FILE")]
+    dem: Vec<PathBuf>,
 }
 
 /// Run `terminus serve`.
@@ -99,8 +111,20 @@ pub fn run(a: ServeArgs) -> Result<u8, Failure> {
         max_connections_per_address: a.max_connections_per_address,
         ..Default::default()
     };
-    let service =
-        terminus_server::Service::new(store, config).map_err(|e| Failure::failed(e.to_string()))?;
+    let dems = a
+        .dem
+        .iter()
+        .map(|p| terminus_app::terrain::relief::serve_dem(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    for d in &dems {
+        println!(
+            "DEM {}: {} × {} cells, {}, {} interior void(s) ({} cells; profiles across them are refused)",
+            d.name, d.size[0], d.size[1], d.crs, d.interior_voids, d.void_cells
+        );
+    }
+    let service = terminus_server::Service::new(store, config)
+        .map_err(|e| Failure::failed(e.to_string()))?
+        .with_dems(dems);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

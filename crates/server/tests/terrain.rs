@@ -1,0 +1,246 @@
+//! The commission's DEMs over HTTP: `/api/dems` says what is served,
+//! `/api/relief` tiles are the DEM's own hillshade pixel for pixel, and
+//! `/api/profile` is `terminus los`'s line of sight — the one the pillar
+//! plan decided each pillar's `visible_next` with.
+
+#[path = "common/alay.rs"]
+mod alay;
+
+use axum::body::Body;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use terminus_demarcation::sampler::DemSampler;
+use tower::ServiceExt;
+
+async fn get(a: &alay::Alay, member: Option<&str>, uri: &str) -> (u16, Vec<u8>) {
+    let mut req = axum::http::Request::builder()
+        .uri(uri)
+        .header("host", "test.invalid");
+    if let Some(m) = member {
+        let key = &a.keys.iter().find(|k| k.0 == m).unwrap().1;
+        let t = terminus_ledger::token::issue(key, "KG-TJ", m, now() + 3600);
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let app = terminus_server::router(a.service.clone());
+    let res = app.oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let status = res.status().as_u16();
+    (
+        status,
+        res.into_body().collect().await.unwrap().to_bytes().to_vec(),
+    )
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+fn json(b: &[u8]) -> Value {
+    serde_json::from_slice(b).unwrap()
+}
+
+/// The catalogue's rows by number, as the CLI wrote them.
+fn catalogue(a: &alay::Alay) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(&a.catalogue_csv).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|l| {
+            head.iter()
+                .zip(l.split(','))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn dems_relief_and_profiles_are_the_application_layers() {
+    let a = alay::alay();
+    // What is served.
+    let (s, b) = get(&a, Some("kgz-head"), "/api/dems").await;
+    assert_eq!(s, 200);
+    let dems = json(&b);
+    let d = &dems["dems"][0];
+    assert_eq!(d["name"], "gebco2023_alay_pamir_KG_TJ_15s");
+    let sha = terminus_app::input::hash_file(&a.dem).unwrap().sha256;
+    assert_eq!(d["sha256"], sha);
+    assert_eq!(d["crs"], "EPSG:4326");
+    let bounds: Vec<f64> = serde_json::from_value(d["bounds"].clone()).unwrap();
+    for p in alay::LINE {
+        assert!(bounds[0] < p.0 && p.0 < bounds[2] && bounds[1] < p.1 && p.1 < bounds[3]);
+    }
+    // Anonymous callers get nothing of the DEMs.
+    assert_eq!(get(&a, None, "/api/dems").await.0, 401);
+    assert_eq!(
+        get(
+            &a,
+            None,
+            "/api/relief/gebco2023_alay_pamir_KG_TJ_15s/12/2886/1565.png"
+        )
+        .await
+        .0,
+        401
+    );
+
+    // A relief tile over KT-001: each pixel is the DEM's hillshade at the
+    // pixel's centre (grey = 255 × shade, alpha 150), transparent off it.
+    let (lon, lat) = alay::LINE[0];
+    let z = 12u32;
+    let n = f64::from(1u32 << z);
+    let fx = (lon + 180.0) / 360.0 * n;
+    let fy = (1.0
+        - (lat.to_radians().tan() + 1.0 / lat.to_radians().cos()).ln() / std::f64::consts::PI)
+        / 2.0
+        * n;
+    let (x, y) = (fx.floor() as u32, fy.floor() as u32);
+    let (s, png) = get(
+        &a,
+        Some("tjk-head"),
+        &format!("/api/relief/gebco2023_alay_pamir_KG_TJ_15s/{z}/{x}/{y}.png"),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let pm = tiny_skia::Pixmap::decode_png(&png).unwrap();
+    assert_eq!((pm.width(), pm.height()), (256, 256));
+    let dem = terminus_app::terrain::load_dem(&a.dem, None).unwrap();
+    let sampler = DemSampler::new(&dem).unwrap();
+    let mut checked = 0;
+    for (c, r) in [
+        (0u32, 0u32),
+        (128, 128),
+        (255, 255),
+        (17, 200),
+        (
+            ((fx - f64::from(x)) * 256.0) as u32,
+            ((fy - f64::from(y)) * 256.0) as u32,
+        ),
+    ] {
+        let plon = (f64::from(x) + (f64::from(c) + 0.5) / 256.0) / n * 360.0 - 180.0;
+        let my = f64::from(y) + (f64::from(r) + 0.5) / 256.0;
+        let plat = (std::f64::consts::PI * (1.0 - 2.0 * my / n))
+            .sinh()
+            .atan()
+            .to_degrees();
+        let px = pm.pixel(c, r).unwrap().demultiply();
+        match sampler.hillshade_smooth(plat, plon) {
+            Some(v) => {
+                let g = (v.clamp(0.0, 1.0) * 255.0).round() as i32;
+                assert_eq!(px.alpha(), 150, "({c}, {r})");
+                // (Premultiplied storage rounds: within 1.)
+                assert!(
+                    (i32::from(px.red()) - g).abs() <= 1,
+                    "({c}, {r}): {} vs {g}",
+                    px.red()
+                );
+                checked += 1;
+            }
+            None => assert_eq!(px.alpha(), 0),
+        }
+    }
+    assert_eq!(checked, 5);
+    // A tile far from the DEM: transparent.
+    let (s, png) = get(
+        &a,
+        Some("tjk-head"),
+        "/api/relief/gebco2023_alay_pamir_KG_TJ_15s/12/0/0.png",
+    )
+    .await;
+    assert_eq!(s, 200);
+    let pm = tiny_skia::Pixmap::decode_png(&png).unwrap();
+    assert!(pm.pixels().iter().all(|p| p.alpha() == 0));
+    // Tiles that do not exist, a DEM not served: refused with the reason.
+    for (uri, status) in [
+        (
+            "/api/relief/gebco2023_alay_pamir_KG_TJ_15s/12/4096/0.png",
+            400,
+        ),
+        ("/api/relief/gebco2023_alay_pamir_KG_TJ_15s/23/0/0.png", 400),
+        ("/api/relief/gebco2023_alay_pamir_KG_TJ_15s/x/0/0.png", 400),
+        ("/api/relief/gebco2023_alay_pamir_KG_TJ_15s/1/0/0.jpg", 404),
+        ("/api/relief/srtm/1/0/0.png", 404),
+    ] {
+        let (s, b) = get(&a, Some("tjk-head"), uri).await;
+        assert_eq!(s, status, "{uri}");
+        assert!(json(&b)["reason"].as_str().unwrap().len() > 10, "{uri}");
+    }
+
+    // Profiles: each pillar to the next, as the plan decided visible_next.
+    let rows = catalogue(&a);
+    assert!(rows.len() >= 20, "{} pillars", rows.len());
+    let mut compared = 0;
+    for w in rows.windows(2).step_by(5) {
+        let (from, to) = (&w[0], &w[1]);
+        let uri = format!(
+            "/api/profile?from={},{}&to={},{}",
+            from["lat"], from["lon"], to["lat"], to["lon"]
+        );
+        let (s, b) = get(&a, Some("kgz-head"), &uri).await;
+        assert_eq!(s, 200, "{}", String::from_utf8_lossy(&b));
+        let p = json(&b);
+        assert_eq!(
+            p["summary"]["visible"].to_string(),
+            from["visible_next"],
+            "{}",
+            from["number"]
+        );
+        let d = p["summary"]["distance_m"].as_f64().unwrap();
+        let listed: f64 = from["distance_next_m"].parse().unwrap();
+        assert!(
+            (d - listed).abs() < 0.006,
+            "{}: {d} vs {listed}",
+            from["number"]
+        );
+        assert_eq!(p["heights_m"], serde_json::json!([1.5, 1.5]));
+        // The application layer's own sight line, sample for sample.
+        let direct = terminus_app::sight::sight(
+            &dem,
+            (from["lat"].parse().unwrap(), from["lon"].parse().unwrap()),
+            (to["lat"].parse().unwrap(), to["lon"].parse().unwrap()),
+            &terminus_demarcation::los::SightSettings {
+                height_from: 1.5,
+                height_to: 1.5,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            p["summary"]["samples"],
+            serde_json::json!(direct.profile.len())
+        );
+        assert_eq!(p["summary"]["visible"], serde_json::json!(direct.visible));
+        compared += 1;
+    }
+    assert!(compared >= 4);
+    // Off the DEM, and a bad request: refused with the reason.
+    let (s, b) = get(
+        &a,
+        Some("kgz-head"),
+        "/api/profile?from=39.45,73.63&to=41.0,45.0",
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert!(
+        json(&b)["reason"].as_str().unwrap().contains("DEM"),
+        "{}",
+        String::from_utf8_lossy(&b)
+    );
+    for uri in [
+        "/api/profile?from=39.45&to=39.46,73.6",
+        "/api/profile?to=39.46,73.6",
+        "/api/profile?from=39.45,73.63&to=39.46,73.6&height_from=-3",
+        "/api/profile?from=39.45,73.63&to=39.46,73.6&dem=srtm",
+    ] {
+        let (s, b) = get(&a, Some("kgz-head"), uri).await;
+        assert!(s == 400 || s == 404, "{uri}: {s}");
+        assert!(!json(&b)["reason"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(
+        get(&a, None, "/api/profile?from=39.45,73.63&to=39.46,73.6")
+            .await
+            .0,
+        401
+    );
+}
