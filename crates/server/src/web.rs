@@ -44,7 +44,7 @@ macro_rules! asset {
 const JS: &str = "text/javascript; charset=utf-8";
 
 /// Everything the page loads.
-pub const ASSETS: [Asset; 16] = [
+pub const ASSETS: [Asset; 17] = [
     asset!("index.html", "text/html; charset=utf-8"),
     asset!("app.css", "text/css; charset=utf-8"),
     asset!("app.js", JS),
@@ -56,6 +56,7 @@ pub const ASSETS: [Asset; 16] = [
     asset!("compare.js", JS),
     asset!("drafts.js", JS),
     asset!("profile.js", JS),
+    asset!("compromise.js", JS),
     asset!("vendor/maplibre-gl/maplibre-gl.mjs", JS),
     asset!("vendor/maplibre-gl/maplibre-gl-shared.mjs", JS),
     asset!("vendor/maplibre-gl/maplibre-gl-worker.mjs", JS),

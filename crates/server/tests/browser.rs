@@ -156,6 +156,29 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
             "territories": {"ARM": data.join("naturalearth10m_ARM.geojson"), "AZE": data.join("naturalearth10m_AZE.geojson")}}});
     let config_path = f.dir.path().join("browser.json");
     std::fs::write(&config_path, config.to_string()).unwrap();
+    // The compromise the service's workflow gives for the same two files
+    // and territories (the application layer's; tests/workflows.rs holds
+    // it to `terminus median`).
+    let read = |p: PathBuf| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    let (s, body) = rt.block_on(f.call(
+        Some("arm-head"),
+        "POST",
+        "/api/workflows/median",
+        Some(
+            json!({"claims": [
+                {"name": "naturalearth10m_ARM_AZE_shared", "geojson": read(data.join("naturalearth10m_ARM_AZE_shared.geojson"))},
+                {"name": "worldatlas10m_ARM_AZE_shared", "geojson": read(data.join("worldatlas10m_ARM_AZE_shared.geojson"))}],
+             "parties": [{"name": "ARM", "geojson": read(data.join("naturalearth10m_ARM.geojson"))},
+                         {"name": "AZE", "geojson": read(data.join("naturalearth10m_AZE.geojson"))}],
+             "mode": "compromise"})
+            .to_string(),
+        ),
+    ));
+    assert!(s.is_success(), "{body}");
+    let median: Value = serde_json::from_str(&body).unwrap();
+
     // What the API lets each member read, before the page is driven.
     let mut before = std::collections::HashMap::new();
     for member in keys.keys() {
@@ -308,7 +331,7 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
             // (Observers may run a workflow on lines they bring.)
             assert_eq!(
                 v["tabs"],
-                json!(["sections", "layers", "compare"]),
+                json!(["sections", "layers", "compare", "compromise"]),
                 "{member}"
             );
             assert_eq!(
@@ -348,6 +371,56 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
                 hovered.contains("gives it to ARM") || hovered.contains("gives it to AZE"),
                 "{hovered}"
             );
+            // The compromise in the page is the workflow's.
+            let cm = &v["compromise"];
+            let m = &median["summary"];
+            assert_eq!(
+                cm["lines"],
+                json!(median["layers"]["median"]["features"]
+                    .as_array()
+                    .unwrap()
+                    .len())
+            );
+            assert_eq!(
+                cm["points"],
+                json!(median["layers"]["turning_points"]["features"]
+                    .as_array()
+                    .unwrap()
+                    .len())
+            );
+            let shown_m: f64 = cm["rows"]["length"]
+                .as_str()
+                .unwrap()
+                .trim_end_matches(" m")
+                .replace(',', "")
+                .parse()
+                .unwrap();
+            assert!(
+                (shown_m - m["length_m"].as_f64().unwrap()).abs() <= 0.005,
+                "{shown_m} vs {}",
+                m["length_m"]
+            );
+            for claim in [
+                "naturalearth10m_ARM_AZE_shared",
+                "worldatlas10m_ARM_AZE_shared",
+            ] {
+                assert_eq!(
+                    cm["rows"][format!("coverage-{claim}")],
+                    json!("100.00 %"),
+                    "{cm}"
+                );
+            }
+            for (g, want) in cm["gains"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(m["compromise"]["gains"].as_array().unwrap())
+            {
+                assert_eq!(g["claim"], want["claim"]);
+                let d = g["area_m2"].as_f64().unwrap() - want["area_between_m2"].as_f64().unwrap();
+                assert!(d.abs() <= 1.0, "{g} vs {want}");
+            }
+            eprintln!("compromise in the page: {}", v["compromise"]["rows"]);
             eprintln!(
                 "compare in the page: {} discrepancies, {:.1} m² (terminus compare: {}, {:.1} m²), {} polygons drawn, {} ms",
                 c["count"], c["area_m2"], ref_pair.discrepancy_count, ref_pair.discrepancy_area_m2, v["compare_polygons"], v["compare_ms"]

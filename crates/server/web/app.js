@@ -11,6 +11,7 @@ import { api, setToken, ApiError } from "./api.js";
 import { $, el } from "./dom.js";
 import { compare, compareView, describeDiscrepancy } from "./compare.js";
 import { drafts, draftsView, onMapClick, sketch } from "./drafts.js";
+import { compromiseView, clearCompromise } from "./compromise.js";
 import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief } from "./map.js";
 import { profileOf } from "./profile.js";
 
@@ -159,6 +160,7 @@ function tabs() {
     ["sections", !!state.you],
     ["layers", !!state.you],
     ["compare", !!may.run_workflow],
+    ["compromise", !!may.run_workflow],
     ["record", !!may.read_negotiation],
     ["drafts", !!may.read_drafts],
   ].filter(([, shown]) => shown).map(([id]) => id);
@@ -291,6 +293,9 @@ function renderView() {
     case "compare":
       view.replaceChildren(...compareView({ state, rerender: renderView, status }).filter(Boolean));
       break;
+    case "compromise":
+      view.replaceChildren(...compromiseView({ state, rerender: renderView, status }).filter(Boolean));
+      break;
     case "record":
       view.replaceChildren(
         list(state.events, "record_none", (e) =>
@@ -419,6 +424,7 @@ async function signOut() {
   sketch(state.map);
   compare.result = null;
   setData(state.map, "discrepancies", null);
+  clearCompromise(state.map);
   useToken(null);
   state.popup?.remove();
   await load();

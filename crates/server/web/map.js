@@ -104,7 +104,7 @@ export function addLayers(map, parties) {
     source: "graticule",
     paint: { "line-color": "#b9b4a6", "line-width": 0.6 },
   });
-  for (const id of ["discrepancies", "sections", "proposals", "agreed_line", "pillars"]) {
+  for (const id of ["discrepancies", "sections", "proposals", "agreed_line", "pillars", "median", "turning_points"]) {
     map.addSource(id, { type: "geojson", data: EMPTY });
   }
   // A comparison's polygons, filled by who gains if line a is adopted
@@ -155,6 +155,20 @@ export function addLayers(map, parties) {
       "circle-stroke-color": "#000000",
       "circle-stroke-width": 2,
     },
+  });
+  // A compromise computed in the page, and its turning points.
+  map.addLayer({
+    id: "median",
+    type: "line",
+    source: "median",
+    paint: { "line-color": "#009E73", "line-width": 3.5 },
+  });
+  map.addLayer({
+    id: "turning_points",
+    type: "circle",
+    source: "turning_points",
+    minzoom: 9,
+    paint: { "circle-radius": 3, "circle-color": "#009E73", "circle-stroke-color": "#ffffff", "circle-stroke-width": 1 },
   });
   // The line being drawn, above everything.
   map.addSource("sketch", { type: "geojson", data: EMPTY });

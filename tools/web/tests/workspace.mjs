@@ -165,6 +165,21 @@ async function visit(member, keyPath) {
       seen.compare_hover = await page.textContent(".maplibregl-popup.hover .discrepancy");
       await page.screenshot({ path: `${config.screenshots}/${name}-compare-hover.png` });
     }
+    // The compromise of the same two lines, the territories kept.
+    await page.mouse.move(10, 400); // off the map: the hover closes
+    await open("compromise");
+    for (const id of ["file-0", "file-1"]) await page.check(`#view input[name="${id}"]`);
+    await page.click("#compromise-run");
+    await page.waitForSelector(".compromise-result", { timeout: 60000 });
+    await page.waitForSelector('#status[data-state="ready"]');
+    await idle(page);
+    seen.compromise = {
+      rows: await page.$$eval(".compromise-result tr[data-key]", (l) => Object.fromEntries(l.map((x) => [x.dataset.key, x.querySelector("td:last-child").textContent]))),
+      gains: await page.$$eval(".compromise-result tbody[data-claim]", (l) => l.map((x) => ({ claim: x.dataset.claim, area_m2: Number(x.dataset.areaM2) }))),
+      lines: await page.evaluate(async () => (await window.terminusMap.getSource("median").getData()).features.length),
+      points: await page.evaluate(async () => (await window.terminusMap.getSource("turning_points").getData()).features.length),
+    };
+    await page.screenshot({ path: `${config.screenshots}/${name}-compromise.png` });
   }
   // The same page in Russian: the strings come from one table.
   await page.selectOption("#language", "ru");
