@@ -148,7 +148,7 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     let live = json!({"member": "aze-head", "event": comment, "token": f.token("arm-head")});
 
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots");
-    let config = json!({"base": base, "keys": keys, "screenshots": shots, "pillar": [46.1, 39.1], "bad": bad_paths, "live": live,
+    let config = json!({"base": base, "keys": keys, "screenshots": shots, "pillar": [46.1, 39.1], "bad": bad_paths, "live": live, "verify": {"member": "osce"},
         "draft": {"member": "arm-head", "other": "aze-head", "section": "North", "source": "drawn in the browser test",
                   "points": [[45.02, 41.0], [45.06, 41.08], [45.12, 41.12]]},
         "compare": {"member": "arm-head", "hover": hover,
@@ -178,6 +178,26 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     ));
     assert!(s.is_success(), "{body}");
     let median: Value = serde_json::from_str(&body).unwrap();
+
+    // A tree head signed by AZE's head over the record as it stands, so
+    // that the page checks inclusion against a signed root.
+    let (size, tree_root) = {
+        let store = f.service.store.lock().unwrap();
+        (store.replay().len(), store.replay().root())
+    };
+    let head = terminus_ledger::record::TreeHead::sign(
+        "AM-AZ",
+        size,
+        &tree_root,
+        ("aze-head", &f.keys["aze-head"]),
+    );
+    let (s, b) = rt.block_on(f.call(
+        Some("aze-head"),
+        "POST",
+        "/api/tree-heads",
+        Some(serde_json::to_string(&head).unwrap()),
+    ));
+    assert!(s.is_success(), "{b}");
 
     // What the API lets each member read, before the page is driven.
     let mut before = std::collections::HashMap::new();
@@ -424,6 +444,48 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
             eprintln!(
                 "compare in the page: {} discrepancies, {:.1} m² (terminus compare: {}, {:.1} m²), {} polygons drawn, {} ms",
                 c["count"], c["area_m2"], ref_pair.discrepancy_count, ref_pair.discrepancy_area_m2, v["compare_polygons"], v["compare_ms"]
+            );
+        }
+        // The mediator verified the record in the page: every event's
+        // signature, chain and inclusion in the signed tree; the altered
+        // log fails, naming the event whose bytes changed (and the next,
+        // whose prev no longer matches).
+        if member == "osce" {
+            let ok = &v["verified"];
+            assert_eq!(ok["problems"], json!(0), "{ok}");
+            assert!(
+                ok["marks"].as_array().unwrap().iter().all(|m| m == "true"),
+                "{ok}"
+            );
+            assert!(
+                ok["text"].as_str().unwrap().contains("1 signed tree head"),
+                "{ok}"
+            );
+            let bad = &v["tampered"];
+            assert!(bad["problems"].as_u64().unwrap() >= 2, "{bad}");
+            assert!(
+                bad["text"]
+                    .as_str()
+                    .unwrap()
+                    .contains("#1: the signature does not verify"),
+                "{bad}"
+            );
+            assert!(
+                bad["text"]
+                    .as_str()
+                    .unwrap()
+                    .contains("#2: its prev is not the leaf hash"),
+                "{bad}"
+            );
+            assert_eq!(bad["marks"][1], "false");
+            assert_eq!(bad["marks"][0], "true");
+            assert!(
+                bad["status"].as_str().unwrap().contains("does NOT verify"),
+                "{bad}"
+            );
+            eprintln!(
+                "in-page verification: {}; altered log: {}",
+                ok["text"], bad["text"]
             );
         }
         // Russian throughout.

@@ -12,6 +12,7 @@ import { $, el } from "./dom.js";
 import { compare, compareView, describeDiscrepancy } from "./compare.js";
 import { drafts, draftsView, onMapClick, sketch } from "./drafts.js";
 import { compromiseView, clearCompromise } from "./compromise.js";
+import { verifyRecord } from "./verify.js";
 import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief } from "./map.js";
 import { profileOf } from "./profile.js";
 
@@ -125,6 +126,7 @@ async function watch(token) {
 
 async function load() {
   state.you = null;
+  state.verified = null;
   state.data = {};
   state.sections = [];
   state.events = [];
@@ -296,12 +298,35 @@ function renderView() {
     case "compromise":
       view.replaceChildren(...compromiseView({ state, rerender: renderView, status }).filter(Boolean));
       break;
-    case "record":
+    case "record": {
+      const v = state.verified;
+      const verdict = (seq) => v?.events.find((r) => r.seq === seq);
+      const mark = (seq) => {
+        const r = verdict(seq);
+        if (!r) return null;
+        const ok = r.signature && r.chain && r.included;
+        return el("span", { class: `verdict ${ok ? "ok" : "bad"}`, title: t(ok ? (r.signed_head ? "verified_signed" : "verified_unsigned") : "not_verified") }, ok ? " ✓" : " ✗");
+      };
       view.replaceChildren(
+        el(
+          "p",
+          {},
+          el("button", { id: "verify-record", type: "button", onclick: verifyInPage }, t("verify_record")),
+        ),
+        v
+          ? el(
+              "div",
+              { class: `verification ${v.problems.length ? "bad" : "ok"}`, dataset: { problems: v.problems.length, events: v.events.length, heads: v.heads.length } },
+              v.problems.length
+                ? el("ul", {}, v.problems.map((p) => el("li", {}, p)))
+                : el("p", {}, t("verified_all", { events: v.events.length, heads: v.heads.filter((h) => h.signature).length })),
+            )
+          : null,
         list(state.events, "record_none", (e) =>
           el(
             "li",
-            { class: "event", dataset: { seq: e.seq } },
+            { class: "event", dataset: { seq: e.seq, verified: verdict(e.seq) ? String(!!(verdict(e.seq).signature && verdict(e.seq).chain && verdict(e.seq).included)) : "" } },
+            mark(e.seq),
             el("span", { class: "seq" }, `#${e.seq}`),
             " ",
             el("time", { datetime: e.time }, e.time.replace("T", " ").replace("Z", " UTC")),
@@ -311,6 +336,7 @@ function renderView() {
         ),
       );
       break;
+    }
     case "drafts":
       view.replaceChildren(...draftsView({ state, rerender: renderView, status, refresh }).filter(Boolean));
       break;
@@ -390,6 +416,18 @@ function popupFor(feature, lngLat) {
         if (state.popup === popup) slot.replaceChildren(fig);
       });
     }
+  }
+}
+
+/** Verify the record the page holds, in the page. */
+async function verifyInPage() {
+  status("loading", "verifying");
+  try {
+    state.verified = await verifyRecord(state.events, state.commission);
+    renderView();
+    status(state.verified.problems.length ? "error" : "ready", state.verified.problems.length ? "verify_failed" : "verified_status", { n: state.verified.problems.length });
+  } catch (e) {
+    status("error", "error", { reason: e.message });
   }
 }
 

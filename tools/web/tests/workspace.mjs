@@ -82,6 +82,42 @@ async function visit(member, keyPath) {
     seen.record = await page.$$eval("#view li.event", (l) => l.map((x) => Number(x.dataset.seq)));
     await page.screenshot({ path: `${config.screenshots}/${name}-record.png` });
   }
+  // The record verified in the page; then the same page fed a log the
+  // service altered (event 1's line moved by a metre): the page must say
+  // so, naming the event.
+  if (config.verify && member === config.verify.member) {
+    await open("record");
+    await page.click("#verify-record");
+    await page.waitForSelector("#view .verification", { timeout: 20000 });
+    seen.verified = {
+      problems: Number(await page.getAttribute("#view .verification", "data-problems")),
+      text: await page.textContent("#view .verification"),
+      marks: await page.$$eval("#view li.event", (l) => l.map((x) => x.dataset.verified)),
+    };
+    await page.screenshot({ path: `${config.screenshots}/${name}-verified.png` });
+    await page.route("**/api/events?*", async (route) => {
+      const r = await route.fetch();
+      const log = await r.json();
+      const e = log.events.find((x) => Array.isArray(x.body?.line));
+      e.body.line[0][0] += 0.00001;
+      await route.fulfill({ response: r, json: log });
+    });
+    await page.click("#sign-out");
+    await page.setInputFiles("#key-file", keyPath);
+    await page.waitForFunction((m) => document.body.dataset.member === m, member, { timeout: 20000 });
+    await page.waitForSelector('#status[data-state="ready"]');
+    await open("record");
+    await page.click("#verify-record");
+    await page.waitForSelector("#view .verification", { timeout: 20000 });
+    seen.tampered = {
+      problems: Number(await page.getAttribute("#view .verification", "data-problems")),
+      text: await page.textContent("#view .verification"),
+      marks: await page.$$eval("#view li.event", (l) => l.map((x) => x.dataset.verified)),
+      status: await page.textContent("#status"),
+    };
+    await page.screenshot({ path: `${config.screenshots}/${name}-tampered.png` });
+    await page.unroute("**/api/events?*");
+  }
   if (tabs.includes("drafts")) {
     await open("drafts");
     seen.drafts = await page.$$eval("#view li.draft", (l) => l.map((x) => x.dataset.source));
