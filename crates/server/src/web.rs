@@ -44,7 +44,7 @@ macro_rules! asset {
 const JS: &str = "text/javascript; charset=utf-8";
 
 /// Everything the page loads.
-pub const ASSETS: [Asset; 18] = [
+pub const ASSETS: [Asset; 19] = [
     asset!("index.html", "text/html; charset=utf-8"),
     asset!("app.css", "text/css; charset=utf-8"),
     asset!("app.js", JS),
@@ -58,6 +58,7 @@ pub const ASSETS: [Asset; 18] = [
     asset!("profile.js", JS),
     asset!("compromise.js", JS),
     asset!("verify.js", JS),
+    asset!("agreements.js", JS),
     asset!("vendor/maplibre-gl/maplibre-gl.mjs", JS),
     asset!("vendor/maplibre-gl/maplibre-gl-shared.mjs", JS),
     asset!("vendor/maplibre-gl/maplibre-gl-worker.mjs", JS),

@@ -147,8 +147,13 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     );
     let live = json!({"member": "aze-head", "event": comment, "token": f.token("arm-head")});
 
+    let protocol_path = f.dir.path().join("protocol-north.md");
+    let protocol_text = "# Protocol-description of section North\n\nThe line runs from the first turning point to the third.\n";
+    std::fs::write(&protocol_path, protocol_text).unwrap();
+
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots");
     let config = json!({"base": base, "keys": keys, "screenshots": shots, "pillar": [46.1, 39.1], "bad": bad_paths, "live": live, "verify": {"member": "osce"},
+        "agreement": {"basis": "the line drawn in the browser test", "protocol": protocol_path},
         "draft": {"member": "arm-head", "other": "aze-head", "section": "North", "source": "drawn in the browser test",
                   "points": [[45.02, 41.0], [45.06, 41.08], [45.12, 41.12]]},
         "compare": {"member": "arm-head", "hover": hover,
@@ -552,14 +557,43 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     );
     let verified = terminus_app::ledger::verify_file(&f.path).expect("the record verifies");
     let record = terminus_app::ledger::read_any(&f.path).unwrap();
-    let last = record.events.last().unwrap();
+    let last = &record.events[comment.seq as usize + 1];
     assert_eq!(last.kind, "counter_proposal");
     assert_eq!(last.author, "arm-head");
     assert_eq!(last.body_value()["line"], drawn.body["line"]);
     assert_eq!(last.body_value()["section"], "North");
     assert!(verified.agreed.contains_key("South"));
-    // The comment, then the proposal: nothing else was appended.
-    assert_eq!(f.events(), comment.seq + 2);
+    // The comment, the proposal, both heads' agreements: nothing else.
+    assert_eq!(f.events(), comment.seq + 4);
+    // North is agreed, by both parties, on terms over the drawn line
+    // written with 9 decimals and the protocol's SHA-256.
+    let north = &verified.agreed["North"];
+    assert_eq!(north.parties, vec!["ARM".to_string(), "AZE".to_string()]);
+    let agreement = record
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.kind == "agreement")
+        .unwrap();
+    let terms = agreement.body_value()["terms"].clone();
+    let want = terminus_ledger::record::section_terms(
+        "North",
+        &terminus_model::Crs::WGS84,
+        9,
+        &drawn.body["line"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+            .collect::<Vec<_>>(),
+        "the line drawn in the browser test",
+        protocol_text,
+    );
+    assert_eq!(terms, serde_json::to_value(&want).unwrap());
+    assert!(north
+        .terms_sha256
+        .starts_with(out["agreement"]["terms"].as_str().unwrap()));
+    eprintln!("agreed in the page: North, terms {}", north.terms_sha256);
     assert_eq!(record.events[comment.seq as usize].kind, "comment");
     eprintln!("screenshots: {}", shots.display());
 }

@@ -13,6 +13,7 @@ import { compare, compareView, describeDiscrepancy } from "./compare.js";
 import { drafts, draftsView, onMapClick, sketch } from "./drafts.js";
 import { compromiseView, clearCompromise } from "./compromise.js";
 import { verifyRecord } from "./verify.js";
+import { agreementControls, pending } from "./agreements.js";
 import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief } from "./map.js";
 import { profileOf } from "./profile.js";
 
@@ -135,6 +136,7 @@ async function load() {
   if (state.token) {
     const c = await api("/api/commission");
     state.you = c.you;
+    state.members = c.members;
     state.parties = [...new Set(c.members.map((m) => m.party).filter((p) => p !== "mediator"))].sort();
     const cols = await api("/collections");
     await Promise.all(
@@ -145,6 +147,11 @@ async function load() {
     state.sections = (await api("/api/sections")).sections;
     state.dems = (await api("/api/dems")).dems;
     if (state.you?.may.read_negotiation) state.events = (await api("/api/events?limit=10000")).events;
+    // The agreements signed so far on each section under negotiation.
+    state.agreements = new Map();
+    for (const sec of state.sections.filter((x) => x.status !== "agreed")) {
+      state.agreements.set(sec.section, await pending(state, sec.section));
+    }
     if (state.you?.may.read_drafts) state.drafts = (await api("/api/drafts")).drafts;
   }
 }
@@ -173,7 +180,9 @@ function renderHeader() {
   $("#title").textContent = t("title", { commission: state.commission });
   const who = $("#who");
   who.textContent = state.you
-    ? t("signed_in_as", { member: state.you.member, role: roleName(state.you.role), party: state.you.party })
+    ? state.you.party === "mediator"
+      ? t("signed_in_as_mediator", { member: state.you.member, role: roleName(state.you.role) })
+      : t("signed_in_as", { member: state.you.member, role: roleName(state.you.role), party: state.you.party })
     : t("anonymous");
   document.body.dataset.member = state.you?.member ?? "";
   $("#sign-in").hidden = !!state.you;
@@ -249,6 +258,7 @@ function renderView() {
             ),
             " ",
             el("span", { class: `badge ${s.status === "agreed" ? "agreed" : "open"}` }, t(`status_${s.status}`)),
+            agreementControls({ state, rerender: renderView, status, refresh }, s, state.agreements?.get(s.section) ?? []),
           ),
         ),
       );

@@ -332,9 +332,33 @@ async function drafting() {
   const otherEventsAfter = await b.page.$$eval("#view li.event", (l) => l.length);
   const otherLast = await b.page.$eval("#view li.event:last-child", (x) => x.textContent);
   out.draft = { saved, signed, ms, otherDraftsBefore, otherDraftsAfter, otherEventsBefore, otherEventsAfter, otherLast };
+
+  // Both heads agree on North in their pages: ARM's head signs terms over
+  // the line just proposed; AZE's head sees them (live) and co-signs.
+  if (config.agreement) {
+    await a.page.click("#tab-sections");
+    await a.page.click(`.open-agreement[data-section="${section}"]`);
+    await a.page.fill("#agreement-basis", config.agreement.basis);
+    await a.page.setInputFiles("#agreement-protocol", config.agreement.protocol);
+    await a.page.waitForSelector("#agreement-sign:not([disabled])");
+    await a.page.click("#agreement-sign");
+    await a.page.waitForSelector(`li.section[data-section="${section}"] .terms`, { timeout: 10000 });
+    await a.page.waitForSelector('#status[data-state="ready"]');
+    const armSigned = await a.page.textContent("#status");
+    await b.page.click("#tab-sections");
+    await b.page.waitForSelector(`li.section[data-section="${section}"] .terms .cosign`, { timeout: 5000 });
+    const terms = await b.page.getAttribute(`li.section[data-section="${section}"] .terms`, "data-sha");
+    await b.page.screenshot({ path: `${config.screenshots}/${other}-cosign.png` });
+    await b.page.click(`li.section[data-section="${section}"] .terms .cosign`);
+    await b.page.waitForSelector(`li.section[data-section="${section}"][data-status="agreed"]`, { timeout: 10000 });
+    await a.page.waitForSelector(`li.section[data-section="${section}"][data-status="agreed"]`, { timeout: 5000 });
+    await a.page.screenshot({ path: `${config.screenshots}/${member}-agreed.png` });
+    out.agreement = { armSigned, terms };
+  }
   await a.context.close();
   await b.context.close();
 }
+
 
 /**
  * Pillars on a DEM: the relief drawn; each pillar clicked shows its
