@@ -26,6 +26,8 @@
 //! assert_eq!(&png[1..4], b"PNG");
 //! ```
 
+pub mod tiles;
+
 use std::fmt::Write;
 use terminus_geodesy::projection::tm::TransverseMercator;
 use terminus_geodesy::{EastNorth, Ellipsoid, LatLon as GeoLatLon};

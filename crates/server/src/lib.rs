@@ -12,6 +12,7 @@
 //!   caller may see has changed.
 //! - [`terrain`]: the commission's DEMs — relief tiles for the web map,
 //!   line-of-sight profiles (`terminus serve --dem`).
+//! - [`tiles`]: the record's lines as vector tiles for the web map.
 //! - [`web`]: the commission's workspace, a single-page web app embedded
 //!   in the binary, served at `/` to browsers.
 //! - [`workflows`]: the application layer's workflows (compare, median,
@@ -44,6 +45,7 @@ pub mod policy;
 pub mod state;
 pub mod stream;
 pub mod terrain;
+pub mod tiles;
 pub mod web;
 pub mod workflows;
 
@@ -109,6 +111,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/api/dems", get(terrain::dems))
         .route("/api/relief/{dem}/{z}/{x}/{y}", get(terrain::relief_tile))
         .route("/api/profile", get(terrain::profile))
+        .route("/api/tiles/{collection}/{z}/{x}/{y}", get(tiles::tile))
         .route("/api/drafts", get(api::drafts).post(api::add_draft))
         .route("/api/drafts/{id}", get(api::draft))
         .route(

@@ -122,6 +122,9 @@ pub struct Collections {
     pub by_name: BTreeMap<&'static str, Vec<Item>>,
     /// Each party's drafts as proposal features.
     pub drafts: BTreeMap<String, Vec<Item>>,
+    /// Items' lines projected for vector tiles, made when first tiled
+    /// (keyed by the item's address: these collections never move).
+    pub tile_lines: Mutex<HashMap<usize, Arc<crate::tiles::Tiled>>>,
 }
 
 /// Everything a request handler reaches.
@@ -319,5 +322,6 @@ fn derive(live: &Live) -> Collections {
         version: live.version,
         by_name,
         drafts,
+        tile_lines: Mutex::new(HashMap::new()),
     }
 }

@@ -19,6 +19,10 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use terminus_server::Config;
 
+/// One browser run at a time: the live and drafting steps time the other
+/// party's page, which two Chromiums on two cores would slow down.
+static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -49,6 +53,7 @@ fn missing() -> Option<String> {
 
 #[test]
 fn members_see_in_the_page_what_the_api_lets_them_read() {
+    let _one = BROWSER.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(why) = missing() {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
@@ -623,6 +628,7 @@ fn drive(config: &Value, dir: &Path) -> Value {
 /// drawn from the DEM, with the verdict the plan wrote in `visible_next`.
 #[test]
 fn a_pillar_shows_its_catalogue_row_and_its_profile() {
+    let _one = BROWSER.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(why) = missing() {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),

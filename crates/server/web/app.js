@@ -14,7 +14,7 @@ import { drafts, draftsView, onMapClick, sketch } from "./drafts.js";
 import { compromiseView, clearCompromise } from "./compromise.js";
 import { verifyRecord } from "./verify.js";
 import { agreementControls, pending } from "./agreements.js";
-import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief } from "./map.js";
+import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief, setTiled } from "./map.js";
 import { profileOf } from "./profile.js";
 
 const COLLECTIONS = ["sections", "proposals", "agreed_line", "pillars"];
@@ -126,6 +126,7 @@ async function watch(token) {
 // ---- loading what the caller may see ----------------------------------
 
 async function load() {
+  state.loads = (state.loads ?? 0) + 1;
   state.you = null;
   state.verified = null;
   state.data = {};
@@ -355,11 +356,12 @@ function renderView() {
 
 function renderMap() {
   const map = state.map;
-  map.setPaintProperty("proposals", "line-color", partyColour(state.parties));
-  for (const id of COLLECTIONS) {
-    setData(map, id, state.data[id]);
-    setVisible(map, id, state.visible.has(id) && id in state.data);
-  }
+  // The record's lines from the service's vector tiles (asked again at
+  // each reload: `loads` changes their URL); pillars as GeoJSON.
+  setTiled(map, !!state.you, state.loads, state.parties);
+  if (map.getLayer("proposals")) map.setPaintProperty("proposals", "line-color", partyColour(state.parties));
+  setData(map, "pillars", state.data.pillars);
+  for (const id of COLLECTIONS) setVisible(map, id, state.visible.has(id) && id in state.data);
   setVisible(map, "graticule", state.visible.has("graticule"));
   setRelief(map, state.dems, state.visible.has("relief"));
   // Fit to the data once per sign-in: a live update must not move the
@@ -501,7 +503,7 @@ async function start() {
   state.map = await createMap($("#map"));
   // For the browser tests and the console: the map, to read, not to steer.
   window.terminusMap = state.map;
-  addLayers(state.map, []);
+  addLayers(state.map);
   // One click, one feature: the topmost of pillars, the agreed line,
   // proposals and sections, within a few pixels.
   state.map.on("click", (e) => {
@@ -512,7 +514,7 @@ async function start() {
       [x - 4, y - 4],
       [x + 4, y + 4],
     ];
-    const layers = ["pillars", "agreed_line", "proposals", "sections", "discrepancies"].filter((id) => state.map.getLayoutProperty(id, "visibility") !== "none");
+    const layers = ["pillars", "agreed_line", "proposals", "sections", "discrepancies"].filter((id) => state.map.getLayer(id) && state.map.getLayoutProperty(id, "visibility") !== "none");
     const hits = state.map.queryRenderedFeatures(near, { layers });
     hits.sort((a, b) => layers.indexOf(a.layer.id) - layers.indexOf(b.layer.id));
     if (hits.length) popupFor(hits[0], e.lngLat);

@@ -30,7 +30,7 @@ export function sourceText(source) {
 function snapTo(map, data, point) {
   let best = null;
   for (const id of ["proposals", "agreed_line", "sections"]) {
-    if (map.getLayoutProperty(id, "visibility") === "none") continue;
+    if (!map.getLayer(id) || map.getLayoutProperty(id, "visibility") === "none") continue;
     for (const f of data[id]?.features ?? []) {
       const g = f.geometry;
       if (!g) continue;

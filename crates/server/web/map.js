@@ -95,8 +95,8 @@ export function createMap(container) {
   return new Promise((resolve) => map.on("load", () => resolve(map)));
 }
 
-/** Add the layers (empty until `setData`), party colours in `parties`' order. */
-export function addLayers(map, parties) {
+/** Add the layers (empty until `setData`; the record's lines by `setTiled`). */
+export function addLayers(map) {
   map.addSource("graticule", { type: "geojson", data: graticule(1) });
   map.addLayer({
     id: "graticule",
@@ -104,7 +104,7 @@ export function addLayers(map, parties) {
     source: "graticule",
     paint: { "line-color": "#b9b4a6", "line-width": 0.6 },
   });
-  for (const id of ["discrepancies", "sections", "proposals", "agreed_line", "pillars", "median", "turning_points"]) {
+  for (const id of ["discrepancies", "pillars", "median", "turning_points"]) {
     map.addSource(id, { type: "geojson", data: EMPTY });
   }
   // A comparison's polygons, filled by who gains if line a is adopted
@@ -118,32 +118,6 @@ export function addLayers(map, parties) {
       "fill-opacity": ["case", ["get", "beyond_tolerance"], 0.55, 0.15],
       "fill-outline-color": "#333333",
     },
-  });
-  map.addLayer({
-    id: "sections",
-    type: "line",
-    source: "sections",
-    paint: {
-      "line-color": ["match", ["get", "status"], "agreed", "#000000", "#7a7a7a"],
-      "line-width": 3,
-      "line-opacity": 0.5,
-    },
-  });
-  map.addLayer({
-    id: "proposals",
-    type: "line",
-    source: "proposals",
-    paint: {
-      "line-color": partyColour(parties),
-      "line-width": ["match", ["get", "status"], "draft", 2, 2.5],
-      "line-dasharray": [3, 2],
-    },
-  });
-  map.addLayer({
-    id: "agreed_line",
-    type: "line",
-    source: "agreed_line",
-    paint: { "line-color": "#000000", "line-width": 3 },
   });
   map.addLayer({
     id: "pillars",
@@ -186,7 +160,7 @@ export function addLayers(map, parties) {
     filter: ["==", ["geometry-type"], "Point"],
     paint: { "circle-radius": 5, "circle-color": "#D55E00", "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 },
   });
-  for (const id of ["pillars", "proposals", "sections", "agreed_line", "discrepancies"]) {
+  for (const id of ["pillars", ...TILED, "discrepancies"]) {
     map.on("mouseenter", id, () => (map.getCanvas().style.cursor = "pointer"));
     map.on("mouseleave", id, () => (map.getCanvas().style.cursor = ""));
   }
@@ -196,7 +170,47 @@ export function setData(map, id, geojson) {
   map.getSource(id)?.setData(geojson ?? EMPTY);
 }
 
+/** The record's lines, drawn from the service's vector tiles. */
+export const TILED = ["sections", "proposals", "agreed_line"];
+
+/**
+ * The tiled line layers: added when a member signs in (the tiles are the
+ * commission's), their tiles asked again at each new `version` of what
+ * the member sees, removed when they sign out.
+ */
+export function setTiled(map, on, version, parties) {
+  for (const id of TILED) {
+    if (!on) {
+      if (map.getLayer(id)) map.removeLayer(id);
+      if (map.getSource(id)) map.removeSource(id);
+      continue;
+    }
+    const url = `/api/tiles/${id}/{z}/{x}/{y}.mvt?v=${version}`;
+    if (map.getSource(id)) {
+      map.getSource(id).setTiles([url]);
+      continue;
+    }
+    map.addSource(id, { type: "vector", tiles: [url], minzoom: 0, maxzoom: 16 });
+    const common = { id, source: id, "source-layer": id, type: "line" };
+    const paint = {
+      sections: {
+        "line-color": ["match", ["get", "status"], "agreed", "#000000", "#7a7a7a"],
+        "line-width": 3,
+        "line-opacity": 0.5,
+      },
+      proposals: {
+        "line-color": partyColour(parties),
+        "line-width": ["match", ["get", "status"], "draft", 2, 2.5],
+        "line-dasharray": [3, 2],
+      },
+      agreed_line: { "line-color": "#000000", "line-width": 3 },
+    }[id];
+    map.addLayer({ ...common, paint }, "pillars");
+  }
+}
+
 export function setVisible(map, id, visible) {
+  if (!map.getLayer(id)) return;
   if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", visible ? "visible" : "none");
 }
 

@@ -148,8 +148,12 @@ async function visit(member, keyPath) {
     const m = window.terminusMap;
     const r = {};
     for (const id of ["sections", "proposals", "agreed_line", "pillars"]) {
-      const vis = m.getLayoutProperty(id, "visibility") !== "none";
-      r[id] = vis ? (await m.getSource(id).getData()).features.length : 0;
+      const vis = !!m.getLayer(id) && m.getLayoutProperty(id, "visibility") !== "none";
+      if (!vis) r[id] = 0;
+      else if (id === "pillars") r[id] = (await m.getSource(id).getData()).features.length;
+      // The record's lines come as vector tiles: the features the tiles
+      // in view hold, each once (a feature's id is the same in every tile).
+      else r[id] = new Set(m.querySourceFeatures(id, { sourceLayer: id }).map((f) => f.id)).size;
     }
     return r;
   });
