@@ -20,12 +20,22 @@ pub const BUFFER: u32 = 64;
 /// Vertices per chunk of a line's index.
 pub const CHUNK: usize = 256;
 
-/// A line projected for tiling, with its chunk index.
+/// The deepest zoom drawn from a line's coarse copy.
+pub const COARSE_ZOOM: u32 = 10;
+
+/// A line projected for tiling, with its chunk index, and for tiles at
+/// zoom [`COARSE_ZOOM`] and above it (the whole line in a few tiles) a
+/// coarse copy: each part's vertices thinned to one per grid unit of zoom
+/// [`COARSE_ZOOM`] (a vertex kept when it lies a unit or more, in x or y,
+/// from the last kept; each part's ends always kept), so the line departs
+/// from the full one by less than one such unit — under one grid unit of
+/// any tile it draws.
 #[derive(Debug, Clone)]
 pub struct TileLine {
     parts: Vec<Vec<[f64; 2]>>,
     chunks: Vec<Chunk>,
     bbox: [f64; 4],
+    coarse: Option<Box<TileLine>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -67,17 +77,48 @@ impl TileLine {
     /// The parts of a line (or one point per part for points), each a list
     /// of (lon, lat) degrees; non-finite positions are left out.
     pub fn new(parts: &[Vec<(f64, f64)>]) -> TileLine {
+        let projected: Vec<Vec<[f64; 2]>> = parts
+            .iter()
+            .map(|part| {
+                part.iter()
+                    .filter(|(x, y)| x.is_finite() && y.is_finite())
+                    .map(|&(lon, lat)| mercator(lon, lat))
+                    .collect()
+            })
+            .collect();
+        let mut line = TileLine::indexed(projected);
+        let unit = 1.0 / (f64::from(1u32 << COARSE_ZOOM) * f64::from(EXTENT));
+        let thin: Vec<Vec<[f64; 2]>> = line
+            .parts
+            .iter()
+            .map(|p| {
+                let mut out: Vec<[f64; 2]> = Vec::new();
+                for (i, &q) in p.iter().enumerate() {
+                    let far = out.last().is_none_or(|l: &[f64; 2]| {
+                        (q[0] - l[0]).abs() >= unit || (q[1] - l[1]).abs() >= unit
+                    });
+                    if far || i + 1 == p.len() {
+                        out.push(q);
+                    }
+                }
+                out
+            })
+            .collect();
+        // (Only worth keeping when it halves the line.)
+        if 2 * thin.iter().map(Vec::len).sum::<usize>() <= line.vertices() {
+            line.coarse = Some(Box::new(TileLine::indexed(thin)));
+        }
+        line
+    }
+
+    fn indexed(parts: Vec<Vec<[f64; 2]>>) -> TileLine {
         let mut out = TileLine {
             parts: Vec::with_capacity(parts.len()),
             chunks: Vec::new(),
             bbox: EMPTY,
+            coarse: None,
         };
-        for part in parts {
-            let p: Vec<[f64; 2]> = part
-                .iter()
-                .filter(|(x, y)| x.is_finite() && y.is_finite())
-                .map(|&(lon, lat)| mercator(lon, lat))
-                .collect();
+        for p in parts {
             if p.is_empty() {
                 continue;
             }
@@ -115,6 +156,9 @@ impl TileLine {
     /// The runs of this line inside tile `z/x/y` (with its buffer), in
     /// tile units, each at least one vertex, consecutive duplicates gone.
     pub fn runs(&self, z: u32, x: u32, y: u32) -> Vec<Vec<[i32; 2]>> {
+        if let (Some(c), true) = (&self.coarse, z <= COARSE_ZOOM) {
+            return c.runs(z, x, y);
+        }
         let n = f64::from(1u32 << z.min(30));
         let size = 1.0 / n;
         let pad = size * f64::from(BUFFER) / f64::from(EXTENT);
@@ -478,5 +522,52 @@ mod tests {
         let runs = l.runs(2, 2, 1);
         assert_eq!(runs.len(), 1);
         assert!(runs[0].len() <= 4, "{:?}", runs[0]);
+    }
+
+    /// Below the coarse zoom a dense line is drawn from its thinned copy:
+    /// every point of a run lies within one grid unit of the run drawn
+    /// from the full line (checked against the full line's own runs).
+    #[test]
+    fn the_coarse_copy_draws_within_a_unit_of_the_full_line() {
+        // A wiggly line of 200,000 vertices over 100 km east.
+        let pts: Vec<(f64, f64)> = (0..200_000)
+            .map(|i| {
+                let t = i as f64 / 200_000.0;
+                (45.0 + t * 1.2, 40.0 + 0.05 * (t * 60.0).sin())
+            })
+            .collect();
+        let l = TileLine::new(&[pts]);
+        let c = l.coarse.as_ref().expect("a coarse copy");
+        // (About 1.4 m apart on the ground against a unit of about 7 m.)
+        assert!(
+            c.vertices() * 5 < l.vertices(),
+            "{} of {}",
+            c.vertices(),
+            l.vertices()
+        );
+        let full = TileLine::indexed(l.parts.clone());
+        for z in [6u32, 8, 10] {
+            let k = f64::from(1u32 << z);
+            let p = mercator(45.6, 40.0);
+            let (x, y) = ((p[0] * k) as u32, (p[1] * k) as u32);
+            let a: Vec<[i32; 2]> = l.runs(z, x, y).concat();
+            let b: Vec<[i32; 2]> = full.runs(z, x, y).concat();
+            assert!(!a.is_empty() && a.len() <= b.len());
+            // Each coarse point within one unit (plus rounding) of some
+            // point of the full run, and the ends the same.
+            // (Every 7th point: the check is quadratic.)
+            for q in a.iter().step_by(7).chain(a.last()) {
+                let d = b
+                    .iter()
+                    .map(|r| (r[0] - q[0]).abs().max((r[1] - q[1]).abs()))
+                    .min()
+                    .unwrap();
+                assert!(d <= 1, "zoom {z}: {q:?} is {d} units off");
+            }
+        }
+        // Above the coarse zoom the full line is drawn.
+        let p = mercator(45.6, 40.0);
+        let (x, y) = ((p[0] * 4096.0) as u32, (p[1] * 4096.0) as u32);
+        assert_eq!(l.runs(12, x, y), full.runs(12, x, y));
     }
 }

@@ -281,12 +281,21 @@ pub async fn items(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     check_format(&q)?;
-    let known = ["bbox", "limit", "offset", "f"];
+    let known = ["bbox", "limit", "offset", "f", "skipGeometry"];
     if let Some(k) = q.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(ApiError::bad(format!(
-            "unknown parameter {k}: items take bbox, limit, offset and f"
+            "unknown parameter {k}: items take bbox, limit, offset, skipGeometry and f"
         )));
     }
+    let skip = match q.get("skipGeometry").map(String::as_str) {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::bad(format!(
+                "skipGeometry={other}: true or false"
+            )))
+        }
+    };
     let c = caller(&s, &headers)?;
     let cols = s.collections();
     let all = items_for(c.as_ref(), &name, &cols)?;
@@ -302,6 +311,9 @@ pub async fn items(
     let mut query = String::new();
     if let Some(t) = q.get("bbox") {
         query.push_str(&format!("&bbox={}", t.replace(' ', "")));
+    }
+    if skip {
+        query.push_str("&skipGeometry=true");
     }
     let here = format!("{b}/collections/{name}/items?limit={limit}{query}");
     let mut links = vec![
@@ -326,7 +338,7 @@ pub async fn items(
         if k > 0 {
             out.push(',');
         }
-        out.push_str(&i.json);
+        out.push_str(if skip { &i.brief } else { &i.json });
     }
     out.push_str("]}");
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], out).into_response())

@@ -56,6 +56,10 @@ pub struct Item {
     pub bbox: Option<[f64; 4]>,
     /// The GeoJSON feature's text.
     pub json: String,
+    /// The same without its geometry (`null`) but with its `bbox`: what
+    /// `items?skipGeometry=true` serves (a web map that draws the lines
+    /// from vector tiles lists them without reading a million vertices).
+    pub brief: String,
     /// Whether it shows agreed content (observers see only these).
     pub agreed: bool,
 }
@@ -248,10 +252,24 @@ impl Service {
 }
 
 fn item(id: String, feature: &serde_json::Value, agreed: bool) -> Item {
+    let bbox = views::bbox(&feature["geometry"]);
+    let mut brief = serde_json::Map::new();
+    if let Some(f) = feature.as_object() {
+        for (k, v) in f {
+            if k != "geometry" {
+                brief.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    brief.insert("geometry".into(), serde_json::Value::Null);
+    if let Some(b) = bbox {
+        brief.insert("bbox".into(), serde_json::json!(b));
+    }
     Item {
         id,
-        bbox: views::bbox(&feature["geometry"]),
+        bbox,
         json: serde_json::to_string(feature).unwrap_or_default(),
+        brief: serde_json::to_string(&brief).unwrap_or_default(),
         agreed,
     }
 }

@@ -61,9 +61,13 @@ impl Tiled {
     fn of(item: &Item) -> Tiled {
         let v: Value = serde_json::from_str(&item.json).unwrap_or(Value::Null);
         let (p, points) = parts(&v["geometry"]);
+        // The item's id goes with it, so that the page can ask for its
+        // exact geometry (`/collections/{c}/items/{id}`).
+        let mut properties = properties(&v["properties"]);
+        properties.push(("_id".into(), TileValue::Text(item.id.clone())));
         Tiled {
             line: TileLine::new(&p),
-            properties: properties(&v["properties"]),
+            properties,
             points,
         }
     }

@@ -160,7 +160,7 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     let config = json!({"base": base, "keys": keys, "screenshots": shots, "pillar": [46.1, 39.1], "bad": bad_paths, "live": live, "verify": {"member": "osce"},
         "agreement": {"basis": "the line drawn in the browser test", "protocol": protocol_path},
         "draft": {"member": "arm-head", "other": "aze-head", "section": "North", "source": "drawn in the browser test",
-                  "points": [[45.02, 41.0], [45.06, 41.08], [45.12, 41.12]]},
+                  "points": [[45.02, 41.0], [45.06, 41.08], [45.12, 41.12]], "snap": [45.1, 41.1]},
         "compare": {"member": "arm-head", "hover": hover,
             "lines": [data.join("naturalearth10m_ARM_AZE_shared.geojson"), data.join("worldatlas10m_ARM_AZE_shared.geojson")],
             "territories": {"ARM": data.join("naturalearth10m_ARM.geojson"), "AZE": data.join("naturalearth10m_AZE.geojson")}}});
@@ -513,6 +513,8 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
         d["saved"].as_str().unwrap().starts_with("Draft saved"),
         "{d}"
     );
+    // The snapped click took the proposal's vertex exactly.
+    assert_eq!(out["snapped"], json!([45.1, 41.1]));
     assert_eq!(
         d["otherDraftsBefore"], d["otherDraftsAfter"],
         "AZE saw ARM's draft"
@@ -598,6 +600,8 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     assert!(north
         .terms_sha256
         .starts_with(out["agreement"]["terms"].as_str().unwrap()));
+    // The hash shown before signing is the hash of the terms signed.
+    assert_eq!(out["agreement"]["preview"], json!(north.terms_sha256));
     eprintln!("agreed in the page: North, terms {}", north.terms_sha256);
     assert_eq!(record.events[comment.seq as usize].kind, "comment");
     eprintln!("screenshots: {}", shots.display());

@@ -15,11 +15,11 @@
 // page shows the terms' hash before anything is signed.)
 
 import { t } from "./i18n.js";
-import { api, postText } from "./api.js";
+import { api, postText, feature } from "./api.js";
 import { el } from "./dom.js";
 import { canonical, hex, signEvent } from "./sign-in.js";
 
-export const agreements = { open: null, basis: "", protocol: null, protocolName: "", busy: false };
+export const agreements = { open: null, basis: "", protocol: null, protocolName: "", busy: false, terms: null, sha: null };
 
 async function sha256Hex(text) {
   return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
@@ -97,7 +97,7 @@ export function agreementControls(ctx, s, signed) {
       ? el(
           "div",
           { class: "agreement-form" },
-          el("label", { class: "block" }, t("agreement_basis"), " ", el("input", { id: "agreement-basis", value: agreements.basis, oninput: (e) => (agreements.basis = e.target.value) })),
+          el("label", { class: "block" }, t("agreement_basis"), " ", el("input", { id: "agreement-basis", value: agreements.basis, oninput: (e) => { agreements.basis = e.target.value; agreements.terms = null; } })),
           el(
             "label",
             { class: "button small" },
@@ -111,30 +111,61 @@ export function agreementControls(ctx, s, signed) {
                 if (f) {
                   agreements.protocol = await f.text();
                   agreements.protocolName = f.name;
+                  agreements.terms = null;
                 }
                 ctx.rerender();
               },
             }),
           ),
+          // First the terms, shown; then, and only for those terms, the
+          // signature.
           el(
             "p",
             {},
             el(
               "button",
               {
-                id: "agreement-sign",
+                id: "agreement-terms",
                 type: "button",
+                class: "small",
                 disabled: agreements.busy || !agreements.basis.trim() || agreements.protocol === null,
                 onclick: async () => {
-                  const f = state.data.sections?.features.find((x) => x.properties.section === s.section);
+                  const listed = state.data.sections?.features.find((x) => x.properties.section === s.section);
+                  if (!listed) return;
+                  // The section's latest line, exact (the page lists it
+                  // without its geometry).
+                  const f = await feature("sections", listed.id);
                   if (!f?.geometry) return;
-                  const terms = await sectionTerms(s.section, f.geometry.coordinates, agreements.basis.trim(), agreements.protocol);
-                  await sign(ctx, terms);
+                  agreements.terms = await sectionTerms(s.section, f.geometry.coordinates, agreements.basis.trim(), agreements.protocol);
+                  agreements.sha = await sha256Hex(canonical(agreements.terms));
+                  ctx.rerender();
                 },
               },
-              t("agreement_sign"),
+              t("agreement_show_terms"),
             ),
           ),
+          agreements.terms
+            ? el(
+                "div",
+                { class: "terms-preview", dataset: { sha: agreements.sha } },
+                el(
+                  "small",
+                  {},
+                  t("agreement_terms_preview", {
+                    n: agreements.terms.line.length,
+                    first: agreements.terms.line[0].join(", "),
+                    last: agreements.terms.line[agreements.terms.line.length - 1].join(", "),
+                    protocol: agreements.terms.protocol_sha256.slice(0, 16),
+                    sha: agreements.sha,
+                  }),
+                ),
+                el(
+                  "p",
+                  {},
+                  el("button", { id: "agreement-sign", type: "button", disabled: agreements.busy, onclick: () => sign(ctx, agreements.terms) }, t("agreement_sign")),
+                ),
+              )
+            : null,
         )
       : el("p", {}, el("button", { type: "button", class: "small open-agreement", "data-section": s.section, onclick: () => { agreements.open = s.section; ctx.rerender(); } }, t("agreement_new")));
   return el("div", { class: "agreement" }, rows, form);

@@ -40,3 +40,20 @@ export async function postText(path, text) {
   if (!r.ok) throw new ApiError(r.status, answer.reason ?? r.statusText);
   return answer;
 }
+
+const features = new Map();
+
+/** Forget the features fetched: the record has moved on (a section's id
+ * names its latest line, which a new proposal replaces). */
+export function forgetFeatures() {
+  features.clear();
+}
+
+/** The feature `id` of `collection` whole (with its exact geometry), asked
+ * once per version of the record (`forgetFeatures` at every reload): the
+ * map draws lines from tiles and lists them without their geometry. */
+export async function feature(collection, id) {
+  const key = `${token}|${collection}|${id}`;
+  if (!features.has(key)) features.set(key, api(`/collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(id)}`));
+  return features.get(key);
+}

@@ -7,14 +7,14 @@
 
 import { t, translate, setLanguage, language, LANGUAGES } from "./i18n.js";
 import { readKeyFile, makeToken, KeyFileError, KeyMismatch, NoEd25519 } from "./sign-in.js";
-import { api, setToken, ApiError } from "./api.js";
+import { api, setToken, ApiError, forgetFeatures } from "./api.js";
 import { $, el } from "./dom.js";
 import { compare, compareView, describeDiscrepancy } from "./compare.js";
 import { drafts, draftsView, onMapClick, sketch } from "./drafts.js";
 import { compromiseView, clearCompromise } from "./compromise.js";
 import { verifyRecord } from "./verify.js";
 import { agreementControls, pending } from "./agreements.js";
-import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief, setTiled } from "./map.js";
+import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief, setTiled, TILED } from "./map.js";
 import { profileOf } from "./profile.js";
 
 const COLLECTIONS = ["sections", "proposals", "agreed_line", "pillars"];
@@ -127,34 +127,41 @@ async function watch(token) {
 
 async function load() {
   state.loads = (state.loads ?? 0) + 1;
-  state.you = null;
-  state.verified = null;
-  state.data = {};
-  state.sections = [];
-  state.events = [];
-  state.drafts = [];
-  state.dems = [];
+  forgetFeatures();
+  // Everything is read first and put in place at once, so that a render
+  // meanwhile never shows half a reload.
+  const next = { you: null, members: [], parties: [], data: {}, sections: [], events: [], drafts: [], dems: [], agreements: new Map() };
   if (state.token) {
     const c = await api("/api/commission");
-    state.you = c.you;
-    state.members = c.members;
-    state.parties = [...new Set(c.members.map((m) => m.party).filter((p) => p !== "mediator"))].sort();
-    const cols = await api("/collections");
-    await Promise.all(
-      cols.collections.map(async (col) => {
-        state.data[col.id] = await api(`/collections/${encodeURIComponent(col.id)}/items?limit=10000`);
-      }),
-    );
-    state.sections = (await api("/api/sections")).sections;
-    state.dems = (await api("/api/dems")).dems;
-    if (state.you?.may.read_negotiation) state.events = (await api("/api/events?limit=10000")).events;
+    next.you = c.you;
+    next.members = c.members;
+    next.parties = [...new Set(c.members.map((m) => m.party).filter((p) => p !== "mediator"))].sort();
+    const may = c.you?.may ?? {};
+    const items = async () => {
+      const cols = await api("/collections");
+      await Promise.all(
+        cols.collections.map(async (col) => {
+          // The record's lines are drawn from tiles: listed here without
+          // their geometry (a claim line may have a million vertices).
+          const brief = TILED.includes(col.id) ? "&skipGeometry=true" : "";
+          next.data[col.id] = await api(`/collections/${encodeURIComponent(col.id)}/items?limit=10000${brief}`);
+        }),
+      );
+    };
+    await Promise.all([
+      items(),
+      api("/api/sections").then((r) => (next.sections = r.sections)),
+      api("/api/dems").then((r) => (next.dems = r.dems)),
+      may.read_negotiation ? api("/api/events?limit=10000").then((r) => (next.events = r.events)) : null,
+      may.read_drafts ? api("/api/drafts").then((r) => (next.drafts = r.drafts)) : null,
+    ]);
     // The agreements signed so far on each section under negotiation.
-    state.agreements = new Map();
-    for (const sec of state.sections.filter((x) => x.status !== "agreed")) {
-      state.agreements.set(sec.section, await pending(state, sec.section));
+    for (const sec of next.sections.filter((x) => x.status !== "agreed")) {
+      next.agreements.set(sec.section, await pending(next, sec.section));
     }
-    if (state.you?.may.read_drafts) state.drafts = (await api("/api/drafts")).drafts;
   }
+  Object.assign(state, next);
+  state.verified = null;
 }
 
 // ---- drawing ------------------------------------------------------------

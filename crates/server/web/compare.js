@@ -6,7 +6,7 @@
 // linked to the map; the summary and polygons to download.
 
 import { t, language } from "./i18n.js";
-import { api } from "./api.js";
+import { api, feature } from "./api.js";
 import { el, download, area, metres } from "./dom.js";
 import { setData, setVisible, fitTo, extent, PARTY_COLOURS } from "./map.js";
 
@@ -20,6 +20,13 @@ export const compare = {
   running: false,
 };
 
+/** The request's line for a choice: the feature fetched whole when the
+ * page holds it without its geometry. */
+export async function lineInput(c) {
+  if (!c.item) return c.input;
+  return { ...c.input, geojson: await feature(c.item[0], c.item[1]) };
+}
+
 /** The lines on offer: the record's, the party's drafts, files opened. */
 export function choices(data) {
   const out = [];
@@ -30,12 +37,12 @@ export function choices(data) {
       out.push({ id: `event-${p.seq}`, name, input: { name, event: p.seq } });
     } else if (p.draft !== undefined) {
       const name = `${t("draft")} ${p.draft} · ${p.section} · ${p.author}`;
-      out.push({ id: `draft-${p.draft}`, name, input: { name, geojson: f } });
+      out.push({ id: `draft-${p.draft}`, name, input: { name }, item: ["proposals", f.id] });
     }
   }
   for (const f of data.agreed_line?.features ?? []) {
     const name = `${t("status_agreed")} · ${f.properties.section}`;
-    out.push({ id: `agreed-${f.properties.section}`, name, input: { name, geojson: f } });
+    out.push({ id: `agreed-${f.properties.section}`, name, input: { name }, item: ["agreed_line", f.id] });
   }
   compare.files.forEach((file, i) => out.push({ id: `file-${i}`, name: file.name, input: { name: file.name, geojson: file.geojson } }));
   return out;
@@ -55,7 +62,7 @@ export function compareView(ctx) {
   const offered = choices(state.data);
   const lang = language();
   const run = async () => {
-    const lines = offered.filter((c) => compare.chosen.has(c.id)).map((c) => c.input);
+    const lines = await Promise.all(offered.filter((c) => compare.chosen.has(c.id)).map(lineInput));
     const parties = Object.entries(compare.territories).map(([name, geojson]) => ({ name, geojson }));
     compare.running = true;
     ctx.status("loading", "comparing");

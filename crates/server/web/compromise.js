@@ -8,7 +8,7 @@ import { t, language } from "./i18n.js";
 import { api } from "./api.js";
 import { el, download, area, metres } from "./dom.js";
 import { setData, setVisible, fitTo, extent } from "./map.js";
-import { compare, choices } from "./compare.js";
+import { compare, choices, lineInput } from "./compare.js";
 
 export const compromise = {
   chosen: new Set(),
@@ -39,7 +39,7 @@ export function compromiseView(ctx) {
   const offered = choices(state.data);
   const lang = language();
   const run = async () => {
-    const claims = offered.filter((c) => compromise.chosen.has(c.id)).map((c) => c.input);
+    const claims = await Promise.all(offered.filter((c) => compromise.chosen.has(c.id)).map(lineInput));
     const parties = Object.entries(compare.territories).map(([name, geojson]) => ({ name, geojson }));
     compromise.running = true;
     ctx.status("loading", "computing_compromise");

@@ -5,7 +5,7 @@
 // The service checks every signature and every rule again.
 
 import { t } from "./i18n.js";
-import { api, postText } from "./api.js";
+import { api, postText, feature } from "./api.js";
 import { el } from "./dom.js";
 import { signDraft, signEvent } from "./sign-in.js";
 
@@ -26,21 +26,35 @@ export function sourceText(source) {
   return typeof source === "string" ? source : (source?.text ?? "");
 }
 
-/** The nearest vertex of the lines shown within SNAP_PX of `point`. */
-function snapTo(map, data, point) {
+/**
+ * The nearest vertex, within SNAP_PX of `point`, of the lines drawn near
+ * it: the lines are found among the tiles drawn, and their exact
+ * vertices read from the record (the tiles' positions are rounded to
+ * their grid).
+ */
+async function snapTo(map, point) {
+  const layers = ["proposals", "agreed_line", "sections"].filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
+  const near = map.queryRenderedFeatures(
+    [
+      [point.x - SNAP_PX, point.y - SNAP_PX],
+      [point.x + SNAP_PX, point.y + SNAP_PX],
+    ],
+    { layers },
+  );
   let best = null;
-  for (const id of ["proposals", "agreed_line", "sections"]) {
-    if (!map.getLayer(id) || map.getLayoutProperty(id, "visibility") === "none") continue;
-    for (const f of data[id]?.features ?? []) {
-      const g = f.geometry;
-      if (!g) continue;
-      const lines = g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
-      for (const line of lines) {
-        for (const c of line) {
-          const p = map.project(c);
-          const d = Math.hypot(p.x - point.x, p.y - point.y);
-          if (d <= SNAP_PX && (!best || d < best.d)) best = { d, c };
-        }
+  const seen = new Set();
+  for (const f of near) {
+    const key = `${f.layer.id}|${f.properties._id}`;
+    if (f.properties._id === undefined || seen.has(key)) continue;
+    seen.add(key);
+    const g = (await feature(f.layer.id, f.properties._id))?.geometry;
+    if (!g) continue;
+    const lines = g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
+    for (const line of lines) {
+      for (const c of line) {
+        const p = map.project(c);
+        const d = Math.hypot(p.x - point.x, p.y - point.y);
+        if (d <= SNAP_PX && (!best || d < best.d)) best = { d, c };
       }
     }
   }
@@ -50,10 +64,19 @@ function snapTo(map, data, point) {
 /** A click on the map while drawing: a vertex (snapped when asked). */
 export function onMapClick(ctx, e) {
   if (!drafts.drawing) return false;
-  const snapped = drafts.snap ? snapTo(ctx.state.map, ctx.state.data, e.point) : null;
-  drafts.points.push(snapped ?? [e.lngLat.lng, e.lngLat.lat]);
+  // (The point is taken in order, even while a snap is being looked up.)
+  const i = drafts.points.length;
+  drafts.points.push([e.lngLat.lng, e.lngLat.lat]);
   sketch(ctx.state.map);
   ctx.rerender();
+  if (drafts.snap) {
+    snapTo(ctx.state.map, e.point).then((c) => {
+      if (c && drafts.drawing && drafts.points[i]) {
+        drafts.points[i] = c;
+        sketch(ctx.state.map);
+      }
+    });
+  }
   return true;
 }
 
@@ -63,6 +86,8 @@ export function sketch(map) {
   const features = coords.map((c) => ({ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: c } }));
   if (coords.length >= 2) features.push({ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: coords } });
   map.getSource("sketch")?.setData({ type: "FeatureCollection", features });
+  // (For the browser tests: the points as they stand.)
+  document.body.dataset.sketch = JSON.stringify(coords);
   map.getCanvas().style.cursor = drafts.drawing ? "crosshair" : "";
 }
 

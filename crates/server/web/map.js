@@ -235,7 +235,13 @@ export function extent(collections) {
       b = b ? [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])] : [c[0], c[1], c[0], c[1]];
     } else c.forEach(visit);
   };
-  for (const fc of collections) for (const f of fc?.features ?? []) if (f.geometry) visit(f.geometry.coordinates);
+  for (const fc of collections) {
+    for (const f of fc?.features ?? []) {
+      if (f.geometry) visit(f.geometry.coordinates);
+      // (A feature listed without its geometry brings its bbox.)
+      else if (Array.isArray(f.bbox) && f.bbox.length === 4) visit([[f.bbox[0], f.bbox[1]], [f.bbox[2], f.bbox[3]]]);
+    }
+  }
   return b;
 }
 

@@ -303,6 +303,17 @@ async function drafting() {
   }, points);
   await idle(a.page);
   const box = await a.page.locator("#map").boundingBox();
+  // Snapping on (the default): a click 5 px from a vertex of a line shown
+  // takes the vertex's exact position, read from the record.
+  if (config.draft.snap) {
+    const px = await a.page.evaluate((q) => window.terminusMap.project(q), config.draft.snap);
+    await a.page.mouse.click(box.x + px.x + 4, box.y + px.y + 3);
+    await a.page
+      .waitForFunction((q) => document.body.dataset.sketch === JSON.stringify([q]), config.draft.snap, { timeout: 5000 })
+      .catch(() => {});
+    out.snapped = JSON.parse(await a.page.evaluate(() => document.body.dataset.sketch))[0];
+    await a.page.click("#draft-undo");
+  }
   // Snapping off: the points are where they are clicked.
   await a.page.uncheck("#draft-snap");
   for (const p of points) {
@@ -344,7 +355,11 @@ async function drafting() {
     await a.page.click(`.open-agreement[data-section="${section}"]`);
     await a.page.fill("#agreement-basis", config.agreement.basis);
     await a.page.setInputFiles("#agreement-protocol", config.agreement.protocol);
-    await a.page.waitForSelector("#agreement-sign:not([disabled])");
+    await a.page.waitForSelector("#agreement-terms:not([disabled])");
+    await a.page.click("#agreement-terms");
+    await a.page.waitForSelector(".terms-preview #agreement-sign");
+    const preview = await a.page.getAttribute(".terms-preview", "data-sha");
+    await a.page.screenshot({ path: `${config.screenshots}/${member}-terms.png` });
     await a.page.click("#agreement-sign");
     await a.page.waitForSelector(`li.section[data-section="${section}"] .terms`, { timeout: 10000 });
     await a.page.waitForSelector('#status[data-state="ready"]');
@@ -357,7 +372,7 @@ async function drafting() {
     await b.page.waitForSelector(`li.section[data-section="${section}"][data-status="agreed"]`, { timeout: 10000 });
     await a.page.waitForSelector(`li.section[data-section="${section}"][data-status="agreed"]`, { timeout: 5000 });
     await a.page.screenshot({ path: `${config.screenshots}/${member}-agreed.png` });
-    out.agreement = { armSigned, terms };
+    out.agreement = { armSigned, terms, preview };
   }
   await a.context.close();
   await b.context.close();

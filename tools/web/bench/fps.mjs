@@ -1,0 +1,79 @@
+// The web workspace's performance in headless Chromium (bench/web.sh):
+//
+//   node tools/web/bench/fps.mjs CONFIG.json
+//
+// CONFIG: {"base", "key": "member.key", "what": "paint" | "pan", "runs"}
+// - paint: time from navigation to the first meaningful paint — the
+//   page ready and the map idle with the member's lines drawn — signed
+//   in with the key (the sign-in is a file chosen by the test as a user
+//   would, then the page loads what the member may see);
+// - pan: once loaded, 6 s of panning and zooming over the lines
+//   (easeTo steps), every frame's interval recorded with
+//   requestAnimationFrame; frames per second as a median and 5th
+//   percentile.
+// Prints one JSON object.
+
+import { readFileSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist"],
+});
+const out = { what: config.what, runs: [] };
+const idle = (page) => page.evaluate(() => new Promise((r) => (window.terminusMap.loaded() ? r() : window.terminusMap.once("idle", r))));
+try {
+  for (let run = 0; run < (config.runs ?? 5); run++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const t0 = Date.now();
+    await page.goto(`${config.base}/`);
+    await page.waitForSelector('#status[data-state="ready"]', { timeout: 60000 });
+    const anonymous = Date.now() - t0;
+    const t1 = Date.now();
+    await page.setInputFiles("#key-file", config.key);
+    await page.waitForFunction(() => document.body.dataset.member !== "", null, { timeout: 120000 });
+    await page.waitForSelector('#status[data-state="ready"]', { timeout: 120000 });
+    await idle(page);
+    const signedIn = Date.now() - t1;
+    const r = { anonymous_ready_ms: anonymous, signed_in_drawn_ms: signedIn };
+    if (config.what === "pan") {
+      r.frames = await page.evaluate(async () => {
+        const m = window.terminusMap;
+        const gaps = [];
+        let last = performance.now();
+        let on = true;
+        const tick = (t) => {
+          gaps.push(t - last);
+          last = t;
+          if (on) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+        const c = m.getCenter();
+        const z = m.getZoom();
+        const steps = [
+          { center: [c.lng + 0.3, c.lat + 0.2], zoom: z + 1 },
+          { center: [c.lng - 0.3, c.lat - 0.2], zoom: z + 2 },
+          { center: [c.lng + 0.1, c.lat - 0.3], zoom: z + 3 },
+          { center: [c.lng, c.lat], zoom: z + 1 },
+          { center: [c.lng - 0.4, c.lat + 0.3], zoom: z },
+          { center: [c.lng, c.lat], zoom: z },
+        ];
+        for (const s of steps) {
+          await new Promise((res) => {
+            m.once("moveend", res);
+            m.easeTo({ ...s, duration: 1000 });
+          });
+        }
+        on = false;
+        return gaps.slice(2);
+      });
+    }
+    out.runs.push(r);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(out));
