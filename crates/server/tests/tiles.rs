@@ -44,35 +44,47 @@ fn has(bytes: &[u8], text: &str) -> bool {
 #[tokio::test]
 async fn tiles_hold_what_the_caller_may_read() {
     let f = fixture(Config::default());
-    // The whole world in one tile: every line of the collection is in it.
-    let (s, arm, ct) = tile(&f, Some("arm-expert"), "/api/tiles/proposals/0/0/0.mvt").await;
+    // Tile 5/20/11 holds the fixture's North lines (proposals, drafts),
+    // 5/20/12 its South section, each some 40 units long (at zoom 0 they
+    // would be under half a pixel and left out).
+    let at = |lon: f64, lat: f64| {
+        let p = terminus_cartography::tiles::mercator(lon, lat);
+        ((p[0] * 32.0) as u32, (p[1] * 32.0) as u32)
+    };
+    assert_eq!((at(45.0, 41.0), at(46.0, 39.0)), ((20, 11), (20, 12)));
+    let (s, arm, ct) = tile(&f, Some("arm-expert"), "/api/tiles/proposals/5/20/11.mvt").await;
     assert_eq!(s, 200);
     assert_eq!(ct, "application/vnd.mapbox-vector-tile");
     assert!(has(&arm, "proposals"));
     assert!(has(&arm, "secret-ARM-draft"), "ARM's own draft");
     assert!(!has(&arm, "secret-AZE-draft"), "AZE's draft in ARM's tile");
     assert!(has(&arm, "Natural Earth 5.1.1"), "the shared proposal");
-    let (_, aze, _) = tile(&f, Some("aze-head"), "/api/tiles/proposals/0/0/0.mvt").await;
+    let (_, aze, _) = tile(&f, Some("aze-head"), "/api/tiles/proposals/5/20/11.mvt").await;
     assert!(has(&aze, "secret-AZE-draft") && !has(&aze, "secret-ARM-draft"));
     // Observers: no proposals; sections only agreed.
-    let (s, _, _) = tile(&f, Some("arm-observer"), "/api/tiles/proposals/0/0/0.mvt").await;
+    let (s, _, _) = tile(&f, Some("arm-observer"), "/api/tiles/proposals/5/20/11.mvt").await;
     assert_eq!(s, 403);
-    let (s, sec, _) = tile(&f, Some("arm-observer"), "/api/tiles/sections/0/0/0.mvt").await;
+    let (s, sec, _) = tile(&f, Some("arm-observer"), "/api/tiles/sections/5/20/12.mvt").await;
     assert_eq!(s, 200);
+    assert!(has(&sec, "South"), "observers see agreed sections");
+    let (_, north, _) = tile(&f, Some("arm-observer"), "/api/tiles/sections/5/20/11.mvt").await;
     assert!(
-        has(&sec, "South") && !has(&sec, "North"),
-        "observers see agreed sections only"
+        north.is_empty(),
+        "observers see no section under negotiation"
     );
-    let (_, sec, _) = tile(&f, Some("arm-head"), "/api/tiles/sections/0/0/0.mvt").await;
-    assert!(has(&sec, "South") && has(&sec, "North"));
+    let (_, north, _) = tile(&f, Some("arm-head"), "/api/tiles/sections/5/20/11.mvt").await;
+    assert!(has(&north, "North"));
     // A tile away from every line: an empty tile, not an error.
     let (s, empty, _) = tile(&f, Some("arm-head"), "/api/tiles/sections/4/0/0.mvt").await;
     assert_eq!(s, 200);
     assert!(empty.is_empty());
     // Anonymous: nothing; bad tiles: refused with the reason.
-    assert_eq!(tile(&f, None, "/api/tiles/sections/0/0/0.mvt").await.0, 401);
+    assert_eq!(
+        tile(&f, None, "/api/tiles/sections/5/20/12.mvt").await.0,
+        401
+    );
     for (uri, status) in [
-        ("/api/tiles/pillars/0/0/0.mvt", 404),
+        ("/api/tiles/pillars/5/20/12.mvt", 404),
         ("/api/tiles/sections/0/0/0.png", 404),
         ("/api/tiles/sections/1/2/0.mvt", 400),
         ("/api/tiles/sections/25/0/0.mvt", 400),

@@ -2,15 +2,16 @@
 //
 //   node tools/web/bench/fps.mjs CONFIG.json
 //
-// CONFIG: {"base", "key": "member.key", "what": "paint" | "pan", "runs"}
+// CONFIG: {"base", "key": "member.key", "what": "paint" | "pan", "runs",
+//          "viewport": {"width", "height"}, "empty": bool}
 // - paint: time from navigation to the first meaningful paint — the
 //   page ready and the map idle with the member's lines drawn — signed
 //   in with the key (the sign-in is a file chosen by the test as a user
 //   would, then the page loads what the member may see);
 // - pan: once loaded, 6 s of panning and zooming over the lines
 //   (easeTo steps), every frame's interval recorded with
-//   requestAnimationFrame; frames per second as a median and 5th
-//   percentile.
+//   requestAnimationFrame ("empty": every layer hidden first — what the
+//   renderer itself reaches on this machine).
 // Prints one JSON object.
 
 import { readFileSync } from "node:fs";
@@ -25,7 +26,7 @@ const out = { what: config.what, runs: [] };
 const idle = (page) => page.evaluate(() => new Promise((r) => (window.terminusMap.loaded() ? r() : window.terminusMap.once("idle", r))));
 try {
   for (let run = 0; run < (config.runs ?? 5); run++) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ viewport: config.viewport ?? { width: 1280, height: 800 } });
     const page = await context.newPage();
     const t0 = Date.now();
     await page.goto(`${config.base}/`);
@@ -39,8 +40,10 @@ try {
     const signedIn = Date.now() - t1;
     const r = { anonymous_ready_ms: anonymous, signed_in_drawn_ms: signedIn };
     if (config.what === "pan") {
-      r.frames = await page.evaluate(async () => {
+      r.frames = await page.evaluate(async (empty) => {
         const m = window.terminusMap;
+        // (The renderer's ceiling here: every layer hidden.)
+        if (empty) for (const l of m.getStyle().layers) if (l.id !== "background") m.setLayoutProperty(l.id, "visibility", "none");
         const gaps = [];
         let last = performance.now();
         let on = true;
@@ -68,7 +71,7 @@ try {
         }
         on = false;
         return gaps.slice(2);
-      });
+      }, !!config.empty);
     }
     out.runs.push(r);
     await context.close();
