@@ -497,6 +497,21 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
                 "in-page verification: {}; altered log: {}",
                 ok["text"], bad["text"]
             );
+            // The printed map carries title, who printed it, legend and
+            // provenance (the record's size and root), and nothing of the
+            // panel.
+            let print = &v["print"];
+            assert_eq!(print["sheet"], json!(true), "{print}");
+            assert_eq!(print["panel"], json!(false), "{print}");
+            let text = print["text"].as_str().unwrap();
+            for want in [
+                "Terminus — commission AM-AZ".to_string(),
+                "Printed by osce".to_string(),
+                "Lines of ARM".to_string(),
+                format!("the record of {size} events, Merkle root {tree_root}"),
+            ] {
+                assert!(text.contains(&want), "{want} not in {text}");
+            }
         }
         // Russian throughout.
         assert_eq!(v["ru_first_tab"], json!("Участки"), "{member}");

@@ -450,6 +450,57 @@ async function verifyInPage() {
   }
 }
 
+// ---- print ----------------------------------------------------------------
+
+/**
+ * The printed map's margin: title, who printed it and when, the scale
+ * (the map's own scale bar prints with it), a north arrow turned by the
+ * map's bearing, the legend of what is drawn, and the provenance — the
+ * service, the record's size and the tree head's root — so that a sheet
+ * on the table says where it came from.
+ */
+async function printSheet() {
+  const sheet = $("#print-sheet");
+  const bearing = state.map.getBearing();
+  let head = null;
+  if (state.you?.may.read_negotiation) head = await api("/api/tree-head").catch(() => null);
+  const c = state.map.getCenter();
+  const legend = [
+    ...state.parties.map((p, i) => [PARTY_COLOURS[i % PARTY_COLOURS.length], t("legend_party", { party: p })]),
+    ["#000000", t("layer_agreed_line")],
+    ["#7a7a7a", t("layer_sections")],
+  ];
+  sheet.replaceChildren(
+    el("h2", {}, t("title", { commission: state.commission })),
+    el(
+      "p",
+      {},
+      t("printed_by", {
+        who: state.you ? state.you.member : t("anonymous"),
+        when: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      }),
+    ),
+    el(
+      "div",
+      { class: "north", style: `transform: rotate(${-bearing}deg)` },
+      "↑",
+      el("br"),
+      "N",
+    ),
+    el("p", {}, t("print_centre", { lat: c.lat.toFixed(5), lon: c.lng.toFixed(5), zoom: state.map.getZoom().toFixed(1) })),
+    el(
+      "ul",
+      { class: "legend" },
+      legend.map(([colour, text]) => el("li", {}, el("span", { class: "swatch", style: `background:${colour}` }), ` ${text}`)),
+    ),
+    el(
+      "p",
+      { class: "provenance" },
+      t("print_provenance", { url: location.origin, size: head?.size ?? "—", root: head?.root ?? "—" }),
+    ),
+  );
+}
+
 // ---- sign-in --------------------------------------------------------------
 
 async function signIn(file) {
@@ -547,6 +598,18 @@ async function start() {
     if (f) signIn(f);
   });
   $("#sign-out").addEventListener("click", signOut);
+  // (The map takes the printed page's size, and back.)
+  window.addEventListener("beforeprint", () => {
+    printSheet();
+    state.map.resize();
+  });
+  window.addEventListener("afterprint", () => state.map.resize());
+  $("#print").addEventListener("click", async () => {
+    await printSheet();
+    window.print();
+  });
+  // (For the browser tests, which print by emulating the print medium.)
+  window.terminusPrintSheet = printSheet;
   await load();
   render();
   status("ready", "ready");

@@ -117,6 +117,16 @@ async function visit(member, keyPath) {
     };
     await page.screenshot({ path: `${config.screenshots}/${name}-tampered.png` });
     await page.unroute("**/api/events?*");
+    // The printed map: its margin, seen in the print medium.
+    await page.evaluate(() => window.terminusPrintSheet());
+    await page.emulateMedia({ media: "print" });
+    seen.print = {
+      sheet: await page.isVisible("#print-sheet"),
+      panel: await page.isVisible("#panel"),
+      text: await page.textContent("#print-sheet"),
+    };
+    await page.screenshot({ path: `${config.screenshots}/${name}-print.png`, fullPage: true });
+    await page.emulateMedia({ media: "screen" });
   }
   if (tabs.includes("drafts")) {
     await open("drafts");
