@@ -33,7 +33,9 @@ pub fn view_of(s: &Service, c: Option<&Caller>) -> u64 {
     for (name, _) in visible(c) {
         name.hash(&mut h);
         for item in items_for(c, name, &cols).unwrap_or_default() {
-            item.json.hash(&mut h);
+            // (Its brief: properties and bbox — what changes when the item
+            // does —, not a million vertices hashed per change per page.)
+            item.brief.hash(&mut h);
         }
     }
     let live = s.read_live();

@@ -159,7 +159,7 @@ pub async fn profile(
     let Ok(_slot) = crate::workflows::slots().try_acquire() else {
         return Ok(crate::workflows::busy());
     };
-    let name = d.name.clone();
+    let (name, sha256) = (d.name.clone(), d.file.sha256.clone());
     let (sight, settings) =
         tokio::task::spawn_blocking(move || relief::profile(&d, from, to, heights))
             .await
@@ -186,6 +186,7 @@ pub async fn profile(
         .collect();
     Ok(Json(json!({
         "dem": name,
+        "dem_sha256": sha256,
         "from": [from.0, from.1],
         "to": [to.0, to.1],
         "summary": summary,

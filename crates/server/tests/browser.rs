@@ -51,15 +51,46 @@ fn missing() -> Option<String> {
     None
 }
 
+/// Whether the browser test cannot run here (said so; never under CI).
+fn skipped() -> bool {
+    let Some(why) = missing() else {
+        return false;
+    };
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "the browser test must run under CI: {why}"
+    );
+    eprintln!("SKIPPED: {why}");
+    true
+}
+
+/// A member's key file as `terminus keys new` writes it, in `dir`.
+fn key_file(dir: &Path, member: &str, key: &terminus_ledger::keys::MemberKey) -> PathBuf {
+    let path = dir.join(format!("{member}.key"));
+    let file = json!({"member": member, "algorithm": "Ed25519", "secret": key.secret_hex(), "public": key.public_hex()});
+    std::fs::write(&path, file.to_string()).unwrap();
+    path
+}
+
+/// `service` on a real socket of 127.0.0.1: its runtime (keep it) and
+/// its address.
+fn on_socket(
+    service: &std::sync::Arc<terminus_server::Service>,
+) -> (tokio::runtime::Runtime, String) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let service = service.clone();
+    rt.spawn(async move { terminus_server::serve(service, listener).await });
+    (rt, base)
+}
+
 #[test]
 fn members_see_in_the_page_what_the_api_lets_them_read() {
     let _one = BROWSER.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(why) = missing() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the browser test must run under CI: {why}"
-        );
-        eprintln!("SKIPPED: {why}");
+    if skipped() {
         return;
     }
     let f = fixture(Config::default());
@@ -68,10 +99,7 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     std::fs::create_dir_all(&keys_dir).unwrap();
     let mut keys = serde_json::Map::new();
     for member in ["arm-head", "aze-head", "arm-observer", "osce", "aze-expert"] {
-        let k = &f.keys[member];
-        let path = keys_dir.join(format!("{member}.key"));
-        let file = json!({"member": member, "algorithm": "Ed25519", "secret": k.secret_hex(), "public": k.public_hex()});
-        std::fs::write(&path, file.to_string()).unwrap();
+        let path = key_file(&keys_dir, member, &f.keys[member]);
         keys.insert(member.into(), json!(path));
     }
     // Key files that must sign no one in.
@@ -97,13 +125,7 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
         })
         .collect();
     // The service on a real socket.
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let service = f.service.clone();
-    rt.spawn(async move { terminus_server::serve(service, listener).await });
+    let (rt, base) = on_socket(&f.service);
 
     // What `terminus compare` says of the two bundled claim lines with
     // the parties' territories (the application layer's workflow, with
@@ -164,8 +186,6 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
         "compare": {"member": "arm-head", "hover": hover,
             "lines": [data.join("naturalearth10m_ARM_AZE_shared.geojson"), data.join("worldatlas10m_ARM_AZE_shared.geojson")],
             "territories": {"ARM": data.join("naturalearth10m_ARM.geojson"), "AZE": data.join("naturalearth10m_AZE.geojson")}}});
-    let config_path = f.dir.path().join("browser.json");
-    std::fs::write(&config_path, config.to_string()).unwrap();
     // The compromise the service's workflow gives for the same two files
     // and territories (the application layer's; tests/workflows.rs holds
     // it to `terminus median`).
@@ -229,19 +249,7 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
             before.insert((member.clone(), uri), answer);
         }
     }
-    let run = std::process::Command::new("node")
-        .arg(root().join("tools/web/tests/workspace.mjs"))
-        .arg(&config_path)
-        .current_dir(root().join("tools/web"))
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "the browser script failed:\n{}\n{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let out: Value = serde_json::from_slice(&run.stdout).unwrap();
+    let out = drive(&config, f.dir.path());
     eprintln!("{}", serde_json::to_string_pretty(&out["visits"]).unwrap());
 
     // No request left the service, and the page raised no error.
@@ -648,29 +656,12 @@ fn drive(config: &Value, dir: &Path) -> Value {
 #[test]
 fn a_pillar_shows_its_catalogue_row_and_its_profile() {
     let _one = BROWSER.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(why) = missing() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the browser test must run under CI: {why}"
-        );
-        eprintln!("SKIPPED: {why}");
+    if skipped() {
         return;
     }
     let a = alay::alay();
-    let key_path = a.dir.path().join("kgz-head.key");
-    let k = &a.keys[0].1;
-    std::fs::write(
-        &key_path,
-        json!({"member": "kgz-head", "algorithm": "Ed25519", "secret": k.secret_hex(), "public": k.public_hex()}).to_string(),
-    )
-    .unwrap();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let service = a.service.clone();
-    rt.spawn(async move { terminus_server::serve(service, listener).await });
+    let key_path = key_file(a.dir.path(), "kgz-head", &a.keys[0].1);
+    let (_rt, base) = on_socket(&a.service);
     // The catalogue as the CLI wrote it.
     let text = std::fs::read_to_string(&a.catalogue_csv).unwrap();
     let mut lines = text.lines();

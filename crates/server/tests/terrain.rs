@@ -194,6 +194,7 @@ async fn dems_relief_and_profiles_are_the_application_layers() {
             from["number"]
         );
         assert_eq!(p["heights_m"], serde_json::json!([1.5, 1.5]));
+        assert_eq!(p["dem_sha256"], serde_json::json!(sha));
         // The application layer's own sight line, sample for sample.
         let direct = terminus_app::sight::sight(
             &dem,

@@ -8,7 +8,7 @@
 import { t, translate, setLanguage, language, LANGUAGES } from "./i18n.js";
 import { readKeyFile, makeToken, KeyFileError, KeyMismatch, NoEd25519 } from "./sign-in.js";
 import { api, setToken, ApiError, forgetFeatures } from "./api.js";
-import { $, el } from "./dom.js";
+import { $, el, checkList } from "./dom.js";
 import { compare, compareView, describeDiscrepancy } from "./compare.js";
 import { drafts, draftsView, onMapClick, sketch } from "./drafts.js";
 import { compromiseView, clearCompromise } from "./compromise.js";
@@ -273,33 +273,14 @@ function renderView() {
       break;
     case "layers":
       view.replaceChildren(
-        el(
-          "ul",
-          { class: "list layers" },
-          [...(state.dems.length ? ["relief"] : []), "graticule", ...COLLECTIONS.filter((c) => state.data[c])].map((id) =>
-            el(
-              "li",
-              {},
-              el(
-                "label",
-                {},
-                el("input", {
-                  type: "checkbox",
-                  name: id,
-                  checked: state.visible.has(id),
-                  onchange: (e) => {
-                    if (e.target.checked) state.visible.add(id);
-                    else state.visible.delete(id);
-                    if (id === "relief") setRelief(state.map, state.dems, e.target.checked);
-                    else setVisible(state.map, id, e.target.checked);
-                  },
-                }),
-                " ",
-                t(`layer_${id}`),
-                id in state.data ? ` (${state.data[id].features.length})` : "",
-              ),
-            ),
-          ),
+        checkList(
+          "layers",
+          [...(state.dems.length ? ["relief"] : []), "graticule", ...COLLECTIONS.filter((c) => state.data[c])].map((id) => ({
+            id,
+            label: `${t(`layer_${id}`)}${id in state.data ? ` (${state.data[id].features.length})` : ""}`,
+          })),
+          state.visible,
+          (id, on) => (id === "relief" ? setRelief(state.map, state.dems, on) : setVisible(state.map, id, on)),
         ),
         el(
           "ul",

@@ -7,7 +7,7 @@
 
 import { t, language } from "./i18n.js";
 import { api, feature } from "./api.js";
-import { el, download, area, metres } from "./dom.js";
+import { el, download, area, metres, checkList } from "./dom.js";
 import { setData, setVisible, fitTo, extent, PARTY_COLOURS } from "./map.js";
 
 /** What the view keeps between renders. */
@@ -110,32 +110,7 @@ export function compareView(ctx) {
     { class: "compare-form" },
     el("h3", {}, t("compare_lines")),
     offered.length === 0 ? el("p", { class: "empty" }, t("compare_none")) : null,
-    el(
-      "ul",
-      { class: "list choices" },
-      offered.map((c) =>
-        el(
-          "li",
-          {},
-          el(
-            "label",
-            {},
-            el("input", {
-              type: "checkbox",
-              name: c.id,
-              checked: compare.chosen.has(c.id),
-              onchange: (e) => {
-                if (e.target.checked) compare.chosen.add(c.id);
-                else compare.chosen.delete(c.id);
-                ctx.rerender();
-              },
-            }),
-            " ",
-            c.name,
-          ),
-        ),
-      ),
-    ),
+    checkList("choices", offered.map((c) => ({ id: c.id, label: c.name })), compare.chosen, () => ctx.rerender()),
     el("label", { class: "button small" }, t("compare_add_file"), el("input", { id: "compare-file", type: "file", multiple: true, accept: ".geojson,.json,application/geo+json,application/json", onchange: addFiles })),
     el("h3", {}, t("compare_territories")),
     el(

@@ -6,7 +6,7 @@
 
 import { t, language } from "./i18n.js";
 import { api } from "./api.js";
-import { el, download, area, metres } from "./dom.js";
+import { el, download, area, metres, checkList } from "./dom.js";
 import { setData, setVisible, fitTo, extent } from "./map.js";
 import { compare, choices, lineInput } from "./compare.js";
 
@@ -62,32 +62,7 @@ export function compromiseView(ctx) {
     { class: "compare-form" },
     el("h3", {}, t("compromise_claims")),
     offered.length === 0 ? el("p", { class: "empty" }, t("compromise_none")) : null,
-    el(
-      "ul",
-      { class: "list choices" },
-      offered.map((c) =>
-        el(
-          "li",
-          {},
-          el(
-            "label",
-            {},
-            el("input", {
-              type: "checkbox",
-              name: c.id,
-              checked: compromise.chosen.has(c.id),
-              onchange: (e) => {
-                if (e.target.checked) compromise.chosen.add(c.id);
-                else compromise.chosen.delete(c.id);
-                ctx.rerender();
-              },
-            }),
-            " ",
-            c.name,
-          ),
-        ),
-      ),
-    ),
+    checkList("choices", offered.map((c) => ({ id: c.id, label: c.name })), compromise.chosen, () => ctx.rerender()),
     el("p", { class: "help" }, t("compromise_help")),
     el("p", {}, el("button", { id: "compromise-run", type: "button", disabled: compromise.chosen.size !== 2 || compromise.running, onclick: run }, t("compromise_run"))),
   );

@@ -35,3 +35,37 @@ export function area(m2, lang) {
 export function metres(m, lang) {
   return `${m.toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} m`;
 }
+
+/**
+ * A list of checkboxes, one per item `{ id, label }`, each checked when
+ * `set` holds its id; ticking one adds or removes it from `set`, then
+ * `changed(id, on)` is called.
+ */
+export function checkList(cls, items, set, changed) {
+  return el(
+    "ul",
+    { class: `list ${cls}` },
+    items.map(({ id, label }) =>
+      el(
+        "li",
+        {},
+        el(
+          "label",
+          {},
+          el("input", {
+            type: "checkbox",
+            name: id,
+            checked: set.has(id),
+            onchange: (e) => {
+              if (e.target.checked) set.add(id);
+              else set.delete(id);
+              changed(id, e.target.checked);
+            },
+          }),
+          " ",
+          label,
+        ),
+      ),
+    ),
+  );
+}
