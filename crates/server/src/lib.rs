@@ -161,11 +161,14 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     use std::time::Duration;
     let service: Arc<Service> = service.into();
-    // Services sharing a store see each other's writes within a second
-    // (and writes to an SQLite file by other processes).
+    // Services sharing a store see each other's writes within a second,
+    // open pages included (and writes to an SQLite file by other
+    // processes): a look every quarter second costs one count query when
+    // nothing changed.
     let watcher = service.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
             let s = watcher.clone();

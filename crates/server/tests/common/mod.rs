@@ -43,6 +43,17 @@ pub const SOUTH: [(f64, f64); 3] = [(46.0, 39.0), (46.1, 39.1), (46.2, 39.15)];
 pub fn fixture(config: Config) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("am-az.sqlite");
+    let store = SqliteStore::open(&path, "AM-AZ").unwrap();
+    fixture_in(Box::new(store), dir, path, config)
+}
+
+/// The same commission kept in `store` (empty), e.g. a PostgreSQL store.
+pub fn fixture_in(
+    mut store: Box<dyn RecordStore>,
+    dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    config: Config,
+) -> Fixture {
     let keys: BTreeMap<String, MemberKey> = MEMBERS
         .iter()
         .map(|(id, _, _)| (id.to_string(), MemberKey::generate()))
@@ -90,7 +101,6 @@ pub fn fixture(config: Config) -> Fixture {
         k("aze-expert"),
         "2026-11-28T12:00:00Z",
     );
-    let mut store = SqliteStore::open(&path, "AM-AZ").unwrap();
     store.keep(&r).unwrap();
     store
         .add_draft(&Draft::sign("AM-AZ", "ARM", k("arm-expert"), "2026-11-28T12:00:00Z", json!({"section": "North", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.05, 41.2]], "source": "secret-ARM-draft"})))
@@ -98,7 +108,7 @@ pub fn fixture(config: Config) -> Fixture {
     store
         .add_draft(&Draft::sign("AM-AZ", "AZE", k("aze-expert"), "2026-11-28T12:00:00Z", json!({"section": "North", "kind": "counter_proposal", "line": [[45.0, 41.0], [45.2, 41.0]], "source": "secret-AZE-draft"})))
         .unwrap();
-    let service = Arc::new(Service::new(Box::new(store), config).unwrap());
+    let service = Arc::new(Service::new(store, config).unwrap());
     let app = terminus_server::router(service.clone());
     Fixture {
         dir,
@@ -194,4 +204,55 @@ pub fn role_of(member: &str) -> &'static str {
 
 pub fn reopen(path: &std::path::Path) -> Box<dyn RecordStore> {
     Box::new(SqliteStore::open(path, "AM-AZ").unwrap())
+}
+
+/// A PostgreSQL schema of its own for one test, dropped after it:
+/// `TERMINUS_TEST_POSTGRES` (set by `.ci/run`) with a search path. None —
+/// the test SKIPPED, said so — when it is not set; under CI=true a
+/// missing server is a failure.
+pub struct PostgresSchema {
+    pub url: String,
+    base: String,
+    schema: String,
+}
+
+pub fn postgres_schema() -> Option<PostgresSchema> {
+    let Ok(base) = std::env::var("TERMINUS_TEST_POSTGRES") else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but TERMINUS_TEST_POSTGRES is not set: .ci/run starts PostgreSQL"
+        );
+        eprintln!(
+            "SKIPPED: TERMINUS_TEST_POSTGRES is not set (.ci/run starts PostgreSQL and sets it)"
+        );
+        return None;
+    };
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let schema = format!(
+        "srv{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut admin = postgres::Client::connect(&base, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("TERMINUS_TEST_POSTGRES={base}: {e}"));
+    admin
+        .batch_execute(&format!(
+            "BEGIN;
+             SELECT pg_advisory_xact_lock(7250001);
+             CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public;
+             COMMIT;
+             CREATE SCHEMA {schema};"
+        ))
+        .unwrap();
+    let url = format!("{base} options='-c search_path={schema},public'");
+    Some(PostgresSchema { url, base, schema })
+}
+
+impl Drop for PostgresSchema {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = postgres::Client::connect(&self.base, postgres::NoTls) {
+            let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        }
+    }
 }
