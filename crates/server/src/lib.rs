@@ -110,6 +110,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/api/stream", get(stream::stream))
         .route("/api/dems", get(terrain::dems))
         .route("/api/relief/{dem}/{z}/{x}/{y}", get(terrain::relief_tile))
+        .route("/api/terrain/{dem}/{z}/{x}/{y}", get(terrain::terrain_tile))
         .route("/api/profile", get(terrain::profile))
         .route("/api/tiles/{collection}/{z}/{x}/{y}", get(tiles::tile))
         .route("/api/drafts", get(api::drafts).post(api::add_draft))

@@ -6,6 +6,9 @@
 //!   WGS 84, size and interior voids.
 //! - `GET /api/relief/{dem}/{z}/{x}/{y}.png`: a hillshade tile (XYZ,
 //!   web-Mercator, 256 px; transparent off the DEM and over voids).
+//! - `GET /api/terrain/{dem}/{z}/{x}/{y}.mvt`: the base map's contours
+//!   (at the interval the zoom calls for) and streams (Strahler order),
+//!   as vector tiles.
 //! - `GET /api/profile?from=LAT,LON&to=LAT,LON[&height_from=&height_to=]
 //!   [&dem=NAME]`: the line of sight and its profile, as `terminus los`
 //!   and the pillar plan compute it (pillar heights 1.5 m by default);
@@ -39,6 +42,8 @@ fn dem_json(d: &ServedDem) -> Value {
         "interior_voids": d.interior_voids,
         "void_cells": d.void_cells,
         "tiles": format!("/api/relief/{}/{{z}}/{{x}}/{{y}}.png", d.name),
+        "terrain_tiles": format!("/api/terrain/{}/{{z}}/{{x}}/{{y}}.mvt", d.name),
+        "drainage_min_area_km2": relief::DRAINAGE_MIN_AREA_KM2,
     })
 }
 
@@ -81,28 +86,37 @@ fn find<'a>(s: &'a Service, name: Option<&str>) -> Result<&'a ServedDem, ApiErro
     }
 }
 
+/// A tile's z, x, y from the path, its last part ending in `.{ext}`.
+fn tile_path(
+    kind: &str,
+    ext: &str,
+    (dem, z, x, y): &(String, String, String, String),
+) -> Result<(u32, u32, u32), ApiError> {
+    let number = |what: &str, t: &str| {
+        t.parse::<u32>().map_err(|_| {
+            ApiError::bad(format!(
+                "{what} = {t:?}: tiles are /api/{kind}/DEM/z/x/y.{ext} with whole numbers"
+            ))
+        })
+    };
+    let last = y.strip_suffix(&format!(".{ext}")).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "{kind} tiles are .{ext}: /api/{kind}/{dem}/{z}/{x}/{y}.{ext}"
+        ))
+    })?;
+    Ok((number("z", z)?, number("x", x)?, number("y", last)?))
+}
+
 /// `GET /api/relief/{dem}/{z}/{x}/{y}.png`.
 pub async fn relief_tile(
     State(s): State<Arc<Service>>,
     headers: HeaderMap,
-    Path((dem, z, x, y)): Path<(String, String, String, String)>,
+    Path(path): Path<(String, String, String, String)>,
 ) -> Result<Response, ApiError> {
     let c = caller(&s, &headers)?;
     allow(c.as_ref(), Action::ReadAgreed)?;
-    let number = |what: &str, t: &str| {
-        t.parse::<u32>().map_err(|_| {
-            ApiError::bad(format!(
-                "{what} = {t:?}: tiles are /api/relief/DEM/z/x/y.png with whole numbers"
-            ))
-        })
-    };
-    let y = y.strip_suffix(".png").ok_or_else(|| {
-        ApiError::not_found(format!(
-            "relief tiles are PNG: /api/relief/{dem}/{z}/{x}/{y}.png"
-        ))
-    })?;
-    let (z, x, y) = (number("z", &z)?, number("x", &x)?, number("y", y)?);
-    let d = find(&s, Some(&dem))?.clone();
+    let (z, x, y) = tile_path("relief", "png", &path)?;
+    let d = find(&s, Some(&path.0))?.clone();
     let png = tokio::task::spawn_blocking(move || relief::relief_tile(&d, z, x, y))
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
@@ -113,6 +127,30 @@ pub async fn relief_tile(
             (header::CACHE_CONTROL, "private, max-age=3600"),
         ],
         png,
+    )
+        .into_response())
+}
+
+/// `GET /api/terrain/{dem}/{z}/{x}/{y}.mvt`: contours and streams.
+pub async fn terrain_tile(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    Path(path): Path<(String, String, String, String)>,
+) -> Result<Response, ApiError> {
+    let c = caller(&s, &headers)?;
+    allow(c.as_ref(), Action::ReadAgreed)?;
+    let (z, x, y) = tile_path("terrain", "mvt", &path)?;
+    let d = find(&s, Some(&path.0))?.clone();
+    let mvt = tokio::task::spawn_blocking(move || relief::terrain_tile(&d, z, x, y))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(|f| ApiError::bad(f.message))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.mapbox-vector-tile"),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        mvt,
     )
         .into_response())
 }

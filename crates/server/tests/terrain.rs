@@ -1,10 +1,13 @@
 //! The commission's DEMs over HTTP: `/api/dems` says what is served,
 //! `/api/relief` tiles are the DEM's own hillshade pixel for pixel, and
 //! `/api/profile` is `terminus los`'s line of sight — the one the pillar
-//! plan decided each pillar's `visible_next` with.
+//! plan decided each pillar's `visible_next` with; `/api/terrain` tiles
+//! carry contours at their levels on the DEM and its streams.
 
 #[path = "common/alay.rs"]
 mod alay;
+#[path = "common/mvt.rs"]
+mod mvt;
 
 use axum::body::Body;
 use http_body_util::BodyExt;
@@ -244,4 +247,141 @@ async fn dems_relief_and_profiles_are_the_application_layers() {
             .0,
         401
     );
+}
+
+/// (lon, lat) of a point `u` units into tile z/x/y (4096 a side).
+fn unproject(z: u32, x: u32, y: u32, u: [i64; 2]) -> (f64, f64) {
+    let n = f64::from(1u32 << z);
+    let lon = (f64::from(x) + u[0] as f64 / 4096.0) / n * 360.0 - 180.0;
+    let my = f64::from(y) + u[1] as f64 / 4096.0;
+    let lat = (std::f64::consts::PI * (1.0 - 2.0 * my / n))
+        .sinh()
+        .atan()
+        .to_degrees();
+    (lon, lat)
+}
+
+#[tokio::test]
+async fn the_base_maps_contours_lie_at_their_levels_and_its_streams_on_the_grid() {
+    let a = alay::alay();
+    let dem = terminus_app::terrain::load_dem(&a.dem, None).unwrap();
+    let sampler = DemSampler::new(&dem).unwrap();
+    // Zoom 11 over KT-001: 100 m contours (GEBCO's 15″ cells are some
+    // 460 m: the zoom's interval, not the DEM's floor, decides).
+    let (lon, lat) = alay::LINE[0];
+    let z = 11u32;
+    let p = terminus_cartography::tiles::mercator(lon, lat);
+    let n = f64::from(1u32 << z);
+    let (x, y) = ((p[0] * n) as u32, (p[1] * n) as u32);
+    let (s, b) = get(
+        &a,
+        Some("kgz-head"),
+        &format!("/api/terrain/gebco2023_alay_pamir_KG_TJ_15s/{z}/{x}/{y}.mvt"),
+    )
+    .await;
+    assert_eq!(s, 200, "{}", String::from_utf8_lossy(&b));
+    let layers = mvt::decode(&b);
+    let contours = layers
+        .iter()
+        .find(|l| l.name == "contours")
+        .expect("contours");
+    let streams = layers
+        .iter()
+        .find(|l| l.name == "streams")
+        .expect("streams");
+    assert_eq!(contours.extent, 4096);
+    assert!(
+        contours.features.len() >= 5,
+        "{} levels",
+        contours.features.len()
+    );
+    // Every vertex inside the tile: the DEM there (bilinear between cell
+    // centres, which along the grid edge a contour vertex lies on is the
+    // edge's linear interpolation) equals the level, within what the
+    // tile's grid of 3.7 m units moves a vertex on slopes of GEBCO's.
+    let (mut worst, mut vertices) = (0.0f64, 0);
+    for f in &contours.features {
+        let level = f.properties["elevation_m"].as_f64().unwrap();
+        assert_eq!(f.properties["interval_m"], 100);
+        assert_eq!(level % 100.0, 0.0);
+        assert_eq!(f.properties["index"], level % 500.0 == 0.0, "{level}");
+        for run in &f.runs {
+            for &u in run
+                .iter()
+                .filter(|u| (0..=4096).contains(&u[0]) && (0..=4096).contains(&u[1]))
+            {
+                let (plon, plat) = unproject(z, x, y, u);
+                let h = sampler.height(plat, plon).unwrap();
+                worst = worst.max((h - level).abs());
+                vertices += 1;
+            }
+        }
+    }
+    assert!(vertices > 200, "{vertices} vertices");
+    assert!(worst < 8.0, "a contour vertex {worst} m off its level");
+    eprintln!("{vertices} contour vertices, at most {worst:.2} m off their levels");
+    // Streams: Strahler orders from 1, every vertex a DEM cell's centre
+    // (D8 runs centre to centre) to within a tile unit.
+    let mut orders: Vec<i64> = streams
+        .features
+        .iter()
+        .map(|f| f.properties["order"].as_i64().unwrap())
+        .collect();
+    orders.sort();
+    assert_eq!(orders.first(), Some(&1));
+    let g = &dem.georef;
+    let unit_deg = 360.0 / n / 4096.0;
+    let mut on_centres = 0;
+    for f in &streams.features {
+        for run in &f.runs {
+            for &u in run
+                .iter()
+                .filter(|u| (0..=4096).contains(&u[0]) && (0..=4096).contains(&u[1]))
+            {
+                let (plon, plat) = unproject(z, x, y, u);
+                let c = ((plon - g.x0) / g.dx - 0.5).round();
+                let r = ((g.y0 - plat) / g.dy - 0.5).round();
+                let (cx, cy) = g.center(c as usize, r as usize);
+                assert!(
+                    (cx - plon).abs() <= unit_deg && (cy - plat).abs() <= 1.5 * unit_deg,
+                    "({plon}, {plat})"
+                );
+                on_centres += 1;
+            }
+        }
+    }
+    assert!(on_centres > 20, "{on_centres} stream vertices");
+    // Off the DEM: an empty tile. Anonymous callers, bad paths: refused.
+    let (s, b) = get(
+        &a,
+        Some("kgz-head"),
+        "/api/terrain/gebco2023_alay_pamir_KG_TJ_15s/11/0/0.mvt",
+    )
+    .await;
+    assert_eq!((s, b.len()), (200, 0));
+    assert_eq!(
+        get(
+            &a,
+            None,
+            &format!("/api/terrain/gebco2023_alay_pamir_KG_TJ_15s/{z}/{x}/{y}.mvt")
+        )
+        .await
+        .0,
+        401
+    );
+    for (uri, status) in [
+        (
+            "/api/terrain/gebco2023_alay_pamir_KG_TJ_15s/11/2048/0.mvt",
+            400,
+        ),
+        (
+            "/api/terrain/gebco2023_alay_pamir_KG_TJ_15s/11/0/0.png",
+            404,
+        ),
+        ("/api/terrain/srtm/11/0/0.mvt", 404),
+    ] {
+        let (s, b) = get(&a, Some("kgz-head"), uri).await;
+        assert_eq!(s, status, "{uri}");
+        assert!(json(&b)["reason"].as_str().unwrap().len() > 10, "{uri}");
+    }
 }

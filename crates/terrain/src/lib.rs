@@ -9,6 +9,7 @@
 
 pub mod ascii;
 pub mod breach;
+pub mod contour;
 pub mod dem;
 pub mod dinf;
 pub mod divide;

@@ -15,6 +15,7 @@ use crate::demarcate::failure;
 use crate::failure::Failure;
 use std::path::Path;
 use std::sync::Arc;
+use terminus_cartography::tiles::{encode_tile, TileFeature, TileLine, TileValue};
 use terminus_demarcation::los::SightSettings;
 use terminus_demarcation::sampler::DemSampler;
 use terminus_geodesy::Xy;
@@ -40,7 +41,32 @@ pub struct ServedDem {
     pub void_cells: usize,
     /// The grid.
     pub dem: Arc<Dem>,
+    /// Its stream network for the base map, traced on first use.
+    pub drainage: Arc<std::sync::OnceLock<Result<Arc<Drainage>, String>>>,
 }
+
+/// A DEM's stream network as the base map draws it: the segments of
+/// `terminus terrain streams` (filled with +ε, D8 on the ellipsoid,
+/// Strahler orders) of every cell draining at least
+/// [`DRAINAGE_MIN_AREA_KM2`], voids taken as outlets (streams end in
+/// them), projected for tiling by order.
+#[derive(Debug)]
+pub struct Drainage {
+    /// The segments of each Strahler order, ready to tile.
+    pub orders: Vec<(u8, TileLine)>,
+    /// Segments in all.
+    pub segments: usize,
+    /// Their geodesic length, metres.
+    pub length_m: f64,
+    /// The threshold, cells.
+    pub threshold: u32,
+    /// What was done with the DEM's voids, in words.
+    pub voids: String,
+}
+
+/// The catchment a cell must drain to be drawn as a stream on the base
+/// map, km²: independent of the DEM's resolution.
+pub const DRAINAGE_MIN_AREA_KM2: f64 = 20.0;
 
 /// Load the DEM at `path` for serving, named by its file's stem.
 pub fn serve_dem(path: &Path) -> Result<ServedDem, Failure> {
@@ -90,6 +116,7 @@ pub fn serve_dem(path: &Path) -> Result<ServedDem, Failure> {
         interior_voids: voids.len(),
         void_cells: voids.iter().map(|v| v.cells.len()).sum(),
         dem: Arc::new(dem),
+        drainage: Arc::default(),
     })
 }
 
@@ -145,6 +172,197 @@ pub fn relief_tile(dem: &ServedDem, z: u32, x: u32, y: u32) -> Result<Vec<u8>, F
         }
     }
     terminus_cartography::rgba_png(TILE, TILE, &rgba).map_err(|e| Failure::failed(e.to_string()))
+}
+
+/// The contour interval drawn at zoom `z` over a DEM of cells
+/// `cell_m` metres wide, metres: the interval a topographic map of that
+/// scale uses (500 m at zoom 8, about 1:2,000,000, down to 10 m from
+/// zoom 14), never finer than a twentieth of a cell's width — contours
+/// closer than the DEM resolves would draw its interpolation, not the
+/// ground.
+pub fn contour_interval(z: u32, cell_m: f64) -> f64 {
+    let by_zoom = match z {
+        0..=8 => 500.0,
+        9 => 250.0,
+        10 => 200.0,
+        11 => 100.0,
+        12 => 50.0,
+        13 => 25.0,
+        _ => 10.0,
+    };
+    let floor = [10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0]
+        .into_iter()
+        .find(|&i| i >= cell_m / 20.0)
+        .unwrap_or(1000.0);
+    f64::max(by_zoom, floor)
+}
+
+/// The most DEM cells a tile's contours are traced over: beyond it (a
+/// fine DEM at a small zoom) the tile carries no contours, only streams.
+pub const CONTOUR_MAX_CELLS: usize = 4_000_000;
+
+/// Every fifth contour is an index contour (drawn heavier, labelled).
+pub const INDEX_EVERY: f64 = 5.0;
+
+/// The stream network of `dem`, traced on first use (see [`Drainage`]).
+pub fn drainage(dem: &ServedDem) -> Result<Arc<Drainage>, Failure> {
+    dem.drainage
+        .get_or_init(|| {
+            let path = Path::new(&dem.file.path);
+            let net = super::streams(
+                path,
+                terminus_terrain::flow::CellMetric::Ellipsoid,
+                None,
+                Some(DRAINAGE_MIN_AREA_KM2),
+                super::VoidPolicy::Outlet,
+            )
+            .map_err(|f| f.message)?;
+            let mut by_order: std::collections::BTreeMap<u8, Vec<Vec<(f64, f64)>>> =
+                Default::default();
+            for f in net.geojson["features"].as_array().into_iter().flatten() {
+                let order = f["properties"]["order"].as_u64().unwrap_or(1).min(255) as u8;
+                let pts: Vec<(f64, f64)> = f["geometry"]["coordinates"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| Some((p[0].as_f64()?, p[1].as_f64()?)))
+                    .collect();
+                by_order.entry(order).or_default().push(pts);
+            }
+            Ok(Arc::new(Drainage {
+                orders: by_order
+                    .into_iter()
+                    .map(|(o, parts)| (o, TileLine::new(&parts)))
+                    .collect(),
+                segments: net.segments,
+                length_m: net.length_m,
+                threshold: net.threshold,
+                voids: net.voids.done,
+            }))
+        })
+        .clone()
+        .map_err(Failure::failed)
+}
+
+/// The base map's terrain tile `z/x/y` of `dem` as MVT 2.1: layer
+/// `contours` (lines with `elevation_m` and `index`, at
+/// [`contour_interval`], traced by `terminus_terrain::contour` on the
+/// DEM's own grid and taken to WGS 84 by the DEM's road) and layer
+/// `streams` (the [`drainage`] segments with their Strahler `order`).
+/// A picture for the eye, never measured.
+pub fn terrain_tile(dem: &ServedDem, z: u32, x: u32, y: u32) -> Result<Vec<u8>, Failure> {
+    use terminus_terrain::contour::{contours, levels, Window};
+    if z > MAX_ZOOM || x >= 1u32 << z || y >= 1u32 << z {
+        return Err(Failure::usage(format!(
+            "tile {z}/{x}/{y} does not exist: zoom 0 to {MAX_ZOOM}, x and y from 0 to 2^zoom − 1"
+        )));
+    }
+    let t = tile_bounds(z, x, y);
+    let b = dem.bounds;
+    if !(t[0] <= b[2] && b[0] <= t[2] && t[1] <= b[3] && b[1] <= t[3]) {
+        return Ok(Vec::new());
+    }
+    let d = &dem.dem;
+    let g = &d.georef;
+    let road = super::dem_road(d, Path::new(&dem.file.path), None)?;
+    // The tile (with an eighth of it around, for strokes across its
+    // edges) on the DEM's grid: its outline's points in the DEM's CRS.
+    let (mw, mh) = ((t[2] - t[0]) / 8.0, (t[3] - t[1]) / 8.0);
+    let (w0, s0, e0, n0) = (t[0] - mw, t[1] - mh, t[2] + mw, t[3] + mh);
+    let mut cols = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut rows = (f64::INFINITY, f64::NEG_INFINITY);
+    for k in 0..=8 {
+        let f = f64::from(k) / 8.0;
+        for (lon, lat) in [
+            (w0 + f * (e0 - w0), s0),
+            (w0 + f * (e0 - w0), n0),
+            (w0, s0 + f * (n0 - s0)),
+            (e0, s0 + f * (n0 - s0)),
+        ] {
+            if let Ok(p) = road.from_wgs84(terminus_geodesy::LatLon::new(lat, lon)) {
+                let c = (p.x - g.x0) / g.dx - 0.5;
+                let r = (g.y0 - p.y) / g.dy - 0.5;
+                cols = (cols.0.min(c), cols.1.max(c));
+                rows = (rows.0.min(r), rows.1.max(r));
+            }
+        }
+    }
+    let clamp = |v: f64, hi: usize| v.clamp(0.0, hi as f64) as usize;
+    let window = Window {
+        c0: clamp(cols.0.floor() - 1.0, d.width - 1),
+        r0: clamp(rows.0.floor() - 1.0, d.height - 1),
+        c1: clamp(cols.1.ceil() + 1.0, d.width - 1),
+        r1: clamp(rows.1.ceil() + 1.0, d.height - 1),
+    };
+    let cells = (window.c1 + 1 - window.c0) * (window.r1 + 1 - window.r0);
+    let mut contour_lines: Vec<(f64, TileLine)> = Vec::new();
+    let (cell_w, cell_h, _) = d.cell_size_m((window.r0 + window.r1) / 2);
+    let interval = contour_interval(z, cell_w.max(cell_h));
+    if cols.0.is_finite() && cells <= CONTOUR_MAX_CELLS {
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for r in window.r0..=window.r1 {
+            for c in window.c0..=window.c1 {
+                let v = d.get(c, r) as f64;
+                if v.is_finite() {
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+            }
+        }
+        let lv = levels(lo, hi, interval);
+        let mut by_level: Vec<(f64, Vec<Vec<(f64, f64)>>)> =
+            lv.iter().map(|&l| (l, Vec::new())).collect();
+        for c in contours(d, window, &lv) {
+            let pts: Vec<(f64, f64)> = c
+                .points
+                .iter()
+                .filter_map(|&(x, y)| road.to_wgs84(Xy::new(x, y)).ok())
+                .map(|p| (p.lon, p.lat))
+                .collect();
+            if let Some(slot) = by_level.iter_mut().find(|(l, _)| *l == c.level) {
+                slot.1.push(pts);
+            }
+        }
+        contour_lines = by_level
+            .into_iter()
+            .filter(|(_, parts)| !parts.is_empty())
+            .map(|(l, parts)| (l, TileLine::new(&parts)))
+            .collect();
+    }
+    let contour_features: Vec<TileFeature<'_>> = contour_lines
+        .iter()
+        .enumerate()
+        .map(|(i, (level, line))| TileFeature {
+            id: i as u64 + 1,
+            properties: vec![
+                ("elevation_m".into(), TileValue::Int(*level as i64)),
+                (
+                    "index".into(),
+                    TileValue::Bool((level / (interval * INDEX_EVERY)).fract() == 0.0),
+                ),
+                ("interval_m".into(), TileValue::Int(interval as i64)),
+            ],
+            line,
+            points: false,
+        })
+        .collect();
+    let streams = drainage(dem)?;
+    let stream_features: Vec<TileFeature<'_>> = streams
+        .orders
+        .iter()
+        .map(|(order, line)| TileFeature {
+            id: u64::from(*order),
+            properties: vec![("order".into(), TileValue::Int(i64::from(*order)))],
+            line,
+            points: false,
+        })
+        .collect();
+    Ok(encode_tile(
+        &[("contours", contour_features), ("streams", stream_features)],
+        z,
+        x,
+        y,
+    ))
 }
 
 /// The line of sight between two pillars (or any two points), as the
