@@ -139,7 +139,7 @@ pub fn contours(dem: &Dem, window: Window, levels: &[f64]) -> Vec<Contour> {
         let point = |edge: usize| -> (f64, f64) {
             let cell = edge / 2;
             let (c, r) = (cell % w, cell / w);
-            let (c2, r2) = if edge % 2 == 0 {
+            let (c2, r2) = if edge.is_multiple_of(2) {
                 (c + 1, r)
             } else {
                 (c, r + 1)
