@@ -310,8 +310,9 @@ pub fn terrain_tile(dem: &ServedDem, z: u32, x: u32, y: u32) -> Result<Vec<u8>, 
             }
         }
         let lv = levels(lo, hi, interval);
-        let mut by_level: Vec<(f64, Vec<Vec<(f64, f64)>>)> =
-            lv.iter().map(|&l| (l, Vec::new())).collect();
+        // Each level's lines, (lon, lat) parts.
+        type Parts = Vec<Vec<(f64, f64)>>;
+        let mut by_level: Vec<(f64, Parts)> = lv.iter().map(|&l| (l, Vec::new())).collect();
         for c in contours(d, window, &lv) {
             let pts: Vec<(f64, f64)> = c
                 .points
