@@ -329,6 +329,13 @@ async fn the_base_maps_contours_lie_at_their_levels_and_its_streams_on_the_grid(
         .collect();
     orders.sort();
     assert_eq!(orders.first(), Some(&1));
+    // (One feature per order, its id the order.)
+    assert!(streams
+        .features
+        .iter()
+        .all(|f| f.id as i64 == f.properties["order"].as_i64().unwrap()));
+    orders.dedup();
+    assert_eq!(orders.len(), streams.features.len());
     let g = &dem.georef;
     let unit_deg = 360.0 / n / 4096.0;
     let mut on_centres = 0;
