@@ -38,6 +38,12 @@ const SAMPLES: [(&str, &str); 4] = [
     ),
 ];
 
+/// The bundled Natural Earth country polygons (name, GeoJSON text): the
+/// web map's default base map (`crate::basemap`).
+pub fn bundled_countries() -> [(&'static str, &'static str); 2] {
+    [SAMPLES[1], SAMPLES[2]]
+}
+
 /// The GEBCO 2023 excerpt of the Alay–Pamir mountains and the Natural Earth
 /// Kyrgyzstan–Tajikistan line (public domain, see data/README.md).
 const DEM_SAMPLE: (&str, &[u8]) = (

@@ -18,6 +18,7 @@
 //! Front-ends (the CLI, `terminus serve`, the web workspace) parse, call a
 //! workflow here, and print. Nothing here knows clap, HTTP or a terminal.
 
+pub mod basemap;
 pub mod chunks;
 pub mod compare;
 pub mod convert;

@@ -111,6 +111,12 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/api/dems", get(terrain::dems))
         .route("/api/relief/{dem}/{z}/{x}/{y}", get(terrain::relief_tile))
         .route("/api/terrain/{dem}/{z}/{x}/{y}", get(terrain::terrain_tile))
+        .route("/api/basemap", get(terrain::basemap))
+        .route("/api/basemap/places", get(terrain::basemap_places))
+        .route(
+            "/api/basemap/countries/{z}/{x}/{y}",
+            get(terrain::basemap_countries),
+        )
         .route("/api/profile", get(terrain::profile))
         .route("/api/tiles/{collection}/{z}/{x}/{y}", get(tiles::tile))
         .route("/api/drafts", get(api::drafts).post(api::add_draft))

@@ -157,6 +157,9 @@ pub struct Service {
     /// The commission's DEMs (`terminus serve --dem`): relief tiles and
     /// line-of-sight profiles.
     pub dems: Vec<terminus_app::terrain::relief::ServedDem>,
+    /// The base map's countries and places (the bundled Natural Earth
+    /// polygons unless `terminus serve --countries/--places` add more).
+    pub basemap: Arc<terminus_app::basemap::Basemap>,
 }
 
 /// The names of the OGC API collections, with their titles.
@@ -207,12 +210,19 @@ impl Service {
             commission,
             changes: tokio::sync::watch::Sender::new(1),
             dems: Vec::new(),
+            basemap: Arc::new(terminus_app::basemap::Basemap::bundled()),
         })
     }
 
     /// The service with these DEMs to draw relief and profiles from.
     pub fn with_dems(mut self, dems: Vec<terminus_app::terrain::relief::ServedDem>) -> Service {
         self.dems = dems;
+        self
+    }
+
+    /// The service with this base map of countries and places.
+    pub fn with_basemap(mut self, basemap: terminus_app::basemap::Basemap) -> Service {
+        self.basemap = Arc::new(basemap);
         self
     }
 

@@ -9,6 +9,10 @@
 //! - `GET /api/terrain/{dem}/{z}/{x}/{y}.mvt`: the base map's contours
 //!   (at the interval the zoom calls for) and streams (Strahler order),
 //!   as vector tiles.
+//! - `GET /api/basemap`, `/api/basemap/places`,
+//!   `/api/basemap/countries/{z}/{x}/{y}.mvt`: the base map's countries
+//!   (outlines, vector tiles) and places (GeoJSON), names by language,
+//!   with where they came from (`terminus_app::basemap`).
 //! - `GET /api/profile?from=LAT,LON&to=LAT,LON[&height_from=&height_to=]
 //!   [&dem=NAME]`: the line of sight and its profile, as `terminus los`
 //!   and the pillar plan compute it (pillar heights 1.5 m by default);
@@ -86,23 +90,24 @@ fn find<'a>(s: &'a Service, name: Option<&str>) -> Result<&'a ServedDem, ApiErro
     }
 }
 
-/// A tile's z, x, y from the path, its last part ending in `.{ext}`.
+/// A tile's z, x, y from the path under `base` (e.g. `/api/relief/NAME`),
+/// its last part ending in `.{ext}`.
 fn tile_path(
-    kind: &str,
+    base: &str,
     ext: &str,
-    (dem, z, x, y): &(String, String, String, String),
+    z: &str,
+    x: &str,
+    y: &str,
 ) -> Result<(u32, u32, u32), ApiError> {
     let number = |what: &str, t: &str| {
         t.parse::<u32>().map_err(|_| {
             ApiError::bad(format!(
-                "{what} = {t:?}: tiles are /api/{kind}/DEM/z/x/y.{ext} with whole numbers"
+                "{what} = {t:?}: tiles are {base}/z/x/y.{ext} with whole numbers"
             ))
         })
     };
     let last = y.strip_suffix(&format!(".{ext}")).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "{kind} tiles are .{ext}: /api/{kind}/{dem}/{z}/{x}/{y}.{ext}"
-        ))
+        ApiError::not_found(format!("these tiles are .{ext}: {base}/{z}/{x}/{y}.{ext}"))
     })?;
     Ok((number("z", z)?, number("x", x)?, number("y", last)?))
 }
@@ -115,7 +120,13 @@ pub async fn relief_tile(
 ) -> Result<Response, ApiError> {
     let c = caller(&s, &headers)?;
     allow(c.as_ref(), Action::ReadAgreed)?;
-    let (z, x, y) = tile_path("relief", "png", &path)?;
+    let (z, x, y) = tile_path(
+        &format!("/api/relief/{}", path.0),
+        "png",
+        &path.1,
+        &path.2,
+        &path.3,
+    )?;
     let d = find(&s, Some(&path.0))?.clone();
     let png = tokio::task::spawn_blocking(move || relief::relief_tile(&d, z, x, y))
         .await
@@ -139,7 +150,13 @@ pub async fn terrain_tile(
 ) -> Result<Response, ApiError> {
     let c = caller(&s, &headers)?;
     allow(c.as_ref(), Action::ReadAgreed)?;
-    let (z, x, y) = tile_path("terrain", "mvt", &path)?;
+    let (z, x, y) = tile_path(
+        &format!("/api/terrain/{}", path.0),
+        "mvt",
+        &path.1,
+        &path.2,
+        &path.3,
+    )?;
     let d = find(&s, Some(&path.0))?.clone();
     let mvt = tokio::task::spawn_blocking(move || relief::terrain_tile(&d, z, x, y))
         .await
@@ -232,4 +249,58 @@ pub async fn profile(
         "heights_m": [heights.0, heights.1],
     }))
     .into_response())
+}
+
+/// `GET /api/basemap`: where the base map's countries and places come
+/// from (files, SHA-256, features, the input road's notes).
+pub async fn basemap(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let c = caller(&s, &headers)?;
+    allow(c.as_ref(), Action::ReadAgreed)?;
+    Ok(Json(json!({
+        "sources": s.basemap.sources,
+        "countries_tiles": "/api/basemap/countries/{z}/{x}/{y}.mvt",
+        "places": "/api/basemap/places",
+    })))
+}
+
+/// `GET /api/basemap/places`: the places, GeoJSON with names by language.
+pub async fn basemap_places(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let c = caller(&s, &headers)?;
+    allow(c.as_ref(), Action::ReadAgreed)?;
+    Ok(Json(s.basemap.places()))
+}
+
+/// `GET /api/basemap/countries/{z}/{x}/{y}.mvt`: country outlines.
+pub async fn basemap_countries(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    Path((z, x, y)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let c = caller(&s, &headers)?;
+    allow(c.as_ref(), Action::ReadAgreed)?;
+    let (z, x, y) = tile_path("/api/basemap/countries", "mvt", &z, &x, &y)?;
+    if z > relief::MAX_ZOOM || x >= 1u32 << z || y >= 1u32 << z {
+        return Err(ApiError::bad(format!(
+            "tile {z}/{x}/{y} does not exist: zoom 0 to {}, x and y from 0 to 2^zoom − 1",
+            relief::MAX_ZOOM
+        )));
+    }
+    let b = s.basemap.clone();
+    let mvt = tokio::task::spawn_blocking(move || b.countries_tile(z, x, y))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.mapbox-vector-tile"),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        mvt,
+    )
+        .into_response())
 }

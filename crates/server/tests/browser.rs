@@ -683,6 +683,35 @@ fn a_pillar_shows_its_catalogue_row_and_its_profile() {
     let relief = out["relief"].as_array().unwrap();
     assert!(!relief.is_empty());
     assert!(relief.iter().all(|s| s == 200), "{relief:?}");
+    // The base map: contours and streams drawn from the DEM's tiles, the
+    // places named in the page's language — Russian where the data has
+    // it, the name where not.
+    let b = &out["basemap"];
+    eprintln!("base map: {b}");
+    assert!(
+        b["statuses"].as_array().unwrap().iter().all(|s| s == 200),
+        "{b}"
+    );
+    for layer in ["contours", "streams", "places"] {
+        assert!(
+            b["drawn"][layer].as_u64().unwrap() > 0,
+            "{layer} not drawn: {b}"
+        );
+    }
+    let labels = |k: &str| -> Vec<String> { serde_json::from_value(b[k].clone()).unwrap() };
+    assert!(
+        labels("labels_en").contains(&"Sary-Tash".to_string()),
+        "{b}"
+    );
+    assert!(labels("labels_ru").contains(&"Сары-Таш".to_string()), "{b}");
+    assert!(
+        labels("labels_ru").contains(&"Kashka-Suu".to_string()),
+        "{b}"
+    );
+    assert!(
+        !labels("labels_ru").contains(&"Sary-Tash".to_string()),
+        "{b}"
+    );
     for p in out["pillars"].as_array().unwrap() {
         let number = p["number"].as_str().unwrap();
         let row = rows.iter().find(|r| r[0] == number).unwrap();

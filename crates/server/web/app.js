@@ -14,7 +14,7 @@ import { drafts, draftsView, onMapClick, sketch } from "./drafts.js";
 import { compromiseView, clearCompromise } from "./compromise.js";
 import { verifyRecord } from "./verify.js";
 import { agreementControls, pending } from "./agreements.js";
-import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief, setTiled, TILED } from "./map.js";
+import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief, setTiled, TILED, BASE, setBasemap, setBaseVisible, setPlaceLabels } from "./map.js";
 import { profileOf } from "./profile.js";
 
 const COLLECTIONS = ["sections", "proposals", "agreed_line", "pillars"];
@@ -27,7 +27,7 @@ const state = {
   you: null,
   parties: [],
   data: {},
-  visible: new Set(["relief", "graticule", ...COLLECTIONS]),
+  visible: new Set(["relief", ...BASE, "graticule", ...COLLECTIONS]),
   dems: [],
   sections: [],
   events: [],
@@ -130,7 +130,7 @@ async function load() {
   forgetFeatures();
   // Everything is read first and put in place at once, so that a render
   // meanwhile never shows half a reload.
-  const next = { you: null, members: [], parties: [], data: {}, sections: [], events: [], drafts: [], dems: [], agreements: new Map() };
+  const next = { you: null, members: [], parties: [], data: {}, sections: [], events: [], drafts: [], dems: [], places: null, agreements: new Map() };
   if (state.token) {
     const c = await api("/api/commission");
     next.you = c.you;
@@ -152,6 +152,8 @@ async function load() {
       items(),
       api("/api/sections").then((r) => (next.sections = r.sections)),
       api("/api/dems").then((r) => (next.dems = r.dems)),
+      // The base map's places: once per sign-in (they do not change).
+      state.places ? (next.places = state.places) : api("/api/basemap/places").then((r) => (next.places = r)),
       may.read_negotiation ? api("/api/events?limit=10000").then((r) => (next.events = r.events)) : null,
       may.read_drafts ? api("/api/drafts").then((r) => (next.drafts = r.drafts)) : null,
     ]);
@@ -275,12 +277,21 @@ function renderView() {
       view.replaceChildren(
         checkList(
           "layers",
-          [...(state.dems.length ? ["relief"] : []), "graticule", ...COLLECTIONS.filter((c) => state.data[c])].map((id) => ({
+          [
+            ...(state.dems.length ? ["relief", "contours", "streams"] : []),
+            ...(state.you ? ["countries", "places"] : []),
+            "graticule",
+            ...COLLECTIONS.filter((c) => state.data[c]),
+          ].map((id) => ({
             id,
-            label: `${t(`layer_${id}`)}${id in state.data ? ` (${state.data[id].features.length})` : ""}`,
+            label: `${t(`layer_${id}`)}${id in state.data ? ` (${state.data[id].features.length})` : ""}${id === "places" && state.places ? ` (${state.places.features.length})` : ""}`,
           })),
           state.visible,
-          (id, on) => (id === "relief" ? setRelief(state.map, state.dems, on) : setVisible(state.map, id, on)),
+          (id, on) => {
+            if (id === "relief") setRelief(state.map, state.dems, on);
+            else if (BASE.includes(id)) setBaseVisible(state.map, id, on);
+            else setVisible(state.map, id, on);
+          },
         ),
         el(
           "ul",
@@ -352,6 +363,9 @@ function renderMap() {
   for (const id of COLLECTIONS) setVisible(map, id, state.visible.has(id) && id in state.data);
   setVisible(map, "graticule", state.visible.has("graticule"));
   setRelief(map, state.dems, state.visible.has("relief"));
+  setBasemap(map, !!state.you, state.dems, state.places);
+  for (const b of BASE) setBaseVisible(map, b, state.visible.has(b));
+  setPlaceLabels(map, state.you ? state.places : null, language(), state.visible.has("places"));
   // Fit to the data once per sign-in: a live update must not move the
   // view the member is working in.
   const b = extent(COLLECTIONS.map((c) => state.data[c]));

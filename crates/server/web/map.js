@@ -1,6 +1,7 @@
 // The map: MapLibre GL JS over nothing but what the service holds. No
 // tile server, no glyphs or sprites from elsewhere: a plain background,
-// a graticule made here, and the commission's layers as GeoJSON.
+// a graticule made here, the base map the service draws (relief,
+// contours, streams, countries, places) and the commission's layers.
 
 import * as maplibregl from "./vendor/maplibre-gl/maplibre-gl.mjs";
 
@@ -40,6 +41,130 @@ export function setRelief(map, dems, visible) {
     if (l.id.startsWith("relief-") && !dems.some((d) => `relief-${d.name}` === l.id)) {
       map.setLayoutProperty(l.id, "visibility", "none");
     }
+  }
+}
+
+/** The base map's layer groups, each toggled as one in the layer list. */
+export const BASE = ["contours", "streams", "countries", "places"];
+
+/**
+ * The base map drawn by the service: for each DEM its contours and
+ * streams (vector tiles), the country outlines (vector tiles) and the
+ * places (GeoJSON; named by HTML labels in the page's language, as no
+ * glyphs are fetched from anywhere). Added when a member signs in (the
+ * tiles are the commission's), removed when they sign out.
+ */
+export function setBasemap(map, on, dems, places) {
+  const ids = map.getStyle().layers.map((l) => l.id);
+  if (!on) {
+    for (const id of ids) if (BASE.some((b) => id.startsWith(`${b}-`)) || id === "places") map.removeLayer(id);
+    for (const id of Object.keys(map.getStyle().sources)) {
+      if (id.startsWith("terrain-") || id === "countries" || id === "places") map.removeSource(id);
+    }
+    setPlaceLabels(map, null);
+    return;
+  }
+  for (const d of dems) {
+    const src = `terrain-${d.name}`;
+    if (map.getSource(src)) continue;
+    map.addSource(src, { type: "vector", tiles: [d.terrain_tiles], bounds: d.bounds, minzoom: 6, maxzoom: 14 });
+    map.addLayer(
+      {
+        id: `contours-${d.name}`,
+        type: "line",
+        source: src,
+        "source-layer": "contours",
+        minzoom: 8,
+        paint: { "line-color": "#a0785a", "line-width": ["case", ["get", "index"], 1.1, 0.45], "line-opacity": 0.8 },
+      },
+      "graticule",
+    );
+    map.addLayer(
+      {
+        id: `streams-${d.name}`,
+        type: "line",
+        source: src,
+        "source-layer": "streams",
+        paint: {
+          "line-color": "#3b7fc4",
+          "line-width": ["interpolate", ["linear"], ["get", "order"], 1, 0.6, 6, 2.6],
+          "line-opacity": ["interpolate", ["linear"], ["zoom"], 6, 0.5, 10, 0.9],
+        },
+        filter: [">=", ["get", "order"], ["step", ["zoom"], 4, 8, 3, 10, 2, 12, 1]],
+      },
+      "graticule",
+    );
+  }
+  if (!map.getSource("countries")) {
+    map.addSource("countries", { type: "vector", tiles: ["/api/basemap/countries/{z}/{x}/{y}.mvt"], maxzoom: 14 });
+    map.addLayer(
+      {
+        id: "countries-outline",
+        type: "line",
+        source: "countries",
+        "source-layer": "countries",
+        paint: { "line-color": "#8c6d8c", "line-width": 1.2, "line-dasharray": [4, 2, 1, 2] },
+      },
+      "graticule",
+    );
+  }
+  if (!map.getSource("places")) {
+    map.addSource("places", { type: "geojson", data: places ?? EMPTY });
+    map.addLayer({
+      id: "places",
+      type: "circle",
+      source: "places",
+      minzoom: 7,
+      paint: { "circle-radius": 2.5, "circle-color": "#333333", "circle-stroke-color": "#ffffff", "circle-stroke-width": 1 },
+    });
+  } else if (places) map.getSource("places").setData(places);
+}
+
+let labels = { markers: [], places: null, lang: "en", shown: true, listener: null };
+
+/**
+ * Name the places in view in language `lang` (each place's `name_<lang>`
+ * where the data has it, else its name): the most populous first, at
+ * most 40 at a time, as HTML labels (MapLibre draws text only with
+ * glyphs from a server, and nothing is fetched). `places` null removes
+ * them.
+ */
+export function setPlaceLabels(map, places, lang = "en", shown = true) {
+  labels.places = places;
+  labels.lang = lang;
+  labels.shown = shown;
+  if (!labels.listener) {
+    labels.listener = () => drawLabels(map);
+    map.on("moveend", labels.listener);
+  }
+  drawLabels(map);
+}
+
+function drawLabels(map) {
+  for (const m of labels.markers) m.remove();
+  labels.markers = [];
+  if (!labels.places || !labels.shown || map.getZoom() < 7) return;
+  const b = map.getBounds();
+  const inView = labels.places.features.filter((f) => b.contains(f.geometry.coordinates));
+  inView.sort((a, z) => (z.properties.population ?? 0) - (a.properties.population ?? 0));
+  for (const f of inView.slice(0, 40)) {
+    const name = f.properties[`name_${labels.lang}`] ?? f.properties.name;
+    const e = document.createElement("span");
+    e.className = "place-label";
+    e.textContent = name;
+    e.lang = f.properties[`name_${labels.lang}`] ? labels.lang : "";
+    labels.markers.push(new maplibregl.Marker({ element: e, anchor: "left", offset: [4, 0] }).setLngLat(f.geometry.coordinates).addTo(map));
+  }
+}
+
+/** Show or hide a base layer group (every DEM's, for contours and streams). */
+export function setBaseVisible(map, group, visible) {
+  for (const l of map.getStyle().layers) {
+    if (l.id.startsWith(`${group}-`) || l.id === group) map.setLayoutProperty(l.id, "visibility", visible ? "visible" : "none");
+  }
+  if (group === "places") {
+    labels.shown = visible;
+    drawLabels(map);
   }
 }
 

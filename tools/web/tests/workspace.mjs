@@ -401,11 +401,34 @@ async function pillars() {
     if (!r.url().startsWith(`${config.base}/`) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) out.offsite.push(r.url());
   });
   const relief = [];
+  const base = [];
   page.on("response", (r) => {
     if (r.url().includes("/api/relief/")) relief.push(r.status());
+    if (r.url().includes("/api/terrain/") || r.url().includes("/api/basemap/")) base.push(r.status());
   });
   await idle(page);
   await page.screenshot({ path: `${config.screenshots}/${member}-relief.png` });
+  // The base map the service draws: contours, streams and places named
+  // in the page's language (Russian where the data has it, else the name).
+  await page.evaluate(() => window.terminusMap.jumpTo({ center: [73.3, 39.55], zoom: 9.5 }));
+  await idle(page);
+  const drawn = await page.evaluate(() => {
+    const m = window.terminusMap;
+    const ids = m.getStyle().layers.map((l) => l.id);
+    const count = (prefix) => m.queryRenderedFeatures({ layers: ids.filter((i) => i.startsWith(prefix)) }).length;
+    return { contours: count("contours-"), streams: count("streams-"), places: m.queryRenderedFeatures({ layers: ["places"] }).length };
+  });
+  const labelsIn = () => page.$$eval(".place-label", (ls) => ls.map((l) => l.textContent).sort());
+  const labelsEn = await labelsIn();
+  await page.screenshot({ path: `${config.screenshots}/${member}-basemap.png` });
+  await page.selectOption("#language", "ru");
+  await idle(page);
+  const labelsRu = await labelsIn();
+  await page.screenshot({ path: `${config.screenshots}/${member}-basemap-ru.png` });
+  await page.selectOption("#language", "en");
+  out.basemap = { drawn, labels_en: labelsEn, labels_ru: labelsRu, statuses: base };
+  await page.evaluate(() => window.terminusMap.jumpTo({ zoom: 6 }));
+  await idle(page);
   out.pillars = [];
   for (const number of numbers) {
     const at = await page.evaluate(async (n) => {

@@ -27,11 +27,15 @@ durably (SQLite WAL, synchronous FULL) before the service answers 201.
 
 A browser opening the address gets the commission's workspace (a map of
 the sections, proposals, the agreed line and pillars, the record, drafts,
-comparisons); with --dem, its relief and the pillars' profiles.
+comparisons) on a base map drawn by the service itself — no tile server,
+nothing fetched from the internet: with --dem, relief, contours, streams
+and the pillars' profiles; country outlines and places from --countries
+and --places.
 
 Examples:
   terminus serve --store am-az.sqlite --commission AM-AZ
   terminus serve --store kg-tj.sqlite --commission KG-TJ --dem gebco_alay.tif
+  terminus serve --store am-az.sqlite --commission AM-AZ --places geonames_AM_AZ.geojson
   terminus serve --store am-az.sqlite --commission AM-AZ --listen 0.0.0.0:8080 --rate-limit 50
   terminus serve --store postgres://terminus@db.example/commissions --commission AM-AZ"
 )]
@@ -72,6 +76,20 @@ pub struct ServeArgs {
     /// `terminus terrain fill-voids` if they must be crossed.
     #[arg(long, value_name = "FILE")]
     dem: Vec<PathBuf>,
+    /// Country polygons (or boundary lines) for the web map's base map, in
+    /// any format and CRS Terminus reads (repeat for several); names in
+    /// every language the file has (name_ru, NAME_EN, name:hy …) label it
+    /// in the language the page is in. The bundled Natural Earth outlines
+    /// of Armenia and Azerbaijan are always there.
+    #[arg(long, value_name = "FILE")]
+    countries: Vec<PathBuf>,
+    /// Populated places (points) for the base map, e.g. a GeoNames or
+    /// Natural Earth extract; named as --countries are, with population
+    /// where the file has it. Nothing leaves the machine to draw them.
+    #[arg(long, value_name = "FILE")]
+    places: Vec<PathBuf>,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 /// Run `terminus serve`.
@@ -122,9 +140,34 @@ pub fn run(a: ServeArgs) -> Result<u8, Failure> {
             d.name, d.size[0], d.size[1], d.crs, d.interior_voids, d.void_cells
         );
     }
+    let mut basemap = terminus_app::basemap::Basemap::bundled();
+    for p in &a.countries {
+        let (options, bar) = a.input.options(p)?;
+        basemap.add_countries(p, &options)?;
+        bar.finish_and_clear();
+    }
+    for p in &a.places {
+        let (options, bar) = a.input.options(p)?;
+        basemap.add_places(p, &options)?;
+        bar.finish_and_clear();
+    }
+    for s in basemap
+        .sources
+        .iter()
+        .filter(|s| !s.file.path.starts_with("bundled:"))
+    {
+        println!(
+            "base map {}: {} ({} features)",
+            s.layer, s.file.path, s.features
+        );
+        for n in &s.notes {
+            println!("  note: {n}");
+        }
+    }
     let service = terminus_server::Service::new(store, config)
         .map_err(|e| Failure::failed(e.to_string()))?
-        .with_dems(dems);
+        .with_dems(dems)
+        .with_basemap(basemap);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

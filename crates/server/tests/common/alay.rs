@@ -123,10 +123,33 @@ pub fn alay() -> Alay {
     let mut store = SqliteStore::open(&store_path, "KG-TJ").unwrap();
     store.keep(&r).unwrap();
     let served = terminus_app::terrain::relief::serve_dem(&dem).unwrap();
+    // Places of the Alay valley for the base map (positions rounded, for
+    // labels only), Russian names on all but one.
+    let places_path = dir.path().join("alay-places.geojson");
+    let place = |name: &str, ru: Option<&str>, lon: f64, lat: f64, population: u32| {
+        let mut p = json!({"name": name, "population": population});
+        if let Some(ru) = ru {
+            p["name_ru"] = json!(ru);
+        }
+        json!({"type": "Feature", "properties": p, "geometry": {"type": "Point", "coordinates": [lon, lat]}})
+    };
+    let places = json!({"type": "FeatureCollection", "features": [
+        place("Sary-Tash", Some("Сары-Таш"), 73.25, 39.73, 1500),
+        place("Sary-Mogol", Some("Сары-Могол"), 72.88, 39.67, 4000),
+        place("Daroot-Korgon", Some("Дароот-Коргон"), 72.21, 39.55, 6000),
+        place("Karakul", Some("Каракуль"), 73.56, 39.01, 800),
+        place("Kashka-Suu", None, 73.45, 39.58, 300),
+    ]});
+    std::fs::write(&places_path, places.to_string()).unwrap();
+    let mut basemap = terminus_app::basemap::Basemap::bundled();
+    basemap
+        .add_places(&places_path, &Default::default())
+        .unwrap();
     let service = Arc::new(
         Service::new(Box::new(store), Config::default())
             .unwrap()
-            .with_dems(vec![served]),
+            .with_dems(vec![served])
+            .with_basemap(basemap),
     );
     Alay {
         store: store_path,
