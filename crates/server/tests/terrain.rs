@@ -392,3 +392,86 @@ async fn the_base_maps_contours_lie_at_their_levels_and_its_streams_on_the_grid(
         assert!(json(&b)["reason"].as_str().unwrap().len() > 10, "{uri}");
     }
 }
+
+#[tokio::test]
+async fn the_base_maps_countries_and_places_are_named_by_language() {
+    let a = alay::alay();
+    let (s, b) = get(&a, Some("tjk-head"), "/api/basemap").await;
+    assert_eq!(s, 200);
+    let sources = json(&b)["sources"].as_array().unwrap().clone();
+    // The bundled Natural Earth polygons and the places file, each hashed.
+    let layers: Vec<&str> = sources
+        .iter()
+        .map(|s| s["layer"].as_str().unwrap())
+        .collect();
+    assert_eq!(layers, ["countries", "countries", "places"]);
+    assert!(sources
+        .iter()
+        .all(|s| s["file"]["sha256"].as_str().unwrap().len() == 64));
+    assert_eq!(sources[2]["features"], 5);
+    let (s, b) = get(&a, Some("tjk-head"), "/api/basemap/places").await;
+    assert_eq!(s, 200);
+    let places = json(&b);
+    let tash = places["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["name"] == "Sary-Tash")
+        .unwrap();
+    assert_eq!(tash["properties"]["name_ru"], "Сары-Таш");
+    assert_eq!(tash["properties"]["population"], 1500.0);
+    assert_eq!(
+        tash["geometry"]["coordinates"],
+        serde_json::json!([73.25, 39.73])
+    );
+    // Armenia's outline in the zoom-5 tile of 45°E 40°N, named; nothing
+    // at the other side of the world.
+    let p = terminus_cartography::tiles::mercator(45.0, 40.0);
+    let (s, b) = get(
+        &a,
+        Some("tjk-head"),
+        &format!(
+            "/api/basemap/countries/5/{}/{}.mvt",
+            (p[0] * 32.0) as u32,
+            (p[1] * 32.0) as u32
+        ),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let layers = mvt::decode(&b);
+    let names: Vec<&str> = layers[0]
+        .features
+        .iter()
+        .map(|f| f.properties["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Armenia") && names.contains(&"Azerbaijan"),
+        "{names:?}"
+    );
+    assert!(
+        get(&a, Some("tjk-head"), "/api/basemap/countries/5/0/0.mvt")
+            .await
+            .1
+            .is_empty()
+    );
+    // Anonymous callers get none of it; bad tiles are refused.
+    for uri in [
+        "/api/basemap",
+        "/api/basemap/places",
+        "/api/basemap/countries/5/0/0.mvt",
+    ] {
+        assert_eq!(get(&a, None, uri).await.0, 401, "{uri}");
+    }
+    assert_eq!(
+        get(&a, Some("tjk-head"), "/api/basemap/countries/5/32/0.mvt")
+            .await
+            .0,
+        400
+    );
+    assert_eq!(
+        get(&a, Some("tjk-head"), "/api/basemap/countries/5/0/0.png")
+            .await
+            .0,
+        404
+    );
+}
