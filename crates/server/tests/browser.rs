@@ -536,6 +536,35 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
         d["saved"].as_str().unwrap().starts_with("Draft saved"),
         "{d}"
     );
+    // The other party clicked "difference from the previous proposal" on
+    // the new one: the two compared by the service as `POST
+    // /api/workflows/compare` compares them, drawn.
+    let diff = &out["diff"];
+    eprintln!("proposal difference: {diff}");
+    assert_eq!(diff["tab"], "compare", "{diff}");
+    let (seq, previous) = (
+        diff["seq"].as_u64().unwrap(),
+        diff["previous"].as_u64().unwrap(),
+    );
+    assert!(previous < seq);
+    let (s, b) = rt.block_on(f.call(
+        Some("aze-head"),
+        "POST",
+        "/api/workflows/compare",
+        Some(json!({"lines": [{"name": "a", "event": previous}, {"name": "b", "event": seq}], "parties": [], "tolerance_m": 100}).to_string()),
+    ));
+    assert_eq!(s.as_u16(), 200, "{b}");
+    let api: Value = serde_json::from_str(&b).unwrap();
+    let pair = &api["summary"]["pairs"][0];
+    let count = pair["discrepancy_count"].as_u64().unwrap();
+    assert!(count > 0, "{api}");
+    assert_eq!(diff["pairs"][0]["count"], json!(count), "{diff} vs {pair}");
+    assert_eq!(diff["polygons"], json!(count));
+    let area = pair["discrepancy_area_m2"].as_f64().unwrap();
+    assert!(
+        (diff["pairs"][0]["area_m2"].as_f64().unwrap() - area).abs() < 1.0,
+        "{diff} vs {pair}"
+    );
     // The snapped click took the proposal's vertex exactly.
     assert_eq!(out["snapped"], json!([45.1, 41.1]));
     assert_eq!(

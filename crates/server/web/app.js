@@ -9,7 +9,7 @@ import { t, translate, setLanguage, language, LANGUAGES } from "./i18n.js";
 import { readKeyFile, makeToken, KeyFileError, KeyMismatch, NoEd25519 } from "./sign-in.js";
 import { api, setToken, ApiError, forgetFeatures } from "./api.js";
 import { $, el, checkList } from "./dom.js";
-import { compare, compareView, describeDiscrepancy } from "./compare.js";
+import { compare, compareView, describeDiscrepancy, previousProposal, runCompare } from "./compare.js";
 import { drafts, draftsView, onMapClick, sketch } from "./drafts.js";
 import { compromiseView, clearCompromise } from "./compromise.js";
 import { verifyRecord } from "./verify.js";
@@ -342,6 +342,7 @@ function renderView() {
             el("time", { datetime: e.time }, e.time.replace("T", " ").replace("Z", " UTC")),
             el("br"),
             t("event_by", { kind: t(`kind_${e.kind}`), author: e.author }),
+            diffButton(e.seq),
           ),
         ),
       );
@@ -373,6 +374,30 @@ function renderMap() {
     fitTo(map, b);
     state.fitted = true;
   }
+}
+
+/**
+ * A proposal's "difference from the previous one" on its section: the
+ * two chosen in the comparison, compared by the service and drawn.
+ */
+function diffButton(seq) {
+  const pair = previousProposal(state.data, seq);
+  if (!pair) return null;
+  return el(
+    "button",
+    {
+      type: "button",
+      class: "small diff",
+      dataset: { seq, previous: pair.previous.seq },
+      onclick: async () => {
+        compare.chosen = new Set([pair.previous.id, pair.this.id]);
+        state.tab = "compare";
+        render();
+        await runCompare({ state, rerender: renderView, status });
+      },
+    },
+    t("diff_previous", { previous: pair.previous.seq }),
+  );
 }
 
 function render() {

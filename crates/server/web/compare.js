@@ -34,7 +34,7 @@ export function choices(data) {
     const p = f.properties;
     if (p.seq !== undefined && p.status === "shared") {
       const name = `#${p.seq} ${t(`kind_${p.kind}`)} · ${p.section} · ${p.party ?? p.author}`;
-      out.push({ id: `event-${p.seq}`, name, input: { name, event: p.seq } });
+      out.push({ id: `event-${p.seq}`, name, input: { name, event: p.seq }, seq: p.seq, section: p.section });
     } else if (p.draft !== undefined) {
       const name = `${t("draft")} ${p.draft} · ${p.section} · ${p.author}`;
       out.push({ id: `draft-${p.draft}`, name, input: { name }, item: ["proposals", f.id] });
@@ -56,30 +56,48 @@ async function readJson(file) {
   }
 }
 
+/** Compare the lines chosen, through the service; `ctx` as the view's. */
+export async function runCompare(ctx) {
+  const offered = choices(ctx.state.data);
+  const lines = await Promise.all(offered.filter((c) => compare.chosen.has(c.id)).map(lineInput));
+  const parties = Object.entries(compare.territories).map(([name, geojson]) => ({ name, geojson }));
+  compare.running = true;
+  ctx.status("loading", "comparing");
+  ctx.rerender();
+  try {
+    compare.result = await api("/api/workflows/compare", { lines, parties, tolerance_m: compare.tolerance });
+    draw(ctx);
+    ctx.status("ready", "ready");
+  } catch (e) {
+    compare.result = null;
+    draw(ctx);
+    ctx.status("error", "refused_compare", { reason: e.message });
+  } finally {
+    compare.running = false;
+    ctx.rerender();
+  }
+}
+
+/**
+ * The proposal shared before event `seq` on the same section, as a
+ * choice of the comparison (null when `seq` is no proposal or is the
+ * section's first): what "the difference from the previous proposal"
+ * compares it with.
+ */
+export function previousProposal(data, seq) {
+  const offered = choices(data).filter((c) => c.seq !== undefined);
+  const it = offered.find((c) => c.seq === seq);
+  if (!it) return null;
+  const before = offered.filter((c) => c.section === it.section && c.seq < seq).sort((a, b) => b.seq - a.seq);
+  return before.length ? { previous: before[0], this: it } : null;
+}
+
 /** The view's elements; `ctx`: { state, rerender, status, map }. */
 export function compareView(ctx) {
   const { state } = ctx;
   const offered = choices(state.data);
   const lang = language();
-  const run = async () => {
-    const lines = await Promise.all(offered.filter((c) => compare.chosen.has(c.id)).map(lineInput));
-    const parties = Object.entries(compare.territories).map(([name, geojson]) => ({ name, geojson }));
-    compare.running = true;
-    ctx.status("loading", "comparing");
-    ctx.rerender();
-    try {
-      compare.result = await api("/api/workflows/compare", { lines, parties, tolerance_m: compare.tolerance });
-      draw(ctx);
-      ctx.status("ready", "ready");
-    } catch (e) {
-      compare.result = null;
-      draw(ctx);
-      ctx.status("error", "refused_compare", { reason: e.message });
-    } finally {
-      compare.running = false;
-      ctx.rerender();
-    }
-  };
+  const run = () => runCompare(ctx);
   const addFiles = async (e) => {
     for (const file of e.target.files) {
       try {

@@ -358,6 +358,24 @@ async function drafting() {
   const otherLast = await b.page.$eval("#view li.event:last-child", (x) => x.textContent);
   out.draft = { saved, signed, ms, otherDraftsBefore, otherDraftsAfter, otherEventsBefore, otherEventsAfter, otherLast };
 
+  // The other party reads the new proposal's difference from the one
+  // before it on the section, on the map: one click in the record.
+  const diff = await b.page.$("#view li.event:last-child button.diff");
+  if (diff) {
+    const pair = { seq: Number(await diff.getAttribute("data-seq")), previous: Number(await diff.getAttribute("data-previous")) };
+    await diff.click();
+    await b.page.waitForSelector(".compare-result", { timeout: 30000 });
+    await b.page.waitForSelector('#status[data-state="ready"]');
+    await idle(b.page);
+    out.diff = {
+      ...pair,
+      tab: await b.page.getAttribute("#view", "data-view"),
+      pairs: await b.page.$$eval("tbody.pair", (l) => l.map((x) => ({ count: Number(x.dataset.count), area_m2: Number(x.dataset.areaM2) }))),
+      polygons: await b.page.evaluate(async () => (await window.terminusMap.getSource("discrepancies").getData()).features.length),
+    };
+    await b.page.screenshot({ path: `${config.screenshots}/${other}-proposal-diff.png` });
+  }
+
   // Both heads agree on North in their pages: ARM's head signs terms over
   // the line just proposed; AZE's head sees them (live) and co-signs.
   if (config.agreement) {
