@@ -28,9 +28,9 @@ export function sourceText(source) {
 
 /**
  * The nearest vertex, within SNAP_PX of `point`, of the lines drawn near
- * it: the lines are found among the tiles drawn, and their exact
- * vertices read from the record (the tiles' positions are rounded to
- * their grid).
+ * it: the record's lines are found among the tiles drawn, and their
+ * exact vertices read from the record (the tiles' positions are rounded
+ * to their grid); the DEM's streams at the tile's precision.
  */
 async function snapTo(map, point) {
   const layers = ["proposals", "agreed_line", "sections"].filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
@@ -42,14 +42,7 @@ async function snapTo(map, point) {
     { layers },
   );
   let best = null;
-  const seen = new Set();
-  for (const f of near) {
-    const key = `${f.layer.id}|${f.properties._id}`;
-    if (f.properties._id === undefined || seen.has(key)) continue;
-    seen.add(key);
-    const g = (await feature(f.layer.id, f.properties._id))?.geometry;
-    if (!g) continue;
-    const lines = g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
+  const consider = (lines) => {
     for (const line of lines) {
       for (const c of line) {
         const p = map.project(c);
@@ -57,6 +50,33 @@ async function snapTo(map, point) {
         if (d <= SNAP_PX && (!best || d < best.d)) best = { d, c };
       }
     }
+  };
+  // The DEM's streams (the thalwegs the terrain engine traced), when
+  // shown: their vertices are cell centres, read at the tile's precision
+  // (1/4096 of a tile: under a metre from zoom 14) — a record line near
+  // the click still wins when nearer.
+  const streams = map
+    .getStyle()
+    .layers.map((l) => l.id)
+    .filter((id) => id.startsWith("streams-") && map.getLayoutProperty(id, "visibility") !== "none");
+  if (streams.length) {
+    const box = [
+      [point.x - SNAP_PX, point.y - SNAP_PX],
+      [point.x + SNAP_PX, point.y + SNAP_PX],
+    ];
+    for (const f of map.queryRenderedFeatures(box, { layers: streams })) {
+      const g = f.geometry;
+      consider(g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : []);
+    }
+  }
+  const seen = new Set();
+  for (const f of near) {
+    const key = `${f.layer.id}|${f.properties._id}`;
+    if (f.properties._id === undefined || seen.has(key)) continue;
+    seen.add(key);
+    const g = (await feature(f.layer.id, f.properties._id))?.geometry;
+    if (!g) continue;
+    consider(g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : []);
   }
   return best?.c;
 }
