@@ -525,9 +525,12 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
         assert_eq!(v["ru_first_tab"], json!("Участки"), "{member}");
     }
     // The other party's page showed the append within a second.
-    let ms = out["live"]["ms"].as_u64().unwrap();
-    eprintln!("aze-head's page listed arm-head's comment {ms} ms after it was posted");
-    assert!(ms < 1000, "{ms} ms");
+    let (listed, ms) = (
+        out["live"]["listed"].as_u64().unwrap(),
+        out["live"]["ms"].as_u64().unwrap(),
+    );
+    eprintln!("aze-head's page listed arm-head's comment {listed} ms after it was posted (the test saw it at {ms} ms)");
+    assert!(listed < 1000, "{listed} ms");
     // A head drew a line and saved it as a draft: signed in the page, kept
     // for ARM only; AZE's page never showed it.
     let d = &out["draft"];
@@ -607,9 +610,11 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
             .starts_with("Signed into the record as event #"),
         "{d}"
     );
-    let ms = d["ms"].as_u64().unwrap();
-    eprintln!("aze-head's page listed arm-head's signed proposal {ms} ms after the click");
-    assert!(ms < 1000, "{ms} ms");
+    // (`listed`: when the page updated its list, by the page's clock;
+    // `ms`: when the test's polling saw it, which adds its own delay.)
+    let (listed, ms) = (d["listed"].as_u64().unwrap(), d["ms"].as_u64().unwrap());
+    eprintln!("aze-head's page listed arm-head's signed proposal {listed} ms after the click (the test saw it at {ms} ms)");
+    assert!(listed < 1000, "{listed} ms");
     assert_eq!(
         d["otherEventsAfter"],
         json!(d["otherEventsBefore"].as_u64().unwrap() + 1)

@@ -66,10 +66,16 @@ let reloading = Promise.resolve();
 /** Load and draw again, one reload at a time. */
 function refresh() {
   reloading = reloading.then(async () => {
+    const t0 = performance.now();
     await load();
+    const t1 = performance.now();
     render();
     updates += 1;
+    // (How long the last update took to read and to draw: the tests
+    // report it.)
     document.body.dataset.updates = String(updates);
+    document.body.dataset.reload = `${Math.round(t1 - t0)}+${Math.round(performance.now() - t1)}`;
+    document.body.dataset.updatedAt = String(Date.now());
   });
   return reloading;
 }
@@ -99,7 +105,10 @@ async function watch(token) {
           const block = buf.slice(0, i);
           buf = buf.slice(i + 2);
           const event = /^event: ?(.*)$/m.exec(block)?.[1];
-          if (event === "changed") await refresh();
+          if (event === "changed") {
+            document.body.dataset.heard = String(Date.now());
+            await refresh();
+          }
           if (event === "signed-out") {
             const reason = /^data: ?(.*)$/m.exec(block)?.[1] ?? "";
             if (watching === ctl) {

@@ -265,7 +265,8 @@ async function live() {
   });
   if (r.status !== 201) throw new Error(`append refused: ${r.status} ${await r.text()}`);
   await page.waitForSelector(`#view li.event[data-seq="${event.seq}"]`, { timeout: 5000 });
-  out.live = { member, seq: event.seq, ms: Date.now() - t0 };
+  const ms = Date.now() - t0;
+  out.live = { member, seq: event.seq, ms, listed: Number(await page.evaluate(() => document.body.dataset.updatedAt)) - t0 };
   await page.screenshot({ path: `${config.screenshots}/${member}-live.png` });
   await context.close();
 }
@@ -348,6 +349,10 @@ async function drafting() {
 
   // Sign it into the record; the other party's page lists it.
   const t0 = Date.now();
+  let posted = null;
+  a.page.on("response", (r) => {
+    if (posted === null && r.request().method() === "POST" && r.url().endsWith("/api/events")) posted = Date.now() - t0;
+  });
   await a.page.click(`#view li.draft[data-source="${source}"] button.sign-draft`);
   await b.page.waitForSelector(`#view li.event:nth-child(${otherEventsBefore + 1})`, { timeout: 5000 });
   const ms = Date.now() - t0;
@@ -356,7 +361,12 @@ async function drafting() {
   await b.page.screenshot({ path: `${config.screenshots}/${other}-sees-proposal.png` });
   const otherEventsAfter = await b.page.$$eval("#view li.event", (l) => l.length);
   const otherLast = await b.page.$eval("#view li.event:last-child", (x) => x.textContent);
-  out.draft = { saved, signed, ms, otherDraftsBefore, otherDraftsAfter, otherEventsBefore, otherEventsAfter, otherLast };
+  const reload = await b.page.evaluate(() => document.body.dataset.reload);
+  const heard = Number(await b.page.evaluate(() => document.body.dataset.heard)) - t0;
+  // When the page put the event in its list (its own clock — the
+  // machine's, as the test's): what its member sees, a frame later.
+  const listed = Number(await b.page.evaluate(() => document.body.dataset.updatedAt)) - t0;
+  out.draft = { saved, signed, ms, listed, posted, heard, reload, otherDraftsBefore, otherDraftsAfter, otherEventsBefore, otherEventsAfter, otherLast };
 
   // The other party reads the new proposal's difference from the one
   // before it on the section, on the map: one click in the record.
