@@ -746,6 +746,16 @@ fn a_pillar_shows_its_catalogue_row_and_its_profile() {
         !labels("labels_ru").contains(&"Sary-Tash".to_string()),
         "{b}"
     );
+    pillar_rows_are_the_catalogues(&out, &head, &rows, true);
+    eprintln!("screenshots: {}", shots.display());
+}
+
+/// Each pillar clicked in the page showed its catalogue row — every
+/// column of the CSV's, the same text or the same number (the CSV writes
+/// fixed decimals, the record keeps the value) — and, with a DEM, its
+/// line of sight to the next: the plan's verdict and distance.
+fn pillar_rows_are_the_catalogues(out: &Value, head: &[&str], rows: &[Vec<&str>], profiles: bool) {
+    assert!(!out["pillars"].as_array().unwrap().is_empty());
     for p in out["pillars"].as_array().unwrap() {
         let number = p["number"].as_str().unwrap();
         let row = rows.iter().find(|r| r[0] == number).unwrap();
@@ -771,6 +781,9 @@ fn a_pillar_shows_its_catalogue_row_and_its_profile() {
             columns += 1;
         }
         assert!(columns >= 20, "{number}: {columns} columns");
+        if !profiles {
+            continue;
+        }
         // The profile to the next pillar: the plan's verdict and distance.
         let col = |name: &str| row[head.iter().position(|h| *h == name).unwrap()];
         let profile = &p["profile"];
@@ -785,5 +798,117 @@ fn a_pillar_shows_its_catalogue_row_and_its_profile() {
         ); // the ground: two base corners and every sample
         eprintln!("{number}: {}", profile["caption"]);
     }
+}
+
+/// The acceptance run on `terminus demo`'s own commission, as a user who
+/// has just run the demo would meet it: its store served, each of its
+/// three members signed in with the key file the demo wrote; the agreed
+/// section and its pillars seen by all; the record verified in the page
+/// (and a log altered by the service caught); the comparison of the
+/// demo's two claim lines the same as the demo's own `compare/`; each
+/// pillar clicked showing the demo catalogue's row.
+#[test]
+fn the_demos_own_commission_in_the_page() {
+    let _one = BROWSER.lock().unwrap_or_else(|p| p.into_inner());
+    if skipped() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    terminus_app::demo::run(
+        &demo,
+        terminus_app::provenance::Provenance::new(vec!["test".into()]),
+    )
+    .unwrap();
+    let store = terminus_ledger::store::SqliteStore::open(
+        &demo.join("ledger/am-az-sample.sqlite"),
+        "AM-AZ-sample",
+    )
+    .unwrap();
+    let service = std::sync::Arc::new(
+        terminus_server::Service::new(Box::new(store), Config::default()).unwrap(),
+    );
+    let (_rt, base) = on_socket(&service);
+    let keys: serde_json::Map<String, Value> = ["arm-head", "aze-head", "mediator"]
+        .iter()
+        .map(|m| {
+            (
+                m.to_string(),
+                json!(demo.join(format!("ledger/keys/{m}.key"))),
+            )
+        })
+        .collect();
+    let sample = |f: &str| demo.join("sample").join(f);
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots/demo");
+    let out = drive(
+        &json!({"base": base, "keys": keys, "screenshots": shots, "verify": {"member": "mediator"},
+                "compare": {"member": "arm-head",
+                    "lines": [sample("naturalearth10m_ARM_AZE_shared.geojson"), sample("worldatlas10m_ARM_AZE_shared.geojson")],
+                    "territories": {"ARM": sample("naturalearth10m_ARM.geojson"), "AZE": sample("naturalearth10m_AZE.geojson")}}}),
+        dir.path(),
+    );
+    assert_eq!(out["offsite"], json!([]), "requests off the service");
+    assert_eq!(out["errors"], json!([]), "errors in the page");
+    let section = "Tavush–Gazakh (sample)";
+    for v in out["visits"].as_array().unwrap() {
+        let who = v["member"].as_str().unwrap_or("anonymous");
+        if who == "anonymous" {
+            // The description only: no section, no record.
+            assert_eq!(v["tabs"], json!(["about"]), "{v}");
+            continue;
+        }
+        assert_eq!(
+            v["sections"],
+            json!([{"section": section, "status": "agreed"}]),
+            "{who}"
+        );
+        // All six events of the demo's record, in order.
+        assert_eq!(v["record"], json!([0, 1, 2, 3, 4, 5]), "{who}");
+        // The agreed line and its 28 pillars drawn.
+        assert_eq!(v["map"]["agreed_line"], 1, "{who}: {}", v["map"]);
+        assert_eq!(v["map"]["pillars"], 28, "{who}: {}", v["map"]);
+        if who == "mediator" {
+            assert_eq!(v["verified"]["problems"], 0, "{}", v["verified"]);
+            assert!(
+                v["tampered"]["problems"].as_u64().unwrap() > 0,
+                "{}",
+                v["tampered"]
+            );
+        }
+        if who == "arm-head" {
+            // The demo's own comparison of the same files.
+            let summary: Value = serde_json::from_str(
+                &std::fs::read_to_string(demo.join("compare/summary.json")).unwrap(),
+            )
+            .unwrap();
+            let pair = &summary["pairs"][0];
+            let c = &v["compare"][0];
+            assert_eq!(c["count"], pair["discrepancy_count"], "{c} vs {pair}");
+            let (a, b) = (
+                c["area_m2"].as_f64().unwrap(),
+                pair["discrepancy_area_m2"].as_f64().unwrap(),
+            );
+            assert!((a - b).abs() < 1.0, "{a} vs {b} m²");
+            eprintln!("demo compare in the page: {} discrepancies, {a:.1} m² (the demo's compare/: {b:.1} m²)", c["count"]);
+        }
+    }
+    // Pillars clicked one by one: the demo catalogue's rows.
+    let csv =
+        std::fs::read_to_string(demo.join("demarcation/tavush_gazakh/catalogue.csv")).unwrap();
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let numbers: Vec<&str> = [0, 1, rows.len() / 2, rows.len() - 1]
+        .iter()
+        .map(|&i| rows[i][0])
+        .collect();
+    let out = drive(
+        &json!({"base": base, "keys": {"aze-head": keys["aze-head"]}, "screenshots": shots,
+                "pillars": {"member": "aze-head", "numbers": numbers, "profiles": false}}),
+        dir.path(),
+    );
+    assert_eq!(out["offsite"], json!([]), "requests off the service");
+    assert_eq!(out["errors"], json!([]), "errors in the page");
+    pillar_rows_are_the_catalogues(&out, &head, &rows, false);
     eprintln!("screenshots: {}", shots.display());
 }

@@ -473,13 +473,17 @@ async function pillars() {
     const row = await page.$$eval(".maplibregl-popup .feature tr", (rows) =>
       Object.fromEntries(rows.map((r) => [r.querySelector("th").textContent, r.querySelector("td").textContent])),
     );
-    await page.waitForSelector(".maplibregl-popup figure.profile, .maplibregl-popup .profile-error", { timeout: 10000 });
-    const fig = await page.$eval(".maplibregl-popup figure.profile", (f) => ({
-      visible: f.dataset.visible,
-      distance: Number(f.dataset.distance),
-      caption: f.querySelector("figcaption").textContent,
-      ground: f.querySelector("polygon").getAttribute("points").split(" ").length,
-    }));
+    // (With no DEM served there is no profile to wait for.)
+    let fig = null;
+    if (config.pillars.profiles !== false) {
+      await page.waitForSelector(".maplibregl-popup figure.profile, .maplibregl-popup .profile-error", { timeout: 10000 });
+      fig = await page.$eval(".maplibregl-popup figure.profile", (f) => ({
+        visible: f.dataset.visible,
+        distance: Number(f.dataset.distance),
+        caption: f.querySelector("figcaption").textContent,
+        ground: f.querySelector("polygon").getAttribute("points").split(" ").length,
+      }));
+    }
     await page.screenshot({ path: `${config.screenshots}/${member}-pillar-${number.replace(/\//g, "_")}.png` });
     out.pillars.push({ number, title, row, profile: fig });
     await page.keyboard.press("Escape");
