@@ -910,5 +910,55 @@ fn the_demos_own_commission_in_the_page() {
     assert_eq!(out["offsite"], json!([]), "requests off the service");
     assert_eq!(out["errors"], json!([]), "errors in the page");
     pillar_rows_are_the_catalogues(&out, &head, &rows, false);
+    // The main flows by keyboard alone.
+    let out = drive(
+        &json!({"base": base, "screenshots": shots,
+                "keyboard": {"member": "arm-head", "key": keys["arm-head"], "section": "Drawn by keyboard"}}),
+        dir.path(),
+    );
+    assert_eq!(out["offsite"], json!([]), "requests off the service");
+    assert_eq!(out["errors"], json!([]), "errors in the page");
+    let k = &out["keyboard"];
+    eprintln!("by keyboard: {k}");
+    assert_eq!(k["signed_in"], "arm-head", "{k}");
+    assert_eq!(k["verified_problems"], 0, "{k}");
+    assert_eq!(
+        k["pillar"]["title"],
+        json!(format!(
+            "Pillar {}",
+            k["pillar"]["number"].as_str().unwrap()
+        )),
+        "{k}"
+    );
+    assert_eq!(k["pillar"]["focus_in_popup"], true, "{k}");
+    assert_eq!(k["pillar"]["closed"], true, "{k}");
+    assert_eq!(k["pillar"]["focus_back"], k["pillar"]["number"], "{k}");
+    // Two vertices, the second where the arrow keys moved the map to.
+    let sketch = k["sketch"].as_array().unwrap();
+    assert_eq!(sketch.len(), 2, "{k}");
+    assert!(
+        sketch[1][0].as_f64().unwrap() > sketch[0][0].as_f64().unwrap(),
+        "{k}"
+    );
+    assert!(
+        sketch[1][1].as_f64().unwrap() < sketch[0][1].as_f64().unwrap(),
+        "{k}"
+    );
+    assert!(
+        k["saved"].as_str().unwrap().starts_with("Draft saved"),
+        "{k}"
+    );
+    assert_eq!(k["drafts"], 1, "{k}");
+    // Kept in the store, signed by arm-head, as drawn.
+    let mut store = terminus_ledger::store::SqliteStore::open(
+        &demo.join("ledger/am-az-sample.sqlite"),
+        "AM-AZ-sample",
+    )
+    .unwrap();
+    let kept = terminus_ledger::store::RecordStore::drafts(&mut store, "ARM").unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].author, "arm-head");
+    assert_eq!(kept[0].body["section"], "Drawn by keyboard");
+    assert_eq!(kept[0].body["line"], k["sketch"]);
     eprintln!("screenshots: {}", shots.display());
 }

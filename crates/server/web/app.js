@@ -16,6 +16,7 @@ import { verifyRecord } from "./verify.js";
 import { agreementControls, pending } from "./agreements.js";
 import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief, setTiled, TILED, BASE, setBasemap, setBaseVisible, setPlaceLabels } from "./map.js";
 import { profileOf } from "./profile.js";
+import { addAtCentre } from "./drafts.js";
 
 const COLLECTIONS = ["sections", "proposals", "agreed_line", "pillars"];
 
@@ -278,6 +279,7 @@ function renderView() {
             " ",
             el("span", { class: `badge ${s.status === "agreed" ? "agreed" : "open"}` }, t(`status_${s.status}`)),
             agreementControls({ state, rerender: renderView, status, refresh }, s, state.agreements?.get(s.section) ?? []),
+            pillarList(s.section),
           ),
         ),
       );
@@ -406,6 +408,50 @@ function diffButton(seq) {
       },
     },
     t("diff_previous", { previous: pair.previous.seq }),
+  );
+}
+
+/**
+ * The pillars of a section as a list of buttons: each opens the pillar's
+ * popup (its catalogue row, its profile) as a click on the map does —
+ * the way to them by keyboard, and to a pillar hidden under others.
+ */
+function pillarList(section) {
+  const pillars = (state.data.pillars?.features ?? []).filter((f) => f.properties.section === section);
+  if (!pillars.length) return null;
+  return el(
+    "details",
+    { class: "pillars", dataset: { section } },
+    el("summary", {}, t("pillars_n", { n: pillars.length })),
+    el(
+      "ul",
+      { class: "pillar-list" },
+      pillars.map((f) =>
+        el(
+          "li",
+          {},
+          el(
+            "button",
+            {
+              type: "button",
+              class: "link pillar",
+              dataset: { number: f.properties.number },
+              onclick: (e) => {
+                const back = e.currentTarget;
+                const at = f.geometry.coordinates;
+                state.map.jumpTo({ center: at, zoom: Math.max(state.map.getZoom(), 14) });
+                popupFor({ layer: { id: "pillars" }, properties: f.properties }, { lng: at[0], lat: at[1] });
+                // Focus into the popup (MapLibre gives it to its close
+                // button); Escape closes it and focus comes back here.
+                state.popup?.on("close", () => back.isConnected && back.focus());
+                if (!state.popup?.getElement().contains(document.activeElement)) state.popup?.getElement().querySelector("button, [tabindex]")?.focus();
+              },
+            },
+            f.properties.number,
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -593,6 +639,18 @@ async function start() {
   addLayers(state.map);
   // One click, one feature: the topmost of pillars, the agreed line,
   // proposals and sections, within a few pixels.
+  // Escape closes a popup, wherever the focus is.
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && state.popup) {
+      state.popup.remove();
+      state.popup = null;
+    }
+  });
+  // Drawing by keyboard: Enter on the focused map adds a vertex at the
+  // cross in its centre (arrow keys move the map under it).
+  state.map.getCanvas().addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && addAtCentre({ state, rerender: renderView, status, refresh })) e.preventDefault();
+  });
   state.map.on("click", (e) => {
     // Drawing a draft: the click is a vertex.
     if (onMapClick({ state, rerender: renderView, status, refresh }, e)) return;

@@ -84,19 +84,37 @@ async function snapTo(map, point) {
 /** A click on the map while drawing: a vertex (snapped when asked). */
 export function onMapClick(ctx, e) {
   if (!drafts.drawing) return false;
+  addVertex(ctx, [e.lngLat.lng, e.lngLat.lat], e.point);
+  return true;
+}
+
+/** A vertex at `lngLat` (screen `point`), snapped when asked. */
+function addVertex(ctx, lngLat, point) {
   // (The point is taken in order, even while a snap is being looked up.)
   const i = drafts.points.length;
-  drafts.points.push([e.lngLat.lng, e.lngLat.lat]);
+  drafts.points.push(lngLat);
   sketch(ctx.state.map);
   ctx.rerender();
   if (drafts.snap) {
-    snapTo(ctx.state.map, e.point).then((c) => {
+    snapTo(ctx.state.map, point).then((c) => {
       if (c && drafts.drawing && drafts.points[i]) {
         drafts.points[i] = c;
         sketch(ctx.state.map);
       }
     });
   }
+}
+
+/**
+ * While drawing, a vertex at the cross in the map's centre — drawing by
+ * keyboard: the arrow keys move the map under the cross, Enter (or the
+ * button) takes the point. False when not drawing.
+ */
+export function addAtCentre(ctx) {
+  if (!drafts.drawing) return false;
+  const map = ctx.state.map;
+  const c = map.getCenter();
+  addVertex(ctx, [c.lng, c.lat], map.project(c));
   return true;
 }
 
@@ -109,6 +127,8 @@ export function sketch(map) {
   // (For the browser tests: the points as they stand.)
   document.body.dataset.sketch = JSON.stringify(coords);
   map.getCanvas().style.cursor = drafts.drawing ? "crosshair" : "";
+  // The cross in the map's centre, where a keyboard adds its vertices.
+  map.getContainer().classList.toggle("drawing", drafts.drawing);
 }
 
 function stop(ctx) {
@@ -200,6 +220,8 @@ export function draftsView(ctx) {
         el(
           "p",
           {},
+          el("button", { id: "draft-add-centre", type: "button", class: "small", onclick: () => addAtCentre(ctx) }, t("add_at_centre")),
+          " ",
           el("button", { id: "draft-undo", type: "button", class: "small", disabled: drafts.points.length === 0, onclick: () => { drafts.points.pop(); sketch(state.map); ctx.rerender(); } }, t("undo")),
           " ",
           el("button", { id: "draft-cancel", type: "button", class: "small", onclick: () => { stop(ctx); ctx.rerender(); } }, t("cancel")),

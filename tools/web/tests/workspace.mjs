@@ -493,8 +493,103 @@ async function pillars() {
   await context.close();
 }
 
+/**
+ * The main flows by keyboard alone: sign in (the key file chosen from
+ * the focused control), open the record and verify it, open a pillar
+ * from its section's list and close it with Escape, draw a line with the
+ * arrow keys and Enter on the map, and save it as a draft.
+ */
+async function keyboard() {
+  const { member, key, section } = config.keyboard;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => out.errors.push(`keyboard: ${e.message}`));
+  page.on("request", (r) => {
+    if (!r.url().startsWith(`${config.base}/`) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) out.offsite.push(r.url());
+  });
+  await page.goto(`${config.base}/`);
+  await page.waitForSelector('#status[data-state="ready"]', { timeout: 20000 });
+  const order = [];
+  const focused = () =>
+    page.evaluate(() => {
+      const a = document.activeElement;
+      return a ? (a.id ? `#${a.id}` : `${a.tagName.toLowerCase()}${a.className && typeof a.className === "string" ? `.${a.className.split(" ")[0]}` : ""}`) : "";
+    });
+  /** Tab (or Shift+Tab) until the focused element matches `sel`. */
+  const tabTo = async (sel, back = false) => {
+    for (let i = 0; i < 80; i++) {
+      if (await page.evaluate((s) => document.activeElement?.matches(s), sel)) return true;
+      await page.keyboard.press(back ? "Shift+Tab" : "Tab");
+      const f = await focused();
+      if (order.length < 40) order.push(f);
+    }
+    throw new Error(`${sel} not reached by keyboard; focus went: ${order.join(" ")}`);
+  };
+  /** A view by its tab, as the WAI-ARIA tabs pattern has it: Tab to the
+   * selected tab, the arrow keys to the one wanted (shown at once). */
+  const openTab = async (id, back = false) => {
+    await tabTo('[role=tab][aria-selected="true"]', back);
+    for (let i = 0; i < 10 && !(await page.evaluate((t) => document.activeElement?.id === `tab-${t}`, id)); i++) {
+      await page.keyboard.press("ArrowRight");
+    }
+    await page.waitForSelector(`#view[data-view="${id}"]`, { timeout: 5000 });
+  };
+  const seen = {};
+  await tabTo("#key-file");
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
+  await chooser.setFiles(key);
+  await page.waitForFunction((m) => document.body.dataset.member === m, member, { timeout: 20000 });
+  await page.waitForSelector('#status[data-state="ready"]');
+  seen.signed_in = await page.evaluate(() => document.body.dataset.member);
+  // The record, verified.
+  await openTab("record");
+  await tabTo("#verify-record");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#view .verification", { timeout: 20000 });
+  seen.verified_problems = Number(await page.getAttribute("#view .verification", "data-problems"));
+  // A pillar from its section's list; Escape closes it, focus returns.
+  await openTab("sections", true);
+  await tabTo("details.pillars summary");
+  await page.keyboard.press("Enter");
+  await tabTo("button.pillar");
+  const number = await page.evaluate(() => document.activeElement.dataset.number);
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".maplibregl-popup .feature h3", { timeout: 5000 });
+  seen.pillar = { number, title: await page.textContent(".maplibregl-popup .feature h3"), focus_in_popup: await page.evaluate(() => !!document.activeElement?.closest(".maplibregl-popup")) };
+  await page.screenshot({ path: `${config.screenshots}/${member}-keyboard-pillar.png` });
+  await page.keyboard.press("Escape");
+  seen.pillar.closed = (await page.$(".maplibregl-popup")) === null;
+  seen.pillar.focus_back = await page.evaluate(() => document.activeElement?.dataset?.number ?? null);
+  // A line drawn with the arrow keys and Enter on the map.
+  await openTab("drafts", true);
+  await tabTo("#draft-new");
+  await page.keyboard.press("Enter");
+  await tabTo("canvas.maplibregl-canvas", true);
+  await page.keyboard.press("Enter");
+  for (const k of ["ArrowRight", "ArrowRight", "ArrowDown"]) {
+    await page.keyboard.press(k);
+    await page.waitForTimeout(350);
+  }
+  await idle(page);
+  await page.keyboard.press("Enter");
+  seen.sketch = JSON.parse(await page.evaluate(() => document.body.dataset.sketch ?? "[]"));
+  await page.screenshot({ path: `${config.screenshots}/${member}-keyboard-drawing.png` });
+  await tabTo("#draft-section");
+  await page.keyboard.type(section);
+  await tabTo("#draft-save");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('#status[data-state="ready"]', { timeout: 20000 });
+  seen.saved = await page.textContent("#status");
+  seen.drafts = await page.$$eval("#view li.draft", (l) => l.length);
+  seen.order = order;
+  out.keyboard = seen;
+  await context.close();
+}
+
 try {
-  if (config.pillars) {
+  if (config.keyboard) {
+    await keyboard();
+  } else if (config.pillars) {
     await pillars();
   } else {
     await visit(null, null);
