@@ -158,7 +158,14 @@ fn tiles(dir: &Path) {
         )
         .unwrap(),
     );
-    let app = terminus_server::router(service);
+    // The record's collections derived (the GeoJSON of every item), apart.
+    let t = Instant::now();
+    let _ = service.collections();
+    println!(
+        "collections derived from the record: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    let app = terminus_server::router(service.clone());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

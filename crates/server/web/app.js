@@ -630,15 +630,23 @@ async function start() {
     status(...state.status);
   });
   status("loading", "loading");
-  const landing = await api("/?f=json");
+  // (Page-side timings for the benchmark, bench/web.sh: milliseconds from
+  // navigation to this start, to the map loaded, to the landing and the
+  // caller's data read, to the page ready; and to a key chosen.)
+  const at = (what) => (document.body.dataset[what] = String(Math.round(performance.now())));
+  at("startMs");
+  // The commission, the map and what the caller may see, all at once.
+  const [landing, map] = await Promise.all([
+    api("/?f=json").then((l) => (at("landingMs"), l)),
+    createMap($("#map")).then((m) => (at("mapMs"), m)),
+    load().then(() => at("loadMs")),
+  ]);
   state.commission = landing.commission;
   state.description = landing.description;
-  state.map = await createMap($("#map"));
+  state.map = map;
   // For the browser tests and the console: the map, to read, not to steer.
   window.terminusMap = state.map;
   addLayers(state.map);
-  // One click, one feature: the topmost of pillars, the agreed line,
-  // proposals and sections, within a few pixels.
   // Escape closes a popup, wherever the focus is.
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && state.popup) {
@@ -651,6 +659,8 @@ async function start() {
   state.map.getCanvas().addEventListener("keydown", (e) => {
     if (e.key === "Enter" && addAtCentre({ state, rerender: renderView, status, refresh })) e.preventDefault();
   });
+  // One click, one feature: the topmost of pillars, the agreed line,
+  // proposals and sections, within a few pixels.
   state.map.on("click", (e) => {
     // Drawing a draft: the click is a vertex.
     if (onMapClick({ state, rerender: renderView, status, refresh }, e)) return;
@@ -680,6 +690,7 @@ async function start() {
     hover = null;
   });
   $("#key-file").addEventListener("change", (e) => {
+    at("signInAtMs");
     const f = e.target.files?.[0];
     e.target.value = "";
     if (f) signIn(f);
@@ -697,9 +708,9 @@ async function start() {
   });
   // (For the browser tests, which print by emulating the print medium.)
   window.terminusPrintSheet = printSheet;
-  await load();
   render();
   status("ready", "ready");
+  at("readyMs");
 }
 
 start().catch((e) => status("error", "error", { reason: e.message }));
