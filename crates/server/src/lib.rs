@@ -141,6 +141,10 @@ pub fn router(service: Arc<Service>) -> Router {
             "/api/workflows/sheets",
             axum::routing::post(workflows::sheets),
         )
+        .route(
+            "/api/workflows/water-parting",
+            axum::routing::post(workflows::water_parting),
+        )
         .fallback(fallback)
         // Defence in depth: a handler that panics answers 500 with a
         // reason and the service goes on (no handler is meant to panic).

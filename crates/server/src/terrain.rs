@@ -63,7 +63,7 @@ pub async fn dems(
     ))
 }
 
-fn find<'a>(s: &'a Service, name: Option<&str>) -> Result<&'a ServedDem, ApiError> {
+pub(crate) fn find<'a>(s: &'a Service, name: Option<&str>) -> Result<&'a ServedDem, ApiError> {
     let names = || {
         s.dems
             .iter()

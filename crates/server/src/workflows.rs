@@ -16,6 +16,12 @@
 //! - `POST /api/workflows/sheets`: the Soviet map sheets a line crosses at
 //!   a scale, through one named Pulkovo 1942 transformation — the summary
 //!   of `terminus sheets --json` (docs/sheets.md).
+//! - `POST /api/workflows/water-parting`: the crest of a served DEM
+//!   (`terminus serve --dem`) in a corridor around a rough line — the
+//!   summary of `terminus terrain divide --along --json` (docs/terrain.md:
+//!   length, highest point, voids met, how much runs on the corridor's
+//!   edge and the warnings) and the divide as GeoJSON: how a draft
+//!   follows the water-parting.
 //!
 //! Who may: any member the record holds now, observers included, on lines
 //! they send (a computation reveals nothing of the record); a line taken
@@ -139,6 +145,30 @@ pub struct SheetsBody {
     /// EPSG's most accurate at the line, named in the answer).
     #[serde(default)]
     pub op: Option<String>,
+}
+
+/// `POST /api/workflows/water-parting`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaterPartingBody {
+    /// The rough line the crest is sought along (sent, or from the record).
+    pub line: LineInput,
+    /// Half-width of the corridor around it, metres (default 2000).
+    #[serde(default = "default_corridor")]
+    pub corridor_m: f64,
+    /// The served DEM by name (default: the first).
+    #[serde(default)]
+    pub dem: Option<String>,
+    /// Voids met: `refuse` (default), `fill` or `outlet`.
+    #[serde(default)]
+    pub voids: Option<String>,
+    /// Simplify the divide to this, metres (default 0: the DEM's cells).
+    #[serde(default)]
+    pub simplify_m: f64,
+}
+
+fn default_corridor() -> f64 {
+    2000.0
 }
 
 fn default_spike() -> f64 {
@@ -560,5 +590,77 @@ pub async fn sheets(
     })
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the sheets failed"))??;
+    Ok(Json(answer).into_response())
+}
+
+/// `POST /api/workflows/water-parting`.
+pub async fn water_parting(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let who = member(&s, &headers)?;
+    let req: WaterPartingBody = parse(
+        &body,
+        "a line and a corridor (line, corridor_m, dem, voids, simplify_m)",
+    )?;
+    if !(req.corridor_m.is_finite() && req.corridor_m > 0.0 && req.corridor_m <= 50_000.0) {
+        return Err(ApiError::bad(format!(
+            "corridor_m = {}: give a half-width above 0 and at most 50000 metres",
+            req.corridor_m
+        )));
+    }
+    if !(req.simplify_m.is_finite() && req.simplify_m >= 0.0) {
+        return Err(ApiError::bad(format!(
+            "simplify_m = {}: give 0 or more metres",
+            req.simplify_m
+        )));
+    }
+    let voids = match &req.voids {
+        Some(v) => terminus_app::terrain::VoidPolicy::parse(v).map_err(ApiError::bad)?,
+        None => terminus_app::terrain::VoidPolicy::Refuse,
+    };
+    let dem = crate::terrain::find(&s, req.dem.as_deref())?.clone();
+    let Ok(_slot) = slots().try_acquire() else {
+        return Ok(busy());
+    };
+    let inputs = Inputs::new()?;
+    let (paths, _) = line_files(&s, &who, std::slice::from_ref(&req.line), &inputs)?;
+    let answer = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+        let request = terminus_app::terrain::DivideRequest {
+            dem: std::path::PathBuf::from(&dem.file.path),
+            by: terminus_app::terrain::DivideBy::Along {
+                line: paths[0].clone(),
+                corridor: req.corridor_m,
+            },
+            snap: 0.0,
+            simplify: req.simplify_m,
+            compare: Vec::new(),
+            metric: Default::default(),
+            voids,
+            input: InputOptions::default(),
+            lang: Default::default(),
+            places: None,
+            places_within: None,
+            name_field: None,
+        };
+        let provenance =
+            terminus_app::Provenance::new(vec!["POST /api/workflows/water-parting".into()]);
+        let d = terminus_app::terrain::divide_with_provenance(&request, provenance)
+            .map_err(|f| inputs.refused(f))?;
+        Ok(json!({
+            "summary": d.summary,
+            "divide": d.geojson,
+            "dem": {"name": dem.name, "sha256": dem.file.sha256},
+            "provenance": d.provenance.as_ref().map(|p| inputs.provenance(p)),
+        }))
+    })
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the water-parting failed",
+        )
+    })??;
     Ok(Json(answer).into_response())
 }

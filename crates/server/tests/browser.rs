@@ -696,6 +696,7 @@ fn a_pillar_shows_its_catalogue_row_and_its_profile() {
     let a = alay::alay();
     let key_path = key_file(a.dir.path(), "kgz-head", &a.keys[0].1);
     let (_rt, base) = on_socket(&a.service);
+    // (The runtime also serves the test's own requests below.)
     // The catalogue as the CLI wrote it.
     let text = std::fs::read_to_string(&a.catalogue_csv).unwrap();
     let mut lines = text.lines();
@@ -708,7 +709,8 @@ fn a_pillar_shows_its_catalogue_row_and_its_profile() {
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots");
     let out = drive(
         &json!({"base": base, "keys": {"kgz-head": key_path}, "screenshots": shots,
-                "pillars": {"member": "kgz-head", "numbers": numbers}}),
+                "pillars": {"member": "kgz-head", "numbers": numbers,
+                            "waterParting": alay::LINE.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>()}}),
         a.dir.path(),
     );
     assert_eq!(out["offsite"], json!([]), "requests off the service");
@@ -725,6 +727,66 @@ fn a_pillar_shows_its_catalogue_row_and_its_profile() {
     assert!(
         b["statuses"].as_array().unwrap().iter().all(|s| s == 200),
         "{b}"
+    );
+    // The draft made to follow the water-parting: the page's line is the
+    // longest piece the service traces along the line as drawn.
+    let w = &out["water_parting"];
+    let (s, body) = _rt.block_on(async {
+        use tower::ServiceExt;
+        let key = &a.keys[0].1;
+        let t = terminus_ledger::token::issue(key, "KG-TJ", "kgz-head", common::now() + 3600);
+        let req = axum::http::Request::builder()
+            .method("POST")
+            .uri("/api/workflows/water-parting")
+            .header("host", "test.invalid")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {t}"))
+            .body(axum::body::Body::from(
+                json!({"line": {"name": "drawn", "geojson": {"type": "LineString", "coordinates": w["drawn"]}}, "corridor_m": 2000}).to_string(),
+            ))
+            .unwrap();
+        let res = terminus_server::router(a.service.clone()).oneshot(req).await.unwrap();
+        let status = res.status().as_u16();
+        use http_body_util::BodyExt;
+        let b = res.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice::<Value>(&b).unwrap())
+    });
+    assert_eq!(s, 200, "{body}");
+    let mut pieces: Vec<Value> = Vec::new();
+    for f in body["divide"]["features"].as_array().unwrap() {
+        match f["geometry"]["type"].as_str() {
+            Some("LineString") => pieces.push(f["geometry"]["coordinates"].clone()),
+            Some("MultiLineString") => pieces.extend(
+                f["geometry"]["coordinates"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .cloned(),
+            ),
+            _ => {}
+        }
+    }
+    pieces.sort_by_key(|p| std::cmp::Reverse(p.as_array().unwrap().len()));
+    assert_eq!(
+        w["traced"], pieces[0],
+        "the page's line is not the service's water-parting"
+    );
+    assert!(
+        (w["length"].as_f64().unwrap() - body["summary"]["length_m"].as_f64().unwrap()).abs()
+            < 1e-6
+    );
+    assert!(
+        w["source"]
+            .as_str()
+            .unwrap()
+            .contains(&body["dem"]["sha256"].as_str().unwrap()[..12]),
+        "{w}"
+    );
+    eprintln!(
+        "water-parting in the page: {} vertices drawn → {} traced, {:.0} m",
+        w["drawn"].as_array().unwrap().len(),
+        w["traced"].as_array().unwrap().len(),
+        w["length"].as_f64().unwrap()
     );
     for layer in ["contours", "streams", "places"] {
         assert!(

@@ -475,3 +475,128 @@ async fn the_base_maps_countries_and_places_are_named_by_language() {
         404
     );
 }
+
+async fn post(a: &alay::Alay, member: Option<&str>, uri: &str, body: Value) -> (u16, Value) {
+    let mut req = axum::http::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("host", "test.invalid")
+        .header("content-type", "application/json");
+    if let Some(m) = member {
+        let key = &a.keys.iter().find(|k| k.0 == m).unwrap().1;
+        let t = terminus_ledger::token::issue(key, "KG-TJ", m, now() + 3600);
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let app = terminus_server::router(a.service.clone());
+    let res = app
+        .oneshot(req.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let b = res.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&b).unwrap_or(Value::Null))
+}
+
+/// A draft follows the water-parting: the crest of the served DEM in a
+/// corridor around a rough line, as `terminus terrain divide --along`
+/// traces it, every vertex inside the corridor.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_water_parting_along_a_rough_line_stays_in_its_corridor() {
+    let a = alay::alay();
+    let rough: Vec<[f64; 2]> = alay::LINE.iter().map(|p| [p.0, p.1]).collect();
+    let corridor = 3000.0;
+    let (s, w) = post(
+        &a,
+        Some("tjk-head"),
+        "/api/workflows/water-parting",
+        serde_json::json!({"line": {"name": "rough", "geojson": {"type": "LineString", "coordinates": rough}}, "corridor_m": corridor}),
+    )
+    .await;
+    assert_eq!(s, 200, "{w}");
+    let sha = terminus_app::input::hash_file(&a.dem).unwrap().sha256;
+    assert_eq!(w["dem"]["sha256"], serde_json::json!(sha));
+    let length = w["summary"]["length_m"].as_f64().unwrap();
+    assert!(length > 5000.0, "{}", w["summary"]);
+    // Every vertex of the divide within the corridor of the rough line
+    // (plus half a cell's diagonal, ~330 m: the crest is traced on cells).
+    let g = terminus_geodesy::geodesic::Gnomonic::new(terminus_geodesy::Ellipsoid::WGS84);
+    let ll = |p: (f64, f64)| terminus_geodesy::LatLon::new(p.1, p.0);
+    let mut vertices = 0;
+    let mut farthest = 0.0f64;
+    for f in w["divide"]["features"].as_array().unwrap() {
+        let geom = &f["geometry"];
+        let lines: Vec<Value> = match geom["type"].as_str() {
+            Some("LineString") => vec![geom["coordinates"].clone()],
+            Some("MultiLineString") => geom["coordinates"].as_array().unwrap().clone(),
+            _ => continue,
+        };
+        for line in lines {
+            for p in line.as_array().unwrap() {
+                let q = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+                let d = alay::LINE
+                    .windows(2)
+                    .map(|s| {
+                        terminus_geodesy::geodesic::nearest_on_segment(
+                            &g,
+                            ll(s[0]),
+                            ll(s[1]),
+                            ll(q),
+                        )
+                        .unwrap()
+                        .distance
+                    })
+                    .fold(f64::INFINITY, f64::min);
+                farthest = farthest.max(d);
+                vertices += 1;
+            }
+        }
+    }
+    assert!(vertices > 10, "{vertices}");
+    assert!(
+        farthest <= corridor + 330.0,
+        "a divide vertex {farthest:.0} m from the line"
+    );
+    eprintln!(
+        "water-parting: {length:.0} m, {vertices} vertices, at most {farthest:.0} m from the rough line; warnings {}",
+        w["summary"]["warnings"]
+    );
+    // The provenance names the DEM by its hash and the request's line.
+    assert!(w["provenance"].to_string().contains(&sha));
+    // Refused: no corridor, a DEM not served, bad voids; anonymous callers.
+    for (body, status) in [
+        (
+            serde_json::json!({"line": {"name": "r", "geojson": {"type": "LineString", "coordinates": rough}}, "corridor_m": 0}),
+            400,
+        ),
+        (
+            serde_json::json!({"line": {"name": "r", "geojson": {"type": "LineString", "coordinates": rough}}, "dem": "srtm"}),
+            404,
+        ),
+        (
+            serde_json::json!({"line": {"name": "r", "geojson": {"type": "LineString", "coordinates": rough}}, "voids": "ignore"}),
+            400,
+        ),
+        (
+            serde_json::json!({"line": {"name": "r", "geojson": {"type": "LineString", "coordinates": [[10.0, 10.0], [10.1, 10.1]]}}}),
+            422,
+        ),
+    ] {
+        let (s, w) = post(
+            &a,
+            Some("tjk-head"),
+            "/api/workflows/water-parting",
+            body.clone(),
+        )
+        .await;
+        assert_eq!(s, status, "{body}: {w}");
+        assert!(w["reason"].as_str().unwrap().len() > 10, "{w}");
+    }
+    let (s, _) = post(
+        &a,
+        None,
+        "/api/workflows/water-parting",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(s, 401);
+}

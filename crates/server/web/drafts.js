@@ -14,6 +14,10 @@ export const drafts = {
   drawing: false,
   points: [], // [lon, lat]
   snap: true,
+  // Half-width of the corridor a water-parting is sought in, metres.
+  corridor: 2000,
+  // The last water-parting traced: its figures and warnings.
+  traced: null,
   section: "",
   source: "",
   busy: false,
@@ -134,6 +138,7 @@ export function sketch(map) {
 function stop(ctx) {
   drafts.drawing = false;
   drafts.points = [];
+  drafts.traced = null;
   sketch(ctx.state.map);
 }
 
@@ -188,6 +193,43 @@ async function propose(ctx, d) {
   }
 }
 
+/**
+ * Replace the line drawn by the water-parting of the service's DEM in a
+ * corridor around it (`POST /api/workflows/water-parting`, the terrain
+ * engine's divide): the longest piece it traced, its figures and
+ * warnings kept to show, the DEM named in the source.
+ */
+async function followWaterParting(ctx) {
+  const { state } = ctx;
+  drafts.busy = true;
+  ctx.status("loading", "tracing");
+  ctx.rerender();
+  try {
+    const w = await api("/api/workflows/water-parting", {
+      line: { name: "drawn", geojson: { type: "LineString", coordinates: drafts.points } },
+      corridor_m: drafts.corridor,
+    });
+    const pieces = [];
+    for (const f of w.divide.features ?? []) {
+      const g = f.geometry;
+      if (g?.type === "LineString") pieces.push(g.coordinates);
+      else if (g?.type === "MultiLineString") pieces.push(...g.coordinates);
+    }
+    pieces.sort((a, b) => b.length - a.length);
+    if (!pieces.length) throw new Error(t("no_water_parting"));
+    drafts.points = pieces[0];
+    drafts.traced = { length: w.summary.length_m, pieces: pieces.length, warnings: w.summary.warnings ?? [], dem: w.dem };
+    if (!drafts.source.trim()) drafts.source = t("water_parting_source", { dem: w.dem.name, sha: w.dem.sha256.slice(0, 12), corridor: drafts.corridor });
+    sketch(state.map);
+    ctx.status("ready", "traced", { m: Math.round(w.summary.length_m) });
+  } catch (e) {
+    ctx.status("error", "refused_trace", { reason: e.message });
+  } finally {
+    drafts.busy = false;
+    ctx.rerender();
+  }
+}
+
 /** The drafts view's elements; `ctx`: { state, rerender, status, refresh }. */
 export function draftsView(ctx) {
   const { state } = ctx;
@@ -226,6 +268,23 @@ export function draftsView(ctx) {
           " ",
           el("button", { id: "draft-cancel", type: "button", class: "small", onclick: () => { stop(ctx); ctx.rerender(); } }, t("cancel")),
         ),
+        state.dems.length
+          ? el(
+              "div",
+              { class: "water-parting" },
+              el("button", { id: "draft-water-parting", type: "button", class: "small", disabled: drafts.points.length < 2 || drafts.busy, onclick: () => followWaterParting(ctx) }, t("follow_water_parting")),
+              " ",
+              el("label", {}, t("corridor"), " ", el("input", { id: "draft-corridor", type: "number", min: "100", step: "100", value: String(drafts.corridor), onchange: (e) => (drafts.corridor = Number(e.target.value)) }), " m"),
+              drafts.traced
+                ? el(
+                    "p",
+                    { class: "traced", dataset: { length: drafts.traced.length, pieces: drafts.traced.pieces } },
+                    t("traced_summary", { m: Math.round(drafts.traced.length), pieces: drafts.traced.pieces, dem: drafts.traced.dem.name }),
+                    ...drafts.traced.warnings.map((w) => el("span", { class: "warning" }, el("br"), w)),
+                  )
+                : null,
+            )
+          : null,
         el("label", {}, t("section"), " ", el("input", { id: "draft-section", list: "known-sections", value: drafts.section, oninput: (e) => (drafts.section = e.target.value) })),
         el("datalist", { id: "known-sections" }, state.sections.map((s) => el("option", { value: s.section }))),
         el("label", { class: "block" }, t("source"), " ", el("input", { id: "draft-source", value: drafts.source, oninput: (e) => (drafts.source = e.target.value) })),

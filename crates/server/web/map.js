@@ -229,6 +229,8 @@ export function addLayers(map) {
     id: "graticule",
     type: "line",
     source: "graticule",
+    // (Degrees a few pixels apart at the smallest zooms: only from 3.)
+    minzoom: 3,
     paint: { "line-color": "#b9b4a6", "line-width": 0.6 },
   });
   for (const id of ["discrepancies", "pillars", "median", "turning_points"]) {

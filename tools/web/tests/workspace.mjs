@@ -455,6 +455,37 @@ async function pillars() {
   await page.screenshot({ path: `${config.screenshots}/${member}-basemap-ru.png` });
   await page.selectOption("#language", "en");
   out.basemap = { drawn, labels_en: labelsEn, labels_ru: labelsRu, statuses: base };
+  // A draft drawn roughly, then made to follow the water-parting.
+  if (config.pillars.waterParting) {
+    const pts = config.pillars.waterParting;
+    await page.evaluate((p) => {
+      const xs = p.map((q) => q[0]);
+      const ys = p.map((q) => q[1]);
+      window.terminusMap.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 200, duration: 0 });
+    }, pts);
+    await idle(page);
+    await page.click("#tab-drafts");
+    await page.click("#draft-new");
+    const box = await page.locator("#map").boundingBox();
+    for (const p of pts) {
+      const px = await page.evaluate((q) => window.terminusMap.project(q), p);
+      await page.mouse.click(box.x + px.x, box.y + px.y);
+    }
+    await page.waitForTimeout(300); // (snaps looked up)
+    const drawn = JSON.parse(await page.evaluate(() => document.body.dataset.sketch));
+    await page.click("#draft-water-parting");
+    await page.waitForSelector(".water-parting .traced", { timeout: 30000 });
+    await idle(page);
+    out.water_parting = {
+      drawn,
+      traced: JSON.parse(await page.evaluate(() => document.body.dataset.sketch)),
+      length: Number(await page.getAttribute(".water-parting .traced", "data-length")),
+      source: await page.inputValue("#draft-source"),
+      status: await page.textContent("#status"),
+    };
+    await page.screenshot({ path: `${config.screenshots}/${member}-water-parting.png` });
+    await page.click("#draft-cancel");
+  }
   await page.evaluate(() => window.terminusMap.jumpTo({ zoom: 6 }));
   await idle(page);
   out.pillars = [];
