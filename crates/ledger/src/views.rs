@@ -57,31 +57,208 @@ fn line_geometry(line: &[(f64, f64)]) -> Value {
     json!({"type": "LineString", "coordinates": line.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>()})
 }
 
+/// An event's body as the views read it: parsed once, its line (`line`,
+/// or the terms' `line`) taken out as numbers and the rest kept.
+#[derive(Debug)]
+pub struct ReadBody {
+    /// The body without its line (its section, source, terms' other
+    /// fields, pillars).
+    pub rest: Value,
+    /// Its line, when it has one of two or more finite positions.
+    pub line: Option<Vec<(f64, f64)>>,
+    /// The line as GeoJSON text and its bounding box, made once.
+    text: std::sync::OnceLock<(String, [f64; 4])>,
+}
+
+impl ReadBody {
+    fn of(e: &Event) -> ReadBody {
+        let mut rest = e.body_value();
+        let line = line_of(&rest);
+        if line.is_some() {
+            // (A million-vertex line is kept once, as numbers.)
+            if let Some(m) = rest.as_object_mut() {
+                m.remove("line");
+            }
+            if let Some(t) = rest.get_mut("terms").and_then(Value::as_object_mut) {
+                t.remove("line");
+            }
+        }
+        ReadBody {
+            rest,
+            line,
+            text: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The line as a GeoJSON LineString's text, exactly as serde_json
+    /// writes [`Lazy::to_value`]'s geometry, and its bounding box [west,
+    /// south, east, north]; made once (None without a line).
+    pub fn geometry_text(&self) -> Option<(&str, [f64; 4])> {
+        let line = self.line.as_deref()?;
+        let (t, b) = self.text.get_or_init(|| {
+            let g = line_geometry(line);
+            let b = bbox(&g).unwrap_or([f64::NAN; 4]);
+            (serde_json::to_string(&g).unwrap_or_default(), b)
+        });
+        Some((t, *b))
+    }
+}
+
+/// A feature of the layers whose line is an event's: its GeoJSON with
+/// `"geometry": null`, and the body holding the line — so that a service
+/// deriving its collections at every version of a record writes a
+/// million-vertex line's text once, not a tree of values per version.
+#[derive(Debug, Clone)]
+pub struct Lazy {
+    /// The feature (`type`, `id`, `geometry`, `properties`, in this
+    /// order), its geometry `null` when `line` holds it.
+    pub feature: Value,
+    /// The body whose line is the geometry.
+    pub line: Option<std::sync::Arc<ReadBody>>,
+}
+
+impl Lazy {
+    fn of(feature: Value, line: Option<std::sync::Arc<ReadBody>>) -> Lazy {
+        Lazy { feature, line }
+    }
+
+    /// The whole feature.
+    pub fn to_value(&self) -> Value {
+        let mut f = self.feature.clone();
+        if let Some(line) = self.line.as_ref().and_then(|b| b.line.as_deref()) {
+            f["geometry"] = line_geometry(line);
+        }
+        f
+    }
+
+    /// The whole feature as JSON text: `serde_json::to_string` of
+    /// [`Lazy::to_value`], the line's text written once and reused.
+    pub fn to_json(&self) -> String {
+        match self.line.as_ref().and_then(|b| b.geometry_text()) {
+            Some((g, _)) => format!(
+                "{{\"type\":{},\"id\":{},\"geometry\":{g},\"properties\":{}}}",
+                self.feature["type"], self.feature["id"], self.feature["properties"]
+            ),
+            None => serde_json::to_string(&self.feature).unwrap_or_default(),
+        }
+    }
+
+    /// The bounding box of its geometry.
+    pub fn bbox(&self) -> Option<[f64; 4]> {
+        match self.line.as_ref().and_then(|b| b.geometry_text()) {
+            Some((_, b)) => Some(b),
+            None => bbox(&self.feature["geometry"]),
+        }
+    }
+}
+
+/// [`Layers`] whose lines are read lazily (see [`Lazy`]).
+#[derive(Debug, Clone, Default)]
+pub struct LazyLayers {
+    /// As [`Layers::sections`].
+    pub sections: Vec<Lazy>,
+    /// As [`Layers::proposals`].
+    pub proposals: Vec<Lazy>,
+    /// As [`Layers::agreed_line`].
+    pub agreed_line: Vec<Lazy>,
+    /// As [`Layers::pillars`].
+    pub pillars: Vec<Lazy>,
+}
+
+impl LazyLayers {
+    /// The layers with every geometry in place.
+    pub fn values(&self) -> Layers {
+        let all = |v: &[Lazy]| v.iter().map(Lazy::to_value).collect();
+        Layers {
+            sections: all(&self.sections),
+            proposals: all(&self.proposals),
+            agreed_line: all(&self.agreed_line),
+            pillars: all(&self.pillars),
+        }
+    }
+}
+
+/// Bodies already read, by event signature (an Ed25519 signature over
+/// the whole event: the same signature, the same body): a service that
+/// derives its layers at every new version of the record reads each
+/// event's body once, not once per version — a record holding
+/// million-vertex claim lines would otherwise parse them again at every
+/// comment. Only events of the record are read into it.
+#[derive(Debug, Default)]
+pub struct BodyCache {
+    read: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<ReadBody>>>,
+}
+
+impl BodyCache {
+    /// The body of `e`, read now or before.
+    pub fn body(&self, e: &Event) -> std::sync::Arc<ReadBody> {
+        if let Some(b) = self.held().get(&e.signature) {
+            return b.clone();
+        }
+        let b = std::sync::Arc::new(ReadBody::of(e));
+        self.held().insert(e.signature.clone(), b.clone());
+        b
+    }
+
+    /// The map (a panic elsewhere while holding it leaves complete
+    /// entries: still good).
+    fn held(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, std::sync::Arc<ReadBody>>>
+    {
+        self.read.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Bodies held.
+    pub fn len(&self) -> usize {
+        self.held().len()
+    }
+
+    /// Whether none is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Read the layers out of `events`, as replayed by `replay` (which holds
 /// the agreed sections and the latest attachments).
 pub fn layers<E: Borrow<Event>>(events: &[E], replay: &Replay) -> Layers {
-    let mut out = Layers::default();
+    layers_with(events, replay, &BodyCache::default()).values()
+}
+
+/// [`layers`], each event's body read through `cache`, the lines left in
+/// the bodies (see [`Lazy`]).
+pub fn layers_with<E: Borrow<Event>>(
+    events: &[E],
+    replay: &Replay,
+    cache: &BodyCache,
+) -> LazyLayers {
+    let mut out = LazyLayers::default();
     // Per section: its latest line event.
     let mut latest: BTreeMap<String, u64> = BTreeMap::new();
     for e in events.iter().map(Borrow::borrow) {
-        let body = e.body_value();
+        let read = cache.body(e);
+        let body = &read.rest;
         let section = body["section"]
             .as_str()
             .or_else(|| body["terms"]["section"].as_str());
         if LINE_KINDS.contains(&e.kind.as_str()) {
-            if let (Some(line), Some(section)) = (line_of(&body), section) {
+            if let (Some(_), Some(section)) = (&read.line, section) {
                 latest.insert(section.to_string(), e.seq);
-                out.proposals.push(json!({
-                    "type": "Feature",
-                    "id": e.seq,
-                    "geometry": line_geometry(&line),
-                    "properties": {
-                        "seq": e.seq, "kind": e.kind, "section": section,
-                        "author": e.author, "party": replay.ever(&e.author).map(|m| &m.party),
-                        "time": e.time, "source": body.get("source"),
-                        "status": "shared",
-                    }
-                }));
+                out.proposals.push(Lazy::of(
+                    json!({
+                        "type": "Feature",
+                        "id": e.seq,
+                        "geometry": null,
+                        "properties": {
+                            "seq": e.seq, "kind": e.kind, "section": section,
+                            "author": e.author, "party": replay.ever(&e.author).map(|m| &m.party),
+                            "time": e.time, "source": body.get("source"),
+                            "status": "shared",
+                        }
+                    }),
+                    Some(read.clone()),
+                ));
             }
         } else if let Some(section) = section {
             latest.entry(section.to_string()).or_insert(e.seq);
@@ -89,42 +266,44 @@ pub fn layers<E: Borrow<Event>>(events: &[E], replay: &Replay) -> Layers {
     }
     let agreed = replay.agreed();
     let event = |seq: u64| events.get(seq as usize).map(Borrow::borrow);
+    let line_at = |seq: u64| {
+        event(seq)
+            .map(|e| cache.body(e))
+            .filter(|b| b.line.is_some())
+    };
     for (i, (section, &seq)) in latest.iter().enumerate() {
-        let (status, geometry, at) = match agreed.get(section) {
-            Some(a) => (
-                "agreed",
-                event(a.at).and_then(|e| line_of(&e.body_value())),
-                a.at,
-            ),
-            None => (
-                "under negotiation",
-                event(seq).and_then(|e| line_of(&e.body_value())),
-                seq,
-            ),
+        let (status, line, at) = match agreed.get(section) {
+            Some(a) => ("agreed", line_at(a.at), a.at),
+            None => ("under negotiation", line_at(seq), seq),
         };
-        out.sections.push(json!({
-            "type": "Feature",
-            "id": i + 1,
-            "geometry": geometry.as_deref().map(line_geometry),
-            "properties": {"section": section, "status": status, "event": at,
-                "parties": agreed.get(section).map(|a| &a.parties)},
-        }));
+        out.sections.push(Lazy::of(
+            json!({
+                "type": "Feature",
+                "id": i + 1,
+                "geometry": null,
+                "properties": {"section": section, "status": status, "event": at,
+                    "parties": agreed.get(section).map(|a| &a.parties)},
+            }),
+            line,
+        ));
     }
     for (i, (section, a)) in agreed.iter().enumerate() {
-        let Some(body) = event(a.at).map(Event::body_value) else {
+        let Some(read) = line_at(a.at) else {
             continue;
         };
-        let Some(line) = line_of(&body) else { continue };
-        out.agreed_line
-            .push(agreed_feature(i + 1, section, a, &body, &line));
+        out.agreed_line.push(Lazy::of(
+            agreed_feature(i + 1, section, a, &read.rest),
+            Some(read.clone()),
+        ));
     }
     for ((section, what), &seq) in replay.attachments() {
         if what != "pillar_catalogue" || !agreed.contains_key(section) {
             continue;
         }
-        let Some(body) = event(seq).map(Event::body_value) else {
+        let Some(read) = event(seq).map(|e| cache.body(e)) else {
             continue;
         };
+        let body = &read.rest;
         // Each pillar as the model's signed form reads it (a number, a
         // position, the catalogue's columns); an entry that is not one (a
         // body written by hand) is not drawn.
@@ -141,28 +320,25 @@ pub fn layers<E: Borrow<Event>>(events: &[E], replay: &Replay) -> Layers {
             props.extend(p.columns);
             props.insert("section".into(), json!(section));
             props.insert("catalogue_event".into(), json!(seq));
-            out.pillars.push(json!({
-                "type": "Feature",
-                "id": out.pillars.len() + 1,
-                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
-                "properties": props,
-            }));
+            out.pillars.push(Lazy::of(
+                json!({
+                    "type": "Feature",
+                    "id": out.pillars.len() + 1,
+                    "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+                    "properties": props,
+                }),
+                None,
+            ));
         }
     }
     out
 }
 
-fn agreed_feature(
-    id: usize,
-    section: &str,
-    a: &Agreed,
-    body: &Value,
-    line: &[(f64, f64)],
-) -> Value {
+fn agreed_feature(id: usize, section: &str, a: &Agreed, body: &Value) -> Value {
     json!({
         "type": "Feature",
         "id": id,
-        "geometry": line_geometry(line),
+        "geometry": null,
         "properties": {
             "section": section,
             "parties": a.parties.join(", "),

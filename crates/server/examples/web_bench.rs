@@ -158,6 +158,16 @@ fn tiles(dir: &Path) {
         )
         .unwrap(),
     );
+    // The record's views alone (each event's body read, its line as GeoJSON).
+    let t = Instant::now();
+    {
+        let live = service.read_live();
+        let _ = terminus_ledger::views::layers(&live.events, &live.replay);
+    }
+    println!(
+        "views of the record: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     // The record's collections derived (the GeoJSON of every item), apart.
     let t = Instant::now();
     let _ = service.collections();
@@ -197,6 +207,61 @@ fn tiles(dir: &Path) {
         .collect();
     let (first_ms, _) = get("/api/tiles/proposals/6/41/23.mvt".into());
     println!("first tile (projects and indexes both lines): {first_ms:.1} ms");
+    // A new version of the record (a comment appended through the API):
+    // its collections and its first tile again — the lines that did not
+    // change are neither read nor projected again.
+    let next = {
+        let live = service.read_live();
+        (live.events.len() as u64, live.replay.prev().to_string())
+    };
+    let mut e = terminus_ledger::record::Event {
+        seq: next.0,
+        commission: "AM-AZ".into(),
+        kind: "comment".into(),
+        author: "arm-head".into(),
+        time: "2026-12-08T00:00:00Z".into(),
+        prev: next.1,
+        body: terminus_ledger::record::canonical_raw(
+            &json!({"section": "A piece 1", "text": "a comment"}),
+        ),
+        signature: String::new(),
+    };
+    e.signature = key.sign(&e.signed_bytes());
+    let status = rt.block_on(async {
+        let req = axum::http::Request::builder()
+            .method("POST")
+            .uri("/api/events")
+            .header("host", "bench.invalid")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from(serde_json::to_string(&e).unwrap()))
+            .unwrap();
+        let res = app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let b = http_body_util::BodyExt::collect(res.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        (status, String::from_utf8_lossy(&b).into_owned())
+    });
+    assert_eq!(status.0, 201, "{}", status.1);
+    let t = Instant::now();
+    {
+        let live = service.read_live();
+        let _ = terminus_ledger::views::layers_with(&live.events, &live.replay, &service.bodies);
+    }
+    println!(
+        "after a comment: views again (bodies read before): {:.1} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    let t = Instant::now();
+    let _ = service.collections();
+    println!(
+        "after a comment: collections derived again: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    let (again_ms, _) = get("/api/tiles/proposals/6/41/23.mvt".into());
+    println!("after a comment: first tile: {again_ms:.1} ms");
     println!("zoom\ttiles\tmedian_ms\tp95_ms\tmax_ms\tmedian_bytes\tmax_bytes");
     for z in 5..=14u32 {
         let k = f64::from(1u32 << z);

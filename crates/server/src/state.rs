@@ -62,6 +62,10 @@ pub struct Item {
     pub brief: String,
     /// Whether it shows agreed content (observers see only these).
     pub agreed: bool,
+    /// A hash of its id and text, keyed with this process's random key
+    /// (SipHash; not predictable, so not collided on purpose): what its
+    /// projected tile line is cached by.
+    pub content: u64,
 }
 
 /// The record as last written.
@@ -126,9 +130,11 @@ pub struct Collections {
     pub by_name: BTreeMap<&'static str, Vec<Item>>,
     /// Each party's drafts as proposal features.
     pub drafts: BTreeMap<String, Vec<Item>>,
-    /// Items' lines projected for vector tiles, made when first tiled
-    /// (keyed by the item's address: these collections never move).
-    pub tile_lines: Mutex<HashMap<usize, Arc<crate::tiles::Tiled>>>,
+    /// Items' lines projected for vector tiles, made when first tiled,
+    /// by the item's [`Item::content`]: carried to the next version's
+    /// collections for the items that did not change, so a comment does
+    /// not project a million-vertex claim line again.
+    pub tile_lines: Mutex<HashMap<u64, Arc<crate::tiles::Tiled>>>,
 }
 
 /// Everything a request handler reaches.
@@ -160,6 +166,8 @@ pub struct Service {
     /// The base map's countries and places (the bundled Natural Earth
     /// polygons unless `terminus serve --countries/--places` add more).
     pub basemap: Arc<terminus_app::basemap::Basemap>,
+    /// The record's event bodies as the views read them, each once.
+    pub bodies: views::BodyCache,
 }
 
 /// The names of the OGC API collections, with their titles.
@@ -211,6 +219,7 @@ impl Service {
             changes: tokio::sync::watch::Sender::new(1),
             dems: Vec::new(),
             basemap: Arc::new(terminus_app::basemap::Basemap::bundled()),
+            bodies: views::BodyCache::default(),
         })
     }
 
@@ -255,16 +264,41 @@ impl Service {
         let live = self.read_live();
         let mut cache = held(&self.collections);
         if cache.version != live.version {
-            *cache = Arc::new(derive(&live));
+            let next = derive(&live, &self.bodies);
+            // The lines already projected, for the items that stayed.
+            let kept: std::collections::HashSet<u64> = next
+                .by_name
+                .values()
+                .chain(next.drafts.values())
+                .flatten()
+                .map(|i| i.content)
+                .collect();
+            let mut lines = std::mem::take(&mut *held(&cache.tile_lines));
+            lines.retain(|k, _| kept.contains(k));
+            *held(&next.tile_lines) = lines;
+            *cache = Arc::new(next);
         }
         cache.clone()
     }
 }
 
 fn item(id: String, feature: &serde_json::Value, agreed: bool) -> Item {
-    let bbox = views::bbox(&feature["geometry"]);
+    item_of(
+        id,
+        &views::Lazy {
+            feature: feature.clone(),
+            line: None,
+        },
+        agreed,
+    )
+}
+
+/// An item of the layers: its text (a line's written once per event and
+/// reused at every version, `views::Lazy`), its brief and bbox.
+fn item_of(id: String, feature: &views::Lazy, agreed: bool) -> Item {
+    let bbox = feature.bbox();
     let mut brief = serde_json::Map::new();
-    if let Some(f) = feature.as_object() {
+    if let Some(f) = feature.feature.as_object() {
         for (k, v) in f {
             if k != "geometry" {
                 brief.insert(k.clone(), v.clone());
@@ -275,12 +309,20 @@ fn item(id: String, feature: &serde_json::Value, agreed: bool) -> Item {
     if let Some(b) = bbox {
         brief.insert("bbox".into(), serde_json::json!(b));
     }
+    let json = feature.to_json();
+    let content = {
+        use std::hash::BuildHasher;
+        static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+            std::sync::OnceLock::new();
+        KEY.get_or_init(Default::default).hash_one((&id, &json))
+    };
     Item {
         id,
         bbox,
-        json: serde_json::to_string(feature).unwrap_or_default(),
+        json,
         brief: serde_json::to_string(&brief).unwrap_or_default(),
         agreed,
+        content,
     }
 }
 
@@ -291,21 +333,22 @@ fn id_of(f: &serde_json::Value) -> String {
     }
 }
 
-fn derive(live: &Live) -> Collections {
-    let layers = views::layers(&live.events, &live.replay);
+fn derive(live: &Live, bodies: &views::BodyCache) -> Collections {
+    let layers = views::layers_with(&live.events, &live.replay, bodies);
     let mut by_name = BTreeMap::new();
+    let id_of = |f: &views::Lazy| id_of(&f.feature);
     let sections = layers
         .sections
         .iter()
-        .map(|f| item(id_of(f), f, f["properties"]["status"] == "agreed"))
+        .map(|f| item_of(id_of(f), f, f.feature["properties"]["status"] == "agreed"))
         .collect();
     by_name.insert("sections", sections);
     let mut proposals = Vec::new();
     for f in &layers.proposals {
         let mut f = f.clone();
-        let id = format!("event-{}", f["id"]);
-        f["id"] = serde_json::Value::String(id.clone());
-        proposals.push(item(id, &f, false));
+        let id = format!("event-{}", f.feature["id"]);
+        f.feature["id"] = serde_json::Value::String(id.clone());
+        proposals.push(item_of(id, &f, false));
     }
     by_name.insert("proposals", proposals);
     by_name.insert(
@@ -313,7 +356,7 @@ fn derive(live: &Live) -> Collections {
         layers
             .agreed_line
             .iter()
-            .map(|f| item(id_of(f), f, true))
+            .map(|f| item_of(id_of(f), f, true))
             .collect(),
     );
     by_name.insert(
@@ -321,7 +364,7 @@ fn derive(live: &Live) -> Collections {
         layers
             .pillars
             .iter()
-            .map(|f| item(id_of(f), f, true))
+            .map(|f| item_of(id_of(f), f, true))
             .collect(),
     );
     let mut drafts = BTreeMap::new();

@@ -7,7 +7,7 @@
 //! (`ogc::items_for`, the policy's answer: the caller's party's drafts
 //! among the proposals, nothing of the negotiation for observers), each
 //! with its properties (nested values as JSON text). Lines are projected
-//! once per version of the record and cached.
+//! once and cached by the item's content, across versions of the record.
 
 use crate::http::{caller, ApiError};
 use crate::ogc::items_for;
@@ -134,7 +134,7 @@ pub async fn tile(
         let tiled: Vec<Arc<Tiled>> = items
             .iter()
             .map(|item| {
-                let key = *item as *const Item as usize;
+                let key = item.content;
                 if let Some(t) = crate::state::held(&cols.tile_lines).get(&key) {
                     return t.clone();
                 }
