@@ -3,7 +3,7 @@
 //   node tools/web/bench/fps.mjs CONFIG.json
 //
 // CONFIG: {"base", "key": "member.key", "what": "paint" | "pan", "runs",
-//          "viewport": {"width", "height"}, "empty": bool}
+//          "viewport": {"width", "height"}, "empty": bool, "hide": [layer ids]}
 // - paint: time from navigation to the first meaningful paint — the
 //   page ready and the map idle with the member's lines drawn — signed
 //   in with the key (the sign-in is a file chosen by the test as a user
@@ -52,10 +52,12 @@ try {
       page_signed_in_drawn_ms: Math.round(drawnAt - Number(d.signInAtMs)),
     };
     if (config.what === "pan") {
-      r.frames = await page.evaluate(async (empty) => {
+      r.frames = await page.evaluate(async ([empty, hide]) => {
         const m = window.terminusMap;
-        // (The renderer's ceiling here: every layer hidden.)
+        // (The renderer's ceiling here: every layer hidden; or the
+        // layers named in "hide", to see what each costs.)
         if (empty) for (const l of m.getStyle().layers) if (l.id !== "background") m.setLayoutProperty(l.id, "visibility", "none");
+        for (const id of hide) if (m.getLayer(id)) m.setLayoutProperty(id, "visibility", "none");
         const gaps = [];
         let last = performance.now();
         let on = true;
@@ -83,7 +85,7 @@ try {
         }
         on = false;
         return gaps.slice(2);
-      }, !!config.empty);
+      }, [!!config.empty, config.hide ?? []]);
     }
     out.runs.push(r);
     await context.close();
