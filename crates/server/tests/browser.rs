@@ -348,6 +348,24 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
                 "{member}: {c}"
             );
         }
+        // The claim lines listed one by one are the proposals the API
+        // serves this member; the first unticked leaves the map alone.
+        if let Some(items) = get("/collections/proposals/items?limit=10000") {
+            let ids: Vec<Value> = items["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["id"].clone())
+                .collect();
+            let c = &v["claims"];
+            assert_eq!(c["listed"], json!(ids), "{member}: {c}");
+            let before: Vec<Value> = serde_json::from_value(c["before"].clone()).unwrap();
+            let mut expected = before.clone();
+            expected.retain(|x| x != &ids[0]);
+            assert!(before.contains(&ids[0]), "{member}: {c}");
+            assert_eq!(c["after"], json!(expected), "{member}: {c}");
+            assert_eq!(c["again"], c["before"], "{member}: {c}");
+        }
         // Spelled out for the fixture, so the matrix cannot be vacuous.
         let secret_arm = v["drafts"]
             .as_array()

@@ -10,13 +10,12 @@ import { readKeyFile, makeToken, KeyFileError, KeyMismatch, NoEd25519 } from "./
 import { api, setToken, ApiError, forgetFeatures } from "./api.js";
 import { $, el, checkList } from "./dom.js";
 import { compare, compareView, describeDiscrepancy, previousProposal, runCompare } from "./compare.js";
-import { drafts, draftsView, onMapClick, sketch } from "./drafts.js";
+import { drafts, draftsView, onMapClick, sketch, addAtCentre, sourceText } from "./drafts.js";
 import { compromiseView, clearCompromise } from "./compromise.js";
 import { verifyRecord } from "./verify.js";
 import { agreementControls, pending } from "./agreements.js";
-import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief, setTiled, TILED, BASE, setBasemap, setBaseVisible, setPlaceLabels } from "./map.js";
+import { createMap, addLayers, setData, setVisible, fitTo, extent, maplibregl, PARTY_COLOURS, partyColour, setMapToken, setRelief, setTiled, TILED, BASE, setBasemap, setBaseVisible, setPlaceLabels, setHiddenClaims } from "./map.js";
 import { profileOf } from "./profile.js";
-import { addAtCentre } from "./drafts.js";
 
 const COLLECTIONS = ["sections", "proposals", "agreed_line", "pillars"];
 
@@ -37,6 +36,8 @@ const state = {
   status: ["loading", "loading", {}],
   map: null,
   popup: null,
+  // Claim lines the member hid (item ids of the proposals collection).
+  hiddenClaims: new Set(),
 };
 
 // The status line: a string key and its values, so that it is written
@@ -311,6 +312,7 @@ function renderView() {
             el("li", {}, el("span", { class: "swatch", style: `background:${PARTY_COLOURS[i % PARTY_COLOURS.length]}` }), ` ${p}`),
           ),
         ),
+        claimsList(),
       );
       break;
     case "compare":
@@ -371,6 +373,7 @@ function renderMap() {
   // each reload: `loads` changes their URL); pillars as GeoJSON.
   setTiled(map, !!state.you, state.loads, state.parties);
   if (map.getLayer("proposals")) map.setPaintProperty("proposals", "line-color", partyColour(state.parties));
+  setHiddenClaims(map, [...state.hiddenClaims]);
   setData(map, "pillars", state.data.pillars);
   for (const id of COLLECTIONS) setVisible(map, id, state.visible.has(id) && id in state.data);
   setVisible(map, "graticule", state.visible.has("graticule"));
@@ -408,6 +411,37 @@ function diffButton(seq) {
       },
     },
     t("diff_previous", { previous: pair.previous.seq }),
+  );
+}
+
+/**
+ * Every claim line on the map — each proposal, counter-proposal and
+ * amendment of the record and the party's own drafts — by party and
+ * source, each toggled like a layer (a filter on the tiled proposals).
+ */
+function claimsList() {
+  const claims = state.data.proposals?.features ?? [];
+  if (!claims.length) return null;
+  const shown = new Set(claims.map((f) => String(f.id)).filter((id) => !state.hiddenClaims.has(id)));
+  return el(
+    "div",
+    { class: "claims" },
+    el("h3", {}, t("claims")),
+    checkList(
+      "claims",
+      claims.map((f) => {
+        const p = f.properties;
+        const what = p.draft !== undefined ? `${t("draft")} ${p.draft}` : `#${p.seq} ${t(`kind_${p.kind}`)}`;
+        const source = sourceText(p.source);
+        return { id: String(f.id), label: `${what} · ${p.section} · ${p.party ?? p.author}${source ? ` · ${source}` : ""}` };
+      }),
+      shown,
+      (id, on) => {
+        if (on) state.hiddenClaims.delete(id);
+        else state.hiddenClaims.add(id);
+        setHiddenClaims(state.map, [...state.hiddenClaims]);
+      },
+    ),
   );
 }
 

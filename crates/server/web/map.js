@@ -338,6 +338,12 @@ export function setTiled(map, on, version, parties) {
   }
 }
 
+/** Hide the claim lines (proposals' item ids) the member unticked. */
+export function setHiddenClaims(map, ids) {
+  if (!map.getLayer("proposals")) return;
+  map.setFilter("proposals", ids.length ? ["!", ["in", ["get", "_id"], ["literal", ids]]] : null);
+}
+
 export function setVisible(map, id, visible) {
   if (!map.getLayer(id)) return;
   if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", visible ? "visible" : "none");

@@ -75,7 +75,21 @@ async function visit(member, keyPath) {
   }
   if (tabs.includes("layers")) {
     await open("layers");
-    seen.layers = await page.$$eval("#view input[type=checkbox]", (l) => l.map((x) => x.name));
+    seen.layers = await page.$$eval("#view .layers input[type=checkbox]", (l) => l.map((x) => x.name));
+    // Each claim line toggled like a layer: the first unticked leaves
+    // the map, the others stay.
+    const claims = await page.$$eval("#view .claims input[type=checkbox]", (l) => l.map((x) => x.name));
+    if (claims.length) {
+      const drawn = () =>
+        page.evaluate(() => [...new Set(window.terminusMap.queryRenderedFeatures({ layers: ["proposals"] }).map((f) => f.properties._id))].sort());
+      const before = await drawn();
+      await page.uncheck(`#view .claims input[name="${claims[0]}"]`);
+      await idle(page);
+      const after = await drawn();
+      await page.check(`#view .claims input[name="${claims[0]}"]`);
+      await idle(page);
+      seen.claims = { listed: claims, before, after, again: await drawn() };
+    }
   }
   if (tabs.includes("record")) {
     await open("record");
