@@ -444,6 +444,15 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
                     .unwrap()
                     .len())
             );
+            // Each turning point's base points and tie lines, drawn.
+            for (k, layer) in [("bases", "base_points"), ("ties", "tie_lines")] {
+                let n = median["layers"][layer]["features"]
+                    .as_array()
+                    .unwrap()
+                    .len();
+                assert!(n >= 2, "{layer}: {n}");
+                assert_eq!(cm[k], json!(n), "{layer}");
+            }
             let shown_m: f64 = cm["rows"]["length"]
                 .as_str()
                 .unwrap()

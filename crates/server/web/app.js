@@ -524,7 +524,12 @@ function popupFor(feature, lngLat) {
   const rows = Object.entries(p)
     .filter(([k, v]) => v !== null && v !== undefined && v !== "" && !(feature.layer.id === "pillars" && (k === "name" || k === "desc")))
     .map(([k, v]) => el("tr", {}, el("th", { scope: "row" }, k), el("td", {}, text(v))));
-  const heading = feature.layer.id === "pillars" ? t("pillar", { number: p.number }) : `${t("section")} ${p.section ?? ""}`;
+  const heading =
+    feature.layer.id === "pillars"
+      ? t("pillar", { number: p.number })
+      : feature.layer.id === "turning_points"
+        ? t("turning_point", { line: p.line ?? "", id: p.id ?? "" })
+        : `${t("section")} ${p.section ?? ""}`;
   const body = el("div", { class: "feature", dataset: { layer: feature.layer.id } }, el("h3", {}, heading), el("table", {}, rows));
   state.popup = new maplibregl.Popup({ maxWidth: "360px" }).setLngLat(lngLat).setDOMContent(body).addTo(state.map);
   // A pillar's line of sight to the next pillar of its section, from the
@@ -703,7 +708,7 @@ async function start() {
       [x - 4, y - 4],
       [x + 4, y + 4],
     ];
-    const layers = ["pillars", "agreed_line", "proposals", "sections", "discrepancies"].filter((id) => state.map.getLayer(id) && state.map.getLayoutProperty(id, "visibility") !== "none");
+    const layers = ["pillars", "turning_points", "agreed_line", "proposals", "sections", "discrepancies"].filter((id) => state.map.getLayer(id) && state.map.getLayoutProperty(id, "visibility") !== "none");
     const hits = state.map.queryRenderedFeatures(near, { layers });
     hits.sort((a, b) => layers.indexOf(a.layer.id) - layers.indexOf(b.layer.id));
     if (hits.length) popupFor(hits[0], e.lngLat);

@@ -2,7 +2,8 @@
 // record, the party's drafts, the agreed line, or files opened), the
 // service's median workflow in compromise mode — the application
 // layer's, as `terminus median --compromise` — drawn with its turning
-// points, and the areas each party gains against each claim.
+// points, their base points and tie lines, and the areas each party
+// gains against each claim.
 
 import { t, language } from "./i18n.js";
 import { api } from "./api.js";
@@ -19,10 +20,13 @@ export const compromise = {
 function draw(ctx) {
   const map = ctx.state.map;
   const r = compromise.result;
-  setData(map, "median", r?.layers.median);
-  setData(map, "turning_points", r?.layers.turning_points);
-  setVisible(map, "median", !!r);
-  setVisible(map, "turning_points", !!r);
+  // The line, its turning points, and — from zoom 9 — each turning
+  // point's base points on the two claims and the tie lines to them
+  // (equidistance: a turning point's ties are equally long).
+  for (const id of ["median", "turning_points", "base_points", "tie_lines"]) {
+    setData(map, id, r?.layers[id]);
+    setVisible(map, id, !!r);
+  }
   const b = r && extent([r.layers.median]);
   if (b) fitTo(map, b);
 }
@@ -30,8 +34,7 @@ function draw(ctx) {
 /** Clear what the view drew (signing out). */
 export function clearCompromise(map) {
   compromise.result = null;
-  setData(map, "median", null);
-  setData(map, "turning_points", null);
+  for (const id of ["median", "turning_points", "base_points", "tie_lines"]) setData(map, id, null);
 }
 
 export function compromiseView(ctx) {

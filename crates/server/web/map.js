@@ -233,7 +233,7 @@ export function addLayers(map) {
     minzoom: 3,
     paint: { "line-color": "#b9b4a6", "line-width": 0.6 },
   });
-  for (const id of ["discrepancies", "pillars", "median", "turning_points"]) {
+  for (const id of ["discrepancies", "pillars", "median", "turning_points", "base_points", "tie_lines"]) {
     map.addSource(id, { type: "geojson", data: EMPTY });
   }
   // A comparison's polygons, filled by who gains if line a is adopted
@@ -258,6 +258,22 @@ export function addLayers(map) {
       "circle-stroke-color": "#000000",
       "circle-stroke-width": 2,
     },
+  });
+  // A compromise's tie lines (turning point to base point) and base
+  // points on the claims, under its line.
+  map.addLayer({
+    id: "tie_lines",
+    type: "line",
+    source: "tie_lines",
+    minzoom: 9,
+    paint: { "line-color": "#009E73", "line-width": 0.8, "line-dasharray": [2, 2], "line-opacity": 0.8 },
+  });
+  map.addLayer({
+    id: "base_points",
+    type: "circle",
+    source: "base_points",
+    minzoom: 9,
+    paint: { "circle-radius": 2.5, "circle-color": "#ffffff", "circle-stroke-color": "#009E73", "circle-stroke-width": 1.2 },
   });
   // A compromise computed in the page, and its turning points.
   map.addLayer({

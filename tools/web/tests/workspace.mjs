@@ -242,8 +242,17 @@ async function visit(member, keyPath) {
       gains: await page.$$eval(".compromise-result tbody[data-claim]", (l) => l.map((x) => ({ claim: x.dataset.claim, area_m2: Number(x.dataset.areaM2) }))),
       lines: await page.evaluate(async () => (await window.terminusMap.getSource("median").getData()).features.length),
       points: await page.evaluate(async () => (await window.terminusMap.getSource("turning_points").getData()).features.length),
+      bases: await page.evaluate(async () => (await window.terminusMap.getSource("base_points").getData()).features.length),
+      ties: await page.evaluate(async () => (await window.terminusMap.getSource("tie_lines").getData()).features.length),
     };
     await page.screenshot({ path: `${config.screenshots}/${name}-compromise.png` });
+    // Close in on a turning point: its tie lines to the two claims.
+    await page.evaluate(async () => {
+      const tp = (await window.terminusMap.getSource("turning_points").getData()).features.find((f) => f.properties.kind === "turning");
+      if (tp) window.terminusMap.jumpTo({ center: tp.geometry.coordinates, zoom: 12 });
+    });
+    await idle(page);
+    await page.screenshot({ path: `${config.screenshots}/${name}-compromise-ties.png` });
   }
   // The same page in Russian: the strings come from one table.
   await page.selectOption("#language", "ru");
