@@ -280,6 +280,11 @@ impl Basemap {
         Ok(())
     }
 
+    /// Places held.
+    pub fn place_count(&self) -> usize {
+        self.places.len()
+    }
+
     /// The places as a GeoJSON FeatureCollection (WGS 84): `name`,
     /// `name_<lang>` for each language the data has, `population`.
     pub fn places(&self) -> Json {

@@ -96,6 +96,14 @@ pub struct CompareBody {
     /// Compare every line with this one (by name) instead of all pairs.
     #[serde(default)]
     pub reference: Option<String>,
+    /// Name the base map's places (`terminus serve --places`) inside each
+    /// discrepancy, as `terminus compare --places` does (default true).
+    #[serde(default = "default_true")]
+    pub places: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// `POST /api/workflows/median`.
@@ -411,11 +419,17 @@ pub async fn compare(
     let inputs = Inputs::new()?;
     let (lines, names) = line_files(&s, &who, &req.lines, &inputs)?;
     let (parties, party_names) = party_files(&req.parties, &inputs)?;
+    let places = if req.places && s.basemap.place_count() > 0 {
+        Some(inputs.write("places", 0, &s.basemap.places())?)
+    } else {
+        None
+    };
     let app_req = terminus_app::compare::CompareRequest {
         lines,
         names,
         parties,
         party_names,
+        places,
         tolerance: req.tolerance_m,
         bridge: req.bridge_m,
         join: req.join_m,

@@ -600,3 +600,42 @@ async fn the_water_parting_along_a_rough_line_stays_in_its_corridor() {
     .await;
     assert_eq!(s, 401);
 }
+
+/// A comparison in the service names the base map's places inside each
+/// discrepancy, as `terminus compare --places` does; asked not to, it
+/// names none.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_comparison_names_the_places_of_the_base_map_inside_its_discrepancies() {
+    let a = alay::alay();
+    // Two lines that part around Kashka-Suu (73.45°E 39.58°N).
+    let line = |c: serde_json::Value| serde_json::json!({"type": "LineString", "coordinates": c});
+    let lines = serde_json::json!([
+        {"name": "west", "geojson": line(serde_json::json!([[73.35, 39.50], [73.35, 39.66]]))},
+        {"name": "east", "geojson": line(serde_json::json!([[73.35, 39.50], [73.55, 39.58], [73.35, 39.66]]))},
+    ]);
+    let (s, w) = post(
+        &a,
+        Some("kgz-head"),
+        "/api/workflows/compare",
+        serde_json::json!({"lines": lines}),
+    )
+    .await;
+    assert_eq!(s, 200, "{w}");
+    let places: Vec<String> = w["layers"]["affected_places"]["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(places, ["Kashka-Suu"], "{}", w["layers"]["affected_places"]);
+    assert!(w["summary"].to_string().contains("Kashka-Suu"));
+    let (s, w) = post(
+        &a,
+        Some("kgz-head"),
+        "/api/workflows/compare",
+        serde_json::json!({"lines": lines, "places": false}),
+    )
+    .await;
+    assert_eq!(s, 200, "{w}");
+    assert!(!w.to_string().contains("Kashka-Suu"));
+}
