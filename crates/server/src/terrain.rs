@@ -48,6 +48,9 @@ fn dem_json(d: &ServedDem) -> Value {
         "tiles": format!("/api/relief/{}/{{z}}/{{x}}/{{y}}.png", d.name),
         "terrain_tiles": format!("/api/terrain/{}/{{z}}/{{x}}/{{y}}.mvt", d.name),
         "drainage_min_area_km2": relief::DRAINAGE_MIN_AREA_KM2,
+        // The streams' figures and what was done with voids, once traced
+        // (at the first terrain tile); null before.
+        "drainage": relief::drainage_facts(d),
     })
 }
 

@@ -358,6 +358,17 @@ async fn the_base_maps_contours_lie_at_their_levels_and_its_streams_on_the_grid(
         }
     }
     assert!(on_centres > 20, "{on_centres} stream vertices");
+    // Once traced, /api/dems says how: the threshold and what was done
+    // with the DEM's voids.
+    let (_, b) = get(&a, Some("kgz-head"), "/api/dems").await;
+    let facts = &json(&b)["dems"][0]["drainage"];
+    assert_eq!(facts["min_area_km2"], 20.0, "{facts}");
+    assert!(facts["threshold_cells"].as_u64().unwrap() > 50, "{facts}");
+    assert!(
+        facts["segments"].as_u64().unwrap() >= orders.len() as u64,
+        "{facts}"
+    );
+    assert!(facts["voids"].as_str().unwrap().len() > 5, "{facts}");
     // Off the DEM: an empty tile. Anonymous callers, bad paths: refused.
     let (s, b) = get(
         &a,

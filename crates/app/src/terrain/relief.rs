@@ -204,6 +204,22 @@ pub const CONTOUR_MAX_CELLS: usize = 4_000_000;
 /// Every fifth contour is an index contour (drawn heavier, labelled).
 pub const INDEX_EVERY: f64 = 5.0;
 
+/// What is known of `dem`'s stream network for its description: its
+/// figures and what was done with the DEM's voids once traced, the
+/// reason when it could not be, None before the first terrain tile.
+pub fn drainage_facts(dem: &ServedDem) -> Option<serde_json::Value> {
+    dem.drainage.get().map(|d| match d {
+        Ok(d) => serde_json::json!({
+            "min_area_km2": DRAINAGE_MIN_AREA_KM2,
+            "threshold_cells": d.threshold,
+            "segments": d.segments,
+            "length_m": d.length_m,
+            "voids": d.voids,
+        }),
+        Err(why) => serde_json::json!({ "error": why }),
+    })
+}
+
 /// The stream network of `dem`, traced on first use (see [`Drainage`]).
 pub fn drainage(dem: &ServedDem) -> Result<Arc<Drainage>, Failure> {
     dem.drainage
@@ -347,10 +363,12 @@ pub fn terrain_tile(dem: &ServedDem, z: u32, x: u32, y: u32) -> Result<Vec<u8>, 
             points: false,
         })
         .collect();
-    let streams = drainage(dem)?;
+    // (A stream network that cannot be traced leaves the contours drawn;
+    // `/api/dems` says why.)
+    let streams = drainage(dem).ok();
     let stream_features: Vec<TileFeature<'_>> = streams
-        .orders
         .iter()
+        .flat_map(|d| d.orders.iter())
         .map(|(order, line)| TileFeature {
             id: u64::from(*order),
             properties: vec![("order".into(), TileValue::Int(i64::from(*order)))],
