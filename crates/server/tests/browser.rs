@@ -335,6 +335,11 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
             }
             None => assert!(v.get("drafts").is_none(), "{member} sees drafts"),
         }
+        // The sections layer starts unticked (its lines are the other
+        // layers'); ticked, it shows what the API serves.
+        if v["layers"].as_array().unwrap().contains(&json!("sections")) {
+            assert_eq!(v["sections_shown_at_first"], false, "{member}");
+        }
         // The map: each collection's features as the API serves them.
         for c in ["sections", "proposals", "agreed_line", "pillars"] {
             let n = get(&format!("/collections/{c}/items?limit=10000"))

@@ -3,7 +3,9 @@
 //   node tools/web/bench/fps.mjs CONFIG.json
 //
 // CONFIG: {"base", "key": "member.key", "what": "paint" | "pan", "runs",
-//          "viewport": {"width", "height"}, "empty": bool, "hide": [layer ids]}
+//          "viewport": {"width", "height"}, "empty": bool, "hide": [layer ids],
+//          "solid": bool (the proposals drawn without dashes),
+//          "paint": [[layer, property, value]] (a style tried)}
 // - paint: time from navigation to the first meaningful paint — the
 //   page ready and the map idle with the member's lines drawn — signed
 //   in with the key (the sign-in is a file chosen by the test as a user
@@ -52,12 +54,14 @@ try {
       page_signed_in_drawn_ms: Math.round(drawnAt - Number(d.signInAtMs)),
     };
     if (config.what === "pan") {
-      r.frames = await page.evaluate(async ([empty, hide]) => {
+      r.frames = await page.evaluate(async ([empty, hide, solid, paint]) => {
         const m = window.terminusMap;
         // (The renderer's ceiling here: every layer hidden; or the
         // layers named in "hide", to see what each costs.)
         if (empty) for (const l of m.getStyle().layers) if (l.id !== "background") m.setLayoutProperty(l.id, "visibility", "none");
         for (const id of hide) if (m.getLayer(id)) m.setLayoutProperty(id, "visibility", "none");
+        if (solid && m.getLayer("proposals")) m.setPaintProperty("proposals", "line-dasharray", undefined);
+        for (const [id, prop, value] of paint) if (m.getLayer(id)) m.setPaintProperty(id, prop, value);
         const gaps = [];
         let last = performance.now();
         let on = true;
@@ -85,7 +89,7 @@ try {
         }
         on = false;
         return gaps.slice(2);
-      }, [!!config.empty, config.hide ?? []]);
+      }, [!!config.empty, config.hide ?? [], !!config.solid, config.paint ?? []]);
     }
     out.runs.push(r);
     await context.close();

@@ -76,6 +76,13 @@ async function visit(member, keyPath) {
   if (tabs.includes("layers")) {
     await open("layers");
     seen.layers = await page.$$eval("#view .layers input[type=checkbox]", (l) => l.map((x) => x.name));
+    // The sections layer starts hidden (its lines are drawn by the
+    // others): ticked here, as a user would, so the map shows it too.
+    seen.sections_shown_at_first = await page.isChecked('#view .layers input[name="sections"]').catch(() => null);
+    if (seen.layers.includes("sections")) {
+      await page.check('#view .layers input[name="sections"]');
+      await idle(page);
+    }
     // Each claim line toggled like a layer: the first unticked leaves
     // the map, the others stay.
     const claims = await page.$$eval("#view .claims input[type=checkbox]", (l) => l.map((x) => x.name));
