@@ -602,6 +602,35 @@ fn terrain_step(out: &Path) -> Result<crate::terrain::DivideSummary, Failure> {
 /// tripoint southwards, Tavush–Gazakh (no DEM bundled there: spacing only).
 /// Each gets its catalogue in every format and its descriptions; the Alay
 /// one also a simulated survey check.
+/// Piece 1 of the AM–AZ sample line from the vertex where it has run
+/// `from_m` (the first at or beyond it) to the first at or beyond `to_m`,
+/// (lat, lon): the stretch after the Tavush–Gazakh sample section.
+fn line_stretch(am_az: &Dataset, from_m: f64, to_m: f64) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    if let Some(Some(Geometry::LineString(cs))) =
+        am_az.layers[0].features.get(1).map(|f| f.geometry.as_ref())
+    {
+        let g = terminus_geodesy::Ellipsoid::WGS84.geodesic();
+        let mut len = 0.0;
+        let mut last: Option<(f64, f64)> = None;
+        for c in cs {
+            if let Some((la, lo)) = last {
+                let d: f64 =
+                    terminus_geodesy::measure::InverseGeodesic::inverse(&g, la, lo, c.y, c.x);
+                len += d;
+            }
+            last = Some((c.y, c.x));
+            if len >= from_m {
+                out.push((c.y, c.x));
+            }
+            if len >= to_m {
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// Tavush–Gazakh: piece 1 of the AM–AZ sample line from the Georgian
 /// tripoint, its first ~12.7 km, (lat, lon).
 fn tavush_gazakh_line(am_az: &Dataset) -> Vec<(f64, f64)> {
@@ -790,7 +819,7 @@ Terminus source).
 | `terrain/` | the water-parting between the Kyzyl-Suu and the Muksu along the Trans-Alay range, from the bundled GEBCO 2023 excerpt (`sample/gebco2023_alay_pamir_KG_TJ_15s.tif`): `divide.geojson` (the line, with its highest point and lowest pass) and `divide.json` (its length and its distances from the Natural Earth Kyrgyzstan–Tajikistan line) |
 | `demarcation/alay/` | pillars planned along the Natural Earth Kyrgyz–Tajik line where it crosses the GEBCO excerpt: main pillars at its turning points, intermediates ≤ 500 m apart and each in sight of the next on the DEM; `catalogue.csv` (and `.geojson`, `.gpkg`, `.kml` for Google Earth, `.gpx` for GNSS receivers), `description_en/ru.md/.html` (the protocol-description, which parses back to the catalogue within a millimetre), `plan.json` (with every warning), and a check of a *simulated* GNSS survey (`survey_simulated.csv` → `survey.json`) |
 | `demarcation/tavush_gazakh/` | the same for the first 12.7 km of the Armenia–Azerbaijan sample line from the Georgian tripoint (Tavush–Gazakh); no DEM is bundled there, so spacing only, as the catalogue says |
-| `ledger/` | the commission's signed record of the Tavush–Gazakh sample section: ARM's head proposes the line, both heads and the mediator sign the same terms (the line at 9 decimals, the basis, the protocol-description's SHA-256), AZE's head attaches the pillar catalogue and description, both heads sign the log's tree head; `am-az-sample.sqlite` (the store: `terminus serve --store … --commission AM-AZ-sample` serves it), `am-az-sample.gpkg` (the bundle for the other delegation, which `terminus ledger verify` checks offline; its layers open in QGIS), `keys/` (the three members' demo keys — never use them for anything real), `verify.json` |
+| `ledger/` | the commission's signed record of the Tavush–Gazakh sample section: ARM's head proposes the line, both heads and the mediator sign the same terms (the line at 9 decimals, the basis, the protocol-description's SHA-256), AZE's head attaches the pillar catalogue and description, AZE's head proposes the next stretch (Tavush–Gazakh south, under negotiation), both heads sign the log's tree head; each party keeps a draft of its own on the new stretch in the store (its party's alone); `am-az-sample.sqlite` (the store: `terminus serve --store … --commission AM-AZ-sample` serves it), `am-az-sample.gpkg` (the bundle for the other delegation, which `terminus ledger verify` checks offline; its layers open in QGIS; no drafts in it), `keys/` (the five members' demo keys: both heads, the mediator, an observer of each party — never use them for anything real), `verify.json` |
 | `median/` | `terminus median --compromise` of the 5.1.1 and 4.1.0 lines: the line equidistant from both, region by region between them (`median.geojson`), its turning points with their base points on both lines (`turning_points.csv`, `.geojson`), `median.gpkg` (with base points and tie lines), `report.md` and `summary.json` with the area Armenia and Azerbaijan gain with the compromise against each edition |
 | `compare/` | `terminus compare` of the 5.1.1 line against the 4.1.0 one, Armenia and Azerbaijan as parties: `report.html` (open it in a browser) and `report.md`, `summary.json`, the layers (`agreement`, `discrepancies`, `closures`, `territories`) as GeoJSON and in `comparison.gpkg`, and `maps/` (SVG and PNG: an overview and the five largest discrepancies) |
 
@@ -819,6 +848,8 @@ fn ledger_step(am_az: &Dataset, out: &Path) -> Result<LedgerStep, Failure> {
         ("arm-head", "ARM", "head"),
         ("aze-head", "AZE", "head"),
         ("mediator", "mediator", "mediator"),
+        ("arm-observer", "ARM", "observer"),
+        ("aze-observer", "AZE", "observer"),
     ];
     let keys: Vec<MemberKey> = people.iter().map(|_| MemberKey::generate()).collect();
     for ((id, _, _), k) in people.iter().zip(&keys) {
@@ -913,6 +944,27 @@ fn ledger_step(am_az: &Dataset, out: &Path) -> Result<LedgerStep, Failure> {
         aze,
         &time,
     );
+    // The next stretch of the line, under negotiation: AZE's head
+    // proposes it; each party keeps a draft of its own answer (what the
+    // other party, and the observers, never see).
+    let next_section = "Tavush–Gazakh south (sample)";
+    let next: Vec<(f64, f64)> = line_stretch(am_az, 12_700.0, 20_000.0)
+        .iter()
+        .map(|&(lat, lon)| (lon, lat))
+        .collect();
+    let mut source = ProposalSource::new("Natural Earth 10m 5.1.1 (public domain), a sample");
+    source.file = Some(SAMPLES[0].0.into());
+    r.append(
+        "proposal",
+        to_body(&Proposal {
+            section: next_section.into(),
+            crs: Crs::WGS84,
+            line: next.iter().map(|p| [p.0, p.1]).collect(),
+            source,
+        }),
+        aze,
+        &time,
+    );
     let root = terminus_ledger::record::verify(&r)
         .map_err(|e| Failure::failed(e.to_string()))?
         .root;
@@ -929,6 +981,25 @@ fn ledger_step(am_az: &Dataset, out: &Path) -> Result<LedgerStep, Failure> {
         .map_err(|e| Failure::failed(format!("{}: {e}", store_path.display())))?;
     terminus_ledger::store::RecordStore::keep(&mut store, &r)
         .map_err(|e| Failure::failed(e.to_string()))?;
+    // Each party's draft counter-proposal on the section under
+    // negotiation: the line moved 300 m east (ARM) or west (AZE), as a
+    // sample, kept for the party alone.
+    for (party, who, shift) in [("ARM", arm, 0.0035), ("AZE", aze, -0.0035)] {
+        let d = terminus_ledger::draft::Draft::sign(
+            commission,
+            party,
+            who,
+            &time,
+            serde_json::json!({
+                "section": next_section,
+                "kind": "counter_proposal",
+                "line": next.iter().map(|p| [p.0 + shift, p.1]).collect::<Vec<_>>(),
+                "source": {"text": format!("{party} draft (sample)"), "transformation": []},
+            }),
+        );
+        terminus_ledger::store::RecordStore::add_draft(&mut store, &d)
+            .map_err(|e| Failure::failed(e.to_string()))?;
+    }
     drop(store);
     let bundle = dir.join("am-az-sample.gpkg");
     let (events, heads, n_agreed) = crate::ledger::export_bundle(&store_path, commission, &bundle)?;

@@ -461,7 +461,7 @@ fn demo_writes_its_results_folder() {
             l["tree_heads"].as_u64(),
             l["agreed_sections"].as_u64()
         ),
-        (Some(6), Some(2), Some(1)),
+        (Some(7), Some(2), Some(1)),
         "{l}"
     );
     assert_eq!(

@@ -896,11 +896,14 @@ fn pillar_rows_are_the_catalogues(out: &Value, head: &[&str], rows: &[Vec<&str>]
 
 /// The acceptance run on `terminus demo`'s own commission, as a user who
 /// has just run the demo would meet it: its store served, each of its
-/// three members signed in with the key file the demo wrote; the agreed
-/// section and its pillars seen by all; the record verified in the page
-/// (and a log altered by the service caught); the comparison of the
+/// five members signed in with the key file the demo wrote — each head
+/// sees their party's draft and not the other's, observers the agreed
+/// section only, anonymous visitors the description only, the map each
+/// collection as the API serves that member; the record verified in the
+/// page (and a log altered by the service caught); the comparison of the
 /// demo's two claim lines the same as the demo's own `compare/`; each
-/// pillar clicked showing the demo catalogue's row.
+/// pillar clicked showing the demo catalogue's row; the main flows by
+/// keyboard.
 #[test]
 fn the_demos_own_commission_in_the_page() {
     let _one = BROWSER.lock().unwrap_or_else(|p| p.into_inner());
@@ -923,7 +926,14 @@ fn the_demos_own_commission_in_the_page() {
         terminus_server::Service::new(Box::new(store), Config::default()).unwrap(),
     );
     let (_rt, base) = on_socket(&service);
-    let keys: serde_json::Map<String, Value> = ["arm-head", "aze-head", "mediator"]
+    let members = [
+        "arm-head",
+        "aze-head",
+        "mediator",
+        "arm-observer",
+        "aze-observer",
+    ];
+    let keys: serde_json::Map<String, Value> = members
         .iter()
         .map(|m| {
             (
@@ -932,6 +942,35 @@ fn the_demos_own_commission_in_the_page() {
             )
         })
         .collect();
+    // What the API serves each member (read with a token their own key
+    // file makes), to hold the page to.
+    let api = |member: &str, uri: &str| -> Option<Value> {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let file: Value = serde_json::from_str(
+            &std::fs::read_to_string(demo.join(format!("ledger/keys/{member}.key"))).unwrap(),
+        )
+        .unwrap();
+        let key =
+            terminus_ledger::keys::MemberKey::from_secret_hex(file["secret"].as_str().unwrap())
+                .unwrap();
+        let t = terminus_ledger::token::issue(&key, "AM-AZ-sample", member, common::now() + 3600);
+        let req = axum::http::Request::builder()
+            .uri(uri)
+            .header("host", "test.invalid")
+            .header("authorization", format!("Bearer {t}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        _rt.block_on(async {
+            let res = terminus_server::router(service.clone())
+                .oneshot(req)
+                .await
+                .unwrap();
+            let ok = res.status().is_success();
+            let b = res.into_body().collect().await.unwrap().to_bytes();
+            ok.then(|| serde_json::from_slice(&b).unwrap())
+        })
+    };
     let sample = |f: &str| demo.join("sample").join(f);
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots/demo");
     let out = drive(
@@ -943,7 +982,9 @@ fn the_demos_own_commission_in_the_page() {
     );
     assert_eq!(out["offsite"], json!([]), "requests off the service");
     assert_eq!(out["errors"], json!([]), "errors in the page");
-    let section = "Tavush–Gazakh (sample)";
+    let agreed = "Tavush–Gazakh (sample)";
+    let open = "Tavush–Gazakh south (sample)";
+    let mut seen_members = Vec::new();
     for v in out["visits"].as_array().unwrap() {
         let who = v["member"].as_str().unwrap_or("anonymous");
         if who == "anonymous" {
@@ -951,14 +992,49 @@ fn the_demos_own_commission_in_the_page() {
             assert_eq!(v["tabs"], json!(["about"]), "{v}");
             continue;
         }
-        assert_eq!(
-            v["sections"],
-            json!([{"section": section, "status": "agreed"}]),
-            "{who}"
-        );
-        // All six events of the demo's record, in order.
-        assert_eq!(v["record"], json!([0, 1, 2, 3, 4, 5]), "{who}");
-        // The agreed line and its 28 pillars drawn.
+        seen_members.push(who.to_string());
+        // The sections the API serves this member, with their status.
+        let sections: Vec<Value> = api(who, "/api/sections").unwrap()["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| json!({"section": s["section"], "status": s["status"]}))
+            .collect();
+        assert_eq!(v["sections"], json!(sections), "{who}");
+        let names: Vec<&str> = sections
+            .iter()
+            .map(|s| s["section"].as_str().unwrap())
+            .collect();
+        if who.ends_with("observer") {
+            // Observers: the agreed section only, no record, no drafts.
+            assert_eq!(names, [agreed], "{who}");
+            assert!(
+                v.get("record").is_none() && v.get("drafts").is_none(),
+                "{who}: {v}"
+            );
+        } else {
+            assert_eq!(names, [agreed, open], "{who}");
+            // All seven events of the demo's record, in order.
+            assert_eq!(v["record"], json!([0, 1, 2, 3, 4, 5, 6]), "{who}");
+        }
+        // Drafts: each head sees their party's own, never the other's.
+        let own = match who {
+            "arm-head" => Some(json!(["ARM draft (sample)"])),
+            "aze-head" => Some(json!(["AZE draft (sample)"])),
+            "mediator" => Some(json!([])),
+            _ => None,
+        };
+        match own {
+            Some(d) => assert_eq!(v["drafts"], d, "{who}"),
+            None => assert!(v.get("drafts").is_none(), "{who}"),
+        }
+        // The map: each collection as the API serves this member.
+        for c in ["sections", "proposals", "agreed_line", "pillars"] {
+            let n = api(who, &format!("/collections/{c}/items?limit=10000"))
+                .map(|items| items["features"].as_array().unwrap().len())
+                .unwrap_or(0);
+            assert_eq!(v["map"][c], json!(n), "{who}: {c}");
+        }
         assert_eq!(v["map"]["agreed_line"], 1, "{who}: {}", v["map"]);
         assert_eq!(v["map"]["pillars"], 28, "{who}: {}", v["map"]);
         if who == "mediator" {
@@ -970,6 +1046,8 @@ fn the_demos_own_commission_in_the_page() {
             );
         }
         if who == "arm-head" {
+            // Its proposals: the two of the record and ARM's draft.
+            assert_eq!(v["map"]["proposals"], 3, "{}", v["map"]);
             // The demo's own comparison of the same files.
             let summary: Value = serde_json::from_str(
                 &std::fs::read_to_string(demo.join("compare/summary.json")).unwrap(),
@@ -986,6 +1064,7 @@ fn the_demos_own_commission_in_the_page() {
             eprintln!("demo compare in the page: {} discrepancies, {a:.1} m² (the demo's compare/: {b:.1} m²)", c["count"]);
         }
     }
+    assert_eq!(seen_members, members);
     // Pillars clicked one by one: the demo catalogue's rows.
     let csv =
         std::fs::read_to_string(demo.join("demarcation/tavush_gazakh/catalogue.csv")).unwrap();
@@ -1042,7 +1121,7 @@ fn the_demos_own_commission_in_the_page() {
         k["saved"].as_str().unwrap().starts_with("Draft saved"),
         "{k}"
     );
-    assert_eq!(k["drafts"], 1, "{k}");
+    assert_eq!(k["drafts"], 2, "{k}");
     // Kept in the store, signed by arm-head, as drawn.
     let mut store = terminus_ledger::store::SqliteStore::open(
         &demo.join("ledger/am-az-sample.sqlite"),
@@ -1050,9 +1129,13 @@ fn the_demos_own_commission_in_the_page() {
     )
     .unwrap();
     let kept = terminus_ledger::store::RecordStore::drafts(&mut store, "ARM").unwrap();
-    assert_eq!(kept.len(), 1);
-    assert_eq!(kept[0].author, "arm-head");
-    assert_eq!(kept[0].body["section"], "Drawn by keyboard");
-    assert_eq!(kept[0].body["line"], k["sketch"]);
+    // The demo's own ARM draft, and the one drawn by keyboard.
+    assert_eq!(kept.len(), 2);
+    let drawn = kept
+        .iter()
+        .find(|d| d.body["section"] == "Drawn by keyboard")
+        .expect("the keyboard's draft");
+    assert_eq!(drawn.author, "arm-head");
+    assert_eq!(drawn.body["line"], k["sketch"]);
     eprintln!("screenshots: {}", shots.display());
 }
