@@ -820,6 +820,11 @@ fn a_pillar_shows_its_catalogue_row_and_its_profile() {
         w["traced"].as_array().unwrap().len(),
         w["length"].as_f64().unwrap()
     );
+    // A click 5 px off a stream vertex took the vertex (the stream as the
+    // tile draws it).
+    let snap = &out["stream_snap"];
+    assert_eq!(snap["drawn"], snap["stream_vertex"], "{snap}");
+    assert!(snap["drawn"].is_array(), "{snap}");
     for layer in ["contours", "streams", "places"] {
         assert!(
             b["drawn"][layer].as_u64().unwrap() > 0,

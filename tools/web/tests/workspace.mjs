@@ -515,6 +515,34 @@ async function pillars() {
     };
     await page.screenshot({ path: `${config.screenshots}/${member}-water-parting.png` });
     await page.click("#draft-cancel");
+    // A vertex snapped to a stream (a thalweg the terrain engine traced):
+    // in the Alay valley, far from the record's line, a click 5 px off a
+    // stream vertex takes the vertex.
+    await page.evaluate(() => window.terminusMap.jumpTo({ center: [73.3, 39.62], zoom: 11 }));
+    await idle(page);
+    const target = await page.evaluate(() => {
+      const m = window.terminusMap;
+      const ids = m.getStyle().layers.map((l) => l.id).filter((i) => i.startsWith("streams-"));
+      const c = m.project(m.getCenter());
+      let best = null;
+      for (const f of m.queryRenderedFeatures({ layers: ids })) {
+        const lines = f.geometry.type === "LineString" ? [f.geometry.coordinates] : f.geometry.coordinates;
+        for (const line of lines)
+          for (const q of line) {
+            const p = m.project(q);
+            const d = Math.hypot(p.x - c.x, p.y - c.y);
+            if (!best || d < best.d) best = { d, q, p: [p.x, p.y] };
+          }
+      }
+      return best;
+    });
+    if (target) {
+      await page.click("#draft-new");
+      await page.mouse.click(box.x + target.p[0] + 4, box.y + target.p[1] + 3);
+      await page.waitForTimeout(400);
+      out.stream_snap = { stream_vertex: target.q, drawn: JSON.parse(await page.evaluate(() => document.body.dataset.sketch))[0] };
+      await page.click("#draft-cancel");
+    }
   }
   await page.evaluate(() => window.terminusMap.jumpTo({ zoom: 6 }));
   await idle(page);
