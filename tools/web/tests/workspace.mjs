@@ -625,7 +625,20 @@ async function keyboard() {
   };
   const seen = {};
   await tabTo("#key-file");
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
+  // The file chooser the focused control opens, by Space (or Enter). The
+  // driver intercepts choosers only once it listens for them, which it
+  // starts asynchronously: a key pressed before that opens no chooser the
+  // driver sees (the page has done its part), so the key is pressed
+  // again after a pause, up to three times.
+  let chooser = null;
+  for (const k of ["Space", "Enter", "Space"]) {
+    const waiting = page.waitForEvent("filechooser", { timeout: 5000 }).catch(() => null);
+    await page.waitForTimeout(200);
+    await page.keyboard.press(k);
+    chooser = await waiting;
+    if (chooser) break;
+  }
+  if (!chooser) throw new Error("no file chooser opened from the focused sign-in control");
   await chooser.setFiles(key);
   await page.waitForFunction((m) => document.body.dataset.member === m, member, { timeout: 20000 });
   await page.waitForSelector('#status[data-state="ready"]');
