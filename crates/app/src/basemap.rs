@@ -271,6 +271,12 @@ impl Basemap {
                 path.display()
             ));
         }
+        if n == 0 {
+            return Err(Failure::usage(format!(
+                "{}: no points to draw as places",
+                path.display()
+            )));
+        }
         self.sources.push(BasemapSource {
             layer: "places",
             file: crate::input::hash_file(path)?,
@@ -350,6 +356,23 @@ mod tests {
         ]);
         assert_eq!(n[""], "Korindzor");
         assert!(!n.contains_key("ru"));
+    }
+
+    #[test]
+    fn files_with_nothing_to_draw_are_refused_naming_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = dir.path().join("lines.geojson");
+        std::fs::write(&lines, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"a"},"geometry":{"type":"LineString","coordinates":[[45,40],[45.1,40.1]]}}]}"#).unwrap();
+        let points = dir.path().join("points.geojson");
+        std::fs::write(&points, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"p"},"geometry":{"type":"Point","coordinates":[45,40]}}]}"#).unwrap();
+        let mut b = Basemap::default();
+        let e = b.add_places(&lines, &Default::default()).unwrap_err();
+        assert!(e.message.contains("lines.geojson: no points"), "{}", e.message);
+        let e = b.add_countries(&points, &Default::default()).unwrap_err();
+        assert!(e.message.contains("points.geojson: no polygons or lines"), "{}", e.message);
+        assert!(b.sources.is_empty());
+        b.add_places(&points, &Default::default()).unwrap();
+        assert_eq!((b.place_count(), b.sources[0].features), (1, 1));
     }
 
     #[test]

@@ -282,23 +282,36 @@ impl Service {
     }
 }
 
+/// An item of a plain feature (a draft's), its geometry in it.
 fn item(id: String, feature: &serde_json::Value, agreed: bool) -> Item {
-    item_of(
-        id,
-        &views::Lazy {
-            feature: feature.clone(),
-            line: None,
-        },
-        agreed,
-    )
+    let bbox = views::bbox(&feature["geometry"]);
+    let json = serde_json::to_string(feature).unwrap_or_default();
+    finish(id, feature, bbox, json, agreed)
 }
 
 /// An item of the layers: its text (a line's written once per event and
 /// reused at every version, `views::Lazy`), its brief and bbox.
 fn item_of(id: String, feature: &views::Lazy, agreed: bool) -> Item {
-    let bbox = feature.bbox();
+    finish(
+        id,
+        &feature.feature,
+        feature.bbox(),
+        feature.to_json(),
+        agreed,
+    )
+}
+
+/// The item of `feature` (its geometry left out of the brief) with its
+/// bbox and whole text.
+fn finish(
+    id: String,
+    feature: &serde_json::Value,
+    bbox: Option<[f64; 4]>,
+    json: String,
+    agreed: bool,
+) -> Item {
     let mut brief = serde_json::Map::new();
-    if let Some(f) = feature.feature.as_object() {
+    if let Some(f) = feature.as_object() {
         for (k, v) in f {
             if k != "geometry" {
                 brief.insert(k.clone(), v.clone());
@@ -309,7 +322,6 @@ fn item_of(id: String, feature: &views::Lazy, agreed: bool) -> Item {
     if let Some(b) = bbox {
         brief.insert("bbox".into(), serde_json::json!(b));
     }
-    let json = feature.to_json();
     let content = {
         use std::hash::BuildHasher;
         static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> =

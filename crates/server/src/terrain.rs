@@ -112,7 +112,34 @@ fn tile_path(
     let last = y.strip_suffix(&format!(".{ext}")).ok_or_else(|| {
         ApiError::not_found(format!("these tiles are .{ext}: {base}/{z}/{x}/{y}.{ext}"))
     })?;
-    Ok((number("z", z)?, number("x", x)?, number("y", last)?))
+    let (z, x, y) = (number("z", z)?, number("x", x)?, number("y", last)?);
+    if z > relief::MAX_ZOOM || x >= 1u32 << z || y >= 1u32 << z {
+        return Err(ApiError::bad(format!(
+            "tile {z}/{x}/{y} does not exist: zoom 0 to {}, x and y from 0 to 2^zoom − 1",
+            relief::MAX_ZOOM
+        )));
+    }
+    Ok((z, x, y))
+}
+
+/// A tile made on the blocking pool by `make`, answered as `content_type`
+/// (cached by the browser for an hour: a DEM's tiles do not change while
+/// it is served).
+async fn tile_answer(
+    content_type: &'static str,
+    make: impl FnOnce() -> Result<Vec<u8>, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    let bytes = tokio::task::spawn_blocking(make)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// `GET /api/relief/{dem}/{z}/{x}/{y}.png`.
@@ -131,18 +158,10 @@ pub async fn relief_tile(
         &path.3,
     )?;
     let d = find(&s, Some(&path.0))?.clone();
-    let png = tokio::task::spawn_blocking(move || relief::relief_tile(&d, z, x, y))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
-        .map_err(|f| ApiError::bad(f.message))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/png"),
-            (header::CACHE_CONTROL, "private, max-age=3600"),
-        ],
-        png,
-    )
-        .into_response())
+    tile_answer("image/png", move || {
+        relief::relief_tile(&d, z, x, y).map_err(|f| ApiError::bad(f.message))
+    })
+    .await
 }
 
 /// `GET /api/terrain/{dem}/{z}/{x}/{y}.mvt`: contours and streams.
@@ -161,18 +180,10 @@ pub async fn terrain_tile(
         &path.3,
     )?;
     let d = find(&s, Some(&path.0))?.clone();
-    let mvt = tokio::task::spawn_blocking(move || relief::terrain_tile(&d, z, x, y))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
-        .map_err(|f| ApiError::bad(f.message))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.mapbox-vector-tile"),
-            (header::CACHE_CONTROL, "private, max-age=3600"),
-        ],
-        mvt,
-    )
-        .into_response())
+    tile_answer("application/vnd.mapbox-vector-tile", move || {
+        relief::terrain_tile(&d, z, x, y).map_err(|f| ApiError::bad(f.message))
+    })
+    .await
 }
 
 fn latlon(q: &HashMap<String, String>, key: &str) -> Result<(f64, f64), ApiError> {
@@ -288,22 +299,9 @@ pub async fn basemap_countries(
     let c = caller(&s, &headers)?;
     allow(c.as_ref(), Action::ReadAgreed)?;
     let (z, x, y) = tile_path("/api/basemap/countries", "mvt", &z, &x, &y)?;
-    if z > relief::MAX_ZOOM || x >= 1u32 << z || y >= 1u32 << z {
-        return Err(ApiError::bad(format!(
-            "tile {z}/{x}/{y} does not exist: zoom 0 to {}, x and y from 0 to 2^zoom − 1",
-            relief::MAX_ZOOM
-        )));
-    }
     let b = s.basemap.clone();
-    let mvt = tokio::task::spawn_blocking(move || b.countries_tile(z, x, y))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.mapbox-vector-tile"),
-            (header::CACHE_CONTROL, "private, max-age=3600"),
-        ],
-        mvt,
-    )
-        .into_response())
+    tile_answer("application/vnd.mapbox-vector-tile", move || {
+        Ok(b.countries_tile(z, x, y))
+    })
+    .await
 }

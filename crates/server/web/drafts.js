@@ -97,6 +97,8 @@ function addVertex(ctx, lngLat, point) {
   // (The point is taken in order, even while a snap is being looked up.)
   const i = drafts.points.length;
   drafts.points.push(lngLat);
+  // (The line is no longer the water-parting traced: its figures go.)
+  drafts.traced = null;
   sketch(ctx.state.map);
   ctx.rerender();
   if (drafts.snap) {
@@ -264,7 +266,7 @@ export function draftsView(ctx) {
           {},
           el("button", { id: "draft-add-centre", type: "button", class: "small", onclick: () => addAtCentre(ctx) }, t("add_at_centre")),
           " ",
-          el("button", { id: "draft-undo", type: "button", class: "small", disabled: drafts.points.length === 0, onclick: () => { drafts.points.pop(); sketch(state.map); ctx.rerender(); } }, t("undo")),
+          el("button", { id: "draft-undo", type: "button", class: "small", disabled: drafts.points.length === 0, onclick: () => { drafts.points.pop(); drafts.traced = null; sketch(state.map); ctx.rerender(); } }, t("undo")),
           " ",
           el("button", { id: "draft-cancel", type: "button", class: "small", onclick: () => { stop(ctx); ctx.rerender(); } }, t("cancel")),
         ),
