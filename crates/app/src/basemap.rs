@@ -367,9 +367,17 @@ mod tests {
         std::fs::write(&points, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"p"},"geometry":{"type":"Point","coordinates":[45,40]}}]}"#).unwrap();
         let mut b = Basemap::default();
         let e = b.add_places(&lines, &Default::default()).unwrap_err();
-        assert!(e.message.contains("lines.geojson: no points"), "{}", e.message);
+        assert!(
+            e.message.contains("lines.geojson: no points"),
+            "{}",
+            e.message
+        );
         let e = b.add_countries(&points, &Default::default()).unwrap_err();
-        assert!(e.message.contains("points.geojson: no polygons or lines"), "{}", e.message);
+        assert!(
+            e.message.contains("points.geojson: no polygons or lines"),
+            "{}",
+            e.message
+        );
         assert!(b.sources.is_empty());
         b.add_places(&points, &Default::default()).unwrap();
         assert_eq!((b.place_count(), b.sources[0].features), (1, 1));
