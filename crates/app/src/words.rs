@@ -367,7 +367,7 @@ pub struct MedianWords {
     pub place_legend: &'static str,
     /// The constructions as `Construction::label` words them (English),
     /// and in this language.
-    pub constructions: [(&'static str, &'static str); 8],
+    pub constructions: [(&'static str, &'static str); 9],
 }
 
 impl MedianWords {
@@ -414,7 +414,7 @@ impl Lang {
     }
 }
 
-const CONSTRUCTIONS_EN: [&str; 8] = [
+const CONSTRUCTIONS_EN: [&str; 9] = [
     "equidistant",
     "equidistant from the region's bounding stretches",
     "median by arc length (fallback)",
@@ -423,6 +423,7 @@ const CONSTRUCTIONS_EN: [&str; 8] = [
     "connector across a gap in a claim (geodesic)",
     "one claim only (the other ends before it)",
     "equidistant from a claim and the geodesic bridging a gap in the other",
+    "a claim's ring drawn open, closed by geodesics",
 ];
 
 /// The median in English.
@@ -493,6 +494,7 @@ pub const MEDIAN_EN: MedianWords = MedianWords {
         (CONSTRUCTIONS_EN[5], CONSTRUCTIONS_EN[5]),
         (CONSTRUCTIONS_EN[6], CONSTRUCTIONS_EN[6]),
         (CONSTRUCTIONS_EN[7], CONSTRUCTIONS_EN[7]),
+        (CONSTRUCTIONS_EN[8], CONSTRUCTIONS_EN[8]),
     ],
 };
 
@@ -566,6 +568,10 @@ pub const MEDIAN_RU: MedianWords = MedianWords {
         (
             CONSTRUCTIONS_EN[7],
             "равноотстоящая от притязания и геодезической, перекрывающей разрыв в другом",
+        ),
+        (
+            CONSTRUCTIONS_EN[8],
+            "кольцо, проведённое притязанием незамкнутым, замкнутое геодезическими",
         ),
     ],
 };

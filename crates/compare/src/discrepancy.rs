@@ -520,63 +520,32 @@ fn side_or_default(sides: &[PieceSides], piece: usize, ref_name: &str) -> (Strin
 
 type BridgeList = Vec<(LatLon, Xy, LatLon, Xy)>;
 
-/// Bridge the gaps between pieces of one line: free ends (ends of open
-/// pieces not shared with another piece) joined greedily, shortest first,
-/// each end at most once, up to `max_m`.
+/// Bridge the gaps between pieces of one line (`gaps::gap_bridges`):
+/// the bridges, and the free ends left.
 fn bridge(
     g: &geographiclib_rs::Geodesic,
     pieces: &[(Vec<LatLon>, Vec<Xy>)],
     max_m: f64,
 ) -> (BridgeList, Vec<(LatLon, Xy)>) {
-    let mut ends: Vec<(usize, LatLon, Xy)> = Vec::new();
-    for (i, (ll, xy)) in pieces.iter().enumerate() {
-        if ll.first() == ll.last() {
-            continue; // a ring
+    let ll: Vec<Vec<LatLon>> = pieces.iter().map(|p| p.0.clone()).collect();
+    let (bridges, free) = crate::gaps::gap_bridges(g, &ll, max_m);
+    let at = |(i, last): crate::gaps::PieceEnd| -> (LatLon, Xy) {
+        let (ll, xy) = &pieces[i];
+        if last {
+            (ll[ll.len() - 1], xy[xy.len() - 1])
+        } else {
+            (ll[0], xy[0])
         }
-        ends.push((i, ll[0], xy[0]));
-        ends.push((
-            i,
-            *ll.last().unwrap_or(&ll[0]),
-            *xy.last().unwrap_or(&xy[0]),
-        ));
-    }
-    // Ends that coincide with an end of another piece are joined already.
-    let mut free: Vec<bool> = (0..ends.len())
-        .map(|k| {
-            !ends
-                .iter()
-                .enumerate()
-                .any(|(m, e)| m != k && e.1 == ends[k].1)
+    };
+    let list = bridges
+        .iter()
+        .map(|b| {
+            let (p, pxy) = at(b.from);
+            let (q, qxy) = at(b.to);
+            (p, pxy, q, qxy)
         })
         .collect();
-    let mut cand: Vec<(f64, usize, usize)> = Vec::new();
-    for a in 0..ends.len() {
-        for b in a + 1..ends.len() {
-            if !free[a] || !free[b] || ends[a].0 == ends[b].0 {
-                continue;
-            }
-            let d: f64 = g.inverse(ends[a].1 .0, ends[a].1 .1, ends[b].1 .0, ends[b].1 .1);
-            if d <= max_m {
-                cand.push((d, a, b));
-            }
-        }
-    }
-    cand.sort_by(|x, y| x.0.total_cmp(&y.0));
-    let mut bridges = Vec::new();
-    for (_, a, b) in cand {
-        if free[a] && free[b] {
-            free[a] = false;
-            free[b] = false;
-            bridges.push((ends[a].1, ends[a].2, ends[b].1, ends[b].2));
-        }
-    }
-    let open = ends
-        .iter()
-        .zip(&free)
-        .filter(|(_, f)| **f)
-        .map(|(e, _)| (e.1, e.2))
-        .collect();
-    (bridges, open)
+    (list, free.into_iter().map(at).collect())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -38,6 +38,7 @@ pub use terminus_plane::{chain, frame, index, packed};
 pub mod agreement;
 pub mod arrangement;
 pub mod discrepancy;
+pub mod gaps;
 mod prepared;
 mod profile;
 pub mod sides;

@@ -349,3 +349,106 @@ fn a_gap_in_a_claim_is_bridged_and_the_line_traced_from_the_bridge() {
     }
     assert!(checked[0] >= 4 && checked[1] >= 2, "{checked:?}");
 }
+
+/// A square ring, (lat, lon), south-west corner at (`lat`, `lon`), side
+/// `d` degrees, counter-clockwise, closed.
+fn square(lat: f64, lon: f64, d: f64) -> Vec<(f64, f64)> {
+    vec![
+        (lat, lon),
+        (lat, lon + d),
+        (lat + d, lon + d),
+        (lat + d, lon),
+        (lat, lon),
+    ]
+}
+
+fn area(r: &[(f64, f64)]) -> f64 {
+    terminus_geodesy::measure::ring_area(&Ellipsoid::WGS84, r.iter().map(|&p| LatLon::from_pair(p)))
+        .abs()
+}
+
+/// Rings a source draws open — an arc round an enclave apart from its
+/// line, or an enclave in two pieces with gaps — are closed by geodesics
+/// (listed with their lengths), paired with the other claim's ring where
+/// it draws one, and carried as one claim only where not; the line stays
+/// one line and both claims are covered whole.
+#[test]
+fn rings_drawn_open_are_closed_and_paired() {
+    let a_ring = square(40.015, 45.14, 0.004);
+    // B's version of that enclave: the same square shifted 0.0005° east,
+    // its south side missing (an arc whose ends are ~340 m apart).
+    let shifted = square(40.015, 45.1405, 0.004);
+    let arc: Vec<(f64, f64)> = shifted[1..].to_vec();
+    // A second enclave only B draws, in two pieces with gaps of ~0.0002°
+    // (~20 m) at both joins.
+    let b2 = square(40.015, 45.25, 0.003);
+    let half1 = vec![b2[0], b2[1], b2[2]];
+    let half2 = vec![
+        (b2[2].0 + 0.0002, b2[2].1),
+        b2[3],
+        (b2[0].0 + 0.0002, b2[0].1),
+    ];
+    let a = ClaimLine {
+        name: "A".into(),
+        pieces: vec![line(false), a_ring.clone()],
+    };
+    let b = ClaimLine {
+        name: "B".into(),
+        pieces: vec![line(true), arc.clone(), half1, half2],
+    };
+    let m = compromise_median(&a, &b, &MedianOptions::default()).unwrap();
+    assert_eq!(m.pieces.len(), 1);
+    assert_eq!(m.coverage, [1.0, 1.0]);
+    let closed: Vec<_> = m
+        .fallbacks
+        .iter()
+        .filter(|f| f.construction == Some(Construction::ClosedRing))
+        .collect();
+    assert_eq!(closed.len(), 2, "{:?}", m.fallbacks);
+    // The arc closed by one geodesic between its ends (40.015, 45.1445)
+    // and (40.015, 45.1405): 0.004° of the parallel at 40.015°N.
+    let chord = path_length(
+        &Ellipsoid::WGS84,
+        [(40.015, 45.1405), (40.015, 45.1445)].map(LatLon::from_pair),
+    );
+    let arc_note = closed
+        .iter()
+        .find(|f| f.reason.contains("closed by 1 geodesic"))
+        .expect("the arc closed by one geodesic");
+    assert!(
+        arc_note.reason.contains(&format!("{chord:.1} m")),
+        "{}",
+        arc_note.reason
+    );
+    assert!((arc_note.area_m2 - area(&shifted)).abs() < 1e-6 * area(&shifted));
+    let pieces_note = closed
+        .iter()
+        .find(|f| f.reason.contains("closed by 2 geodesic"))
+        .expect("the two pieces closed by two geodesics");
+    assert!(pieces_note.reason.contains("B draws a ring open"));
+    // Paired: the enclave both draw has their arc-length median, its
+    // area between theirs; the other is carried as B closed it.
+    assert_eq!(m.rings.len(), 2);
+    let both = m
+        .rings
+        .iter()
+        .find(|r| r.drawn_by == ["A", "B"])
+        .expect("the enclave both draw");
+    assert_eq!(both.construction, Some(Construction::ArcLength));
+    let (lo, hi) = (
+        area(&a_ring).min(area(&shifted)),
+        area(&a_ring).max(area(&shifted)),
+    );
+    assert!(
+        both.area_m2 > 0.99 * lo && both.area_m2 < 1.01 * hi,
+        "{}",
+        both.area_m2
+    );
+    let only = m
+        .rings
+        .iter()
+        .find(|r| r.drawn_by == ["B"])
+        .expect("the enclave B alone draws");
+    assert_eq!(only.construction, None);
+    assert_eq!(only.line.vertices.len(), 7);
+}

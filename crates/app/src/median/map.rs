@@ -25,6 +25,8 @@ fn style_of(c: Construction, w: &MedianWords) -> (Style, &'static str) {
         Construction::Connector => (Style::dashed("#b2182b", 1.6), w.runs[4]),
         Construction::OneClaim => (Style::dashed("#1a9850", 2.4), w.runs[5]),
         Construction::Bridged => (Style::line("#2166ac", 2.2), w.runs[6]),
+        // (Rings only, never a run of a line.)
+        Construction::ClosedRing => (Style::line("#762a83", 1.6), w.ring_legend),
     }
 }
 

@@ -48,7 +48,7 @@ impl Building {
     }
 
     /// The same line run the other way.
-    fn reverse(&mut self) {
+    pub(super) fn reverse(&mut self) {
         let n = self.vertices.len();
         self.vertices.reverse();
         for (i, v) in self.vertices.iter_mut().enumerate() {

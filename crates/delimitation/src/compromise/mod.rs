@@ -42,6 +42,8 @@
 
 mod chain;
 mod inside;
+mod open_rings;
+mod remnants;
 mod tails;
 
 use crate::median::{
@@ -87,6 +89,10 @@ pub enum Construction {
     /// gap in the other (as the comparison closes it): the other is
     /// silent there, and the bridge stands for it.
     Bridged,
+    /// A ring a claim draws open (an arc round a pocket, or pieces with
+    /// gaps), closed by geodesics across its gaps and between its ends
+    /// and taken as the claim's ring (`open_rings`).
+    ClosedRing,
 }
 
 impl Construction {
@@ -103,6 +109,7 @@ impl Construction {
             Construction::Bridged => {
                 "equidistant from a claim and the geodesic bridging a gap in the other"
             }
+            Construction::ClosedRing => "a claim's ring drawn open, closed by geodesics",
         }
     }
 }
@@ -240,9 +247,49 @@ pub fn compromise_median(
         }
     };
     let (a, b) = (&clean(a), &clean(b));
-    let (open_a, mut rings_a) = split_rings(&a.pieces);
-    let (open_b, mut rings_b) = split_rings(&b.pieces);
+    let (mut open_a, mut rings_a) = split_rings(&a.pieces);
+    let (mut open_b, mut rings_b) = split_rings(&b.pieces);
     let frame = Frame::around(Ellipsoid::WGS84, a.pieces.iter().chain(&b.pieces).flatten())?;
+    // Rings a claim draws open (an arc round a pocket, pieces with gaps
+    // apart from its line): closed, said so, and taken as its rings.
+    let bridge_m = Options::default().bridge_m;
+    let mut closed = Vec::new();
+    for (name, open, rings) in [
+        (&a.name, &mut open_a, &mut rings_a),
+        (&b.name, &mut open_b, &mut rings_b),
+    ] {
+        for r in open_rings::close_open_rings(&geod, &frame, name, open, bridge_m)? {
+            let xy = frame.xys(&r.ring)?;
+            let inside = terminus_plane::ring::point_on_surface(&[xy])
+                .map_or(r.ring[0], |p| frame.latlon(p));
+            let gaps: Vec<String> = r
+                .closures
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{:.1} m from {:.6}, {:.6} to {:.6}, {:.6}",
+                        c.length_m, c.from.0, c.from.1, c.to.0, c.to.1
+                    )
+                })
+                .collect();
+            closed.push(RegionNote {
+                inside_at: inside,
+                area_m2: terminus_geodesy::measure::ring_area_with(
+                    &geod,
+                    r.ring.iter().map(|&p| terminus_geodesy::LatLon::from_pair(p)),
+                )
+                .abs(),
+                construction: Some(Construction::ClosedRing),
+                reason: format!(
+                    "{name} draws a ring open, apart from its line ({:.1} m of line): closed by {} geodesic(s) ({}) and taken as its ring",
+                    r.drawn_m,
+                    r.closures.len(),
+                    gaps.join("; ")
+                ),
+            });
+            rings.push(r.ring);
+        }
+    }
     let mut m = if open_a.is_empty() || open_b.is_empty() {
         CompromiseMedian {
             pieces: Vec::new(),
@@ -274,6 +321,7 @@ pub fn compromise_median(
         )?
     };
     m.rings = ring_compromises(&frame, (&a.name, &rings_a), (&b.name, &rings_b))?;
+    m.fallbacks.extend(closed);
     m.spurs = spurs;
     Ok(m)
 }
@@ -560,14 +608,37 @@ fn line_compromise(
             best = Some((rank, built));
         }
     }
-    let Some((_, (chained, mut accounted, mut fallbacks, regions))) = best else {
+    let Some((_, (mut chained, mut accounted, mut fallbacks, regions))) = best else {
         return Err(DelimitationError::BadParameter(
             "no compromise was built".into(),
         ));
     };
     accounted.extend(extra);
+    // What the regions and the line account for of each claim (without
+    // the bridges across its gaps, which are no claim's length and may
+    // run along a claim's own segment); what they leave at a line's end
+    // is carried from there.
+    let own_sides = [
+        Side::new(&a.name, a.pieces.clone(), frame)?,
+        Side::new(&b.name, b.pieces.clone(), frame)?,
+    ];
+    let own_sides = [&own_sides[0], &own_sides[1]];
+    let mut coverage = covered(&tr, own_sides, &accounted, &chained)?;
+    let left = [
+        coverage.gaps(&tr, 0, &a.pieces),
+        coverage.gaps(&tr, 1, &b.pieces),
+    ];
+    if remnants::carry_remnants(
+        &tr,
+        left,
+        &mut chained,
+        &mut fallbacks,
+        Options::default().bridge_m,
+    )? {
+        coverage = covered(&tr, own_sides, &accounted, &chained)?;
+    }
+    let covered = coverage.lengths();
     let mut total = [length_of(&tr, &a.pieces), length_of(&tr, &b.pieces)];
-    let covered = covered(&tr, own, &accounted, &chained)?;
     // Loose pieces: every segment off every region (traced or not) and
     // off the line.
     let mut near_any: Vec<Vec<(f64, f64)>> = faces.iter().map(|f| f.rings[0].clone()).collect();
@@ -729,12 +800,16 @@ fn mark_bridged(stretches: &[Stretch], on_bridge: &[bool]) -> Vec<Stretch> {
 /// are bridges across its gaps, which are no claim's length).
 fn covered(
     tr: &Tracer,
-    parts: [usize; 2],
+    sides: [&Side; 2],
     accounted: &[Vec<(f64, f64)>],
     lines: &[chain::Building],
-) -> Result<[f64; 2], DelimitationError> {
-    let sides = [tr.a, tr.b];
+) -> Result<Coverage, DelimitationError> {
     let mut covered = [0.0; 2];
+    // What each edge covers of a claim segment, as an interval of metres
+    // from the segment's first vertex: edges that split one segment at
+    // different points (two regions' rings, a region and the line) are
+    // counted once, as the union of their intervals.
+    let mut spans: std::collections::BTreeMap<SegmentKey, Vec<(f64, f64)>> = Default::default();
     let mut add = |p: (f64, f64), q: (f64, f64)| -> Result<(), DelimitationError> {
         let (s, az, _, _): (f64, f64, f64, f64) = tr.geod.inverse(p.0, p.1, q.0, q.1);
         let mid: (f64, f64) = tr.geod.direct(p.0, p.1, az, 0.5 * s);
@@ -743,8 +818,21 @@ fn covered(
             let part = match b.feature {
                 Feature::Vertex { part, .. } | Feature::Segment { part, .. } => part as usize,
             };
-            if b.distance < 1e-6 && part < parts[k] {
-                covered[k] += s;
+            if b.distance >= 1e-6 {
+                continue;
+            }
+            match b.feature {
+                Feature::Segment { segment, .. } => {
+                    let v0 = sides[k].parts()[part][segment as usize];
+                    let (t0, t1) = (tr.dist(v0, p), tr.dist(v0, q));
+                    spans
+                        .entry((k, part, segment as usize))
+                        .or_default()
+                        .push((t0.min(t1), t0.max(t1)));
+                }
+                // (An edge whose midpoint is a claim's vertex: as long as
+                // it is.)
+                Feature::Vertex { .. } => covered[k] += s,
             }
         }
         Ok(())
@@ -796,7 +884,124 @@ fn covered(
             }
         }
     }
-    Ok(covered)
+    Ok(Coverage {
+        spans,
+        whole: covered,
+    })
+}
+
+/// A run of a claim that nothing accounts for ((lat, lon) vertices), and
+/// whether it is a whole piece of the claim (a loose piece).
+pub(super) type Gap = (Vec<(f64, f64)>, bool);
+
+/// A claim's segment: (claim, part, segment).
+type SegmentKey = (usize, usize, usize);
+
+/// What the compromise accounts for of each claim: per segment, the
+/// intervals covered (metres from its first vertex), and the length of
+/// edges counted whole.
+struct Coverage {
+    spans: std::collections::BTreeMap<SegmentKey, Vec<(f64, f64)>>,
+    whole: [f64; 2],
+}
+
+impl Coverage {
+    /// Each claim's length accounted for, metres (each segment's
+    /// intervals as their union).
+    fn lengths(&self) -> [f64; 2] {
+        let mut out = self.whole;
+        for (&(k, _, _), list) in &self.spans {
+            for (from, to) in union(list) {
+                out[k] += to - from;
+            }
+        }
+        out
+    }
+
+    /// The runs of claim `k`'s `parts` that nothing accounts for (gaps
+    /// under 1 mm ignored), each as (lat, lon) vertices, with whether it
+    /// is its whole part.
+    fn gaps(
+        &self,
+        tr: &Tracer,
+        k: usize,
+        parts: &[Vec<(f64, f64)>],
+    ) -> Vec<(Vec<(f64, f64)>, bool)> {
+        const EPS: f64 = 1e-3;
+        let mut out: Vec<Gap> = Vec::new();
+        for (pi, part) in parts.iter().enumerate() {
+            let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+            let mut run: Vec<(f64, f64)> = Vec::new();
+            let mut all_off = part.len() >= 2;
+            for (si, w) in part.windows(2).enumerate() {
+                let len = tr.dist(w[0], w[1]);
+                let along = |t: f64| -> (f64, f64) {
+                    if t <= EPS {
+                        w[0]
+                    } else if t >= len - EPS {
+                        w[1]
+                    } else {
+                        let (_, az, _, _): (f64, f64, f64, f64) =
+                            tr.geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
+                        tr.geod.direct(w[0].0, w[0].1, az, t)
+                    }
+                };
+                // The complement of the covered intervals in [0, len].
+                let mut off = Vec::new();
+                let mut t = 0.0;
+                let covered = self
+                    .spans
+                    .get(&(k, pi, si))
+                    .map(|l| union(l))
+                    .unwrap_or_default();
+                for (from, to) in covered.into_iter().chain([(len, len)]) {
+                    if from - t > EPS {
+                        off.push((t, from.min(len)));
+                    }
+                    t = t.max(to);
+                }
+                all_off &=
+                    len <= EPS || (off.len() == 1 && off[0].0 <= EPS && off[0].1 >= len - EPS);
+                if off.is_empty() && !run.is_empty() && len > EPS {
+                    runs.push(std::mem::take(&mut run));
+                }
+                for (c0, c1) in off {
+                    // (A run from the segment's start goes on from the
+                    // last segment's, if that ended uncovered.)
+                    if c0 > EPS || run.is_empty() {
+                        if !run.is_empty() {
+                            runs.push(std::mem::take(&mut run));
+                        }
+                        run.push(along(c0));
+                    }
+                    run.push(along(c1));
+                    if c1 < len - EPS {
+                        runs.push(std::mem::take(&mut run));
+                    }
+                }
+            }
+            if !run.is_empty() {
+                runs.push(run);
+            }
+            let whole = all_off && runs.len() == 1;
+            out.extend(runs.into_iter().map(|r| (r, whole)));
+        }
+        out
+    }
+}
+
+/// A list of intervals as their union, in order.
+fn union(list: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut sorted = list.to_vec();
+    sorted.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for (from, to) in sorted {
+        match out.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => out.push((from, to)),
+        }
+    }
+    out
 }
 
 /// Where a base point lies along its side: (part, segment or vertex,
@@ -1200,8 +1405,13 @@ fn ring_compromises(
     let geod = frame.gnomonic().geodesic();
     let xa: Vec<Vec<Xy>> = ra.iter().map(|r| frame.xys(r)).collect::<Result<_, _>>()?;
     let xb: Vec<Vec<Xy>> = rb.iter().map(|r| frame.xys(r)).collect::<Result<_, _>>()?;
+    // (A vertex of one inside the other, or edges that cross: two
+    // versions of a ring may overlap with no vertex inside the other.)
     let overlap = |p: &[Xy], q: &[Xy]| {
-        p.iter().any(|&v| point_in_ring(v, q)) || q.iter().any(|&v| point_in_ring(v, p))
+        p.iter().any(|&v| point_in_ring(v, q))
+            || q.iter().any(|&v| point_in_ring(v, p))
+            || p.windows(2)
+                .any(|e| q.windows(2).any(|f| edges_cross(e, f)))
     };
     let area = |r: &[(f64, f64)]| {
         terminus_geodesy::measure::ring_area_with(
@@ -1275,6 +1485,14 @@ fn ring_compromises(
         }
     }
     Ok(out)
+}
+
+/// Whether two plane segments cross (properly: each one's ends strictly
+/// on either side of the other's line).
+fn edges_cross(e: &[Xy], f: &[Xy]) -> bool {
+    let side = |a: Xy, b: Xy, c: Xy| (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+    side(e[0], e[1], f[0]) * side(e[0], e[1], f[1]) < 0.0
+        && side(f[0], f[1], e[0]) * side(f[0], f[1], e[1]) < 0.0
 }
 
 /// The arc-length median of two closed rings: both turned the same way
