@@ -383,6 +383,9 @@ pub struct CompromiseSummary {
     /// boundary drawn open): neither in the compromise nor in its
     /// coverage.
     pub loose: Vec<terminus_delimitation::LoosePiece>,
+    /// Stretches of a claim that nothing in the compromise accounts for
+    /// (what its coverage lacks), each listed.
+    pub unaccounted: Vec<terminus_delimitation::LoosePiece>,
     /// Gaps in a claim closed by a geodesic that the compromise is traced
     /// from (`bridged` runs).
     pub gaps: Vec<terminus_compare::Closure>,
@@ -1168,6 +1171,21 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
                 );
             }
         }
+        if !c.unaccounted.is_empty() {
+            let _ = writeln!(r, "\n{}\n\n{}", w.unaccounted, w.loose_columns);
+            for l in &c.unaccounted {
+                let _ = writeln!(
+                    r,
+                    "| {} | {:.6}, {:.6} | {:.6}, {:.6} | {:.1} |",
+                    cell(&l.claim),
+                    l.from.0,
+                    l.from.1,
+                    l.to.0,
+                    l.to.1,
+                    l.length_m
+                );
+            }
+        }
         if !c.rings.is_empty() {
             let _ = writeln!(r, "\n{}\n\n{}", w.rings, w.ring_columns);
             for g in &c.rings {
@@ -1410,6 +1428,7 @@ fn compromise_outcome(
         fallbacks: m.fallbacks,
         spurs: m.spurs,
         loose: m.loose,
+        unaccounted: m.unaccounted,
         gaps: m.gaps,
         rings,
         gains,

@@ -200,6 +200,11 @@ pub struct CompromiseMedian {
     /// Loose pieces of the claims (touching neither a region between them
     /// nor the line): listed; the coverage is of the rest.
     pub loose: Vec<LoosePiece>,
+    /// Stretches of a claim that no region with a median and no line
+    /// accounts for, in pieces that are otherwise accounted for (a stub
+    /// a line's end cannot reach without doubling back): listed, and
+    /// what the coverage lacks.
+    pub unaccounted: Vec<LoosePiece>,
     /// Gaps in a claim that the compromise is traced from where the other
     /// claim faces them: each closed by a geodesic, as the comparison
     /// closes it, which stands for the claim there (`Bridged`).
@@ -299,6 +304,7 @@ pub fn compromise_median(
             fallbacks: Vec::new(),
             spurs: Vec::new(),
             loose: Vec::new(),
+            unaccounted: Vec::new(),
             gaps: Vec::new(),
             coverage: [
                 if open_a.is_empty() { 1.0 } else { 0.0 },
@@ -513,6 +519,39 @@ fn line_compromise(
             }
         }
     }
+    // Where the geodesic bridging a gap in a claim runs along a stub of
+    // that claim (the free end it was bridged to lies back along the
+    // claim), the sliver between them — one claim's face, within the
+    // comparison's tolerance throughout — is part of the regions the
+    // bridge closes: what it bounds of the claim is accounted for, as
+    // the bridge stands for the claim there.
+    let bridges_of = |name: &str| -> Vec<Vec<(f64, f64)>> {
+        pair.bridges
+            .iter()
+            .filter(|c| c.line == name && c.length_m > 0.0)
+            .map(|c| vec![c.from, c.to])
+            .collect()
+    };
+    for (name, bridges) in [
+        (&a.name, bridges_of(&a.name)),
+        (&b.name, bridges_of(&b.name)),
+    ] {
+        if bridges.is_empty() {
+            continue;
+        }
+        let along = Side::new("bridges", bridges, frame)?;
+        for d in &pair.discrepancies {
+            if d.drawn_by_one.as_deref() != Some(name.as_str())
+                || d.beyond_tolerance
+                || faces.iter().any(|f| std::ptr::eq(*f, d))
+            {
+                continue;
+            }
+            if edge_on(&tr, &d.rings[0], &along)? {
+                extra.push(d.rings[0].clone());
+            }
+        }
+    }
     // A loop one claim draws alone — its line running round a pocket
     // and back to itself, as a source may draw an enclave on the line —
     // is that claim's ring: the ring compromise takes it with the
@@ -624,17 +663,15 @@ fn line_compromise(
     ];
     let own_sides = [&own_sides[0], &own_sides[1]];
     let mut coverage = covered(&tr, own_sides, &accounted, &chained)?;
-    let left = [
-        coverage.gaps(&tr, 0, &a.pieces),
-        coverage.gaps(&tr, 1, &b.pieces),
-    ];
-    if remnants::carry_remnants(
+    let left = [coverage.gaps(&tr, 0), coverage.gaps(&tr, 1)];
+    let (carried, unaccounted) = remnants::carry_remnants(
         &tr,
         left,
         &mut chained,
         &mut fallbacks,
         Options::default().bridge_m,
-    )? {
+    )?;
+    if carried {
         coverage = covered(&tr, own_sides, &accounted, &chained)?;
     }
     let covered = coverage.lengths();
@@ -727,6 +764,7 @@ fn line_compromise(
         fallbacks,
         spurs: Vec::new(),
         loose,
+        unaccounted,
         gaps,
         // (Lengths summed in another order: a share above 1 by rounding,
         // at most 1e-9, or below it by under 1e-12, is 1.)
@@ -792,47 +830,26 @@ fn mark_bridged(stretches: &[Stretch], on_bridge: &[bool]) -> Vec<Stretch> {
     out
 }
 
-/// Each claim's length the compromise accounts for, metres: every edge
-/// of the claim on the boundary of a region with a median (each edge
-/// once, however many regions it bounds), and the claim's segments the
-/// line runs along (common and one-claim stretches) that bound none.
-/// `parts`: how many of each side's parts are the claim's own (the rest
-/// are bridges across its gaps, which are no claim's length).
+/// What the compromise accounts for of each claim (`sides`: the claims'
+/// own pieces, without bridges): every edge of the claim on the boundary
+/// of a region with a median, and the claim's segments the line runs
+/// along (common and one-claim stretches) that bound none — each as the
+/// interval of the claim's piece it covers, by length along the piece,
+/// so that edges splitting the claim at different points (two regions'
+/// rings, a region and the line, an edge over a vertex) count once.
 fn covered(
     tr: &Tracer,
     sides: [&Side; 2],
     accounted: &[Vec<(f64, f64)>],
     lines: &[chain::Building],
 ) -> Result<Coverage, DelimitationError> {
-    let mut covered = [0.0; 2];
-    // What each edge covers of a claim segment, as an interval of metres
-    // from the segment's first vertex: edges that split one segment at
-    // different points (two regions' rings, a region and the line) are
-    // counted once, as the union of their intervals.
-    let mut spans: std::collections::BTreeMap<SegmentKey, Vec<(f64, f64)>> = Default::default();
+    let mut cover = Coverage::new(tr, sides);
     let mut add = |p: (f64, f64), q: (f64, f64)| -> Result<(), DelimitationError> {
-        let (s, az, _, _): (f64, f64, f64, f64) = tr.geod.inverse(p.0, p.1, q.0, q.1);
-        let mid: (f64, f64) = tr.geod.direct(p.0, p.1, az, 0.5 * s);
-        for k in 0..2 {
-            let b = sides[k].nearest(tr.frame, mid)?;
-            let part = match b.feature {
-                Feature::Vertex { part, .. } | Feature::Segment { part, .. } => part as usize,
-            };
-            if b.distance >= 1e-6 {
-                continue;
-            }
-            match b.feature {
-                Feature::Segment { segment, .. } => {
-                    let v0 = sides[k].parts()[part][segment as usize];
-                    let (t0, t1) = (tr.dist(v0, p), tr.dist(v0, q));
-                    spans
-                        .entry((k, part, segment as usize))
-                        .or_default()
-                        .push((t0.min(t1), t0.max(t1)));
-                }
-                // (An edge whose midpoint is a claim's vertex: as long as
-                // it is.)
-                Feature::Vertex { .. } => covered[k] += s,
+        let mid = chain::midpoint(tr, p, q);
+        for (k, side) in sides.iter().enumerate() {
+            let b = side.nearest(tr.frame, mid)?;
+            if b.distance < 1e-6 {
+                cover.add(tr, k, b.feature, p, q);
             }
         }
         Ok(())
@@ -884,106 +901,151 @@ fn covered(
             }
         }
     }
-    Ok(Coverage {
-        spans,
-        whole: covered,
-    })
+    Ok(cover)
 }
 
 /// A run of a claim that nothing accounts for ((lat, lon) vertices), and
 /// whether it is a whole piece of the claim (a loose piece).
 pub(super) type Gap = (Vec<(f64, f64)>, bool);
 
-/// A claim's segment: (claim, part, segment).
-type SegmentKey = (usize, usize, usize);
-
-/// What the compromise accounts for of each claim: per segment, the
-/// intervals covered (metres from its first vertex), and the length of
-/// edges counted whole.
+/// What the compromise accounts for of each claim: per piece, its
+/// vertices' distances along it and the intervals covered.
 struct Coverage {
-    spans: std::collections::BTreeMap<SegmentKey, Vec<(f64, f64)>>,
-    whole: [f64; 2],
+    /// Per claim, per piece: the distance along it of each vertex.
+    along: [Vec<Vec<f64>>; 2],
+    /// Per claim, per piece: the intervals covered, metres along it.
+    spans: [Vec<Vec<(f64, f64)>>; 2],
+    /// The pieces' vertices.
+    parts: [Vec<Vec<(f64, f64)>>; 2],
 }
 
 impl Coverage {
-    /// Each claim's length accounted for, metres (each segment's
-    /// intervals as their union).
-    fn lengths(&self) -> [f64; 2] {
-        let mut out = self.whole;
-        for (&(k, _, _), list) in &self.spans {
-            for (from, to) in union(list) {
-                out[k] += to - from;
-            }
+    fn new(tr: &Tracer, sides: [&Side; 2]) -> Coverage {
+        let parts = sides.map(|s| s.parts().to_vec());
+        let along = [0, 1].map(|k| {
+            parts[k]
+                .iter()
+                .map(|p| {
+                    let mut d = Vec::with_capacity(p.len());
+                    let mut t = 0.0;
+                    for (i, &v) in p.iter().enumerate() {
+                        if i > 0 {
+                            t += tr.dist(p[i - 1], v);
+                        }
+                        d.push(t);
+                    }
+                    d
+                })
+                .collect()
+        });
+        let spans = [0, 1].map(|k| vec![Vec::new(); parts[k].len()]);
+        Coverage {
+            along,
+            spans,
+            parts,
         }
-        out
     }
 
-    /// The runs of claim `k`'s `parts` that nothing accounts for (gaps
-    /// under 1 mm ignored), each as (lat, lon) vertices, with whether it
-    /// is its whole part.
-    fn gaps(
+    /// Where `p` lies along piece `part` of claim `k`, metres, searching
+    /// the segments from `near` outwards (an edge on the claim spans few
+    /// of them): on a segment when its distances to the segment's ends
+    /// add up to the segment's length (a point on the geodesic).
+    fn locate(
         &self,
         tr: &Tracer,
         k: usize,
-        parts: &[Vec<(f64, f64)>],
-    ) -> Vec<(Vec<(f64, f64)>, bool)> {
+        part: usize,
+        near: usize,
+        p: (f64, f64),
+    ) -> Option<f64> {
+        let (v, d) = (&self.parts[k][part], &self.along[k][part]);
+        let n = v.len().saturating_sub(1);
+        for off in 0..=n {
+            for j in [near.checked_add(off), near.checked_sub(off)]
+                .into_iter()
+                .flatten()
+            {
+                if j >= n || (off == 0 && j != near) {
+                    continue;
+                }
+                let (a, b) = (tr.dist(v[j], p), tr.dist(p, v[j + 1]));
+                if a + b - (d[j + 1] - d[j]) < 1e-6 {
+                    return Some(d[j] + a.min(d[j + 1] - d[j]));
+                }
+            }
+            if off > 64 {
+                break;
+            }
+        }
+        None
+    }
+
+    /// Count the edge `p`–`q` of claim `k`, whose midpoint lies on `at`.
+    fn add(&mut self, tr: &Tracer, k: usize, at: Feature, p: (f64, f64), q: (f64, f64)) {
+        let (part, near) = match at {
+            Feature::Vertex { part, vertex } => {
+                (part as usize, (vertex as usize).saturating_sub(1))
+            }
+            Feature::Segment { part, segment } => (part as usize, segment as usize),
+        };
+        if let (Some(s), Some(t)) = (
+            self.locate(tr, k, part, near, p),
+            self.locate(tr, k, part, near, q),
+        ) {
+            self.spans[k][part].push((s.min(t), s.max(t)));
+        }
+    }
+
+    /// Each claim's length accounted for, metres.
+    fn lengths(&self) -> [f64; 2] {
+        [0, 1].map(|k| {
+            self.spans[k]
+                .iter()
+                .flat_map(|list| union(list))
+                .map(|(from, to)| to - from)
+                .sum()
+        })
+    }
+
+    /// The runs of claim `k` that nothing accounts for (gaps under 1 mm
+    /// ignored), each as (lat, lon) vertices, with whether it is its
+    /// whole piece.
+    fn gaps(&self, tr: &Tracer, k: usize) -> Vec<Gap> {
         const EPS: f64 = 1e-3;
-        let mut out: Vec<Gap> = Vec::new();
-        for (pi, part) in parts.iter().enumerate() {
-            let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
-            let mut run: Vec<(f64, f64)> = Vec::new();
-            let mut all_off = part.len() >= 2;
-            for (si, w) in part.windows(2).enumerate() {
-                let len = tr.dist(w[0], w[1]);
-                let along = |t: f64| -> (f64, f64) {
-                    if t <= EPS {
-                        w[0]
-                    } else if t >= len - EPS {
-                        w[1]
-                    } else {
-                        let (_, az, _, _): (f64, f64, f64, f64) =
-                            tr.geod.inverse(w[0].0, w[0].1, w[1].0, w[1].1);
-                        tr.geod.direct(w[0].0, w[0].1, az, t)
-                    }
-                };
-                // The complement of the covered intervals in [0, len].
-                let mut off = Vec::new();
-                let mut t = 0.0;
-                let covered = self
-                    .spans
-                    .get(&(k, pi, si))
-                    .map(|l| union(l))
-                    .unwrap_or_default();
-                for (from, to) in covered.into_iter().chain([(len, len)]) {
-                    if from - t > EPS {
-                        off.push((t, from.min(len)));
-                    }
-                    t = t.max(to);
+        let mut out = Vec::new();
+        for (pi, v) in self.parts[k].iter().enumerate() {
+            let d = &self.along[k][pi];
+            let Some(&total) = d.last() else { continue };
+            // The point `t` metres along the piece.
+            let point = |t: f64| -> (f64, f64) {
+                let j = d.partition_point(|&x| x <= t).clamp(1, v.len().max(2) - 1) - 1;
+                let into = t - d[j];
+                if into <= 0.0 || j + 1 >= v.len() {
+                    return v[j];
                 }
-                all_off &=
-                    len <= EPS || (off.len() == 1 && off[0].0 <= EPS && off[0].1 >= len - EPS);
-                if off.is_empty() && !run.is_empty() && len > EPS {
-                    runs.push(std::mem::take(&mut run));
+                let (_, az, _, _): (f64, f64, f64, f64) =
+                    tr.geod.inverse(v[j].0, v[j].1, v[j + 1].0, v[j + 1].1);
+                tr.geod.direct(v[j].0, v[j].1, az, into)
+            };
+            let mut t = 0.0;
+            let covered = union(&self.spans[k][pi]);
+            let mut runs = Vec::new();
+            for (from, to) in covered.into_iter().chain([(total, total)]) {
+                if from - t > EPS {
+                    // The run: its ends and the piece's vertices between.
+                    let mut run = vec![point(t)];
+                    run.extend(
+                        v.iter()
+                            .zip(d)
+                            .filter(|(_, &x)| x > t + EPS && x < from - EPS)
+                            .map(|(p, _)| *p),
+                    );
+                    run.push(point(from.min(total)));
+                    runs.push(run);
                 }
-                for (c0, c1) in off {
-                    // (A run from the segment's start goes on from the
-                    // last segment's, if that ended uncovered.)
-                    if c0 > EPS || run.is_empty() {
-                        if !run.is_empty() {
-                            runs.push(std::mem::take(&mut run));
-                        }
-                        run.push(along(c0));
-                    }
-                    run.push(along(c1));
-                    if c1 < len - EPS {
-                        runs.push(std::mem::take(&mut run));
-                    }
-                }
+                t = t.max(to);
             }
-            if !run.is_empty() {
-                runs.push(run);
-            }
-            let whole = all_off && runs.len() == 1;
+            let whole = runs.len() == 1 && self.spans[k][pi].is_empty();
             out.extend(runs.into_iter().map(|r| (r, whole)));
         }
         out

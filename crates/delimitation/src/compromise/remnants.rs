@@ -10,12 +10,13 @@
 //! segments off every region with a median and off the line, in a piece
 //! that touches them elsewhere) is carried as the claim draws it from
 //! the nearer end of a line within the bridging distance, joined by a
-//! geodesic (`Connector`, then `OneClaim`), and listed; unless that
-//! would make the line cross itself, when it stays unaccounted and the
-//! coverage says so.
+//! geodesic no longer than the stretch (`Connector`, then `OneClaim`),
+//! and listed; unless that would make the line cross itself or double
+//! back along it, when it is listed as unaccounted and the coverage
+//! lacks it.
 
 use super::chain::Building;
-use super::{crossing, Construction, Gap, RegionNote, Stretch};
+use super::{crossing, Construction, Gap, LoosePiece, RegionNote, Stretch};
 use crate::median::{MedianVertex, Tracer, VertexKind};
 use crate::DelimitationError;
 
@@ -29,17 +30,16 @@ struct Remnant {
 /// Carry the runs of each claim that nothing accounts for (`left`, A's
 /// and B's, each with whether it is a whole piece: a loose piece, listed
 /// as such and not carried) that a line's end can reach within
-/// `reach_m`, listing each in `fallbacks`. Whether any was carried.
+/// `reach_m` by a connector no longer than the stretch itself, listing
+/// each in `fallbacks`. Whether any was carried, and those that were not.
 pub(super) fn carry_remnants(
     tr: &Tracer,
     left: [Vec<Gap>; 2],
     lines: &mut [Building],
     fallbacks: &mut Vec<RegionNote>,
     reach_m: f64,
-) -> Result<bool, DelimitationError> {
-    if lines.is_empty() {
-        return Ok(false);
-    }
+) -> Result<(bool, Vec<LoosePiece>), DelimitationError> {
+    let mut left_over = Vec::new();
     let mut found = Vec::new();
     for (k, runs) in left.into_iter().enumerate() {
         for (vertices, whole) in runs {
@@ -77,7 +77,9 @@ pub(super) fn carry_remnants(
                 for from_last in [false, true] {
                     let p = if from_last { last } else { first };
                     let d = tr.dist((v.lat, v.lon), p);
-                    if d <= reach_m {
+                    // (A connector longer than what it carries would
+                    // double back along the line for a stub.)
+                    if d <= reach_m && d <= r.length_m {
                         pairs.push((d, li, at_end, from_last));
                     }
                 }
@@ -96,6 +98,12 @@ pub(super) fn carry_remnants(
             }
         }
         let Some((gap, li, at_end, run)) = carried else {
+            left_over.push(LoosePiece {
+                claim: names[r.claim].clone(),
+                from: first,
+                to: last,
+                length_m: r.length_m,
+            });
             continue;
         };
         used.push((li, at_end));
@@ -115,7 +123,7 @@ pub(super) fn carry_remnants(
             ),
         });
     }
-    Ok(any)
+    Ok((any, left_over))
 }
 
 /// Append `run` to `line` at its end (`at_end`) or start, joined by a

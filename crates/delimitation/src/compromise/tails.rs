@@ -53,17 +53,27 @@ pub(super) fn part_ways(
     let l = 1 - s;
     let (short, long, foot) = (runs[s], runs[l], &feet[s]);
     // The long tail up to the foot, the foot last.
-    let upto = match foot.feature {
+    let mut upto = match foot.feature {
         Feature::Vertex { vertex, .. } => vertex as usize,
         Feature::Segment { segment, .. } => segment as usize,
     };
-    let f = (foot.lat, foot.lon);
+    let mut f = (foot.lat, foot.lon);
     let mut prefix: Vec<(f64, f64)> = long[..=upto.min(long.len() - 1)].to_vec();
     if prefix.last() != Some(&f) {
         prefix.push(f);
     }
-    if prefix.len() < 2 {
-        return Ok(None);
+    // Where the tails part at an open angle, the nearer end's closest
+    // point on the other is the contact itself: the region is closed
+    // instead by the geodesic between the two ends, as the comparison
+    // closes it, and the median ends where it meets that closure.
+    let joined = prefix.len() < 2;
+    if joined {
+        upto = long.len() - 1;
+        f = long[upto];
+        prefix = long.clone();
+        if prefix.len() < 2 || short.len() < 2 {
+            return Ok(None);
+        }
     }
     // The region: out along the short tail, across the closure, back
     // along the long one (unclosed; the contact once).
@@ -119,7 +129,7 @@ pub(super) fn part_ways(
         area_m2: area,
         construction: Some(how),
         reason: format!(
-            "the claims part ways here: {} ends at {:.6}, {:.6}, {:.1} m from {}, which runs on to its own end at {:.6}, {:.6}; the region between them, closed by the geodesic from {}'s end to the nearest point of {}, gets the {}{}",
+            "the claims part ways here: {} ends at {:.6}, {:.6}, {:.1} m from {}, which runs on to its own end at {:.6}, {:.6}; the region between them, closed by the geodesic from {}'s end to {}, gets the {}{}",
             names[s],
             short[short.len() - 1].0,
             short[short.len() - 1].1,
@@ -128,14 +138,19 @@ pub(super) fn part_ways(
             long[long.len() - 1].0,
             long[long.len() - 1].1,
             names[s],
-            names[l],
+            if joined {
+                format!("{}'s end (the tails part at an open angle)", names[l])
+            } else {
+                format!("the nearest point of {}", names[l])
+            },
             how.label(),
             why.map_or(String::new(), |w| format!(" ({w})")),
         ),
     }];
-    // Along the closure to the foot.
+    // Along the closure to the foot (not where the closure joins the
+    // ends: the line ends on it).
     let gap = tr.dist(crossing, f);
-    if gap > 1e-6 {
+    if gap > 1e-6 && !joined {
         vertices.push(vertex(f)?);
         stretches.push(Stretch {
             first: vertices.len() - 1,
