@@ -109,6 +109,113 @@ impl Building {
     }
 }
 
+/// A fallback piece kept along its region's boundary may run on past a
+/// contact where another piece starts, to the region's far corner (a
+/// claim doubling back in a hairpin): joined at its own end, the line
+/// would run back over itself. Such a piece — one that passes through
+/// another piece's end (within 1 µm, in the gnomonic plane, where
+/// geodesics are straight) in its last tenth — is cut there, so that the
+/// two meet; what it loses runs along the region's boundary.
+fn cut_at_ends(
+    tr: &Tracer,
+    pieces: &mut [(MedianLine, Construction)],
+) -> Result<(), DelimitationError> {
+    let ends: Vec<(usize, MedianVertex)> = pieces
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (l, _))| {
+            [
+                (i, l.vertices[0].clone()),
+                (i, l.vertices[l.vertices.len() - 1].clone()),
+            ]
+        })
+        .collect();
+    let ends_xy: Vec<_> = ends
+        .iter()
+        .map(|(_, v)| tr.frame.xy((v.lat, v.lon)))
+        .collect::<Result<_, _>>()?;
+    for (i, (line, how)) in pieces.iter_mut().enumerate() {
+        if !matches!(how, Construction::Matched | Construction::ArcLength) {
+            continue;
+        }
+        let v = &line.vertices;
+        let n = v.len();
+        if n < 3 {
+            continue;
+        }
+        let xy: Vec<_> = v
+            .iter()
+            .map(|p| tr.frame.xy((p.lat, p.lon)))
+            .collect::<Result<_, _>>()?;
+        // Distance along the piece to each vertex.
+        let mut along = vec![0.0; n];
+        for k in 1..n {
+            along[k] = along[k - 1] + tr.dist((v[k - 1].lat, v[k - 1].lon), (v[k].lat, v[k].lon));
+        }
+        let total = along[n - 1];
+        // The cut nearest each end of the piece: (segment, end vertex).
+        let mut cut: [Option<(usize, MedianVertex)>; 2] = [None, None];
+        for ((j, end), e) in ends.iter().zip(&ends_xy) {
+            if *j == i {
+                continue;
+            }
+            for k in 0..n - 1 {
+                let (a, b) = (xy[k], xy[k + 1]);
+                let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+                let len2 = dx * dx + dy * dy;
+                if len2 == 0.0 {
+                    continue;
+                }
+                let t = ((e[0] - a[0]) * dx + (e[1] - a[1]) * dy) / len2;
+                let (px, py) = (a[0] + t * dx - e[0], a[1] + t * dy - e[1]);
+                if !(0.0..=1.0).contains(&t) || (px * px + py * py).sqrt() > 1e-6 {
+                    continue;
+                }
+                let at = along[k] + t * (along[k + 1] - along[k]);
+                // (Not at the piece's own ends: those meet already.)
+                if at <= 1e-6 || at >= total - 1e-6 {
+                    continue;
+                }
+                if total - at < 0.1 * total && cut[1].as_ref().is_none_or(|(s, _)| k < *s) {
+                    cut[1] = Some((k, end.clone()));
+                }
+                if at < 0.1 * total && cut[0].as_ref().is_none_or(|(s, _)| k > *s) {
+                    cut[0] = Some((k, end.clone()));
+                }
+            }
+        }
+        let same =
+            |u: &MedianVertex, v: &MedianVertex| tr.dist((u.lat, u.lon), (v.lat, v.lon)) < 1e-6;
+        if let Some((k, end)) = cut[1].take() {
+            line.vertices.truncate(k + 1);
+            // (The cut at a vertex of the piece: that vertex, once.)
+            if line.vertices.last().is_some_and(|l| same(l, &end)) {
+                line.vertices.pop();
+            }
+            line.vertices.push(MedianVertex {
+                kind: VertexKind::End,
+                ..end
+            });
+        }
+        if let Some((k, end)) = cut[0].take() {
+            line.vertices.drain(..=k);
+            if line.vertices.first().is_some_and(|f| same(f, &end)) {
+                line.vertices.remove(0);
+            }
+            line.vertices.insert(
+                0,
+                MedianVertex {
+                    kind: VertexKind::Start,
+                    ..end
+                },
+            );
+        }
+        let coords: Vec<_> = line.vertices.iter().map(|v| (v.lat, v.lon)).collect();
+        line.length_m = coords.windows(2).map(|w| tr.dist(w[0], w[1])).sum();
+    }
+    Ok(())
+}
+
 /// How near both claims a line's end must lie for a claim running on
 /// from there to be carried, metres.
 const MEETS_M: f64 = 1.0;
@@ -137,10 +244,11 @@ pub(super) fn chain(
     pieces: Vec<(MedianLine, Construction)>,
     fallbacks: &mut Vec<RegionNote>,
 ) -> Result<Vec<Building>, DelimitationError> {
-    let pieces: Vec<(MedianLine, Construction)> = pieces
+    let mut pieces: Vec<(MedianLine, Construction)> = pieces
         .into_iter()
         .filter(|(l, _)| l.vertices.len() >= 2)
         .collect();
+    cut_at_ends(tr, &mut pieces)?;
     let n = pieces.len();
     let end = |(p, e): End| -> &MedianVertex {
         let v = &pieces[p].0.vertices;

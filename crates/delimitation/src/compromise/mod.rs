@@ -458,6 +458,8 @@ fn line_compromise(
         let mut fallbacks = Vec::new();
         let mut pieces: Vec<(MedianLine, Construction)> = Vec::new();
         let mut regions = 0;
+        // The same-side regions' medians: their ends, the region's note.
+        let mut same: Vec<([(f64, f64); 2], RegionNote)> = Vec::new();
         for (i, result) in &done {
             let face = faces[*i];
             if face.same_side && face.kind == "between" && !with_same {
@@ -469,6 +471,32 @@ fn line_compromise(
                 construction,
                 reason: reason.clone(),
             };
+            let ends = |l: &MedianLine| -> [(f64, f64); 2] {
+                let v = &l.vertices;
+                [
+                    (v[0].lat, v[0].lon),
+                    (v[v.len() - 1].lat, v[v.len() - 1].lon),
+                ]
+            };
+            let lone = RegionNote {
+                inside_at: face.inside_at,
+                area_m2: face.area_m2,
+                construction: None,
+                reason: "both claims give this region to the same party, and its median would be a line of its own, joined to nothing (where the line passes through a contact at which four regions meet): no median drawn, none needed".into(),
+            };
+            match result {
+                Ok(RegionOutcome::Piece(line, _, _)) | Ok(RegionOutcome::Pair(line, _))
+                    if face.same_side && !line.vertices.is_empty() =>
+                {
+                    same.push((ends(line), lone.clone()));
+                }
+                _ => {}
+            }
+            if let Ok(RegionOutcome::Pair(_, l2)) = result {
+                if face.same_side && !l2.vertices.is_empty() {
+                    same.push((ends(l2), lone));
+                }
+            }
             match result {
                 Ok(RegionOutcome::Piece(line, how, why)) => {
                     accounted.push(face.rings[0].clone());
@@ -491,7 +519,7 @@ fn line_compromise(
                 }
             }
         }
-        (accounted, fallbacks, pieces, regions)
+        (accounted, fallbacks, pieces, regions, same)
     };
     let mut extra: Vec<Vec<(f64, f64)>> = Vec::new();
     // Where a join between the claims' ends crosses a claim, it cuts off
@@ -603,7 +631,7 @@ fn line_compromise(
     // of the compromise mean one thing wherever A's parts allow; chained,
     // and claims running on past the other's end carried.
     let build = |with_same: bool| -> Result<_, DelimitationError> {
-        let (mut accounted, mut fallbacks, mut pieces, regions) = assemble(with_same);
+        let (mut accounted, mut fallbacks, mut pieces, regions, same) = assemble(with_same);
         let along_a = |v: &MedianVertex| -> (u32, u32, f64) {
             v.base_a
                 .first()
@@ -617,6 +645,23 @@ fn line_compromise(
             }
         }
         let mut chained = chain::chain(&tr, pieces, &mut fallbacks)?;
+        // A same-side region's median left a line of its own joins
+        // nothing (it ends where the line passes through a contact at
+        // which four regions meet): both claims give that ground to one
+        // party, so the line needs no median there; said so.
+        chained.retain(|c| {
+            let (Some(f), Some(l)) = (c.vertices.first(), c.vertices.last()) else {
+                return true;
+            };
+            let ends = [(f.lat, f.lon), (l.lat, l.lon)];
+            let found = same
+                .iter()
+                .find(|(e, _)| c.stretches.len() == 1 && (*e == ends || [e[1], e[0]] == ends));
+            if let Some((_, note)) = found {
+                fallbacks.push(note.clone());
+            }
+            found.is_none()
+        });
         let rings: Vec<Vec<(f64, f64)>> = faces
             .iter()
             .filter(|f| with_same || !(f.same_side && f.kind == "between"))
