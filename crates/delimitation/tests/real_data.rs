@@ -333,7 +333,24 @@ fn every_pair_of_sources_has_a_compromise() {
                 .filter(|p| p.len() >= 4 && p.first() == p.last())
                 .count()
         };
-        assert!(m.rings.len() >= rings(a).max(rings(b)), "{a}–{b}");
+        // GSHHG draws Artsvashen and Yukhari Askipara open (two pieces
+        // with gaps; an arc): closed, listed, and rings.
+        let opened = |src: &str| {
+            m.fallbacks
+                .iter()
+                .filter(|f| {
+                    f.construction == Some(Construction::ClosedRing)
+                        && f.reason.starts_with(&format!("{src} draws a ring open"))
+                })
+                .count()
+        };
+        for src in [a, b] {
+            if src.starts_with("gshhg") {
+                assert_eq!(opened(src), 2, "{a}–{b}: {src}");
+            }
+        }
+        let drawn = |src: &str| rings(src) + opened(src);
+        assert!(m.rings.len() >= drawn(a).max(drawn(b)), "{a}–{b}");
     }
     // No line the compromise writes crosses itself.
     assert!(crossing.is_empty(), "{crossing:?}");
