@@ -41,8 +41,8 @@ pub mod tripoint;
 pub mod turning;
 
 pub use compromise::{
-    compromise_median, ClaimSpur, CompromiseMedian, CompromiseRing, Construction, LoosePiece,
-    RegionNote, Stretch,
+    compromise_median, ring_pieces, ClaimSpur, CompromiseMedian, CompromiseRing, Construction,
+    LoosePiece, RegionNote, Stretch,
 };
 pub use median::{
     densify_on_line, median_line, MedianLine, MedianOptions, MedianVertex, VertexKind,

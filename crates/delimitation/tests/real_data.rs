@@ -368,25 +368,38 @@ fn every_pair_of_sources_has_a_compromise() {
 }
 
 /// The ground between two claims is the ground between each claim and
-/// the compromise, added — on real pairs whose compromise accounts for
-/// both claims whole (coverage 100 %, one line per section) with no
-/// gap bridged and no tails parting, connectors and fallbacks included:
-/// every face enclosed (between the lines, and the same-side faces the
-/// digitising direction makes) to 1e-9 relative. (Where the comparison
-/// closes the regions otherwise than the compromise does — tails that
-/// part beyond its joins, bridged gaps — the sums differ: measured
-/// 3.1e-4 on OSM–DCW Kyrgyzstan–Tajikistan and 8.3e-3 on DCW–OSM
-/// Armenia–Azerbaijan; issue 18, open.)
+/// the compromise, added — every face enclosed (between the lines, and
+/// the same-side faces the digitising direction makes), connectors and
+/// fallbacks included, to 1e-9 relative — on the claims' lines as the
+/// compromise's line takes them (their rings, and the rings GSHHG draws
+/// open, apart: `ring_pieces`). 10 of the 28 real pairs of distinct
+/// sources hold it (the 5 of the last session among them). Where the
+/// comparison closes the regions at an end otherwise than the
+/// compromise does, the sums differ (measured this session): DCW's
+/// Nakhchivan line ends 20 km short of the others' and the compromise
+/// closes the tails from DCW's end to the nearest point of the other,
+/// which the comparison (ends joined to ends within 10 km) does not —
+/// 2.1e-3 to 8.4e-3 on the 7 Armenia–Azerbaijan DCW pairs; GSHHG's hook
+/// along the Araks, closed only by bridges and joins, carried from the
+/// line's end — 1.7e-3 (f) and 7.3e-3 (h) against Natural Earth and
+/// World Atlas; the OSM–World Atlas hairpin 3.1e-5, OSM–GSHHG f 2.7e-5,
+/// GSHHG f–h 5.3e-8; DCW's 25 bridged gaps in Kyrgyzstan–Tajikistan,
+/// OSM–DCW 3.95e-4 (issue 18, open).
 #[test]
 fn the_areas_add_up_on_real_pairs() {
     use terminus_compare::{compare, Inputs, Options};
-    let open = |l: ClaimLine| ClaimLine {
-        name: l.name,
-        pieces: l
-            .pieces
-            .into_iter()
-            .filter(|p| !(p.len() >= 4 && p.first() == p.last()))
-            .collect(),
+    let lines_only = |l: ClaimLine| -> ClaimLine {
+        let rings = terminus_delimitation::ring_pieces(&l).unwrap();
+        ClaimLine {
+            name: l.name,
+            pieces: l
+                .pieces
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !rings.contains(i))
+                .map(|(_, p)| p)
+                .collect(),
+        }
     };
     let enclosed = |x: &ClaimLine, y: &ClaimLine| -> f64 {
         let c = compare(
@@ -400,9 +413,14 @@ fn the_areas_add_up_on_real_pairs() {
         c.pairs[0].area_between_m2 + c.pairs[0].same_side_area_m2
     };
     for (region, a, b) in [
+        ("am_az", "countrycoder", "geomaps_osm10m"),
+        ("am_az", "countrycoder", "gshhg_wdb_f"),
+        ("am_az", "countrycoder", "gshhg_wdb_h"),
+        ("am_az", "countrycoder", "naturalearth10m"),
+        ("am_az", "countrycoder", "worldatlas10m"),
+        ("am_az", "geomaps_osm10m", "gshhg_wdb_h"),
         ("am_az", "naturalearth10m", "geomaps_osm10m"),
         ("am_az", "naturalearth10m", "worldatlas10m"),
-        ("am_az", "countrycoder", "geomaps_osm10m"),
         ("kg_tj", "naturalearth10m", "geomaps_osm10m"),
         ("kg_tj", "naturalearth10m", "dcw_gmt"),
     ] {
@@ -410,7 +428,7 @@ fn the_areas_add_up_on_real_pairs() {
             eprintln!("SKIPPED: ../shared/data/boundaries/{region} is absent");
             return;
         };
-        let (la, lb) = (open(la), open(lb));
+        let (la, lb) = (lines_only(la), lines_only(lb));
         let m = compromise_median(&la, &lb, &MedianOptions::default()).unwrap();
         let mc = ClaimLine {
             name: "compromise".into(),

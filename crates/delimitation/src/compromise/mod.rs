@@ -332,6 +332,50 @@ pub fn compromise_median(
     Ok(m)
 }
 
+/// The pieces of claim `l` ((lat, lon), WGS 84) that the compromise takes
+/// as rings: its closed pieces, and those of rings it draws open
+/// (`open_rings`), by index into `l.pieces` — what a comparison of the
+/// claims' lines alone leaves out, as the compromise's line does.
+pub fn ring_pieces(l: &ClaimLine) -> Result<Vec<usize>, DelimitationError> {
+    let geod = Ellipsoid::WGS84.geodesic();
+    let spurs = find_spurs(&geod, &l.pieces, Options::default().spur_m);
+    let kept: Vec<usize> = (0..l.pieces.len())
+        .filter(|i| !spurs.iter().any(|s| s.piece == *i))
+        .collect();
+    let closed = |p: &Vec<(f64, f64)>| p.len() >= 4 && p.first() == p.last();
+    let mut out: Vec<usize> = kept
+        .iter()
+        .copied()
+        .filter(|&i| closed(&l.pieces[i]))
+        .collect();
+    let open_idx: Vec<usize> = kept
+        .iter()
+        .copied()
+        .filter(|&i| !closed(&l.pieces[i]))
+        .collect();
+    let mut open: Pieces = open_idx.iter().map(|&i| l.pieces[i].clone()).collect();
+    let frame = Frame::around(Ellipsoid::WGS84, l.pieces.iter().flatten())?;
+    let before = open.clone();
+    open_rings::close_open_rings(
+        &geod,
+        &frame,
+        &l.name,
+        &mut open,
+        Options::default().bridge_m,
+    )?;
+    // (Those no longer among the open pieces were taken.)
+    let mut k = 0;
+    for (j, p) in before.iter().enumerate() {
+        if open.get(k) == Some(p) {
+            k += 1;
+        } else {
+            out.push(open_idx[j]);
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
 /// A claim's open pieces and its closed rings (first vertex = last, four
 /// or more vertices).
 type Pieces = Vec<Vec<(f64, f64)>>;
