@@ -1142,5 +1142,78 @@ fn the_demos_own_commission_in_the_page() {
         .expect("the keyboard's draft");
     assert_eq!(drawn.author, "arm-head");
     assert_eq!(drawn.body["line"], k["sketch"]);
+    // ARM's head answers AZE's proposal on the open stretch: draws a line
+    // beside it (0.002° east), saves it as a draft that AZE's page never
+    // shows, and signs it into the record; AZE's page lists it within a
+    // second, and the record verifies as `terminus ledger verify` does.
+    let ledger_file = demo.join("ledger/am-az-sample.sqlite");
+    let before = terminus_app::ledger::read_any(&ledger_file).unwrap();
+    let proposed = before
+        .events
+        .iter()
+        .find(|e| e.kind == "proposal" && e.body_value()["section"] == open)
+        .expect("AZE's proposal on the open stretch");
+    let theirs = proposed.body_value()["line"].as_array().unwrap().clone();
+    let at = |i: usize| -> [f64; 2] {
+        [
+            theirs[i][0].as_f64().unwrap() + 0.002,
+            theirs[i][1].as_f64().unwrap(),
+        ]
+    };
+    let clicked = [at(0), at(theirs.len() / 2), at(theirs.len() - 1)];
+    let source = "answered in the demo's browser test";
+    let out = drive(
+        &json!({"base": base, "keys": {"arm-head": keys["arm-head"], "aze-head": keys["aze-head"]}, "screenshots": shots,
+                "draft": {"member": "arm-head", "other": "aze-head", "section": open, "source": source, "points": clicked}}),
+        dir.path(),
+    );
+    assert_eq!(out["offsite"], json!([]), "requests off the service");
+    assert_eq!(out["errors"], json!([]), "errors in the page");
+    let d = &out["draft"];
+    eprintln!("demo drafting: {d}");
+    assert!(
+        d["saved"].as_str().unwrap().starts_with("Draft saved"),
+        "{d}"
+    );
+    assert_eq!(
+        d["otherDraftsBefore"], d["otherDraftsAfter"],
+        "AZE saw ARM's draft"
+    );
+    assert!(!d["otherDraftsAfter"].to_string().contains(source));
+    assert!(
+        d["signed"]
+            .as_str()
+            .unwrap()
+            .starts_with("Signed into the record as event #"),
+        "{d}"
+    );
+    let (listed, ms) = (d["listed"].as_u64().unwrap(), d["ms"].as_u64().unwrap());
+    eprintln!("aze-head's page listed arm-head's signed answer {listed} ms after the click (the test saw it at {ms} ms)");
+    assert!(listed < 1000, "{listed} ms");
+    assert_eq!(
+        d["otherEventsAfter"],
+        json!(d["otherEventsBefore"].as_u64().unwrap() + 1)
+    );
+    let kept = terminus_ledger::store::RecordStore::drafts(&mut store, "ARM").unwrap();
+    let answer = kept
+        .iter()
+        .find(|x| x.body["source"]["text"] == source)
+        .expect("the draft is kept for ARM");
+    let line = answer.body["line"].as_array().unwrap();
+    assert_eq!(line.len(), 3);
+    for (v, c) in line.iter().zip(clicked) {
+        for k in 0..2 {
+            assert!((v[k].as_f64().unwrap() - c[k]).abs() < 1e-3, "{v} vs {c:?}");
+        }
+    }
+    let verified = terminus_app::ledger::verify_file(&ledger_file).expect("the record verifies");
+    let after = terminus_app::ledger::read_any(&ledger_file).unwrap();
+    assert_eq!(after.events.len(), before.events.len() + 1);
+    let last = after.events.last().unwrap();
+    assert_eq!(last.kind, "counter_proposal");
+    assert_eq!(last.author, "arm-head");
+    assert_eq!(last.body_value()["section"], open);
+    assert_eq!(last.body_value()["line"], answer.body["line"]);
+    assert!(verified.agreed.contains_key(agreed));
     eprintln!("screenshots: {}", shots.display());
 }
