@@ -47,6 +47,11 @@ fn dem_json(d: &ServedDem) -> Value {
         "void_cells": d.void_cells,
         "tiles": format!("/api/relief/{}/{{z}}/{{x}}/{{y}}.png", d.name),
         "terrain_tiles": format!("/api/terrain/{}/{{z}}/{{x}}/{{y}}.mvt", d.name),
+        // Below this zoom a terrain tile's window holds more than
+        // `CONTOUR_MAX_CELLS` cells: streams only, no contours (said, not
+        // left for the eye to miss).
+        "contours_from_zoom": relief::contours_from_zoom(d.size, d.bounds),
+        "contour_max_cells": relief::CONTOUR_MAX_CELLS,
         "drainage_min_area_km2": relief::DRAINAGE_MIN_AREA_KM2,
         // The streams' figures and what was done with voids, once traced
         // (at the first terrain tile); null before.

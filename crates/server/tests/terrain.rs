@@ -12,6 +12,7 @@ mod mvt;
 use axum::body::Body;
 use http_body_util::BodyExt;
 use serde_json::Value;
+use terminus_app::terrain::relief;
 use terminus_demarcation::sampler::DemSampler;
 use tower::ServiceExt;
 
@@ -75,6 +76,12 @@ async fn dems_relief_and_profiles_are_the_application_layers() {
     for p in alay::LINE {
         assert!(bounds[0] < p.0 && p.0 < bounds[2] && bounds[1] < p.1 && p.1 < bounds[3]);
     }
+    // The excerpt is small enough for contours at every zoom (a tile's
+    // window is clamped to the DEM), and says so.
+    let size: [usize; 2] = serde_json::from_value(d["size"].clone()).unwrap();
+    assert!(size[0] * size[1] <= relief::CONTOUR_MAX_CELLS);
+    assert_eq!(d["contours_from_zoom"], 0);
+    assert_eq!(d["contour_max_cells"], relief::CONTOUR_MAX_CELLS);
     // Anonymous callers get nothing of the DEMs.
     assert_eq!(get(&a, None, "/api/dems").await.0, 401);
     assert_eq!(

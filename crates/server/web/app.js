@@ -255,6 +255,15 @@ function featureOf(collection, pred) {
   return state.data[collection]?.features.find(pred);
 }
 
+/** Where contours start, when a served DEM is too fine for them at
+ * small zooms (the service's figure, per DEM; the highest). */
+function contoursFrom() {
+  const z = Math.max(0, ...state.dems.map((d) => d.contours_from_zoom ?? 0));
+  if (z === 0) return "";
+  const cells = Math.max(...state.dems.map((d) => d.contour_max_cells ?? 0));
+  return t("contours_from_zoom", { z, cells: cells.toLocaleString(document.documentElement.lang || "en") });
+}
+
 function renderView() {
   const view = $("#view");
   view.dataset.view = state.tab;
@@ -300,7 +309,7 @@ function renderView() {
             ...COLLECTIONS.filter((c) => state.data[c]),
           ].map((id) => ({
             id,
-            label: `${t(`layer_${id}`)}${id in state.data ? ` (${state.data[id].features.length})` : ""}${id === "places" && state.places ? ` (${state.places.features.length})` : ""}`,
+            label: `${t(`layer_${id}`)}${id in state.data ? ` (${state.data[id].features.length})` : ""}${id === "places" && state.places ? ` (${state.places.features.length})` : ""}${id === "contours" ? contoursFrom() : ""}`,
           })),
           state.visible,
           (id, on) => {

@@ -201,6 +201,28 @@ pub fn contour_interval(z: u32, cell_m: f64) -> f64 {
 /// fine DEM at a small zoom) the tile carries no contours, only streams.
 pub const CONTOUR_MAX_CELLS: usize = 4_000_000;
 
+/// The smallest zoom at which a terrain tile over a DEM of `size` cells
+/// (width, height) covering `bounds` (west, south, east, north, degrees
+/// on WGS 84) carries contours: where a tile's window (the tile and an
+/// eighth of it around, on the DEM's grid, clamped to the DEM) holds at
+/// most [`CONTOUR_MAX_CELLS`]. An estimate from the DEM's mean cell size
+/// in degrees and the web-Mercator tile's height at the DEM's middle
+/// latitude (each tile still decides by its own window); below it tiles
+/// carry streams only, and `/api/dems` and the page say so.
+pub fn contours_from_zoom(size: [usize; 2], bounds: [f64; 4]) -> u32 {
+    let [w, h] = size.map(|v| v.max(1) as f64);
+    let (dx, dy) = ((bounds[2] - bounds[0]) / w, (bounds[3] - bounds[1]) / h);
+    let mid = (0.5 * (bounds[1] + bounds[3])).to_radians();
+    (0..=22)
+        .find(|&z| {
+            let span = 360.0 / f64::from(1u32 << z) * 1.25;
+            let cols = (span / dx.max(f64::MIN_POSITIVE) + 3.0).min(w);
+            let rows = (span * mid.cos() / dy.max(f64::MIN_POSITIVE) + 3.0).min(h);
+            cols * rows <= CONTOUR_MAX_CELLS as f64
+        })
+        .unwrap_or(22)
+}
+
 /// Every fifth contour is an index contour (drawn heavier, labelled).
 pub const INDEX_EVERY: f64 = 5.0;
 
@@ -403,4 +425,25 @@ pub fn profile(
     };
     let sight = crate::sight::sight(&dem.dem, from, to, &settings)?;
     Ok((sight, settings))
+}
+
+#[cfg(test)]
+mod from_zoom_tests {
+    use super::*;
+
+    #[test]
+    fn a_small_dem_has_contours_at_every_zoom_and_a_fine_one_from_where_a_tile_holds_few_enough_cells(
+    ) {
+        // 600 × 400 cells: under the limit whole.
+        assert_eq!(contours_from_zoom([600, 400], [70.0, 39.0, 72.5, 40.67]), 0);
+        // A 1″ DEM (0.000278°) of 10° × 10° at 40°N, 36,000 × 36,000
+        // cells: at zoom 6 a window spans 7.03° × 5.39° → 25,300 ×
+        // 19,400 cells; zoom 8: 1.76° × 1.35° → 6,330 × 4,850 = 30.7M;
+        // zoom 9: 0.879° × 0.673° → 3,160 × 2,420 = 7.6M; zoom 10:
+        // 0.439° × 0.337° → 1,580 × 1,210 = 1.9M, the first under 4M.
+        assert_eq!(
+            contours_from_zoom([36_000, 36_000], [70.0, 35.0, 80.0, 45.0]),
+            10
+        );
+    }
 }
