@@ -5,7 +5,8 @@
 // CONFIG: {"base", "key": "member.key", "what": "paint" | "pan", "runs",
 //          "viewport": {"width", "height"}, "empty": bool, "hide": [layer ids],
 //          "solid": bool (the proposals drawn without dashes),
-//          "paint": [[layer, property, value]] (a style tried)}
+//          "paint": [[layer, property, value]] (a style tried),
+//          "args": [extra Chromium flags tried]}
 // - paint: time from navigation to the first meaningful paint — the
 //   page ready and the map idle with the member's lines drawn — signed
 //   in with the key (the sign-in is a file chosen by the test as a user
@@ -24,7 +25,7 @@ import { chromium } from "playwright-core";
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist"],
+  args: ["--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist", ...(config.args ?? [])],
 });
 const out = { what: config.what, runs: [] };
 const idle = (page) => page.evaluate(() => new Promise((r) => (window.terminusMap.loaded() ? r() : window.terminusMap.once("idle", r))));
