@@ -13,9 +13,10 @@
 //! bridges across a gap (`terminus_compare::gaps`). A component is a ring
 //! drawn open when it is one chain (no three ends meet), and either it
 //! closes on itself across its bridges (no free end left), or its two
-//! free ends lie within the bridging distance of each other and it makes
-//! up under a tenth of the claim's open length (a line of a section is
-//! not an arc round a pocket). The ring it closes to must not cross
+//! free ends lie within the bridging distance of each other, nearer
+//! each other than three quarters of its length, and it makes up under a
+//! tenth of the claim's open length (a line of a section is not an arc
+//! round a pocket). The ring it closes to must not cross
 //! itself. It is then closed by geodesics across its gaps and between
 //! its free ends, taken as the claim's ring, and every closing geodesic
 //! is listed with its length.
@@ -43,6 +44,10 @@ pub(super) struct OpenRing {
 /// The share of a claim's open length under which a component with two
 /// free ends near each other is an arc round a pocket, not a line.
 const ARC_SHARE: f64 = 0.1;
+
+/// An arc round a pocket bends: its ends are nearer each other than this
+/// share of its length (GSHHG's Yukhari Askipara: 0.71).
+const ARC_CHORD: f64 = 0.75;
 
 /// Take the rings `name` draws open out of its open pieces `open`: each
 /// closed, returned, and its pieces removed from `open`.
@@ -141,7 +146,7 @@ pub(super) fn close_open_rings(
             [e, f] => {
                 let (p, q) = (end_at(*e), end_at(*f));
                 let chord: f64 = geod.inverse(p.0, p.1, q.0, q.1);
-                if chord > bridge_m || drawn >= ARC_SHARE * total {
+                if chord > bridge_m || drawn >= ARC_SHARE * total || chord > ARC_CHORD * drawn {
                     continue;
                 }
                 *e
