@@ -1363,7 +1363,25 @@ fn region_median(
     // Neither is: the matched median kept inside the region (along its
     // boundary where it would leave it) and its loops cut.
     let (kept, repair) = inside::keep_inside(&xy, &frame.xys(&matched.coords())?);
-    let repaired = piece(kept.into_iter().map(|p| frame.latlon(p)).collect())?;
+    // (Where it follows the boundary, the claims' own vertices, exactly:
+    // taken back through the plane they could land a rounding off the
+    // claim, and the comparison of a claim with the compromise would see
+    // the two lines part there.)
+    let exact: std::collections::HashMap<[u64; 2], (f64, f64)> = xy
+        .iter()
+        .zip(ring)
+        .map(|(p, &ll)| ([p[0].to_bits(), p[1].to_bits()], ll))
+        .collect();
+    let repaired = piece(
+        kept.into_iter()
+            .map(|p| {
+                exact
+                    .get(&[p[0].to_bits(), p[1].to_bits()])
+                    .copied()
+                    .unwrap_or_else(|| frame.latlon(p))
+            })
+            .collect(),
+    )?;
     Ok(RegionOutcome::Piece(
         repaired,
         Construction::Matched,
