@@ -319,6 +319,58 @@ impl Map {
         })
     }
 
+    /// Where the legend box of `lw` × `lh` pixels goes: of the places in
+    /// the frame left free by the title, north arrow and scale bar —
+    /// bottom right, top left, bottom left above the scale bar, top right
+    /// below the north arrow, the middle of the right edge and of the
+    /// left, in that order of preference — the one that
+    /// hides the least of what is drawn (points sampled every 4 px along
+    /// every line, area outline and point), so that it does not cover the
+    /// end of a line.
+    fn legend_at(&self, lw: f64, lh: f64) -> (f64, f64) {
+        let (w, h) = (self.width as f64, self.height as f64);
+        let corners = [
+            (w - MARGIN - lw - 8.0, h - MARGIN - lh - 8.0),
+            (MARGIN + 8.0, MARGIN + 8.0),
+            (MARGIN + 8.0, h - MARGIN - lh - 40.0),
+            (w - MARGIN - lw - 8.0, MARGIN + 64.0),
+            (w - MARGIN - lw - 8.0, (h - lh) / 2.0),
+            (MARGIN + 8.0, (h - lh) / 2.0),
+        ];
+        let mut hidden = [0usize; 6];
+        let mut count = |p: (f64, f64)| {
+            for (k, &(x, y)) in corners.iter().enumerate() {
+                if p.0 >= x && p.0 <= x + lw && p.1 >= y && p.1 <= y + lh {
+                    hidden[k] += 1;
+                }
+            }
+        };
+        let mut along = |pts: &[LatLon]| {
+            let px: Vec<(f64, f64)> = pts.iter().map(|&p| self.px(p)).collect();
+            for (i, &a) in px.iter().enumerate() {
+                count(a);
+                if let Some(&b) = px.get(i + 1) {
+                    let n = ((b.0 - a.0).hypot(b.1 - a.1) / 4.0).ceil().min(10_000.0) as usize;
+                    for j in 1..n {
+                        let t = j as f64 / n as f64;
+                        count((a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)));
+                    }
+                }
+            }
+        };
+        for f in &self.features {
+            match &f.shape {
+                Shape::Line(pts) => along(pts),
+                Shape::Area(rings) => rings.iter().for_each(|r| along(r)),
+                Shape::Point(p, _) => along(std::slice::from_ref(p)),
+            }
+        }
+        let best = (0..corners.len())
+            .min_by_key(|&k| (hidden[k], k))
+            .unwrap_or(0);
+        corners[best]
+    }
+
     fn px(&self, p: LatLon) -> (f64, f64) {
         let g = self.tm.forward(GeoLatLon::from_pair(p));
         let (x, y) = (g.easting, g.northing);
@@ -670,7 +722,7 @@ impl Map {
             r##"<g transform="translate({:.1},{:.1}) rotate({rot:.2})"><path d="M0,-20 L7,8 L0,3 L-7,8 Z" fill="#000"/><text x="-4" y="-24" font-size="12" font-weight="bold">N</text></g>"##,
             at.0, at.1
         );
-        // Legend, bottom right.
+        // Legend, in the free corner that hides the least.
         if !self.legend.is_empty() {
             let lw = 14.0
                 + 7.0
@@ -682,7 +734,7 @@ impl Map {
                         .unwrap_or(0) as f64
                 + 34.0;
             let lh = 18.0 * self.legend.len() as f64 + 8.0;
-            let (lx, ly) = (w - MARGIN - lw - 8.0, h - MARGIN - lh - 8.0);
+            let (lx, ly) = self.legend_at(lw, lh);
             let _ = writeln!(
                 s,
                 r##"<rect x="{lx:.1}" y="{ly:.1}" width="{lw:.1}" height="{lh:.1}" fill="#ffffff" fill-opacity="0.9" stroke="#666"/>"##
@@ -1015,10 +1067,7 @@ impl Map {
                     .unwrap_or(0) as f64
                 + 34.0;
             let lh = 18.0 * self.legend.len() as f64 + 8.0;
-            let (lx, ly) = (
-                self.width as f64 - MARGIN - lw - 8.0,
-                self.height as f64 - MARGIN - lh - 8.0,
-            );
+            let (lx, ly) = self.legend_at(lw, lh);
             if let Some(r) = Rect::from_xywh(lx as f32, ly as f32, lw as f32, lh as f32) {
                 pm.fill_rect(r, &paint_of("#ffffff", 0.9), Transform::identity(), None);
                 pm.stroke_path(
@@ -1292,6 +1341,44 @@ fn length_label(m: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The legend keeps the bottom-right corner while nothing is drawn
+    /// there, and leaves it for a free corner when a line runs through
+    /// it (the end of a line under the legend, as on a compromise's
+    /// overview).
+    #[test]
+    fn the_legend_goes_where_it_hides_nothing() {
+        let legend_rect = |svg: &str| -> (f64, f64) {
+            let at = svg.find("fill-opacity=\"0.9\" stroke=\"#666\"").unwrap();
+            let rect = &svg[svg[..at].rfind("<rect").unwrap()..at];
+            let num = |k: &str| -> f64 {
+                let i = rect.find(k).unwrap() + k.len();
+                rect[i..].split('"').next().unwrap().parse().unwrap()
+            };
+            (num("x=\""), num("y=\""))
+        };
+        let bounds = (40.0, 45.0, 40.2, 45.3);
+        let mut clear = Map::new("Legend", bounds, 640, 480);
+        // A line across the top half only.
+        clear.line(
+            &[(40.18, 45.0), (40.18, 45.3)],
+            Style::line("#000000", 2.0),
+            Some("top"),
+        );
+        let (x, y) = legend_rect(&clear.to_svg());
+        assert!(x > 320.0 && y > 240.0, "{x} {y}");
+        // The same and a line into the bottom-right corner.
+        let mut busy = clear.clone();
+        busy.line(
+            &[(40.1, 45.15), (40.0, 45.3)],
+            Style::line("#ff0000", 2.0),
+            Some("corner"),
+        );
+        // The top-left corner is crossed by the top line too: bottom
+        // left, above the scale bar, which neither line reaches.
+        let (x, y) = legend_rect(&busy.to_svg());
+        assert!(x < 320.0 && y > 240.0, "{x} {y}");
+    }
 
     /// Thirty labelled points on one spot: four labels fit round it
     /// (right, left, above, below), none covering another or a point's
