@@ -567,10 +567,6 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     // for ARM only; AZE's page never showed it.
     let d = &out["draft"];
     eprintln!("drafting: {d}");
-    assert!(
-        d["saved"].as_str().unwrap().starts_with("Draft saved"),
-        "{d}"
-    );
     // The other party clicked "difference from the previous proposal" on
     // the new one: the two compared by the service as `POST
     // /api/workflows/compare` compares them, drawn.
@@ -602,13 +598,6 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     );
     // The snapped click took the proposal's vertex exactly.
     assert_eq!(out["snapped"], json!([45.1, 41.1]));
-    assert_eq!(
-        d["otherDraftsBefore"], d["otherDraftsAfter"],
-        "AZE saw ARM's draft"
-    );
-    assert!(!d["otherDraftsAfter"]
-        .to_string()
-        .contains("drawn in the browser test"));
     let store_drafts = |party: &str| {
         let mut store = common::reopen(&f.path);
         store.drafts(party).unwrap()
@@ -621,36 +610,14 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     assert!(!store_drafts("AZE")
         .iter()
         .any(|x| x.body["source"]["text"] == "drawn in the browser test"));
-    // Its vertices are where the head clicked (to within a pixel, well
-    // under 0.001° at this zoom).
-    let clicked = [[45.02, 41.0], [45.06, 41.08], [45.12, 41.12]];
-    let line = drawn.body["line"].as_array().unwrap();
-    assert_eq!(line.len(), 3);
-    for (v, c) in line.iter().zip(clicked) {
-        for k in 0..2 {
-            let got = v[k].as_f64().unwrap();
-            assert!((got - c[k]).abs() < 1e-3, "{v} vs {c:?}");
-        }
-    }
+    drawn_where_clicked(
+        &drawn.body["line"],
+        &[[45.02, 41.0], [45.06, 41.08], [45.12, 41.12]],
+    );
     // Signed into the record as a counter-proposal (North is known): the
     // other party's page listed it within a second; the record verifies
     // as `terminus ledger verify` verifies it.
-    assert!(
-        d["signed"]
-            .as_str()
-            .unwrap()
-            .starts_with("Signed into the record as event #"),
-        "{d}"
-    );
-    // (`listed`: when the page updated its list, by the page's clock;
-    // `ms`: when the test's polling saw it, which adds its own delay.)
-    let (listed, ms) = (d["listed"].as_u64().unwrap(), d["ms"].as_u64().unwrap());
-    eprintln!("aze-head's page listed arm-head's signed proposal {listed} ms after the click (the test saw it at {ms} ms)");
-    assert!(listed < 1000, "{listed} ms");
-    assert_eq!(
-        d["otherEventsAfter"],
-        json!(d["otherEventsBefore"].as_u64().unwrap() + 1)
-    );
+    saved_unseen_signed_and_heard(d, "drawn in the browser test");
     let verified = terminus_app::ledger::verify_file(&f.path).expect("the record verifies");
     let record = terminus_app::ledger::read_any(&f.path).unwrap();
     let last = &record.events[comment.seq as usize + 1];
@@ -694,6 +661,49 @@ fn members_see_in_the_page_what_the_api_lets_them_read() {
     eprintln!("agreed in the page: North, terms {}", north.terms_sha256);
     assert_eq!(record.events[comment.seq as usize].kind, "comment");
     eprintln!("screenshots: {}", shots.display());
+}
+
+/// A draft's vertices are where the head clicked (to within a pixel,
+/// well under 0.001° at the zooms the tests draw at).
+fn drawn_where_clicked(line: &Value, clicked: &[[f64; 2]]) {
+    let line = line.as_array().unwrap();
+    assert_eq!(line.len(), clicked.len(), "{line:?}");
+    for (v, c) in line.iter().zip(clicked) {
+        for k in 0..2 {
+            assert!((v[k].as_f64().unwrap() - c[k]).abs() < 1e-3, "{v} vs {c:?}");
+        }
+    }
+}
+
+/// The drafting flow's outcome (`workspace.mjs`'s `drafting`): saved as
+/// a draft the other party's page never listed, signed into the record,
+/// and listed by the other party's page within a second of the click —
+/// `listed` by the page's clock; `ms`, when the test's polling saw it,
+/// adds its own delay.
+fn saved_unseen_signed_and_heard(d: &Value, source: &str) {
+    assert!(
+        d["saved"].as_str().unwrap().starts_with("Draft saved"),
+        "{d}"
+    );
+    assert_eq!(
+        d["otherDraftsBefore"], d["otherDraftsAfter"],
+        "the other party saw the draft"
+    );
+    assert!(!d["otherDraftsAfter"].to_string().contains(source));
+    assert!(
+        d["signed"]
+            .as_str()
+            .unwrap()
+            .starts_with("Signed into the record as event #"),
+        "{d}"
+    );
+    let (listed, ms) = (d["listed"].as_u64().unwrap(), d["ms"].as_u64().unwrap());
+    eprintln!("the other head's page listed the signed proposal {listed} ms after the click (the test saw it at {ms} ms)");
+    assert!(listed < 1000, "{listed} ms");
+    assert_eq!(
+        d["otherEventsAfter"],
+        json!(d["otherEventsBefore"].as_u64().unwrap() + 1)
+    );
 }
 
 /// Run the browser script with `config`; what it printed.
@@ -1171,41 +1181,13 @@ fn the_demos_own_commission_in_the_page() {
     assert_eq!(out["errors"], json!([]), "errors in the page");
     let d = &out["draft"];
     eprintln!("demo drafting: {d}");
-    assert!(
-        d["saved"].as_str().unwrap().starts_with("Draft saved"),
-        "{d}"
-    );
-    assert_eq!(
-        d["otherDraftsBefore"], d["otherDraftsAfter"],
-        "AZE saw ARM's draft"
-    );
-    assert!(!d["otherDraftsAfter"].to_string().contains(source));
-    assert!(
-        d["signed"]
-            .as_str()
-            .unwrap()
-            .starts_with("Signed into the record as event #"),
-        "{d}"
-    );
-    let (listed, ms) = (d["listed"].as_u64().unwrap(), d["ms"].as_u64().unwrap());
-    eprintln!("aze-head's page listed arm-head's signed answer {listed} ms after the click (the test saw it at {ms} ms)");
-    assert!(listed < 1000, "{listed} ms");
-    assert_eq!(
-        d["otherEventsAfter"],
-        json!(d["otherEventsBefore"].as_u64().unwrap() + 1)
-    );
+    saved_unseen_signed_and_heard(d, source);
     let kept = terminus_ledger::store::RecordStore::drafts(&mut store, "ARM").unwrap();
     let answer = kept
         .iter()
         .find(|x| x.body["source"]["text"] == source)
         .expect("the draft is kept for ARM");
-    let line = answer.body["line"].as_array().unwrap();
-    assert_eq!(line.len(), 3);
-    for (v, c) in line.iter().zip(clicked) {
-        for k in 0..2 {
-            assert!((v[k].as_f64().unwrap() - c[k]).abs() < 1e-3, "{v} vs {c:?}");
-        }
-    }
+    drawn_where_clicked(&answer.body["line"], &clicked);
     let verified = terminus_app::ledger::verify_file(&ledger_file).expect("the record verifies");
     let after = terminus_app::ledger::read_any(&ledger_file).unwrap();
     assert_eq!(after.events.len(), before.events.len() + 1);

@@ -1156,24 +1156,14 @@ fn report(o: &Outcome, options: &MedianOptions) -> String {
                 );
             }
         }
-        if !c.loose.is_empty() {
-            let _ = writeln!(r, "\n{}\n\n{}", w.loose, w.loose_columns);
-            for l in &c.loose {
-                let _ = writeln!(
-                    r,
-                    "| {} | {:.6}, {:.6} | {:.6}, {:.6} | {:.1} |",
-                    cell(&l.claim),
-                    l.from.0,
-                    l.from.1,
-                    l.to.0,
-                    l.to.1,
-                    l.length_m
-                );
+        // Loose pieces, and what the coverage lacks: stretches of a
+        // claim, one table shape.
+        for (heading, list) in [(w.loose, &c.loose), (w.unaccounted, &c.unaccounted)] {
+            if list.is_empty() {
+                continue;
             }
-        }
-        if !c.unaccounted.is_empty() {
-            let _ = writeln!(r, "\n{}\n\n{}", w.unaccounted, w.loose_columns);
-            for l in &c.unaccounted {
+            let _ = writeln!(r, "\n{}\n\n{}", heading, w.loose_columns);
+            for l in list {
                 let _ = writeln!(
                     r,
                     "| {} | {:.6}, {:.6} | {:.6}, {:.6} | {:.1} |",

@@ -104,6 +104,57 @@ impl Building {
             }));
     }
 
+    /// Carry a claim's stretch `run` on from this line's end (`at_end`)
+    /// or start, as the claim draws it (`OneClaim`): from the line's tip
+    /// by a geodesic to `run[0]` (`Connector`) where `joined`, else from
+    /// `run[0]`, the tip itself.
+    pub(super) fn carry(
+        &mut self,
+        tr: &Tracer,
+        at_end: bool,
+        run: &[(f64, f64)],
+        joined: bool,
+    ) -> Result<(), DelimitationError> {
+        let mut added = Vec::with_capacity(run.len());
+        for &p in &run[usize::from(!joined)..] {
+            added.push(MedianVertex {
+                lat: p.0,
+                lon: p.1,
+                kind: VertexKind::Turning,
+                base_a: vec![tr.a.nearest(tr.frame, p)?],
+                base_b: vec![tr.b.nearest(tr.frame, p)?],
+            });
+        }
+        if !at_end {
+            self.reverse();
+        }
+        let k0 = self.vertices.len() - 1;
+        if let Some(last) = self.vertices.last_mut() {
+            last.kind = VertexKind::Turning;
+        }
+        self.vertices.extend(added);
+        let k1 = self.vertices.len() - 1;
+        if let Some(last) = self.vertices.last_mut() {
+            last.kind = VertexKind::End;
+        }
+        if joined {
+            self.stretches.push(Stretch {
+                first: k0,
+                last: k0 + 1,
+                construction: Construction::Connector,
+            });
+        }
+        self.stretches.push(Stretch {
+            first: k0 + usize::from(joined),
+            last: k1,
+            construction: Construction::OneClaim,
+        });
+        if !at_end {
+            self.reverse();
+        }
+        Ok(())
+    }
+
     pub(super) fn coords(&self) -> Vec<(f64, f64)> {
         self.vertices.iter().map(|v| (v.lat, v.lon)).collect()
     }
@@ -699,44 +750,7 @@ pub(super) fn carry_overhangs(
             let Some((k, run)) = found else { continue };
             let length: f64 = run.windows(2).map(|w| tr.dist(w[0], w[1])).sum();
             // Off the claim by under `MEETS_M`: to its foot first.
-            let off = tr.dist((v.lat, v.lon), run[0]) > 1e-6;
-            let mut vertices = Vec::with_capacity(run.len());
-            for &p in &run[usize::from(!off)..] {
-                vertices.push(MedianVertex {
-                    lat: p.0,
-                    lon: p.1,
-                    kind: VertexKind::Turning,
-                    base_a: vec![tr.a.nearest(tr.frame, p)?],
-                    base_b: vec![tr.b.nearest(tr.frame, p)?],
-                });
-            }
-            if !at_end {
-                line.reverse();
-            }
-            let k0 = line.vertices.len() - 1;
-            if let Some(last) = line.vertices.last_mut() {
-                last.kind = VertexKind::Turning;
-            }
-            line.vertices.extend(vertices);
-            let k1 = line.vertices.len() - 1;
-            if let Some(last) = line.vertices.last_mut() {
-                last.kind = VertexKind::End;
-            }
-            if off {
-                line.stretches.push(Stretch {
-                    first: k0,
-                    last: k0 + 1,
-                    construction: Construction::Connector,
-                });
-            }
-            line.stretches.push(Stretch {
-                first: k0 + usize::from(off),
-                last: k1,
-                construction: Construction::OneClaim,
-            });
-            if !at_end {
-                line.reverse();
-            }
+            line.carry(tr, at_end, &run, tr.dist((v.lat, v.lon), run[0]) > 1e-6)?;
             let (name, other) = (sides[k].name(), sides[1 - k].name());
             fallbacks.push(RegionNote {
                 inside_at: run[run.len() / 2],

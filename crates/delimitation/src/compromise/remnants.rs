@@ -16,8 +16,8 @@
 //! lacks it.
 
 use super::chain::Building;
-use super::{crossing, Construction, Gap, LoosePiece, RegionNote, Stretch};
-use crate::median::{MedianVertex, Tracer, VertexKind};
+use super::{crossing, Construction, Gap, LoosePiece, RegionNote};
+use crate::median::Tracer;
 use crate::DelimitationError;
 
 /// A claim's run that nothing accounts for.
@@ -137,44 +137,7 @@ fn append(
     gap: f64,
 ) -> Result<bool, DelimitationError> {
     let before = (line.vertices.clone(), line.stretches.clone());
-    if !at_end {
-        line.reverse();
-    }
-    let k0 = line.vertices.len() - 1;
-    let joined = gap > 1e-6;
-    let mut added = Vec::with_capacity(run.len());
-    for &p in &run[usize::from(!joined)..] {
-        added.push(MedianVertex {
-            lat: p.0,
-            lon: p.1,
-            kind: VertexKind::Turning,
-            base_a: vec![tr.a.nearest(tr.frame, p)?],
-            base_b: vec![tr.b.nearest(tr.frame, p)?],
-        });
-    }
-    if let Some(v) = line.vertices.last_mut() {
-        v.kind = VertexKind::Turning;
-    }
-    line.vertices.extend(added);
-    let k1 = line.vertices.len() - 1;
-    if let Some(v) = line.vertices.last_mut() {
-        v.kind = VertexKind::End;
-    }
-    if joined {
-        line.stretches.push(Stretch {
-            first: k0,
-            last: k0 + 1,
-            construction: Construction::Connector,
-        });
-    }
-    line.stretches.push(Stretch {
-        first: k0 + usize::from(joined),
-        last: k1,
-        construction: Construction::OneClaim,
-    });
-    if !at_end {
-        line.reverse();
-    }
+    line.carry(tr, at_end, run, gap > 1e-6)?;
     if crossing(tr.frame, &line.coords())?.is_some() {
         (line.vertices, line.stretches) = before;
         return Ok(false);
